@@ -1,0 +1,8 @@
+package dev.bulwark.engine;
+
+/** An option or configuration value is invalid. */
+public final class ConfigException extends BulwarkException {
+    public ConfigException(String message) {
+        super(message, null);
+    }
+}

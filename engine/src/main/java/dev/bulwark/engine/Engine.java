@@ -1,0 +1,60 @@
+package dev.bulwark.engine;
+
+import dev.bulwark.engine.db.Database;
+import dev.bulwark.engine.signatures.clamav.DatabaseLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The entry point: an immutable, thread-safe scanner over one loaded {@link Database}. Build one with
+ * {@link #load}, share it between threads, and replace it (never mutate it) when signatures change.
+ */
+public final class Engine {
+    private final Database db;
+
+    private Engine(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Loads signature files and directories (ClamAV formats, CVD/CLD containers, YARA rules).
+     *
+     * @throws DatabaseLoadException with every error found, each naming its file and line
+     */
+    public static Engine load(List<Path> sources, LoadOptions options) {
+        return new Engine(DatabaseLoader.load(sources, options));
+    }
+
+    public static Engine of(Database db) {
+        return new Engine(db);
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    /** Scans a file. I/O problems give a result with status ERROR, never an exception. */
+    public ScanResult scan(Path file, ScanOptions options) {
+        return Scanner.scanFile(db, file, options);
+    }
+
+    /** Scans bytes held in memory. */
+    public ScanResult scan(ByteBuffer data, ScanOptions options) {
+        return Scanner.scanBuffer(db, data.asReadOnlyBuffer(), options);
+    }
+
+    public ScanResult scan(byte[] data, ScanOptions options) {
+        return scan(ByteBuffer.wrap(data), options);
+    }
+
+    /**
+     * Scans a stream (read to the end, up to the max file size; larger streams are spooled to a
+     * temporary file and mapped, never held whole on the heap).
+     */
+    public ScanResult scan(InputStream in, ScanOptions options) throws IOException {
+        return Scanner.scanStream(db, in, options);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.bulwark.engine;
+
+import java.util.List;
+
+/**
+ * The outcome of scanning one object.
+ *
+ * @param status      the verdict
+ * @param detections  every detection reported (one unless all-match), strong ones first
+ * @param size        bytes of the top-level object
+ * @param bytesScanned bytes of every layer handed to the matchers (can exceed size)
+ * @param layers      number of layers scanned (the object itself included)
+ * @param error       what went wrong when status is ERROR, else null
+ * @param nanos       scan time
+ * @param tree        the extraction tree (for JSON output), or null when not recorded
+ */
+public record ScanResult(Status status, List<Detection> detections, long size, long bytesScanned,
+                         int layers, String error, long nanos, LayerInfo tree) {
+
+    public enum Status { CLEAN, INFECTED, EMPTY, ERROR }
+
+    public boolean infected() { return status == Status.INFECTED; }
+
+    /** One node of the extraction tree: what a layer was and why it was or was not scanned. */
+    public record LayerInfo(String path, String type, long size, String sha256, String note, List<LayerInfo> children) {}
+}

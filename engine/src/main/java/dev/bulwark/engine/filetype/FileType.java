@@ -1,0 +1,42 @@
+package dev.bulwark.engine.filetype;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Layer types, named as ClamAV names them ({@code CL_TYPE_*}) so that signatures can refer to them. */
+public enum FileType {
+    ANY, TEXT_ASCII, TEXT_UTF8, TEXT_UTF16LE, TEXT_UTF16BE, BINARY_DATA, IGNORED,
+    MSEXE, ELF, MACHO, MACHO_UNIBIN, POSIX_TAR, OLD_TAR, CPIO_OLD, CPIO_ODC, CPIO_NEWC, CPIO_CRC,
+    GZ, ZIP, BZ, RAR, ARJ, MSSZDD, MSOLE2, MSCAB, MSCHM, SIS, SCRENC, GRAPHICS, GIF, PNG, JPEG, TIFF, RIFF,
+    BINHEX, TNEF, CRYPTFF, PDF, UUENCODED, HTML_UTF16, SCRIPT, RTF, HTML, MAIL, SFX, ZIPSFX, RARSFX, CABSFX,
+    ARJSFX, NULSFT, AUTOIT, ISHIELD_MSI, SEVENZIP("CL_TYPE_7Z"), SEVENZIPSFX("CL_TYPE_7ZSFX"), SWF, ISO9660,
+    JAVA, DMG, MBR, GPT, APM, XAR, PART_ANY, PART_HFSPLUS, XZ, OOXML_WORD, OOXML_PPT, OOXML_XL, INTERNAL,
+    XDP, XML_WORD, XML_XL, HWP3, XML_HWP, HWPOLE2, OOXML_HWP, PS, MHTML, LNK, EGG, EGGSFX, UDF, ALZ,
+    ONENOTE, PYTHON_COMPILED, LHA_LZH, ZSTD;
+
+    private final String clamName;
+
+    FileType() { this.clamName = "CL_TYPE_" + name(); }
+    FileType(String clamName) { this.clamName = clamName; }
+
+    /** The ClamAV name, e.g. {@code CL_TYPE_ZIP}. */
+    public String clamName() { return clamName; }
+
+    private static final Map<String, FileType> BY_NAME = new HashMap<>();
+    static {
+        for (FileType t : values()) BY_NAME.put(t.clamName, t);
+    }
+
+    /** Looks up a ClamAV type name; null when unknown. */
+    public static FileType fromClamName(String s) {
+        return BY_NAME.get(s);
+    }
+
+    public boolean isText() {
+        return this == TEXT_ASCII || this == TEXT_UTF8 || this == TEXT_UTF16LE || this == TEXT_UTF16BE;
+    }
+
+    public boolean isGraphics() {
+        return this == GRAPHICS || this == GIF || this == PNG || this == JPEG || this == TIFF;
+    }
+}

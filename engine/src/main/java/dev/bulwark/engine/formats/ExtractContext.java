@@ -1,0 +1,51 @@
+package dev.bulwark.engine.formats;
+
+import dev.bulwark.engine.Limits;
+import dev.bulwark.engine.ScanOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/** What an extractor may do with the scan that called it. All limits are enforced here. */
+public interface ExtractContext {
+
+    ScanOptions options();
+
+    default Limits limits() { return options().limits(); }
+
+    /**
+     * Scans {@code data} as a child layer of the current one (recursively, with its own extractors).
+     *
+     * @return false when the extractor should stop now (detection found, a limit reached, time up)
+     */
+    boolean child(ChildInfo info, ByteBuffer data);
+
+    /**
+     * Reads a member from a decompressing stream into memory, bounded by the limits (member size,
+     * remaining scan size, ratio), then scans it as a child. Over-limit members are skipped the way
+     * ClamAV skips them.
+     *
+     * @param compressedSize bytes the member occupies in the container (for the ratio guard), or -1
+     * @return false when the extractor should stop now
+     */
+    boolean child(ChildInfo info, InputStream in, long compressedSize) throws IOException;
+
+    /** Reports metadata of a member that will not be extracted (encrypted, unsupported): {@code .cdb} still sees it. */
+    boolean announce(ChildInfo info);
+
+    /** Bytes a single member may still occupy: min(max file size, remaining scan size). */
+    long budget();
+
+    /** True once the scan should stop (time up, detection in non-all-match mode, file count reached). */
+    boolean stopped();
+
+    /** Raises a heuristic detection (e.g. {@code Heuristics.Encrypted.Zip}); returns false if the scan stops. */
+    boolean heuristic(String name);
+
+    /** Records that the layer is malformed in some way (shown in JSON output and debug logs). */
+    void note(String message);
+
+    /** The ancestors of the current layer, outermost first (for cdb/Container checks by extractors). */
+    List<Layer> stack();
+}
