@@ -1,11 +1,55 @@
 package dev.bulwark.cli;
 
-/** {@code bulwark} command dispatcher. */
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * {@code bulwark} command dispatcher. Each sub-command is a class with
+ * {@code public static int run(String[] args)} returning the process exit code; commands that live in
+ * optional modules are looked up by name so the CLI starts without loading them.
+ */
 public final class Main {
+    private static final Map<String, String> COMMANDS = Map.of(
+            "scan", "dev.bulwark.cli.ScanCommand",
+            "yara", "dev.bulwark.cli.yara.YaraCommand",
+            "daemon", "dev.bulwark.server.DaemonCommand",
+            "db", "dev.bulwark.cli.db.DbCommand");
+
     private Main() {}
 
     public static void main(String[] args) {
-        System.err.println("usage: bulwark scan|yara|daemon|db ...");
-        System.exit(2);
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+            System.out.println("usage: bulwark <command> [options]\n\n"
+                    + "  scan     scan files and directories (clamscan-compatible options)\n"
+                    + "  yara     run YARA rules over files (yara-compatible options)\n"
+                    + "  daemon   run the clamd / ICAP / REST server\n"
+                    + "  db       compile and inspect signature databases\n");
+            return args.length == 0 ? 2 : 0;
+        }
+        String cls = COMMANDS.get(args[0]);
+        if (cls == null) {
+            System.err.println("bulwark: unknown command '" + args[0] + "' (try bulwark --help)");
+            return 2;
+        }
+        try {
+            Method m = Class.forName(cls).getMethod("run", String[].class);
+            return (int) m.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            System.err.println("bulwark: command '" + args[0] + "' is not available in this build");
+            return 2;
+        } catch (InvocationTargetException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;
+            throw new IllegalStateException(c);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -43,6 +43,13 @@ public interface ExtractContext {
     /** Raises a heuristic detection (e.g. {@code Heuristics.Encrypted.Zip}); returns false if the scan stops. */
     boolean heuristic(String name);
 
+    /**
+     * Reports a link found in mail-borne HTML (href target and the text the reader sees). The scanner
+     * checks it against the phishing databases ({@code .pdb/.wdb}) and raises
+     * {@code Heuristics.Phishing.*} when it is spoofed. Returns false when the scan should stop.
+     */
+    boolean link(String realUrl, String displayedText);
+
     /** Records that the layer is malformed in some way (shown in JSON output and debug logs). */
     void note(String message);
 
