@@ -1,10 +1,16 @@
 package dev.bulwark.engine.formats;
 
 import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.bzip2.Bzip2Extractor;
+import dev.bulwark.engine.formats.cpio.CpioExtractor;
+import dev.bulwark.engine.formats.gzip.GzipExtractor;
+import dev.bulwark.engine.formats.tar.TarExtractor;
+import dev.bulwark.engine.formats.xz.XzExtractor;
 import dev.bulwark.engine.formats.zip.ZipExtractor;
+import dev.bulwark.engine.formats.zstd.ZstdExtractor;
 import java.util.Map;
 
-/** Registers the extractors of one format family. */
+/** Registers the extractors of the archive and compression formats. */
 final class ArchiveFormats {
     private ArchiveFormats() {}
 
@@ -14,5 +20,14 @@ final class ArchiveFormats {
                 FileType.OOXML_XL, FileType.OOXML_HWP}) {
             map.put(t, zip);
         }
+        map.put(FileType.GZ, new GzipExtractor());
+        map.put(FileType.BZ, new Bzip2Extractor());
+        map.put(FileType.XZ, new XzExtractor());
+        map.put(FileType.ZSTD, new ZstdExtractor());
+        TarExtractor tar = new TarExtractor();
+        map.put(FileType.POSIX_TAR, tar);
+        map.put(FileType.OLD_TAR, tar);
+        CpioExtractor cpio = new CpioExtractor();
+        for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
     }
 }
