@@ -4,6 +4,7 @@ import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.bzip2.Bzip2Extractor;
 import dev.bulwark.engine.formats.cpio.CpioExtractor;
 import dev.bulwark.engine.formats.gzip.GzipExtractor;
+import dev.bulwark.engine.formats.sevenzip.SevenZipExtractor;
 import dev.bulwark.engine.formats.tar.TarExtractor;
 import dev.bulwark.engine.formats.xz.XzExtractor;
 import dev.bulwark.engine.formats.zip.ZipExtractor;
@@ -27,6 +28,9 @@ final class ArchiveFormats {
         TarExtractor tar = new TarExtractor();
         map.put(FileType.POSIX_TAR, tar);
         map.put(FileType.OLD_TAR, tar);
+        SevenZipExtractor sevenZip = new SevenZipExtractor();
+        map.put(FileType.SEVENZIP, sevenZip);
+        map.put(FileType.SEVENZIPSFX, sevenZip);
         CpioExtractor cpio = new CpioExtractor();
         for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
     }
