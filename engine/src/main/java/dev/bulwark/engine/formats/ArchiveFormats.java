@@ -2,6 +2,7 @@ package dev.bulwark.engine.formats;
 
 import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.bzip2.Bzip2Extractor;
+import dev.bulwark.engine.formats.cab.CabExtractor;
 import dev.bulwark.engine.formats.cpio.CpioExtractor;
 import dev.bulwark.engine.formats.gzip.GzipExtractor;
 import dev.bulwark.engine.formats.sevenzip.SevenZipExtractor;
@@ -31,6 +32,9 @@ final class ArchiveFormats {
         SevenZipExtractor sevenZip = new SevenZipExtractor();
         map.put(FileType.SEVENZIP, sevenZip);
         map.put(FileType.SEVENZIPSFX, sevenZip);
+        CabExtractor cab = new CabExtractor();
+        map.put(FileType.MSCAB, cab);
+        map.put(FileType.CABSFX, cab);
         CpioExtractor cpio = new CpioExtractor();
         for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
     }
