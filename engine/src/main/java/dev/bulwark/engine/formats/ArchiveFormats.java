@@ -1,6 +1,7 @@
 package dev.bulwark.engine.formats;
 
 import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.arj.ArjExtractor;
 import dev.bulwark.engine.formats.bzip2.Bzip2Extractor;
 import dev.bulwark.engine.formats.cab.CabExtractor;
 import dev.bulwark.engine.formats.cpio.CpioExtractor;
@@ -35,6 +36,9 @@ final class ArchiveFormats {
         CabExtractor cab = new CabExtractor();
         map.put(FileType.MSCAB, cab);
         map.put(FileType.CABSFX, cab);
+        ArjExtractor arj = new ArjExtractor();
+        map.put(FileType.ARJ, arj);
+        map.put(FileType.ARJSFX, arj);
         CpioExtractor cpio = new CpioExtractor();
         for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
     }

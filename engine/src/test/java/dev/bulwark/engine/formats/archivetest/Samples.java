@@ -46,4 +46,13 @@ public final class Samples {
         assertEquals(CLAM_EXE_SIZE, b.length, "size of extracted clam.exe");
         assertEquals(CLAM_EXE_SHA256, sha256(b), "sha256 of extracted clam.exe");
     }
+
+    /** Text-like data that spans many blocks and back-references across block boundaries. */
+    public static byte[] wordSoup(int size, long seed) {
+        String[] words = {"alpha ", "beta ", "gamma ", "delta ", "epsilon ", "zeta\n", "eta ", "theta "};
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < size) sb.append(words[r.nextInt(words.length)]);
+        return sb.substring(0, size).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
 }

@@ -12,7 +12,6 @@ import dev.bulwark.engine.formats.archivetest.TestLayer;
 import dev.bulwark.engine.formats.archivetest.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,20 +34,11 @@ class CabExtractorTest {
         Contract.all(new CabExtractor(), FileType.MSCAB, Samples.read("clam.cab"));
     }
 
-    /** Text-like data that spans many 32 KiB blocks and back-references across block boundaries. */
-    static byte[] wordSoup(int size, long seed) {
-        String[] words = {"alpha ", "beta ", "gamma ", "delta ", "epsilon ", "zeta\n", "eta ", "theta "};
-        SplittableRandom r = new SplittableRandom(seed);
-        StringBuilder sb = new StringBuilder();
-        while (sb.length() < size) sb.append(words[r.nextInt(words.length)]);
-        return sb.substring(0, size).getBytes();
-    }
-
     @Test
     void msZipCabinetFromGcabMatchesCabextract(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve("clam.exe"), Samples.read("clam.exe"));
-        Files.write(dir.resolve("soup.txt"), wordSoup(300_000, 7));
-        Files.write(dir.resolve("tail.txt"), wordSoup(1000, 8));
+        Files.write(dir.resolve("soup.txt"), Samples.wordSoup(300_000, 7));
+        Files.write(dir.resolve("tail.txt"), Samples.wordSoup(1000, 8));
         Tools.run(dir, null, "gcab", "-c", "-z", "out.cab", "clam.exe", "soup.txt", "tail.txt");
         byte[] cab = Files.readAllBytes(dir.resolve("out.cab"));
         RecordingContext ctx = run(cab);
