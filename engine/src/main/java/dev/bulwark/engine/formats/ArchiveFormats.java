@@ -7,6 +7,7 @@ import dev.bulwark.engine.formats.cab.CabExtractor;
 import dev.bulwark.engine.formats.cpio.CpioExtractor;
 import dev.bulwark.engine.formats.gzip.GzipExtractor;
 import dev.bulwark.engine.formats.sevenzip.SevenZipExtractor;
+import dev.bulwark.engine.formats.szdd.SzddExtractor;
 import dev.bulwark.engine.formats.tar.TarExtractor;
 import dev.bulwark.engine.formats.xz.XzExtractor;
 import dev.bulwark.engine.formats.zip.ZipExtractor;
@@ -39,6 +40,7 @@ final class ArchiveFormats {
         ArjExtractor arj = new ArjExtractor();
         map.put(FileType.ARJ, arj);
         map.put(FileType.ARJSFX, arj);
+        map.put(FileType.MSSZDD, new SzddExtractor());
         CpioExtractor cpio = new CpioExtractor();
         for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
     }
