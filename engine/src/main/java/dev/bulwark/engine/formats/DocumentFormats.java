@@ -1,6 +1,7 @@
 package dev.bulwark.engine.formats;
 
 import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.ole2.Ole2Extractor;
 import java.util.Map;
 
 /** Registers the extractors of one format family. */
@@ -8,5 +9,6 @@ final class DocumentFormats {
     private DocumentFormats() {}
 
     static void register(Map<FileType, Extractor> map) {
+        map.put(FileType.MSOLE2, new Ole2Extractor());
     }
 }
