@@ -3,6 +3,7 @@ package dev.bulwark.engine.formats;
 import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.binhex.BinHexExtractor;
 import dev.bulwark.engine.formats.mime.MailExtractor;
+import dev.bulwark.engine.formats.tnef.TnefExtractor;
 import dev.bulwark.engine.formats.uuencode.UuencodedExtractor;
 import java.util.Map;
 
@@ -16,5 +17,6 @@ final class MailFormats {
         map.put(FileType.MHTML, mail);
         map.put(FileType.UUENCODED, new UuencodedExtractor());
         map.put(FileType.BINHEX, new BinHexExtractor());
+        map.put(FileType.TNEF, new TnefExtractor());
     }
 }

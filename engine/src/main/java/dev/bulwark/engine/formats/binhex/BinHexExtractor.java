@@ -22,7 +22,7 @@ public final class BinHexExtractor implements Extractor {
         for (int i = 0; i < ALPHABET.length(); i++) DECODE[ALPHABET.charAt(i)] = (byte) i;
     }
     private static final int RLE_MARK = 0x90;
-    private static final int HEADER_FIXED = 1 + 1 + 4 + 4 + 2 + 4 + 4 + 2; // after the name
+    private static final int HEADER_FIXED = 1 + 4 + 4 + 2 + 4 + 4 + 2; // version, type, creator, flags, two lengths, CRC
     private static final byte[] INTRO = "(This file must be converted with BinHex".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     @Override
@@ -106,7 +106,7 @@ public final class BinHexExtractor implements Extractor {
         long rsrcLen = u32(s, p + 4);
         int dataStart = h + HEADER_FIXED;
         ByteBuffer all = s.view();
-        long dataAvail = Math.min(dataLen, n - dataStart);
+        long dataAvail = Math.min(Math.min(dataLen, n - dataStart), ctx.budget());
         if (dataAvail < dataLen) ctx.note("BinHex: data fork declares " + dataLen + " bytes, " + dataAvail + " present");
         if (dataAvail > 0) {
             ChildInfo info = new ChildInfo(new String(name), null, -1, dataLen, false, 1, -1);
@@ -114,7 +114,7 @@ public final class BinHexExtractor implements Extractor {
         }
         long rsrcStart = dataStart + dataLen + 2; // data fork CRC
         if (rsrcLen > 0 && rsrcStart < n) {
-            long avail = Math.min(rsrcLen, n - rsrcStart);
+            long avail = Math.min(Math.min(rsrcLen, n - rsrcStart), ctx.budget());
             ChildInfo info = new ChildInfo(new String(name), null, -1, rsrcLen, false, 2, -1);
             ctx.child(info, all.slice((int) rsrcStart, (int) avail));
         }

@@ -75,43 +75,15 @@ public final class Ole2Extractor implements Extractor {
             return !stop;
         }
 
-        /** An embedded OLE 1.0 object: size, type, label, path, temp path, then the native data. */
+        /** An embedded OLE 1.0 package: the file inside becomes a child named by its label. */
         private void ole10Native(ByteBuffer s) {
-            ByteBuffer d = s.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            int n = d.limit();
-            if (n < 4) return;
-            long size = d.getInt(0) & 0xffffffffL;
-            int p = 4;
-            String label = "";
-            if (n - size >= 4 || size > n) {
-                p += 2;                       // object type
-                int l = p;
-                p = pastNul(d, p);            // label
-                if (p < 0) return;
-                label = latin1(d, l, p - 1);
-                p = pastNul(d, p);            // source path
-                if (p < 0) return;
-                p += 8;                       // reserved + temp path length
-                if (p > n) return;
-                p = pastNul(d, p);            // temp path
-                if (p < 0 || p + 4 > n) return;
-                size = d.getInt(p) & 0xffffffffL;
-                p += 4;
+            Ole10Native.Payload p = Ole10Native.parse(s);
+            if (p == null) {
+                ctx.note("OLE2: malformed Ole10Native stream");
+                return;
             }
-            long avail = Math.min(size, n - p);
-            if (avail < size) ctx.note("OLE2: Ole10Native declares " + size + " bytes, " + avail + " present");
-            if (avail > 0) emit(label, s.slice(p, (int) avail));
-        }
-
-        private static int pastNul(ByteBuffer d, int p) {
-            while (p < d.limit()) if (d.get(p++) == 0) return p;
-            return -1;
-        }
-
-        private static String latin1(ByteBuffer d, int from, int to) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = from; i < to && sb.length() < 255; i++) sb.append((char) (d.get(i) & 0xff));
-            return sb.toString();
+            if (p.data().limit() < p.declaredSize()) ctx.note("OLE2: Ole10Native declares " + p.declaredSize() + " bytes, " + p.data().limit() + " present");
+            emit(p.label(), p.data());
         }
 
         /** PowerPoint ExOleObjStg records hold embedded documents, zlib-compressed when instance is 1. */
