@@ -234,18 +234,19 @@ final class Lexer {
                 }
                 continue;
             }
-            writeUtf8(out, ch);
-            pos++;
+            int cp = src.codePointAt(pos);
+            writeUtf8(out, cp);
+            pos += Character.charCount(cp);
         }
         return new Token(Kind.TEXT, src.substring(start, pos), out.toByteArray(), 0, 0, start, l, c);
     }
 
     /** ASCII goes through as is; other characters are UTF-8 encoded, as they were in the rule file. */
-    private static void writeUtf8(ByteArrayOutputStream out, char ch) {
-        if (ch < 0x80) {
-            out.write(ch);
+    private static void writeUtf8(ByteArrayOutputStream out, int cp) {
+        if (cp < 0x80) {
+            out.write(cp);
         } else {
-            byte[] b = String.valueOf(ch).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] b = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             out.write(b, 0, b.length);
         }
     }

@@ -218,7 +218,11 @@ final class Resolver {
             return switch (b.op()) {
                 case "+" -> Math.addExact(x, y);
                 case "-" -> Math.subtractExact(x, y);
-                case "*" -> Math.multiplyExact(x, y);
+                case "*" -> {
+                    long v = Math.multiplyExact(x, y);
+                    if (v == Long.MIN_VALUE) throw new ArithmeticException(); // YARA rejects this edge too
+                    yield v;
+                }
                 default -> {
                     if (y == 0) {
                         err(b.at(), "division by zero");
@@ -258,7 +262,7 @@ final class Resolver {
                             any = true;
                         }
                     }
-                    if (!any) err(s.at(), "undefined identifier \"" + n + "\"");
+                    if (!any && !sc.rule.name().startsWith(pre)) err(s.at(), "undefined identifier \"" + n + "\"");
                 } else {
                     Integer idx = sc.ruleNames.get(n);
                     if (idx == null) err(s.at(), "undefined identifier \"" + n + "\"");

@@ -2,6 +2,7 @@ package dev.bulwark.engine.signatures.yara;
 
 import dev.bulwark.engine.signatures.yara.Ast.Modifiers;
 import dev.bulwark.engine.signatures.yara.Ast.StringDecl;
+import dev.bulwark.engine.signatures.yara.re.AtomQuality;
 import dev.bulwark.engine.signatures.yara.re.Regex;
 import dev.bulwark.engine.signatures.yara.re.RegexException;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.List;
 /** Turns one string declaration into its searchable {@link Variant}s, choosing atoms for each. */
 final class StringCompiler {
     private static final String STD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    static final int SLOW_ATOM_QUALITY = 30; // below this (about two plain bytes) we warn like YARA does
 
     private StringCompiler() {}
 
@@ -28,9 +28,14 @@ final class StringCompiler {
                 boolean ascii = m.ascii() || !m.wide();
                 if (m.base64() || m.base64wide()) {
                     String alpha = m.alphabet() == null ? STD_ALPHABET : m.alphabet();
-                    for (byte[] enc : base64Forms(t, alpha)) {
-                        if (m.base64()) add(out, index, enc, false, false, m);
-                        if (m.base64wide()) add(out, index, widen(enc), false, true, m);
+                    List<byte[]> plain = new ArrayList<>();
+                    if (ascii) plain.add(t);
+                    if (m.wide()) plain.add(widen(t));
+                    for (byte[] p : plain) {
+                        for (byte[] enc : base64Forms(p, alpha)) {
+                            if (m.base64()) add(out, index, enc, false, false, m);
+                            if (m.base64wide()) add(out, index, widen(enc), false, true, m);
+                        }
                     }
                 } else {
                     List<byte[]> forms = new ArrayList<>();
@@ -84,6 +89,7 @@ final class StringCompiler {
                                 : YaraLimits.REGEX_SCAN_LIMIT;
                         Variant v = new Variant(index, null, false, r.program(), window, r.anchoredStart(), wide.get(f), m.fullword());
                         v.chooseAtoms(r.prefix());
+                        v.yaraQuality = r.atomQuality();
                         out.add(v);
                     }
                 } catch (RegexException e) {
@@ -94,8 +100,8 @@ final class StringCompiler {
             }
         }
         int worst = Integer.MAX_VALUE;
-        for (Variant v : out) worst = Math.min(worst, v.atoms == null ? 0 : v.atomQuality);
-        if (worst < SLOW_ATOM_QUALITY) {
+        for (Variant v : out) worst = Math.min(worst, v.yaraQuality);
+        if (worst < AtomQuality.WARNING_THRESHOLD) {
             problems.warning(s.at().line(), s.at().col(), "string \"" + s.id() + "\" may slow down scanning (rule \"" + ruleName + "\")");
         }
         return out;
@@ -104,6 +110,7 @@ final class StringCompiler {
     private static void add(List<Variant> out, int index, byte[] lit, boolean nocase, boolean wide, Modifiers m) {
         Variant v = new Variant(index, lit, nocase, null, 0, false, wide, m.fullword());
         v.chooseAtoms(Variant.literalPositions(lit, nocase));
+        v.yaraQuality = AtomQuality.ofPositions(Variant.literalPositions(lit, nocase));
         out.add(v);
     }
 

@@ -24,6 +24,8 @@ final class Variant {
     int atomOffset;
     List<byte[]> atoms;
     int atomQuality;
+    /** YARA's quality estimate, for the slow-string warning. */
+    int yaraQuality;
     long[] firstBytes;
 
     Variant(int string, byte[] literal, boolean nocase, Program program, int window, boolean anchored, boolean wide,

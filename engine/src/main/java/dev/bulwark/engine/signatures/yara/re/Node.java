@@ -34,7 +34,7 @@ public sealed interface Node {
     /** max = -1 for unbounded. */
     record Rep(Node node, int min, int max, boolean greedy) implements Node {}
 
-    enum AssertKind { BEGIN, END, WORD_BOUNDARY, NOT_WORD_BOUNDARY }
+    enum AssertKind { BEGIN, END, WORD_BOUNDARY, NOT_WORD_BOUNDARY, WIDE_WORD_BOUNDARY, WIDE_NOT_WORD_BOUNDARY }
 
     record Assert(AssertKind kind) implements Node {}
 
@@ -67,6 +67,8 @@ public sealed interface Node {
             case Cat cat -> new Cat(map(cat.items(), true));
             case Alt alt -> new Alt(map(alt.items(), true));
             case Rep r -> new Rep(wide(r.node()), r.min(), r.max(), r.greedy());
+            case Assert a when a.kind() == AssertKind.WORD_BOUNDARY -> new Assert(AssertKind.WIDE_WORD_BOUNDARY);
+            case Assert a when a.kind() == AssertKind.NOT_WORD_BOUNDARY -> new Assert(AssertKind.WIDE_NOT_WORD_BOUNDARY);
             default -> n;
         };
     }

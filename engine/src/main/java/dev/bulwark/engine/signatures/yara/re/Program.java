@@ -132,12 +132,19 @@ public final class Program {
         return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_';
     }
 
+    /** A UTF-16LE word character: a word byte followed by a zero byte. */
+    private static boolean isWideWord(byte[] d, int off, int len, int i) {
+        return isWord(d, off, len, i) && i + 1 < len && d[off + i + 1] == 0;
+    }
+
     private boolean assertHolds(int kind, byte[] d, int off, int len, int pos) {
         return switch (kind) {
             case 0 -> pos == 0;
             case 1 -> pos == len;
             case 2 -> isWord(d, off, len, pos - 1) != isWord(d, off, len, pos);
-            default -> isWord(d, off, len, pos - 1) == isWord(d, off, len, pos);
+            case 3 -> isWord(d, off, len, pos - 1) == isWord(d, off, len, pos);
+            case 4 -> isWideWord(d, off, len, pos - 2) != isWideWord(d, off, len, pos);
+            default -> isWideWord(d, off, len, pos - 2) == isWideWord(d, off, len, pos);
         };
     }
 

@@ -13,8 +13,10 @@ public final class Regex {
     private final List<long[]> prefix;
     private final boolean anchoredStart;
     private final int maxLength;
+    private final int quality;
 
     private Regex(Node node) throws RegexException {
+        this.quality = AtomQuality.ofNode(node);
         this.program = Program.compile(node);
         this.prefix = new ArrayList<>();
         fixedPositions(node, prefix);
@@ -25,8 +27,7 @@ public final class Regex {
 
     /** Parses a YARA regex body (between the slashes). */
     public static Regex compile(String body, boolean nocase, boolean dotAll, boolean wide) throws RegexException {
-        Node n = RegexParser.parse(body.getBytes(StandardCharsets.UTF_8), dotAll);
-        if (nocase) n = Node.caseless(n);
+        Node n = RegexParser.parse(body.getBytes(StandardCharsets.UTF_8), dotAll, nocase);
         if (wide) n = Node.wide(n);
         return new Regex(n);
     }
@@ -46,6 +47,11 @@ public final class Regex {
      */
     public List<long[]> prefix() {
         return prefix;
+    }
+
+    /** YARA-style quality of the best atom (below {@link AtomQuality#WARNING_THRESHOLD}: slow). */
+    public int atomQuality() {
+        return quality;
     }
 
     public boolean anchoredStart() {

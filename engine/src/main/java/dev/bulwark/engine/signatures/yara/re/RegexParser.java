@@ -16,18 +16,21 @@ final class RegexParser {
 
     private final byte[] src;
     private final boolean dotAll;
+    private final boolean nocase;
     private int p;
     private int depth;
     private boolean sawGreedy;
     private boolean sawLazy;
 
-    private RegexParser(byte[] src, boolean dotAll) {
+    private RegexParser(byte[] src, boolean dotAll, boolean nocase) {
         this.src = src;
         this.dotAll = dotAll;
+        this.nocase = nocase;
     }
 
-    static Node parse(byte[] src, boolean dotAll) throws RegexException {
-        RegexParser rp = new RegexParser(src, dotAll);
+    /** nocase folds ASCII letters of literals and classes (before a class is negated, as YARA does). */
+    static Node parse(byte[] src, boolean dotAll, boolean nocase) throws RegexException {
+        RegexParser rp = new RegexParser(src, dotAll, nocase);
         Node n = rp.alternation();
         if (rp.p < src.length) throw new RegexException("unbalanced parenthesis");
         if (rp.sawGreedy && rp.sawLazy) throw new RegexException("greedy and ungreedy quantifiers can't be mixed");
@@ -145,7 +148,7 @@ final class RegexParser {
                 p++;
                 depth--;
                 if (inner instanceof Empty) throw new RegexException("empty group");
-                return inner;
+                return new Cat(List.of(inner)); // a group: may be quantified even if it ends in a quantifier
             }
             case '[' -> {
                 p++;
@@ -175,13 +178,13 @@ final class RegexParser {
                 }
                 long[] bits = new long[4];
                 escape(bits);
-                return new Cls(bits);
+                return new Cls(fold(bits));
             }
             case '*', '+', '?' -> throw new RegexException("nothing to repeat");
             case ')' -> throw new RegexException("unbalanced parenthesis");
             default -> {
                 p++;
-                return Cls.of(c);
+                return new Cls(fold(Cls.of(c).bits()));
             }
         }
     }
@@ -262,10 +265,23 @@ final class RegexParser {
                 set(bits, lo);
             }
         }
+        fold(bits);
         if (negate) {
             for (int i = 0; i < 4; i++) bits[i] = ~bits[i];
         }
         return new Cls(bits);
+    }
+
+    private long[] fold(long[] bits) {
+        if (!nocase) return bits;
+        for (int b = 'A'; b <= 'Z'; b++) {
+            boolean has = (bits[b >> 6] & (1L << (b & 63))) != 0 || (bits[(b + 32) >> 6] & (1L << ((b + 32) & 63))) != 0;
+            if (has) {
+                set(bits, b);
+                set(bits, b + 32);
+            }
+        }
+        return bits;
     }
 
     private static int single(long[] bits) throws RegexException {
