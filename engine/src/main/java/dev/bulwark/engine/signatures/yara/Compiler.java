@@ -12,7 +12,7 @@ import java.util.Set;
 /** Checks parsed rules (names, strings, types) and builds the immutable {@link CompiledRules}. */
 final class Compiler {
     /** One string of a compiled rule. */
-    record StringDef(String id, int rule, boolean isPrivate, List<Variant> variants) {}
+    record StringDef(String id, int rule, boolean isPrivate, boolean hex, List<Variant> variants) {}
 
     /** One compiled rule; firstString/stringCount index {@link CompiledRules#strings}. */
     record RuleDef(String name, String namespace, boolean isPrivate, boolean isGlobal, List<String> tags,
@@ -64,7 +64,7 @@ final class Compiler {
                 List<Variant> vs = StringCompiler.compile(s, strings.size(), problems, r.name());
                 if (vs == null) continue;
                 if (!id.equals("$")) local.put(id, strings.size());
-                strings.add(new StringDef(id, rules.size(), s.mods().isPrivate(), vs));
+                strings.add(new StringDef(id, rules.size(), s.mods().isPrivate(), s.type() == StrType.HEX, vs));
             }
             Scope scope = new Scope(ns, r, first, strings.size() - first, names, imp, problems);
             Expr cond = new Resolver(this, scope).resolveBool(r.condition());

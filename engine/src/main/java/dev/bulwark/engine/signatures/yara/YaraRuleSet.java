@@ -14,8 +14,11 @@ import java.util.Map;
  * A compiled set of YARA rules. Immutable and safe to share between threads; each scan uses its own scratch.
  */
 public final class YaraRuleSet {
-    /** One string match: offset, length and (up to {@link #MAX_MATCH_DATA} bytes of) the matched data. */
-    public record StringMatch(String id, long offset, int length, byte[] data) {}
+    /**
+     * One string match: offset, length and (up to {@link #MAX_MATCH_DATA} bytes of) the matched data; hex tells
+     * whether the string was a hex string (yara prints those as hex bytes).
+     */
+    public record StringMatch(String id, long offset, int length, byte[] data, boolean hex) {}
 
     /** The result of one rule for one input. meta values are String, Long or Boolean. */
     public record RuleResult(String name, String namespace, List<String> tags, List<Map.Entry<String, Object>> meta,
@@ -147,7 +150,7 @@ public final class YaraRuleSet {
                 for (int k = 0; k < mm[0].count[s]; k++) {
                     int o = mm[0].offsets[s][k], l = mm[0].lengths[s][k];
                     byte[] d = java.util.Arrays.copyOfRange(arr[0], base[0] + o, base[0] + o + Math.min(l, MAX_MATCH_DATA));
-                    sm.add(new StringMatch(sd.id(), o, l, d));
+                    sm.add(new StringMatch(sd.id(), o, l, d, sd.hex()));
                 }
             }
             List<Map.Entry<String, Object>> meta = new ArrayList<>();
