@@ -4,8 +4,11 @@ package dev.bulwark.engine.signatures.yara.modules;
 public final class ExeEntry {
     private ExeEntry() {}
 
-    /** Returns -1 when the data is not an executable we understand. */
+    /** Returns -1 when the data is not an executable we understand or the entry point is not in the file. */
     public static long fileOffset(ScanInput in) {
-        return -1;
+        PeFile pe = PeFile.parse(in);
+        if (pe != null) return pe.rvaToOffset(pe.entryPointRva);
+        ElfFile elf = ElfFile.parse(in);
+        return elf == null ? -1 : elf.entryOffset();
     }
 }
