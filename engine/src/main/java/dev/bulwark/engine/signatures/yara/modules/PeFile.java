@@ -101,22 +101,33 @@ final class PeFile {
         return new long[] {va, size};
     }
 
-    /** File offset of an RVA, or -1 if it is not backed by the file. */
+    /**
+     * File offset of an RVA, or -1 if it is not backed by the file: the section with the highest address whose
+     * virtual size covers the RVA, its raw offset rounded down to the file alignment (at most 0x200), as the
+     * Windows loader and YARA do; RVAs below every section map to the same file offset.
+     */
     long rvaToOffset(long rva) {
         if (rva < 0) return -1;
-        int best = -1;
-        long bestVa = -1;
+        long lowest = Long.MAX_VALUE, secVa = 0, secOff = 0, secRaw = 0;
+        long fa = optU32(36);
+        long align = fa < 0 ? 0 : Math.min(fa, 0x200);
         for (int i = 0; i < sections; i++) {
             long va = sectionVa(i);
-            if (va <= rva && va >= bestVa && rva < va + Math.max(sectionVirtualSize(i), sectionRawSize(i))) {
-                best = i;
-                bestVa = va;
+            lowest = Math.min(lowest, va);
+            if (rva >= va && rva - va < sectionVirtualSize(i) && secVa <= va) {
+                secVa = va;
+                secOff = sectionRawOffset(i);
+                secRaw = sectionRawSize(i);
+                if (align > 0) secOff -= secOff % align;
             }
         }
-        if (best < 0) {
-            return rva < in.len() ? rva : -1; // inside the headers
+        if (rva < lowest) {
+            secVa = 0;
+            secOff = 0;
+            secRaw = in.len();
         }
-        long off = sectionRawOffset(best) + (rva - bestVa);
+        if (rva - secVa >= secRaw) return -1;
+        long off = secOff + (rva - secVa);
         return off < in.len() ? off : -1;
     }
 }

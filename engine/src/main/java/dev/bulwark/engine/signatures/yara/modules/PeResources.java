@@ -165,10 +165,12 @@ final class PeResources {
         for (long i = 0; i < Math.min(dir[1] / 28, 64); i++) {
             long e = off + 28 * i;
             if (Bytes.u32(pe.in, e + 12) != 2) continue; // IMAGE_DEBUG_TYPE_CODEVIEW
-            long raw = Bytes.u32(pe.in, e + 24);
+            long addr = Bytes.u32(pe.in, e + 20);
+            long raw = addr > 0 && pe.rvaToOffset(addr) >= 0 ? pe.rvaToOffset(addr) : Bytes.u32(pe.in, e + 24);
             long sig = Bytes.u32(pe.in, raw);
             if (sig == 0x53445352L) return Bytes.cstr(pe.in, raw + 24, 1024); // "RSDS"
             if (sig == 0x3031424EL) return Bytes.cstr(pe.in, raw + 16, 1024); // "NB10"
+            if (sig == 0x434F544DL) return Bytes.cstr(pe.in, raw + 20, 1024); // "MTOC" (EFI images built by mtoc)
         }
         return null;
     }
