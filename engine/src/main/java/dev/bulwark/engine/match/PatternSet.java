@@ -35,6 +35,37 @@ public final class PatternSet {
         this.index = index;
     }
 
+    /** Context windows of every entry for {@link AtomIndex#build(byte[][], int[], int, long[])}. */
+    static long[] windows(List<BodyPattern> patterns, IntList entryPattern, IntList entryPart) {
+        long[] w = new long[4 * entryPattern.size()];
+        for (int e = 0; e < entryPattern.size(); e++) {
+            BodyPattern p = patterns.get(entryPattern.get(e));
+            int j = entryPart.get(e);
+            window(p.parts[j], p.anchorElem[j], w, e << 2);
+        }
+        return w;
+    }
+
+    /** Single-byte elements next to the anchor at fixed offsets, up to 8 each side (Cls = no constraint). */
+    private static void window(Elem[] part, int a, long[] w, int at) {
+        long m = 0, v = 0;
+        for (int i = a - 1, b = 7; i >= 0 && b >= 0; i--, b--) {
+            if (part[i] instanceof Elem.Lit l) {
+                m |= (l.mask() & 0xFFL) << (8 * b);
+                v |= (l.value() & l.mask() & 0xFFL) << (8 * b);
+            } else if (!(part[i] instanceof Elem.Cls)) break;
+        }
+        w[at] = m; w[at + 1] = v;
+        m = 0; v = 0;
+        for (int i = a, b = 0; i < part.length && b < 8; i++, b++) {
+            if (part[i] instanceof Elem.Lit l) {
+                m |= (l.mask() & 0xFFL) << (8 * b);
+                v |= (l.value() & l.mask() & 0xFFL) << (8 * b);
+            } else if (!(part[i] instanceof Elem.Cls)) break;
+        }
+        w[at + 2] = m; w[at + 3] = v;
+    }
+
     public int size() { return patterns.length; }
     public int owner(int pattern) { return owners[pattern]; }
     public int target(int pattern) { return targets[pattern]; }
@@ -73,7 +104,9 @@ public final class PatternSet {
                 }
             }
             dedupe.clear();
-            AtomIndex idx = AtomIndex.build(atoms.toArray(new byte[0][]), atomOwner.toArray(), ePat.size());
+            // fixed bytes around each anchor let the index drop most false candidates before verification
+            AtomIndex idx = AtomIndex.build(atoms.toArray(new byte[0][]), atomOwner.toArray(), ePat.size(),
+                    windows(patterns, ePat, ePart));
             return new PatternSet(patterns.toArray(new BodyPattern[0]), targets.toArray(),
                     offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat.toArray(), ePart.toArray(), idx);
         }
