@@ -14,9 +14,10 @@ import java.util.List;
  *
  * <p>How the scanner uses one instance:
  * <ul>
- *   <li>{@link #entryPoint()} is -1 when ClamAV's target-info parse failed; then every EP/Sx/SL/SE/EOF-n
- *       offset of a target 1/6/9 signature fails for the layer and the {@code EntryPoint} /
- *       {@code NumberOfSections} attributes never match ({@link #sectionCount()} is then 0).</li>
+ *   <li>{@link #entryPoint()} is -1 ({@link #hasTargetInfo()} false) when ClamAV's target-info parse failed;
+ *       then every EP/Sx/SL/SE/EOF-n offset of a target 1/6/9 signature fails for the layer and the
+ *       {@code EntryPoint} / {@code NumberOfSections} attributes never match, whatever the section table
+ *       holds (for a PE it may still list the sections .mdb hashes).</li>
  *   <li>{@code .mdb}: when {@link #sectionHashesApply()} (and not {@code --alert-broken} with
  *       {@link #broken()}), hash the raw bytes {@code [sectionRawOffset(i), +sectionRawSize(i))} of every
  *       section whose raw size is non-zero.</li>

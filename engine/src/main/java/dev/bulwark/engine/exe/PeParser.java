@@ -58,17 +58,22 @@ final class PeParser {
         boolean broken = strict.status == EFORMAT;
         if (target.status != OK && scan.status != OK && !broken) return null;
 
-        long ep = -1;
+        long ep = target.status == OK ? target.ep : -1;
+        // sections: the target-info table when it parsed (offsets, attributes, .mdb); otherwise cli_scanpe's
+        // table, which .mdb still uses when only the target-info walk failed (e.g. a dropped section there
+        // had sign bits set)
+        Header sec = target.status == OK ? target : scan.status == OK ? scan : null;
         long[] raw = null, rsz = null, rva = null, vsz = null;
         long[] viOffsets = null;
         java.util.List<byte[]> viRecords = null;
+        if (sec != null) {
+            int n = sec.nsections;
+            raw = java.util.Arrays.copyOf(sec.raw, n);
+            rsz = java.util.Arrays.copyOf(sec.rsz, n);
+            rva = java.util.Arrays.copyOf(sec.rva, n);
+            vsz = java.util.Arrays.copyOf(sec.vsz, n);
+        }
         if (target.status == OK) {
-            ep = target.ep;
-            int n = target.nsections;
-            raw = java.util.Arrays.copyOf(target.raw, n);
-            rsz = java.util.Arrays.copyOf(target.rsz, n);
-            rva = java.util.Arrays.copyOf(target.rva, n);
-            vsz = java.util.Arrays.copyOf(target.vsz, n);
             PeVersionInfo.Result vi = PeVersionInfo.read(b, target);
             viOffsets = vi.offsets();
             viRecords = vi.records();

@@ -22,6 +22,35 @@ final class ClamscanRunner {
         return Files.isExecutable(CLAMSCAN);
     }
 
+    /** Runs {@code clamscan --debug} on one file and returns its debug lines (stderr and stdout merged). */
+    static List<String> debug(Path db, Path file, String... extra) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(CLAMSCAN.toString(), "--debug", "--max-recursion=1", "-d", db.toString()));
+        cmd.addAll(List.of(extra));
+        cmd.add(file.toString());
+        Path out = Files.createTempFile("clamscan-debug", ".txt");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("clamscan did not finish: " + cmd);
+            }
+            return Files.readAllLines(out, StandardCharsets.ISO_8859_1);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /**
+     * A database that makes clamscan compute (and print under --debug) import hashes and section hashes
+     * without matching anything.
+     */
+    static Path debugDb(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("d.imp"), "00000000000000000000000000000000:1:DummyImp\n");
+        Files.writeString(dir.resolve("d.mdb"), "1:00000000000000000000000000000000:DummyMdb\n");
+        return dir;
+    }
+
     /**
      * Scans {@code files} with only the databases in {@code db}, in all-match mode and without descending into
      * children (so only the top layer's headers decide), plus {@code extra} options.

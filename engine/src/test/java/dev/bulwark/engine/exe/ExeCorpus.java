@@ -90,10 +90,29 @@ final class ExeCorpus {
         return out;
     }
 
+    /** PE files built to exercise import-hash and VERSIONINFO rules. */
+    static List<byte[]> craftedPe() {
+        List<byte[]> out = new ArrayList<>();
+        out.add(new PeBuilder().dll("KERNEL32.dll", "ExitProcess", "GetProcAddress").dll("WS2_32.dll", 1, 23, 151, 500)
+                .dll("OLEAUT32.DLL", 2, 9999).dll("driver.SYS", "Run").dll("noext", "Go").dll("a.b.dll", "X")
+                .dllFirstThunkOnly("comctl32.ocx", "Init").seed(11).build());
+        out.add(new PeBuilder().dll("wsock32.dll", 3, 4, 115).dll("k.dll", "Bad-Name").seed(12).build());
+        out.add(new PeBuilder().dll("k.dll", 0x7ff00000L, "Fine").seed(13).build());
+        out.add(new PeBuilder().varFileInfoFirst().version("CompanyName", "Bulwark Test Corp").version("Empty", "")
+                .version("FileVersion", "1.2.3.4").version("ProductName", "Differential").seed(14).build());
+        out.add(new PeBuilder().dll("user32.dll", "MessageBoxA").version("OriginalFilename", "probe.exe")
+                .version("X", "y").seed(15).build());
+        return out;
+    }
+
     /** Applies 1-3 header mutations (or a truncation) to a copy of {@code seed}. */
     static byte[] mutate(byte[] seed, int target, Random r) {
         byte[] b = seed.clone();
         if (r.nextInt(5) == 0) return java.util.Arrays.copyOf(b, r.nextInt(Math.min(b.length, 1024) + 1));
+        if (r.nextInt(4) == 0) { // a few random bytes anywhere: import tables, resources, section data
+            for (int i = 1 + r.nextInt(8); i > 0; i--) b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+            return b;
+        }
         int count = 1 + r.nextInt(3);
         for (int i = 0; i < count; i++) {
             int[] f = switch (target) {

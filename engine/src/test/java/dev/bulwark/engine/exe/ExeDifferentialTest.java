@@ -50,6 +50,7 @@ class ExeDifferentialTest {
         Path dir = Files.createDirectories(work.resolve("files"));
         int n = 0;
         for (byte[] m : ExeCorpus.machoFiles()) samples.add(sample(dir.resolve("macho" + n++ + ".bin"), m));
+        for (byte[] m : ExeCorpus.craftedPe()) samples.add(sample(dir.resolve("crafted" + n++ + ".exe"), m));
 
         // mutate a few small seeds of each kind
         Random r = new Random(SEED);
@@ -57,6 +58,7 @@ class ExeDifferentialTest {
         for (SigModel.Sample s : samples) {
             if (s.bytes.length <= 300_000 && seeds.stream().filter(x -> x.target == s.target).count() < 4) seeds.add(s);
         }
+        for (SigModel.Sample s : samples) if (s.path.getFileName().toString().startsWith("crafted")) seeds.add(s);
         for (SigModel.Sample s : seeds) {
             for (int k = 0; k < MUTANTS_PER_SEED; k++) {
                 byte[] m = ExeCorpus.mutate(s.bytes, s.target, r);
@@ -106,8 +108,12 @@ class ExeDifferentialTest {
         long pe = samples.stream().filter(s -> s.target == 1 && s.info != null).count();
         long elf = samples.stream().filter(s -> s.target == 6 && s.info != null).count();
         long macho = samples.stream().filter(s -> s.target == 9 && s.info != null).count();
-        System.out.printf("corpus: %d files (PE %d, ELF %d, Mach-O %d parsed), %d offset sigs, %d hash sigs%n",
-                samples.size(), pe, elf, macho, sigs.size(), hashes.size());
+        long[] broken = new long[16];
+        for (SigModel.Sample s : samples) if (s.info != null && s.info.broken()) broken[s.target]++;
+        long vi = samples.stream().filter(s -> s.info != null && !s.info.versionInfoRecords().isEmpty()).count();
+        System.out.printf("corpus: %d files (PE %d, ELF %d, Mach-O %d parsed; broken PE %d, ELF %d, Mach-O %d; "
+                + "%d with VERSIONINFO), %d offset sigs, %d hash sigs%n", samples.size(), pe, elf, macho,
+                broken[1], broken[6], broken[9], vi, sigs.size(), hashes.size());
         assertTrue(pe >= 1 && elf >= 1 && macho >= 1, "need at least one parsed file of each kind");
         assertTrue(hashes.stream().anyMatch(SigModel.HashSig::imp), "at least one imphash");
     }
