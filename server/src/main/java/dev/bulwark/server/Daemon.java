@@ -36,10 +36,14 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
     private volatile boolean closed;
 
     public Daemon(DaemonConfig config, Log log) {
+        this(config, log, new EngineHolder(List.of(config.databaseDirectory()),
+                LoadOptions.defaults().withDetectPua(config.detectPua()).withOfficialOnly(config.officialOnly())));
+    }
+
+    Daemon(DaemonConfig config, Log log, EngineHolder engines) {
         this.config = config;
         this.log = log;
-        LoadOptions lo = LoadOptions.defaults().withDetectPua(config.detectPua()).withOfficialOnly(config.officialOnly());
-        this.engines = new EngineHolder(List.of(config.databaseDirectory()), lo);
+        this.engines = engines;
         this.service = new ScanService(engines, config, metrics);
         this.policy = new PathPolicy(config.scanRoots());
     }

@@ -28,6 +28,7 @@ public final class ClamdDecoder {
     private long quota;
 
     private String command;
+    private int strippedCr;
     private ByteBuffer chunk;
 
     /** After {@link Event#COMMAND}: the command text without prefix or terminator. */
@@ -91,8 +92,10 @@ public final class ClamdDecoder {
                             in.position(p);
                             return finishLine();
                         }
-                        if (lineLen == MAX_LINE) {
-                            in.position(p);
+                        // clamd's buffer holds prefix, command and terminator: MAX_LINE bytes in all
+                        if (lineLen == (prefix == 0 ? MAX_LINE : MAX_LINE - 2)) {
+                            in.position(p - 1);
+                            if (prefix == 0) return finishLine(); // old style: clamd takes the full buffer as the command
                             state = State.FAILED;
                             return Event.LINE_TOO_LONG;
                         }
@@ -138,11 +141,21 @@ public final class ClamdDecoder {
         return Event.NEED_MORE;
     }
 
+    /**
+     * After an {@code n} command: how many CR bytes were stripped before its newline. clamd miscounts the
+     * command length by these, so it treats them as data sent after the command.
+     */
+    public int strippedCr() { return strippedCr; }
+
     private Event finishLine() {
         int len = lineLen;
+        strippedCr = 0;
         if (prefix != 'z') {
             // clamd's cli_chomp: strip trailing CR/LF
-            while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+            while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
+                if (prefix == 'n' && line[len - 1] == '\r') strippedCr++;
+                len--;
+            }
         }
         command = new String(line, 0, len, StandardCharsets.UTF_8);
         state = State.START;

@@ -26,6 +26,9 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private static final long NANOS_PER_SEC = 1_000_000_000L;
     /** A reply the client does not read within this long drops the connection (clamd: SendBufTimeout per poll). */
     private static final long SEND_TIMEOUT_SEC = 10;
+    /** After an over-limit stream: how long and how much we keep reading before closing. */
+    private static final long LINGER_SEC = 2;
+    private static final long LINGER_MAX_BYTES = 16L << 20;
 
     private enum Phase { READ_COMMAND, READ_STREAM, WRITE, WORK }
 
@@ -90,17 +93,12 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private void loop() throws IOException, InterruptedException {
         while (open) {
             ClamdDecoder.Event ev = decoder.next(in);
+            if (ev == ClamdDecoder.Event.NEED_MORE && decoder.inOldStyleLine()) {
+                ev = decoder.endOfPacket(); // old style: the packet is the command ("PING" without newline)
+            }
             if (ev == ClamdDecoder.Event.NEED_MORE) {
-                if (!read()) {
-                    if (decoder.inOldStyleLine()) {
-                        ev = decoder.endOfPacket(); // "PING" with no newline, then half-close
-                    } else {
-                        return;
-                    }
-                } else {
-                    if (!in.hasRemaining() && decoder.inOldStyleLine()) ev = decoder.endOfPacket();
-                    if (ev == ClamdDecoder.Event.NEED_MORE) continue;
-                }
+                if (!read()) return;
+                continue;
             }
             switch (ev) {
                 case COMMAND -> command(decoder.command(), decoder.prefix());
@@ -112,6 +110,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
                 case STREAM_TOO_LARGE -> {
                     server.metrics().protocolErrors.increment();
                     replyRaw(prefixId() + "INSTREAM size limit exceeded. ERROR");
+                    linger();
                     return;
                 }
                 case LINE_TOO_LONG -> {
@@ -189,11 +188,11 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
                 keep = false;
             }
             case STATS -> {
-                garbageCheck();
+                garbageCheck(true);
                 replyRaw(prefixId() + ClamdStats.render(service, term));
             }
             case SCAN, CONTSCAN, MULTISCAN, ALLMATCHSCAN -> {
-                garbageCheck();
+                garbageCheck(true);
                 arm(Phase.WORK, 0);
                 String shown = prefixId();
                 new PathScan(service, server.policy(), p.command(),
@@ -214,7 +213,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     }
 
     private void streamEnd() throws IOException, InterruptedException {
-        garbageCheck();
+        garbageCheck(false);
         arm(Phase.WORK, 0);
         int myId = session ? id : 0;
         ScanResult r;
@@ -236,9 +235,32 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
         }
     }
 
+    /**
+     * Ends a connection whose client is still sending: closes our side for writing, then reads and drops
+     * what is in flight for a bounded time, so the kernel does not answer with a reset that would make
+     * the client lose the error reply.
+     */
+    private void linger() {
+        try {
+            channel.shutdownOutput();
+            arm(Phase.READ_STREAM, LINGER_SEC);
+            ByteBuffer sink = ByteBuffer.allocate(READ_BUFFER);
+            long drained = 0;
+            while (drained < LINGER_MAX_BYTES && !timedOut) {
+                sink.clear();
+                int n = channel.read(sink);
+                if (n < 0) break;
+                drained += n;
+            }
+        } catch (IOException e) {
+            // the client gave up first
+        }
+        open = false;
+    }
+
     /** Outside IDSESSION, bytes already sent after the command are a protocol error (clamd's reply). */
-    private void garbageCheck() throws IOException {
-        if (!session && in.hasRemaining()) {
+    private void garbageCheck(boolean afterCommandLine) throws IOException {
+        if (!session && (in.hasRemaining() || (afterCommandLine && decoder.strippedCr() > 0))) {
             server.metrics().protocolErrors.increment();
             replyRaw("Error processing command. ERROR");
         }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
@@ -55,9 +56,10 @@ final class PathScan {
             sink.reply(argument, "ALLMATCHSCAN command disabled by clamd configuration. ERROR");
             return;
         }
-        Path top = Path.of(argument.isEmpty() ? "." : argument);
+        Path top;
         BasicFileAttributes attrs;
         try {
+            top = Path.of(argument.isEmpty() ? "." : argument);
             attrs = Files.readAttributes(top, BasicFileAttributes.class); // follows a top-level link, as clamd's stat
         } catch (NoSuchFileException e) {
             total.incrementAndGet();
@@ -68,6 +70,16 @@ final class PathScan {
             total.incrementAndGet();
             errors.incrementAndGet();
             sink.reply(argument, "File path check failure: Permission denied. ERROR");
+            return;
+        } catch (FileSystemException e) {
+            total.incrementAndGet();
+            errors.incrementAndGet();
+            sink.reply(argument, "File path check failure: " + strerror(e) + ". ERROR");
+            return;
+        } catch (java.nio.file.InvalidPathException e) {
+            total.incrementAndGet();
+            errors.incrementAndGet();
+            sink.reply(argument, "File path check failure: Invalid argument. ERROR");
             return;
         }
         if (!policy.allows(top)) {
@@ -91,9 +103,8 @@ final class PathScan {
         } else if (attrs.isRegularFile()) {
             scanOne(top, argument);
         } else {
-            total.incrementAndGet();
+            total.incrementAndGet(); // clamd counts it as visited but not as an error, so "OK" follows
             sink.reply(argument, "Not supported file type ERROR");
-            errors.incrementAndGet();
         }
         if (infected.get() == 0 && errors.get() != total.get()) sink.reply(argument, "OK");
     }
@@ -112,7 +123,7 @@ final class PathScan {
             sink.reply(shown, "Access denied. ERROR");
             return;
         }
-        entries.sort(null);
+        // directory order as the OS returns it (readdir), which is the order clamd reports in
         for (Path p : entries) {
             if (stop) return;
             String name = shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName();
@@ -196,6 +207,12 @@ final class PathScan {
             }
             case CLEAN, EMPTY -> { }
         }
+    }
+
+    /** The C library's wording of an I/O error, as clamd prints it. */
+    private static String strerror(FileSystemException e) {
+        String r = e.getReason();
+        return r == null || r.isEmpty() ? "Input/output error" : r;
     }
 
     private boolean excluded(String path) {

@@ -15,6 +15,13 @@ public final class Json {
 
     private Json() {}
 
+    /** An insertion-ordered object from key, value pairs (so responses read in a stable order). */
+    public static Map<String, Object> obj(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) m.put(String.valueOf(kv[i]), kv[i + 1]);
+        return m;
+    }
+
     /** Serialises maps, lists, strings, numbers, booleans and null. */
     public static String write(Object v) {
         StringBuilder sb = new StringBuilder(256);

@@ -53,9 +53,9 @@ final class KasperskyApi {
             case "basesdate" -> {
                 var db = rest.service().engines().current().engine().database();
                 var t = db.buildTime() != null ? db.buildTime() : rest.service().engines().current().loadedAt();
-                RestServer.json(ex, 200, Map.of("databaseVersion", BASES_DATE.format(t.atOffset(ZoneOffset.UTC))));
+                RestServer.json(ex, 200, Json.obj("databaseVersion", BASES_DATE.format(t.atOffset(ZoneOffset.UTC))));
             }
-            case "version" -> RestServer.json(ex, 200, Map.of("KAVSDKVersion", "Bulwark 0.1.0"));
+            case "version" -> RestServer.json(ex, 200, Json.obj("KAVSDKVersion", "Bulwark 0.1.0"));
             case "getstatistics" -> {
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("total_requests", total.sum());
@@ -67,21 +67,21 @@ final class KasperskyApi {
                 s.put("infected_data", infectedData.sum());
                 s.put("processed_urls", 0);
                 s.put("infected_urls", 0);
-                RestServer.json(ex, 200, Map.of("statistics", s));
+                RestServer.json(ex, 200, Json.obj("statistics", s));
             }
             case "clearstatistics" -> {
                 if (!post(ex, m)) return;
                 for (LongAdder a : List.of(total, infected, errors, engineErrors, processed, infectedData)) a.reset();
-                RestServer.json(ex, 200, Map.of("status", "ok"));
+                RestServer.json(ex, 200, Json.obj("status", "ok"));
             }
-            default -> RestServer.json(ex, 404, Map.of("error", "unsupported Kaspersky API call: " + op));
+            default -> RestServer.json(ex, 404, Json.obj("error", "unsupported Kaspersky API call: " + op));
         }
     }
 
     private static boolean post(HttpExchange ex, String m) throws IOException {
         if (m.equals("POST")) return true;
         ex.getResponseHeaders().set("Allow", "POST");
-        RestServer.json(ex, 405, Map.of("error", "method not allowed"));
+        RestServer.json(ex, 405, Json.obj("error", "method not allowed"));
         return false;
     }
 
@@ -89,7 +89,7 @@ final class KasperskyApi {
         try (InputStream in = ex.getRequestBody()) {
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, maxBody + 1));
             if (b.length > maxBody) {
-                RestServer.json(ex, 413, Map.of("error", "request larger than StreamMaxLength"));
+                RestServer.json(ex, 413, Json.obj("error", "request larger than StreamMaxLength"));
                 return null;
             }
             Object o = Json.parse(new String(b, StandardCharsets.UTF_8));
@@ -98,9 +98,9 @@ final class KasperskyApi {
                 Map<String, Object> r = (Map<String, Object>) mm;
                 return r;
             }
-            RestServer.json(ex, 400, Map.of("error", "request must be a JSON object with an 'object' string"));
+            RestServer.json(ex, 400, Json.obj("error", "request must be a JSON object with an 'object' string"));
         } catch (Json.ParseException e) {
-            RestServer.json(ex, 400, Map.of("error", e.getMessage()));
+            RestServer.json(ex, 400, Json.obj("error", e.getMessage()));
         }
         return null;
     }
@@ -114,7 +114,7 @@ final class KasperskyApi {
             data = Base64.getMimeDecoder().decode((String) req.get("object"));
         } catch (IllegalArgumentException e) {
             errors.increment();
-            RestServer.json(ex, 400, Map.of("error", "object is not valid base64"));
+            RestServer.json(ex, 400, Json.obj("error", "object is not valid base64"));
             return;
         }
         ScanResult r;

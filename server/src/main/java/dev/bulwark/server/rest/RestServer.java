@@ -70,7 +70,7 @@ public final class RestServer implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             String m = ex.getRequestMethod();
             switch (path) {
-                case "/api/v1/health" -> json(ex, 200, Map.of("status", "ok"));
+                case "/api/v1/health" -> json(ex, 200, Json.obj("status", "ok"));
                 case "/api/v1/version" -> json(ex, 200, versionInfo());
                 case "/api/v1/scan" -> {
                     if (!m.equals("POST")) { methodNotAllowed(ex, "POST"); return; }
@@ -82,7 +82,7 @@ public final class RestServer implements AutoCloseable {
                     daemon.reload();
                     var r = service.engines().lastReload();
                     json(ex, r.outcome() == dev.bulwark.server.EngineHolder.Outcome.FAILED ? 500 : 200,
-                            Map.of("outcome", r.outcome().name(), "message", r.message()));
+                            Json.obj("outcome", r.outcome().name(), "message", r.message()));
                 }
                 case "/metrics" -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                         service.metrics().prometheus(service.engines().current()).getBytes(StandardCharsets.UTF_8));
@@ -93,7 +93,7 @@ public final class RestServer implements AutoCloseable {
                 }
                 default -> {
                     if (path.startsWith("/api/v3.0/") || path.startsWith("/api/v3.1/")) kav.handle(ex, path.substring(10));
-                    else json(ex, 404, Map.of("error", "not found", "path", path));
+                    else json(ex, 404, Json.obj("error", "not found", "path", path));
                 }
             }
         } catch (IOException e) {
@@ -102,7 +102,7 @@ public final class RestServer implements AutoCloseable {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             log.error("REST request failed", "error", String.valueOf(e));
             try {
-                json(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
+                json(ex, 500, Json.obj("error", String.valueOf(e.getMessage())));
             } catch (IOException | RuntimeException ignored) {
                 // response already started
             }
@@ -120,7 +120,7 @@ public final class RestServer implements AutoCloseable {
         }
         if (a.isLoopbackAddress() && auth == null) return true;
         ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"bulwark\"");
-        json(ex, 401, Map.of("error", token == null ? "remote clients need a configured BulwarkRestToken" : "bearer token required"));
+        json(ex, 401, Json.obj("error", token == null ? "remote clients need a configured BulwarkRestToken" : "bearer token required"));
         return false;
     }
 
@@ -155,10 +155,10 @@ public final class RestServer implements AutoCloseable {
                     try {
                         p = mr.next(spool, max);
                     } catch (MultipartReader.TooLarge e) {
-                        json(ex, 413, Map.of("error", "upload larger than StreamMaxLength (" + max + " bytes)"));
+                        json(ex, 413, Json.obj("error", "upload larger than StreamMaxLength (" + max + " bytes)"));
                         return;
                     } catch (IOException e) {
-                        json(ex, 400, Map.of("error", e.getMessage()));
+                        json(ex, 400, Json.obj("error", e.getMessage()));
                         return;
                     }
                     if (p == null) break;
@@ -174,7 +174,7 @@ public final class RestServer implements AutoCloseable {
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     if (spool.size() + n > max) {
-                        json(ex, 413, Map.of("error", "body larger than StreamMaxLength (" + max + " bytes)"));
+                        json(ex, 413, Json.obj("error", "body larger than StreamMaxLength (" + max + " bytes)"));
                         return;
                     }
                     spool.write(buf, 0, n);
@@ -186,7 +186,7 @@ public final class RestServer implements AutoCloseable {
             }
         }
         boolean infected = results.stream().anyMatch(o -> "INFECTED".equals(((Map<?, ?>) o).get("verdict")));
-        json(ex, 200, Map.of("infected", infected, "results", results));
+        json(ex, 200, Json.obj("infected", infected, "results", results));
     }
 
     private void scanPath(HttpExchange ex) throws IOException, InterruptedException {
@@ -202,30 +202,30 @@ public final class RestServer implements AutoCloseable {
                 Object o = Json.parse(new String(ex.getRequestBody().readNBytes(MAX_JSON_SMALL), StandardCharsets.UTF_8));
                 if (o instanceof Map<?, ?> m && m.get("path") instanceof String s) p = s;
             } catch (Json.ParseException e) {
-                json(ex, 400, Map.of("error", e.getMessage()));
+                json(ex, 400, Json.obj("error", e.getMessage()));
                 return;
             }
         }
         if (p == null || !Path.of(p).isAbsolute()) {
-            json(ex, 400, Map.of("error", "an absolute 'path' is required"));
+            json(ex, 400, Json.obj("error", "an absolute 'path' is required"));
             return;
         }
         Path path = Path.of(p);
         if (!Files.exists(path)) {
-            json(ex, 404, Map.of("error", "no such file", "path", p));
+            json(ex, 404, Json.obj("error", "no such file", "path", p));
             return;
         }
         if (!policy.allows(path)) {
-            json(ex, 403, Map.of("error", "path outside the configured scan roots", "path", p));
+            json(ex, 403, Json.obj("error", "path outside the configured scan roots", "path", p));
             return;
         }
         Path real = path.toRealPath();
         if (!Files.isRegularFile(real)) {
-            json(ex, 400, Map.of("error", "not a regular file (directories: use the clamd protocol)", "path", p));
+            json(ex, 400, Json.obj("error", "not a regular file (directories: use the clamd protocol)", "path", p));
             return;
         }
         ScanResult r = service.scanFile(real, false, "rest", "REST");
-        json(ex, 200, Map.of("infected", r.infected(), "results", List.of(resultJson(p, r, null))));
+        json(ex, 200, Json.obj("infected", r.infected(), "results", List.of(resultJson(p, r, null))));
     }
 
     static Map<String, Object> resultJson(String name, ScanResult r, String sha256) {
@@ -263,7 +263,7 @@ public final class RestServer implements AutoCloseable {
 
     private static void methodNotAllowed(HttpExchange ex, String allow) throws IOException {
         ex.getResponseHeaders().set("Allow", allow);
-        json(ex, 405, Map.of("error", "method not allowed"));
+        json(ex, 405, Json.obj("error", "method not allowed"));
     }
 
     @Override
