@@ -51,8 +51,15 @@ public final class RealClamd implements AutoCloseable {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(waitMillis);
             OutputStream o = s.getOutputStream();
-            o.write(request);
-            o.flush();
+            // write from another thread: a server may answer and close before it has read everything
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    o.write(request);
+                    o.flush();
+                } catch (IOException e) {
+                    // the server closed first; its reply is what we compare
+                }
+            });
             InputStream in = s.getInputStream();
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             byte[] b = new byte[8192];
@@ -63,6 +70,11 @@ public final class RealClamd implements AutoCloseable {
                 out.writeBytes("<TIMEOUT>".getBytes(StandardCharsets.US_ASCII));
             } catch (java.net.SocketException e) {
                 out.writeBytes("<RESET>".getBytes(StandardCharsets.US_ASCII));
+            }
+            try {
+                writer.join(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             return out.toByteArray();
         }

@@ -21,12 +21,13 @@ final class ClamdStats {
             sb.append(String.format(Locale.ROOT, "\t%s %f %s\n", t.command(), (now - t.startNanos()) / 1e9, t.filename()));
         }
         sb.append('\n');
+        // libc heap figures do not apply to a JVM: N/A as a clamd without mallinfo; the Java heap goes in "pools"
         Runtime rt = Runtime.getRuntime();
         double mb = 1024 * 1024.0;
-        double total = rt.totalMemory() / mb, free = rt.freeMemory() / mb;
+        double total = rt.totalMemory() / mb, used = (rt.totalMemory() - rt.freeMemory()) / mb;
         sb.append(String.format(Locale.ROOT,
-                "MEMSTATS: heap %.3fM mmap %.3fM used %.3fM free %.3fM releasable %.3fM pools %d pools_used %.3fM pools_total %.3fM\n",
-                total, 0.0, total - free, free, 0.0, 1, total - free, total));
+                "MEMSTATS: heap N/A mmap N/A used N/A free N/A releasable N/A pools %d pools_used %.3fM pools_total %.3fM\n",
+                1, used, total));
         sb.append("END");
         return sb.toString();
     }

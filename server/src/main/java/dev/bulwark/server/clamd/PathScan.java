@@ -111,11 +111,25 @@ final class PathScan {
 
     private void walk(Path dir, String shown, int depth, List<Thread> workers) throws IOException, InterruptedException {
         if (depth >= service.config().maxDirectoryRecursion() && service.config().maxDirectoryRecursion() > 0) return;
-        List<Path> entries = new ArrayList<>();
+        record Entry(Path path, BasicFileAttributes attrs, boolean dir, long ino) {}
+        List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 if (entries.size() >= MAX_DIR_ENTRIES) break;
-                entries.add(p);
+                String name = shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName();
+                if (excluded(name)) { // clamd checks exclusions while reading the directory, before sorting
+                    if (command != ClamdCommand.MULTISCAN) sink.reply(name, "Excluded");
+                    continue;
+                }
+                BasicFileAttributes a = null;
+                long ino = 0;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    ino = ((Number) Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
+                } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                    // reported when the entry is visited
+                }
+                entries.add(new Entry(p, a, a != null && a.isDirectory(), ino));
             }
         } catch (IOException e) {
             total.incrementAndGet();
@@ -123,18 +137,14 @@ final class PathScan {
             sink.reply(shown, "Access denied. ERROR");
             return;
         }
-        // directory order as the OS returns it (readdir), which is the order clamd reports in
-        for (Path p : entries) {
+        // clamd's order: files before directories, then by inode number
+        entries.sort(java.util.Comparator.comparing(Entry::dir).thenComparingLong(Entry::ino));
+        for (Entry en : entries) {
+            Path p = en.path();
             if (stop) return;
             String name = shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName();
-            if (excluded(name)) {
-                if (command != ClamdCommand.MULTISCAN) sink.reply(name, "Excluded");
-                continue;
-            }
-            BasicFileAttributes a;
-            try {
-                a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException e) {
+            BasicFileAttributes a = en.attrs();
+            if (a == null) {
                 total.incrementAndGet();
                 errors.incrementAndGet();
                 sink.reply(name, "File path check failure: No such file or directory. ERROR");
