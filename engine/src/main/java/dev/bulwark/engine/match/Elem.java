@@ -8,7 +8,7 @@ public sealed interface Elem {
 
     /** A single byte compared under a mask: 0xFF exact, 0xF0/0x0F nibble, 0x00 any, 0xDF case-folded letter. */
     record Lit(byte value, byte mask) implements Elem {
-        boolean matches(int b) { return ((b ^ value) & mask) == 0; }
+        boolean matches(int b) { return ((b ^ value) & mask & 0xFF) == 0; }
         boolean exact() { return mask == (byte) 0xFF; }
         boolean folded() { return mask == (byte) 0xDF; }
     }

@@ -95,9 +95,9 @@ public final class HexPatternParser {
                 special = true;
                 boolean neg = c == '!';
                 p += neg ? 2 : 1;
-                if (p + 2 < s.length() && s.charAt(p + 2) == ')' && "BLW".indexOf(s.charAt(p)) >= 0) {
+                if (p + 1 < s.length() && s.charAt(p + 1) == ')' && "BLW".indexOf(s.charAt(p)) >= 0) {
                     char k = s.charAt(p);
-                    p += 3;
+                    p += 2;
                     int f = k == 'B' ? BodyPattern.A_BOUNDARY : k == 'L' ? BodyPattern.A_LINE : BodyPattern.A_WORD;
                     out.add(new Assert(f | (neg ? BodyPattern.A_NEGATE : 0)));
                     continue;

@@ -202,13 +202,13 @@ public final class DatabaseLoader {
             return;
         }
         boolean yaraFile = n.endsWith(".yar") || n.endsWith(".yara");
+        loadedFiles++;
         if (options.yara() == LoadOptions.Yara.ONLY && !yaraFile) return;
         if (options.yara() == LoadOptions.Yara.NO && yaraFile) return;
         if (options.officialOnly() && !official && !(n.endsWith(".ign") || n.endsWith(".ign2"))) return;
         boolean pua = n.endsWith(".hdu") || n.endsWith(".hsu") || n.endsWith(".mdu") || n.endsWith(".msu")
                 || n.endsWith(".ndu") || n.endsWith(".ldu");
         if (pua && !options.detectPua()) return;
-        loadedFiles++;
         if (yaraFile) {
             sigs.yaraSources.add(new String[] {source, new String(data, StandardCharsets.UTF_8)});
             sources.add(source);

@@ -75,8 +75,8 @@ final class Fields {
      */
     static OffsetSpec offset(String s, int target) {
         if (s.equals("*")) return OffsetSpec.ANY;
-        if (s.length() >= 3 && s.startsWith("$") && s.endsWith("$")) {
-            long g = number(s.substring(1, s.length() - 1), "macro group");
+        if (s.length() >= 2 && s.startsWith("$")) {
+            long g = number(s.substring(1, s.endsWith("$") && s.length() > 2 ? s.length() - 1 : s.length()), "macro group");
             if (g >= 32) throw new IllegalArgumentException("macro group " + g + " out of range (0-31)");
             return new OffsetSpec(OffsetSpec.Kind.MACRO, g, 0, 0);
         }

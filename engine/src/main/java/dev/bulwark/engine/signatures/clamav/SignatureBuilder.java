@@ -133,6 +133,11 @@ public final class SignatureBuilder {
         if (name.isEmpty()) throw new IllegalArgumentException("empty signature name");
         int target = f.get(1).equals("*") ? 0 : (int) Math.min(Fields.number(f.get(1), "target"), 1000);
         OffsetSpec off = Fields.offset(f.get(2), target);
+        if (off.kind() == OffsetSpec.Kind.VERSION_INFO) {
+            Fields.hex(f.get(3), "version information pattern");
+            if (Fields.flevelOk(f, 4) && target < 15 && !isIgnored(name, line)) count++; // VI records are not matched yet
+            return;
+        }
         BodyPattern p = pattern(f.get(3));
         if (!Fields.flevelOk(f, 4) || target >= 15 || isIgnored(name, line)) return;
         if (off.kind() == OffsetSpec.Kind.MACRO) {
@@ -140,7 +145,6 @@ public final class SignatureBuilder {
             count++;
             return;
         }
-        if (off.kind() == OffsetSpec.Kind.VERSION_INFO) { count++; return; } // see ExeInfo: VI records not matched yet
         int id = ndbNames.size();
         ndbNames.add(reportName(name, official));
         patterns.add(p, target, off, SignatureSet.owner(SignatureSet.OWNER_NDB, id));
