@@ -49,16 +49,22 @@ public record DaemonConfig(
     /** Interprets a parsed file. Unknown names and bad values throw {@link ConfFile.ConfigError}. */
     public static DaemonConfig from(ConfFile f) {
         List<String> notices = new ArrayList<>();
+        List<String> accepted = new ArrayList<>();
         for (var e : f.entries().entrySet()) {
             OptionTable.Option o = OptionTable.get(e.getKey());
             ConfFile.Entry first = e.getValue().get(0);
             if (o == null) throw new ConfFile.ConfigError(f.source(), first.line(), "unknown option " + e.getKey());
             for (ConfFile.Entry en : e.getValue()) checkType(f, o, en);
+            ConfFile.Entry last = e.getValue().get(e.getValue().size() - 1);
+            boolean off = o.type() == OptionTable.Type.BOOL && Boolean.FALSE.equals(parseBool(last.value()));
             if (o.support() == OptionTable.Support.ACCEPTED) {
-                notices.add(f.source() + ":" + first.line() + ": option " + o.name() + " has no effect in Bulwark (accepted)");
-            } else if (o.support() == OptionTable.Support.UNSUPPORTED) {
-                notices.add(f.source() + ":" + first.line() + ": option " + o.name() + " is not supported by Bulwark and is ignored");
+                accepted.add(o.name());
+            } else if (o.support() == OptionTable.Support.UNSUPPORTED && !off) {
+                notices.add(f.source() + ":" + last.line() + ": option " + o.name() + " is not supported by Bulwark and is ignored");
             }
+        }
+        if (!accepted.isEmpty()) {
+            notices.add(f.source() + ": options accepted without effect in Bulwark: " + String.join(", ", accepted));
         }
         Reader r = new Reader(f);
         Limits limits = Limits.DEFAULTS
