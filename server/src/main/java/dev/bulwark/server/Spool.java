@@ -17,7 +17,7 @@ import java.util.Arrays;
  */
 public final class Spool implements Closeable {
     /** Per-stream heap budget: 500 concurrent streams cost at most 500 x this. */
-    static final int MEMORY_LIMIT = 128 * 1024;
+    public static final int MEMORY_LIMIT = 128 * 1024;
 
     private final Path tempDir;
     private byte[] mem = new byte[4096];

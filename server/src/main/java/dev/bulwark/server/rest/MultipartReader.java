@@ -92,7 +92,7 @@ final class MultipartReader {
                 start = idx + delim.length;
                 return new Part(field, filename, n);
             }
-            if (eof && end - start < delim.length) throw new IOException("multipart: truncated body");
+            if (eof && end - start <= delim.length) throw new IOException("multipart: truncated body");
         }
     }
 
