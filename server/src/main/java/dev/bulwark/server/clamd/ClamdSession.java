@@ -22,7 +22,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
             ClamdCommand.FILDES, ClamdCommand.VERSION, ClamdCommand.VERSIONCOMMANDS, ClamdCommand.PING,
             ClamdCommand.STATS, ClamdCommand.END);
     /** Read buffer; INSTREAM chunks are passed through in slices of at most this. */
-    private static final int READ_BUFFER = 64 * 1024;
+    private static final int READ_BUFFER = 16 * 1024;
     private static final long NANOS_PER_SEC = 1_000_000_000L;
     /** A reply the client does not read within this long drops the connection (clamd: SendBufTimeout per poll). */
     private static final long SEND_TIMEOUT_SEC = 10;
