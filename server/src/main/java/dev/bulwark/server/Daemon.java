@@ -44,7 +44,7 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
         this.config = config;
         this.log = log;
         this.engines = engines;
-        this.service = new ScanService(engines, config, metrics);
+        this.service = new ScanService(engines, config, metrics, log);
         this.policy = new PathPolicy(config.scanRoots());
     }
 
