@@ -25,7 +25,7 @@ public record DaemonConfig(
         boolean followDirectorySymlinks, boolean followFileSymlinks, boolean allowAllMatchScan,
         boolean detectPua, boolean officialOnly, int selfCheckSec, ScanOptions scanOptions,
         int icapPort, String icapAddr, String icapService, int restPort, String restAddr, String restToken,
-        List<Path> scanRoots, String versionString, List<String> notices) {
+        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, List<String> notices) {
 
     private static final long MiB = 1024L * 1024;
     /** Version string clamd clients parse ("ClamAV x.y.z[/db/date]"): the protocol level we emulate. */
@@ -137,6 +137,7 @@ public record DaemonConfig(
                 intIn(r, "SelfCheck", 600, 0, 1_000_000), so,
                 intIn(r, "BulwarkIcapPort", -1, -1, 65535), r.str("BulwarkIcapAddr", "127.0.0.1"), r.str("BulwarkIcapService", "avscan"),
                 intIn(r, "BulwarkRestPort", -1, -1, 65535), r.str("BulwarkRestAddr", "127.0.0.1"), r.str("BulwarkRestToken", null),
+                path(r.str("BulwarkRestKeystore", null)), r.str("BulwarkRestKeystorePassword", ""),
                 roots.isEmpty() ? List.of(Path.of("/")) : roots, r.str("BulwarkVersionString", DEFAULT_VERSION), notices);
     }
 
