@@ -183,9 +183,12 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
                 return; // the request number advances when the stream ends
             }
             case FILDES -> {
-                // SCM_RIGHTS descriptor passing has no pure-Java API: answer as a clamd built without it
+                // SCM_RIGHTS descriptor passing has no pure-Java API: answer as a clamd built without it.
+                // First take the byte the descriptor rides on (the kernel drops the unreceived descriptor),
+                // so the client's sendmsg does not fail before it can read the reply.
+                if (!in.hasRemaining() && !read()) return;
+                if (in.hasRemaining()) in.get();
                 replyRaw(prefixId() + "FILDES support not compiled in. ERROR");
-                keep = false;
             }
             case STATS -> {
                 garbageCheck(true);

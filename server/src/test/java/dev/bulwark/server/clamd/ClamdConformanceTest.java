@@ -129,6 +129,7 @@ class ClamdConformanceTest {
         m.put("empty line", b("\n"));
         m.put("z alone", b("z\0"));
         m.put("partial command times out", b("zPIN"));
+        m.put("FILDES over TCP waits for a descriptor", b("zFILDES\0"));
         return m;
     }
 
