@@ -20,9 +20,14 @@ final class Variant {
     final boolean anchored;
     final boolean wide;
     final boolean fullword;
-    /** Chosen atom: distance from the match start, and its byte sets (null if none: scan every start). */
+    /** Chosen atom: distance from the match start (a range when a variable part precedes it), its bytes. */
     int atomOffset;
+    int atomMaxOffset;
     List<byte[]> atoms;
+    /** Further atom groups (one per branch of an alternative); each must be found for its branch to match. */
+    final List<Group> extra = new ArrayList<>();
+
+    record Group(List<byte[]> atoms, int minOffset, int maxOffset) {}
     int atomQuality;
     /** YARA's quality estimate, for the slow-string warning. */
     int yaraQuality;
@@ -78,6 +83,65 @@ final class Variant {
         return Integer.MIN_VALUE;
     }
 
+    /** Chooses the best window among runs (fixed prefix or after variable parts); a range costs a little. */
+    void chooseAtomsFromRuns(List<dev.bulwark.engine.signatures.yara.re.Regex.Run> runs,
+            List<List<dev.bulwark.engine.signatures.yara.re.Regex.Run>> alternatives) {
+        chooseAtomsFromRuns(runs);
+        int single = atoms == null ? Integer.MIN_VALUE : atomQuality - (atomMaxOffset == atomOffset ? 0 : 6);
+        List<Group> bestAlt = null;
+        int bestAltScore = single;
+        for (var alt : alternatives) {
+            List<Group> groups = new ArrayList<>();
+            int worst = Integer.MAX_VALUE;
+            for (var branch : alt) {
+                chooseAtoms(branch.positions());
+                if (atoms == null) {
+                    worst = Integer.MIN_VALUE;
+                    break;
+                }
+                worst = Math.min(worst, atomQuality);
+                groups.add(new Group(atoms, branch.minOffset() + atomOffset, branch.maxOffset() + atomOffset));
+            }
+            if (worst != Integer.MIN_VALUE && worst - 2 > bestAltScore) {
+                bestAltScore = worst - 2;
+                bestAlt = groups;
+            }
+        }
+        chooseAtomsFromRuns(runs);
+        if (bestAlt != null) {
+            Group first = bestAlt.get(0);
+            atoms = first.atoms();
+            atomOffset = first.minOffset();
+            atomMaxOffset = first.maxOffset();
+            atomQuality = bestAltScore;
+            extra.addAll(bestAlt.subList(1, bestAlt.size()));
+        }
+    }
+
+    private void chooseAtomsFromRuns(List<dev.bulwark.engine.signatures.yara.re.Regex.Run> runs) {
+        int bestScore = Integer.MIN_VALUE;
+        dev.bulwark.engine.signatures.yara.re.Regex.Run best = null;
+        for (var r : runs) {
+            chooseAtoms(r.positions());
+            if (atoms == null) continue;
+            int range = r.maxOffset() - r.minOffset();
+            int sc = atomQuality - (range == 0 ? 0 : range <= 64 ? 6 : 12);
+            if (sc > bestScore) {
+                bestScore = sc;
+                best = r;
+            }
+        }
+        if (best == null) {
+            chooseAtoms(List.<long[]>of());
+            atomMaxOffset = atomOffset;
+            return;
+        }
+        chooseAtoms(best.positions());
+        int inRun = atomOffset;
+        atomOffset = best.minOffset() + inRun;
+        atomMaxOffset = best.maxOffset() + inRun;
+    }
+
     /** Chooses the best window of up to 4 positions and expands it into atoms. */
     void chooseAtoms(List<long[]> positions) {
         int bestScore = Integer.MIN_VALUE, bestOff = -1, bestLen = 0;
@@ -106,6 +170,7 @@ final class Variant {
             return;
         }
         atomOffset = bestOff;
+        atomMaxOffset = bestOff;
         atomQuality = bestScore;
         List<byte[]> out = new ArrayList<>();
         out.add(new byte[0]);
