@@ -142,23 +142,37 @@ final class Variant {
         atomMaxOffset = best.maxOffset() + inRun;
     }
 
+    private static final int MAX_WINDOW_STARTS = 256; // atoms are looked for in the first 256 positions of long strings
+
     /** Chooses the best window of up to 4 positions and expands it into atoms. */
     void chooseAtoms(List<long[]> positions) {
         int bestScore = Integer.MIN_VALUE, bestOff = -1, bestLen = 0;
-        for (int s = 0; s < positions.size(); s++) {
+        int n = Math.min(positions.size(), MAX_WINDOW_STARTS + 3);
+        int[] ps = new int[n], cnt = new int[n], val = new int[n];
+        for (int i = 0; i < n; i++) {
+            long[] w = positions.get(i);
+            ps[i] = score(w);
+            cnt[i] = w == null ? 0 : count(w);
+            val[i] = cnt[i] == 1 ? single(w) : -1;
+        }
+        for (int st = 0; st < Math.min(n, MAX_WINDOW_STARTS); st++) {
             long combos = 1;
-            int sc = 0;
-            for (int l = 1; l <= 4 && s + l <= positions.size(); l++) {
-                long[] w = positions.get(s + l - 1);
-                int ps = score(w);
-                if (ps == Integer.MIN_VALUE) break;
-                combos *= count(w);
+            int sc = 0, distinct = 0;
+            for (int l = 1; l <= 4 && st + l <= n; l++) {
+                int i = st + l - 1;
+                if (ps[i] == Integer.MIN_VALUE) break;
+                combos *= cnt[i];
                 if (combos > MAX_EXPANSION) break;
-                sc += ps;
-                int total = sc + distinctBonus(positions, s, l);
+                sc += ps[i];
+                if (val[i] >= 0) {
+                    boolean dup = false;
+                    for (int j = st; j < i; j++) dup |= val[j] == val[i];
+                    if (!dup) distinct++;
+                }
+                int total = sc + distinct * 2;
                 if (total > bestScore) {
                     bestScore = total;
-                    bestOff = s;
+                    bestOff = st;
                     bestLen = l;
                 }
             }
@@ -180,24 +194,15 @@ final class Variant {
             for (byte[] prefix : out) {
                 for (int b = 0; b < 256; b++) {
                     if ((w[b >> 6] & (1L << (b & 63))) != 0) {
-                        byte[] n = java.util.Arrays.copyOf(prefix, prefix.length + 1);
-                        n[prefix.length] = (byte) b;
-                        next.add(n);
+                        byte[] nb = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+                        nb[prefix.length] = (byte) b;
+                        next.add(nb);
                     }
                 }
             }
             out = next;
         }
         atoms = out;
-    }
-
-    private static int distinctBonus(List<long[]> pos, int s, int l) {
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
-        for (int i = s; i < s + l; i++) {
-            long[] w = pos.get(i);
-            if (count(w) == 1) seen.add(single(w));
-        }
-        return seen.size() * 2;
     }
 
     /** Verifies a candidate start; returns the match length or -1. */
