@@ -90,6 +90,7 @@ final class StringCompiler {
                         Variant v = new Variant(index, null, false, r.program(), window, r.anchoredStart(), wide.get(f), m.fullword());
                         v.chooseAtomsFromRuns(r.runs(), r.alternatives());
                         v.firstBytes = r.program().firstBytes();
+                        v.setPrefixCheck(r.prefix());
                         v.yaraQuality = r.atomQuality();
                         out.add(v);
                     }

@@ -29,6 +29,9 @@ final class Variant {
 
     record Group(List<byte[]> atoms, int minOffset, int maxOffset) {}
     int atomQuality;
+    /** Byte sets of the fixed prefix (null entries: unknown), checked before running the regex VM. */
+    long[][] prefixCheck;
+    private static final int MAX_PREFIX_CHECK = 16; // a cheap pre-test, not a full verification
     /** YARA's quality estimate, for the slow-string warning. */
     int yaraQuality;
     long[] firstBytes;
@@ -43,6 +46,11 @@ final class Variant {
         this.anchored = anchored;
         this.wide = wide;
         this.fullword = fullword;
+    }
+
+    void setPrefixCheck(List<long[]> prefix) {
+        int n = Math.min(prefix.size(), MAX_PREFIX_CHECK);
+        prefixCheck = n == 0 ? null : prefix.subList(0, n).toArray(new long[0][]);
     }
 
     /** Byte sets at fixed offsets of a literal (two members for a nocase letter). */
@@ -226,6 +234,16 @@ final class Variant {
             }
             mlen = n;
         } else {
+            long[][] pc = prefixCheck;
+            if (pc != null) {
+                if (start + pc.length > len) return -1;
+                for (int i = 0; i < pc.length; i++) {
+                    long[] w = pc[i];
+                    if (w == null) continue;
+                    int b = d[off + start + i] & 0xFF;
+                    if ((w[b >> 6] & (1L << (b & 63))) == 0) return -1;
+                }
+            }
             long limit = (long) start + window;
             mlen = program.matchAt(d, off, len, start, (int) Math.min(limit, len), vm);
             if (mlen < 0) return -1;
