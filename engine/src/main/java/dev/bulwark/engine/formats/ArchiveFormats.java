@@ -4,6 +4,7 @@ import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.arj.ArjExtractor;
 import dev.bulwark.engine.formats.bzip2.Bzip2Extractor;
 import dev.bulwark.engine.formats.cab.CabExtractor;
+import dev.bulwark.engine.formats.chm.ChmExtractor;
 import dev.bulwark.engine.formats.cpio.CpioExtractor;
 import dev.bulwark.engine.formats.gzip.GzipExtractor;
 import dev.bulwark.engine.formats.sevenzip.SevenZipExtractor;
@@ -41,6 +42,7 @@ final class ArchiveFormats {
         map.put(FileType.ARJ, arj);
         map.put(FileType.ARJSFX, arj);
         map.put(FileType.MSSZDD, new SzddExtractor());
+        map.put(FileType.MSCHM, new ChmExtractor());
         CpioExtractor cpio = new CpioExtractor();
         for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
     }
