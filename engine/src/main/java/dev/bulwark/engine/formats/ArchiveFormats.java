@@ -7,6 +7,7 @@ import dev.bulwark.engine.formats.cab.CabExtractor;
 import dev.bulwark.engine.formats.chm.ChmExtractor;
 import dev.bulwark.engine.formats.cpio.CpioExtractor;
 import dev.bulwark.engine.formats.gzip.GzipExtractor;
+import dev.bulwark.engine.formats.iso9660.Iso9660Extractor;
 import dev.bulwark.engine.formats.sevenzip.SevenZipExtractor;
 import dev.bulwark.engine.formats.szdd.SzddExtractor;
 import dev.bulwark.engine.formats.tar.TarExtractor;
@@ -43,6 +44,7 @@ final class ArchiveFormats {
         map.put(FileType.ARJSFX, arj);
         map.put(FileType.MSSZDD, new SzddExtractor());
         map.put(FileType.MSCHM, new ChmExtractor());
+        map.put(FileType.ISO9660, new Iso9660Extractor());
         CpioExtractor cpio = new CpioExtractor();
         for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
     }
