@@ -9,6 +9,7 @@ import dev.bulwark.engine.formats.cpio.CpioExtractor;
 import dev.bulwark.engine.formats.gzip.GzipExtractor;
 import dev.bulwark.engine.formats.iso9660.Iso9660Extractor;
 import dev.bulwark.engine.formats.sevenzip.SevenZipExtractor;
+import dev.bulwark.engine.formats.sis.SisExtractor;
 import dev.bulwark.engine.formats.szdd.SzddExtractor;
 import dev.bulwark.engine.formats.tar.TarExtractor;
 import dev.bulwark.engine.formats.xz.XzExtractor;
@@ -45,6 +46,7 @@ final class ArchiveFormats {
         map.put(FileType.MSSZDD, new SzddExtractor());
         map.put(FileType.MSCHM, new ChmExtractor());
         map.put(FileType.ISO9660, new Iso9660Extractor());
+        map.put(FileType.SIS, new SisExtractor());
         CpioExtractor cpio = new CpioExtractor();
         for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
     }
