@@ -8,6 +8,7 @@ import dev.bulwark.engine.formats.chm.ChmExtractor;
 import dev.bulwark.engine.formats.cpio.CpioExtractor;
 import dev.bulwark.engine.formats.gzip.GzipExtractor;
 import dev.bulwark.engine.formats.iso9660.Iso9660Extractor;
+import dev.bulwark.engine.formats.rar.RarExtractor;
 import dev.bulwark.engine.formats.sevenzip.SevenZipExtractor;
 import dev.bulwark.engine.formats.sis.SisExtractor;
 import dev.bulwark.engine.formats.szdd.SzddExtractor;
@@ -47,6 +48,9 @@ final class ArchiveFormats {
         map.put(FileType.MSCHM, new ChmExtractor());
         map.put(FileType.ISO9660, new Iso9660Extractor());
         map.put(FileType.SIS, new SisExtractor());
+        RarExtractor rar = new RarExtractor();
+        map.put(FileType.RAR, rar);
+        map.put(FileType.RARSFX, rar);
         CpioExtractor cpio = new CpioExtractor();
         for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
     }
