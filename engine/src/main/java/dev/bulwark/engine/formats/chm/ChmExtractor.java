@@ -88,7 +88,7 @@ public final class ChmExtractor implements Extractor {
     }
 
     /** All PMGL listing entries, following the chunk chain from the first listing chunk. */
-    private static List<Entry> directory(ByteBuffer b, long dirOff, ExtractContext ctx) {
+    static List<Entry> directory(ByteBuffer b, long dirOff, ExtractContext ctx) {
         if (!"ITSP".equals(Bytes.text(b, dirOff, 4, false))) throw new MalformedException("no ITSP directory", dirOff);
         long headerLen = Bytes.u32le(b, dirOff + 8);
         long chunkSize = Bytes.u32le(b, dirOff + 0x10);
