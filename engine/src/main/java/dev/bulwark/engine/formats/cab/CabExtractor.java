@@ -94,7 +94,7 @@ public final class CabExtractor implements Extractor {
             for (CabFile f : files) {
                 if (ctx.stopped()) return;
                 ChildInfo info = new ChildInfo(f.name(), null, 0, f.size(), false, f.position(), -1);
-                if (f.folder() >= folders.size() || f.size() == 0) {
+                if (f.folder() < 0 || f.folder() >= folders.size() || f.size() == 0) {
                     if (!ctx.announce(info)) return;
                     continue;
                 }
