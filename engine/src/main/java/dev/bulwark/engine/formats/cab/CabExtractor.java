@@ -82,7 +82,7 @@ public final class CabExtractor implements Extractor {
             int nlen = (int) Math.min(nameEnd - 1 - (q + 16), MAX_NAME);
             String name = Bytes.text(b, q + 16, nlen, (attribs & 0x80) != 0);
             if (folder >= 0xfffd) folder = folder == 0xfffe ? nFolders - 1 : 0; // continued across cabinets
-            files.add(new CabFile(name, size, offset, folder, i + 1));
+            files.add(new CabFile(name, size, offset, folder, i)); // ClamAV (libmspack) numbers files from 0
             q = nameEnd;
         }
         files.sort(Comparator.comparingInt(CabFile::folder).thenComparingLong(CabFile::offset));

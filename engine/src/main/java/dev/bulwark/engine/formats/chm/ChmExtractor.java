@@ -32,6 +32,8 @@ public final class ChmExtractor implements Extractor {
 
     record Entry(String name, int section, long offset, long length) {}
 
+    private record Member(Entry e, int position) {}
+
     @Override
     public void extract(Layer layer, ExtractContext ctx) {
         ByteBuffer b = layer.data().order(ByteOrder.LITTLE_ENDIAN);
@@ -51,39 +53,41 @@ public final class ChmExtractor implements Extractor {
         List<Entry> entries = directory(b, dirOff, ctx);
         Map<String, Entry> byName = new HashMap<>();
         for (Entry e : entries) byName.putIfAbsent(e.name(), e);
-        List<Entry> files = new ArrayList<>();
-        for (Entry e : entries) if (!e.name().startsWith("::") && e.length() > 0) files.add(e);
-        files.sort(Comparator.comparingInt(Entry::section).thenComparingLong(Entry::offset));
+        // ClamAV (libmspack) lists the non-system files (not directories) in directory order, from 0
+        List<Member> files = new ArrayList<>();
+        for (Entry e : entries) if (!e.name().startsWith("::") && !e.name().endsWith("/")) files.add(new Member(e, files.size()));
+        files.sort(Comparator.comparingInt((Member m) -> m.e().section()).thenComparingLong(m -> m.e().offset()));
         ContentStream lzx = null;
-        int position = 0;
-        {
-            for (Entry f : files) {
-                if (ctx.stopped()) return;
-                position++;
-                ChildInfo info = new ChildInfo(f.name(), null, 0, f.length(), false, position, -1);
-                if (f.section() == 0) {
-                    ByteBuffer data = Bytes.slice(b, content0 + f.offset(), f.length());
-                    if (!ctx.child(info, data) || ctx.stopped()) return;
-                    continue;
-                }
-                if (f.section() != 1) {
-                    if (!ctx.announce(info)) return;
-                    continue;
-                }
-                if (lzx == null) {
-                    try {
-                        lzx = ContentStream.open(b, content0, byName.get(CONTENT), byName.get(CONTROL), byName.get(RESET_TABLE));
-                    } catch (IOException | MalformedException e) {
-                        ctx.note("chm: compressed section unusable: " + e.getMessage());
-                        lzx = ContentStream.NONE;
-                    }
-                }
-                if (lzx == ContentStream.NONE) {
-                    if (!ctx.announce(info)) return;
-                    continue;
-                }
-                if (!Emit.stream(ctx, "chm", info, lzx.window(f.offset(), f.length()), -1)) return;
+        for (Member m : files) {
+            if (ctx.stopped()) return;
+            Entry f = m.e();
+            ChildInfo info = new ChildInfo(f.name(), null, 0, f.length(), false, m.position(), -1);
+            if (f.length() == 0) {
+                if (!ctx.announce(info)) return;
+                continue;
             }
+            if (f.section() == 0) {
+                ByteBuffer data = Bytes.slice(b, content0 + f.offset(), f.length());
+                if (!ctx.child(info, data) || ctx.stopped()) return;
+                continue;
+            }
+            if (f.section() != 1) {
+                if (!ctx.announce(info)) return;
+                continue;
+            }
+            if (lzx == null) {
+                try {
+                    lzx = ContentStream.open(b, content0, byName.get(CONTENT), byName.get(CONTROL), byName.get(RESET_TABLE));
+                } catch (IOException | MalformedException e) {
+                    ctx.note("chm: compressed section unusable: " + e.getMessage());
+                    lzx = ContentStream.NONE;
+                }
+            }
+            if (lzx == ContentStream.NONE) {
+                if (!ctx.announce(info)) return;
+                continue;
+            }
+            if (!Emit.stream(ctx, "chm", info, lzx.window(f.offset(), f.length()), -1)) return;
         }
     }
 

@@ -13,19 +13,20 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * ISO 9660 images: the Joliet tree when a Joliet supplementary descriptor exists (Unicode names),
- * else the primary tree. Directories are walked breadth first, each extent once (cycles in crafted
- * images are ignored); file extents are zero-copy slices.
+ * ISO 9660 images, listed as ClamAV lists them: the primary tree, then the Joliet tree when a Joliet
+ * descriptor exists, each depth first; every record (directories included) is reported with its bare
+ * name; each file extent is scanned once (zero-copy slice). Each directory extent is entered once per
+ * tree, so cycles in crafted images end.
  */
 public final class Iso9660Extractor implements Extractor {
     private static final int SECTOR = 2048, FIRST_DESCRIPTOR = 16 * SECTOR;
     /** Volume descriptors examined before giving up on a terminator. */
     static final int MAX_DESCRIPTORS = 64;
-    /** Directories walked: bounds work on images with forged trees. */
+    /** Directory nesting followed (ISO 9660 itself allows 8 levels, Rock Ridge/Joliet images go deeper). */
+    static final int MAX_DEPTH = 256;
+    /** Directories walked per tree: bounds work on images with forged trees. */
     static final int MAX_DIRECTORIES = 100_000;
     private static final int FLAG_DIRECTORY = 2;
-
-    private record Dir(long extent, long length, String path) {}
 
     @Override
     public void extract(Layer layer, ExtractContext ctx) {
@@ -40,58 +41,77 @@ public final class Iso9660Extractor implements Extractor {
                 if (type == 1 && primary < 0) primary = d;
                 if (type == 2 && joliet < 0 && Bytes.u8(b, d + 88) == '%' && Bytes.u8(b, d + 89) == '/') joliet = d;
             }
-            long pvd = joliet >= 0 ? joliet : primary;
-            if (pvd < 0) {
-                ctx.note("iso9660: no primary volume descriptor");
+            if (primary < 0 && joliet < 0) {
+                ctx.note("iso9660: no volume descriptor");
                 return;
             }
-            walk(b, pvd, joliet >= 0, ctx);
+            Set<Long> extracted = new HashSet<>();
+            if (primary >= 0 && !walk(b, primary, false, extracted, ctx)) return;
+            if (joliet >= 0) walk(b, joliet, true, extracted, ctx);
         } catch (MalformedException e) {
             ctx.note("iso9660: " + e.getMessage());
         }
     }
 
-    private static void walk(ByteBuffer b, long pvd, boolean joliet, ExtractContext ctx) {
+    /** A directory being listed: where its next record is and where it ends. */
+    private static final class Cursor {
+        long p;
+        final long end;
+
+        Cursor(long p, long end) { this.p = p; this.end = end; }
+    }
+
+    /**
+     * Lists one tree depth first, as ClamAV does: every record (directories too) is reported with its
+     * bare name and position 0; a file extent already scanned through the other tree is only announced.
+     */
+    private static boolean walk(ByteBuffer b, long pvd, boolean joliet, Set<Long> extracted, ExtractContext ctx) {
         int block = Bytes.u16le(b, pvd + 128);
         if (block != 512 && block != 1024 && block != 2048) throw new MalformedException("bad logical block size " + block, pvd + 128);
         long root = pvd + 156;
-        ArrayDeque<Dir> queue = new ArrayDeque<>();
         Set<Long> seen = new HashSet<>();
-        queue.add(new Dir(Bytes.u32le(b, root + 2), Bytes.u32le(b, root + 10), ""));
-        int position = 0, dirs = 0;
-        while (!queue.isEmpty() && !ctx.stopped()) {
-            Dir dir = queue.poll();
-            if (!seen.add(dir.extent()) || ++dirs > MAX_DIRECTORIES) continue;
-            long start = dir.extent() * block, end = Math.min(start + dir.length(), b.limit());
-            long p = start;
-            while (p < end) {
-                int len = Bytes.u8(b, p);
-                if (len == 0) { // records do not cross sectors: skip to the next one
-                    p = (p / SECTOR + 1) * SECTOR;
-                    continue;
-                }
-                if (len < 34 || !Bytes.has(b, p, len)) break;
-                int flags = Bytes.u8(b, p + 25);
-                int nlen = Math.min(Bytes.u8(b, p + 32), len - 33);
-                long extent = Bytes.u32le(b, p + 2), size = Bytes.u32le(b, p + 10);
-                boolean special = nlen == 1 && (Bytes.u8(b, p + 33) == 0 || Bytes.u8(b, p + 33) == 1); // "." and ".."
-                if (!special) {
-                    String name = name(b, p + 33, nlen, joliet);
-                    String path = dir.path() + "/" + name;
-                    if ((flags & FLAG_DIRECTORY) != 0) {
-                        queue.add(new Dir(extent, size, path));
-                    } else {
-                        position++;
-                        ByteBuffer data = Bytes.slice(b, extent * block, size);
-                        ChildInfo info = new ChildInfo(path, null, size, size, false, position, -1);
-                        if (data.remaining() < size) ctx.note("iso9660: " + path + " extends past the image");
-                        if (size == 0 ? !ctx.announce(info) : !ctx.child(info, data)) return;
-                        if (ctx.stopped()) return;
-                    }
-                }
-                p += len;
+        ArrayDeque<Cursor> stack = new ArrayDeque<>();
+        long rootExtent = Bytes.u32le(b, root + 2) * block;
+        seen.add(rootExtent);
+        stack.push(new Cursor(rootExtent, Math.min(rootExtent + Bytes.u32le(b, root + 10), b.limit())));
+        int dirs = 1;
+        while (!stack.isEmpty()) {
+            if (ctx.stopped()) return false;
+            Cursor c = stack.peek();
+            if (c.p >= c.end) {
+                stack.pop();
+                continue;
             }
+            int len = Bytes.u8(b, c.p);
+            if (len == 0) { // records do not cross sectors: continue in the next one
+                c.p = (c.p / SECTOR + 1) * SECTOR;
+                continue;
+            }
+            if (len < 34 || !Bytes.has(b, c.p, len)) {
+                stack.pop();
+                continue;
+            }
+            long rec = c.p;
+            c.p += len;
+            int flags = Bytes.u8(b, rec + 25);
+            int nlen = Math.min(Bytes.u8(b, rec + 32), len - 33);
+            long extent = Bytes.u32le(b, rec + 2) * block, size = Bytes.u32le(b, rec + 10);
+            if (nlen == 1 && (Bytes.u8(b, rec + 33) == 0 || Bytes.u8(b, rec + 33) == 1)) continue; // "." and ".."
+            ChildInfo info = new ChildInfo(name(b, rec + 33, nlen, joliet), null, size, size, false, 0, -1);
+            if ((flags & FLAG_DIRECTORY) != 0) {
+                if (!ctx.announce(info)) return false;
+                if (stack.size() < MAX_DEPTH && dirs < MAX_DIRECTORIES && seen.add(extent)) {
+                    dirs++;
+                    stack.push(new Cursor(extent, Math.min(extent + size, b.limit())));
+                }
+                continue;
+            }
+            ByteBuffer data = Bytes.slice(b, extent, size);
+            if (data.remaining() < size) ctx.note("iso9660: " + info.name() + " extends past the image");
+            boolean go = size == 0 || !extracted.add(extent) ? ctx.announce(info) : ctx.child(info, data);
+            if (!go) return false;
         }
+        return true;
     }
 
     private static String name(ByteBuffer b, long off, int len, boolean joliet) {

@@ -135,7 +135,8 @@ public final class RecordingContext implements ExtractContext {
 
     private static void check(ChildInfo info) {
         if (info == null || info.name() == null) throw new AssertionError("ChildInfo and its name must not be null");
-        if (info.position() < 1) throw new AssertionError("position must be 1-based: " + info);
+        // positions follow ClamAV: 1-based for most formats, 0-based for 7z/CAB/CHM, 0 for ISO 9660
+        if (info.position() < 0) throw new AssertionError("negative position: " + info);
     }
 
     @Override public long budget() { return Math.max(0, Math.min(limits.maxFileSize(), limits.maxScanSize() - scanned)); }
