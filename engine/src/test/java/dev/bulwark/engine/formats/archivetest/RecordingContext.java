@@ -96,7 +96,8 @@ public final class RecordingContext implements ExtractContext {
         check(info);
         if (!admit()) return false;
         long cap = limits.maxFileSize();
-        byte[] out = new byte[(int) Math.min(Math.max(info.declaredSize(), 0) + 1, Math.min(cap + 1, 1 << 20))];
+        // grows on demand; starting small keeps thousands of contract runs with lying sizes cheap
+        byte[] out = new byte[(int) Math.min(Math.max(info.declaredSize(), 0) + 1, Math.min(cap + 1, READ_CHUNK))];
         long n = 0;
         String skip = null;
         while (true) {
