@@ -33,6 +33,7 @@ final class PdfObjects {
     private final Map<Integer, Obj> byNum = new HashMap<>();
     private final Set<Integer> excluded = new HashSet<>();
     private int[] endstreams = new int[0];
+    private final long[] retained = {PdfParser.MAX_RETAINED};
 
     PdfObjects(ByteBuffer b) {
         this.b = b;
@@ -58,7 +59,7 @@ final class PdfObjects {
             int[] s = starts.get(k);
             // an object's syntax ends where the next one starts: keeps hostile files linear
             int limit = k + 1 < starts.size() ? starts.get(k + 1)[2] - 3 : end;
-            PdfParser p = new PdfParser(b, s[2], limit);
+            PdfParser p = new PdfParser(b, s[2], limit, retained);
             Object v = p.parse(0);
             p.skipWhite();
             int st = -1;
