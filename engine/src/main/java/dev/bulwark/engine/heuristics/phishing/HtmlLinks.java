@@ -23,7 +23,11 @@ public final class HtmlLinks {
     /** Receives one link; returns false to stop. */
     @FunctionalInterface
     public interface Sink {
-        boolean link(String realUrl, String displayedText);
+        /**
+         * @param anchorText true for an anchor's own text; false for titles, images, frames, areas and
+         *                   forms, for which ClamAV never runs the SSL-mismatch check
+         */
+        boolean link(String realUrl, String displayedText, boolean anchorText);
     }
 
     private HtmlLinks() {}
@@ -144,9 +148,9 @@ public final class HtmlLinks {
                     String href = a.get("href");
                     if (href == null || href.isEmpty()) return;
                     if (openHref != null) closeAnchor(); // nested <a>: the previous one ends here
-                    if (a.get("title") != null) pending.add(new String[] {href, a.get("title")}); // a title is a displayed link
-                    if (formAction != null) pending.add(new String[] {formAction, href});
-                    anchorEntry = new String[] {href, null};
+                    if (a.get("title") != null) pending.add(new String[] {href, a.get("title"), ""}); // a title is a displayed link
+                    if (formAction != null) pending.add(new String[] {formAction, href, ""});
+                    anchorEntry = new String[] {href, null, "href"};
                     pending.add(anchorEntry);
                     openHref = href;
                     text.setLength(0);
@@ -168,8 +172,8 @@ public final class HtmlLinks {
         /** An image, frame or area inside an anchor: the anchor's href is the real URL, the source is shown. */
         private void embedded(String src) {
             if (src == null || src.isEmpty()) return;
-            if (openHref != null) pending.add(new String[] {openHref, src});
-            if (formAction != null) pending.add(new String[] {formAction, src});
+            if (openHref != null) pending.add(new String[] {openHref, src, ""});
+            if (formAction != null) pending.add(new String[] {formAction, src, ""});
         }
 
         private void closeAnchor() {
@@ -183,7 +187,7 @@ public final class HtmlLinks {
             for (String[] l : pending) {
                 if (stopped) break;
                 if (l[1] == null) continue;
-                if (links >= MAX_LINKS || !sink.link(l[0], l[1])) stopped = true;
+                if (links >= MAX_LINKS || !sink.link(l[0], l[1], !l[2].isEmpty())) stopped = true;
                 links++;
             }
             pending.clear();

@@ -113,6 +113,8 @@ class PhishingDbTest {
         c.add(new Case("image outside anchor", "H:paypal.com", null, null, "RAW", "<img src=\"http://www.paypal.com/logo.gif\">", false));
         c.add(new Case("form action", "H:paypal.com", null, null, "RAW", "<form action=\"http://evil.example.net/post\"><a href=\"http://www.paypal.com/\">x</a></form>", false));
         c.add(new Case("area in anchor", "H:paypal.com", null, null, "RAW", "<a href=\"http://evil.example.net/\"><area href=\"http://www.paypal.com/\"></a>", false));
+        c.add(new Case("https image in anchor", "H:paypal.com", null, null, "RAW", "<a href=\"http://evil.example.net/\"><img src=\"https://www.paypal.com/logo.gif\"></a>", false));
+        c.add(new Case("https image in anchor, ssl alert", "H:ebay.com", null, null, "RAW", "<a href=\"http://evil.example.net/\"><img src=\"https://www.paypal.com/logo.gif\"></a>", true));
         c.add(new Case("nested tags in text", "H:paypal.com", null, null, "RAW", "<a href=\"http://evil.example.net/\"><b>http://www.</b><i>paypal.com</i></a>", false));
         return c.stream().map(Arguments::of);
     }
@@ -146,7 +148,8 @@ class PhishingDbTest {
         String expected = clamscan(clamscan, db, eml, c.ssl());
 
         PhishingDb pdb = b.build();
-        RecordingContext ctx = Contract.run(new MailExtractor(), mail.getBytes(StandardCharsets.ISO_8859_1), FileType.MAIL);
+        dev.bulwark.engine.ScanOptions opts = dev.bulwark.engine.ScanOptions.defaults().withAlert(dev.bulwark.engine.ScanOptions.Alert.PHISHING_SSL, c.ssl());
+        RecordingContext ctx = Contract.run(new MailExtractor(), mail.getBytes(StandardCharsets.ISO_8859_1), FileType.MAIL, opts);
         String ours = null;
         if (!pdb.isEmpty()) {
             for (RecordingContext.Link l : ctx.links) {

@@ -19,7 +19,7 @@ class PhishingFuzzTest {
     void links(FuzzedDataProvider in) {
         boolean ssl = in.consumeBoolean(), cloak = in.consumeBoolean();
         byte[] html = in.consumeRemainingAsBytes();
-        HtmlLinks.extract(ByteBuffer.wrap(html), (real, text) -> {
+        HtmlLinks.extract(ByteBuffer.wrap(html), (real, text, anchor) -> {
             DB.check(real, text, ssl, cloak);
             return true;
         });
