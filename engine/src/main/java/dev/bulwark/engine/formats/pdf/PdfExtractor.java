@@ -19,6 +19,7 @@ import java.util.Map;
  */
 public final class PdfExtractor implements Extractor {
     static final String ENCRYPTED_HEURISTIC = "Heuristics.Encrypted.PDF";
+    static final String OBFUSCATED_NAME_HEURISTIC = "Heuristics.PDF.ObfuscatedNameObject";
     private static final int MAX_FILTERS = 8;       // longer filter chains are not real documents
     private static final int MAX_OBJSTM_OBJECTS = 100_000;
 
@@ -50,6 +51,8 @@ public final class PdfExtractor implements Extractor {
                 if (o.streamStart() >= 0) stream(o);
                 if (o.value() instanceof Map<?, ?> d) javaScript(d, o);
             }
+            // e.g. /Fl#61teDecode for /FlateDecode: raised at the end, like ClamAV
+            if (objs.obfuscatedName[0] && ctx.options().heuristicAlerts()) ctx.heuristic(OBFUSCATED_NAME_HEURISTIC);
         }
 
         private void setUpEncryption() {

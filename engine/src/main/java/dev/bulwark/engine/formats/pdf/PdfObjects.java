@@ -34,6 +34,8 @@ final class PdfObjects {
     private final Set<Integer> excluded = new HashSet<>();
     private int[] endstreams = new int[0];
     private final long[] retained = {PdfParser.MAX_RETAINED};
+    /** A common PDF name was obfuscated with #xx escapes somewhere in an object. */
+    final boolean[] obfuscatedName = new boolean[1];
 
     PdfObjects(ByteBuffer b) {
         this.b = b;
@@ -60,6 +62,7 @@ final class PdfObjects {
             // an object's syntax ends where the next one starts: keeps hostile files linear
             int limit = k + 1 < starts.size() ? starts.get(k + 1)[2] - 3 : end;
             PdfParser p = new PdfParser(b, s[2], limit, retained);
+            p.obfuscatedName = obfuscatedName;
             Object v = p.parse(0);
             p.skipWhite();
             int st = -1;

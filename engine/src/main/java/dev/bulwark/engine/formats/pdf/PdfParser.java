@@ -45,6 +45,16 @@ final class PdfParser {
         this.retained = retained;
     }
 
+    /** Names ClamAV treats as suspicious when written with #xx escapes (filters, actions, structure keys). */
+    private static final java.util.Set<String> COMMON_NAMES = java.util.Set.of(
+            "ASCIIHexDecode", "ASCII85Decode", "A85", "AHx", "EmbeddedFile", "FlateDecode", "Fl", "Image",
+            "LZWDecode", "LZW", "RunLengthDecode", "RL", "CCITTFaxDecode", "CCF", "JBIG2Decode", "DCTDecode",
+            "DCT", "JPXDecode", "Crypt", "Standard", "Sig", "V", "R", "Linearized", "Filter", "JavaScript",
+            "Length", "S", "Type", "OpenAction", "Launch", "Page", "Contents");
+
+    /** Set when a common name was written with #xx escapes (shared like the retained budget). */
+    boolean[] obfuscatedName = new boolean[1];
+
     private boolean keep() {
         return retained[0]-- > 0;
     }
@@ -182,6 +192,7 @@ final class PdfParser {
 
     private Name name() {
         pos++;
+        boolean escaped = false;
         StringBuilder sb = new StringBuilder();
         while (pos < end && !isWhite(at(pos)) && !isDelim(at(pos)) && sb.length() < 256) {
             int c = at(pos++);
@@ -190,11 +201,14 @@ final class PdfParser {
                 if (h >= 0 && l >= 0) {
                     c = h << 4 | l;
                     pos += 2;
+                    escaped = true;
                 }
             }
             sb.append((char) c);
         }
-        return new Name(sb.toString());
+        String n = sb.toString();
+        if (escaped && COMMON_NAMES.contains(n)) obfuscatedName[0] = true;
+        return new Name(n);
     }
 
     private PdfString hex() {
