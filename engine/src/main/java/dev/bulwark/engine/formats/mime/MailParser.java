@@ -1,6 +1,7 @@
 package dev.bulwark.engine.formats.mime;
 
 import dev.bulwark.engine.ScanOptions;
+import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.docio.ByteSink;
@@ -27,6 +28,7 @@ final class MailParser {
     static final int MAX_NESTING = 32;
     /** Interesting header values are kept up to this many characters. */
     private static final int MAX_KEPT_HEADER = 8 * 1024;
+    private static final String BINHEX_INTRO = "(This file must be converted with BinHex";
     /** uuencode / yEnc blocks looked for in one text body. */
     private static final int MAX_EMBEDDED_BLOCKS = 256;
 
@@ -290,15 +292,21 @@ final class MailParser {
     private void embedded(ByteBuffer t) {
         int end = t.limit();
         int i = 0, blocks = 0;
+        boolean leading = true; // no text line seen yet
         while (i < end && !stop && blocks < MAX_EMBEDDED_BLOCKS) {
             int next = Text.nextLine(t, i, end);
             int e = Text.lineEnd(t, i, next);
+            if (e == i) { i = next; continue; }
             if (UuDecoder.isBegin(t, i, e)) {
                 ByteSink s = new ByteSink(ctx.budget());
                 int after = UuDecoder.decode(t, i, end, s);
                 blocks++;
                 if (!emit(UuDecoder.fileName(t, i, end), s.view())) return;
                 next = Math.max(next, after);
+            } else if (leading && Text.startsWith(t, i, e, BINHEX_INTRO)) {
+                // a body that opens with BinHex is BinHex (ClamAV ignores it after other text)
+                if (!stop && !ctx.child(ChildInfo.named("", ++position).withTypeHint(FileType.BINHEX), t.slice(i, end - i))) stop = true;
+                return;
             } else if (Text.startsWith(t, i, e, "=ybegin ")) {
                 ByteSink s = new ByteSink(ctx.budget());
                 int after = TransferDecoders.yenc(t, i, end, s);
@@ -306,6 +314,7 @@ final class MailParser {
                 if (!emit(yencName(t, i, e), s.view())) return;
                 next = Math.max(next, after);
             }
+            leading = false;
             i = next;
         }
     }
