@@ -312,6 +312,10 @@ final class MailParser {
                 int after = TransferDecoders.yenc(t, i, end, s);
                 blocks++;
                 if (!emit(yencName(t, i, e), s.view())) return;
+                // ClamAV decodes escaped bytes differently; its result is scanned too when it differs
+                ByteSink q = new ByteSink(ctx.budget());
+                TransferDecoders.yenc(t, i, end, q, true);
+                if (!q.view().equals(s.view()) && !emit(yencName(t, i, e), q.view())) return;
                 next = Math.max(next, after);
             }
             leading = false;
