@@ -1,28 +1,34 @@
 package dev.bulwark.engine.signatures.clamav;
 
 import dev.bulwark.engine.diag.Diagnostic;
+import dev.bulwark.engine.heuristics.phishing.PhishingDb;
 import java.util.List;
 
-/** Connects .pdb/.wdb/.gdb lines with the phishing checker. */
+/** Feeds .pdb/.wdb/.gdb lines into the phishing checker, with file and line for every error. */
 final class PhishingBridge {
     private PhishingBridge() {}
 
-    /** Lines are "ext\0source\0line\0text". */
-    static Object build(List<String> lines, List<Diagnostic> errors) {
+    /** Lines are "ext\0source\0line\0text". Returns null when no entry was loaded. */
+    static PhishingDb build(List<String> lines, List<Diagnostic> errors) {
+        if (lines.isEmpty()) return null;
+        PhishingDb.Builder b = PhishingDb.builder(Fields.FLEVEL);
         for (String l : lines) {
             String[] p = l.split("\u0000", 4);
-            String t = p[3];
-            boolean ok = switch (p[0]) {
-                case "pdb" -> t.startsWith("R") || t.startsWith("H");
-                case "wdb" -> t.startsWith("X:") || t.startsWith("M:") || t.startsWith("Y:");
-                default -> t.startsWith("S");
-            };
-            if (!ok) errors.add(Diagnostic.error(p[1], Integer.parseInt(p[2]), "malformed phishing database entry"));
+            try {
+                switch (p[0]) {
+                    case "pdb" -> b.addPdbLine(p[3]);
+                    case "wdb" -> b.addWdbLine(p[3]);
+                    default -> b.addGdbLine(p[3]);
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(Diagnostic.error(p[1], Integer.parseInt(p[2]), e.getMessage()));
+            }
         }
-        return null;
+        PhishingDb db = b.build();
+        return db.isEmpty() ? null : db;
     }
 
     static int count(Object db) {
-        return 0;
+        return db == null ? 0 : ((PhishingDb) db).count();
     }
 }
