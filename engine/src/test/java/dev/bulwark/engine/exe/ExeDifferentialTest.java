@@ -51,6 +51,11 @@ class ExeDifferentialTest {
         int n = 0;
         for (byte[] m : ExeCorpus.machoFiles()) samples.add(sample(dir.resolve("macho" + n++ + ".bin"), m));
         for (byte[] m : ExeCorpus.craftedPe()) samples.add(sample(dir.resolve("crafted" + n++ + ".exe"), m));
+        for (boolean is64 : new boolean[] {false, true}) {
+            for (boolean be : new boolean[] {false, true}) {
+                samples.add(sample(dir.resolve("crafted" + n++ + ".elf"), SeedWriterTest.elf(is64, be)));
+            }
+        }
 
         // mutate a few small seeds of each kind
         Random r = new Random(SEED);
