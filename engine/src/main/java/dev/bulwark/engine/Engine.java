@@ -28,6 +28,11 @@ public final class Engine {
         return new Engine(DatabaseLoader.load(sources, options));
     }
 
+    /** Like {@link #load(List, LoadOptions)}, plus the built-in database (EICAR and test signatures). */
+    public static Engine loadWithBuiltin(List<Path> sources, LoadOptions options) {
+        return new Engine(DatabaseLoader.load(sources, options, true));
+    }
+
     public static Engine of(Database db) {
         return new Engine(db);
     }

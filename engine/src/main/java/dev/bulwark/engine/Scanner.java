@@ -1,15 +1,73 @@
 package dev.bulwark.engine;
 
 import dev.bulwark.engine.db.Database;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 
-/** Placeholder: one scan of one object. */
+/** Entry points for one scan of one object: reads or maps the input, then runs a {@link ScanJob}. */
 final class Scanner {
+    /** Files up to this size are read onto the heap (one read); larger ones are memory-mapped. */
+    private static final long READ_LIMIT = 16L << 20;
+    /** Streams are buffered in memory up to this size, then spooled to a temporary file. */
+    private static final int STREAM_MEMORY = 16 << 20;
+
     private Scanner() {}
 
-    static ScanResult scanFile(Database db, Path file, ScanOptions o) { throw new UnsupportedOperationException(); }
-    static ScanResult scanBuffer(Database db, ByteBuffer b, ScanOptions o) { throw new UnsupportedOperationException(); }
-    static ScanResult scanStream(Database db, InputStream in, ScanOptions o) { throw new UnsupportedOperationException(); }
+    static ScanResult scanFile(Database db, Path file, ScanOptions o) {
+        long t0 = System.nanoTime();
+        Limits lim = o.limits().normalize();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) return new ScanResult(ScanResult.Status.EMPTY, List.of(), 0, 0, 0, null, System.nanoTime() - t0, null);
+            if (size > lim.maxFileSize()) return ScanJob.tooLarge(o, size, t0);
+            ByteBuffer data;
+            if (size <= READ_LIMIT) {
+                byte[] b = new byte[(int) size];
+                ByteBuffer w = ByteBuffer.wrap(b);
+                while (w.hasRemaining() && ch.read(w) >= 0) { }
+                data = ByteBuffer.wrap(b, 0, w.position()).slice();
+            } else {
+                data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            }
+            return new ScanJob(db, o, t0).run(data);
+        } catch (IOException e) {
+            return error(e, t0);
+        }
+    }
+
+    static ScanResult scanBuffer(Database db, ByteBuffer data, ScanOptions o) {
+        long t0 = System.nanoTime();
+        ByteBuffer d = data.slice();
+        if (d.limit() == 0) return new ScanResult(ScanResult.Status.EMPTY, List.of(), 0, 0, 0, null, 0, null);
+        if (d.limit() > o.limits().normalize().maxFileSize()) return ScanJob.tooLarge(o, d.limit(), t0);
+        return new ScanJob(db, o, t0).run(d);
+    }
+
+    static ScanResult scanStream(Database db, InputStream in, ScanOptions o) throws IOException {
+        byte[] head = in.readNBytes(STREAM_MEMORY);
+        if (head.length < STREAM_MEMORY) return scanBuffer(db, ByteBuffer.wrap(head), o);
+        Path tmp = Files.createTempFile("bulwark-stream", ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                out.write(head);
+                in.transferTo(out);
+            }
+            return scanFile(db, tmp, o);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static ScanResult error(IOException e, long t0) {
+        String msg = e instanceof java.nio.file.AccessDeniedException ? "Access denied"
+                : e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : String.valueOf(e.getMessage());
+        return new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, msg, System.nanoTime() - t0, null);
+    }
 }

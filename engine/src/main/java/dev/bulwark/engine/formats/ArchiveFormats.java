@@ -1,12 +1,47 @@
 package dev.bulwark.engine.formats;
 
 import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.arj.ArjExtractor;
+import dev.bulwark.engine.formats.bzip2.Bzip2Extractor;
+import dev.bulwark.engine.formats.cab.CabExtractor;
+import dev.bulwark.engine.formats.cpio.CpioExtractor;
+import dev.bulwark.engine.formats.gzip.GzipExtractor;
+import dev.bulwark.engine.formats.sevenzip.SevenZipExtractor;
+import dev.bulwark.engine.formats.szdd.SzddExtractor;
+import dev.bulwark.engine.formats.tar.TarExtractor;
+import dev.bulwark.engine.formats.xz.XzExtractor;
+import dev.bulwark.engine.formats.zip.ZipExtractor;
+import dev.bulwark.engine.formats.zstd.ZstdExtractor;
 import java.util.Map;
 
-/** Registers the extractors of one format family. */
+/** Registers the extractors of the archive and compression formats. */
 final class ArchiveFormats {
     private ArchiveFormats() {}
 
     static void register(Map<FileType, Extractor> map) {
+        ZipExtractor zip = new ZipExtractor();
+        for (FileType t : new FileType[] {FileType.ZIP, FileType.ZIPSFX, FileType.OOXML_WORD, FileType.OOXML_PPT,
+                FileType.OOXML_XL, FileType.OOXML_HWP}) {
+            map.put(t, zip);
+        }
+        map.put(FileType.GZ, new GzipExtractor());
+        map.put(FileType.BZ, new Bzip2Extractor());
+        map.put(FileType.XZ, new XzExtractor());
+        map.put(FileType.ZSTD, new ZstdExtractor());
+        TarExtractor tar = new TarExtractor();
+        map.put(FileType.POSIX_TAR, tar);
+        map.put(FileType.OLD_TAR, tar);
+        SevenZipExtractor sevenZip = new SevenZipExtractor();
+        map.put(FileType.SEVENZIP, sevenZip);
+        map.put(FileType.SEVENZIPSFX, sevenZip);
+        CabExtractor cab = new CabExtractor();
+        map.put(FileType.MSCAB, cab);
+        map.put(FileType.CABSFX, cab);
+        ArjExtractor arj = new ArjExtractor();
+        map.put(FileType.ARJ, arj);
+        map.put(FileType.ARJSFX, arj);
+        map.put(FileType.MSSZDD, new SzddExtractor());
+        CpioExtractor cpio = new CpioExtractor();
+        for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
     }
 }

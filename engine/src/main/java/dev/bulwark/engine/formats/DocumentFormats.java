@@ -1,6 +1,9 @@
 package dev.bulwark.engine.formats;
 
 import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.ole2.Ole2Extractor;
+import dev.bulwark.engine.formats.pdf.PdfExtractor;
+import dev.bulwark.engine.formats.rtf.RtfExtractor;
 import java.util.Map;
 
 /** Registers the extractors of one format family. */
@@ -8,5 +11,8 @@ final class DocumentFormats {
     private DocumentFormats() {}
 
     static void register(Map<FileType, Extractor> map) {
+        map.put(FileType.MSOLE2, new Ole2Extractor());
+        map.put(FileType.PDF, new PdfExtractor());
+        map.put(FileType.RTF, new RtfExtractor());
     }
 }

@@ -1,15 +1,288 @@
 package dev.bulwark.engine.signatures.clamav;
 
+import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.db.Database;
+import dev.bulwark.engine.diag.Diagnostic;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
-/** Placeholder: loads ClamAV databases. */
+/**
+ * Loads ClamAV database files and directories in ClamAV's order (ignore lists first, then the daily
+ * container, then everything else) and compiles them. Every malformed line is reported with its
+ * file and line; any error fails the load, as in ClamAV.
+ */
 public final class DatabaseLoader {
-    private DatabaseLoader() {}
+    /** Extensions a directory load considers (clamav-notes §1.0); others are silently ignored. */
+    static final List<String> EXTENSIONS = List.of(".db", ".hdb", ".hdu", ".fp", ".mdb", ".mdu", ".hsb", ".hsu",
+            ".sfp", ".msb", ".msu", ".ndb", ".ndu", ".ldb", ".ldu", ".sdb", ".zmd", ".rmd", ".pdb", ".gdb", ".wdb",
+            ".cbc", ".ftm", ".cfg", ".cvd", ".cld", ".cud", ".cdb", ".cat", ".crb", ".idb", ".ioc", ".yar", ".yara",
+            ".pwdb", ".ign", ".ign2", ".imp");
+    /** Lines longer than this are rejected (ClamAV's buffer is 8 KiB, 32 KiB for .ldb). */
+    static final int MAX_LINE = 1 << 20;
+    /** Signature database files larger than this are refused before reading. */
+    static final long MAX_DB_FILE = 2L << 30;
 
-    public static Database load(List<Path> sources, LoadOptions options) {
-        throw new UnsupportedOperationException("not yet");
+    private final LoadOptions options;
+    private final SignatureBuilder sigs = new SignatureBuilder();
+    private final List<Diagnostic> errors = new ArrayList<>();
+    private final List<Diagnostic> warnings = new ArrayList<>();
+    private final List<String> sources = new ArrayList<>();
+    private final MessageDigest fingerprint;
+    private long version;
+    private Instant buildTime;
+    private int loadedFiles;
+
+    private DatabaseLoader(LoadOptions options) {
+        this.options = options;
+        try {
+            this.fingerprint = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Database load(List<Path> paths, LoadOptions options) {
+        return load(paths, options, false);
+    }
+
+    /**
+     * Loads the given sources, and with {@code builtin} also the small database that ships inside
+     * the engine (EICAR and the project's test signatures).
+     */
+    public static Database load(List<Path> paths, LoadOptions options, boolean builtin) {
+        DatabaseLoader l = new DatabaseLoader(options);
+        if (builtin) l.loadBuiltin();
+        for (Path p : paths) l.loadPath(p);
+        if (l.errors.isEmpty() && l.loadedFiles == 0) {
+            l.errors.add(Diagnostic.error(paths.isEmpty() ? "(none)" : paths.get(0).toString(), 0, "no supported database files found"));
+        }
+        if (!l.errors.isEmpty()) throw new DatabaseLoadException(l.errors);
+        return l.finish();
+    }
+
+    /** Loads signature text given in memory (tests, the built-in database). */
+    public static Database loadText(String fileName, String text, LoadOptions options) {
+        DatabaseLoader l = new DatabaseLoader(options);
+        l.loadBytes(fileName, text.getBytes(StandardCharsets.ISO_8859_1), false);
+        if (!l.errors.isEmpty()) throw new DatabaseLoadException(l.errors);
+        return l.finish();
+    }
+
+    private static final String BUILTIN = "/dev/bulwark/engine/db/";
+
+    private void loadBuiltin() {
+        try (var list = DatabaseLoader.class.getResourceAsStream(BUILTIN + "builtin.list")) {
+            if (list == null) throw new IllegalStateException("built-in database missing from the jar");
+            int before = sigs.count();
+            for (String name : new String(list.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (name.isBlank()) continue;
+                try (var in = DatabaseLoader.class.getResourceAsStream(BUILTIN + name.trim())) {
+                    byte[] data = in.readAllBytes();
+                    fingerprint.update(data);
+                    loadBytes("builtin:" + name.trim(), data, true);
+                }
+            }
+            sources.add("built-in (" + (sigs.count() - before) + " signatures)");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the built-in database", e);
+        }
+    }
+
+    private Database finish() {
+        Object yara = YaraBridge.compile(sigs.yaraSources, warnings);
+        Object phishing = PhishingBridge.build(sigs.phishingLines, errors);
+        if (!errors.isEmpty()) throw new DatabaseLoadException(errors);
+        SignatureSet set = sigs.build(phishing, yara, YaraBridge.count(yara) + PhishingBridge.count(phishing));
+        return new Database(set, sources, warnings, version, buildTime, HexFormat.of().formatHex(fingerprint.digest()));
+    }
+
+    private void loadPath(Path p) {
+        if (Files.isDirectory(p)) {
+            List<Path> files;
+            try (Stream<Path> s = Files.list(p)) {
+                files = new ArrayList<>(s.filter(Files::isRegularFile).filter(f -> supported(f.getFileName().toString())).sorted().toList());
+            } catch (IOException e) {
+                errors.add(Diagnostic.error(p.toString(), 0, "cannot read directory: " + e.getMessage()));
+                return;
+            }
+            files.sort((a, b) -> Integer.compare(priority(a.getFileName().toString()), priority(b.getFileName().toString())));
+            dropOlderDaily(files);
+            for (Path f : files) loadFile(f);
+            return;
+        }
+        if (!Files.exists(p)) {
+            errors.add(Diagnostic.error(p.toString(), 0, "no such file or directory"));
+            return;
+        }
+        if (!supported(p.getFileName().toString())) {
+            warnings.add(Diagnostic.warning(p.toString(), 0, "unknown extension - skipping"));
+            return;
+        }
+        loadFile(p);
+    }
+
+    static boolean supported(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        for (String e : EXTENSIONS) if (n.endsWith(e)) return true;
+        return false;
+    }
+
+    /** ClamAV's load order classes: ignores, daily container, local.gdb, daily.cfg, crb, the rest. */
+    private static int priority(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.endsWith(".ign") || n.endsWith(".ign2")) return 0;
+        if (n.equals("daily.cld")) return 1;
+        if (n.equals("daily.cvd")) return 2;
+        if (n.equals("local.gdb")) return 3;
+        if (n.equals("daily.cfg")) return 4;
+        if (n.endsWith(".crb")) return 5;
+        return 6;
+    }
+
+    /** Of name.cvd and name.cld only the newer is loaded (the .cld on a tie). */
+    private void dropOlderDaily(List<Path> files) {
+        for (int i = 0; i < files.size(); i++) {
+            String n = files.get(i).getFileName().toString();
+            if (!n.endsWith(".cvd")) continue;
+            Path cld = files.get(i).resolveSibling(n.substring(0, n.length() - 4) + ".cld");
+            if (!files.contains(cld)) continue;
+            long vc = CvdReader.versionOf(files.get(i)), vl = CvdReader.versionOf(cld);
+            files.remove(vc > vl ? cld : files.get(i));
+            i = -1;
+        }
+    }
+
+    private void loadFile(Path f) {
+        try {
+            long size = Files.size(f);
+            if (size > MAX_DB_FILE) {
+                errors.add(Diagnostic.error(f.toString(), 0, "database file too large"));
+                return;
+            }
+            byte[] data = Files.readAllBytes(f);
+            fingerprint.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+            fingerprint.update(data);
+            loadBytes(f.toString(), data, false);
+        } catch (IOException e) {
+            errors.add(Diagnostic.error(f.toString(), 0, "cannot read: " + e.getMessage()));
+        }
+    }
+
+    /** Loads one database file's content; {@code official} for members of signed containers. */
+    void loadBytes(String source, byte[] data, boolean official) {
+        String n = source.toLowerCase(Locale.ROOT);
+        int before = sigs.count();
+        if (n.endsWith(".cvd") || n.endsWith(".cld") || n.endsWith(".cud")) {
+            loadedFiles++;
+            try {
+                CvdReader.Container c = CvdReader.read(source, data, n.endsWith(".cvd"));
+                boolean signed = !n.endsWith(".cud");
+                for (CvdReader.Member m : c.members()) {
+                    if (supported(m.name())) loadBytes(source + ":" + m.name(), m.data(), signed);
+                }
+                if (Path.of(source).getFileName().toString().toLowerCase(Locale.ROOT).startsWith("daily.")) {
+                    version = c.version();
+                    buildTime = c.buildTime();
+                }
+                sources.add(source + " (version " + c.version() + ", " + (sigs.count() - before) + " signatures)");
+            } catch (IOException | IllegalArgumentException e) {
+                errors.add(Diagnostic.error(source, 0, e.getMessage()));
+            }
+            return;
+        }
+        boolean yaraFile = n.endsWith(".yar") || n.endsWith(".yara");
+        loadedFiles++;
+        if (options.yara() == LoadOptions.Yara.ONLY && !yaraFile) return;
+        if (options.yara() == LoadOptions.Yara.NO && yaraFile) return;
+        if (options.officialOnly() && !official && !(n.endsWith(".ign") || n.endsWith(".ign2"))) return;
+        boolean pua = n.endsWith(".hdu") || n.endsWith(".hsu") || n.endsWith(".mdu") || n.endsWith(".msu")
+                || n.endsWith(".ndu") || n.endsWith(".ldu");
+        if (pua && !options.detectPua()) return;
+        if (yaraFile) {
+            sigs.yaraSources.add(new String[] {source, new String(data, StandardCharsets.UTF_8)});
+            sources.add(source);
+            return;
+        }
+        LineKind kind = LineKind.of(n);
+        if (kind == LineKind.SKIP) {
+            sources.add(source + " (not used)");
+            return;
+        }
+        if (data.length == 0) {
+            errors.add(Diagnostic.error(source, 0, "empty database file"));
+            return;
+        }
+        int ftmEntries = 0, lineNo = 0, start = 0;
+        boolean blankOk = kind == LineKind.PHISHING || kind == LineKind.IGNORE;
+        for (int i = 0; i <= data.length; i++) {
+            if (i < data.length && data[i] != '\n') continue;
+            if (i == data.length && start == data.length) break;
+            lineNo++;
+            int end = i;
+            if (end > start && data[end - 1] == '\r') end--;
+            String line = new String(data, start, end - start, StandardCharsets.ISO_8859_1);
+            start = i + 1;
+            if (line.length() > MAX_LINE) {
+                errors.add(Diagnostic.error(source, lineNo, "line too long"));
+                continue;
+            }
+            if (line.startsWith("#")) continue;
+            if (line.isEmpty() && blankOk) continue;
+            try {
+                if (line.isEmpty()) throw new IllegalArgumentException("empty line (malformed database)");
+                switch (kind) {
+                    case HASH -> sigs.hashLine(line, 'h', official);
+                    case SECTION -> sigs.hashLine(line, 'm', official);
+                    case IMPORT -> sigs.hashLine(line, 'i', official);
+                    case ALLOW -> sigs.hashLine(line, 'f', official);
+                    case NDB -> sigs.ndbLine(line, official);
+                    case DB -> sigs.dbLine(line, official);
+                    case LDB -> sigs.ldbLine(line, official);
+                    case CDB -> sigs.cdbLine(line, official);
+                    case FTM -> { if (sigs.ftmLine(line)) ftmEntries++; }
+                    case CFG -> sigs.cfgLine(line);
+                    case IGNORE -> sigs.ignore(line);
+                    case PHISHING -> sigs.phishingLines.add(n.substring(n.length() - 3) + "\u0000" + source + "\u0000" + lineNo + "\u0000" + line);
+                    default -> { }
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(Diagnostic.error(source, lineNo, e.getMessage()));
+            }
+        }
+        if (kind == LineKind.FTM && ftmEntries == 0 && errors.isEmpty()) {
+            errors.add(Diagnostic.error(source, 0, "empty external filetype database"));
+        }
+        if (!official) sources.add(source + " (" + (sigs.count() - before) + " signatures)");
+    }
+
+    private enum LineKind {
+        HASH, SECTION, IMPORT, ALLOW, NDB, DB, LDB, CDB, FTM, CFG, IGNORE, PHISHING, SKIP;
+
+        static LineKind of(String n) {
+            if (n.endsWith(".hdb") || n.endsWith(".hdu") || n.endsWith(".hsb") || n.endsWith(".hsu")) return HASH;
+            if (n.endsWith(".mdb") || n.endsWith(".mdu") || n.endsWith(".msb") || n.endsWith(".msu")) return SECTION;
+            if (n.endsWith(".imp")) return IMPORT;
+            if (n.endsWith(".fp") || n.endsWith(".sfp")) return ALLOW;
+            if (n.endsWith(".ndb") || n.endsWith(".ndu") || n.endsWith(".sdb")) return NDB;
+            if (n.endsWith(".ldb") || n.endsWith(".ldu")) return LDB;
+            if (n.endsWith(".cdb")) return CDB;
+            if (n.endsWith(".ftm")) return FTM;
+            if (n.endsWith(".cfg")) return CFG;
+            if (n.endsWith(".ign") || n.endsWith(".ign2")) return IGNORE;
+            if (n.endsWith(".pdb") || n.endsWith(".wdb") || n.endsWith(".gdb")) return PHISHING;
+            if (n.endsWith(".db")) return DB;
+            return SKIP;
+        }
     }
 }

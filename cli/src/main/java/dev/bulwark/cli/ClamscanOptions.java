@@ -1,0 +1,208 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.engine.Limits;
+import dev.bulwark.engine.LoadOptions;
+import dev.bulwark.engine.ScanOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * clamscan's command line (clamav-notes §3): the same option names, value forms ({@code --opt=v},
+ * {@code --opt v}, {@code -d v}, {@code --flag}, {@code --flag=yes|no}) and size suffixes.
+ * Parsing fails with a {@link UsageException} naming the bad option.
+ */
+final class ClamscanOptions {
+    static final class UsageException extends Exception {
+        UsageException(String m) { super(m, null, false, false); }
+    }
+
+    final List<Path> databases = new ArrayList<>();
+    final List<String> targets = new ArrayList<>();
+    final List<Pattern> exclude = new ArrayList<>(), excludeDir = new ArrayList<>(), include = new ArrayList<>(), includeDir = new ArrayList<>();
+    boolean recursive, infectedOnly, suppressOk, noSummary, quiet, toStdout, verbose, debug, bell, json, progress = true;
+    String log, move, copy, fileList;
+    boolean remove;
+    int threads = Runtime.getRuntime().availableProcessors();
+    int followDirSymlinks = 1, followFileSymlinks = 1, maxDirRecursion = 15;
+    ScanOptions scan = ScanOptions.defaults();
+    LoadOptions load = LoadOptions.defaults();
+    Limits limits = Limits.DEFAULTS;
+
+    /** Options that take a value. */
+    private static final Set<String> VALUED = Set.of("database", "log", "move", "copy", "file-list", "exclude", "exclude-dir",
+            "include", "include-dir", "max-filesize", "max-scansize", "max-files", "max-recursion", "max-scantime",
+            "max-dir-recursion", "follow-dir-symlinks", "follow-file-symlinks", "threads", "yara-rules", "tempdir",
+            "max-embeddedpe", "max-htmlnormalize", "max-htmlnotags", "max-scriptnormalize", "max-ziptypercg",
+            "max-partitions", "max-iconspe", "max-rechwp3", "pcre-match-limit", "pcre-recmatch-limit", "pcre-max-filesize",
+            "exclude-pua", "include-pua", "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics",
+            "cvdcertsdir", "progress");
+    /** Boolean options accepted for compatibility that do not change what Bulwark does. */
+    private static final Set<String> IGNORED_FLAGS = Set.of("archive-verbose", "leave-temps", "force-to-disk", "gen-json",
+            "disable-cache", "nocerts", "dumpcerts", "bytecode", "bytecode-unsigned", "cross-fs", "alert-broken-media",
+            "alert-partition-intersection", "scan-swf", "scan-xmldocs", "scan-hwp3", "scan-onenote", "scan-image",
+            "scan-image-fuzzy-hash", "phishing-sigs", "fips-limits", "official-db-only-x");
+    private static final Map<Character, String> SHORT = Map.of('d', "database", 'r', "recursive", 'i', "infected",
+            'o', "suppress-ok-results", 'l', "log", 'v', "verbose", 'a', "archive-verbose", 'z', "allmatch", 'f', "file-list",
+            'h', "help");
+
+    static ClamscanOptions parse(String[] args) throws UsageException {
+        ClamscanOptions o = new ClamscanOptions();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-") || !a.startsWith("-") || a.length() == 1) {
+                o.targets.add(a);
+                continue;
+            }
+            if (a.equals("--")) {
+                for (i++; i < args.length; i++) o.targets.add(args[i]);
+                break;
+            }
+            String name, value = null;
+            if (a.startsWith("--")) {
+                int eq = a.indexOf('=');
+                name = eq < 0 ? a.substring(2) : a.substring(2, eq);
+                if (eq >= 0) value = a.substring(eq + 1);
+            } else {
+                name = SHORT.get(a.charAt(1));
+                if (name == null) throw new UsageException("invalid option -- '" + a.charAt(1) + "'");
+                if (a.length() > 2) {
+                    if (VALUED.contains(name)) value = a.substring(2);
+                    else { // bundled short flags like -ri
+                        for (char c : a.substring(1).toCharArray()) {
+                            String n = SHORT.get(c);
+                            if (n == null || VALUED.contains(n)) throw new UsageException("invalid option -- '" + c + "'");
+                            o.apply(n, null);
+                        }
+                        continue;
+                    }
+                }
+            }
+            if (VALUED.contains(name) && value == null) {
+                if (i + 1 >= args.length) throw new UsageException("option '--" + name + "' requires an argument");
+                value = args[++i];
+            }
+            o.apply(name, value);
+        }
+        o.scan = o.scan.withLimits(o.limits);
+        return o;
+    }
+
+    private static boolean yes(String name, String v) throws UsageException {
+        if (v == null) return true;
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "yes", "y", "true", "1", "on" -> true;
+            case "no", "n", "false", "0", "off" -> false;
+            default -> throw new UsageException("invalid value '" + v + "' for --" + name);
+        };
+    }
+
+    static long size(String name, String v) throws UsageException {
+        try {
+            String s = v.trim().toUpperCase(Locale.ROOT);
+            long mul = 1;
+            if (s.endsWith("K")) { mul = 1024; s = s.substring(0, s.length() - 1); }
+            else if (s.endsWith("M")) { mul = 1024 * 1024; s = s.substring(0, s.length() - 1); }
+            else if (s.endsWith("G")) { mul = 1024L * 1024 * 1024; s = s.substring(0, s.length() - 1); }
+            long n = Long.parseLong(s);
+            if (n < 0) throw new NumberFormatException();
+            return Math.multiplyExact(n, mul);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new UsageException("invalid value '" + v + "' for --" + name);
+        }
+    }
+
+    private static int count(String name, String v) throws UsageException {
+        long n = size(name, v);
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    private static Pattern regex(String name, String v) throws UsageException {
+        try {
+            return Pattern.compile(v);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new UsageException("invalid regular expression for --" + name + ": " + e.getDescription());
+        }
+    }
+
+    private void apply(String name, String v) throws UsageException {
+        switch (name) {
+            case "help" -> throw new UsageException("help");
+            case "database" -> databases.add(Path.of(v));
+            case "recursive" -> recursive = yes(name, v);
+            case "infected" -> infectedOnly = yes(name, v);
+            case "suppress-ok-results" -> suppressOk = yes(name, v);
+            case "no-summary" -> noSummary = yes(name, v);
+            case "quiet" -> quiet = yes(name, v);
+            case "stdout" -> toStdout = yes(name, v);
+            case "verbose" -> verbose = yes(name, v);
+            case "debug" -> debug = yes(name, v);
+            case "bell" -> bell = yes(name, v);
+            case "json" -> json = yes(name, v);
+            case "progress" -> progress = yes(name, v);
+            case "log" -> log = v;
+            case "move" -> move = v;
+            case "copy" -> copy = v;
+            case "remove" -> remove = yes(name, v);
+            case "file-list" -> fileList = v;
+            case "exclude" -> exclude.add(regex(name, v));
+            case "exclude-dir" -> excludeDir.add(regex(name, v));
+            case "include" -> include.add(regex(name, v));
+            case "include-dir" -> includeDir.add(regex(name, v));
+            case "threads" -> threads = Math.max(1, count(name, v));
+            case "follow-dir-symlinks" -> followDirSymlinks = count(name, v);
+            case "follow-file-symlinks" -> followFileSymlinks = count(name, v);
+            case "max-dir-recursion" -> maxDirRecursion = count(name, v);
+            case "allmatch" -> scan = scan.withAllMatch(yes(name, v));
+            case "heuristic-alerts" -> scan = scan.withHeuristicAlerts(yes(name, v));
+            case "heuristic-scan-precedence" -> scan = scan.withHeuristicPrecedence(yes(name, v));
+            case "phishing-scan-urls" -> scan = scan.withPhishingUrls(yes(name, v));
+            case "alert-exceeds-max" -> scan = scan.withAlert(ScanOptions.Alert.EXCEEDS_MAX, yes(name, v));
+            case "alert-encrypted" -> scan = scan.withAlert(ScanOptions.Alert.ENCRYPTED_ARCHIVE, yes(name, v))
+                    .withAlert(ScanOptions.Alert.ENCRYPTED_DOC, yes(name, v));
+            case "alert-encrypted-archive" -> scan = scan.withAlert(ScanOptions.Alert.ENCRYPTED_ARCHIVE, yes(name, v));
+            case "alert-encrypted-doc" -> scan = scan.withAlert(ScanOptions.Alert.ENCRYPTED_DOC, yes(name, v));
+            case "alert-macros" -> scan = scan.withAlert(ScanOptions.Alert.MACROS, yes(name, v));
+            case "alert-broken" -> scan = scan.withAlert(ScanOptions.Alert.BROKEN, yes(name, v));
+            case "alert-phishing-ssl" -> scan = scan.withAlert(ScanOptions.Alert.PHISHING_SSL, yes(name, v));
+            case "alert-phishing-cloak" -> scan = scan.withAlert(ScanOptions.Alert.PHISHING_CLOAK, yes(name, v));
+            case "scan-archive" -> scan = scan.withParser(ScanOptions.Parser.ARCHIVE, yes(name, v));
+            case "scan-mail" -> scan = scan.withParser(ScanOptions.Parser.MAIL, yes(name, v));
+            case "scan-ole2" -> scan = scan.withParser(ScanOptions.Parser.OLE2, yes(name, v));
+            case "scan-pdf" -> scan = scan.withParser(ScanOptions.Parser.PDF, yes(name, v));
+            case "scan-html" -> scan = scan.withParser(ScanOptions.Parser.HTML, yes(name, v));
+            case "scan-pe" -> scan = scan.withParser(ScanOptions.Parser.PE, yes(name, v));
+            case "scan-elf" -> scan = scan.withParser(ScanOptions.Parser.ELF, yes(name, v));
+            case "normalize" -> scan = scan.withParser(ScanOptions.Parser.NORMALIZE, yes(name, v));
+            case "detect-pua" -> load = load.withDetectPua(yes(name, v));
+            case "official-db-only" -> load = load.withOfficialOnly(yes(name, v));
+            case "yara-rules" -> load = load.withYara(switch (v.toLowerCase(Locale.ROOT)) {
+                case "yes" -> LoadOptions.Yara.YES;
+                case "no" -> LoadOptions.Yara.NO;
+                case "only" -> LoadOptions.Yara.ONLY;
+                default -> throw new UsageException("invalid value '" + v + "' for --yara-rules");
+            });
+            case "max-filesize" -> limits = limits.withMaxFileSize(size(name, v));
+            case "max-scansize" -> limits = limits.withMaxScanSize(size(name, v));
+            case "max-files" -> limits = limits.withMaxFiles(count(name, v));
+            case "max-recursion" -> limits = limits.withMaxRecursion(count(name, v));
+            case "max-scantime" -> limits = limits.withMaxScanTimeMillis(size(name, v));
+            case "max-embeddedpe" -> limits = limits.withMaxEmbeddedPe(size(name, v));
+            case "max-htmlnormalize" -> limits = limits.withMaxHtmlNormalize(size(name, v));
+            case "max-scriptnormalize" -> limits = limits.withMaxScriptNormalize(size(name, v));
+            case "max-ziptypercg" -> limits = limits.withMaxZipTypeRcg(size(name, v));
+            case "pcre-match-limit" -> limits = limits.withPcreMatchLimit(size(name, v));
+            case "pcre-max-filesize" -> limits = limits.withPcreMaxFileSize(size(name, v));
+            case "max-htmlnotags", "max-partitions", "max-iconspe", "max-rechwp3", "pcre-recmatch-limit", "tempdir",
+                 "exclude-pua", "include-pua", "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode",
+                 "statistics", "cvdcertsdir" -> { }
+            default -> {
+                if (!IGNORED_FLAGS.contains(name)) throw new UsageException("unrecognized option '--" + name + "'");
+            }
+        }
+    }
+}

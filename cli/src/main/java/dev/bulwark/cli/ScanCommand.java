@@ -1,0 +1,302 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.engine.DatabaseLoadException;
+import dev.bulwark.engine.Detection;
+import dev.bulwark.engine.Engine;
+import dev.bulwark.engine.ScanResult;
+import dev.bulwark.engine.diag.Diagnostic;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+
+/**
+ * {@code bulwark scan}: a drop-in for clamscan (same options, result lines, summary and exit codes),
+ * plus {@code --json}, {@code --threads} and a progress line on terminals.
+ */
+public final class ScanCommand {
+    static final String VERSION = "0.1.0";
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
+    /** Scans queued ahead of the printer per worker thread (keeps memory bounded, output ordered). */
+    private static final int QUEUE_PER_THREAD = 8;
+
+    private final ClamscanOptions o;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Report report;
+    private Engine engine;
+    private int dirs, files, infected, errors;
+    private long bytesRead, bytesScanned;
+
+    private ScanCommand(ClamscanOptions o, PrintStream out, PrintStream err) throws IOException {
+        this.o = o;
+        this.out = out;
+        this.err = o.toStdout ? out : err;
+        this.report = new Report(o, out);
+    }
+
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        ClamscanOptions o;
+        try {
+            o = ClamscanOptions.parse(args);
+        } catch (ClamscanOptions.UsageException e) {
+            if (e.getMessage().equals("help")) {
+                out.println(Help.TEXT);
+                return 0;
+            }
+            err.println("bulwark scan: " + e.getMessage());
+            err.println("ERROR: Unknown option passed");
+            err.println("ERROR: Can't parse command line options");
+            return 2;
+        }
+        try {
+            return new ScanCommand(o, out, err).execute();
+        } catch (IOException e) {
+            err.println("ERROR: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int execute() throws IOException {
+        LocalDateTime start = LocalDateTime.now();
+        long t0 = System.nanoTime();
+        for (String dir : new String[] {o.move, o.copy}) {
+            if (dir != null && !Files.isDirectory(Path.of(dir))) {
+                err.println("ERROR: action_setup: Failed to get realpath of " + dir);
+                return 2;
+            }
+        }
+        try {
+            List<Path> dbs = o.databases.isEmpty() ? defaultDatabases() : o.databases;
+            engine = o.databases.isEmpty() ? Engine.loadWithBuiltin(dbs, o.load) : Engine.load(dbs, o.load);
+        } catch (DatabaseLoadException e) {
+            for (Diagnostic d : e.diagnostics()) err.println("ERROR: " + d);
+            err.println("ERROR: Malformed database");
+            return 2;
+        }
+        if (o.debug || o.verbose) {
+            for (Diagnostic d : engine.database().warnings()) err.println("WARNING: " + d);
+        }
+        List<String> targets = new ArrayList<>(o.targets);
+        if (o.fileList != null) {
+            targets.clear();
+            for (String l : Files.readAllLines(Path.of(o.fileList))) if (!l.isBlank()) targets.add(l.strip());
+        }
+        if (targets.isEmpty()) targets.add(".");
+        scanAll(targets);
+        report.close();
+        if (!o.noSummary) summary(start, System.nanoTime() - t0);
+        return infected > 0 ? 1 : errors > 0 ? 2 : 0;
+    }
+
+    /** /var/lib/clamav when it holds databases, plus the built-in database (added by the engine). */
+    private static List<Path> defaultDatabases() {
+        Path d = Path.of(System.getenv().getOrDefault("BULWARK_DATABASE_DIR", "/var/lib/clamav"));
+        try (var s = Files.list(d)) {
+            if (s.anyMatch(p -> p.toString().matches(".*\\.(cvd|cld|cud|hdb|hsb|ndb|ldb|cdb|yar|yara|mdb|msb|fp|sfp|ign2|ftm|pdb|wdb|gdb|imp|db)$"))) {
+                return List.of(d);
+            }
+        } catch (IOException ignored) {
+            // no system database: the built-in one alone
+        }
+        return List.of();
+    }
+
+    // ---- walking and ordered parallel scanning -------------------------------------------------------
+
+    private record Job(String shown, Path path, Future<ScanResult> result, String line) {}
+
+    private void scanAll(List<String> targets) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(o.threads, r -> {
+            Thread t = new Thread(r, "bulwark-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        ArrayDeque<Job> queue = new ArrayDeque<>();
+        Progress progress = new Progress(o.progress && o.recursive && !o.json, err);
+        try {
+            for (String t : targets) {
+                if (t.equals("-")) {
+                    enqueue(queue, new Job("stdin", null, pool.submit(() -> engine.scan(System.in, o.scan)), null), pool, progress);
+                    continue;
+                }
+                Path p = Path.of(t);
+                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    drain(queue, 0, progress);
+                    err.println(t + ": No such file or directory");
+                    err.println("WARNING: " + t + ": Can't access file");
+                    errors++;
+                    continue;
+                }
+                if (Files.isDirectory(p)) {
+                    if (Files.isSymbolicLink(p) && o.followDirSymlinks == 0) {
+                        continue;
+                    }
+                    walk(t, p, 0, queue, pool, progress);
+                } else if (Files.isRegularFile(p)) {
+                    file(t, p, queue, pool, progress);
+                } else {
+                    err.println("WARNING: " + t + ": Not supported file type");
+                    errors++;
+                }
+            }
+            drain(queue, 0, progress);
+        } finally {
+            progress.done();
+            pool.shutdownNow();
+        }
+    }
+
+    private void walk(String shown, Path dir, int depth, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
+        String real = dir.toAbsolutePath().normalize().toString();
+        if (matchesAny(o.excludeDir, real) || (!o.includeDir.isEmpty() && !matchesAny(o.includeDir, real))) {
+            enqueue(q, new Job(shown, null, null, "Excluded"), pool, pr);
+            return;
+        }
+        dirs++;
+        List<Path> entries;
+        try (var s = Files.list(dir)) {
+            entries = new ArrayList<>(s.sorted().toList());
+        } catch (IOException e) {
+            enqueue(q, new Job(shown, null, null, "Can't open directory."), pool, pr);
+            return;
+        }
+        for (Path e : entries) {
+            String child = shown.endsWith("/") ? shown + e.getFileName() : shown + "/" + e.getFileName();
+            boolean link = Files.isSymbolicLink(e);
+            if (Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS) || (link && Files.isDirectory(e))) {
+                if (!o.recursive || depth + 1 > o.maxDirRecursion) continue;
+                if (link && o.followDirSymlinks < 2) continue;
+                walk(child, e, depth + 1, q, pool, pr);
+            } else if (link) {
+                if (o.followFileSymlinks < 2) {
+                    enqueue(q, new Job(child, null, null, "Symbolic link"), pool, pr);
+                } else if (Files.isRegularFile(e)) {
+                    file(child, e, q, pool, pr);
+                }
+            } else if (Files.isRegularFile(e, LinkOption.NOFOLLOW_LINKS)) {
+                file(child, e, q, pool, pr);
+            }
+        }
+    }
+
+    private static boolean matchesAny(List<Pattern> ps, String s) {
+        for (Pattern p : ps) if (p.matcher(s).find()) return true;
+        return false;
+    }
+
+    private void file(String shown, Path p, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
+        String real = p.toAbsolutePath().normalize().toString();
+        if (matchesAny(o.exclude, real) || (!o.include.isEmpty() && !matchesAny(o.include, real))) {
+            enqueue(q, new Job(shown, p, null, "Excluded"), pool, pr);
+            return;
+        }
+        enqueue(q, new Job(shown, p, pool.submit(() -> engine.scan(p, o.scan)), null), pool, pr);
+    }
+
+    private void enqueue(ArrayDeque<Job> q, Job j, ExecutorService pool, Progress pr) throws IOException {
+        q.add(j);
+        drain(q, o.threads * QUEUE_PER_THREAD, pr);
+    }
+
+    private void drain(ArrayDeque<Job> q, int keep, Progress pr) throws IOException {
+        while (q.size() > keep) {
+            Job j = q.poll();
+            if (j.result == null) {
+                if (!o.infectedOnly && !o.quiet) report.line(j.shown + ": " + j.line, true);
+                continue;
+            }
+            ScanResult r;
+            try {
+                r = j.result.get();
+            } catch (Exception e) {
+                r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, String.valueOf(e.getCause()), 0, null);
+            }
+            pr.clear();
+            print(j, r);
+            pr.update(files, bytesRead);
+        }
+    }
+
+    private void print(Job j, ScanResult r) throws IOException {
+        if (o.json) {
+            String sha = null;
+            if (j.path != null && r.status() != ScanResult.Status.ERROR) sha = sha256(j.path);
+            out.println(Json.result(j.shown, sha, r));
+        }
+        switch (r.status()) {
+            case EMPTY -> {
+                if (!o.json && !o.infectedOnly && !o.quiet) report.line(j.shown + ": Empty file", true);
+                return;
+            }
+            case ERROR -> {
+                errors++;
+                if (!o.json && !o.infectedOnly && !o.quiet) report.line(j.shown + ": " + r.error() + " ERROR", true);
+                return;
+            }
+            default -> { }
+        }
+        files++;
+        bytesRead += r.size();
+        bytesScanned += r.bytesScanned();
+        if (r.status() == ScanResult.Status.INFECTED) {
+            infected++;
+            if (!o.json && !o.quiet) {
+                for (Detection d : r.detections()) {
+                    report.line(j.shown + ": " + d.name() + " FOUND", true);
+                    if (o.bell) err.print('\u0007');
+                }
+            }
+            if (j.path != null) errors += Quarantine.act(o, j.shown, j.path, out) ? 0 : 1;
+        } else if (!o.json && !o.infectedOnly && !o.suppressOk && !o.quiet) {
+            report.line(j.shown + ": OK", false);
+        }
+    }
+
+    private static String sha256(Path p) {
+        try (var in = Files.newInputStream(p)) {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] b = new byte[1 << 16];
+            for (int n; (n = in.read(b)) > 0; ) md.update(b, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void summary(LocalDateTime start, long nanos) throws IOException {
+        List<String> l = new ArrayList<>();
+        l.add("");
+        l.add("----------- SCAN SUMMARY -----------");
+        l.add("Known viruses: " + engine.database().signatureCount());
+        l.add("Engine version: bulwark " + VERSION);
+        l.add("Databases: " + String.join(", ", engine.database().sources()));
+        l.add("Scanned directories: " + dirs);
+        l.add("Scanned files: " + files);
+        l.add("Infected files: " + infected);
+        if (errors > 0) l.add("Total errors: " + errors);
+        double read = (bytesRead / 4096) * 4096 / (1024.0 * 1024), scanned = (bytesScanned / 4096) * 4096 / (1024.0 * 1024);
+        l.add(String.format(java.util.Locale.ROOT, "Data scanned: %.2f MB", scanned));
+        l.add(String.format(java.util.Locale.ROOT, "Data read: %.2f MB (ratio %.2f:1)", read, read == 0 ? 0 : scanned / read));
+        long ms = nanos / 1_000_000;
+        l.add(String.format(java.util.Locale.ROOT, "Time: %d.%03d sec (%d m %d s)", ms / 1000, ms % 1000, ms / 60000, (ms / 1000) % 60));
+        l.add("Start Date: " + DATE.format(start));
+        l.add("End Date:   " + DATE.format(LocalDateTime.now()));
+        for (String s : l) report.summaryLine(s);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.bulwark.engine;
+
+import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.Layer;
+import dev.bulwark.engine.match.OffsetSpec;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The scanner's layer: data, type, position in the stack, and lazily computed digests. */
+final class LayerImpl implements Layer {
+    private static final String[] ALGORITHMS = {"MD5", "SHA-1", "SHA-256"};
+
+    final ByteBuffer data;
+    FileType type;
+    final String name;
+    final int depth;
+    final LayerImpl parent;
+    final String path;
+    private final byte[][] digests = new byte[3][];
+    OffsetSpec.ExeFacts exe;
+    boolean exeParsed;
+    final List<ScanResult.LayerInfo> children = new ArrayList<>();
+    String note;
+
+    LayerImpl(ByteBuffer data, FileType type, String name, LayerImpl parent) {
+        this.data = data;
+        this.type = type;
+        this.name = name;
+        this.parent = parent;
+        this.depth = parent == null ? 0 : parent.depth + 1;
+        this.path = parent == null ? "" : (parent.path.isEmpty() ? "" : parent.path + "//") + (name.isEmpty() ? "(" + depth + ")" : name);
+    }
+
+    @Override public ByteBuffer data() { return data; }
+    @Override public FileType type() { return type; }
+    @Override public String name() { return name; }
+    @Override public int depth() { return depth; }
+    @Override public Layer parent() { return parent; }
+
+    /** Digest 0 MD5, 1 SHA-1, 2 SHA-256 of the layer's bytes, computed once. */
+    byte[] digest(int kind) {
+        if (digests[kind] == null) digests[kind] = digest(data, kind);
+        return digests[kind];
+    }
+
+    static byte[] digest(ByteBuffer data, int kind) {
+        try {
+            MessageDigest md = MessageDigest.getInstance(ALGORITHMS[kind]);
+            md.update(data.duplicate().position(0).limit(data.limit()));
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] digest(ByteBuffer data, int off, int len, int kind) {
+        try {
+            MessageDigest md = MessageDigest.getInstance(ALGORITHMS[kind]);
+            md.update(data.duplicate().position(0).limit(off + len).position(off));
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.bulwark.engine;
+
+import dev.bulwark.engine.match.IntList;
+import dev.bulwark.engine.match.OffsetSpec;
+import dev.bulwark.engine.signatures.clamav.LogicalSig;
+import dev.bulwark.engine.signatures.clamav.SignatureSet;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One matching pass over one buffer (a layer or a normalised view of it), in ClamAV's order: body
+ * patterns by offset, then hash signatures, then logical signatures in load order.
+ */
+final class Pass {
+    /** ClamAV scans in windows of this size; a weak body match ends the current window (quirk Q5). */
+    static final int WINDOW = 128 * 1024;
+    /** Starts remembered per subsignature for byte-compare and macro checks. */
+    private static final int MAX_STARTS = 64;
+
+    private final ScanJob job;
+    private final SignatureSet sigs;
+    private final LayerImpl layer;
+    private final ByteBuffer d;
+    private final int mask;
+    private final boolean raw;
+    private final OffsetSpec.ExeFacts exe;
+    /** Per logical signature touched in this pass: counts, last counted starts, remembered starts. */
+    private Map<Integer, LsigState> lsig;
+    private IntList[] macroStarts;
+    private int calls;
+
+    private static final class LsigState {
+        final int[] counts;
+        final int[] last;
+        final IntList[] starts;
+
+        LsigState(int n) {
+            counts = new int[n];
+            last = new int[n];
+            Arrays.fill(last, -1);
+            starts = new IntList[n];
+        }
+    }
+
+    Pass(ScanJob job, LayerImpl layer, ByteBuffer d, int mask, boolean raw) {
+        this.job = job;
+        this.sigs = job.sigs;
+        this.layer = layer;
+        this.d = d;
+        this.mask = mask;
+        this.raw = raw;
+        this.exe = raw ? ExeFactsProvider.of(layer) : null;
+    }
+
+    void run() {
+        body();
+        if (job.stop) return;
+        hashes();
+        if (job.stop) return;
+        logical();
+        if (job.stop) return;
+        YaraStep.run(job, layer, d);
+    }
+
+    private void body() {
+        if (sigs.patterns.size() == 0) return;
+        sigs.patterns.scan(d, mask, exe, (p, owner, start, end) -> {
+            if ((++calls & 1023) == 0 && job.timeUp()) return Integer.MAX_VALUE;
+            int ref = SignatureSet.ownerRef(owner);
+            switch (SignatureSet.ownerKind(owner)) {
+                case SignatureSet.OWNER_NDB -> {
+                    boolean weak = sigs.ndbWeak[ref];
+                    if (job.report(layer, sigs.ndbNames[ref], start, weak)) return Integer.MAX_VALUE;
+                    if (weak && !job.opt.allMatch() && !job.opt.heuristicPrecedence()) {
+                        return (end / WINDOW + 1) * WINDOW;
+                    }
+                }
+                case SignatureSet.OWNER_LSUB -> count(ref / 64, ref % 64, start);
+                case SignatureSet.OWNER_MACRO -> {
+                    if (macroStarts == null) macroStarts = new IntList[32];
+                    if (macroStarts[ref] == null) macroStarts[ref] = new IntList();
+                    if (macroStarts[ref].size() < MAX_STARTS) macroStarts[ref].add(start);
+                }
+                default -> { }
+            }
+            return -1;
+        });
+    }
+
+    private void count(int sig, int sub, int start) {
+        if (lsig == null) lsig = new HashMap<>();
+        LsigState s = lsig.computeIfAbsent(sig, k -> new LsigState(sigs.lsigs[k].subCount()));
+        if (start <= s.last[sub]) return;
+        s.last[sub] = start;
+        s.counts[sub]++;
+        if (s.starts[sub] == null) s.starts[sub] = new IntList();
+        if (s.starts[sub].size() < MAX_STARTS) s.starts[sub].add(start);
+    }
+
+    private void hashes() {
+        long size = d.limit();
+        for (int k = 0; k < 3; k++) {
+            var idx = sigs.hashes[k];
+            if (idx.isEmpty() || !idx.wants(size)) continue;
+            byte[] dig = raw ? layer.digest(k) : LayerImpl.digest(d, k);
+            int v = idx.find(dig, size);
+            if (v >= 0 && job.report(layer, sigs.hashNames[v], -1, sigs.hashWeak[v])) return;
+        }
+        if (exe instanceof ExeFactsProvider.Facts f && f.info().kind() == dev.bulwark.engine.exe.ExeInfo.Kind.PE) {
+            var pe = f.info();
+            boolean broken = pe.broken() && job.opt.alert(ScanOptions.Alert.BROKEN);
+            if (broken) {
+                if (job.report(layer, "Heuristics.Broken.Executable", -1, true)) return;
+                return;
+            }
+            for (int k = 0; k < 3 && pe.sectionHashesApply(); k++) {
+                var idx = sigs.sectionHashes[k];
+                if (idx.isEmpty()) continue;
+                for (int i = 0; i < pe.sectionCount(); i++) {
+                    long off = pe.sectionRawOffset(i), len = pe.sectionRawSize(i);
+                    if (len <= 0 || off < 0 || off + len > size || !idx.wants(len)) continue;
+                    int v = idx.find(LayerImpl.digest(d, (int) off, (int) len, k), len);
+                    if (v >= 0 && job.report(layer, sigs.hashNames[v], -1, sigs.hashWeak[v])) return;
+                }
+            }
+            if (!sigs.imports.isEmpty() && pe.imphash() != null && sigs.imports.wants(pe.imphashSize())) {
+                int v = sigs.imports.find(java.util.HexFormat.of().parseHex(pe.imphash()), pe.imphashSize());
+                if (v >= 0 && job.report(layer, sigs.hashNames[v], -1, sigs.hashWeak[v])) return;
+            }
+        }
+    }
+
+    private void logical() {
+        LogicalSig[] all = sigs.lsigs;
+        if (all.length == 0) return;
+        int[] ids;
+        if (lsig == null) ids = sigs.zeroTrue;
+        else {
+            IntList l = new IntList();
+            for (int i : lsig.keySet()) l.add(i);
+            for (int i : sigs.zeroTrue) if (!lsig.containsKey(i)) l.add(i);
+            ids = l.toArray();
+            Arrays.sort(ids);
+        }
+        // target-specific signatures first, then generic ones, each in load order
+        for (int pass = 0; pass < 2; pass++) {
+            for (int id : ids) {
+                LogicalSig s = all[id];
+                if ((s.target() != 0) != (pass == 0)) continue;
+                if (!applies(s)) continue;
+                LsigState st = lsig == null ? null : lsig.get(id);
+                int[] counts = st != null ? st.counts.clone() : new int[s.subCount()];
+                if (!LsigEval.evaluateExtras(s, counts, st == null ? null : st.starts, macroStarts, d, job.lim)) continue;
+                if (dev.bulwark.engine.signatures.clamav.Logic.eval(s.logic(), counts)) {
+                    if (job.report(layer, s.name(), -1, s.weak())) return;
+                }
+            }
+        }
+    }
+
+    private boolean applies(LogicalSig s) {
+        if (s.target() != 0 && (mask & (1 << s.target())) == 0) return false;
+        if (!s.hasRange(s.fileSize(), d.limit())) return false;
+        if (s.entryPoint() != null || s.sections() != null) {
+            if (exe == null) return false;
+            if (!s.hasRange(s.entryPoint(), exe.entryPoint()) || !s.hasRange(s.sections(), exe.sectionCount())) return false;
+        }
+        if (s.container() != null) {
+            if (s.container() == dev.bulwark.engine.filetype.FileType.ANY) {
+                if (layer.parent != null) return false;
+            } else if (layer.parent == null || layer.parent.type != s.container()) return false;
+        }
+        if (s.intermediates() != null) {
+            LayerImpl a = layer.parent;
+            for (int i = s.intermediates().length - 1; i >= 0; i--, a = a == null ? null : a.parent) {
+                if (a == null) return false;
+                var want = s.intermediates()[i];
+                if (want != dev.bulwark.engine.filetype.FileType.ANY && want != a.type) return false;
+            }
+        }
+        return true;
+    }
+}

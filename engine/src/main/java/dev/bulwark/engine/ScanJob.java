@@ -1,0 +1,222 @@
+package dev.bulwark.engine;
+
+import dev.bulwark.engine.db.Database;
+import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.filetype.FileTypeDetector;
+import dev.bulwark.engine.formats.Extractor;
+import dev.bulwark.engine.formats.Extractors;
+import dev.bulwark.engine.normalize.HtmlNormalizer;
+import dev.bulwark.engine.normalize.TextNormalizer;
+import dev.bulwark.engine.signatures.clamav.SignatureSet;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The state of one scan of one top-level object: detections, limits consumed, and the recursion
+ * over layers. Not thread-safe; one job per scan.
+ */
+final class ScanJob {
+    /** Layers of at most this many bytes are not matched (as ClamAV: "file too small"). */
+    static final int TINY = 5;
+
+    final Database db;
+    final SignatureSet sigs;
+    final ScanOptions opt;
+    final Limits lim;
+    private final long t0;
+    private final long deadline;
+    final List<Detection> strong = new ArrayList<>();
+    final List<Detection> weak = new ArrayList<>();
+    boolean stop;
+    private String limitHit;
+    long scanned;
+    int files;
+
+    ScanJob(Database db, ScanOptions opt, long t0) {
+        this.db = db;
+        this.sigs = db.signatures();
+        this.opt = opt;
+        this.lim = opt.limits().normalize();
+        this.t0 = t0;
+        long budget = lim.maxScanTimeMillis();
+        this.deadline = budget >= Long.MAX_VALUE / 8 ? Long.MAX_VALUE : t0 + budget * 1_000_000L;
+    }
+
+    /** A top-level object above the file size limit: not scanned, clean unless limits alert. */
+    static ScanResult tooLarge(ScanOptions o, long size, long t0) {
+        List<Detection> d = o.alert(ScanOptions.Alert.EXCEEDS_MAX)
+                ? List.of(new Detection("Heuristics.Limits.Exceeded.MaxFileSize", "", true, -1)) : List.of();
+        return new ScanResult(d.isEmpty() ? ScanResult.Status.CLEAN : ScanResult.Status.INFECTED, d, size, 0, 0, null,
+                System.nanoTime() - t0, null);
+    }
+
+    ScanResult run(ByteBuffer data) {
+        LayerImpl top = new LayerImpl(data, null, "", null);
+        if (admit(top, data.limit())) scanLayer(top, null);
+        List<Detection> out = new ArrayList<>();
+        if (opt.allMatch()) {
+            out.addAll(strong);
+            out.addAll(weak);
+        } else if (!strong.isEmpty()) {
+            out.add(strong.get(0));
+        } else if (!weak.isEmpty()) {
+            out.add(weak.get(weak.size() - 1));
+        }
+        ScanResult.LayerInfo tree = new ScanResult.LayerInfo("", top.type == null ? null : top.type.clamName(), data.limit(),
+                null, top.note, List.copyOf(top.children));
+        return new ScanResult(out.isEmpty() ? ScanResult.Status.CLEAN : ScanResult.Status.INFECTED, List.copyOf(out),
+                data.limit(), scanned, files, null, System.nanoTime() - t0, tree);
+    }
+
+    // ---- limits ------------------------------------------------------------------------------------
+
+    boolean timeUp() {
+        if (deadline != Long.MAX_VALUE && System.nanoTime() > deadline) {
+            limit(null, "MaxScanTime");
+            stop = true;
+        }
+        return stop;
+    }
+
+    /** Records the first exceeded limit; with --alert-exceeds-max it becomes a (weak) detection. */
+    void limit(LayerImpl layer, String which) {
+        if (limitHit != null) return;
+        limitHit = which;
+        if (opt.alert(ScanOptions.Alert.EXCEEDS_MAX)) report(layer, "Heuristics.Limits.Exceeded." + which, -1, true);
+    }
+
+    /** Checks a new layer against depth, count and scan-size limits; counts it when admitted. */
+    boolean admit(LayerImpl l, long size) {
+        if (l.depth >= lim.maxRecursion()) { limit(l.parent, "MaxRecursion"); return false; }
+        if (files >= lim.maxFiles()) { limit(l.parent, "MaxFiles"); return false; }
+        if (scanned + size > lim.maxScanSize()) { limit(l.parent == null ? l : l.parent, "MaxScanSize"); return false; }
+        files++;
+        scanned += size;
+        return true;
+    }
+
+    // ---- reporting ---------------------------------------------------------------------------------
+
+    /**
+     * Reports a detection on a layer unless an allow list covers it or an ancestor. Returns true when
+     * the scan must stop now (a strong detection without all-match).
+     */
+    boolean report(LayerImpl layer, String name, long offset, boolean isWeak) {
+        if (layer != null && allowListed(layer)) return false;
+        Detection d = new Detection(name, layer == null ? "" : layer.path, isWeak, offset);
+        if (isWeak && !opt.heuristicPrecedence()) {
+            weak.add(d);
+            return false;
+        }
+        strong.add(d);
+        if (!opt.allMatch()) stop = true;
+        return stop;
+    }
+
+    private boolean allowListed(LayerImpl l) {
+        for (LayerImpl x = l; x != null; x = x.parent) {
+            for (int k = 0; k < 3; k++) {
+                if (sigs.allow[k].isEmpty() || !sigs.allow[k].wants(x.data.limit())) continue;
+                if (sigs.allow[k].find(x.digest(k), x.data.limit()) >= 0) return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- layers ------------------------------------------------------------------------------------
+
+    private static final Set<FileType> CONTAINER_FIRST = EnumSet.of(FileType.ZIP, FileType.GZ, FileType.BZ, FileType.XZ,
+            FileType.SEVENZIP, FileType.MSOLE2, FileType.MSCAB, FileType.MAIL, FileType.POSIX_TAR, FileType.OLD_TAR,
+            FileType.RAR, FileType.ARJ, FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC,
+            FileType.MSCHM, FileType.ZSTD, FileType.BINHEX, FileType.TNEF, FileType.MSSZDD, FileType.ISO9660, FileType.RTF,
+            FileType.OOXML_WORD, FileType.OOXML_PPT, FileType.OOXML_XL, FileType.MACHO_UNIBIN);
+
+    void scanLayer(LayerImpl l, FileType hint) {
+        if (stop || timeUp()) return;
+        if (l.type == null) l.type = hint != null ? hint : detect(l.data);
+        boolean first = CONTAINER_FIRST.contains(l.type);
+        if (first) extract(l);
+        if (stop) return;
+        if (l.data.limit() > TINY) {
+            if (l.type == FileType.HTML && opt.enabled(ScanOptions.Parser.HTML)) {
+                if (l.data.limit() <= lim.maxHtmlNormalize()) {
+                    HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize());
+                    int mask = 1 | 1 << 3;
+                    for (byte[] view : new byte[][] {r.noComment(), r.noTags(), r.scripts()}) {
+                        if (stop || view.length <= TINY) continue;
+                        new Pass(this, l, ByteBuffer.wrap(view), mask, false).run();
+                    }
+                }
+            } else {
+                new Pass(this, l, l.data, targetMask(l.type), true).run();
+                if (!stop && (l.type == FileType.TEXT_ASCII || l.type == FileType.TEXT_UTF8 || l.type == FileType.MAIL)
+                        && opt.enabled(ScanOptions.Parser.NORMALIZE) && l.data.limit() <= lim.maxScriptNormalize()) {
+                    byte[] norm = TextNormalizer.normalize(l.data, lim.maxScriptNormalize());
+                    if (norm.length > TINY) new Pass(this, l, ByteBuffer.wrap(norm), 1 | 1 << 7, false).run();
+                }
+            }
+        }
+        if (!first && !stop) extract(l);
+    }
+
+    FileType detect(ByteBuffer d) {
+        FileType t = FileTypeDetector.detect(d, sigs.magic);
+        if (sigs.magicPatternRules.isEmpty()) return t;
+        FileType[] found = {null};
+        ByteBuffer head = d.slice(0, Math.min(d.limit(), FileTypeDetector.PEEK));
+        FileType cur = t;
+        sigs.magicPatterns.scan(head, 1, null, (p, owner, s, e) -> {
+            var r = sigs.magicPatternRules.get(owner);
+            if (r.required() == FileType.ANY || r.required() == cur) { found[0] = r.result(); return Integer.MAX_VALUE; }
+            return -1;
+        });
+        return found[0] != null ? found[0] : t;
+    }
+
+    static int targetMask(FileType t) {
+        int m = 1;
+        switch (t) {
+            case MSEXE -> m |= 1 << 1;
+            case MSOLE2 -> m |= 1 << 2;
+            case MAIL -> m |= 1 << 4;
+            case GRAPHICS, GIF, PNG, JPEG, TIFF -> m |= 1 << 5;
+            case ELF -> m |= 1 << 6;
+            case MACHO, MACHO_UNIBIN -> m |= 1 << 9;
+            case PDF -> m |= 1 << 10;
+            case SWF -> m |= 1 << 11;
+            case JAVA -> m |= 1 << 12;
+            case BINARY_DATA, PYTHON_COMPILED -> m |= 1 << 14;
+            default -> { }
+        }
+        return m;
+    }
+
+    private void extract(LayerImpl l) {
+        if (!parserEnabled(l.type)) return;
+        Extractor x = Extractors.forType(l.type);
+        if (x == null) return;
+        LayerContext ctx = new LayerContext(this, l);
+        try {
+            x.extract(l, ctx);
+        } catch (Exception | StackOverflowError e) {
+            l.note = "malformed " + l.type.clamName() + ": " + e;
+        }
+    }
+
+    private boolean parserEnabled(FileType t) {
+        ScanOptions.Parser p = switch (t) {
+            case MAIL, TNEF, BINHEX -> ScanOptions.Parser.MAIL;
+            case MSOLE2 -> ScanOptions.Parser.OLE2;
+            case PDF -> ScanOptions.Parser.PDF;
+            case HTML -> ScanOptions.Parser.HTML;
+            case MSEXE -> ScanOptions.Parser.PE;
+            case ELF -> ScanOptions.Parser.ELF;
+            case SWF -> ScanOptions.Parser.SWF;
+            default -> ScanOptions.Parser.ARCHIVE;
+        };
+        return opt.enabled(p) && !sigs.dconfDisabled.contains(p);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.bulwark.engine.filetype;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Recognises a layer's type from its first bytes (clamav-notes §5.1): literal magic first (the
+ * built-in table, or the {@code .ftm} type-0 entries that replace it), then text classification,
+ * tar headers, and markers of HTML and mail inside text.
+ */
+public final class FileTypeDetector {
+    /** Type recognition looks at this many leading bytes, as ClamAV does. */
+    public static final int PEEK = 1024;
+
+    private FileTypeDetector() {}
+
+    private static MagicRule m(int off, String hex, FileType t) {
+        return new MagicRule(0, off, java.util.HexFormat.of().parseHex(hex), t.clamName(), FileType.ANY, t);
+    }
+
+    /** Built-in literal magic, most specific first. */
+    static final List<MagicRule> BUILTIN = List.of(
+            m(0, "504b0304", FileType.ZIP), m(0, "504b3030504b0304", FileType.ZIP), m(0, "504b0506", FileType.ZIP),
+            m(0, "1f8b", FileType.GZ), m(0, "425a68", FileType.BZ), m(0, "fd377a585a00", FileType.XZ),
+            m(0, "377abcaf271c", FileType.SEVENZIP), m(0, "526172211a07", FileType.RAR), m(0, "60ea", FileType.ARJ),
+            m(0, "4d534346", FileType.MSCAB), m(0, "49545346", FileType.MSCHM), m(0, "d0cf11e0a1b11ae1", FileType.MSOLE2),
+            m(0, "255044462d", FileType.PDF), m(0, "7b5c727466", FileType.RTF), m(0, "47494638", FileType.GIF),
+            m(0, "89504e470d0a1a0a", FileType.PNG), m(0, "ffd8ff", FileType.JPEG), m(0, "49492a00", FileType.TIFF),
+            m(0, "4d4d002a", FileType.TIFF), m(0, "52494646", FileType.RIFF), m(0, "465753", FileType.SWF),
+            m(0, "435753", FileType.SWF), m(0, "5a5753", FileType.SWF), m(0, "7f454c46", FileType.ELF),
+            m(0, "feedface", FileType.MACHO), m(0, "cefaedfe", FileType.MACHO), m(0, "feedfacf", FileType.MACHO),
+            m(0, "cffaedfe", FileType.MACHO), m(0, "4d5a", FileType.MSEXE), m(0, "5a4d", FileType.MSEXE),
+            m(0, "28546869732066696c65206d75737420626520636f6e76657274656420776974682042696e486578", FileType.BINHEX),
+            m(0, "789f3e22", FileType.TNEF), m(0, "535a4444", FileType.MSSZDD), m(0, "303730373031", FileType.CPIO_NEWC),
+            m(0, "303730373032", FileType.CPIO_CRC), m(0, "303730373037", FileType.CPIO_ODC), m(0, "c771", FileType.CPIO_OLD),
+            m(0, "71c7", FileType.CPIO_OLD), m(0, "28b52ffd", FileType.ZSTD), m(0, "23407e5e", FileType.SCRENC),
+            m(0, "4c0000000114020000000000c000000000000046", FileType.LNK), m(0, "0e4e65726f49534f", FileType.ISO9660),
+            m(0, "7573746172", FileType.POSIX_TAR), m(0, "4d534346", FileType.MSCAB));
+
+    /** Detects the type using {@code custom} literal rules instead of the built-in table when non-null. */
+    public static FileType detect(ByteBuffer d, List<MagicRule> custom) {
+        int n = Math.min(d.limit(), PEEK);
+        for (MagicRule r : custom != null ? custom : BUILTIN) {
+            if (r.offset() + r.magic().length > n) continue;
+            boolean ok = true;
+            for (int i = 0; i < r.magic().length && ok; i++) ok = d.get(r.offset() + i) == r.magic()[i];
+            if (ok) return refine(d, r.result());
+        }
+        if (custom == null && n >= 4 && d.getInt(0) == 0xCAFEBABE) {
+            return n >= 8 && (d.getInt(4) & 0xFFFFFFFFL) < 40 ? FileType.MACHO_UNIBIN : FileType.JAVA;
+        }
+        if (isTar(d)) return d.limit() >= 262 && d.get(257) == 'u' && d.get(258) == 's' ? FileType.POSIX_TAR : FileType.OLD_TAR;
+        FileType text = classifyText(d, n);
+        if (text == FileType.TEXT_ASCII || text == FileType.TEXT_UTF8) {
+            String head = new String(bytes(d, n), StandardCharsets.ISO_8859_1);
+            if (looksLikeMail(head)) return FileType.MAIL;
+            if (looksLikeHtml(head)) return FileType.HTML;
+        }
+        return text;
+    }
+
+    private static FileType refine(ByteBuffer d, FileType t) {
+        return t;
+    }
+
+    private static byte[] bytes(ByteBuffer d, int n) {
+        byte[] b = new byte[n];
+        d.get(0, b, 0, n);
+        return b;
+    }
+
+    /** ustar/old tar: a 512-byte header whose checksum field matches. */
+    static boolean isTar(ByteBuffer d) {
+        if (d.limit() < 512) return false;
+        long sum = 0;
+        for (int i = 0; i < 512; i++) sum += (i >= 148 && i < 156) ? ' ' : (d.get(i) & 0xFF);
+        long stored = 0;
+        int i = 148;
+        while (i < 156 && d.get(i) == ' ') i++;
+        int digits = 0;
+        for (; i < 156; i++) {
+            int c = d.get(i);
+            if (c < '0' || c > '7') break;
+            stored = stored * 8 + (c - '0');
+            digits++;
+        }
+        return digits > 0 && stored == sum && d.get(0) != 0;
+    }
+
+    /** Like file(1): ASCII / 8-bit text, UTF-8, UTF-16 with BOM, else binary. */
+    static FileType classifyText(ByteBuffer d, int n) {
+        if (n >= 2) {
+            int b0 = d.get(0) & 0xFF, b1 = d.get(1) & 0xFF;
+            if (b0 == 0xFF && b1 == 0xFE) return FileType.TEXT_UTF16LE;
+            if (b0 == 0xFE && b1 == 0xFF) return FileType.TEXT_UTF16BE;
+        }
+        boolean high = false;
+        int i = 0;
+        while (i < n) {
+            int b = d.get(i) & 0xFF;
+            if (b < 0x80) {
+                if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != 0x0C && b != 0x1B && b != 0x08 && b != 0x07)
+                    return FileType.BINARY_DATA;
+                if (b == 0x7F) return FileType.BINARY_DATA;
+                i++;
+                continue;
+            }
+            high = true;
+            int len = b >= 0xF0 && b < 0xF8 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
+            boolean utf8 = len > 0;
+            for (int k = 1; k < len && utf8; k++) utf8 = i + k < n ? ((d.get(i + k) & 0xC0) == 0x80) : true;
+            if (!utf8) return b >= 0xA0 || b == 0x85 ? FileType.TEXT_ASCII : FileType.BINARY_DATA;
+            i += len;
+        }
+        return high ? FileType.TEXT_UTF8 : FileType.TEXT_ASCII;
+    }
+
+    private static final String[] MAIL_HEADERS = {"from ", "received:", "return-path:", "delivered-to:", "message-id:",
+            "from:", "date:", "subject:", "to:", "mime-version:", "x-", "content-type:", "reply-to:", "sender:", "cc:"};
+
+    static boolean looksLikeMail(String head) {
+        String h = head.toLowerCase(java.util.Locale.ROOT);
+        int colons = 0;
+        for (String k : MAIL_HEADERS) {
+            if (h.startsWith(k) && (k.equals("from ") || h.contains("\nsubject:") || h.contains("\nfrom:") || h.contains("\nto:")
+                    || h.contains("\ndate:") || h.contains("\nreceived:") || h.contains("\nmime-version:") || h.contains("\ncontent-type:"))) {
+                colons++;
+            }
+        }
+        return colons > 0;
+    }
+
+    static boolean looksLikeHtml(String head) {
+        String h = head.toLowerCase(java.util.Locale.ROOT);
+        return h.contains("<html") || h.contains("<script") || h.contains("<body") || h.contains("<head")
+                || h.contains("<!doctype html") || h.contains("<iframe") || h.contains("<meta ") || h.contains("<title>")
+                || h.contains("<a href");
+    }
+}

@@ -1,0 +1,310 @@
+package dev.bulwark.engine.formats.mime;
+
+import dev.bulwark.engine.ScanOptions;
+import dev.bulwark.engine.formats.ChildInfo;
+import dev.bulwark.engine.formats.ExtractContext;
+import dev.bulwark.engine.formats.docio.ByteSink;
+import dev.bulwark.engine.formats.docio.Text;
+import dev.bulwark.engine.formats.uuencode.UuDecoder;
+import dev.bulwark.engine.heuristics.phishing.HtmlLinks;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Walks one mail layer (a single RFC 822 message or an mbox of several): headers, multipart bodies,
+ * nested messages and transfer encodings. Every leaf body becomes a child; links in HTML bodies are
+ * reported for the phishing check. Bounded by ClamAV's e-mail limits and by the context's budget.
+ */
+final class MailParser {
+    // ClamAV's e-mail parser limits (libclamav/mbox.c), named as its heuristics are
+    static final int MAX_LINE_FOLDS = 256 * 1024;    // Heuristics.Limits.Exceeded.EmailLineFoldCnt
+    static final int MAX_HEADER_BYTES = 256 * 1024;  // Heuristics.Limits.Exceeded.EmailHeaderBytes
+    static final int MAX_HEADERS = 1024;             // Heuristics.Limits.Exceeded.EmailHeaders
+    static final int MAX_PARTS = 1024;               // Heuristics.Limits.Exceeded.EmailMIMEPartsPerMessage
+    static final int MAX_ARGUMENTS = 256;            // Heuristics.Limits.Exceeded.EmailMIMEArguments
+    /** Nested multiparts / messages: deeper structure is hostile, the raw scan still sees the bytes. */
+    static final int MAX_NESTING = 32;
+    /** Interesting header values are kept up to this many characters. */
+    private static final int MAX_KEPT_HEADER = 8 * 1024;
+    /** uuencode / yEnc blocks looked for in one text body. */
+    private static final int MAX_EMBEDDED_BLOCKS = 256;
+
+    private final ByteBuffer b;
+    private final ExtractContext ctx;
+    private int position;
+    private boolean stop;
+
+    MailParser(ByteBuffer data, ExtractContext ctx) {
+        this.b = data;
+        this.ctx = ctx;
+    }
+
+    void run() {
+        int end = b.limit();
+        if (Text.startsWith(b, 0, end, "From ")) {
+            mbox(end);
+        } else {
+            message(0, end, 0);
+        }
+    }
+
+    /** Splits an mbox at "From " lines that follow a blank line (or start the file). */
+    private void mbox(int end) {
+        int msgStart = Text.nextLine(b, 0, end); // skip the envelope line
+        int i = msgStart;
+        boolean prevBlank = false;
+        while (i < end && !stop) {
+            int next = Text.nextLine(b, i, end);
+            int e = Text.lineEnd(b, i, next);
+            if (prevBlank && Text.startsWith(b, i, e, "From ")) {
+                message(msgStart, i, 0);
+                msgStart = next;
+            }
+            prevBlank = e == i;
+            i = next;
+        }
+        if (!stop && msgStart < end) message(msgStart, end, 0);
+    }
+
+    /** The headers of one entity: only the ones that steer parsing are kept. */
+    private static final class Headers {
+        String contentType, encoding, disposition;
+        int bodyStart;
+        boolean any;
+    }
+
+    private void message(int from, int to, int depth) {
+        Headers h = headers(from, to);
+        if (h == null || stop) return;
+        entity(h, to, depth);
+    }
+
+    /** Parses the header block at {@code from}; null when a limit stops parsing. */
+    private Headers headers(int from, int to) {
+        Headers h = new Headers();
+        StringBuilder cur = null;
+        String curName = null;
+        int count = 0, folds = 0;
+        long bytes = 0;
+        int i = from;
+        h.bodyStart = to;
+        while (i < to) {
+            int next = Text.nextLine(b, i, to);
+            int e = Text.lineEnd(b, i, next);
+            if (e == i) {
+                h.bodyStart = next;
+                break;
+            }
+            bytes += next - i;
+            if (bytes > MAX_HEADER_BYTES) return limit("Heuristics.Limits.Exceeded.EmailHeaderBytes");
+            int c = b.get(i);
+            if (c == ' ' || c == '\t') {
+                if (++folds >= MAX_LINE_FOLDS) return limit("Heuristics.Limits.Exceeded.EmailLineFoldCnt");
+                if (cur != null && cur.length() < MAX_KEPT_HEADER) cur.append(' ').append(Text.latin1(b, i, e, MAX_KEPT_HEADER).trim());
+                i = next;
+                continue;
+            }
+            folds = 0;
+            int colon = headerColon(i, e);
+            if (colon < 0) {
+                if (!h.any) {
+                    // not a header block at all: the whole region is body text
+                    h.bodyStart = from;
+                } else {
+                    h.bodyStart = i; // a header block without the blank line
+                }
+                break;
+            }
+            store(h, curName, cur);
+            if (++count > MAX_HEADERS) return limit("Heuristics.Limits.Exceeded.EmailHeaders");
+            h.any = true;
+            curName = Text.latin1(b, i, colon, 64).trim().toLowerCase(Locale.ROOT);
+            cur = isKept(curName) ? new StringBuilder(Text.latin1(b, colon + 1, e, MAX_KEPT_HEADER).trim()) : null;
+            i = next;
+        }
+        store(h, curName, cur);
+        return h;
+    }
+
+    /** Index of the ':' ending a header name at the start of the line, or -1 if the line is no header. */
+    private int headerColon(int i, int e) {
+        for (int k = i; k < e; k++) {
+            int c = b.get(k) & 0xff;
+            if (c == ':') return k > i ? k : -1;
+            if (c <= ' ' || c >= 127) return -1;
+        }
+        return -1;
+    }
+
+    private static boolean isKept(String name) {
+        return name.equals("content-type") || name.equals("content-transfer-encoding")
+                || name.equals("content-disposition");
+    }
+
+    private static void store(Headers h, String name, StringBuilder v) {
+        if (v == null || name == null) return;
+        switch (name) {
+            case "content-type" -> { if (h.contentType == null) h.contentType = v.toString(); }
+            case "content-transfer-encoding" -> { if (h.encoding == null) h.encoding = v.toString(); }
+            case "content-disposition" -> { if (h.disposition == null) h.disposition = v.toString(); }
+            default -> { }
+        }
+    }
+
+    private Headers limit(String heuristic) {
+        ctx.note("mail: " + heuristic.substring(heuristic.lastIndexOf('.') + 1) + " limit reached");
+        if (ctx.options().alert(ScanOptions.Alert.EXCEEDS_MAX) && !ctx.heuristic(heuristic)) stop = true;
+        return null;
+    }
+
+    private void entity(Headers h, int to, int depth) {
+        HeaderValue ct = HeaderValue.parse(h.contentType, MAX_ARGUMENTS);
+        HeaderValue cd = HeaderValue.parse(h.disposition, MAX_ARGUMENTS);
+        if (ct.argumentCount >= MAX_ARGUMENTS || cd.argumentCount >= MAX_ARGUMENTS) {
+            limit("Heuristics.Limits.Exceeded.EmailMIMEArguments");
+            if (stop) return;
+        }
+        String type = ct.value;
+        String enc = h.encoding == null ? "" : h.encoding.trim().toLowerCase(Locale.ROOT);
+        String name = cd.param("filename");
+        if (name == null) name = ct.param("name");
+        if (name == null) name = "";
+        int from = h.bodyStart;
+        if (type.startsWith("multipart/") && ct.param("boundary") != null && depth < MAX_NESTING) {
+            if (multipart(from, to, ct.param("boundary"), depth)) return;
+        } else if ((type.equals("message/rfc822") || type.equals("message/global"))
+                && depth < MAX_NESTING && isIdentity(enc)) {
+            message(from, to, depth + 1);
+            return;
+        }
+        leaf(type, enc, name, from, to);
+    }
+
+    private static boolean isIdentity(String enc) {
+        return enc.isEmpty() || enc.equals("7bit") || enc.equals("8bit") || enc.equals("binary");
+    }
+
+    /** Splits a multipart body; false when no delimiter was found (the body is then a leaf). */
+    private boolean multipart(int from, int to, String boundary, int depth) {
+        byte[] delim = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        int i = from, partStart = -1, parts = 0;
+        boolean found = false;
+        while (i < to && !stop) {
+            int next = Text.nextLine(b, i, to);
+            int e = Text.lineEnd(b, i, next);
+            int close = delimiter(i, e, delim);
+            if (close >= 0) {
+                found = true;
+                if (partStart >= 0) part(partStart, beforeLineBreak(partStart, i), depth);
+                if (++parts >= MAX_PARTS) {
+                    limit("Heuristics.Limits.Exceeded.EmailMIMEPartsPerMessage");
+                    return true;
+                }
+                if (close == 1) return true; // closing delimiter: the epilogue is not a part
+                partStart = next;
+            }
+            i = next;
+        }
+        if (partStart >= 0 && partStart < to && !stop) part(partStart, to, depth);
+        return found;
+    }
+
+    /** -1: not a delimiter line; 0: delimiter; 1: closing delimiter. */
+    private int delimiter(int i, int e, byte[] delim) {
+        if (e - i < delim.length) return -1;
+        for (int k = 0; k < delim.length; k++) if (b.get(i + k) != delim[k]) return -1;
+        int k = i + delim.length;
+        int kind = 0;
+        if (k + 2 <= e && b.get(k) == '-' && b.get(k + 1) == '-') {
+            kind = 1;
+            k += 2;
+        }
+        for (; k < e; k++) if (b.get(k) != ' ' && b.get(k) != '\t') return -1;
+        return kind;
+    }
+
+    private int beforeLineBreak(int start, int i) {
+        int e = i;
+        if (e > start && b.get(e - 1) == '\n') e--;
+        if (e > start && b.get(e - 1) == '\r') e--;
+        return e;
+    }
+
+    private void part(int from, int to, int depth) {
+        Headers h = headers(from, to);
+        if (h == null || stop) return;
+        entity(h, to, depth + 1);
+    }
+
+    private void leaf(String type, String enc, String name, int from, int to) {
+        if (from >= to) return;
+        ByteSink out = new ByteSink(ctx.budget());
+        String childName = name;
+        if (enc.contains("base64")) {
+            TransferDecoders.base64(b, from, to, out);
+        } else if (enc.equals("quoted-printable")) {
+            TransferDecoders.quotedPrintable(b, from, to, out);
+        } else if (enc.contains("uuencode") || enc.equals("x-uue")) {
+            int begin = UuDecoder.findBegin(b, from, to);
+            if (begin >= 0) {
+                UuDecoder.decode(b, begin, to, out);
+                if (childName.isEmpty()) childName = UuDecoder.fileName(b, begin, to);
+            } else {
+                out.put(b, from, to - from);
+            }
+        } else {
+            out.put(b, from, to - from);
+        }
+        if (out.overflowed()) ctx.note("mail: body part exceeds the size budget; truncated");
+        boolean text = type.isEmpty() || type.startsWith("text/");
+        if (!emit(childName, out.view())) return;
+        if (text) {
+            if (type.equals("text/html") && ctx.options().phishingUrls()) links(out);
+            embedded(out.view());
+        }
+    }
+
+    private boolean emit(String name, ByteBuffer data) {
+        if (stop || data.limit() == 0) return !stop;
+        if (!ctx.child(ChildInfo.named(name, ++position), data)) stop = true;
+        return !stop;
+    }
+
+    private void links(ByteSink html) {
+        HtmlLinks.extract(html.view(), (href, text) -> {
+            if (!stop && !ctx.link(href, text)) stop = true;
+            return !stop;
+        });
+    }
+
+    /** uuencoded and yEnc blocks inside a text body become children of the mail. */
+    private void embedded(ByteBuffer t) {
+        int end = t.limit();
+        int i = 0, blocks = 0;
+        while (i < end && !stop && blocks < MAX_EMBEDDED_BLOCKS) {
+            int next = Text.nextLine(t, i, end);
+            int e = Text.lineEnd(t, i, next);
+            if (UuDecoder.isBegin(t, i, e)) {
+                ByteSink s = new ByteSink(ctx.budget());
+                int after = UuDecoder.decode(t, i, end, s);
+                blocks++;
+                if (!emit(UuDecoder.fileName(t, i, end), s.view())) return;
+                next = Math.max(next, after);
+            } else if (Text.startsWith(t, i, e, "=ybegin ")) {
+                ByteSink s = new ByteSink(ctx.budget());
+                int after = TransferDecoders.yenc(t, i, end, s);
+                blocks++;
+                if (!emit(yencName(t, i, e), s.view())) return;
+                next = Math.max(next, after);
+            }
+            i = next;
+        }
+    }
+
+    private static String yencName(ByteBuffer t, int i, int e) {
+        String line = Text.latin1(t, i, e, 1024);
+        int k = line.indexOf(" name=");
+        return k < 0 ? "" : line.substring(k + 6).trim();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.bulwark.engine.formats.mime;
+
+import dev.bulwark.engine.formats.docio.ByteSink;
+import dev.bulwark.engine.formats.docio.Text;
+import java.nio.ByteBuffer;
+
+/** Content-Transfer-Encoding decoders. All are lenient (like mail clients) and bounded by the sink. */
+public final class TransferDecoders {
+    private TransferDecoders() {}
+
+    private static final byte[] B64 = new byte[256];
+    static {
+        java.util.Arrays.fill(B64, (byte) -1);
+        String a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < a.length(); i++) B64[a.charAt(i)] = (byte) i;
+    }
+
+    /**
+     * Decodes base64 in [from, to), skipping characters outside the alphabet. Padding ends a quantum;
+     * decoding resumes after it (concatenated base64 blocks occur in the wild).
+     */
+    public static void base64(ByteBuffer in, int from, int to, ByteSink out) {
+        int acc = 0, n = 0;
+        for (int i = from; i < to; i++) {
+            int c = in.get(i) & 0xff;
+            if (c == '=') {
+                flushPartial(acc, n, out);
+                acc = 0;
+                n = 0;
+                continue;
+            }
+            int v = B64[c];
+            if (v < 0) continue;
+            acc = (acc << 6) | v;
+            if (++n == 4) {
+                out.put(acc >> 16);
+                out.put(acc >> 8);
+                if (!out.put(acc)) return;
+                acc = 0;
+                n = 0;
+            }
+        }
+        flushPartial(acc, n, out);
+    }
+
+    private static void flushPartial(int acc, int n, ByteSink out) {
+        if (n == 2) {
+            out.put(acc >> 4);
+        } else if (n == 3) {
+            out.put(acc >> 10);
+            out.put(acc >> 2);
+        }
+    }
+
+    /** Decodes quoted-printable in [from, to): {@code =XX}, soft line breaks, everything else literal. */
+    public static void quotedPrintable(ByteBuffer in, int from, int to, ByteSink out) {
+        int i = from;
+        while (i < to) {
+            int c = in.get(i) & 0xff;
+            if (c != '=') {
+                if (!out.put(c)) return;
+                i++;
+                continue;
+            }
+            if (i + 1 < to && in.get(i + 1) == '\n') { i += 2; continue; }
+            if (i + 2 < to && in.get(i + 1) == '\r' && in.get(i + 2) == '\n') { i += 3; continue; }
+            int h = i + 2 < to ? Text.hexValue(in.get(i + 1) & 0xff) : -1;
+            int l = i + 2 < to ? Text.hexValue(in.get(i + 2) & 0xff) : -1;
+            if (h >= 0 && l >= 0) {
+                if (!out.put(h << 4 | l)) return;
+                i += 3;
+            } else {
+                // "=" followed by trailing blanks then line end is also a soft break in practice
+                int j = i + 1;
+                while (j < to && (in.get(j) == ' ' || in.get(j) == '\t')) j++;
+                if (j < to && (in.get(j) == '\r' || in.get(j) == '\n') || j == to) {
+                    i = j;
+                    if (i < to && in.get(i) == '\r') i++;
+                    if (i < to && in.get(i) == '\n') i++;
+                } else {
+                    if (!out.put('=')) return;
+                    i++;
+                }
+            }
+        }
+    }
+
+    /**
+     * Decodes one yEnc block starting at the {@code =ybegin} line at {@code from}; stops at
+     * {@code =yend} or {@code to}. Returns the index after the block.
+     */
+    public static int yenc(ByteBuffer in, int from, int to, ByteSink out) {
+        int i = Text.nextLine(in, from, to);
+        while (i < to) {
+            int next = Text.nextLine(in, i, to);
+            int e = Text.lineEnd(in, i, next);
+            if (Text.startsWith(in, i, e, "=yend")) return next;
+            if (Text.startsWith(in, i, e, "=ypart")) { i = next; continue; }
+            for (int k = i; k < e; k++) {
+                int c = in.get(k) & 0xff;
+                if (c == '=') {
+                    if (++k >= e) break;
+                    c = ((in.get(k) & 0xff) - 64) & 0xff;
+                }
+                if (!out.put((c - 42) & 0xff)) return to;
+            }
+            i = next;
+        }
+        return to;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.bulwark.engine.formats.sevenzip;
+
+import dev.bulwark.engine.formats.ChildInfo;
+import dev.bulwark.engine.formats.ExtractContext;
+import dev.bulwark.engine.formats.Extractor;
+import dev.bulwark.engine.formats.Layer;
+import dev.bulwark.engine.formats.archivecommon.BufferChannel;
+import dev.bulwark.engine.formats.archivecommon.Bytes;
+import dev.bulwark.engine.formats.archivecommon.Emit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import org.apache.commons.compress.PasswordRequiredException;
+import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
+import org.apache.commons.compress.archivers.sevenz.SevenZFile;
+import org.apache.commons.compress.archivers.sevenz.SevenZMethod;
+import org.apache.commons.compress.archivers.sevenz.SevenZMethodConfiguration;
+
+/**
+ * 7z with Commons Compress over the layer buffer (no copy). Encrypted headers and encrypted members
+ * are announced and raise {@code Heuristics.Encrypted.7Zip} when asked, as ClamAV does. Directories
+ * and empty files are announced only. Like ClamAV, a member's compressed size is unknown (0).
+ */
+public final class SevenZipExtractor implements Extractor {
+    /** Memory (KiB) the library may use for headers and decoders: an LZMA dictionary of 64 MiB fits. */
+    static final int MEMORY_LIMIT_KIB = 96 << 10;
+    static final String ENCRYPTED = "Heuristics.Encrypted.7Zip";
+
+    private static final byte[] MAGIC = {'7', 'z', (byte) 0xbc, (byte) 0xaf, 0x27, 0x1c};
+
+    @Override
+    public void extract(Layer layer, ExtractContext ctx) {
+        ByteBuffer data = layer.data();
+        int start = Bytes.indexOf(data, MAGIC, 0, data.limit()); // 0 unless an SFX stub precedes the archive
+        if (start < 0) {
+            ctx.note("7z: no signature");
+            return;
+        }
+        SevenZFile sz;
+        try {
+            sz = SevenZFile.builder().setSeekableByteChannel(new BufferChannel(Bytes.slice(data, start, data.limit() - start)))
+                    .setMaxMemoryLimitKiB(MEMORY_LIMIT_KIB).setTryToRecoverBrokenArchives(false).get();
+        } catch (PasswordRequiredException e) {
+            ctx.note("7z: encrypted headers");
+            Emit.encrypted(ctx, new ChildInfo("", null, -1, -1, true, 1, -1), ENCRYPTED);
+            return;
+        } catch (IOException | RuntimeException e) {
+            ctx.note("7z: cannot open: " + e);
+            return;
+        }
+        try (sz) {
+            members(sz, ctx);
+        } catch (IOException | RuntimeException e) {
+            ctx.note("7z: " + e);
+        }
+    }
+
+    private static void members(SevenZFile sz, ExtractContext ctx) throws IOException {
+        int position = 0;
+        while (!ctx.stopped()) {
+            SevenZArchiveEntry e = sz.getNextEntry();
+            if (e == null) return;
+            position++;
+            boolean encrypted = isEncrypted(e);
+            ChildInfo info = new ChildInfo(e.getName() == null ? "" : e.getName(), null, 0, e.getSize(), encrypted, position,
+                    e.getHasCrc() ? e.getCrcValue() : -1);
+            if (encrypted) {
+                if (!Emit.encrypted(ctx, info, ENCRYPTED)) return;
+                continue;
+            }
+            if (e.isDirectory() || !e.hasStream() || e.getSize() == 0) {
+                if (!ctx.announce(info) || ctx.stopped()) return;
+                continue;
+            }
+            InputStream in = new InputStream() {
+                @Override public int read() throws IOException { return sz.read(); }
+                @Override public int read(byte[] b, int off, int len) throws IOException { return sz.read(b, off, len); }
+            };
+            if (!Emit.stream(ctx, "7z", info, in, -1)) return;
+        }
+    }
+
+    private static boolean isEncrypted(SevenZArchiveEntry e) {
+        try {
+            for (SevenZMethodConfiguration m : e.getContentMethods()) if (m.getMethod() == SevenZMethod.AES256SHA256) return true;
+        } catch (RuntimeException ex) {
+            return false;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.bulwark.engine.match;
+
+import java.util.Arrays;
+
+/**
+ * Hash signatures of one kind (MD5, SHA-1 or SHA-256), sorted by (size, digest) in flat arrays so
+ * that a scan first asks "is there any signature of this size?" and computes a digest only then.
+ * Entries with a wildcard size are kept sorted by digest alone.
+ */
+public final class HashIndex {
+    private final int len;            // digest length in bytes
+    private final long[] sizes;       // sorted
+    private final byte[] digests;     // len bytes per entry, same order
+    private final int[] values;
+    private final byte[] anyDigests;  // wildcard-size entries sorted by digest
+    private final int[] anyValues;
+
+    private HashIndex(int len, long[] sizes, byte[] digests, int[] values, byte[] anyDigests, int[] anyValues) {
+        this.len = len;
+        this.sizes = sizes;
+        this.digests = digests;
+        this.values = values;
+        this.anyDigests = anyDigests;
+        this.anyValues = anyValues;
+    }
+
+    public int size() { return sizes.length + anyValues.length; }
+    public boolean isEmpty() { return size() == 0; }
+
+    /** True when some entry could match an object of this size (so its digest is worth computing). */
+    public boolean wants(long size) {
+        return anyValues.length > 0 || firstOfSize(size) >= 0;
+    }
+
+    /** Value of an entry with this digest and size, or -1. */
+    public int find(byte[] digest, long size) {
+        int i = firstOfSize(size);
+        if (i >= 0) {
+            for (; i < sizes.length && sizes[i] == size; i++) {
+                if (Arrays.equals(digests, i * len, i * len + len, digest, 0, len)) return values[i];
+            }
+        }
+        int lo = 0, hi = anyValues.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Arrays.compareUnsigned(anyDigests, mid * len, mid * len + len, digest, 0, len);
+            if (c == 0) return anyValues[mid];
+            if (c < 0) lo = mid + 1; else hi = mid - 1;
+        }
+        return -1;
+    }
+
+    private int firstOfSize(long size) {
+        int lo = 0, hi = sizes.length - 1, found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sizes[mid] < size) lo = mid + 1;
+            else { if (sizes[mid] == size) found = mid; hi = mid - 1; }
+        }
+        return found;
+    }
+
+    public static Builder builder(int digestLength) { return new Builder(digestLength); }
+
+    public static final class Builder {
+        private final int len;
+        private long[] sizes = new long[16];
+        private byte[] digests = new byte[16 * 32];
+        private int[] values = new int[16];
+        private int n;
+
+        Builder(int len) { this.len = len; }
+
+        /** Adds an entry; size -1 means any size. */
+        public void add(byte[] digest, long size, int value) {
+            if (n == sizes.length) {
+                sizes = Arrays.copyOf(sizes, n * 2);
+                values = Arrays.copyOf(values, n * 2);
+                digests = Arrays.copyOf(digests, n * 2 * len);
+            }
+            if (digests.length < (n + 1) * len) digests = Arrays.copyOf(digests, sizes.length * len);
+            sizes[n] = size;
+            System.arraycopy(digest, 0, digests, n * len, len);
+            values[n++] = value;
+        }
+
+        public HashIndex build() {
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            Arrays.sort(order, (a, b) -> {
+                int c = Long.compare(sizes[a], sizes[b]);
+                return c != 0 ? c : Arrays.compareUnsigned(digests, a * len, a * len + len, digests, b * len, b * len + len);
+            });
+            int any = 0;
+            for (int i = 0; i < n; i++) if (sizes[i] < 0) any++;
+            long[] s = new long[n - any];
+            byte[] d = new byte[(n - any) * len], ad = new byte[any * len];
+            int[] v = new int[n - any], av = new int[any];
+            int k = 0, a = 0;
+            for (Integer oi : order) {
+                int i = oi;
+                if (sizes[i] < 0) {
+                    System.arraycopy(digests, i * len, ad, a * len, len);
+                    av[a++] = values[i];
+                } else {
+                    s[k] = sizes[i];
+                    System.arraycopy(digests, i * len, d, k * len, len);
+                    v[k++] = values[i];
+                }
+            }
+            return new HashIndex(len, s, d, v, ad, av);
+        }
+    }
+}

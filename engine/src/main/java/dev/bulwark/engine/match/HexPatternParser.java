@@ -1,0 +1,375 @@
+package dev.bulwark.engine.match;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses ClamAV's body-signature hex syntax (clamav-notes §1.2) into {@link BodyPattern}s, enforcing
+ * the same structural rules ClamAV enforces at load time so that a database valid here is valid there.
+ */
+public final class HexPatternParser {
+    /** ClamAV rewrites {n} into n single wildcards below this, and splits the pattern at or above it. */
+    private static final int MAX_INLINE_WILDCARDS = 128;
+    /** Bound of a single-byte anchor range [x-y]. */
+    private static final int MAX_ANCHOR_RANGE = 32;
+    /** ClamAV allows this many nesting levels of generic alternatives. */
+    private static final int MAX_ALT_DEPTH = 15;
+    /** Atoms are at most this long: the automaton keys on 4-byte words. */
+    static final int MAX_ATOM = 4;
+    /** Case-insensitive atoms expand to at most this many byte variants. */
+    private static final int MAX_ATOM_VARIANTS = 16;
+
+    /** Matching modifiers of logical-signature subsignatures ({@code ::i w a f}). */
+    public record Modifiers(boolean nocase, boolean wide, boolean ascii, boolean fullword) {
+        public static final Modifiers NONE = new Modifiers(false, false, false, false);
+    }
+
+    private final String s;
+    private int p;
+    private boolean special;   // any token other than plain hex pairs (plain patterns need 3 bytes)
+
+    private HexPatternParser(String s) {
+        this.s = s;
+    }
+
+    /** Parses a pattern with no modifiers (.ndb, .db, .ftm). */
+    public static BodyPattern parse(String hex) throws PatternException {
+        return parse(hex, Modifiers.NONE).get(0);
+    }
+
+    /** Parses a pattern; the wide+ascii modifier yields two patterns (both variants). */
+    public static List<BodyPattern> parse(String hex, Modifiers mods) throws PatternException {
+        if (hex.isEmpty()) throw new PatternException("empty pattern");
+        HexPatternParser pp = new HexPatternParser(hex);
+        List<Object> toks = pp.sequence(0, false);
+        if (pp.p != hex.length()) throw new PatternException("unexpected '" + hex.charAt(pp.p) + "' at column " + (pp.p + 1));
+        List<BodyPattern> out = new ArrayList<>(2);
+        boolean wide = mods.wide();
+        boolean ascii = !wide || mods.ascii();
+        if (wide) out.add(build(toks, mods, true, pp.special));
+        if (ascii) out.add(build(toks, mods, false, pp.special));
+        return out;
+    }
+
+    /** Marker tokens produced by the tokenizer. */
+    private record Split(int min, int max) {}
+    private record Assert(int flags) {}
+    private record Anchor(int min, int max) {}
+
+    // ---- tokenizer -------------------------------------------------------------------------------
+
+    private List<Object> sequence(int depth, boolean inAlt) throws PatternException {
+        List<Object> out = new ArrayList<>();
+        while (p < s.length()) {
+            char c = s.charAt(p);
+            if (c == '|' || c == ')') {
+                if (!inAlt) throw new PatternException("unbalanced '" + c + "' at column " + (p + 1));
+                break;
+            }
+            if (c == '*') {
+                if (inAlt) throw new PatternException("alternative strings cannot contain unbounded wildcards");
+                special = true;
+                p++;
+                out.add(new Split(0, -1));
+            } else if (c == '{') {
+                special = true;
+                int close = s.indexOf('}', p);
+                if (close < 0) throw new PatternException("missing '}' at column " + (p + 1));
+                String body = s.substring(p + 1, close);
+                p = close + 1;
+                range(body, out, inAlt);
+            } else if (c == '[') {
+                if (inAlt) throw new PatternException("alternative strings cannot contain [x-y] anchors");
+                special = true;
+                int close = s.indexOf(']', p);
+                if (close < 0) throw new PatternException("missing ']' at column " + (p + 1));
+                String body = s.substring(p + 1, close);
+                p = close + 1;
+                int dash = body.indexOf('-');
+                if (dash < 0) throw new PatternException("bad anchor range [" + body + "]");
+                int x = num(body.substring(0, dash)), y = num(body.substring(dash + 1));
+                if (x < 0 || y < x || y > MAX_ANCHOR_RANGE)
+                    throw new PatternException("anchor range [" + body + "] must satisfy 0 <= x <= y <= 32");
+                out.add(new Anchor(x, y));
+            } else if (c == '(' || (c == '!' && p + 1 < s.length() && s.charAt(p + 1) == '(')) {
+                special = true;
+                boolean neg = c == '!';
+                p += neg ? 2 : 1;
+                if (p + 1 < s.length() && s.charAt(p + 1) == ')' && "BLW".indexOf(s.charAt(p)) >= 0) {
+                    char k = s.charAt(p);
+                    p += 2;
+                    int f = k == 'B' ? BodyPattern.A_BOUNDARY : k == 'L' ? BodyPattern.A_LINE : BodyPattern.A_WORD;
+                    out.add(new Assert(f | (neg ? BodyPattern.A_NEGATE : 0)));
+                    continue;
+                }
+                if (depth >= MAX_ALT_DEPTH) throw new PatternException("alternatives nested too deeply");
+                List<List<Object>> options = new ArrayList<>();
+                while (true) {
+                    options.add(sequence(depth + 1, true));
+                    if (p >= s.length()) throw new PatternException("missing ')'");
+                    char d = s.charAt(p++);
+                    if (d == ')') break;
+                }
+                out.add(alternative(options, neg));
+            } else {
+                if (p + 1 >= s.length()) throw new PatternException("odd number of hex digits");
+                out.add(byteToken(s.charAt(p), s.charAt(p + 1)));
+                p += 2;
+            }
+        }
+        return out;
+    }
+
+    private void range(String body, List<Object> out, boolean inAlt) throws PatternException {
+        int dash = body.indexOf('-');
+        if (dash < 0) {
+            int n = num(body);
+            if (n < 0) throw new PatternException("bad wildcard {" + body + "}");
+            if (n < MAX_INLINE_WILDCARDS) {
+                for (int i = 0; i < n; i++) out.add(new Elem.Lit((byte) 0, (byte) 0));
+            } else {
+                if (inAlt) throw new PatternException("alternative strings cannot contain large wildcards");
+                out.add(new Split(n, n));
+            }
+            return;
+        }
+        if (inAlt) throw new PatternException("unsupported ranged wildcard inside alternative strings");
+        String a = body.substring(0, dash), b = body.substring(dash + 1);
+        int min = a.isEmpty() ? 0 : num(a);
+        int max = b.isEmpty() ? -1 : num(b);
+        if (min < 0 || (!b.isEmpty() && (max < 0 || max < min)) || (a.isEmpty() && b.isEmpty()))
+            throw new PatternException("bad wildcard range {" + body + "}");
+        out.add(new Split(min, max));
+    }
+
+    private static int num(String t) {
+        if (t.isEmpty() || t.length() > 9) return -1;
+        for (int i = 0; i < t.length(); i++) if (t.charAt(i) < '0' || t.charAt(i) > '9') return -1;
+        return Integer.parseInt(t);
+    }
+
+    private static int hexVal(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+
+    private Elem.Lit byteToken(char hi, char lo) throws PatternException {
+        int h = hi == '?' ? 0 : hexVal(hi), l = lo == '?' ? 0 : hexVal(lo);
+        if (h < 0 || l < 0) throw new PatternException("invalid hex character at column " + (p + 1));
+        if (hi == '?' || lo == '?') special = true;
+        int mask = (hi == '?' ? 0 : 0xF0) | (lo == '?' ? 0 : 0x0F);
+        return new Elem.Lit((byte) ((h << 4) | l), (byte) mask);
+    }
+
+    private static Elem alternative(List<List<Object>> options, boolean neg) throws PatternException {
+        boolean allSingle = true, fixed = true, plain = true;
+        int len = -1;
+        Elem[][] seqs = new Elem[options.size()][];
+        for (int i = 0; i < options.size(); i++) {
+            List<Object> o = options.get(i);
+            Elem[] seq = new Elem[o.size()];
+            for (int j = 0; j < o.size(); j++) {
+                if (!(o.get(j) instanceof Elem e)) throw new PatternException("assertions are not allowed inside alternatives");
+                seq[j] = e;
+                if (!(e instanceof Elem.Lit l && l.exact())) plain = false;
+            }
+            seqs[i] = seq;
+            if (seq.length != 1) allSingle = false;
+            if (len >= 0 && len != seq.length) fixed = false;
+            len = seq.length;
+        }
+        if (len == 0) throw new PatternException("empty alternative");
+        if (allSingle && plain) {
+            int[] bytes = new int[seqs.length];
+            for (int i = 0; i < seqs.length; i++) bytes[i] = ((Elem.Lit) seqs[i][0]).value() & 0xFF;
+            return Elem.classOf(neg, bytes);
+        }
+        if (neg) {
+            if (!fixed || !plain) throw new PatternException("can't apply negation operation to generic alternate strings");
+            return new Elem.NegAlt(seqs, len);
+        }
+        return new Elem.Alt(seqs);
+    }
+
+    // ---- assembly --------------------------------------------------------------------------------
+
+    private static BodyPattern build(List<Object> toks, Modifiers mods, boolean wide, boolean special) throws PatternException {
+        List<Object> t = new ArrayList<>(toks);
+        int left = BodyPattern.A_NONE, right = BodyPattern.A_NONE;
+        if (!t.isEmpty() && t.get(0) instanceof Assert a) { left = a.flags(); t.remove(0); }
+        if (!t.isEmpty() && t.get(t.size() - 1) instanceof Assert a) { right = a.flags(); t.remove(t.size() - 1); }
+        if (mods.fullword()) {
+            if (left == BodyPattern.A_NONE) left = BodyPattern.A_WORD;
+            if (right == BodyPattern.A_NONE) right = BodyPattern.A_WORD;
+        }
+        List<Elem[]> parts = new ArrayList<>();
+        List<int[]> gaps = new ArrayList<>();
+        List<Object> cur = new ArrayList<>();
+        int[] pendingGap = {0, 0};
+        for (Object o : t) {
+            if (o instanceof Split sp) {
+                parts.add(part(cur, mods, wide));
+                gaps.add(pendingGap);
+                pendingGap = new int[] {sp.min(), sp.max()};
+                cur = new ArrayList<>();
+            } else {
+                cur.add(o);
+            }
+        }
+        parts.add(part(cur, mods, wide));
+        gaps.add(pendingGap);
+        if (!special) {
+            int n = parts.get(0).length;
+            if (n < 3 * (wide ? 2 : 1)) throw new PatternException("pattern too short: plain patterns need at least 3 bytes");
+        }
+        int np = parts.size();
+        int[] gmin = new int[np], gmax = new int[np], ae = new int[np], al = new int[np];
+        byte[][][] av = new byte[np][][];
+        Elem[][] pa = parts.toArray(new Elem[0][]);
+        for (int i = 0; i < np; i++) {
+            gmin[i] = gaps.get(i)[0];
+            gmax[i] = gaps.get(i)[1];
+            chooseAnchor(pa[i], i, ae, al, av);
+        }
+        return new BodyPattern(pa, gmin, gmax, left, right, ae, al, av);
+    }
+
+    /** Turns the tokens of one part into elements: middle assertions consume a byte, anchors become gaps. */
+    private static Elem[] part(List<Object> toks, Modifiers mods, boolean wide) throws PatternException {
+        int anchors = 0;
+        for (int i = 0; i < toks.size(); i++) {
+            if (toks.get(i) instanceof Anchor) {
+                anchors++;
+                int l = 0, r = 0;
+                for (int j = i - 1; j >= 0 && toks.get(j) instanceof Elem; j--) l++;
+                for (int j = i + 1; j < toks.size() && toks.get(j) instanceof Elem; j++) r++;
+                if (!((l == 1 && r >= 2) || (r == 1 && l >= 2)))
+                    throw new PatternException("[x-y] anchors need exactly one byte on one side and at least two on the other");
+            }
+        }
+        if (anchors > 2) throw new PatternException("too many [x-y] anchors");
+        List<Elem> out = new ArrayList<>();
+        for (Object o : toks) {
+            if (o instanceof Anchor a) {
+                out.add(new Elem.Gap(a.min() * (wide ? 2 : 1), a.max() * (wide ? 2 : 1)));
+            } else if (o instanceof Assert a) {
+                out.add(consumingAssert(a.flags()));
+            } else {
+                Elem e = (Elem) o;
+                if (mods.nocase()) e = fold(e);
+                out.add(e);
+                if (wide) widenInto(e, out);
+            }
+        }
+        Elem[] arr = out.toArray(new Elem[0]);
+        if (longestStaticRun(arr) < 2) throw new PatternException("can't find a static subpattern of length 2");
+        return arr;
+    }
+
+    private static void widenInto(Elem e, List<Elem> out) {
+        if (e instanceof Elem.Lit l && l.mask() != 0) out.add(new Elem.Lit((byte) 0, (byte) 0xFF));
+        else if (e instanceof Elem.Alt a) {
+            Elem[][] w = new Elem[a.options().length][];
+            for (int i = 0; i < w.length; i++) {
+                List<Elem> seq = new ArrayList<>();
+                for (Elem x : a.options()[i]) { seq.add(x); widenInto(x, seq); }
+                w[i] = seq.toArray(new Elem[0]);
+            }
+            out.set(out.size() - 1, new Elem.Alt(w));
+        }
+    }
+
+    private static Elem fold(Elem e) {
+        if (e instanceof Elem.Lit l && l.exact()) {
+            int v = l.value() & 0xFF;
+            if ((v >= 'a' && v <= 'z') || (v >= 'A' && v <= 'Z')) return new Elem.Lit((byte) (v & 0xDF), (byte) 0xDF);
+        }
+        if (e instanceof Elem.Alt a) {
+            Elem[][] f = new Elem[a.options().length][];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = new Elem[a.options()[i].length];
+                for (int j = 0; j < f[i].length; j++) f[i][j] = fold(a.options()[i][j]);
+            }
+            return new Elem.Alt(f);
+        }
+        return e;
+    }
+
+    private static Elem consumingAssert(int flags) {
+        boolean neg = (flags & BodyPattern.A_NEGATE) != 0;
+        if ((flags & BodyPattern.A_LINE) != 0) {
+            if (neg) return Elem.classOf(true, '\n', '\r');
+            return new Elem.Alt(new Elem[][] {
+                {new Elem.Lit((byte) '\n', (byte) 0xFF)},
+                {new Elem.Lit((byte) '\r', (byte) 0xFF), new Elem.Lit((byte) '\n', (byte) 0xFF)}});
+        }
+        if ((flags & BodyPattern.A_WORD) != 0) return new Elem.Cls(Verifier.nonAlnum(neg));
+        return new Elem.Cls(Verifier.boundaryAny(neg));
+    }
+
+    static boolean isStatic(Elem e) {
+        return e instanceof Elem.Lit l && (l.exact() || l.folded());
+    }
+
+    private static int longestStaticRun(Elem[] a) {
+        int best = 0, run = 0;
+        for (Elem e : a) {
+            run = isStatic(e) ? run + 1 : 0;
+            best = Math.max(best, run);
+        }
+        return best;
+    }
+
+    /** Picks the rarest window of up to 4 static bytes in the part as its anchor. */
+    private static void chooseAnchor(Elem[] part, int pi, int[] ae, int[] al, byte[][][] av) {
+        int bestStart = -1, bestLen = 0;
+        double bestScore = -1;
+        for (int i = 0; i < part.length; i++) {
+            if (!isStatic(part[i])) continue;
+            int run = 0;
+            while (i + run < part.length && isStatic(part[i + run]) && run < MAX_ATOM) run++;
+            int len = run;
+            int folded = 0;
+            for (int k = 0; k < len; k++) if (((Elem.Lit) part[i + k]).folded()) folded++;
+            while (len > 2 && (1 << folded) > MAX_ATOM_VARIANTS) {
+                if (((Elem.Lit) part[i + len - 1]).folded()) folded--;
+                len--;
+            }
+            if (len < 2) continue;
+            double score = len * 10;
+            for (int k = 0; k < len; k++) score += rarity(((Elem.Lit) part[i + k]).value() & 0xFF);
+            score -= folded * 2;
+            if (score > bestScore) { bestScore = score; bestStart = i; bestLen = len; }
+        }
+        ae[pi] = bestStart;
+        al[pi] = bestLen;
+        List<byte[]> vars = new ArrayList<>();
+        vars.add(new byte[bestLen]);
+        for (int k = 0; k < bestLen; k++) {
+            Elem.Lit l = (Elem.Lit) part[bestStart + k];
+            int v = l.value() & 0xFF;
+            int n = vars.size();
+            for (int j = 0; j < n; j++) {
+                vars.get(j)[k] = (byte) v;
+                if (l.folded()) {
+                    byte[] c = vars.get(j).clone();
+                    c[k] = (byte) (v | 0x20);
+                    vars.add(c);
+                }
+            }
+        }
+        av[pi] = vars.toArray(new byte[0][]);
+    }
+
+    /** Rough rarity of a byte in real files: zero, 0xFF, spaces and common x86 fillers are frequent. */
+    private static double rarity(int b) {
+        switch (b) {
+            case 0x00: return 0;
+            case 0xFF: case 0x20: case 0xCC: case 0x90: return 1;
+            case 0x01: case 0x02: case 0x0A: case 0x0D: case 0x8B: case 0x48: case 0x89: case 0xE8: return 2;
+            default: return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ? 3 : 4;
+        }
+    }
+}

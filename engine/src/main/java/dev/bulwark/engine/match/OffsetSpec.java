@@ -1,0 +1,62 @@
+package dev.bulwark.engine.match;
+
+/**
+ * Where a pattern may start (clamav-notes §1.3): anywhere, at an absolute offset, relative to the end
+ * of the data, to the entry point or to a section, optionally with a shift window.
+ */
+public record OffsetSpec(Kind kind, long value, int section, long shift) {
+
+    public enum Kind { ANY, ABSOLUTE, EOF, EP, SECTION_START, LAST_SECTION, SECTION_WHOLE, VERSION_INFO, MACRO }
+
+    public static final OffsetSpec ANY = new OffsetSpec(Kind.ANY, 0, 0, 0);
+
+    /** True for forms that need executable headers (EP, sections, VI). */
+    public boolean needsExecutable() {
+        return kind == Kind.EP || kind == Kind.SECTION_START || kind == Kind.LAST_SECTION
+                || kind == Kind.SECTION_WHOLE || kind == Kind.VERSION_INFO;
+    }
+
+    /** Executable facts an offset may refer to; implemented by the scanner over the layer's headers. */
+    public interface ExeFacts {
+        long entryPoint();
+        int sectionCount();
+        long sectionOffset(int i);
+        long sectionSize(int i);
+    }
+
+    /**
+     * Resolves to the inclusive range [lo, hi] of allowed start offsets in a layer of {@code size}
+     * bytes, written into {@code out}; false when the offset cannot apply to this layer.
+     */
+    public boolean resolve(long size, ExeFacts exe, long[] out) {
+        long lo;
+        long extra = shift;
+        switch (kind) {
+            case ANY -> { out[0] = 0; out[1] = Long.MAX_VALUE; return true; }
+            case ABSOLUTE -> lo = value;
+            case EOF -> lo = size - value;
+            case EP -> {
+                if (exe == null || exe.entryPoint() < 0) return false;
+                lo = exe.entryPoint() + value;
+            }
+            case SECTION_START -> {
+                if (exe == null || section >= exe.sectionCount()) return false;
+                lo = exe.sectionOffset(section) + value;
+            }
+            case LAST_SECTION -> {
+                if (exe == null || exe.sectionCount() == 0) return false;
+                lo = exe.sectionOffset(exe.sectionCount() - 1) + value;
+            }
+            case SECTION_WHOLE -> {
+                if (exe == null || section >= exe.sectionCount()) return false;
+                lo = exe.sectionOffset(section);
+                extra = exe.sectionSize(section) + shift;
+            }
+            default -> { return false; }
+        }
+        if (lo < 0 || lo > size) return false;
+        out[0] = lo;
+        out[1] = lo + extra;
+        return true;
+    }
+}

@@ -1,0 +1,293 @@
+package dev.bulwark.engine.signatures.clamav;
+
+import dev.bulwark.engine.ScanOptions;
+import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.filetype.MagicRule;
+import dev.bulwark.engine.match.BodyPattern;
+import dev.bulwark.engine.match.HashIndex;
+import dev.bulwark.engine.match.HexPatternParser;
+import dev.bulwark.engine.match.OffsetSpec;
+import dev.bulwark.engine.match.PatternException;
+import dev.bulwark.engine.match.PatternSet;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Collects signatures line by line (one method per database kind) and compiles them into a
+ * {@link SignatureSet}. Each method throws IllegalArgumentException with a reason for a malformed
+ * line; the loader adds file and line.
+ */
+public final class SignatureBuilder {
+    private final PatternSet.Builder patterns = PatternSet.builder();
+    private final PatternSet.Builder magicPatterns = PatternSet.builder();
+    private final List<String> ndbNames = new ArrayList<>();
+    private final List<LogicalSig> lsigs = new ArrayList<>();
+    private final HashIndex.Builder[] hashes = digestBuilders(), sections = digestBuilders(), allow = digestBuilders();
+    private final HashIndex.Builder imports = HashIndex.builder(16);
+    private final List<String> hashNames = new ArrayList<>();
+    private final List<ContainerRule> containerRules = new ArrayList<>();
+    private final List<MagicRule> magic = new ArrayList<>();
+    private final List<MagicRule> magicPatternRules = new ArrayList<>();
+    private final Map<String, List<String>> ignored = new HashMap<>();
+    private final Set<ScanOptions.Parser> dconfDisabled = EnumSet.noneOf(ScanOptions.Parser.class);
+    final List<String> phishingLines = new ArrayList<>();
+    final List<String[]> yaraSources = new ArrayList<>();
+    private int count;
+
+    private static HashIndex.Builder[] digestBuilders() {
+        return new HashIndex.Builder[] {HashIndex.builder(16), HashIndex.builder(20), HashIndex.builder(32)};
+    }
+
+    public int count() { return count; }
+    void addCount(int n) { count += n; }
+
+    // ---- names and ignores -------------------------------------------------------------------------
+
+    /** Registers an .ign/.ign2 line. */
+    void ignore(String line) {
+        List<String> f = Fields.split(line, ':');
+        String name;
+        String md5 = "";
+        if (f.size() == 3) name = f.get(2);                      // old .ign: DB:LINE:NAME
+        else if (f.size() == 2) { name = f.get(0); md5 = f.get(1).toLowerCase(); }
+        else if (f.size() == 1) name = f.get(0);
+        else throw new IllegalArgumentException("malformed ignore entry");
+        if (name.isEmpty()) throw new IllegalArgumentException("empty signature name");
+        ignored.computeIfAbsent(name, k -> new ArrayList<>()).add(md5);
+    }
+
+    boolean isIgnored(String name, String line) {
+        List<String> l = ignored.get(name);
+        if (l == null) return false;
+        for (String md5 : l) if (md5.isEmpty() || md5.equals(md5Hex(line))) return true;
+        return false;
+    }
+
+    private static String md5Hex(String line) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(line.getBytes(StandardCharsets.ISO_8859_1)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String reportName(String raw, boolean official) {
+        int c = raw.indexOf(" (Clam)");
+        String n = c >= 0 ? raw.substring(0, c) : raw;
+        return official ? n : n + ".UNOFFICIAL";
+    }
+
+    // ---- hash databases ----------------------------------------------------------------------------
+
+    /** .hdb .hsb .hdu .hsu (kind 'h'), .mdb .msb .mdu .msu ('m'), .imp ('i'), .fp .sfp ('f'). */
+    void hashLine(String line, char kind, boolean official) {
+        List<String> f = Fields.split(line, ':');
+        if (f.size() < 3 || f.size() > 5) throw new IllegalArgumentException("malformed hash signature: expected 3 to 5 fields, found " + f.size());
+        boolean sizeFirst = kind == 'm';
+        String hashS = sizeFirst ? f.get(1) : f.get(0), sizeS = sizeFirst ? f.get(0) : f.get(1), name = f.get(2);
+        long size;
+        if (sizeS.equals("*")) {
+            long minfl = f.size() > 3 && !f.get(3).isEmpty() ? Fields.number(f.get(3), "minimum FLEVEL") : 0;
+            if (kind != 'i' && minfl < 73)
+                throw new IllegalArgumentException("minimum FLEVEL field must be at least 73 for wildcard size hash signatures");
+            size = -1;
+        } else {
+            size = Fields.number(sizeS, "the size field");
+            if (size <= 0 || size >= 0xFFFFFFFFL) throw new IllegalArgumentException("invalid value for the size field: " + sizeS);
+        }
+        int type = switch (hashS.length()) {
+            case 32 -> 0;
+            case 40 -> 1;
+            case 64 -> 2;
+            default -> throw new IllegalArgumentException("invalid hash: length " + hashS.length());
+        };
+        byte[] digest = Fields.hex(hashS, "hash");
+        if (!Fields.flevelOk(f, 3)) return;
+        if (kind != 'f' && isIgnored(name, line)) return;
+        int id = hashNames.size();
+        hashNames.add(reportName(name, official));
+        switch (kind) {
+            case 'm' -> sections[type].add(digest, size, id);
+            case 'i' -> { if (type != 0) throw new IllegalArgumentException("import hashes are MD5"); imports.add(digest, size, id); }
+            case 'f' -> allow[type].add(digest, size, id);
+            default -> hashes[type].add(digest, size, id);
+        }
+        if (kind != 'f') count++;
+    }
+
+    // ---- body signatures ---------------------------------------------------------------------------
+
+    /** .ndb .ndu .sdb line: NAME:TARGET:OFFSET:HEX[:MINFL[:MAXFL]]. */
+    void ndbLine(String line, boolean official) {
+        List<String> f = Fields.split(line, ':');
+        if (f.size() < 4 || f.size() > 6) throw new IllegalArgumentException("malformed body signature: expected 4 to 6 fields, found " + f.size());
+        String name = f.get(0);
+        if (name.isEmpty()) throw new IllegalArgumentException("empty signature name");
+        int target = f.get(1).equals("*") ? 0 : (int) Math.min(Fields.number(f.get(1), "target"), 1000);
+        OffsetSpec off = Fields.offset(f.get(2), target);
+        if (off.kind() == OffsetSpec.Kind.VERSION_INFO) {
+            Fields.hex(f.get(3), "version information pattern");
+            if (Fields.flevelOk(f, 4) && target < 15 && !isIgnored(name, line)) count++; // VI records are not matched yet
+            return;
+        }
+        BodyPattern p = pattern(f.get(3));
+        if (!Fields.flevelOk(f, 4) || target >= 15 || isIgnored(name, line)) return;
+        if (off.kind() == OffsetSpec.Kind.MACRO) {
+            patterns.add(p, target, OffsetSpec.ANY, SignatureSet.owner(SignatureSet.OWNER_MACRO, (int) off.value()));
+            count++;
+            return;
+        }
+        int id = ndbNames.size();
+        ndbNames.add(reportName(name, official));
+        patterns.add(p, target, off, SignatureSet.owner(SignatureSet.OWNER_NDB, id));
+        count++;
+    }
+
+    /** Legacy .db line: NAME=HEX (target 0, anywhere). */
+    void dbLine(String line, boolean official) {
+        int eq = line.indexOf('=');
+        if (eq <= 0) throw new IllegalArgumentException("malformed signature: expected NAME=HEX");
+        String name = line.substring(0, eq);
+        BodyPattern p = pattern(line.substring(eq + 1));
+        if (isIgnored(name, line)) return;
+        int id = ndbNames.size();
+        ndbNames.add(reportName(name, official));
+        patterns.add(p, 0, OffsetSpec.ANY, SignatureSet.owner(SignatureSet.OWNER_NDB, id));
+        count++;
+    }
+
+    static BodyPattern pattern(String hex) {
+        try {
+            return HexPatternParser.parse(hex);
+        } catch (PatternException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    // ---- logical signatures ------------------------------------------------------------------------
+
+    void ldbLine(String line, boolean official) {
+        LdbParser.Parsed parsed = LdbParser.parse(line, official);
+        if (parsed == null || isIgnored(parsed.rawName(), line)) return;
+        LogicalSig sig = parsed.sig();
+        int id = lsigs.size();
+        lsigs.add(sig);
+        for (int i = 0; i < sig.subCount(); i++) {
+            if (parsed.bodies()[i] == null) continue;
+            for (BodyPattern p : parsed.bodies()[i]) {
+                patterns.add(p, sig.target(), parsed.offsets()[i], SignatureSet.owner(SignatureSet.OWNER_LSUB, id * 64 + i));
+            }
+        }
+        count++;
+    }
+
+    // ---- container metadata, magic, configuration --------------------------------------------------
+
+    void cdbLine(String line, boolean official) {
+        List<String> f = Fields.split(line, ':');
+        if (f.size() < 10 || f.size() > 12) throw new IllegalArgumentException("malformed container signature: expected 10 to 12 fields, found " + f.size());
+        FileType ct = null;
+        if (!f.get(1).equals("*")) {
+            ct = FileType.fromClamName(f.get(1));
+            if (ct == null) throw new IllegalArgumentException("unknown container type " + f.get(1));
+        }
+        long[] csize = Fields.range(f.get(2), "container size");
+        java.util.regex.Pattern re = null;
+        if (!f.get(3).equals("*")) {
+            try {
+                re = java.util.regex.Pattern.compile(f.get(3));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalArgumentException("invalid file name regex: " + e.getDescription());
+            }
+        }
+        long[] comp = Fields.range(f.get(4), "compressed size");
+        long[] real = Fields.range(f.get(5), "real size");
+        Boolean enc = switch (f.get(6)) {
+            case "*" -> null;
+            case "0" -> Boolean.FALSE;
+            case "1" -> Boolean.TRUE;
+            default -> throw new IllegalArgumentException("invalid encryption flag " + f.get(6));
+        };
+        long[] pos = Fields.range(f.get(7), "file position");
+        if (!Fields.flevelOk(f, 10) || isIgnored(f.get(0), line)) return;
+        containerRules.add(new ContainerRule(reportName(f.get(0), official), ct, csize, re, comp, real, enc, pos));
+        count++;
+    }
+
+    /** .ftm line; returns true when an entry was added (unsupported magic types are skipped). */
+    boolean ftmLine(String line) {
+        List<String> f = Fields.split(line, ':');
+        if (f.size() < 6 || f.size() > 8) throw new IllegalArgumentException("malformed filetype magic: expected 6 to 8 fields, found " + f.size());
+        long kind = Fields.number(f.get(0), "magic type");
+        FileType req = FileType.fromClamName(f.get(4)), res = FileType.fromClamName(f.get(5));
+        if (req == null) throw new IllegalArgumentException("unknown type " + f.get(4));
+        if (res == null) throw new IllegalArgumentException("unknown type " + f.get(5));
+        if (!Fields.flevelOk(f, 6)) return false;
+        if (kind == 0 || kind == 4) {
+            int off = (int) Fields.number(f.get(1), "magic offset");
+            magic.add(0, new MagicRule(0, off, Fields.hex(f.get(2), "magic"), f.get(3), req, res));
+            return true;
+        }
+        if (kind == 1) {
+            OffsetSpec off = Fields.offset(f.get(1), 0);
+            MagicRule r = new MagicRule(1, -1, null, f.get(3), req, res);
+            int id = magicPatternRules.size();
+            magicPatternRules.add(r);
+            magicPatterns.add(pattern(f.get(2)), 0, off, id);
+            return true;
+        }
+        return false;
+    }
+
+    /** .cfg line CATEGORY:FLAGS:MINFL:MAXFL. Only "all off" (flags 0) of a category is honoured. */
+    void cfgLine(String line) {
+        List<String> f = Fields.split(line, ':');
+        if (f.size() < 2) throw new IllegalArgumentException("malformed configuration line");
+        String flags = f.get(1);
+        long v;
+        try {
+            v = flags.startsWith("0x") ? Long.parseLong(flags.substring(2), 16) : Long.parseLong(flags);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid flags " + flags);
+        }
+        if (f.size() >= 4 && !Fields.flevelOk(f, 2)) return;
+        if (v != 0) return;
+        switch (f.get(0)) {
+            case "ARCHIVE" -> dconfDisabled.add(ScanOptions.Parser.ARCHIVE);
+            case "MAIL" -> dconfDisabled.add(ScanOptions.Parser.MAIL);
+            case "PE" -> dconfDisabled.add(ScanOptions.Parser.PE);
+            case "ELF" -> dconfDisabled.add(ScanOptions.Parser.ELF);
+            case "DOCUMENT" -> { dconfDisabled.add(ScanOptions.Parser.PDF); dconfDisabled.add(ScanOptions.Parser.HTML); }
+            default -> { }
+        }
+    }
+
+    // ---- compile -----------------------------------------------------------------------------------
+
+    SignatureSet build(Object phishing, Object yara, int extraCount) {
+        String[] names = ndbNames.toArray(new String[0]);
+        boolean[] weak = new boolean[names.length];
+        for (int i = 0; i < names.length; i++) weak[i] = SignatureSet.isWeak(names[i]);
+        String[] hn = hashNames.toArray(new String[0]);
+        boolean[] hw = new boolean[hn.length];
+        for (int i = 0; i < hn.length; i++) hw[i] = SignatureSet.isWeak(hn[i]);
+        HashIndex[] h = new HashIndex[3], s = new HashIndex[3], a = new HashIndex[3];
+        for (int i = 0; i < 3; i++) {
+            h[i] = hashes[i].build();
+            s[i] = sections[i].build();
+            a[i] = allow[i].build();
+        }
+        return new SignatureSet(patterns.build(), names, weak, lsigs.toArray(new LogicalSig[0]), h, s, a,
+                imports.build(), hn, hw, List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
+                magicPatterns.build(), List.copyOf(magicPatternRules), Set.copyOf(dconfDisabled),
+                phishing, yara, count + extraCount);
+    }
+}

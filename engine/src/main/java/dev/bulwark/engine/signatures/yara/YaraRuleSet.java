@@ -1,0 +1,201 @@
+package dev.bulwark.engine.signatures.yara;
+
+import dev.bulwark.engine.DatabaseLoadException;
+import dev.bulwark.engine.diag.Diagnostic;
+import dev.bulwark.engine.signatures.yara.Ast.*;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A compiled set of YARA rules. Immutable and safe to share between threads; each scan uses its own scratch.
+ */
+public final class YaraRuleSet {
+    /**
+     * One string match: offset, length and (up to {@link #MAX_MATCH_DATA} bytes of) the matched data; hex tells
+     * whether the string was a hex string (yara prints those as hex bytes).
+     */
+    public record StringMatch(String id, long offset, int length, byte[] data, boolean hex) {}
+
+    /** The result of one rule for one input. meta values are String, Long or Boolean. */
+    public record RuleResult(String name, String namespace, List<String> tags, List<Map.Entry<String, Object>> meta,
+            boolean matched, List<StringMatch> strings) {}
+
+    public static final int MAX_MATCH_DATA = 512; // YARA's DEFAULT_MAX_MATCH_DATA
+
+    private final List<Compiler.RuleDef> rules;
+    private final List<Compiler.StringDef> strings;
+    private final StringMatcher matcher;
+    private final int slots;
+    private final List<Diagnostic> warnings;
+
+    private YaraRuleSet(Compiler c, List<Diagnostic> warnings) {
+        this.rules = List.copyOf(c.rules);
+        this.strings = List.copyOf(c.strings);
+        List<Variant> vs = new ArrayList<>();
+        for (Compiler.StringDef s : strings) vs.addAll(s.variants());
+        this.matcher = new StringMatcher(vs, strings.size());
+        this.slots = c.maxSlots + 1;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** Strict compile for {@code bulwark yara}; throws with every diagnostic when any source has an error. */
+    public static YaraRuleSet compile(List<YaraSource> sources, Map<String, Object> externals) {
+        return compile(sources, externals, null, new ArrayList<>());
+    }
+
+    /**
+     * Strict compile with a namespace per source (null entries or a null list mean "default") and warnings
+     * (slow strings...) appended to warningsOut.
+     */
+    public static YaraRuleSet compile(List<YaraSource> sources, Map<String, Object> externals, List<String> namespaces,
+            List<Diagnostic> warningsOut) {
+        List<Diagnostic> diags = new ArrayList<>();
+        Compiler c = new Compiler(externals);
+        for (int i = 0; i < sources.size(); i++) {
+            YaraSource src = sources.get(i);
+            String ns = namespaces == null || namespaces.get(i) == null ? "default" : namespaces.get(i);
+            List<Problems> included = new ArrayList<>();
+            Problems pr = new Problems(src.name(), src.text(), diags);
+            SourceFile f = new Parser(new Lexer(src.text(), pr).tokenize(), pr, YaraRuleSet::resolveInclude, 0, included).parseFile();
+            boolean broken = pr.errorCount() > 0;
+            for (Problems ip : included) {
+                diags.addAll(includedDiagnostics(ip));
+                broken |= ip.errorCount() > 0;
+            }
+            if (!broken) c.add(f, ns, pr);
+        }
+        List<Diagnostic> errors = diags.stream().filter(Diagnostic::isError).toList();
+        if (!errors.isEmpty()) throw new DatabaseLoadException(diags);
+        warningsOut.addAll(diags);
+        return new YaraRuleSet(c, diags);
+    }
+
+    private static List<Diagnostic> includedDiagnostics(Problems p) {
+        return p.diagnostics();
+    }
+
+    private static YaraSource resolveInclude(String including, String path, Problems problems, Token at) {
+        Path base = Path.of(including).toAbsolutePath().getParent();
+        Path p = base == null ? Path.of(path) : base.resolve(path);
+        try {
+            return new YaraSource(p.toString(), Files.readString(p, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException | RuntimeException e) {
+            problems.error(at, "can't open include file: " + path);
+            return null;
+        }
+    }
+
+    /**
+     * ClamAV-compatible load of one .yar file: never throws on syntax errors (returns an empty set and adds
+     * warnings); skips rules without strings, with a string shorter than 2 bytes, or referencing other rules.
+     */
+    public static YaraRuleSet compileClamAvCompat(String text, String sourceName, List<Diagnostic> warningsOut) {
+        List<Diagnostic> diags = new ArrayList<>();
+        Problems pr = new Problems(sourceName, text, diags);
+        Compiler c = new Compiler(Map.of());
+        SourceFile f = new Parser(new Lexer(text, pr).tokenize(), pr, null, 0, new ArrayList<>()).parseFile();
+        if (pr.errorCount() == 0) {
+            List<String> names = new ArrayList<>();
+            for (Rule r : f.rules()) names.add(r.name());
+            List<Rule> kept = new ArrayList<>();
+            for (Rule r : f.rules()) {
+                if (ClamAvCompat.usable(r, names, pr)) kept.add(r);
+            }
+            c.add(new SourceFile(f.imports(), f.importTokens(), kept), "default", pr);
+        }
+        for (Diagnostic d : diags) {
+            warningsOut.add(d.isError() ? new Diagnostic(Diagnostic.Severity.WARNING, d.source(), d.line(), d.column(), d.message()) : d);
+        }
+        if (pr.errorCount() > 0) return new YaraRuleSet(new Compiler(Map.of()), List.of());
+        return new YaraRuleSet(c, diags);
+    }
+
+    public int ruleCount() {
+        return rules.size();
+    }
+
+    public List<Diagnostic> warnings() {
+        return warnings;
+    }
+
+    /** Names of matching non-private rules, in declaration order. */
+    public List<String> matchingRules(ByteBuffer data) {
+        List<String> out = new ArrayList<>();
+        boolean[] m = evaluate(data, null);
+        for (int i = 0; i < rules.size(); i++) {
+            if (m[i] && !rules.get(i).isPrivate()) out.add(rules.get(i).name());
+        }
+        return out;
+    }
+
+    /** Every non-private rule with its verdict and (non-private) string matches, in declaration order. */
+    public List<RuleResult> scan(ByteBuffer data) {
+        List<RuleResult> out = new ArrayList<>();
+        Matches[] mm = new Matches[1];
+        boolean[] m = evaluate(data, mm);
+        byte[][] arr = new byte[1][];
+        int[] base = new int[1];
+        bytes(data, arr, base);
+        for (int i = 0; i < rules.size(); i++) {
+            Compiler.RuleDef r = rules.get(i);
+            if (r.isPrivate()) continue;
+            List<StringMatch> sm = new ArrayList<>();
+            for (int s = r.firstString(); s < r.firstString() + r.stringCount(); s++) {
+                Compiler.StringDef sd = strings.get(s);
+                if (sd.isPrivate()) continue;
+                for (int k = 0; k < mm[0].count[s]; k++) {
+                    int o = mm[0].offsets[s][k], l = mm[0].lengths[s][k];
+                    byte[] d = java.util.Arrays.copyOfRange(arr[0], base[0] + o, base[0] + o + Math.min(l, MAX_MATCH_DATA));
+                    sm.add(new StringMatch(sd.id(), o, l, d, sd.hex()));
+                }
+            }
+            List<Map.Entry<String, Object>> meta = new ArrayList<>();
+            for (Meta x : r.meta()) meta.add(Map.entry(x.key(), x.value()));
+            out.add(new RuleResult(r.name(), r.namespace(), r.tags(), meta, m[i], sm));
+        }
+        return out;
+    }
+
+    private static int bytes(ByteBuffer data, byte[][] arr, int[] base) {
+        int len = data.limit();
+        if (data.hasArray()) {
+            arr[0] = data.array();
+            base[0] = data.arrayOffset();
+        } else {
+            byte[] copy = new byte[len];
+            data.get(0, copy);
+            arr[0] = copy;
+            base[0] = 0;
+        }
+        return len;
+    }
+
+    private boolean[] evaluate(ByteBuffer data, Matches[] matchesOut) {
+        byte[][] arr = new byte[1][];
+        int[] base = new int[1];
+        int len = bytes(data, arr, base);
+        StringMatcher.Scratch scratch = new StringMatcher.Scratch(matcher);
+        matcher.scan(arr[0], base[0], len, scratch);
+        ScanContext c = new ScanContext(arr[0], base[0], len, scratch.matches, scratch.vm, slots, rules.size());
+        boolean[] res = new boolean[rules.size()];
+        for (int i = 0; i < rules.size(); i++) {
+            res[i] = Evaluator.truthy(Evaluator.eval(rules.get(i).condition(), c));
+            c.setRule(i, res[i]);
+        }
+        // a false global rule makes every rule of its namespace false
+        for (int i = 0; i < rules.size(); i++) {
+            Compiler.RuleDef g = rules.get(i);
+            if (g.isGlobal() && !res[i]) {
+                for (int j = 0; j < rules.size(); j++) {
+                    if (rules.get(j).namespace().equals(g.namespace())) res[j] = false;
+                }
+            }
+        }
+        if (matchesOut != null) matchesOut[0] = scratch.matches;
+        return res;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.bulwark.engine.formats.mime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.doctest.Contract;
+import dev.bulwark.engine.formats.doctest.RecordingContext;
+import dev.bulwark.engine.formats.doctest.Samples;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DataUrisTest {
+    @Test
+    void clamExeHtml() {
+        List<ByteBuffer> mails = DataUris.mailLayers(ByteBuffer.wrap(Samples.read("clam.exe.html")), 1 << 20);
+        assertEquals(1, mails.size());
+        assertEquals(829, mails.get(0).limit(), "ClamAV's intermediate MAIL layer is 829 bytes");
+        byte[] mail = new byte[mails.get(0).limit()];
+        mails.get(0).get(0, mail);
+        RecordingContext ctx = Contract.run(new MailExtractor(), mail, FileType.MAIL);
+        assertTrue(ctx.children.stream().anyMatch(c -> Samples.isClamExe(c.data())));
+    }
+
+    @Test
+    void plainAndUnquoted() {
+        String html = "<img src=data:,hello%20world> <a href='data:text/html,<b>x</b>'>t</a> data:notattr,zzz";
+        List<ByteBuffer> mails = DataUris.mailLayers(ByteBuffer.wrap(html.getBytes(StandardCharsets.US_ASCII)), 1 << 20);
+        assertEquals(2, mails.size());
+        assertEquals("From html-normalise\nContent-type: text/plain\n\nhello%20world", StandardCharsets.US_ASCII.decode(mails.get(0)).toString());
+        assertEquals("From html-normalise\nContent-type: text/html\n\n<b>x</b>", StandardCharsets.US_ASCII.decode(mails.get(1)).toString());
+    }
+}

@@ -1,0 +1,186 @@
+package dev.bulwark.engine.formats.mime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.engine.ScanOptions;
+import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.doctest.Contract;
+import dev.bulwark.engine.formats.doctest.RecordingContext;
+import dev.bulwark.engine.formats.doctest.Samples;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MailExtractorTest {
+    private static final MailExtractor X = new MailExtractor();
+
+    private static RecordingContext run(String mail) {
+        return Contract.run(X, mail.getBytes(StandardCharsets.ISO_8859_1), FileType.MAIL);
+    }
+
+    private static RecordingContext run(byte[] mail, ScanOptions o) {
+        return Contract.run(X, mail, FileType.MAIL, o);
+    }
+
+    private static List<String> texts(RecordingContext ctx) {
+        return ctx.children.stream().map(c -> new String(c.data(), StandardCharsets.ISO_8859_1)).toList();
+    }
+
+    private static void assertClamExeChild(RecordingContext ctx, String name) {
+        assertTrue(ctx.children.stream().anyMatch(c -> c.info().name().equals(name) && Samples.isClamExe(c.data())),
+                "no child '" + name + "' equal to clam.exe among " + ctx.children.stream().map(c -> c.info().name() + ":" + c.data().length).toList());
+    }
+
+    @Test
+    void mboxBase64() {
+        assertClamExeChild(Contract.run(X, Samples.read("clam.exe.mbox.base64"), FileType.MAIL), "clam.exe");
+    }
+
+    @Test
+    void mboxUuencode() {
+        assertClamExeChild(Contract.run(X, Samples.read("clam.exe.mbox.uu"), FileType.MAIL), "clam.exe");
+    }
+
+    @Test
+    void multipartMail() {
+        RecordingContext ctx = Contract.run(X, Samples.read("clam.mail"), FileType.MAIL);
+        assertClamExeChild(ctx, "clam.exe");
+        assertEquals("This is a ClamAV test file with embedded clam.exe", texts(ctx).get(0));
+        assertEquals(1, ctx.children.get(0).info().position());
+        assertEquals(2, ctx.children.get(1).info().position());
+    }
+
+    @Test
+    void quotedPrintableAndNestedMultipart() {
+        String m = """
+                Content-Type: multipart/mixed; boundary="outer"
+
+                preamble
+                --outer
+                Content-Type: multipart/alternative; boundary=inner
+
+                --inner
+                Content-Type: text/plain
+                Content-Transfer-Encoding: quoted-printable
+
+                caf=C3=A9 soft=
+                break
+                --inner--
+                --outer
+                Content-Type: application/octet-stream
+                Content-Disposition: attachment; filename*=utf-8''r%C3%A9sum%C3%A9.bin
+                Content-Transfer-Encoding: base64
+
+                aGVsbG8g
+                d29ybGQ=
+                --outer--
+                epilogue
+                """;
+        RecordingContext ctx = run(m);
+        assertEquals(List.of("caf\u00c3\u00a9 softbreak", "hello world"), texts(ctx));
+        assertEquals("r\u00c3\u00a9sum\u00c3\u00a9.bin", ctx.children.get(1).info().name());
+    }
+
+    @Test
+    void uuencodeAndYencInsideText() {
+        String m = "Subject: x\n\nsee attached\nbegin 644 a.txt\n%:&5L;&\\`\n`\nend\n"
+                + "=ybegin line=128 size=5 name=b.bin\n" + yenc("world") + "\n=yend size=5\n";
+        RecordingContext ctx = run(m);
+        List<String> t = texts(ctx);
+        assertTrue(t.contains("hello"), t.toString());
+        assertTrue(t.contains("world"), t.toString());
+        assertTrue(ctx.children.stream().anyMatch(c -> c.info().name().equals("a.txt")));
+        assertTrue(ctx.children.stream().anyMatch(c -> c.info().name().equals("b.bin")));
+    }
+
+    private static String yenc(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) sb.append((char) ((c + 42) & 0xff));
+        return sb.toString();
+    }
+
+    @Test
+    void htmlLinksAreReported() throws Exception {
+        Path p = Path.of("/work/shared/conformance/clamav/samples/phish.eml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(p));
+        RecordingContext ctx = Contract.run(X, Files.readAllBytes(p), FileType.MAIL);
+        assertEquals(List.of(new RecordingContext.Link("http://evil.example.net/login", "http://www.paypal.com/login")), ctx.links);
+        RecordingContext off = Contract.run(X, Files.readAllBytes(p), FileType.MAIL, ScanOptions.defaults().withPhishingUrls(false));
+        assertTrue(off.links.isEmpty());
+    }
+
+    private static byte[] manyHeaders(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) sb.append("X-H").append(i).append(": v\n");
+        sb.append("Content-Type: text/plain\n\nbody text here\n");
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void headerCountLimit() {
+        ScanOptions alert = ScanOptions.defaults().withAlert(ScanOptions.Alert.EXCEEDS_MAX, true);
+        assertEquals(List.of("Heuristics.Limits.Exceeded.EmailHeaders"), run(manyHeaders(1100), alert).heuristics);
+        assertTrue(run(manyHeaders(1100), ScanOptions.defaults()).heuristics.isEmpty());
+        assertTrue(run(manyHeaders(1000), alert).heuristics.isEmpty());
+        assertEquals(1, run(manyHeaders(1000), alert).children.size());
+    }
+
+    @Test
+    void headerBytesAndFoldLimits() {
+        ScanOptions alert = ScanOptions.defaults().withAlert(ScanOptions.Alert.EXCEEDS_MAX, true);
+        String big = "Subject: " + "a".repeat(300 * 1024) + "\n\nbody\n";
+        assertEquals(List.of("Heuristics.Limits.Exceeded.EmailHeaderBytes"),
+                run(big.getBytes(StandardCharsets.US_ASCII), alert).heuristics);
+        String arg = "Content-Type: text/plain" + "; a=b".repeat(300) + "\n\nbody text\n";
+        assertEquals(List.of("Heuristics.Limits.Exceeded.EmailMIMEArguments"),
+                run(arg.getBytes(StandardCharsets.US_ASCII), alert).heuristics);
+    }
+
+    @Test
+    void partsLimit() {
+        StringBuilder sb = new StringBuilder("Content-Type: multipart/mixed; boundary=b\n\n");
+        for (int i = 0; i < 1100; i++) sb.append("--b\n\npart number ").append(i).append('\n');
+        sb.append("--b--\n");
+        ScanOptions alert = ScanOptions.defaults().withAlert(ScanOptions.Alert.EXCEEDS_MAX, true);
+        RecordingContext ctx = run(sb.toString().getBytes(StandardCharsets.US_ASCII), alert);
+        assertEquals(List.of("Heuristics.Limits.Exceeded.EmailMIMEPartsPerMessage"), ctx.heuristics);
+        assertTrue(ctx.children.size() < 1024);
+    }
+
+    @Test
+    void stopsWhenContextSaysStop() {
+        RecordingContext ctx = new RecordingContext();
+        ctx.stopAfter = 1;
+        X.extract(dev.bulwark.engine.formats.doctest.TestLayer.of(Samples.read("clam.mail"), FileType.MAIL), ctx);
+        assertEquals(1, ctx.children.size());
+    }
+
+    @Test
+    void budgetBoundsDecodedParts() {
+        // a 1 MB base64 attachment under a 64 KiB member budget: truncated, never larger
+        String body = "QUFB".repeat(256 * 1024);
+        String m = "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n" + body + "\n";
+        RecordingContext ctx = run(m.getBytes(StandardCharsets.US_ASCII), Contract.smallBudget(64 * 1024));
+        assertEquals(1, ctx.children.size());
+        assertEquals(64 * 1024, ctx.children.get(0).data().length);
+    }
+
+    @Test
+    void truncatedAndCorruptedMail() {
+        Contract.truncations(X, Samples.read("clam.mail"), FileType.MAIL);
+        Contract.truncations(X, Samples.read("clam.exe.mbox.uu"), FileType.MAIL);
+        Contract.flips(X, Samples.read("clam.mail"), FileType.MAIL, 2000);
+    }
+
+    @Test
+    void deepNestingIsBounded() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 5000; i++) sb.append("Content-Type: multipart/mixed; boundary=b").append(i).append("\n\n--b").append(i).append('\n');
+        sb.append("\nleaf text body\n");
+        RecordingContext ctx = run(sb.toString().getBytes(StandardCharsets.US_ASCII), ScanOptions.defaults());
+        assertTrue(ctx.children.size() <= 1);
+    }
+}

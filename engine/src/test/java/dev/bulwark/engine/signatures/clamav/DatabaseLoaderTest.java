@@ -1,0 +1,146 @@
+package dev.bulwark.engine.signatures.clamav;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.engine.DatabaseLoadException;
+import dev.bulwark.engine.Engine;
+import dev.bulwark.engine.LoadOptions;
+import dev.bulwark.engine.ScanOptions;
+import dev.bulwark.engine.ScanResult;
+import dev.bulwark.engine.db.Database;
+import dev.bulwark.engine.diag.Diagnostic;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseLoaderTest {
+    private static final byte[] DATA = "xxxxAAAAhelloBBBBworldCCCC and more text".getBytes(StandardCharsets.ISO_8859_1);
+
+    private static Engine engine(Path dir, String name, String text) throws IOException {
+        Files.writeString(dir.resolve(name), text, StandardCharsets.ISO_8859_1);
+        return Engine.load(List.of(dir), LoadOptions.defaults());
+    }
+
+    private static List<String> names(ScanResult r) {
+        return r.detections().stream().map(d -> d.name()).distinct().toList();
+    }
+
+    @Test
+    void everyMalformedLineIsReportedWithFileAndLine(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("t.ndb"), "Good:0:*:68656c6c6f\nBad:0:*:6g\nAlso:0:*\nFine:0:*:776f726c64\n\n");
+        DatabaseLoadException e = assertThrows(DatabaseLoadException.class, () -> Engine.load(List.of(dir), LoadOptions.defaults()));
+        List<Diagnostic> d = e.diagnostics();
+        assertEquals(List.of(2, 3, 5), d.stream().map(Diagnostic::line).toList());
+        assertTrue(d.get(0).source().endsWith("t.ndb"));
+        assertTrue(d.get(0).toString().matches(".*t\\.ndb:2: error: invalid hex.*"), d.get(0).toString());
+    }
+
+    @Test
+    void unofficialSuffixClamStrippingAndCount(@TempDir Path dir) throws IOException {
+        Engine e = engine(dir, "t.ndb", "Sig (Clam):0:*:68656c6c6f\n# comment\nOther:0:*:7a7a7a7a\n");
+        assertEquals(2, e.database().signatureCount());
+        assertEquals(List.of("Sig.UNOFFICIAL"), names(e.scan(DATA, ScanOptions.defaults())));
+    }
+
+    @Test
+    void flevelOutsideRangeIsSkippedNotAnError(@TempDir Path dir) throws IOException {
+        Engine e = engine(dir, "t.ndb", "Future:0:*:68656c6c6f:255\nPast:0:*:68656c6c6f:1:10\n");
+        assertEquals(ScanResult.Status.CLEAN, e.scan(DATA, ScanOptions.defaults()).status());
+    }
+
+    @Test
+    void ignoreListsApplyToNamesAndLineDigests(@TempDir Path dir) throws Exception {
+        String line = "Sig:0:*:68656c6c6f";
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(line.getBytes(StandardCharsets.ISO_8859_1)));
+        Files.writeString(dir.resolve("a.ign2"), "Sig:" + md5 + "\n");
+        Engine e = engine(dir, "t.ndb", line + "\nSigma:0:*:776f726c64\n");
+        assertEquals(List.of("Sigma.UNOFFICIAL"), names(e.scan(DATA, ScanOptions.defaults().withAllMatch(true))));
+    }
+
+    @Test
+    void wildcardSizeHashNeedsFlevel73(@TempDir Path dir) throws Exception {
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(DATA));
+        assertThrows(DatabaseLoadException.class, () -> engine(dir, "t.hdb", md5 + ":*:H\n"));
+        Files.delete(dir.resolve("t.hdb"));
+        Engine e = engine(dir, "t.hdb", md5 + ":*:H:73\n");
+        assertEquals(List.of("H.UNOFFICIAL"), names(e.scan(DATA, ScanOptions.defaults())));
+    }
+
+    @Test
+    void emptyFileIsAnErrorButCommentsOnlyIsNot(@TempDir Path dir) throws IOException {
+        assertThrows(DatabaseLoadException.class, () -> engine(dir, "t.ndb", ""));
+        Files.delete(dir.resolve("t.ndb"));
+        assertEquals(0, engine(dir, "t.ndb", "# nothing\n").database().signatureCount());
+    }
+
+    /** Builds an unsigned CVD-format container the way sigtool lays it out: 512-byte header + tar.gz. */
+    static byte[] cvd(String dbName, String content, boolean corruptMd5) throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(body))) {
+            for (String[] m : new String[][] {{"COPYING", "test"}, {dbName, content}}) {
+                byte[] b = m[1].getBytes(StandardCharsets.ISO_8859_1);
+                TarArchiveEntry te = new TarArchiveEntry(m[0]);
+                te.setSize(b.length);
+                tar.putArchiveEntry(te);
+                tar.write(b);
+                tar.closeArchiveEntry();
+            }
+        }
+        byte[] bb = body.toByteArray();
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bb));
+        if (corruptMd5) md5 = "0".repeat(32);
+        String header = "ClamAV-VDB:24 Nov 2026 07-41 +0000:27500:1:216:" + md5 + ":X:tester:1795506093";
+        byte[] out = new byte[512 + bb.length];
+        java.util.Arrays.fill(out, 0, 512, (byte) ' ');
+        byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(h, 0, out, 0, h.length);
+        System.arraycopy(bb, 0, out, 512, bb.length);
+        return out;
+    }
+
+    @Test
+    void cvdContainerLoadsOfficialNamesAndVersion(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("daily.cvd"), cvd("daily.ndb", "Official.Sig:0:*:68656c6c6f\n", false));
+        Engine e = Engine.load(List.of(dir), LoadOptions.defaults());
+        Database db = e.database();
+        assertEquals(27500, db.version());
+        assertEquals(1, db.signatureCount());
+        assertEquals(List.of("Official.Sig"), names(e.scan(DATA, ScanOptions.defaults())));
+    }
+
+    @Test
+    void cvdWithWrongMd5IsRefused(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("daily.cvd"), cvd("daily.ndb", "Official.Sig:0:*:68656c6c6f\n", true));
+        DatabaseLoadException ex = assertThrows(DatabaseLoadException.class, () -> Engine.load(List.of(dir), LoadOptions.defaults()));
+        assertTrue(ex.getMessage().contains("MD5"), ex.getMessage());
+    }
+
+    @Test
+    void truncatedCvdIsAClearError(@TempDir Path dir) throws Exception {
+        byte[] full = cvd("daily.ndb", "Official.Sig:0:*:68656c6c6f\n", false);
+        for (int len : new int[] {0, 100, 511, 512, 530, full.length - 1}) {
+            Files.write(dir.resolve("daily.cvd"), java.util.Arrays.copyOf(full, len));
+            assertThrows(DatabaseLoadException.class, () -> Engine.load(List.of(dir), LoadOptions.defaults()), "length " + len);
+        }
+    }
+
+    @Test
+    void builtinDatabaseDetectsEicar() {
+        Engine e = Engine.loadWithBuiltin(List.of(), LoadOptions.defaults());
+        byte[] eicar = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(List.of("Eicar-Test-Signature"), names(e.scan(eicar, ScanOptions.defaults())));
+        assertTrue(e.database().sources().get(0).startsWith("built-in"));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.bulwark.engine.signatures.yara;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.bulwark.engine.diag.Diagnostic;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The ClamAV-compatible loader must detect exactly what clamscan 1.4 detects with the same .yar file (the
+ * 'yara ...' cases of the shared ClamAV conformance suite, on its sample file).
+ */
+class ClamAvCompatTest {
+    @TempDir
+    Path tmp;
+
+    static Path sample() {
+        Path d = YaraConformanceTest.dir();
+        if (d == null) return null;
+        Path s = d.resolve("../clamav/samples/sample.bin").normalize();
+        return Files.exists(s) ? s : null;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "rule hello_rule { strings: $a = \"hello\" condition: $a }",
+        "rule hex_rule { strings: $a = { 68 65 6c 6c 6f } condition: $a }",
+        "rule re_rule { strings: $a = /hel+o/ condition: $a }",
+        "rule r2 { strings: $a = \"hello\" $b = \"world\" condition: $a and $b }",
+        "rule fs { strings: $a = \"hello\" condition: $a and filesize < 2KB }",
+        "rule fs { strings: $a = \"hello\" condition: $a and filesize < 1KB }",
+        "rule ns { condition: filesize < 2KB }",
+        "import \"pe\"\nrule imp { strings: $a = \"hello\" condition: $a }",
+        "rule nc { strings: $a = \"HELLO WORLD\" nocase condition: $a }",
+        "rule w { strings: $a = \"hello\" wide condition: $a }",
+        "rule sh { strings: $a = \"h\" condition: $a }",
+        "rule at_ok { strings: $a = \"hello\" condition: $a at 20 }",
+        "rule at_bad { strings: $a = \"hello\" condition: $a at 21 }",
+        "rule at { strings: $a = \"hello\" condition: $a }",
+        "rule c { strings: $a = \"AAA\" condition: #a == 2 }",
+        "global rule g { strings: $a = \"hello\" condition: $a }",
+        "private rule p { strings: $a = \"hello\" condition: $a }\nrule q { condition: p }",
+        "rule broken { strings: $a = \"hello\" condition: }",
+        "rule a1 { strings: $a = \"hello\" condition: $a }\nrule a2 { strings: $a = \"world\" condition: $a }\nrule a3 { strings: $a = \"zzzz\" condition: $a }",
+    })
+    void sameDetectionsAsClamscan(String rule) throws Exception {
+        Path sample = sample();
+        Assumptions.assumeTrue(sample != null, "ClamAV sample not found");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")), "clamscan not installed");
+        Path db = tmp.resolve("t.yar");
+        Files.writeString(db, rule + "\n");
+        List<String> expected = clamscan(db, sample);
+
+        List<Diagnostic> warnings = new ArrayList<>();
+        YaraRuleSet rs = YaraRuleSet.compileClamAvCompat(rule + "\n", "t.yar", warnings);
+        List<String> got = rs.matchingRules(ByteBuffer.wrap(Files.readAllBytes(sample)));
+        assertEquals(expected, got, "rule set: " + rule + "\nwarnings: " + warnings);
+    }
+
+    private static List<String> clamscan(Path db, Path sample) throws Exception {
+        Process p = new ProcessBuilder("clamscan", "--no-summary", "--allmatch", "-d", db.toString(), sample.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(60, TimeUnit.SECONDS);
+        List<String> names = new ArrayList<>();
+        Matcher m = Pattern.compile("YARA\\.(\\S+)\\.UNOFFICIAL FOUND").matcher(out);
+        while (m.find()) {
+            if (!names.contains(m.group(1))) names.add(m.group(1)); // --allmatch repeats a rule once per layer
+        }
+        return names;
+    }
+}
