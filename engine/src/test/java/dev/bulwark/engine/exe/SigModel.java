@@ -84,6 +84,30 @@ final class SigModel {
         }
     }
 
+    /** A logical signature gated by the EntryPoint or NumberOfSections attribute (exact value) on the magic. */
+    record AttrSig(String name, int target, boolean entryPoint, long value, byte[] magic) {
+        String ldbLine() {
+            String attr = (entryPoint ? "EntryPoint:" : "NumberOfSections:") + value + "-" + value;
+            return name + ";Engine:51-255,Target:" + target + "," + attr + ";0;0:" + HexFormat.of().formatHex(magic);
+        }
+    }
+
+    static List<AttrSig> attrSigs(String prefix, Sample s) {
+        List<AttrSig> out = new ArrayList<>();
+        ExeInfo i = s.info;
+        if (i == null || !i.hasTargetInfo() || s.bytes.length < 4) return out;
+        byte[] magic = Arrays.copyOf(s.bytes, 4);
+        out.add(new AttrSig(prefix + "_AEP", s.target, true, i.entryPoint(), magic));
+        out.add(new AttrSig(prefix + "_ANS", s.target, false, i.sectionCount(), magic));
+        return out;
+    }
+
+    static boolean matches(AttrSig a, Sample s) {
+        ExeInfo i = s.info;
+        if (s.target != a.target || i == null || !i.hasTargetInfo() || !equalAt(s.bytes, 0, a.magic, false)) return false;
+        return a.entryPoint ? i.entryPoint() == a.value : i.sectionCount() == a.value;
+    }
+
     record HashSig(String name, boolean imp, long size, String md5) {
         String line() {
             return imp ? md5 + ":" + size + ":" + name : size + ":" + md5 + ":" + name;
