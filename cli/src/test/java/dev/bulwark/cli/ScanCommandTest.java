@@ -120,4 +120,34 @@ class ScanCommandTest {
         assertTrue(b.out().contains("Infected files: 1"), b.out());
         assertTrue(b.out().contains("t.ndb (1 signatures)"), b.out());
     }
+
+    @Test
+    void symlinkLoopsEndAndSpecialFilesAreReported(@TempDir Path tmp) throws Exception {
+        Path t = tree(tmp);
+        Files.createSymbolicLink(t.resolve("sub/loop"), t);
+        Files.createSymbolicLink(t.resolve("dangling"), tmp.resolve("nowhere"));
+        Run b = bulwark("--no-summary", "-r", "--follow-dir-symlinks=2", "--follow-file-symlinks=2",
+                "-d", tmp.resolve("t.ndb").toString(), t.toString());
+        assertEquals(1, b.rc(), b.out() + b.err());
+        assertEquals(1, b.out().lines().filter(l -> l.endsWith("hello.bin: Hello.Test.UNOFFICIAL FOUND")).count(), b.out());
+        Path fifo = tmp.resolve("fifo");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0);
+        Run f = bulwark("--no-summary", "-d", tmp.resolve("t.ndb").toString(), fifo.toString());
+        assertEquals(2, f.rc());
+        assertTrue(f.err().contains("Not supported file type"), f.err());
+    }
+
+    @Test
+    void stdinIsScannedAsStdin(@TempDir Path tmp) throws Exception {
+        tree(tmp);
+        java.io.InputStream saved = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("xxxxhelloxxxx".getBytes(StandardCharsets.US_ASCII)));
+            Run b = bulwark("--no-summary", "-d", tmp.resolve("t.ndb").toString(), "-");
+            assertEquals(1, b.rc());
+            assertTrue(b.out().contains("stdin: Hello.Test.UNOFFICIAL FOUND"), b.out());
+        } finally {
+            System.setIn(saved);
+        }
+    }
 }

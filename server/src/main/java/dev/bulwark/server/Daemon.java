@@ -44,7 +44,7 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
         this.config = config;
         this.log = log;
         this.engines = engines;
-        this.service = new ScanService(engines, config, metrics);
+        this.service = new ScanService(engines, config, metrics, log);
         this.policy = new PathPolicy(config.scanRoots());
     }
 
@@ -56,6 +56,9 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
 
     /** Loads the database and binds every configured server. Throws when the database cannot be loaded. */
     public void start() throws IOException {
+        if (!config.hasClamdSocket() && config.icapPort() < 0 && config.restPort() < 0) {
+            throw new IOException("no server configured: set TCPSocket or LocalSocket (clamd), BulwarkIcapPort or BulwarkRestPort");
+        }
         for (String n : config.notices()) log.warn(n);
         long t0 = System.nanoTime();
         EngineHolder.Loaded l = engines.loadInitial();
@@ -80,9 +83,6 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
             rest = new RestServer(service, policy, this, log);
             restPort = rest.start();
             log.info("REST API listening", "port", restPort, "addr", config.restAddr());
-        }
-        if (clamd == null && icap == null && rest == null) {
-            throw new IOException("no server configured: set TCPSocket or LocalSocket (clamd), BulwarkIcapPort or BulwarkRestPort");
         }
         if (config.pidFile() != null) Files.writeString(config.pidFile(), ProcessHandle.current().pid() + "\n");
         if (config.selfCheckSec() > 0) {

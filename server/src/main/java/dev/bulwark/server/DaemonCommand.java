@@ -102,6 +102,11 @@ public final class DaemonCommand {
             d.close();
             return 0;
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running: it closes the daemon
+            }
             log.close();
         }
     }

@@ -26,10 +26,13 @@ public final class ScanService {
     private final Map<Long, Task> tasks = new ConcurrentHashMap<>();
     private final AtomicLong taskIds = new AtomicLong();
 
-    public ScanService(EngineHolder engines, DaemonConfig config, Metrics metrics) {
+    private final Log log;
+
+    public ScanService(EngineHolder engines, DaemonConfig config, Metrics metrics, Log log) {
         this.engines = engines;
         this.config = config;
         this.metrics = metrics;
+        this.log = log;
         this.permits = new Semaphore(config.maxThreads(), true);
     }
 
@@ -79,6 +82,14 @@ public final class ScanService {
                         e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), System.nanoTime() - t0, null);
             }
             metrics.record(protocol, r);
+            if (r.infected()) {
+                log.info("detection", "protocol", protocol, "object", name, "name", r.detections().get(0).name(),
+                        "detections", r.detections().size());
+            } else if (r.status() == ScanResult.Status.ERROR) {
+                log.warn("scan error", "protocol", protocol, "object", name, "error", r.error());
+            } else if (config.logClean()) {
+                log.info("clean", "protocol", protocol, "object", name);
+            }
             return r;
         } finally {
             tasks.remove(id);

@@ -80,6 +80,44 @@ public final class RealClamd implements AutoCloseable {
         }
     }
 
+    /** As {@link #exchange} over a UNIX socket. */
+    public static byte[] exchangeUnix(Path socket, byte[] request, int waitMillis) throws IOException {
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(request);
+                    while (b.hasRemaining()) ch.write(b);
+                } catch (IOException e) {
+                    // the server closed first
+                }
+            });
+            java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread timer = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(waitMillis);
+                    timedOut.set(true);
+                    ch.close();
+                } catch (InterruptedException | IOException e) {
+                    // finished in time
+                }
+            });
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8192);
+            try {
+                while (ch.read(buf.clear()) > 0) out.write(buf.array(), 0, buf.position());
+            } catch (IOException e) {
+                out.writeBytes((timedOut.get() ? "<TIMEOUT>" : "<RESET>").getBytes(StandardCharsets.US_ASCII));
+            }
+            timer.interrupt();
+            try {
+                writer.join(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return out.toByteArray();
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

@@ -46,6 +46,8 @@ public final class ClamdServer implements AutoCloseable {
     private final List<Thread> acceptors = new ArrayList<>();
     private Path socketFile;
     private volatile boolean closed;
+    /** Pause after a failed accept (descriptor exhaustion and the like) before trying again. */
+    private static final long ACCEPT_RETRY_MILLIS = 50;
 
     public ClamdServer(ScanService service, PathPolicy policy, Watchdog watchdog, Control control) {
         this.service = service;
@@ -97,6 +99,7 @@ public final class ClamdServer implements AutoCloseable {
                 } catch (IOException e) {
                     connections.release();
                     if (closed) return;
+                    Thread.sleep(ACCEPT_RETRY_MILLIS); // e.g. out of descriptors: do not spin
                     continue;
                 }
                 service.metrics().connections.increment();

@@ -22,7 +22,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
             ClamdCommand.FILDES, ClamdCommand.VERSION, ClamdCommand.VERSIONCOMMANDS, ClamdCommand.PING,
             ClamdCommand.STATS, ClamdCommand.END);
     /** Read buffer; INSTREAM chunks are passed through in slices of at most this. */
-    private static final int READ_BUFFER = 64 * 1024;
+    private static final int READ_BUFFER = 16 * 1024;
     private static final long NANOS_PER_SEC = 1_000_000_000L;
     /** A reply the client does not read within this long drops the connection (clamd: SendBufTimeout per poll). */
     private static final long SEND_TIMEOUT_SEC = 10;
@@ -183,9 +183,12 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
                 return; // the request number advances when the stream ends
             }
             case FILDES -> {
-                // SCM_RIGHTS descriptor passing has no pure-Java API: answer as a clamd built without it
+                // SCM_RIGHTS descriptor passing has no pure-Java API: answer as a clamd built without it.
+                // First take the byte the descriptor rides on (the kernel drops the unreceived descriptor),
+                // so the client's sendmsg does not fail before it can read the reply.
+                if (!in.hasRemaining() && !read()) return;
+                if (in.hasRemaining()) in.get();
                 replyRaw(prefixId() + "FILDES support not compiled in. ERROR");
-                keep = false;
             }
             case STATS -> {
                 garbageCheck(true);

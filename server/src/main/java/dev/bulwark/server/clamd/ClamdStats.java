@@ -13,7 +13,9 @@ final class ClamdStats {
         sb.append("POOLS: 1\n\nSTATE: VALID PRIMARY\n");
         int busy = s.busy();
         int max = s.config().maxThreads();
-        sb.append("THREADS: live ").append(busy + 1).append("  idle ").append(Math.max(0, max - busy - 1))
+        // live includes idle in clamd's report (clamdtop draws live-idle as active): virtual threads are made
+        // on demand, so every live thread is busy; the +1 is the thread answering STATS, as in clamd
+        sb.append("THREADS: live ").append(busy + 1).append("  idle ").append(0)
                 .append(" max ").append(max).append(" idle-timeout ").append(s.config().idleTimeoutSec()).append('\n');
         sb.append("QUEUE: ").append(s.queued()).append(" items\n");
         sb.append(String.format(Locale.ROOT, "\tSTATS %f \n", 0.0));

@@ -25,7 +25,7 @@ public record DaemonConfig(
         boolean followDirectorySymlinks, boolean followFileSymlinks, boolean allowAllMatchScan,
         boolean detectPua, boolean officialOnly, int selfCheckSec, ScanOptions scanOptions,
         int icapPort, String icapAddr, String icapService, int restPort, String restAddr, String restToken,
-        List<Path> scanRoots, String versionString, List<String> notices) {
+        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, List<String> notices) {
 
     private static final long MiB = 1024L * 1024;
     /** Version string clamd clients parse ("ClamAV x.y.z[/db/date]"): the protocol level we emulate. */
@@ -70,8 +70,8 @@ public record DaemonConfig(
         Limits limits = Limits.DEFAULTS
                 .withMaxScanSize(r.size("MaxScanSize", 400 * MiB))
                 .withMaxFileSize(r.size("MaxFileSize", 100 * MiB))
-                .withMaxRecursion((int) r.num("MaxRecursion", 17))
-                .withMaxFiles((int) r.num("MaxFiles", 10_000))
+                .withMaxRecursion(intIn(r, "MaxRecursion", 17, 0, Integer.MAX_VALUE))
+                .withMaxFiles(intIn(r, "MaxFiles", 10_000, 0, Integer.MAX_VALUE))
                 .withMaxScanTimeMillis(r.num("MaxScanTime", 120_000))
                 .withMaxEmbeddedPe(r.size("MaxEmbeddedPE", 40 * MiB))
                 .withMaxHtmlNormalize(r.size("MaxHTMLNormalize", 40 * MiB))
@@ -121,24 +121,30 @@ public record DaemonConfig(
             if (!mode.matches("[0-7]{3,4}")) throw r.error("LocalSocketMode", "expected an octal mode such as 660");
             sockMode = Integer.parseInt(mode, 8);
         }
-        int tcp = (int) r.num("TCPSocket", -1);
-        if (tcp < -1 || tcp > 65535) throw r.error("TCPSocket", "port out of range");
+        int tcp = intIn(r, "TCPSocket", -1, -1, 65535);
         String db = r.str("DatabaseDirectory", null);
         String tmp = r.str("TemporaryDirectory", System.getProperty("java.io.tmpdir"));
         return new DaemonConfig(tcp, addrs, path(r.str("LocalSocket", null)), sockMode, r.bool("FixStaleSocket", true),
                 r.size("StreamMaxLength", 100 * MiB), positive(r, "MaxThreads", 10), positive(r, "MaxQueue", 100),
                 positive(r, "MaxConnectionQueueLength", 200),
-                (int) r.num("ReadTimeout", 120), (int) r.num("CommandReadTimeout", 30), (int) r.num("IdleTimeout", 30),
-                (int) r.num("SendBufTimeout", 500),
+                intIn(r, "ReadTimeout", 120, 0, 1_000_000), intIn(r, "CommandReadTimeout", 30, 0, 1_000_000), intIn(r, "IdleTimeout", 30, 0, 1_000_000),
+                intIn(r, "SendBufTimeout", 500, 0, 1_000_000),
                 db == null ? DEFAULT_DB : Path.of(db), path(r.str("PidFile", null)), path(r.str("LogFile", null)),
                 r.bool("LogVerbose", false), r.bool("LogClean", false), r.bool("Foreground", false),
-                Path.of(tmp), excludes, (int) r.num("MaxDirectoryRecursion", 15),
+                Path.of(tmp), excludes, intIn(r, "MaxDirectoryRecursion", 15, 0, 1_000_000),
                 r.bool("FollowDirectorySymlinks", false), r.bool("FollowFileSymlinks", false),
                 r.bool("AllowAllMatchScan", true), r.bool("DetectPUA", false), r.bool("OfficialDatabaseOnly", false),
-                (int) r.num("SelfCheck", 600), so,
-                (int) r.num("BulwarkIcapPort", -1), r.str("BulwarkIcapAddr", "127.0.0.1"), r.str("BulwarkIcapService", "avscan"),
-                (int) r.num("BulwarkRestPort", -1), r.str("BulwarkRestAddr", "127.0.0.1"), r.str("BulwarkRestToken", null),
+                intIn(r, "SelfCheck", 600, 0, 1_000_000), so,
+                intIn(r, "BulwarkIcapPort", -1, -1, 65535), r.str("BulwarkIcapAddr", "127.0.0.1"), r.str("BulwarkIcapService", "avscan"),
+                intIn(r, "BulwarkRestPort", -1, -1, 65535), r.str("BulwarkRestAddr", "127.0.0.1"), r.str("BulwarkRestToken", null),
+                path(r.str("BulwarkRestKeystore", null)), r.str("BulwarkRestKeystorePassword", ""),
                 roots.isEmpty() ? List.of(Path.of("/")) : roots, r.str("BulwarkVersionString", DEFAULT_VERSION), notices);
+    }
+
+    private static int intIn(Reader r, String name, int def, int min, int max) {
+        long v = r.num(name, def);
+        if (v < min || v > max) throw r.error(name, "must be between " + min + " and " + max);
+        return (int) v;
     }
 
     private static int positive(Reader r, String name, int def) {

@@ -49,6 +49,7 @@ final class OptionTable {
         // Bulwark's own keys (clamd itself would reject them: keep them in a Bulwark-only file)
         add(I, Type.NUMBER, "BulwarkIcapPort", "BulwarkRestPort");
         add(I, Type.STRING, "BulwarkIcapAddr", "BulwarkRestAddr", "BulwarkRestToken", "BulwarkScanRoot",
+                "BulwarkRestKeystore", "BulwarkRestKeystorePassword",
                 "BulwarkVersionString", "BulwarkIcapService");
         // accepted without effect: cosmetics of logging and process management, or engine internals
         add(A, Type.BOOL, "LogFileUnlock", "LogSyslog", "LogRotate", "ExtendedDetectionInfo", "ExitOnOOM", "Debug",

@@ -201,7 +201,7 @@ final class IcapConnection implements Watchdog.Guarded {
     }
 
     private void blockPage(IcapRequest req, ScanResult r) throws IOException {
-        String name = r.detections().get(0).name();
+        String name = headerSafe(r.detections().get(0).name());
         String html = BlockPage.html(name, req.header("x-client-ip"));
         byte[] body = html.getBytes(StandardCharsets.UTF_8);
         String http = "HTTP/1.1 403 Forbidden\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + body.length
@@ -212,7 +212,7 @@ final class IcapConnection implements Watchdog.Guarded {
         sb.append("X-Infection-Found: Type=0; Resolution=2; Threat=").append(name).append(";\r\n");
         sb.append("X-Violations-Found: ").append(r.detections().size()).append("\r\n");
         for (var d : r.detections()) {
-            sb.append("\t").append(d.path().isEmpty() ? "-" : d.path()).append("\r\n\t").append(d.name())
+            sb.append("\t").append(d.path().isEmpty() ? "-" : headerSafe(d.path())).append("\r\n\t").append(headerSafe(d.name()))
                     .append("\r\n\t0\r\n\t2\r\n");
         }
         sb.append("X-Virus-ID: ").append(name).append("\r\n");
@@ -289,6 +289,16 @@ final class IcapConnection implements Watchdog.Guarded {
         byte[] a = new byte[b.remaining()];
         b.get(a);
         return a;
+    }
+
+    /** Header values never carry CR, LF or other controls, whatever a signature name or member path holds. */
+    static String headerSafe(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return sb.toString();
     }
 
     private static String date() {

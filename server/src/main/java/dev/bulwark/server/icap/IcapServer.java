@@ -21,6 +21,8 @@ public final class IcapServer implements AutoCloseable {
     private ServerSocketChannel listener;
     private Thread acceptor;
     private volatile boolean closed;
+    /** Pause after a failed accept (descriptor exhaustion and the like) before trying again. */
+    private static final long ACCEPT_RETRY_MILLIS = 50;
 
     public IcapServer(ScanService service, Watchdog watchdog, Log log) {
         this.service = service;
@@ -58,6 +60,7 @@ public final class IcapServer implements AutoCloseable {
                 } catch (IOException e) {
                     connections.release();
                     if (closed) return;
+                    Thread.sleep(ACCEPT_RETRY_MILLIS); // e.g. out of descriptors: do not spin
                     continue;
                 }
                 service.metrics().connections.increment();

@@ -2,6 +2,11 @@ package dev.bulwark.server.rest;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import dev.bulwark.engine.Detection;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.server.Daemon;
@@ -56,12 +61,43 @@ public final class RestServer implements AutoCloseable {
 
     public int start() throws IOException {
         var cfg = service.config();
-        http = HttpServer.create(new InetSocketAddress(cfg.restAddr(), cfg.restPort()), cfg.maxConnectionQueueLength());
+        // The JDK server's own bounds (read once, when its first server is created): a request must arrive
+        // within ReadTimeout, a response be taken within ReadTimeout, at most MaxQueue connections.
+        setIfAbsent("sun.net.httpserver.maxReqTime", String.valueOf(Math.max(1, cfg.readTimeoutSec())));
+        setIfAbsent("sun.net.httpserver.maxRspTime", String.valueOf(Math.max(1, cfg.readTimeoutSec())));
+        setIfAbsent("sun.net.httpserver.maxConnections", String.valueOf(cfg.maxQueue()));
+        setIfAbsent("sun.net.httpserver.idleInterval", String.valueOf(Math.max(1, cfg.idleTimeoutSec())));
+        InetSocketAddress addr = new InetSocketAddress(cfg.restAddr(), cfg.restPort());
+        if (cfg.restKeystore() != null) {
+            HttpsServer https = HttpsServer.create(addr, cfg.maxConnectionQueueLength());
+            https.setHttpsConfigurator(new HttpsConfigurator(tls(cfg.restKeystore(), cfg.restKeystorePassword())));
+            http = https;
+        } else {
+            http = HttpServer.create(addr, cfg.maxConnectionQueueLength());
+        }
         executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
         http.createContext("/", this::dispatch);
         http.start();
         return http.getAddress().getPort();
+    }
+
+    /** TLS from a standard keystore (PKCS12 or JKS, by content) holding the server key and certificate. */
+    static SSLContext tls(Path keystore, String password) throws IOException {
+        try {
+            KeyStore ks = KeyStore.getInstance(keystore.toFile(), password.toCharArray());
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password.toCharArray());
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return ctx;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot use keystore " + keystore + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) System.setProperty(key, value);
     }
 
     private void dispatch(HttpExchange ex) throws IOException {

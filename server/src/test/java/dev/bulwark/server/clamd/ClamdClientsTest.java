@@ -192,6 +192,27 @@ class ClamdClientsTest {
     }
 
     @Test
+    void clamdtopParsesStats() throws Exception {
+        Assumptions.assumeTrue(have("clamdtop") && have("tmux"));
+        String session = "bulwark-clamdtop-" + ProcessHandle.current().pid();
+        Path err = tmp.resolve("clamdtop.err");
+        run(List.of("tmux", "new", "-d", "-s", session, "-x", "150", "-y", "30",
+                "TERM=xterm clamdtop --config-file=" + bulwarkTcp + " 2>" + err + "; sleep 10"));
+        try {
+            String screen = "";
+            for (int i = 0; i < 50 && !screen.contains("Primary threads"); i++) {
+                Thread.sleep(100);
+                screen = run(List.of("tmux", "capture-pane", "-p", "-t", session)).out();
+            }
+            assertTrue(screen.contains("Primary threads: live"), screen);
+            assertTrue(screen.contains("ClamAV 1.4.6"), screen);
+            assertTrue(!Files.exists(err) || Files.readString(err).isEmpty(), Files.exists(err) ? Files.readString(err) : "");
+        } finally {
+            run(List.of("tmux", "kill-session", "-t", session));
+        }
+    }
+
+    @Test
     void capybaraJavaClient() throws Exception {
         ClamavClient c = new ClamavClient("127.0.0.1", bulwark.port());
         c.ping();

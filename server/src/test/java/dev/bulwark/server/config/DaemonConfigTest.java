@@ -85,6 +85,8 @@ class DaemonConfigTest {
         assertEquals(2, assertThrows(ConfFile.ConfigError.class, () -> parse("\nExample\n")).line());
         assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("ExcludePath (\n")).line());
         assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("TCPSocket 70000\n")).line());
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("TCPSocket 4294970606\n")).line(), "no int wrap-around");
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("ReadTimeout 99999999999\n")).line());
         assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("LocalSocketMode rw\n")).line());
         assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("MaxThreads 0\n")).line());
         assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("LogFile \"/x\n")).line());

@@ -155,6 +155,33 @@ class IcapClientTest {
         assertTrue(client().out().contains("ICAP/1.0 200 OK"));
     }
 
+    @Test
+    void bodiesOverStreamMaxLengthAreScannedUpToTheLimit() throws Exception {
+        try (TestDaemon small = new TestDaemon(Files.createDirectories(tmp.resolve("small")), fx.db,
+                "BulwarkIcapPort 0\nStreamMaxLength 1K\n")) {
+            int saved = port;
+            port = small.daemon.icapPort();
+            try {
+                byte[] body = new byte[5000];
+                byte[] eicar = Fixtures.EICAR.getBytes(StandardCharsets.ISO_8859_1);
+                byte[] marker = Fixtures.BODY_MARKER.getBytes(StandardCharsets.ISO_8859_1);
+                System.arraycopy(marker, 0, body, 10, marker.length);
+                Path early = Files.write(tmp.resolve("early.bin"), body);
+                body = new byte[5000];
+                System.arraycopy(marker, 0, body, 4000, marker.length);
+                Path late = Files.write(tmp.resolve("late.bin"), body);
+                assertTrue(client("-f", early.toString(), "-v").out().contains("Threat=Bulwark.Test.Body.UNOFFICIAL;"));
+                assertTrue(client("-f", late.toString(), "-v").out().contains("ICAP/1.0 204"), "beyond the limit: not scanned, as clamdscan truncates");
+                assertTrue(client("-f", late.toString(), "-v", "-no204", "-nopreview").out().contains("ICAP/1.0 500"),
+                        "a body we did not keep whole cannot be echoed");
+                assertTrue(client().out().contains("ICAP/1.0 200 OK"), "still serving");
+                assertTrue(eicar.length > 0);
+            } finally {
+                port = saved;
+            }
+        }
+    }
+
     static String raw(String req) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);

@@ -184,6 +184,29 @@ class RestApiTest {
     }
 
     @Test
+    void tlsFromAStandardKeystore() throws Exception {
+        Path ks = tmp.resolve("rest.p12");
+        Process kt = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-alias", "bulwark", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit").redirectErrorStream(true).start();
+        kt.getInputStream().readAllBytes();
+        assertEquals(0, kt.waitFor());
+        try (TestDaemon d = new TestDaemon(Files.createDirectories(tmp.resolve("tls")), fx.db,
+                "BulwarkRestPort 0\nBulwarkRestKeystore " + ks + "\nBulwarkRestKeystorePassword changeit\n")) {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance(ks.toFile(), "changeit".toCharArray());
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            HttpClient https = HttpClient.newBuilder().sslContext(ctx).build();
+            HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + d.daemon.restPort() + "/api/v1/health"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertEquals("{\"status\":\"ok\"}", r.body());
+        }
+    }
+
+    @Test
     void nonLoopbackClientsNeedTheBearerToken() throws Exception {
         InetAddress local = null;
         for (NetworkInterface ni : NetworkInterface.networkInterfaces().toList()) {
