@@ -35,6 +35,7 @@ class ExeDifferentialTest {
     static List<SigModel.Sample> samples = new ArrayList<>();
     static List<SigModel.Sig> sigs = new ArrayList<>();
     static List<SigModel.HashSig> hashes = new ArrayList<>();
+    static List<SigModel.AttrSig> attrs = new ArrayList<>();
     static Path db;      // every signature except SL+n for ELF/Mach-O
     static Path slDb;    // SL+n for ELF/Mach-O only
 
@@ -51,6 +52,11 @@ class ExeDifferentialTest {
         int n = 0;
         for (byte[] m : ExeCorpus.machoFiles()) samples.add(sample(dir.resolve("macho" + n++ + ".bin"), m));
         for (byte[] m : ExeCorpus.craftedPe()) samples.add(sample(dir.resolve("crafted" + n++ + ".exe"), m));
+        for (boolean is64 : new boolean[] {false, true}) {
+            for (boolean be : new boolean[] {false, true}) {
+                samples.add(sample(dir.resolve("crafted" + n++ + ".elf"), SeedWriterTest.elf(is64, be)));
+            }
+        }
 
         // mutate a few small seeds of each kind
         Random r = new Random(SEED);
@@ -68,6 +74,7 @@ class ExeDifferentialTest {
         Set<String> seenHashes = new java.util.HashSet<>(); // ClamAV keeps one name per (hash, size)
         for (int i = 0; i < samples.size(); i++) {
             sigs.addAll(SigModel.offsetSigs("F" + i, samples.get(i)));
+            attrs.addAll(SigModel.attrSigs("F" + i, samples.get(i)));
             for (SigModel.HashSig h : SigModel.hashSigs("F" + i, samples.get(i))) {
                 if (seenHashes.add(h.imp() + ":" + h.md5() + ":" + h.size())) hashes.add(h);
             }
@@ -82,6 +89,7 @@ class ExeDifferentialTest {
         ndb.add("Unused:0:0:0102030405060708090a0b0c0d0e0f10"); // keeps the database non-empty
         Files.write(db.resolve("t.ndb"), ndb);
         if (!mdb.isEmpty()) Files.write(db.resolve("t.mdb"), mdb);
+        Files.write(db.resolve("t.ldb"), attrs.stream().map(SigModel.AttrSig::ldbLine).toList());
         if (!imp.isEmpty()) Files.write(db.resolve("t.imp"), imp);
     }
 
@@ -169,6 +177,7 @@ class ExeDifferentialTest {
             Set<String> expected = new TreeSet<>();
             for (SigModel.Sig sig : sigs) if (!crashesClamav(sig) && SigModel.matches(sig, s)) expected.add(sig.name());
             for (SigModel.HashSig h : hashes) if (SigModel.matches(h, s, alertBroken)) expected.add(h.name());
+            for (SigModel.AttrSig a : attrs) if (SigModel.matches(a, s)) expected.add(a.name());
             if (alertBroken && s.info != null && s.info.broken()) expected.add(SigModel.BROKEN);
             positives += expected.size();
             diff(s, expected, got, diffs);

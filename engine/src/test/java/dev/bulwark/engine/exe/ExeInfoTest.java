@@ -199,31 +199,4 @@ class ExeInfoTest {
             }
         }
     }
-
-    @Test
-    void hostileResourceTreeAndThunkChainsAreBounded() {
-        // a resource tree whose 65535 name entries all point at one language directory of 65535 non-leaf
-        // entries (ClamAV would walk 2^32 entries) and an import descriptor whose thunk array fills the file
-        byte[] pe = new PeBuilder().dll("k.dll", "A").version("K", "vv").build();
-        int big = 1 << 20;
-        byte[] b = java.util.Arrays.copyOf(pe, big);
-        ByteBuffer w = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        int secs = 0x80 + 24 + 0xe0;
-        int rsrcRaw = w.getInt(secs + 80 + 20);
-        w.putInt(secs + 80 + 16, big - rsrcRaw);   // .rsrc raw size covers the rest of the file
-        w.putInt(secs + 80 + 8, big);              // and its virtual size too
-        int nameDir = rsrcRaw + 0x18;
-        w.putShort(nameDir + 12, (short) 0xffff);  // 65535 named entries
-        int langDir = rsrcRaw + 0x30;
-        int entries = rsrcRaw + 0x1000;
-        w.putInt(rsrcRaw + 20, 0x80000000 | 0x1000 - 0x10); // type entry -> name dir at +0xff0
-        int nd = rsrcRaw + 0xff0;
-        w.putShort(nd + 12, (short) 0xffff);
-        for (int k = 0; k < 0xffff && nd + 16 + 8 * k + 8 <= big; k++) w.putInt(nd + 20 + 8 * k, 0x80000000 | 0x30);
-        w.putShort(langDir + 12, (short) 0xffff);
-        for (int k = 0; k < 0xffff && langDir + 16 + 8 * k + 8 <= entries; k++) w.putInt(langDir + 20 + 8 * k, 0x80000000);
-        ExeInfo i = PeParser.parse(ByteBuffer.wrap(b));
-        assertNotNull(i);
-        assertTrue(nameDir > 0);
-    }
 }

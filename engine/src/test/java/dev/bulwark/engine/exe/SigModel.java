@@ -19,7 +19,7 @@ final class SigModel {
     static final long M32 = 0xffffffffL;
     static final String BROKEN = "Heuristics.Broken.Executable";
 
-    enum Off { EP_PLUS, EP_MINUS, SX, SL, SE, VI }
+    enum Off { EP_PLUS, EP_MINUS, SX, SL, SE, VI, EOF }
 
     /** One parsed file. */
     static final class Sample {
@@ -77,11 +77,36 @@ final class SigModel {
                 case SL -> "SL+" + n;
                 case SE -> "SE" + section;
                 case VI -> "VI";
+                case EOF -> "EOF-" + n;
             };
             String hex = HexFormat.of().formatHex(pattern);
             if (wild) hex = hex.substring(0, 2 * WILD_AT) + "??" + hex.substring(2 * WILD_AT + 2);
             return name + ":" + target + ":" + o + ":" + hex;
         }
+    }
+
+    /** A logical signature gated by the EntryPoint or NumberOfSections attribute (exact value) on the magic. */
+    record AttrSig(String name, int target, boolean entryPoint, long value, byte[] magic) {
+        String ldbLine() {
+            String attr = (entryPoint ? "EntryPoint:" : "NumberOfSections:") + value + "-" + value;
+            return name + ";Engine:51-255,Target:" + target + "," + attr + ";0;0:" + HexFormat.of().formatHex(magic);
+        }
+    }
+
+    static List<AttrSig> attrSigs(String prefix, Sample s) {
+        List<AttrSig> out = new ArrayList<>();
+        ExeInfo i = s.info;
+        if (i == null || !i.hasTargetInfo() || s.bytes.length < 4) return out;
+        byte[] magic = Arrays.copyOf(s.bytes, 4);
+        out.add(new AttrSig(prefix + "_AEP", s.target, true, i.entryPoint(), magic));
+        out.add(new AttrSig(prefix + "_ANS", s.target, false, i.sectionCount(), magic));
+        return out;
+    }
+
+    static boolean matches(AttrSig a, Sample s) {
+        ExeInfo i = s.info;
+        if (s.target != a.target || i == null || !i.hasTargetInfo() || !equalAt(s.bytes, 0, a.magic, false)) return false;
+        return a.entryPoint ? i.entryPoint() == a.value : i.sectionCount() == a.value;
     }
 
     record HashSig(String name, boolean imp, long size, String md5) {
@@ -109,6 +134,11 @@ final class SigModel {
     static List<Sig> offsetSigs(String prefix, Sample s) {
         List<Sig> out = new ArrayList<>();
         ExeInfo i = s.info;
+        if (s.target != 0 && s.bytes.length >= 40) {
+            // EOF-n, generic and type-specific: ClamAV drops both when the layer's executable headers fail
+            add(out, prefix + "_EOF0", 0, Off.EOF, 0, 40, at(s.bytes, s.bytes.length - 40));
+            add(out, prefix + "_EOFt", s.target, Off.EOF, 0, 40, at(s.bytes, s.bytes.length - 40));
+        }
         if (i == null || !i.hasTargetInfo() || s.target == 0) return out;
         int t = s.target;
         long ep = i.entryPoint();
@@ -116,6 +146,11 @@ final class SigModel {
         add(out, prefix + "_EP3", t, Off.EP_PLUS, 0, 3, at(s.bytes, ep + 3));
         add(out, prefix + "_EP1miss", t, Off.EP_PLUS, 0, 1, at(s.bytes, ep));
         if (ep >= 2) add(out, prefix + "_EPm2", t, Off.EP_MINUS, 0, 2, at(s.bytes, ep - 2));
+        if (ep > 0) {
+            // offsets are unsigned 32-bit in ClamAV: EP+(2^32-ep) is offset 0, EP-(ep+1) is far past the end
+            add(out, prefix + "_EPwrap", t, Off.EP_PLUS, 0, (1L << 32) - ep, at(s.bytes, 0));
+            add(out, prefix + "_EPneg", t, Off.EP_MINUS, 0, ep + 1, at(s.bytes, 0));
+        }
         int n = i.sectionCount();
         for (int k = 0; k < n && k < 3; k++) {
             long raw = i.sectionRawOffset(k);
@@ -167,6 +202,12 @@ final class SigModel {
     /** Our prediction of ClamAV's verdict for an offset signature on a sample. */
     static boolean matches(Sig sig, Sample s) {
         ExeInfo i = s.info;
+        if (sig.off == Off.EOF) {
+            // one target info per layer, computed from the layer's type: it gates target-0 EOF-n too
+            if (sig.target != 0 && sig.target != s.target) return false;
+            if (s.target != 0 && (i == null || !i.hasTargetInfo())) return false;
+            return equalAt(s.bytes, s.bytes.length - sig.n, sig.pattern, false);
+        }
         if (s.target != sig.target || i == null || !i.hasTargetInfo()) return false;
         int n = i.sectionCount();
         long start;
