@@ -8,16 +8,30 @@ import java.util.Arrays;
 
 /**
  * The multi-literal automaton: finds every position where one of the atoms (2, 3 or 4 literal bytes)
- * starts. Four-byte atoms, the common case, are found with one little-endian word load per position,
- * a probe into a hashed bit filter that fits in L2 cache, and an exact open-addressing table behind
- * it. Everything is flat primitive arrays so a database snapshot can store them as they are.
+ * starts. Per position it does one little-endian word load and three cache-resident probes: an 8 KiB
+ * bitmap of 2-byte atoms, and blocked Bloom filters (three bits in one 64-bit word) over the 3- and
+ * 4-byte atoms, sized so that they stay in L1/L2. Only a filter hit touches the exact open-addressing
+ * tables, and before an entry is reported the fixed bytes around its atom (its "window") are compared
+ * with two 8-byte loads, so false candidates rarely reach the verifier. Everything is flat primitive
+ * arrays so a database snapshot can store them as they are.
  */
 public final class AtomIndex {
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    /** Bits of the 4-byte hashed filter: 2^21 bits = 256 KiB, about 1% false hits at 200k atoms. */
-    private static final int FILTER_BITS = 21;
     /** Chunk copied out of a non-heap buffer at a time. */
     private static final int CHUNK = 1 << 20;
+    /**
+     * Filter bits per atom. With three bits in one word, 8 bits per atom give about 4% false hits
+     * while 200k atoms take 256 KiB (L2); larger filters spill to L3 and cost more than they save.
+     */
+    private static final int BITS_PER_ATOM = 8;
+    /** Smallest filter: 2^12 bits = 512 bytes. */
+    private static final int MIN_FILTER_LOG = 12;
+    /** Largest filter: 2^26 bits = 8 MiB (millions of atoms degrade gracefully rather than grow). */
+    private static final int MAX_FILTER_LOG = 26;
+    private static final long MIX = 0x9E3779B97F4A7C15L;
+    /** Serialization format of {@link #write}; bump when the layout changes. */
+    public static final int FORMAT = 2;
 
     /** Called for each atom hit; returns -1 to go on, or the position at which to resume (MAX_VALUE stops). */
     @FunctionalInterface
@@ -25,64 +39,107 @@ public final class AtomIndex {
         int hit(int entry, int pos);
     }
 
-    private final long[] filter4;
+    private final long[] filter4, filter3;
+    private final int shift4, shift3;        // 64 - log2(words)
     private final Table t4, t3;
-    private final long[] filter3;     // 2^24-bit exact presence of 3-byte atoms, or null
-    private final int[] start2;       // CSR over 2-byte keys, or null
-    private final int[] entries2;
+    /** 2^16-bit presence map of 2-byte atoms, with per-word rank prefix sums for a compact CSR. */
+    private final long[] bits2;
+    private final int[] rank2, start2, entries2;
+    /** Per entry four longs (pre mask, pre value, post mask, post value; little-endian), or null. */
+    private final long[] windows;
+    /** Windows of entries2 in CSR order, so the frequent 2-byte candidates stay in cache; or null. */
+    private final long[] windows2;
     private final int entryCount;
 
-    private AtomIndex(long[] filter4, Table t4, long[] filter3, Table t3, int[] start2, int[] entries2, int entryCount) {
+    private AtomIndex(long[] filter4, int shift4, Table t4, long[] filter3, int shift3, Table t3,
+                      long[] bits2, int[] rank2, int[] start2, int[] entries2, long[] windows, int entryCount) {
         this.filter4 = filter4;
+        this.shift4 = shift4;
         this.t4 = t4;
         this.filter3 = filter3;
+        this.shift3 = shift3;
         this.t3 = t3;
+        this.bits2 = bits2;
+        this.rank2 = rank2;
         this.start2 = start2;
         this.entries2 = entries2;
+        this.windows = windows;
         this.entryCount = entryCount;
+        if (windows != null) {
+            windows2 = new long[entries2.length * 4];
+            for (int i = 0; i < entries2.length; i++) System.arraycopy(windows, entries2[i] << 2, windows2, i << 2, 4);
+        } else {
+            windows2 = null;
+        }
     }
 
     public int entryCount() { return entryCount; }
 
     /** Builds the index from atoms: {@code atoms[i]} (2..4 bytes) reports entry {@code owners[i]}. */
     public static AtomIndex build(byte[][] atoms, int[] owners, int entryCount) {
+        return build(atoms, owners, entryCount, null);
+    }
+
+    /**
+     * Like {@link #build(byte[][], int[], int)}, with per-entry context windows (4 longs per entry:
+     * pre mask, pre value, post mask, post value; bytes in little-endian order, pre ending just before
+     * the atom, post starting at it). An entry is reported only where its windows match.
+     */
+    public static AtomIndex build(byte[][] atoms, int[] owners, int entryCount, long[] windows) {
+        if (windows != null && windows.length != 4L * entryCount) throw new IllegalArgumentException("windows length");
         int n4 = 0, n3 = 0, n2 = 0;
         for (byte[] a : atoms) {
-            if (a.length == 4) n4++; else if (a.length == 3) n3++; else n2++;
+            if (a.length == 4) n4++; else if (a.length == 3) n3++; else if (a.length == 2) n2++;
+            else throw new IllegalArgumentException("atom length " + a.length);
         }
-        long[] f4 = new long[(1 << FILTER_BITS) / 64];
         int[] k4 = new int[n4], o4 = new int[n4], k3 = new int[n3], o3 = new int[n3], k2 = new int[n2], o2 = new int[n2];
         int i4 = 0, i3 = 0, i2 = 0;
-        long[] f3 = n3 > 0 ? new long[(1 << 24) / 64] : null;
         for (int i = 0; i < atoms.length; i++) {
             byte[] a = atoms[i];
             int k = 0;
             for (int j = a.length - 1; j >= 0; j--) k = (k << 8) | (a[j] & 0xFF);
-            if (a.length == 4) {
-                int h = hash(k);
-                f4[h >>> 6] |= 1L << h;
-                k4[i4] = k; o4[i4++] = owners[i];
-            } else if (a.length == 3) {
-                f3[k >>> 6] |= 1L << k;
-                k3[i3] = k; o3[i3++] = owners[i];
-            } else {
-                k2[i2] = k; o2[i2++] = owners[i];
-            }
+            if (a.length == 4) { k4[i4] = k; o4[i4++] = owners[i]; }
+            else if (a.length == 3) { k3[i3] = k; o3[i3++] = owners[i]; }
+            else { k2[i2] = k; o2[i2++] = owners[i]; }
         }
-        int[] s2 = null, e2 = null;
-        if (n2 > 0) {
-            s2 = new int[65537];
-            for (int k : k2) s2[k + 1]++;
-            for (int i = 0; i < 65536; i++) s2[i + 1] += s2[i];
-            e2 = new int[n2];
-            int[] fill = Arrays.copyOf(s2, 65536);
-            for (int i = 0; i < n2; i++) e2[fill[k2[i]]++] = o2[i];
-        }
-        return new AtomIndex(f4, Table.build(k4, o4), f3, n3 > 0 ? Table.build(k3, o3) : null, s2, e2, entryCount);
+        long[] f4 = filter(k4), f3 = filter(k3);
+        long[] bits2 = new long[1024];
+        for (int k : k2) bits2[k >>> 6] |= 1L << k;
+        int[] rank2 = new int[1024];
+        for (int w = 1; w < 1024; w++) rank2[w] = rank2[w - 1] + Long.bitCount(bits2[w - 1]);
+        int distinct = rank2[1023] + Long.bitCount(bits2[1023]);
+        int[] start2 = new int[distinct + 1];
+        for (int k : k2) start2[rank(bits2, rank2, k) + 1]++;
+        for (int i = 0; i < distinct; i++) start2[i + 1] += start2[i];
+        int[] entries2 = new int[n2], fill = Arrays.copyOf(start2, distinct);
+        for (int i = 0; i < n2; i++) entries2[fill[rank(bits2, rank2, k2[i])]++] = o2[i];
+        return new AtomIndex(f4, shiftOf(f4), Table.build(k4, o4), f3, shiftOf(f3), Table.build(k3, o3),
+                bits2, rank2, start2, entries2, windows, entryCount);
     }
 
-    static int hash(int k) {
-        return (k * 0x9E3779B1) >>> (32 - FILTER_BITS);
+    private static long[] filter(int[] keys) {
+        int log = MIN_FILTER_LOG;
+        while (log < MAX_FILTER_LOG && (1L << log) < (long) keys.length * BITS_PER_ATOM) log++;
+        long[] f = new long[1 << (log - 6)];
+        int shift = shiftOf(f);
+        for (int k : keys) {
+            long h = (k & 0xFFFFFFFFL) * MIX;
+            f[(int) (h >>> shift)] |= bits(h, shift);
+        }
+        return f;
+    }
+
+    private static int shiftOf(long[] filter) {
+        return 64 - Integer.numberOfTrailingZeros(filter.length);
+    }
+
+    /** The three filter bits of a hashed key, taken from the bits just below the word index. */
+    private static long bits(long h, int shift) {
+        return (1L << (h >>> (shift - 6))) | (1L << (h >>> (shift - 12))) | (1L << (h >>> (shift - 18)));
+    }
+
+    private static int rank(long[] bits2, int[] rank2, int k) {
+        return rank2[k >>> 6] + Long.bitCount(bits2[k >>> 6] & ((1L << k) - 1));
     }
 
     /** Reports every atom starting in [from, to); atoms may extend up to the buffer's limit. */
@@ -112,26 +169,36 @@ public final class AtomIndex {
     }
 
     private void scanArray(byte[] a, int off, int limit, int from, int to, Hits hits) {
-        final long[] f4 = filter4;
-        final Table t4 = this.t4;
-        final long[] f3 = filter3;
-        final int[] s2 = start2;
-        int last4 = limit - 4;
-        for (int pos = from; pos < to; pos++) {
+        final long[] f4 = filter4, f3 = filter3, b2 = bits2;
+        final int s4 = shift4, s3 = shift3;
+        // main loop: a whole 4-byte word is readable at every position; same order as the tail:
+        // 2-byte atoms, then 3-byte, then 4-byte
+        int fast = Math.min(to, limit - 3);
+        int pos = from;
+        for (; pos < fast; pos++) {
+            int k = (int) INT_LE.get(a, off + pos);
             int r = -1;
-            if (s2 != null && pos + 2 <= limit) {
-                int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8;
-                for (int e = s2[k], end = s2[k + 1]; e < end && r < 0; e++) r = hits.hit(entries2[e], pos);
+            if ((b2[(k & 0xFFFF) >>> 6] & (1L << k)) != 0) r = report2(a, off, limit, k & 0xFFFF, pos, hits);
+            if (r < 0) {
+                long h = ((k & 0xFFFFFFL)) * MIX;
+                long m = bits(h, s3);
+                if ((f3[(int) (h >>> s3)] & m) == m) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits);
             }
-            if (f3 != null && r < 0 && pos + 3 <= limit) {
-                int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8 | (a[off + pos + 2] & 0xFF) << 16;
-                if ((f3[k >>> 6] & (1L << k)) != 0) r = t3.report(k, pos, hits);
+            if (r < 0) {
+                long h = (k & 0xFFFFFFFFL) * MIX;
+                long m = bits(h, s4);
+                if ((f4[(int) (h >>> s4)] & m) == m) r = t4.report(this, a, off, limit, k, pos, hits);
             }
-            if (r < 0 && pos <= last4) {
-                int k = (int) INT_LE.get(a, off + pos);
-                int h = hash(k);
-                if ((f4[h >>> 6] & (1L << h)) != 0) r = t4.report(k, pos, hits);
+            if (r >= 0) {
+                if (r == Integer.MAX_VALUE) return;
+                pos = Math.max(pos, r - 1);
             }
+        }
+        // tail: fewer than 4 bytes left, only 2- and 3-byte atoms can start here
+        for (; pos < to && pos + 2 <= limit; pos++) {
+            int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8;
+            int r = (b2[k >>> 6] & (1L << k)) != 0 ? report2(a, off, limit, k, pos, hits) : -1;
+            if (r < 0 && pos + 3 <= limit) r = t3.report(this, a, off, limit, k | (a[off + pos + 2] & 0xFF) << 16, pos, hits);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
                 pos = Math.max(pos, r - 1);
@@ -139,40 +206,104 @@ public final class AtomIndex {
         }
     }
 
-    /** Open-addressing map from an int key to a run of owner entries (CSR layout). */
+    private int report2(byte[] a, int off, int limit, int k, int pos, Hits hits) {
+        int r = -1;
+        int ri = rank(bits2, rank2, k);
+        long[] w = windows2;
+        for (int e = start2[ri], end = start2[ri + 1]; e < end && r < 0; e++) {
+            if (w != null && !windowOk(a, off, limit, pos, w, e << 2)) continue;
+            r = hits.hit(entries2[e], pos);
+        }
+        return r;
+    }
+
+    /** Reports entry e at pos unless its context window rules it out. */
+    int report(byte[] a, int off, int limit, int e, int pos, Hits hits) {
+        if (windows != null && !windowOk(a, off, limit, pos, windows, e << 2)) return -1;
+        return hits.hit(e, pos);
+    }
+
+    private static boolean windowOk(byte[] a, int off, int limit, int pos, long[] w, int i) {
+        if (pos + 8 <= limit && ((((long) LONG_LE.get(a, off + pos)) ^ w[i + 3]) & w[i + 2]) != 0) return false;
+        return pos < 8 || w[i] == 0 || ((((long) LONG_LE.get(a, off + pos - 8)) ^ w[i + 1]) & w[i]) == 0;
+    }
+
+    // ---- serialization (database snapshots) -----------------------------------------------------
+
+    /** Writes every table, in a layout {@link #read} restores without rebuilding anything. */
+    public void write(FlatIO.Writer out) {
+        out.i32(FORMAT);
+        out.i32(entryCount);
+        out.longs(filter4);
+        out.longs(filter3);
+        t4.write(out);
+        t3.write(out);
+        out.longs(bits2);
+        out.ints(rank2);
+        out.ints(start2);
+        out.ints(entries2);
+        out.bool(windows != null);
+        if (windows != null) out.longs(windows);
+    }
+
+    /** Reads what {@link #write} wrote; structural inconsistencies raise IllegalArgumentException. */
+    public static AtomIndex read(FlatIO.Reader in) {
+        if (in.i32() != FORMAT) throw new IllegalArgumentException("atom index format mismatch");
+        int entryCount = in.i32();
+        long[] f4 = in.longs(), f3 = in.longs();
+        Table t4 = Table.read(in, entryCount), t3 = Table.read(in, entryCount);
+        long[] bits2 = in.longs();
+        int[] rank2 = in.ints(), start2 = in.ints(), entries2 = in.ints();
+        long[] windows = in.bool() ? in.longs() : null;
+        check(Integer.bitCount(f4.length) == 1 && Integer.bitCount(f3.length) == 1
+                && f4.length >= 1 << (MIN_FILTER_LOG - 6) && f3.length >= 1 << (MIN_FILTER_LOG - 6), "filter size");
+        check(bits2.length == 1024 && rank2.length == 1024, "2-byte map size");
+        int distinct = rank2[1023] + Long.bitCount(bits2[1023]);
+        for (int w = 1; w < 1024; w++) check(rank2[w] == rank2[w - 1] + Long.bitCount(bits2[w - 1]), "2-byte ranks");
+        check(rank2[0] == 0 && start2.length == distinct + 1 && start2[0] == 0 && start2[distinct] == entries2.length, "2-byte starts");
+        for (int i = 0; i < distinct; i++) check(start2[i] <= start2[i + 1], "2-byte starts");
+        for (int e : entries2) check(e >= 0 && e < entryCount, "2-byte entries");
+        check(windows == null || windows.length == 4L * entryCount, "windows");
+        return new AtomIndex(f4, shiftOf(f4), t4, f3, shiftOf(f3), t3, bits2, rank2, start2, entries2, windows, entryCount);
+    }
+
+    static void check(boolean ok, String what) {
+        if (!ok) throw new IllegalArgumentException("inconsistent atom index: " + what);
+    }
+
+    /** Open-addressing map from an int key to a run of owner entries; slots hold key, start, count. */
     static final class Table {
-        final int[] keys, start, count, owners;
+        final int[] slots, owners;
         final int mask;
 
-        private Table(int[] keys, int[] start, int[] count, int[] owners, int mask) {
-            this.keys = keys;
-            this.start = start;
-            this.count = count;
+        private Table(int[] slots, int[] owners, int mask) {
+            this.slots = slots;
             this.owners = owners;
             this.mask = mask;
         }
 
         static Table build(int[] k, int[] o) {
             int n = k.length;
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) order[i] = i;
-            Arrays.sort(order, (x, y) -> Integer.compare(k[x], k[y]));
+            // sort by key, stable by input order: (key << 32 | index)
+            long[] order = new long[n];
+            for (int i = 0; i < n; i++) order[i] = (long) k[i] << 32 | i;
+            Arrays.sort(order);
             int cap = Integer.highestOneBit(Math.max(4, n) * 2) * 2;
-            int[] keys = new int[cap], start = new int[cap], count = new int[cap], owners = new int[n];
-            for (int i = 0; i < n; i++) owners[i] = o[order[i]];
+            int[] slots = new int[cap * 3], owners = new int[n];
+            for (int i = 0; i < n; i++) owners[i] = o[(int) order[i]];
             int i = 0;
             while (i < n) {
-                int key = k[order[i]];
+                int key = (int) (order[i] >> 32);
                 int j = i;
-                while (j < n && k[order[j]] == key) j++;
+                while (j < n && (int) (order[j] >> 32) == key) j++;
                 int slot = mix(key) & (cap - 1);
-                while (count[slot] != 0) slot = (slot + 1) & (cap - 1);
-                keys[slot] = key;
-                start[slot] = i;
-                count[slot] = j - i;
+                while (slots[slot * 3 + 2] != 0) slot = (slot + 1) & (cap - 1);
+                slots[slot * 3] = key;
+                slots[slot * 3 + 1] = i;
+                slots[slot * 3 + 2] = j - i;
                 i = j;
             }
-            return new Table(keys, start, count, owners, cap - 1);
+            return new Table(slots, owners, cap - 1);
         }
 
         private static int mix(int k) {
@@ -180,12 +311,14 @@ public final class AtomIndex {
             return h ^ (h >>> 15);
         }
 
-        int report(int key, int pos, Hits hits) {
+        int report(AtomIndex idx, byte[] a, int off, int limit, int key, int pos, Hits hits) {
             int slot = mix(key) & mask;
-            while (count[slot] != 0) {
-                if (keys[slot] == key) {
-                    for (int e = start[slot], end = e + count[slot]; e < end; e++) {
-                        int r = hits.hit(owners[e], pos);
+            int[] s = slots;
+            int c;
+            while ((c = s[slot * 3 + 2]) != 0) {
+                if (s[slot * 3] == key) {
+                    for (int e = s[slot * 3 + 1], end = e + c; e < end; e++) {
+                        int r = idx.report(a, off, limit, owners[e], pos, hits);
                         if (r >= 0) return r;
                     }
                     return -1;
@@ -193,6 +326,27 @@ public final class AtomIndex {
                 slot = (slot + 1) & mask;
             }
             return -1;
+        }
+
+        void write(FlatIO.Writer out) {
+            out.ints(slots);
+            out.ints(owners);
+        }
+
+        static Table read(FlatIO.Reader in, int entryCount) {
+            int[] slots = in.ints(), owners = in.ints();
+            int cap = slots.length / 3;
+            check(slots.length % 3 == 0 && cap >= 4 && Integer.bitCount(cap) == 1, "table size");
+            int used = 0;
+            for (int i = 0; i < cap; i++) {
+                int start = slots[i * 3 + 1], count = slots[i * 3 + 2];
+                if (count == 0) continue;
+                used++;
+                check(count > 0 && start >= 0 && start <= owners.length - count, "table run");
+            }
+            check(used < cap, "table full"); // a free slot ends every probe sequence
+            for (int e : owners) check(e >= 0 && e < entryCount, "table owners");
+            return new Table(slots, owners, cap - 1);
         }
     }
 }

@@ -60,6 +60,34 @@ public final class HashIndex {
         return found;
     }
 
+    /** Writes the sorted arrays as they are (database snapshots). */
+    public void write(FlatIO.Writer out) {
+        out.i32(len);
+        out.longs(sizes);
+        out.bytes(digests);
+        out.ints(values);
+        out.bytes(anyDigests);
+        out.ints(anyValues);
+    }
+
+    /** Reads what {@link #write} wrote; values must index a table of {@code valueCount} entries. */
+    public static HashIndex read(FlatIO.Reader in, int valueCount) {
+        int len = in.i32();
+        long[] sizes = in.longs();
+        byte[] digests = in.bytes();
+        int[] values = in.ints();
+        byte[] anyDigests = in.bytes();
+        int[] anyValues = in.ints();
+        boolean ok = (len == 16 || len == 20 || len == 32) && digests.length == (long) sizes.length * len
+                && values.length == sizes.length && anyDigests.length == (long) anyValues.length * len;
+        for (int i = 1; ok && i < sizes.length; i++) ok = sizes[i - 1] <= sizes[i];
+        for (int i = 0; ok && i < sizes.length; i++) ok = sizes[i] >= 0;
+        for (int v : values) ok &= v >= 0 && v < valueCount;
+        for (int v : anyValues) ok &= v >= 0 && v < valueCount;
+        if (!ok) throw new IllegalArgumentException("inconsistent hash index");
+        return new HashIndex(len, sizes, digests, values, anyDigests, anyValues);
+    }
+
     public static Builder builder(int digestLength) { return new Builder(digestLength); }
 
     public static final class Builder {

@@ -35,12 +35,207 @@ public final class PatternSet {
         this.index = index;
     }
 
+    /** Context windows of every entry for {@link AtomIndex#build(byte[][], int[], int, long[])}. */
+    static long[] windows(List<BodyPattern> patterns, IntList entryPattern, IntList entryPart) {
+        long[] w = new long[4 * entryPattern.size()];
+        for (int e = 0; e < entryPattern.size(); e++) {
+            BodyPattern p = patterns.get(entryPattern.get(e));
+            int j = entryPart.get(e);
+            window(p.parts[j], p.anchorElem[j], w, e << 2);
+        }
+        return w;
+    }
+
+    /** Single-byte elements next to the anchor at fixed offsets, up to 8 each side (Cls = no constraint). */
+    private static void window(Elem[] part, int a, long[] w, int at) {
+        long m = 0, v = 0;
+        for (int i = a - 1, b = 7; i >= 0 && b >= 0; i--, b--) {
+            if (part[i] instanceof Elem.Lit l) {
+                m |= (l.mask() & 0xFFL) << (8 * b);
+                v |= (l.value() & l.mask() & 0xFFL) << (8 * b);
+            } else if (!(part[i] instanceof Elem.Cls)) break;
+        }
+        w[at] = m; w[at + 1] = v;
+        m = 0; v = 0;
+        for (int i = a, b = 0; i < part.length && b < 8; i++, b++) {
+            if (part[i] instanceof Elem.Lit l) {
+                m |= (l.mask() & 0xFFL) << (8 * b);
+                v |= (l.value() & l.mask() & 0xFFL) << (8 * b);
+            } else if (!(part[i] instanceof Elem.Cls)) break;
+        }
+        w[at + 2] = m; w[at + 3] = v;
+    }
+
     public int size() { return patterns.length; }
     public int owner(int pattern) { return owners[pattern]; }
     public int target(int pattern) { return targets[pattern]; }
     public BodyPattern pattern(int i) { return patterns[i]; }
 
     public static Builder builder() { return new Builder(); }
+
+    // ---- serialization (database snapshots) -----------------------------------------------------
+
+    /** Bounds on what a snapshot may describe, so a corrupt file cannot ask for absurd structures. */
+    private static final int MAX_PARTS = 1 << 16, MAX_ELEMS = 1 << 20, MAX_ALT_DEPTH = 32;
+
+    /** Writes patterns, per-pattern tables and the compiled atom index. */
+    public void write(FlatIO.Writer out) {
+        out.i32(patterns.length);
+        for (BodyPattern p : patterns) writePattern(p, out);
+        out.ints(targets);
+        out.ints(owners);
+        for (OffsetSpec o : offsets) {
+            out.i32(o.kind().ordinal());
+            out.i64(o.value());
+            out.i32(o.section());
+            out.i64(o.shift());
+        }
+        out.ints(entryPattern);
+        out.ints(entryPart);
+        index.write(out);
+    }
+
+    /** Reads what {@link #write} wrote; inconsistencies raise IllegalArgumentException. */
+    public static PatternSet read(FlatIO.Reader in) {
+        int n = in.i32();
+        AtomIndex.check(n >= 0, "pattern count");
+        java.util.List<BodyPattern> ps = new ArrayList<>();
+        Elem.Lit[] lits = new Elem.Lit[65536];
+        for (int i = 0; i < n; i++) ps.add(readPattern(in, lits));
+        int[] targets = in.ints(), owners = in.ints();
+        AtomIndex.check(targets.length == n && owners.length == n, "pattern tables");
+        for (int t : targets) AtomIndex.check(t >= 0 && t < 31, "target");
+        OffsetSpec[] offsets = new OffsetSpec[n];
+        OffsetSpec.Kind[] kinds = OffsetSpec.Kind.values();
+        for (int i = 0; i < n; i++) {
+            int k = in.i32();
+            AtomIndex.check(k >= 0 && k < kinds.length, "offset kind");
+            long v = in.i64();
+            int sec = in.i32();
+            long shift = in.i64();
+            offsets[i] = kinds[k] == OffsetSpec.Kind.ANY && v == 0 && sec == 0 && shift == 0 ? OffsetSpec.ANY : new OffsetSpec(kinds[k], v, sec, shift);
+        }
+        int[] ep = in.ints(), epart = in.ints();
+        AtomIndex.check(ep.length == epart.length, "entries");
+        for (int e = 0; e < ep.length; e++) {
+            AtomIndex.check(ep[e] >= 0 && ep[e] < n && epart[e] >= 0 && epart[e] < ps.get(ep[e]).parts.length, "entry");
+        }
+        AtomIndex idx = AtomIndex.read(in);
+        AtomIndex.check(idx.entryCount() == ep.length, "entry count");
+        return new PatternSet(ps.toArray(new BodyPattern[0]), targets, offsets, owners, ep, epart, idx);
+    }
+
+    private static void writePattern(BodyPattern p, FlatIO.Writer out) {
+        out.i32(p.parts.length);
+        for (Elem[] part : p.parts) writeSeq(part, out);
+        out.ints(p.gapMin);
+        out.ints(p.gapMax);
+        out.i32(p.leftAssert);
+        out.i32(p.rightAssert);
+        out.ints(p.anchorElem);
+        out.ints(p.anchorLen);
+        for (byte[][] vars : p.anchorVariants) {
+            out.i32(vars.length);
+            for (byte[] v : vars) out.bytes(v);
+        }
+    }
+
+    private static BodyPattern readPattern(FlatIO.Reader in, Elem.Lit[] lits) {
+        int np = in.i32();
+        AtomIndex.check(np > 0 && np <= MAX_PARTS, "part count");
+        Elem[][] parts = new Elem[np][];
+        for (int i = 0; i < np; i++) {
+            parts[i] = readSeq(in, lits, 0);
+            AtomIndex.check(parts[i].length > 0, "empty part");
+        }
+        int[] gmin = in.ints(), gmax = in.ints();
+        int left = in.i32(), right = in.i32();
+        int[] ae = in.ints(), al = in.ints();
+        AtomIndex.check(gmin.length == np && gmax.length == np && ae.length == np && al.length == np, "part tables");
+        byte[][][] av = new byte[np][][];
+        for (int i = 0; i < np; i++) {
+            AtomIndex.check(gmin[i] >= 0 && gmax[i] >= -1 && al[i] >= 2 && al[i] <= 4
+                    && ae[i] >= 0 && ae[i] + al[i] <= parts[i].length, "anchor");
+            for (int k = 0; k < al[i]; k++) AtomIndex.check(parts[i][ae[i] + k] instanceof Elem.Lit, "anchor element");
+            int nv = in.i32();
+            AtomIndex.check(nv > 0 && nv <= 16, "anchor variants");
+            av[i] = new byte[nv][];
+            for (int v = 0; v < nv; v++) {
+                av[i][v] = in.bytes();
+                AtomIndex.check(av[i][v].length == al[i], "anchor variant length");
+            }
+        }
+        return new BodyPattern(parts, gmin, gmax, left, right, ae, al, av);
+    }
+
+    private static final int T_LIT = 0, T_CLS = 1, T_ALT = 2, T_NEGALT = 3, T_GAP = 4;
+
+    private static void writeSeq(Elem[] seq, FlatIO.Writer out) {
+        out.i32(seq.length);
+        for (Elem e : seq) {
+            switch (e) {
+                case Elem.Lit l -> out.i32(T_LIT << 16 | (l.value() & 0xFF) << 8 | (l.mask() & 0xFF));
+                case Elem.Cls c -> { out.i32(T_CLS << 16); out.longs(c.bits()); }
+                case Elem.Alt a -> {
+                    out.i32(T_ALT << 16 | a.options().length);
+                    for (Elem[] o : a.options()) writeSeq(o, out);
+                }
+                case Elem.NegAlt na -> {
+                    out.i32(T_NEGALT << 16 | na.options().length);
+                    out.i32(na.len());
+                    for (Elem[] o : na.options()) writeSeq(o, out);
+                }
+                case Elem.Gap g -> { out.i32(T_GAP << 16); out.i32(g.min()); out.i32(g.max()); }
+            }
+        }
+    }
+
+    private static Elem[] readSeq(FlatIO.Reader in, Elem.Lit[] lits, int depth) {
+        AtomIndex.check(depth <= MAX_ALT_DEPTH, "alternative depth");
+        int n = in.i32();
+        AtomIndex.check(n >= 0 && n <= MAX_ELEMS, "element count");
+        Elem[] seq = new Elem[n];
+        for (int i = 0; i < n; i++) {
+            int tag = in.i32();
+            int low = tag & 0xFFFF;
+            switch (tag >>> 16) {
+                case T_LIT -> {
+                    Elem.Lit l = lits[low];
+                    if (l == null) l = lits[low] = new Elem.Lit((byte) (low >>> 8), (byte) low);
+                    seq[i] = l;
+                }
+                case T_CLS -> {
+                    long[] bits = in.longs();
+                    AtomIndex.check(bits.length == 4, "class");
+                    seq[i] = new Elem.Cls(bits);
+                }
+                case T_ALT -> {
+                    AtomIndex.check(low > 0, "alternatives");
+                    Elem[][] o = new Elem[low][];
+                    for (int k = 0; k < low; k++) o[k] = readSeq(in, lits, depth + 1);
+                    seq[i] = new Elem.Alt(o);
+                }
+                case T_NEGALT -> {
+                    int len = in.i32();
+                    AtomIndex.check(low > 0 && len > 0, "negated alternatives");
+                    Elem[][] o = new Elem[low][];
+                    for (int k = 0; k < low; k++) {
+                        o[k] = readSeq(in, lits, depth + 1);
+                        AtomIndex.check(o[k].length == len, "negated alternative length");
+                        for (Elem x : o[k]) AtomIndex.check(x instanceof Elem.Lit, "negated alternative element");
+                    }
+                    seq[i] = new Elem.NegAlt(o, len);
+                }
+                case T_GAP -> {
+                    int min = in.i32(), max = in.i32();
+                    AtomIndex.check(min >= 0 && max >= min && max <= 1 << 20, "gap");
+                    seq[i] = new Elem.Gap(min, max);
+                }
+                default -> throw new IllegalArgumentException("inconsistent pattern: element tag " + (tag >>> 16));
+            }
+        }
+        return seq;
+    }
 
     public static final class Builder {
         private final List<BodyPattern> patterns = new ArrayList<>();
@@ -73,7 +268,9 @@ public final class PatternSet {
                 }
             }
             dedupe.clear();
-            AtomIndex idx = AtomIndex.build(atoms.toArray(new byte[0][]), atomOwner.toArray(), ePat.size());
+            // fixed bytes around each anchor let the index drop most false candidates before verification
+            AtomIndex idx = AtomIndex.build(atoms.toArray(new byte[0][]), atomOwner.toArray(), ePat.size(),
+                    windows(patterns, ePat, ePart));
             return new PatternSet(patterns.toArray(new BodyPattern[0]), targets.toArray(),
                     offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat.toArray(), ePart.toArray(), idx);
         }

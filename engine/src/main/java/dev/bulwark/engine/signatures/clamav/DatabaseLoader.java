@@ -61,6 +61,15 @@ public final class DatabaseLoader {
      * the engine (EICAR and the project's test signatures).
      */
     public static Database load(List<Path> paths, LoadOptions options, boolean builtin) {
+        for (Path p : paths) {
+            if (!dev.bulwark.engine.db.snapshot.Snapshot.isSnapshot(p.getFileName() == null ? "" : p.getFileName().toString())) continue;
+            // a compiled snapshot is a whole database: it is mapped as it is, never merged with sources
+            if (paths.size() != 1 || builtin) {
+                throw new DatabaseLoadException(Diagnostic.error(p.toString(), 0,
+                        "a .bsnap snapshot must be the only database given"));
+            }
+            return dev.bulwark.engine.db.snapshot.SnapshotReader.load(p);
+        }
         DatabaseLoader l = new DatabaseLoader(options);
         if (builtin) l.loadBuiltin();
         for (Path p : paths) l.loadPath(p);

@@ -79,6 +79,82 @@ public final class SignatureSet {
         return out.toArray();
     }
 
+    // ---- serialization (database snapshots) -----------------------------------------------------
+
+    /**
+     * Why this set cannot be written to a snapshot yet, or null when it can: container rules, custom
+     * file-type magic, phishing and YARA rules are not part of snapshot format 1.
+     */
+    public String snapshotBlocker() {
+        if (!containerRules.isEmpty()) return ".cdb container rules";
+        if (magic != null || !magicPatternRules.isEmpty() || magicPatterns.size() > 0) return ".ftm file-type magic";
+        if (phishing != null) return "phishing databases (.pdb/.wdb/.gdb)";
+        if (yara != null) return "YARA rules";
+        return null;
+    }
+
+    /** Writes everything {@link #read} needs; call only when {@link #snapshotBlocker()} is null. */
+    public void write(dev.bulwark.engine.match.FlatIO.Writer out) {
+        if (snapshotBlocker() != null) throw new IllegalStateException("not snapshottable: " + snapshotBlocker());
+        out.i32(count);
+        patterns.write(out);
+        writeStrings(ndbNames, out);
+        writeStrings(hashNames, out);
+        for (HashIndex[] group : new HashIndex[][] {hashes, sectionHashes, allow}) for (HashIndex h : group) h.write(out);
+        imports.write(out);
+        out.i32(dconfDisabled.size());
+        for (ScanOptions.Parser p : dconfDisabled) out.string(p.name());
+        out.i32(lsigs.length);
+        for (LogicalSig l : lsigs) LsigCodec.write(l, out);
+    }
+
+    /** Reads what {@link #write} wrote; inconsistent input raises IllegalArgumentException. */
+    public static SignatureSet read(dev.bulwark.engine.match.FlatIO.Reader in) {
+        int count = in.i32();
+        PatternSet patterns = PatternSet.read(in);
+        String[] ndbNames = readStrings(in), hashNames = readStrings(in);
+        HashIndex[][] groups = new HashIndex[3][3];
+        for (HashIndex[] g : groups) for (int i = 0; i < 3; i++) g[i] = HashIndex.read(in, hashNames.length);
+        HashIndex imports = HashIndex.read(in, hashNames.length);
+        int nd = in.i32();
+        if (nd < 0 || nd > ScanOptions.Parser.values().length) throw new IllegalArgumentException("bad parser set");
+        Set<ScanOptions.Parser> dconf = java.util.EnumSet.noneOf(ScanOptions.Parser.class);
+        for (int i = 0; i < nd; i++) dconf.add(LsigCodec.enumOf(ScanOptions.Parser.class, in.string()));
+        int nl = in.i32();
+        if (nl < 0 || nl > 1 << 24) throw new IllegalArgumentException("bad logical signature count");
+        LogicalSig[] lsigs = new LogicalSig[nl];
+        for (int i = 0; i < nl; i++) lsigs[i] = LsigCodec.read(in);
+        for (int i = 0; i < patterns.size(); i++) {
+            int o = patterns.owner(i), ref = ownerRef(o);
+            boolean ok = switch (ownerKind(o)) {
+                case OWNER_NDB -> ref < ndbNames.length;
+                case OWNER_LSUB -> ref / 64 < nl && ref % 64 < lsigs[ref / 64].subCount();
+                case OWNER_MACRO -> ref < 32;
+                default -> false;
+            };
+            if (!ok) throw new IllegalArgumentException("pattern owner out of range");
+        }
+        boolean[] ndbWeak = new boolean[ndbNames.length], hashWeak = new boolean[hashNames.length];
+        for (int i = 0; i < ndbNames.length; i++) ndbWeak[i] = isWeak(ndbNames[i]);
+        for (int i = 0; i < hashNames.length; i++) hashWeak[i] = isWeak(hashNames[i]);
+        return new SignatureSet(patterns, ndbNames, ndbWeak, lsigs, groups[0], groups[1], groups[2], imports,
+                hashNames, hashWeak, List.of(), null, PatternSet.builder().build(), List.of(), Set.copyOf(dconf),
+                null, null, count);
+    }
+
+    private static void writeStrings(String[] a, dev.bulwark.engine.match.FlatIO.Writer out) {
+        out.i32(a.length);
+        for (String s : a) out.string(s);
+    }
+
+    private static String[] readStrings(dev.bulwark.engine.match.FlatIO.Reader in) {
+        int n = in.i32();
+        if (n < 0 || n > 1 << 28) throw new IllegalArgumentException("bad name count");
+        String[] a = new String[n];
+        for (int i = 0; i < n; i++) a[i] = in.string();
+        return a;
+    }
+
     /** Signatures loaded, counted as ClamAV counts them. */
     public int count() { return count; }
 

@@ -1,0 +1,44 @@
+package dev.bulwark.engine.db.snapshot;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A compiled database snapshot ({@code .bsnap}): one little-endian file holding the matcher tables,
+ * patterns, hash indexes, names and logical signatures exactly as the engine uses them.
+ *
+ * <pre>
+ *   0   8  magic "BWSNAP\r\n"
+ *   8   4  format version ({@link #FORMAT})
+ *  12   4  flags (0)
+ *  16   8  payload length P
+ *  24   P  payload: metadata, source list, compiled signature set
+ *  24+P 4  CRC32C of bytes [0, 24+P)
+ *  28+P 8  end marker "BWSNEND\0"
+ * </pre>
+ */
+public final class Snapshot {
+    static final byte[] MAGIC = "BWSNAP\r\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] END = "BWSNEND\0".getBytes(StandardCharsets.US_ASCII);
+    /** Bump on any layout change: older snapshots are refused and must be recompiled. */
+    public static final int FORMAT = 1;
+    static final int HEADER = 24, TRAILER = 12;
+    /** Largest snapshot: one memory mapping (2 GiB). */
+    static final long MAX_FILE = Integer.MAX_VALUE;
+    /** File-name extension recognised by the loader. */
+    public static final String EXTENSION = ".bsnap";
+
+    private Snapshot() {}
+
+    /** A source file (or directory listing) the snapshot was compiled from, as it was then. */
+    public record Source(String path, boolean directory, long size, long mtimeMillis, String sha256) {}
+
+    /** What {@code bulwark db info} prints. */
+    public record Info(int format, long fileSize, long createdMillis, List<Source> sources, List<String> stale,
+                       int signatures, int bodyPatterns, int logicalSignatures, int hashEntries, int names,
+                       long dailyVersion, String fingerprint) {}
+
+    public static boolean isSnapshot(String fileName) {
+        return fileName.endsWith(EXTENSION);
+    }
+}

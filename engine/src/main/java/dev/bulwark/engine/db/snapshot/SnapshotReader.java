@@ -1,0 +1,133 @@
+package dev.bulwark.engine.db.snapshot;
+
+import dev.bulwark.engine.DatabaseLoadException;
+import dev.bulwark.engine.db.Database;
+import dev.bulwark.engine.diag.Diagnostic;
+import dev.bulwark.engine.signatures.clamav.SignatureSet;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * Opens a snapshot: memory-maps it, checks magic, format version and CRC32C, and restores the compiled
+ * database without parsing or compiling any signature. Sources that changed since the snapshot was
+ * written are reported as warnings of the returned database (never silently ignored).
+ */
+public final class SnapshotReader {
+    private SnapshotReader() {}
+
+    /** Loads a snapshot; every problem becomes a {@link DatabaseLoadException} naming the file. */
+    public static Database load(Path file) {
+        String name = file.toString();
+        try {
+            Parsed p = parse(map(file));
+            List<Diagnostic> warnings = new ArrayList<>();
+            for (String s : stale(p.sources)) {
+                warnings.add(Diagnostic.warning(name, 0, "snapshot is stale: " + s + " changed since it was compiled; run bulwark db compile again"));
+            }
+            return new Database(p.set, p.dbSources, warnings, p.version,
+                    p.buildTime == Long.MIN_VALUE ? null : Instant.ofEpochMilli(p.buildTime), p.fingerprint);
+        } catch (IOException e) {
+            throw new DatabaseLoadException(Diagnostic.error(name, 0, "cannot read snapshot: " + e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            throw new DatabaseLoadException(Diagnostic.error(name, 0, "invalid snapshot: " + e.getMessage()));
+        }
+    }
+
+    /** Reads a snapshot's description (for {@code bulwark db info}); checks it fully, like {@link #load}. */
+    public static Snapshot.Info info(Path file) throws IOException {
+        ByteBuffer b = map(file);
+        Parsed p = parse(b);
+        int hashes = 0;
+        for (var h : p.set.hashes) hashes += h.size();
+        return new Snapshot.Info(Snapshot.FORMAT, b.capacity(), p.created, p.sources, stale(p.sources),
+                p.set.count(), p.set.patterns.size(), p.set.lsigs.length, hashes,
+                p.set.ndbNames.length + p.set.hashNames.length, p.version, p.fingerprint);
+    }
+
+    private static ByteBuffer map(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Snapshot.MAX_FILE) throw new IllegalArgumentException("file larger than 2 GiB");
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+    }
+
+    private record Parsed(long created, List<Snapshot.Source> sources, List<String> dbSources, long version,
+                          long buildTime, String fingerprint, SignatureSet set) {}
+
+    /** Parses and fully checks a whole snapshot image. */
+    static Parsed parse(ByteBuffer whole) {
+        ByteBuffer b = whole.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        long size = b.remaining();
+        if (size < Snapshot.HEADER + Snapshot.TRAILER) throw new IllegalArgumentException("not a Bulwark snapshot (too short)");
+        byte[] magic = new byte[8];
+        b.get(0, magic);
+        if (!Arrays.equals(magic, Snapshot.MAGIC)) throw new IllegalArgumentException("not a Bulwark snapshot (bad magic)");
+        int format = b.getInt(8);
+        if (format != Snapshot.FORMAT) {
+            throw new IllegalArgumentException("snapshot format " + format + " is not supported (this Bulwark reads format "
+                    + Snapshot.FORMAT + "); recompile it with bulwark db compile");
+        }
+        long payload = b.getLong(16);
+        if (payload < 0 || payload != size - Snapshot.HEADER - Snapshot.TRAILER) {
+            throw new IllegalArgumentException("snapshot truncated or padded (payload length " + payload + ", file " + size + " bytes)");
+        }
+        int end = (int) (Snapshot.HEADER + payload);
+        byte[] endMark = new byte[8];
+        b.get(end + 4, endMark);
+        if (!Arrays.equals(endMark, Snapshot.END)) throw new IllegalArgumentException("snapshot truncated (no end marker)");
+        CRC32C crc = new CRC32C();
+        crc.update(b.duplicate().position(0).limit(end));
+        if ((int) crc.getValue() != b.getInt(end)) throw new IllegalArgumentException("checksum mismatch: the snapshot is corrupt");
+        FlatBuffers.In in = new FlatBuffers.In(b.duplicate().position(Snapshot.HEADER).limit(end).slice());
+        long created = in.i64();
+        int ns = in.i32();
+        if (ns < 0 || ns > 1 << 20) throw new IllegalArgumentException("bad source count");
+        List<Snapshot.Source> sources = new ArrayList<>();
+        for (int i = 0; i < ns; i++) sources.add(new Snapshot.Source(in.string(), in.bool(), in.i64(), in.i64(), in.string()));
+        int nd = in.i32();
+        if (nd < 0 || nd > 1 << 20) throw new IllegalArgumentException("bad source count");
+        List<String> dbSources = new ArrayList<>();
+        for (int i = 0; i < nd; i++) dbSources.add(in.string());
+        long version = in.i64(), buildTime = in.i64();
+        String fingerprint = in.string();
+        SignatureSet set = SignatureSet.read(in);
+        if (in.remaining() != 0) throw new IllegalArgumentException("unexpected data after the signatures");
+        return new Parsed(created, sources, dbSources, version, buildTime, fingerprint, set);
+    }
+
+    /** Sources whose size, modification time or directory listing changed (or that vanished). */
+    static List<String> stale(List<Snapshot.Source> sources) {
+        List<String> out = new ArrayList<>();
+        for (Snapshot.Source s : sources) {
+            Path p = Path.of(s.path());
+            try {
+                if (s.directory()) {
+                    List<Path> files;
+                    try (Stream<Path> st = Files.list(p)) {
+                        files = st.filter(Files::isRegularFile).sorted().toList();
+                    }
+                    var md = SnapshotWriter.sha256();
+                    for (Path f : files) md.update((f.getFileName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    if (!java.util.HexFormat.of().formatHex(md.digest()).equals(s.sha256())) out.add(s.path() + " (files added or removed)");
+                } else if (Files.size(p) != s.size() || Files.getLastModifiedTime(p).toMillis() != s.mtimeMillis()) {
+                    out.add(s.path());
+                }
+            } catch (IOException e) {
+                out.add(s.path() + " (missing)");
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.bulwark.engine.db.snapshot;
+
+import dev.bulwark.engine.db.Database;
+import dev.bulwark.engine.signatures.clamav.SignatureSet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/** Writes a loaded {@link Database} as a snapshot file (atomically: temporary file, then rename). */
+public final class SnapshotWriter {
+    private SnapshotWriter() {}
+
+    /**
+     * Writes {@code db}, compiled from {@code sources}, to {@code out}.
+     *
+     * @throws IllegalArgumentException when the database holds something snapshot format 1 cannot store
+     */
+    public static void write(Database db, List<Path> sources, Path out) throws IOException {
+        SignatureSet set = db.signatures();
+        String blocker = set.snapshotBlocker();
+        if (blocker != null) {
+            throw new IllegalArgumentException("snapshot format " + Snapshot.FORMAT + " cannot store " + blocker
+                    + "; load those sources directly");
+        }
+        FlatBuffers.Out o = new FlatBuffers.Out();
+        o.i64(System.currentTimeMillis());
+        List<Snapshot.Source> src = describe(sources);
+        o.i32(src.size());
+        for (Snapshot.Source s : src) {
+            o.string(s.path());
+            o.bool(s.directory());
+            o.i64(s.size());
+            o.i64(s.mtimeMillis());
+            o.string(s.sha256());
+        }
+        o.i32(db.sources().size());
+        for (String s : db.sources()) o.string(s);
+        o.i64(db.version());
+        o.i64(db.buildTime() == null ? Long.MIN_VALUE : db.buildTime().toEpochMilli());
+        o.string(db.fingerprint());
+        set.write(o);
+        ByteBuffer payload = o.finish();
+        ByteBuffer head = ByteBuffer.allocate(Snapshot.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        head.put(Snapshot.MAGIC).putInt(Snapshot.FORMAT).putInt(0).putLong(payload.remaining()).flip();
+        CRC32C crc = new CRC32C();
+        crc.update(head.duplicate());
+        crc.update(payload.duplicate());
+        ByteBuffer tail = ByteBuffer.allocate(Snapshot.TRAILER).order(ByteOrder.LITTLE_ENDIAN);
+        tail.putInt((int) crc.getValue()).put(Snapshot.END).flip();
+        if (Snapshot.HEADER + (long) payload.remaining() + Snapshot.TRAILER > Snapshot.MAX_FILE) {
+            throw new IllegalArgumentException("snapshot would exceed 2 GiB");
+        }
+        Path abs = out.toAbsolutePath();
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            for (ByteBuffer b : new ByteBuffer[] {head, payload, tail}) while (b.hasRemaining()) ch.write(b);
+            ch.force(true);
+        }
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Files (and directory listings) behind the given sources, as they are now. */
+    static List<Snapshot.Source> describe(List<Path> sources) throws IOException {
+        List<Snapshot.Source> out = new ArrayList<>();
+        for (Path p : sources) {
+            Path a = p.toAbsolutePath().normalize();
+            if (Files.isDirectory(a)) {
+                List<Path> files;
+                try (Stream<Path> s = Files.list(a)) {
+                    files = s.filter(Files::isRegularFile).sorted().toList();
+                }
+                MessageDigest md = sha256();
+                for (Path f : files) md.update((f.getFileName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.add(new Snapshot.Source(a.toString(), true, files.size(), Files.getLastModifiedTime(a).toMillis(),
+                        HexFormat.of().formatHex(md.digest())));
+                for (Path f : files) out.add(file(f));
+            } else {
+                out.add(file(a));
+            }
+        }
+        return out;
+    }
+
+    static Snapshot.Source file(Path f) throws IOException {
+        MessageDigest md = sha256();
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+        }
+        return new Snapshot.Source(f.toString(), false, Files.size(f), Files.getLastModifiedTime(f).toMillis(),
+                HexFormat.of().formatHex(md.digest()));
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
