@@ -37,6 +37,8 @@ public final class ScanCommand {
     private final Report report;
     private Engine engine;
     private int dirs, files, infected, errors;
+    /** Real paths of directories being walked: a symlink loop is entered only once. */
+    private final java.util.Set<Path> walking = new java.util.HashSet<>();
     private long bytesRead, bytesScanned;
 
     private ScanCommand(ClamscanOptions o, PrintStream out, PrintStream err) throws IOException {
@@ -168,6 +170,14 @@ public final class ScanCommand {
             enqueue(q, new Job(shown, null, null, "Excluded"), pool, pr);
             return;
         }
+        Path realDir;
+        try {
+            realDir = dir.toRealPath();
+        } catch (IOException e) {
+            enqueue(q, new Job(shown, null, null, "Can't open directory."), pool, pr);
+            return;
+        }
+        if (!walking.add(realDir)) return; // symlink loop
         dirs++;
         List<Path> entries;
         try (var s = Files.list(dir)) {
@@ -183,6 +193,8 @@ public final class ScanCommand {
                 if (!o.recursive || depth + 1 > o.maxDirRecursion) continue;
                 if (link && o.followDirSymlinks < 2) continue;
                 walk(child, e, depth + 1, q, pool, pr);
+            } else if (link && !Files.exists(e)) {
+                continue; // dangling link
             } else if (link) {
                 if (o.followFileSymlinks < 2) {
                     enqueue(q, new Job(child, null, null, "Symbolic link"), pool, pr);

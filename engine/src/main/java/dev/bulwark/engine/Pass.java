@@ -108,12 +108,18 @@ final class Pass {
             int v = idx.find(dig, size);
             if (v >= 0 && job.report(layer, sigs.hashNames[v], -1, sigs.hashWeak[v])) return;
         }
-        if (exe instanceof ExeFactsProvider.Pe pe) {
-            for (int k = 0; k < 3; k++) {
+        if (exe instanceof ExeFactsProvider.Facts f && f.info().kind() == dev.bulwark.engine.exe.ExeInfo.Kind.PE) {
+            var pe = f.info();
+            boolean broken = pe.broken() && job.opt.alert(ScanOptions.Alert.BROKEN);
+            if (broken) {
+                if (job.report(layer, "Heuristics.Broken.Executable", -1, true)) return;
+                return;
+            }
+            for (int k = 0; k < 3 && pe.sectionHashesApply(); k++) {
                 var idx = sigs.sectionHashes[k];
                 if (idx.isEmpty()) continue;
                 for (int i = 0; i < pe.sectionCount(); i++) {
-                    long off = pe.sectionOffset(i), len = pe.sectionSize(i);
+                    long off = pe.sectionRawOffset(i), len = pe.sectionRawSize(i);
                     if (len <= 0 || off < 0 || off + len > size || !idx.wants(len)) continue;
                     int v = idx.find(LayerImpl.digest(d, (int) off, (int) len, k), len);
                     if (v >= 0 && job.report(layer, sigs.hashNames[v], -1, sigs.hashWeak[v])) return;

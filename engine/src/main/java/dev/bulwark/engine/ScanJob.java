@@ -149,6 +149,14 @@ final class ScanJob {
                         if (stop || view.length <= TINY) continue;
                         new Pass(this, l, ByteBuffer.wrap(view), mask, false).run();
                     }
+                    // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
+                    if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {
+                        LayerContext ctx = new LayerContext(this, l);
+                        int pos = 1;
+                        for (ByteBuffer m : dev.bulwark.engine.formats.mime.DataUris.mailLayers(l.data, lim.maxFileSize())) {
+                            if (!ctx.child(new dev.bulwark.engine.formats.ChildInfo("", FileType.MAIL, -1, -1, false, pos++, -1), m)) break;
+                        }
+                    }
                 }
             } else {
                 new Pass(this, l, l.data, targetMask(l.type), true).run();

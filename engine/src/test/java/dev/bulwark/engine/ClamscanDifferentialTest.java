@@ -29,7 +29,7 @@ class ClamscanDifferentialTest {
     @Test
     void randomSignaturesAgreeWithClamscan(@TempDir Path tmp) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")), "clamscan not installed");
-        for (long seed : new long[] {1, 2, 3}) run(tmp.resolve("s" + seed), seed);
+        for (long seed : new long[] {1, 2, 3}) run(Path.of(System.getProperty("difftest.dir", tmp.toString())).resolve("s" + seed), seed);
     }
 
     private void run(Path dir, long seed) throws Exception {
@@ -39,6 +39,9 @@ class ClamscanDifferentialTest {
         for (int i = 0; i < FILES; i++) {
             byte[] b = new byte[200 + r.nextInt(3000)];
             for (int j = 0; j < b.length; j++) b[j] = (byte) (r.nextInt(4) == 0 ? r.nextInt(256) : 'a' + r.nextInt(26));
+            // plant a UTF-16LE copy of an ASCII run so that ::w subsignatures have something to find
+            int at = r.nextInt(b.length - 40);
+            for (int j = 0; j < 8; j++) { b[at + 2 * j] = (byte) ('a' + r.nextInt(26)); b[at + 2 * j + 1] = 0; }
             data.add(b);
             Files.write(files.resolve(String.format("f%02d.bin", i)), b);
         }
@@ -51,8 +54,19 @@ class ClamscanDifferentialTest {
             if (k == 0) offset = Integer.toString(off);
             else if (k == 1) offset = (off > 2 ? off - 2 : off) + ",4";
             else if (k == 2) offset = "EOF-" + (src.length - off);
-            ndb.append("N").append(i).append(":0:").append(offset).append(':').append(pattern(r, src, off)).append('\n');
+            boolean anchor = r.nextInt(8) == 0;
+            String pat = anchor ? anchored(r, src, off) : pattern(r, src, off);
+            if (r.nextInt(10) == 0) pat = "(W)" + pat;
+            if (!anchor && r.nextInt(10) == 0) pat = pat + (r.nextBoolean() ? "(B)" : "(L)");
+            ndb.append("N").append(i).append(":0:").append(offset).append(':').append(pat).append('\n');
         }
+        StringBuilder hdb = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            byte[] src = data.get(r.nextInt(FILES));
+            String md5 = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(src));
+            hdb.append(md5).append(':').append(src.length + (i == 4 ? 1 : 0)).append(":H").append(i).append('\n');
+        }
+        Files.writeString(db.resolve("t.hdb"), hdb);
         for (int i = 0; i < LDB; i++) {
             byte[] src = data.get(r.nextInt(FILES));
             String a = pattern(r, src, r.nextInt(src.length - 40));
@@ -63,9 +77,30 @@ class ClamscanDifferentialTest {
                 case 2 -> "0>1|1";
                 default -> "(0|1)=2";
             };
-            String mods = r.nextInt(4) == 0 ? "::i" : "";
+            String mods = switch (r.nextInt(8)) {
+                case 0 -> "::i";
+                case 1 -> "::w";
+                case 2 -> "::wa";
+                case 3 -> "::f";
+                case 4 -> "::a";
+                case 5 -> "::wi";
+                default -> "";
+            };
+            if (!mods.isEmpty() && a.contains("!(")) mods = ""; // ClamAV rejects negations with ::modifiers (tested elsewhere)
+            String third = "";
+            if (r.nextInt(3) == 0) {
+                // a PCRE subsignature triggered by subsignature 0, from a literal run with '.' wildcards
+                int po = r.nextInt(src.length - 40);
+                StringBuilder re = new StringBuilder();
+                for (int j = 0; j < 6; j++) {
+                    int c = src[po + j] & 0xFF;
+                    re.append(j % 3 == 2 ? "." : (c >= 'a' && c <= 'z') ? String.valueOf((char) c) : String.format("\\x%02x", c));
+                }
+                third = ";0/" + re + "/" + (r.nextBoolean() ? "i" : "");
+                logic = "(" + logic + ")|2";
+            }
             ldb.append("L").append(i).append(";Engine:81-255,Target:0;").append(logic).append(';').append(a).append(mods)
-                    .append(';').append(b).append('\n');
+                    .append(';').append(b).append(third).append('\n');
         }
         Files.writeString(db.resolve("t.ndb"), ndb);
         Files.writeString(db.resolve("t.ldb"), ldb);
@@ -81,6 +116,12 @@ class ClamscanDifferentialTest {
             ref.computeIfAbsent(Path.of(line.substring(0, c)).getFileName().toString(), x -> new TreeSet<>())
                     .add(line.substring(c + 2, line.length() - 6));
         }
+        if (out.contains("Malformed database")) {
+            // the generator hit a construct ClamAV rejects: we must reject it as well
+            org.junit.jupiter.api.Assertions.assertThrows(DatabaseLoadException.class,
+                    () -> Engine.load(List.of(db), LoadOptions.defaults()), "seed " + seed + ": clamscan rejected the database\n" + out);
+            return;
+        }
         Engine e = Engine.load(List.of(db), LoadOptions.defaults());
         Map<String, Set<String>> got = new TreeMap<>();
         try (var s = Files.list(files)) {
@@ -92,6 +133,14 @@ class ClamscanDifferentialTest {
         assertEquals(ref, got, "seed " + seed + "\n" + out);
     }
 
+    /** A single-byte anchor pattern: three static bytes, then one byte x..y bytes later. */
+    private static String anchored(Random r, byte[] src, int off) {
+        HexFormat hex = HexFormat.of();
+        int k = r.nextInt(5);
+        int lo = Math.max(0, k - r.nextInt(2)), hi = k + r.nextInt(3);
+        return hex.formatHex(src, off, off + 3) + "[" + lo + "-" + hi + "]" + hex.toHexDigits(src[off + 3 + k]);
+    }
+
     /** A hex pattern drawn from src at off, with random wildcards, nibbles, alternatives and gaps. */
     private static String pattern(Random r, byte[] src, int off) {
         HexFormat hex = HexFormat.of();
@@ -101,8 +150,14 @@ class ClamscanDifferentialTest {
         for (int p = 0; p < parts; p++) {
             if (p > 0) {
                 int gap = r.nextInt(4);
-                if (r.nextBoolean()) { sb.append('*'); pos += gap; }
-                else { sb.append('{').append(gap).append('-').append(gap + r.nextInt(3)).append('}'); pos += gap; }
+                switch (r.nextInt(5)) {
+                    case 0 -> sb.append('*');
+                    case 1 -> sb.append("{-").append(gap + r.nextInt(2)).append('}');
+                    case 2 -> sb.append('{').append(Math.max(0, gap - r.nextInt(2))).append("-}");
+                    case 3 -> sb.append('{').append(gap).append('}');
+                    default -> sb.append('{').append(gap).append('-').append(gap + r.nextInt(3)).append('}');
+                }
+                pos += gap;
             }
             sb.append(hex.toHexDigits(src[pos])).append(hex.toHexDigits(src[pos + 1])).append(hex.toHexDigits(src[pos + 2]));
             pos += 3;
@@ -114,6 +169,13 @@ class ClamscanDifferentialTest {
                     case 1 -> sb.append(h.charAt(0)).append('?');
                     case 2 -> sb.append('?').append(h.charAt(1));
                     case 3 -> sb.append('(').append(h).append('|').append(hex.toHexDigits((byte) (src[pos] + 1))).append(')');
+                    case 4 -> sb.append("!(").append(hex.toHexDigits((byte) (src[pos] + 1 + r.nextInt(2)))).append('|')
+                            .append(hex.toHexDigits((byte) (src[pos] + 3))).append(')');
+                    case 5 -> {
+                        sb.append('(').append(h).append(hex.toHexDigits(src[pos + 1])).append("|7a7a)");
+                        pos++;
+                        i++;
+                    }
                     default -> sb.append(h);
                 }
             }

@@ -183,7 +183,8 @@ public final class YaraCommand {
         }
         List<YaraRuleSet.RuleResult> results;
         try {
-            results = o.timeoutSeconds > 0 ? withTimeout(rules, data, o.timeoutSeconds) : rules.scan(ByteBuffer.wrap(data));
+            results = o.timeoutSeconds > 0 ? withTimeout(rules, data, o.timeoutSeconds, o.negate)
+                    : rules.scan(ByteBuffer.wrap(data), o.negate);
         } catch (TimeoutException e) {
             err.println("error scanning " + name + ": timeout");
             return null;
@@ -191,14 +192,15 @@ public final class YaraCommand {
         return format(o, results, name, !inDirectory);
     }
 
-    private static List<YaraRuleSet.RuleResult> withTimeout(YaraRuleSet rules, byte[] data, long seconds) throws TimeoutException {
+    private static List<YaraRuleSet.RuleResult> withTimeout(YaraRuleSet rules, byte[] data, long seconds, boolean all)
+            throws TimeoutException {
         ExecutorService one = Executors.newSingleThreadExecutor(r -> {
             Thread th = new Thread(r, "yara-timeout");
             th.setDaemon(true);
             return th;
         });
         try {
-            return one.submit(() -> rules.scan(ByteBuffer.wrap(data))).get(seconds, TimeUnit.SECONDS);
+            return one.submit(() -> rules.scan(ByteBuffer.wrap(data), all)).get(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TimeoutException();

@@ -4,9 +4,13 @@ import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.arj.ArjExtractor;
 import dev.bulwark.engine.formats.bzip2.Bzip2Extractor;
 import dev.bulwark.engine.formats.cab.CabExtractor;
+import dev.bulwark.engine.formats.chm.ChmExtractor;
 import dev.bulwark.engine.formats.cpio.CpioExtractor;
 import dev.bulwark.engine.formats.gzip.GzipExtractor;
+import dev.bulwark.engine.formats.iso9660.Iso9660Extractor;
+import dev.bulwark.engine.formats.rar.RarExtractor;
 import dev.bulwark.engine.formats.sevenzip.SevenZipExtractor;
+import dev.bulwark.engine.formats.sis.SisExtractor;
 import dev.bulwark.engine.formats.szdd.SzddExtractor;
 import dev.bulwark.engine.formats.tar.TarExtractor;
 import dev.bulwark.engine.formats.xz.XzExtractor;
@@ -41,6 +45,12 @@ final class ArchiveFormats {
         map.put(FileType.ARJ, arj);
         map.put(FileType.ARJSFX, arj);
         map.put(FileType.MSSZDD, new SzddExtractor());
+        map.put(FileType.MSCHM, new ChmExtractor());
+        map.put(FileType.ISO9660, new Iso9660Extractor());
+        map.put(FileType.SIS, new SisExtractor());
+        RarExtractor rar = new RarExtractor();
+        map.put(FileType.RAR, rar);
+        map.put(FileType.RARSFX, rar);
         CpioExtractor cpio = new CpioExtractor();
         for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
     }

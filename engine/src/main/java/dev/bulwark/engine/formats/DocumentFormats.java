@@ -4,6 +4,7 @@ import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.ole2.Ole2Extractor;
 import dev.bulwark.engine.formats.pdf.PdfExtractor;
 import dev.bulwark.engine.formats.rtf.RtfExtractor;
+import dev.bulwark.engine.formats.swf.SwfExtractor;
 import java.util.Map;
 
 /** Registers the extractors of one format family. */
@@ -14,5 +15,6 @@ final class DocumentFormats {
         map.put(FileType.MSOLE2, new Ole2Extractor());
         map.put(FileType.PDF, new PdfExtractor());
         map.put(FileType.RTF, new RtfExtractor());
+        map.put(FileType.SWF, new SwfExtractor());
     }
 }

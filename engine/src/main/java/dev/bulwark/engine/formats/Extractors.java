@@ -15,6 +15,7 @@ public final class Extractors {
         ArchiveFormats.register(BY_TYPE);
         DocumentFormats.register(BY_TYPE);
         MailFormats.register(BY_TYPE);
+        BY_TYPE.put(FileType.MACHO_UNIBIN, new dev.bulwark.engine.formats.macho.MachoUniversalExtractor());
     }
 
     private Extractors() {}

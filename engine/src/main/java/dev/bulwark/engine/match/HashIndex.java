@@ -91,6 +91,8 @@ public final class HashIndex {
     public static Builder builder(int digestLength) { return new Builder(digestLength); }
 
     public static final class Builder {
+        /** Entries per digest kind: the sort packs the index into 24 bits. */
+        static final int MAX_ENTRIES = 1 << 24;
         private final int len;
         private long[] sizes = new long[16];
         private byte[] digests = new byte[16 * 32];
@@ -101,6 +103,8 @@ public final class HashIndex {
 
         /** Adds an entry; size -1 means any size. */
         public void add(byte[] digest, long size, int value) {
+            if (n >= MAX_ENTRIES) throw new IllegalArgumentException("more than " + MAX_ENTRIES + " hash signatures of one kind");
+            if (size >= 1L << 39) throw new IllegalArgumentException("hash signature size too large");
             if (n == sizes.length) {
                 sizes = Arrays.copyOf(sizes, n * 2);
                 values = Arrays.copyOf(values, n * 2);
@@ -113,28 +117,31 @@ public final class HashIndex {
         }
 
         public HashIndex build() {
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) order[i] = i;
-            Arrays.sort(order, (a, b) -> {
-                int c = Long.compare(sizes[a], sizes[b]);
-                return c != 0 ? c : Arrays.compareUnsigned(digests, a * len, a * len + len, digests, b * len, b * len + len);
-            });
+            // primitive sort on (size, insertion index): boxing comparators are too slow for millions of entries
             int any = 0;
             for (int i = 0; i < n; i++) if (sizes[i] < 0) any++;
+            long[] keys = new long[n - any];
+            Integer[] anyOrder = new Integer[any];
+            int k0 = 0, a0 = 0;
+            for (int i = 0; i < n; i++) {
+                if (sizes[i] < 0) anyOrder[a0++] = i;
+                else keys[k0++] = sizes[i] << 24 | i;
+            }
+            Arrays.sort(keys);
+            Arrays.sort(anyOrder, (x, y) -> Arrays.compareUnsigned(digests, x * len, x * len + len, digests, y * len, y * len + len));
             long[] s = new long[n - any];
             byte[] d = new byte[(n - any) * len], ad = new byte[any * len];
             int[] v = new int[n - any], av = new int[any];
-            int k = 0, a = 0;
-            for (Integer oi : order) {
-                int i = oi;
-                if (sizes[i] < 0) {
-                    System.arraycopy(digests, i * len, ad, a * len, len);
-                    av[a++] = values[i];
-                } else {
-                    s[k] = sizes[i];
-                    System.arraycopy(digests, i * len, d, k * len, len);
-                    v[k++] = values[i];
-                }
+            for (int k = 0; k < keys.length; k++) {
+                int i = (int) (keys[k] & 0xFFFFFF);
+                s[k] = sizes[i];
+                System.arraycopy(digests, i * len, d, k * len, len);
+                v[k] = values[i];
+            }
+            for (int a = 0; a < any; a++) {
+                int i = anyOrder[a];
+                System.arraycopy(digests, i * len, ad, a * len, len);
+                av[a] = values[i];
             }
             return new HashIndex(len, s, d, v, ad, av);
         }

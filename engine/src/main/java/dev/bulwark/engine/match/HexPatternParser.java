@@ -27,6 +27,7 @@ public final class HexPatternParser {
     private final String s;
     private int p;
     private boolean special;   // any token other than plain hex pairs (plain patterns need 3 bytes)
+    private boolean negatedLetters; // a negated alternative: invalid together with ::modifiers, as in ClamAV
 
     private HexPatternParser(String s) {
         this.s = s;
@@ -43,6 +44,9 @@ public final class HexPatternParser {
         HexPatternParser pp = new HexPatternParser(hex);
         List<Object> toks = pp.sequence(0, false);
         if (pp.p != hex.length()) throw new PatternException("unexpected '" + hex.charAt(pp.p) + "' at column " + (pp.p + 1));
+        boolean anyMods = mods.nocase() || mods.wide() || mods.ascii() || mods.fullword();
+        if (anyMods && pp.negatedLetters)
+            throw new PatternException("can't apply negation operation to generic alternate strings");
         List<BodyPattern> out = new ArrayList<>(2);
         boolean wide = mods.wide();
         boolean ascii = !wide || mods.ascii();
@@ -111,6 +115,7 @@ public final class HexPatternParser {
                     if (d == ')') break;
                 }
                 out.add(alternative(options, neg));
+                if (neg) negatedLetters = true; // ClamAV rejects any negated alternative once ::modifiers are given
             } else {
                 if (p + 1 >= s.length()) throw new PatternException("odd number of hex digits");
                 out.add(byteToken(s.charAt(p), s.charAt(p + 1)));
@@ -197,6 +202,12 @@ public final class HexPatternParser {
 
     private static BodyPattern build(List<Object> toks, Modifiers mods, boolean wide, boolean special) throws PatternException {
         List<Object> t = new ArrayList<>(toks);
+        int n0 = t.size();
+        // ClamAV rejects a [x-y] anchor whose single byte touches a (B)/(L)/(W) assertion
+        if ((n0 >= 3 && t.get(0) instanceof Assert && t.get(1) instanceof Elem && t.get(2) instanceof Anchor)
+                || (n0 >= 3 && t.get(n0 - 1) instanceof Assert && t.get(n0 - 2) instanceof Elem && t.get(n0 - 3) instanceof Anchor)) {
+            throw new PatternException("a [x-y] anchored byte cannot be next to a boundary assertion");
+        }
         int left = BodyPattern.A_NONE, right = BodyPattern.A_NONE;
         if (!t.isEmpty() && t.get(0) instanceof Assert a) { left = a.flags(); t.remove(0); }
         if (!t.isEmpty() && t.get(t.size() - 1) instanceof Assert a) { right = a.flags(); t.remove(t.size() - 1); }
@@ -282,6 +293,16 @@ public final class HexPatternParser {
     }
 
     private static Elem fold(Elem e) {
+        if (e instanceof Elem.Cls c) {
+            long[] b = c.bits().clone();
+            for (int v = 'A'; v <= 'Z'; v++) {
+                if (c.matches(v) || c.matches(v | 0x20)) {
+                    b[v >>> 6] |= 1L << v;
+                    b[(v | 0x20) >>> 6] |= 1L << (v | 0x20);
+                }
+            }
+            return new Elem.Cls(b);
+        }
         if (e instanceof Elem.Lit l && l.exact()) {
             int v = l.value() & 0xFF;
             if ((v >= 'a' && v <= 'z') || (v >= 'A' && v <= 'Z')) return new Elem.Lit((byte) (v & 0xDF), (byte) 0xDF);

@@ -8,11 +8,11 @@ public final class Bytes {
     private Bytes() {}
 
     public static void need(ByteBuffer b, long off, long len) {
-        if (off < 0 || len < 0 || off + len > b.limit()) throw new MalformedException("truncated: need " + len + " bytes", off);
+        if (!has(b, off, len)) throw new MalformedException("truncated: need " + len + " bytes", off);
     }
 
     public static boolean has(ByteBuffer b, long off, long len) {
-        return off >= 0 && len >= 0 && off + len <= b.limit();
+        return off >= 0 && len >= 0 && off <= b.limit() && len <= b.limit() - off; // no overflow for huge values
     }
 
     public static int u8(ByteBuffer b, long off) { need(b, off, 1); return b.get((int) off) & 0xff; }
@@ -54,10 +54,11 @@ public final class Bytes {
         return new String(a, utf8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     }
 
-    /** A read-only view of {@code [off, off+len)} clipped to the buffer; index 0 of the view is {@code off}. */
+    /** A read-only view of {@code [off, off+len)} clipped to the buffer (empty for negative offsets); index 0 is {@code off}. */
     public static ByteBuffer slice(ByteBuffer b, long off, long len) {
-        int from = (int) Math.min(Math.max(0, off), b.limit());
-        int to = (int) Math.min(b.limit(), Math.max(from, Math.min((long) b.limit(), off + Math.max(0, len))));
+        int from = off < 0 ? b.limit() : (int) Math.min(off, b.limit()); // a negative (lying) offset gives nothing
+        long want = Math.max(0, len);
+        int to = (int) Math.min(b.limit(), from + Math.min(want, b.limit()));
         return b.slice(from, to - from).asReadOnlyBuffer();
     }
 

@@ -22,6 +22,7 @@ public final class BinHexExtractor implements Extractor {
         for (int i = 0; i < ALPHABET.length(); i++) DECODE[ALPHABET.charAt(i)] = (byte) i;
     }
     private static final int RLE_MARK = 0x90;
+    private static final int MAX_HEADER = 1 + 255 + 21; // name length, name, fixed fields
     private static final int HEADER_FIXED = 1 + 4 + 4 + 2 + 4 + 4 + 2; // version, type, creator, flags, two lengths, CRC
     private static final byte[] INTRO = "(This file must be converted with BinHex".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -34,9 +35,8 @@ public final class BinHexExtractor implements Extractor {
             ctx.note("BinHex: no ':' start marker");
             return;
         }
-        // header plus two forks: the decoded stream may hold two members of the budget's size
-        long budget = Math.min(ctx.budget(), Integer.MAX_VALUE / 2 - 4096);
-        ByteSink out = new ByteSink(budget * 2 + 1024);
+        // header plus forks: never more than one member's budget (the resource fork gets what is left)
+        ByteSink out = new ByteSink(Math.min(ctx.budget(), Integer.MAX_VALUE - 4096) + MAX_HEADER);
         boolean complete = decode(b, start + 1, end, out);
         if (!complete) ctx.note("BinHex: stream ends without the closing ':'");
         emitForks(out, ctx);

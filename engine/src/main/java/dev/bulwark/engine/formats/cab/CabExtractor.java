@@ -82,7 +82,7 @@ public final class CabExtractor implements Extractor {
             int nlen = (int) Math.min(nameEnd - 1 - (q + 16), MAX_NAME);
             String name = Bytes.text(b, q + 16, nlen, (attribs & 0x80) != 0);
             if (folder >= 0xfffd) folder = folder == 0xfffe ? nFolders - 1 : 0; // continued across cabinets
-            files.add(new CabFile(name, size, offset, folder, i + 1));
+            files.add(new CabFile(name, size, offset, folder, i)); // ClamAV (libmspack) numbers files from 0
             q = nameEnd;
         }
         files.sort(Comparator.comparingInt(CabFile::folder).thenComparingLong(CabFile::offset));
@@ -94,7 +94,7 @@ public final class CabExtractor implements Extractor {
             for (CabFile f : files) {
                 if (ctx.stopped()) return;
                 ChildInfo info = new ChildInfo(f.name(), null, 0, f.size(), false, f.position(), -1);
-                if (f.folder() >= folders.size() || f.size() == 0) {
+                if (f.folder() < 0 || f.folder() >= folders.size() || f.size() == 0) {
                     if (!ctx.announce(info)) return;
                     continue;
                 }

@@ -81,7 +81,10 @@ final class FolderStream extends InputStream {
                 in.get(0, out, 0, outLen);
             }
             case MSZIP -> outLen = mszip(in, ucb);
-            default -> outLen = lzx.decode(in, out, ucb == 0 && blockIndex == blocks ? MAX_BLOCK : ucb);
+            default -> {
+                lzx.setInput(in);
+                outLen = lzx.decodeFrame(out, ucb);
+            }
         }
     }
 

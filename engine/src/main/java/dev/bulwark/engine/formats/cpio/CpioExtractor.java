@@ -48,10 +48,13 @@ public final class CpioExtractor implements Extractor {
                 if (h.name().equals(TRAILER)) trailer = true;
                 long end = h.dataStart() + h.size();
                 long next = kind == Kind.NEWC ? (end + 3) & ~3L : kind == Kind.ODC ? end : (end + 1) & ~1L;
-                if (h.size() > 0 && !(kind.ordinal() <= Kind.OLD_BE.ordinal() && (h.mode() & 0170000) != 0100000)) {
+                ChildInfo info = new ChildInfo(h.name(), null, h.size(), h.size(), false, file, -1);
+                if (h.size() > 0 && kind.ordinal() <= Kind.OLD_BE.ordinal() && (h.mode() & 0170000) != 0100000) {
+                    if (!ctx.announce(info)) return; // old format: only regular files are scanned
+                } else if (h.size() > 0) {
                     ByteBuffer data = Bytes.slice(b, h.dataStart(), h.size());
                     if (data.remaining() < h.size()) ctx.note("cpio: member " + file + " truncated");
-                    if (!ctx.child(new ChildInfo(h.name(), null, h.size(), h.size(), false, file, -1), data)) return;
+                    if (!ctx.child(info, data)) return;
                 }
                 if (next <= pos) return;
                 pos = next;

@@ -90,6 +90,15 @@ public final class TransferDecoders {
      * {@code =yend} or {@code to}. Returns the index after the block.
      */
     public static int yenc(ByteBuffer in, int from, int to, ByteSink out) {
+        return yenc(in, from, to, out, false);
+    }
+
+    /**
+     * As {@link #yenc(ByteBuffer, int, int, ByteSink)}; with {@code clamavQuirk} an escaped byte is
+     * decoded as ClamAV 1.4 decodes it (minus 64 only, without the 42 offset), which yields the bytes
+     * its signatures were written against.
+     */
+    public static int yenc(ByteBuffer in, int from, int to, ByteSink out, boolean clamavQuirk) {
         int i = Text.nextLine(in, from, to);
         while (i < to) {
             int next = Text.nextLine(in, i, to);
@@ -100,7 +109,9 @@ public final class TransferDecoders {
                 int c = in.get(k) & 0xff;
                 if (c == '=') {
                     if (++k >= e) break;
-                    c = ((in.get(k) & 0xff) - 64) & 0xff;
+                    int v = ((in.get(k) & 0xff) - 64) & 0xff;
+                    if (!out.put(clamavQuirk ? v : (v - 42) & 0xff)) return to;
+                    continue;
                 }
                 if (!out.put((c - 42) & 0xff)) return to;
             }

@@ -18,6 +18,9 @@ import java.util.List;
  */
 public final class Ole2Extractor implements Extractor {
     static final String MACRO_HEURISTIC = "Heuristics.OLE2.ContainsMacros.VBA";
+    static final String XLM_HEURISTIC = "Heuristics.OLE2.ContainsMacros.XLM";
+    private static final int BIFF_BOUNDSHEET = 0x0085;
+    private static final int SHEET_TYPE_XLM_MACRO = 1;
     private static final int PPT_EXOLEOBJSTG = 0x1011;
     private static final int MAX_PPT_RECORDS = 1_000_000; // bounded walk of the PowerPoint record stream
 
@@ -51,6 +54,7 @@ public final class Ole2Extractor implements Extractor {
                 if (n.entry().name().equalsIgnoreCase("dir") && Ole2File.find(nodes, n.parent(), "_VBA_PROJECT") != null) macros = true;
             }
             if (macros && ctx.options().alert(ScanOptions.Alert.MACROS) && !ctx.heuristic(MACRO_HEURISTIC)) return;
+            boolean xlm = false;
             for (Ole2File.Node n : nodes) {
                 if (stop || ctx.stopped()) return;
                 Ole2File.Entry e = n.entry();
@@ -60,13 +64,27 @@ public final class Ole2Extractor implements Extractor {
                 if (!emit(e.name(), data.view())) return;
                 if (e.name().equals("\u0001Ole10Native")) ole10Native(data.view());
                 else if (e.name().equalsIgnoreCase("PowerPoint Document")) powerPoint(data.view());
+                else if (e.name().equalsIgnoreCase("Workbook") || e.name().equalsIgnoreCase("Book")) xlm |= hasMacroSheet(data.view());
             }
+            if (xlm && ctx.options().alert(ScanOptions.Alert.MACROS) && !ctx.heuristic(XLM_HEURISTIC)) return;
             for (Ole2File.Node n : nodes) {
                 if (stop) return;
                 if (n.entry().name().equalsIgnoreCase("dir") && Ole2File.find(nodes, n.parent(), "_VBA_PROJECT") != null) {
                     vba(nodes, n);
                 }
             }
+        }
+
+        /** Excel BIFF: a BOUNDSHEET record of sheet type 1 is an Excel 4.0 (XLM) macro sheet. */
+        private static boolean hasMacroSheet(ByteBuffer s) {
+            ByteBuffer d = s.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            int p = 0, n = d.limit();
+            while (p + 4 <= n) {
+                int op = d.getShort(p) & 0xffff, len = d.getShort(p + 2) & 0xffff;
+                if (op == BIFF_BOUNDSHEET && len >= 6 && p + 4 + 6 <= n && (d.get(p + 4 + 5) & 0xff) == SHEET_TYPE_XLM_MACRO) return true;
+                p += 4 + len;
+            }
+            return false;
         }
 
         private boolean emit(String name, ByteBuffer data) {

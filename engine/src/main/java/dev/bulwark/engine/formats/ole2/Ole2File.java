@@ -17,6 +17,8 @@ final class Ole2File {
     private static final int HEADER_DIFAT = 109;
     private static final int DIR_ENTRY = 128;
     private static final int MAX_TREE_DEPTH = 64; // storages nested deeper are ignored
+    /** Directory entries read: real documents have dozens to a few thousand; this bounds memory to ~20 MB. */
+    static final int MAX_DIR_ENTRIES = 1 << 17;
 
     /** One directory entry. */
     record Entry(int id, String name, int type, int left, int right, int child, int start, long size) {
@@ -118,7 +120,7 @@ final class Ole2File {
     }
 
     private void readDirectory(int start) {
-        ByteSink dir = chain(start, (long) maxSectors << sectorShift);
+        ByteSink dir = chain(start, Math.min((long) maxSectors << sectorShift, (long) MAX_DIR_ENTRIES * DIR_ENTRY));
         ByteBuffer d = dir.view().order(ByteOrder.LITTLE_ENDIAN);
         int n = dir.size() / DIR_ENTRY;
         for (int i = 0; i < n; i++) {

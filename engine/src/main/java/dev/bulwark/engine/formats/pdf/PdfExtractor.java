@@ -8,7 +8,6 @@ import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.docio.ByteSink;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +19,7 @@ import java.util.Map;
  */
 public final class PdfExtractor implements Extractor {
     static final String ENCRYPTED_HEURISTIC = "Heuristics.Encrypted.PDF";
+    static final String OBFUSCATED_NAME_HEURISTIC = "Heuristics.PDF.ObfuscatedNameObject";
     private static final int MAX_FILTERS = 8;       // longer filter chains are not real documents
     private static final int MAX_OBJSTM_OBJECTS = 100_000;
 
@@ -51,6 +51,8 @@ public final class PdfExtractor implements Extractor {
                 if (o.streamStart() >= 0) stream(o);
                 if (o.value() instanceof Map<?, ?> d) javaScript(d, o);
             }
+            // e.g. /Fl#61teDecode for /FlateDecode: raised at the end, like ClamAV
+            if (objs.obfuscatedName[0] && ctx.options().heuristicAlerts()) ctx.heuristic(OBFUSCATED_NAME_HEURISTIC);
         }
 
         private void setUpEncryption() {
@@ -148,18 +150,17 @@ public final class PdfExtractor implements Extractor {
             long first = dict.get("First") instanceof Long l ? l : -1;
             if (first < 0 || first > data.limit()) return;
             PdfParser header = new PdfParser(data, 0, (int) first);
-            Map<Integer, Integer> offsets = new HashMap<>();
-            List<int[]> entries = new ArrayList<>();
+            List<Integer> starts = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Object num = header.parse(0), off = header.parse(0);
-                if (!(num instanceof Long a) || !(off instanceof Long c)) break;
-                if (c < 0 || first + c >= data.limit()) continue;
-                entries.add(new int[] {(int) (long) a, (int) (first + c)});
-                offsets.put((int) (long) a, (int) (first + c));
+                if (!(num instanceof Long) || !(off instanceof Long c)) break;
+                if (c >= 0 && first + c < data.limit()) starts.add((int) (first + c));
             }
-            for (int[] e : entries) {
-                if (stop) return;
-                PdfParser p = new PdfParser(data, e[1], data.limit());
+            starts.sort(null);
+            for (int k = 0; k < starts.size() && !stop; k++) {
+                // each object ends where the next begins: keeps hostile offset tables linear
+                int to = k + 1 < starts.size() ? starts.get(k + 1) : data.limit();
+                PdfParser p = new PdfParser(data, starts.get(k), to);
                 if (p.parse(0) instanceof Map<?, ?> d && d.get("JS") instanceof PdfParser.PdfString s) {
                     emit("javascript", ByteBuffer.wrap(s.bytes())); // strings in object streams are not encrypted
                 }

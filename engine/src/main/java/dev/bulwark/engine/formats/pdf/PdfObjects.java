@@ -33,6 +33,10 @@ final class PdfObjects {
     private final Map<Integer, Obj> byNum = new HashMap<>();
     private final Set<Integer> excluded = new HashSet<>();
     private int[] endstreams = new int[0];
+    private List<Integer> trailerAt = List.of();
+    private final long[] retained = {PdfParser.MAX_RETAINED};
+    /** A common PDF name was obfuscated with #xx escapes somewhere in an object. */
+    final boolean[] obfuscatedName = new boolean[1];
 
     PdfObjects(ByteBuffer b) {
         this.b = b;
@@ -44,21 +48,39 @@ final class PdfObjects {
     Obj get(int num) { return byNum.get(num); }
 
     void index() {
-        findEndstreams();
+        // one pass: "N G obj" starts, "endstream" positions and the last "trailer" keywords
         List<int[]> starts = new ArrayList<>();
-        for (int i = 1; i + 3 <= end && starts.size() < MAX_OBJECTS; i++) {
-            if (b.get(i) != 'o' || b.get(i + 1) != 'b' || b.get(i + 2) != 'j') continue;
-            if (i + 3 < end && !PdfParser.isWhite(b.get(i + 3) & 0xff) && !PdfParser.isDelim(b.get(i + 3) & 0xff)) continue;
-            int[] ng = numGen(i);
-            if (ng != null) starts.add(new int[] {ng[0], ng[1], i + 3});
+        int[] ends = new int[16];
+        int nEnds = 0;
+        java.util.ArrayDeque<Integer> trailers = new java.util.ArrayDeque<>();
+        for (int i = 0; i + 3 <= end; i++) {
+            byte c = b.get(i);
+            if (c == 'o') {
+                if (i == 0 || b.get(i + 1) != 'b' || b.get(i + 2) != 'j' || starts.size() >= MAX_OBJECTS) continue;
+                if (i + 3 < end && !PdfParser.isWhite(b.get(i + 3) & 0xff) && !PdfParser.isDelim(b.get(i + 3) & 0xff)) continue;
+                int[] ng = numGen(i);
+                if (ng != null) starts.add(new int[] {ng[0], ng[1], i + 3});
+            } else if (c == 'e') {
+                if (startsWith(i, "endstream")) {
+                    if (nEnds == ends.length) ends = Arrays.copyOf(ends, nEnds * 2);
+                    ends[nEnds++] = i;
+                    i += 8;
+                }
+            } else if (c == 't' && startsWith(i, "trailer")) {
+                if (trailers.size() == MAX_TRAILERS) trailers.removeFirst();
+                trailers.addLast(i);
+            }
         }
+        endstreams = Arrays.copyOf(ends, nEnds);
+        trailerAt = new ArrayList<>(trailers);
         List<Obj> parsed = new ArrayList<>(starts.size());
         List<Integer> streamAt = new ArrayList<>(starts.size());
         for (int k = 0; k < starts.size(); k++) {
             int[] s = starts.get(k);
             // an object's syntax ends where the next one starts: keeps hostile files linear
             int limit = k + 1 < starts.size() ? starts.get(k + 1)[2] - 3 : end;
-            PdfParser p = new PdfParser(b, s[2], limit);
+            PdfParser p = new PdfParser(b, s[2], limit, retained);
+            p.obfuscatedName = obfuscatedName;
             Object v = p.parse(0);
             p.skipWhite();
             int st = -1;
@@ -99,19 +121,6 @@ final class PdfObjects {
         return new int[] {(int) num, (int) gen};
     }
 
-    private void findEndstreams() {
-        int[] found = new int[16];
-        int n = 0;
-        for (int i = 0; i + 9 <= end; i++) {
-            if (b.get(i) == 'e' && startsWith(i, "endstream")) {
-                if (n == found.length) found = Arrays.copyOf(found, n * 2);
-                found[n++] = i;
-                i += 8;
-            }
-        }
-        endstreams = Arrays.copyOf(found, n);
-    }
-
     private int streamEnd(Obj o, int start) {
         Object len = resolve(o.dict().get("Length"));
         if (len instanceof Long l && l >= 0 && start + l <= end) {
@@ -145,10 +154,9 @@ final class PdfObjects {
                 o.dict().forEach(t::putIfAbsent);
             }
         }
-        int seen = 0;
-        for (int i = end - 7; i >= 0 && seen < MAX_TRAILERS; i--) {
-            if (b.get(i) == 't' && startsWith(i, "trailer")) {
-                seen++;
+        for (int k = trailerAt.size() - 1; k >= 0; k--) { // the latest trailer wins
+            int i = trailerAt.get(k);
+            {
                 PdfParser p = new PdfParser(b, i + 7, (int) Math.min(end, (long) i + 7 + MAX_TRAILER_BYTES));
                 if (p.parse(0) instanceof Map<?, ?> m) {
                     for (Map.Entry<?, ?> e : m.entrySet()) t.putIfAbsent((String) e.getKey(), e.getValue());

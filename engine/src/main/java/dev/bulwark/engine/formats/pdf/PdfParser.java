@@ -15,6 +15,8 @@ final class PdfParser {
     static final int MAX_DEPTH = 32;         // deeper nesting is hostile; the rest of the object is skipped
     static final int MAX_ITEMS = 100_000;    // entries per array or dictionary
     static final int MAX_STRING = 16 << 20;  // bytes per string literal (JavaScript may live in strings)
+    /** Array and dictionary entries kept per document (about 100 bytes each): bounds the parsed model. */
+    static final long MAX_RETAINED = 2_000_000;
 
     record Ref(int num, int gen) {}
 
@@ -29,12 +31,32 @@ final class PdfParser {
 
     private final ByteBuffer b;
     private final int end;
+    private final long[] retained; // shared by the parsers of one document
     int pos;
 
     PdfParser(ByteBuffer b, int from, int end) {
+        this(b, from, end, new long[] {MAX_RETAINED});
+    }
+
+    PdfParser(ByteBuffer b, int from, int end, long[] retained) {
         this.b = b;
         this.pos = from;
         this.end = end;
+        this.retained = retained;
+    }
+
+    /** Names ClamAV treats as suspicious when written with #xx escapes (filters, actions, structure keys). */
+    private static final java.util.Set<String> COMMON_NAMES = java.util.Set.of(
+            "ASCIIHexDecode", "ASCII85Decode", "A85", "AHx", "EmbeddedFile", "FlateDecode", "Fl", "Image",
+            "LZWDecode", "LZW", "RunLengthDecode", "RL", "CCITTFaxDecode", "CCF", "JBIG2Decode", "DCTDecode",
+            "DCT", "JPXDecode", "Crypt", "Standard", "Sig", "V", "R", "Linearized", "Filter", "JavaScript",
+            "Length", "S", "Type", "OpenAction", "Launch", "Page", "Contents");
+
+    /** Set when a common name was written with #xx escapes (shared like the retained budget). */
+    boolean[] obfuscatedName = new boolean[1];
+
+    private boolean keep() {
+        return retained[0]-- > 0;
     }
 
     static boolean isWhite(int c) {
@@ -80,7 +102,7 @@ final class PdfParser {
                     Object o = parse(depth + 1);
                     if (pos == before) pos++;
                     if (o instanceof Keyword k && (k.value().equals("endobj") || k.value().equals("stream"))) { pos = before; return list; }
-                    if (list.size() < MAX_ITEMS) list.add(o);
+                    if (list.size() < MAX_ITEMS && keep()) list.add(o);
                 }
             }
             case '<': {
@@ -101,7 +123,7 @@ final class PdfParser {
                         int vb = pos;
                         Object v = parse(depth + 1);
                         if (v instanceof Keyword kw && (kw.value().equals("endobj") || kw.value().equals("stream"))) { pos = vb; return dict; }
-                        if (dict.size() < MAX_ITEMS) dict.put(key.value(), v);
+                        if (dict.size() < MAX_ITEMS && keep()) dict.put(key.value(), v);
                     }
                 }
                 return hex();
@@ -170,6 +192,7 @@ final class PdfParser {
 
     private Name name() {
         pos++;
+        boolean escaped = false;
         StringBuilder sb = new StringBuilder();
         while (pos < end && !isWhite(at(pos)) && !isDelim(at(pos)) && sb.length() < 256) {
             int c = at(pos++);
@@ -178,11 +201,14 @@ final class PdfParser {
                 if (h >= 0 && l >= 0) {
                     c = h << 4 | l;
                     pos += 2;
+                    escaped = true;
                 }
             }
             sb.append((char) c);
         }
-        return new Name(sb.toString());
+        String n = sb.toString();
+        if (escaped && COMMON_NAMES.contains(n)) obfuscatedName[0] = true;
+        return new Name(n);
     }
 
     private PdfString hex() {

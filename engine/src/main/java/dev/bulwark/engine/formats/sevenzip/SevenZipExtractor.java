@@ -19,7 +19,8 @@ import org.apache.commons.compress.archivers.sevenz.SevenZMethodConfiguration;
 /**
  * 7z with Commons Compress over the layer buffer (no copy). Encrypted headers and encrypted members
  * are announced and raise {@code Heuristics.Encrypted.7Zip} when asked, as ClamAV does. Directories
- * and empty files are announced only. Like ClamAV, a member's compressed size is unknown (0).
+ * and empty files are announced only. Like ClamAV, a member's compressed size is unknown (0) and its
+ * position is the 0-based entry index.
  */
 public final class SevenZipExtractor implements Extractor {
     /** Memory (KiB) the library may use for headers and decoders: an LZMA dictionary of 64 MiB fits. */
@@ -56,7 +57,7 @@ public final class SevenZipExtractor implements Extractor {
     }
 
     private static void members(SevenZFile sz, ExtractContext ctx) throws IOException {
-        int position = 0;
+        int position = -1; // ClamAV passes the 0-based entry index (directories included) to .cdb rules
         while (!ctx.stopped()) {
             SevenZArchiveEntry e = sz.getNextEntry();
             if (e == null) return;
@@ -68,7 +69,8 @@ public final class SevenZipExtractor implements Extractor {
                 if (!Emit.encrypted(ctx, info, ENCRYPTED)) return;
                 continue;
             }
-            if (e.isDirectory() || !e.hasStream() || e.getSize() == 0) {
+            if (e.isDirectory()) continue; // ClamAV reports no metadata for directories
+            if (!e.hasStream() || e.getSize() == 0) {
                 if (!ctx.announce(info) || ctx.stopped()) return;
                 continue;
             }

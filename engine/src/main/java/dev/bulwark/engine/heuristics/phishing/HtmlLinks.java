@@ -4,9 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /**
- * Finds {@code <a href="...">text</a>} links in HTML for the phishing check: the href is the real
- * URL, the text the reader sees (inner tags removed, entities decoded, line breaks as spaces) is
- * the displayed URL. A tiny, forgiving tokenizer: bytes are read as ISO-8859-1, and everything is
+ * Finds links in HTML for the phishing check, as ClamAV's normaliser records them: for
+ * {@code <a href="...">text</a>} the href is the real URL and the text the reader sees (inner tags
+ * removed, entities decoded, line breaks as spaces) the displayed one; an anchor's {@code title}
+ * is displayed too; images, frames and areas inside an anchor display their source for the
+ * anchor's href; inside a {@code <form>} the action is the real URL for each of these. A tiny, forgiving tokenizer: bytes are read as ISO-8859-1, and everything is
  * bounded so that hostile HTML costs linear time.
  */
 public final class HtmlLinks {
@@ -16,11 +18,16 @@ public final class HtmlLinks {
     static final int MAX_URL = 1024;
     private static final int MAX_TAG_NAME = 16;
     private static final int MAX_ATTRIBUTES = 64; // per tag; more is junk
+    private static final java.util.Set<String> WANTED = java.util.Set.of("href", "title", "action", "src", "dynsrc");
 
     /** Receives one link; returns false to stop. */
     @FunctionalInterface
     public interface Sink {
-        boolean link(String realUrl, String displayedText);
+        /**
+         * @param anchorText true for an anchor's own text; false for titles, images, frames, areas and
+         *                   forms, for which ClamAV never runs the SSL-mismatch check
+         */
+        boolean link(String realUrl, String displayedText, boolean anchorText);
     }
 
     private HtmlLinks() {}
@@ -36,7 +43,12 @@ public final class HtmlLinks {
         private final Sink sink;
         private int links;
         private String openHref;          // href of the <a> we are inside, or null
+        private String formAction;        // action of the last <form>, or null
         private final StringBuilder text = new StringBuilder();
+        /** Links of the current anchor in ClamAV's order; the anchor's own entry gets its text at </a>. */
+        private final java.util.List<String[]> pending = new java.util.ArrayList<>();
+        private String[] anchorEntry;
+        private boolean stopped;
 
         Scan(ByteBuffer b, Sink sink) {
             this.b = b;
@@ -59,7 +71,8 @@ public final class HtmlLinks {
                     i++;
                 }
             }
-            if (openHref != null) flush();
+            if (openHref != null) closeAnchor();
+            deliver();
         }
 
         private void appendText(char c) {
@@ -82,7 +95,7 @@ public final class HtmlLinks {
                 return i + 1;
             }
             String name = latin1(nameStart, k).toLowerCase(Locale.ROOT);
-            String href = null;
+            java.util.Map<String, String> attrMap = new java.util.HashMap<>();
             int attrs = 0;
             while (k < end) {
                 int c = b.get(k) & 0xff;
@@ -110,19 +123,12 @@ public final class HtmlLinks {
                     }
                     val = decodeEntities(latin1(vs, Math.min(ve, vs + MAX_URL * 4)));
                 }
-                if (++attrs <= MAX_ATTRIBUTES && attr.equals("href") && href == null && val != null) href = val;
+                if (++attrs <= MAX_ATTRIBUTES && val != null && WANTED.contains(attr)) attrMap.putIfAbsent(attr, cap(val));
             }
-            if (name.equals("a")) {
-                if (closing) {
-                    if (openHref != null && !flush()) return -1;
-                } else {
-                    if (openHref != null && !flush()) return -1;
-                    if (href != null) {
-                        openHref = href.length() > MAX_URL ? href.substring(0, MAX_URL) : href;
-                        text.setLength(0);
-                    }
-                }
-            } else if (name.equals("script") || name.equals("style")) {
+            if (!closing) opened(name, attrMap);
+            else if (name.equals("a") && openHref != null) closeAnchor();
+            if (stopped) return -1;
+            if (name.equals("script") || name.equals("style")) {
                 if (!closing) {
                     int close = indexOfIgnoreCase(k, "</" + name);
                     return close < 0 ? end : close;
@@ -131,12 +137,60 @@ public final class HtmlLinks {
             return k;
         }
 
-        private boolean flush() {
-            String href = openHref;
+        private static String cap(String v) {
+            return v.length() > MAX_URL ? v.substring(0, MAX_URL) : v;
+        }
+
+        /** What ClamAV's HTML normaliser records for phishing at an opening tag. */
+        private void opened(String name, java.util.Map<String, String> a) {
+            switch (name) {
+                case "a" -> {
+                    String href = a.get("href");
+                    if (href == null || href.isEmpty()) return;
+                    if (openHref != null) closeAnchor(); // nested <a>: the previous one ends here
+                    if (a.get("title") != null) pending.add(new String[] {href, a.get("title"), ""}); // a title is a displayed link
+                    if (formAction != null) pending.add(new String[] {formAction, href, ""});
+                    anchorEntry = new String[] {href, null, "href"};
+                    pending.add(anchorEntry);
+                    openHref = href;
+                    text.setLength(0);
+                }
+                case "form" -> {
+                    if (a.get("action") != null) formAction = a.get("action");
+                }
+                case "img" -> {
+                    embedded(a.get("src"));
+                    embedded(a.get("dynsrc"));
+                }
+                case "iframe" -> embedded(a.get("src"));
+                case "area" -> embedded(a.get("href"));
+                default -> { }
+            }
+            if (openHref == null) deliver();
+        }
+
+        /** An image, frame or area inside an anchor: the anchor's href is the real URL, the source is shown. */
+        private void embedded(String src) {
+            if (src == null || src.isEmpty()) return;
+            if (openHref != null) pending.add(new String[] {openHref, src, ""});
+            if (formAction != null) pending.add(new String[] {formAction, src, ""});
+        }
+
+        private void closeAnchor() {
+            if (anchorEntry != null) anchorEntry[1] = text.toString();
+            anchorEntry = null;
             openHref = null;
-            if (links >= MAX_LINKS) return false;
-            links++;
-            return sink.link(href, text.toString());
+            deliver();
+        }
+
+        private void deliver() {
+            for (String[] l : pending) {
+                if (stopped) break;
+                if (l[1] == null) continue;
+                if (links >= MAX_LINKS || !sink.link(l[0], l[1], !l[2].isEmpty())) stopped = true;
+                links++;
+            }
+            pending.clear();
         }
 
         private int entity(int i) {

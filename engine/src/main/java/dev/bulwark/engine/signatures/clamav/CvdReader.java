@@ -92,6 +92,38 @@ final class CvdReader {
                 members.add(new Member(e.getName(), tar.readAllBytes()));
             }
         }
+        verifyInfo(members);
         return new Container(version, sigs, flevel, built, members);
+    }
+
+    /**
+     * Checks every member against the size and SHA-256 that the container's .info member lists
+     * (the .info's own DSIG is verified by the updater against Talos' key).
+     */
+    private static void verifyInfo(List<Member> members) throws IOException {
+        Member info = null;
+        for (Member m : members) if (m.name().endsWith(".info")) info = m;
+        if (info == null) return;
+        java.util.Map<String, String[]> listed = new java.util.HashMap<>();
+        String[] lines = new String(info.data(), StandardCharsets.ISO_8859_1).split("\n");
+        for (int i = 1; i < lines.length; i++) {
+            String l = lines[i].strip();
+            if (l.isEmpty() || l.startsWith("DSIG:")) continue;
+            String[] f = l.split(":");
+            if (f.length != 3) throw new IOException(info.name() + ": malformed line " + (i + 1));
+            listed.put(f[0], f);
+        }
+        for (Member m : members) {
+            if (m == info || m.name().equals("COPYING")) continue;
+            String[] f = listed.get(m.name());
+            if (f == null) throw new IOException(m.name() + " is not listed in " + info.name());
+            if (!f[1].equals(Integer.toString(m.data().length))) throw new IOException(m.name() + ": size differs from " + info.name());
+            try {
+                String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(m.data()));
+                if (!sha.equalsIgnoreCase(f[2])) throw new IOException(m.name() + ": SHA-256 differs from " + info.name());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

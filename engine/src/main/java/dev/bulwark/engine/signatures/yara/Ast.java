@@ -50,7 +50,16 @@ final class Ast {
 
     record Unary(Token at, String op, Expr e) implements Expr {}
 
-    record Binary(Token at, String op, Expr l, Expr r) implements Expr {}
+    /** code is the operator as a small integer (see {@link #OPS}), so evaluation does not compare strings. */
+    record Binary(Token at, String op, Expr l, Expr r, int code) implements Expr {
+        Binary(Token at, String op, Expr l, Expr r) {
+            this(at, op, l, r, OPS.indexOf(op));
+        }
+    }
+
+    static final List<String> OPS = List.of("and", "or", "+", "-", "*", "\\", "%", "&", "|", "^", "<<", ">>",
+            "<", "<=", ">", ">=", "==", "!=", "matches", "contains", "icontains", "startswith", "istartswith",
+            "endswith", "iendswith", "iequals");
 
     record IntRead(Token at, String fn, Expr offset) implements Expr {}
 

@@ -138,12 +138,12 @@ final class Evaluator {
     }
 
     private static Object binary(Binary b, ScanContext c) {
-        String op = b.op();
-        if (op.equals("and")) {
+        int op = b.code();
+        if (op == 0) { // and
             if (!truthy(eval(b.l(), c))) return false;
             return truthy(eval(b.r(), c));
         }
-        if (op.equals("or")) {
+        if (op == 1) { // or
             if (truthy(eval(b.l(), c))) return true;
             return truthy(eval(b.r(), c));
         }
@@ -151,65 +151,57 @@ final class Evaluator {
         if (l == null) return null;
         Object r = eval(b.r(), c);
         if (r == null) return null;
+        if (l instanceof Long x && r instanceof Long y) return ints(op, x, y);
         if (l instanceof Boolean lb && !(r instanceof Boolean)) l = lb ? 1L : 0L;
         if (r instanceof Boolean rb && !(l instanceof Boolean)) r = rb ? 1L : 0L;
-        switch (op) {
-            case "matches":
-                return l instanceof byte[] s && r instanceof Regex re ? re.find(s, c.vm) : null;
-            case "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith", "iequals":
-                return l instanceof byte[] x && r instanceof byte[] y ? StrOps.apply(op, x, y) : null;
-            default:
-                break;
-        }
-        if (l instanceof byte[] x && r instanceof byte[] y) {
-            int cmp = java.util.Arrays.compareUnsigned(x, y);
-            return compare(op, cmp);
-        }
+        if (op == 18) return l instanceof byte[] s && r instanceof Regex re ? re.find(s, c.vm) : null;
+        if (op >= 19) return l instanceof byte[] x && r instanceof byte[] y ? StrOps.apply(b.op(), x, y) : null;
+        if (l instanceof byte[] x && r instanceof byte[] y) return compare(op, java.util.Arrays.compareUnsigned(x, y));
         if (l instanceof Boolean x && r instanceof Boolean y) {
-            return switch (op) {
-                case "==" -> x.equals(y);
-                case "!=" -> !x.equals(y);
-                default -> null;
-            };
+            return op == 16 ? x.equals(y) : op == 17 ? !x.equals(y) : null;
         }
         if (!(l instanceof Number) || !(r instanceof Number)) return null;
         if (l instanceof Double || r instanceof Double) {
             double x = ((Number) l).doubleValue(), y = ((Number) r).doubleValue();
             return switch (op) {
-                case "+" -> x + y;
-                case "-" -> x - y;
-                case "*" -> x * y;
-                case "\\" -> x / y;
-                case "<", "<=", ">", ">=", "==", "!=" -> compare(op, x < y ? -1 : x > y ? 1 : x == y ? 0 : 2);
+                case 2 -> x + y;
+                case 3 -> x - y;
+                case 4 -> x * y;
+                case 5 -> x / y;
+                case 12, 13, 14, 15, 16, 17 -> compare(op, x < y ? -1 : x > y ? 1 : x == y ? 0 : 2);
                 default -> null;
             };
         }
-        long x = (Long) l, y = (Long) r;
+        return ints(op, (Long) l, (Long) r);
+    }
+
+    private static Object ints(int op, long x, long y) {
         return switch (op) {
-            case "+" -> x + y;
-            case "-" -> x - y;
-            case "*" -> x * y;
-            case "\\" -> y == 0 ? null : (Object) (x == Long.MIN_VALUE && y == -1 ? x : x / y);
-            case "%" -> y == 0 ? null : (Object) (x == Long.MIN_VALUE && y == -1 ? 0L : x % y);
-            case "&" -> x & y;
-            case "|" -> x | y;
-            case "^" -> x ^ y;
-            case "<<" -> y < 0 ? null : (Object) (y >= 64 ? 0L : x << y);
-            case ">>" -> y < 0 ? null : (Object) (y >= 64 ? 0L : x >> y);
-            default -> compare(op, Long.compare(x, y));
+            case 2 -> x + y;
+            case 3 -> x - y;
+            case 4 -> x * y;
+            case 5 -> y == 0 ? null : (Object) (x == Long.MIN_VALUE && y == -1 ? x : x / y);
+            case 6 -> y == 0 ? null : (Object) (x == Long.MIN_VALUE && y == -1 ? 0L : x % y);
+            case 7 -> x & y;
+            case 8 -> x | y;
+            case 9 -> x ^ y;
+            case 10 -> y < 0 ? null : (Object) (y >= 64 ? 0L : x << y);
+            case 11 -> y < 0 ? null : (Object) (y >= 64 ? 0L : x >> y);
+            case 12, 13, 14, 15, 16, 17 -> compare(op, Long.compare(x, y));
+            default -> null;
         };
     }
 
     /** cmp: negative, zero, positive; 2 means unordered (NaN). */
-    private static Object compare(String op, int cmp) {
-        if (cmp == 2) return op.equals("!=");
+    private static Object compare(int op, int cmp) {
+        if (cmp == 2) return op == 17;
         return switch (op) {
-            case "<" -> cmp < 0;
-            case "<=" -> cmp <= 0;
-            case ">" -> cmp > 0;
-            case ">=" -> cmp >= 0;
-            case "==" -> cmp == 0;
-            case "!=" -> cmp != 0;
+            case 12 -> cmp < 0;
+            case 13 -> cmp <= 0;
+            case 14 -> cmp > 0;
+            case 15 -> cmp >= 0;
+            case 16 -> cmp == 0;
+            case 17 -> cmp != 0;
             default -> null;
         };
     }

@@ -30,6 +30,7 @@ final class Parser {
     private final List<Problems> includeProblems;
     private int p;
     private int depth;
+    private boolean percentEndsOperand; // while reading a "for N% ..." quantifier
 
     Parser(List<Token> toks, Problems problems, IncludeResolver includes, int includeDepth, List<Problems> includeProblems) {
         this.toks = toks;
@@ -405,7 +406,7 @@ final class Parser {
 
     private Expr multiplicative() {
         Expr l = unary();
-        while (peek().isOp("*") || peek().isOp("\\") || (peek().isOp("%") && !peek(1).isKeyword("of"))) {
+        while (peek().isOp("*") || peek().isOp("\\") || (peek().isOp("%") && !peek(1).isKeyword("of") && !percentEndsOperand)) {
             Token t = advance();
             l = new Binary(t, t.text(), l, unary());
         }
@@ -595,7 +596,13 @@ final class Parser {
         else if (acceptKw("any")) q = new Quant(QKind.ANY, null);
         else if (acceptKw("none")) q = new Quant(QKind.NONE, null);
         else {
-            Expr n = bitOr();
+            percentEndsOperand = true;
+            Expr n;
+            try {
+                n = bitOr();
+            } finally {
+                percentEndsOperand = false;
+            }
             q = acceptOp("%") ? new Quant(QKind.PERCENT, n) : new Quant(QKind.EXPR, n);
         }
         if (acceptKw("of")) {

@@ -88,7 +88,9 @@ final class StringCompiler {
                                 ? (r.maxLength() >= 0 ? Math.max(r.maxLength(), YaraLimits.REGEX_SCAN_LIMIT) : YaraLimits.HEX_SCAN_LIMIT)
                                 : YaraLimits.REGEX_SCAN_LIMIT;
                         Variant v = new Variant(index, null, false, r.program(), window, r.anchoredStart(), wide.get(f), m.fullword());
-                        v.chooseAtoms(r.prefix());
+                        v.chooseAtomsFromRuns(r.runs(), r.alternatives());
+                        v.firstBytes = r.program().firstBytes();
+                        v.setPrefixCheck(r.prefix());
                         v.yaraQuality = r.atomQuality();
                         out.add(v);
                     }

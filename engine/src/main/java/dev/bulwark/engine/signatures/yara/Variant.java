@@ -20,10 +20,18 @@ final class Variant {
     final boolean anchored;
     final boolean wide;
     final boolean fullword;
-    /** Chosen atom: distance from the match start, and its byte sets (null if none: scan every start). */
+    /** Chosen atom: distance from the match start (a range when a variable part precedes it), its bytes. */
     int atomOffset;
+    int atomMaxOffset;
     List<byte[]> atoms;
+    /** Further atom groups (one per branch of an alternative); each must be found for its branch to match. */
+    final List<Group> extra = new ArrayList<>();
+
+    record Group(List<byte[]> atoms, int minOffset, int maxOffset) {}
     int atomQuality;
+    /** Byte sets of the fixed prefix (null entries: unknown), checked before running the regex VM. */
+    long[][] prefixCheck;
+    private static final int MAX_PREFIX_CHECK = 16; // a cheap pre-test, not a full verification
     /** YARA's quality estimate, for the slow-string warning. */
     int yaraQuality;
     long[] firstBytes;
@@ -38,6 +46,11 @@ final class Variant {
         this.anchored = anchored;
         this.wide = wide;
         this.fullword = fullword;
+    }
+
+    void setPrefixCheck(List<long[]> prefix) {
+        int n = Math.min(prefix.size(), MAX_PREFIX_CHECK);
+        prefixCheck = n == 0 ? null : prefix.subList(0, n).toArray(new long[0][]);
     }
 
     /** Byte sets at fixed offsets of a literal (two members for a nocase letter). */
@@ -78,23 +91,96 @@ final class Variant {
         return Integer.MIN_VALUE;
     }
 
+    /** Chooses the best window among runs (fixed prefix or after variable parts); a range costs a little. */
+    void chooseAtomsFromRuns(List<dev.bulwark.engine.signatures.yara.re.Regex.Run> runs,
+            List<List<dev.bulwark.engine.signatures.yara.re.Regex.Run>> alternatives) {
+        chooseAtomsFromRuns(runs);
+        int single = atoms == null ? Integer.MIN_VALUE : atomQuality - (atomMaxOffset == atomOffset ? 0 : 6);
+        List<Group> bestAlt = null;
+        int bestAltScore = single;
+        for (var alt : alternatives) {
+            List<Group> groups = new ArrayList<>();
+            int worst = Integer.MAX_VALUE;
+            for (var branch : alt) {
+                chooseAtoms(branch.positions());
+                if (atoms == null) {
+                    worst = Integer.MIN_VALUE;
+                    break;
+                }
+                worst = Math.min(worst, atomQuality);
+                groups.add(new Group(atoms, branch.minOffset() + atomOffset, branch.maxOffset() + atomOffset));
+            }
+            if (worst != Integer.MIN_VALUE && worst - 2 > bestAltScore) {
+                bestAltScore = worst - 2;
+                bestAlt = groups;
+            }
+        }
+        chooseAtomsFromRuns(runs);
+        if (bestAlt != null) {
+            Group first = bestAlt.get(0);
+            atoms = first.atoms();
+            atomOffset = first.minOffset();
+            atomMaxOffset = first.maxOffset();
+            atomQuality = bestAltScore;
+            extra.addAll(bestAlt.subList(1, bestAlt.size()));
+        }
+    }
+
+    private void chooseAtomsFromRuns(List<dev.bulwark.engine.signatures.yara.re.Regex.Run> runs) {
+        int bestScore = Integer.MIN_VALUE;
+        dev.bulwark.engine.signatures.yara.re.Regex.Run best = null;
+        for (var r : runs) {
+            chooseAtoms(r.positions());
+            if (atoms == null) continue;
+            int range = r.maxOffset() - r.minOffset();
+            int sc = atomQuality - (range == 0 ? 0 : range <= 64 ? 6 : 12);
+            if (sc > bestScore) {
+                bestScore = sc;
+                best = r;
+            }
+        }
+        if (best == null) {
+            chooseAtoms(List.<long[]>of());
+            atomMaxOffset = atomOffset;
+            return;
+        }
+        chooseAtoms(best.positions());
+        int inRun = atomOffset;
+        atomOffset = best.minOffset() + inRun;
+        atomMaxOffset = best.maxOffset() + inRun;
+    }
+
+    private static final int MAX_WINDOW_STARTS = 256; // atoms are looked for in the first 256 positions of long strings
+
     /** Chooses the best window of up to 4 positions and expands it into atoms. */
     void chooseAtoms(List<long[]> positions) {
         int bestScore = Integer.MIN_VALUE, bestOff = -1, bestLen = 0;
-        for (int s = 0; s < positions.size(); s++) {
+        int n = Math.min(positions.size(), MAX_WINDOW_STARTS + 3);
+        int[] ps = new int[n], cnt = new int[n], val = new int[n];
+        for (int i = 0; i < n; i++) {
+            long[] w = positions.get(i);
+            ps[i] = score(w);
+            cnt[i] = w == null ? 0 : count(w);
+            val[i] = cnt[i] == 1 ? single(w) : -1;
+        }
+        for (int st = 0; st < Math.min(n, MAX_WINDOW_STARTS); st++) {
             long combos = 1;
-            int sc = 0;
-            for (int l = 1; l <= 4 && s + l <= positions.size(); l++) {
-                long[] w = positions.get(s + l - 1);
-                int ps = score(w);
-                if (ps == Integer.MIN_VALUE) break;
-                combos *= count(w);
+            int sc = 0, distinct = 0;
+            for (int l = 1; l <= 4 && st + l <= n; l++) {
+                int i = st + l - 1;
+                if (ps[i] == Integer.MIN_VALUE) break;
+                combos *= cnt[i];
                 if (combos > MAX_EXPANSION) break;
-                sc += ps;
-                int total = sc + distinctBonus(positions, s, l);
+                sc += ps[i];
+                if (val[i] >= 0) {
+                    boolean dup = false;
+                    for (int j = st; j < i; j++) dup |= val[j] == val[i];
+                    if (!dup) distinct++;
+                }
+                int total = sc + distinct * 2;
                 if (total > bestScore) {
                     bestScore = total;
-                    bestOff = s;
+                    bestOff = st;
                     bestLen = l;
                 }
             }
@@ -106,6 +192,7 @@ final class Variant {
             return;
         }
         atomOffset = bestOff;
+        atomMaxOffset = bestOff;
         atomQuality = bestScore;
         List<byte[]> out = new ArrayList<>();
         out.add(new byte[0]);
@@ -115,24 +202,15 @@ final class Variant {
             for (byte[] prefix : out) {
                 for (int b = 0; b < 256; b++) {
                     if ((w[b >> 6] & (1L << (b & 63))) != 0) {
-                        byte[] n = java.util.Arrays.copyOf(prefix, prefix.length + 1);
-                        n[prefix.length] = (byte) b;
-                        next.add(n);
+                        byte[] nb = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+                        nb[prefix.length] = (byte) b;
+                        next.add(nb);
                     }
                 }
             }
             out = next;
         }
         atoms = out;
-    }
-
-    private static int distinctBonus(List<long[]> pos, int s, int l) {
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
-        for (int i = s; i < s + l; i++) {
-            long[] w = pos.get(i);
-            if (count(w) == 1) seen.add(single(w));
-        }
-        return seen.size() * 2;
     }
 
     /** Verifies a candidate start; returns the match length or -1. */
@@ -156,6 +234,16 @@ final class Variant {
             }
             mlen = n;
         } else {
+            long[][] pc = prefixCheck;
+            if (pc != null) {
+                if (start + pc.length > len) return -1;
+                for (int i = 0; i < pc.length; i++) {
+                    long[] w = pc[i];
+                    if (w == null) continue;
+                    int b = d[off + start + i] & 0xFF;
+                    if ((w[b >> 6] & (1L << (b & 63))) == 0) return -1;
+                }
+            }
             long limit = (long) start + window;
             mlen = program.matchAt(d, off, len, start, (int) Math.min(limit, len), vm);
             if (mlen < 0) return -1;

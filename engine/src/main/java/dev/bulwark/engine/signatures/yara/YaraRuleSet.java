@@ -31,6 +31,9 @@ public final class YaraRuleSet {
     private final StringMatcher matcher;
     private final int slots;
     private final List<Diagnostic> warnings;
+    /** Per rule: true if the rule cannot match unless one of its own strings matched. */
+    private final boolean[] needsMatch;
+    private final List<List<Map.Entry<String, Object>>> metaLists;
 
     private YaraRuleSet(Compiler c, List<Diagnostic> warnings) {
         this.rules = List.copyOf(c.rules);
@@ -40,6 +43,15 @@ public final class YaraRuleSet {
         this.matcher = new StringMatcher(vs, strings.size());
         this.slots = c.maxSlots + 1;
         this.warnings = List.copyOf(warnings);
+        this.needsMatch = new boolean[rules.size()];
+        List<List<Map.Entry<String, Object>>> metas = new ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            needsMatch[i] = Prefilter.needsOwnMatch(rules.get(i).condition());
+            List<Map.Entry<String, Object>> meta = new ArrayList<>();
+            for (Meta x : rules.get(i).meta()) meta.add(Map.entry(x.key(), x.value()));
+            metas.add(List.copyOf(meta));
+        }
+        this.metaLists = List.copyOf(metas);
     }
 
     /** Strict compile for {@code bulwark yara}; throws with every diagnostic when any source has an error. */
@@ -134,6 +146,11 @@ public final class YaraRuleSet {
 
     /** Every non-private rule with its verdict and (non-private) string matches, in declaration order. */
     public List<RuleResult> scan(ByteBuffer data) {
+        return scan(data, true);
+    }
+
+    /** Like {@link #scan(ByteBuffer)}; with includeNonMatching false only the matching rules are returned. */
+    public List<RuleResult> scan(ByteBuffer data, boolean includeNonMatching) {
         List<RuleResult> out = new ArrayList<>();
         Matches[] mm = new Matches[1];
         boolean[] m = evaluate(data, mm);
@@ -142,7 +159,7 @@ public final class YaraRuleSet {
         bytes(data, arr, base);
         for (int i = 0; i < rules.size(); i++) {
             Compiler.RuleDef r = rules.get(i);
-            if (r.isPrivate()) continue;
+            if (r.isPrivate() || !m[i] && !includeNonMatching) continue;
             List<StringMatch> sm = new ArrayList<>();
             for (int s = r.firstString(); s < r.firstString() + r.stringCount(); s++) {
                 Compiler.StringDef sd = strings.get(s);
@@ -153,9 +170,7 @@ public final class YaraRuleSet {
                     sm.add(new StringMatch(sd.id(), o, l, d, sd.hex()));
                 }
             }
-            List<Map.Entry<String, Object>> meta = new ArrayList<>();
-            for (Meta x : r.meta()) meta.add(Map.entry(x.key(), x.value()));
-            out.add(new RuleResult(r.name(), r.namespace(), r.tags(), meta, m[i], sm));
+            out.add(new RuleResult(r.name(), r.namespace(), r.tags(), metaLists.get(i), m[i], sm));
         }
         return out;
     }
@@ -182,8 +197,20 @@ public final class YaraRuleSet {
         matcher.scan(arr[0], base[0], len, scratch);
         ScanContext c = new ScanContext(arr[0], base[0], len, scratch.matches, scratch.vm, slots, rules.size());
         boolean[] res = new boolean[rules.size()];
+        int[] count = scratch.matches.count;
         for (int i = 0; i < rules.size(); i++) {
-            res[i] = Evaluator.truthy(Evaluator.eval(rules.get(i).condition(), c));
+            Compiler.RuleDef r = rules.get(i);
+            boolean skip = false;
+            if (needsMatch[i]) {
+                skip = true;
+                for (int s = r.firstString(); s < r.firstString() + r.stringCount(); s++) {
+                    if (count[s] > 0) {
+                        skip = false;
+                        break;
+                    }
+                }
+            }
+            res[i] = !skip && Evaluator.truthy(Evaluator.eval(r.condition(), c));
             c.setRule(i, res[i]);
         }
         // a false global rule makes every rule of its namespace false

@@ -19,12 +19,19 @@ import java.util.List;
  */
 public final class RecordingContext implements ExtractContext {
 
-    /** One member the extractor handed over; {@code data} is null for an announcement. */
-    public record Child(ChildInfo info, byte[] data, boolean truncated) {
+    /**
+     * One member the extractor handed over. {@code data} is null for an announcement and empty for a
+     * member skipped by a limit ({@code skipped}); {@code pulled} is how many bytes were read from it.
+     */
+    public record Child(ChildInfo info, byte[] data, boolean skipped, long pulled) {
         public boolean announced() { return data == null; }
+        /** Kept for readability in bomb tests: a skipped member stopped at a limit. */
+        public boolean truncated() { return skipped; }
     }
 
     private static final int READ_CHUNK = 64 * 1024;
+    /** As in the engine: members below this size are never stopped by the ratio guard. */
+    private static final long RATIO_FLOOR = 1 << 20;
 
     private final ScanOptions options;
     private final Limits limits;
@@ -70,54 +77,67 @@ public final class RecordingContext implements ExtractContext {
         int n = data.remaining();
         if (n > limits.maxFileSize() || n > limits.maxScanSize() - scanned) {
             notes.add("limit: member skipped, " + n + " bytes");
-            children.add(new Child(info, new byte[0], true));
+            children.add(new Child(info, new byte[0], true, n));
             return !stopped;
         }
         byte[] b = new byte[n];
         data.duplicate().get(b);
         scanned += n;
-        children.add(new Child(info, b, false));
+        children.add(new Child(info, b, false, n));
         return !stopped;
     }
 
+    /**
+     * Mirrors the engine's context: reads up to MaxFileSize + 1 bytes; a member over MaxFileSize, over
+     * the remaining MaxScanSize, or (past 1 MiB) over the compression ratio is skipped whole.
+     */
     @Override
     public boolean child(ChildInfo info, InputStream in, long compressedSize) throws IOException {
         check(info);
         if (!admit()) return false;
-        long cap = budget();
-        if (compressedSize > 0 && compressedSize < Long.MAX_VALUE / limits.maxRatio()) {
-            cap = Math.min(cap, Math.max(compressedSize * limits.maxRatio(), 1024));
-        }
-        byte[] out = new byte[(int) Math.min(cap, 1 << 16)];
-        int len = 0;
-        boolean truncated = false;
+        long cap = limits.maxFileSize();
+        // grows on demand; starting small keeps thousands of contract runs with lying sizes cheap
+        byte[] out = new byte[(int) Math.min(Math.max(info.declaredSize(), 0) + 1, Math.min(cap + 1, READ_CHUNK))];
+        long n = 0;
+        String skip = null;
         while (true) {
-            int want = (int) Math.min(READ_CHUNK, cap - len + 1);
-            if (want <= 0) { truncated = true; break; }
-            int r = in.read(chunk, 0, want);
+            int r = in.read(chunk, 0, READ_CHUNK);
             if (r < 0) break;
-            if (len + r > cap) { r = (int) (cap - len); truncated = true; }
-            if (len + r > out.length) out = Arrays.copyOf(out, (int) Math.min(cap, Math.max(len + r, 2L * out.length)));
-            System.arraycopy(chunk, 0, out, len, r);
-            len += r;
-            if (truncated) break;
+            if (n + r > cap) {
+                n += r;
+                skip = "larger than MaxFileSize";
+                break;
+            }
+            if (n + r > out.length) out = Arrays.copyOf(out, (int) Math.min(cap + 1, Math.max(n + r, 2L * out.length)));
+            System.arraycopy(chunk, 0, out, (int) n, r);
+            n += r;
+            if (compressedSize > 0 && n > RATIO_FLOOR && n / compressedSize > limits.maxRatio()) {
+                skip = "compression ratio";
+                break;
+            }
         }
-        scanned += len;
-        children.add(new Child(info, Arrays.copyOf(out, len), truncated));
-        if (truncated) notes.add("limit: member truncated at " + len);
+        if (skip == null && n > limits.maxScanSize() - scanned) skip = "MaxScanSize";
+        if (skip != null) {
+            notes.add("limit: member skipped (" + skip + ") after " + n + " bytes");
+            children.add(new Child(info, new byte[0], true, n));
+            return !stopped;
+        }
+        scanned += n;
+        children.add(new Child(info, Arrays.copyOf(out, (int) n), false, n));
         return !stopped;
     }
 
     @Override
     public boolean announce(ChildInfo info) {
         check(info);
-        children.add(new Child(info, null, false));
+        children.add(new Child(info, null, false, 0));
         return !stopped;
     }
 
     private static void check(ChildInfo info) {
         if (info == null || info.name() == null) throw new AssertionError("ChildInfo and its name must not be null");
-        if (info.position() < 1) throw new AssertionError("position must be 1-based: " + info);
+        // positions follow ClamAV: 1-based for most formats, 0-based for 7z/CAB/CHM, 0 for ISO 9660
+        if (info.position() < 0) throw new AssertionError("negative position: " + info);
     }
 
     @Override public long budget() { return Math.max(0, Math.min(limits.maxFileSize(), limits.maxScanSize() - scanned)); }

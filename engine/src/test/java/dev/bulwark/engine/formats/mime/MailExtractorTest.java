@@ -96,6 +96,17 @@ class MailExtractorTest {
         assertTrue(ctx.children.stream().anyMatch(c -> c.info().name().equals("b.bin")));
     }
 
+    @Test
+    void binhexInsideText() {
+        String hqx = new String(Samples.read("clam.exe.binhex"), StandardCharsets.ISO_8859_1);
+        // as ClamAV: only a body that opens with BinHex is decoded as BinHex
+        assertTrue(run("Subject: mac file\n\nHere it is:\n\n" + hqx).children.stream().noneMatch(c -> c.info().typeHint() == FileType.BINHEX));
+        RecordingContext ctx = run("Subject: mac file\n\n\n" + hqx);
+        RecordingContext.Child bh = ctx.children.stream().filter(c -> c.info().typeHint() == FileType.BINHEX).findFirst().orElseThrow();
+        RecordingContext inner = Contract.run(new dev.bulwark.engine.formats.binhex.BinHexExtractor(), bh.data(), FileType.BINHEX);
+        assertTrue(Samples.isClamExe(inner.children.get(0).data()));
+    }
+
     private static String yenc(String s) {
         StringBuilder sb = new StringBuilder();
         for (char c : s.toCharArray()) sb.append((char) ((c + 42) & 0xff));

@@ -36,6 +36,26 @@ class Ole2ExtractorTest {
     }
 
     @Test
+    void lyingStreamSizesAndCyclicChains() {
+        byte[] doc = new Ole2Builder().add("Big", new byte[9000]).add("small", "tiny stream".getBytes()).build();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(doc).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int dirSector = b.getInt(0x30);
+        int dirOff = (dirSector + 1) * 512;
+        b.putInt(dirOff + 128 + 0x78, 0x7fffffff);      // "Big" claims 2 GiB
+        b.putInt(dirOff + 256 + 0x78, 4095);            // "small" claims more than its mini chain holds
+        RecordingContext ctx = Contract.run(X, doc, FileType.MSOLE2);
+        assertEquals(2, ctx.children.size(), names(ctx));
+        assertEquals(64, ctx.children.get(1).data().length, "a mini stream is cut at the end of its chain");
+        assertTrue(ctx.children.get(0).data().length <= doc.length);
+        // make the FAT chain of "Big" point to itself
+        int fatSector = b.getInt(0x4C);
+        int bigStart = b.getInt(dirOff + 128 + 0x74);
+        b.putInt((fatSector + 1) * 512 + 4 * bigStart, bigStart);
+        RecordingContext cyc = Contract.run(X, doc, FileType.MSOLE2, Contract.smallBudget(1 << 20));
+        assertTrue(cyc.children.get(0).data().length <= 1 << 20);
+    }
+
+    @Test
     void truncatedAndCorrupted() {
         Contract.truncations(X, Samples.read("clam.ole.doc"), FileType.MSOLE2);
         Contract.flips(X, Samples.read("clam.ole.doc"), FileType.MSOLE2, 3000);

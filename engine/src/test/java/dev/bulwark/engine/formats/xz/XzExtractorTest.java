@@ -61,6 +61,7 @@ class XzExtractorTest {
     void zeroBombStopsAtTheLimit(@TempDir Path dir) throws Exception {
         byte[] bomb = Tools.run(dir, new byte[64 << 20], "xz", "-c");
         RecordingContext ctx = Contract.run(new XzExtractor(), FileType.XZ, bomb);
-        assertEquals(1 << 20, ctx.extracted().get(0).data().length);
+        assertTrue(ctx.extracted().get(0).skipped());
+        assertTrue(ctx.extracted().get(0).pulled() <= (1 << 20) + (64 << 10));
     }
 }

@@ -273,7 +273,7 @@ class ZipExtractorTest {
         byte[] z = new ZipBuilder().add("zeros", 8, 0, deflate(zeros), zeros).finish(true);
         RecordingContext ctx = extract(z, RecordingContext.small());
         assertEquals(1, ctx.extracted().size());
-        assertTrue(ctx.extracted().get(0).data().length <= 1 << 20);
+        assertTrue(ctx.extracted().get(0).skipped());
     }
 
     @Test

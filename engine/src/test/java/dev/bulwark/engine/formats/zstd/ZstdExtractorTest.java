@@ -39,8 +39,7 @@ class ZstdExtractorTest {
     void zeroBombStopsAtTheLimit(@TempDir Path dir) throws Exception {
         byte[] bomb = Tools.run(dir, new byte[64 << 20], "zstd", "-c");
         RecordingContext ctx = Contract.run(new ZstdExtractor(), FileType.ZSTD, bomb);
-        assertEquals(1 << 20, ctx.extracted().get(0).data().length);
-        assertTrue(ctx.extracted().get(0).truncated());
+        assertTrue(ctx.extracted().get(0).skipped());
     }
 
     /** aircompressor refuses windows above 8 MiB (zstd --long, --ultra): a note, nothing extracted, no failure. */

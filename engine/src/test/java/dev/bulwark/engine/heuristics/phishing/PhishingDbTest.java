@@ -108,6 +108,14 @@ class PhishingDbTest {
         c.add(new Case("suffix without dot not listed", "H:paypal.com", null, null, evil, "http://mypaypal.com/", false));
         c.add(new Case("gdb blocked", "H:ebay.com", null, "S1:F:" + sha("evil.example.net/"), evil, pp, false));
         c.add(new Case("gdb only prefix", null, null, "S1:P:00000000", evil, pp, false));
+        c.add(new Case("anchor title", "H:paypal.com", null, null, "RAW", "<a href=\"http://evil.example.net/\" title=\"http://www.paypal.com/\">click</a>", false));
+        c.add(new Case("image in anchor", "H:paypal.com", null, null, "RAW", "<a href=\"http://evil.example.net/\"><img src=\"http://www.paypal.com/logo.gif\"></a>", false));
+        c.add(new Case("image outside anchor", "H:paypal.com", null, null, "RAW", "<img src=\"http://www.paypal.com/logo.gif\">", false));
+        c.add(new Case("form action", "H:paypal.com", null, null, "RAW", "<form action=\"http://evil.example.net/post\"><a href=\"http://www.paypal.com/\">x</a></form>", false));
+        c.add(new Case("area in anchor", "H:paypal.com", null, null, "RAW", "<a href=\"http://evil.example.net/\"><area href=\"http://www.paypal.com/\"></a>", false));
+        c.add(new Case("https image in anchor", "H:paypal.com", null, null, "RAW", "<a href=\"http://evil.example.net/\"><img src=\"https://www.paypal.com/logo.gif\"></a>", false));
+        c.add(new Case("https image in anchor, ssl alert", "H:ebay.com", null, null, "RAW", "<a href=\"http://evil.example.net/\"><img src=\"https://www.paypal.com/logo.gif\"></a>", true));
+        c.add(new Case("nested tags in text", "H:paypal.com", null, null, "RAW", "<a href=\"http://evil.example.net/\"><b>http://www.</b><i>paypal.com</i></a>", false));
         return c.stream().map(Arguments::of);
     }
 
@@ -133,14 +141,15 @@ class PhishingDbTest {
         if (c.gdb() != null) { Files.writeString(db.resolve("t.gdb"), c.gdb() + "\n"); b.addGdbLine(c.gdb()); }
         Files.writeString(db.resolve("z.ndb"), "Unused:0:*:7a7a7a7a7a7a7a7a7a\n");
         String mail = "From: a@example.net\nTo: b@example.org\nSubject: s\nMIME-Version: 1.0\n"
-                + "Content-Type: text/html; charset=us-ascii\n\n<html><body>\n<p>Please login:</p>\n<a href=\""
-                + c.href() + "\">" + c.text() + "</a>\n</body></html>\n";
+                + "Content-Type: text/html; charset=us-ascii\n\n<html><body>\n<p>Please login:</p>\n"
+                + (c.href().equals("RAW") ? c.text() : "<a href=\"" + c.href() + "\">" + c.text() + "</a>") + "\n</body></html>\n";
         Path eml = dir.resolve("m.eml");
         Files.writeString(eml, mail);
         String expected = clamscan(clamscan, db, eml, c.ssl());
 
         PhishingDb pdb = b.build();
-        RecordingContext ctx = Contract.run(new MailExtractor(), mail.getBytes(StandardCharsets.ISO_8859_1), FileType.MAIL);
+        dev.bulwark.engine.ScanOptions opts = dev.bulwark.engine.ScanOptions.defaults().withAlert(dev.bulwark.engine.ScanOptions.Alert.PHISHING_SSL, c.ssl());
+        RecordingContext ctx = Contract.run(new MailExtractor(), mail.getBytes(StandardCharsets.ISO_8859_1), FileType.MAIL, opts);
         String ours = null;
         if (!pdb.isEmpty()) {
             for (RecordingContext.Link l : ctx.links) {

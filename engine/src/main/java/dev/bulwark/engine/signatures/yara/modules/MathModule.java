@@ -114,7 +114,8 @@ final class MathModule implements YaraModule {
             if (a.length < 1) return null;
             int base = a.length > 1 ? (int) (long) (Long) a[1] : 10;
             if (base != 8 && base != 10 && base != 16) return null;
-            return Args.str(Long.toString((Long) a[0], base));
+            long v = (Long) a[0];
+            return Args.str(base == 10 ? Long.toString(v) : Long.toUnsignedString(v, base));
         });
         m.put("count", (YaraFunction) (x, a) -> {
             if (a.length < 1 || !(a[0] instanceof Long b) || b < 0 || b > 255) return null;

@@ -14,7 +14,8 @@ final class PeImports {
     private static final int MAX_EXPORTS = 8192; // YARA's MAX_PE_EXPORTS
     private static final int MAX_NAME = 512; // longest import/export name read
 
-    record Fn(byte[] name, long ordinal) {}
+    /** rva: the function's import address table slot. */
+    record Fn(byte[] name, long ordinal, long rva) {}
 
     record Dll(byte[] name, List<Fn> functions, boolean delayed) {}
 
@@ -35,7 +36,7 @@ final class PeImports {
         if (exp != null) exports(pe, exp[0], exp[1]);
     }
 
-    private List<Fn> thunks(PeFile pe, long rva, boolean vaBased) {
+    private List<Fn> thunks(PeFile pe, long rva, long iat, boolean vaBased) {
         List<Fn> out = new ArrayList<>();
         long off = pe.rvaToOffset(rva);
         if (off < 0) return out;
@@ -45,13 +46,13 @@ final class PeImports {
             if (t == 0 || t == -1 || t == Long.MIN_VALUE) break;
             long ordFlag = pe.is64 ? Long.MIN_VALUE : 0x80000000L;
             if ((t & ordFlag) != 0) {
-                out.add(new Fn(null, t & 0xFFFF));
+                out.add(new Fn(null, t & 0xFFFF, iat + (long) size * out.size()));
             } else {
                 long nameRva = (t & 0x7FFFFFFFL) - (vaBased ? pe.imageBase : 0);
                 long no = pe.rvaToOffset(nameRva);
                 byte[] name = no < 0 ? null : Bytes.cstr(pe.in, no + 2, MAX_NAME);
                 if (name == null) break;
-                out.add(new Fn(name, -1));
+                out.add(new Fn(name, -1, iat + (long) size * out.size()));
             }
             total++;
             off += size;
@@ -69,7 +70,7 @@ final class PeImports {
             long no = pe.rvaToOffset(nameRva);
             byte[] name = no < 0 ? null : Bytes.cstr(pe.in, no, MAX_NAME);
             if (name == null || name.length == 0) continue;
-            List<Fn> fns = thunks(pe, oft != 0 ? oft : ft, false);
+            List<Fn> fns = thunks(pe, oft != 0 ? oft : ft, ft, false);
             dlls.add(new Dll(name, fns, false));
         }
     }
@@ -79,13 +80,15 @@ final class PeImports {
         if (off < 0) return;
         for (int i = 0; i < MAX_DLLS && pe.in.has(off + 32L * i, 32); i++) {
             long d = off + 32L * i;
-            long attrs = Bytes.u32(pe.in, d), nameRva = Bytes.u32(pe.in, d + 4), intRva = Bytes.u32(pe.in, d + 16);
+            long attrs = Bytes.u32(pe.in, d), nameRva = Bytes.u32(pe.in, d + 4), iatRva = Bytes.u32(pe.in, d + 12),
+                    intRva = Bytes.u32(pe.in, d + 16);
             if (nameRva == 0 && intRva == 0) break;
             boolean va = attrs == 0;
             long no = pe.rvaToOffset(nameRva - (va ? pe.imageBase : 0));
             byte[] name = no < 0 ? null : Bytes.cstr(pe.in, no, MAX_NAME);
             if (name == null || name.length == 0) continue;
-            dlls.add(new Dll(name, thunks(pe, intRva - (va ? pe.imageBase : 0), va), true));
+            long base = va ? pe.imageBase : 0;
+            dlls.add(new Dll(name, thunks(pe, intRva - base, iatRva - base, va), true));
         }
     }
 

@@ -144,6 +144,7 @@ final class PeModule implements YaraModule {
                 Map<String, Object> fm = new HashMap<>();
                 if (f.name() != null) fm.put("name", f.name());
                 if (f.ordinal() >= 0) fm.put("ordinal", f.ordinal());
+                fm.put("rva", f.rva());
                 fns.add(fm);
             }
             Map<String, Object> dm = Map.of("library_name", d.name(), "number_of_functions", (long) fns.size(), "functions", fns);

@@ -49,7 +49,7 @@ public final class AtomQuality {
         }
         if (unknown >= known) b = a + 1;
         int q = 0;
-        boolean[] seen = new boolean[256];
+        int[] seenList = new int[4];
         int unique = 0;
         for (int i = a; i < b; i++) {
             long[] w = win.get(i);
@@ -62,15 +62,15 @@ public final class AtomQuality {
                 int v = first(w);
                 q += v == 0 || v == 0x20 || v == 0xCC || v == 0xFF ? 12 : (Character.isLetter(v) && v < 128 ? 18 : 20);
                 int lv = c == 2 && v >= 'A' && v <= 'Z' ? v + 32 : v;
-                if (!seen[lv]) {
-                    seen[lv] = true;
-                    unique++;
-                }
+                boolean dup = false;
+                for (int j = 0; j < unique; j++) dup |= seenList[j] == lv;
+                if (!dup) seenList[unique++] = lv;
             } else {
                 return NONE; // a class is not an atom byte
             }
         }
-        if (unique == 1 && (seen[0] || seen[0x20] || seen[0x90] || seen[0xCC] || seen[0xFF])) q -= 10 * (b - a);
+        int only = seenList[0];
+        if (unique == 1 && (only == 0 || only == 0x20 || only == 0x90 || only == 0xCC || only == 0xFF)) q -= 10 * (b - a);
         else q += 2 * unique;
         return q;
     }

@@ -134,10 +134,18 @@ final class HexParser {
     }
 
     private long number() throws RegexException {
+        int radix = 10;
+        if (s.startsWith("0x", p) || s.startsWith("0o", p)) {
+            radix = s.charAt(p + 1) == 'x' ? 16 : 8;
+            p += 2;
+        }
         int st = p;
-        while (p < s.length() && Character.isDigit(s.charAt(p))) p++;
-        if (p == st) return -1;
+        while (p < s.length() && Character.digit(s.charAt(p), radix) >= 0) p++;
+        if (p == st) {
+            if (radix != 10) throw new RegexException("invalid hex string: malformed jump");
+            return -1;
+        }
         if (p - st > 12) throw new RegexException("invalid hex string: jump too large");
-        return Long.parseLong(s.substring(st, p));
+        return Long.parseLong(s.substring(st, p), radix);
     }
 }

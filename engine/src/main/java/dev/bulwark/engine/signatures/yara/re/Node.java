@@ -40,32 +40,12 @@ public sealed interface Node {
 
     record Empty() implements Node {}
 
-    /** Adds the other ASCII case of every letter in every class. */
-    static Node caseless(Node n) {
-        return switch (n) {
-            case Cls c -> {
-                long[] w = c.bits().clone();
-                for (int b = 'A'; b <= 'Z'; b++) {
-                    if (c.has(b) || c.has(b + 32)) {
-                        w[b >> 6] |= 1L << (b & 63);
-                        w[(b + 32) >> 6] |= 1L << ((b + 32) & 63);
-                    }
-                }
-                yield new Cls(w);
-            }
-            case Cat cat -> new Cat(map(cat.items(), false));
-            case Alt alt -> new Alt(map(alt.items(), false));
-            case Rep r -> new Rep(caseless(r.node()), r.min(), r.max(), r.greedy());
-            default -> n;
-        };
-    }
-
     /** Interleaves a zero byte after every class, YARA's "wide" form of a regex. */
     static Node wide(Node n) {
         return switch (n) {
             case Cls c -> new Cat(List.of(c, Cls.of(0)));
-            case Cat cat -> new Cat(map(cat.items(), true));
-            case Alt alt -> new Alt(map(alt.items(), true));
+            case Cat cat -> new Cat(map(cat.items()));
+            case Alt alt -> new Alt(map(alt.items()));
             case Rep r -> new Rep(wide(r.node()), r.min(), r.max(), r.greedy());
             case Assert a when a.kind() == AssertKind.WORD_BOUNDARY -> new Assert(AssertKind.WIDE_WORD_BOUNDARY);
             case Assert a when a.kind() == AssertKind.NOT_WORD_BOUNDARY -> new Assert(AssertKind.WIDE_NOT_WORD_BOUNDARY);
@@ -73,9 +53,9 @@ public sealed interface Node {
         };
     }
 
-    private static List<Node> map(List<Node> in, boolean wide) {
+    private static List<Node> map(List<Node> in) {
         List<Node> out = new ArrayList<>(in.size());
-        for (Node x : in) out.add(wide ? wide(x) : caseless(x));
+        for (Node x : in) out.add(wide(x));
         return out;
     }
 }

@@ -14,8 +14,10 @@ public final class Regex {
     private final boolean anchoredStart;
     private final int maxLength;
     private final int quality;
+    private final Node node;
 
     private Regex(Node node) throws RegexException {
+        this.node = node;
         this.quality = AtomQuality.ofNode(node);
         this.program = Program.compile(node);
         this.prefix = new ArrayList<>();
@@ -23,6 +25,92 @@ public final class Regex {
         this.anchoredStart = startsWithBegin(node);
         long m = maxLen(node);
         this.maxLength = m > Integer.MAX_VALUE ? -1 : (int) m;
+    }
+
+    /**
+     * A run of consecutive single-byte positions at top level of the expression, starting between minOffset and
+     * maxOffset bytes after the match start (maxOffset capped at the scan limit).
+     */
+    public record Run(List<long[]> positions, int minOffset, int maxOffset) {}
+
+    static final int BACKWARD_LIMIT = 4096; // like YARA, matches reaching further back than this before the atom are missed
+
+    /** Candidate atom runs: the fixed prefix first, then runs after variable-length parts. */
+    public List<Run> runs() {
+        List<Run> out = new ArrayList<>();
+        if (!prefix.isEmpty()) out.add(new Run(prefix, 0, 0));
+        List<Node> items = new ArrayList<>();
+        flatten(node, items);
+        long min = 0, max = 0;
+        List<long[]> run = null;
+        int runMin = 0, runMax = 0;
+        for (Node it : items) {
+            if (it instanceof Cls c) {
+                if (run == null) {
+                    run = new ArrayList<>();
+                    runMin = (int) Math.min(min, BACKWARD_LIMIT);
+                    runMax = (int) Math.min(max, BACKWARD_LIMIT);
+                }
+                run.add(c.bits());
+                min++;
+                max++;
+                continue;
+            }
+            if (run != null && runMax > 0) out.add(new Run(run, runMin, runMax));
+            run = null;
+            min += minLen(it);
+            long mx = maxLen(it);
+            max = mx < 0 || max + mx > BACKWARD_LIMIT ? BACKWARD_LIMIT : max + mx;
+            if (min > BACKWARD_LIMIT) break;
+        }
+        if (run != null && runMax > 0) out.add(new Run(run, runMin, runMax));
+        return out;
+    }
+
+    /** For each top-level alternative: one run per branch (the branch's fixed prefix), at the alternative's offsets. */
+    public List<List<Run>> alternatives() {
+        List<List<Run>> out = new ArrayList<>();
+        List<Node> items = new ArrayList<>();
+        flatten(node, items);
+        long min = 0, max = 0;
+        for (Node it : items) {
+            if (it instanceof Alt a) {
+                List<Run> branches = new ArrayList<>();
+                for (Node b : a.items()) {
+                    List<long[]> pos = new ArrayList<>();
+                    fixedPositions(b, pos);
+                    if (pos.isEmpty()) {
+                        branches = null;
+                        break;
+                    }
+                    branches.add(new Run(pos, (int) Math.min(min, BACKWARD_LIMIT), (int) Math.min(max, BACKWARD_LIMIT)));
+                }
+                if (branches != null) out.add(branches);
+            }
+            min += minLen(it);
+            long mx = maxLen(it);
+            max = mx < 0 || max + mx > BACKWARD_LIMIT ? BACKWARD_LIMIT : max + mx;
+            if (min > BACKWARD_LIMIT) break;
+        }
+        return out;
+    }
+
+    private static void flatten(Node n, List<Node> out) {
+        if (n instanceof Cat c) {
+            for (Node i : c.items()) flatten(i, out);
+        } else {
+            out.add(n);
+        }
+    }
+
+    private static long minLen(Node n) {
+        return switch (n) {
+            case Cls c -> 1;
+            case Cat c -> c.items().stream().mapToLong(Regex::minLen).sum();
+            case Alt a -> a.items().stream().mapToLong(Regex::minLen).min().orElse(0);
+            case Rep r -> minLen(r.node()) * r.min();
+            default -> 0;
+        };
     }
 
     /** Parses a YARA regex body (between the slashes). */

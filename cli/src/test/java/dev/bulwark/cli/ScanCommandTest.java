@@ -1,0 +1,153 @@
+package dev.bulwark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bulwark scan} against {@code clamscan}: same result lines and exit codes on the same inputs. */
+class ScanCommandTest {
+    private static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+    record Run(int rc, String out, String err) {}
+
+    static Run bulwark(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int rc = ScanCommand.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Run(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    static Run clamscan(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("clamscan"));
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out, err);
+    }
+
+    private static Set<String> resultLines(String out) {
+        Set<String> s = new TreeSet<>();
+        for (String l : out.split("\n")) if (l.contains(": ") && !l.startsWith("Known") && !l.contains("SCAN SUMMARY")) {
+            if (l.matches("^(Known viruses|Engine version|Databases|Scanned|Infected|Total errors|Data|Time|Start Date|End Date):.*")) continue;
+            s.add(l);
+        }
+        return s;
+    }
+
+    private static Path tree(Path tmp) throws Exception {
+        Path t = Files.createDirectories(tmp.resolve("tree/sub"));
+        Files.writeString(t.getParent().resolve("eicar.com"), EICAR);
+        Files.writeString(t.getParent().resolve("clean.txt"), "just some ordinary text\n");
+        Files.writeString(t.getParent().resolve("empty"), "");
+        Files.writeString(t.resolve("hello.bin"), "xxxxAAAAhelloBBBBworldCCCC");
+        Files.writeString(tmp.resolve("t.ndb"), "Hello.Test:0:*:68656c6c6f\n");
+        Files.writeString(tmp.resolve("t.hdb"), "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n");
+        return t.getParent();
+    }
+
+    @Test
+    void sameLinesAndExitCodesAsClamscan(@TempDir Path tmp) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")));
+        Path t = tree(tmp);
+        for (String[] extra : new String[][] {{}, {"-r"}, {"-r", "-i"}, {"-r", "-o"}, {"-r", "--allmatch"}}) {
+            List<String> args = new ArrayList<>(List.of("--no-summary", "-d", tmp.resolve("t.ndb").toString(), "-d", tmp.resolve("t.hdb").toString()));
+            args.addAll(Arrays.asList(extra));
+            args.add(t.toString());
+            Run c = clamscan(args.toArray(String[]::new)), b = bulwark(args.toArray(String[]::new));
+            assertEquals(c.rc(), b.rc(), "exit code for " + args);
+            assertEquals(resultLines(c.out()), resultLines(b.out()), "lines for " + args);
+        }
+    }
+
+    @Test
+    void missingFileIsAnErrorAsInClamscan(@TempDir Path tmp) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")));
+        tree(tmp);
+        String missing = tmp.resolve("nope").toString();
+        Run c = clamscan("--no-summary", "-d", tmp.resolve("t.ndb").toString(), missing);
+        Run b = bulwark("--no-summary", "-d", tmp.resolve("t.ndb").toString(), missing);
+        assertEquals(c.rc(), b.rc());
+        assertTrue(b.err().contains(missing + ": No such file or directory"), b.err());
+    }
+
+    @Test
+    void malformedDatabaseNamesFileAndLineAndExits2(@TempDir Path tmp) throws Exception {
+        Path db = tmp.resolve("bad.ndb");
+        Files.writeString(db, "Ok:0:*:68656c6c6f\nBroken:0:*:6\n");
+        Run b = bulwark("-d", db.toString(), db.toString());
+        assertEquals(2, b.rc());
+        assertTrue(b.err().contains("bad.ndb:2:"), b.err());
+    }
+
+    @Test
+    void unknownOptionExits2() {
+        Run b = bulwark("--no-such-option", ".");
+        assertEquals(2, b.rc());
+        assertTrue(b.err().contains("no-such-option"));
+    }
+
+    @Test
+    void jsonLinesCarryDetectionsAndHashes(@TempDir Path tmp) throws Exception {
+        Path t = tree(tmp);
+        Run b = bulwark("--json", "-d", tmp.resolve("t.hdb").toString(), t.resolve("eicar.com").toString());
+        assertEquals(1, b.rc());
+        String line = b.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+        assertTrue(line.contains("\"verdict\":\"infected\""), line);
+        assertTrue(line.contains("\"name\":\"Eicar-Test-Signature.UNOFFICIAL\""), line);
+        assertTrue(line.contains("\"sha256\":\"275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f\""), line);
+    }
+
+    @Test
+    void summaryCountsAndDatabases(@TempDir Path tmp) throws Exception {
+        Path t = tree(tmp);
+        Run b = bulwark("-r", "-d", tmp.resolve("t.ndb").toString(), t.toString());
+        assertTrue(b.out().contains("Known viruses: 1"), b.out());
+        assertTrue(b.out().contains("Scanned directories: 2"), b.out());
+        assertTrue(b.out().contains("Scanned files: 3"), b.out());
+        assertTrue(b.out().contains("Infected files: 1"), b.out());
+        assertTrue(b.out().contains("t.ndb (1 signatures)"), b.out());
+    }
+
+    @Test
+    void symlinkLoopsEndAndSpecialFilesAreReported(@TempDir Path tmp) throws Exception {
+        Path t = tree(tmp);
+        Files.createSymbolicLink(t.resolve("sub/loop"), t);
+        Files.createSymbolicLink(t.resolve("dangling"), tmp.resolve("nowhere"));
+        Run b = bulwark("--no-summary", "-r", "--follow-dir-symlinks=2", "--follow-file-symlinks=2",
+                "-d", tmp.resolve("t.ndb").toString(), t.toString());
+        assertEquals(1, b.rc(), b.out() + b.err());
+        assertEquals(1, b.out().lines().filter(l -> l.endsWith("hello.bin: Hello.Test.UNOFFICIAL FOUND")).count(), b.out());
+        Path fifo = tmp.resolve("fifo");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0);
+        Run f = bulwark("--no-summary", "-d", tmp.resolve("t.ndb").toString(), fifo.toString());
+        assertEquals(2, f.rc());
+        assertTrue(f.err().contains("Not supported file type"), f.err());
+    }
+
+    @Test
+    void stdinIsScannedAsStdin(@TempDir Path tmp) throws Exception {
+        tree(tmp);
+        java.io.InputStream saved = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("xxxxhelloxxxx".getBytes(StandardCharsets.US_ASCII)));
+            Run b = bulwark("--no-summary", "-d", tmp.resolve("t.ndb").toString(), "-");
+            assertEquals(1, b.rc());
+            assertTrue(b.out().contains("stdin: Hello.Test.UNOFFICIAL FOUND"), b.out());
+        } finally {
+            System.setIn(saved);
+        }
+    }
+}

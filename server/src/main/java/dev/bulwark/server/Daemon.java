@@ -1,0 +1,165 @@
+package dev.bulwark.server;
+
+import dev.bulwark.engine.LoadOptions;
+import dev.bulwark.server.clamd.ClamdServer;
+import dev.bulwark.server.config.DaemonConfig;
+import dev.bulwark.server.icap.IcapServer;
+import dev.bulwark.server.rest.RestServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * The running daemon: one engine holder and scan service shared by the clamd, ICAP and REST servers,
+ * the watchdog, PID file, the SelfCheck database watcher and graceful shutdown.
+ */
+public final class Daemon implements AutoCloseable, ClamdServer.Control {
+    private final DaemonConfig config;
+    private final Log log;
+    private final Metrics metrics = new Metrics();
+    private final Watchdog watchdog = new Watchdog();
+    private final EngineHolder engines;
+    private final ScanService service;
+    private final PathPolicy policy;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private ClamdServer clamd;
+    private IcapServer icap;
+    private RestServer rest;
+    private List<Integer> clamdPorts = List.of();
+    private int icapPort = -1;
+    private int restPort = -1;
+    private Thread selfCheck;
+    private volatile String dbStamp;
+    private volatile boolean closed;
+
+    public Daemon(DaemonConfig config, Log log) {
+        this(config, log, new EngineHolder(List.of(config.databaseDirectory()),
+                LoadOptions.defaults().withDetectPua(config.detectPua()).withOfficialOnly(config.officialOnly())));
+    }
+
+    Daemon(DaemonConfig config, Log log, EngineHolder engines) {
+        this.config = config;
+        this.log = log;
+        this.engines = engines;
+        this.service = new ScanService(engines, config, metrics, log);
+        this.policy = new PathPolicy(config.scanRoots());
+    }
+
+    public ScanService service() { return service; }
+    public EngineHolder engines() { return engines; }
+    public List<Integer> clamdPorts() { return clamdPorts; }
+    public int icapPort() { return icapPort; }
+    public int restPort() { return restPort; }
+
+    /** Loads the database and binds every configured server. Throws when the database cannot be loaded. */
+    public void start() throws IOException {
+        if (!config.hasClamdSocket() && config.icapPort() < 0 && config.restPort() < 0) {
+            throw new IOException("no server configured: set TCPSocket or LocalSocket (clamd), BulwarkIcapPort or BulwarkRestPort");
+        }
+        for (String n : config.notices()) log.warn(n);
+        long t0 = System.nanoTime();
+        EngineHolder.Loaded l = engines.loadInitial();
+        dbStamp = stamp(config.databaseDirectory());
+        log.info("database loaded", "signatures", l.engine().database().signatureCount(), "millis", l.loadMillis(),
+                "fingerprint", l.engine().database().fingerprint());
+        log.info("limits", "MaxScanSize", config.scanOptions().limits().maxScanSize(),
+                "MaxFileSize", config.scanOptions().limits().maxFileSize(), "MaxRecursion", config.scanOptions().limits().maxRecursion(),
+                "MaxFiles", config.scanOptions().limits().maxFiles(), "MaxScanTime", config.scanOptions().limits().maxScanTimeMillis(),
+                "StreamMaxLength", config.streamMaxLength());
+        if (config.hasClamdSocket()) {
+            clamd = new ClamdServer(service, policy, watchdog, this);
+            clamdPorts = clamd.start();
+            log.info("clamd protocol listening", "tcp", clamdPorts, "addr", config.tcpAddrs(), "unix", config.localSocket());
+        }
+        if (config.icapPort() >= 0) {
+            icap = new IcapServer(service, watchdog, log);
+            icapPort = icap.start();
+            log.info("ICAP listening", "port", icapPort, "addr", config.icapAddr(), "service", config.icapService());
+        }
+        if (config.restPort() >= 0) {
+            rest = new RestServer(service, policy, this, log);
+            restPort = rest.start();
+            log.info("REST API listening", "port", restPort, "addr", config.restAddr());
+        }
+        if (config.pidFile() != null) Files.writeString(config.pidFile(), ProcessHandle.current().pid() + "\n");
+        if (config.selfCheckSec() > 0) {
+            selfCheck = Thread.ofPlatform().daemon().name("bulwark-selfcheck").start(this::selfCheckLoop);
+        }
+        log.info("daemon started", "millis", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** RELOAD / SIGUSR2 / REST reload: builds a new engine aside and swaps it in. */
+    @Override
+    public void reload() {
+        EngineHolder.ReloadResult r = engines.reload();
+        dbStamp = stamp(config.databaseDirectory());
+        if (r.outcome() == EngineHolder.Outcome.FAILED) log.error(r.message());
+        else log.info(r.message());
+    }
+
+    @Override
+    public void shutdown() {
+        log.info("shutdown requested");
+        close();
+    }
+
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void selfCheckLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(config.selfCheckSec() * 1000L);
+            } catch (InterruptedException e) {
+                return;
+            }
+            String now = stamp(config.databaseDirectory());
+            if (!now.equals(dbStamp)) {
+                log.info("SelfCheck: database directory changed, reloading");
+                reload();
+            }
+        }
+    }
+
+    /** Names, sizes and modification times of the database directory: cheap change detection. */
+    static String stamp(Path dir) {
+        StringBuilder sb = new StringBuilder();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.sorted().forEach(p -> {
+                try {
+                    sb.append(p.getFileName()).append(':').append(Files.size(p)).append(':')
+                            .append(Files.getLastModifiedTime(p).toMillis()).append(';');
+                } catch (IOException e) {
+                    sb.append(p.getFileName()).append(":?;");
+                }
+            });
+        } catch (IOException e) {
+            return "unreadable";
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        if (clamd != null) clamd.close();
+        if (icap != null) icap.close();
+        if (rest != null) rest.close();
+        if (selfCheck != null) selfCheck.interrupt();
+        watchdog.close();
+        if (config.pidFile() != null) {
+            try {
+                Files.deleteIfExists(config.pidFile());
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+        log.info("daemon stopped");
+        stopped.countDown();
+    }
+}

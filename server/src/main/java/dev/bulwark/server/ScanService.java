@@ -1,0 +1,99 @@
+package dev.bulwark.server;
+
+import dev.bulwark.engine.ScanOptions;
+import dev.bulwark.engine.ScanResult;
+import dev.bulwark.server.config.DaemonConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs scans for every protocol: takes the current engine once per scan, bounds concurrency to
+ * {@code MaxThreads}, records metrics, and tracks active tasks for the clamd STATS report.
+ */
+public final class ScanService {
+    /** An active task as STATS prints it ({@code \tCOMMAND seconds filename}). */
+    public record Task(String command, long startNanos, String filename) {}
+
+    private final EngineHolder engines;
+    private final DaemonConfig config;
+    private final Metrics metrics;
+    private final Semaphore permits;
+    private final Map<Long, Task> tasks = new ConcurrentHashMap<>();
+    private final AtomicLong taskIds = new AtomicLong();
+
+    private final Log log;
+
+    public ScanService(EngineHolder engines, DaemonConfig config, Metrics metrics, Log log) {
+        this.engines = engines;
+        this.config = config;
+        this.metrics = metrics;
+        this.log = log;
+        this.permits = new Semaphore(config.maxThreads(), true);
+    }
+
+    public EngineHolder engines() { return engines; }
+    public DaemonConfig config() { return config; }
+    public Metrics metrics() { return metrics; }
+
+    public List<Task> activeTasks() { return List.copyOf(tasks.values()); }
+
+    /** Scans waiting for a worker permit (the clamd "QUEUE"). */
+    public int queued() { return permits.getQueueLength(); }
+
+    public int busy() { return config.maxThreads() - permits.availablePermits(); }
+
+    public ScanOptions options(boolean allMatch) {
+        ScanOptions o = config.scanOptions();
+        return allMatch ? o.withAllMatch(true) : o;
+    }
+
+    public ScanResult scanFile(Path file, boolean allMatch, String protocol, String command) throws InterruptedException {
+        return run(protocol, command, file.toString(), () -> engines.current().engine().scan(file, options(allMatch)));
+    }
+
+    public ScanResult scanSpool(Spool spool, boolean allMatch, String protocol, String command) throws InterruptedException {
+        return run(protocol, command, "stream", () -> spool.inMemory()
+                ? engines.current().engine().scan(spool.memory(), options(allMatch))
+                : engines.current().engine().scan(spool.file(), options(allMatch)));
+    }
+
+    interface ScanCall {
+        ScanResult call() throws IOException;
+    }
+
+    private ScanResult run(String protocol, String command, String name, ScanCall call) throws InterruptedException {
+        permits.acquire();
+        long id = taskIds.incrementAndGet();
+        long t0 = System.nanoTime();
+        tasks.put(id, new Task(command, t0, name));
+        try {
+            ScanResult r;
+            try {
+                r = call.call();
+            } catch (IOException e) {
+                r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, e.getMessage(), System.nanoTime() - t0, null);
+            } catch (RuntimeException e) {
+                r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0,
+                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), System.nanoTime() - t0, null);
+            }
+            metrics.record(protocol, r);
+            if (r.infected()) {
+                log.info("detection", "protocol", protocol, "object", name, "name", r.detections().get(0).name(),
+                        "detections", r.detections().size());
+            } else if (r.status() == ScanResult.Status.ERROR) {
+                log.warn("scan error", "protocol", protocol, "object", name, "error", r.error());
+            } else if (config.logClean()) {
+                log.info("clean", "protocol", protocol, "object", name);
+            }
+            return r;
+        } finally {
+            tasks.remove(id);
+            permits.release();
+        }
+    }
+}

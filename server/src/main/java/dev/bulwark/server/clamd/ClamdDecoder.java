@@ -1,0 +1,165 @@
+package dev.bulwark.server.clamd;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Incremental decoder of the clamd wire protocol: {@code z}-framed ({@code \0}-terminated),
+ * {@code n}-framed ({@code \n}-terminated) and old-style (unprefixed, one line) commands, and the
+ * INSTREAM chunk stream ({@code <u32 big-endian length><bytes>}…, ended by a zero length). Feed it any
+ * split of the input, down to one byte at a time; it never allocates per byte and never buffers more
+ * than {@link #MAX_LINE} bytes of a command.
+ */
+public final class ClamdDecoder {
+    /** clamd's per-connection command buffer is PATH_MAX + 8 bytes; a longer command is an error. */
+    public static final int MAX_LINE = 4096 + 8;
+
+    public enum Event { NEED_MORE, COMMAND, CHUNK, STREAM_END, STREAM_TOO_LARGE, LINE_TOO_LONG }
+
+    private enum State { START, LINE, STREAM_HEADER, STREAM_DATA, FAILED }
+
+    private final byte[] line = new byte[MAX_LINE];
+    private int lineLen;
+    private byte prefix;          // 'z', 'n' or 0 for old style
+    private State state = State.START;
+    private int headerBytes;
+    private int header;
+    private long chunkLeft;
+    private long quota;
+
+    private String command;
+    private int strippedCr;
+    private ByteBuffer chunk;
+
+    /** After {@link Event#COMMAND}: the command text without prefix or terminator. */
+    public String command() { return command; }
+
+    /** After {@link Event#COMMAND}: 'z', 'n', or 0 for an old-style (unprefixed) command. */
+    public byte prefix() { return prefix; }
+
+    /** The terminator replies to the current command must end with. */
+    public byte terminator() { return prefix == 'z' ? 0 : (byte) '\n'; }
+
+    /** After {@link Event#CHUNK}: a view of the chunk bytes inside the caller's buffer (valid until the next call). */
+    public ByteBuffer chunk() { return chunk; }
+
+    /** True while an old-style command is partially read (clamd ends it at the end of the packet). */
+    public boolean inOldStyleLine() { return state == State.LINE && prefix == 0 && lineLen > 0; }
+
+    /** True when nothing is partially decoded. */
+    public boolean idle() { return state == State.START; }
+
+    public boolean streaming() { return state == State.STREAM_HEADER || state == State.STREAM_DATA; }
+
+    /** Switches to INSTREAM chunk decoding with a byte quota (StreamMaxLength). */
+    public void startStream(long maxBytes) {
+        state = State.STREAM_HEADER;
+        headerBytes = 0;
+        header = 0;
+        quota = maxBytes;
+    }
+
+    /**
+     * Consumes bytes from {@code in} until one event is complete or the input is exhausted
+     * ({@link Event#NEED_MORE}).
+     */
+    public Event next(ByteBuffer in) {
+        while (in.hasRemaining()) {
+            switch (state) {
+                case FAILED -> {
+                    in.position(in.limit());
+                    return Event.NEED_MORE;
+                }
+                case START -> {
+                    byte b = in.get();
+                    lineLen = 0;
+                    if (b == 'z' || b == 'n') {
+                        prefix = b;
+                    } else {
+                        prefix = 0;
+                        line[lineLen++] = b;
+                        if (b == '\n') return finishLine();
+                    }
+                    state = State.LINE;
+                }
+                case LINE -> {
+                    byte term = prefix == 'z' ? 0 : (byte) '\n';
+                    // scan for the terminator without per-byte calls into the caller
+                    int p = in.position(), lim = in.limit();
+                    while (p < lim) {
+                        byte b = in.get(p++);
+                        if (b == term) {
+                            in.position(p);
+                            return finishLine();
+                        }
+                        // clamd's buffer holds prefix, command and terminator: MAX_LINE bytes in all
+                        if (lineLen == (prefix == 0 ? MAX_LINE : MAX_LINE - 2)) {
+                            in.position(p - 1);
+                            if (prefix == 0) return finishLine(); // old style: clamd takes the full buffer as the command
+                            state = State.FAILED;
+                            return Event.LINE_TOO_LONG;
+                        }
+                        line[lineLen++] = b;
+                    }
+                    in.position(p);
+                }
+                case STREAM_HEADER -> {
+                    header = (header << 8) | (in.get() & 0xff);
+                    if (++headerBytes == 4) {
+                        long len = header & 0xffffffffL;
+                        headerBytes = 0;
+                        header = 0;
+                        if (len == 0) {
+                            state = State.START;
+                            return Event.STREAM_END;
+                        }
+                        if (len > quota) {
+                            state = State.FAILED;
+                            return Event.STREAM_TOO_LARGE;
+                        }
+                        quota -= len;
+                        chunkLeft = len;
+                        state = State.STREAM_DATA;
+                    }
+                }
+                case STREAM_DATA -> {
+                    int n = (int) Math.min(chunkLeft, in.remaining());
+                    chunk = in.slice(in.position(), n);
+                    in.position(in.position() + n);
+                    chunkLeft -= n;
+                    if (chunkLeft == 0) state = State.STREAM_HEADER;
+                    return Event.CHUNK;
+                }
+            }
+        }
+        return Event.NEED_MORE;
+    }
+
+    /** Ends a pending old-style command at a packet boundary, as clamd does ({@code PING} without newline). */
+    public Event endOfPacket() {
+        if (inOldStyleLine()) return finishLine();
+        return Event.NEED_MORE;
+    }
+
+    /**
+     * After an {@code n} command: how many CR bytes were stripped before its newline. clamd miscounts the
+     * command length by these, so it treats them as data sent after the command.
+     */
+    public int strippedCr() { return strippedCr; }
+
+    private Event finishLine() {
+        int len = lineLen;
+        strippedCr = 0;
+        if (prefix != 'z') {
+            // clamd's cli_chomp: strip trailing CR/LF
+            while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
+                if (prefix == 'n' && line[len - 1] == '\r') strippedCr++;
+                len--;
+            }
+        }
+        command = new String(line, 0, len, StandardCharsets.UTF_8);
+        state = State.START;
+        lineLen = 0;
+        return Event.COMMAND;
+    }
+}

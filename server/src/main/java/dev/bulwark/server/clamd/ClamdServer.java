@@ -1,0 +1,164 @@
+package dev.bulwark.server.clamd;
+
+import dev.bulwark.server.Metrics;
+import dev.bulwark.server.PathPolicy;
+import dev.bulwark.server.ScanService;
+import dev.bulwark.server.Watchdog;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The clamd-protocol listeners: TCP ({@code TCPSocket}/{@code TCPAddr}) and a UNIX socket
+ * ({@code LocalSocket}). One virtual thread per connection; at most {@code MaxQueue} connections are
+ * served at once and the rest wait in the listen backlog ({@code MaxConnectionQueueLength}), as clamd's
+ * accept thread does.
+ */
+public final class ClamdServer implements AutoCloseable {
+    /** What the daemon does for RELOAD and SHUTDOWN. */
+    public interface Control {
+        void reload();
+        void shutdown();
+    }
+
+    private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
+
+    private final ScanService service;
+    private final PathPolicy policy;
+    private final Watchdog watchdog;
+    private final Control control;
+    private final Semaphore connections;
+    private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    private final List<Thread> acceptors = new ArrayList<>();
+    private Path socketFile;
+    private volatile boolean closed;
+    /** Pause after a failed accept (descriptor exhaustion and the like) before trying again. */
+    private static final long ACCEPT_RETRY_MILLIS = 50;
+
+    public ClamdServer(ScanService service, PathPolicy policy, Watchdog watchdog, Control control) {
+        this.service = service;
+        this.policy = policy;
+        this.watchdog = watchdog;
+        this.control = control;
+        this.connections = new Semaphore(service.config().maxQueue());
+    }
+
+    ScanService service() { return service; }
+    PathPolicy policy() { return policy; }
+    Watchdog watchdog() { return watchdog; }
+    Metrics metrics() { return service.metrics(); }
+
+    /** Binds every configured socket; returns the bound TCP ports (useful with TCPSocket 0 in tests). */
+    public List<Integer> start() throws IOException {
+        var cfg = service.config();
+        List<Integer> ports = new ArrayList<>();
+        if (cfg.tcpPort() >= 0) { // 0 binds an ephemeral port (tests)
+            for (String addr : cfg.tcpAddrs()) {
+                ServerSocketChannel ss = ServerSocketChannel.open();
+                ss.bind(new InetSocketAddress(addr, cfg.tcpPort()), cfg.maxConnectionQueueLength());
+                ports.add(((InetSocketAddress) ss.getLocalAddress()).getPort());
+                listeners.add(ss);
+            }
+        }
+        if (cfg.localSocket() != null) {
+            Path p = cfg.localSocket();
+            if (Files.exists(p) && cfg.fixStaleSocket()) Files.delete(p);
+            ServerSocketChannel ss = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            ss.bind(UnixDomainSocketAddress.of(p), cfg.maxConnectionQueueLength());
+            socketFile = p;
+            if (cfg.localSocketMode() >= 0) Files.setPosixFilePermissions(p, perms(cfg.localSocketMode()));
+            listeners.add(ss);
+        }
+        for (ServerSocketChannel ss : listeners) {
+            acceptors.add(Thread.ofPlatform().daemon().name("clamd-accept").start(() -> acceptLoop(ss)));
+        }
+        return ports;
+    }
+
+    private void acceptLoop(ServerSocketChannel ss) {
+        while (!closed) {
+            try {
+                connections.acquire();
+                SocketChannel ch;
+                try {
+                    ch = ss.accept();
+                } catch (IOException e) {
+                    connections.release();
+                    if (closed) return;
+                    Thread.sleep(ACCEPT_RETRY_MILLIS); // e.g. out of descriptors: do not spin
+                    continue;
+                }
+                service.metrics().connections.increment();
+                Thread.ofVirtual().name("clamd-conn").start(new ClamdSession(ch, this));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    void connectionClosed() {
+        connections.release();
+    }
+
+    /** clamd's VERSION text: {@code ClamAV 1.4.6} or {@code ClamAV 1.4.6/<daily>/<ctime of its build>}. */
+    String version() {
+        var db = service.engines().current().engine().database();
+        String v = service.config().versionString();
+        if (db.version() > 0 && db.buildTime() != null) {
+            return v + "/" + db.version() + "/" + CTIME.format(db.buildTime().atZone(ZoneId.systemDefault()));
+        }
+        return v;
+    }
+
+    void requestReload() {
+        Thread.ofVirtual().name("clamd-reload").start(control::reload);
+    }
+
+    void requestShutdown() {
+        Thread.ofVirtual().name("clamd-shutdown").start(control::shutdown);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (ServerSocketChannel ss : listeners) {
+            try {
+                ss.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        for (Thread t : acceptors) t.interrupt();
+        if (socketFile != null) {
+            try {
+                Files.deleteIfExists(socketFile);
+            } catch (IOException ignored) {
+                // best effort, as clamd
+            }
+        }
+    }
+
+    private static Set<PosixFilePermission> perms(int mode) {
+        Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < order.length; i++) if ((mode & (1 << i)) != 0) s.add(order[i]);
+        return s;
+    }
+}

@@ -1,0 +1,307 @@
+package dev.bulwark.server.clamd;
+
+import dev.bulwark.engine.ScanResult;
+import dev.bulwark.server.ScanService;
+import dev.bulwark.server.Spool;
+import dev.bulwark.server.Watchdog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * One clamd client connection: drives {@link ClamdDecoder} over a blocking channel on its own virtual
+ * thread, executes commands, and writes clamd's exact replies. Outside IDSESSION a connection carries one
+ * command; inside, replies are prefixed with the request number.
+ */
+final class ClamdSession implements Runnable, Watchdog.Guarded {
+    /** Commands clamd accepts inside IDSESSION. */
+    private static final Set<ClamdCommand> IN_SESSION = EnumSet.of(ClamdCommand.SCAN, ClamdCommand.INSTREAM,
+            ClamdCommand.FILDES, ClamdCommand.VERSION, ClamdCommand.VERSIONCOMMANDS, ClamdCommand.PING,
+            ClamdCommand.STATS, ClamdCommand.END);
+    /** Read buffer; INSTREAM chunks are passed through in slices of at most this. */
+    private static final int READ_BUFFER = 16 * 1024;
+    private static final long NANOS_PER_SEC = 1_000_000_000L;
+    /** A reply the client does not read within this long drops the connection (clamd: SendBufTimeout per poll). */
+    private static final long SEND_TIMEOUT_SEC = 10;
+    /** After an over-limit stream: how long and how much we keep reading before closing. */
+    private static final long LINGER_SEC = 2;
+    private static final long LINGER_MAX_BYTES = 16L << 20;
+
+    private enum Phase { READ_COMMAND, READ_STREAM, WRITE, WORK }
+
+    private final SocketChannel channel;
+    private final ClamdServer server;
+    private final ScanService service;
+    private final ClamdDecoder decoder = new ClamdDecoder();
+    private final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER).flip();
+    private volatile long deadline;
+    private volatile Phase phase = Phase.READ_COMMAND;
+    private volatile boolean timedOut;
+    private boolean session;
+    private int id;              // request number inside IDSESSION (0 outside)
+    private byte term = '\n';
+    private Spool spool;
+    private boolean open = true;
+
+    ClamdSession(SocketChannel channel, ClamdServer server) {
+        this.channel = channel;
+        this.server = server;
+        this.service = server.service();
+    }
+
+    @Override
+    public long deadlineNanos() { return deadline; }
+
+    @Override
+    public void expire() {
+        timedOut = true;
+        try {
+            if (phase == Phase.WRITE) channel.close(); // client not reading: drop it
+            else channel.shutdownInput();              // wakes the blocked read, which then sees EOF
+        } catch (IOException e) {
+            closeQuietly();
+        }
+    }
+
+    @Override
+    public void run() {
+        server.watchdog().add(this);
+        arm(Phase.READ_COMMAND, service.config().commandReadTimeoutSec());
+        try {
+            loop();
+        } catch (IOException e) {
+            // client went away or misbehaved: it costs only this connection
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            server.watchdog().remove(this);
+            if (spool != null) {
+                try {
+                    spool.close();
+                } catch (IOException ignored) {
+                    // temporary file already gone
+                }
+            }
+            closeQuietly();
+            server.connectionClosed();
+        }
+    }
+
+    private void loop() throws IOException, InterruptedException {
+        while (open) {
+            ClamdDecoder.Event ev = decoder.next(in);
+            if (ev == ClamdDecoder.Event.NEED_MORE && decoder.inOldStyleLine()) {
+                ev = decoder.endOfPacket(); // old style: the packet is the command ("PING" without newline)
+            }
+            if (ev == ClamdDecoder.Event.NEED_MORE) {
+                if (!read()) return;
+                continue;
+            }
+            switch (ev) {
+                case COMMAND -> command(decoder.command(), decoder.prefix());
+                case CHUNK -> {
+                    spool.write(decoder.chunk());
+                    arm(Phase.READ_STREAM, service.config().readTimeoutSec()); // data keeps a stream alive
+                }
+                case STREAM_END -> streamEnd();
+                case STREAM_TOO_LARGE -> {
+                    server.metrics().protocolErrors.increment();
+                    replyRaw(prefixId() + "INSTREAM size limit exceeded. ERROR");
+                    linger();
+                    return;
+                }
+                case LINE_TOO_LONG -> {
+                    server.metrics().protocolErrors.increment();
+                    return; // clamd drops a connection whose command overflows its buffer, without a reply
+                }
+                case NEED_MORE -> { }
+            }
+        }
+    }
+
+    /** Reads more input; false on EOF. A read timeout answers as clamd and ends the connection. */
+    private boolean read() throws IOException {
+        in.compact();
+        int n;
+        try {
+            n = channel.read(in);
+        } finally {
+            in.flip();
+        }
+        if (timedOut) {
+            arm(Phase.WRITE, 0);
+            writeBytes("COMMAND READ TIMED OUT\n".getBytes(StandardCharsets.US_ASCII));
+            open = false;
+            return false;
+        }
+        return n >= 0;
+    }
+
+    private void command(String text, byte prefix) throws IOException, InterruptedException {
+        term = decoder.terminator();
+        if (session && prefix == 0) {
+            replyRaw(prefixId() + "Only nCMDS\\n and zCMDS\\0 are accepted inside IDSESSION. ERROR");
+            open = false;
+            return;
+        }
+        ClamdCommand.Parsed p = ClamdCommand.parse(text, prefix == 0);
+        if (session && !IN_SESSION.contains(p.command())) {
+            replyRaw(prefixId() + "Command invalid inside IDSESSION. ERROR");
+            open = false;
+            return;
+        }
+        if (p.command() == ClamdCommand.UNKNOWN) server.metrics().protocolErrors.increment();
+        boolean keep = session;
+        switch (p.command()) {
+            case PING -> replyRaw(prefixId() + "PONG");
+            case VERSION -> replyRaw(prefixId() + server.version());
+            case VERSIONCOMMANDS -> replyRaw(prefixId() + server.version() + "| COMMANDS:" + ClamdCommand.COMMAND_LIST);
+            case RELOAD -> {
+                replyRaw("RELOADING");
+                server.requestReload();
+            }
+            case SHUTDOWN, QUIT -> {
+                open = false;
+                server.requestShutdown();
+            }
+            case DETSTATS, DETSTATSCLEAR -> { } // removed features: accepted, no reply
+            case END -> {
+                if (!session) replyRaw("UNKNOWN COMMAND");
+                keep = false;
+            }
+            case IDSESSION -> {
+                session = true;
+                keep = true;
+            }
+            case INSTREAM -> {
+                spool = new Spool(service.config().temporaryDirectory());
+                decoder.startStream(service.config().streamMaxLength());
+                arm(Phase.READ_STREAM, service.config().readTimeoutSec());
+                return; // the request number advances when the stream ends
+            }
+            case FILDES -> {
+                // SCM_RIGHTS descriptor passing has no pure-Java API: answer as a clamd built without it.
+                // First take the byte the descriptor rides on (the kernel drops the unreceived descriptor),
+                // so the client's sendmsg does not fail before it can read the reply.
+                if (!in.hasRemaining() && !read()) return;
+                if (in.hasRemaining()) in.get();
+                replyRaw(prefixId() + "FILDES support not compiled in. ERROR");
+            }
+            case STATS -> {
+                garbageCheck(true);
+                replyRaw(prefixId() + ClamdStats.render(service, term));
+            }
+            case SCAN, CONTSCAN, MULTISCAN, ALLMATCHSCAN -> {
+                garbageCheck(true);
+                arm(Phase.WORK, 0);
+                String shown = prefixId();
+                new PathScan(service, server.policy(), p.command(),
+                        (path, status) -> replyRaw(shown + path + ": " + status)).run(p.argument());
+            }
+            case UNKNOWN -> {
+                replyRaw(prefixId() + "UNKNOWN COMMAND");
+                keep = false;
+            }
+        }
+        if (!keep) {
+            open = false;
+            return;
+        }
+        if (session && p.command() != ClamdCommand.IDSESSION) id++;
+        if (p.command() == ClamdCommand.IDSESSION) id = 1;
+        arm(Phase.READ_COMMAND, service.config().readTimeoutSec());
+    }
+
+    private void streamEnd() throws IOException, InterruptedException {
+        garbageCheck(false);
+        arm(Phase.WORK, 0);
+        int myId = session ? id : 0;
+        ScanResult r;
+        try (Spool s = spool) {
+            spool = null;
+            r = service.scanSpool(s, false, "clamd", "INSTREAM");
+        }
+        String pre = myId > 0 ? myId + ": " : "";
+        switch (r.status()) {
+            case INFECTED -> replyRaw(pre + "stream: " + r.detections().get(0).name() + " FOUND");
+            case ERROR -> replyRaw(pre + "stream: " + r.error() + " ERROR");
+            default -> replyRaw(pre + "stream: OK");
+        }
+        if (!session) {
+            open = false;
+        } else {
+            id++;
+            arm(Phase.READ_COMMAND, service.config().readTimeoutSec());
+        }
+    }
+
+    /**
+     * Ends a connection whose client is still sending: closes our side for writing, then reads and drops
+     * what is in flight for a bounded time, so the kernel does not answer with a reset that would make
+     * the client lose the error reply.
+     */
+    private void linger() {
+        try {
+            channel.shutdownOutput();
+            arm(Phase.READ_STREAM, LINGER_SEC);
+            ByteBuffer sink = ByteBuffer.allocate(READ_BUFFER);
+            long drained = 0;
+            while (drained < LINGER_MAX_BYTES && !timedOut) {
+                sink.clear();
+                int n = channel.read(sink);
+                if (n < 0) break;
+                drained += n;
+            }
+        } catch (IOException e) {
+            // the client gave up first
+        }
+        open = false;
+    }
+
+    /** Outside IDSESSION, bytes already sent after the command are a protocol error (clamd's reply). */
+    private void garbageCheck(boolean afterCommandLine) throws IOException {
+        if (!session && (in.hasRemaining() || (afterCommandLine && decoder.strippedCr() > 0))) {
+            server.metrics().protocolErrors.increment();
+            replyRaw("Error processing command. ERROR");
+        }
+    }
+
+    private String prefixId() {
+        return session && id > 0 ? id + ": " : "";
+    }
+
+    private synchronized void replyRaw(String s) throws IOException {
+        byte[] body = s.getBytes(StandardCharsets.UTF_8);
+        byte[] msg = new byte[body.length + 1];
+        System.arraycopy(body, 0, msg, 0, body.length);
+        msg[body.length] = term;
+        Phase before = phase;
+        long d = deadline;
+        arm(Phase.WRITE, SEND_TIMEOUT_SEC);
+        writeBytes(msg);
+        phase = before;
+        deadline = d;
+    }
+
+    private void writeBytes(byte[] b) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        while (buf.hasRemaining()) channel.write(buf);
+    }
+
+    private void arm(Phase p, long seconds) {
+        phase = p;
+        deadline = seconds <= 0 ? 0 : System.nanoTime() + seconds * NANOS_PER_SEC;
+        if (seconds > 0) server.watchdog().add(this);
+    }
+
+    private void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.bulwark.server.config;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Every option clamd 1.4 accepts in {@code clamd.conf} (name and value type), plus Bulwark's own
+ * options, and whether Bulwark implements it. Used to report unknown and unsupported keys once.
+ */
+final class OptionTable {
+    enum Type { BOOL, NUMBER, SIZE, STRING }
+
+    /** IMPLEMENTED: honoured; ACCEPTED: has no effect by design (logging cosmetics, features that do
+     * not apply to a JVM engine) and is reported once; UNSUPPORTED: a real feature not done yet. */
+    enum Support { IMPLEMENTED, ACCEPTED, UNSUPPORTED }
+
+    record Option(String name, Type type, Support support, boolean repeatable) {}
+
+    private static final Map<String, Option> OPTIONS = new HashMap<>();
+
+    private static void add(Support s, Type t, String... names) {
+        for (String n : names) OPTIONS.put(n, new Option(n, t, s, REPEATABLE.contains(n)));
+    }
+
+    private static final java.util.Set<String> REPEATABLE = java.util.Set.of(
+            "TCPAddr", "ExcludePath", "ExcludePUA", "IncludePUA", "OnAccessMountPath", "OnAccessIncludePath",
+            "OnAccessExcludePath", "OnAccessExcludeUID", "OnAccessExcludeUname", "BulwarkScanRoot");
+
+    static {
+        Support I = Support.IMPLEMENTED, A = Support.ACCEPTED, U = Support.UNSUPPORTED;
+        add(I, Type.STRING, "LocalSocket", "LocalSocketMode", "TCPAddr", "DatabaseDirectory", "ExcludePath",
+                "LogFile", "PidFile", "TemporaryDirectory");
+        add(I, Type.NUMBER, "TCPSocket", "MaxConnectionQueueLength", "MaxThreads", "MaxQueue", "ReadTimeout",
+                "CommandReadTimeout", "SendBufTimeout", "IdleTimeout", "MaxDirectoryRecursion", "MaxScanTime",
+                "MaxRecursion", "MaxFiles", "PCREMatchLimit", "SelfCheck");
+        add(I, Type.SIZE, "StreamMaxLength", "MaxScanSize", "MaxFileSize", "MaxEmbeddedPE", "MaxHTMLNormalize",
+                "MaxScriptNormalize", "MaxZipTypeRcg", "PCREMaxFileSize");
+        add(I, Type.BOOL, "FixStaleSocket", "Foreground", "FollowDirectorySymlinks", "FollowFileSymlinks",
+                "AllowAllMatchScan", "DetectPUA", "HeuristicAlerts", "HeuristicScanPrecedence", "ScanPE", "ScanELF",
+                "ScanMail", "ScanHTML", "ScanOLE2", "ScanPDF", "ScanSWF", "ScanXMLDOCS", "ScanHWP3", "ScanOneNote",
+                "ScanArchive", "ScanImage", "PhishingSignatures", "PhishingScanURLs", "AlertExceedsMax",
+                "AlertBrokenExecutables", "AlertBrokenMedia", "AlertEncrypted", "AlertEncryptedArchive",
+                "AlertEncryptedDoc", "AlertOLE2Macros", "AlertPhishingSSLMismatch", "AlertPhishingCloak",
+                "AlertPartitionIntersection", "LogVerbose", "LogClean", "LogTime", "ConcurrentDatabaseReload",
+                "OfficialDatabaseOnly", "CrossFilesystems",
+                // deprecated aliases clamd still maps onto the Alert* options
+                "AlgorithmicDetection", "DetectBrokenExecutables", "ArchiveBlockEncrypted", "OLE2BlockMacros",
+                "PhishingAlwaysBlockSSLMismatch", "PhishingAlwaysBlockCloak", "PartitionIntersection", "BlockMax");
+        // Bulwark's own keys (clamd itself would reject them: keep them in a Bulwark-only file)
+        add(I, Type.NUMBER, "BulwarkIcapPort", "BulwarkRestPort");
+        add(I, Type.STRING, "BulwarkIcapAddr", "BulwarkRestAddr", "BulwarkRestToken", "BulwarkScanRoot",
+                "BulwarkRestKeystore", "BulwarkRestKeystorePassword",
+                "BulwarkVersionString", "BulwarkIcapService");
+        // accepted without effect: cosmetics of logging and process management, or engine internals
+        add(A, Type.BOOL, "LogFileUnlock", "LogSyslog", "LogRotate", "ExtendedDetectionInfo", "ExitOnOOM", "Debug",
+                "LeaveTemporaryFiles", "DisableCache", "ForceToDisk", "AllowSupplementaryGroups", "DevLiblog",
+                "DevPerformance", "DevCollectHashes", "DevACOnly", "DisableCertCheck", "ScanImageFuzzyHash",
+                "ScanPartialMessages", "Bytecode", "BytecodeUnsigned");
+        add(A, Type.STRING, "LocalSocketGroup", "LogFacility", "BytecodeSecurity", "BytecodeMode",
+                "PreludeAnalyzerName");
+        add(A, Type.SIZE, "LogFileMaxSize", "MaxHTMLNoTags");
+        add(A, Type.NUMBER, "CacheSize", "BytecodeTimeout", "MaxPartitions", "MaxIconsPE", "MaxRecHWP3",
+                "PCRERecMatchLimit", "StreamMinPort", "StreamMaxPort", "DevACDepth", "FailIfCvdOlderThan");
+        // real features Bulwark's daemon does not provide (yet)
+        add(U, Type.STRING, "User", "VirusEvent", "ExcludePUA", "IncludePUA", "OnAccessMountPath", "OnAccessIncludePath",
+                "OnAccessExcludePath", "OnAccessExcludeUname");
+        add(U, Type.BOOL, "GenerateMetadataJson", "StructuredDataDetection", "StructuredSSNFormatNormal",
+                "StructuredSSNFormatStripped", "StructuredCCOnly", "OnAccessExcludeRootUID", "OnAccessDisableDDD",
+                "OnAccessPrevention", "OnAccessExtraScanning", "OnAccessDenyOnError", "PreludeEnable",
+                "ScanOnAccess", "ArchiveBlockMax", "ArchiveLimitMemoryUsage", "MailFollowURLs");
+        add(U, Type.NUMBER, "StructuredMinCreditCardCount", "StructuredMinSSNCount", "OnAccessExcludeUID",
+                "OnAccessCurlTimeout", "OnAccessMaxThreads", "OnAccessRetryAttempts", "MailMaxRecursion",
+                "ArchiveMaxRecursion", "ArchiveMaxFiles", "ArchiveMaxCompressionRatio");
+        add(U, Type.SIZE, "OnAccessMaxFileSize", "ArchiveMaxScanSize");
+    }
+
+    private OptionTable() {}
+
+    static Option get(String name) {
+        return OPTIONS.get(name);
+    }
+}

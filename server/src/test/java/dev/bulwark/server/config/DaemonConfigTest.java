@@ -1,0 +1,122 @@
+package dev.bulwark.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.engine.ScanOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+class DaemonConfigTest {
+    static DaemonConfig parse(String text) {
+        return DaemonConfig.from(ConfFile.parse("test.conf", text));
+    }
+
+    @Test
+    void clamdDefaults() {
+        DaemonConfig c = DaemonConfig.defaults();
+        assertEquals(-1, c.tcpPort());
+        assertNull(c.localSocket());
+        assertEquals(List.of("127.0.0.1"), c.tcpAddrs());
+        assertEquals(100L << 20, c.streamMaxLength());
+        assertEquals(10, c.maxThreads());
+        assertEquals(100, c.maxQueue());
+        assertEquals(200, c.maxConnectionQueueLength());
+        assertEquals(30, c.commandReadTimeoutSec());
+        assertEquals(120, c.readTimeoutSec());
+        assertEquals(30, c.idleTimeoutSec());
+        assertEquals(15, c.maxDirectoryRecursion());
+        assertTrue(c.allowAllMatchScan());
+        assertEquals(400L << 20, c.scanOptions().limits().maxScanSize());
+        assertEquals(17, c.scanOptions().limits().maxRecursion());
+        assertEquals(List.of(Path.of("/")), c.scanRoots());
+        assertTrue(c.notices().isEmpty());
+    }
+
+    @Test
+    void valuesSizesBooleansQuotesAndComments() {
+        DaemonConfig c = parse("""
+                # comment
+                  TCPSocket 3310
+                TCPAddr 127.0.0.1
+                TCPAddr ::1
+                LocalSocket "/run/clamd sock"
+                LocalSocketMode 660
+                StreamMaxLength 25M
+                MaxScanSize 1G
+                MaxFileSize 512K
+                MaxThreads\t4
+                HeuristicAlerts no
+                AlertEncrypted yes
+                ScanPDF false
+                ExcludePath ^/proc/
+                ExcludePath \\.tmp$
+                MaxThreads 6
+                """);
+        assertEquals(3310, c.tcpPort());
+        assertEquals(List.of("127.0.0.1", "::1"), c.tcpAddrs());
+        assertEquals(Path.of("/run/clamd sock"), c.localSocket());
+        assertEquals(0660, c.localSocketMode());
+        assertEquals(25L << 20, c.streamMaxLength());
+        assertEquals(1L << 30, c.scanOptions().limits().maxScanSize());
+        assertEquals(512L << 10, c.scanOptions().limits().maxFileSize());
+        assertEquals(6, c.maxThreads(), "the last value of a single-valued option wins");
+        assertFalse(c.scanOptions().heuristicAlerts());
+        assertTrue(c.scanOptions().alert(ScanOptions.Alert.ENCRYPTED_ARCHIVE));
+        assertTrue(c.scanOptions().alert(ScanOptions.Alert.ENCRYPTED_DOC));
+        assertFalse(c.scanOptions().enabled(ScanOptions.Parser.PDF));
+        assertEquals(2, c.excludePaths().size());
+    }
+
+    @Test
+    void unknownAndInvalidOptionsAreErrorsWithTheirLine() {
+        ConfFile.ConfigError e = assertThrows(ConfFile.ConfigError.class, () -> parse("TCPSocket 1\nTCPSokcet 3310\n"));
+        assertEquals(2, e.line());
+        assertTrue(e.getMessage().contains("unknown option TCPSokcet"), e.getMessage());
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("MaxThreads many\n")).line());
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("StreamMaxLength 10X\n")).line());
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("Foreground maybe\n")).line());
+        assertEquals(2, assertThrows(ConfFile.ConfigError.class, () -> parse("\nExample\n")).line());
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("ExcludePath (\n")).line());
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("TCPSocket 70000\n")).line());
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("TCPSocket 4294970606\n")).line(), "no int wrap-around");
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("ReadTimeout 99999999999\n")).line());
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("LocalSocketMode rw\n")).line());
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("MaxThreads 0\n")).line());
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("LogFile \"/x\n")).line());
+        assertEquals(1, assertThrows(ConfFile.ConfigError.class, () -> parse("BulwarkScanRoot relative/dir\n")).line());
+    }
+
+    @Test
+    void unsupportedKeysAreReportedOnceAndDisabledOnesAreNot() {
+        DaemonConfig c = parse("VirusEvent /bin/echo %v\nPreludeEnable no\nLogSyslog yes\nLogRotate yes\nUser clamav\n");
+        assertEquals(3, c.notices().size(), c.notices().toString());
+        assertTrue(c.notices().get(0).contains("VirusEvent is not supported"));
+        assertTrue(c.notices().stream().anyMatch(n -> n.contains("User is not supported")));
+        assertTrue(c.notices().stream().anyMatch(n -> n.endsWith("without effect in Bulwark: LogSyslog, LogRotate")));
+    }
+
+    @Test
+    void readsTheInstalledClamdConf() throws Exception {
+        Path sys = Path.of("/etc/clamav/clamd.conf");
+        Assumptions.assumeTrue(Files.isReadable(sys));
+        DaemonConfig c = DaemonConfig.from(ConfFile.read(sys));
+        assertTrue(c.hasClamdSocket());
+        assertFalse(c.notices().isEmpty(), "the Debian file sets options Bulwark reports");
+    }
+
+    @Test
+    void commandLineOverridesComeLast() {
+        ConfFile f = ConfFile.parse("a.conf", "TCPSocket 3310\nBulwarkScanRoot /srv\n")
+                .with(ConfFile.parse("<command line>", "TCPSocket 4000\nBulwarkScanRoot /data"));
+        DaemonConfig c = DaemonConfig.from(f);
+        assertEquals(4000, c.tcpPort());
+        assertEquals(List.of(Path.of("/srv"), Path.of("/data")), c.scanRoots());
+    }
+}
