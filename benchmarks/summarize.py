@@ -66,6 +66,20 @@ def main():
             ratios.append("| %s vs %s | %.2f× | %.2f× | %.2f× |" % (other, label, sp_w, sp_c, mem))
     rtable = "| comparison | speed-up, wall (>1 = Bulwark faster) | speed-up, CPU | Bulwark RSS / reference RSS |\n|---|---:|---:|---:|\n" + "\n".join(ratios)
 
+    # per-object cost: objects run minus the database load of the same tool and database, per file
+    per = []
+    nobj = int(meta.get("objects", "0") or 0)
+    for label in order:
+        m = re.match(r"objects (\S+) (\S+)$", label)
+        if not m or nobj == 0:
+            continue
+        load = med.get("load %s %s" % m.groups())
+        if load:
+            per.append("| %s | %.2f ms | %.2f ms |" % (label, (med[label]["cpu"] - load["cpu"]) / nobj * 1000,
+                                                   (med[label]["wall"] - load["wall"]) / nobj * 1000))
+    ptable = ("| run | CPU per object (objects run minus load run) | wall per object |\n|---|---:|---:|\n"
+              + "\n".join(per)) if per else ""
+
     cmds = []
     for f in sorted(glob.glob(os.path.join(work, "cmd.*"))):
         cmds.append("- `%s`: `%s`" % (os.path.basename(f)[4:].replace("_", " ").strip(), open(f).read().strip()))
@@ -88,6 +102,8 @@ def main():
             meta.get("objects"), meta.get("reps")),
         "",
         rtable,
+        "",
+        ptable,
         "",
         table,
         "",
