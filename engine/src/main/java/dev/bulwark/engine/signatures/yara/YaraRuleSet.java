@@ -78,12 +78,27 @@ public final class YaraRuleSet {
                 diags.addAll(includedDiagnostics(ip));
                 broken |= ip.errorCount() > 0;
             }
-            if (!broken) c.add(f, ns, pr);
+            // also after syntax errors: report the other rules' semantic errors in the same pass
+            try {
+                c.add(f, ns, pr);
+            } catch (RuntimeException e) {
+                if (!broken) throw e; // the file is already rejected; rules around a syntax error may be odd
+            }
         }
         List<Diagnostic> errors = diags.stream().filter(Diagnostic::isError).toList();
-        if (!errors.isEmpty()) throw new DatabaseLoadException(diags);
+        if (!errors.isEmpty()) throw new DatabaseLoadException(byPosition(diags));
         warningsOut.addAll(diags);
         return new YaraRuleSet(c, diags);
+    }
+
+    /** Diagnostics grouped by source (in order of first appearance), then by line and column. */
+    private static List<Diagnostic> byPosition(List<Diagnostic> diags) {
+        List<String> order = new ArrayList<>();
+        for (Diagnostic d : diags) if (!order.contains(d.source())) order.add(d.source());
+        List<Diagnostic> out = new ArrayList<>(diags);
+        out.sort(java.util.Comparator.comparingInt((Diagnostic d) -> order.indexOf(d.source()))
+                .thenComparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column));
+        return out;
     }
 
     private static List<Diagnostic> includedDiagnostics(Problems p) {
