@@ -105,10 +105,16 @@ public final class YaraRuleSet {
         return p.diagnostics();
     }
 
+    private static final long MAX_INCLUDE_SIZE = 64L << 20; // an included rule file larger than this is refused
+
     private static YaraSource resolveInclude(String including, String path, Problems problems, Token at) {
-        Path base = Path.of(including).toAbsolutePath().getParent();
-        Path p = base == null ? Path.of(path) : base.resolve(path);
         try {
+            Path base = Path.of(including).toAbsolutePath().getParent();
+            Path p = base == null ? Path.of(path) : base.resolve(path);
+            if (!Files.isRegularFile(p) || Files.size(p) > MAX_INCLUDE_SIZE) {
+                problems.error(at, "can't open include file: " + path);
+                return null;
+            }
             return new YaraSource(p.toString(), Files.readString(p, java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.io.IOException | RuntimeException e) {
             problems.error(at, "can't open include file: " + path);
