@@ -66,6 +66,31 @@ def main():
             ratios.append("| %s vs %s | %.2f× | %.2f× | %.2f× |" % (other, label, sp_w, sp_c, mem))
     rtable = "| comparison | speed-up, wall (>1 = Bulwark faster) | speed-up, CPU | Bulwark RSS / reference RSS |\n|---|---:|---:|---:|\n" + "\n".join(ratios)
 
+    # per-object cost: objects run minus the database load of the same tool and database, per file
+    per = []
+    nobj = int(meta.get("objects", "0") or 0)
+    for label in order:
+        m = re.match(r"objects (\S+) (\S+)$", label)
+        if not m or nobj == 0:
+            continue
+        load = med.get("load %s %s" % m.groups())
+        if load:
+            per.append("| %s | %.2f ms |" % (label, (med[label]["cpu"] - load["cpu"]) / nobj * 1000))
+    # scan-only throughput: big-file run minus the database load of the same tool and database
+    net = []
+    for label in order:
+        m = re.match(r"big (\S+) (\S+)$", label)
+        if not m:
+            continue
+        load = med.get("load %s %s" % m.groups())
+        if load:
+            c = med[label]["cpu"] - load["cpu"]
+            net.append("| %s | %.2f | %s |" % (label, c, "%.1f" % (med[label]["bytes"] / 1e6 / c) if c > 0 else "-"))
+    ntable = ("| run | scan CPU s (big run minus load run) | scan MB per CPU-s |\n|---|---:|---:|\n"
+              + "\n".join(net)) if net else ""
+    ptable = ("| run | CPU per object (objects run minus load run; wall differences are noise here) |\n|---|---:|\n"
+              + "\n".join(per)) if per else ""
+
     cmds = []
     for f in sorted(glob.glob(os.path.join(work, "cmd.*"))):
         cmds.append("- `%s`: `%s`" % (os.path.basename(f)[4:].replace("_", " ").strip(), open(f).read().strip()))
@@ -88,6 +113,10 @@ def main():
             meta.get("objects"), meta.get("reps")),
         "",
         rtable,
+        "",
+        ptable,
+        "",
+        ntable,
         "",
         table,
         "",

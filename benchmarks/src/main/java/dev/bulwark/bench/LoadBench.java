@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Loading a gen_sigs.py database from its text sources (small / medium preset counts). */
+/** Loading a gen_sigs.py database (small / medium preset counts) from its text sources and from a snapshot. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -29,11 +29,21 @@ public class LoadBench {
     @Param({"small", "medium"})
     public String size;
 
-    private Path db;
+    private Path db, snapshot;
 
     @Setup
-    public void setup() {
+    public void setup() throws java.io.IOException {
         db = size.equals("small") ? Fixtures.database(10_000, 1_000, 100) : Fixtures.database(500_000, 50_000, 5_000);
+        snapshot = db.resolveSibling("compiled.bsnap");
+        if (!java.nio.file.Files.exists(snapshot)) {
+            dev.bulwark.engine.db.snapshot.SnapshotWriter.write(loadSources(), List.of(db), snapshot);
+        }
+    }
+
+    /** Mapping a snapshot written by {@code bulwark db compile} from the same sources. */
+    @Benchmark
+    public Database loadSnapshot() {
+        return DatabaseLoader.load(List.of(snapshot), LoadOptions.defaults());
     }
 
     @Benchmark

@@ -113,6 +113,7 @@ public final class PatternSet {
             long v = in.i64();
             int sec = in.i32();
             long shift = in.i64();
+            AtomIndex.check(sec >= 0 && shift >= 0, "offset");
             offsets[i] = kinds[k] == OffsetSpec.Kind.ANY && v == 0 && sec == 0 && shift == 0 ? OffsetSpec.ANY : new OffsetSpec(kinds[k], v, sec, shift);
         }
         int[] ep = in.ints(), epart = in.ints();

@@ -127,6 +127,8 @@ final class ReferenceMatcher {
             }
         }
         int left = r.nextInt(6) == 0 ? 1 + r.nextInt(3) : 0;
+        // ClamAV rejects an [x-y] anchored byte next to a boundary assertion
+        if (parts.get(0).size() > 1 && parts.get(0).get(1) instanceof Anchor) left = 0;
         int right = r.nextInt(6) == 0 ? 1 + r.nextInt(3) : 0;
         boolean negL = r.nextBoolean(), negR = r.nextBoolean();
         StringBuilder hex = new StringBuilder(), rx = new StringBuilder("(?s)");

@@ -144,6 +144,7 @@ final class LsigCodec {
                     OffsetSpec.Kind[] kinds = OffsetSpec.Kind.values();
                     if (k < 0 || k >= kinds.length) throw new IllegalArgumentException("bad offset kind");
                     off = new OffsetSpec(kinds[k], in.i64(), in.i32(), in.i64());
+                    if (off.section() < 0 || off.shift() < 0) throw new IllegalArgumentException("bad offset");
                 }
                 Pattern p;
                 try {

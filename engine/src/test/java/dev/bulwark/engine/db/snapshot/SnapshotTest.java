@@ -1,0 +1,215 @@
+package dev.bulwark.engine.db.snapshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.engine.DatabaseLoadException;
+import dev.bulwark.engine.Engine;
+import dev.bulwark.engine.LoadOptions;
+import dev.bulwark.engine.ScanOptions;
+import dev.bulwark.engine.ScanResult;
+import dev.bulwark.engine.db.Database;
+import dev.bulwark.engine.signatures.clamav.DatabaseLoader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Snapshots give the same verdicts as the sources they were compiled from, and refuse damage clearly. */
+class SnapshotTest {
+    @TempDir
+    Path dir;
+
+    /** A database with every kind snapshot format 1 stores: body, hash, section hash and logical signatures. */
+    private Path sources(Random r, List<byte[]> samples) throws Exception {
+        Path db = Files.createDirectories(dir.resolve("db"));
+        StringBuilder ndb = new StringBuilder(), hdb = new StringBuilder(), hsb = new StringBuilder(), ldb = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            byte[] a = new byte[6 + r.nextInt(10)], b = new byte[4 + r.nextInt(6)];
+            r.nextBytes(a);
+            r.nextBytes(b);
+            String hex = HexFormat.of().formatHex(a);
+            if (i % 3 == 0) hex = hex.substring(0, 6) + "??" + hex.substring(8);
+            String sig = switch (i % 4) {
+                case 0 -> hex;
+                case 1 -> hex + "{2-20}" + HexFormat.of().formatHex(b);
+                case 2 -> hex + "*" + HexFormat.of().formatHex(b);
+                default -> hex.substring(0, 4) + "(" + HexFormat.of().formatHex(b, 0, 2) + "|" + HexFormat.of().formatHex(b, 2, 4) + ")" + hex.substring(4);
+            };
+            ndb.append("Test.Body-").append(i).append(":0:").append(i % 10 == 0 ? "EOF-2000,2000" : "*").append(':').append(sig).append('\n');
+            if (i < 40) {
+                byte[] s = new byte[200 + r.nextInt(500)];
+                r.nextBytes(s);
+                int at = r.nextInt(s.length - 30);
+                byte[] concrete = HexFormat.of().parseHex(i % 4 == 0 && i % 3 != 0 ? hex : HexFormat.of().formatHex(a));
+                if (i % 4 == 0 && i % 3 != 0) System.arraycopy(concrete, 0, s, at, Math.min(concrete.length, s.length - at));
+                samples.add(s);
+            }
+        }
+        for (int i = 0; i < 50; i++) {
+            byte[] s = new byte[64 + r.nextInt(300)];
+            r.nextBytes(s);
+            samples.add(s);
+            String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s));
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s));
+            if (i % 2 == 0) hdb.append(md5).append(':').append(s.length).append(":Test.Md5-").append(i).append('\n');
+            else if (i % 5 == 1) hsb.append(sha).append(":*:Test.Sha-").append(i).append(":73\n"); // wildcard size needs FLEVEL 73
+            else hsb.append(sha).append(':').append(s.length).append(":Test.Sha-").append(i).append('\n');
+        }
+        for (int i = 0; i < 30; i++) {
+            byte[] a = new byte[8], b = new byte[8];
+            r.nextBytes(a);
+            r.nextBytes(b);
+            ldb.append("Test.Logical-").append(i).append(";Engine:51-255,Target:0;")
+               .append(i % 2 == 0 ? "0&1" : "(0|1)&2").append(';').append(HexFormat.of().formatHex(a))
+               .append(';').append(HexFormat.of().formatHex(b));
+            if (i % 2 == 1) ldb.append(";").append("0/abc[0-9]+x/");
+            ldb.append('\n');
+            byte[] s = new byte[300];
+            r.nextBytes(s);
+            System.arraycopy(a, 0, s, 10, 8);
+            System.arraycopy(b, 0, s, 100, 8);
+            if (i % 2 == 1) System.arraycopy("abc123x".getBytes(StandardCharsets.US_ASCII), 0, s, 200, 7);
+            samples.add(s);
+        }
+        // body signatures planted verbatim
+        for (int i = 0; i < 20; i++) {
+            byte[] s = new byte[2000 + r.nextInt(3000)];
+            r.nextBytes(s);
+            samples.add(s);
+        }
+        Files.writeString(db.resolve("t.ndb"), ndb);
+        Files.writeString(db.resolve("t.hdb"), hdb);
+        Files.writeString(db.resolve("t.hsb"), hsb);
+        Files.writeString(db.resolve("t.ldb"), ldb);
+        return db;
+    }
+
+    private static List<String> verdicts(Engine e, List<byte[]> samples) {
+        List<String> out = new ArrayList<>();
+        for (byte[] s : samples) {
+            ScanResult r = e.scan(s, ScanOptions.defaults().withAllMatch(true));
+            out.add(r.status() + " " + r.detections().stream().map(d -> d.name() + "@" + d.offset()).sorted().toList());
+        }
+        return out;
+    }
+
+    @Test
+    void snapshotScansLikeItsSources() throws Exception {
+        List<byte[]> samples = new ArrayList<>();
+        Path db = sources(new Random(5), samples);
+        Database fromText = DatabaseLoader.load(List.of(db), LoadOptions.defaults());
+        Path snap = dir.resolve("t.bsnap");
+        SnapshotWriter.write(fromText, List.of(db), snap);
+        Database fromSnap = DatabaseLoader.load(List.of(snap), LoadOptions.defaults());
+        assertTrue(fromSnap.warnings().isEmpty(), fromSnap.warnings().toString());
+        assertEquals(fromText.signatureCount(), fromSnap.signatureCount());
+        assertEquals(fromText.fingerprint(), fromSnap.fingerprint());
+        List<String> a = verdicts(Engine.of(fromText), samples), b = verdicts(Engine.of(fromSnap), samples);
+        assertEquals(a, b);
+        long infected = a.stream().filter(v -> v.startsWith("INFECTED")).count();
+        assertTrue(infected >= 40, "the samples must exercise the signatures, only " + infected + " detections");
+        // writing the restored database again gives the same signature payload (sources/time aside)
+        Path again = dir.resolve("again.bsnap");
+        SnapshotWriter.write(fromSnap, List.of(db), again);
+        assertEquals(Files.size(snap), Files.size(again));
+    }
+
+    @Test
+    void changedSourcesAreReportedAsStale() throws Exception {
+        List<byte[]> samples = new ArrayList<>();
+        Path db = sources(new Random(6), samples);
+        Path snap = dir.resolve("t.bsnap");
+        SnapshotWriter.write(DatabaseLoader.load(List.of(db), LoadOptions.defaults()), List.of(db), snap);
+        assertTrue(SnapshotReader.info(snap).stale().isEmpty());
+        Path ndb = db.resolve("t.ndb");
+        Files.writeString(ndb, Files.readString(ndb) + "Extra:0:*:0102030405\n");
+        Files.setLastModifiedTime(ndb, FileTime.fromMillis(Files.getLastModifiedTime(ndb).toMillis() + 5000));
+        Database d = DatabaseLoader.load(List.of(snap), LoadOptions.defaults());
+        assertTrue(d.warnings().stream().anyMatch(w -> w.message().contains("stale") && w.message().contains("t.ndb")), d.warnings().toString());
+        Files.writeString(db.resolve("new.hdb"), "");
+        assertTrue(SnapshotReader.info(snap).stale().stream().anyMatch(s -> s.contains("added or removed")));
+    }
+
+    private byte[] smallSnapshot() throws Exception {
+        List<byte[]> samples = new ArrayList<>();
+        Path db = sources(new Random(7), samples);
+        Path snap = dir.resolve("s.bsnap");
+        SnapshotWriter.write(DatabaseLoader.load(List.of(db), LoadOptions.defaults()), List.of(db), snap);
+        return Files.readAllBytes(snap);
+    }
+
+    private DatabaseLoadException loadFails(byte[] image) throws IOException {
+        Path p = dir.resolve("bad.bsnap");
+        Files.write(p, image);
+        return assertThrows(DatabaseLoadException.class, () -> DatabaseLoader.load(List.of(p), LoadOptions.defaults()));
+    }
+
+    @Test
+    void corruptionIsRefusedWithAClearMessage() throws Exception {
+        byte[] good = smallSnapshot();
+        Random r = new Random(1);
+        for (int k = 0; k < 50; k++) {
+            byte[] bad = good.clone();
+            int at = Snapshot.HEADER + r.nextInt(good.length - Snapshot.HEADER - Snapshot.TRAILER);
+            bad[at] ^= (byte) (1 + r.nextInt(255));
+            String msg = loadFails(bad).getMessage();
+            assertTrue(msg.contains("checksum mismatch"), msg);
+        }
+        byte[] v2 = good.clone();
+        ByteBuffer.wrap(v2).order(ByteOrder.LITTLE_ENDIAN).putInt(8, Snapshot.FORMAT + 1);
+        String msg = loadFails(v2).getMessage();
+        assertTrue(msg.contains("format " + (Snapshot.FORMAT + 1) + " is not supported"), msg);
+        byte[] magic = good.clone();
+        magic[0] = 'X';
+        assertTrue(loadFails(magic).getMessage().contains("bad magic"));
+    }
+
+    @Test
+    void everyTruncationIsRefused() throws Exception {
+        byte[] good = smallSnapshot();
+        for (int len = 0; len < good.length; len += len < 64 ? 1 : 1 + good.length / 997) {
+            byte[] cut = java.util.Arrays.copyOf(good, len);
+            assertFalse(loadFails(cut).getMessage().isEmpty());
+        }
+    }
+
+    /** Payload damage behind a valid checksum (a buggy writer) is still caught by structural checks. */
+    @Test
+    void lyingLengthsBehindAValidChecksumAreRefused() throws Exception {
+        byte[] good = smallSnapshot();
+        Random r = new Random(3);
+        for (int k = 0; k < 300; k++) {
+            byte[] bad = good.clone();
+            int at = Snapshot.HEADER + r.nextInt(good.length - Snapshot.HEADER - Snapshot.TRAILER);
+            bad[at] = (byte) r.nextInt(256);
+            reseal(bad);
+            try {
+                SnapshotReader.parse(ByteBuffer.wrap(bad));
+            } catch (IllegalArgumentException expected) {
+                // refused: fine
+            }
+        }
+    }
+
+    /** Recomputes the CRC32C of an image whose payload was modified. */
+    static void reseal(byte[] image) {
+        int end = image.length - Snapshot.TRAILER;
+        CRC32C crc = new CRC32C();
+        crc.update(image, 0, end);
+        ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(end, (int) crc.getValue());
+    }
+}
