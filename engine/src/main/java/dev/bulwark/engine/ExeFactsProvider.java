@@ -10,10 +10,12 @@ final class ExeFactsProvider {
 
     /** ExeInfo seen as offset facts: without ClamAV's target info every EP/section offset fails. */
     record Facts(ExeInfo info) implements OffsetSpec.ExeFacts {
-        @Override public long entryPoint() { return info.hasTargetInfo() ? info.entryPoint() : -1; }
-        @Override public int sectionCount() { return info.hasTargetInfo() ? info.sectionCount() : 0; }
+        @Override public long entryPoint() { return info != null && info.hasTargetInfo() ? info.entryPoint() : -1; }
+        @Override public int sectionCount() { return info != null && info.hasTargetInfo() ? info.sectionCount() : 0; }
         @Override public long sectionOffset(int i) { return info.sectionRawOffset(i); }
         @Override public long sectionSize(int i) { return info.sectionRawSize(i); }
+        @Override public boolean headersFailed() { return info == null || !info.hasTargetInfo(); }
+        @Override public long[] versionInfoOffsets() { return info == null ? new long[0] : info.versionInfoOffsets(); }
     }
 
     static Facts of(LayerImpl l) {
@@ -25,7 +27,8 @@ final class ExeFactsProvider {
             case MACHO -> ExeInfo.parseMacho(l.data);
             default -> null;
         };
-        l.exe = info == null ? null : new Facts(info);
+        // for executable types a failed parse still matters (EOF-n offsets fail then), so keep a Facts
+        l.exe = isExecutable(l.type) ? new Facts(info) : null;
         return (Facts) l.exe;
     }
 

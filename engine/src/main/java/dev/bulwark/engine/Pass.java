@@ -108,13 +108,14 @@ final class Pass {
             int v = idx.find(dig, size);
             if (v >= 0 && job.report(layer, sigs.hashNames[v], -1, sigs.hashWeak[v])) return;
         }
-        if (exe instanceof ExeFactsProvider.Facts f && f.info().kind() == dev.bulwark.engine.exe.ExeInfo.Kind.PE) {
+        if (exe instanceof ExeFactsProvider.Facts f && f.info() != null && f.info().broken()
+                && job.opt.alert(ScanOptions.Alert.BROKEN)) {
+            // ClamAV reports the broken header and skips section and import hashes
+            job.report(layer, "Heuristics.Broken.Executable", -1, true);
+            return;
+        }
+        if (exe instanceof ExeFactsProvider.Facts f && f.info() != null && f.info().kind() == dev.bulwark.engine.exe.ExeInfo.Kind.PE) {
             var pe = f.info();
-            boolean broken = pe.broken() && job.opt.alert(ScanOptions.Alert.BROKEN);
-            if (broken) {
-                if (job.report(layer, "Heuristics.Broken.Executable", -1, true)) return;
-                return;
-            }
             for (int k = 0; k < 3 && pe.sectionHashesApply(); k++) {
                 var idx = sigs.sectionHashes[k];
                 if (idx.isEmpty()) continue;

@@ -36,7 +36,7 @@ public final class FileTypeDetector {
             m(0, "303730373032", FileType.CPIO_CRC), m(0, "303730373037", FileType.CPIO_ODC), m(0, "c771", FileType.CPIO_OLD),
             m(0, "71c7", FileType.CPIO_OLD), m(0, "28b52ffd", FileType.ZSTD), m(0, "23407e5e", FileType.SCRENC),
             m(0, "4c0000000114020000000000c000000000000046", FileType.LNK), m(0, "0e4e65726f49534f", FileType.ISO9660),
-            m(0, "7573746172", FileType.POSIX_TAR), m(0, "4d534346", FileType.MSCAB));
+            m(0, "7573746172", FileType.POSIX_TAR), m(8, "19040010", FileType.SIS));
 
     /** Detects the type using {@code custom} literal rules instead of the built-in table when non-null. */
     public static FileType detect(ByteBuffer d, List<MagicRule> custom) {

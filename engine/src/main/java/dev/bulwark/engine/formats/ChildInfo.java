@@ -10,7 +10,8 @@ import dev.bulwark.engine.filetype.FileType;
  * @param compressedSize stored size, or -1 when unknown
  * @param declaredSize   uncompressed size the container claims, or -1 when unknown
  * @param encrypted      the member is encrypted (and therefore not extracted unless a password worked)
- * @param position       1-based index of the member within its container
+ * @param position       index of the member as ClamAV's {@code .cdb} rules see it (1-based for ZIP, TAR, CPIO,
+ *                       ARJ; 0-based for 7z, CAB, CHM; always 0 for ISO 9660 — checked against clamscan --debug)
  * @param crc32          CRC the container records, or -1
  */
 public record ChildInfo(String name, FileType typeHint, long compressedSize, long declaredSize,

@@ -38,6 +38,18 @@ public final class HexPatternParser {
         return parse(hex, Modifiers.NONE).get(0);
     }
 
+    /**
+     * Parses a pattern matched by ClamAV's Aho-Corasick path only (VersionInfo {@code VI} signatures),
+     * where a plain pattern of two bytes is enough.
+     */
+    public static BodyPattern parseTwoByteMinimum(String hex) throws PatternException {
+        HexPatternParser pp = new HexPatternParser(hex);
+        if (hex.isEmpty()) throw new PatternException("empty pattern");
+        List<Object> toks = pp.sequence(0, false);
+        if (pp.p != hex.length()) throw new PatternException("unexpected '" + hex.charAt(pp.p) + "' at column " + (pp.p + 1));
+        return build(toks, Modifiers.NONE, false, true);
+    }
+
     /** Parses a pattern; the wide+ascii modifier yields two patterns (both variants). */
     public static List<BodyPattern> parse(String hex, Modifiers mods) throws PatternException {
         if (hex.isEmpty()) throw new PatternException("empty pattern");

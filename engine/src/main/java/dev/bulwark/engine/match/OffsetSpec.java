@@ -22,6 +22,17 @@ public record OffsetSpec(Kind kind, long value, int section, long shift) {
         int sectionCount();
         long sectionOffset(int i);
         long sectionSize(int i);
+
+        /** An executable whose headers ClamAV could not parse: then even EOF-n offsets fail. */
+        default boolean headersFailed() { return false; }
+
+        /** File offsets of the PE VersionInfo records that {@code VI} patterns are anchored at. */
+        default long[] versionInfoOffsets() { return new long[0]; }
+    }
+
+    /** ClamAV computes executable-relative offsets in unsigned 32-bit arithmetic. */
+    private static long u32(long v) {
+        return v & 0xFFFFFFFFL;
     }
 
     /**
@@ -34,18 +45,21 @@ public record OffsetSpec(Kind kind, long value, int section, long shift) {
         switch (kind) {
             case ANY -> { out[0] = 0; out[1] = Long.MAX_VALUE; return true; }
             case ABSOLUTE -> lo = value;
-            case EOF -> lo = size - value;
+            case EOF -> {
+                if (exe != null && exe.headersFailed()) return false;
+                lo = size - value;
+            }
             case EP -> {
                 if (exe == null || exe.entryPoint() < 0) return false;
-                lo = exe.entryPoint() + value;
+                lo = u32(exe.entryPoint() + value);
             }
             case SECTION_START -> {
                 if (exe == null || section >= exe.sectionCount()) return false;
-                lo = exe.sectionOffset(section) + value;
+                lo = u32(exe.sectionOffset(section) + value);
             }
             case LAST_SECTION -> {
                 if (exe == null || exe.sectionCount() == 0) return false;
-                lo = exe.sectionOffset(exe.sectionCount() - 1) + value;
+                lo = u32(exe.sectionOffset(exe.sectionCount() - 1) + value);
             }
             case SECTION_WHOLE -> {
                 if (exe == null || section >= exe.sectionCount()) return false;

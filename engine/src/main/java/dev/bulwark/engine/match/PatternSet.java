@@ -362,10 +362,12 @@ public final class PatternSet {
             if (j == 0) {
                 OffsetSpec off = set.offsets[pi];
                 boolean any = off.kind() == OffsetSpec.Kind.ANY;
-                if (!any && !off.resolve(d.limit(), exe, range)) return -1;
+                boolean vi = off.kind() == OffsetSpec.Kind.VERSION_INFO;
+                if (vi && exe == null) return -1;
+                if (!any && !vi && !off.resolve(d.limit(), exe, range)) return -1;
                 for (int si = 0; si < starts.size(); si++) {
                     int s = starts.get(si);
-                    if (!any && (s < range[0] || s > range[1])) continue;
+                    if (vi ? !contains(exe.versionInfoOffsets(), s) : !any && (s < range[0] || s > range[1])) continue;
                     if (!Verifier.leftOk(d, p.leftAssert, s)) continue;
                     if (last == 0) {
                         for (int ei = 0; ei < ends.size(); ei++) {
@@ -404,6 +406,11 @@ public final class PatternSet {
                 }
             }
             return result;
+        }
+
+        private static boolean contains(long[] offsets, int s) {
+            for (long o : offsets) if (o == s) return true;
+            return false;
         }
 
         private Chain chain(int pi, BodyPattern p) {

@@ -134,8 +134,17 @@ public final class SignatureBuilder {
         int target = f.get(1).equals("*") ? 0 : (int) Math.min(Fields.number(f.get(1), "target"), 1000);
         OffsetSpec off = Fields.offset(f.get(2), target);
         if (off.kind() == OffsetSpec.Kind.VERSION_INFO) {
-            Fields.hex(f.get(3), "version information pattern");
-            if (Fields.flevelOk(f, 4) && target < 15 && !isIgnored(name, line)) count++; // VI records are not matched yet
+            BodyPattern vp;
+            try {
+                vp = HexPatternParser.parseTwoByteMinimum(f.get(3));
+            } catch (PatternException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+            if (!Fields.flevelOk(f, 4) || target >= 15 || isIgnored(name, line)) return;
+            int id = ndbNames.size();
+            ndbNames.add(reportName(name, official));
+            patterns.add(vp, target, off, SignatureSet.owner(SignatureSet.OWNER_NDB, id));
+            count++;
             return;
         }
         BodyPattern p = pattern(f.get(3));

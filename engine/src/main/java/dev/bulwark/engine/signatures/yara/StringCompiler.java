@@ -26,6 +26,8 @@ final class StringCompiler {
                     return null;
                 }
                 boolean ascii = m.ascii() || !m.wide();
+                if (m.xor() && (m.xorLo() < 0 || m.xorHi() > 255 || m.xorHi() < m.xorLo())) return null; // reported
+                if (m.alphabet() != null && m.alphabet().length() != 64) return null; // reported by the parser
                 if (m.base64() || m.base64wide()) {
                     String alpha = m.alphabet() == null ? STD_ALPHABET : m.alphabet();
                     List<byte[]> plain = new ArrayList<>();

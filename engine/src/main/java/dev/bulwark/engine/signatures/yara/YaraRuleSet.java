@@ -78,22 +78,43 @@ public final class YaraRuleSet {
                 diags.addAll(includedDiagnostics(ip));
                 broken |= ip.errorCount() > 0;
             }
-            if (!broken) c.add(f, ns, pr);
+            // also after syntax errors: report the other rules' semantic errors in the same pass
+            try {
+                c.add(f, ns, pr);
+            } catch (RuntimeException e) {
+                if (!broken) throw e; // the file is already rejected; rules around a syntax error may be odd
+            }
         }
         List<Diagnostic> errors = diags.stream().filter(Diagnostic::isError).toList();
-        if (!errors.isEmpty()) throw new DatabaseLoadException(diags);
+        if (!errors.isEmpty()) throw new DatabaseLoadException(byPosition(diags));
         warningsOut.addAll(diags);
         return new YaraRuleSet(c, diags);
+    }
+
+    /** Diagnostics grouped by source (in order of first appearance), then by line and column. */
+    private static List<Diagnostic> byPosition(List<Diagnostic> diags) {
+        List<String> order = new ArrayList<>();
+        for (Diagnostic d : diags) if (!order.contains(d.source())) order.add(d.source());
+        List<Diagnostic> out = new ArrayList<>(diags);
+        out.sort(java.util.Comparator.comparingInt((Diagnostic d) -> order.indexOf(d.source()))
+                .thenComparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column));
+        return out;
     }
 
     private static List<Diagnostic> includedDiagnostics(Problems p) {
         return p.diagnostics();
     }
 
+    private static final long MAX_INCLUDE_SIZE = 64L << 20; // an included rule file larger than this is refused
+
     private static YaraSource resolveInclude(String including, String path, Problems problems, Token at) {
-        Path base = Path.of(including).toAbsolutePath().getParent();
-        Path p = base == null ? Path.of(path) : base.resolve(path);
         try {
+            Path base = Path.of(including).toAbsolutePath().getParent();
+            Path p = base == null ? Path.of(path) : base.resolve(path);
+            if (!Files.isRegularFile(p) || Files.size(p) > MAX_INCLUDE_SIZE) {
+                problems.error(at, "can't open include file: " + path);
+                return null;
+            }
             return new YaraSource(p.toString(), Files.readString(p, java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.io.IOException | RuntimeException e) {
             problems.error(at, "can't open include file: " + path);
