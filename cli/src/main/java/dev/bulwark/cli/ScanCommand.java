@@ -91,8 +91,9 @@ public final class ScanCommand {
             err.println("ERROR: Malformed database");
             return 2;
         }
-        if (o.debug || o.verbose) {
-            for (Diagnostic d : engine.database().warnings()) err.println("WARNING: " + d);
+        for (Diagnostic d : engine.database().warnings()) {
+            // a stale snapshot matters to everyone; the rest (skipped YARA rules, …) only when asked
+            if (o.debug || o.verbose || d.message().contains("stale")) err.println("WARNING: " + d);
         }
         List<String> targets = new ArrayList<>(o.targets);
         if (o.fileList != null) {
