@@ -168,6 +168,9 @@ final class ScanJob {
             }
         }
         if (!first && !stop) extract(l);
+        if (!stop && EmbeddedPe.applies(l.type) && opt.enabled(ScanOptions.Parser.PE)) {
+            EmbeddedPe.carve(this, l);
+        }
     }
 
     FileType detect(ByteBuffer d) {

@@ -21,6 +21,14 @@ public record ChildInfo(String name, FileType typeHint, long compressedSize, lon
         return new ChildInfo(name, null, -1, -1, false, position, -1);
     }
 
+    /** Names a child carved out of its parent's raw bytes. */
+    public ChildInfo withCarved() {
+        return new ChildInfo(name.isEmpty() ? CARVED : name, typeHint, compressedSize, declaredSize, encrypted, position, crc32);
+    }
+
+    /** Name given to executables carved out of their parent layer. */
+    public static final String CARVED = "(embedded PE)";
+
     public ChildInfo withTypeHint(FileType t) {
         return new ChildInfo(name, t, compressedSize, declaredSize, encrypted, position, crc32);
     }

@@ -133,6 +133,13 @@ class ClamdConformanceTest {
         return m;
     }
 
+    /**
+     * Cases whose reply order clamd itself does not fix: IDSESSION answers asynchronously, and for bytes
+     * sent behind a path command clamd's "Error processing command" comes before or after the scan
+     * result depending on whether they arrive in the same TCP segment (seen both ways against 1.4.6).
+     */
+    private static final java.util.Set<String> ORDER_FREE = java.util.Set.of("IDSESSION", "pipelined after SCAN", "nSCAN CRLF");
+
     @Test
     void sameRepliesAsClamd() throws Exception {
         List<String> diffs = new ArrayList<>();
@@ -140,8 +147,8 @@ class ClamdConformanceTest {
             byte[] w = RealClamd.exchange(clamd.port, e.getValue(), 4000);
             byte[] g = RealClamd.exchange(bulwark.port(), e.getValue(), 4000);
             // clamd answers IDSESSION requests asynchronously: compare the numbered replies in any order
-            String want = e.getKey().equals("IDSESSION") ? replies(w) : show(w);
-            String got = e.getKey().equals("IDSESSION") ? replies(g) : show(g);
+            String want = ORDER_FREE.contains(e.getKey()) ? replies(w) : show(w);
+            String got = ORDER_FREE.contains(e.getKey()) ? replies(g) : show(g);
             if (!want.equals(got)) diffs.add(e.getKey() + ":\n  clamd:   " + want + "\n  bulwark: " + got);
         }
         assertEquals("", String.join("\n", diffs));
@@ -156,8 +163,9 @@ class ClamdConformanceTest {
             byte[] req = script().get(key);
             // clamd closes with the client's data unread, which a UNIX socket reports as a reset after the
             // reply; Bulwark drains first. The reply bytes are what we compare.
-            String want = show(RealClamd.exchangeUnix(clamd.socket, req, 4000)).replace("<RESET>", "");
-            String got = show(RealClamd.exchangeUnix(bulwark.socket, req, 4000)).replace("<RESET>", "");
+            byte[] w = RealClamd.exchangeUnix(clamd.socket, req, 4000), g = RealClamd.exchangeUnix(bulwark.socket, req, 4000);
+            String want = (ORDER_FREE.contains(key) ? replies(w) : show(w)).replace("<RESET>", "");
+            String got = (ORDER_FREE.contains(key) ? replies(g) : show(g)).replace("<RESET>", "");
             if (!want.equals(got)) diffs.add(key + ":\n  clamd:   " + want + "\n  bulwark: " + got);
         }
         assertEquals("", String.join("\n", diffs));
