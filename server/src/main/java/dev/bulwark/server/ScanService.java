@@ -62,7 +62,12 @@ public final class ScanService {
             ScanOptions o = options(allMatch);
             if (!cache.enabled()) return l.engine().scan(file, o);
             long t0 = System.nanoTime();
-            FileDigest.Stamped before = FileDigest.of(file);
+            FileDigest.Stamped before;
+            try {
+                before = FileDigest.of(file);
+            } catch (IOException e) {
+                return l.engine().scan(file, o); // the engine reports unreadable files in its own words
+            }
             CleanCache.Key key = CleanCache.Key.of(before.sha256(), before.size(), o);
             ScanResult hit = cache.get(l, key, t0);
             if (hit != null) return hit;
