@@ -310,6 +310,10 @@ public final class ScanCommand {
         l.add(String.format(java.util.Locale.ROOT, "Time: %d.%03d sec (%d m %d s)", ms / 1000, ms % 1000, ms / 60000, (ms / 1000) % 60));
         l.add("Start Date: " + DATE.format(start));
         l.add("End Date:   " + DATE.format(LocalDateTime.now()));
-        for (String s : l) report.summaryLine(s);
+        // with --json standard output carries only JSON lines; the summary goes to standard error
+        for (String s : l) {
+            if (o.json) err.println(s);
+            else report.summaryLine(s);
+        }
     }
 }
