@@ -95,6 +95,7 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
     @Override
     public void reload() {
         EngineHolder.ReloadResult r = engines.reload();
+        if (r.outcome() == EngineHolder.Outcome.SWAPPED) service.cache().clear();
         dbStamp = stamp(config.databaseDirectory());
         if (r.outcome() == EngineHolder.Outcome.FAILED) log.error(r.message());
         else log.info(r.message());

@@ -27,10 +27,14 @@ public final class Metrics {
     private final Map<String, LongAdder> detections = new ConcurrentHashMap<>();
     private final LongAdder otherDetections = new LongAdder();
     private final Map<String, LongAdder> byProtocol = new ConcurrentHashMap<>();
+    private volatile CleanCache cache;
 
     public Metrics() {
         for (int i = 0; i < bucketCounts.length; i++) bucketCounts[i] = new LongAdder();
     }
+
+    /** The clean-file cache whose hits, misses and size are exported. */
+    void cache(CleanCache c) { this.cache = c; }
 
     /** Records one finished scan from {@code protocol} ("clamd", "icap", "rest", "kav"). */
     public void record(String protocol, ScanResult r) {
@@ -77,6 +81,13 @@ public final class Metrics {
         sb.append("bulwark_scan_duration_seconds_bucket{le=\"+Inf\"} ").append(cum).append('\n');
         sb.append("bulwark_scan_duration_seconds_sum ").append(latencyNanos.sum() / 1e9).append('\n');
         sb.append("bulwark_scan_duration_seconds_count ").append(cum).append('\n');
+        CleanCache c = cache;
+        if (c != null) {
+            counter(sb, "bulwark_cache_hits_total", "Scans answered from the clean-file cache", c.hits.sum());
+            counter(sb, "bulwark_cache_misses_total", "Clean-file cache lookups that missed", c.misses.sum());
+            gauge(sb, "bulwark_cache_entries", "Entries in the clean-file cache", c.size());
+            gauge(sb, "bulwark_cache_capacity", "Bound of the clean-file cache (0: disabled)", c.capacity());
+        }
         if (engine != null) {
             var db = engine.engine().database();
             gauge(sb, "bulwark_database_signatures", "Signatures loaded", db.signatureCount());

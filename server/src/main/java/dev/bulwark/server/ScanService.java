@@ -27,18 +27,22 @@ public final class ScanService {
     private final AtomicLong taskIds = new AtomicLong();
 
     private final Log log;
+    private final CleanCache cache;
 
     public ScanService(EngineHolder engines, DaemonConfig config, Metrics metrics, Log log) {
         this.engines = engines;
         this.config = config;
         this.metrics = metrics;
         this.log = log;
+        this.cache = new CleanCache(config.cacheSize());
+        metrics.cache(cache);
         this.permits = new Semaphore(config.maxThreads(), true);
     }
 
     public EngineHolder engines() { return engines; }
     public DaemonConfig config() { return config; }
     public Metrics metrics() { return metrics; }
+    public CleanCache cache() { return cache; }
 
     public List<Task> activeTasks() { return List.copyOf(tasks.values()); }
 
@@ -53,13 +57,40 @@ public final class ScanService {
     }
 
     public ScanResult scanFile(Path file, boolean allMatch, String protocol, String command) throws InterruptedException {
-        return run(protocol, command, file.toString(), () -> engines.current().engine().scan(file, options(allMatch)));
+        return run(protocol, command, file.toString(), () -> {
+            EngineHolder.Loaded l = engines.current();
+            ScanOptions o = options(allMatch);
+            if (!cache.enabled()) return l.engine().scan(file, o);
+            long t0 = System.nanoTime();
+            FileDigest.Stamped before;
+            try {
+                before = FileDigest.of(file);
+            } catch (IOException e) {
+                return l.engine().scan(file, o); // the engine reports unreadable files in its own words
+            }
+            CleanCache.Key key = CleanCache.Key.of(before.sha256(), before.size(), o);
+            ScanResult hit = cache.get(l, key, t0);
+            if (hit != null) return hit;
+            ScanResult r = l.engine().scan(file, o);
+            // cache only if the file did not change while it was hashed and scanned
+            if (before.sameAs(FileDigest.stamp(file))) cache.put(l, key, r);
+            return r;
+        });
     }
 
     public ScanResult scanSpool(Spool spool, boolean allMatch, String protocol, String command) throws InterruptedException {
-        return run(protocol, command, "stream", () -> spool.inMemory()
-                ? engines.current().engine().scan(spool.memory(), options(allMatch))
-                : engines.current().engine().scan(spool.file(), options(allMatch)));
+        return run(protocol, command, "stream", () -> {
+            EngineHolder.Loaded l = engines.current();
+            ScanOptions o = options(allMatch);
+            CleanCache.Key key = cache.enabled() ? CleanCache.Key.of(spool.sha256Bytes(), spool.size(), o) : null;
+            if (key != null) {
+                ScanResult hit = cache.get(l, key, System.nanoTime());
+                if (hit != null) return hit;
+            }
+            ScanResult r = spool.inMemory() ? l.engine().scan(spool.memory(), o) : l.engine().scan(spool.file(), o);
+            if (key != null) cache.put(l, key, r);
+            return r;
+        });
     }
 
     interface ScanCall {

@@ -35,9 +35,17 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** SHA-256 of everything written so far, as lowercase hex (call once, after the last write). */
+    private byte[] digest;
+
+    /** SHA-256 of everything written, computed while streaming (call after the last write). */
+    public byte[] sha256Bytes() {
+        if (digest == null) digest = sha256.digest();
+        return digest.clone();
+    }
+
+    /** {@link #sha256Bytes()} as lowercase hex. */
     public String sha256() {
-        return java.util.HexFormat.of().formatHex(sha256.digest());
+        return java.util.HexFormat.of().formatHex(sha256Bytes());
     }
 
     public Spool(Path tempDir) {

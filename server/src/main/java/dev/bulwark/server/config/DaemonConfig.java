@@ -25,9 +25,11 @@ public record DaemonConfig(
         boolean followDirectorySymlinks, boolean followFileSymlinks, boolean allowAllMatchScan,
         boolean detectPua, boolean officialOnly, int selfCheckSec, ScanOptions scanOptions,
         int icapPort, String icapAddr, String icapService, int restPort, String restAddr, String restToken,
-        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, List<String> notices) {
+        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, int cacheSize, List<String> notices) {
 
     private static final long MiB = 1024L * 1024;
+    /** Clean-file cache bound: about 150 bytes of heap per entry, so at most ~600 MB. */
+    private static final int MAX_CACHE = 4_000_000;
     /** Version string clamd clients parse ("ClamAV x.y.z[/db/date]"): the protocol level we emulate. */
     public static final String DEFAULT_VERSION = "ClamAV 1.4.6";
     private static final Path DEFAULT_DB = Path.of("/var/lib/clamav");
@@ -138,7 +140,9 @@ public record DaemonConfig(
                 intIn(r, "BulwarkIcapPort", -1, -1, 65535), r.str("BulwarkIcapAddr", "127.0.0.1"), r.str("BulwarkIcapService", "avscan"),
                 intIn(r, "BulwarkRestPort", -1, -1, 65535), r.str("BulwarkRestAddr", "127.0.0.1"), r.str("BulwarkRestToken", null),
                 path(r.str("BulwarkRestKeystore", null)), r.str("BulwarkRestKeystorePassword", ""),
-                roots.isEmpty() ? List.of(Path.of("/")) : roots, r.str("BulwarkVersionString", DEFAULT_VERSION), notices);
+                roots.isEmpty() ? List.of(Path.of("/")) : roots, r.str("BulwarkVersionString", DEFAULT_VERSION),
+                r.bool("DisableCache", false) ? 0 : intIn(r, "BulwarkCacheSize", dev.bulwark.server.CleanCache.DEFAULT_SIZE, 0, MAX_CACHE),
+                notices);
     }
 
     private static int intIn(Reader r, String name, int def, int min, int max) {

@@ -42,18 +42,18 @@ final class OptionTable {
                 "AlertBrokenExecutables", "AlertBrokenMedia", "AlertEncrypted", "AlertEncryptedArchive",
                 "AlertEncryptedDoc", "AlertOLE2Macros", "AlertPhishingSSLMismatch", "AlertPhishingCloak",
                 "AlertPartitionIntersection", "LogVerbose", "LogClean", "LogTime", "ConcurrentDatabaseReload",
-                "OfficialDatabaseOnly", "CrossFilesystems",
+                "OfficialDatabaseOnly", "CrossFilesystems", "DisableCache",
                 // deprecated aliases clamd still maps onto the Alert* options
                 "AlgorithmicDetection", "DetectBrokenExecutables", "ArchiveBlockEncrypted", "OLE2BlockMacros",
                 "PhishingAlwaysBlockSSLMismatch", "PhishingAlwaysBlockCloak", "PartitionIntersection", "BlockMax");
         // Bulwark's own keys (clamd itself would reject them: keep them in a Bulwark-only file)
-        add(I, Type.NUMBER, "BulwarkIcapPort", "BulwarkRestPort");
+        add(I, Type.NUMBER, "BulwarkIcapPort", "BulwarkRestPort", "BulwarkCacheSize");
         add(I, Type.STRING, "BulwarkIcapAddr", "BulwarkRestAddr", "BulwarkRestToken", "BulwarkScanRoot",
                 "BulwarkRestKeystore", "BulwarkRestKeystorePassword",
                 "BulwarkVersionString", "BulwarkIcapService");
         // accepted without effect: cosmetics of logging and process management, or engine internals
         add(A, Type.BOOL, "LogFileUnlock", "LogSyslog", "LogRotate", "ExtendedDetectionInfo", "ExitOnOOM", "Debug",
-                "LeaveTemporaryFiles", "DisableCache", "ForceToDisk", "AllowSupplementaryGroups", "DevLiblog",
+                "LeaveTemporaryFiles", "ForceToDisk", "AllowSupplementaryGroups", "DevLiblog",
                 "DevPerformance", "DevCollectHashes", "DevACOnly", "DisableCertCheck", "ScanImageFuzzyHash",
                 "ScanPartialMessages", "Bytecode", "BytecodeUnsigned");
         add(A, Type.STRING, "LocalSocketGroup", "LogFacility", "BytecodeSecurity", "BytecodeMode",
