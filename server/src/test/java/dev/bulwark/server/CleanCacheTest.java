@@ -98,6 +98,8 @@ class CleanCacheTest {
             assertEquals("RELOADING", command(d, "zRELOAD"));
             for (int i = 0; i < 300 && metric(d, "bulwark_database_signatures") == sigs; i++) Thread.sleep(100);
             assertEquals(sigs + 1, metric(d, "bulwark_database_signatures"), "reload did not happen");
+            // the reload thread publishes the new engine and then empties the cache: allow it to finish
+            for (int i = 0; i < 100 && metric(d, "bulwark_cache_entries") != 0; i++) Thread.sleep(100);
             assertEquals(0, metric(d, "bulwark_cache_entries"));
             assertEquals("stream: Bulwark.Test.Later.UNOFFICIAL FOUND", instream(d, later));
             assertEquals(1, metric(d, "bulwark_cache_hits_total"));
