@@ -112,7 +112,8 @@ final class LayerContext implements ExtractContext {
     @Override
     public boolean link(String realUrl, String displayedText) {
         if (!job.opt.phishingUrls() || job.sigs.phishing == null) return !stopped();
-        String hit = PhishingCheck.check(job.sigs.phishing, realUrl, displayedText, job.opt);
+        String hit = job.sigs.phishing.check(realUrl, displayedText, job.opt.alert(ScanOptions.Alert.PHISHING_SSL),
+                job.opt.alert(ScanOptions.Alert.PHISHING_CLOAK));
         if (hit != null) job.report(layer, hit, -1, false);
         return !stopped();
     }

@@ -4,6 +4,9 @@ import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.db.Database;
 import dev.bulwark.engine.diag.Diagnostic;
+import dev.bulwark.engine.heuristics.phishing.PhishingDb;
+import dev.bulwark.engine.signatures.yara.YaraRuleSet;
+import dev.bulwark.engine.signatures.yara.YaraSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,8 +112,8 @@ public final class DatabaseLoader {
     }
 
     private Database finish() {
-        Object yara = YaraBridge.compile(sigs.yaraSources, warnings);
-        Object phishing = PhishingBridge.build(sigs.phishingLines, errors);
+        List<YaraRuleSet> yara = YaraBridge.compile(sigs.yaraSources, warnings);
+        PhishingDb phishing = PhishingBridge.build(sigs.phishingLines, errors);
         if (!errors.isEmpty()) throw new DatabaseLoadException(errors);
         SignatureSet set = sigs.build(phishing, yara, YaraBridge.count(yara) + PhishingBridge.count(phishing));
         return new Database(set, sources, warnings, version, buildTime, HexFormat.of().formatHex(fingerprint.digest()));
@@ -219,7 +222,7 @@ public final class DatabaseLoader {
                 || n.endsWith(".ndu") || n.endsWith(".ldu");
         if (pua && !options.detectPua()) return;
         if (yaraFile) {
-            sigs.yaraSources.add(new String[] {source, new String(data, StandardCharsets.UTF_8)});
+            sigs.yaraSources.add(new YaraSource(source, new String(data, StandardCharsets.UTF_8)));
             sources.add(source);
             return;
         }
@@ -262,7 +265,7 @@ public final class DatabaseLoader {
                     case FTM -> { if (sigs.ftmLine(line)) ftmEntries++; }
                     case CFG -> sigs.cfgLine(line);
                     case IGNORE -> sigs.ignore(line);
-                    case PHISHING -> sigs.phishingLines.add(n.substring(n.length() - 3) + "\u0000" + source + "\u0000" + lineNo + "\u0000" + line);
+                    case PHISHING -> sigs.phishingLines.add(new SignatureBuilder.PhishingLine(n.substring(n.length() - 3), source, lineNo, line));
                     default -> { }
                 }
             } catch (IllegalArgumentException e) {

@@ -8,27 +8,26 @@ import java.util.List;
 final class PhishingBridge {
     private PhishingBridge() {}
 
-    /** Lines are "ext\0source\0line\0text". Returns null when no entry was loaded. */
-    static PhishingDb build(List<String> lines, List<Diagnostic> errors) {
+    /** Returns null when no entry was loaded. */
+    static PhishingDb build(List<SignatureBuilder.PhishingLine> lines, List<Diagnostic> errors) {
         if (lines.isEmpty()) return null;
         PhishingDb.Builder b = PhishingDb.builder(Fields.FLEVEL);
-        for (String l : lines) {
-            String[] p = l.split("\u0000", 4);
+        for (SignatureBuilder.PhishingLine l : lines) {
             try {
-                switch (p[0]) {
-                    case "pdb" -> b.addPdbLine(p[3]);
-                    case "wdb" -> b.addWdbLine(p[3]);
-                    default -> b.addGdbLine(p[3]);
+                switch (l.kind()) {
+                    case "pdb" -> b.addPdbLine(l.text());
+                    case "wdb" -> b.addWdbLine(l.text());
+                    default -> b.addGdbLine(l.text());
                 }
             } catch (IllegalArgumentException e) {
-                errors.add(Diagnostic.error(p[1], Integer.parseInt(p[2]), e.getMessage()));
+                errors.add(Diagnostic.error(l.source(), l.line(), e.getMessage()));
             }
         }
         PhishingDb db = b.build();
         return db.isEmpty() ? null : db;
     }
 
-    static int count(Object db) {
-        return db == null ? 0 : ((PhishingDb) db).count();
+    static int count(PhishingDb db) {
+        return db == null ? 0 : db.count();
     }
 }

@@ -3,6 +3,9 @@ package dev.bulwark.engine.signatures.clamav;
 import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.filetype.MagicRule;
+import dev.bulwark.engine.heuristics.phishing.PhishingDb;
+import dev.bulwark.engine.signatures.yara.YaraRuleSet;
+import dev.bulwark.engine.signatures.yara.YaraSource;
 import dev.bulwark.engine.match.BodyPattern;
 import dev.bulwark.engine.match.HashIndex;
 import dev.bulwark.engine.match.HexPatternParser;
@@ -38,8 +41,11 @@ public final class SignatureBuilder {
     private final List<MagicRule> magicPatternRules = new ArrayList<>();
     private final Map<String, List<String>> ignored = new HashMap<>();
     private final Set<ScanOptions.Parser> dconfDisabled = EnumSet.noneOf(ScanOptions.Parser.class);
-    final List<String> phishingLines = new ArrayList<>();
-    final List<String[]> yaraSources = new ArrayList<>();
+    /** One line of a phishing database, kept until all files are read (errors name file and line). */
+    record PhishingLine(String kind, String source, int line, String text) {}
+
+    final List<PhishingLine> phishingLines = new ArrayList<>();
+    final List<YaraSource> yaraSources = new ArrayList<>();
     private int count;
 
     private static HashIndex.Builder[] digestBuilders() {
@@ -47,7 +53,6 @@ public final class SignatureBuilder {
     }
 
     public int count() { return count; }
-    void addCount(int n) { count += n; }
 
     // ---- names and ignores -------------------------------------------------------------------------
 
@@ -281,21 +286,17 @@ public final class SignatureBuilder {
 
     // ---- compile -----------------------------------------------------------------------------------
 
-    SignatureSet build(Object phishing, Object yara, int extraCount) {
+    SignatureSet build(PhishingDb phishing, List<YaraRuleSet> yara, int extraCount) {
         String[] names = ndbNames.toArray(new String[0]);
-        boolean[] weak = new boolean[names.length];
-        for (int i = 0; i < names.length; i++) weak[i] = SignatureSet.isWeak(names[i]);
         String[] hn = hashNames.toArray(new String[0]);
-        boolean[] hw = new boolean[hn.length];
-        for (int i = 0; i < hn.length; i++) hw[i] = SignatureSet.isWeak(hn[i]);
         HashIndex[] h = new HashIndex[3], s = new HashIndex[3], a = new HashIndex[3];
         for (int i = 0; i < 3; i++) {
             h[i] = hashes[i].build();
             s[i] = sections[i].build();
             a[i] = allow[i].build();
         }
-        return new SignatureSet(patterns.build(), names, weak, lsigs.toArray(new LogicalSig[0]), h, s, a,
-                imports.build(), hn, hw, List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
+        return new SignatureSet(patterns.build(), names, SignatureSet.weakFlags(names), lsigs.toArray(new LogicalSig[0]), h, s, a,
+                imports.build(), hn, SignatureSet.weakFlags(hn), List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
                 magicPatterns.build(), List.copyOf(magicPatternRules), Set.copyOf(dconfDisabled),
                 phishing, yara, count + extraCount);
     }

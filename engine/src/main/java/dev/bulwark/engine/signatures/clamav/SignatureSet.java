@@ -2,6 +2,8 @@ package dev.bulwark.engine.signatures.clamav;
 
 import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.filetype.MagicRule;
+import dev.bulwark.engine.heuristics.phishing.PhishingDb;
+import dev.bulwark.engine.signatures.yara.YaraRuleSet;
 import dev.bulwark.engine.match.HashIndex;
 import dev.bulwark.engine.match.PatternSet;
 import java.util.List;
@@ -36,8 +38,10 @@ public final class SignatureSet {
     public final PatternSet magicPatterns;
     public final List<MagicRule> magicPatternRules;
     public final Set<ScanOptions.Parser> dconfDisabled;
-    public final Object phishing;
-    public final Object yara;
+    /** Phishing databases (.pdb/.wdb/.gdb), or null when none were loaded. */
+    public final PhishingDb phishing;
+    /** YARA rule sets loaded through the ClamAV loader, or null when none were loaded. */
+    public final List<YaraRuleSet> yara;
     /** Logical signatures that can be true without any body match: evaluated on every pass. */
     public final int[] zeroTrue;
     private final int count;
@@ -46,7 +50,7 @@ public final class SignatureSet {
                  HashIndex[] hashes, HashIndex[] sectionHashes, HashIndex[] allow, HashIndex imports,
                  String[] hashNames, boolean[] hashWeak, List<ContainerRule> containerRules,
                  List<MagicRule> magic, PatternSet magicPatterns, List<MagicRule> magicPatternRules,
-                 Set<ScanOptions.Parser> dconfDisabled, Object phishing, Object yara, int count) {
+                 Set<ScanOptions.Parser> dconfDisabled, PhishingDb phishing, List<YaraRuleSet> yara, int count) {
         this.patterns = patterns;
         this.ndbNames = ndbNames;
         this.ndbWeak = ndbWeak;
@@ -134,11 +138,8 @@ public final class SignatureSet {
             };
             if (!ok) throw new IllegalArgumentException("pattern owner out of range");
         }
-        boolean[] ndbWeak = new boolean[ndbNames.length], hashWeak = new boolean[hashNames.length];
-        for (int i = 0; i < ndbNames.length; i++) ndbWeak[i] = isWeak(ndbNames[i]);
-        for (int i = 0; i < hashNames.length; i++) hashWeak[i] = isWeak(hashNames[i]);
-        return new SignatureSet(patterns, ndbNames, ndbWeak, lsigs, groups[0], groups[1], groups[2], imports,
-                hashNames, hashWeak, List.of(), null, PatternSet.builder().build(), List.of(), Set.copyOf(dconf),
+        return new SignatureSet(patterns, ndbNames, weakFlags(ndbNames), lsigs, groups[0], groups[1], groups[2], imports,
+                hashNames, weakFlags(hashNames), List.of(), null, PatternSet.builder().build(), List.of(), Set.copyOf(dconf),
                 null, null, count);
     }
 
@@ -157,6 +158,13 @@ public final class SignatureSet {
 
     /** Signatures loaded, counted as ClamAV counts them. */
     public int count() { return count; }
+
+    /** {@link #isWeak} of every name. */
+    static boolean[] weakFlags(String[] names) {
+        boolean[] w = new boolean[names.length];
+        for (int i = 0; i < names.length; i++) w[i] = isWeak(names[i]);
+        return w;
+    }
 
     /** Names starting with these are potentially-unwanted (weak) indicators. */
     public static boolean isWeak(String name) {

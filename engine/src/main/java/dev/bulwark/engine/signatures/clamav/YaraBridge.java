@@ -2,6 +2,7 @@ package dev.bulwark.engine.signatures.clamav;
 
 import dev.bulwark.engine.diag.Diagnostic;
 import dev.bulwark.engine.signatures.yara.YaraRuleSet;
+import dev.bulwark.engine.signatures.yara.YaraSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,22 +13,19 @@ import java.util.List;
 final class YaraBridge {
     private YaraBridge() {}
 
-    /** Sources are {name, text, official ("1"/"0")}. Returns null when there are none. */
-    static List<YaraRuleSet> compile(List<String[]> sources, List<Diagnostic> warnings) {
-        if (sources.isEmpty()) return null;
+    /** Returns null when no file yielded a rule. */
+    static List<YaraRuleSet> compile(List<YaraSource> sources, List<Diagnostic> warnings) {
         List<YaraRuleSet> out = new ArrayList<>();
-        for (String[] s : sources) {
-            YaraRuleSet set = YaraRuleSet.compileClamAvCompat(s[1], s[0], warnings);
+        for (YaraSource s : sources) {
+            YaraRuleSet set = YaraRuleSet.compileClamAvCompat(s.text(), s.name(), warnings);
             if (set.ruleCount() > 0) out.add(set);
         }
         return out.isEmpty() ? null : List.copyOf(out);
     }
 
-    @SuppressWarnings("unchecked")
-    static int count(Object yara) {
-        if (yara == null) return 0;
+    static int count(List<YaraRuleSet> yara) {
         int n = 0;
-        for (YaraRuleSet s : (List<YaraRuleSet>) yara) n += s.ruleCount();
+        if (yara != null) for (YaraRuleSet s : yara) n += s.ruleCount();
         return n;
     }
 }
