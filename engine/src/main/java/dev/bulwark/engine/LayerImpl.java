@@ -47,13 +47,7 @@ final class LayerImpl implements Layer {
     }
 
     static byte[] digest(ByteBuffer data, int kind) {
-        try {
-            MessageDigest md = MessageDigest.getInstance(ALGORITHMS[kind]);
-            md.update(data.duplicate().position(0).limit(data.limit()));
-            return md.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return digest(data, 0, data.limit(), kind);
     }
 
     static byte[] digest(ByteBuffer data, int off, int len, int kind) {

@@ -45,7 +45,7 @@ public final class FileTypeDetector {
             if (r.offset() + r.magic().length > n) continue;
             boolean ok = true;
             for (int i = 0; i < r.magic().length && ok; i++) ok = d.get(r.offset() + i) == r.magic()[i];
-            if (ok) return refine(d, r.result());
+            if (ok) return r.result();
         }
         if (custom == null && n >= 4 && d.getInt(0) == 0xCAFEBABE) {
             return n >= 8 && (d.getInt(4) & 0xFFFFFFFFL) < 40 ? FileType.MACHO_UNIBIN : FileType.JAVA;
@@ -58,10 +58,6 @@ public final class FileTypeDetector {
             if (looksLikeHtml(head)) return FileType.HTML;
         }
         return text;
-    }
-
-    private static FileType refine(ByteBuffer d, FileType t) {
-        return t;
     }
 
     private static byte[] bytes(ByteBuffer d, int n) {

@@ -27,7 +27,7 @@ public final class HexPatternParser {
     private final String s;
     private int p;
     private boolean special;   // any token other than plain hex pairs (plain patterns need 3 bytes)
-    private boolean negatedLetters; // a negated alternative: invalid together with ::modifiers, as in ClamAV
+    private boolean negated; // a negated alternative: invalid together with ::modifiers, as in ClamAV
 
     private HexPatternParser(String s) {
         this.s = s;
@@ -43,21 +43,15 @@ public final class HexPatternParser {
      * where a plain pattern of two bytes is enough.
      */
     public static BodyPattern parseTwoByteMinimum(String hex) throws PatternException {
-        HexPatternParser pp = new HexPatternParser(hex);
-        if (hex.isEmpty()) throw new PatternException("empty pattern");
-        List<Object> toks = pp.sequence(0, false);
-        if (pp.p != hex.length()) throw new PatternException("unexpected '" + hex.charAt(pp.p) + "' at column " + (pp.p + 1));
-        return build(toks, Modifiers.NONE, false, true);
+        return build(new HexPatternParser(hex).tokens(), Modifiers.NONE, false, true);
     }
 
     /** Parses a pattern; the wide+ascii modifier yields two patterns (both variants). */
     public static List<BodyPattern> parse(String hex, Modifiers mods) throws PatternException {
-        if (hex.isEmpty()) throw new PatternException("empty pattern");
         HexPatternParser pp = new HexPatternParser(hex);
-        List<Object> toks = pp.sequence(0, false);
-        if (pp.p != hex.length()) throw new PatternException("unexpected '" + hex.charAt(pp.p) + "' at column " + (pp.p + 1));
+        List<Object> toks = pp.tokens();
         boolean anyMods = mods.nocase() || mods.wide() || mods.ascii() || mods.fullword();
-        if (anyMods && pp.negatedLetters)
+        if (anyMods && pp.negated)
             throw new PatternException("can't apply negation operation to generic alternate strings");
         List<BodyPattern> out = new ArrayList<>(2);
         boolean wide = mods.wide();
@@ -73,6 +67,14 @@ public final class HexPatternParser {
     private record Anchor(int min, int max) {}
 
     // ---- tokenizer -------------------------------------------------------------------------------
+
+    /** The whole pattern as tokens; fails on an empty pattern or anything left unparsed. */
+    private List<Object> tokens() throws PatternException {
+        if (s.isEmpty()) throw new PatternException("empty pattern");
+        List<Object> toks = sequence(0, false);
+        if (p != s.length()) throw new PatternException("unexpected '" + s.charAt(p) + "' at column " + (p + 1));
+        return toks;
+    }
 
     private List<Object> sequence(int depth, boolean inAlt) throws PatternException {
         List<Object> out = new ArrayList<>();
@@ -127,7 +129,7 @@ public final class HexPatternParser {
                     if (d == ')') break;
                 }
                 out.add(alternative(options, neg));
-                if (neg) negatedLetters = true; // ClamAV rejects any negated alternative once ::modifiers are given
+                if (neg) negated = true; // ClamAV rejects any negated alternative once ::modifiers are given
             } else {
                 if (p + 1 >= s.length()) throw new PatternException("odd number of hex digits");
                 out.add(byteToken(s.charAt(p), s.charAt(p + 1)));

@@ -255,7 +255,6 @@ public final class PatternSet {
         public PatternSet build() {
             List<byte[]> atoms = new ArrayList<>();
             IntList atomOwner = new IntList(), ePat = new IntList(), ePart = new IntList();
-            Map<Long, Integer> dedupe = new HashMap<>();
             for (int i = 0; i < patterns.size(); i++) {
                 BodyPattern p = patterns.get(i);
                 for (int j = 0; j < p.parts.length; j++) {
@@ -268,7 +267,6 @@ public final class PatternSet {
                     }
                 }
             }
-            dedupe.clear();
             // fixed bytes around each anchor let the index drop most false candidates before verification
             AtomIndex idx = AtomIndex.build(atoms.toArray(new byte[0][]), atomOwner.toArray(), ePat.size(),
                     windows(patterns, ePat, ePart));
