@@ -8,30 +8,36 @@ import java.util.Arrays;
 
 /**
  * The multi-literal automaton: finds every position where one of the atoms (2, 3 or 4 literal bytes)
- * starts. Per position it does one little-endian word load and three cache-resident probes: an 8 KiB
- * bitmap of 2-byte atoms, and blocked Bloom filters (three bits in one 64-bit word) over the 3- and
- * 4-byte atoms, sized so that they stay in L1/L2. Only a filter hit touches the exact open-addressing
- * tables, and before an entry is reported the fixed bytes around its atom (its "window") are compared
- * with two 8-byte loads, so false candidates rarely reach the verifier. Everything is flat primitive
- * arrays so a database snapshot can store them as they are.
+ * starts. Per position it does one little-endian word load and one probe of a 512 KiB word table
+ * indexed by the position's first two bytes: each word is a small Bloom filter over the next two bytes
+ * of the atoms with that prefix (two bits from each byte, from two 256-entry L1-resident tables). A
+ * 2- or 3-byte atom sets all bits of the byte(s) it does not fix, unless its context window pins them.
+ * So every position costs the same three L1/L2 loads and one branch that is rarely taken; only then
+ * are the exact open-addressing tables touched, and before an entry is reported the fixed bytes around
+ * its atom (its "window") are compared with two 8-byte loads, so false candidates rarely reach the
+ * verifier. Everything is flat primitive arrays; the word table is derived from the exact tables when
+ * a snapshot is read.
  */
 public final class AtomIndex {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Bytes of a position the filter looks at (2-byte prefix + two filtered bytes). */
+    static final int KEY_BYTES = 4;
     /** Chunk copied out of a non-heap buffer at a time. */
     private static final int CHUNK = 1 << 20;
+    /** Bits of a word that the third byte of a key selects (two of the high 32), and the fourth (two of the low 32). */
+    private static final long THIRD_ALL = 0xFFFFFFFF00000000L, FOURTH_ALL = 0x00000000FFFFFFFFL;
+    private static final long[] THIRD = byteMasks(0x51ED27A3L, 32), FOURTH = byteMasks(0x2545F491L, 0);
     /**
-     * Filter bits per atom. With three bits in one word, 16 bits per atom give about 0.5% false hits
-     * (200k atoms: 512 KiB); a false hit costs a probe of the exact table, which is not cache-resident.
+     * Second-level filter bits per exact-table key: a blocked Bloom filter (three bits in one word) in
+     * front of each exact table, so a position that passes the word table (a few percent) rarely costs a
+     * miss in the large exact table. 8 bits per key give about 2% false passes.
      */
-    private static final int BITS_PER_ATOM = 16;
-    /** Smallest filter: 2^12 bits = 512 bytes. */
-    private static final int MIN_FILTER_LOG = 12;
-    /** Largest filter: 2^26 bits = 8 MiB (millions of atoms degrade gracefully rather than grow). */
-    private static final int MAX_FILTER_LOG = 26;
+    private static final int BITS_PER_KEY = 8;
+    private static final int MIN_FILTER_LOG = 12, MAX_FILTER_LOG = 26; // 512 bytes .. 8 MiB
     private static final long MIX = 0x9E3779B97F4A7C15L;
     /** Serialization format of {@link #write}; bump when the layout changes. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
 
     /** Called for each atom hit; returns -1 to go on, or the position at which to resume (MAX_VALUE stops). */
     @FunctionalInterface
@@ -39,16 +45,13 @@ public final class AtomIndex {
         int hit(int entry, int pos);
     }
 
+    /** Per 2-byte prefix: Bloom bits of the third and fourth bytes of the atoms that start with it. */
+    private final long[] words;
+    private final Table t4, t3;
     private final long[] filter4, filter3;
     private final int shift4, shift3;        // 64 - log2(words)
-    private final Table t4, t3;
     /** 2^16-bit presence map of 2-byte atoms, with per-word rank prefix sums for a compact CSR. */
     private final long[] bits2;
-    /**
-     * Two bits per 2-byte key (bit 2k: a 2-byte atom is k; bit 2k+1: some 3-byte atom starts with k):
-     * one L1 load per position decides whether the short-atom paths run at all. Derived from bits2/filter inputs.
-     */
-    private final long[] short2;
     private final int[] rank2, start2, entries2;
     /** Per entry four longs (pre mask, pre value, post mask, post value; little-endian), or null. */
     private final long[] windows;
@@ -56,14 +59,9 @@ public final class AtomIndex {
     private final long[] windows2;
     private final int entryCount;
 
-    private AtomIndex(long[] filter4, int shift4, Table t4, long[] filter3, int shift3, Table t3,
-                      long[] bits2, long[] short2, int[] rank2, int[] start2, int[] entries2, long[] windows, int entryCount) {
-        this.short2 = short2;
-        this.filter4 = filter4;
-        this.shift4 = shift4;
+    private AtomIndex(Table t4, Table t3, long[] bits2, int[] rank2, int[] start2, int[] entries2,
+                      long[] windows, int entryCount) {
         this.t4 = t4;
-        this.filter3 = filter3;
-        this.shift3 = shift3;
         this.t3 = t3;
         this.bits2 = bits2;
         this.rank2 = rank2;
@@ -77,9 +75,91 @@ public final class AtomIndex {
         } else {
             windows2 = null;
         }
+        this.words = words();
+        this.filter4 = filter(t4);
+        this.filter3 = filter(t3);
+        this.shift4 = shiftOf(filter4);
+        this.shift3 = shiftOf(filter3);
+    }
+
+    private static long[] filter(Table t) {
+        int log = MIN_FILTER_LOG;
+        while (log < MAX_FILTER_LOG && (1L << log) < (long) t.size * BITS_PER_KEY) log++;
+        long[] f = new long[1 << (log - 6)];
+        int shift = shiftOf(f);
+        for (int slot = 0; slot <= t.mask; slot++) {
+            if (t.slots[slot * 3 + 2] == 0) continue;
+            long h = (t.slots[slot * 3] & 0xFFFFFFFFL) * MIX;
+            f[(int) (h >>> shift)] |= bits(h, shift);
+        }
+        return f;
+    }
+
+    private static int shiftOf(long[] filter) {
+        return 64 - Integer.numberOfTrailingZeros(filter.length);
+    }
+
+    /** The three filter bits of a hashed key, taken from the bits just below the word index. */
+    private static long bits(long h, int shift) {
+        return (1L << (h >>> (shift - 6))) | (1L << (h >>> (shift - 12))) | (1L << (h >>> (shift - 18)));
+    }
+
+    private static boolean maybe(long[] f, int shift, int key) {
+        long h = (key & 0xFFFFFFFFL) * MIX;
+        long m = bits(h, shift);
+        return (f[(int) (h >>> shift)] & m) == m;
     }
 
     public int entryCount() { return entryCount; }
+
+    /** Two distinct bits in [base, base + 32) per byte value, from a fixed seed (deterministic). */
+    private static long[] byteMasks(long seed, int base) {
+        long[] m = new long[256];
+        long x = seed;
+        for (int b = 0; b < 256; b++) {
+            x = x * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+            int i = (int) (x >>> 59), j = (int) (x >>> 54) & 31;
+            if (j == i) j = (j + 1) & 31;
+            m[b] = (1L << (base + i)) | (1L << (base + j));
+        }
+        return m;
+    }
+
+    /** The word table, from the exact tables and the entries' windows. */
+    private long[] words() {
+        long[] w = new long[1 << 16];
+        for (int slot = 0; slot <= t4.mask; slot++) {
+            if (t4.slots[slot * 3 + 2] == 0) continue;
+            int k = t4.slots[slot * 3];
+            w[k & 0xFFFF] |= THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24];
+        }
+        for (int slot = 0; slot <= t3.mask; slot++) {
+            int s = slot * 3;
+            if (t3.slots[s + 2] == 0) continue;
+            int k = t3.slots[s];
+            long fourth = 0;
+            for (int e = t3.slots[s + 1], end = e + t3.slots[s + 2]; e < end; e++) fourth |= pinned(t3.owners[e], 3, FOURTH, FOURTH_ALL);
+            w[k & 0xFFFF] |= THIRD[(k >>> 16) & 0xFF] | fourth;
+        }
+        for (int word = 0; word < 1024; word++) {
+            for (long b = bits2[word]; b != 0; b &= b - 1) {
+                int k = word << 6 | Long.numberOfTrailingZeros(b);
+                int ri = rank(bits2, rank2, k);
+                for (int e = start2[ri]; e < start2[ri + 1]; e++) {
+                    w[k] |= pinned(entries2[e], 2, THIRD, THIRD_ALL) | pinned(entries2[e], 3, FOURTH, FOURTH_ALL);
+                }
+            }
+        }
+        return w;
+    }
+
+    /** Bits for byte {@code at} after an entry's atom start: its own if the window fixes it exactly, else all. */
+    private long pinned(int entry, int at, long[] masks, long all) {
+        if (windows == null) return all;
+        long m = windows[(entry << 2) + 2], v = windows[(entry << 2) + 3];
+        if (((m >>> (8 * at)) & 0xFF) != 0xFF) return all;
+        return masks[(int) (v >>> (8 * at)) & 0xFF];
+    }
 
     /** Builds the index from atoms: {@code atoms[i]} (2..4 bytes) reports entry {@code owners[i]}. */
     public static AtomIndex build(byte[][] atoms, int[] owners, int entryCount) {
@@ -108,11 +188,8 @@ public final class AtomIndex {
             else if (a.length == 3) { k3[i3] = k; o3[i3++] = owners[i]; }
             else { k2[i2] = k; o2[i2++] = owners[i]; }
         }
-        long[] f4 = filter(k4), f3 = filter(k3);
-        long[] bits2 = new long[1024], short2 = new long[2048];
+        long[] bits2 = new long[1024];
         for (int k : k2) bits2[k >>> 6] |= 1L << k;
-        for (int k : k2) short2[k >>> 5] |= 1L << (2 * (k & 31));
-        for (int k : k3) short2[(k & 0xFFFF) >>> 5] |= 2L << (2 * (k & 31));
         int[] rank2 = new int[1024];
         for (int w = 1; w < 1024; w++) rank2[w] = rank2[w - 1] + Long.bitCount(bits2[w - 1]);
         int distinct = rank2[1023] + Long.bitCount(bits2[1023]);
@@ -121,29 +198,7 @@ public final class AtomIndex {
         for (int i = 0; i < distinct; i++) start2[i + 1] += start2[i];
         int[] entries2 = new int[n2], fill = Arrays.copyOf(start2, distinct);
         for (int i = 0; i < n2; i++) entries2[fill[rank(bits2, rank2, k2[i])]++] = o2[i];
-        return new AtomIndex(f4, shiftOf(f4), Table.build(k4, o4), f3, shiftOf(f3), Table.build(k3, o3),
-                bits2, short2, rank2, start2, entries2, windows, entryCount);
-    }
-
-    private static long[] filter(int[] keys) {
-        int log = MIN_FILTER_LOG;
-        while (log < MAX_FILTER_LOG && (1L << log) < (long) keys.length * BITS_PER_ATOM) log++;
-        long[] f = new long[1 << (log - 6)];
-        int shift = shiftOf(f);
-        for (int k : keys) {
-            long h = (k & 0xFFFFFFFFL) * MIX;
-            f[(int) (h >>> shift)] |= bits(h, shift);
-        }
-        return f;
-    }
-
-    private static int shiftOf(long[] filter) {
-        return 64 - Integer.numberOfTrailingZeros(filter.length);
-    }
-
-    /** The three filter bits of a hashed key, taken from the bits just below the word index. */
-    private static long bits(long h, int shift) {
-        return (1L << (h >>> (shift - 6))) | (1L << (h >>> (shift - 12))) | (1L << (h >>> (shift - 18)));
+        return new AtomIndex(Table.build(k4, o4), Table.build(k3, o3), bits2, rank2, start2, entries2, windows, entryCount);
     }
 
     private static int rank(long[] bits2, int[] rank2, int k) {
@@ -177,29 +232,15 @@ public final class AtomIndex {
     }
 
     private void scanArray(byte[] a, int off, int limit, int from, int to, Hits hits) {
-        final long[] f4 = filter4, f3 = filter3, b2 = bits2, sh = short2;
-        final int s4 = shift4, s3 = shift3;
-        // main loop: a whole 4-byte word is readable at every position; same order as the tail:
-        // 2-byte atoms, then 3-byte, then 4-byte
+        final long[] w = words, third = THIRD, fourth = FOURTH;
+        // main loop: a whole 4-byte word is readable at every position
         int fast = Math.min(to, limit - 3);
         int pos = from;
         for (; pos < fast; pos++) {
             int k = (int) INT_LE.get(a, off + pos);
-            int r = -1;
-            int s2 = (int) (sh[(k & 0xFFFF) >>> 5] >>> (2 * (k & 31))) & 3;
-            if (s2 != 0) {
-                if ((s2 & 1) != 0) r = report2(a, off, limit, k & 0xFFFF, pos, hits);
-                if (r < 0 && (s2 & 2) != 0) {
-                    long h = ((k & 0xFFFFFFL)) * MIX;
-                    long m = bits(h, s3);
-                    if ((f3[(int) (h >>> s3)] & m) == m) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits);
-                }
-            }
-            if (r < 0) {
-                long h = (k & 0xFFFFFFFFL) * MIX;
-                long m = bits(h, s4);
-                if ((f4[(int) (h >>> s4)] & m) == m) r = t4.report(this, a, off, limit, k, pos, hits);
-            }
+            long m = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
+            if ((w[k & 0xFFFF] & m) != m) continue;
+            int r = exact(a, off, limit, k, pos, hits);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
                 pos = Math.max(pos, r - 1);
@@ -208,13 +249,22 @@ public final class AtomIndex {
         // tail: fewer than 4 bytes left, only 2- and 3-byte atoms can start here
         for (; pos < to && pos + 2 <= limit; pos++) {
             int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8;
-            int r = (b2[k >>> 6] & (1L << k)) != 0 ? report2(a, off, limit, k, pos, hits) : -1;
+            int r = (bits2[k >>> 6] & (1L << k)) != 0 ? report2(a, off, limit, k, pos, hits) : -1;
             if (r < 0 && pos + 3 <= limit) r = t3.report(this, a, off, limit, k | (a[off + pos + 2] & 0xFF) << 16, pos, hits);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
                 pos = Math.max(pos, r - 1);
             }
         }
+    }
+
+    /** The exact tables for a position that passed the word filter: 2-byte atoms, then 3-byte, then 4-byte. */
+    private int exact(byte[] a, int off, int limit, int k, int pos, Hits hits) {
+        int k2 = k & 0xFFFF;
+        int r = (bits2[k2 >>> 6] & (1L << k2)) != 0 ? report2(a, off, limit, k2, pos, hits) : -1;
+        if (r < 0 && maybe(filter3, shift3, k & 0xFFFFFF)) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits);
+        if (r < 0 && maybe(filter4, shift4, k)) r = t4.report(this, a, off, limit, k, pos, hits);
+        return r;
     }
 
     private int report2(byte[] a, int off, int limit, int k, int pos, Hits hits) {
@@ -241,12 +291,10 @@ public final class AtomIndex {
 
     // ---- serialization (database snapshots) -----------------------------------------------------
 
-    /** Writes every table, in a layout {@link #read} restores without rebuilding anything. */
+    /** Writes the exact tables; {@link #read} restores them and derives the word filter. */
     public void write(FlatIO.Writer out) {
         out.i32(FORMAT);
         out.i32(entryCount);
-        out.longs(filter4);
-        out.longs(filter3);
         t4.write(out);
         t3.write(out);
         out.longs(bits2);
@@ -261,13 +309,10 @@ public final class AtomIndex {
     public static AtomIndex read(FlatIO.Reader in) {
         if (in.i32() != FORMAT) throw new IllegalArgumentException("atom index format mismatch");
         int entryCount = in.i32();
-        long[] f4 = in.longs(), f3 = in.longs();
         Table t4 = Table.read(in, entryCount), t3 = Table.read(in, entryCount);
         long[] bits2 = in.longs();
         int[] rank2 = in.ints(), start2 = in.ints(), entries2 = in.ints();
         long[] windows = in.bool() ? in.longs() : null;
-        check(Integer.bitCount(f4.length) == 1 && Integer.bitCount(f3.length) == 1
-                && f4.length >= 1 << (MIN_FILTER_LOG - 6) && f3.length >= 1 << (MIN_FILTER_LOG - 6), "filter size");
         check(bits2.length == 1024 && rank2.length == 1024, "2-byte map size");
         int distinct = rank2[1023] + Long.bitCount(bits2[1023]);
         for (int w = 1; w < 1024; w++) check(rank2[w] == rank2[w - 1] + Long.bitCount(bits2[w - 1]), "2-byte ranks");
@@ -275,13 +320,7 @@ public final class AtomIndex {
         for (int i = 0; i < distinct; i++) check(start2[i] <= start2[i + 1], "2-byte starts");
         for (int e : entries2) check(e >= 0 && e < entryCount, "2-byte entries");
         check(windows == null || windows.length == 4L * entryCount, "windows");
-        long[] short2 = new long[2048];
-        for (int k = 0; k < 65536; k++) if ((bits2[k >>> 6] & (1L << k)) != 0) short2[k >>> 5] |= 1L << (2 * (k & 31));
-        for (int slot = 0; slot < t3.slots.length / 3; slot++) {
-            int k = t3.slots[slot * 3];
-            if (t3.slots[slot * 3 + 2] != 0) short2[(k & 0xFFFF) >>> 5] |= 2L << (2 * (k & 31));
-        }
-        return new AtomIndex(f4, shiftOf(f4), t4, f3, shiftOf(f3), t3, bits2, short2, rank2, start2, entries2, windows, entryCount);
+        return new AtomIndex(t4, t3, bits2, rank2, start2, entries2, windows, entryCount);
     }
 
     static void check(boolean ok, String what) {
@@ -291,12 +330,13 @@ public final class AtomIndex {
     /** Open-addressing map from an int key to a run of owner entries; slots hold key, start, count. */
     static final class Table {
         final int[] slots, owners;
-        final int mask;
+        final int mask, size;
 
         private Table(int[] slots, int[] owners, int mask) {
             this.slots = slots;
             this.owners = owners;
             this.mask = mask;
+            this.size = owners.length;
         }
 
         static Table build(int[] k, int[] o) {

@@ -18,6 +18,8 @@ public final class HexPatternParser {
     static final int MAX_ATOM = 4;
     /** Case-insensitive atoms expand to at most this many byte variants. */
     private static final int MAX_ATOM_VARIANTS = 16;
+    /** log2 of MAX_ATOM_VARIANTS: case-folded bytes an anchor may hold. */
+    static final int MAX_FOLDED_IN_ATOM = 4;
 
     /** Matching modifiers of logical-signature subsignatures ({@code ::i w a f}). */
     public record Modifiers(boolean nocase, boolean wide, boolean ascii, boolean fullword) {
@@ -380,10 +382,15 @@ public final class HexPatternParser {
         }
         ae[pi] = bestStart;
         al[pi] = bestLen;
+        av[pi] = variants(part, bestStart, bestLen);
+    }
+
+    /** Byte strings an anchor of static elements can be: one per combination of case-folded letters. */
+    static byte[][] variants(Elem[] part, int start, int len) {
         List<byte[]> vars = new ArrayList<>();
-        vars.add(new byte[bestLen]);
-        for (int k = 0; k < bestLen; k++) {
-            Elem.Lit l = (Elem.Lit) part[bestStart + k];
+        vars.add(new byte[len]);
+        for (int k = 0; k < len; k++) {
+            Elem.Lit l = (Elem.Lit) part[start + k];
             int v = l.value() & 0xFF;
             int n = vars.size();
             for (int j = 0; j < n; j++) {
@@ -395,11 +402,11 @@ public final class HexPatternParser {
                 }
             }
         }
-        av[pi] = vars.toArray(new byte[0][]);
+        return vars.toArray(new byte[0][]);
     }
 
     /** Rough rarity of a byte in real files: zero, 0xFF, spaces and common x86 fillers are frequent. */
-    private static double rarity(int b) {
+    static double rarity(int b) {
         switch (b) {
             case 0x00: return 0;
             case 0xFF: case 0x20: case 0xCC: case 0x90: return 1;

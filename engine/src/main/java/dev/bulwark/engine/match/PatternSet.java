@@ -253,6 +253,8 @@ public final class PatternSet {
         }
 
         public PatternSet build() {
+            // anchors re-chosen with the whole set in view, so atom prefixes spread over the word filter
+            List<BodyPattern> patterns = AnchorPlanner.plan(this.patterns);
             List<byte[]> atoms = new ArrayList<>();
             IntList atomOwner = new IntList(), ePat = new IntList(), ePart = new IntList();
             for (int i = 0; i < patterns.size(); i++) {

@@ -44,11 +44,28 @@ class PatternSetDifferentialTest {
         });
     }
 
+    /**
+     * Thousands of patterns over the generator's small alphabet: many atoms share a 2-byte prefix, so
+     * the word filter's words fill up and the anchor planner has to move anchors to spread them.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {31, 32, 33})
+    void crowdedPrefixesMatchReference(long seed) throws Exception {
+        run(seed, 3, false, ByteBuffer::wrap, MANY_PATTERNS, MANY_ROUNDS);
+    }
+
+    private static final int MANY_PATTERNS = 3000, MANY_ROUNDS = 4;
+
     private void run(long seed, int maxParts, boolean big, java.util.function.Function<byte[], ByteBuffer> wrap) throws Exception {
+        run(seed, maxParts, big, wrap, PATTERNS, big ? 1 : ROUNDS);
+    }
+
+    private void run(long seed, int maxParts, boolean big, java.util.function.Function<byte[], ByteBuffer> wrap,
+                     int patterns, int rounds) throws Exception {
         Random r = new Random(seed);
         List<ReferenceMatcher.Spec> specs = new ArrayList<>();
         PatternSet.Builder b = PatternSet.builder();
-        while (specs.size() < PATTERNS) {
+        while (specs.size() < patterns) {
             ReferenceMatcher.Spec s = ReferenceMatcher.generate(r, maxParts);
             BodyPattern p;
             try {
@@ -60,13 +77,12 @@ class PatternSetDifferentialTest {
             specs.add(s);
         }
         PatternSet set = b.build();
-        int rounds = big ? 1 : ROUNDS;
         int matched = 0, multiMatched = 0;
         for (int round = 0; round < rounds; round++) {
             int len = big ? (1 << 20) + 1000 + r.nextInt(5000) : 64 + r.nextInt(6000);
             byte[] data = new byte[len];
             for (int i = 0; i < len; i++) data[i] = (byte) ReferenceMatcher.symbol(r);
-            int planted = 1 + r.nextInt(big ? 40 : 8);
+            int planted = 1 + r.nextInt(big || patterns > PATTERNS ? 40 : 8);
             for (int k = 0; k < planted; k++) {
                 byte[] inst = ReferenceMatcher.instance(r, specs.get(r.nextInt(specs.size())));
                 if (inst.length >= len) continue;
