@@ -10,13 +10,14 @@ import java.util.Arrays;
  * The multi-literal automaton: finds every position where one of the atoms (2, 3 or 4 literal bytes)
  * starts. Per position it does one little-endian word load and one probe of a 512 KiB word table
  * indexed by the position's first two bytes: each word is a small Bloom filter over the next two bytes
- * of the atoms with that prefix (two bits from each byte, from two 256-entry L1-resident tables). A
- * 2- or 3-byte atom sets all bits of the byte(s) it does not fix, unless its context window pins them.
- * So every position costs the same three L1/L2 loads and one branch that is rarely taken; only then
- * are the exact open-addressing tables touched, and before an entry is reported the fixed bytes around
- * its atom (its "window") are compared with two 8-byte loads, so false candidates rarely reach the
- * verifier. Everything is flat primitive arrays; the word table is derived from the exact tables when
- * a snapshot is read.
+ * of the atoms with that prefix (two bits from each byte, looked up in two 256-entry tables). A 2- or
+ * 3-byte atom sets all bits of the byte(s) it does not fix, unless its context window pins them. So
+ * every position costs the same three L1/L2 loads and one rarely taken branch. Only a passing position
+ * goes on: 2-byte atoms through a compact CSR index, 3- and 4-byte atoms through small blocked Bloom
+ * filters in front of exact open-addressing tables; and before an entry is reported the fixed bytes
+ * around its atom (its "window") are compared with two 8-byte loads, so false candidates rarely reach
+ * the verifier. Everything is flat primitive arrays; the filters are derived from the exact tables
+ * (also when a snapshot is read), so a snapshot stores only those.
  */
 public final class AtomIndex {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -47,6 +48,12 @@ public final class AtomIndex {
 
     /** Per 2-byte prefix: Bloom bits of the third and fourth bytes of the atoms that start with it. */
     private final long[] words;
+    /**
+     * For the prefixes that are 2-byte atoms (their words usually have every bit set), the word
+     * without them, indexed by CSR rank: a position that only passed because of a 2-byte atom skips
+     * the 3- and 4-byte tables.
+     */
+    private final long[] words34;
     private final Table t4, t3;
     private final long[] filter4, filter3;
     private final int shift4, shift3;        // 64 - log2(words)
@@ -75,7 +82,8 @@ public final class AtomIndex {
         } else {
             windows2 = null;
         }
-        this.words = words();
+        this.words34 = new long[start2.length - 1];
+        this.words = words(words34);
         this.filter4 = filter(t4);
         this.filter3 = filter(t3);
         this.shift4 = shiftOf(filter4);
@@ -125,8 +133,8 @@ public final class AtomIndex {
         return m;
     }
 
-    /** The word table, from the exact tables and the entries' windows. */
-    private long[] words() {
+    /** The word table, from the exact tables and the entries' windows; fills {@code w34} on the way. */
+    private long[] words(long[] w34) {
         long[] w = new long[1 << 16];
         for (int slot = 0; slot <= t4.mask; slot++) {
             if (t4.slots[slot * 3 + 2] == 0) continue;
@@ -145,6 +153,7 @@ public final class AtomIndex {
             for (long b = bits2[word]; b != 0; b &= b - 1) {
                 int k = word << 6 | Long.numberOfTrailingZeros(b);
                 int ri = rank(bits2, rank2, k);
+                w34[ri] = w[k];
                 for (int e = start2[ri]; e < start2[ri + 1]; e++) {
                     w[k] |= pinned(entries2[e], 2, THIRD, THIRD_ALL) | pinned(entries2[e], 3, FOURTH, FOURTH_ALL);
                 }
@@ -232,24 +241,22 @@ public final class AtomIndex {
     }
 
     private void scanArray(byte[] a, int off, int limit, int from, int to, Hits hits) {
-        final long[] w = words, third = THIRD, fourth = FOURTH;
         // main loop: a whole 4-byte word is readable at every position
         int fast = Math.min(to, limit - 3);
         int pos = from;
-        for (; pos < fast; pos++) {
+        while ((pos = next(a, off, pos, fast)) < fast) {
             int k = (int) INT_LE.get(a, off + pos);
-            long m = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
-            if ((w[k & 0xFFFF] & m) != m) continue;
-            int r = exact(a, off, limit, k, pos, hits);
+            int r = exact(a, off, limit, k, THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24], pos, hits);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
                 pos = Math.max(pos, r - 1);
             }
+            pos++;
         }
         // tail: fewer than 4 bytes left, only 2- and 3-byte atoms can start here
         for (; pos < to && pos + 2 <= limit; pos++) {
             int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8;
-            int r = (bits2[k >>> 6] & (1L << k)) != 0 ? report2(a, off, limit, k, pos, hits) : -1;
+            int r = (bits2[k >>> 6] & (1L << k)) != 0 ? report2(a, off, limit, rank(bits2, rank2, k), pos, hits) : -1;
             if (r < 0 && pos + 3 <= limit) r = t3.report(this, a, off, limit, k | (a[off + pos + 2] & 0xFF) << 16, pos, hits);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
@@ -258,18 +265,35 @@ public final class AtomIndex {
         }
     }
 
+    /**
+     * The first position in [pos, end) that passes the word filter, or end. Kept apart from the exact
+     * lookups so the compiler keeps this loop tight (inlining the rare path into it halved throughput).
+     */
+    private int next(byte[] a, int off, int pos, int end) {
+        final long[] w = words, third = THIRD, fourth = FOURTH;
+        for (; pos < end; pos++) {
+            int k = (int) INT_LE.get(a, off + pos);
+            long m = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
+            if ((w[k & 0xFFFF] & m) == m) return pos;
+        }
+        return end;
+    }
+
     /** The exact tables for a position that passed the word filter: 2-byte atoms, then 3-byte, then 4-byte. */
-    private int exact(byte[] a, int off, int limit, int k, int pos, Hits hits) {
-        int k2 = k & 0xFFFF;
-        int r = (bits2[k2 >>> 6] & (1L << k2)) != 0 ? report2(a, off, limit, k2, pos, hits) : -1;
+    private int exact(byte[] a, int off, int limit, int k, long m, int pos, Hits hits) {
+        int k2 = k & 0xFFFF, r = -1;
+        if ((bits2[k2 >>> 6] & (1L << k2)) != 0) {
+            int ri = rank(bits2, rank2, k2);
+            r = report2(a, off, limit, ri, pos, hits);
+            if (r >= 0 || (words34[ri] & m) != m) return r;
+        }
         if (r < 0 && maybe(filter3, shift3, k & 0xFFFFFF)) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits);
         if (r < 0 && maybe(filter4, shift4, k)) r = t4.report(this, a, off, limit, k, pos, hits);
         return r;
     }
 
-    private int report2(byte[] a, int off, int limit, int k, int pos, Hits hits) {
+    private int report2(byte[] a, int off, int limit, int ri, int pos, Hits hits) {
         int r = -1;
-        int ri = rank(bits2, rank2, k);
         long[] w = windows2;
         for (int e = start2[ri], end = start2[ri + 1]; e < end && r < 0; e++) {
             if (w != null && !windowOk(a, off, limit, pos, w, e << 2)) continue;
