@@ -71,8 +71,8 @@ final class Pass {
             int ref = SignatureSet.ownerRef(owner);
             switch (SignatureSet.ownerKind(owner)) {
                 case SignatureSet.OWNER_NDB -> {
-                    boolean weak = sigs.ndbWeak[ref];
-                    if (job.report(layer, sigs.ndbNames[ref], start, weak)) return Integer.MAX_VALUE;
+                    boolean weak = sigs.ndbWeak(ref);
+                    if (job.report(layer, sigs.ndbName(ref), start, weak)) return Integer.MAX_VALUE;
                     if (weak && !job.opt.allMatch() && !job.opt.heuristicPrecedence()) {
                         return (end / WINDOW + 1) * WINDOW;
                     }
@@ -106,7 +106,7 @@ final class Pass {
             if (idx.isEmpty() || !idx.wants(size)) continue;
             byte[] dig = raw ? layer.digest(k) : LayerImpl.digest(d, k);
             int v = idx.find(dig, size);
-            if (v >= 0 && job.report(layer, sigs.hashNames[v], -1, sigs.hashWeak[v])) return;
+            if (v >= 0 && job.report(layer, sigs.hashName(v), -1, sigs.hashWeak(v))) return;
         }
         if (exe instanceof ExeFactsProvider.Facts f && f.info() != null && f.info().broken()
                 && job.opt.alert(ScanOptions.Alert.BROKEN)) {
@@ -123,12 +123,12 @@ final class Pass {
                     long off = pe.sectionRawOffset(i), len = pe.sectionRawSize(i);
                     if (len <= 0 || off < 0 || off + len > size || !idx.wants(len)) continue;
                     int v = idx.find(LayerImpl.digest(d, (int) off, (int) len, k), len);
-                    if (v >= 0 && job.report(layer, sigs.hashNames[v], -1, sigs.hashWeak[v])) return;
+                    if (v >= 0 && job.report(layer, sigs.hashName(v), -1, sigs.hashWeak(v))) return;
                 }
             }
             if (!sigs.imports.isEmpty() && pe.imphash() != null && sigs.imports.wants(pe.imphashSize())) {
                 int v = sigs.imports.find(java.util.HexFormat.of().parseHex(pe.imphash()), pe.imphashSize());
-                if (v >= 0 && job.report(layer, sigs.hashNames[v], -1, sigs.hashWeak[v])) return;
+                if (v >= 0 && job.report(layer, sigs.hashName(v), -1, sigs.hashWeak(v))) return;
             }
         }
     }

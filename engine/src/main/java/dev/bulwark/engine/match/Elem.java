@@ -27,6 +27,25 @@ public sealed interface Elem {
     /** Between min and max arbitrary bytes (only short, bounded gaps live inside a part). */
     record Gap(int min, int max) implements Elem {}
 
+    /**
+     * The shared instance of a literal: there are only 65,536 (value, mask) pairs, and a large database
+     * has millions of literal elements, so they are interned (records are immutable; a race at most
+     * creates a duplicate).
+     */
+    static Lit lit(byte value, byte mask) {
+        int i = (value & 0xFF) << 8 | (mask & 0xFF);
+        Lit l = Interned.LITS[i];
+        if (l == null) Interned.LITS[i] = l = new Lit(value, mask);
+        return l;
+    }
+
+    /** Holder of the interned literals (an interface cannot have private static fields). */
+    final class Interned {
+        private static final Lit[] LITS = new Lit[1 << 16];
+
+        private Interned() {}
+    }
+
     static Cls classOf(boolean negate, int... bytes) {
         long[] bits = new long[4];
         for (int b : bytes) bits[b >>> 6] |= 1L << b;

@@ -1,5 +1,10 @@
 package dev.bulwark.engine.match;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+
 /**
  * Primitive-array serialization used by database snapshots. The matcher structures write themselves
  * through a {@link Writer} and rebuild from a {@link Reader} without re-deriving anything; the
@@ -16,6 +21,25 @@ public final class FlatIO {
         void ints(int[] a);
         void longs(long[] a);
         void string(String s);
+
+        /** Same layout as {@link #bytes(byte[])}: a reader may take it back as an array or a view. */
+        default void bytes(ByteBuffer b) {
+            byte[] a = new byte[b.limit()];
+            b.get(0, a);
+            bytes(a);
+        }
+
+        default void ints(IntBuffer b) {
+            int[] a = new int[b.limit()];
+            b.get(0, a);
+            ints(a);
+        }
+
+        default void longs(LongBuffer b) {
+            long[] a = new long[b.limit()];
+            b.get(0, a);
+            longs(a);
+        }
     }
 
     /** Every method throws IllegalArgumentException on truncated or implausible input. */
@@ -27,5 +51,13 @@ public final class FlatIO {
         int[] ints();
         long[] longs();
         String string();
+
+        /**
+         * Views instead of copies: a reader over a memory-mapped file returns slices of the mapping, so
+         * only the pages a scan touches become resident. Little-endian; absolute gets only.
+         */
+        default ByteBuffer bytesView() { return ByteBuffer.wrap(bytes()).order(ByteOrder.LITTLE_ENDIAN); }
+        default IntBuffer intsView() { return IntBuffer.wrap(ints()); }
+        default LongBuffer longsView() { return LongBuffer.wrap(longs()); }
     }
 }

@@ -1,61 +1,89 @@
 package dev.bulwark.engine.match;
 
+import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.Arrays;
 
 /**
  * Hash signatures of one kind (MD5, SHA-1 or SHA-256), sorted by (size, digest) in flat arrays so
  * that a scan first asks "is there any signature of this size?" and computes a digest only then.
- * Entries with a wildcard size are kept sorted by digest alone.
+ * Entries with a wildcard size are kept sorted by digest alone. The arrays are buffers: heap arrays
+ * when built from sources, slices of the mapping when read from a snapshot (nothing is copied, and
+ * only the pages a lookup touches become resident). A snapshot's index is not re-checked entry by
+ * entry at load (its checksum was): lookups stay in bounds whatever the content, and values are
+ * range-checked when used.
  */
 public final class HashIndex {
-    private final int len;            // digest length in bytes
-    private final long[] sizes;       // sorted
-    private final byte[] digests;     // len bytes per entry, same order
-    private final int[] values;
-    private final byte[] anyDigests;  // wildcard-size entries sorted by digest
-    private final int[] anyValues;
+    private final int len;              // digest length in bytes
+    private final LongBuffer sizes;     // sorted
+    private final ByteBuffer digests;   // len bytes per entry, same order
+    private final IntBuffer values;
+    private final ByteBuffer anyDigests; // wildcard-size entries sorted by digest
+    private final IntBuffer anyValues;
+    private final int n, anyN, valueCount;
 
-    private HashIndex(int len, long[] sizes, byte[] digests, int[] values, byte[] anyDigests, int[] anyValues) {
+    private HashIndex(int len, LongBuffer sizes, ByteBuffer digests, IntBuffer values, ByteBuffer anyDigests,
+                      IntBuffer anyValues, int valueCount) {
         this.len = len;
         this.sizes = sizes;
         this.digests = digests;
         this.values = values;
         this.anyDigests = anyDigests;
         this.anyValues = anyValues;
+        this.n = sizes.limit();
+        this.anyN = anyValues.limit();
+        this.valueCount = valueCount;
     }
 
-    public int size() { return sizes.length + anyValues.length; }
+    public int size() { return n + anyN; }
     public boolean isEmpty() { return size() == 0; }
 
     /** True when some entry could match an object of this size (so its digest is worth computing). */
     public boolean wants(long size) {
-        return anyValues.length > 0 || firstOfSize(size) >= 0;
+        return anyN > 0 || firstOfSize(size) >= 0;
     }
 
     /** Value of an entry with this digest and size, or -1. */
     public int find(byte[] digest, long size) {
         int i = firstOfSize(size);
         if (i >= 0) {
-            for (; i < sizes.length && sizes[i] == size; i++) {
-                if (Arrays.equals(digests, i * len, i * len + len, digest, 0, len)) return values[i];
+            for (; i < n && sizes.get(i) == size; i++) {
+                if (compare(digests, i, digest) == 0) return value(values.get(i));
             }
         }
-        int lo = 0, hi = anyValues.length - 1;
+        int lo = 0, hi = anyN - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = Arrays.compareUnsigned(anyDigests, mid * len, mid * len + len, digest, 0, len);
-            if (c == 0) return anyValues[mid];
+            int c = compare(anyDigests, mid, digest);
+            if (c == 0) return value(anyValues.get(mid));
             if (c < 0) lo = mid + 1; else hi = mid - 1;
         }
         return -1;
     }
 
+    /** A value outside the name table (only a crafted snapshot has one) finds nothing. */
+    private int value(int v) {
+        return v >= 0 && v < valueCount ? v : -1;
+    }
+
+    /** Unsigned comparison of entry {@code i} of {@code d} with a digest. */
+    private int compare(ByteBuffer d, int i, byte[] digest) {
+        int base = i * len;
+        for (int k = 0; k < len; k++) {
+            int c = Integer.compare(d.get(base + k) & 0xFF, digest[k] & 0xFF);
+            if (c != 0) return c;
+        }
+        return 0;
+    }
+
     private int firstOfSize(long size) {
-        int lo = 0, hi = sizes.length - 1, found = -1;
+        int lo = 0, hi = n - 1, found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (sizes[mid] < size) lo = mid + 1;
-            else { if (sizes[mid] == size) found = mid; hi = mid - 1; }
+            long s = sizes.get(mid);
+            if (s < size) lo = mid + 1;
+            else { if (s == size) found = mid; hi = mid - 1; }
         }
         return found;
     }
@@ -70,22 +98,21 @@ public final class HashIndex {
         out.ints(anyValues);
     }
 
-    /** Reads what {@link #write} wrote; values must index a table of {@code valueCount} entries. */
+    /**
+     * Reads what {@link #write} wrote, as views of the reader's buffer; values index a table of
+     * {@code valueCount} entries. Only the shape is checked here (see the class comment).
+     */
     public static HashIndex read(FlatIO.Reader in, int valueCount) {
         int len = in.i32();
-        long[] sizes = in.longs();
-        byte[] digests = in.bytes();
-        int[] values = in.ints();
-        byte[] anyDigests = in.bytes();
-        int[] anyValues = in.ints();
-        boolean ok = (len == 16 || len == 20 || len == 32) && digests.length == (long) sizes.length * len
-                && values.length == sizes.length && anyDigests.length == (long) anyValues.length * len;
-        for (int i = 1; ok && i < sizes.length; i++) ok = sizes[i - 1] <= sizes[i];
-        for (int i = 0; ok && i < sizes.length; i++) ok = sizes[i] >= 0;
-        for (int v : values) ok &= v >= 0 && v < valueCount;
-        for (int v : anyValues) ok &= v >= 0 && v < valueCount;
+        LongBuffer sizes = in.longsView();
+        ByteBuffer digests = in.bytesView();
+        IntBuffer values = in.intsView();
+        ByteBuffer anyDigests = in.bytesView();
+        IntBuffer anyValues = in.intsView();
+        boolean ok = (len == 16 || len == 20 || len == 32) && digests.limit() == (long) sizes.limit() * len
+                && values.limit() == sizes.limit() && anyDigests.limit() == (long) anyValues.limit() * len;
         if (!ok) throw new IllegalArgumentException("inconsistent hash index");
-        return new HashIndex(len, sizes, digests, values, anyDigests, anyValues);
+        return new HashIndex(len, sizes, digests, values, anyDigests, anyValues, valueCount);
     }
 
     public static Builder builder(int digestLength) { return new Builder(digestLength); }
@@ -143,7 +170,8 @@ public final class HashIndex {
                 System.arraycopy(digests, i * len, ad, a * len, len);
                 av[a] = values[i];
             }
-            return new HashIndex(len, s, d, v, ad, av);
+            return new HashIndex(len, LongBuffer.wrap(s), ByteBuffer.wrap(d), IntBuffer.wrap(v), ByteBuffer.wrap(ad),
+                    IntBuffer.wrap(av), Integer.MAX_VALUE);
         }
     }
 }

@@ -147,7 +147,7 @@ public final class HexPatternParser {
             int n = num(body);
             if (n < 0) throw new PatternException("bad wildcard {" + body + "}");
             if (n < MAX_INLINE_WILDCARDS) {
-                for (int i = 0; i < n; i++) out.add(new Elem.Lit((byte) 0, (byte) 0));
+                for (int i = 0; i < n; i++) out.add(Elem.lit((byte) 0, (byte) 0));
             } else {
                 if (inAlt) throw new PatternException("alternative strings cannot contain large wildcards");
                 out.add(new Split(n, n));
@@ -181,7 +181,7 @@ public final class HexPatternParser {
         if (h < 0 || l < 0) throw new PatternException("invalid hex character at column " + (p + 1));
         if (hi == '?' || lo == '?') special = true;
         int mask = (hi == '?' ? 0 : 0xF0) | (lo == '?' ? 0 : 0x0F);
-        return new Elem.Lit((byte) ((h << 4) | l), (byte) mask);
+        return Elem.lit((byte) ((h << 4) | l), (byte) mask);
     }
 
     private static Elem alternative(List<List<Object>> options, boolean neg) throws PatternException {
@@ -296,7 +296,7 @@ public final class HexPatternParser {
     }
 
     private static void widenInto(Elem e, List<Elem> out) {
-        if (e instanceof Elem.Lit l && l.mask() != 0) out.add(new Elem.Lit((byte) 0, (byte) 0xFF));
+        if (e instanceof Elem.Lit l && l.mask() != 0) out.add(Elem.lit((byte) 0, (byte) 0xFF));
         else if (e instanceof Elem.Alt a) {
             Elem[][] w = new Elem[a.options().length][];
             for (int i = 0; i < w.length; i++) {
@@ -321,7 +321,7 @@ public final class HexPatternParser {
         }
         if (e instanceof Elem.Lit l && l.exact()) {
             int v = l.value() & 0xFF;
-            if ((v >= 'a' && v <= 'z') || (v >= 'A' && v <= 'Z')) return new Elem.Lit((byte) (v & 0xDF), (byte) 0xDF);
+            if ((v >= 'a' && v <= 'z') || (v >= 'A' && v <= 'Z')) return Elem.lit((byte) (v & 0xDF), (byte) 0xDF);
         }
         if (e instanceof Elem.Alt a) {
             Elem[][] f = new Elem[a.options().length][];
@@ -339,8 +339,8 @@ public final class HexPatternParser {
         if ((flags & BodyPattern.A_LINE) != 0) {
             if (neg) return Elem.classOf(true, '\n', '\r');
             return new Elem.Alt(new Elem[][] {
-                {new Elem.Lit((byte) '\n', (byte) 0xFF)},
-                {new Elem.Lit((byte) '\r', (byte) 0xFF), new Elem.Lit((byte) '\n', (byte) 0xFF)}});
+                {Elem.lit((byte) '\n', (byte) 0xFF)},
+                {Elem.lit((byte) '\r', (byte) 0xFF), Elem.lit((byte) '\n', (byte) 0xFF)}});
         }
         if ((flags & BodyPattern.A_WORD) != 0) return new Elem.Cls(Verifier.nonAlnum(neg));
         return new Elem.Cls(Verifier.boundaryAny(neg));

@@ -1,6 +1,7 @@
 package dev.bulwark.engine.match;
 
 import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +12,11 @@ import java.util.Map;
  * a {@link Run} per layer pass, which holds the only mutable state (chains of multi-part patterns).
  */
 public final class PatternSet {
+    /** Decoded patterns; for a set read from a snapshot, filled on first use from {@link #encoded}. */
     private final BodyPattern[] patterns;
+    /** A snapshot's encoded patterns (a view of the mapping) and each one's offset in it, or null. */
+    private final ByteBuffer encoded;
+    private final IntBuffer encodedAt;
     private final int[] targets;
     private final OffsetSpec[] offsets;
     private final int[] owners;
@@ -24,9 +29,11 @@ public final class PatternSet {
         int match(int pattern, int owner, int start, int end);
     }
 
-    private PatternSet(BodyPattern[] patterns, int[] targets, OffsetSpec[] offsets, int[] owners,
-                       int[] entryPattern, int[] entryPart, AtomIndex index) {
+    private PatternSet(BodyPattern[] patterns, ByteBuffer encoded, IntBuffer encodedAt, int[] targets,
+                       OffsetSpec[] offsets, int[] owners, int[] entryPattern, int[] entryPart, AtomIndex index) {
         this.patterns = patterns;
+        this.encoded = encoded;
+        this.encodedAt = encodedAt;
         this.targets = targets;
         this.offsets = offsets;
         this.owners = owners;
@@ -69,7 +76,32 @@ public final class PatternSet {
     public int size() { return patterns.length; }
     public int owner(int pattern) { return owners[pattern]; }
     public int target(int pattern) { return targets[pattern]; }
-    public BodyPattern pattern(int i) { return patterns[i]; }
+    /**
+     * Pattern {@code i}. A snapshot's patterns are decoded when first needed (a candidate for them was
+     * found), so a scan keeps only the patterns it touches in memory. The race between two threads
+     * decoding the same pattern is benign: patterns are immutable and equal.
+     */
+    public BodyPattern pattern(int i) {
+        BodyPattern p = patterns[i];
+        if (p == null) patterns[i] = p = decode(i);
+        return p;
+    }
+
+    /** Never matches: stands for a pattern a (crafted, checksum-valid) snapshot cannot decode. */
+    private static final BodyPattern UNDECODABLE = new BodyPattern(new Elem[0][], new int[0], new int[0], 0, 0,
+            new int[0], new int[0], new byte[0][][]);
+
+    private BodyPattern decode(int i) {
+        try {
+            int from = encodedAt.get(i), to = encodedAt.get(i + 1);
+            if (from < 0 || to < from || to > encoded.limit()) return UNDECODABLE;
+            FlatBuffers.In in = new FlatBuffers.In(encoded.slice(from, to - from));
+            BodyPattern p = readPattern(in);
+            return in.remaining() == 0 ? p : UNDECODABLE;
+        } catch (IllegalArgumentException e) {
+            return UNDECODABLE;
+        }
+    }
 
     public static Builder builder() { return new Builder(); }
 
@@ -81,7 +113,15 @@ public final class PatternSet {
     /** Writes patterns, per-pattern tables and the compiled atom index. */
     public void write(FlatIO.Writer out) {
         out.i32(patterns.length);
-        for (BodyPattern p : patterns) writePattern(p, out);
+        FlatBuffers.Out enc = new FlatBuffers.Out();
+        int[] at = new int[patterns.length + 1];
+        for (int i = 0; i < patterns.length; i++) {
+            at[i] = enc.size();
+            writePattern(pattern(i), enc);
+        }
+        at[patterns.length] = enc.size();
+        out.bytes(enc.finish());
+        out.ints(at);
         out.ints(targets);
         out.ints(owners);
         for (OffsetSpec o : offsets) {
@@ -99,9 +139,9 @@ public final class PatternSet {
     public static PatternSet read(FlatIO.Reader in) {
         int n = in.i32();
         AtomIndex.check(n >= 0, "pattern count");
-        java.util.List<BodyPattern> ps = new ArrayList<>();
-        Elem.Lit[] lits = new Elem.Lit[65536];
-        for (int i = 0; i < n; i++) ps.add(readPattern(in, lits));
+        ByteBuffer encoded = in.bytesView();
+        IntBuffer encodedAt = in.intsView();
+        AtomIndex.check(encodedAt.limit() == n + 1, "pattern offsets");
         int[] targets = in.ints(), owners = in.ints();
         AtomIndex.check(targets.length == n && owners.length == n, "pattern tables");
         for (int t : targets) AtomIndex.check(t >= 0 && t < 31, "target");
@@ -119,11 +159,12 @@ public final class PatternSet {
         int[] ep = in.ints(), epart = in.ints();
         AtomIndex.check(ep.length == epart.length, "entries");
         for (int e = 0; e < ep.length; e++) {
-            AtomIndex.check(ep[e] >= 0 && ep[e] < n && epart[e] >= 0 && epart[e] < ps.get(ep[e]).parts.length, "entry");
+            // the part index is checked against the pattern when it is decoded (Run.hit)
+            AtomIndex.check(ep[e] >= 0 && ep[e] < n && epart[e] >= 0 && epart[e] < MAX_PARTS, "entry");
         }
         AtomIndex idx = AtomIndex.read(in);
         AtomIndex.check(idx.entryCount() == ep.length, "entry count");
-        return new PatternSet(ps.toArray(new BodyPattern[0]), targets, offsets, owners, ep, epart, idx);
+        return new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx);
     }
 
     private static void writePattern(BodyPattern p, FlatIO.Writer out) {
@@ -141,12 +182,12 @@ public final class PatternSet {
         }
     }
 
-    private static BodyPattern readPattern(FlatIO.Reader in, Elem.Lit[] lits) {
+    private static BodyPattern readPattern(FlatIO.Reader in) {
         int np = in.i32();
         AtomIndex.check(np > 0 && np <= MAX_PARTS, "part count");
         Elem[][] parts = new Elem[np][];
         for (int i = 0; i < np; i++) {
-            parts[i] = readSeq(in, lits, 0);
+            parts[i] = readSeq(in, 0);
             AtomIndex.check(parts[i].length > 0, "empty part");
         }
         int[] gmin = in.ints(), gmax = in.ints();
@@ -191,7 +232,7 @@ public final class PatternSet {
         }
     }
 
-    private static Elem[] readSeq(FlatIO.Reader in, Elem.Lit[] lits, int depth) {
+    private static Elem[] readSeq(FlatIO.Reader in, int depth) {
         AtomIndex.check(depth <= MAX_ALT_DEPTH, "alternative depth");
         int n = in.i32();
         AtomIndex.check(n >= 0 && n <= MAX_ELEMS, "element count");
@@ -201,9 +242,7 @@ public final class PatternSet {
             int low = tag & 0xFFFF;
             switch (tag >>> 16) {
                 case T_LIT -> {
-                    Elem.Lit l = lits[low];
-                    if (l == null) l = lits[low] = new Elem.Lit((byte) (low >>> 8), (byte) low);
-                    seq[i] = l;
+                    seq[i] = Elem.lit((byte) (low >>> 8), (byte) low);
                 }
                 case T_CLS -> {
                     long[] bits = in.longs();
@@ -213,7 +252,7 @@ public final class PatternSet {
                 case T_ALT -> {
                     AtomIndex.check(low > 0, "alternatives");
                     Elem[][] o = new Elem[low][];
-                    for (int k = 0; k < low; k++) o[k] = readSeq(in, lits, depth + 1);
+                    for (int k = 0; k < low; k++) o[k] = readSeq(in, depth + 1);
                     seq[i] = new Elem.Alt(o);
                 }
                 case T_NEGALT -> {
@@ -221,7 +260,7 @@ public final class PatternSet {
                     AtomIndex.check(low > 0 && len > 0, "negated alternatives");
                     Elem[][] o = new Elem[low][];
                     for (int k = 0; k < low; k++) {
-                        o[k] = readSeq(in, lits, depth + 1);
+                        o[k] = readSeq(in, depth + 1);
                         AtomIndex.check(o[k].length == len, "negated alternative length");
                         for (Elem x : o[k]) AtomIndex.check(x instanceof Elem.Lit, "negated alternative element");
                     }
@@ -272,7 +311,7 @@ public final class PatternSet {
             // fixed bytes around each anchor let the index drop most false candidates before verification
             AtomIndex idx = AtomIndex.build(atoms.toArray(new byte[0][]), atomOwner.toArray(), ePat.size(),
                     windows(patterns, ePat, ePart));
-            return new PatternSet(patterns.toArray(new BodyPattern[0]), targets.toArray(),
+            return new PatternSet(patterns.toArray(new BodyPattern[0]), null, null, targets.toArray(),
                     offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat.toArray(), ePart.toArray(), idx);
         }
     }
@@ -347,8 +386,9 @@ public final class PatternSet {
         public int hit(int entry, int pos) {
             int pi = set.entryPattern[entry];
             if ((mask & (1 << set.targets[pi])) == 0) return -1;
-            BodyPattern p = set.patterns[pi];
+            BodyPattern p = set.pattern(pi);
             int j = set.entryPart[entry];
+            if (j >= p.parts.length) return -1; // only an undecodable snapshot pattern
             Elem[] part = p.parts[j];
             int a = p.anchorElem[j];
             starts.clear();

@@ -1,5 +1,6 @@
 package dev.bulwark.engine.db.snapshot;
 
+import dev.bulwark.engine.match.FlatBuffers;
 import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.db.Database;
 import dev.bulwark.engine.diag.Diagnostic;
@@ -30,7 +31,7 @@ public final class SnapshotReader {
     public static Database load(Path file) {
         String name = file.toString();
         try {
-            Parsed p = parse(map(file));
+            Parsed p = parse(map(file), file);
             List<Diagnostic> warnings = new ArrayList<>();
             for (String s : stale(p.sources)) {
                 warnings.add(Diagnostic.warning(name, 0, "snapshot is stale: " + s + " changed since it was compiled; run bulwark db compile again"));
@@ -47,12 +48,12 @@ public final class SnapshotReader {
     /** Reads a snapshot's description (for {@code bulwark db info}); checks it fully, like {@link #load}. */
     public static Snapshot.Info info(Path file) throws IOException {
         ByteBuffer b = map(file);
-        Parsed p = parse(b);
+        Parsed p = parse(b, file);
         int hashes = 0;
         for (var h : p.set.hashes) hashes += h.size();
         return new Snapshot.Info(Snapshot.FORMAT, b.capacity(), p.created, p.sources, stale(p.sources),
                 p.set.count(), p.set.patterns.size(), p.set.lsigs.length, hashes,
-                p.set.ndbNames.length + p.set.hashNames.length, p.version, p.fingerprint);
+                p.set.ndbNames.size() + p.set.hashNames.size(), p.version, p.fingerprint);
     }
 
     private static ByteBuffer map(Path file) throws IOException {
@@ -66,8 +67,21 @@ public final class SnapshotReader {
     private record Parsed(long created, List<Snapshot.Source> sources, List<String> dbSources, long version,
                           long buildTime, String fingerprint, SignatureSet set) {}
 
-    /** Parses and fully checks a whole snapshot image. */
+    /** Parses and checks a whole snapshot image held in memory. */
     static Parsed parse(ByteBuffer whole) {
+        try {
+            return parse(whole, null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // not reached: no file is read
+        }
+    }
+
+    /**
+     * Parses and checks a snapshot image; with {@code file}, the checksum is computed from ordinary reads
+     * of the file rather than through the mapping, so the check does not make every page of the mapping
+     * resident (only what the scan touches counts towards the process's memory).
+     */
+    static Parsed parse(ByteBuffer whole, Path file) throws IOException {
         ByteBuffer b = whole.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         long size = b.remaining();
         if (size < Snapshot.HEADER + Snapshot.TRAILER) throw new IllegalArgumentException("not a Bulwark snapshot (too short)");
@@ -87,9 +101,7 @@ public final class SnapshotReader {
         byte[] endMark = new byte[8];
         b.get(end + 4, endMark);
         if (!Arrays.equals(endMark, Snapshot.END)) throw new IllegalArgumentException("snapshot truncated (no end marker)");
-        CRC32C crc = new CRC32C();
-        crc.update(b.duplicate().position(0).limit(end));
-        if ((int) crc.getValue() != b.getInt(end)) throw new IllegalArgumentException("checksum mismatch: the snapshot is corrupt");
+        if (crc(b, end, file) != b.getInt(end)) throw new IllegalArgumentException("checksum mismatch: the snapshot is corrupt");
         FlatBuffers.In in = new FlatBuffers.In(b.duplicate().position(Snapshot.HEADER).limit(end).slice());
         long created = in.i64();
         int ns = in.i32();
@@ -105,6 +117,29 @@ public final class SnapshotReader {
         SignatureSet set = SignatureSet.read(in);
         if (in.remaining() != 0) throw new IllegalArgumentException("unexpected data after the signatures");
         return new Parsed(created, sources, dbSources, version, buildTime, fingerprint, set);
+    }
+
+    /** Bytes read at a time for the checksum. */
+    private static final int CRC_CHUNK = 1 << 20;
+
+    private static int crc(ByteBuffer b, int end, Path file) throws IOException {
+        CRC32C crc = new CRC32C();
+        if (file == null) {
+            crc.update(b.duplicate().position(0).limit(end));
+            return (int) crc.getValue();
+        }
+        ByteBuffer chunk = ByteBuffer.allocate(CRC_CHUNK);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long pos = 0;
+            while (pos < end) {
+                chunk.clear().limit((int) Math.min(CRC_CHUNK, end - pos));
+                int n = ch.read(chunk, pos);
+                if (n <= 0) throw new IllegalArgumentException("snapshot changed while reading it");
+                crc.update(chunk.flip());
+                pos += n;
+            }
+        }
+        return (int) crc.getValue();
     }
 
     /** Sources whose size, modification time or directory listing changed (or that vanished). */

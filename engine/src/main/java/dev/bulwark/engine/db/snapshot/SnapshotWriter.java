@@ -1,5 +1,6 @@
 package dev.bulwark.engine.db.snapshot;
 
+import dev.bulwark.engine.match.FlatBuffers;
 import dev.bulwark.engine.db.Database;
 import dev.bulwark.engine.signatures.clamav.SignatureSet;
 import java.io.IOException;

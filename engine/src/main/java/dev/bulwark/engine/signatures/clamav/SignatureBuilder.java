@@ -31,11 +31,11 @@ import java.util.Set;
 public final class SignatureBuilder {
     private final PatternSet.Builder patterns = PatternSet.builder();
     private final PatternSet.Builder magicPatterns = PatternSet.builder();
-    private final List<String> ndbNames = new ArrayList<>();
+    private final Names.Builder ndbNames = Names.builder();
     private final List<LogicalSig> lsigs = new ArrayList<>();
     private final HashIndex.Builder[] hashes = digestBuilders(), sections = digestBuilders(), allow = digestBuilders();
     private final HashIndex.Builder imports = HashIndex.builder(16);
-    private final List<String> hashNames = new ArrayList<>();
+    private final Names.Builder hashNames = Names.builder();
     private final List<ContainerRule> containerRules = new ArrayList<>();
     private final List<MagicRule> magic = new ArrayList<>();
     private final List<MagicRule> magicPatternRules = new ArrayList<>();
@@ -117,8 +117,7 @@ public final class SignatureBuilder {
         byte[] digest = Fields.hex(hashS, "hash");
         if (!Fields.flevelOk(f, 3)) return;
         if (kind != 'f' && isIgnored(name, line)) return;
-        int id = hashNames.size();
-        hashNames.add(reportName(name, official));
+        int id = hashNames.add(reportName(name, official));
         switch (kind) {
             case 'm' -> sections[type].add(digest, size, id);
             case 'i' -> { if (type != 0) throw new IllegalArgumentException("import hashes are MD5"); imports.add(digest, size, id); }
@@ -146,8 +145,7 @@ public final class SignatureBuilder {
                 throw new IllegalArgumentException(e.getMessage());
             }
             if (!Fields.flevelOk(f, 4) || target >= 15 || isIgnored(name, line)) return;
-            int id = ndbNames.size();
-            ndbNames.add(reportName(name, official));
+            int id = ndbNames.add(reportName(name, official));
             patterns.add(vp, target, off, SignatureSet.owner(SignatureSet.OWNER_NDB, id));
             count++;
             return;
@@ -159,8 +157,7 @@ public final class SignatureBuilder {
             count++;
             return;
         }
-        int id = ndbNames.size();
-        ndbNames.add(reportName(name, official));
+        int id = ndbNames.add(reportName(name, official));
         patterns.add(p, target, off, SignatureSet.owner(SignatureSet.OWNER_NDB, id));
         count++;
     }
@@ -172,8 +169,7 @@ public final class SignatureBuilder {
         String name = line.substring(0, eq);
         BodyPattern p = pattern(line.substring(eq + 1));
         if (isIgnored(name, line)) return;
-        int id = ndbNames.size();
-        ndbNames.add(reportName(name, official));
+        int id = ndbNames.add(reportName(name, official));
         patterns.add(p, 0, OffsetSpec.ANY, SignatureSet.owner(SignatureSet.OWNER_NDB, id));
         count++;
     }
@@ -287,16 +283,14 @@ public final class SignatureBuilder {
     // ---- compile -----------------------------------------------------------------------------------
 
     SignatureSet build(PhishingDb phishing, List<YaraRuleSet> yara, int extraCount) {
-        String[] names = ndbNames.toArray(new String[0]);
-        String[] hn = hashNames.toArray(new String[0]);
         HashIndex[] h = new HashIndex[3], s = new HashIndex[3], a = new HashIndex[3];
         for (int i = 0; i < 3; i++) {
             h[i] = hashes[i].build();
             s[i] = sections[i].build();
             a[i] = allow[i].build();
         }
-        return new SignatureSet(patterns.build(), names, SignatureSet.weakFlags(names), lsigs.toArray(new LogicalSig[0]), h, s, a,
-                imports.build(), hn, SignatureSet.weakFlags(hn), List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
+        return new SignatureSet(patterns.build(), ndbNames.build(), lsigs.toArray(new LogicalSig[0]), h, s, a,
+                imports.build(), hashNames.build(), List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
                 magicPatterns.build(), List.copyOf(magicPatternRules), Set.copyOf(dconfDisabled),
                 phishing, yara, count + extraCount);
     }

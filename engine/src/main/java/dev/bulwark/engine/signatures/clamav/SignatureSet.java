@@ -22,15 +22,13 @@ public final class SignatureSet {
     public static int ownerRef(int owner) { return owner & ((1 << 29) - 1); }
 
     public final PatternSet patterns;
-    /** .ndb/.db/.sdb signatures: reported names and weak flags, indexed by NDB owner ref. */
-    public final String[] ndbNames;
-    public final boolean[] ndbWeak;
+    /** .ndb/.db/.sdb signatures: reported names, indexed by NDB owner ref. */
+    public final Names ndbNames;
     public final LogicalSig[] lsigs;
     /** Hash signatures by digest kind: 0 MD5, 1 SHA-1, 2 SHA-256. Values index {@link #hashNames}. */
     public final HashIndex[] hashes, sectionHashes, allow;
     public final HashIndex imports;
-    public final String[] hashNames;
-    public final boolean[] hashWeak;
+    public final Names hashNames;
     public final List<ContainerRule> containerRules;
     /** Type-0 magic from .ftm, or null to use the built-in table. */
     public final List<MagicRule> magic;
@@ -46,21 +44,19 @@ public final class SignatureSet {
     public final int[] zeroTrue;
     private final int count;
 
-    SignatureSet(PatternSet patterns, String[] ndbNames, boolean[] ndbWeak, LogicalSig[] lsigs,
+    SignatureSet(PatternSet patterns, Names ndbNames, LogicalSig[] lsigs,
                  HashIndex[] hashes, HashIndex[] sectionHashes, HashIndex[] allow, HashIndex imports,
-                 String[] hashNames, boolean[] hashWeak, List<ContainerRule> containerRules,
+                 Names hashNames, List<ContainerRule> containerRules,
                  List<MagicRule> magic, PatternSet magicPatterns, List<MagicRule> magicPatternRules,
                  Set<ScanOptions.Parser> dconfDisabled, PhishingDb phishing, List<YaraRuleSet> yara, int count) {
         this.patterns = patterns;
         this.ndbNames = ndbNames;
-        this.ndbWeak = ndbWeak;
         this.lsigs = lsigs;
         this.hashes = hashes;
         this.sectionHashes = sectionHashes;
         this.allow = allow;
         this.imports = imports;
         this.hashNames = hashNames;
-        this.hashWeak = hashWeak;
         this.containerRules = containerRules;
         this.magic = magic;
         this.magicPatterns = magicPatterns;
@@ -102,8 +98,8 @@ public final class SignatureSet {
         if (snapshotBlocker() != null) throw new IllegalStateException("not snapshottable: " + snapshotBlocker());
         out.i32(count);
         patterns.write(out);
-        writeStrings(ndbNames, out);
-        writeStrings(hashNames, out);
+        ndbNames.write(out);
+        hashNames.write(out);
         for (HashIndex[] group : new HashIndex[][] {hashes, sectionHashes, allow}) for (HashIndex h : group) h.write(out);
         imports.write(out);
         out.i32(dconfDisabled.size());
@@ -116,10 +112,10 @@ public final class SignatureSet {
     public static SignatureSet read(dev.bulwark.engine.match.FlatIO.Reader in) {
         int count = in.i32();
         PatternSet patterns = PatternSet.read(in);
-        String[] ndbNames = readStrings(in), hashNames = readStrings(in);
+        Names ndbNames = Names.read(in), hashNames = Names.read(in);
         HashIndex[][] groups = new HashIndex[3][3];
-        for (HashIndex[] g : groups) for (int i = 0; i < 3; i++) g[i] = HashIndex.read(in, hashNames.length);
-        HashIndex imports = HashIndex.read(in, hashNames.length);
+        for (HashIndex[] g : groups) for (int i = 0; i < 3; i++) g[i] = HashIndex.read(in, hashNames.size());
+        HashIndex imports = HashIndex.read(in, hashNames.size());
         int nd = in.i32();
         if (nd < 0 || nd > ScanOptions.Parser.values().length) throw new IllegalArgumentException("bad parser set");
         Set<ScanOptions.Parser> dconf = java.util.EnumSet.noneOf(ScanOptions.Parser.class);
@@ -131,40 +127,27 @@ public final class SignatureSet {
         for (int i = 0; i < patterns.size(); i++) {
             int o = patterns.owner(i), ref = ownerRef(o);
             boolean ok = switch (ownerKind(o)) {
-                case OWNER_NDB -> ref < ndbNames.length;
+                case OWNER_NDB -> ref < ndbNames.size();
                 case OWNER_LSUB -> ref / 64 < nl && ref % 64 < lsigs[ref / 64].subCount();
                 case OWNER_MACRO -> ref < 32;
                 default -> false;
             };
             if (!ok) throw new IllegalArgumentException("pattern owner out of range");
         }
-        return new SignatureSet(patterns, ndbNames, weakFlags(ndbNames), lsigs, groups[0], groups[1], groups[2], imports,
-                hashNames, weakFlags(hashNames), List.of(), null, PatternSet.builder().build(), List.of(), Set.copyOf(dconf),
+        return new SignatureSet(patterns, ndbNames, lsigs, groups[0], groups[1], groups[2], imports,
+                hashNames, List.of(), null, PatternSet.builder().build(), List.of(), Set.copyOf(dconf),
                 null, null, count);
     }
 
-    private static void writeStrings(String[] a, dev.bulwark.engine.match.FlatIO.Writer out) {
-        out.i32(a.length);
-        for (String s : a) out.string(s);
-    }
-
-    private static String[] readStrings(dev.bulwark.engine.match.FlatIO.Reader in) {
-        int n = in.i32();
-        if (n < 0 || n > 1 << 28) throw new IllegalArgumentException("bad name count");
-        String[] a = new String[n];
-        for (int i = 0; i < n; i++) a[i] = in.string();
-        return a;
-    }
+    /** Reported name of an .ndb/.db/.sdb signature (NDB owner ref). */
+    public String ndbName(int ref) { return ndbNames.get(ref); }
+    public boolean ndbWeak(int ref) { return ndbNames.weak(ref); }
+    /** Reported name of a hash signature (a {@link HashIndex} value). */
+    public String hashName(int v) { return hashNames.get(v); }
+    public boolean hashWeak(int v) { return hashNames.weak(v); }
 
     /** Signatures loaded, counted as ClamAV counts them. */
     public int count() { return count; }
-
-    /** {@link #isWeak} of every name. */
-    static boolean[] weakFlags(String[] names) {
-        boolean[] w = new boolean[names.length];
-        for (int i = 0; i < names.length; i++) w[i] = isWeak(names[i]);
-        return w;
-    }
 
     /** Names starting with these are potentially-unwanted (weak) indicators. */
     public static boolean isWeak(String name) {

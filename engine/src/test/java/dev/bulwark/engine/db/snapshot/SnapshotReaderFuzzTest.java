@@ -1,5 +1,6 @@
 package dev.bulwark.engine.db.snapshot;
 
+import dev.bulwark.engine.match.FlatBuffers;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

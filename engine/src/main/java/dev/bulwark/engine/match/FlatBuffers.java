@@ -1,18 +1,19 @@
-package dev.bulwark.engine.db.snapshot;
+package dev.bulwark.engine.match;
 
-import dev.bulwark.engine.match.FlatIO;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 
 /** Little-endian {@link FlatIO} over byte buffers: a growing heap buffer to write, any buffer to read. */
-final class FlatBuffers {
+public final class FlatBuffers {
     /** Longest string a snapshot may hold (signature names, paths, regular expressions). */
-    static final int MAX_STRING = 1 << 20;
+    public static final int MAX_STRING = 1 << 20;
 
     private FlatBuffers() {}
 
-    static final class Out implements FlatIO.Writer {
+    public static final class Out implements FlatIO.Writer {
         private ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
 
         private void need(long n) {
@@ -25,7 +26,10 @@ final class FlatBuffers {
             b = nb;
         }
 
-        ByteBuffer finish() { return b.flip(); }
+        public ByteBuffer finish() { return b.flip(); }
+
+        /** Bytes written so far. */
+        public int size() { return b.position(); }
 
         @Override public void i32(int v) { need(4); b.putInt(v); }
         @Override public void i64(long v) { need(8); b.putLong(v); }
@@ -50,12 +54,12 @@ final class FlatBuffers {
     }
 
     /** Reads from [position, limit) of a buffer; running past the end or absurd lengths are errors, never allocations. */
-    static final class In implements FlatIO.Reader {
+    public static final class In implements FlatIO.Reader {
         private final ByteBuffer b;
 
-        In(ByteBuffer b) { this.b = b.order(ByteOrder.LITTLE_ENDIAN); }
+        public In(ByteBuffer b) { this.b = b.order(ByteOrder.LITTLE_ENDIAN); }
 
-        int remaining() { return b.remaining(); }
+        public int remaining() { return b.remaining(); }
 
         private void need(long n) {
             if (n < 0 || b.remaining() < n) throw new IllegalArgumentException("snapshot truncated at byte " + b.position());
@@ -96,6 +100,18 @@ final class FlatBuffers {
             b.asLongBuffer().get(a);
             b.position(b.position() + 8 * a.length);
             return a;
+        }
+
+        @Override public ByteBuffer bytesView() { return view(1).order(ByteOrder.LITTLE_ENDIAN); }
+        @Override public IntBuffer intsView() { return view(4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer(); }
+        @Override public LongBuffer longsView() { return view(8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer(); }
+
+        /** A slice of the next array (not copied) and skips it. */
+        private ByteBuffer view(int elemSize) {
+            int n = count(elemSize);
+            ByteBuffer v = b.slice(b.position(), n * elemSize);
+            b.position(b.position() + n * elemSize);
+            return v;
         }
 
         @Override public String string() {

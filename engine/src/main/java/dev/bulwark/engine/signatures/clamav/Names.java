@@ -1,0 +1,139 @@
+package dev.bulwark.engine.signatures.clamav;
+
+import dev.bulwark.engine.match.FlatIO;
+import dev.bulwark.engine.match.IntList;
+import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Signature names as one front-coded byte blob: names are stored in blocks of {@link #BLOCK}; the
+ * first of a block in full, each following one as (bytes shared with the previous name, suffix).
+ * Generated and curated databases name signatures in long runs ("Win.Trojan.Agent-1234567", ...), so
+ * four million names take tens of megabytes instead of hundreds as {@code String}s. A name is decoded
+ * only when it is reported. Backed by heap arrays after a text load, or by slices of the mapping when
+ * read from a snapshot; decoding is bounds-checked, so a crafted snapshot yields a placeholder name,
+ * never an exception.
+ */
+public final class Names {
+    /** Names per front-coded block: decoding one name walks at most this many entries. */
+    static final int BLOCK = 16;
+    /** Longest name kept (ClamAV names are far shorter; longer ones are cut). */
+    static final int MAX_NAME = 4096;
+    /** Reported for an entry a corrupt snapshot cannot decode. */
+    static final String UNREADABLE = "Bulwark.Snapshot.UnreadableName";
+
+    private final ByteBuffer blob;
+    private final IntBuffer blocks;
+    private final int count;
+
+    private Names(ByteBuffer blob, IntBuffer blocks, int count) {
+        this.blob = blob;
+        this.blocks = blocks;
+        this.count = count;
+    }
+
+    public int size() { return count; }
+
+    /** The name of entry {@code i} (0 <= i < size()). */
+    public String get(int i) {
+        if (i < 0 || i >= count) throw new IndexOutOfBoundsException(i);
+        try {
+            int[] at = {blocks.get(i / BLOCK)};
+            byte[] cur = new byte[64];
+            int len = 0;
+            for (int j = 0; j <= i % BLOCK; j++) {
+                int shared = j == 0 ? 0 : varint(at);
+                int suffix = varint(at);
+                if (shared > len || suffix < 0 || shared + suffix > MAX_NAME) return UNREADABLE;
+                if (cur.length < shared + suffix) cur = Arrays.copyOf(cur, Math.max(shared + suffix, cur.length * 2));
+                blob.get(at[0], cur, shared, suffix);
+                at[0] += suffix;
+                len = shared + suffix;
+            }
+            return new String(cur, 0, len, StandardCharsets.UTF_8);
+        } catch (IndexOutOfBoundsException e) {
+            return UNREADABLE;
+        }
+    }
+
+    /** Whether entry {@code i} is a weak (potentially unwanted) indicator, see {@link SignatureSet#isWeak}. */
+    public boolean weak(int i) {
+        return SignatureSet.isWeak(get(i));
+    }
+
+    private int varint(int[] at) {
+        int v = 0;
+        for (int shift = 0; shift < 28; shift += 7) {
+            int b = blob.get(at[0]++);
+            v |= (b & 0x7F) << shift;
+            if (b >= 0) return v;
+        }
+        return -1;
+    }
+
+    public void write(FlatIO.Writer out) {
+        out.i32(count);
+        out.ints(blocks);
+        out.bytes(blob);
+    }
+
+    /** Reads what {@link #write} wrote, as views of the reader's buffer. */
+    public static Names read(FlatIO.Reader in) {
+        int count = in.i32();
+        IntBuffer blocks = in.intsView();
+        ByteBuffer blob = in.bytesView();
+        if (count < 0 || blocks.limit() != (count + BLOCK - 1) / BLOCK) throw new IllegalArgumentException("inconsistent name table");
+        return new Names(blob, blocks, count);
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    public static final class Builder {
+        private byte[] blob = new byte[1 << 10];
+        private int used;
+        private final IntList blocks = new IntList();
+        private byte[] prev = new byte[0];
+        private int count;
+
+        /** Appends a name and returns its index. */
+        public int add(String name) {
+            byte[] b = name.getBytes(StandardCharsets.UTF_8);
+            if (b.length > MAX_NAME) b = Arrays.copyOf(b, MAX_NAME);
+            int shared = 0;
+            if (count % BLOCK == 0) {
+                blocks.add(used);
+            } else {
+                shared = Arrays.mismatch(prev, b);
+                if (shared < 0) shared = b.length;
+                varint(shared);
+            }
+            varint(b.length - shared);
+            ensure(b.length - shared);
+            System.arraycopy(b, shared, blob, used, b.length - shared);
+            used += b.length - shared;
+            prev = b;
+            return count++;
+        }
+
+        public int size() { return count; }
+
+        private void varint(int v) {
+            ensure(5);
+            while (v >= 0x80) {
+                blob[used++] = (byte) (v | 0x80);
+                v >>>= 7;
+            }
+            blob[used++] = (byte) v;
+        }
+
+        private void ensure(int n) {
+            if (used + n > blob.length) blob = Arrays.copyOf(blob, Math.max(used + n, blob.length * 2));
+        }
+
+        public Names build() {
+            return new Names(ByteBuffer.wrap(Arrays.copyOf(blob, used)), IntBuffer.wrap(blocks.toArray()), count);
+        }
+    }
+}

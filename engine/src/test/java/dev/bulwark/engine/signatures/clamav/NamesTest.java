@@ -1,0 +1,98 @@
+package dev.bulwark.engine.signatures.clamav;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.engine.match.FlatBuffers;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The front-coded name table: exact round trips, compactness on runs of similar names, corrupt input. */
+class NamesTest {
+    private static List<String> sample(int n, long seed) {
+        Random r = new Random(seed);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add(switch (r.nextInt(5)) {
+                case 0 -> "Synth.Hash.MD5-" + i;
+                case 1 -> "PUA.Win.Tool-" + r.nextInt(1000);
+                case 2 -> "";
+                case 3 -> "Ünïcødé.名前-" + i + ".UNOFFICIAL";
+                default -> names.isEmpty() ? "x" : names.get(names.size() - 1); // repeats: everything shared
+            });
+        }
+        return names;
+    }
+
+    private static Names build(List<String> names) {
+        Names.Builder b = Names.builder();
+        for (int i = 0; i < names.size(); i++) assertEquals(i, b.add(names.get(i)));
+        return b.build();
+    }
+
+    private static ByteBuffer serialize(Names n) {
+        FlatBuffers.Out out = new FlatBuffers.Out();
+        n.write(out);
+        return out.finish();
+    }
+
+    @Test
+    void everyNameRoundTripsInMemoryAndThroughASnapshotView() {
+        List<String> names = sample(1000, 7);
+        Names built = build(names);
+        Names read = Names.read(new FlatBuffers.In(serialize(built)));
+        assertEquals(names.size(), read.size());
+        for (int i = 0; i < names.size(); i++) {
+            assertEquals(names.get(i), built.get(i), "built " + i);
+            assertEquals(names.get(i), read.get(i), "read " + i);
+            assertEquals(SignatureSet.isWeak(names.get(i)), read.weak(i));
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> read.get(names.size()));
+        assertThrows(IndexOutOfBoundsException.class, () -> read.get(-1));
+    }
+
+    @Test
+    void sequentialNamesTakeAFewBytesEach() {
+        Names.Builder b = Names.builder();
+        int n = 100_000;
+        for (int i = 0; i < n; i++) b.add("Synth.Hash.SHA256-" + i);
+        int bytes = serialize(b.build()).remaining();
+        // "Synth.Hash.SHA256-" + digits is 19-23 bytes as text; front coding keeps only the changed tail
+        assertTrue(bytes < n * 6, "name table of " + bytes + " bytes for " + n + " names");
+        assertFalse(b.build().weak(5));
+    }
+
+    @Test
+    void corruptBlobGivesAPlaceholderNotAnException() {
+        List<String> names = sample(200, 3);
+        byte[] image = serialize(build(names)).array().clone();
+        Random r = new Random(11);
+        int blobStart = 4 + 4 + 4 * ((names.size() + Names.BLOCK - 1) / Names.BLOCK) + 4;
+        for (int round = 0; round < 200; round++) {
+            byte[] bad = image.clone();
+            for (int k = 0; k < 4; k++) bad[blobStart + r.nextInt(bad.length - blobStart)] = (byte) r.nextInt(256);
+            Names read = Names.read(new FlatBuffers.In(ByteBuffer.wrap(bad)));
+            for (int i = 0; i < read.size(); i++) read.get(i); // any string, never an exception
+        }
+    }
+
+    @Test
+    void truncationAtEveryLengthIsRefusedOrReadable() {
+        byte[] image = serialize(build(sample(40, 5))).array();
+        int whole = serialize(build(sample(40, 5))).remaining();
+        for (int len = 0; len < whole; len++) {
+            ByteBuffer cut = ByteBuffer.wrap(image, 0, len).slice();
+            try {
+                Names read = Names.read(new FlatBuffers.In(cut));
+                for (int i = 0; i < read.size(); i++) read.get(i);
+            } catch (IllegalArgumentException refused) {
+                // a clear refusal
+            }
+        }
+    }
+}
