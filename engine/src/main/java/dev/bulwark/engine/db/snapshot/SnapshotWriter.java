@@ -27,7 +27,8 @@ public final class SnapshotWriter {
     /**
      * Writes {@code db}, compiled from {@code sources}, to {@code out}.
      *
-     * @throws IllegalArgumentException when the database holds something snapshot format 1 cannot store
+     * @throws IllegalArgumentException when the database holds something the snapshot format cannot store
+     *         (nothing since format 2: container, magic, phishing and YARA sources are stored as text)
      */
     public static void write(Database db, List<Path> sources, Path out) throws IOException {
         SignatureSet set = db.signatures();

@@ -111,6 +111,21 @@ public final class DatabaseLoader {
         }
     }
 
+    /**
+     * Compiles the source texts a snapshot carries (see {@link SignatureSet.Deferred}); they were loaded
+     * once already, so an error here means a damaged or crafted snapshot.
+     */
+    static SignatureSet replay(List<SignatureSet.Deferred> deferred) {
+        DatabaseLoader l = new DatabaseLoader(LoadOptions.defaults());
+        for (SignatureSet.Deferred d : deferred) l.loadBytes(d.source(), d.data(), d.official());
+        try {
+            if (!l.errors.isEmpty()) throw new DatabaseLoadException(l.errors);
+            return l.finish().signatures();
+        } catch (DatabaseLoadException e) {
+            throw new IllegalArgumentException("stored source does not compile: " + e.getMessage());
+        }
+    }
+
     private Database finish() {
         List<YaraRuleSet> yara = YaraBridge.compile(sigs.yaraSources, warnings);
         PhishingDb phishing = PhishingBridge.build(sigs.phishingLines, errors);
@@ -222,6 +237,7 @@ public final class DatabaseLoader {
                 || n.endsWith(".ndu") || n.endsWith(".ldu");
         if (pua && !options.detectPua()) return;
         if (yaraFile) {
+            sigs.deferred.add(new SignatureSet.Deferred(source, data, official));
             sigs.yaraSources.add(new YaraSource(source, new String(data, StandardCharsets.UTF_8)));
             sources.add(source);
             return;
@@ -234,6 +250,9 @@ public final class DatabaseLoader {
         if (data.length == 0) {
             errors.add(Diagnostic.error(source, 0, "empty database file"));
             return;
+        }
+        if (kind == LineKind.CDB || kind == LineKind.FTM || kind == LineKind.PHISHING || kind == LineKind.IGNORE) {
+            sigs.deferred.add(new SignatureSet.Deferred(source, data, official));
         }
         int ftmEntries = 0, lineNo = 0, start = 0;
         boolean blankOk = kind == LineKind.PHISHING || kind == LineKind.IGNORE;

@@ -45,6 +45,11 @@ public final class SignatureBuilder {
     record PhishingLine(String kind, String source, int line, String text) {}
 
     final List<PhishingLine> phishingLines = new ArrayList<>();
+    /**
+     * Sources a snapshot stores as text and compiles again when it is loaded: container rules (.cdb),
+     * file-type magic (.ftm), phishing databases, YARA rules, and the ignore lists that apply to them.
+     */
+    final List<SignatureSet.Deferred> deferred = new ArrayList<>();
     final List<YaraSource> yaraSources = new ArrayList<>();
     private int count;
 
@@ -292,6 +297,6 @@ public final class SignatureBuilder {
         return new SignatureSet(patterns.build(), ndbNames.build(), lsigs.toArray(new LogicalSig[0]), h, s, a,
                 imports.build(), hashNames.build(), List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
                 magicPatterns.build(), List.copyOf(magicPatternRules), Set.copyOf(dconfDisabled),
-                phishing, yara, count + extraCount);
+                phishing, yara, List.copyOf(deferred), count + extraCount);
     }
 }

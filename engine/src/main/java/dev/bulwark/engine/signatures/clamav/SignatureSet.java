@@ -14,6 +14,8 @@ import java.util.Set;
  * every kind share one {@link PatternSet}; the owner of a pattern says what a match means.
  */
 public final class SignatureSet {
+    /** Most deferred source files a snapshot may list (a daily database has a handful). */
+    private static final int MAX_DEFERRED = 1 << 16;
     /** Owner kinds, in the top 3 bits of a pattern's owner value. */
     public static final int OWNER_NDB = 0, OWNER_LSUB = 1, OWNER_MACRO = 2;
 
@@ -40,6 +42,8 @@ public final class SignatureSet {
     public final PhishingDb phishing;
     /** YARA rule sets loaded through the ClamAV loader, or null when none were loaded. */
     public final List<YaraRuleSet> yara;
+    /** Source texts a snapshot carries and compiles at load (see {@link Deferred}). */
+    public final List<Deferred> deferred;
     /** Logical signatures that can be true without any body match: evaluated on every pass. */
     public final int[] zeroTrue;
     private final int count;
@@ -48,7 +52,8 @@ public final class SignatureSet {
                  HashIndex[] hashes, HashIndex[] sectionHashes, HashIndex[] allow, HashIndex imports,
                  Names hashNames, List<ContainerRule> containerRules,
                  List<MagicRule> magic, PatternSet magicPatterns, List<MagicRule> magicPatternRules,
-                 Set<ScanOptions.Parser> dconfDisabled, PhishingDb phishing, List<YaraRuleSet> yara, int count) {
+                 Set<ScanOptions.Parser> dconfDisabled, PhishingDb phishing, List<YaraRuleSet> yara,
+                 List<Deferred> deferred, int count) {
         this.patterns = patterns;
         this.ndbNames = ndbNames;
         this.lsigs = lsigs;
@@ -64,6 +69,7 @@ public final class SignatureSet {
         this.dconfDisabled = dconfDisabled;
         this.phishing = phishing;
         this.yara = yara;
+        this.deferred = deferred;
         this.count = count;
         this.zeroTrue = zeroTrue(lsigs);
     }
@@ -82,14 +88,16 @@ public final class SignatureSet {
     // ---- serialization (database snapshots) -----------------------------------------------------
 
     /**
-     * Why this set cannot be written to a snapshot yet, or null when it can: container rules, custom
-     * file-type magic, phishing and YARA rules are not part of snapshot format 1.
+     * A database file whose content a snapshot stores as text and compiles again when it is loaded:
+     * container rules, file-type magic, phishing databases and YARA rules are small next to the body and
+     * hash signatures but have rich structures (regular expressions, URL tables, compiled rules), so
+     * replaying their source is simpler and safer than serialising them. Ignore lists are kept too, since
+     * they filter container rules.
      */
+    public record Deferred(String source, byte[] data, boolean official) {}
+
+    /** Why this set cannot be written to a snapshot, or null when it can (every set can since format 2). */
     public String snapshotBlocker() {
-        if (!containerRules.isEmpty()) return ".cdb container rules";
-        if (magic != null || !magicPatternRules.isEmpty() || magicPatterns.size() > 0) return ".ftm file-type magic";
-        if (phishing != null) return "phishing databases (.pdb/.wdb/.gdb)";
-        if (yara != null) return "YARA rules";
         return null;
     }
 
@@ -106,6 +114,12 @@ public final class SignatureSet {
         for (ScanOptions.Parser p : dconfDisabled) out.string(p.name());
         out.i32(lsigs.length);
         for (LogicalSig l : lsigs) LsigCodec.write(l, out);
+        out.i32(deferred.size());
+        for (Deferred d : deferred) {
+            out.string(d.source());
+            out.bool(d.official());
+            out.bytes(d.data());
+        }
     }
 
     /** Reads what {@link #write} wrote; inconsistent input raises IllegalArgumentException. */
@@ -134,9 +148,24 @@ public final class SignatureSet {
             };
             if (!ok) throw new IllegalArgumentException("pattern owner out of range");
         }
+        int nf = in.i32();
+        if (nf < 0 || nf > MAX_DEFERRED) throw new IllegalArgumentException("bad deferred source count");
+        List<Deferred> deferred = new java.util.ArrayList<>();
+        for (int i = 0; i < nf; i++) {
+            String source = in.string();
+            boolean official = in.bool();
+            deferred.add(new Deferred(source, in.bytes(), official));
+        }
+        if (!deferred.isEmpty()) {
+            // compile the stored texts as the loader would, and take their parts
+            SignatureSet extra = DatabaseLoader.replay(deferred);
+            return new SignatureSet(patterns, ndbNames, lsigs, groups[0], groups[1], groups[2], imports, hashNames,
+                    extra.containerRules, extra.magic, extra.magicPatterns, extra.magicPatternRules, Set.copyOf(dconf),
+                    extra.phishing, extra.yara, List.copyOf(deferred), count);
+        }
         return new SignatureSet(patterns, ndbNames, lsigs, groups[0], groups[1], groups[2], imports,
                 hashNames, List.of(), null, PatternSet.builder().build(), List.of(), Set.copyOf(dconf),
-                null, null, count);
+                null, null, List.of(), count);
     }
 
     /** Reported name of an .ndb/.db/.sdb signature (NDB owner ref). */
