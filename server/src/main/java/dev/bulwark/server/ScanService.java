@@ -28,6 +28,7 @@ public final class ScanService {
 
     private final Log log;
     private final CleanCache cache;
+    private final VirusEvent virusEvent;
 
     public ScanService(EngineHolder engines, DaemonConfig config, Metrics metrics, Log log) {
         this.engines = engines;
@@ -35,6 +36,7 @@ public final class ScanService {
         this.metrics = metrics;
         this.log = log;
         this.cache = new CleanCache(config.cacheSize());
+        this.virusEvent = config.virusEvent() == null ? null : new VirusEvent(config.virusEvent(), log);
         metrics.cache(cache);
         this.permits = new Semaphore(config.maxThreads(), true);
     }
@@ -147,6 +149,7 @@ public final class ScanService {
             if (r.infected()) {
                 log.info("detection", "protocol", protocol, "object", name, "name", r.detections().get(0).name(),
                         "detections", r.detections().size());
+                if (virusEvent != null) virusEvent.run(name, r.detections().get(0).name());
             } else if (r.status() == ScanResult.Status.ERROR) {
                 log.warn("scan error", "protocol", protocol, "object", name, "error", r.error());
             } else if (config.logClean()) {

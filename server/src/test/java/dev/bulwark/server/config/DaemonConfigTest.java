@@ -95,9 +95,11 @@ class DaemonConfigTest {
 
     @Test
     void unsupportedKeysAreReportedOnceAndDisabledOnesAreNot() {
-        DaemonConfig c = parse("VirusEvent /bin/echo %v\nPreludeEnable no\nLogSyslog yes\nLogRotate yes\nUser clamav\n");
+        DaemonConfig c = parse("VirusEvent /bin/echo %v\nPreludeEnable no\nLogSyslog yes\nLogRotate yes\nUser clamav\nMailFollowURLs yes\n");
         assertEquals(3, c.notices().size(), c.notices().toString());
-        assertTrue(c.notices().get(0).contains("VirusEvent is not supported"));
+        assertEquals("/bin/echo %v", c.virusEvent());
+        assertTrue(c.notices().stream().anyMatch(n -> n.contains("MailFollowURLs is not supported")), c.notices().toString());
+        assertTrue(c.notices().stream().noneMatch(n -> n.contains("VirusEvent")), c.notices().toString());
         assertTrue(c.notices().stream().anyMatch(n -> n.contains("User is not supported")));
         assertTrue(c.notices().stream().anyMatch(n -> n.endsWith("without effect in Bulwark: LogSyslog, LogRotate")));
     }
