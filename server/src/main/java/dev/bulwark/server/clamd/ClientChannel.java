@@ -33,11 +33,6 @@ interface ClientChannel extends Closeable {
         return null;
     }
 
-    /** Whether this connection can carry descriptors at all (a UNIX socket read with {@code recvmsg}). */
-    default boolean passesDescriptors() {
-        return false;
-    }
-
     /** Releases the connection; called once, by the connection's own thread. */
     @Override
     void close() throws IOException;

@@ -35,11 +35,6 @@ final class FfmClientChannel implements ClientChannel {
     }
 
     @Override
-    public boolean passesDescriptors() {
-        return true;
-    }
-
-    @Override
     public int read(ByteBuffer dst) throws IOException {
         int want = Math.min(dst.remaining(), IO_BUFFER);
         if (want == 0) return 0;

@@ -72,6 +72,7 @@ final class FfmPassedFile implements PassedFile {
     }
 
     @Override
+    @SuppressWarnings("restricted") // sizing the mmap result: the length is the one we mapped
     public synchronized ByteBuffer map(long size) throws IOException {
         if (closed) throw new IOException("descriptor closed");
         if (size <= 0) return ByteBuffer.allocate(0);

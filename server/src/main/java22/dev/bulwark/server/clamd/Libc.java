@@ -75,6 +75,7 @@ final class Libc {
 
     private Libc() {}
 
+    @SuppressWarnings("restricted") // native access is enabled for the daemon (--enable-native-access)
     private static MethodHandle bind(String name, FunctionDescriptor fd) {
         MemorySegment addr = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsupportedOperationException("libc has no " + name));
