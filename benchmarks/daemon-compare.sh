@@ -36,6 +36,11 @@ for s in $DBS; do
     log "generating $s database"
     python3 "$GEN_SIGS" --size "$s" --plant 3 --out "$WORK/db-$s" >/dev/null
   fi
+  # the same database compiled to Bulwark's snapshot: a third daemon reads it (DatabaseDirectory X.bsnap)
+  if [ ! -f "$WORK/db-$s.bsnap" ] || [ "$WORK/db-$s/db/synth.ndb" -nt "$WORK/db-$s.bsnap" ]; then
+    log "compiling $s snapshot"
+    "$here/bin/bulwark" db compile -d "$WORK/db-$s/db" -o "$WORK/db-$s.bsnap" >/dev/null
+  fi
 done
 
 python3 - "$here" "$WORK" "$REPS" "$CORPUS_MB" $DBS <<'EOF'
@@ -142,17 +147,18 @@ warmed = set()
 for rep in range(1, reps + 1):
     for db in dbs:
         dbdir = os.path.join(work, "db-%s" % db, "db")
-        order = ["clamd", "bulwark"] if rep % 2 else ["bulwark", "clamd"]
+        order = ["clamd", "bulwark", "bulwark-snap"] if rep % 2 else ["bulwark-snap", "bulwark", "clamd"]
         for daemon in order:
             d = os.path.join(work, "run-%s-%s" % (daemon, db))
             shutil.rmtree(d, ignore_errors=True)
             os.makedirs(d)
             port, sock = free_port(), os.path.join(d, "s.sock")
             conf = os.path.join(d, "clamd.conf")
+            dbpath = dbdir if daemon != "bulwark-snap" else os.path.join(work, "db-%s.bsnap" % db)
             open(conf, "w").write("TCPSocket %d\nTCPAddr 127.0.0.1\nLocalSocket %s\nDatabaseDirectory %s\n"
                                   "TemporaryDirectory %s\nForeground yes\nLogFile %s\nMaxThreads 2\n"
                                   "StreamMaxLength 100M\nMaxConnectionQueueLength 1000\n"
-                                  % (port, sock, dbdir, d, os.path.join(d, "log")))
+                                  % (port, sock, dbpath, d, os.path.join(d, "log")))
             client = os.path.join(d, "client.conf")
             open(client, "w").write("TCPSocket %d\nTCPAddr 127.0.0.1\nLocalSocket %s\n" % (port, sock))
             cmd = ["clamd", "--config-file=" + conf] if daemon == "clamd" else [os.path.join(here, "bin/bulwark"), "daemon", "--config", conf]
@@ -259,25 +265,30 @@ md = ["<!-- BEGIN daemon-compare.sh -->",
       "## Daemon vs clamd: daemon-compare.sh (generated %s)" % now, "",
       "`REPS=%d DBS=\"%s\" CORPUS_MB=%d benchmarks/daemon-compare.sh` — clamd 1.4.6 and `bulwark daemon` (bin/bulwark: "
       "JDK 25, SerialGC, CDS) read the same clamd.conf (`MaxThreads 2`, TCP + UNIX socket on loopback) and the same "
-      "gen_sigs.py database (with 3 planted positives per kind), started alternately, %d repetitions; median (min–max). "
+      "gen_sigs.py database (with 3 planted positives per kind; the third daemon reads it compiled with `bulwark db compile` to a "
+      "`.bsnap` snapshot), started alternately, %d repetitions; median (min–max). "
       "Corpus: %d files, %.0f MB (real files from /usr plus the planted ones) in 20+ directories; `--stream`/`--fdpass` "
       "set: %d files, %.1f MB. CPU = the daemon process's user+sys seconds for that workload (/proc/PID/stat), the figure "
       "to compare on this shared 2-vCPU machine (load average at the end: %s). Ratio = bulwark / clamd."
       % (reps, " ".join(dbs), corpus_mb, reps, corpus_files, corpus_bytes / 1e6, len(few), few_bytes / 1e6, " ".join(load)), ""]
 for db in dbs:
-    md += ["### %s database" % db, "", "| measurement | clamd | bulwark | ratio |", "|---|---|---|---|"]
+    md += ["### %s database" % db, "", "| measurement | clamd | bulwark | ratio | bulwark, .bsnap | ratio |", "|---|---|---|---|---|---|"]
     for m, title in METRICS:
         c, cr = med(db, "clamd", m)
-        b, br = med(db, "bulwark", m)
-        ratio = "%.2f×" % (b / c) if c and c == c and b == b and not m.startswith(("flood_ok", "threads")) else ""
-        fmt = (lambda v, r: "%d" % v) if m.startswith(("flood_ok", "threads")) else (lambda v, r: "%.2f (%.2f–%.2f)" % (v, r[0], r[1]))
-        md.append("| %s | %s | %s | %s |" % (title, fmt(c, cr), fmt(b, br), ratio))
+        cells = []
+        for daemon in ("bulwark", "bulwark-snap"):
+            b, br = med(db, daemon, m)
+            ratio = "%.2f×" % (b / c) if c and c == c and b == b and not m.startswith(("flood_ok", "threads")) else ""
+            fmt = (lambda v, r: "%d" % v) if m.startswith(("flood_ok", "threads")) else (lambda v, r: "%.2f (%.2f–%.2f)" % (v, r[0], r[1]))
+            cells += [fmt(b, br), ratio]
+        md.append("| %s | %s | %s |" % (title, fmt(c, cr), " | ".join(cells)))
     for label in ("multiscan_cold", "multiscan_warm"):
         fs = found_sets.get((db, label), {})
-        same = fs.get("clamd") == fs.get("bulwark")
-        md.append("")
-        md.append("`%s` detections (last repetition): clamd %d, bulwark %d, %s." % (label, len(fs.get("clamd", [])), len(fs.get("bulwark", [])),
-                  "identical lines" if same else "DIFFERENT: " + "; ".join(sorted(set(fs.get("clamd", [])) ^ set(fs.get("bulwark", []))))[:600]))
+        for daemon in ("bulwark", "bulwark-snap"):
+            same = fs.get("clamd") == fs.get(daemon)
+            md.append("")
+            md.append("`%s` detections (last repetition): clamd %d, %s %d, %s." % (label, len(fs.get("clamd", [])), daemon, len(fs.get(daemon, [])),
+                      "identical lines" if same else "DIFFERENT: " + "; ".join(sorted(set(fs.get("clamd", [])) ^ set(fs.get(daemon, []))))[:600]))
     md.append("")
 md.append("<!-- END daemon-compare.sh -->")
 section = "\n".join(md) + "\n"
