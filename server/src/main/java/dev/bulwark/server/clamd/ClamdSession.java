@@ -254,12 +254,14 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
 
     /**
      * A descriptor that arrived with bytes other than a FILDES request and was not claimed when the
-     * session wants more input: clamd closes it, answers a protocol error and ends the connection.
+     * session wants more input: clamd closes it, answers a protocol error and ends the connection; one
+     * riding on INSTREAM data is closed silently (clamd checks only between commands).
      */
     private boolean unclaimedDescriptor() throws IOException {
         PassedFile f = channel.takeDescriptor();
         if (f == null) return false;
         f.close();
+        if (phase == Phase.READ_STREAM) return false;
         server.metrics().protocolErrors.increment();
         if (!anyCommand) term = 0;
         replyRaw(prefixId() + "PROTOCOL ERROR: ancillary data sent without FILDES. ERROR");
