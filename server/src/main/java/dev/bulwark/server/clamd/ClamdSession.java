@@ -43,6 +43,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private int id;              // request number inside IDSESSION (0 outside)
     private byte term = '\n';
     private boolean anyCommand;  // before the first command clamd answers with a NUL terminator
+    private boolean awaitingFdByte; // FILDES read, the byte carrying the descriptor not yet (MODE_WAITANCILL)
     private Spool spool;
     private boolean open = true;
 
@@ -132,6 +133,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
         } finally {
             in.flip();
         }
+        if (phase == Phase.READ_STREAM && n > 0 && unclaimedDescriptor()) return false;
         if (timedOut) {
             arm(Phase.WRITE, 0);
             writeBytes("COMMAND READ TIMED OUT\n".getBytes(StandardCharsets.US_ASCII));
@@ -220,7 +222,12 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
      * MODE_WAITANCILL), eat it, then scan what it carried. False when the connection must end.
      */
     private boolean fildes() throws IOException, InterruptedException {
-        if (!in.hasRemaining() && !read()) return false;
+        awaitingFdByte = true;
+        try {
+            if (!in.hasRemaining() && !read()) return false;
+        } finally {
+            awaitingFdByte = false;
+        }
         if (in.hasRemaining()) in.get();
         if (!ClamdServer.fdPassing()) {
             // no descriptor passing in this runtime: answer as a clamd built without it. The byte was read,
@@ -253,18 +260,19 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     }
 
     /**
-     * A descriptor that arrived with bytes other than a FILDES request and was not claimed when the
-     * session wants more input: clamd closes it, answers a protocol error and ends the connection; one
-     * riding on INSTREAM data is closed silently (clamd checks only between commands).
+     * A descriptor that arrived with bytes other than the one after FILDES: clamd closes it, answers a
+     * protocol error and ends the connection. Between commands it checks when the commands received so
+     * far are done (here: before the next read); a descriptor riding on INSTREAM data is caught as it
+     * arrives. While a stream or the byte after FILDES is awaited, clamd adds its generic error line.
      */
     private boolean unclaimedDescriptor() throws IOException {
         PassedFile f = channel.takeDescriptor();
         if (f == null) return false;
         f.close();
-        if (phase == Phase.READ_STREAM) return false;
         server.metrics().protocolErrors.increment();
         if (!anyCommand) term = 0;
         replyRaw(prefixId() + "PROTOCOL ERROR: ancillary data sent without FILDES. ERROR");
+        if (phase == Phase.READ_STREAM || awaitingFdByte) replyRaw("Error processing command. ERROR");
         open = false;
         return true;
     }

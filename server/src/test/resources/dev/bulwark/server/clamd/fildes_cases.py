@@ -53,6 +53,8 @@ def main():
         ("descriptor with PING", [(b"zPING\0", [op("eicar.com")])]),
         ("descriptor before the command", [(b"z", [op("eicar.com")]), b"FILDES\0\0"]),
         ("trailing garbage", [b"zFILDES\0", (b"\0junk", [op("eicar.com")])]),
+        ("descriptor on the command, byte later", [(b"zFILDES\0", [op("eicar.com")]), b"\0"]),
+        ("descriptor on INSTREAM data", [b"zINSTREAM\0", (b"\0\0\0\x05hello", [op("eicar.com")]), b"\0\0\0\0"]),
         ("IDSESSION", [b"zIDSESSION\0", b"zFILDES\0", (b"\0", [op("eicar.com")]), b"zFILDES\0",
                        (b"\0", [op("clean.txt")]), b"zPING\0zEND\0"]),
         ("IDSESSION descriptor with PING", [b"zIDSESSION\0", (b"zPING\0", [op("eicar.com")]), b"zPING\0zEND\0"]),
