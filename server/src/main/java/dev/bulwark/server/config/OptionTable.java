@@ -67,11 +67,14 @@ final class OptionTable {
         add(U, Type.BOOL, "GenerateMetadataJson", "StructuredDataDetection", "StructuredSSNFormatNormal",
                 "StructuredSSNFormatStripped", "StructuredCCOnly", "OnAccessExcludeRootUID", "OnAccessDisableDDD",
                 "OnAccessPrevention", "OnAccessExtraScanning", "OnAccessDenyOnError", "PreludeEnable",
-                "ScanOnAccess", "ArchiveBlockMax", "ArchiveLimitMemoryUsage", "MailFollowURLs");
+                "ScanOnAccess");
         add(U, Type.NUMBER, "StructuredMinCreditCardCount", "StructuredMinSSNCount", "OnAccessExcludeUID",
-                "OnAccessCurlTimeout", "OnAccessMaxThreads", "OnAccessRetryAttempts", "MailMaxRecursion",
-                "ArchiveMaxRecursion", "ArchiveMaxFiles", "ArchiveMaxCompressionRatio");
-        add(U, Type.SIZE, "OnAccessMaxFileSize", "ArchiveMaxScanSize");
+                "OnAccessCurlTimeout", "OnAccessMaxThreads", "OnAccessRetryAttempts");
+        add(U, Type.SIZE, "OnAccessMaxFileSize");
+        // deprecated: clamd 1.4 itself ignores them (with a warning), so they have no effect here either
+        add(A, Type.BOOL, "ArchiveBlockMax", "ArchiveLimitMemoryUsage", "MailFollowURLs");
+        add(A, Type.NUMBER, "MailMaxRecursion", "ArchiveMaxRecursion", "ArchiveMaxFiles", "ArchiveMaxCompressionRatio");
+        add(A, Type.SIZE, "ArchiveMaxScanSize");
     }
 
     private OptionTable() {}
