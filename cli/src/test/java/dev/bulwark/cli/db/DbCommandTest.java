@@ -35,7 +35,7 @@ class DbCommandTest {
         assertTrue(out.toString().contains("3 signatures"), out.toString());
         assertEquals(0, run("info", snap.toString()), err.toString());
         String info = out.toString();
-        assertTrue(info.contains("Format version:     1") && info.contains("Body patterns:      2")
+        assertTrue(info.contains("Format version:     " + dev.bulwark.engine.db.snapshot.Snapshot.FORMAT) && info.contains("Body patterns:      2")
                 && info.contains("Hash entries:       1") && info.contains("up to date"), info);
         Files.writeString(ndb, "T.One:0:*:0102030405060709\n");
         Files.setLastModifiedTime(ndb, FileTime.fromMillis(Files.getLastModifiedTime(ndb).toMillis() + 5000));
