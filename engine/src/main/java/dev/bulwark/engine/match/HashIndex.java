@@ -143,6 +143,7 @@ public final class HashIndex {
             values[n++] = value;
         }
 
+        /** Builds the index; the builder is left empty (its arrays are released). */
         public HashIndex build() {
             // primitive sort on (size, insertion index): boxing comparators are too slow for millions of entries
             int any = 0;
@@ -170,6 +171,11 @@ public final class HashIndex {
                 System.arraycopy(digests, i * len, ad, a * len, len);
                 av[a] = values[i];
             }
+            // the builder is done: let its growth arrays go before the next index is built
+            sizes = new long[0];
+            digests = new byte[0];
+            values = new int[0];
+            n = 0;
             return new HashIndex(len, LongBuffer.wrap(s), ByteBuffer.wrap(d), IntBuffer.wrap(v), ByteBuffer.wrap(ad),
                     IntBuffer.wrap(av), Integer.MAX_VALUE);
         }

@@ -92,6 +92,8 @@ public final class DatabaseLoader {
     }
 
     private static final String BUILTIN = "/dev/bulwark/engine/db/";
+    /** Chunk for reading large plain database files (larger than MAX_LINE, so a chunk always holds a whole line). */
+    private static final int STREAM_CHUNK = 16 << 20;
 
     private void loadBuiltin() {
         try (var list = DatabaseLoader.class.getResourceAsStream(BUILTIN + "builtin.list")) {
@@ -197,6 +199,10 @@ public final class DatabaseLoader {
                 errors.add(Diagnostic.error(f.toString(), 0, "database file too large"));
                 return;
             }
+            if (size > STREAM_CHUNK && streamable(f.toString())) {
+                stream(f);
+                return;
+            }
             byte[] data = Files.readAllBytes(f);
             fingerprint.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
             fingerprint.update(data);
@@ -204,6 +210,57 @@ public final class DatabaseLoader {
         } catch (IOException e) {
             errors.add(Diagnostic.error(f.toString(), 0, "cannot read: " + e.getMessage()));
         }
+    }
+
+    /** Large files of these kinds are parsed in chunks: nothing of theirs is kept as text. */
+    private static boolean streamable(String source) {
+        String n = source.toLowerCase(Locale.ROOT);
+        LineKind k = LineKind.of(n);
+        return (k == LineKind.HASH || k == LineKind.SECTION || k == LineKind.NDB || k == LineKind.LDB || k == LineKind.DB)
+                && !n.endsWith(".hdu") && !n.endsWith(".hsu") && !n.endsWith(".mdu") && !n.endsWith(".msu")
+                && !n.endsWith(".ndu") && !n.endsWith(".ldu");
+    }
+
+    /**
+     * Like {@link #loadBytes} for a large plain database file, reading it in chunks of {@link #STREAM_CHUNK}
+     * so that a 300 MB hash database never sits in memory whole (it did, next to what it compiles to).
+     */
+    private void stream(Path f) throws IOException {
+        String source = f.toString(), n = source.toLowerCase(Locale.ROOT);
+        LineKind kind = LineKind.of(n);
+        loadedFiles++;
+        if (options.yara() == LoadOptions.Yara.ONLY || options.officialOnly()) return;
+        int before = sigs.count();
+        fingerprint.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+        byte[] buf = new byte[STREAM_CHUNK];
+        int have = 0, lineNo = 0;
+        try (var in = Files.newInputStream(f)) {
+            while (true) {
+                int r = in.read(buf, have, buf.length - have);
+                if (r > 0) {
+                    fingerprint.update(buf, have, r);
+                    have += r;
+                }
+                int start = 0;
+                for (int i = 0; i < have; i++) {
+                    if (buf[i] != '\n') continue;
+                    line(source, n, kind, buf, start, i, ++lineNo, false);
+                    start = i + 1;
+                }
+                if (r < 0) {
+                    if (start < have) line(source, n, kind, buf, start, have, ++lineNo, false);
+                    break;
+                }
+                if (start == 0 && have == buf.length) {
+                    // a line longer than a chunk is longer than MAX_LINE: report it and stop this file
+                    errors.add(Diagnostic.error(source, lineNo + 1, "line too long"));
+                    return;
+                }
+                System.arraycopy(buf, start, buf, 0, have - start);
+                have -= start;
+            }
+        }
+        sources.add(source + " (" + (sigs.count() - before) + " signatures)");
     }
 
     /** Loads one database file's content; {@code official} for members of signed containers. */
@@ -255,46 +312,53 @@ public final class DatabaseLoader {
             sigs.deferred.add(new SignatureSet.Deferred(source, data, official));
         }
         int ftmEntries = 0, lineNo = 0, start = 0;
-        boolean blankOk = kind == LineKind.PHISHING || kind == LineKind.IGNORE;
         for (int i = 0; i <= data.length; i++) {
             if (i < data.length && data[i] != '\n') continue;
             if (i == data.length && start == data.length) break;
-            lineNo++;
-            int end = i;
-            if (end > start && data[end - 1] == '\r') end--;
-            String line = new String(data, start, end - start, StandardCharsets.ISO_8859_1);
+            if (line(source, n, kind, data, start, i, ++lineNo, official)) ftmEntries++;
             start = i + 1;
-            if (line.length() > MAX_LINE) {
-                errors.add(Diagnostic.error(source, lineNo, "line too long"));
-                continue;
-            }
-            if (line.startsWith("#")) continue;
-            if (line.isEmpty() && blankOk) continue;
-            try {
-                if (line.isEmpty()) throw new IllegalArgumentException("empty line (malformed database)");
-                switch (kind) {
-                    case HASH -> sigs.hashLine(line, 'h', official);
-                    case SECTION -> sigs.hashLine(line, 'm', official);
-                    case IMPORT -> sigs.hashLine(line, 'i', official);
-                    case ALLOW -> sigs.hashLine(line, 'f', official);
-                    case NDB -> sigs.ndbLine(line, official);
-                    case DB -> sigs.dbLine(line, official);
-                    case LDB -> sigs.ldbLine(line, official);
-                    case CDB -> sigs.cdbLine(line, official);
-                    case FTM -> { if (sigs.ftmLine(line)) ftmEntries++; }
-                    case CFG -> sigs.cfgLine(line);
-                    case IGNORE -> sigs.ignore(line);
-                    case PHISHING -> sigs.phishingLines.add(new SignatureBuilder.PhishingLine(n.substring(n.length() - 3), source, lineNo, line));
-                    default -> { }
-                }
-            } catch (IllegalArgumentException e) {
-                errors.add(Diagnostic.error(source, lineNo, e.getMessage()));
-            }
         }
         if (kind == LineKind.FTM && ftmEntries == 0 && errors.isEmpty()) {
             errors.add(Diagnostic.error(source, 0, "empty external filetype database"));
         }
         if (!official) sources.add(source + " (" + (sigs.count() - before) + " signatures)");
+    }
+
+    /**
+     * One database line ({@code data[start, end)}, a trailing CR dropped); returns true for an added
+     * .ftm entry. Errors are collected with file and line.
+     */
+    private boolean line(String source, String n, LineKind kind, byte[] data, int start, int end, int lineNo, boolean official) {
+        if (end > start && data[end - 1] == '\r') end--;
+        if (end - start > MAX_LINE) {
+            errors.add(Diagnostic.error(source, lineNo, "line too long"));
+            return false;
+        }
+        String line = new String(data, start, end - start, StandardCharsets.ISO_8859_1);
+        boolean blankOk = kind == LineKind.PHISHING || kind == LineKind.IGNORE;
+        if (line.startsWith("#")) return false;
+        if (line.isEmpty() && blankOk) return false;
+        try {
+            if (line.isEmpty()) throw new IllegalArgumentException("empty line (malformed database)");
+            switch (kind) {
+                case HASH -> sigs.hashLine(line, 'h', official);
+                case SECTION -> sigs.hashLine(line, 'm', official);
+                case IMPORT -> sigs.hashLine(line, 'i', official);
+                case ALLOW -> sigs.hashLine(line, 'f', official);
+                case NDB -> sigs.ndbLine(line, official);
+                case DB -> sigs.dbLine(line, official);
+                case LDB -> sigs.ldbLine(line, official);
+                case CDB -> sigs.cdbLine(line, official);
+                case FTM -> { return sigs.ftmLine(line); }
+                case CFG -> sigs.cfgLine(line);
+                case IGNORE -> sigs.ignore(line);
+                case PHISHING -> sigs.phishingLines.add(new SignatureBuilder.PhishingLine(n.substring(n.length() - 3), source, lineNo, line));
+                default -> { }
+            }
+        } catch (IllegalArgumentException e) {
+            errors.add(Diagnostic.error(source, lineNo, e.getMessage()));
+        }
+        return false;
     }
 
     private enum LineKind {
