@@ -13,7 +13,10 @@ public final class Modules {
             "console", new ConsoleModule(),
             "string", new StringModule(),
             "pe", new PeModule(),
-            "elf", new ElfModule());
+            "elf", new ElfModule(),
+            "macho", new MachoModule(),
+            "dex", new DexModule(),
+            "magic", new MagicModule());
 
     public static YaraModule get(String name) {
         return ALL.get(name);
