@@ -192,7 +192,6 @@ final class MachoModule implements YaraModule {
             a.put("offset", offset);
             a.put("size", size);
             a.put("align", Bytes.u32be(in, p + (is32 ? 16 : 24)));
-            a.put("reserved", is32 ? 0L : Bytes.u32be(in, p + 28));
             archs.add(a);
             Map<String, Object> f = new HashMap<>();
             files.add(f);
