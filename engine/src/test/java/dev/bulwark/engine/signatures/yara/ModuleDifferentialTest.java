@@ -128,4 +128,27 @@ class ModuleDifferentialTest {
         diffs.addAll(compareBytes("dotnet", seed("dotnet/assembly"), k -> !k.startsWith("constants[") && !k.endsWith("public_key_or_token")));
         check(diffs);
     }
+
+    @Test
+    void authenticodeSignatures() throws Exception {
+        assumeYara();
+        List<String> diffs = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        Path dir = conformance();
+        if (dir != null) {
+            for (String f : List.of("tiny", "authenticode_short_digest", "mtxex.dll", "ChipTune.efi")) files.add(dir.resolve("data").resolve(f));
+        }
+        // Microsoft-signed UEFI shim from Debian's shim-signed package, when installed (two signatures, one nested)
+        Path shim = Path.of("/usr/lib/shim/shimx64.efi.signed");
+        files.add(shim);
+        // verified / is_signed are not in yara 4.2.3
+        Predicate<String> keep = k -> (k.startsWith("signatures") || k.equals("number_of_signatures")) && !k.endsWith(".verified");
+        for (Path f : files) if (Files.exists(f)) diffs.addAll(compare("pe", f, keep));
+        diffs.addAll(compareBytes("pe", seed("signatures/signed-pe"), keep)); // crafted: self-signed CMS signature
+        check(diffs);
+        if (Files.exists(shim)) {
+            Map<String, Object> ours = YaraDump.ours("pe", Files.readAllBytes(shim));
+            assertEquals(2L, ours.get("number_of_signatures"), "the shim carries a signature and a nested one");
+        }
+    }
 }

@@ -116,3 +116,8 @@ def dotnet():
     return head + b'\0' * (sec_off - len(head)) + section
 
 w('macho/macho64', macho64()); w('macho/fat', fat()); w('dex/dex035', dex()); w('dotnet/assembly', dotnet())
+
+# signatures/signed-pe: dotnet/assembly with a WIN_CERTIFICATE appended, holding a self-signed CMS signature made by
+#   openssl req -x509 -newkey rsa:1024 -nodes -keyout k.pem -out c.pem -subj "/C=XX/O=Bulwark Test/CN=Bulwark seed signer" -set_serial 0x0102030405
+#   openssl cms -sign -binary -in content -signer c.pem -inkey k.pem -outform DER -out sig.der -nosmimecap -noattr
+# (WIN_CERTIFICATE: length, revision 0x200, type 2, DER, padded to 8; data directory 4 = its file offset and size).
