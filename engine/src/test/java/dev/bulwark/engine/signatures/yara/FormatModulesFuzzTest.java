@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * Jazzer fuzz tests of the macho, dex, dotnet and magic module parsers (and pe's Authenticode reader through the
  * pe module). Seeds in FormatModulesFuzzTestInputs/&lt;method&gt;/ (crafted by seeds/make_module_seeds.py) replay in
- * the normal build. A module must never throw on any input: every field it cannot read is left out.
+ * the normal build. A module must never throw on any input: every field it cannot read is left out. (Functions
+ * called with arguments of the wrong number or type may throw ClassCastException / IndexOutOfBoundsException,
+ * which the evaluator turns into undefined; nothing else.)
  */
 class FormatModulesFuzzTest {
     private static final Object[][] CALLS = {{}, {7L}, {7L, 3L}, {0x01000007L}, {"<init>".getBytes()}, {"a".getBytes(), "b".getBytes()}};
@@ -28,7 +30,15 @@ class FormatModulesFuzzTest {
         } else if (v instanceof List<?> l) {
             for (Object o : l) n += walk(o, in, depth + 1);
         } else if (v instanceof YaraFunction f) {
-            for (Object[] a : CALLS) walk(f.call(in, a), in, depth + 1);
+            for (Object[] a : CALLS) {
+                Object r;
+                try {
+                    r = f.call(in, a);
+                } catch (ClassCastException | IndexOutOfBoundsException e) {
+                    continue; // arguments of the wrong number or type: the evaluator makes the call undefined
+                }
+                walk(r, in, depth + 1);
+            }
         }
         return n;
     }
