@@ -15,7 +15,8 @@ import java.util.Map;
  */
 final class DexModule implements YaraModule {
     private static final int HEADER_SIZE = 0x70;
-    private static final int MAX_TABLE_ROWS = 1 << 20; // rows kept per id table; the format's indexes are 16/32-bit but real files stay far below
+    private static final int MAX_TABLE_ROWS = 1 << 20; // rows kept per id table (method/field/type ids are 16-bit in the format)
+    private static final int MAX_ROWS_TOTAL = 1 << 20; // rows kept over all tables of one file: bounds memory on hostile sizes
     private static final int MAX_MEMBERS = 1 << 18; // encoded fields + methods kept per file
     private static final int MAX_INDEX = 0x80000; // yara's own limit on indexes followed from one table to another
 
@@ -51,6 +52,7 @@ final class DexModule implements YaraModule {
         final List<Object> fieldIds = new ArrayList<>(), methodIds = new ArrayList<>();
         final List<Object> fields = new ArrayList<>(), methods = new ArrayList<>();
         int members = MAX_MEMBERS;
+        int rowBudget = MAX_ROWS_TOTAL;
 
         Parser(ScanInput in, Map<String, Object> m) {
             this.in = in;
@@ -93,7 +95,7 @@ final class DexModule implements YaraModule {
         boolean tables() {
             long n = h(56), off = h(60);
             if (!table(off, n, 4)) return false;
-            for (int i = 0; i < Math.min(n, MAX_TABLE_ROWS); i++) {
+            for (int i = 0; i < Math.min(n, MAX_TABLE_ROWS) && rowBudget-- > 0; i++) {
                 Map<String, Object> s = new HashMap<>();
                 strings.add(s);
                 long dataOff = Bytes.u32(in, off + 4L * i);
@@ -113,7 +115,7 @@ final class DexModule implements YaraModule {
 
         boolean rows(List<Object> out, long n, long off, int rowSize, String[] names, int[] widths) {
             if (!table(off, n, rowSize)) return false;
-            for (int i = 0; i < Math.min(n, MAX_TABLE_ROWS); i++) {
+            for (int i = 0; i < Math.min(n, MAX_TABLE_ROWS) && rowBudget-- > 0; i++) {
                 Map<String, Object> r = new HashMap<>();
                 long p = off + (long) rowSize * i;
                 for (int k = 0; k < names.length; k++) {
@@ -134,7 +136,7 @@ final class DexModule implements YaraModule {
             m.put("map_list", ml);
             if (!in.has(off + 4, n * 12)) return false;
             List<Object> items = new ArrayList<>();
-            for (long i = 0; i < n; i++) {
+            for (long i = 0; i < n && rowBudget-- > 0; i++) {
                 long p = off + 4 + 12 * i;
                 items.add(Map.of("type", (long) Bytes.u16(in, p), "unused", (long) Bytes.u16(in, p + 2),
                         "size", Bytes.u32(in, p + 4), "offset", Bytes.u32(in, p + 8)));
@@ -151,7 +153,7 @@ final class DexModule implements YaraModule {
             m.put("class_data_item", data);
             String[] names = {"class_idx", "access_flags", "super_class_idx", "interfaces_offset", "source_file_idx",
                     "annotations_offset", "class_data_offset", "static_values_offset"};
-            for (int i = 0; i < Math.min(n, MAX_TABLE_ROWS); i++) {
+            for (int i = 0; i < Math.min(n, MAX_TABLE_ROWS) && rowBudget-- > 0; i++) {
                 Map<String, Object> d = new HashMap<>();
                 long p = off + 32L * i;
                 for (int k = 0; k < names.length; k++) d.put(names[k], Bytes.u32(in, p + 4L * k));

@@ -88,9 +88,10 @@ final class MachoModule implements YaraModule {
             long cmd = v.u32(pos), cmdsize = v.u32(pos + 4);
             if (cmd < 0 || cmdsize < 8 || size - pos < cmdsize) break;
             if (cmd == LC_SEGMENT || cmd == LC_SEGMENT_64) {
+                if (budget[0]-- <= 0) break; // the input's segment/section budget is spent
                 Map<String, Object> seg = new HashMap<>();
                 segments.add(seg);
-                if (--budget[0] >= 0) segment(v, pos, size - pos, cmd == LC_SEGMENT_64, seg, budget);
+                segment(v, pos, size - pos, cmd == LC_SEGMENT_64, seg, budget);
             }
             pos += cmdsize;
         }

@@ -19,6 +19,8 @@ final class PeSignatures {
     private static final int MAX_SIGNATURES = 16; // yara's MAX_PE_CERTS
     private static final int MAX_NESTING = 8; // nested signatures inside nested signatures: real files have 1 level
     private static final int MAX_NAME = 255; // yara formats names into a 256-byte buffer
+    private static final int MAX_CERTS = 1024; // certificates looked at per SignedData; real ones carry fewer than 10
+    private static final int MAX_SIGNERS = 64; // signer infos looked at per SignedData; real ones have 1
     private static final int WIN_CERT_HEADER = 8, WIN_CERT_REVISION_1 = 0x100, WIN_CERT_REVISION_2 = 0x200, WIN_CERT_TYPE_PKCS = 2;
     private static final String SIGNED_DATA = "1.2.840.113549.1.7.2", NESTED_SIGNATURE = "1.3.6.1.4.1.311.2.4.1";
 
@@ -68,14 +70,14 @@ final class PeSignatures {
         Der.Tlv certSet = sd.next(0xA0);
         if (certSet != null) {
             Der cs = sd.inside(certSet);
-            for (Der.Tlv c; cs.more() && (c = cs.next()) != null; ) if (c.tag() == Der.SEQUENCE) certs.add(c);
+            for (Der.Tlv c; cs.more() && certs.size() < MAX_CERTS && (c = cs.next()) != null; ) if (c.tag() == Der.SEQUENCE) certs.add(c);
         }
         sd.next(0xA1); // CRLs, unused
         Der.Tlv signerSet = sd.next(Der.SET);
         if (signerSet == null) return false;
         Der ss = sd.inside(signerSet);
         List<Der.Tlv> signers = new ArrayList<>();
-        for (Der.Tlv s; ss.more() && (s = ss.next(Der.SEQUENCE)) != null; ) signers.add(s);
+        for (Der.Tlv s; ss.more() && signers.size() < MAX_SIGNERS && (s = ss.next(Der.SEQUENCE)) != null; ) signers.add(s);
         byte[] d = sd.data();
         for (Der.Tlv s : signers) {
             if (out.size() >= MAX_SIGNATURES) return true;

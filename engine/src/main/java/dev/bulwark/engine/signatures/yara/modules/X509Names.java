@@ -37,28 +37,28 @@ final class X509Names {
     static String oneline(byte[] d, Der.Tlv name, int max) {
         StringBuilder sb = new StringBuilder();
         Der rdns = new Der(d, name.start(), name.end());
-        for (Der.Tlv rdn; rdns.more() && (rdn = rdns.next(Der.SET)) != null; ) {
+        for (Der.Tlv rdn; rdns.more() && sb.length() <= max && (rdn = rdns.next(Der.SET)) != null; ) {
             Der avas = rdns.inside(rdn);
-            for (Der.Tlv ava; avas.more() && (ava = avas.next(Der.SEQUENCE)) != null; ) {
+            for (Der.Tlv ava; avas.more() && sb.length() <= max && (ava = avas.next(Der.SEQUENCE)) != null; ) {
                 Der a = avas.inside(ava);
                 String oid = a.oid(a.next(Der.OID));
                 Der.Tlv value = a.next();
                 if (oid == null || value == null) continue;
                 sb.append('/').append(SHORT.getOrDefault(oid, oid)).append('=');
-                value(sb, d, value);
+                value(sb, d, value, max);
             }
         }
         return sb.length() > max ? sb.substring(0, max) : sb.toString();
     }
 
     /** The value's characters; wide strings whose high bytes are all zero are narrowed; others escaped as \xHH. */
-    private static void value(StringBuilder sb, byte[] d, Der.Tlv v) {
+    private static void value(StringBuilder sb, byte[] d, Der.Tlv v, int max) {
         int step = v.tag() == BMP_STRING ? 2 : v.tag() == UNIVERSAL_STRING ? 4 : 1;
         boolean narrow = step > 1 && v.length() % step == 0;
-        for (int i = v.start(); narrow && i < v.end(); i += step) {
+        for (int i = v.start(); narrow && i < v.end() && i - v.start() < 4 * max; i += step) {
             for (int k = 0; k < step - 1; k++) narrow &= d[i + k] == 0;
         }
-        for (int i = v.start(); i < v.end(); i++) {
+        for (int i = v.start(); i < v.end() && sb.length() <= max; i++) {
             if (narrow && (i - v.start()) % step != step - 1) continue;
             int c = d[i] & 0xFF;
             if (c < 0x20 || c > 0x7E) sb.append(String.format("\\x%02X", c));
