@@ -35,15 +35,6 @@ final class Der {
         return pos < end;
     }
 
-    int position() {
-        return pos;
-    }
-
-    /** Next element's tag without consuming it; -1 at the end. */
-    int peek() {
-        return pos < end ? d[pos] & 0xFF : -1;
-    }
-
     /** Reads the next element, or null when the encoding is malformed, uses a multi-byte tag or overruns the range. */
     Tlv next() {
         int p = pos, header = pos;
@@ -73,10 +64,6 @@ final class Der {
             return null;
         }
         return t;
-    }
-
-    byte[] bytes(Tlv t) {
-        return java.util.Arrays.copyOfRange(d, t.start(), t.end());
     }
 
     byte[] data() {
