@@ -48,7 +48,7 @@ class ExeDifferentialTest {
         Assumptions.assumeTrue(ClamscanRunner.available(), "clamscan not installed");
         String keep = System.getProperty("bulwark.exe.workdir"); // keep the corpus for debugging
         work = keep != null ? Files.createDirectories(Path.of(keep)) : tempDir;
-        List<Path> pe = ExeCorpus.peFiles(90);
+        List<Path> pe = ExeCorpus.peFiles(Integer.getInteger("bulwark.exe.peMax", 90));
         List<Path> elf = ExeCorpus.elfFiles(50);
         for (Path p : pe) samples.add(new SigModel.Sample(p, Files.readAllBytes(p)));
         for (Path p : elf) samples.add(new SigModel.Sample(p, Files.readAllBytes(p)));
