@@ -30,6 +30,7 @@ class ExeDifferentialTest {
     static final long SEED = Long.getLong("bulwark.exe.seed", 20261125L);
     static final int MUTANTS_PER_SEED = Integer.getInteger("bulwark.exe.mutants", 40);
     static final String DUMP = System.getProperty("bulwark.exe.dump");
+    static final int SEED_MAX_SIZE = Integer.getInteger("bulwark.exe.seedMaxSize", 300_000); // mutate small files only
     private static final int MAX_DUMPS = 20; // enough to inspect, bounded on a badly broken run
 
     @TempDir
@@ -66,7 +67,7 @@ class ExeDifferentialTest {
         Random r = new Random(SEED);
         List<SigModel.Sample> seeds = new ArrayList<>();
         for (SigModel.Sample s : samples) {
-            if (s.bytes.length <= 300_000 && seeds.stream().filter(x -> x.target == s.target).count() < 4) seeds.add(s);
+            if (s.bytes.length <= SEED_MAX_SIZE && seeds.stream().filter(x -> x.target == s.target).count() < 4) seeds.add(s);
         }
         for (SigModel.Sample s : samples) if (s.path.getFileName().toString().startsWith("crafted")) seeds.add(s);
         for (SigModel.Sample s : seeds) {
