@@ -1,0 +1,39 @@
+package dev.bulwark.engine.formats.pepack;
+
+import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.ChildInfo;
+import dev.bulwark.engine.formats.ExtractContext;
+import dev.bulwark.engine.formats.Extractor;
+import dev.bulwark.engine.formats.Layer;
+import dev.bulwark.engine.formats.upx.Upx;
+import java.nio.ByteBuffer;
+
+/**
+ * The extractor of PE executables: runs the unpackers that recognise the file (UPX so far) and
+ * hands each unpacked image to the scanner as a child layer, as ClamAV rescans what its PE unpackers
+ * produce. It also hands on an installer payload (NSIS, AutoIt) found in the overlay.
+ */
+public final class PeUnpackExtractor implements Extractor {
+    /** Name of the child that holds a rebuilt UPX image. */
+    public static final String UPX_CHILD = "(UPX unpacked)";
+
+    @Override
+    public void extract(Layer layer, ExtractContext ctx) {
+        ByteBuffer b = layer.data();
+        PeHeaders h = PeHeaders.parse(b);
+        if (h == null) return;
+        if (Upx.packedPair(h) >= 0 && !unpackUpx(b, h, ctx)) return;
+        Overlay.emit(b, h, ctx);
+    }
+
+    private static boolean unpackUpx(ByteBuffer b, PeHeaders h, ExtractContext ctx) {
+        long budget = Math.min(ctx.budget(), (long) Math.max(1, b.limit()) * ctx.limits().maxRatio());
+        Upx.Result r = Upx.unpack(b, h, budget);
+        if (r.image() == null) {
+            ctx.note("upx: " + r.why());
+            return !ctx.stopped();
+        }
+        ChildInfo info = new ChildInfo(UPX_CHILD, FileType.MSEXE, b.limit(), r.image().length, false, 1, -1);
+        return ctx.child(info, ByteBuffer.wrap(r.image()));
+    }
+}
