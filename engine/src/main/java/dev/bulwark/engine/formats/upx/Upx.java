@@ -29,9 +29,9 @@ public final class Upx {
     private static final int DEFAULT_LZMA_PROPS = 0x20003;
 
     // Instruction sequences from the UPX decoder loops (the bit-refill and offset arithmetic of each variant).
-    private static final byte[] SIG_2B = hex("11db11c901db75078b1e83eefc");
-    private static final byte[] SIG_2D = hex("83f0ff7478d1f889c5eb0b01db");
-    private static final byte[] SIG_2E = hex("eb5231c983e8037211c1e0088a");
+    static final byte[] SIG_2B = hex("11db11c901db75078b1e83eefc");
+    static final byte[] SIG_2D = hex("83f0ff7478d1f889c5eb0b01db");
+    static final byte[] SIG_2E = hex("eb5231c983e8037211c1e0088a");
     private static final byte[] SIG_LZMA = hex("5683c3045350c703"); // add ebx,4; push ebx; push eax; mov [ebx], props
 
     private Upx() {}
