@@ -30,7 +30,8 @@ public final class PeUnpackExtractor implements Extractor {
         long budget = Math.min(ctx.budget(), (long) Math.max(1, b.limit()) * ctx.limits().maxRatio());
         Upx.Result r = Upx.unpack(b, h, budget);
         if (r.image() == null) {
-            ctx.note("upx: " + r.why());
+            // many non-UPX files (NSIS and other installers) have the same section layout: only name real UPX failures
+            if (h.name(Upx.packedPair(h)).startsWith("UPX")) ctx.note("upx: " + r.why());
             return !ctx.stopped();
         }
         ChildInfo info = new ChildInfo(UPX_CHILD, FileType.MSEXE, b.limit(), r.image().length, false, 1, -1);
