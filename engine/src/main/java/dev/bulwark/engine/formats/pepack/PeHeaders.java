@@ -21,18 +21,20 @@ public final class PeHeaders {
     public final long imageBase;
     public final long entryRva;
     public final long sectionAlignment;
+    public final long fileAlignment;
     public final long sizeOfImage;
     private final String[] names;
     private final long[] vsize, rva, rawSize, rawPtr;
 
     private PeHeaders(int peOffset, boolean is64, int optSize, long imageBase, long entryRva, long sectionAlignment,
-                      long sizeOfImage, String[] names, long[] vsize, long[] rva, long[] rawSize, long[] rawPtr) {
+                      long fileAlignment, long sizeOfImage, String[] names, long[] vsize, long[] rva, long[] rawSize, long[] rawPtr) {
         this.peOffset = peOffset;
         this.is64 = is64;
         this.optSize = optSize;
         this.imageBase = imageBase;
         this.entryRva = entryRva;
         this.sectionAlignment = sectionAlignment;
+        this.fileAlignment = fileAlignment;
         this.sizeOfImage = sizeOfImage;
         this.names = names;
         this.vsize = vsize;
@@ -77,7 +79,7 @@ public final class PeHeaders {
             rs[i] = u32(b, s + 16);
             rp[i] = u32(b, s + 20);
         }
-        return new PeHeaders(pe, is64, optSize, imageBase, u32(b, opt + 16), u32(b, opt + 32), u32(b, opt + 56),
+        return new PeHeaders(pe, is64, optSize, imageBase, u32(b, opt + 16), u32(b, opt + 32), u32(b, opt + 36), u32(b, opt + 56),
                 names, vs, va, rs, rp);
     }
 
@@ -87,6 +89,30 @@ public final class PeHeaders {
     public long rva(int i) { return rva[i]; }
     public long rawSize(int i) { return rawSize[i]; }
     public long rawPointer(int i) { return rawPtr[i]; }
+    /**
+     * The section geometry as ClamAV's PE parser normalises it (and as its unpackers therefore see
+     * it): RVA and raw offset rounded down, sizes rounded up to the section and file alignment, the
+     * raw size clipped to the file, and a missing virtual size replaced by the raw size.
+     */
+    public long[] clamView(int i, long fileSize) {
+        long rva = down(rva(i), sectionAlignment), raw = down(rawPointer(i), fileAlignment);
+        long vs = up(virtualSize(i), sectionAlignment), rs = up(rawSize(i), fileAlignment);
+        if (rs != 0) {
+            if (raw >= fileSize) rs = 0;
+            else if (rs > fileSize - raw) rs = fileSize - raw;
+        }
+        if (vs == 0 && rs != 0) vs = up(Math.min(rawSize(i), Math.max(0, fileSize - rawPointer(i))), sectionAlignment);
+        return new long[] {rva, vs, raw, rs};
+    }
+
+    private static long down(long v, long a) {
+        return a == 0 ? v : v / a * a;
+    }
+
+    private static long up(long v, long a) {
+        return a == 0 ? v : (v / a + (v % a != 0 ? 1 : 0)) * a;
+    }
+
     /** Offset of the section table (from the start of the buffer that was parsed). */
     public int sectionTable() { return peOffset + 24 + optSize; }
 

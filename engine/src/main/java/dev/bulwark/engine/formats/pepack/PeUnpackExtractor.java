@@ -23,7 +23,17 @@ public final class PeUnpackExtractor implements Extractor {
         PeHeaders h = PeHeaders.parse(b);
         if (h == null) return;
         if (Upx.packedPair(h) >= 0 && !unpackUpx(b, h, ctx)) return;
+        if (WwPack.matches(b, h) && !emit(ctx, "WWPack", WwPack.unpack(b, h, ctx.budget()), b.limit())) return;
         Overlay.emit(b, h, ctx);
+    }
+
+    private static boolean emit(ExtractContext ctx, String packer, byte[] image, int packedSize) {
+        if (image == null) {
+            ctx.note(packer.toLowerCase(java.util.Locale.ROOT) + ": unpacking failed");
+            return !ctx.stopped();
+        }
+        return ctx.child(new ChildInfo("(" + packer + " unpacked)", FileType.MSEXE, packedSize, image.length, false, 1, -1),
+                ByteBuffer.wrap(image));
     }
 
     private static boolean unpackUpx(ByteBuffer b, PeHeaders h, ExtractContext ctx) {
