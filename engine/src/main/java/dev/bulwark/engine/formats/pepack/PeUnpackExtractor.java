@@ -23,6 +23,7 @@ public final class PeUnpackExtractor implements Extractor {
         PeHeaders h = PeHeaders.parse(b);
         if (h == null) return;
         if (Upx.packedPair(h) >= 0 && !unpackUpx(b, h, ctx)) return;
+        if (Yc.matches(b, h) && !emit(ctx, "yC", Yc.unpack(b, h), b.limit())) return;
         if (WwPack.matches(b, h) && !emit(ctx, "WWPack", WwPack.unpack(b, h, ctx.budget()), b.limit())) return;
         Overlay.emit(b, h, ctx);
     }

@@ -9,12 +9,10 @@ import dev.bulwark.engine.formats.archivetest.Contract;
 import dev.bulwark.engine.formats.archivetest.RecordingContext;
 import dev.bulwark.engine.formats.archivetest.Samples;
 import dev.bulwark.engine.formats.archivetest.TestLayer;
-import dev.bulwark.engine.formats.archivetest.Tools;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,23 +39,13 @@ class WwPackTest {
     /** ClamAV keeps its unpacked file with --leave-temps: ours must be the same bytes. */
     @Test
     void sameBytesAsClamav(@TempDir Path tmp) throws Exception {
-        Tools.requireTool("clamscan");
         byte[] file = Samples.read("clam-wwpack.exe");
-        Path db = tmp.resolve("body.ndb"), temps = Files.createDirectory(tmp.resolve("t"));
-        Files.writeString(db, "ClamAV-Test-Body:0:*:bb7110400033c050508bf3535350b029\n");
-        Process p = new ProcessBuilder("clamscan", "--leave-temps", "--tempdir=" + temps, "-d", db.toString(),
-                Samples.DIR.resolve("clam-wwpack.exe").toString()).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        p.waitFor();
         RecordingContext ctx = RecordingContext.defaults();
         new PeUnpackExtractor().extract(TestLayer.of(file, FileType.MSEXE), ctx);
         byte[] ours = ctx.extracted().get(0).data();
-        List<Path> candidates;
-        try (Stream<Path> s = Files.walk(temps)) {
-            candidates = s.filter(Files::isRegularFile).filter(f -> f.toFile().length() == ours.length).toList();
-        }
-        assertEquals(1, candidates.size(), "ClamAV's unpacked file among " + candidates);
-        assertArrayEquals(Files.readAllBytes(candidates.get(0)), ours);
+        List<Path> theirs = ClamavUnpacked.files("clam-wwpack.exe", ours.length, tmp);
+        assertEquals(1, theirs.size(), "ClamAV's unpacked file among " + theirs);
+        assertArrayEquals(Files.readAllBytes(theirs.get(0)), ours);
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
