@@ -15,7 +15,8 @@ final class ClamavUnpacked {
     static List<Path> files(String testFile, int size, Path tmp) throws Exception {
         Tools.requireTool("clamscan");
         Path db = tmp.resolve("body.ndb"), temps = Files.createDirectory(tmp.resolve("t"));
-        Files.writeString(db, "ClamAV-Test-Body:0:*:bb7110400033c050508bf3535350b029\n");
+        // a pattern that occurs nowhere: a first match would end the scan before the unpackers ran
+        Files.writeString(db, "Bulwark-Test-Nothing:0:*:0f1e2d3c4b5a69788796a5b4c3d2e1f0ffeeddccbbaa\n");
         Process p = new ProcessBuilder("clamscan", "--leave-temps", "--tempdir=" + temps, "-d", db.toString(),
                 Samples.DIR.resolve(testFile).toString()).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
