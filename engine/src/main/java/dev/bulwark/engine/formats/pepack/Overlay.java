@@ -21,16 +21,32 @@ final class Overlay {
 
     private Overlay() {}
 
+    private static boolean at(ByteBuffer b, int off, byte[] p) {
+        if (off + p.length > b.limit()) return false;
+        for (int j = 1; j < p.length; j++) if (b.get(off + j) != p[j]) return false;
+        return true;
+    }
+
     static boolean emit(ByteBuffer b, PeHeaders h, ExtractContext ctx) {
         int from = Math.min(b.limit(), h.sectionTable() + h.sections() * PeHeaders.SECTION_HEADER);
-        int nsis = Bytes.indexOf(b, NSIS_MAGIC, from, b.limit());
+        int nsis = -1, au = -1;
+        // one pass for both magics (their first bytes differ), stopping once both are found
+        for (int i = from, end = b.limit() - AUTOIT_GUID.length; i <= end && (nsis < 0 || au < 0); i++) {
+            byte c = b.get(i);
+            if (c == NSIS_MAGIC[0] && nsis < 0 && at(b, i, NSIS_MAGIC)) nsis = i;
+            else if (c == AUTOIT_GUID[0] && au < 0 && at(b, i, AUTOIT_GUID)) au = i;
+        }
+        if (nsis < 0) { // the NSIS magic is shorter than the AutoIt one: it may sit in the last bytes
+            int tail = Math.max(from, b.limit() - AUTOIT_GUID.length + 1);
+            int n = Bytes.indexOf(b, NSIS_MAGIC, tail, b.limit());
+            if (n >= 0) nsis = n;
+        }
         if (nsis >= NSIS_FLAGS + 1) {
             int start = nsis - NSIS_FLAGS;
             if (!ctx.child(new ChildInfo("", FileType.NULSFT, -1, -1, false, 1, -1), Bytes.slice(b, start, b.limit() - start))) {
                 return false;
             }
         }
-        int au = Bytes.indexOf(b, AUTOIT_GUID, from, b.limit());
         if (au >= 0 && au + AUTOIT_GUID.length < b.limit()) {
             byte v = b.get(au + AUTOIT_GUID.length);
             if (v == '5' || v == '6') {

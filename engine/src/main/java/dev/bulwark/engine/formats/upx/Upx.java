@@ -85,6 +85,8 @@ public final class Upx {
                 }
             }
         }
+        // LZMA decodes garbage for as long as it is asked to: only try it on the stub's word or on UPX's section names
+        if (lzma < 0 && !h.name(i).startsWith("UPX")) return new Result(null, null, "no decoder reached the end of the stream");
         int props = lzma >= 0 && lzma + 12 <= stub.length ? u32(stub, lzma + 8) : DEFAULT_LZMA_PROPS;
         for (int s : skews) {
             int n = lzma(src, s, dst, props);
