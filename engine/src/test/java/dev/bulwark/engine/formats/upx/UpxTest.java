@@ -95,6 +95,26 @@ class UpxTest {
         Contract.all(new PeUnpackExtractor(), FileType.MSEXE, file);
     }
 
+    /** UPX for x64: same streams, PE32+ headers; the original header inside the stream drives the rebuild. */
+    @ParameterizedTest
+    @EnumSource(Nrv.Variant.class)
+    void pe32PlusIsUnpackedAndRebuiltFromItsOwnHeader(Nrv.Variant v) {
+        byte[] text = SyntheticUpx.payload(3000);
+        byte[] file = SyntheticUpx.pe(v, SyntheticUpx.imageWithHeader64(text), true);
+        assertTrue(PeHeaders.parse(ByteBuffer.wrap(file)).is64);
+        RecordingContext ctx = RecordingContext.defaults();
+        new PeUnpackExtractor().extract(TestLayer.of(file, FileType.MSEXE), ctx);
+        assertEquals(1, ctx.extracted().size(), ctx.notes().toString());
+        byte[] image = ctx.extracted().get(0).data();
+        PeHeaders u = PeHeaders.parse(ByteBuffer.wrap(image));
+        assertTrue(u.is64, "PE32+ header restored");
+        assertEquals(".txt", u.name(0));
+        assertEquals(0x1010, u.entryRva);
+        int at = (int) u.rvaToOffset(0x1000);
+        assertArrayEquals(text, java.util.Arrays.copyOfRange(image, at, at + text.length));
+        Contract.truncations(new PeUnpackExtractor(), FileType.MSEXE, file);
+    }
+
     @Test
     void lyingVirtualSizesStayWithinTheBudget() {
         byte[] file = SyntheticUpx.pe(Nrv.Variant.NRV2E, SyntheticUpx.payload(3000));
