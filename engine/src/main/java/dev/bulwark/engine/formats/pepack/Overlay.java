@@ -18,28 +18,30 @@ final class Overlay {
     private static final byte[] AUTOIT_GUID = HexFormat.of().parseHex("a3484bbe986c4aa9994c530a86d6487d41553321454130");
     /** The NSIS layer starts at the header's flags word, before the magic. */
     private static final int NSIS_FLAGS = 4;
+    /** Bytes searched per bulk copy. */
+    private static final int CHUNK = 64 << 10;
 
     private Overlay() {}
 
-    private static boolean at(ByteBuffer b, int off, byte[] p) {
-        if (off + p.length > b.limit()) return false;
-        for (int j = 1; j < p.length; j++) if (b.get(off + j) != p[j]) return false;
+    private static boolean at(byte[] b, int n, int off, byte[] p) {
+        if (off + p.length > n) return false;
+        for (int j = 1; j < p.length; j++) if (b[off + j] != p[j]) return false;
         return true;
     }
 
     static boolean emit(ByteBuffer b, PeHeaders h, ExtractContext ctx) {
         int from = Math.min(b.limit(), h.sectionTable() + h.sections() * PeHeaders.SECTION_HEADER);
         int nsis = -1, au = -1;
-        // one pass for both magics (their first bytes differ), stopping once both are found
-        for (int i = from, end = b.limit() - AUTOIT_GUID.length; i <= end && (nsis < 0 || au < 0); i++) {
-            byte c = b.get(i);
-            if (c == NSIS_MAGIC[0] && nsis < 0 && at(b, i, NSIS_MAGIC)) nsis = i;
-            else if (c == AUTOIT_GUID[0] && au < 0 && at(b, i, AUTOIT_GUID)) au = i;
-        }
-        if (nsis < 0) { // the NSIS magic is shorter than the AutoIt one: it may sit in the last bytes
-            int tail = Math.max(from, b.limit() - AUTOIT_GUID.length + 1);
-            int n = Bytes.indexOf(b, NSIS_MAGIC, tail, b.limit());
-            if (n >= 0) nsis = n;
+        // one pass for both magics, over bulk-copied chunks (a per-byte buffer read costs several times more)
+        byte[] chunk = new byte[CHUNK + AUTOIT_GUID.length];
+        for (int base = from; base < b.limit() && (nsis < 0 || au < 0); base += CHUNK) {
+            int n = Math.min(chunk.length, b.limit() - base);
+            b.get(base, chunk, 0, n);
+            for (int i = 0, end = Math.min(n, CHUNK); i < end; i++) {
+                byte c = chunk[i];
+                if (c == NSIS_MAGIC[0] && nsis < 0 && at(chunk, n, i, NSIS_MAGIC)) nsis = base + i;
+                else if (c == AUTOIT_GUID[0] && au < 0 && at(chunk, n, i, AUTOIT_GUID)) au = base + i;
+            }
         }
         if (nsis >= NSIS_FLAGS + 1) {
             int start = nsis - NSIS_FLAGS;
