@@ -9,9 +9,10 @@ import dev.bulwark.engine.formats.upx.Upx;
 import java.nio.ByteBuffer;
 
 /**
- * The extractor of PE executables: runs the unpackers that recognise the file (UPX so far) and
- * hands each unpacked image to the scanner as a child layer, as ClamAV rescans what its PE unpackers
- * produce. It also hands on an installer payload (NSIS, AutoIt) found in the overlay.
+ * The extractor of PE executables: runs the unpackers that recognise the file (UPX, yC, WWPack) and
+ * hands each unpacked image to the scanner as a child layer (type MSEXE), as ClamAV rescans what its
+ * PE unpackers produce; nested packers (yC around UPX) unwind through the recursion. It also hands on
+ * an installer payload (NSIS, AutoIt) found in the file as a NULSFT or AUTOIT layer ({@link Overlay}).
  */
 public final class PeUnpackExtractor implements Extractor {
     /** Name of the child that holds a rebuilt UPX image. */

@@ -39,7 +39,7 @@ public final class Upx {
     /** What was found: the rebuilt image, or null with the reason in {@code why}. */
     public record Result(byte[] image, String method, String why) {}
 
-    /** True when the section layout looks like UPX (an empty section followed by one with data). */
+    /** Index of the first empty section followed by one with data (UPX0, UPX1), or -1: the layout ClamAV keys on. */
     public static int packedPair(PeHeaders h) {
         for (int i = 0; i + 1 < h.sections(); i++) {
             if (h.rawSize(i) == 0 && h.virtualSize(i) != 0 && h.rawSize(i + 1) != 0 && h.virtualSize(i + 1) != 0) return i;
@@ -48,8 +48,8 @@ public final class Upx {
     }
 
     /**
-     * Unpacks {@code file}. {@code budget} bounds the decompressed image (MaxFileSize and what the
-     * scan may still read); {@code note} receives the reason of a failure.
+     * Unpacks {@code file}. {@code budget} bounds the decompressed image (MaxFileSize, what the scan may
+     * still read, the compression ratio); a failure comes back with its reason in {@link Result#why()}.
      */
     public static Result unpack(ByteBuffer file, PeHeaders h, long budget) {
         int i = packedPair(h);
