@@ -46,13 +46,16 @@ public final class Engine {
         return Scanner.scanFile(db, file, options);
     }
 
-    /** Scans bytes held in memory. */
+    /**
+     * Scans the bytes between the buffer's position and its limit. The buffer's position and contents
+     * are left unchanged: the scanner only reads, and extractors see read-only views.
+     */
     public ScanResult scan(ByteBuffer data, ScanOptions options) {
-        return Scanner.scanBuffer(db, data.asReadOnlyBuffer(), options);
+        return Scanner.scanBuffer(db, data.duplicate(), options);
     }
 
     public ScanResult scan(byte[] data, ScanOptions options) {
-        return scan(ByteBuffer.wrap(data), options);
+        return Scanner.scanBuffer(db, ByteBuffer.wrap(data), options);
     }
 
     /**

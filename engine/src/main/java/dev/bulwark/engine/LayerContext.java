@@ -17,6 +17,10 @@ final class LayerContext implements ExtractContext {
     private static final int READ_CHUNK = 64 << 10;
     /** Members below this size are never stopped by the compression-ratio guard. */
     private static final long RATIO_FLOOR = 1 << 20;
+    /** Initial buffer for a member of unknown size: compressed size times this (text deflates ~3-4:1)... */
+    private static final long GUESS_RATIO = 4;
+    /** ...but at least this many bytes. */
+    private static final long MIN_GUESS = 4 << 10;
 
     private final ScanJob job;
     private final LayerImpl layer;
@@ -44,7 +48,7 @@ final class LayerContext implements ExtractContext {
     @Override
     public boolean child(ChildInfo info, ByteBuffer data) {
         if (stopped()) return false;
-        ByteBuffer d = data.slice().asReadOnlyBuffer();
+        ByteBuffer d = data.slice(); // only read; extractors of the child see Layer.data(), a read-only view
         checkContainerRules(info, info.declaredSize() >= 0 ? info.declaredSize() : d.limit());
         if (job.stop) return false;
         if (d.limit() == 0) return true;
@@ -72,7 +76,11 @@ final class LayerContext implements ExtractContext {
         }
         long cap = Math.min(job.lim.maxFileSize(), Integer.MAX_VALUE - 16);
         long remaining = job.lim.maxScanSize() - job.scanned;
-        byte[] buf = new byte[(int) Math.min(Math.max(info.declaredSize(), 0) + 1, Math.min(cap + 1, READ_CHUNK * 16L))];
+        // first guess: the declared size, else a typical expansion of the compressed size (growing from a
+        // few bytes by doubling cost a dozen copies per small member)
+        long guess = info.declaredSize() >= 0 ? info.declaredSize() + 1
+                : Math.max(MIN_GUESS, compressedSize > 0 ? compressedSize * GUESS_RATIO : 0);
+        byte[] buf = new byte[(int) Math.min(guess, Math.min(cap + 1, READ_CHUNK * 16L))];
         int n = 0;
         while (true) {
             if (n == buf.length) {
