@@ -14,7 +14,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +29,8 @@ public final class ScanCommand {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
     /** Scans queued ahead of the printer per worker thread (keeps memory bounded, output ordered). */
     private static final int QUEUE_PER_THREAD = 8;
+    /** SHA-256 of no bytes: the digest reported for an empty file. */
+    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     private final ClamscanOptions o;
     private final PrintStream out;
@@ -219,7 +220,12 @@ public final class ScanCommand {
             enqueue(q, new Job(shown, p, null, "Excluded"), pool, pr);
             return;
         }
-        enqueue(q, new Job(shown, p, pool.submit(() -> engine.scan(p, o.scan)), null), pool, pr);
+        enqueue(q, new Job(shown, p, pool.submit(() -> scanFile(p)), null), pool, pr);
+    }
+
+    /** With --json the file's SHA-256 comes from the scan's single read (the result tree carries it). */
+    private ScanResult scanFile(Path p) {
+        return o.json ? engine.scan(p, o.scan, (sha256, size) -> null) : engine.scan(p, o.scan);
     }
 
     private void enqueue(ArrayDeque<Job> q, Job j, ExecutorService pool, Progress pr) throws IOException {
@@ -249,7 +255,8 @@ public final class ScanCommand {
     private void print(Job j, ScanResult r) throws IOException {
         if (o.json) {
             String sha = null;
-            if (j.path != null && r.status() != ScanResult.Status.ERROR) sha = sha256(j.path);
+            if (j.path != null && r.tree() != null) sha = r.tree().sha256();
+            else if (j.path != null && r.status() == ScanResult.Status.EMPTY) sha = EMPTY_SHA256;
             out.println(Json.result(j.shown, sha, r));
         }
         switch (r.status()) {
@@ -278,17 +285,6 @@ public final class ScanCommand {
             if (j.path != null) errors += Quarantine.act(o, j.shown, j.path, out) ? 0 : 1;
         } else if (!o.json && !o.infectedOnly && !o.suppressOk && !o.quiet) {
             report.line(j.shown + ": OK", false);
-        }
-    }
-
-    private static String sha256(Path p) {
-        try (var in = Files.newInputStream(p)) {
-            var md = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] b = new byte[1 << 16];
-            for (int n; (n = in.read(b)) > 0; ) md.update(b, 0, n);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (Exception e) {
-            return null;
         }
     }
 

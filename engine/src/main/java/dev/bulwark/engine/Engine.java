@@ -43,7 +43,26 @@ public final class Engine {
 
     /** Scans a file. I/O problems give a result with status ERROR, never an exception. */
     public ScanResult scan(Path file, ScanOptions options) {
-        return Scanner.scanFile(db, file, options);
+        return Scanner.scanFile(db, file, options, null);
+    }
+
+    /**
+     * Sees the SHA-256 of a file's bytes after they were read and before they are scanned, from the
+     * same single read (for clean-file caches and reports that carry the digest).
+     */
+    @FunctionalInterface
+    public interface DigestCheck {
+        /** Returns a result to use instead of scanning, or null to scan the bytes that were hashed. */
+        ScanResult beforeScan(byte[] sha256, long size);
+    }
+
+    /**
+     * Scans a file like {@link #scan(Path, ScanOptions)}, reading it once: {@code check} gets the SHA-256
+     * of exactly the bytes that are then scanned (not called when the file is not read: an I/O error,
+     * or a file above the size limit).
+     */
+    public ScanResult scan(Path file, ScanOptions options, DigestCheck check) {
+        return Scanner.scanFile(db, file, options, java.util.Objects.requireNonNull(check));
     }
 
     /**

@@ -54,6 +54,11 @@ final class LayerImpl implements Layer {
         return digests[kind];
     }
 
+    /** Supplies a digest computed from these exact bytes elsewhere (the scanner's single read). */
+    void presetDigest(int kind, byte[] value) {
+        digests[kind] = value;
+    }
+
     static byte[] digest(ByteBuffer data, int kind) {
         return digest(data, 0, data.limit(), kind);
     }

@@ -18,14 +18,20 @@ final class Scanner {
     /** Streams are buffered in memory up to this size, then spooled to a temporary file. */
     private static final int STREAM_MEMORY = 16 << 20;
 
+    /** Digest kind of SHA-256 in {@link LayerImpl#digest(int)}. */
+    private static final int SHA256 = 2;
+
     private Scanner() {}
 
-    static ScanResult scanFile(Database db, Path file, ScanOptions o) {
+    static ScanResult scanFile(Database db, Path file, ScanOptions o, Engine.DigestCheck check) {
         long t0 = System.nanoTime();
         Limits lim = o.limits().normalize();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size == 0) return new ScanResult(ScanResult.Status.EMPTY, List.of(), 0, 0, 0, null, System.nanoTime() - t0, null);
+            if (size == 0) {
+                ScanResult pre = check == null ? null : check.beforeScan(LayerImpl.digest(ByteBuffer.allocate(0), SHA256), 0);
+                return pre != null ? pre : new ScanResult(ScanResult.Status.EMPTY, List.of(), 0, 0, 0, null, System.nanoTime() - t0, null);
+            }
             if (size > lim.maxFileSize()) return ScanJob.tooLarge(o, size, t0);
             ByteBuffer data;
             if (size <= READ_LIMIT) {
@@ -36,7 +42,13 @@ final class Scanner {
             } else {
                 data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
             }
-            return new ScanJob(db, o, t0).run(data);
+            byte[] sha = null;
+            if (check != null) {
+                sha = LayerImpl.digest(data, SHA256);
+                ScanResult pre = check.beforeScan(sha.clone(), data.limit());
+                if (pre != null) return pre;
+            }
+            return new ScanJob(db, o, t0).run(data, sha);
         } catch (IOException e) {
             return error(e, t0);
         }
@@ -47,7 +59,7 @@ final class Scanner {
         ByteBuffer d = data.slice();
         if (d.limit() == 0) return new ScanResult(ScanResult.Status.EMPTY, List.of(), 0, 0, 0, null, 0, null);
         if (d.limit() > o.limits().normalize().maxFileSize()) return ScanJob.tooLarge(o, d.limit(), t0);
-        return new ScanJob(db, o, t0).run(d);
+        return new ScanJob(db, o, t0).run(d, null);
     }
 
     static ScanResult scanStream(Database db, InputStream in, ScanOptions o) throws IOException {
@@ -59,7 +71,7 @@ final class Scanner {
                 out.write(head);
                 in.transferTo(out);
             }
-            return scanFile(db, tmp, o);
+            return scanFile(db, tmp, o, null);
         } finally {
             Files.deleteIfExists(tmp);
         }
