@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
@@ -190,8 +191,14 @@ public final class ScanCommand {
         }
         for (Path e : entries) {
             String child = shown.endsWith("/") ? shown + e.getFileName() : shown + "/" + e.getFileName();
-            boolean link = Files.isSymbolicLink(e);
-            if (Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS) || (link && Files.isDirectory(e))) {
+            BasicFileAttributes a; // one stat per entry (each costs microseconds on a VM)
+            try {
+                a = Files.readAttributes(e, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException gone) {
+                continue; // removed while walking
+            }
+            boolean link = a.isSymbolicLink();
+            if (a.isDirectory() || (link && Files.isDirectory(e))) {
                 if (!o.recursive || depth + 1 > o.maxDirRecursion) continue;
                 if (link && o.followDirSymlinks < 2) continue;
                 walk(child, e, depth + 1, q, pool, pr);
@@ -203,7 +210,7 @@ public final class ScanCommand {
                 } else if (Files.isRegularFile(e)) {
                     file(child, e, q, pool, pr);
                 }
-            } else if (Files.isRegularFile(e, LinkOption.NOFOLLOW_LINKS)) {
+            } else if (a.isRegularFile()) {
                 file(child, e, q, pool, pr);
             }
         }
