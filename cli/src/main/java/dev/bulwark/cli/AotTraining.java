@@ -48,7 +48,9 @@ final class AotTraining {
         Files.writeString(db.resolve("train.hsb"), sha256(html) + ":" + html.length + ":Train.Sha.Sample\n");
         Files.writeString(db.resolve("train.ndb"), "Train.Body.Sample:0:*:deadbeef{2-8}cafebabe??0102\n"
                 + "Train.Body.Pe:1:*:4d5a9000{-40}50450000\n");
-        Files.writeString(db.resolve("train.ldb"), "Train.Logical.Sample;Engine:51-255,Target:0;0&1;6576616c28;756e657363617065\n");
+        // one logical signature that matches script.sh ("echo" and "exit"), so evaluation runs too
+        Files.writeString(db.resolve("train.ldb"), "Train.Logical.Sample;Engine:51-255,Target:0;0&1;6563686f;65786974\n"
+                + "Train.Logical.Other;Engine:51-255,Target:0;(0|1)&2;6576616c28;756e657363617065;646f63756d656e74\n");
 
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
         PrintStream out = System.out, err = System.err;
@@ -58,12 +60,12 @@ final class AotTraining {
             String d = db.toString(), f = files.toString();
             Path snap = dir.resolve("train.bsnap");
             for (int r = 0; r < ROUNDS; r++) {
-                ScanCommand.run(new String[] {"--no-summary", "-r", "-d", d, f}, sink, sink);
+                Main.run(new String[] {"scan", "--no-summary", "-r", "-d", d, f}); // the dispatcher as users reach it
                 ScanCommand.run(new String[] {"-r", "--json", "-d", d, f}, sink, sink);
             }
             dev.bulwark.cli.db.DbCommand.run(new String[] {"compile", "-d", d, "-o", snap.toString()});
             for (int r = 0; r < ROUNDS; r++) {
-                ScanCommand.run(new String[] {"--infected", "-d", snap.toString(), files.resolve("script.sh").toString()}, sink, sink);
+                Main.run(new String[] {"scan", "--infected", "-d", snap.toString(), files.resolve("script.sh").toString()});
             }
         } finally {
             System.setOut(out);
