@@ -80,6 +80,25 @@ class SingleReadTest {
     }
 
     @Test
+    void theReadBufferKeptForTheNextFileNeverShowsThePreviousOne(@TempDir Path tmp) throws Exception {
+        Path infected = tmp.resolve("infected.bin"), clean = tmp.resolve("clean.bin");
+        write(infected, 8192); // payload at the end: beyond the end of the shorter clean file
+        Files.write(clean, new byte[] {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'});
+        for (int i = 0; i < 3; i++) {
+            assertEquals(ScanResult.Status.INFECTED, ENGINE.scan(infected, ScanOptions.defaults()).status());
+            ScanResult r = ENGINE.scan(clean, ScanOptions.defaults());
+            assertEquals(ScanResult.Status.CLEAN, r.status());
+            assertEquals(8, r.size());
+        }
+        // a scan started from inside the check (same thread) gets its own buffer
+        ScanResult outer = ENGINE.scan(infected, ScanOptions.defaults(), (sha, n) -> {
+            assertEquals(ScanResult.Status.CLEAN, ENGINE.scan(clean, ScanOptions.defaults()).status());
+            return null;
+        });
+        assertEquals(ScanResult.Status.INFECTED, outer.status());
+    }
+
+    @Test
     void aResultFromTheCheckReplacesTheScan(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("f.bin");
         write(f, 100);
