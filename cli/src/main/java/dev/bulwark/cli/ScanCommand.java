@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  */
 public final class ScanCommand {
     static final String VERSION = "0.1.0";
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
+    /** Summary date format (built only when a summary is printed: time zones cost a one-file run ~ms). */
+    private static final String DATE = "yyyy:MM:dd HH:mm:ss";
     /** Scans queued ahead of the printer per worker thread (keeps memory bounded, output ordered). */
     private static final int QUEUE_PER_THREAD = 8;
     /** SHA-256 of no bytes: the digest reported for an empty file. */
@@ -77,7 +78,7 @@ public final class ScanCommand {
     }
 
     private int execute() throws IOException {
-        LocalDateTime start = LocalDateTime.now();
+        long start = System.currentTimeMillis();
         long t0 = System.nanoTime();
         for (String dir : new String[] {o.move, o.copy}) {
             if (dir != null && !Files.isDirectory(Path.of(dir))) {
@@ -295,7 +296,7 @@ public final class ScanCommand {
         }
     }
 
-    private void summary(LocalDateTime start, long nanos) throws IOException {
+    private void summary(long startMillis, long nanos) throws IOException {
         List<String> l = new ArrayList<>();
         l.add("");
         l.add("----------- SCAN SUMMARY -----------");
@@ -311,8 +312,9 @@ public final class ScanCommand {
         l.add(String.format(java.util.Locale.ROOT, "Data read: %.2f MB (ratio %.2f:1)", read, read == 0 ? 0 : scanned / read));
         long ms = nanos / 1_000_000;
         l.add(String.format(java.util.Locale.ROOT, "Time: %d.%03d sec (%d m %d s)", ms / 1000, ms % 1000, ms / 60000, (ms / 1000) % 60));
-        l.add("Start Date: " + DATE.format(start));
-        l.add("End Date:   " + DATE.format(LocalDateTime.now()));
+        DateTimeFormatter date = DateTimeFormatter.ofPattern(DATE);
+        l.add("Start Date: " + date.format(LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(startMillis), java.time.ZoneId.systemDefault())));
+        l.add("End Date:   " + date.format(LocalDateTime.now()));
         // with --json standard output carries only JSON lines; the summary goes to standard error
         for (String s : l) {
             if (o.json) err.println(s);
