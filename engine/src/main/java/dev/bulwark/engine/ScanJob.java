@@ -55,8 +55,10 @@ final class ScanJob {
                 System.nanoTime() - t0, null);
     }
 
-    ScanResult run(ByteBuffer data) {
+    /** Scans a top-level object; {@code sha256}, when known already, saves hashing it again. */
+    ScanResult run(ByteBuffer data, byte[] sha256) {
         LayerImpl top = new LayerImpl(data, null, "", null);
+        if (sha256 != null) top.presetDigest(2, sha256);
         if (admit(top, data.limit())) scanLayer(top, null);
         List<Detection> out = new ArrayList<>();
         if (opt.allMatch()) {
@@ -68,7 +70,7 @@ final class ScanJob {
             out.add(weak.get(weak.size() - 1));
         }
         ScanResult.LayerInfo tree = new ScanResult.LayerInfo("", top.type == null ? null : top.type.clamName(), data.limit(),
-                null, top.note, List.copyOf(top.children));
+                sha256 == null ? null : java.util.HexFormat.of().formatHex(sha256), top.note, List.copyOf(top.children));
         return new ScanResult(out.isEmpty() ? ScanResult.Status.CLEAN : ScanResult.Status.INFECTED, List.copyOf(out),
                 data.limit(), scanned, files, null, System.nanoTime() - t0, tree);
     }

@@ -53,9 +53,12 @@ public final class FileTypeDetector {
         if (isTar(d)) return d.limit() >= 262 && d.get(257) == 'u' && d.get(258) == 's' ? FileType.POSIX_TAR : FileType.OLD_TAR;
         FileType text = classifyText(d, n);
         if (text == FileType.TEXT_ASCII || text == FileType.TEXT_UTF8) {
-            String head = new String(bytes(d, n), StandardCharsets.ISO_8859_1);
-            if (looksLikeMail(head)) return FileType.MAIL;
-            if (looksLikeHtml(head)) return FileType.HTML;
+            // ASCII lower case is enough: every marker is ASCII, so other letters cannot make or break a match
+            byte[] b = bytes(d, n);
+            for (int i = 0; i < n; i++) if (b[i] >= 'A' && b[i] <= 'Z') b[i] |= 0x20;
+            String lower = new String(b, StandardCharsets.ISO_8859_1);
+            if (mailHeaders(lower)) return FileType.MAIL;
+            if (htmlMarkers(lower)) return FileType.HTML;
         }
         return text;
     }
@@ -116,7 +119,11 @@ public final class FileTypeDetector {
             "from:", "date:", "subject:", "to:", "mime-version:", "x-", "content-type:", "reply-to:", "sender:", "cc:"};
 
     static boolean looksLikeMail(String head) {
-        String h = head.toLowerCase(java.util.Locale.ROOT);
+        return mailHeaders(head.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** {@link #looksLikeMail} on an already lower-cased head. */
+    private static boolean mailHeaders(String h) {
         int colons = 0;
         for (String k : MAIL_HEADERS) {
             if (h.startsWith(k) && (k.equals("from ") || h.contains("\nsubject:") || h.contains("\nfrom:") || h.contains("\nto:")
@@ -128,7 +135,12 @@ public final class FileTypeDetector {
     }
 
     static boolean looksLikeHtml(String head) {
-        String h = head.toLowerCase(java.util.Locale.ROOT);
+        return htmlMarkers(head.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** {@link #looksLikeHtml} on an already lower-cased head. */
+    private static boolean htmlMarkers(String h) {
+        if (h.indexOf('<') < 0) return false; // every marker starts with '<': one pass for most text
         return h.contains("<html") || h.contains("<script") || h.contains("<body") || h.contains("<head")
                 || h.contains("<!doctype html") || h.contains("<iframe") || h.contains("<meta ") || h.contains("<title>")
                 || h.contains("<a href");

@@ -200,10 +200,10 @@ final class Variant {
             long[] w = positions.get(bestOff + i);
             List<byte[]> next = new ArrayList<>();
             for (byte[] prefix : out) {
-                for (int b = 0; b < 256; b++) {
-                    if ((w[b >> 6] & (1L << (b & 63))) != 0) {
+                for (int word = 0; word < 4; word++) {
+                    for (long bits = w[word]; bits != 0; bits &= bits - 1) { // each set bit, lowest first
                         byte[] nb = java.util.Arrays.copyOf(prefix, prefix.length + 1);
-                        nb[prefix.length] = (byte) b;
+                        nb[prefix.length] = (byte) (word * 64 + Long.numberOfTrailingZeros(bits));
                         next.add(nb);
                     }
                 }

@@ -56,6 +56,47 @@ class ModuleRobustnessTest {
         }
     }
 
+    private static byte[] formatSeed(String path) throws IOException {
+        try (InputStream in = ModuleRobustnessTest.class.getResourceAsStream("FormatModulesFuzzTestInputs/" + path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** A rule true on the intact seed that reads deep fields of the module; its result on broken copies is free. */
+    private static final Map<String, String> DEEP_RULES = Map.of(
+            "macho/macho64", "import \"macho\" rule valid { condition: macho.entry_point == 0x300 and macho.segments[0].sections[0].sectname == \"__text\" }",
+            "macho/fat", "import \"macho\" rule valid { condition: macho.nfat_arch == 2 and macho.entry_point_for_arch(macho.CPU_TYPE_X86_64) == 0x2300 }",
+            "dex/dex035", "import \"dex\" rule valid { condition: dex.has_method(\"LFoo;\", \"run\") and dex.field[0].name == \"count\" }",
+            "signatures/signed-pe", "import \"pe\" rule valid { condition: pe.number_of_signatures == 1 and pe.signatures[0].serial == \"01:02:03:04:05\" and pe.signatures[0].valid_on(1800000000) }",
+            "dotnet/assembly", "import \"dotnet\" rule valid { condition: dotnet.typelib == \"01234567-89ab-cdef-0123-456789abcdef\" and dotnet.resources[0].length == 4 and dotnet.assembly_refs[0].name == \"mscorlib\" }");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"macho/macho64", "macho/fat", "dex/dex035", "dotnet/assembly", "signatures/signed-pe"})
+    void formatModulesSurviveEveryTruncationAndLyingField(String seed) throws IOException {
+        byte[] full = formatSeed(seed);
+        String module = seed.startsWith("signatures/") ? "pe" : seed.substring(0, seed.indexOf('/'));
+        YaraRuleSet rs = YaraRuleSet.compile(List.of(new YaraSource("m.yar", DEEP_RULES.get(seed))), Map.of(), null, new ArrayList<>());
+        assertTrue(rs.matchingRules(ByteBuffer.wrap(full)).contains("valid"), "the intact seed is recognised");
+        assertTrue(rs.matchingRules(ByteBuffer.wrap(java.util.Arrays.copyOf(full, 16))).isEmpty(), "a 16-byte stub is not");
+        for (int n = 0; n < full.length; n++) {
+            byte[] cut = java.util.Arrays.copyOf(full, n);
+            FormatModulesFuzzTest.exercise(module, cut);
+            rs.scan(ByteBuffer.wrap(cut));
+        }
+        int[] values = {0, 1, 0x7F, 0xFF, 0xFFFF, 0x80000000, 0x7FFFFFFF, -1, full.length, full.length - 1};
+        int from = seed.startsWith("signatures/") ? 0x600 : 0; // the signature follows the PE image
+        for (int off = from; off + 4 <= Math.min(full.length, from + 0x600); off += 2) {
+            for (int v : values) {
+                for (java.nio.ByteOrder order : List.of(java.nio.ByteOrder.LITTLE_ENDIAN, java.nio.ByteOrder.BIG_ENDIAN)) {
+                    byte[] b = full.clone();
+                    ByteBuffer.wrap(b).order(order).putInt(off, v);
+                    FormatModulesFuzzTest.exercise(module, b);
+                    FormatModulesFuzzTest.exercise("magic", b);
+                }
+            }
+        }
+    }
+
     /** The real samples of YARA's own test suite, truncated at every 64th length. */
     @ParameterizedTest
     @ValueSource(strings = {"tiny", "mtxex.dll", "pe_imports", "elf_with_imports", "ChipTune.efi", "weird_rich"})

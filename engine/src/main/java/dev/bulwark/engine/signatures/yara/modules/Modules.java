@@ -6,14 +6,18 @@ import java.util.Map;
 public final class Modules {
     private Modules() {}
 
-    private static final Map<String, YaraModule> ALL = Map.of(
-            "math", new MathModule(),
-            "hash", new HashModule(),
-            "time", new TimeModule(),
-            "console", new ConsoleModule(),
-            "string", new StringModule(),
-            "pe", new PeModule(),
-            "elf", new ElfModule());
+    private static final Map<String, YaraModule> ALL = Map.ofEntries(
+            Map.entry("math", new MathModule()),
+            Map.entry("hash", new HashModule()),
+            Map.entry("time", new TimeModule()),
+            Map.entry("console", new ConsoleModule()),
+            Map.entry("string", new StringModule()),
+            Map.entry("pe", new PeModule()),
+            Map.entry("elf", new ElfModule()),
+            Map.entry("macho", new MachoModule()),
+            Map.entry("dex", new DexModule()),
+            Map.entry("magic", new MagicModule()),
+            Map.entry("dotnet", new DotnetModule()));
 
     public static YaraModule get(String name) {
         return ALL.get(name);

@@ -7,8 +7,7 @@ import java.util.Map;
 
 /**
  * YARA's pe module: headers, sections, imports, exports, imphash, resources, version info, Rich header, PDB path,
- * overlay and checksum. Authenticode signatures are not parsed (number_of_signatures is undefined when the file
- * has a security directory, 0 otherwise).
+ * overlay, checksum and Authenticode signatures (read, not verified: see {@link PeSignatures}).
  */
 final class PeModule implements YaraModule {
     @Override
@@ -74,10 +73,11 @@ final class PeModule implements YaraModule {
         if (rich != null) m.put("rich_signature", rich);
         byte[] pdb = PeResources.pdbPath(pe);
         if (pdb != null) m.put("pdb_path", pdb);
-        if (pe.directory(4) == null) {
-            m.put("number_of_signatures", 0L);
-            m.put("signatures", List.of());
-            m.put("is_signed", 0L);
+        List<Object> signatures = PeSignatures.parse(pe);
+        if (signatures != null) {
+            m.put("signatures", signatures);
+            m.put("number_of_signatures", (long) signatures.size());
+            m.put("is_signed", signatures.isEmpty() ? 0L : 1L);
         }
         m.put("is_dll", (YaraFunction) (x, a) -> (pe.characteristics & 0x2000) != 0 ? 1L : 0L);
         m.put("is_32bit", (YaraFunction) (x, a) -> pe.magic == 0x10b ? 1L : 0L);

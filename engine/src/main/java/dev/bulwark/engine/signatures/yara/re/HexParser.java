@@ -95,8 +95,16 @@ final class HexParser {
         if (hi == -2 || lo == -2) throw new RegexException("invalid hex string: unexpected '" + s.substring(p, p + 2) + "'");
         p += 2;
         long[] w = new long[4];
-        for (int b = 0; b < 256; b++) {
-            if ((hi < 0 || (b >> 4) == hi) && (lo < 0 || (b & 15) == lo)) w[b >> 6] |= 1L << (b & 63);
+        if (hi >= 0 && lo >= 0) {
+            int b = hi << 4 | lo;
+            w[b >> 6] = 1L << (b & 63);
+        } else if (hi < 0 && lo < 0) {
+            java.util.Arrays.fill(w, -1L);
+        } else {
+            for (int x = 0; x < 16; x++) {
+                int b = hi < 0 ? x << 4 | lo : hi << 4 | x;
+                w[b >> 6] |= 1L << (b & 63);
+            }
         }
         return new Cls(w);
     }
