@@ -167,10 +167,8 @@ final class ScanJob {
                 }
             }
         }
+        if (!stop) EmbeddedObjects.scan(this, l); // part of ClamAV's raw scan
         if (!first && !stop) extract(l);
-        if (!stop && EmbeddedPe.applies(l.type) && opt.enabled(ScanOptions.Parser.PE)) {
-            EmbeddedPe.carve(this, l);
-        }
     }
 
     FileType detect(ByteBuffer d) {
@@ -217,7 +215,7 @@ final class ScanJob {
         }
     }
 
-    private boolean parserEnabled(FileType t) {
+    boolean parserEnabled(FileType t) {
         ScanOptions.Parser p = switch (t) {
             case MAIL, TNEF, BINHEX -> ScanOptions.Parser.MAIL;
             case MSOLE2 -> ScanOptions.Parser.OLE2;
