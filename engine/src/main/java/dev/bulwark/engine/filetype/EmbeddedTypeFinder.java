@@ -19,8 +19,9 @@ import java.util.List;
  *
  * <p>Hits are reported in the order ClamAV reports them (by the end of the match) and capped as
  * ClamAV caps them: {@value #MAX_OBJECTS} objects per layer, except that ZIP-SFX hits keep being
- * recorded while fewer than MaxFiles objects are known. Embedded PDF rules are not listed: ClamAV 1.4
- * never records them (their type ranks below the SFX types), which clamscan confirms.
+ * recorded while fewer than MaxFiles objects are known. The embedded PDF rule only takes part in
+ * {@link #headType}: ClamAV 1.4 never records PDF objects (the type ranks below the SFX types, which
+ * clamscan confirms), but a PDF marker in the first 1024 bytes of a text or binary layer re-types it.
  */
 public final class EmbeddedTypeFinder {
     /** ClamAV MAX_EMBEDDED_OBJ: objects recorded per layer (ZIP-SFX hits excepted). */
@@ -44,7 +45,7 @@ public final class EmbeddedTypeFinder {
     private static final boolean[] FIRST = new boolean[256];
 
     static {
-        for (int b : new int[] {'M', 'P', 'R', 0x60, 0xa3, 0xef, 'I', 0x01, '7'}) FIRST[b] = true;
+        for (int b : new int[] {'M', 'P', 'R', 0x60, 0xa3, 0xef, 'I', 0x01, '7', '%'}) FIRST[b] = true;
     }
 
     /** One recorded object: its type as the rule names it, where it starts and where the match ended. */
@@ -61,8 +62,38 @@ public final class EmbeddedTypeFinder {
      * @return hits in ClamAV's order, offset-0 hits included (they count against the cap)
      */
     public static List<Hit> find(ByteBuffer d, boolean withPe, int maxFiles) {
+        List<Hit> raw = all(d, withPe, false, (int) Math.min((long) maxFiles + MAX_OBJECTS + 1, 1 << 20));
+        List<Hit> out = new ArrayList<>();
+        for (Hit h : raw) {
+            boolean zip = h.type() == FileType.ZIPSFX;
+            if (zip ? out.size() > maxFiles : out.size() >= MAX_OBJECTS) continue;
+            out.add(h);
+        }
+        return out;
+    }
+
+    /**
+     * The type ClamAV's file-type step gives a text or binary layer from these rules over its first bytes
+     * ({@code head}, at most 1024): the last rule to match wins, except that a PDF marker no longer counts
+     * once an SFX-class marker was seen; SFX archive markers leave the type alone (they are handled as
+     * embedded objects). Returns null when the type stays.
+     */
+    public static FileType headType(ByteBuffer head) {
+        FileType type = null;
+        for (Hit h : all(head, true, true, 1 << 12)) {
+            if (h.type() == FileType.PDF && type != null && type != FileType.MSEXE) continue;
+            type = h.type();
+        }
+        if (type == null) return null;
+        return switch (type) {
+            case MSEXE, PDF, NULSFT, AUTOIT, ISHIELD_MSI -> type;
+            default -> null;
+        };
+    }
+
+    /** Every hit (PDF markers when asked), in ClamAV's reporting order, at most {@code cap} of them. */
+    private static List<Hit> all(ByteBuffer d, boolean withPe, boolean withPdf, int hardCap) {
         int n = d.limit();
-        int hardCap = (int) Math.min((long) maxFiles + MAX_OBJECTS + 1, 1 << 20);
         List<Hit> raw = new ArrayList<>();
         int[] mz = new int[MZ_TRACK];
         int mzCount = 0, mzLow = 0; // ring of recent MZ starts; entries before index mzLow are consumed
@@ -121,6 +152,12 @@ public final class EmbeddedTypeFinder {
                         if (second >= 0) raw.add(new Hit(FileType.ISO9660, i, second + CD001.length));
                     }
                 }
+                case '%' -> {
+                    if (withPdf && i + 6 < n && (b1 == 'P' && d.get(i + 2) == 'D' && d.get(i + 3) == 'F'
+                            || b1 == 'p' && d.get(i + 2) == 'd' && d.get(i + 3) == 'f') && d.get(i + 4) == '-' && d.get(i + 6) == '.') {
+                        raw.add(new Hit(FileType.PDF, i, i + 7));
+                    }
+                }
                 case '7' -> {
                     if (b1 == 'z' && at(d, i, SEVENZIP_MAGIC)) raw.add(new Hit(FileType.SEVENZIPSFX, i, i + SEVENZIP_MAGIC.length));
                 }
@@ -128,13 +165,7 @@ public final class EmbeddedTypeFinder {
             }
         }
         raw.sort(Comparator.comparingInt(Hit::end)); // stable: equal ends keep discovery order
-        List<Hit> out = new ArrayList<>();
-        for (Hit h : raw) {
-            boolean zip = h.type() == FileType.ZIPSFX;
-            if (zip ? out.size() > maxFiles : out.size() >= MAX_OBJECTS) continue;
-            out.add(h);
-        }
-        return out;
+        return raw;
     }
 
     private static boolean isMsi(ByteBuffer d, int i) {

@@ -57,6 +57,10 @@ public final class FileTypeDetector {
             if (looksLikeMail(head)) return FileType.MAIL;
             if (looksLikeHtml(head)) return FileType.HTML;
         }
+        if (custom == null) { // ClamAV's built-in type-1 rules over the first bytes of text and binary layers
+            FileType embedded = EmbeddedTypeFinder.headType(d.slice(0, n));
+            if (embedded != null) return embedded;
+        }
         return text;
     }
 

@@ -33,6 +33,10 @@ public final class IshieldMsiExtractor implements Extractor {
     public void extract(Layer layer, ExtractContext ctx) {
         ByteBuffer b = layer.data();
         long off = MARKER;
+        if (!Bytes.has(b, 0, MARKER) || !"InstallShield\0".equals(Bytes.text(b, 0, MARKER, false))) {
+            ctx.note("ishield-msi: no InstallShield marker"); // a layer only typed so by its first bytes
+            return;
+        }
         if (!Bytes.has(b, off, HEADER)) {
             ctx.note("ishield-msi: header truncated");
             return;
