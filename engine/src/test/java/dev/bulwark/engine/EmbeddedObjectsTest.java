@@ -45,6 +45,7 @@ class EmbeddedObjectsTest {
         byte[] zip = zip("a.txt", "hello".getBytes(StandardCharsets.US_ASCII), "payload.bin", payload);
 
         Files.write(files.resolve("junk-zip.bin"), cat(junk, zip));
+        Files.write(files.resolve("junk-storedzip.bin"), cat(junk, storedZip("a.txt", "hello".getBytes(StandardCharsets.US_ASCII), "payload.bin", payload)));
         Files.write(files.resolve("text-zip.txt"), cat(text, zip));
         Files.write(files.resolve("exe-zip.exe"), cat(exe, zip));
         Files.write(files.resolve("zip-comment.zip"), zipWithComment(cat(exe, payload)));
@@ -128,6 +129,27 @@ class EmbeddedObjectsTest {
             for (int i = 0; i < namesAndData.length; i += 2) {
                 z.putNextEntry(new ZipEntry((String) namesAndData[i]));
                 z.write((byte[]) namesAndData[i + 1]);
+                z.closeEntry();
+            }
+        }
+        return o.toByteArray();
+    }
+
+    /** Stored members carry their sizes in the local header (no data descriptor), as SFX stubs need. */
+    private static byte[] storedZip(Object... namesAndData) throws Exception {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(o)) {
+            for (int i = 0; i < namesAndData.length; i += 2) {
+                byte[] data = (byte[]) namesAndData[i + 1];
+                ZipEntry e = new ZipEntry((String) namesAndData[i]);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(data);
+                e.setMethod(ZipEntry.STORED);
+                e.setSize(data.length);
+                e.setCompressedSize(data.length);
+                e.setCrc(crc.getValue());
+                z.putNextEntry(e);
+                z.write(data);
                 z.closeEntry();
             }
         }

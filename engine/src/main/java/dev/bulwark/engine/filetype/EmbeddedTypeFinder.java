@@ -42,10 +42,23 @@ public final class EmbeddedTypeFinder {
     private static final byte[] CAB_MAGIC = hex("4d53434600000000");
     private static final byte[] SEVENZIP_MAGIC = hex("377abcaf271c");
     private static final byte[] CD001 = {'C', 'D', '0', '0', '1'};
+    /** First two bytes of every rule, as bits indexed by {@code b0 << 8 | b1}; PE adds "MZ" and "PE". */
+    private static final long[] PAIRS = new long[1024], PAIRS_PE = new long[1024];
+    /** Bytes that start some rule. */
     private static final boolean[] FIRST = new boolean[256];
+    /** Bytes copied at a time when the layer is not on the heap. */
+    private static final int CHUNK = 64 << 10;
 
     static {
-        for (int b : new int[] {'M', 'P', 'R', 0x60, 0xa3, 0xef, 'I', 0x01, '7', '%'}) FIRST[b] = true;
+        int[] pairs = {'M' << 8 | 'S', 'P' << 8 | 'K', 'R' << 8 | 'a', 0x60ea, 0xa348, 0xefbe, 'I' << 8 | 'n', 0x0143,
+                '%' << 8 | 'P', '%' << 8 | 'p', '7' << 8 | 'z'};
+        for (int w : pairs) {
+            PAIRS[w >>> 6] |= 1L << w;
+            PAIRS_PE[w >>> 6] |= 1L << w;
+        }
+        for (int w : new int[] {'M' << 8 | 'Z', 'P' << 8 | 'E'}) PAIRS_PE[w >>> 6] |= 1L << w;
+        for (int w : pairs) FIRST[w >>> 8] = true;
+        FIRST['P'] = true;
     }
 
     /** One recorded object: its type as the rule names it, where it starts and where the match ended. */
@@ -93,26 +106,65 @@ public final class EmbeddedTypeFinder {
 
     /** Every hit (PDF markers when asked), in ClamAV's reporting order, at most {@code cap} of them. */
     private static List<Hit> all(ByteBuffer d, boolean withPe, boolean withPdf, int hardCap) {
+        Scan s = new Scan(d, withPe, withPdf, hardCap);
+        long[] pairs = withPe ? PAIRS_PE : PAIRS;
         int n = d.limit();
-        List<Hit> raw = new ArrayList<>();
-        int[] mz = new int[MZ_TRACK];
-        int mzCount = 0, mzLow = 0; // ring of recent MZ starts; entries before index mzLow are consumed
-        for (int i = 0; i + 1 < n && raw.size() < hardCap; i++) {
-            int b0 = d.get(i) & 0xFF;
-            if (!FIRST[b0]) continue;
-            int b1 = d.get(i + 1) & 0xFF;
+        if (d.hasArray()) {
+            s.run(d.array(), d.arrayOffset(), 0, n, pairs);
+        } else { // mapped files: copy a chunk (plus the byte after it) at a time
+            byte[] chunk = new byte[CHUNK + 1];
+            for (int from = 0; from < n - 1 && !s.full(); from += CHUNK) {
+                int len = Math.min(CHUNK + 1, n - from);
+                d.get(from, chunk, 0, len);
+                s.run(chunk, -from, from, from + len, pairs);
+            }
+        }
+        s.raw.sort(Comparator.comparingInt(Hit::end)); // stable: equal ends keep discovery order
+        return s.raw;
+    }
+
+    /** One search: the hits so far and the recent "MZ" starts waiting for their "PE". */
+    private static final class Scan {
+        final ByteBuffer d;
+        final int n, cap;
+        final boolean withPe, withPdf;
+        final List<Hit> raw = new ArrayList<>();
+        final int[] mz = new int[MZ_TRACK];
+        int mzCount, mzLow; // ring of recent MZ starts; entries before index mzLow are consumed
+
+        Scan(ByteBuffer d, boolean withPe, boolean withPdf, int cap) {
+            this.d = d;
+            this.n = d.limit();
+            this.withPe = withPe;
+            this.withPdf = withPdf;
+            this.cap = cap;
+        }
+
+        boolean full() { return raw.size() >= cap; }
+
+        /** Positions {@code [from, to - 1)} of the layer, whose bytes are {@code a[base + i]}. */
+        void run(byte[] a, int base, int from, int to, long[] pairs) {
+            int end = base + to - 1;
+            for (int j = base + from; j < end; j++) {
+                if (!FIRST[a[j] & 0xFF]) continue; // most bytes end here: a predictable branch
+                int w = (a[j] & 0xFF) << 8 | (a[j + 1] & 0xFF);
+                if ((pairs[w >>> 6] >>> w & 1) == 0) continue;
+                int i = j - base;
+                candidate(i, w >>> 8, w & 0xFF);
+                if (full()) return;
+            }
+        }
+
+        private void candidate(int i, int b0, int b1) {
             switch (b0) {
                 case 'M' -> {
-                    if (b1 == 'Z') {
-                        if (withPe) mz[mzCount++ % MZ_TRACK] = i;
-                    } else if (b1 == 'S' && at(d, i, CAB_MAGIC)) {
-                        raw.add(new Hit(FileType.CABSFX, i, i + CAB_MAGIC.length));
-                    }
+                    if (b1 == 'Z') mz[mzCount++ % MZ_TRACK] = i;
+                    else if (at(d, i, CAB_MAGIC)) raw.add(new Hit(FileType.CABSFX, i, i + CAB_MAGIC.length));
                 }
                 case 'P' -> {
                     if (b1 == 'K' && i + 3 < n && d.get(i + 2) == 3 && d.get(i + 3) == 4) {
                         raw.add(new Hit(FileType.ZIPSFX, i, i + 4));
-                    } else if (withPe && b1 == 'E' && i + 3 < n && d.get(i + 2) == 0 && d.get(i + 3) == 0) {
+                    } else if (b1 == 'E' && i + 3 < n && d.get(i + 2) == 0 && d.get(i + 3) == 0) {
                         // every remembered MZ within the gap pairs with this PE; the pattern state then resets
                         boolean paired = false;
                         for (int k = Math.max(mzLow, mzCount - MZ_TRACK); k < mzCount; k++) {
@@ -127,27 +179,23 @@ public final class EmbeddedTypeFinder {
                     }
                 }
                 case 'R' -> {
-                    if (b1 == 'a' && at(d, i, RAR_MAGIC)) raw.add(new Hit(FileType.RARSFX, i, i + RAR_MAGIC.length));
+                    if (at(d, i, RAR_MAGIC)) raw.add(new Hit(FileType.RARSFX, i, i + RAR_MAGIC.length));
                 }
                 case 0x60 -> {
-                    if (b1 == 0xea && i + 10 < n && (d.get(i + 9) & 0xFF) <= 2 && d.get(i + 10) == 2) {
-                        raw.add(new Hit(FileType.ARJSFX, i, i + 11));
-                    }
+                    if (i + 10 < n && (d.get(i + 9) & 0xFF) <= 2 && d.get(i + 10) == 2) raw.add(new Hit(FileType.ARJSFX, i, i + 11));
                 }
                 case 0xa3 -> {
-                    if (b1 == 0x48 && at(d, i, AUTOIT_MAGIC)) {
-                        int v = i + AUTOIT_MAGIC.length;
-                        if (v < n && (d.get(v) == '5' || d.get(v) == '6')) raw.add(new Hit(FileType.AUTOIT, i, v + 1));
-                    }
+                    int v = i + AUTOIT_MAGIC.length;
+                    if (at(d, i, AUTOIT_MAGIC) && v < n && (d.get(v) == '5' || d.get(v) == '6')) raw.add(new Hit(FileType.AUTOIT, i, v + 1));
                 }
                 case 0xef -> {
-                    if (b1 == 0xbe && at(d, i, NSIS_MAGIC)) raw.add(new Hit(FileType.NULSFT, i, i + NSIS_MAGIC.length));
+                    if (at(d, i, NSIS_MAGIC)) raw.add(new Hit(FileType.NULSFT, i, i + NSIS_MAGIC.length));
                 }
                 case 'I' -> {
-                    if (b1 == 'n' && isMsi(d, i)) raw.add(new Hit(FileType.ISHIELD_MSI, i, i + ISMSI_LEN));
+                    if (isMsi(d, i)) raw.add(new Hit(FileType.ISHIELD_MSI, i, i + ISMSI_LEN));
                 }
                 case 0x01 -> {
-                    if (b1 == 'C' && at(d, i + 1, CD001)) {
+                    if (at(d, i + 1, CD001)) {
                         int second = secondCd001(d, i + 6);
                         if (second >= 0) raw.add(new Hit(FileType.ISO9660, i, second + CD001.length));
                     }
@@ -159,13 +207,11 @@ public final class EmbeddedTypeFinder {
                     }
                 }
                 case '7' -> {
-                    if (b1 == 'z' && at(d, i, SEVENZIP_MAGIC)) raw.add(new Hit(FileType.SEVENZIPSFX, i, i + SEVENZIP_MAGIC.length));
+                    if (at(d, i, SEVENZIP_MAGIC)) raw.add(new Hit(FileType.SEVENZIPSFX, i, i + SEVENZIP_MAGIC.length));
                 }
                 default -> { }
             }
         }
-        raw.sort(Comparator.comparingInt(Hit::end)); // stable: equal ends keep discovery order
-        return raw;
     }
 
     private static boolean isMsi(ByteBuffer d, int i) {

@@ -70,4 +70,15 @@ class EmbeddedTypeFinderTest {
         byte[] au = java.util.HexFormat.of().parseHex("a3484bbe986c4aa9994c530a86d6487d4155332145413036");
         assertEquals(FileType.AUTOIT, find(at(100, 7, au), false).get(0).type());
     }
+
+    @Test
+    void mappedLayersGiveTheSameHitsAcrossChunkBoundaries() {
+        byte[] b = new byte[300_000];
+        for (int at : new int[] {65_535, 131_071, 196_606, 262_143}) System.arraycopy("PK\3\4".getBytes(StandardCharsets.ISO_8859_1), 0, b, at, 4);
+        System.arraycopy("MSCF\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1), 0, b, 299_992, 8);
+        ByteBuffer direct = ByteBuffer.allocateDirect(b.length).put(b).flip();
+        List<EmbeddedTypeFinder.Hit> heap = find(b, true);
+        assertEquals(5, heap.size(), heap.toString());
+        assertEquals(heap, EmbeddedTypeFinder.find(direct, true, 10_000));
+    }
 }
