@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * Recognises a layer's type from its first bytes (clamav-notes §5.1): literal magic first (the
- * built-in table, or the {@code .ftm} type-0 entries that replace it), then text classification,
- * tar headers, and markers of HTML and mail inside text.
+ * built-in table, or the {@code .ftm} type-0 entries that replace it; ZIP refined to OOXML by
+ * {@link OoxmlRefine}), then text classification, tar headers, markers of HTML and mail inside text,
+ * and the built-in type-1 rules over the first bytes ({@link EmbeddedTypeFinder#headType}).
  */
 public final class FileTypeDetector {
     /** Type recognition looks at this many leading bytes, as ClamAV does. */
@@ -45,7 +46,7 @@ public final class FileTypeDetector {
             if (r.offset() + r.magic().length > n) continue;
             boolean ok = true;
             for (int i = 0; i < r.magic().length && ok; i++) ok = d.get(r.offset() + i) == r.magic()[i];
-            if (ok) return r.result();
+            if (ok) return r.result() == FileType.ZIP ? OoxmlRefine.refine(d) : r.result();
         }
         if (custom == null && n >= 4 && d.getInt(0) == 0xCAFEBABE) {
             return n >= 8 && (d.getInt(4) & 0xFFFFFFFFL) < 40 ? FileType.MACHO_UNIBIN : FileType.JAVA;
