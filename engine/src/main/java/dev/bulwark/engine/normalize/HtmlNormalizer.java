@@ -11,6 +11,13 @@ import java.nio.ByteBuffer;
 public final class HtmlNormalizer {
     private HtmlNormalizer() {}
 
+    private static boolean hasMarker(ByteBuffer in, int n) {
+        for (int i = 0; i + 3 < n; i++) {
+            if (in.get(i) == '#' && in.get(i + 1) == '@' && in.get(i + 2) == '~' && in.get(i + 3) == '^') return true;
+        }
+        return false;
+    }
+
     /** ClamAV's normaliser reads HTML with every NUL byte left out (so UTF-16 text reads as ASCII). */
     private static ByteBuffer withoutNul(ByteBuffer in, int n) {
         int first = -1;
@@ -33,6 +40,15 @@ public final class HtmlNormalizer {
         int n = (int) Math.min(in.limit(), max);
         in = withoutNul(in, n);
         n = in.limit();
+        if (hasMarker(in, n)) { // encoded scripts are normalised decoded
+            byte[] all = new byte[n];
+            in.get(0, all, 0, n);
+            byte[] decoded = ScrencDecoder.decodeInHtml(all, n);
+            if (decoded != null) {
+                in = ByteBuffer.wrap(decoded);
+                n = decoded.length;
+            }
+        }
         ByteArrayOutputStream full = new ByteArrayOutputStream(n), text = new ByteArrayOutputStream(n / 2),
                 script = new ByteArrayOutputStream();
         boolean inTag = false, inScript = false, spaceFull = false, spaceText = false;

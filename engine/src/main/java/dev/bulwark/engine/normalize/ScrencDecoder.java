@@ -87,4 +87,77 @@ public final class ScrencDecoder {
         if (left == 0 && end - p >= TRAILER) p += TRAILER;
         return p;
     }
+
+    /** Longest tag examined for a {@code language} attribute. */
+    private static final int MAX_TAG = 4096;
+
+    /**
+     * HTML with encoded scripts: after a {@code <script>} tag or {@code <%@ %>} directive whose
+     * {@code language} is {@code jscript.encode} or {@code vbscript.encode}, the next encoded block is
+     * replaced by its decoded text, as ClamAV's HTML normaliser decodes it before normalising.
+     *
+     * @return the document with its blocks decoded, or null when there is nothing to decode
+     */
+    public static byte[] decodeInHtml(byte[] h, int n) {
+        if (indexOf(h, 0, n, MARKER) < 0) return null;
+        ByteArrayOutputStream out = null;
+        int copied = 0, i = 0;
+        while (i < n) {
+            int lt = indexOf(h, i, n, new byte[] {'<'});
+            if (lt < 0) break;
+            int end = tagEnd(h, lt, n);
+            if (!encodedLanguage(h, lt, end)) {
+                i = lt + 1;
+                continue;
+            }
+            int m = indexOf(h, end, n, MARKER);
+            if (m < 0) break;
+            if (out == null) out = new ByteArrayOutputStream(n);
+            out.write(h, copied, m - copied);
+            int after = decode(h, m + MARKER.length, n, out);
+            if (after < 0) {
+                copied = m;
+                break;
+            }
+            copied = after;
+            i = after;
+        }
+        if (out == null) return null;
+        out.write(h, copied, n - copied);
+        return out.toByteArray();
+    }
+
+    private static int tagEnd(byte[] h, int lt, int n) {
+        int limit = Math.min(n, lt + MAX_TAG);
+        for (int j = lt + 1; j < limit; j++) if (h[j] == '>') return j + 1;
+        return limit;
+    }
+
+    /** Whether the tag at {@code [lt, end)} is a script tag or ASP directive with an encoded language. */
+    private static boolean encodedLanguage(byte[] h, int lt, int end) {
+        String tag = new String(h, lt, end - lt, java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+        if (!tag.startsWith("<script") && !tag.startsWith("<%@")) return false;
+        int a = tag.indexOf("language");
+        if (a < 0) return false;
+        int j = a + "language".length();
+        while (j < tag.length() && Character.isWhitespace(tag.charAt(j))) j++;
+        if (j >= tag.length() || tag.charAt(j) != '=') return false;
+        j++;
+        while (j < tag.length() && Character.isWhitespace(tag.charAt(j))) j++;
+        int q = j < tag.length() && (tag.charAt(j) == '"' || tag.charAt(j) == '\'') ? tag.charAt(j++) : -1;
+        int k = j;
+        while (k < tag.length() && (q >= 0 ? tag.charAt(k) != q : !Character.isWhitespace(tag.charAt(k)) && tag.charAt(k) != '>'
+                && tag.charAt(k) != '%')) k++;
+        String v = tag.substring(j, k);
+        return v.equals("jscript.encode") || v.equals("vbscript.encode");
+    }
+
+    private static int indexOf(byte[] s, int from, int n, byte[] m) {
+        outer:
+        for (int i = Math.max(0, from); i + m.length <= n; i++) {
+            for (int k = 0; k < m.length; k++) if (s[i + k] != m[k]) continue outer;
+            return i;
+        }
+        return -1;
+    }
 }

@@ -86,6 +86,14 @@ class ScrencTest {
         return out.toByteArray();
     }
 
+    static byte[] html(String before, byte[] block, String after) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        o.writeBytes(before.getBytes(StandardCharsets.US_ASCII));
+        o.writeBytes(block);
+        o.writeBytes(after.getBytes(StandardCharsets.US_ASCII));
+        return o.toByteArray();
+    }
+
     @Test
     void decodesOwnEncoding() {
         RecordingContext ctx = RecordingContext.defaults();
@@ -102,7 +110,11 @@ class ScrencTest {
     void agreesWithClamscan(@TempDir Path tmp) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")), "clamscan not installed");
         Path dir = Files.createDirectories(tmp.resolve("files"));
-        Map<String, byte[]> files = Map.of("t.vbe", encode(SCRIPT), "plain.txt", SCRIPT.getBytes(StandardCharsets.US_ASCII));
+        byte[] block = encode(SCRIPT);
+        Map<String, byte[]> files = Map.of("t.vbe", block, "plain.txt", SCRIPT.getBytes(StandardCharsets.US_ASCII),
+                "page.html", html("<html><body><p>hi</p><script language=\"JScript.Encode\">", block, "</script></body></html>\n"),
+                "asp.html", html("<html><%@ language=\"VBScript.Encode\" %><body>", block, "</body></html>\n"),
+                "other-lang.html", html("<html><body><script language=\"javascript\">", block, "</script></body></html>\n"));
         for (var e : files.entrySet()) Files.write(dir.resolve(e.getKey()), e.getValue());
         Path db = tmp.resolve("t.ndb");
         HexFormat hex = HexFormat.of();
@@ -130,5 +142,7 @@ class ScrencTest {
         }
         assertEquals(clam, ours);
         assertEquals(Set.of("AnyLower", "HtmlTarget"), clam.get("t.vbe"), "clamscan decodes our encoding (and matches lower case only)");
+        assertEquals(Set.of("AnyLower", "HtmlTarget"), clam.get("page.html"), "decoded inside HTML");
+        assertEquals(Set.of(), clam.get("other-lang.html"), "not decoded without an encoded language");
     }
 }
