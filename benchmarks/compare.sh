@@ -176,6 +176,7 @@ for rep in $(seq 1 "$REPS"); do
   fi
 done
 
+if [ "${DAEMON:-1}" = 1 ]; then SKIP_BUILD=1 REPS="$REPS" WORK="$WORK/daemon" "$here/benchmarks/daemon-compare.sh"; fi  # daemon vs clamd (DAEMON=0: skip)
 # ---- summary ---------------------------------------------------------------------------------
 python3 "$here/benchmarks/summarize.py" "$WORK" "$here/docs/BENCHMARKS.md" \
   "corpus_files=$CORPUS_FILES" "corpus_bytes=$CORPUS_BYTES" "big_bytes=$BIG_BYTES" \

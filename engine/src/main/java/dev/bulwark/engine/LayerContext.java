@@ -15,6 +15,18 @@ import java.util.List;
 final class LayerContext implements ExtractContext {
     /** Read granularity when pulling a member out of a decompressing stream. */
     private static final int READ_CHUNK = 64 << 10;
+    /**
+     * Decoding budget of one scan, as a multiple of the max scan size: output read and then dropped
+     * (members over a limit) counts too, so an archive of many oversized members costs at most this
+     * much inflating instead of every member up to the file-size limit (what ClamAV spends).
+     */
+    private static final long DECODE_BUDGET_FACTOR = 2;
+    /**
+     * ClamAV's unzip writes inflated output in stdio-buffer chunks (BUFSIZ, 8 KiB on glibc) and stops
+     * before the chunk that would pass the max file size, so a trimmed member's head is a whole number
+     * of these chunks (nothing at all when the limit is below one chunk).
+     */
+    private static final int HEAD_GRANULE = 8192;
     /** Members below this size are never stopped by the compression-ratio guard. */
     private static final long RATIO_FLOOR = 1 << 20;
 
@@ -48,8 +60,10 @@ final class LayerContext implements ExtractContext {
         checkContainerRules(info, info.declaredSize() >= 0 ? info.declaredSize() : d.limit());
         if (job.stop) return false;
         if (d.limit() == 0) return true;
-        if (d.limit() > job.lim.maxFileSize()) {
-            record(info, d.limit(), null, "skipped: larger than max file size");
+        if (d.limit() > job.lim.maxFileSize()) { // ClamAV checks the scan size first, then the file size
+            boolean scanSize = job.scanned + d.limit() > job.lim.maxScanSize();
+            record(info, d.limit(), null, scanSize ? "skipped: scan size limit reached" : "skipped: larger than max file size");
+            job.limit(layer, scanSize ? "MaxScanSize" : "MaxFileSize");
             return !stopped();
         }
         LayerImpl c = new LayerImpl(d, null, info.name() == null ? "" : info.name(), layer);
@@ -64,6 +78,20 @@ final class LayerContext implements ExtractContext {
 
     @Override
     public boolean child(ChildInfo info, InputStream in, long compressedSize) throws IOException {
+        return fromStream(info, in, compressedSize, false);
+    }
+
+    @Override
+    public boolean childHead(ChildInfo info, InputStream in, long compressedSize) throws IOException {
+        return fromStream(info, in, compressedSize, true);
+    }
+
+    /**
+     * Reads a member into memory and scans it. Reading stops one byte past the first limit it would
+     * break (max file size or the remaining scan size), so a bomb costs at most that much decoding.
+     * ClamAV's order applies: the scan size is checked before the file size.
+     */
+    private boolean fromStream(ChildInfo info, InputStream in, long compressedSize, boolean keepHead) throws IOException {
         if (stopped()) return false;
         if (layer.depth + 1 >= job.lim.maxRecursion()) {
             checkContainerRules(info, info.declaredSize());
@@ -71,18 +99,18 @@ final class LayerContext implements ExtractContext {
             return !stopped();
         }
         long cap = Math.min(job.lim.maxFileSize(), Integer.MAX_VALUE - 16);
-        long remaining = job.lim.maxScanSize() - job.scanned;
-        byte[] buf = new byte[(int) Math.min(Math.max(info.declaredSize(), 0) + 1, Math.min(cap + 1, READ_CHUNK * 16L))];
+        long remaining = Math.max(0, job.lim.maxScanSize() - job.scanned);
+        long decodable = Math.max(0, DECODE_BUDGET_FACTOR * job.lim.maxScanSize() - job.decoded);
+        remaining = Math.min(remaining, decodable);
+        long want = Math.min(cap, remaining) + 1;
+        byte[] buf = new byte[(int) Math.min(Math.max(info.declaredSize(), 0) + 1, Math.min(want, READ_CHUNK * 16L))];
         int n = 0;
-        while (true) {
-            if (n == buf.length) {
-                if (n > cap) break;
-                buf = Arrays.copyOf(buf, (int) Math.min(cap + 1, (long) buf.length * 2));
-            }
+        while (n < want) {
+            if (n == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(want, (long) buf.length * 2));
             int r = in.read(buf, n, Math.min(buf.length - n, READ_CHUNK));
             if (r < 0) break;
             n += r;
-            if (n > cap) break;
+            job.decoded += r;
             if (compressedSize > 0 && n > RATIO_FLOOR && n / compressedSize > job.lim.maxRatio()) {
                 checkContainerRules(info, info.declaredSize());
                 record(info, n, null, "skipped: compression ratio above " + job.lim.maxRatio());
@@ -90,14 +118,15 @@ final class LayerContext implements ExtractContext {
             }
             if (stopped()) return false;
         }
-        if (n > cap) {
-            checkContainerRules(info, info.declaredSize());
-            record(info, n, null, "skipped: larger than max file size");
-            return !stopped();
+        if (n > cap && keepHead && cap <= remaining) {
+            int head = (int) (cap / HEAD_GRANULE * HEAD_GRANULE);
+            return head == 0 ? !stopped() : child(info, ByteBuffer.wrap(buf, 0, head));
         }
-        if (n > remaining) {
+        if (n > remaining || n > cap) {
             checkContainerRules(info, info.declaredSize() >= 0 ? info.declaredSize() : n);
-            job.limit(layer, "MaxScanSize");
+            boolean scanSize = n > remaining;
+            record(info, n, null, scanSize ? "skipped: scan size limit reached" : "skipped: larger than max file size");
+            job.limit(layer, scanSize ? "MaxScanSize" : "MaxFileSize");
             return !stopped();
         }
         return child(info, ByteBuffer.wrap(buf, 0, n));

@@ -33,6 +33,8 @@ final class ScanJob {
     boolean stop;
     private String limitHit;
     long scanned;
+    /** Bytes decoded from member streams, including those read and then dropped for a limit. */
+    long decoded;
     int files;
 
     ScanJob(Database db, ScanOptions opt, long t0) {

@@ -61,6 +61,8 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
         }
         for (String n : config.notices()) log.warn(n);
         long t0 = System.nanoTime();
+        // binding the FFM calls for FILDES takes a few hundred ms: do it while the database loads
+        if (config.localSocket() != null) Thread.ofPlatform().daemon().name("fdpass-init").start(ClamdServer::prepareFdPassing);
         EngineHolder.Loaded l = engines.loadInitial();
         dbStamp = stamp(config.databaseDirectory());
         log.info("database loaded", "signatures", l.engine().database().signatureCount(), "millis", l.loadMillis(),
@@ -72,7 +74,8 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
         if (config.hasClamdSocket()) {
             clamd = new ClamdServer(service, policy, watchdog, this);
             clamdPorts = clamd.start();
-            log.info("clamd protocol listening", "tcp", clamdPorts, "addr", config.tcpAddrs(), "unix", config.localSocket());
+            log.info("clamd protocol listening", "tcp", clamdPorts, "addr", config.tcpAddrs(), "unix", config.localSocket(),
+                    "fildes", ClamdServer.fdPassingStatus());
         }
         if (config.icapPort() >= 0) {
             icap = new IcapServer(service, watchdog, log);

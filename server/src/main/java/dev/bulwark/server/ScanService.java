@@ -28,6 +28,7 @@ public final class ScanService {
 
     private final Log log;
     private final CleanCache cache;
+    private final VirusEvent virusEvent;
 
     public ScanService(EngineHolder engines, DaemonConfig config, Metrics metrics, Log log) {
         this.engines = engines;
@@ -35,6 +36,7 @@ public final class ScanService {
         this.metrics = metrics;
         this.log = log;
         this.cache = new CleanCache(config.cacheSize());
+        this.virusEvent = config.virusEvent() == null ? null : new VirusEvent(config.virusEvent(), log);
         metrics.cache(cache);
         this.permits = new Semaphore(config.maxThreads(), true);
     }
@@ -93,6 +95,37 @@ public final class ScanService {
         });
     }
 
+    /**
+     * Scans bytes already in memory or mapped (a descriptor passed with FILDES). {@code privateCopy}: the
+     * bytes are a heap copy nobody else can change, so a clean result may be cached by their hash.
+     */
+    public ScanResult scanBuffer(java.nio.ByteBuffer data, boolean privateCopy, boolean allMatch, String protocol,
+                                 String command, String name) throws InterruptedException {
+        return run(protocol, command, name, () -> {
+            EngineHolder.Loaded l = engines.current();
+            ScanOptions o = options(allMatch);
+            CleanCache.Key key = null;
+            if (privateCopy && cache.enabled()) {
+                java.security.MessageDigest md = sha256();
+                md.update(data.duplicate());
+                key = CleanCache.Key.of(md.digest(), data.remaining(), o);
+                ScanResult hit = cache.get(l, key, System.nanoTime());
+                if (hit != null) return hit;
+            }
+            ScanResult r = l.engine().scan(data, o);
+            if (key != null) cache.put(l, key, r);
+            return r;
+        });
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("JDK without SHA-256", e);
+        }
+    }
+
     interface ScanCall {
         ScanResult call() throws IOException;
     }
@@ -116,6 +149,7 @@ public final class ScanService {
             if (r.infected()) {
                 log.info("detection", "protocol", protocol, "object", name, "name", r.detections().get(0).name(),
                         "detections", r.detections().size());
+                if (virusEvent != null) virusEvent.run(name, r.detections().get(0).name());
             } else if (r.status() == ScanResult.Status.ERROR) {
                 log.warn("scan error", "protocol", protocol, "object", name, "error", r.error());
             } else if (config.logClean()) {

@@ -31,6 +31,14 @@ public interface ExtractContext {
      */
     boolean child(ChildInfo info, InputStream in, long compressedSize) throws IOException;
 
+    /**
+     * Like {@link #child(ChildInfo, InputStream, long)}, except that a member longer than the max file
+     * size is cut there and its head scanned instead of skipped (ClamAV's unzip trims members this way).
+     */
+    default boolean childHead(ChildInfo info, InputStream in, long compressedSize) throws IOException {
+        return child(info, in, compressedSize);
+    }
+
     /** Reports metadata of a member that will not be extracted (encrypted, unsupported): {@code .cdb} still sees it. */
     boolean announce(ChildInfo info);
 

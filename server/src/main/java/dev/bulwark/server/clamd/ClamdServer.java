@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -42,7 +41,14 @@ public final class ClamdServer implements AutoCloseable {
     private final Watchdog watchdog;
     private final Control control;
     private final Semaphore connections;
-    private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    /** One listening socket and how its connections are accepted and run. */
+    private record Listener(java.io.Closeable socket, Acceptor acceptor, Thread.Builder sessions) {}
+
+    private interface Acceptor {
+        ClientChannel accept() throws IOException;
+    }
+
+    private final List<Listener> listeners = new ArrayList<>();
     private final List<Thread> acceptors = new ArrayList<>();
     private Path socketFile;
     private volatile boolean closed;
@@ -71,31 +77,58 @@ public final class ClamdServer implements AutoCloseable {
                 ServerSocketChannel ss = ServerSocketChannel.open();
                 ss.bind(new InetSocketAddress(addr, cfg.tcpPort()), cfg.maxConnectionQueueLength());
                 ports.add(((InetSocketAddress) ss.getLocalAddress()).getPort());
-                listeners.add(ss);
+                listeners.add(nio(ss));
             }
         }
         if (cfg.localSocket() != null) {
             Path p = cfg.localSocket();
             if (Files.exists(p) && cfg.fixStaleSocket()) Files.delete(p);
-            ServerSocketChannel ss = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            ss.bind(UnixDomainSocketAddress.of(p), cfg.maxConnectionQueueLength());
+            FdPassing.Provider fdp = FdPassing.provider();
+            if (fdp != null) {
+                // owned through FFM so that FILDES can receive descriptors; native reads pin their
+                // thread, so these connections get platform threads (at most MaxQueue of them)
+                FdPassing.Listener l = fdp.listen(p, cfg.maxConnectionQueueLength());
+                listeners.add(new Listener(l, l::accept, Thread.ofPlatform().daemon().name("clamd-local")));
+            } else {
+                ServerSocketChannel ss = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                ss.bind(UnixDomainSocketAddress.of(p), cfg.maxConnectionQueueLength());
+                listeners.add(nio(ss));
+            }
             socketFile = p;
             if (cfg.localSocketMode() >= 0) Files.setPosixFilePermissions(p, perms(cfg.localSocketMode()));
-            listeners.add(ss);
         }
-        for (ServerSocketChannel ss : listeners) {
-            acceptors.add(Thread.ofPlatform().daemon().name("clamd-accept").start(() -> acceptLoop(ss)));
+        for (Listener l : listeners) {
+            acceptors.add(Thread.ofPlatform().daemon().name("clamd-accept").start(() -> acceptLoop(l)));
         }
         return ports;
     }
 
-    private void acceptLoop(ServerSocketChannel ss) {
+    private static Listener nio(ServerSocketChannel ss) {
+        return new Listener(ss, () -> new NioClientChannel(ss.accept()), Thread.ofVirtual().name("clamd-conn"));
+    }
+
+    /** Whether FILDES can receive descriptors here (else it answers as clamd built without them). */
+    static boolean fdPassing() {
+        return FdPassing.available();
+    }
+
+    /** Initialises descriptor passing ahead of {@link #start()} (it is ready, or known absent, afterwards). */
+    public static void prepareFdPassing() {
+        FdPassing.available();
+    }
+
+    /** For the start-up log: whether FILDES receives descriptors, or why not. */
+    public static String fdPassingStatus() {
+        return FdPassing.available() ? "enabled" : "off: " + FdPassing.unavailableReason();
+    }
+
+    private void acceptLoop(Listener l) {
         while (!closed) {
             try {
                 connections.acquire();
-                SocketChannel ch;
+                ClientChannel ch;
                 try {
-                    ch = ss.accept();
+                    ch = l.acceptor().accept();
                 } catch (IOException e) {
                     connections.release();
                     if (closed) return;
@@ -103,7 +136,7 @@ public final class ClamdServer implements AutoCloseable {
                     continue;
                 }
                 service.metrics().connections.increment();
-                Thread.ofVirtual().name("clamd-conn").start(new ClamdSession(ch, this));
+                l.sessions().start(new ClamdSession(ch, this));
             } catch (InterruptedException e) {
                 return;
             }
@@ -135,9 +168,9 @@ public final class ClamdServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (ServerSocketChannel ss : listeners) {
+        for (Listener l : listeners) {
             try {
-                ss.close();
+                l.socket().close();
             } catch (IOException ignored) {
                 // closing anyway
             }

@@ -6,7 +6,6 @@ import dev.bulwark.server.Spool;
 import dev.bulwark.server.Watchdog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
@@ -32,7 +31,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
 
     private enum Phase { READ_COMMAND, READ_STREAM, WRITE, WORK }
 
-    private final SocketChannel channel;
+    private final ClientChannel channel;
     private final ClamdServer server;
     private final ScanService service;
     private final ClamdDecoder decoder = new ClamdDecoder();
@@ -43,10 +42,12 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private boolean session;
     private int id;              // request number inside IDSESSION (0 outside)
     private byte term = '\n';
+    private boolean anyCommand;  // before the first command clamd answers with a NUL terminator
+    private boolean awaitingFdByte; // FILDES read, the byte carrying the descriptor not yet (MODE_WAITANCILL)
     private Spool spool;
     private boolean open = true;
 
-    ClamdSession(SocketChannel channel, ClamdServer server) {
+    ClamdSession(ClientChannel channel, ClamdServer server) {
         this.channel = channel;
         this.server = server;
         this.service = server.service();
@@ -59,10 +60,10 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     public void expire() {
         timedOut = true;
         try {
-            if (phase == Phase.WRITE) channel.close(); // client not reading: drop it
+            if (phase == Phase.WRITE) channel.abort(); // client not reading: drop it
             else channel.shutdownInput();              // wakes the blocked read, which then sees EOF
         } catch (IOException e) {
-            closeQuietly();
+            channel.abort();
         }
     }
 
@@ -124,6 +125,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
 
     /** Reads more input; false on EOF. A read timeout answers as clamd and ends the connection. */
     private boolean read() throws IOException {
+        if (unclaimedDescriptor()) return false;
         in.compact();
         int n;
         try {
@@ -131,6 +133,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
         } finally {
             in.flip();
         }
+        if (phase == Phase.READ_STREAM && n > 0 && unclaimedDescriptor()) return false;
         if (timedOut) {
             arm(Phase.WRITE, 0);
             writeBytes("COMMAND READ TIMED OUT\n".getBytes(StandardCharsets.US_ASCII));
@@ -142,6 +145,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
 
     private void command(String text, byte prefix) throws IOException, InterruptedException {
         term = decoder.terminator();
+        anyCommand = true;
         if (session && prefix == 0) {
             replyRaw(prefixId() + "Only nCMDS\\n and zCMDS\\0 are accepted inside IDSESSION. ERROR");
             open = false;
@@ -183,12 +187,10 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
                 return; // the request number advances when the stream ends
             }
             case FILDES -> {
-                // SCM_RIGHTS descriptor passing has no pure-Java API: answer as a clamd built without it.
-                // First take the byte the descriptor rides on (the kernel drops the unreceived descriptor),
-                // so the client's sendmsg does not fail before it can read the reply.
-                if (!in.hasRemaining() && !read()) return;
-                if (in.hasRemaining()) in.get();
-                replyRaw(prefixId() + "FILDES support not compiled in. ERROR");
+                if (!fildes()) {
+                    open = false;
+                    return;
+                }
             }
             case STATS -> {
                 garbageCheck(true);
@@ -213,6 +215,66 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
         if (session && p.command() != ClamdCommand.IDSESSION) id++;
         if (p.command() == ClamdCommand.IDSESSION) id = 1;
         arm(Phase.READ_COMMAND, service.config().readTimeoutSec());
+    }
+
+    /**
+     * FILDES: the descriptor rides on one byte sent after the command; wait for that byte (clamd's
+     * MODE_WAITANCILL), eat it, then scan what it carried. False when the connection must end.
+     */
+    private boolean fildes() throws IOException, InterruptedException {
+        awaitingFdByte = true;
+        try {
+            if (!in.hasRemaining() && !read()) return false;
+        } finally {
+            awaitingFdByte = false;
+        }
+        if (in.hasRemaining()) in.get();
+        if (!ClamdServer.fdPassing()) {
+            // no descriptor passing in this runtime: answer as a clamd built without it. The byte was read,
+            // so the kernel dropped the descriptor and the client's sendmsg did not fail before the reply.
+            replyRaw(prefixId() + "FILDES support not compiled in. ERROR");
+            return true;
+        }
+        PassedFile f = channel.takeDescriptor();
+        if (f == null) {
+            replyRaw(prefixId() + "No file descriptor received. ERROR");
+            return false;
+        }
+        try (f) {
+            garbageCheck(false);
+            arm(Phase.WORK, 0);
+            String name = "fd[" + f.number() + "]";
+            String shown = prefixId() + name + ": ";
+            if (!f.regular()) {
+                replyRaw(shown + "Not a regular file ERROR");
+                return true;
+            }
+            ScanResult r = FildesScan.scan(service, f);
+            switch (r.status()) {
+                case INFECTED -> replyRaw(shown + r.detections().get(0).name() + " FOUND");
+                case ERROR -> replyRaw(shown + (r.error() == null ? "Scan error" : r.error()) + " ERROR");
+                default -> replyRaw(shown + "OK");
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A descriptor that arrived with bytes other than the one after FILDES: clamd closes it, answers a
+     * protocol error and ends the connection. Between commands it checks when the commands received so
+     * far are done (here: before the next read); a descriptor riding on INSTREAM data is caught as it
+     * arrives. While a stream or the byte after FILDES is awaited, clamd adds its generic error line.
+     */
+    private boolean unclaimedDescriptor() throws IOException {
+        PassedFile f = channel.takeDescriptor();
+        if (f == null) return false;
+        f.close();
+        server.metrics().protocolErrors.increment();
+        if (!anyCommand) term = 0;
+        replyRaw(prefixId() + "PROTOCOL ERROR: ancillary data sent without FILDES. ERROR");
+        if (phase == Phase.READ_STREAM || awaitingFdByte) replyRaw("Error processing command. ERROR");
+        open = false;
+        return true;
     }
 
     private void streamEnd() throws IOException, InterruptedException {
@@ -287,8 +349,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     }
 
     private void writeBytes(byte[] b) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        while (buf.hasRemaining()) channel.write(buf);
+        channel.write(ByteBuffer.wrap(b));
     }
 
     private void arm(Phase p, long seconds) {

@@ -25,7 +25,7 @@ public record DaemonConfig(
         boolean followDirectorySymlinks, boolean followFileSymlinks, boolean allowAllMatchScan,
         boolean detectPua, boolean officialOnly, int selfCheckSec, ScanOptions scanOptions,
         int icapPort, String icapAddr, String icapService, int restPort, String restAddr, String restToken,
-        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, int cacheSize, List<String> notices) {
+        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, int cacheSize, String virusEvent, List<String> notices) {
 
     private static final long MiB = 1024L * 1024;
     /** Clean-file cache bound: about 150 bytes of heap per entry, so at most ~600 MB. */
@@ -142,7 +142,7 @@ public record DaemonConfig(
                 path(r.str("BulwarkRestKeystore", null)), r.str("BulwarkRestKeystorePassword", ""),
                 roots.isEmpty() ? List.of(Path.of("/")) : roots, r.str("BulwarkVersionString", DEFAULT_VERSION),
                 r.bool("DisableCache", false) ? 0 : intIn(r, "BulwarkCacheSize", dev.bulwark.server.CleanCache.DEFAULT_SIZE, 0, MAX_CACHE),
-                notices);
+                r.str("VirusEvent", null), notices);
     }
 
     private static int intIn(Reader r, String name, int def, int min, int max) {

@@ -29,7 +29,7 @@ final class OptionTable {
     static {
         Support I = Support.IMPLEMENTED, A = Support.ACCEPTED, U = Support.UNSUPPORTED;
         add(I, Type.STRING, "LocalSocket", "LocalSocketMode", "TCPAddr", "DatabaseDirectory", "ExcludePath",
-                "LogFile", "PidFile", "TemporaryDirectory");
+                "LogFile", "PidFile", "TemporaryDirectory", "VirusEvent");
         add(I, Type.NUMBER, "TCPSocket", "MaxConnectionQueueLength", "MaxThreads", "MaxQueue", "ReadTimeout",
                 "CommandReadTimeout", "SendBufTimeout", "IdleTimeout", "MaxDirectoryRecursion", "MaxScanTime",
                 "MaxRecursion", "MaxFiles", "PCREMatchLimit", "SelfCheck");
@@ -62,16 +62,19 @@ final class OptionTable {
         add(A, Type.NUMBER, "CacheSize", "BytecodeTimeout", "MaxPartitions", "MaxIconsPE", "MaxRecHWP3",
                 "PCRERecMatchLimit", "StreamMinPort", "StreamMaxPort", "DevACDepth", "FailIfCvdOlderThan");
         // real features Bulwark's daemon does not provide (yet)
-        add(U, Type.STRING, "User", "VirusEvent", "ExcludePUA", "IncludePUA", "OnAccessMountPath", "OnAccessIncludePath",
+        add(U, Type.STRING, "User", "ExcludePUA", "IncludePUA", "OnAccessMountPath", "OnAccessIncludePath",
                 "OnAccessExcludePath", "OnAccessExcludeUname");
         add(U, Type.BOOL, "GenerateMetadataJson", "StructuredDataDetection", "StructuredSSNFormatNormal",
                 "StructuredSSNFormatStripped", "StructuredCCOnly", "OnAccessExcludeRootUID", "OnAccessDisableDDD",
                 "OnAccessPrevention", "OnAccessExtraScanning", "OnAccessDenyOnError", "PreludeEnable",
-                "ScanOnAccess", "ArchiveBlockMax", "ArchiveLimitMemoryUsage", "MailFollowURLs");
+                "ScanOnAccess");
         add(U, Type.NUMBER, "StructuredMinCreditCardCount", "StructuredMinSSNCount", "OnAccessExcludeUID",
-                "OnAccessCurlTimeout", "OnAccessMaxThreads", "OnAccessRetryAttempts", "MailMaxRecursion",
-                "ArchiveMaxRecursion", "ArchiveMaxFiles", "ArchiveMaxCompressionRatio");
-        add(U, Type.SIZE, "OnAccessMaxFileSize", "ArchiveMaxScanSize");
+                "OnAccessCurlTimeout", "OnAccessMaxThreads", "OnAccessRetryAttempts");
+        add(U, Type.SIZE, "OnAccessMaxFileSize");
+        // deprecated: clamd 1.4 itself ignores them (with a warning), so they have no effect here either
+        add(A, Type.BOOL, "ArchiveBlockMax", "ArchiveLimitMemoryUsage", "MailFollowURLs");
+        add(A, Type.NUMBER, "MailMaxRecursion", "ArchiveMaxRecursion", "ArchiveMaxFiles", "ArchiveMaxCompressionRatio");
+        add(A, Type.SIZE, "ArchiveMaxScanSize");
     }
 
     private OptionTable() {}

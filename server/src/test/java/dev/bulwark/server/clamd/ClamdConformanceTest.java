@@ -130,6 +130,7 @@ class ClamdConformanceTest {
         m.put("z alone", b("z\0"));
         m.put("partial command times out", b("zPIN"));
         m.put("FILDES over TCP waits for a descriptor", b("zFILDES\0"));
+        m.put("FILDES over TCP with the byte but no descriptor", b("zFILDES\0\0"));
         return m;
     }
 

@@ -95,11 +95,15 @@ class DaemonConfigTest {
 
     @Test
     void unsupportedKeysAreReportedOnceAndDisabledOnesAreNot() {
-        DaemonConfig c = parse("VirusEvent /bin/echo %v\nPreludeEnable no\nLogSyslog yes\nLogRotate yes\nUser clamav\n");
+        DaemonConfig c = parse("VirusEvent /bin/echo %v\nPreludeEnable no\nLogSyslog yes\nLogRotate yes\nUser clamav\n"
+                + "StructuredDataDetection yes\nArchiveMaxFiles 10\n");
         assertEquals(3, c.notices().size(), c.notices().toString());
-        assertTrue(c.notices().get(0).contains("VirusEvent is not supported"));
+        assertEquals("/bin/echo %v", c.virusEvent());
+        assertTrue(c.notices().stream().anyMatch(n -> n.contains("StructuredDataDetection is not supported")), c.notices().toString());
+        assertTrue(c.notices().stream().noneMatch(n -> n.contains("VirusEvent")), c.notices().toString());
         assertTrue(c.notices().stream().anyMatch(n -> n.contains("User is not supported")));
-        assertTrue(c.notices().stream().anyMatch(n -> n.endsWith("without effect in Bulwark: LogSyslog, LogRotate")));
+        assertTrue(c.notices().stream().anyMatch(n -> n.endsWith("without effect in Bulwark: LogSyslog, LogRotate, ArchiveMaxFiles")),
+                c.notices().toString());
     }
 
     @Test

@@ -16,10 +16,19 @@ public final class Emit {
      * @return false when the extractor must stop
      */
     public static boolean stream(ExtractContext ctx, String format, ChildInfo info, InputStream decoder, long compressedSize) {
+        return stream(ctx, format, info, decoder, compressedSize, false);
+    }
+
+    /**
+     * As {@link #stream(ExtractContext, String, ChildInfo, InputStream, long)}; with {@code keepHead} a
+     * member over the max file size has its head scanned ({@link ExtractContext#childHead}).
+     */
+    public static boolean stream(ExtractContext ctx, String format, ChildInfo info, InputStream decoder, long compressedSize,
+                                 boolean keepHead) {
         SafeStream s = new SafeStream(decoder);
         boolean go;
         try {
-            go = ctx.child(info, s, compressedSize);
+            go = keepHead ? ctx.childHead(info, s, compressedSize) : ctx.child(info, s, compressedSize);
         } catch (IOException | RuntimeException e) {
             ctx.note(format + ": member " + info.position() + " (" + info.name() + "): " + e);
             go = !ctx.stopped();

@@ -123,7 +123,8 @@ public final class ZipExtractor implements Extractor {
         }
         ByteBuffer data = Bytes.slice(b, dataStart, csize);
         if (data.remaining() < csize) ctx.note("zip: member " + r.position() + " is truncated");
-        if (r.method() == ZipMethods.STORED) return ctx.child(info, data) && !ctx.stopped();
+        // Like ClamAV's unzip, a member over the max file size is cut there and its head scanned.
+        if (r.method() == ZipMethods.STORED) return ctx.child(info, head(data, ctx.limits().maxFileSize())) && !ctx.stopped();
         InputStream in;
         try {
             in = ZipMethods.open(r.method(), r.flags(), data, size);
@@ -131,7 +132,11 @@ public final class ZipExtractor implements Extractor {
             ctx.note("zip: member " + r.position() + ": " + e.getMessage());
             return ctx.announce(info) && !ctx.stopped();
         }
-        return Emit.stream(ctx, "zip", info, in, data.remaining());
+        return Emit.stream(ctx, "zip", info, in, data.remaining(), true);
+    }
+
+    private static ByteBuffer head(ByteBuffer data, long max) {
+        return data.remaining() <= max ? data : data.slice(data.position(), (int) max);
     }
 
     /** No central directory: follow local headers from the first one (which may follow an SFX stub). */

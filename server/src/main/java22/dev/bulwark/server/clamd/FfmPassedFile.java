@@ -1,0 +1,109 @@
+package dev.bulwark.server.clamd;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * A descriptor received with {@code SCM_RIGHTS}. Its type and size come from {@code /proc/self/fd/N}
+ * (stat through the descriptor's own link, so no path permission is needed); the content is read with
+ * {@code pread} or mapped with {@code mmap} on the descriptor itself, never by reopening a path, so a
+ * client may pass a file the daemon's user could not open (the point of {@code --fdpass}).
+ */
+final class FfmPassedFile implements PassedFile {
+    /** Native scratch for pread; callers read in slices of at most this. */
+    private static final int READ_CHUNK = 64 * 1024;
+
+    private final int fd;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment errno = Libc.errnoSlot(arena);
+    private MemorySegment scratch;
+    private BasicFileAttributes attrs;
+    private boolean closed;
+
+    FfmPassedFile(int fd) {
+        this.fd = fd;
+    }
+
+    @Override
+    public int number() {
+        return fd;
+    }
+
+    private BasicFileAttributes attrs() throws IOException {
+        if (attrs == null) attrs = Files.readAttributes(Path.of("/proc/self/fd/" + fd), BasicFileAttributes.class);
+        return attrs;
+    }
+
+    @Override
+    public boolean regular() throws IOException {
+        return attrs().isRegularFile();
+    }
+
+    @Override
+    public long size() throws IOException {
+        return attrs().size();
+    }
+
+    @Override
+    public synchronized int read(ByteBuffer dst, long position) throws IOException {
+        if (closed) throw new IOException("descriptor closed");
+        if (scratch == null) scratch = arena.allocate(READ_CHUNK);
+        int want = Math.min(dst.remaining(), READ_CHUNK);
+        while (true) {
+            long n;
+            try {
+                n = (long) Libc.PREAD.invokeExact(errno, fd, scratch, (long) want, position);
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
+            if (n < 0) {
+                if (Libc.errno(errno) == Libc.EINTR) continue;
+                throw Libc.error("pread", errno);
+            }
+            if (n == 0) return -1;
+            dst.put(scratch.asSlice(0, n).asByteBuffer());
+            return (int) n;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("restricted") // sizing the mmap result: the length is the one we mapped
+    public synchronized ByteBuffer map(long size) throws IOException {
+        if (closed) throw new IOException("descriptor closed");
+        if (size <= 0) return ByteBuffer.allocate(0);
+        MemorySegment addr;
+        try {
+            addr = (MemorySegment) Libc.MMAP.invokeExact(errno, MemorySegment.NULL, size, Libc.PROT_READ, Libc.MAP_PRIVATE, fd, 0L);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        if (addr.address() == Libc.MAP_FAILED) throw Libc.error("mmap", errno);
+        // unmapped when the arena closes; buffers derived from it then refuse access
+        MemorySegment mapped = addr.reinterpret(size, arena, seg -> unmap(seg, size));
+        return mapped.asByteBuffer().asReadOnlyBuffer();
+    }
+
+    private static void unmap(MemorySegment seg, long size) {
+        try (Arena a = Arena.ofConfined()) {
+            int rc = (int) Libc.MUNMAP.invokeExact(Libc.errnoSlot(a), seg, size);
+            assert rc == 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException("munmap", t);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        arena.close();
+        try (Arena a = Arena.ofConfined()) {
+            Libc.closeQuietly(fd, Libc.errnoSlot(a));
+        }
+    }
+}
