@@ -11,8 +11,8 @@ import java.nio.ByteBuffer;
 /**
  * The extractor of PE executables: runs the unpackers that recognise the file (UPX, yC, WWPack) and
  * hands each unpacked image to the scanner as a child layer (type MSEXE), as ClamAV rescans what its
- * PE unpackers produce; nested packers (yC around UPX) unwind through the recursion. It also hands on
- * an installer payload (NSIS, AutoIt) found in the file as a NULSFT or AUTOIT layer ({@link Overlay}).
+ * PE unpackers produce; nested packers (yC around UPX) unwind through the recursion. Installer payloads
+ * (NSIS, AutoIt) are found by the scanner's embedded-object discovery, not here.
  */
 public final class PeUnpackExtractor implements Extractor {
     /** Name of the child that holds a rebuilt UPX image. */
@@ -25,8 +25,7 @@ public final class PeUnpackExtractor implements Extractor {
         if (h == null) return;
         if (Upx.packedPair(h) >= 0 && !unpackUpx(b, h, ctx)) return;
         if (Yc.matches(b, h) && !emit(ctx, "yC", Yc.unpack(b, h), b.limit())) return;
-        if (WwPack.matches(b, h) && !emit(ctx, "WWPack", WwPack.unpack(b, h, ctx.budget()), b.limit())) return;
-        Overlay.emit(b, h, ctx);
+        if (WwPack.matches(b, h)) emit(ctx, "WWPack", WwPack.unpack(b, h, ctx.budget()), b.limit());
     }
 
     private static boolean emit(ExtractContext ctx, String packer, byte[] image, int packedSize) {
