@@ -34,6 +34,9 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   log "building bulwark"
   (cd "$here" && mvn -q -B -o -DskipTests package >/dev/null 2>&1) || (cd "$here" && mvn -q -B -DskipTests package >/dev/null)
 fi
+# the launcher's start-up cache (JDK AOT cache) is trained in the background on first use; make it now so
+# no training run competes with the measurements
+BULWARK_AOT=sync "$BULWARK" --help >/dev/null 2>&1 || true
 
 # ---- databases -------------------------------------------------------------------------------
 for s in small medium large; do

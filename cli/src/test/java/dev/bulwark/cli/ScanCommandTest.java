@@ -111,6 +111,19 @@ class ScanCommandTest {
     }
 
     @Test
+    void jsonHashesAreThoseOfEveryFileScanned(@TempDir Path tmp) throws Exception {
+        Path t = tree(tmp);
+        Run b = bulwark("--json", "-r", "-d", tmp.resolve("t.ndb").toString(), t.toString());
+        List<String> lines = b.out().lines().filter(l -> l.startsWith("{")).toList();
+        assertEquals(4, lines.size(), b.out());
+        for (String line : lines) {
+            String path = line.substring(line.indexOf("\"path\":\"") + 8, line.indexOf("\",\"size\""));
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(Path.of(path)));
+            assertTrue(line.contains("\"sha256\":\"" + java.util.HexFormat.of().formatHex(sha) + "\""), line);
+        }
+    }
+
+    @Test
     void summaryCountsAndDatabases(@TempDir Path tmp) throws Exception {
         Path t = tree(tmp);
         Run b = bulwark("-r", "-d", tmp.resolve("t.ndb").toString(), t.toString());

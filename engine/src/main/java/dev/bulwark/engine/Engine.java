@@ -43,16 +43,38 @@ public final class Engine {
 
     /** Scans a file. I/O problems give a result with status ERROR, never an exception. */
     public ScanResult scan(Path file, ScanOptions options) {
-        return Scanner.scanFile(db, file, options);
+        return Scanner.scanFile(db, file, options, null);
     }
 
-    /** Scans bytes held in memory. */
+    /**
+     * Sees the SHA-256 of a file's bytes after they were read and before they are scanned, from the
+     * same single read (for clean-file caches and reports that carry the digest).
+     */
+    @FunctionalInterface
+    public interface DigestCheck {
+        /** Returns a result to use instead of scanning, or null to scan the bytes that were hashed. */
+        ScanResult beforeScan(byte[] sha256, long size);
+    }
+
+    /**
+     * Scans a file like {@link #scan(Path, ScanOptions)}, reading it once: {@code check} gets the SHA-256
+     * of exactly the bytes that are then scanned (not called when the file is not read: an I/O error,
+     * or a file above the size limit).
+     */
+    public ScanResult scan(Path file, ScanOptions options, DigestCheck check) {
+        return Scanner.scanFile(db, file, options, java.util.Objects.requireNonNull(check));
+    }
+
+    /**
+     * Scans the bytes between the buffer's position and its limit. The buffer's position and contents
+     * are left unchanged: the scanner only reads, and extractors see read-only views.
+     */
     public ScanResult scan(ByteBuffer data, ScanOptions options) {
-        return Scanner.scanBuffer(db, data.asReadOnlyBuffer(), options);
+        return Scanner.scanBuffer(db, data.duplicate(), options);
     }
 
     public ScanResult scan(byte[] data, ScanOptions options) {
-        return scan(ByteBuffer.wrap(data), options);
+        return Scanner.scanBuffer(db, ByteBuffer.wrap(data), options);
     }
 
     /**

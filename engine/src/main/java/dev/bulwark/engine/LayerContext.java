@@ -29,6 +29,10 @@ final class LayerContext implements ExtractContext {
     private static final int HEAD_GRANULE = 8192;
     /** Members below this size are never stopped by the compression-ratio guard. */
     private static final long RATIO_FLOOR = 1 << 20;
+    /** Initial buffer for a member of unknown size: compressed size times this (text deflates ~3-4:1)... */
+    private static final long GUESS_RATIO = 4;
+    /** ...but at least this many bytes. */
+    private static final long MIN_GUESS = 4 << 10;
 
     private final ScanJob job;
     private final LayerImpl layer;
@@ -56,7 +60,7 @@ final class LayerContext implements ExtractContext {
     @Override
     public boolean child(ChildInfo info, ByteBuffer data) {
         if (stopped()) return false;
-        ByteBuffer d = data.slice().asReadOnlyBuffer();
+        ByteBuffer d = data.slice(); // only read; extractors of the child see Layer.data(), a read-only view
         checkContainerRules(info, info.declaredSize() >= 0 ? info.declaredSize() : d.limit());
         if (job.stop) return false;
         if (d.limit() == 0) return true;
@@ -103,7 +107,11 @@ final class LayerContext implements ExtractContext {
         long decodable = Math.max(0, DECODE_BUDGET_FACTOR * job.lim.maxScanSize() - job.decoded);
         remaining = Math.min(remaining, decodable);
         long want = Math.min(cap, remaining) + 1;
-        byte[] buf = new byte[(int) Math.min(Math.max(info.declaredSize(), 0) + 1, Math.min(want, READ_CHUNK * 16L))];
+        // first guess: the declared size, else a typical expansion of the compressed size (growing from a
+        // few bytes by doubling cost a dozen copies per small member)
+        long guess = info.declaredSize() >= 0 ? info.declaredSize() + 1
+                : Math.max(MIN_GUESS, compressedSize > 0 ? compressedSize * GUESS_RATIO : 0);
+        byte[] buf = new byte[(int) Math.min(guess, Math.min(want, READ_CHUNK * 16L))];
         int n = 0;
         while (n < want) {
             if (n == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(want, (long) buf.length * 2));

@@ -13,7 +13,12 @@ import java.util.List;
 final class LayerImpl implements Layer {
     private static final String[] ALGORITHMS = {"MD5", "SHA-1", "SHA-256"};
 
+    /**
+     * The layer's bytes as the scanner reads them: possibly writable (so the matcher can use the
+     * backing array) but never written. Extractors get the read-only {@link #data()} view.
+     */
     final ByteBuffer data;
+    private ByteBuffer readOnly;
     FileType type;
     final String name;
     final int depth;
@@ -34,7 +39,10 @@ final class LayerImpl implements Layer {
         this.path = parent == null ? "" : (parent.path.isEmpty() ? "" : parent.path + "//") + (name.isEmpty() ? "(" + depth + ")" : name);
     }
 
-    @Override public ByteBuffer data() { return data; }
+    @Override public ByteBuffer data() {
+        if (readOnly == null) readOnly = data.asReadOnlyBuffer();
+        return readOnly;
+    }
     @Override public FileType type() { return type; }
     @Override public String name() { return name; }
     @Override public int depth() { return depth; }
@@ -44,6 +52,11 @@ final class LayerImpl implements Layer {
     byte[] digest(int kind) {
         if (digests[kind] == null) digests[kind] = digest(data, kind);
         return digests[kind];
+    }
+
+    /** Supplies a digest computed from these exact bytes elsewhere (the scanner's single read). */
+    void presetDigest(int kind, byte[] value) {
+        digests[kind] = value;
     }
 
     static byte[] digest(ByteBuffer data, int kind) {

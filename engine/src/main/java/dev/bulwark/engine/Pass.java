@@ -165,7 +165,7 @@ final class Pass {
         if (s.target() != 0 && (mask & (1 << s.target())) == 0) return false;
         if (!s.hasRange(s.fileSize(), d.limit())) return false;
         if (s.entryPoint() != null || s.sections() != null) {
-            if (exe == null) return false;
+            if (exe == null || exe.headersFailed()) return false; // ClamAV: only with parsed target info
             if (!s.hasRange(s.entryPoint(), exe.entryPoint()) || !s.hasRange(s.sections(), exe.sectionCount())) return false;
         }
         if (s.container() != null) {

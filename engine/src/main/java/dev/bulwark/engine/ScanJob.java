@@ -55,8 +55,10 @@ final class ScanJob {
                 System.nanoTime() - t0, null);
     }
 
-    ScanResult run(ByteBuffer data) {
+    /** Scans a top-level object; {@code sha256}, when known already, saves hashing it again. */
+    ScanResult run(ByteBuffer data, byte[] sha256) {
         LayerImpl top = new LayerImpl(data, null, "", null);
+        if (sha256 != null) top.presetDigest(2, sha256);
         if (admit(top, data.limit())) scanLayer(top, null);
         List<Detection> out = new ArrayList<>();
         if (opt.allMatch()) {
@@ -68,7 +70,7 @@ final class ScanJob {
             out.add(weak.get(weak.size() - 1));
         }
         ScanResult.LayerInfo tree = new ScanResult.LayerInfo("", top.type == null ? null : top.type.clamName(), data.limit(),
-                null, top.note, List.copyOf(top.children));
+                sha256 == null ? null : java.util.HexFormat.of().formatHex(sha256), top.note, List.copyOf(top.children));
         return new ScanResult(out.isEmpty() ? ScanResult.Status.CLEAN : ScanResult.Status.INFECTED, List.copyOf(out),
                 data.limit(), scanned, files, null, System.nanoTime() - t0, tree);
     }
@@ -133,7 +135,7 @@ final class ScanJob {
     private static final Set<FileType> CONTAINER_FIRST = EnumSet.of(FileType.ZIP, FileType.GZ, FileType.BZ, FileType.XZ,
             FileType.SEVENZIP, FileType.MSOLE2, FileType.MSCAB, FileType.MAIL, FileType.POSIX_TAR, FileType.OLD_TAR,
             FileType.RAR, FileType.ARJ, FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC,
-            FileType.MSCHM, FileType.ZSTD, FileType.BINHEX, FileType.TNEF, FileType.MSSZDD, FileType.ISO9660, FileType.RTF,
+            FileType.MSCHM, FileType.ZSTD, FileType.BINHEX, FileType.TNEF, FileType.MSSZDD, FileType.ISO9660, FileType.RTF, FileType.HTML_UTF16,
             FileType.OOXML_WORD, FileType.OOXML_PPT, FileType.OOXML_XL, FileType.MACHO_UNIBIN);
 
     void scanLayer(LayerImpl l, FileType hint) {
@@ -162,17 +164,15 @@ final class ScanJob {
                 }
             } else {
                 new Pass(this, l, l.data, targetMask(l.type), true).run();
-                if (!stop && (l.type == FileType.TEXT_ASCII || l.type == FileType.TEXT_UTF8 || l.type == FileType.MAIL)
+                if (!stop && (l.type.isText() || l.type == FileType.MAIL) // UTF-16 too: NULs are dropped
                         && opt.enabled(ScanOptions.Parser.NORMALIZE) && l.data.limit() <= lim.maxScriptNormalize()) {
                     byte[] norm = TextNormalizer.normalize(l.data, lim.maxScriptNormalize());
                     if (norm.length > TINY) new Pass(this, l, ByteBuffer.wrap(norm), 1 | 1 << 7, false).run();
                 }
             }
         }
+        if (!stop) EmbeddedObjects.scan(this, l); // part of ClamAV's raw scan
         if (!first && !stop) extract(l);
-        if (!stop && EmbeddedPe.applies(l.type) && opt.enabled(ScanOptions.Parser.PE)) {
-            EmbeddedPe.carve(this, l);
-        }
     }
 
     FileType detect(ByteBuffer d) {
@@ -219,7 +219,7 @@ final class ScanJob {
         }
     }
 
-    private boolean parserEnabled(FileType t) {
+    boolean parserEnabled(FileType t) {
         ScanOptions.Parser p = switch (t) {
             case MAIL, TNEF, BINHEX -> ScanOptions.Parser.MAIL;
             case MSOLE2 -> ScanOptions.Parser.OLE2;

@@ -18,25 +18,57 @@ final class Scanner {
     /** Streams are buffered in memory up to this size, then spooled to a temporary file. */
     private static final int STREAM_MEMORY = 16 << 20;
 
+    /**
+     * Files up to this size are read into a buffer the (platform) thread keeps for its next file, so a
+     * stream of small files allocates and zeroes nothing per file; larger ones get their own array.
+     */
+    private static final int SCRATCH_LIMIT = 1 << 20;
+    /** Smallest scratch buffer allocated (grown in powers of two up to {@link #SCRATCH_LIMIT}). */
+    private static final int SCRATCH_MIN = 16 << 10;
+    /** The calling thread's scratch buffer; the slot is emptied while a scan uses it (re-entrant scans allocate). */
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][]);
+
+    /** Digest kind of SHA-256 in {@link LayerImpl#digest(int)}. */
+    private static final int SHA256 = 2;
+
     private Scanner() {}
 
-    static ScanResult scanFile(Database db, Path file, ScanOptions o) {
+    static ScanResult scanFile(Database db, Path file, ScanOptions o, Engine.DigestCheck check) {
         long t0 = System.nanoTime();
         Limits lim = o.limits().normalize();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size == 0) return new ScanResult(ScanResult.Status.EMPTY, List.of(), 0, 0, 0, null, System.nanoTime() - t0, null);
-            if (size > lim.maxFileSize()) return ScanJob.tooLarge(o, size, t0);
-            ByteBuffer data;
-            if (size <= READ_LIMIT) {
-                byte[] b = new byte[(int) size];
-                ByteBuffer w = ByteBuffer.wrap(b);
-                while (w.hasRemaining() && ch.read(w) >= 0) { }
-                data = ByteBuffer.wrap(b, 0, w.position()).slice();
-            } else {
-                data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            if (size == 0) {
+                ScanResult pre = check == null ? null : check.beforeScan(LayerImpl.digest(ByteBuffer.allocate(0), SHA256), 0);
+                return pre != null ? pre : new ScanResult(ScanResult.Status.EMPTY, List.of(), 0, 0, 0, null, System.nanoTime() - t0, null);
             }
-            return new ScanJob(db, o, t0).run(data);
+            if (size > lim.maxFileSize()) return ScanJob.tooLarge(o, size, t0);
+            byte[][] slot = size <= SCRATCH_LIMIT && !Thread.currentThread().isVirtual() ? SCRATCH.get() : null;
+            byte[] scratch = slot == null ? null : slot[0];
+            if (slot != null) slot[0] = null;
+            try {
+                ByteBuffer data;
+                if (size <= READ_LIMIT) {
+                    byte[] b = scratch != null && scratch.length >= size ? scratch
+                            : slot != null ? new byte[Math.max(SCRATCH_MIN, Integer.highestOneBit((int) size - 1) << 1)]
+                            : new byte[(int) size];
+                    if (slot != null) scratch = b;
+                    ByteBuffer w = ByteBuffer.wrap(b, 0, (int) size);
+                    while (w.hasRemaining() && ch.read(w) >= 0) { }
+                    data = ByteBuffer.wrap(b, 0, w.position()).slice(); // bytes past the limit are never read
+                } else {
+                    data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+                }
+                byte[] sha = null;
+                if (check != null) {
+                    sha = LayerImpl.digest(data, SHA256);
+                    ScanResult pre = check.beforeScan(sha.clone(), data.limit());
+                    if (pre != null) return pre;
+                }
+                return new ScanJob(db, o, t0).run(data, sha);
+            } finally {
+                if (slot != null) slot[0] = scratch;
+            }
         } catch (IOException e) {
             return error(e, t0);
         }
@@ -47,7 +79,7 @@ final class Scanner {
         ByteBuffer d = data.slice();
         if (d.limit() == 0) return new ScanResult(ScanResult.Status.EMPTY, List.of(), 0, 0, 0, null, 0, null);
         if (d.limit() > o.limits().normalize().maxFileSize()) return ScanJob.tooLarge(o, d.limit(), t0);
-        return new ScanJob(db, o, t0).run(d);
+        return new ScanJob(db, o, t0).run(d, null);
     }
 
     static ScanResult scanStream(Database db, InputStream in, ScanOptions o) throws IOException {
@@ -59,7 +91,7 @@ final class Scanner {
                 out.write(head);
                 in.transferTo(out);
             }
-            return scanFile(db, tmp, o);
+            return scanFile(db, tmp, o, null);
         } finally {
             Files.deleteIfExists(tmp);
         }

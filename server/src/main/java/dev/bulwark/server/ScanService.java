@@ -64,18 +64,26 @@ public final class ScanService {
             ScanOptions o = options(allMatch);
             if (!cache.enabled()) return l.engine().scan(file, o);
             long t0 = System.nanoTime();
-            FileDigest.Stamped before;
+            FileDigest.Stamp before;
             try {
-                before = FileDigest.of(file);
+                before = FileDigest.stamp(file);
             } catch (IOException e) {
                 return l.engine().scan(file, o); // the engine reports unreadable files in its own words
             }
-            CleanCache.Key key = CleanCache.Key.of(before.sha256(), before.size(), o);
-            ScanResult hit = cache.get(l, key, t0);
-            if (hit != null) return hit;
-            ScanResult r = l.engine().scan(file, o);
-            // cache only if the file did not change while it was hashed and scanned
-            if (before.sameAs(FileDigest.stamp(file))) cache.put(l, key, r);
+            // one read: the engine hashes the bytes it read and asks the cache before scanning them
+            CleanCache.Key[] key = {null};
+            ScanResult[] hit = {null};
+            ScanResult r = l.engine().scan(file, o, (sha256, size) -> {
+                key[0] = CleanCache.Key.of(sha256, size, o);
+                return hit[0] = cache.get(l, key[0], t0);
+            });
+            if (key[0] == null || (hit[0] != null && r == hit[0])) return r;
+            // cache only if the file did not change while it was read and scanned
+            try {
+                if (before.equals(FileDigest.stamp(file))) cache.put(l, key[0], r);
+            } catch (IOException e) {
+                // gone or unreadable now: do not cache
+            }
             return r;
         });
     }

@@ -105,7 +105,12 @@ public final class ExeInfo {
     /** Raw (file) offset of section i as ClamAV uses it for {@code Sx+n}, {@code SL+n}, {@code SEx} and .mdb. */
     public long sectionRawOffset(int i) { return raw[i]; }
 
-    /** Raw size of section i (PE: aligned and cut at end of file; 0 for sections outside the file). */
+    /**
+     * Raw size of section i (PE: aligned and cut at end of file; 0 for sections outside the file). For a PE
+     * {@code SEx} the window is {@code [offset, offset + size]}, except for plain-hex {@code .ndb} signatures in
+     * layers of 256 KiB or more, which ClamAV's Boyer-Moore offset mode tries only at the section start
+     * ({@code OffsetSpec.Kind.SECTION_WHOLE_PE_BM}).
+     */
     public long sectionRawSize(int i) { return rawSize[i]; }
 
     public long sectionVirtualAddress(int i) { return va[i]; }

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * Recognises a layer's type from its first bytes (clamav-notes §5.1): literal magic first (the
- * built-in table, or the {@code .ftm} type-0 entries that replace it), then text classification,
- * tar headers, and markers of HTML and mail inside text.
+ * built-in table, or the {@code .ftm} type-0 entries that replace it; ZIP refined to OOXML by
+ * {@link OoxmlRefine}), then text classification, tar headers, markers of HTML and mail inside text,
+ * and the built-in type-1 rules over the first bytes ({@link EmbeddedTypeFinder#headType}).
  */
 public final class FileTypeDetector {
     /** Type recognition looks at this many leading bytes, as ClamAV does. */
@@ -45,7 +46,7 @@ public final class FileTypeDetector {
             if (r.offset() + r.magic().length > n) continue;
             boolean ok = true;
             for (int i = 0; i < r.magic().length && ok; i++) ok = d.get(r.offset() + i) == r.magic()[i];
-            if (ok) return r.result();
+            if (ok) return r.result() == FileType.ZIP ? OoxmlRefine.refine(d) : r.result();
         }
         if (custom == null && n >= 4 && d.getInt(0) == 0xCAFEBABE) {
             return n >= 8 && (d.getInt(4) & 0xFFFFFFFFL) < 40 ? FileType.MACHO_UNIBIN : FileType.JAVA;
@@ -53,11 +54,37 @@ public final class FileTypeDetector {
         if (isTar(d)) return d.limit() >= 262 && d.get(257) == 'u' && d.get(258) == 's' ? FileType.POSIX_TAR : FileType.OLD_TAR;
         FileType text = classifyText(d, n);
         if (text == FileType.TEXT_ASCII || text == FileType.TEXT_UTF8) {
-            String head = new String(bytes(d, n), StandardCharsets.ISO_8859_1);
-            if (looksLikeMail(head)) return FileType.MAIL;
-            if (looksLikeHtml(head)) return FileType.HTML;
+            // ASCII lower case is enough: every marker is ASCII, so other letters cannot make or break a match
+            byte[] b = bytes(d, n);
+            for (int i = 0; i < n; i++) if (b[i] >= 'A' && b[i] <= 'Z') b[i] |= 0x20;
+            String lower = new String(b, StandardCharsets.ISO_8859_1);
+            if (mailHeaders(lower)) return FileType.MAIL;
+            if (htmlMarkers(lower)) return FileType.HTML;
+        }
+        if (custom == null) { // ClamAV's built-in type-1 rules over the first bytes of text and binary layers
+            FileType embedded = EmbeddedTypeFinder.headType(d.slice(0, n));
+            if (embedded != null) return embedded;
+            if (n >= 2) { // HTML in UTF-16: ClamAV folds the code units of the first bytes and looks for HTML again
+                byte[] folded = new byte[n / 2];
+                foldUtf16(d, n & ~1, folded);
+                if (looksLikeHtml(new String(folded, StandardCharsets.ISO_8859_1))) return FileType.HTML_UTF16;
+            }
+            // a UTF-16BE byte-order mark: the decoded first bytes decide, and the layer is plain HTML
+            // (its normaliser drops the NUL bytes, as ClamAV's does)
+            if (n >= 4 && (d.get(0) & 0xFF) == 0xFE && (d.get(1) & 0xFF) == 0xFF) {
+                String decoded = new String(bytes(d, n & ~1), java.nio.charset.StandardCharsets.UTF_16BE);
+                if (looksLikeHtml(decoded)) return FileType.HTML;
+            }
         }
         return text;
+    }
+
+    /**
+     * ClamAV's UTF-16 to "ASCII" step: each little-endian code unit {@code lo, hi} of the first {@code n}
+     * bytes becomes the byte {@code (hi << 4) + lo}: the character itself for ASCII text, noise otherwise.
+     */
+    public static void foldUtf16(ByteBuffer d, int n, byte[] out) {
+        for (int i = 0, j = 0; i + 1 < n; i += 2, j++) out[j] = (byte) ((d.get(i + 1) << 4) + d.get(i));
     }
 
     private static byte[] bytes(ByteBuffer d, int n) {
@@ -116,7 +143,11 @@ public final class FileTypeDetector {
             "from:", "date:", "subject:", "to:", "mime-version:", "x-", "content-type:", "reply-to:", "sender:", "cc:"};
 
     static boolean looksLikeMail(String head) {
-        String h = head.toLowerCase(java.util.Locale.ROOT);
+        return mailHeaders(head.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** {@link #looksLikeMail} on an already lower-cased head. */
+    private static boolean mailHeaders(String h) {
         int colons = 0;
         for (String k : MAIL_HEADERS) {
             if (h.startsWith(k) && (k.equals("from ") || h.contains("\nsubject:") || h.contains("\nfrom:") || h.contains("\nto:")
@@ -128,7 +159,12 @@ public final class FileTypeDetector {
     }
 
     static boolean looksLikeHtml(String head) {
-        String h = head.toLowerCase(java.util.Locale.ROOT);
+        return htmlMarkers(head.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** {@link #looksLikeHtml} on an already lower-cased head. */
+    private static boolean htmlMarkers(String h) {
+        if (h.indexOf('<') < 0) return false; // every marker starts with '<': one pass for most text
         return h.contains("<html") || h.contains("<script") || h.contains("<body") || h.contains("<head")
                 || h.contains("<!doctype html") || h.contains("<iframe") || h.contains("<meta ") || h.contains("<title>")
                 || h.contains("<a href");

@@ -52,6 +52,9 @@ final class ArchiveFormats {
         map.put(FileType.RAR, rar);
         map.put(FileType.RARSFX, rar);
         CpioExtractor cpio = new CpioExtractor();
+        map.put(FileType.ISHIELD_MSI, new dev.bulwark.engine.formats.ishield.IshieldMsiExtractor());
         for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
+        map.put(FileType.NULSFT, new dev.bulwark.engine.formats.nsis.NsisExtractor());
+        map.put(FileType.AUTOIT, new dev.bulwark.engine.formats.autoit.AutoitExtractor());
     }
 }

@@ -16,5 +16,7 @@ final class DocumentFormats {
         map.put(FileType.PDF, new PdfExtractor());
         map.put(FileType.RTF, new RtfExtractor());
         map.put(FileType.SWF, new SwfExtractor());
+        map.put(FileType.SCRENC, new dev.bulwark.engine.formats.screnc.ScrencExtractor());
+        map.put(FileType.HTML_UTF16, new dev.bulwark.engine.formats.htmlutf16.HtmlUtf16Extractor());
     }
 }

@@ -16,6 +16,7 @@ public final class Extractors {
         DocumentFormats.register(BY_TYPE);
         MailFormats.register(BY_TYPE);
         BY_TYPE.put(FileType.MACHO_UNIBIN, new dev.bulwark.engine.formats.macho.MachoUniversalExtractor());
+        BY_TYPE.put(FileType.MSEXE, new dev.bulwark.engine.formats.pepack.PeUnpackExtractor());
     }
 
     private Extractors() {}

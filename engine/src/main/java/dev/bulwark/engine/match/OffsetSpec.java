@@ -6,14 +6,24 @@ package dev.bulwark.engine.match;
  */
 public record OffsetSpec(Kind kind, long value, int section, long shift) {
 
-    public enum Kind { ANY, ABSOLUTE, EOF, EP, SECTION_START, LAST_SECTION, SECTION_WHOLE, VERSION_INFO, MACRO }
+    /**
+     * {@code SECTION_WHOLE_PE_BM}: {@code SEx} of a PE (target 1) {@code .ndb} signature that ClamAV 1.4 gives to
+     * its Boyer-Moore matcher (plain hex, no shift). In layers of at least {@link #PE_BM_OFFSET_MODE_MIN_SIZE}
+     * bytes that matcher runs in "offset mode" and tries each pattern only at its computed start offset, so
+     * such a signature then matches only at the section's first byte; in smaller layers anywhere in the section.
+     */
+    public enum Kind { ANY, ABSOLUTE, EOF, EP, SECTION_START, LAST_SECTION, SECTION_WHOLE, VERSION_INFO, MACRO,
+        SECTION_WHOLE_PE_BM }
 
     public static final OffsetSpec ANY = new OffsetSpec(Kind.ANY, 0, 0, 0);
+
+    /** Layer size from which ClamAV's PE-target Boyer-Moore matcher runs in offset mode (CLI_DEFAULT_BM_OFFMODE_FSIZE). */
+    public static final long PE_BM_OFFSET_MODE_MIN_SIZE = 256 * 1024;
 
     /** True for forms that need executable headers (EP, sections, VI). */
     public boolean needsExecutable() {
         return kind == Kind.EP || kind == Kind.SECTION_START || kind == Kind.LAST_SECTION
-                || kind == Kind.SECTION_WHOLE || kind == Kind.VERSION_INFO;
+                || kind == Kind.SECTION_WHOLE || kind == Kind.SECTION_WHOLE_PE_BM || kind == Kind.VERSION_INFO;
     }
 
     /** Executable facts an offset may refer to; implemented by the scanner over the layer's headers. */
@@ -65,6 +75,11 @@ public record OffsetSpec(Kind kind, long value, int section, long shift) {
                 if (exe == null || section >= exe.sectionCount()) return false;
                 lo = exe.sectionOffset(section);
                 extra = exe.sectionSize(section) + shift;
+            }
+            case SECTION_WHOLE_PE_BM -> {
+                if (exe == null || section >= exe.sectionCount()) return false;
+                lo = exe.sectionOffset(section);
+                extra = size >= PE_BM_OFFSET_MODE_MIN_SIZE ? 0 : exe.sectionSize(section);
             }
             default -> { return false; }
         }

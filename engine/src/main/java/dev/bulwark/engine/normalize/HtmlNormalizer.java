@@ -11,11 +11,44 @@ import java.nio.ByteBuffer;
 public final class HtmlNormalizer {
     private HtmlNormalizer() {}
 
+    private static boolean hasMarker(ByteBuffer in, int n) {
+        for (int i = 0; i + 3 < n; i++) {
+            if (in.get(i) == '#' && in.get(i + 1) == '@' && in.get(i + 2) == '~' && in.get(i + 3) == '^') return true;
+        }
+        return false;
+    }
+
+    /** ClamAV's normaliser reads HTML with every NUL byte left out (so UTF-16 text reads as ASCII). */
+    private static ByteBuffer withoutNul(ByteBuffer in, int n) {
+        int first = -1;
+        for (int i = 0; i < n && first < 0; i++) if (in.get(i) == 0) first = i;
+        if (first < 0) return in.slice(0, n);
+        byte[] out = new byte[n];
+        in.get(0, out, 0, first);
+        int o = first;
+        for (int i = first; i < n; i++) {
+            byte b = in.get(i);
+            if (b != 0) out[o++] = b;
+        }
+        return ByteBuffer.wrap(out, 0, o).slice();
+    }
+
     /** The three normalised views; any may be empty. */
     public record Result(byte[] noComment, byte[] noTags, byte[] scripts) {}
 
     public static Result normalize(ByteBuffer in, long max) {
         int n = (int) Math.min(in.limit(), max);
+        in = withoutNul(in, n);
+        n = in.limit();
+        if (hasMarker(in, n)) { // encoded scripts are normalised decoded
+            byte[] all = new byte[n];
+            in.get(0, all, 0, n);
+            byte[] decoded = ScrencDecoder.decodeInHtml(all, n);
+            if (decoded != null) {
+                in = ByteBuffer.wrap(decoded);
+                n = decoded.length;
+            }
+        }
         ByteArrayOutputStream full = new ByteArrayOutputStream(n), text = new ByteArrayOutputStream(n / 2),
                 script = new ByteArrayOutputStream();
         boolean inTag = false, inScript = false, spaceFull = false, spaceText = false;

@@ -18,10 +18,17 @@ final class ExeCorpus {
     static final Path TESTFILES = Path.of("/usr/share/clamav-testfiles");
     private static final long MAX_FILE = 4L << 20; // keep the differential run quick
 
-    /** PE files: ClamAV's test files first, then .exe/.dll/.efi/.sys found under a few roots. */
+    /**
+     * PE files: ClamAV's test files first, then .exe/.dll/.efi/.sys found under a few roots; the roots can be
+     * replaced with {@code -Dbulwark.exe.peRoots=/a,/b} to look at other files.
+     */
     static List<Path> peFiles(int max) throws IOException {
         List<Path> out = new ArrayList<>();
-        for (Path root : List.of(TESTFILES, Path.of("/usr/lib"), Path.of("/usr/share"), Path.of("/root/.pyenv"), Path.of("/opt"))) {
+        String custom = System.getProperty("bulwark.exe.peRoots");
+        List<Path> roots = custom == null
+                ? List.of(TESTFILES, Path.of("/usr/lib"), Path.of("/usr/share"), Path.of("/root/.pyenv"), Path.of("/opt"))
+                : java.util.Arrays.stream(custom.split(",")).map(Path::of).toList();
+        for (Path root : roots) {
             if (!Files.isDirectory(root)) continue;
             // clam_IS*.exe carry InstallShield overlays: with --max-recursion=1 ClamAV aborts cli_scanpe at the
             // overlay child (recursion limit) before the import scan, an artifact of the test's settings
@@ -90,7 +97,7 @@ final class ExeCorpus {
         return out;
     }
 
-    /** PE files built to exercise import-hash and VERSIONINFO rules. */
+    /** PE files built to exercise import-hash, VERSIONINFO and large-layer rules. */
     static List<byte[]> craftedPe() {
         List<byte[]> out = new ArrayList<>();
         out.add(new PeBuilder().dll("KERNEL32.dll", "ExitProcess", "GetProcAddress").dll("WS2_32.dll", 1, 23, 151, 500)
@@ -102,6 +109,8 @@ final class ExeCorpus {
                 .version("FileVersion", "1.2.3.4").version("ProductName", "Differential").seed(14).build());
         out.add(new PeBuilder().dll("user32.dll", "MessageBoxA").version("OriginalFilename", "probe.exe")
                 .version("X", "y").seed(15).build());
+        // past 256 KiB ClamAV's PE Boyer-Moore matcher runs in offset mode (SEx only at the section start)
+        out.add(new PeBuilder().dll("KERNEL32.dll", "Sleep").version("FileVersion", "9.9").seed(16).overlay(300_000).build());
         return out;
     }
 

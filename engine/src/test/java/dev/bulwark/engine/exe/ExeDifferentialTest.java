@@ -22,11 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
  * and seeded header mutations of both, we derive {@code .ndb} (EP+n, EP-n, Sx+n, SL+n, SEx, VI), {@code .mdb}
  * and {@code .imp} signatures from our parse, predict for every (signature, file) pair whether ClamAV
  * matches, and compare with what clamscan reports (all-match, top layer only). A second run adds
- * {@code --alert-broken} and checks {@code Heuristics.Broken.Executable}.
+ * {@code --alert-broken} and checks {@code Heuristics.Broken.Executable}; a third scans the same files with
+ * the real engine. {@code -Dbulwark.exe.dump=DIR} writes every disagreeing file with the signatures involved
+ * (one directory per file, ready for {@code clamscan --debug -d DIR/n DIR/n/file}).
  */
 class ExeDifferentialTest {
     static final long SEED = Long.getLong("bulwark.exe.seed", 20261125L);
     static final int MUTANTS_PER_SEED = Integer.getInteger("bulwark.exe.mutants", 40);
+    static final String DUMP = System.getProperty("bulwark.exe.dump");
+    static final int SEED_MAX_SIZE = Integer.getInteger("bulwark.exe.seedMaxSize", 300_000); // mutate small files only
+    private static final int MAX_DUMPS = 20; // enough to inspect, bounded on a badly broken run
 
     @TempDir
     static Path tempDir;
@@ -44,7 +49,7 @@ class ExeDifferentialTest {
         Assumptions.assumeTrue(ClamscanRunner.available(), "clamscan not installed");
         String keep = System.getProperty("bulwark.exe.workdir"); // keep the corpus for debugging
         work = keep != null ? Files.createDirectories(Path.of(keep)) : tempDir;
-        List<Path> pe = ExeCorpus.peFiles(90);
+        List<Path> pe = ExeCorpus.peFiles(Integer.getInteger("bulwark.exe.peMax", 90));
         List<Path> elf = ExeCorpus.elfFiles(50);
         for (Path p : pe) samples.add(new SigModel.Sample(p, Files.readAllBytes(p)));
         for (Path p : elf) samples.add(new SigModel.Sample(p, Files.readAllBytes(p)));
@@ -62,7 +67,7 @@ class ExeDifferentialTest {
         Random r = new Random(SEED);
         List<SigModel.Sample> seeds = new ArrayList<>();
         for (SigModel.Sample s : samples) {
-            if (s.bytes.length <= 300_000 && seeds.stream().filter(x -> x.target == s.target).count() < 4) seeds.add(s);
+            if (s.bytes.length <= SEED_MAX_SIZE && seeds.stream().filter(x -> x.target == s.target).count() < 4) seeds.add(s);
         }
         for (SigModel.Sample s : samples) if (s.path.getFileName().toString().startsWith("crafted")) seeds.add(s);
         for (SigModel.Sample s : seeds) {
@@ -154,7 +159,13 @@ class ExeDifferentialTest {
         assertEquals(List.of(), diffs, "seed " + SEED);
     }
 
-    private static void diff(SigModel.Sample s, Set<String> expected, Map<String, Set<String>> got, List<String> diffs) {
+    private static void diff(SigModel.Sample s, Set<String> expected, Map<String, Set<String>> got, List<String> diffs)
+            throws IOException {
+        diff(s, expected, got, diffs, "clamscan");
+    }
+
+    private static void diff(SigModel.Sample s, Set<String> expected, Map<String, Set<String>> got, List<String> diffs,
+                             String who) throws IOException {
         Set<String> actual = got.getOrDefault(s.path.toAbsolutePath().toString(), Set.of("<not scanned>"));
         if (!expected.equals(actual)) {
             Set<String> missing = new TreeSet<>(expected);
@@ -162,9 +173,56 @@ class ExeDifferentialTest {
             Set<String> extra = new TreeSet<>(actual);
             extra.removeAll(expected);
             String d = s.path + " (ep=" + (s.info == null ? "null" : s.info.entryPoint()) + ", broken="
-                    + (s.info != null && s.info.broken()) + "): clamscan lacks " + missing + ", clamscan also has " + extra;
+                    + (s.info != null && s.info.broken()) + "): " + who + " lacks " + missing + ", " + who + " also has " + extra;
             diffs.add(d.length() > 700 ? d.substring(0, 700) + "..." : d);
+            Set<String> involved = new TreeSet<>(missing);
+            involved.addAll(extra);
+            dump(s, involved, d, diffs.size());
         }
+    }
+
+    /** Writes the file and the signatures named in {@code names} under {@link #DUMP}, for clamscan --debug. */
+    private static void dump(SigModel.Sample s, Set<String> names, String why, int n) throws IOException {
+        if (DUMP == null || n > MAX_DUMPS) return;
+        Path dir = Files.createDirectories(Path.of(DUMP).resolve(String.valueOf(n)));
+        Files.write(dir.resolve("file"), s.bytes);
+        List<String> ndb = new ArrayList<>(), ldb = new ArrayList<>(), mdb = new ArrayList<>(), imp = new ArrayList<>();
+        for (SigModel.Sig x : sigs) if (names.contains(x.name())) ndb.add(x.ndbLine());
+        for (SigModel.AttrSig x : attrs) if (names.contains(x.name())) ldb.add(x.ldbLine());
+        for (SigModel.HashSig x : hashes) if (names.contains(x.name())) (x.imp() ? imp : mdb).add(x.line());
+        ndb.add("Unused:0:0:0102030405060708090a0b0c0d0e0f10");
+        Files.write(dir.resolve("t.ndb"), ndb);
+        if (!ldb.isEmpty()) Files.write(dir.resolve("t.ldb"), ldb);
+        if (!mdb.isEmpty()) Files.write(dir.resolve("t.mdb"), mdb);
+        if (!imp.isEmpty()) Files.write(dir.resolve("t.imp"), imp);
+        Files.writeString(dir.resolve("README.txt"), why + "\nsource: " + s.path + "\n"
+                + "clamscan --debug --allmatch --max-recursion=1 -d " + dir + " " + dir.resolve("file") + "\n");
+    }
+
+    /**
+     * The real engine on the same files and database: what {@code bulwark scan --allmatch --max-recursion=1}
+     * reports must equal what clamscan reports (names without the {@code .UNOFFICIAL} suffix).
+     */
+    @Test
+    void engineVerdictsMatchClamscan() throws Exception {
+        List<SigModel.Sample> files = samples;
+        Map<String, Set<String>> got = ClamscanRunner.scan(db, files.stream().map(s -> s.path).toList(), List.of(), work);
+        dev.bulwark.engine.Engine engine = dev.bulwark.engine.Engine.load(List.of(db), dev.bulwark.engine.LoadOptions.defaults());
+        dev.bulwark.engine.ScanOptions opts = dev.bulwark.engine.ScanOptions.defaults().withAllMatch(true)
+                .withLimits(dev.bulwark.engine.Limits.DEFAULTS.withMaxRecursion(1));
+        List<String> diffs = new ArrayList<>();
+        int positives = 0;
+        for (SigModel.Sample s : files) {
+            Set<String> ours = new TreeSet<>();
+            for (dev.bulwark.engine.Detection d : engine.scan(s.bytes, opts).detections()) ours.add(d.name().replace(".UNOFFICIAL", ""));
+            positives += ours.size();
+            Set<String> clam = got.getOrDefault(s.path.toAbsolutePath().toString(), Set.of("<not scanned>"));
+            diff(s, clam, Map.of(s.path.toAbsolutePath().toString(), ours), diffs, "bulwark");
+        }
+        System.out.printf("engine: %d files, %d detections, %d differences%n", files.size(), positives, diffs.size());
+        assertTrue(positives > 0);
+        if (diffs.size() > 40) diffs = new ArrayList<>(diffs.subList(0, 40));
+        assertEquals(List.of(), diffs, "seed " + SEED + " (-Dbulwark.exe.seed=" + SEED + ")");
     }
 
     private void compare(boolean alertBroken) throws Exception {

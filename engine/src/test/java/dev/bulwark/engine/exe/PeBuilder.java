@@ -20,6 +20,7 @@ final class PeBuilder {
     private final List<String[]> strings = new ArrayList<>();
     private boolean varFileInfoFirst;
     private long seed = 1;
+    private int overlay;
 
     PeBuilder dll(String name, Object... functions) {
         dlls.add(new Dll(name, List.of(functions), true));
@@ -46,6 +47,12 @@ final class PeBuilder {
         return this;
     }
 
+    /** Appends {@code n} seeded random bytes after the last section (grows the file, not the sections). */
+    PeBuilder overlay(int n) {
+        overlay = n;
+        return this;
+    }
+
     static final int TEXT_RVA = 0x1000, IDATA_RVA = 0x2000, RSRC_RVA = 0x3000;
 
     byte[] build() {
@@ -54,7 +61,12 @@ final class PeBuilder {
         byte[] idata = pad(imports(), 0x200);
         byte[] rsrc = pad(resources(), 0x200);
         int textRaw = 0x200, idataRaw = textRaw + text.length, rsrcRaw = idataRaw + idata.length;
-        byte[] out = new byte[rsrcRaw + rsrc.length];
+        byte[] out = new byte[rsrcRaw + rsrc.length + overlay];
+        if (overlay > 0) {
+            byte[] tail = new byte[overlay];
+            new Random(~seed).nextBytes(tail);
+            System.arraycopy(tail, 0, out, rsrcRaw + rsrc.length, overlay);
+        }
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         b.put(0, (byte) 'M').put(1, (byte) 'Z');
         b.putInt(60, 0x80);

@@ -18,6 +18,7 @@ final class SigModel {
     static final int PATTERN = 16;
     static final long M32 = 0xffffffffL;
     static final String BROKEN = "Heuristics.Broken.Executable";
+    static final long BM_OFFSET_MODE_MIN_SIZE = 256 * 1024; // ClamAV's CLI_DEFAULT_BM_OFFMODE_FSIZE
 
     enum Off { EP_PLUS, EP_MINUS, SX, SL, SE, VI, EOF }
 
@@ -225,6 +226,11 @@ final class SigModel {
             case SE -> {
                 if (sig.section >= n) return false;
                 long min = i.sectionRawOffset(sig.section);
+                // ClamAV's PE Boyer-Moore matcher (plain hex) runs in offset mode in layers of >= 256 KiB and
+                // then tries an SEx signature only at the section start
+                if (sig.target == 1 && !sig.wild && s.bytes.length >= BM_OFFSET_MODE_MIN_SIZE) {
+                    return equalAt(s.bytes, min, sig.pattern, false);
+                }
                 long max = min + i.sectionRawSize(sig.section);
                 if (min + sig.pattern.length > s.bytes.length) return false;
                 return find(s.bytes, sig.pattern, min, Math.min(max, s.bytes.length - sig.pattern.length), sig.wild);

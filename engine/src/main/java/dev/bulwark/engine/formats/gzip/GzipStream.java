@@ -21,7 +21,7 @@ final class GzipStream extends InputStream {
 
     private final ByteBuffer src;
     private final Inflater inf = new Inflater(true);
-    private final byte[] in = new byte[IN_CHUNK];
+    private final byte[] in;
     private int pos;
     private int members = 1;
     private boolean eof;
@@ -31,6 +31,8 @@ final class GzipStream extends InputStream {
     GzipStream(ByteBuffer src, int dataStart) {
         this.src = src;
         this.pos = dataStart;
+        // a small file needs no 64 KiB input buffer (it was most of the per-object allocation)
+        this.in = new byte[Math.max(1, Math.min(IN_CHUNK, src.limit() - dataStart))];
     }
 
     /** Parses a member header at {@code off}; returns the offset of its deflate data. */
@@ -83,7 +85,7 @@ final class GzipStream extends InputStream {
             }
             if (inf.needsInput()) {
                 if (pos >= src.limit()) throw new EOFException("gzip stream truncated");
-                int n = Math.min(IN_CHUNK, src.limit() - pos);
+                int n = Math.min(in.length, src.limit() - pos);
                 src.get(pos, in, 0, n);
                 inf.setInput(in, 0, n);
                 pos += n;

@@ -20,13 +20,14 @@ public sealed interface Logic {
 
     record Block(Logic inner, char op, long x, int y) implements Logic {}
 
+    // instanceof chains, not pattern switches: a type switch is linked through invokedynamic, which
+    // the JDK's AOT cache cannot keep, and linking it costs every one-file scan ~30 generated classes
+
     /** Highest subsignature index referenced. */
     static int maxIndex(Logic l) {
-        return switch (l) {
-            case Sub s -> s.index();
-            case Bin b -> Math.max(maxIndex(b.left()), maxIndex(b.right()));
-            case Block k -> maxIndex(k.inner());
-        };
+        if (l instanceof Sub s) return s.index();
+        if (l instanceof Bin b) return Math.max(maxIndex(b.left()), maxIndex(b.right()));
+        return maxIndex(((Block) l).inner());
     }
 
     /** Evaluates with per-subsignature counts. */
@@ -37,33 +38,29 @@ public sealed interface Logic {
     }
 
     private static void eval(Logic l, int[] counts, Val out) {
-        switch (l) {
-            case Sub s -> {
-                int c = s.index() < counts.length ? counts[s.index()] : 0;
-                out.t = s.op() == 0 ? c > 0 : compare(c, s.op(), s.x());
-                out.count = out.t ? c : 0;
-                out.distinct = out.t && c > 0 ? 1L << s.index() : 0;
-            }
-            case Bin b -> {
-                Val r = new Val();
-                eval(b.left(), counts, out);
-                eval(b.right(), counts, r);
-                boolean t = b.and() ? out.t && r.t : out.t || r.t;
-                long cnt = (out.t ? out.count : 0) + (r.t ? r.count : 0);
-                long dis = (out.t ? out.distinct : 0) | (r.t ? r.distinct : 0);
+        if (l instanceof Sub s) {
+            int c = s.index() < counts.length ? counts[s.index()] : 0;
+            out.t = s.op() == 0 ? c > 0 : compare(c, s.op(), s.x());
+            out.count = out.t ? c : 0;
+            out.distinct = out.t && c > 0 ? 1L << s.index() : 0;
+        } else if (l instanceof Bin b) {
+            Val r = new Val();
+            eval(b.left(), counts, out);
+            eval(b.right(), counts, r);
+            boolean t = b.and() ? out.t && r.t : out.t || r.t;
+            long cnt = (out.t ? out.count : 0) + (r.t ? r.count : 0);
+            long dis = (out.t ? out.distinct : 0) | (r.t ? r.distinct : 0);
+            out.t = t;
+            out.count = t ? cnt : 0;
+            out.distinct = t ? dis : 0;
+        } else if (l instanceof Block k) {
+            eval(k.inner(), counts, out);
+            if (k.op() != 0) {
+                long cnt = out.t ? out.count : 0;
+                boolean t = compare(cnt, k.op(), k.x()) && (k.y() <= 0 || Long.bitCount(out.distinct) >= k.y());
                 out.t = t;
                 out.count = t ? cnt : 0;
-                out.distinct = t ? dis : 0;
-            }
-            case Block k -> {
-                eval(k.inner(), counts, out);
-                if (k.op() != 0) {
-                    long cnt = out.t ? out.count : 0;
-                    boolean t = compare(cnt, k.op(), k.x()) && (k.y() <= 0 || Long.bitCount(out.distinct) >= k.y());
-                    out.t = t;
-                    out.count = t ? cnt : 0;
-                    if (!t) out.distinct = 0;
-                }
+                if (!t) out.distinct = 0;
             }
         }
     }

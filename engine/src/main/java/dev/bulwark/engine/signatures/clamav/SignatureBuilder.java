@@ -162,9 +162,18 @@ public final class SignatureBuilder {
             count++;
             return;
         }
+        if (target == 1 && off.kind() == OffsetSpec.Kind.SECTION_WHOLE && f.get(2).indexOf(',') < 0 && plainHex(f.get(3))) {
+            off = new OffsetSpec(OffsetSpec.Kind.SECTION_WHOLE_PE_BM, 0, off.section(), 0);
+        }
         int id = ndbNames.add(reportName(name, official));
         patterns.add(p, target, off, SignatureSet.owner(SignatureSet.OWNER_NDB, id));
         count++;
+    }
+
+    /** Hex without wildcards, ranges, alternatives or anchors: what ClamAV's Boyer-Moore matcher takes. */
+    private static boolean plainHex(String hex) {
+        for (int i = 0; i < hex.length(); i++) if ("?([{*".indexOf(hex.charAt(i)) >= 0) return false;
+        return true;
     }
 
     /** Legacy .db line: NAME=HEX (target 0, anywhere). */

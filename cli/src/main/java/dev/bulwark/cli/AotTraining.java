@@ -1,0 +1,106 @@
+package dev.bulwark.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The training run behind {@code bin/bulwark}'s JDK ahead-of-time cache (JEP 483/514): the launcher runs
+ * {@code java -XX:AOTCacheOutput=… -cp bulwark-cli.jar dev.bulwark.cli.AotTraining DIR} once per build, and
+ * the classes this run loads, links and profiles start pre-loaded in every later run. It exercises what
+ * a one-file scan needs: loading text signatures of every common kind, compiling and loading a snapshot,
+ * type detection, the text, HTML, gzip and zip paths, hashing, and the clamscan and JSON output.
+ * Writes only under DIR (which must exist and be empty); prints nothing.
+ */
+final class AotTraining {
+    /** Rounds over the sample files: enough for the scan path to be profiled, few enough to stay quick. */
+    private static final int ROUNDS = 3;
+
+    private AotTraining() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) throw new IllegalArgumentException("usage: AotTraining EMPTY-DIR");
+        Path dir = Path.of(args[0]);
+        Path db = Files.createDirectories(dir.resolve("db"));
+        Path files = Files.createDirectories(dir.resolve("files"));
+        byte[] text = "#!/bin/sh\n# training sample\necho \"Hello, World\"\nexit 0\n".repeat(40).getBytes(StandardCharsets.US_ASCII);
+        byte[] html = ("<html><head><title>t</title><script>var x = 'abc';</script></head><body>"
+                + "<a href=\"http://example.com/\">example</a></body></html>\n").getBytes(StandardCharsets.US_ASCII);
+        Files.write(files.resolve("script.sh"), text);
+        Files.write(files.resolve("page.html"), html);
+        Files.write(files.resolve("eicar.com"), ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
+                .getBytes(StandardCharsets.US_ASCII));
+        Files.write(files.resolve("text.gz"), gzip(text));
+        Files.write(files.resolve("archive.zip"), zip(text, html));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (Files.isRegularFile(java)) Files.copy(java, files.resolve("elf.bin")); // a real ELF executable
+        Files.writeString(db.resolve("train.hdb"), md5(text) + ":" + text.length + ":Train.Hash.Sample\n");
+        Files.writeString(db.resolve("train.hsb"), sha256(html) + ":" + html.length + ":Train.Sha.Sample\n");
+        Files.writeString(db.resolve("train.ndb"), "Train.Body.Sample:0:*:deadbeef{2-8}cafebabe??0102\n"
+                + "Train.Body.Pe:1:*:4d5a9000{-40}50450000\n");
+        // one logical signature that matches script.sh ("echo" and "exit"), so evaluation runs too
+        Files.writeString(db.resolve("train.ldb"), "Train.Logical.Sample;Engine:51-255,Target:0;0&1;6563686f;65786974\n"
+                + "Train.Logical.Other;Engine:51-255,Target:0;(0|1)&2;6576616c28;756e657363617065;646f63756d656e74\n");
+
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
+        PrintStream out = System.out, err = System.err;
+        System.setOut(sink);
+        System.setErr(sink);
+        try {
+            String d = db.toString(), f = files.toString();
+            Path snap = dir.resolve("train.bsnap");
+            for (int r = 0; r < ROUNDS; r++) {
+                Main.run(new String[] {"scan", "--no-summary", "-r", "-d", d, f}); // the dispatcher as users reach it
+                ScanCommand.run(new String[] {"-r", "--json", "-d", d, f}, sink, sink);
+            }
+            dev.bulwark.cli.db.DbCommand.run(new String[] {"compile", "-d", d, "-o", snap.toString()});
+            for (int r = 0; r < ROUNDS; r++) {
+                Main.run(new String[] {"scan", "--infected", "-d", snap.toString(), files.resolve("script.sh").toString()});
+            }
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static byte[] gzip(byte[] b) throws IOException {
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(bo)) {
+            g.write(b);
+        }
+        return bo.toByteArray();
+    }
+
+    private static byte[] zip(byte[] a, byte[] b) throws IOException {
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(bo)) {
+            z.putNextEntry(new ZipEntry("a.sh"));
+            z.write(a);
+            z.putNextEntry(new ZipEntry("b.html"));
+            z.write(b);
+        }
+        return bo.toByteArray();
+    }
+
+    private static String md5(byte[] b) { return hex("MD5", b); }
+
+    private static String sha256(byte[] b) { return hex("SHA-256", b); }
+
+    private static String hex(String alg, byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance(alg).digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

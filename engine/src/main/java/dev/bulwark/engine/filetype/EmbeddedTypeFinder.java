@@ -1,0 +1,245 @@
+package dev.bulwark.engine.filetype;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * ClamAV's embedded-type recognition: the built-in file-type rules with offset {@code *} that mark where
+ * another object starts inside a layer (self-extractor payloads, installer data, carved executables).
+ * ClamAV finds them with its Aho-Corasick scan of the whole layer; here one pass over the bytes looks up
+ * each position's first byte in a 256-entry table and checks the few rules that start with it.
+ *
+ * <p>Rules (as in ClamAV 1.4's built-in table): {@code MZ} followed by {@code PE\0\0} 60–300 bytes
+ * later (only when the layer may hold embedded executables), {@code PK\3\4} (ZIP-SFX),
+ * {@code Rar!\x1a\x07\0} (RAR-SFX), {@code MSCF\0\0\0\0} (CAB-SFX), an ARJ main header (ARJ-SFX),
+ * {@code 7z\xbc\xaf\x27\x1c} (7z-SFX), the AutoIt EA05/EA06 marker, the NSIS first-header magic,
+ * the InstallShield-MSI stream header and an ISO 9660 volume descriptor pair.
+ *
+ * <p>Hits are reported in the order ClamAV reports them (by the end of the match) and capped as
+ * ClamAV caps them: {@value #MAX_OBJECTS} objects per layer, except that ZIP-SFX hits keep being
+ * recorded while fewer than MaxFiles objects are known. The embedded PDF rule only takes part in
+ * {@link #headType}: ClamAV 1.4 never records PDF objects (the type ranks below the SFX types, which
+ * clamscan confirms), but a PDF marker in the first 1024 bytes of a text or binary layer re-types it.
+ */
+public final class EmbeddedTypeFinder {
+    /** ClamAV MAX_EMBEDDED_OBJ: objects recorded per layer (ZIP-SFX hits excepted). */
+    public static final int MAX_OBJECTS = 10;
+    /** "MZ" starts remembered while waiting for a "PE\0\0" (ClamAV tracks 8 partial matches per part). */
+    static final int MZ_TRACK = 8;
+    /** Gap between "MZ" and "PE\0\0" in ClamAV's rule {@code 4d5a{60-300}50450000}. */
+    static final int PE_GAP_MIN = 60, PE_GAP_MAX = 300;
+    /** ISHIELD-MSI rule: "InstallShield\0", 292 bytes, a fixed 8-byte field, 8 any, "\0\0\0\0\1". */
+    static final int ISMSI_FIXED = 14 + 292, ISMSI_LEN = ISMSI_FIXED + 8 + 8 + 5;
+    /** ISO9660 rule: "\1CD001", 2043–2443 bytes, "CD001". */
+    static final int ISO_GAP_MIN = 2043, ISO_GAP_MAX = 2443;
+
+    private static final byte[] IS_MAGIC = "InstallShield\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] NSIS_MAGIC = hex("efbeadde4e756c6c736f6674496e7374");
+    private static final byte[] AUTOIT_MAGIC = hex("a3484bbe986c4aa9994c530a86d6487d41553321454130");
+    private static final byte[] RAR_MAGIC = hex("526172211a0700");
+    private static final byte[] CAB_MAGIC = hex("4d53434600000000");
+    private static final byte[] SEVENZIP_MAGIC = hex("377abcaf271c");
+    private static final byte[] CD001 = {'C', 'D', '0', '0', '1'};
+    /** First two bytes of every rule, as bits indexed by {@code b0 << 8 | b1}; PE adds "MZ" and "PE". */
+    private static final long[] PAIRS = new long[1024], PAIRS_PE = new long[1024];
+    /** Bytes that start some rule. */
+    private static final boolean[] FIRST = new boolean[256];
+    /** Bytes copied at a time when the layer is not on the heap. */
+    private static final int CHUNK = 64 << 10;
+
+    static {
+        int[] pairs = {'M' << 8 | 'S', 'P' << 8 | 'K', 'R' << 8 | 'a', 0x60ea, 0xa348, 0xefbe, 'I' << 8 | 'n', 0x0143,
+                '%' << 8 | 'P', '%' << 8 | 'p', '7' << 8 | 'z'};
+        for (int w : pairs) {
+            PAIRS[w >>> 6] |= 1L << w;
+            PAIRS_PE[w >>> 6] |= 1L << w;
+        }
+        for (int w : new int[] {'M' << 8 | 'Z', 'P' << 8 | 'E'}) PAIRS_PE[w >>> 6] |= 1L << w;
+        for (int w : pairs) FIRST[w >>> 8] = true;
+        FIRST['P'] = true;
+    }
+
+    /** One recorded object: its type as the rule names it, where it starts and where the match ended. */
+    public record Hit(FileType type, int offset, int end) {}
+
+    private EmbeddedTypeFinder() {}
+
+    /**
+     * Finds the embedded objects of a layer.
+     *
+     * @param d        the layer's bytes
+     * @param withPe   whether "MZ…PE" hits are recorded (ClamAV: layers typed MSEXE or MSOLE2)
+     * @param maxFiles the MaxFiles limit, which bounds the ZIP-SFX hits
+     * @return hits in ClamAV's order, offset-0 hits included (they count against the cap)
+     */
+    public static List<Hit> find(ByteBuffer d, boolean withPe, int maxFiles) {
+        List<Hit> raw = all(d, withPe, false, (int) Math.min((long) maxFiles + MAX_OBJECTS + 1, 1 << 20));
+        List<Hit> out = new ArrayList<>();
+        for (Hit h : raw) {
+            boolean zip = h.type() == FileType.ZIPSFX;
+            if (zip ? out.size() > maxFiles : out.size() >= MAX_OBJECTS) continue;
+            out.add(h);
+        }
+        return out;
+    }
+
+    /**
+     * The type ClamAV's file-type step gives a text or binary layer from these rules over its first bytes
+     * ({@code head}, at most 1024): the last rule to match wins, except that a PDF marker no longer counts
+     * once an SFX-class marker was seen; SFX archive markers leave the type alone (they are handled as
+     * embedded objects). Returns null when the type stays.
+     */
+    public static FileType headType(ByteBuffer head) {
+        FileType type = null;
+        for (Hit h : all(head, true, true, 1 << 12)) {
+            if (h.type() == FileType.PDF && type != null && type != FileType.MSEXE) continue;
+            type = h.type();
+        }
+        if (type == null) return null;
+        return switch (type) {
+            case MSEXE, PDF, NULSFT, AUTOIT, ISHIELD_MSI -> type;
+            default -> null;
+        };
+    }
+
+    /** Every hit (PDF markers when asked), in ClamAV's reporting order, at most {@code cap} of them. */
+    private static List<Hit> all(ByteBuffer d, boolean withPe, boolean withPdf, int hardCap) {
+        Scan s = new Scan(d, withPe, withPdf, hardCap);
+        long[] pairs = withPe ? PAIRS_PE : PAIRS;
+        int n = d.limit();
+        if (d.hasArray()) {
+            s.run(d.array(), d.arrayOffset(), 0, n, pairs);
+        } else { // mapped files: copy a chunk (plus the byte after it) at a time
+            byte[] chunk = new byte[CHUNK + 1];
+            for (int from = 0; from < n - 1 && !s.full(); from += CHUNK) {
+                int len = Math.min(CHUNK + 1, n - from);
+                d.get(from, chunk, 0, len);
+                s.run(chunk, -from, from, from + len, pairs);
+            }
+        }
+        s.raw.sort(Comparator.comparingInt(Hit::end)); // stable: equal ends keep discovery order
+        return s.raw;
+    }
+
+    /** One search: the hits so far and the recent "MZ" starts waiting for their "PE". */
+    private static final class Scan {
+        final ByteBuffer d;
+        final int n, cap;
+        final boolean withPe, withPdf;
+        final List<Hit> raw = new ArrayList<>();
+        final int[] mz = new int[MZ_TRACK];
+        int mzCount, mzLow; // ring of recent MZ starts; entries before index mzLow are consumed
+
+        Scan(ByteBuffer d, boolean withPe, boolean withPdf, int cap) {
+            this.d = d;
+            this.n = d.limit();
+            this.withPe = withPe;
+            this.withPdf = withPdf;
+            this.cap = cap;
+        }
+
+        boolean full() { return raw.size() >= cap; }
+
+        /** Positions {@code [from, to - 1)} of the layer, whose bytes are {@code a[base + i]}. */
+        void run(byte[] a, int base, int from, int to, long[] pairs) {
+            int end = base + to - 1;
+            for (int j = base + from; j < end; j++) {
+                if (!FIRST[a[j] & 0xFF]) continue; // most bytes end here: a predictable branch
+                int w = (a[j] & 0xFF) << 8 | (a[j + 1] & 0xFF);
+                if ((pairs[w >>> 6] >>> w & 1) == 0) continue;
+                int i = j - base;
+                candidate(i, w >>> 8, w & 0xFF);
+                if (full()) return;
+            }
+        }
+
+        private void candidate(int i, int b0, int b1) {
+            switch (b0) {
+                case 'M' -> {
+                    if (b1 == 'Z') mz[mzCount++ % MZ_TRACK] = i;
+                    else if (at(d, i, CAB_MAGIC)) raw.add(new Hit(FileType.CABSFX, i, i + CAB_MAGIC.length));
+                }
+                case 'P' -> {
+                    if (b1 == 'K' && i + 3 < n && d.get(i + 2) == 3 && d.get(i + 3) == 4) {
+                        raw.add(new Hit(FileType.ZIPSFX, i, i + 4));
+                    } else if (b1 == 'E' && i + 3 < n && d.get(i + 2) == 0 && d.get(i + 3) == 0) {
+                        // every remembered MZ within the gap pairs with this PE; the pattern state then resets
+                        boolean paired = false;
+                        for (int k = Math.max(mzLow, mzCount - MZ_TRACK); k < mzCount; k++) {
+                            int m = mz[k % MZ_TRACK];
+                            int gap = i - (m + 2);
+                            if (gap >= PE_GAP_MIN && gap <= PE_GAP_MAX) {
+                                raw.add(new Hit(FileType.MSEXE, m, i + 4));
+                                paired = true;
+                            }
+                        }
+                        if (paired) mzLow = mzCount;
+                    }
+                }
+                case 'R' -> {
+                    if (at(d, i, RAR_MAGIC)) raw.add(new Hit(FileType.RARSFX, i, i + RAR_MAGIC.length));
+                }
+                case 0x60 -> {
+                    if (i + 10 < n && (d.get(i + 9) & 0xFF) <= 2 && d.get(i + 10) == 2) raw.add(new Hit(FileType.ARJSFX, i, i + 11));
+                }
+                case 0xa3 -> {
+                    int v = i + AUTOIT_MAGIC.length;
+                    if (at(d, i, AUTOIT_MAGIC) && v < n && (d.get(v) == '5' || d.get(v) == '6')) raw.add(new Hit(FileType.AUTOIT, i, v + 1));
+                }
+                case 0xef -> {
+                    if (at(d, i, NSIS_MAGIC)) raw.add(new Hit(FileType.NULSFT, i, i + NSIS_MAGIC.length));
+                }
+                case 'I' -> {
+                    if (isMsi(d, i)) raw.add(new Hit(FileType.ISHIELD_MSI, i, i + ISMSI_LEN));
+                }
+                case 0x01 -> {
+                    if (at(d, i + 1, CD001)) {
+                        int second = secondCd001(d, i + 6);
+                        if (second >= 0) raw.add(new Hit(FileType.ISO9660, i, second + CD001.length));
+                    }
+                }
+                case '%' -> {
+                    if (withPdf && i + 6 < n && (b1 == 'P' && d.get(i + 2) == 'D' && d.get(i + 3) == 'F'
+                            || b1 == 'p' && d.get(i + 2) == 'd' && d.get(i + 3) == 'f') && d.get(i + 4) == '-' && d.get(i + 6) == '.') {
+                        raw.add(new Hit(FileType.PDF, i, i + 7));
+                    }
+                }
+                case '7' -> {
+                    if (at(d, i, SEVENZIP_MAGIC)) raw.add(new Hit(FileType.SEVENZIPSFX, i, i + SEVENZIP_MAGIC.length));
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private static boolean isMsi(ByteBuffer d, int i) {
+        if (i + ISMSI_LEN > d.limit() || !at(d, i, IS_MAGIC)) return false;
+        int f = i + ISMSI_FIXED;
+        if (d.get(f) != 6) return false;
+        for (int k = 1; k < 8; k++) if (d.get(f + k) != 0) return false;
+        int t = f + 16;
+        for (int k = 0; k < 4; k++) if (d.get(t + k) != 0) return false;
+        return d.get(t + 4) == 1;
+    }
+
+    /** Start of "CD001" 2043–2443 bytes after {@code from}, or -1. */
+    private static int secondCd001(ByteBuffer d, int from) {
+        int last = Math.min(from + ISO_GAP_MAX, d.limit() - CD001.length);
+        for (int j = from + ISO_GAP_MIN; j <= last; j++) {
+            if (d.get(j) == 'C' && at(d, j, CD001)) return j;
+        }
+        return -1;
+    }
+
+    private static boolean at(ByteBuffer d, int off, byte[] magic) {
+        if (off < 0 || off + magic.length > d.limit()) return false;
+        for (int k = 0; k < magic.length; k++) if (d.get(off + k) != magic[k]) return false;
+        return true;
+    }
+
+    private static byte[] hex(String s) {
+        return java.util.HexFormat.of().parseHex(s);
+    }
+}

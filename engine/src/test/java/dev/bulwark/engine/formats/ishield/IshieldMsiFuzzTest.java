@@ -1,0 +1,12 @@
+package dev.bulwark.engine.formats.ishield;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.archivetest.Contract;
+
+class IshieldMsiFuzzTest {
+    @FuzzTest(maxDuration = "30s")
+    void fuzz(byte[] data) {
+        Contract.run(new IshieldMsiExtractor(), FileType.ISHIELD_MSI, data);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.bulwark.engine.formats.pepack;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.archivetest.Contract;
+
+class PeUnpackFuzzTest {
+    /** Seeds: synthetic yC, WWPack and UPX files (SyntheticPe, SyntheticUpx), so that every unpacker is reached. */
+    @FuzzTest(maxDuration = "30s")
+    void fuzz(byte[] data) {
+        Contract.run(new PeUnpackExtractor(), FileType.MSEXE, data);
+    }
+}

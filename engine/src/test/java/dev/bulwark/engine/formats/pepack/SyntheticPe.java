@@ -1,0 +1,164 @@
+package dev.bulwark.engine.formats.pepack;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HexFormat;
+
+/** Small PE32 files packed the way yC and WWPack pack them, built from the structures the unpackers read. */
+final class SyntheticPe {
+    static final int TEXT_RVA = 0x1000, TEXT_RAW = 0x200, TEXT_SIZE = 0x200, PACK_RVA = 0x2000, PACK_RAW = 0x400,
+            PACK_SIZE = 0x1200;
+
+    private SyntheticPe() {}
+
+    /** Two sections (.text with the payload, then the packer's section) and the entry point in the latter. */
+    private static byte[] shell(String packName, int ep, int packVsize) {
+        byte[] f = new byte[PACK_RAW + PACK_SIZE];
+        ByteBuffer o = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+        f[0] = 'M';
+        f[1] = 'Z';
+        o.putInt(0x3c, 0x40);
+        o.putInt(0x40, 0x4550);
+        o.putShort(0x44, (short) 0x14c);
+        o.putShort(0x46, (short) 2);
+        o.putShort(0x54, (short) 0xe0);
+        o.putShort(0x56, (short) 0x10f);
+        int opt = 0x58;
+        o.putShort(opt, (short) 0x10b);
+        o.putInt(opt + 16, ep);
+        o.putInt(opt + 28, 0x400000);
+        o.putInt(opt + 32, 0x1000);
+        o.putInt(opt + 36, 0x200);
+        o.putShort(opt + 40, (short) 4);
+        o.putShort(opt + 48, (short) 4);
+        o.putInt(opt + 56, PACK_RVA + packVsize);
+        o.putInt(opt + 60, 0x200);
+        o.putShort(opt + 68, (short) 2);
+        o.putInt(opt + 92, 16);
+        section(f, o, opt + 0xe0, ".text", 0x1000, TEXT_RVA, TEXT_SIZE, TEXT_RAW);
+        section(f, o, opt + 0xe0 + 40, packName, packVsize, PACK_RVA, PACK_SIZE, PACK_RAW);
+        return f;
+    }
+
+    private static void section(byte[] f, ByteBuffer o, int s, String name, int vsz, int rva, int rsz, int ptr) {
+        for (int i = 0; i < name.length(); i++) f[s + i] = (byte) name.charAt(i);
+        o.putInt(s + 8, vsz);
+        o.putInt(s + 12, rva);
+        o.putInt(s + 16, rsz);
+        o.putInt(s + 20, ptr);
+        o.putInt(s + 36, 0xe0000060);
+    }
+
+    /**
+     * yC 1.x ("modified" entry, shift -0x18): layer 1 is "xor al, 0x5a" over 0x1000 bytes of the yC
+     * section, layer 2 (inside them) is "add al, 7" over .text; the original entry point is {@code oep}.
+     */
+    static byte[] yc(byte[] payload, int oep) {
+        int ecx = 0x1000;
+        byte[] f = shell("yC", PACK_RVA + 0x60, 0x2000);
+        ByteBuffer o = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+        int ep = PACK_RAW + 0x60, yc = PACK_RAW - 0x18;
+        put(f, ep, "60e8000000005d81ed");
+        o.putInt(ep + 0x9, 0x1000);
+        f[ep + 0xd] = (byte) 0xb9;
+        o.putInt(ep + 0xe, ecx);
+        put(f, ep + 0x12, "8dbd");
+        o.putInt(ep + 0x14, 0x1000 + 0x48);
+        put(f, ep + 0x18, "8bf7ac");
+        put(f, ep + 0x4b, "aae2cc");
+        int r1 = yc + 0x93;
+        java.util.Arrays.fill(f, r1, r1 + 0x30, (byte) 0x90);
+        put(f, r1, "345a");
+        // plaintext of the layer-1 region: routine 2 and the OEP, then encrypted with xor 0x5a
+        int code = yc + 0xc6, r2 = yc + 0x3ea;
+        java.util.Arrays.fill(f, r2, r2 + 0x30, (byte) 0x90);
+        put(f, r2, "0407");
+        o.putInt(yc + 0xa0f, oep);
+        for (int i = 0; i < ecx; i++) f[code + i] ^= 0x5a;
+        for (int i = 0; i < payload.length; i++) f[TEXT_RAW + i] = (byte) (payload[i] - 7);
+        return f;
+    }
+
+    /** WWPack32 with one region: .text holds a literal/short-copy stream that decodes to {@code payload}. */
+    static byte[] wwpack(byte[] payload, int oep) {
+        byte[] f = shell(".WWP32", PACK_RVA, 0x1000);
+        ByteBuffer o = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+        int ep = PACK_RAW;
+        put(f, ep, "53558be833dbeb");
+        put(f, ep + 0x68, "e800000000582d6d0000005060" + "33c950585050");
+        byte[] stream = wwStream(payload);
+        if (stream.length > TEXT_SIZE) throw new IllegalArgumentException("payload does not fit");
+        System.arraycopy(stream, 0, f, TEXT_RAW, stream.length);
+        int t = PACK_RAW + 0x2a1;
+        o.putInt(t, PACK_RVA - TEXT_RVA);
+        o.putInt(t + 8, stream.length / 4);
+        o.putInt(t + 12, stream.length - 4);
+        f[t + 16] = 0;
+        o.putInt(PACK_RAW + 0x295, oep - PACK_RVA - 0x299);
+        return f;
+    }
+
+    /** Flag bits in little-endian dwords refilled as soon as the previous one is used up; literals in between. */
+    static byte[] wwStream(byte[] data) {
+        WwWriter w = new WwWriter();
+        int pos = 0;
+        while (pos < data.length) {
+            int d = 0;
+            for (int k = 1; k <= 32 && k <= pos && pos + 2 <= data.length; k++) {
+                if (data[pos - k] == data[pos] && data[pos - k + 1] == data[pos + 1]) {
+                    d = k;
+                    break;
+                }
+            }
+            if (d > 0) { // 2-byte copy: 1, 11, 00, 5-bit distance - 1
+                w.bits(0b11100, 5);
+                w.bits(d - 1, 5);
+                pos += 2;
+            } else {
+                w.bits(0, 1);
+                w.out.write(data[pos++]);
+            }
+        }
+        w.bits(0b11111, 5); // end: 2-byte copy class 3 (9 bits) with value 0x1ff
+        w.bits(0x1ff, 9);
+        return w.finish();
+    }
+
+    private static final class WwWriter {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final java.util.List<int[]> words = new java.util.ArrayList<>();
+        private int at, used, value;
+
+        WwWriter() {
+            out.writeBytes(new byte[4]);
+        }
+
+        void bits(int v, int n) {
+            for (int i = n - 1; i >= 0; i--) {
+                value |= (v >>> i & 1) << (31 - used);
+                if (++used == 32) { // the unpacker refills right away, before any literal that follows
+                    words.add(new int[] {at, value});
+                    at = out.size();
+                    used = 0;
+                    value = 0;
+                    out.writeBytes(new byte[4]);
+                }
+            }
+        }
+
+        byte[] finish() {
+            words.add(new int[] {at, value});
+            byte[] r = out.toByteArray();
+            r = java.util.Arrays.copyOf(r, (r.length + 3) & ~3);
+            ByteBuffer b = ByteBuffer.wrap(r).order(ByteOrder.LITTLE_ENDIAN);
+            for (int[] w : words) b.putInt(w[0], w[1]);
+            return r;
+        }
+    }
+
+    private static void put(byte[] f, int at, String hex) {
+        byte[] b = HexFormat.of().parseHex(hex);
+        System.arraycopy(b, 0, f, at, b.length);
+    }
+}
