@@ -92,19 +92,7 @@ class EmbeddedObjectsTest {
     }
 
     private static Map<String, Set<String>> clamscan(Path db, Path dir) throws Exception {
-        Process p = new ProcessBuilder("clamscan", "--allmatch", "--no-summary", "-d", db.toString(), dir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(120, TimeUnit.SECONDS);
-        Map<String, Set<String>> m = new TreeMap<>();
-        for (String line : out.split("\n")) {
-            int c = line.lastIndexOf(": ");
-            if (c < 0) continue;
-            String file = Path.of(line.substring(0, c)).getFileName().toString(), verdict = line.substring(c + 2);
-            Set<String> names = m.computeIfAbsent(file, k -> new TreeSet<>());
-            if (verdict.endsWith(" FOUND")) names.add(verdict.substring(0, verdict.length() - 6).replace(".UNOFFICIAL", ""));
-        }
-        return m;
+        return AllMatchDiff.clamscan(db, dir);
     }
 
     private static boolean tool(String name) {

@@ -1,5 +1,6 @@
 package dev.bulwark.engine.formats.screnc;
 
+import dev.bulwark.engine.AllMatchDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -121,25 +122,7 @@ class ScrencTest {
         Files.writeString(db, "HtmlTarget:3:*:" + hex.formatHex("evilmarkerstring".getBytes(StandardCharsets.US_ASCII)) + "\n"
                 + "AnyLower:0:*:" + hex.formatHex("wscript.echo(x)".getBytes(StandardCharsets.US_ASCII)) + "\n"
                 + "Cased:0:*:" + hex.formatHex("EvilMarkerString".getBytes(StandardCharsets.US_ASCII)) + "\n");
-        Process p = new ProcessBuilder("clamscan", "--allmatch", "--no-summary", "-d", db.toString(), dir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(120, TimeUnit.SECONDS);
-        Map<String, Set<String>> clam = new TreeMap<>(), ours = new TreeMap<>();
-        for (String line : out.split("\n")) {
-            int c = line.lastIndexOf(": ");
-            if (c < 0) continue;
-            Set<String> set = clam.computeIfAbsent(Path.of(line.substring(0, c)).getFileName().toString(), k -> new TreeSet<>());
-            String v = line.substring(c + 2);
-            if (v.endsWith(" FOUND")) set.add(v.replace(".UNOFFICIAL", "").replace(" FOUND", ""));
-        }
-        Engine engine = Engine.load(List.of(db), LoadOptions.defaults());
-        for (String name : files.keySet()) {
-            Set<String> set = new TreeSet<>();
-            engine.scan(dir.resolve(name), ScanOptions.defaults().withAllMatch(true)).detections()
-                    .forEach(d -> set.add(d.name().replace(".UNOFFICIAL", "")));
-            ours.put(name, set);
-        }
+        Map<String, Set<String>> clam = AllMatchDiff.clamscan(db, dir), ours = AllMatchDiff.bulwark(db, dir, files.keySet());
         assertEquals(clam, ours);
         assertEquals(Set.of("AnyLower", "HtmlTarget"), clam.get("t.vbe"), "clamscan decodes our encoding (and matches lower case only)");
         assertEquals(Set.of("AnyLower", "HtmlTarget"), clam.get("page.html"), "decoded inside HTML");
