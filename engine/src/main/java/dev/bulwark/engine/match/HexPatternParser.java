@@ -50,6 +50,18 @@ public final class HexPatternParser {
 
     /** Parses a pattern; the wide+ascii modifier yields two patterns (both variants). */
     public static List<BodyPattern> parse(String hex, Modifiers mods) throws PatternException {
+        return parse(hex, mods, false);
+    }
+
+    /**
+     * Parses a logical-signature subsignature: ClamAV matches those on its Aho-Corasick path only, where
+     * a plain pattern of two bytes is enough (the 3-byte rule is the Boyer-Moore path's).
+     */
+    public static List<BodyPattern> parseSubsignature(String hex, Modifiers mods) throws PatternException {
+        return parse(hex, mods, true);
+    }
+
+    private static List<BodyPattern> parse(String hex, Modifiers mods, boolean twoByteMinimum) throws PatternException {
         HexPatternParser pp = new HexPatternParser(hex);
         List<Object> toks = pp.tokens();
         boolean anyMods = mods.nocase() || mods.wide() || mods.ascii() || mods.fullword();
@@ -58,8 +70,8 @@ public final class HexPatternParser {
         List<BodyPattern> out = new ArrayList<>(2);
         boolean wide = mods.wide();
         boolean ascii = !wide || mods.ascii();
-        if (wide) out.add(build(toks, mods, true, pp.special));
-        if (ascii) out.add(build(toks, mods, false, pp.special));
+        if (wide) out.add(build(toks, mods, true, pp.special || twoByteMinimum));
+        if (ascii) out.add(build(toks, mods, false, pp.special || twoByteMinimum));
         return out;
     }
 

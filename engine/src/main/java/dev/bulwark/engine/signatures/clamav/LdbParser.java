@@ -176,7 +176,7 @@ final class LdbParser {
             }
         }
         try {
-            return HexPatternParser.parse(hex, new HexPatternParser.Modifiers(i, w, a, f));
+            return HexPatternParser.parseSubsignature(hex, new HexPatternParser.Modifiers(i, w, a, f));
         } catch (PatternException e) {
             throw new IllegalArgumentException(e.getMessage());
         }

@@ -54,6 +54,17 @@ class DatabaseLoaderTest {
         assertEquals(List.of("Sig.UNOFFICIAL"), names(e.scan(DATA, ScanOptions.defaults())));
     }
 
+    /** As clamscan 1.4.6: .ldb subsignatures go to the Aho-Corasick matcher, where two plain bytes suffice. */
+    @Test
+    void twoBytePlainSubsignatureLoadsInLdbButNotInNdb(@TempDir Path dir) throws IOException {
+        Engine e = engine(dir, "t.ldb", "Two;Engine:51-255,Target:0;0;6865\n");
+        assertEquals(List.of("Two.UNOFFICIAL"), names(e.scan(DATA, ScanOptions.defaults())));
+        Files.delete(dir.resolve("t.ldb"));
+        assertThrows(DatabaseLoadException.class, () -> engine(dir, "t.ndb", "Two:0:*:6865\n"));
+        Files.delete(dir.resolve("t.ndb"));
+        assertThrows(DatabaseLoadException.class, () -> engine(dir, "t.ldb", "One;Engine:51-255,Target:0;0;68\n"));
+    }
+
     @Test
     void flevelOutsideRangeIsSkippedNotAnError(@TempDir Path dir) throws IOException {
         Engine e = engine(dir, "t.ndb", "Future:0:*:68656c6c6f:255\nPast:0:*:68656c6c6f:1:10\n");
