@@ -140,6 +140,11 @@ class ClamdConformanceTest {
      * result depending on whether they arrive in the same TCP segment (seen both ways against 1.4.6).
      */
     private static final java.util.Set<String> ORDER_FREE = java.util.Set.of("IDSESSION", "pipelined after SCAN", "nSCAN CRLF");
+    /**
+     * Cases where clamd 1.4.6 itself sometimes sends "Error processing command" for the stray CR and
+     * sometimes closes the connection first (seen both ways in clean runs): that line is not compared.
+     */
+    private static final java.util.Set<String> ERROR_LINE_OPTIONAL = java.util.Set.of("nSCAN CRLF");
 
     @Test
     void sameRepliesAsClamd() throws Exception {
@@ -150,6 +155,10 @@ class ClamdConformanceTest {
             // clamd answers IDSESSION requests asynchronously: compare the numbered replies in any order
             String want = ORDER_FREE.contains(e.getKey()) ? replies(w) : show(w);
             String got = ORDER_FREE.contains(e.getKey()) ? replies(g) : show(g);
+            if (ERROR_LINE_OPTIONAL.contains(e.getKey())) {
+                want = withoutProcessingError(want);
+                got = withoutProcessingError(got);
+            }
             if (!want.equals(got)) diffs.add(e.getKey() + ":\n  clamd:   " + want + "\n  bulwark: " + got);
         }
         assertEquals("", String.join("\n", diffs));
@@ -207,6 +216,12 @@ class ClamdConformanceTest {
     }
 
     /** Replies split after each terminator (\\0 or \\n) and sorted. */
+    private static String withoutProcessingError(String units) {
+        List<String> kept = new ArrayList<>(Arrays.asList(units.split(" \\| ", -1)));
+        kept.removeIf(u -> u.startsWith("Error processing command. ERROR"));
+        return String.join(" | ", kept);
+    }
+
     static String replies(byte[] reply) {
         List<String> units = new ArrayList<>();
         int start = 0;
