@@ -195,6 +195,53 @@ class SnapshotTest {
         assertTrue(SnapshotReader.info(snap).stale().stream().anyMatch(s -> s.contains("added or removed")));
     }
 
+    @Test
+    void renamingOrReplacingAFileInADirectorySourceIsStale() throws Exception {
+        Path db = sources(new Random(8), new ArrayList<>());
+        Path snap = dir.resolve("r.bsnap");
+        SnapshotWriter.write(DatabaseLoader.load(List.of(db), LoadOptions.defaults()), List.of(db), snap);
+        assertTrue(SnapshotReader.info(snap).stale().isEmpty());
+        Files.move(db.resolve("t.ndb"), db.resolve("u.ndb")); // same number of files, other names
+        List<String> stale = SnapshotReader.info(snap).stale();
+        assertTrue(stale.stream().anyMatch(s -> s.contains("added or removed")), stale.toString());
+        assertTrue(stale.stream().anyMatch(s -> s.endsWith("t.ndb (missing)")), stale.toString());
+        Files.move(db.resolve("u.ndb"), db.resolve("t.ndb"));
+        assertTrue(SnapshotReader.info(snap).stale().stream().noneMatch(s -> s.contains("added or removed")));
+    }
+
+    @Test
+    void aDirectoryAlsoNamedFileByFileFallsBackToTheListingDigest() throws Exception {
+        Path db = sources(new Random(9), new ArrayList<>());
+        Path snap = dir.resolve("d.bsnap");
+        List<Path> src = List.of(db, db.resolve("t.ndb")); // t.ndb recorded twice: entries do not match the listing
+        SnapshotWriter.write(DatabaseLoader.load(List.of(db), LoadOptions.defaults()), src, snap);
+        assertTrue(SnapshotReader.info(snap).stale().isEmpty());
+        Files.writeString(db.resolve("new.hdb"), "");
+        assertTrue(SnapshotReader.info(snap).stale().stream().anyMatch(s -> s.contains("added or removed")));
+    }
+
+    @Test
+    void aMappedSnapshotParsesLikeARead() throws Exception {
+        // Snapshots above READ_MAX are mapped and checksummed with reads of the file; exercise that path on a small one.
+        byte[] image = smallSnapshot();
+        Path p = dir.resolve("m.bsnap");
+        Files.write(p, image);
+        try (var ch = java.nio.channels.FileChannel.open(p)) {
+            var mapped = SnapshotReader.parse(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size()), p);
+            var read = SnapshotReader.parse(ByteBuffer.wrap(image));
+            assertEquals(read.set().count(), mapped.set().count());
+            assertEquals(read.fingerprint(), mapped.fingerprint());
+            assertEquals(image.length, mapped.fileSize());
+        }
+        image[Snapshot.HEADER + 3] ^= 1;
+        Files.write(p, image);
+        try (var ch = java.nio.channels.FileChannel.open(p)) {
+            var m = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SnapshotReader.parse(m, p));
+            assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+        }
+    }
+
     private byte[] smallSnapshot() throws Exception {
         List<byte[]> samples = new ArrayList<>();
         Path db = sources(new Random(7), samples);
