@@ -3,7 +3,6 @@ package dev.bulwark.engine.signatures.clamav;
 import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.db.Database;
-import dev.bulwark.engine.db.SourceStamp;
 import dev.bulwark.engine.diag.Diagnostic;
 import dev.bulwark.engine.heuristics.phishing.PhishingDb;
 import dev.bulwark.engine.signatures.yara.YaraRuleSet;
@@ -12,8 +11,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -39,13 +41,18 @@ public final class DatabaseLoader {
     private final List<Diagnostic> errors = new ArrayList<>();
     private final List<Diagnostic> warnings = new ArrayList<>();
     private final List<String> sources = new ArrayList<>();
-    private final SourceStamp fingerprint = new SourceStamp();
+    private final MessageDigest fingerprint;
     private long version;
     private Instant buildTime;
     private int loadedFiles;
 
     private DatabaseLoader(LoadOptions options) {
         this.options = options;
+        try {
+            this.fingerprint = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Database load(List<Path> paths, LoadOptions options) {
@@ -126,7 +133,7 @@ public final class DatabaseLoader {
         PhishingDb phishing = PhishingBridge.build(sigs.phishingLines, errors);
         if (!errors.isEmpty()) throw new DatabaseLoadException(errors);
         SignatureSet set = sigs.build(phishing, yara, YaraBridge.count(yara) + PhishingBridge.count(phishing));
-        return new Database(set, sources, warnings, version, buildTime, fingerprint.hex());
+        return new Database(set, sources, warnings, version, buildTime, HexFormat.of().formatHex(fingerprint.digest()));
     }
 
     private void loadPath(Path p) {
