@@ -14,7 +14,9 @@ final class Fields {
 
     /** Splits on a separator without dropping trailing empty fields (ClamAV counts them). */
     static List<String> split(String line, char sep) {
-        List<String> out = new ArrayList<>();
+        int n = 1;
+        for (int i = 0; i < line.length(); i++) if (line.charAt(i) == sep) n++;
+        List<String> out = new ArrayList<>(n);
         int st = 0;
         for (int i = 0; i < line.length(); i++) {
             if (line.charAt(i) == sep) {

@@ -75,6 +75,7 @@ public final class SignatureBuilder {
     }
 
     boolean isIgnored(String name, String line) {
+        if (ignored.isEmpty()) return false; // the usual case: no .ign2 loaded, no name to hash
         List<String> l = ignored.get(name);
         if (l == null) return false;
         for (String md5 : l) if (md5.isEmpty() || md5.equals(md5Hex(line))) return true;
