@@ -91,7 +91,7 @@ public final class SignatureBuilder {
     }
 
     static String reportName(String raw, boolean official) {
-        int c = raw.indexOf(" (Clam)");
+        int c = raw.indexOf('(') < 0 ? -1 : raw.indexOf(" (Clam)"); // the one-char search is the cheap common case
         String n = c >= 0 ? raw.substring(0, c) : raw;
         return official ? n : n + ".UNOFFICIAL";
     }
