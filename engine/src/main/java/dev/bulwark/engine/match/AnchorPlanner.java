@@ -34,8 +34,13 @@ final class AnchorPlanner {
                 Elem[] part = p.parts[j];
                 int len = al[j], best = ae[j];
                 double bestCost = cost(part, best, len, load);
+                int runEnd = 0; // end of the static run holding i: each element is classified once per part
                 for (int i = 0; i + len <= part.length; i++) {
-                    if (i == ae[j] || !window(part, i, len)) continue;
+                    if (i >= runEnd) {
+                        runEnd = i;
+                        while (runEnd < part.length && HexPatternParser.isStatic(part[runEnd])) runEnd++;
+                    }
+                    if (i == ae[j] || runEnd - i < len || !foldedOk(part, i, len)) continue;
                     double c = cost(part, i, len, load);
                     if (c < bestCost) { bestCost = c; best = i; }
                 }
@@ -51,13 +56,10 @@ final class AnchorPlanner {
         return out;
     }
 
-    /** Whether elements [i, i+len) are static and their case-folded variants stay within the parser's limit. */
-    private static boolean window(Elem[] part, int i, int len) {
+    /** Whether the case-folded variants of static elements [i, i+len) stay within the parser's limit. */
+    private static boolean foldedOk(Elem[] part, int i, int len) {
         int folded = 0;
-        for (int k = 0; k < len; k++) {
-            if (!HexPatternParser.isStatic(part[i + k])) return false;
-            if (((Elem.Lit) part[i + k]).folded()) folded++;
-        }
+        for (int k = 0; k < len; k++) if (((Elem.Lit) part[i + k]).folded()) folded++;
         return folded <= HexPatternParser.MAX_FOLDED_IN_ATOM;
     }
 

@@ -375,11 +375,14 @@ public final class HexPatternParser {
     private static void chooseAnchor(Elem[] part, int pi, int[] ae, int[] al, byte[][][] av) {
         int bestStart = -1, bestLen = 0;
         double bestScore = -1;
+        int runEnd = 0; // end of the static run holding i: each element is classified once, not MAX_ATOM times
         for (int i = 0; i < part.length; i++) {
-            if (!isStatic(part[i])) continue;
-            int run = 0;
-            while (i + run < part.length && isStatic(part[i + run]) && run < MAX_ATOM) run++;
-            int len = run;
+            if (i >= runEnd) {
+                if (!isStatic(part[i])) continue;
+                runEnd = i + 1;
+                while (runEnd < part.length && isStatic(part[runEnd])) runEnd++;
+            }
+            int len = Math.min(runEnd - i, MAX_ATOM);
             int folded = 0;
             for (int k = 0; k < len; k++) if (((Elem.Lit) part[i + k]).folded()) folded++;
             while (len > 2 && (1 << folded) > MAX_ATOM_VARIANTS) {

@@ -75,6 +75,7 @@ public final class SignatureBuilder {
     }
 
     boolean isIgnored(String name, String line) {
+        if (ignored.isEmpty()) return false; // the usual case: no .ign2 loaded, no name to hash
         List<String> l = ignored.get(name);
         if (l == null) return false;
         for (String md5 : l) if (md5.isEmpty() || md5.equals(md5Hex(line))) return true;
@@ -90,7 +91,7 @@ public final class SignatureBuilder {
     }
 
     static String reportName(String raw, boolean official) {
-        int c = raw.indexOf(" (Clam)");
+        int c = raw.indexOf('(') < 0 ? -1 : raw.indexOf(" (Clam)"); // the one-char search is the cheap common case
         String n = c >= 0 ? raw.substring(0, c) : raw;
         return official ? n : n + ".UNOFFICIAL";
     }
