@@ -88,7 +88,7 @@ final class ClamscanOptions {
             }
             o.apply(name, value);
         }
-        o.scan = o.scan.withLimits(o.limits);
+        o.scan = o.scan.withLimits(o.limits).withChildDigests(o.json);
         return o;
     }
 

@@ -59,6 +59,7 @@ final class Json {
         StringBuilder b = new StringBuilder();
         b.append("{\"path\":").append(quote(t.path().isEmpty() ? root : root + "//" + t.path()))
                 .append(",\"type\":").append(quote(t.type())).append(",\"size\":").append(t.size());
+        if (t.sha256() != null) b.append(",\"sha256\":").append(quote(t.sha256()));
         if (t.note() != null) b.append(",\"note\":").append(quote(t.note()));
         if (!t.children().isEmpty()) {
             b.append(",\"children\":[");

@@ -123,6 +123,28 @@ class ScanCommandTest {
         }
     }
 
+    /** The extraction tree names each extracted member with the SHA-256 of its bytes (zip → gzip → tar → file). */
+    @Test
+    void jsonTreeCarriesTheHashOfEveryExtractedMember(@TempDir Path tmp) throws Exception {
+        Path t = tree(tmp);
+        byte[] inner = "some member content that is long enough to be scanned\n".getBytes(StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        try (var z = new java.util.zip.ZipOutputStream(zip)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("a.txt"));
+            z.write(inner);
+            z.closeEntry();
+        }
+        Path f = Files.write(tmp.resolve("m.zip"), zip.toByteArray());
+        Run b = bulwark("--json", "-d", tmp.resolve("t.ndb").toString(), f.toString());
+        String line = b.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+        String want = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(inner));
+        assertTrue(line.contains("\"path\":\"" + f + "//a.txt\",\"type\":\"CL_TYPE_TEXT_ASCII\",\"size\":" + inner.length
+                + ",\"sha256\":\"" + want + "\""), line);
+        // without --json nothing is hashed for the tree
+        assertEquals(null, dev.bulwark.engine.Engine.load(List.of(tmp.resolve("t.ndb")), dev.bulwark.engine.LoadOptions.defaults())
+                .scan(f, dev.bulwark.engine.ScanOptions.defaults()).tree().children().get(0).sha256());
+    }
+
     @Test
     void summaryCountsAndDatabases(@TempDir Path tmp) throws Exception {
         Path t = tree(tmp);

@@ -34,6 +34,9 @@ final class LayerContext implements ExtractContext {
     /** ...but at least this many bytes. */
     private static final long MIN_GUESS = 4 << 10;
 
+    /** Index of SHA-256 in {@link LayerImpl#digest(int)}. */
+    private static final int SHA256 = 2;
+
     private final ScanJob job;
     private final LayerImpl layer;
 
@@ -178,8 +181,9 @@ final class LayerContext implements ExtractContext {
 
     private void record(ChildInfo info, long size, LayerImpl c, String note) {
         if (layer.children.size() >= 10_000) return;
+        String sha256 = c != null && job.opt.childDigests() ? java.util.HexFormat.of().formatHex(c.digest(SHA256)) : null;
         layer.children.add(new ScanResult.LayerInfo(c != null ? c.path : layer.path + "//" + info.name(),
-                c != null && c.type != null ? c.type.clamName() : null, size, null, note,
+                c != null && c.type != null ? c.type.clamName() : null, size, sha256, note,
                 c != null ? List.copyOf(c.children) : List.of()));
     }
 }
