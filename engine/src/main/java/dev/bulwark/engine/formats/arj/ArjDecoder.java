@@ -1,8 +1,8 @@
 package dev.bulwark.engine.formats.arj;
 
+import dev.bulwark.engine.formats.archivecommon.BulkInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * blocks over LZ77 with a 26 KiB dictionary, the LHA "-lh6-" family) and method 4 (unary-prefixed
  * lengths and distances). Output stops at the declared size; reading past the packed data fails.
  */
-final class ArjDecoder extends InputStream {
+final class ArjDecoder extends BulkInputStream {
     private static final int WINDOW = 1 << 16, MASK = WINDOW - 1;
     private static final int THRESHOLD = 3, NC = 255 + 256 + 2 - THRESHOLD, NP = 17, NT = 19, CBIT = 9, PBIT = 5, TBIT = 5;
     /** Zero bytes read past the packed data before the stream is declared truncated. */
@@ -178,11 +178,6 @@ final class ArjDecoder extends InputStream {
     }
 
     // ---- output ----
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {

@@ -1,5 +1,6 @@
 package dev.bulwark.engine.formats.cab;
 
+import dev.bulwark.engine.formats.archivecommon.BulkInputStream;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.Extractor;
@@ -135,18 +136,13 @@ public final class CabExtractor implements Extractor {
     }
 
     /** Reads at most {@code size} bytes of the folder stream for one file, counting what it took. */
-    private static final class Window extends InputStream {
+    private static final class Window extends BulkInputStream {
         private final InputStream in;
         private long left;
         long consumed;
 
         Window(InputStream in, long size) { this.in = in; this.left = size; }
 
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {

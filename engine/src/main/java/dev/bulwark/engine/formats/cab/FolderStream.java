@@ -1,9 +1,9 @@
 package dev.bulwark.engine.formats.cab;
 
+import dev.bulwark.engine.formats.archivecommon.BulkInputStream;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -14,7 +14,7 @@ import java.util.zip.Inflater;
  * the previous block (the previous 32 KiB of output is the preset dictionary); LZX blocks go to
  * {@link LzxDecoder}.
  */
-final class FolderStream extends InputStream {
+final class FolderStream extends BulkInputStream {
     static final int NONE = 0, MSZIP = 1, QUANTUM = 2, LZX = 3;
     /** Uncompressed bytes one CFDATA block may hold (format maximum). */
     static final int MAX_BLOCK = 32 * 1024;
@@ -45,11 +45,6 @@ final class FolderStream extends InputStream {
         if (method != NONE && method != MSZIP && method != LZX) throw new IOException("unsupported CAB compression " + method);
     }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {

@@ -1,5 +1,6 @@
 package dev.bulwark.engine.formats.chm;
 
+import dev.bulwark.engine.formats.archivecommon.BulkInputStream;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
 import dev.bulwark.engine.formats.cab.LzxDecoder;
 import java.io.IOException;
@@ -92,15 +93,10 @@ final class ContentStream {
 
     /** The bytes {@code [offset, offset+length)} of the decompressed content. */
     InputStream window(long offset, long length) {
-        return new InputStream() {
+        return new BulkInputStream() {
             long pos = offset;
             final long end = offset + Math.max(0, length);
 
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {

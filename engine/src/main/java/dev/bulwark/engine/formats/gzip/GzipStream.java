@@ -1,10 +1,10 @@
 package dev.bulwark.engine.formats.gzip;
 
+import dev.bulwark.engine.formats.archivecommon.BulkInputStream;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
 import dev.bulwark.engine.formats.archivecommon.MalformedException;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -13,7 +13,7 @@ import java.util.zip.Inflater;
  * Decodes all members of a gzip file (RFC 1952) as one stream, like {@code gunzip}. Reads the layer
  * buffer in fixed chunks; never allocates from header fields.
  */
-final class GzipStream extends InputStream {
+final class GzipStream extends BulkInputStream {
     static final int FTEXT = 1, FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16;
     /** Members followed; each is at least 18 bytes, the cap only bounds pathological files. */
     static final int MAX_MEMBERS = 100_000;
@@ -69,11 +69,6 @@ final class GzipStream extends InputStream {
 
     String trailingNote() { return trailingNote; }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {

@@ -1,5 +1,6 @@
 package dev.bulwark.engine.formats.swf;
 
+import dev.bulwark.engine.formats.archivecommon.BulkInputStream;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.Extractor;
@@ -60,16 +61,12 @@ public final class SwfExtractor implements Extractor {
     }
 
     /** Turns a corrupt-data exception into end of stream, so that what was decoded is still scanned. */
-    private static final class Lenient extends InputStream {
+    private static final class Lenient extends BulkInputStream {
         private final InputStream in;
         private boolean dead;
 
         Lenient(InputStream in) { this.in = in; }
 
-        @Override public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override public void close() throws IOException { in.close(); }
 

@@ -1,12 +1,12 @@
 package dev.bulwark.engine.formats.szdd;
 
+import dev.bulwark.engine.formats.archivecommon.BulkInputStream;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
 import dev.bulwark.engine.formats.archivecommon.Emit;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -31,7 +31,7 @@ public final class SzddExtractor implements Extractor {
     }
 
     /** The SZDD LZSS decoder: flag bytes LSB first, 1 = literal, 0 = (12-bit position, 4-bit length + 3). */
-    static final class Lzss extends InputStream {
+    static final class Lzss extends BulkInputStream {
         private static final int N = 4096, MASK = N - 1;
         private final ByteBuffer in;
         private final byte[] window = new byte[N];
@@ -45,11 +45,6 @@ public final class SzddExtractor implements Extractor {
             java.util.Arrays.fill(window, (byte) ' ');
         }
 
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] b, int off, int len) {
