@@ -58,8 +58,15 @@ class ClamdClientsTest {
     record Run(int exit, String out) {}
 
     static Run run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
+        return run(cmd, null);
+    }
+
+    /** Runs a client to completion (60 s at most) with standard input from {@code stdin}, or none. */
+    static Run run(List<String> cmd, Path stdin) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (stdin != null) pb.redirectInput(stdin.toFile());
+        Process p = pb.start();
+        if (stdin == null) p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

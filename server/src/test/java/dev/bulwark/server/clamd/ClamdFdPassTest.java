@@ -67,16 +67,8 @@ class ClamdFdPassTest {
     record Run(int exit, String out) {}
 
     static Run run(List<String> cmd, Path stdin) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (stdin != null) pb.redirectInput(stdin.toFile());
-        Process p = pb.start();
-        if (stdin == null) p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
-        }
-        return new Run(p.exitValue(), mask(new String(out, StandardCharsets.UTF_8)));
+        ClamdClientsTest.Run r = ClamdClientsTest.run(cmd, stdin);
+        return new Run(r.exit(), mask(r.out()));
     }
 
     /** Descriptor numbers are the daemon's own: {@code fd[12]} becomes {@code fd[N]}. */
