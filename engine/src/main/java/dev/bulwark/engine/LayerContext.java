@@ -67,12 +67,7 @@ final class LayerContext implements ExtractContext {
         checkContainerRules(info, info.declaredSize() >= 0 ? info.declaredSize() : d.limit());
         if (job.stop) return false;
         if (d.limit() == 0) return true;
-        if (d.limit() > job.lim.maxFileSize()) { // ClamAV checks the scan size first, then the file size
-            boolean scanSize = job.scanned + d.limit() > job.lim.maxScanSize();
-            record(info, d.limit(), null, scanSize ? "skipped: scan size limit reached" : "skipped: larger than max file size");
-            job.limit(layer, scanSize ? "MaxScanSize" : "MaxFileSize");
-            return !stopped();
-        }
+        if (d.limit() > job.lim.maxFileSize()) return overLimit(info, d.limit(), job.scanned + d.limit() > job.lim.maxScanSize());
         LayerImpl c = new LayerImpl(d, null, info.name() == null ? "" : info.name(), layer);
         if (!job.admit(c, d.limit())) {
             record(info, d.limit(), null, "skipped: limit reached");
@@ -135,12 +130,19 @@ final class LayerContext implements ExtractContext {
         }
         if (n > remaining || n > cap) {
             checkContainerRules(info, info.declaredSize() >= 0 ? info.declaredSize() : n);
-            boolean scanSize = n > remaining;
-            record(info, n, null, scanSize ? "skipped: scan size limit reached" : "skipped: larger than max file size");
-            job.limit(layer, scanSize ? "MaxScanSize" : "MaxFileSize");
-            return !stopped();
+            return overLimit(info, n, n > remaining);
         }
         return child(info, ByteBuffer.wrap(buf, 0, n));
+    }
+
+    /**
+     * Skips a member over a size limit and reports the limit; ClamAV checks the scan size before the
+     * file size, so {@code scanSize} names the one that applies.
+     */
+    private boolean overLimit(ChildInfo info, long size, boolean scanSize) {
+        record(info, size, null, scanSize ? "skipped: scan size limit reached" : "skipped: larger than max file size");
+        job.limit(layer, scanSize ? "MaxScanSize" : "MaxFileSize");
+        return !stopped();
     }
 
     @Override
