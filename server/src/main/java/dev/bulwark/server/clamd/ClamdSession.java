@@ -1,5 +1,6 @@
 package dev.bulwark.server.clamd;
 
+import dev.bulwark.server.Linger;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.server.ScanService;
 import dev.bulwark.server.Spool;
@@ -25,9 +26,6 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private static final long NANOS_PER_SEC = 1_000_000_000L;
     /** A reply the client does not read within this long drops the connection (clamd: SendBufTimeout per poll). */
     private static final long SEND_TIMEOUT_SEC = 10;
-    /** After an over-limit stream: how long and how much we keep reading before closing. */
-    private static final long LINGER_SEC = 2;
-    private static final long LINGER_MAX_BYTES = 16L << 20;
 
     private enum Phase { READ_COMMAND, READ_STREAM, WRITE, WORK }
 
@@ -308,15 +306,8 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private void linger() {
         try {
             channel.shutdownOutput();
-            arm(Phase.READ_STREAM, LINGER_SEC);
-            ByteBuffer sink = ByteBuffer.allocate(READ_BUFFER);
-            long drained = 0;
-            while (drained < LINGER_MAX_BYTES && !timedOut) {
-                sink.clear();
-                int n = channel.read(sink);
-                if (n < 0) break;
-                drained += n;
-            }
+            arm(Phase.READ_STREAM, Linger.SECONDS);
+            Linger.drain(channel::read, () -> timedOut);
         } catch (IOException e) {
             // the client gave up first
         }

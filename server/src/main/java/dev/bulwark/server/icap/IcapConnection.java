@@ -1,5 +1,6 @@
 package dev.bulwark.server.icap;
 
+import dev.bulwark.server.Linger;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.server.ScanService;
 import dev.bulwark.server.Spool;
@@ -64,6 +65,7 @@ final class IcapConnection implements Watchdog.Guarded {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            linger();
             server.watchdog().remove(this);
             expire();
         }
@@ -279,6 +281,17 @@ final class IcapConnection implements Watchdog.Guarded {
 
     /** A reply the client does not read within this long drops the connection. */
     private static final long SEND_TIMEOUT_SEC = 30;
+
+    /** Stops writing, then drops what the client still sends (bounded), so it reads our last reply. */
+    private void linger() {
+        try {
+            ch.shutdownOutput();
+            arm(Linger.SECONDS); // the watchdog closes the channel when the time is up, ending the read
+            Linger.drain(ch::read, () -> false);
+        } catch (IOException e) {
+            // already closed by the client or the watchdog
+        }
+    }
 
     private void arm(long seconds) {
         deadline = seconds <= 0 ? 0 : System.nanoTime() + seconds * NANOS_PER_SEC;
