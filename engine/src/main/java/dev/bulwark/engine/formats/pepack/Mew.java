@@ -1,0 +1,235 @@
+package dev.bulwark.engine.formats.pepack;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * MEW 11 SE: an empty first section (the memory of the original sections) followed by the packer's
+ * section. The entry point jumps back into the PE header, where the stub's parameters sit (a pointer
+ * to a table in the packer section: original entry point, first destination, then the compressed
+ * regions one after another, each followed by the address of the next). Regions are compressed with
+ * a small LZ77 coder (gamma-coded lengths, 7- and 15-bit distances) or, when the stub calls one,
+ * with LZMA ({@link Lzma#mewStreams}). The result is rebuilt the way ClamAV rebuilds it
+ * ({@link RebuiltPe}): one section per region, or one for the whole image after LZMA.
+ */
+final class Mew {
+    /** The stub's parameter block is at one of these RVAs (with or without "Win9x compatibility"). */
+    private static final int PARAMS_9X = 0x154, PARAMS = 0x158, PARAMS_LEN = 0xb0;
+    /** Bytes of the entry code ClamAV reads (it needs 16 of them). */
+    private static final int EP_READ = 4096, EP_MIN = 16;
+    /** Regions are rebuilt at page granularity. */
+    private static final int PAGE = 0x1000;
+    /** A region list longer than this cannot be rebuilt (the PE section limit). */
+    private static final int MAX_REGIONS = 96;
+    /**
+     * Bytes all regions together may write, as a multiple of the buffer: the packer writes each byte
+     * once, a hostile table could make every region rewrite the whole buffer.
+     */
+    private static final int MAX_REWRITES = 4;
+    private static final int TABLE = 12;
+
+    private Mew() {}
+
+    /** Where the parameters are, or -1 when the file does not look like MEW. */
+    private record Found(int empty, long params) {}
+
+    private static Found find(ByteBuffer file, PeHeaders h, PeLayout l) {
+        if (h.is64 || l == null) return null;
+        int empty = -1;
+        for (int i = 0; i < l.sections() - 1; i++) {
+            if (l.get(i, PeLayout.RSIZE) == 0 && l.get(i, PeLayout.VSIZE) != 0 && l.get(i + 1, PeLayout.RSIZE) != 0
+                    && l.get(i + 1, PeLayout.VSIZE) != 0) {
+                empty = i;
+                break;
+            }
+        }
+        long ep = l.entryOffset();
+        if (empty < 0 || ep < 0 || file.limit() - ep < EP_MIN || (file.get((int) ep) & 0xff) != 0xe9) return null;
+        long params = (h.entryRva + PeHeaders.u32(file, (int) ep + 1) + 5) & 0xffffffffL;
+        return params == PARAMS_9X || params == PARAMS ? new Found(empty, params) : null;
+    }
+
+    static boolean matches(ByteBuffer file, PeHeaders h) {
+        return find(file, h, PeLayout.of(file, h)) != null;
+    }
+
+    /** The rebuilt image, or null when the parameters or the data do not unpack. */
+    static byte[] unpack(ByteBuffer file, PeHeaders h, long budget) {
+        PeLayout l = PeLayout.of(file, h);
+        Found f = find(file, h, l);
+        if (f == null || f.params + PARAMS_LEN > file.limit()) return null;
+        int t = (int) f.params, i = f.empty;
+        long base = h.imageBase & 0xffffffffL;
+        long packRva = l.get(i + 1, PeLayout.RVA), packRaw = l.get(i + 1, PeLayout.RAW), packRsz = l.get(i + 1, PeLayout.RSIZE);
+        long off = (PeHeaders.u32(file, t + 1) - base) & 0xffffffffL;
+        // ClamAV bounds the table pointer by the section's raw offset, not its size: kept so both accept the same files
+        if (off <= packRva || off >= ((packRva + packRaw - 4) & 0xffffffffL)) return null;
+        off -= packRva;
+        long ssize = l.get(i + 1, PeLayout.VSIZE), dsize = l.get(i, PeLayout.VSIZE);
+        if (ssize + dsize > 0xffffffffL || off >= ssize + dsize) return null;
+        if (Math.max(ssize + dsize, packRsz) > budget) return null;
+        if (packRsz < off + TABLE || packRsz > ssize) return null;
+        byte[] src = new byte[(int) (ssize + dsize)];
+        file.get((int) packRaw, src, (int) dsize, (int) packRsz);
+        long lzma = 0;
+        if ((file.get(t + 0x7b) & 0xff) == 0xe8) {
+            long call = PeHeaders.u32(file, t + 0x7c);
+            long target = (call + f.params + 0x80) & 0xffffffffL;
+            long r1 = l.sections() > 1 ? l.get(1, PeLayout.RVA) : 0, v1 = l.sections() > 1 ? l.get(1, PeLayout.VSIZE) : 0;
+            if (v1 < 4 || target < r1 || target + 4 > r1 + v1) return null;
+            lzma = (call - (l.get(0, PeLayout.RVA) - f.params - 0x80)) & 0xffffffffL;
+        }
+        return unmew11(src, off, ssize, dsize, base, l.get(0, PeLayout.RVA), lzma, budget);
+    }
+
+    /** Follows the region table in {@code src} (the image from {@code vadd}, packer section at {@code dsize}). */
+    static byte[] unmew11(byte[] src, long off, long ssize, long dsize, long base, long vadd, long lzma, long budget) {
+        long vma = base + vadd, sum = ssize + dsize;
+        if (vma > 0xffffffffL || sum > 0xffffffffL || !Lzma.in(src, off, TABLE)) return null;
+        long table = dsize + off;
+        if (!Lzma.in(src, table, TABLE)) return null;
+        long ep = Lzma.le32u(src, (int) table + 4);
+        long next = Lzma.le32u(src, (int) table + 8);
+        long in = table + TABLE, inLen = (ssize - TABLE - off) & 0xffffffffL;
+        long out = (next - vma) & 0xffffffffL, outLen = (sum - out) & 0xffffffffL;
+        List<RebuiltPe.Region> regions = new ArrayList<>();
+        long lastRaw = 0, end = -1, work = (long) MAX_REWRITES * src.length;
+        for (int i = 0; ; i++) {
+            if (!Lzma.in(src, in, inLen) || !Lzma.in(src, out, outLen) || regions.size() >= MAX_REGIONS) return null;
+            Lz lz = new Lz(src, (int) in, (int) inLen, (int) out, (int) outLen);
+            if (!lz.decode(work)) return null;
+            work -= lz.written;
+            end = lz.in;
+            if (!Lzma.in(src, end, 4)) return null;
+            inLen = (inLen - (end + 4 - in)) & 0xffffffffL;
+            in = end + 4;
+            next = Lzma.le32u(src, (int) end);
+            out = (next - vma) & 0xffffffffL;
+            outLen = (sum - out) & 0xffffffffL;
+            if (lzma == 0) {
+                long val = PeLayout.up(lz.out, PAGE);
+                if (i > 0 && val < lastRaw) return null;
+                long size = i > 0 ? val - lastRaw : val;
+                if (lastRaw + size > dsize) return null;
+                regions.add(new RebuiltPe.Region(lastRaw, lastRaw + vadd, size, size));
+                lastRaw = val;
+            }
+            if (next == 0) break;
+        }
+        if (lzma != 0) {
+            if (!Lzma.in(src, lzma + 8, 1) || !Lzma.in(src, end + 4, 29)) return null;
+            if (!Lzma.mewStreams(src, end + 4, vma, src[(int) lzma + 8] == 0x50)) return null; // 0x50: push eax
+            regions = List.of(new RebuiltPe.Region(0, vadd, dsize, dsize));
+        }
+        return RebuiltPe.build(src, regions.toArray(RebuiltPe.Region[]::new), base, (ep - base) & 0xffffffffL, PAGE, budget);
+    }
+
+    /**
+     * MEW's LZ77 coder (close to aPLib's): a tag bit per item, refilled from the input byte by byte;
+     * 0 = literal; 10 = gamma-coded length with a distance byte (or the previous distance);
+     * 110 = a byte holding a 7-bit distance and a length bit, distance 0 ending the stream;
+     * 111 = a 4-bit distance for a single byte (0: a zero byte).
+     */
+    private static final class Lz {
+        private final byte[] b;
+        private final int inStart, inEnd, outStart, outEnd;
+        int in, out;
+        long written;
+        private int tag = 0x80;
+        private boolean failed;
+
+        Lz(byte[] b, int in, int inLen, int out, int outLen) {
+            this.b = b;
+            this.inStart = in;
+            this.in = in;
+            this.inEnd = in + inLen;
+            this.outStart = out;
+            this.out = out;
+            this.outEnd = out + outLen;
+        }
+
+        private int bit() {
+            int old = tag;
+            tag = (tag << 1) & 0xff;
+            if ((old & 0x7f) == 0) {
+                // the stub never takes a tag byte from the last input byte: neither does ClamAV, nor we
+                if (in < inStart || in >= inEnd - 1) {
+                    failed = true;
+                    return 0;
+                }
+                old = b[in++] & 0xff;
+                tag = (old << 1 | 1) & 0xff;
+            }
+            return old >> 7 & 1;
+        }
+
+        private int gamma() {
+            int v = 1;
+            do v = v << 1 | bit(); while (bit() == 1 && !failed);
+            return v;
+        }
+
+        boolean decode(long work) {
+            b[out++] = b[in++]; // the first byte is always a literal
+            int last = 0;
+            boolean lastWasLiteral = true;
+            while (!failed) {
+                long len;
+                long dist;
+                if (bit() == 0) {
+                    if (failed || out < outStart || out >= outEnd || in < inStart || in >= inEnd) return false;
+                    b[out++] = b[in++];
+                    lastWasLiteral = true;
+                    continue;
+                }
+                if (bit() == 1) {
+                    if (bit() == 1) {
+                        int d = 0x10;
+                        while (d < 0x100 && !failed) d = d << 1 | bit();
+                        d &= 0xff;
+                        lastWasLiteral = true;
+                        if (failed) return false;
+                        if (d == 0) {
+                            if (out >= outEnd) return false;
+                            b[out++] = 0;
+                            continue;
+                        }
+                        dist = d;
+                        len = 1;
+                    } else {
+                        if (failed || in >= inEnd) return false;
+                        int v = b[in++] & 0xff;
+                        dist = v >> 1;
+                        if (dist == 0) return true; // end of the region
+                        len = (v & 1) + 2;
+                        last = (int) dist;
+                        lastWasLiteral = false;
+                    }
+                } else {
+                    long g = (gamma() - 1 - (lastWasLiteral ? 1 : 0)) & 0xffffffffL;
+                    if (g == 0) {
+                        len = gamma() & 0xffffffffL;
+                        dist = last & 0xffffffffL;
+                    } else {
+                        if (failed || in >= inEnd) return false;
+                        dist = ((b[in++] & 0xff) + ((g - 1) << 8)) & 0xffffffffL;
+                        len = gamma() & 0xffffffffL;
+                        if (dist >= 0x7d00) len++;
+                        if (dist >= 0x500) len++;
+                        if (dist <= 0x7f) len += 2;
+                        len &= 0xffffffffL;
+                        last = (int) dist;
+                    }
+                    lastWasLiteral = false;
+                }
+                if (failed) return false;
+                long capacity = outEnd - outStart;
+                if (len == 0 || len > capacity || out + len > outEnd || out - dist < outStart || out - dist + len > outEnd) return false;
+                if ((written += len) > work) return false;
+                for (int k = 0; k < len; k++, out++) b[out] = b[(int) (out - dist)];
+            }
+            return false;
+        }
+    }
+}
