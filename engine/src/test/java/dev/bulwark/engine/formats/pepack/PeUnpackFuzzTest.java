@@ -7,7 +7,7 @@ import dev.bulwark.engine.formats.archivetest.Contract;
 class PeUnpackFuzzTest {
     /**
      * Seeds: synthetic MEW (LZ regions; LZMA with the call filter), yC, WWPack and UPX files (SyntheticPe,
-     * SyntheticUpx), so that every unpacker is reached.
+     * SyntheticUpx), and ClamAV's clam-mew.exe and clam-upack.exe, so that every unpacker is reached.
      */
     @FuzzTest(maxDuration = "30s")
     void fuzz(byte[] data) {

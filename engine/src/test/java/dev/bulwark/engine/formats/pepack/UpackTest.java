@@ -1,0 +1,76 @@
+package dev.bulwark.engine.formats.pepack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.formats.archivetest.Contract;
+import dev.bulwark.engine.formats.archivetest.RecordingContext;
+import dev.bulwark.engine.formats.archivetest.Samples;
+import dev.bulwark.engine.formats.archivetest.TestLayer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Upack: ClamAV's test file (the 3-section 0.39 layout), damaged copies of it, and clamscan's verdicts on them. */
+@Timeout(600) // hang guard only
+class UpackTest {
+    static byte[] unpacked(byte[] file) {
+        RecordingContext ctx = RecordingContext.defaults();
+        new PeUnpackExtractor().extract(TestLayer.of(file, FileType.MSEXE), ctx);
+        assertEquals(1, ctx.extracted().size(), ctx.notes().toString());
+        assertEquals("(Upack unpacked)", ctx.extracted().get(0).info().name());
+        return ctx.extracted().get(0).data();
+    }
+
+    @Test
+    void clamUpackExe(@TempDir Path tmp) throws Exception {
+        byte[] file = Samples.read("clam-upack.exe");
+        assertTrue(Upack.matches(ByteBuffer.wrap(file), PeHeaders.parse(ByteBuffer.wrap(file))));
+        byte[] ours = unpacked(file);
+        PeHeaders u = PeHeaders.parse(ByteBuffer.wrap(ours));
+        assertEquals(1, u.sections(), "one section for the decoded image");
+        assertEquals(0x1000, u.rva(0));
+        // the payload is a ZIP-SFX holding clam.exe: its local header must be in the decoded bytes
+        assertTrue(new String(ours, java.nio.charset.StandardCharsets.ISO_8859_1).contains("PK\u0003\u0004"));
+        MewTest.assertSameImage(MewTest.clamav(tmp, "clam-upack.exe", file, ours.length), ours);
+    }
+
+    @Test
+    void truncatedDamagedAndLyingCopies() {
+        Contract.all(new PeUnpackExtractor(), FileType.MSEXE, Samples.read("clam-upack.exe"));
+    }
+
+    /** Bytes of the stub's parameters and of the LZMA data changed: clamscan and we find the body in the same copies. */
+    @Test
+    void sameVerdictsAsClamscanOnMutants(@TempDir Path tmp) throws Exception {
+        byte[] clam = Samples.read("clam-upack.exe");
+        Map<String, byte[]> files = new TreeMap<>();
+        files.put("clam-upack.exe", clam);
+        files.putAll(BodyVerdicts.mutants("clam-upack-head", clam, 0, 0x200, 30, 5));
+        files.putAll(BodyVerdicts.mutants("clam-upack-data", clam, 0x200, clam.length, 40, 6));
+        int detected = BodyVerdicts.assertSame(tmp, files);
+        assertTrue(detected >= 2 && detected < files.size(), "mutants both detected and not: " + detected + "/" + files.size());
+    }
+
+    @Test
+    void lyingParametersFailCleanly() {
+        byte[] file = Samples.read("clam-upack.exe");
+        PeHeaders h = PeHeaders.parse(ByteBuffer.wrap(file));
+        // the entry code's "mov esi, params" pointing past the image: recognised, but nothing to unpack
+        byte[] f = file.clone();
+        long ep = PeLayout.of(ByteBuffer.wrap(f), h).entryOffset();
+        ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putInt((int) ep + 1, 0x7ffff000);
+        PeHeaders h2 = PeHeaders.parse(ByteBuffer.wrap(f));
+        assertTrue(Upack.matches(ByteBuffer.wrap(f), h2));
+        assertNull(Upack.unpack(ByteBuffer.wrap(f), h2, 1 << 24));
+        // a budget smaller than the image: refused before anything is allocated
+        assertNull(Upack.unpack(ByteBuffer.wrap(file), h, 0x1000));
+    }
+}
