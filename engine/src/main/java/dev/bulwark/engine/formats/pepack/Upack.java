@@ -74,11 +74,29 @@ final class Upack {
         file.get(0, d, 0, (int) ssize);
         if (f.three) System.arraycopy(d, 0, d, (int) at2, (int) ssize);
         file.get((int) uraw1, d, (int) at1, (int) ursz1);
-        return f.three ? stub(d, f.ep, vma, f.epOffset, base, rva0, budget) : null;
+        Plan p = f.three ? threeSections(d, f.ep, vma, f.epOffset, base) : twoSections(d, f.ep, vma, f.epOffset, base);
+        if (p == null || p.out > p.end || !decode(d, p.ebx, p.out, p.end, p.shift, p.input)) return null;
+        long calls = p.calls;
+        if (p.callsAt >= 0) { // read after decoding, as the stub does
+            if (!Lzma.in(d, p.callsAt, 4)) return null;
+            calls = Lzma.le32u(d, (int) p.callsAt);
+        }
+        if (!unfilter(d, p.alv, p.out, calls)) return null;
+        long size = (p.end - p.out) & M;
+        long from = f.three ? 0 : rva0; // ClamAV rebuilds from the image start (3 sections) or from the first RVA
+        if (from + size > d.length) return null;
+        return RebuiltPe.build(d, new RebuiltPe.Region[] {new RebuiltPe.Region(from, rva0, size, size)}, base, p.oep, 0, budget);
     }
 
-    /** Follows the 3-section stub to its parameters, decodes, un-filters and rebuilds. */
-    private static byte[] stub(byte[] d, byte[] eb, long vma, long ep, long base, long va, long budget) {
+    /**
+     * What a stub's parameters say: the original entry point, where the coder's state and probabilities
+     * are ({@code ebx}), the output range, the literal context shift, the input, the call filter's
+     * marker byte ({@code alv}) and its count of calls (or where to read that count after decoding).
+     */
+    private record Plan(long oep, long ebx, long out, long end, int shift, long input, long alv, long calls, long callsAt) {}
+
+    /** Follows the 3-section stub to its parameters and sets up the coder. */
+    private static Plan threeSections(byte[] d, byte[] eb, long vma, long ep, long base) {
         int version = (eb[5] & 0xff) == 0xff && eb[6] == 0x36 ? V0297729 : V399;
         long esi = (Lzma.le32u(eb, 1) - vma) & M;
         if (!Lzma.in(d, esi, 12)) return null;
@@ -152,11 +170,75 @@ final class Upack {
             end = Lzma.le32(d, (int) esi + 0x64) - vma;
             calls = Lzma.le32u(d, (int) esi + 0x40);
         } else end = Lzma.le32(d, (int) esi + 0x34) - vma;
-        if (out > end || !decode(d, ebx, out, end, shift, input)) return null;
-        if (!unfilter(d, alv, out, calls)) return null;
-        long size = (end - out) & M;
-        if (size > d.length) return null;
-        return RebuiltPe.build(d, new RebuiltPe.Region[] {new RebuiltPe.Region(0, va, size, size)}, base, oep, 0, budget);
+        return new Plan(oep, ebx, out, end, shift, input, alv, calls, -1);
+    }
+
+    /**
+     * The 2-section layouts (0.39 with "pusha; call", and 1.1/1.2 with "mov esi; lodsd; mov edi, eax"):
+     * parameters at fixed offsets from the entry code, the coder's state built from tables in the image.
+     */
+    private static Plan twoSections(byte[] d, byte[] eb, long vma, long ep, long base) {
+        boolean v11 = (eb[0] & 0xff) == 0xbe && (eb[5] & 0xff) == 0xad && (eb[6] & 0xff) == 0x8b && (eb[7] & 0xff) == 0xf8;
+        long code = vma + ep;
+        int jmp = v11 ? 0x1a4 : 0x217, stosd = v11 ? 0x1b : 0x3a, lcAt = v11 ? 0x41 : 0x5f;
+        long alv = code + (v11 ? 0x184 : 0x1c1);
+        if (!Lzma.in(d, code, jmp + 4)) return null;
+        long oep = (code + jmp + 4 + Lzma.le32(d, (int) (code + jmp))) & M;
+        int count = d[(int) (code + stosd)] & 0xff;
+        int shift = 8 - (d[(int) (code + lcAt)] & 0xff);
+        if (shift < 2 || shift > 8) return null;
+        count *= 0x100;
+        long ebx, out, end, input, callsAt;
+        if (!v11) {
+            long esi = code + 4;
+            long n = Lzma.le32u(d, (int) esi + 2);
+            put32(d, esi + 2, 0);
+            if (n == 0) return null;
+            esi -= (n - 2) & M;
+            if (!Lzma.in(d, esi, 12)) return null;
+            long delta = (esi - (Lzma.le32(d, (int) esi) - base)) & M;
+            esi += 4;
+            long tables = Lzma.le32(d, (int) esi) - base, edi = tables;
+            esi += 4;
+            int words = Lzma.le32(d, (int) esi);
+            esi += 4;
+            if (words < 0 || ((long) count + words) * 4 > M) return null;
+            if (!Lzma.in(d, esi, 4L * words) || !Lzma.in(d, edi, 4L * (words + count))) return null;
+            for (int j = 0; j < words; j++, edi += 4, esi += 4) put32(d, edi, Lzma.le32(d, (int) esi));
+            if (!Lzma.in(d, tables, 8)) return null;
+            long loops = Lzma.le32u(d, (int) tables);
+            long list = tables + 4;
+            long steps = loops == 0 ? 1L << 32 : loops, step = delta + 4; // the stub steps over that many entries
+            if (steps > d.length / step + 1) return null; // far past the image: the check below would fail too
+            esi = list + steps * step;
+            if (!Lzma.in(d, esi, 4)) return null;
+            int half = Lzma.le32(d, (int) esi);
+            esi += 4;
+            for (int j = 0; j < count; j++, edi += 4) put32(d, edi, half);
+            if (!Lzma.in(d, esi + 0x10, 4)) return null;
+            put32(d, esi + 0x10, (int) (Lzma.le32u(d, (int) esi + 0x10) + delta));
+            ebx = esi + 0x14;
+            out = Lzma.le32u(d, (int) list) - base;
+            esi = list + 4;
+            if (!Lzma.in(d, ebx - 4, 12 + 16) || !Lzma.in(d, esi + 0x24, 4) || !Lzma.in(d, esi + 0x40, 4)) return null;
+            input = Lzma.le32(d, (int) ebx - 4) - base;
+            end = Lzma.le32(d, (int) esi + 0x24) - base;
+            int range = Lzma.le32(d, (int) ebx); // the stub keeps range and low in the other order
+            put32(d, ebx, Lzma.le32(d, (int) ebx + 4));
+            put32(d, ebx + 4, range);
+            callsAt = esi + 0x40;
+        } else {
+            if (!Lzma.in(d, 0x130, 4) || !Lzma.in(d, 0x148, 12)) return null;
+            long table = Lzma.le32(d, 0x148) - base;
+            input = Lzma.le32u(d, 0x14c) - base;
+            ebx = table + 4;
+            if (((long) count + 6) * 4 > M || !Lzma.in(d, ebx, 4L * (6 + count))) return null;
+            init(d, ebx, count);
+            out = Lzma.le32(d, 0x150) - base;
+            end = Lzma.le32(d, 0x130) - base;
+            callsAt = code + 0x174;
+        }
+        return new Plan(oep, ebx, out, end, shift, input, alv, 0, callsAt);
     }
 
     /** The coder's state (range all ones, low 0, the four distances 1) and {@code count} probabilities at one half. */

@@ -92,6 +92,75 @@ final class SyntheticPe {
         return f; // the zero length that ends the block list follows (the file is zero-filled)
     }
 
+    private static final int UPACK_STREAM = 0x200, UPACK_PROBS = 0x4000, UPACK_COUNT = 0x1c, UPACK_LC = 3;
+
+    /**
+     * Upack 1.1/1.2 (2 sections, the first empty; the entry code "mov esi, params; lodsd; mov edi, eax"):
+     * the parameters in the DOS header area (probability table, input, output, output end), the stub's
+     * constants at fixed offsets from the entry point, and {@code payload} as raw LZMA (lc 3, lp 0, pb 0)
+     * decoded into the first section. No call filter.
+     */
+    static byte[] upack11(byte[] payload, int oep) {
+        byte[] f = shell(0x180, "", PACK_RVA, 0x9000);
+        ByteBuffer o = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+        int s0 = 0x180 + 24 + 0xe0;
+        o.putInt(s0 + 16, 0); // the first section is memory only
+        o.putInt(s0 + 20, 0);
+        int base = 0x400000, code = PACK_RAW; // entry point at the start of the packer section
+        f[code] = (byte) 0xbe;
+        o.putInt(code + 1, base + 0x148); // below the first section: the parameters are in the header
+        put(f, code + 5, "ad8bf8");
+        f[code + 0x1b] = UPACK_COUNT; // rep stosd count / 0x100: probabilities to set to one half
+        f[code + 0x41] = UPACK_LC;
+        o.putInt(code + 0x1a4, oep - (PACK_RVA + 0x1a8)); // the final jump to the original entry point
+        o.putInt(code + 0x174, 0); // calls to un-filter
+        byte[] z = rawLzma(payload, UPACK_LC, 0);
+        System.arraycopy(z, 1, f, PACK_RAW + UPACK_STREAM, z.length - 1); // the coder's leading zero byte is not stored
+        o.putInt(0x148, base + UPACK_PROBS - 4);
+        o.putInt(0x14c, base + PACK_RVA + UPACK_STREAM);
+        o.putInt(0x150, base + TEXT_RVA);
+        o.putInt(0x130, base + TEXT_RVA + payload.length);
+        return f;
+    }
+
+    /**
+     * Upack 0.39, 2-section form (entry code "pusha; call $+9"): the stub finds its parameter block
+     * before the entry point (through the dword after the call), copies a table from it into the image
+     * (the coder's state with range and low swapped, the output range, a relocated input pointer) and
+     * sets {@code count} probabilities after it to the value the table names.
+     */
+    static byte[] upack039(byte[] payload, int oep) {
+        byte[] f = shell(0x40, "", PACK_RVA + 0x400, 0x9000);
+        ByteBuffer o = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+        int s0 = 0x40 + 24 + 0xe0;
+        o.putInt(s0 + 16, 0);
+        o.putInt(s0 + 20, 0);
+        int base = 0x400000, code = PACK_RAW + 0x400, codeRva = PACK_RVA + 0x400;
+        put(f, code, "60e809000000");
+        int block = code - 0x200, blockRva = codeRva - 0x200; // the parameter block, 0x200 bytes before
+        o.putInt(code + 6, 6 + 0x200); // what the stub subtracts from its own address to find the block
+        f[code + 0x3a] = UPACK_COUNT;
+        f[code + 0x5f] = UPACK_LC;
+        o.putInt(code + 0x217, oep - (codeRva + 0x21b));
+        o.putInt(block, base + blockRva); // the block's own address: no relocation
+        int tables = UPACK_PROBS, words = 0x21;
+        o.putInt(block + 4, base + tables);
+        o.putInt(block + 8, words);
+        int t = block + 12; // copied to "tables": entries stepped over, then 0x400, the input, the state
+        o.putInt(t, 0x14);
+        o.putInt(t + 4, base + TEXT_RVA);
+        o.putInt(t + 0x2c, base + TEXT_RVA + payload.length);
+        o.putInt(t + 0x48, 0); // calls to un-filter
+        o.putInt(t + 0x54, 0x400);
+        o.putInt(t + 0x68, base + PACK_RVA + 0x800);
+        o.putInt(t + 0x6c, 0); // low, then range: the stub swaps them
+        o.putInt(t + 0x70, -1);
+        for (int i = 0; i < 4; i++) o.putInt(t + 0x74 + 4 * i, 1);
+        byte[] z = rawLzma(payload, UPACK_LC, 0);
+        System.arraycopy(z, 1, f, PACK_RAW + 0x800, z.length - 1);
+        return f;
+    }
+
     /** MEW's call filter: each E8/E9 operand becomes big-endian absolute (position + 1 added). */
     private static byte[] mewFilter(byte[] p) {
         byte[] b = p.clone();
@@ -106,11 +175,15 @@ final class SyntheticPe {
 
     /** Raw LZMA (no header, no end marker) with MEW's parameters: lc 4, lp 0, pb 2. */
     static byte[] rawLzma(byte[] data) {
+        return rawLzma(data, 4, 2);
+    }
+
+    static byte[] rawLzma(byte[] data, int lc, int pb) {
         try {
             org.tukaani.xz.LZMA2Options opt = new org.tukaani.xz.LZMA2Options();
             opt.setDictSize(1 << 16);
-            opt.setLcLp(4, 0);
-            opt.setPb(2);
+            opt.setLcLp(lc, 0);
+            opt.setPb(pb);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (org.tukaani.xz.LZMAOutputStream z = new org.tukaani.xz.LZMAOutputStream(out, opt, false)) {
                 z.write(data);

@@ -1,5 +1,6 @@
 package dev.bulwark.engine.formats.pepack;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,11 +13,14 @@ import dev.bulwark.engine.formats.archivetest.TestLayer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Upack: ClamAV's test file (the 3-section 0.39 layout), damaged copies of it, and clamscan's verdicts on them. */
 @Timeout(600) // hang guard only
@@ -42,12 +46,29 @@ class UpackTest {
         MewTest.assertSameImage(MewTest.clamav(tmp, "clam-upack.exe", file, ours.length), ours);
     }
 
+    /** Synthetic 2-section Upack files (1.1/1.2 and 0.39): we and clamscan rebuild the same image holding the payload. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1.1", "0.39"})
+    void syntheticTwoSections(String version, @TempDir Path tmp) throws Exception {
+        byte[] payload = SyntheticPackersTest.payload();
+        byte[] file = version.equals("1.1") ? SyntheticPe.upack11(payload, 0x1010) : SyntheticPe.upack039(payload, 0x1010);
+        byte[] ours = unpacked(file);
+        PeHeaders u = PeHeaders.parse(ByteBuffer.wrap(ours));
+        assertEquals(0x1010, u.entryRva);
+        long text = u.rvaToOffset(SyntheticPe.TEXT_RVA);
+        assertArrayEquals(payload, Arrays.copyOfRange(ours, (int) text, (int) text + payload.length));
+        MewTest.assertSameImage(MewTest.clamav(tmp, "syn-upack" + version + ".exe", file, ours.length), ours);
+        Contract.truncations(new PeUnpackExtractor(), FileType.MSEXE, file);
+        Contract.lyingSizes(new PeUnpackExtractor(), FileType.MSEXE, file);
+        Contract.flips(new PeUnpackExtractor(), FileType.MSEXE, file, version.hashCode());
+    }
+
     @Test
     void truncatedDamagedAndLyingCopies() {
         Contract.all(new PeUnpackExtractor(), FileType.MSEXE, Samples.read("clam-upack.exe"));
     }
 
-    /** Bytes of the stub's parameters and of the LZMA data changed: clamscan and we find the body in the same copies. */
+    /** Stub parameters and LZMA data changed (test file, synthetic 2-section files): clamscan and we agree on each copy. */
     @Test
     void sameVerdictsAsClamscanOnMutants(@TempDir Path tmp) throws Exception {
         byte[] clam = Samples.read("clam-upack.exe");
@@ -55,6 +76,12 @@ class UpackTest {
         files.put("clam-upack.exe", clam);
         files.putAll(BodyVerdicts.mutants("clam-upack-head", clam, 0, 0x200, 30, 5));
         files.putAll(BodyVerdicts.mutants("clam-upack-data", clam, 0x200, clam.length, 40, 6));
+        byte[] v11 = SyntheticPe.upack11(SyntheticPackersTest.payload(), 0x1010);
+        byte[] v039 = SyntheticPe.upack039(SyntheticPackersTest.payload(), 0x1010);
+        files.put("syn-upack11.exe", v11);
+        files.put("syn-upack039.exe", v039);
+        files.putAll(BodyVerdicts.mutants("syn-upack11", v11, 0x100, 0x800, 20, 7));
+        files.putAll(BodyVerdicts.mutants("syn-upack039", v039, 0x400, 0xa00, 20, 8));
         int detected = BodyVerdicts.assertSame(tmp, files);
         assertTrue(detected >= 2 && detected < files.size(), "mutants both detected and not: " + detected + "/" + files.size());
     }
