@@ -5,6 +5,7 @@ import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.docio.ByteSink;
+import dev.bulwark.engine.formats.docio.XmlReader;
 import java.nio.ByteBuffer;
 
 /**
@@ -36,15 +37,15 @@ public final class MsXmlExtractor implements Extractor {
                 if (skip == level) skip = 0;
                 if (binData == level) binData = 0;
             } else if (binData > 0 && level == binData && skip == 0) {
-                if (XmlText.hasReference(b, r.textStart, r.textEnd)) {
+                if (XmlText.hasReference(b, r.textStart(), r.textEnd())) {
                     // clamscan 1.4.6 stops parsing the document at a reference inside binData (CL_EPARSE)
                     ctx.note("xml: reference inside binData ends the document");
                     return;
                 }
-                ByteBuffer text = b.slice(r.textStart, r.textEnd - r.textStart);
+                ByteBuffer text = b.slice(r.textStart(), r.textEnd() - r.textStart());
                 ByteSink out = new ByteSink(ctx.budget());
                 if (Base64Text.decode(text, 0, text.limit(), out) == 0) continue;
-                ChildInfo info = new ChildInfo("binData#" + index, null, r.textEnd - r.textStart, -1, false, index + 1, -1);
+                ChildInfo info = new ChildInfo("binData#" + index, null, r.textEnd() - r.textStart(), -1, false, index + 1, -1);
                 index++;
                 if (!ctx.child(info, out.view())) return;
             }

@@ -5,6 +5,7 @@ import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.docio.ByteSink;
+import dev.bulwark.engine.formats.docio.XmlReader;
 import java.nio.ByteBuffer;
 
 /**
@@ -27,13 +28,13 @@ public final class XdpExtractor implements Extractor {
             boolean end;
             if (e == XmlReader.START && chunk == 0 && r.localNameIs("chunk", false)) {
                 chunk = r.depth();
-                innerStart = r.tagEnd;
+                innerStart = r.tagEnd();
                 continue;
             }
             end = e == XmlReader.END && chunk > 0 && r.depth() == chunk;
             if (!end) continue;
             chunk = 0;
-            int innerEnd = Math.max(innerStart, r.tagStart);
+            int innerEnd = Math.max(innerStart, r.tagStart());
             ByteSink out = new ByteSink(ctx.budget());
             Base64Text.decode(b, innerStart, innerEnd, out);
             if (!hasPdfHeader(out)) {

@@ -61,7 +61,7 @@ class XmlDocContractTest {
 
     @Test
     void deepNestingIsBounded() {
-        String open = "<a>".repeat(XmlReader.MAX_DEPTH + 1), close = "</a>".repeat(XmlReader.MAX_DEPTH + 1);
+        String open = "<a>".repeat(dev.bulwark.engine.formats.docio.XmlReader.MAX_DEPTH + 1), close = "</a>".repeat(dev.bulwark.engine.formats.docio.XmlReader.MAX_DEPTH + 1);
         byte[] d = ("<?xml version=\"1.0\"?>\n<Workbook>" + open + "<binData>QUJD\n</binData>" + close + "</Workbook>")
                 .getBytes(StandardCharsets.ISO_8859_1);
         RecordingContext ctx = Contract.run(new MsXmlExtractor(), d, FileType.XML_XL);

@@ -1,20 +1,20 @@
-package dev.bulwark.engine.formats.xmldoc;
+package dev.bulwark.engine.formats.docio;
 
 import java.nio.ByteBuffer;
 
 /**
- * A small pull reader over an XML document held in a buffer, for the two ClamAV formats that carry
- * base64 payloads in XML (Word/Excel 2003 XML and Adobe XDP). It reports start tags, end tags and
+ * A small pull reader over an XML document held in a buffer, for the formats ClamAV reads with
+ * libxml2 (Word/Excel 2003 XML, Adobe XDP, the property list of DMG images). It reports start tags, end tags and
  * text, and checks well-formedness as it goes (matching end tags, quoted attributes, one root, no
  * text outside it, complete references, comments, CDATA and processing instructions), because
  * ClamAV reads these documents with libxml2 and gets nothing out of a document libxml2 rejects.
  * Nothing is allocated per node: names and text are positions in the buffer.
  */
-final class XmlReader {
+public final class XmlReader {
     /** libxml2's default maximum element depth (deeper documents are an error without XML_PARSE_HUGE). */
-    static final int MAX_DEPTH = 256;
+    public static final int MAX_DEPTH = 256;
 
-    static final int START = 1, END = 2, TEXT = 3, EOF = 0, ERROR = -1;
+    public static final int START = 1, END = 2, TEXT = 3, EOF = 0, ERROR = -1;
 
     private final ByteBuffer b;
     private final int end;
@@ -32,24 +32,37 @@ final class XmlReader {
     private String error;
 
     /** Fields of the current event. */
-    int nameStart, nameEnd, localStart, textStart, textEnd, tagStart, tagEnd;
-    boolean empty;
+    private int nameStart, nameEnd, localStart, textStart, textEnd, tagStart, tagEnd;
+    private boolean empty;
 
-    XmlReader(ByteBuffer b) {
+    public XmlReader(ByteBuffer b) {
         this.b = b;
         this.end = b.limit();
     }
 
     /** Depth of the current START or END element (1 for the root); for TEXT, that of its parent. */
-    int depth() { return level; }
+    public int depth() { return level; }
 
-    String error() { return error; }
+    /** The text of the current TEXT event: {@code [textStart(), textEnd())} of the buffer. */
+    public int textStart() { return textStart; }
+
+    public int textEnd() { return textEnd; }
+
+    /** Where the current tag starts (its '<') and ends (after its '>'). */
+    public int tagStart() { return tagStart; }
+
+    public int tagEnd() { return tagEnd; }
+
+    /** True for the START and the END of an empty-element tag ({@code <a/>}). */
+    public boolean emptyElement() { return empty; }
+
+    public String error() { return error; }
 
     /** Position of the error, or of the next unread byte. */
-    int position() { return pos; }
+    public int position() { return pos; }
 
     /** Advances to the next event: START, END, TEXT, EOF or ERROR (then {@link #error()} says why). */
-    int next() {
+    public int next() {
         if (error != null) return ERROR;
         if (pendingEnd) { // the END half of an empty-element tag
             pendingEnd = false;
@@ -170,6 +183,7 @@ final class XmlReader {
 
     private int endTag() {
         tagStart = pos;
+        empty = false;
         pos += 2;
         if (!name()) return fail("malformed end tag");
         skipSpace();
@@ -292,7 +306,7 @@ final class XmlReader {
         return ERROR;
     }
 
-    static boolean isSpace(byte c) {
+    public static boolean isSpace(byte c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
@@ -309,7 +323,7 @@ final class XmlReader {
     }
 
     /** True when the local name of the current element equals {@code s}, ignoring ASCII case if asked. */
-    boolean localNameIs(String s, boolean ignoreCase) {
+    public boolean localNameIs(String s, boolean ignoreCase) {
         if (nameEnd - localStart != s.length()) return false;
         for (int i = 0; i < s.length(); i++) {
             int c = b.get(localStart + i), d = s.charAt(i);
