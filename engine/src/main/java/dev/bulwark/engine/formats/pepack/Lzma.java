@@ -25,6 +25,11 @@ final class Lzma {
     private static final int MIN_FILTER = 5;
     /** Empty or damaged block headers read per stream: a real MEW stream has a handful of blocks. */
     private static final int MAX_BLOCKS = 4096;
+    /**
+     * Bytes all blocks of a stream may write, as a multiple of the buffer: MEW writes each byte of the
+     * image once; hostile blocks could each rewrite the whole buffer from a few input bytes.
+     */
+    private static final int MAX_REWRITES = 4;
 
     final byte[] buf;
     private final boolean upack;
@@ -156,6 +161,7 @@ final class Lzma {
         long probs = (le32u(buf, (int) s) - vma) & 0xffffffffL;
         s += 4;
         boolean fresh = false;
+        long work = (long) MAX_REWRITES * buf.length;
         for (int block = 0; block < MAX_BLOCKS; block++) {
             if (!in(buf, s, special ? 12 : 16)) return false;
             long outLen = le32u(buf, (int) s);
@@ -176,7 +182,9 @@ final class Lzma {
             if (outLen == 0) continue;
             fresh = false;
             Lzma d = mew(buf, rc);
-            if (!d.mewBlock(probs, dst, outLen)) return false;
+            long written = d.mewBlock(probs, dst, outLen, work);
+            if (written < 0) return false;
+            work -= written;
             if (special) {
                 if (filter >= MIN_FILTER && in(buf, dst, filter)) unfilter(buf, (int) dst, (int) filter);
                 return true;
@@ -185,12 +193,16 @@ final class Lzma {
         return false;
     }
 
-    /** One block: LZMA with lc = 4, lp = 0, pb = 2, no end marker needed (a distance of all ones ends it). */
-    private boolean mewBlock(long probs, long dst, long outLen) {
+    /**
+     * One block: LZMA with lc = 4, lp = 0, pb = 2, no end marker needed (a distance of all ones ends it).
+     * Returns the bytes written, or -1 when the data is damaged or would write more than {@code work}.
+     */
+    private long mewBlock(long probs, long dst, long outLen, long work) {
         int state = 0, rep0 = 1, rep1 = 1, rep2 = 1, rep3 = 1, prev = 0;
         boolean afterMatch = false;
         long pos = 0;
         while (pos < outLen) {
+            if (pos > work) return -1;
             int posState = (int) (pos & 3);
             if (bit(probs + ((state << 4) + posState) * 2L) == 0) {
                 long lit = probs + LITERAL + (long) ((prev & 0xff) >> 4) * 0x600;
@@ -199,11 +211,11 @@ final class Lzma {
                 if (!afterMatch) sym = tree(lit, 1, 0x100, 2);
                 else {
                     long from = dst + ((pos - rep0) & 0xffffffffL);
-                    if (!in(buf, from, 1)) return false;
+                    if (!in(buf, from, 1)) return -1;
                     sym = matched(lit, buf[(int) from] & 0xff);
                     afterMatch = false;
                 }
-                if (failed || !in(buf, dst + pos, 1)) return false;
+                if (failed || !in(buf, dst + pos, 1)) return -1;
                 prev = sym & 0xff;
                 buf[(int) (dst + pos++)] = (byte) prev;
                 continue;
@@ -232,7 +244,7 @@ final class Lzma {
                     if (bit(probs + (((state + 0xf) << 4) + posState) * 2L) == 0) { // one byte at rep0
                         state = state >= 7 ? 11 : 9;
                         long from = dst + ((pos - rep0) & 0xffffffffL);
-                        if (failed || !in(buf, from, 1) || !in(buf, dst + pos, 1)) return false;
+                        if (failed || !in(buf, from, 1) || !in(buf, dst + pos, 1)) return -1;
                         prev = buf[(int) from] & 0xff;
                         buf[(int) (dst + pos++)] = (byte) prev;
                         continue;
@@ -254,17 +266,18 @@ final class Lzma {
                 len = length(probs + REP_LEN, posState);
                 state = state >= 7 ? 11 : 8;
             }
-            if (failed) return false;
+            if (failed) return -1;
             if (rep0 == 0) break; // end marker
             long n = (len + 2) & 0xffffffffL, left = outLen - pos;
             long from = dst + ((pos - rep0) & 0xffffffffL), to = dst + pos;
-            if ((n < left && (!in(buf, from, n) || !in(buf, to, n))) || !in(buf, from, left) || !in(buf, to, left)) return false;
+            if ((n < left && (!in(buf, from, n) || !in(buf, to, n))) || !in(buf, from, left) || !in(buf, to, left)) return -1;
             long k = Math.min(n, left);
             for (long i = 0; i < k; i++) buf[(int) (to + i)] = buf[(int) (from + i)];
             prev = buf[(int) (from + k - 1)] & 0xff;
             pos += k;
         }
-        return !failed;
+        if (failed || pos > work) return -1;
+        return pos;
     }
 
     /** A literal coded against the byte at the last distance, until the first bit that differs. */

@@ -97,6 +97,18 @@ class MewTest {
         assertTrue(detected >= 4 && detected < files.size(), "mutants both detected and not: " + detected + "/" + files.size());
     }
 
+    /**
+     * LZMA blocks that each rewrite the whole first section: a few are decoded, but more than four
+     * buffers' worth of output is refused (ClamAV would decode them all), so the work stays bounded.
+     */
+    @Test
+    void repeatedBlocksAreBounded() {
+        byte[] zeros = new byte[0x1000];
+        byte[] few = SyntheticPe.mew(zeros, 0x1010, 1, 4), many = SyntheticPe.mew(zeros, 0x1010, 1, 60);
+        assertTrue(Mew.unpack(ByteBuffer.wrap(few), PeHeaders.parse(ByteBuffer.wrap(few)), 1 << 20) != null);
+        assertNull(Mew.unpack(ByteBuffer.wrap(many), PeHeaders.parse(ByteBuffer.wrap(many)), 1 << 20));
+    }
+
     @Test
     void lyingTablePointersFailCleanly() {
         byte[] file = SyntheticPe.mew(SyntheticPackersTest.payload(), 0x1010, 1);

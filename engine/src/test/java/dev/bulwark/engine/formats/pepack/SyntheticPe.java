@@ -57,6 +57,11 @@ final class SyntheticPe {
      * one-block form with the E8/E9 call filter.
      */
     static byte[] mew(byte[] payload, int oep, int lzma) {
+        return mew(payload, oep, lzma, 1);
+    }
+
+    /** {@link #mew(byte[], int, int)} with the LZMA block written {@code blocks} times (plain form only). */
+    static byte[] mew(byte[] payload, int oep, int lzma, int blocks) {
         byte[] f = shell(0xc, "MEW", PACK_RVA + MEW_EP, MEW_PACK_VSIZE);
         ByteBuffer o = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
         int s0 = 0xc + 24 + 0xe0;
@@ -85,10 +90,13 @@ final class SyntheticPe {
             at += 4;
         }
         o.putInt(at, 0x400000 + PACK_RVA + MEW_PROBS);
-        o.putInt(at + 4, payload.length);
-        o.putInt(at + 8, 0x400000 + TEXT_RVA);
-        o.putInt(at + 12, packed.length);
-        System.arraycopy(packed, 0, f, at + 17, packed.length); // one unused byte before the coder's 5
+        at += 4;
+        for (int k = 0; k < (special ? 1 : blocks); k++, at += 13 + packed.length) {
+            o.putInt(at, payload.length);
+            o.putInt(at + 4, 0x400000 + TEXT_RVA);
+            o.putInt(at + 8, packed.length);
+            System.arraycopy(packed, 0, f, at + 13, packed.length); // one unused byte before the coder's 5
+        }
         return f; // the zero length that ends the block list follows (the file is zero-filled)
     }
 
