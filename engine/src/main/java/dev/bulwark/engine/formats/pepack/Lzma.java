@@ -270,7 +270,9 @@ final class Lzma {
             if (rep0 == 0) break; // end marker
             long n = (len + 2) & 0xffffffffL, left = outLen - pos;
             long from = dst + ((pos - rep0) & 0xffffffffL), to = dst + pos;
-            if ((n < left && (!in(buf, from, n) || !in(buf, to, n))) || !in(buf, from, left) || !in(buf, to, left)) return -1;
+            // ClamAV checks the rest of the block, whatever the length: kept so that both reject the same streams
+            if (n < left && (!in(buf, from, n) || !in(buf, to, n))) return -1;
+            if (!in(buf, from, left) || !in(buf, to, left)) return -1;
             long k = Math.min(n, left);
             for (long i = 0; i < k; i++) buf[(int) (to + i)] = buf[(int) (from + i)];
             prev = buf[(int) (from + k - 1)] & 0xff;

@@ -61,7 +61,8 @@ final class Mew {
         if (f == null || f.params + PARAMS_LEN > file.limit()) return null;
         int t = (int) f.params, i = f.empty;
         long base = h.imageBase & 0xffffffffL;
-        long packRva = l.get(i + 1, PeLayout.RVA), packRaw = l.get(i + 1, PeLayout.RAW), packRsz = l.get(i + 1, PeLayout.RSIZE);
+        long packRva = l.get(i + 1, PeLayout.RVA), packRaw = l.get(i + 1, PeLayout.RAW);
+        long packRsz = l.get(i + 1, PeLayout.RSIZE);
         long off = (PeHeaders.u32(file, t + 1) - base) & 0xffffffffL;
         // ClamAV bounds the table pointer by the section's raw offset, not its size: kept so both accept the same files
         if (off <= packRva || off >= ((packRva + packRaw - 4) & 0xffffffffL)) return null;
@@ -225,7 +226,8 @@ final class Mew {
                 }
                 if (failed) return false;
                 long capacity = outEnd - outStart;
-                if (len == 0 || len > capacity || out + len > outEnd || out - dist < outStart || out - dist + len > outEnd) return false;
+                if (len == 0 || len > capacity || out + len > outEnd) return false;
+                if (out - dist < outStart || out - dist + len > outEnd) return false;
                 if ((written += len) > work) return false;
                 for (int k = 0; k < len; k++, out++) b[out] = b[(int) (out - dist)];
             }

@@ -45,7 +45,8 @@ final class PeLayout {
                 if (uraw + ursz > size) v[URSIZE] = size - uraw;
             }
             if (v[VSIZE] == 0 && v[RSIZE] != 0) v[VSIZE] = up(v[URSIZE], salign);
-            if (urva >>> 31 != 0 || uvsz >>> 31 != 0 || (v[RSIZE] != 0 && uraw >>> 31 != 0) || v[URSIZE] >>> 31 != 0) return null;
+            boolean signBits = urva >>> 31 != 0 || uvsz >>> 31 != 0 || v[RSIZE] != 0 && uraw >>> 31 != 0 || v[URSIZE] >>> 31 != 0;
+            if (signBits) return null; // ClamAV refuses the whole PE
             out[n++] = v;
         }
         if (n == 0) return null;

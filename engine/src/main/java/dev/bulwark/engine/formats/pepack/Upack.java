@@ -85,7 +85,8 @@ final class Upack {
         long size = (p.end - p.out) & M;
         long from = f.three ? 0 : rva0; // ClamAV rebuilds from the image start (3 sections) or from the first RVA
         if (from + size > d.length) return null;
-        return RebuiltPe.build(d, new RebuiltPe.Region[] {new RebuiltPe.Region(from, rva0, size, size)}, base, p.oep, 0, budget);
+        RebuiltPe.Region[] image = {new RebuiltPe.Region(from, rva0, size, size)};
+        return RebuiltPe.build(d, image, base, p.oep, 0, budget);
     }
 
     /**
@@ -138,15 +139,13 @@ final class Upack {
         if (!Lzma.in(d, alv, jump + 5) || (d[(int) (alv + jump)] & 0xff) != 0xe9) return null;
         alv += (Lzma.le32u(d, (int) (alv + jump + 1)) + jump + 1 + 4 + 27) & M; // the call filter's "cmp al, xx"
         if (version == V0297729) alv += 2;
-        if (!Lzma.in(d, head + shr, 3) || (d[(int) (head + shr)] & 0xff) != 0xc1 || (d[(int) (head + shr + 1)] & 0xff) != 0xed) {
-            return null; // shr ebp, 8 - lc
-        }
+        if (!Lzma.in(d, head + shr, 3) || !is(d, head + shr, 0xc1) || !is(d, head + shr + 1, 0xed)) return null; // shr ebp, 8 - lc
         int shift = d[(int) (head + shr + 2)] & 0xff;
         count *= 0x100;
         if (shift < 2 || shift > 8) return null;
         int words;
         if (version == V0297729) {
-            if (!Lzma.in(d, esi + 6, 10) || (d[(int) esi + 6] & 0xff) != 0xbe || (d[(int) esi + 11] & 0xff) != 0xbf) return null;
+            if (!Lzma.in(d, esi + 6, 10) || !is(d, esi + 6, 0xbe) || !is(d, esi + 11, 0xbf)) return null; // mov esi; mov edi
             long src = Lzma.le32u(d, (int) esi + 7);
             if (src < base || src > vma) return null;
             edi = (Lzma.le32u(d, (int) esi + 12) - vma) & M;
@@ -394,6 +393,10 @@ final class Upack {
     /** ClamAV's containment test for an offset range inside a buffer of {@code size} bytes starting at 0. */
     private static boolean in0(long size, long at, long len) {
         return size > 0 && len > 0 && len <= size && at + len <= size && at < size;
+    }
+
+    private static boolean is(byte[] d, long at, int opcode) {
+        return (d[(int) at] & 0xff) == opcode;
     }
 
     private static void put32(byte[] d, long at, int v) {
