@@ -16,8 +16,8 @@ import java.util.List;
 final class Mew {
     /** The stub's parameter block is at one of these RVAs (with or without "Win9x compatibility"). */
     private static final int PARAMS_9X = 0x154, PARAMS = 0x158, PARAMS_LEN = 0xb0;
-    /** Bytes of the entry code ClamAV reads (it needs 16 of them). */
-    private static final int EP_READ = 4096, EP_MIN = 16;
+    /** Bytes of entry code ClamAV needs before it looks for MEW. */
+    private static final int EP_MIN = 16;
     /** Regions are rebuilt at page granularity. */
     private static final int PAGE = 0x1000;
     /** A region list longer than this cannot be rebuilt (the PE section limit). */

@@ -18,8 +18,8 @@ final class Upack {
     private static final int EP_READ = 4096, EP_MIN = 168;
     /** The optional header size that marks a 3-section Upack file. */
     private static final int UPACK_OPT = 0x148;
-    /** Stub generations, told apart by their code: 0.39, 1.1/1.2, and two other builds. */
-    private static final int V399 = 0, V11 = 1, V0151477 = 2, V0297729 = 3;
+    /** 3-section stub generations, told apart by their code: 0.39 and two other builds (named after samples). */
+    private static final int V399 = 0, V0151477 = 2, V0297729 = 3;
 
     private Upack() {}
 
