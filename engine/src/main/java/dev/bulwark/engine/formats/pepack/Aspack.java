@@ -21,7 +21,10 @@ final class Aspack {
     private static final int MIN_EP_CODE = 0x3bf;
     /** Bytes from the entry point the file must extend past (2.12 tables and the distance slot widths). */
     private static final int MIN_TAIL = 58 + 0x70e;
-    /** Each block is decompressed from a copy of itself; more total output than this times the image means a block list that repeats itself. */
+    /**
+     * Each block is decompressed from a copy of itself; more total output than this times the image means
+     * a block list that repeats itself.
+     */
     private static final int MAX_PASSES = 4;
 
     /** Offsets from the ASPack section start (entry point - 1) per version. */
@@ -127,7 +130,7 @@ final class Aspack {
             int op = img[rva + i] & 0xff;
             if ((op == 0xe8 || op == 0xe9) && img[rva + i + 1] == img[marker]) {
                 int at = rva + i + 1;
-                int t = (img[at] & 0xff | (img[at + 1] & 0xff) << 8 | (img[at + 2] & 0xff) << 16 | (img[at + 3] & 0xff) << 24) & 0xffffff00;
+                int t = (int) u32(img, at) & 0xffffff00;
                 t = Integer.rotateLeft(t, 24) - i;
                 img[at] = (byte) t;
                 img[at + 1] = (byte) (t >>> 8);

@@ -41,7 +41,7 @@ final class SyntheticPe {
         return f;
     }
 
-    private static void section(byte[] f, ByteBuffer o, int s, String name, int vsz, int rva, int rsz, int ptr) {
+    static void section(byte[] f, ByteBuffer o, int s, String name, int vsz, int rva, int rsz, int ptr) {
         for (int i = 0; i < name.length(); i++) f[s + i] = (byte) name.charAt(i);
         o.putInt(s + 8, vsz);
         o.putInt(s + 12, rva);
@@ -157,6 +157,32 @@ final class SyntheticPe {
         }
     }
 
+    /** A PE32 header (MZ, PE, optional header with 16 directories) for {@code sections} sections, table at 0x138. */
+    static ByteBuffer header(byte[] f, int sections, int ep, int imageSize) {
+        ByteBuffer o = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+        f[0] = 'M';
+        f[1] = 'Z';
+        o.putInt(0x3c, 0x40);
+        o.putInt(0x40, 0x4550);
+        o.putShort(0x44, (short) 0x14c);
+        o.putShort(0x46, (short) sections);
+        o.putShort(0x54, (short) 0xe0);
+        o.putShort(0x56, (short) 0x10f);
+        int opt = 0x58;
+        o.putShort(opt, (short) 0x10b);
+        o.putInt(opt + 16, ep);
+        o.putInt(opt + 28, 0x400000);
+        o.putInt(opt + 32, 0x1000);
+        o.putInt(opt + 36, 0x200);
+        o.putShort(opt + 40, (short) 4);
+        o.putShort(opt + 48, (short) 4);
+        o.putInt(opt + 56, imageSize);
+        o.putInt(opt + 60, 0x200);
+        o.putShort(opt + 68, (short) 2);
+        o.putInt(opt + 92, 16);
+        return o;
+    }
+
     /** ASPack 2.12 layout: offsets from the .aspack section start (the entry point is one byte in). */
     static final int ASPACK_RVA = 0x2000, ASPACK_RAW = 0x800, ASPACK_BLOCKS = 0x57c, ASPACK_STUFF = 0x6d6,
             ASPACK_MARKER = 0x148, ASPACK_OEP = 0x39b, ASPACK_BLOCK = 0x1000;
@@ -170,27 +196,8 @@ final class SyntheticPe {
      */
     static byte[] aspack(byte[] payload, int oep) {
         byte[] f = new byte[0x1000];
-        ByteBuffer o = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
-        f[0] = 'M';
-        f[1] = 'Z';
-        o.putInt(0x3c, 0x40);
-        o.putInt(0x40, 0x4550);
-        o.putShort(0x44, (short) 0x14c);
-        o.putShort(0x46, (short) 3);
-        o.putShort(0x54, (short) 0xe0);
-        o.putShort(0x56, (short) 0x10f);
+        ByteBuffer o = header(f, 3, ASPACK_RVA + 1, 0x4000);
         int opt = 0x58;
-        o.putShort(opt, (short) 0x10b);
-        o.putInt(opt + 16, ASPACK_RVA + 1);
-        o.putInt(opt + 28, 0x400000);
-        o.putInt(opt + 32, 0x1000);
-        o.putInt(opt + 36, 0x200);
-        o.putShort(opt + 40, (short) 4);
-        o.putShort(opt + 48, (short) 4);
-        o.putInt(opt + 56, 0x4000);
-        o.putInt(opt + 60, 0x200);
-        o.putShort(opt + 68, (short) 2);
-        o.putInt(opt + 92, 16);
         section(f, o, opt + 0xe0, ".text", 0x1000, TEXT_RVA, 0x600, TEXT_RAW);
         section(f, o, opt + 0xe0 + 40, ".aspack", 0x1000, ASPACK_RVA, 0x800, ASPACK_RAW);
         section(f, o, opt + 0xe0 + 80, ".adata", 0x1000, 0x3000, 0, 0x1000);
@@ -290,7 +297,7 @@ final class SyntheticPe {
         }
     }
 
-    private static void put(byte[] f, int at, String hex) {
+    static void put(byte[] f, int at, String hex) {
         byte[] b = HexFormat.of().parseHex(hex);
         System.arraycopy(b, 0, f, at, b.length);
     }
