@@ -64,6 +64,23 @@ class AspackTest {
         assertArrayEquals(expect, Arrays.copyOfRange(out, (int) text, (int) text + expect.length));
     }
 
+    /** The three layouts (2.12, between 2.12 and 2.42 with 12-byte block entries, 2.42) unpack as clamscan unpacks them. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Aspack.Version.class)
+    void everyVersionAsClamscan(Aspack.Version v, @TempDir Path tmp) throws Exception {
+        byte[] f = SyntheticPe.aspack(v, payload(), 0x1010);
+        assertEquals(v, Aspack.version(ByteBuffer.wrap(f), PeHeaders.parse(ByteBuffer.wrap(f))));
+        byte[] ours = unpack(f);
+        long text = PeHeaders.parse(ByteBuffer.wrap(ours)).rvaToOffset(SyntheticPe.TEXT_RVA);
+        byte[] expect = Arrays.copyOf(payload(), SyntheticPe.ASPACK_BLOCK);
+        assertArrayEquals(expect, Arrays.copyOfRange(ours, (int) text, (int) text + expect.length));
+        Path file = tmp.resolve("syn-" + v + ".exe");
+        Files.write(file, f);
+        byte[] theirs = ClamavUnpacked.rebuilt(file, tmp);
+        assertNotNull(theirs, "clamscan unpacks it");
+        assertSameAfterHeaders(theirs, ours);
+    }
+
     /** ClamAV keeps its rebuilt file with --leave-temps: ours has the same layout and the same bytes after the headers. */
     @Test
     void sameBytesAsClamav(@TempDir Path tmp) throws Exception {

@@ -195,6 +195,11 @@ final class SyntheticPe {
      * the payload are stored the way the packer stores them.
      */
     static byte[] aspack(byte[] payload, int oep) {
+        return aspack(Aspack.Version.V212, payload, oep);
+    }
+
+    /** The same for another version's layout; 12-byte block entries get a skipped (size -0x10e) entry before the end. */
+    static byte[] aspack(Aspack.Version v, byte[] payload, int oep) {
         byte[] f = new byte[0x1000];
         ByteBuffer o = header(f, 3, ASPACK_RVA + 1, 0x4000);
         int opt = 0x58;
@@ -203,12 +208,16 @@ final class SyntheticPe {
         section(f, o, opt + 0xe0 + 80, ".adata", 0x1000, 0x3000, 0, 0x1000);
         int a = ASPACK_RAW;
         put(f, a + 1, "60e803000000e9eb");
-        put(f, a + 1 + 0x3b9, "6800000000c3");
-        o.putInt(a + ASPACK_BLOCKS, TEXT_RVA);
-        o.putInt(a + ASPACK_BLOCKS + 4, ASPACK_BLOCK);
-        f[a + ASPACK_MARKER] = ASPACK_MARKER_BYTE;
-        o.putInt(a + ASPACK_OEP, oep);
-        f[a + ASPACK_STUFF + 0x1c] = 8; // long matches: 9 + an 8-bit extra length; distance slots: no extra bits
+        put(f, a + 1 + v.pushRet, "6800000000c3");
+        o.putInt(a + v.blocks, TEXT_RVA);
+        o.putInt(a + v.blocks + 4, ASPACK_BLOCK);
+        if (v.blockEntry == 12) {
+            o.putInt(a + v.blocks + 12, 0x3000);
+            o.putInt(a + v.blocks + 16, 0xfffffef2);
+        }
+        f[a + v.callMarker] = ASPACK_MARKER_BYTE;
+        o.putInt(a + v.oep, oep);
+        f[a + v.stuff + 0x1c] = 8; // long matches: 9 + an 8-bit extra length; distance slots: no extra bits
         byte[] block = java.util.Arrays.copyOf(payload, ASPACK_BLOCK);
         filterCalls(block);
         byte[] stream = aspackStream(block);
