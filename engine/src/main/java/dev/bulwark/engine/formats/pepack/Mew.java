@@ -94,7 +94,7 @@ final class Mew {
         long next = Lzma.le32u(src, (int) table + 8);
         long in = table + TABLE, inLen = (ssize - TABLE - off) & 0xffffffffL;
         long out = (next - vma) & 0xffffffffL, outLen = (sum - out) & 0xffffffffL;
-        List<RebuiltPe.Region> regions = new ArrayList<>();
+        List<RebuiltPe.Section> regions = new ArrayList<>();
         long lastRaw = 0, end = -1, work = (long) MAX_REWRITES * src.length;
         for (int i = 0; ; i++) {
             if (!Lzma.in(src, in, inLen) || !Lzma.in(src, out, outLen) || regions.size() >= MAX_REGIONS) return null;
@@ -113,7 +113,8 @@ final class Mew {
                 if (i > 0 && val < lastRaw) return null;
                 long size = i > 0 ? val - lastRaw : val;
                 if (lastRaw + size > dsize) return null;
-                regions.add(new RebuiltPe.Region(lastRaw, lastRaw + vadd, size, size));
+                long rva = PeLayout.up(lastRaw + vadd, PAGE), pages = PeLayout.up(size, PAGE); // size: whole pages already
+                regions.add(new RebuiltPe.Section(rva, pages, lastRaw, pages));
                 lastRaw = val;
             }
             if (next == 0) break;
@@ -121,9 +122,15 @@ final class Mew {
         if (lzma != 0) {
             if (!Lzma.in(src, lzma + 8, 1) || !Lzma.in(src, end + 4, 29)) return null;
             if (!Lzma.mewStreams(src, end + 4, vma, src[(int) lzma + 8] == 0x50)) return null; // 0x50: push eax
-            regions = List.of(new RebuiltPe.Region(0, vadd, dsize, dsize));
+            // one section for the whole first section's memory, rounded up to pages with zeros (not packer bytes)
+            long pages = PeLayout.up(dsize, PAGE);
+            if (pages > budget) return null;
+            byte[] image = java.util.Arrays.copyOf(src, (int) pages);
+            java.util.Arrays.fill(image, (int) dsize, (int) Math.min(pages, src.length), (byte) 0);
+            RebuiltPe.Section[] one = {new RebuiltPe.Section(PeLayout.up(vadd, PAGE), pages, 0, pages)};
+            return RebuiltPe.build(image, one, base, (ep - base) & 0xffffffffL, 0, 0, budget);
         }
-        return RebuiltPe.build(src, regions.toArray(RebuiltPe.Region[]::new), base, (ep - base) & 0xffffffffL, PAGE, budget);
+        return RebuiltPe.build(src, regions.toArray(RebuiltPe.Section[]::new), base, (ep - base) & 0xffffffffL, 0, 0, budget);
     }
 
     /**

@@ -85,8 +85,8 @@ final class Upack {
         long size = (p.end - p.out) & M;
         long from = f.three ? 0 : rva0; // ClamAV rebuilds from the image start (3 sections) or from the first RVA
         if (from + size > d.length) return null;
-        RebuiltPe.Region[] image = {new RebuiltPe.Region(from, rva0, size, size)};
-        return RebuiltPe.build(d, image, base, p.oep, 0, budget);
+        RebuiltPe.Section[] image = {new RebuiltPe.Section(rva0, size, from, size)};
+        return RebuiltPe.build(d, image, base, p.oep, 0, 0, budget);
     }
 
     /**
