@@ -34,40 +34,40 @@ final class Mew {
     /** Where the parameters are, or -1 when the file does not look like MEW. */
     private record Found(int empty, long params) {}
 
-    private static Found find(ByteBuffer file, PeHeaders h, PeLayout l) {
+    private static Found find(ByteBuffer file, PeHeaders h, ClamSections l) {
         if (h.is64 || l == null) return null;
         int empty = -1;
-        for (int i = 0; i < l.sections() - 1; i++) {
-            if (l.get(i, PeLayout.RSIZE) == 0 && l.get(i, PeLayout.VSIZE) != 0 && l.get(i + 1, PeLayout.RSIZE) != 0
-                    && l.get(i + 1, PeLayout.VSIZE) != 0) {
+        for (int i = 0; i < l.count() - 1; i++) {
+            if (l.rsize(i) == 0 && l.vsize(i) != 0 && l.rsize(i + 1) != 0
+                    && l.vsize(i + 1) != 0) {
                 empty = i;
                 break;
             }
         }
-        long ep = l.entryOffset();
+        long ep = l.rawAddress(h.entryRva);
         if (empty < 0 || ep < 0 || file.limit() - ep < EP_MIN || (file.get((int) ep) & 0xff) != 0xe9) return null;
         long params = (h.entryRva + PeHeaders.u32(file, (int) ep + 1) + 5) & 0xffffffffL;
         return params == PARAMS_9X || params == PARAMS ? new Found(empty, params) : null;
     }
 
     static boolean matches(ByteBuffer file, PeHeaders h) {
-        return find(file, h, PeLayout.of(file, h)) != null;
+        return find(file, h, ClamSections.of(file, h)) != null;
     }
 
     /** The rebuilt image, or null when the parameters or the data do not unpack. */
     static byte[] unpack(ByteBuffer file, PeHeaders h, long budget) {
-        PeLayout l = PeLayout.of(file, h);
+        ClamSections l = ClamSections.of(file, h);
         Found f = find(file, h, l);
         if (f == null || f.params + PARAMS_LEN > file.limit()) return null;
         int t = (int) f.params, i = f.empty;
         long base = h.imageBase & 0xffffffffL;
-        long packRva = l.get(i + 1, PeLayout.RVA), packRaw = l.get(i + 1, PeLayout.RAW);
-        long packRsz = l.get(i + 1, PeLayout.RSIZE);
+        long packRva = l.rva(i + 1), packRaw = l.raw(i + 1);
+        long packRsz = l.rsize(i + 1);
         long off = (PeHeaders.u32(file, t + 1) - base) & 0xffffffffL;
         // ClamAV bounds the table pointer by the section's raw offset, not its size: kept so both accept the same files
         if (off <= packRva || off >= ((packRva + packRaw - 4) & 0xffffffffL)) return null;
         off -= packRva;
-        long ssize = l.get(i + 1, PeLayout.VSIZE), dsize = l.get(i, PeLayout.VSIZE);
+        long ssize = l.vsize(i + 1), dsize = l.vsize(i);
         if (ssize + dsize > 0xffffffffL || off >= ssize + dsize) return null;
         if (Math.max(ssize + dsize, packRsz) > budget) return null;
         if (packRsz < off + TABLE || packRsz > ssize) return null;
@@ -77,11 +77,11 @@ final class Mew {
         if ((file.get(t + 0x7b) & 0xff) == 0xe8) {
             long call = PeHeaders.u32(file, t + 0x7c);
             long target = (call + f.params + 0x80) & 0xffffffffL;
-            long r1 = l.sections() > 1 ? l.get(1, PeLayout.RVA) : 0, v1 = l.sections() > 1 ? l.get(1, PeLayout.VSIZE) : 0;
+            long r1 = l.count() > 1 ? l.rva(1) : 0, v1 = l.count() > 1 ? l.vsize(1) : 0;
             if (v1 < 4 || target < r1 || target + 4 > r1 + v1) return null;
-            lzma = (call - (l.get(0, PeLayout.RVA) - f.params - 0x80)) & 0xffffffffL;
+            lzma = (call - (l.rva(0) - f.params - 0x80)) & 0xffffffffL;
         }
-        return unmew11(src, off, ssize, dsize, base, l.get(0, PeLayout.RVA), lzma, budget);
+        return unmew11(src, off, ssize, dsize, base, l.rva(0), lzma, budget);
     }
 
     /** Follows the region table in {@code src} (the image from {@code vadd}, packer section at {@code dsize}). */
@@ -109,12 +109,12 @@ final class Mew {
             out = (next - vma) & 0xffffffffL;
             outLen = (sum - out) & 0xffffffffL;
             if (lzma == 0) {
-                long val = PeLayout.up(lz.out, PAGE);
+                long val = pages(lz.out);
                 if (i > 0 && val < lastRaw) return null;
                 long size = i > 0 ? val - lastRaw : val;
                 if (lastRaw + size > dsize) return null;
-                long rva = PeLayout.up(lastRaw + vadd, PAGE), pages = PeLayout.up(size, PAGE); // size: whole pages already
-                regions.add(new RebuiltPe.Section(rva, pages, lastRaw, pages));
+                long rva = pages(lastRaw + vadd), whole = pages(size); // size: whole pages already
+                regions.add(new RebuiltPe.Section(rva, whole, lastRaw, whole));
                 lastRaw = val;
             }
             if (next == 0) break;
@@ -123,14 +123,19 @@ final class Mew {
             if (!Lzma.in(src, lzma + 8, 1) || !Lzma.in(src, end + 4, 29)) return null;
             if (!Lzma.mewStreams(src, end + 4, vma, src[(int) lzma + 8] == 0x50)) return null; // 0x50: push eax
             // one section for the whole first section's memory, rounded up to pages with zeros (not packer bytes)
-            long pages = PeLayout.up(dsize, PAGE);
-            if (pages > budget) return null;
-            byte[] image = java.util.Arrays.copyOf(src, (int) pages);
-            java.util.Arrays.fill(image, (int) dsize, (int) Math.min(pages, src.length), (byte) 0);
-            RebuiltPe.Section[] one = {new RebuiltPe.Section(PeLayout.up(vadd, PAGE), pages, 0, pages)};
+            long whole = pages(dsize);
+            if (whole > budget) return null;
+            byte[] image = java.util.Arrays.copyOf(src, (int) whole);
+            java.util.Arrays.fill(image, (int) dsize, (int) Math.min(whole, src.length), (byte) 0);
+            RebuiltPe.Section[] one = {new RebuiltPe.Section(pages(vadd), whole, 0, whole)};
             return RebuiltPe.build(image, one, base, (ep - base) & 0xffffffffL, 0, 0, budget);
         }
         return RebuiltPe.build(src, regions.toArray(RebuiltPe.Section[]::new), base, (ep - base) & 0xffffffffL, 0, 0, budget);
+    }
+
+    /** Rounded up to whole pages (ClamAV rebuilds MEW's sections at page alignment). */
+    private static long pages(long v) {
+        return (v + PAGE - 1) / PAGE * PAGE;
     }
 
     /**

@@ -25,17 +25,17 @@ final class Upack {
 
     private record Found(boolean three, byte[] ep, long epOffset) {}
 
-    private static Found find(ByteBuffer file, PeHeaders h, PeLayout l) {
+    private static Found find(ByteBuffer file, PeHeaders h, ClamSections l) {
         if (h.is64 || l == null) return null;
-        long ep = l.entryOffset();
+        long ep = l.rawAddress(h.entryRva);
         if (ep < 0 || file.limit() - ep < EP_MIN) return null;
         byte[] e = new byte[(int) Math.min(EP_READ, file.limit() - ep)];
         file.get((int) ep, e);
         long base = h.imageBase & M, min = l.minRva(), esi = Lzma.le32u(e, 1);
         boolean three = h.optSize == UPACK_OPT;
-        int n = l.sections();
-        boolean empty = n == 2 && l.get(0, PeLayout.RSIZE) == 0 && l.get(0, PeLayout.VSIZE) != 0
-                && l.get(1, PeLayout.RSIZE) != 0 && l.get(1, PeLayout.VSIZE) != 0;
+        int n = l.count();
+        boolean empty = n == 2 && l.rsize(0) == 0 && l.vsize(0) != 0
+                && l.rsize(1) != 0 && l.vsize(1) != 0;
         boolean movEsi = (e[0] & 0xff) == 0xbe;
         if (three && n == 3 && movEsi && ((esi - base) & M) > min
                 && ((e[5] & 0xff) == 0xad && e[6] == 0x50 || (e[5] & 0xff) == 0xff && e[6] == 0x36)) {
@@ -50,24 +50,24 @@ final class Upack {
     }
 
     static boolean matches(ByteBuffer file, PeHeaders h) {
-        return find(file, h, PeLayout.of(file, h)) != null;
+        return find(file, h, ClamSections.of(file, h)) != null;
     }
 
     /** The rebuilt image, or null when the stub or its data do not unpack. */
     static byte[] unpack(ByteBuffer file, PeHeaders h, long budget) {
-        PeLayout l = PeLayout.of(file, h);
+        ClamSections l = ClamSections.of(file, h);
         Found f = find(file, h, l);
         if (f == null) return null;
         long base = h.imageBase & M;
-        long rva0 = l.get(0, PeLayout.RVA), rva1 = l.get(1, PeLayout.RVA);
-        long uraw1 = l.get(1, PeLayout.URAW), ursz1 = l.get(1, PeLayout.URSIZE);
-        long c = f.three ? l.get(2, PeLayout.VSIZE) : rva1;
-        long ssize = f.three ? l.get(0, PeLayout.URSIZE) + l.get(0, PeLayout.URAW) : uraw1;
+        long rva0 = l.rva(0), rva1 = l.rva(1);
+        long uraw1 = l.uraw(1), ursz1 = l.ursize(1);
+        long c = f.three ? l.vsize(2) : rva1;
+        long ssize = f.three ? l.ursize(0) + l.uraw(0) : uraw1;
         long off = f.three ? rva0 : 0;
         long vma = (f.three ? base + rva0 : rva1 - uraw1) & M;
-        long dsize = (l.get(0, PeLayout.VSIZE) + l.get(1, PeLayout.VSIZE) + c) & M;
+        long dsize = (l.vsize(0) + l.vsize(1) + c) & M;
         if (Math.max(Math.max(dsize, ssize), ursz1) > budget) return null;
-        long at1 = (rva1 - off) & M, at2 = f.three ? (l.get(2, PeLayout.RVA) - rva0) & M : 0;
+        long at1 = (rva1 - off) & M, at2 = f.three ? (l.rva(2) - rva0) & M : 0;
         if (!in0(dsize, at1, ursz1) || f.three && !in0(dsize, at2, ssize) || ssize > dsize) return null;
         if (ssize > file.limit() || uraw1 + ursz1 > file.limit()) return null;
         byte[] d = new byte[(int) dsize];

@@ -92,7 +92,7 @@ class UpackTest {
         PeHeaders h = PeHeaders.parse(ByteBuffer.wrap(file));
         // the entry code's "mov esi, params" pointing past the image: recognised, but nothing to unpack
         byte[] f = file.clone();
-        long ep = PeLayout.of(ByteBuffer.wrap(f), h).entryOffset();
+        long ep = ClamSections.of(ByteBuffer.wrap(f), h).rawAddress(h.entryRva);
         ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putInt((int) ep + 1, 0x7ffff000);
         PeHeaders h2 = PeHeaders.parse(ByteBuffer.wrap(f));
         assertTrue(Upack.matches(ByteBuffer.wrap(f), h2));
