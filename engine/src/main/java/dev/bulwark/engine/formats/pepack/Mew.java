@@ -9,8 +9,8 @@ import java.util.List;
  * section. The entry point jumps back into the PE header, where the stub's parameters sit (a pointer
  * to a table in the packer section: original entry point, first destination, then the compressed
  * regions one after another, each followed by the address of the next). Regions are compressed with
- * a small LZ77 coder (gamma-coded lengths, 7- and 15-bit distances) or, when the stub calls one,
- * with LZMA ({@link Lzma#mewStreams}). The result is rebuilt the way ClamAV rebuilds it
+ * FSG's aPLib-style LZ coder ({@link Aplib}) and, when the stub calls one, the image then with LZMA
+ * ({@link Lzma#mewStreams}). The result is rebuilt the way ClamAV rebuilds it
  * ({@link RebuiltPe}): one section per region, or one for the whole image after LZMA.
  */
 final class Mew {
@@ -98,10 +98,9 @@ final class Mew {
         long lastRaw = 0, end = -1, work = (long) MAX_REWRITES * src.length;
         for (int i = 0; ; i++) {
             if (!Lzma.in(src, in, inLen) || !Lzma.in(src, out, outLen) || regions.size() >= MAX_REGIONS) return null;
-            Lz lz = new Lz(src, (int) in, (int) inLen, (int) out, (int) outLen);
-            if (!lz.decode(work)) return null;
-            work -= lz.written;
-            end = lz.in;
+            int[] ends = Aplib.unpackEnds(src, (int) in, (int) inLen, src, (int) out, (int) outLen);
+            if (ends == null || (work -= ends[1] - out) < 0) return null; // the coder writes forward only
+            end = ends[0];
             if (!Lzma.in(src, end, 4)) return null;
             inLen = (inLen - (end + 4 - in)) & 0xffffffffL;
             in = end + 4;
@@ -109,7 +108,7 @@ final class Mew {
             out = (next - vma) & 0xffffffffL;
             outLen = (sum - out) & 0xffffffffL;
             if (lzma == 0) {
-                long val = pages(lz.out);
+                long val = pages(ends[1]);
                 if (i > 0 && val < lastRaw) return null;
                 long size = i > 0 ? val - lastRaw : val;
                 if (lastRaw + size > dsize) return null;
@@ -136,114 +135,5 @@ final class Mew {
     /** Rounded up to whole pages (ClamAV rebuilds MEW's sections at page alignment). */
     private static long pages(long v) {
         return (v + PAGE - 1) / PAGE * PAGE;
-    }
-
-    /**
-     * MEW's LZ77 coder (close to aPLib's): a tag bit per item, refilled from the input byte by byte;
-     * 0 = literal; 10 = gamma-coded length with a distance byte (or the previous distance);
-     * 110 = a byte holding a 7-bit distance and a length bit, distance 0 ending the stream;
-     * 111 = a 4-bit distance for a single byte (0: a zero byte).
-     */
-    private static final class Lz {
-        private final byte[] b;
-        private final int inStart, inEnd, outStart, outEnd;
-        int in, out;
-        long written;
-        private int tag = 0x80;
-        private boolean failed;
-
-        Lz(byte[] b, int in, int inLen, int out, int outLen) {
-            this.b = b;
-            this.inStart = in;
-            this.in = in;
-            this.inEnd = in + inLen;
-            this.outStart = out;
-            this.out = out;
-            this.outEnd = out + outLen;
-        }
-
-        private int bit() {
-            int old = tag;
-            tag = (tag << 1) & 0xff;
-            if ((old & 0x7f) == 0) {
-                // the stub never takes a tag byte from the last input byte: neither does ClamAV, nor we
-                if (in < inStart || in >= inEnd - 1) {
-                    failed = true;
-                    return 0;
-                }
-                old = b[in++] & 0xff;
-                tag = (old << 1 | 1) & 0xff;
-            }
-            return old >> 7 & 1;
-        }
-
-        private int gamma() {
-            int v = 1;
-            do v = v << 1 | bit(); while (bit() == 1 && !failed);
-            return v;
-        }
-
-        boolean decode(long work) {
-            b[out++] = b[in++]; // the first byte is always a literal
-            int last = 0;
-            boolean lastWasLiteral = true;
-            while (!failed) {
-                long len;
-                long dist;
-                if (bit() == 0) {
-                    if (failed || out < outStart || out >= outEnd || in < inStart || in >= inEnd) return false;
-                    b[out++] = b[in++];
-                    lastWasLiteral = true;
-                    continue;
-                }
-                if (bit() == 1) {
-                    if (bit() == 1) {
-                        int d = 0x10;
-                        while (d < 0x100 && !failed) d = d << 1 | bit();
-                        d &= 0xff;
-                        lastWasLiteral = true;
-                        if (failed) return false;
-                        if (d == 0) {
-                            if (out >= outEnd) return false;
-                            b[out++] = 0;
-                            continue;
-                        }
-                        dist = d;
-                        len = 1;
-                    } else {
-                        if (failed || in >= inEnd) return false;
-                        int v = b[in++] & 0xff;
-                        dist = v >> 1;
-                        if (dist == 0) return true; // end of the region
-                        len = (v & 1) + 2;
-                        last = (int) dist;
-                        lastWasLiteral = false;
-                    }
-                } else {
-                    long g = (gamma() - 1 - (lastWasLiteral ? 1 : 0)) & 0xffffffffL;
-                    if (g == 0) {
-                        len = gamma() & 0xffffffffL;
-                        dist = last & 0xffffffffL;
-                    } else {
-                        if (failed || in >= inEnd) return false;
-                        dist = ((b[in++] & 0xff) + ((g - 1) << 8)) & 0xffffffffL;
-                        len = gamma() & 0xffffffffL;
-                        if (dist >= 0x7d00) len++;
-                        if (dist >= 0x500) len++;
-                        if (dist <= 0x7f) len += 2;
-                        len &= 0xffffffffL;
-                        last = (int) dist;
-                    }
-                    lastWasLiteral = false;
-                }
-                if (failed) return false;
-                long capacity = outEnd - outStart;
-                if (len == 0 || len > capacity || out + len > outEnd) return false;
-                if (out - dist < outStart || out - dist + len > outEnd) return false;
-                if ((written += len) > work) return false;
-                for (int k = 0; k < len; k++, out++) b[out] = b[(int) (out - dist)];
-            }
-            return false;
-        }
     }
 }
