@@ -28,7 +28,7 @@ final class NsisBzip2 extends BulkInputStream {
 
     private int[] tt = new int[1 << 12]; // per block: byte in the low 8 bits, then the inverse-BWT links above
     private final int[] unzftab = new int[256], cftab = new int[257];
-    private final byte[] selectors = new byte[1 << 15];
+    private byte[] selectors = new byte[64]; // grows to the block's selector count (at most 2^15 - 1)
     private final byte[][] lengths = new byte[MAX_GROUPS][MAX_ALPHA];
     private final int[][] limit = new int[MAX_GROUPS][MAX_CODE_LEN + 2], base = new int[MAX_GROUPS][MAX_CODE_LEN + 2],
             perm = new int[MAX_GROUPS][MAX_ALPHA];
@@ -101,6 +101,7 @@ final class NsisBzip2 extends BulkInputStream {
         int alphaSize = nInUse + 2;
         int nGroups = bits(3), nSelectors = bits(15);
         if (nGroups < MIN_GROUPS || nGroups > MAX_GROUPS || nSelectors < 1) throw new IOException("nsis bzip2: bad table header");
+        if (selectors.length < nSelectors) selectors = new byte[nSelectors];
         byte[] pos = {0, 1, 2, 3, 4, 5};
         for (int i = 0; i < nSelectors; i++) {
             int j = 0;
