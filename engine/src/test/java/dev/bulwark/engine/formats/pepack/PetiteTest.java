@@ -97,6 +97,27 @@ class PetiteTest {
         assertSameButStub(Files.readAllBytes(theirs.get(0)), ours);
     }
 
+    /** Petite 2.1: the table in the section before the last, the entry point key not rotated; clamscan rebuilds the same. */
+    @Test
+    void petite21(@TempDir Path tmp) throws Exception {
+        byte[] payload = SyntheticPackersTest.payload();
+        byte[] f = SyntheticPetite.build(payload, 0x1010, true, 0, true);
+        byte[] out = unpacked(f);
+        PeHeaders u = PeHeaders.parse(ByteBuffer.wrap(out));
+        assertEquals(1, u.sections());
+        assertEquals(payload.length, u.rawSize(0), "the 2.1 loader stub is cut off");
+        assertEquals(0x1010, u.entryRva, "original entry point");
+        long text = u.rawPointer(0);
+        assertArrayEquals(payload, Arrays.copyOfRange(out, (int) text, (int) text + payload.length));
+        Path file = tmp.resolve("syn-petite21.exe");
+        Files.write(file, f);
+        List<Path> theirs = ClamavUnpacked.files(file.toString(), out.length, tmp).stream().filter(p -> !p.equals(file)).toList();
+        assertEquals(1, theirs.size(), "clamscan's rebuilt file of " + out.length + " bytes among " + theirs);
+        assertSameButStub(Files.readAllBytes(theirs.get(0)), out);
+        Contract.truncations(new PeUnpackExtractor(), FileType.MSEXE, f);
+        Contract.lyingSizes(new PeUnpackExtractor(), FileType.MSEXE, f);
+    }
+
     /** A table entry that asks for far more data than the image holds, and one that loops over the image, fail cleanly. */
     @Test
     void lyingTableEntries() {

@@ -13,8 +13,10 @@ import java.nio.ByteOrder;
 final class SyntheticPetite {
     static final int BASE = 0x400000, TEXT_RVA = 0x1000, TEXT_RAW = 0x200, TEXT_SIZE = 0x1000, PACK_RVA = 0x2000,
             PACK_RAW = TEXT_RAW + TEXT_SIZE, PACK_SIZE = 0x1000;
-    /** Loader stub length and the offsets the unpacker reads in it (Petite 2.2). */
-    static final int STUB = 0x355;
+    /** Loader stub length (Petite 2.2, 2.1). */
+    static final int STUB = 0x355, STUB_V21 = 0x323;
+    /** Petite 2.1 files here have a third, last section after the packer's (2.1's table is in the one before the last). */
+    static final int LAST_RVA = 0x3000, LAST_RAW = PACK_RAW + PACK_SIZE, LAST_SIZE = 0x200;
     private static final int KEY = 0x1234567;
     /** Where the import walk's thunk array and its one import list are put (RVAs in the packer section). */
     private static final int THUNKS = PACK_RVA + 0xf00, IMPORTS = PACK_RVA + 0xf10;
@@ -32,8 +34,16 @@ final class SyntheticPetite {
 
     /** As above, with {@code noOpMoves} table entries first that each move the whole image onto itself. */
     static byte[] build(byte[] payload, int oep, boolean mangled, int noOpMoves) {
+        return build(payload, oep, mangled, noOpMoves, false);
+    }
+
+    /**
+     * Petite 2.1 when {@code v21}: the table at 0x178, a shorter stub, the entry point key used as it
+     * is (no import walk) and one more section after the packer's.
+     */
+    static byte[] build(byte[] payload, int oep, boolean mangled, int noOpMoves, boolean v21) {
         int ep = PACK_RVA;
-        byte[] data = new byte[payload.length + STUB];
+        byte[] data = new byte[payload.length + (v21 ? STUB_V21 : STUB)];
         System.arraycopy(payload, 0, data, 0, payload.length);
         ByteBuffer s = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         int stub = payload.length;
@@ -48,14 +58,14 @@ final class SyntheticPetite {
         int words = (stream.length + 3) / 4;
         if (words * 4 > TEXT_SIZE / 2) throw new IllegalArgumentException("payload does not fit");
 
-        byte[] f = shell(ep);
+        byte[] f = shell(ep, v21);
         ByteBuffer o = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
         System.arraycopy(stream, 0, f, TEXT_RAW, stream.length);
         int top = TEXT_RVA + TEXT_SIZE; // the stream is moved to end here, then decoded upwards from TEXT_RVA
         int p = PACK_RAW; // entry code
         f[p] = (byte) 0xb8;
         o.putInt(p + 1, BASE + PACK_RVA);
-        int t = PACK_RAW + 0x1b8;
+        int t = PACK_RAW + (v21 ? 0x178 : 0x1b8);
         int imageWords = (PACK_RVA + PACK_SIZE - TEXT_RVA) / 4, imageEnd = PACK_RVA + PACK_SIZE - 4;
         for (int k = 0; k < noOpMoves; k++, t += 12) {
             o.putInt(t, 0x80000000 | imageWords);
@@ -80,15 +90,15 @@ final class SyntheticPetite {
         return f;
     }
 
-    private static byte[] shell(int ep) {
-        byte[] f = new byte[PACK_RAW + PACK_SIZE];
+    private static byte[] shell(int ep, boolean v21) {
+        byte[] f = new byte[v21 ? LAST_RAW + LAST_SIZE : PACK_RAW + PACK_SIZE];
         ByteBuffer o = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
         f[0] = 'M';
         f[1] = 'Z';
         o.putInt(0x3c, 0x40);
         o.putInt(0x40, 0x4550);
         o.putShort(0x44, (short) 0x14c);
-        o.putShort(0x46, (short) 2);
+        o.putShort(0x46, (short) (v21 ? 3 : 2));
         o.putShort(0x54, (short) 0xe0);
         o.putShort(0x56, (short) 0x10f);
         int opt = 0x58;
@@ -99,12 +109,16 @@ final class SyntheticPetite {
         o.putInt(opt + 36, 0x200);
         o.putShort(opt + 40, (short) 4);
         o.putShort(opt + 48, (short) 4);
-        o.putInt(opt + 56, PACK_RVA + 0x1000);
+        o.putInt(opt + 56, (v21 ? LAST_RVA : PACK_RVA) + 0x1000);
         o.putInt(opt + 60, 0x200);
         o.putShort(opt + 68, (short) 2);
         o.putInt(opt + 92, 16);
         section(f, o, opt + 0xe0, ".text", 0x1000, TEXT_RVA, TEXT_SIZE, TEXT_RAW);
         section(f, o, opt + 0xe0 + 40, ".petite", 0x1000, PACK_RVA, PACK_SIZE, PACK_RAW);
+        if (v21) {
+            section(f, o, opt + 0xe0 + 80, ".rsrc", 0x1000, LAST_RVA, LAST_SIZE, LAST_RAW);
+            java.util.Arrays.fill(f, LAST_RAW, LAST_RAW + LAST_SIZE, (byte) 0x5a);
+        }
         return f;
     }
 
