@@ -298,7 +298,9 @@ final class PetiteImage {
     }
 
     byte[] rebuild(long resRva, long resSize, long budget) {
-        return RebuiltPe.build(buf, rva, vsz, raw, rsz, count, imageBase, encEp, resRva, resSize, budget);
+        RebuiltPe.Section[] s = new RebuiltPe.Section[count];
+        for (int i = 0; i < count; i++) s[i] = new RebuiltPe.Section(rva[i], vsz[i], raw[i], rsz[i]);
+        return RebuiltPe.build(buf, s, imageBase, encEp, resRva, resSize, budget);
     }
 
     private boolean spend(long n) {
