@@ -32,6 +32,8 @@ final class ClamscanOptions {
     ScanOptions scan = ScanOptions.defaults();
     LoadOptions load = LoadOptions.defaults();
     Limits limits = Limits.DEFAULTS;
+    /** --exclude-pua / --include-pua categories in command-line order (applied with --detect-pua only). */
+    final List<String> excludePua = new ArrayList<>(), includePua = new ArrayList<>();
 
     /** Options that take a value. */
     private static final Set<String> VALUED = Set.of("database", "log", "move", "copy", "file-list", "exclude", "exclude-dir",
@@ -89,7 +91,13 @@ final class ClamscanOptions {
             o.apply(name, value);
         }
         o.scan = o.scan.withLimits(o.limits).withChildDigests(o.json);
+        if (o.load.detectPua() && !o.puaConflict()) o.load = o.load.withExcludePua(o.excludePua).withIncludePua(o.includePua);
         return o;
+    }
+
+    /** clamscan refuses both lists together, but only when --detect-pua is on (otherwise both are ignored). */
+    boolean puaConflict() {
+        return load.detectPua() && !excludePua.isEmpty() && !includePua.isEmpty();
     }
 
     private static boolean yes(String name, String v) throws UsageException {
@@ -119,6 +127,11 @@ final class ClamscanOptions {
     private static int count(String name, String v) throws UsageException {
         long n = size(name, v);
         return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    private static String nonEmpty(String name, String v) throws UsageException {
+        if (v.isEmpty()) throw new UsageException("Option --" + name + " requires a non-empty string argument");
+        return v;
     }
 
     private static Pattern regex(String name, String v) throws UsageException {
@@ -179,6 +192,8 @@ final class ClamscanOptions {
             case "scan-elf" -> scan = scan.withParser(ScanOptions.Parser.ELF, yes(name, v));
             case "normalize" -> scan = scan.withParser(ScanOptions.Parser.NORMALIZE, yes(name, v));
             case "detect-pua" -> load = load.withDetectPua(yes(name, v));
+            case "exclude-pua" -> excludePua.add(nonEmpty(name, v));
+            case "include-pua" -> includePua.add(nonEmpty(name, v));
             case "official-db-only" -> load = load.withOfficialOnly(yes(name, v));
             case "yara-rules" -> load = load.withYara(switch (v.toLowerCase(Locale.ROOT)) {
                 case "yes" -> LoadOptions.Yara.YES;
@@ -198,8 +213,7 @@ final class ClamscanOptions {
             case "pcre-match-limit" -> limits = limits.withPcreMatchLimit(size(name, v));
             case "pcre-max-filesize" -> limits = limits.withPcreMaxFileSize(size(name, v));
             case "max-htmlnotags", "max-partitions", "max-iconspe", "max-rechwp3", "pcre-recmatch-limit", "tempdir",
-                 "exclude-pua", "include-pua", "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode",
-                 "statistics", "cvdcertsdir" -> { }
+                 "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics", "cvdcertsdir" -> { }
             default -> {
                 if (!IGNORED_FLAGS.contains(name)) throw new UsageException("unrecognized option '--" + name + "'");
             }

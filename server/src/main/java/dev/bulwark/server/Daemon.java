@@ -1,6 +1,5 @@
 package dev.bulwark.server;
 
-import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.server.clamd.ClamdServer;
 import dev.bulwark.server.config.DaemonConfig;
 import dev.bulwark.server.icap.IcapServer;
@@ -36,8 +35,7 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
     private volatile boolean closed;
 
     public Daemon(DaemonConfig config, Log log) {
-        this(config, log, new EngineHolder(List.of(config.databaseDirectory()),
-                LoadOptions.defaults().withDetectPua(config.detectPua()).withOfficialOnly(config.officialOnly())));
+        this(config, log, new EngineHolder(List.of(config.databaseDirectory()), config.loadOptions()));
     }
 
     Daemon(DaemonConfig config, Log log, EngineHolder engines) {
@@ -63,6 +61,8 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
         long t0 = System.nanoTime();
         // binding the FFM calls for FILDES takes a few hundred ms: do it while the database loads
         if (config.localSocket() != null) Thread.ofPlatform().daemon().name("fdpass-init").start(ClamdServer::prepareFdPassing);
+        if (!config.loadOptions().excludePua().isEmpty()) log.info("excluded PUA categories", "categories", config.loadOptions().excludePua());
+        if (!config.loadOptions().includePua().isEmpty()) log.info("included PUA categories", "categories", config.loadOptions().includePua());
         EngineHolder.Loaded l = engines.loadInitial();
         dbStamp = stamp(config.databaseDirectory());
         log.info("database loaded", "signatures", l.engine().database().signatureCount(), "millis", l.loadMillis(),

@@ -1,6 +1,7 @@
 package dev.bulwark.server.config;
 
 import dev.bulwark.engine.Limits;
+import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.ScanOptions.Alert;
 import dev.bulwark.engine.ScanOptions.Parser;
@@ -25,7 +26,7 @@ public record DaemonConfig(
         boolean followDirectorySymlinks, boolean followFileSymlinks, boolean allowAllMatchScan,
         boolean detectPua, boolean officialOnly, int selfCheckSec, ScanOptions scanOptions,
         int icapPort, String icapAddr, String icapService, int restPort, String restAddr, String restToken,
-        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, int cacheSize, String virusEvent, List<String> notices) {
+        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, int cacheSize, String virusEvent, LoadOptions loadOptions, List<String> notices) {
 
     private static final long MiB = 1024L * 1024;
     /** Clean-file cache bound: about 150 bytes of heap per entry, so at most ~600 MB. */
@@ -124,6 +125,7 @@ public record DaemonConfig(
             sockMode = Integer.parseInt(mode, 8);
         }
         int tcp = intIn(r, "TCPSocket", -1, -1, 65535);
+        LoadOptions load = loadOptions(f, r);
         String db = r.str("DatabaseDirectory", null);
         String tmp = r.str("TemporaryDirectory", System.getProperty("java.io.tmpdir"));
         return new DaemonConfig(tcp, addrs, path(r.str("LocalSocket", null)), sockMode, r.bool("FixStaleSocket", true),
@@ -142,7 +144,25 @@ public record DaemonConfig(
                 path(r.str("BulwarkRestKeystore", null)), r.str("BulwarkRestKeystorePassword", ""),
                 roots.isEmpty() ? List.of(Path.of("/")) : roots, r.str("BulwarkVersionString", DEFAULT_VERSION),
                 r.bool("DisableCache", false) ? 0 : intIn(r, "BulwarkCacheSize", dev.bulwark.server.CleanCache.DEFAULT_SIZE, 0, MAX_CACHE),
-                r.str("VirusEvent", null), notices);
+                r.str("VirusEvent", null), load, notices);
+    }
+
+    /** DetectPUA with ExcludePUA/IncludePUA (the categories count only with DetectPUA, as in clamd), OfficialDatabaseOnly. */
+    private static LoadOptions loadOptions(ConfFile f, Reader r) {
+        LoadOptions load = LoadOptions.defaults().withDetectPua(r.bool("DetectPUA", false))
+                .withOfficialOnly(r.bool("OfficialDatabaseOnly", false));
+        if (!load.detectPua()) return load;
+        List<String> ex = values(f, "ExcludePUA"), in = values(f, "IncludePUA");
+        if (!ex.isEmpty() && !in.isEmpty()) {
+            throw r.error("IncludePUA", "ExcludePUA and IncludePUA cannot be used at the same time");
+        }
+        return load.withExcludePua(ex).withIncludePua(in);
+    }
+
+    private static List<String> values(ConfFile f, String name) {
+        List<String> out = new ArrayList<>();
+        for (ConfFile.Entry e : f.entries().getOrDefault(name, List.of())) out.add(e.value());
+        return out;
     }
 
     private static int intIn(Reader r, String name, int def, int min, int max) {

@@ -29,7 +29,7 @@ final class OptionTable {
     static {
         Support I = Support.IMPLEMENTED, A = Support.ACCEPTED, U = Support.UNSUPPORTED;
         add(I, Type.STRING, "LocalSocket", "LocalSocketMode", "TCPAddr", "DatabaseDirectory", "ExcludePath",
-                "LogFile", "PidFile", "TemporaryDirectory", "VirusEvent");
+                "LogFile", "PidFile", "TemporaryDirectory", "VirusEvent", "ExcludePUA", "IncludePUA");
         add(I, Type.NUMBER, "TCPSocket", "MaxConnectionQueueLength", "MaxThreads", "MaxQueue", "ReadTimeout",
                 "CommandReadTimeout", "SendBufTimeout", "IdleTimeout", "MaxDirectoryRecursion", "MaxScanTime",
                 "MaxRecursion", "MaxFiles", "PCREMatchLimit", "SelfCheck");
@@ -62,7 +62,7 @@ final class OptionTable {
         add(A, Type.NUMBER, "CacheSize", "BytecodeTimeout", "MaxPartitions", "MaxIconsPE", "MaxRecHWP3",
                 "PCRERecMatchLimit", "StreamMinPort", "StreamMaxPort", "DevACDepth", "FailIfCvdOlderThan");
         // real features Bulwark's daemon does not provide (yet)
-        add(U, Type.STRING, "User", "ExcludePUA", "IncludePUA", "OnAccessMountPath", "OnAccessIncludePath",
+        add(U, Type.STRING, "User", "OnAccessMountPath", "OnAccessIncludePath",
                 "OnAccessExcludePath", "OnAccessExcludeUname");
         add(U, Type.BOOL, "GenerateMetadataJson", "StructuredDataDetection", "StructuredSSNFormatNormal",
                 "StructuredSSNFormatStripped", "StructuredCCOnly", "OnAccessExcludeRootUID", "OnAccessDisableDDD",
