@@ -5,6 +5,7 @@ import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.filetype.FileTypeDetector;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Extractors;
+import dev.bulwark.engine.heuristics.dlp.StructuredData;
 import dev.bulwark.engine.normalize.HtmlNormalizer;
 import dev.bulwark.engine.normalize.TextNormalizer;
 import dev.bulwark.engine.signatures.clamav.SignatureSet;
@@ -144,6 +145,8 @@ final class ScanJob {
         boolean first = CONTAINER_FIRST.contains(l.type);
         if (first) extract(l);
         if (stop) return;
+        if (l.type == FileType.TEXT_ASCII && opt.structured() != null && l.data.limit() > TINY) structured(l);
+        if (stop) return;
         if (l.data.limit() > TINY) {
             if (l.type == FileType.HTML && opt.enabled(ScanOptions.Parser.HTML)) {
                 if (l.data.limit() <= lim.maxHtmlNormalize()) {
@@ -173,6 +176,13 @@ final class ScanJob {
         }
         if (!stop) EmbeddedObjects.scan(this, l); // part of ClamAV's raw scan
         if (!first && !stop) extract(l);
+    }
+
+    /** ClamAV's structured data check of a plain-text layer, before its raw scan; both kinds may be reported. */
+    private void structured(LayerImpl l) {
+        int found = StructuredData.scan(l.data, opt.structured());
+        if ((found & StructuredData.FOUND_CREDIT_CARDS) != 0 && report(l, StructuredData.CREDIT_CARD, -1, true)) return;
+        if ((found & StructuredData.FOUND_SSN) != 0) report(l, StructuredData.SSN, -1, true);
     }
 
     FileType detect(ByteBuffer d) {

@@ -5,6 +5,7 @@ import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.ScanOptions.Alert;
 import dev.bulwark.engine.ScanOptions.Parser;
+import dev.bulwark.engine.heuristics.dlp.DlpOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +101,7 @@ public record DaemonConfig(
                 {"ScanOLE2", "OLE2"}, {"ScanPDF", "PDF"}, {"ScanSWF", "SWF"}, {"ScanXMLDOCS", "XMLDOCS"},
                 {"ScanHWP3", "HWP3"}, {"ScanOneNote", "ONENOTE"}, {"ScanArchive", "ARCHIVE"}, {"ScanImage", "IMAGE"}};
         for (String[] p : parsers) so = so.withParser(Parser.valueOf(p[1]), r.bool(p[0], true));
+        if (r.bool("StructuredDataDetection", false)) so = so.withStructured(structured(r));
 
         List<Pattern> excludes = new ArrayList<>();
         for (ConfFile.Entry e : f.entries().getOrDefault("ExcludePath", List.of())) {
@@ -145,6 +147,25 @@ public record DaemonConfig(
                 roots.isEmpty() ? List.of(Path.of("/")) : roots, r.str("BulwarkVersionString", DEFAULT_VERSION),
                 r.bool("DisableCache", false) ? 0 : intIn(r, "BulwarkCacheSize", dev.bulwark.server.CleanCache.DEFAULT_SIZE, 0, MAX_CACHE),
                 r.str("VirusEvent", null), load, notices);
+    }
+
+    /**
+     * The DLP settings as clamd reads them: a count option takes effect only when its value, read as a C
+     * int, is neither 0 nor -1 (clamd's parser leaves such a number option disabled), and is then kept in
+     * libclamav's unsigned 32-bit threshold.
+     */
+    private static DlpOptions structured(Reader r) {
+        DlpOptions d = DlpOptions.defaults()
+                .withSsnFormats(r.bool("StructuredSSNFormatNormal", true), r.bool("StructuredSSNFormatStripped", false))
+                .withCreditCardsOnly(r.bool("StructuredCCOnly", false));
+        for (String name : new String[] {"StructuredMinCreditCardCount", "StructuredMinSSNCount"}) {
+            long v = r.num(name, 0);
+            if (v < 0) throw r.error(name, "must not be negative");
+            int c = (int) v;
+            if (c == 0 || c == -1) continue;
+            d = name.equals("StructuredMinSSNCount") ? d.withMinSsn(c & 0xFFFF_FFFFL) : d.withMinCreditCards(c & 0xFFFF_FFFFL);
+        }
+        return d;
     }
 
     /** DetectPUA with ExcludePUA/IncludePUA (the categories count only with DetectPUA, as in clamd), OfficialDatabaseOnly. */
