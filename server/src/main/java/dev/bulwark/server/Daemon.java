@@ -88,10 +88,29 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
             log.info("REST API listening", "port", restPort, "addr", config.restAddr());
         }
         if (config.pidFile() != null) Files.writeString(config.pidFile(), ProcessHandle.current().pid() + "\n");
+        if (config.user() != null) dropPrivileges();
+        service.open();
         if (config.selfCheckSec() > 0) {
             selfCheck = Thread.ofPlatform().daemon().name("bulwark-selfcheck").start(this::selfCheckLoop);
         }
         log.info("daemon started", "millis", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** clamd's User: gives up root once everything is bound and loaded, before serving (see {@link Privileges}). */
+    private void dropPrivileges() throws IOException {
+        Path socket = config.localSocket();
+        Privileges.Dropped d = Privileges.drop(config.user(), config.logFile(), socket, () -> {
+            if (socket != null && config.localSocketGroup() != null) ClamdServer.setSocketGroup(socket, config.localSocketGroup());
+        });
+        if (d == null) {
+            log.warn("not running as root: User " + config.user() + " has no effect", "euid", Privileges.effectiveUid());
+            return;
+        }
+        log.info("privileges dropped", "user", d.user(), "uid", d.uid(), "gid", d.gid());
+        if (!Files.isReadable(config.databaseDirectory())) {
+            log.warn("database directory not readable by User " + d.user() + ": RELOAD and SelfCheck will fail",
+                    "dir", config.databaseDirectory());
+        }
     }
 
     /** RELOAD / SIGUSR2 / REST reload: builds a new engine aside and swaps it in. */

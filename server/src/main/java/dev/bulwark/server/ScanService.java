@@ -41,6 +41,18 @@ public final class ScanService {
         this.permits = new Semaphore(config.maxThreads(), true);
     }
 
+    /** Opened by the daemon once it is ready to serve (after dropping root for User); connections wait for it. */
+    private final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+
+    /** Lets the servers handle connections. */
+    public void open() { open.countDown(); }
+
+    /**
+     * Blocks until {@link #open()}: an accept loop calls it before its first accept, so nothing is read or
+     * scanned while the daemon still runs as root; clients wait in the listen backlog meanwhile.
+     */
+    public void awaitOpen() throws InterruptedException { open.await(); }
+
     public EngineHolder engines() { return engines; }
     public DaemonConfig config() { return config; }
     public Metrics metrics() { return metrics; }

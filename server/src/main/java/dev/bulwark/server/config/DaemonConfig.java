@@ -27,7 +27,8 @@ public record DaemonConfig(
         boolean followDirectorySymlinks, boolean followFileSymlinks, boolean allowAllMatchScan,
         boolean detectPua, boolean officialOnly, int selfCheckSec, ScanOptions scanOptions,
         int icapPort, String icapAddr, String icapService, int restPort, String restAddr, String restToken,
-        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, int cacheSize, String virusEvent, LoadOptions loadOptions, List<String> notices) {
+        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, int cacheSize, String virusEvent, LoadOptions loadOptions,
+        String user, String localSocketGroup, List<String> notices) {
 
     private static final long MiB = 1024L * 1024;
     /** Clean-file cache bound: about 150 bytes of heap per entry, so at most ~600 MB. */
@@ -46,6 +47,11 @@ public record DaemonConfig(
     /** Defaults as clamd 1.4 (no socket configured). Ports: -1 disabled, 0 ephemeral (tests). */
     public static DaemonConfig defaults() {
         return from(ConfFile.parse("<defaults>", ""));
+    }
+
+    /** Whether the daemon will give up root for {@code User} (set, and running as root). */
+    public boolean dropsRoot() {
+        return user != null && dev.bulwark.server.Privileges.effectiveUid() == 0;
     }
 
     public boolean hasClamdSocket() { return tcpPort >= 0 || localSocket != null; }
@@ -146,7 +152,7 @@ public record DaemonConfig(
                 path(r.str("BulwarkRestKeystore", null)), r.str("BulwarkRestKeystorePassword", ""),
                 roots.isEmpty() ? List.of(Path.of("/")) : roots, r.str("BulwarkVersionString", DEFAULT_VERSION),
                 r.bool("DisableCache", false) ? 0 : intIn(r, "BulwarkCacheSize", dev.bulwark.server.CleanCache.DEFAULT_SIZE, 0, MAX_CACHE),
-                r.str("VirusEvent", null), load, notices);
+                r.str("VirusEvent", null), load, r.str("User", null), r.str("LocalSocketGroup", null), notices);
     }
 
     /**

@@ -29,7 +29,7 @@ final class OptionTable {
     static {
         Support I = Support.IMPLEMENTED, A = Support.ACCEPTED, U = Support.UNSUPPORTED;
         add(I, Type.STRING, "LocalSocket", "LocalSocketMode", "TCPAddr", "DatabaseDirectory", "ExcludePath",
-                "LogFile", "PidFile", "TemporaryDirectory", "VirusEvent", "ExcludePUA", "IncludePUA");
+                "LogFile", "PidFile", "TemporaryDirectory", "VirusEvent", "ExcludePUA", "IncludePUA", "User", "LocalSocketGroup");
         add(I, Type.NUMBER, "TCPSocket", "MaxConnectionQueueLength", "MaxThreads", "MaxQueue", "ReadTimeout",
                 "CommandReadTimeout", "SendBufTimeout", "IdleTimeout", "MaxDirectoryRecursion", "MaxScanTime",
                 "MaxRecursion", "MaxFiles", "PCREMatchLimit", "SelfCheck", "StructuredMinCreditCardCount", "StructuredMinSSNCount");
@@ -57,13 +57,13 @@ final class OptionTable {
                 "LeaveTemporaryFiles", "ForceToDisk", "AllowSupplementaryGroups", "DevLiblog",
                 "DevPerformance", "DevCollectHashes", "DevACOnly", "DisableCertCheck", "ScanImageFuzzyHash",
                 "ScanPartialMessages", "Bytecode", "BytecodeUnsigned");
-        add(A, Type.STRING, "LocalSocketGroup", "LogFacility", "BytecodeSecurity", "BytecodeMode",
+        add(A, Type.STRING, "LogFacility", "BytecodeSecurity", "BytecodeMode",
                 "PreludeAnalyzerName");
         add(A, Type.SIZE, "LogFileMaxSize", "MaxHTMLNoTags");
         add(A, Type.NUMBER, "CacheSize", "BytecodeTimeout", "MaxPartitions", "MaxIconsPE", "MaxRecHWP3",
                 "PCRERecMatchLimit", "StreamMinPort", "StreamMaxPort", "DevACDepth", "FailIfCvdOlderThan");
         // real features Bulwark's daemon does not provide (yet)
-        add(U, Type.STRING, "User", "OnAccessMountPath", "OnAccessIncludePath",
+        add(U, Type.STRING, "OnAccessMountPath", "OnAccessIncludePath",
                 "OnAccessExcludePath", "OnAccessExcludeUname");
         add(U, Type.BOOL, "GenerateMetadataJson", "OnAccessExcludeRootUID", "OnAccessDisableDDD",
                 "OnAccessPrevention", "OnAccessExtraScanning", "OnAccessDenyOnError", "PreludeEnable",

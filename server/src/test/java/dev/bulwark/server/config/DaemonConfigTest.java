@@ -95,13 +95,13 @@ class DaemonConfigTest {
 
     @Test
     void unsupportedKeysAreReportedOnceAndDisabledOnesAreNot() {
-        DaemonConfig c = parse("VirusEvent /bin/echo %v\nPreludeEnable no\nLogSyslog yes\nLogRotate yes\nUser clamav\n"
+        DaemonConfig c = parse("VirusEvent /bin/echo %v\nPreludeEnable no\nLogSyslog yes\nLogRotate yes\nOnAccessExcludeUname clamav\n"
                 + "OnAccessPrevention yes\nArchiveMaxFiles 10\n");
         assertEquals(3, c.notices().size(), c.notices().toString());
         assertEquals("/bin/echo %v", c.virusEvent());
         assertTrue(c.notices().stream().anyMatch(n -> n.contains("OnAccessPrevention is not supported")), c.notices().toString());
         assertTrue(c.notices().stream().noneMatch(n -> n.contains("VirusEvent")), c.notices().toString());
-        assertTrue(c.notices().stream().anyMatch(n -> n.contains("User is not supported")));
+        assertTrue(c.notices().stream().anyMatch(n -> n.contains("OnAccessExcludeUname is not supported")));
         assertTrue(c.notices().stream().anyMatch(n -> n.endsWith("without effect in Bulwark: LogSyslog, LogRotate, ArchiveMaxFiles")),
                 c.notices().toString());
     }
