@@ -71,7 +71,7 @@ public final class ScanService {
     }
 
     public ScanResult scanFile(Path file, boolean allMatch, String protocol, String command) throws InterruptedException {
-        return run(protocol, command, file.toString(), () -> {
+        return run(protocol, command, file.toString(), file.toString(), () -> {
             EngineHolder.Loaded l = engines.current();
             ScanOptions o = options(allMatch);
             if (!cache.enabled()) return l.engine().scan(file, o);
@@ -101,7 +101,12 @@ public final class ScanService {
     }
 
     public ScanResult scanSpool(Spool spool, boolean allMatch, String protocol, String command) throws InterruptedException {
-        return run(protocol, command, "stream", () -> {
+        return scanSpool(spool, allMatch, protocol, command, "stream");
+    }
+
+    /** As above; {@code name} is the object's name in the log, STATS and VirusEvent (clamd: instream(ADDR@PORT)). */
+    public ScanResult scanSpool(Spool spool, boolean allMatch, String protocol, String command, String name) throws InterruptedException {
+        return run(protocol, command, name, name, () -> {
             EngineHolder.Loaded l = engines.current();
             ScanOptions o = options(allMatch);
             CleanCache.Key key = cache.enabled() ? CleanCache.Key.of(spool.sha256Bytes(), spool.size(), o) : null;
@@ -120,8 +125,8 @@ public final class ScanService {
      * bytes are a heap copy nobody else can change, so a clean result may be cached by their hash.
      */
     public ScanResult scanBuffer(java.nio.ByteBuffer data, boolean privateCopy, boolean allMatch, String protocol,
-                                 String command, String name) throws InterruptedException {
-        return run(protocol, command, name, () -> {
+                                 String command, String name, String fileName) throws InterruptedException {
+        return run(protocol, command, name, fileName, () -> {
             EngineHolder.Loaded l = engines.current();
             ScanOptions o = options(allMatch);
             CleanCache.Key key = null;
@@ -150,7 +155,8 @@ public final class ScanService {
         ScanResult call() throws IOException;
     }
 
-    private ScanResult run(String protocol, String command, String name, ScanCall call) throws InterruptedException {
+    /** {@code name}: the task's name in STATS; {@code fileName}: the object in the log and for VirusEvent. */
+    private ScanResult run(String protocol, String command, String name, String fileName, ScanCall call) throws InterruptedException {
         permits.acquire();
         long id = taskIds.incrementAndGet();
         long t0 = System.nanoTime();
@@ -167,13 +173,13 @@ public final class ScanService {
             }
             metrics.record(protocol, r);
             if (r.infected()) {
-                log.info("detection", "protocol", protocol, "object", name, "name", r.detections().get(0).name(),
+                log.info("detection", "protocol", protocol, "object", fileName, "name", r.detections().get(0).name(),
                         "detections", r.detections().size());
-                if (virusEvent != null) virusEvent.run(name, r.detections().get(0).name());
+                if (virusEvent != null) virusEvent.run(fileName, r.detections().get(0).name());
             } else if (r.status() == ScanResult.Status.ERROR) {
-                log.warn("scan error", "protocol", protocol, "object", name, "error", r.error());
+                log.warn("scan error", "protocol", protocol, "object", fileName, "error", r.error());
             } else if (config.logClean()) {
-                log.info("clean", "protocol", protocol, "object", name);
+                log.info("clean", "protocol", protocol, "object", fileName);
             }
             return r;
         } finally {

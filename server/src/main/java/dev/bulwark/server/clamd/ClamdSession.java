@@ -282,7 +282,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
         ScanResult r;
         try (Spool s = spool) {
             spool = null;
-            r = service.scanSpool(s, false, "clamd", "INSTREAM");
+            r = service.scanSpool(s, false, "clamd", "INSTREAM", channel.streamName());
         }
         String pre = myId > 0 ? myId + ": " : "";
         switch (r.status()) {
