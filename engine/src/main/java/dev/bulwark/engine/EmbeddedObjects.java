@@ -7,6 +7,7 @@ import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Extractors;
 import dev.bulwark.engine.formats.Layer;
+import dev.bulwark.engine.formats.dmg.DmgExtractor;
 import dev.bulwark.engine.formats.ishield.IshieldOverlay;
 import dev.bulwark.engine.formats.zip.ZipLocalEntry;
 import java.nio.ByteBuffer;
@@ -30,6 +31,7 @@ import java.util.Set;
  *   <li>In MSEXE and MSOLE2 layers, the first "MZ…PE" hit whose PE header parses becomes a new layer
  *       running to the end of the parent (matched and searched like any file, bounded by MaxEmbeddedPE),
  *       and the remaining hits are left to that layer.</li>
+ *   <li>A DMG "koly" trailer in the last 512 bytes re-types the layer and opens the image.</li>
  *   <li>Then, for executables, an InstallShield setup stream in the overlay ({@link IshieldOverlay}).</li>
  * </ul>
  */
@@ -51,14 +53,20 @@ final class EmbeddedObjects {
     static void scan(ScanJob job, LayerImpl l) {
         if (job.stop || NO_RECOGNITION.contains(l.type) || l.data.limit() <= ScanJob.TINY) return;
         boolean pe = (l.type == FileType.MSEXE || l.type == FileType.MSOLE2) && job.opt.enabled(ScanOptions.Parser.PE);
+        boolean carved = false;
         for (EmbeddedTypeFinder.Hit h : hits(job, l, pe)) {
             if (job.stop || job.timeUp()) return;
             if (h.offset() == 0) continue;
             if (h.type() == FileType.MSEXE) {
-                if (carvePe(job, l, h.offset())) break;
+                if (carved = carvePe(job, l, h.offset())) break;
                 continue;
             }
             open(job, l, h);
+        }
+        // the "koly" rule at EOF-512 is the last hit of a layer, whatever its type
+        if (!carved && !job.stop && job.sigs.magic == null && DmgExtractor.hasTrailer(l.data) && job.parserEnabled(FileType.DMG)) {
+            l.type = FileType.DMG; // ClamAV re-types the layer
+            run(new DmgExtractor(), new View(l.data, l), new LayerContext(job, l), l);
         }
         if (!job.stop && l.type == FileType.MSEXE && job.parserEnabled(FileType.ISHIELD_MSI)) overlay(job, l);
     }

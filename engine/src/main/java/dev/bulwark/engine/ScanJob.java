@@ -233,7 +233,8 @@ final class ScanJob {
         ScanOptions.Parser p = switch (t) {
             case MAIL, TNEF, BINHEX -> ScanOptions.Parser.MAIL;
             case MSOLE2 -> ScanOptions.Parser.OLE2;
-            case PDF -> ScanOptions.Parser.PDF;
+            case PDF, XDP -> ScanOptions.Parser.PDF;
+            case XML_WORD, XML_XL -> ScanOptions.Parser.XMLDOCS;
             case HTML -> ScanOptions.Parser.HTML;
             case MSEXE -> ScanOptions.Parser.PE;
             case ELF -> ScanOptions.Parser.ELF;
