@@ -56,6 +56,11 @@ final class ClamscanOptions {
             "disable-cache", "nocerts", "dumpcerts", "bytecode", "bytecode-unsigned", "cross-fs", "alert-broken-media",
             "alert-partition-intersection", "scan-swf", "scan-xmldocs", "scan-hwp3", "scan-onenote", "scan-image",
             "scan-image-fuzzy-hash", "phishing-sigs", "fips-limits", "official-db-only-x");
+    /** Options that may be given more than once (clamscan's FLAG_MULTIPLE); of any other only the first counts. */
+    private static final Set<String> REPEATABLE = Set.of("database", "exclude", "exclude-dir", "include", "include-dir",
+            "statistics", "exclude-pua", "include-pua");
+    /** Single-valued options already given: clamscan's parser ignores them when they come again. */
+    private final Set<String> given = new java.util.HashSet<>();
     private static final Map<Character, String> SHORT = Map.of('d', "database", 'r', "recursive", 'i', "infected",
             'o', "suppress-ok-results", 'l', "log", 'v', "verbose", 'a', "archive-verbose", 'z', "allmatch", 'f', "file-list",
             'h', "help");
@@ -182,6 +187,7 @@ final class ClamscanOptions {
     }
 
     private void apply(String name, String v) throws UsageException {
+        if (!REPEATABLE.contains(name) && !name.equals("help") && !given.add(name)) return;
         switch (name) {
             case "help" -> throw new UsageException("help");
             case "database" -> databases.add(Path.of(v));

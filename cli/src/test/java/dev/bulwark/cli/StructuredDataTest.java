@@ -143,6 +143,8 @@ class StructuredDataTest {
             {"--structured-cc-count=5", "--structured-ssn-count=5", "--structured-ssn-format=2", "--structured-cc-mode=1"},
             {"--structured-cc-count=0", "--structured-ssn-count=0", "--structured-ssn-format=2"},
             {"--structured-cc-count=4294967297", "--structured-ssn-count=2", "--structured-cc-mode=yes"},
+            // a repeated single-valued option: clamscan keeps the first value
+            {"--structured-cc-count=1", "--structured-cc-count=5", "--structured-ssn-count=5", "--structured-ssn-count=1"},
             {},
         };
         int infected = 0;

@@ -89,6 +89,8 @@ class StructuredConfigTest {
                     + "StructuredMinCreditCardCount 0\nStructuredMinSSNCount 4294967295\n",
             "StructuredDataDetection yes\nStructuredSSNFormatNormal no\nStructuredMinCreditCardCount 4\n",
             "StructuredDataDetection no\nStructuredMinCreditCardCount 1\n",
+            // the first value of a repeated single-valued option counts in clamd.conf
+            "StructuredDataDetection yes\nStructuredMinCreditCardCount 1\nStructuredMinCreditCardCount 5\nStructuredMinSSNCount 4\nStructuredMinSSNCount 1\n",
         };
         int n = 0, found = 0;
         for (String conf : configs) {

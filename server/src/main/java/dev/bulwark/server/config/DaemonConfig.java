@@ -65,12 +65,12 @@ public record DaemonConfig(
             ConfFile.Entry first = e.getValue().get(0);
             if (o == null) throw new ConfFile.ConfigError(f.source(), first.line(), "unknown option " + e.getKey());
             for (ConfFile.Entry en : e.getValue()) checkType(f, o, en);
-            ConfFile.Entry last = e.getValue().get(e.getValue().size() - 1);
-            boolean off = o.type() == OptionTable.Type.BOOL && Boolean.FALSE.equals(parseBool(last.value()));
+            // the first occurrence is the one that counts
+            boolean off = o.type() == OptionTable.Type.BOOL && Boolean.FALSE.equals(parseBool(first.value()));
             if (o.support() == OptionTable.Support.ACCEPTED) {
                 accepted.add(o.name());
             } else if (o.support() == OptionTable.Support.UNSUPPORTED && !off) {
-                notices.add(f.source() + ":" + last.line() + ": option " + o.name() + " is not supported by Bulwark and is ignored");
+                notices.add(f.source() + ":" + first.line() + ": option " + o.name() + " is not supported by Bulwark and is ignored");
             }
         }
         if (!accepted.isEmpty()) {
@@ -244,30 +244,33 @@ public record DaemonConfig(
         return Long.parseLong(digits) * mul;
     }
 
-    /** Reads typed values; the last occurrence of a non-repeatable option wins, as in clamd. */
+    /**
+     * Reads typed values; the first occurrence of a non-repeatable option wins, as in clamd (its option
+     * parser ignores an option already set; command-line values come first, see {@link ConfFile#with}).
+     */
     private record Reader(ConfFile f) {
-        private ConfFile.Entry last(String name) {
+        private ConfFile.Entry counted(String name) {
             List<ConfFile.Entry> l = f.entries().get(name);
-            return l == null ? null : l.get(l.size() - 1);
+            return l == null ? null : l.get(0);
         }
         boolean bool(String name, boolean def) {
-            ConfFile.Entry e = last(name);
+            ConfFile.Entry e = counted(name);
             return e == null ? def : parseBool(e.value());
         }
         long num(String name, long def) {
-            ConfFile.Entry e = last(name);
+            ConfFile.Entry e = counted(name);
             return e == null ? def : Long.parseLong(e.value());
         }
         long size(String name, long def) {
-            ConfFile.Entry e = last(name);
+            ConfFile.Entry e = counted(name);
             return e == null ? def : parseSize(e.value());
         }
         String str(String name, String def) {
-            ConfFile.Entry e = last(name);
+            ConfFile.Entry e = counted(name);
             return e == null ? def : e.value();
         }
         ConfFile.ConfigError error(String name, String msg) {
-            ConfFile.Entry e = last(name);
+            ConfFile.Entry e = counted(name);
             return new ConfFile.ConfigError(f.source(), e == null ? 0 : e.line(), "option " + name + ": " + msg);
         }
     }

@@ -66,7 +66,7 @@ class DaemonConfigTest {
         assertEquals(25L << 20, c.streamMaxLength());
         assertEquals(1L << 30, c.scanOptions().limits().maxScanSize());
         assertEquals(512L << 10, c.scanOptions().limits().maxFileSize());
-        assertEquals(6, c.maxThreads(), "the last value of a single-valued option wins");
+        assertEquals(4, c.maxThreads(), "the first value of a single-valued option wins, as in clamd");
         assertFalse(c.scanOptions().heuristicAlerts());
         assertTrue(c.scanOptions().alert(ScanOptions.Alert.ENCRYPTED_ARCHIVE));
         assertTrue(c.scanOptions().alert(ScanOptions.Alert.ENCRYPTED_DOC));
@@ -116,11 +116,11 @@ class DaemonConfigTest {
     }
 
     @Test
-    void commandLineOverridesComeLast() {
+    void commandLineOverridesWin() {
         ConfFile f = ConfFile.parse("a.conf", "TCPSocket 3310\nBulwarkScanRoot /srv\n")
                 .with(ConfFile.parse("<command line>", "TCPSocket 4000\nBulwarkScanRoot /data"));
         DaemonConfig c = DaemonConfig.from(f);
         assertEquals(4000, c.tcpPort());
-        assertEquals(List.of(Path.of("/srv"), Path.of("/data")), c.scanRoots());
+        assertEquals(List.of(Path.of("/data"), Path.of("/srv")), c.scanRoots());
     }
 }
