@@ -149,22 +149,7 @@ final class ScanJob {
         if (stop) return;
         if (l.data.limit() > TINY) {
             if (l.type == FileType.HTML && opt.enabled(ScanOptions.Parser.HTML)) {
-                if (l.data.limit() <= lim.maxHtmlNormalize()) {
-                    HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize());
-                    int mask = 1 | 1 << 3;
-                    for (byte[] view : new byte[][] {r.noComment(), r.noTags(), r.scripts()}) {
-                        if (stop || view.length <= TINY) continue;
-                        new Pass(this, l, ByteBuffer.wrap(view), mask, false).run();
-                    }
-                    // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
-                    if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {
-                        LayerContext ctx = new LayerContext(this, l);
-                        int pos = 1;
-                        for (ByteBuffer m : dev.bulwark.engine.formats.mime.DataUris.mailLayers(l.data, lim.maxFileSize())) {
-                            if (!ctx.child(new dev.bulwark.engine.formats.ChildInfo("", FileType.MAIL, -1, -1, false, pos++, -1), m)) break;
-                        }
-                    }
-                }
+                htmlViews(l);
             } else {
                 new Pass(this, l, l.data, targetMask(l.type), true).run();
                 if (!stop && (l.type.isText() || l.type == FileType.MAIL) // UTF-16 too: NULs are dropped
@@ -174,8 +159,29 @@ final class ScanJob {
                 }
             }
         }
+        FileType typed = l.type;
         if (!stop) EmbeddedObjects.scan(this, l); // part of ClamAV's raw scan
-        if (!first && !stop) extract(l);
+        // a layer the raw scan re-typed was opened there; only ISO 9660 is opened again (clamscan reports its files twice)
+        if (!first && !stop && (l.type == typed || l.type == FileType.ISO9660)) extract(l);
+    }
+
+    /** ClamAV's cli_scanhtml: the normalised views of an HTML layer, and its data: URIs as mail layers. */
+    void htmlViews(LayerImpl l) {
+        if (l.data.limit() > lim.maxHtmlNormalize()) return;
+        HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize());
+        int mask = 1 | 1 << 3;
+        for (byte[] view : new byte[][] {r.noComment(), r.noTags(), r.scripts()}) {
+            if (stop || view.length <= TINY) continue;
+            new Pass(this, l, ByteBuffer.wrap(view), mask, false).run();
+        }
+        // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
+        if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {
+            LayerContext ctx = new LayerContext(this, l);
+            int pos = 1;
+            for (ByteBuffer m : dev.bulwark.engine.formats.mime.DataUris.mailLayers(l.data, lim.maxFileSize())) {
+                if (!ctx.child(new dev.bulwark.engine.formats.ChildInfo("", FileType.MAIL, -1, -1, false, pos++, -1), m)) break;
+            }
+        }
     }
 
     /** ClamAV's structured data check of a plain-text layer, before its raw scan; both kinds may be reported. */

@@ -26,6 +26,7 @@ public final class XmlReader {
     private String[] prefixes = new String[8];
     private int[] prefixDepths = new int[8];
     private int prefixCount;
+    private final java.util.HashMap<String, Integer> inScope = new java.util.HashMap<>();
     /** Prefixed names (start, end of the prefix) used by the tag being read, checked once it is complete. */
     private int[] used = new int[8];
     private int usedCount;
@@ -229,23 +230,28 @@ public final class XmlReader {
             prefixes = java.util.Arrays.copyOf(prefixes, prefixCount * 2);
             prefixDepths = java.util.Arrays.copyOf(prefixDepths, prefixCount * 2);
         }
-        byte[] n = new byte[to - from];
-        b.get(from, n);
-        prefixes[prefixCount] = new String(n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String p = latin1(from, to);
+        prefixes[prefixCount] = p;
         prefixDepths[prefixCount++] = depth + 1;
+        inScope.merge(p, 1, Integer::sum);
     }
 
     private boolean declared(int from, int to) {
-        for (int i = prefixCount - 1; i >= 0; i--) {
-            String p = prefixes[i];
-            if (p.length() == to - from && startsWith(from, p)) return true;
-        }
-        return false;
+        return inScope.containsKey(latin1(from, to));
     }
 
     /** Forgets the declarations of elements deeper than {@code d}. */
     private void popPrefixes(int d) {
-        while (prefixCount > 0 && prefixDepths[prefixCount - 1] > d) prefixCount--;
+        while (prefixCount > 0 && prefixDepths[prefixCount - 1] > d) {
+            String p = prefixes[--prefixCount];
+            inScope.computeIfPresent(p, (k, v) -> v == 1 ? null : v - 1);
+        }
+    }
+
+    private String latin1(int from, int to) {
+        byte[] n = new byte[to - from];
+        b.get(from, n);
+        return new String(n, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     private boolean attributeValue() {
