@@ -5,6 +5,7 @@ import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.filetype.FileTypeDetector;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Extractors;
+import dev.bulwark.engine.heuristics.dlp.StructuredData;
 import dev.bulwark.engine.normalize.HtmlNormalizer;
 import dev.bulwark.engine.normalize.TextNormalizer;
 import dev.bulwark.engine.signatures.clamav.SignatureSet;
@@ -144,6 +145,8 @@ final class ScanJob {
         boolean first = CONTAINER_FIRST.contains(l.type);
         if (first) extract(l);
         if (stop) return;
+        if (l.type == FileType.TEXT_ASCII && opt.structured() != null && l.data.limit() > TINY) structured(l);
+        if (stop) return;
         if (l.data.limit() > TINY) {
             if (l.type == FileType.HTML && opt.enabled(ScanOptions.Parser.HTML)) {
                 htmlViews(l);
@@ -179,6 +182,13 @@ final class ScanJob {
                 if (!ctx.child(new dev.bulwark.engine.formats.ChildInfo("", FileType.MAIL, -1, -1, false, pos++, -1), m)) break;
             }
         }
+    }
+
+    /** ClamAV's structured data check of a plain-text layer, before its raw scan; both kinds may be reported. */
+    private void structured(LayerImpl l) {
+        int found = StructuredData.scan(l.data, opt.structured());
+        if ((found & StructuredData.FOUND_CREDIT_CARDS) != 0 && report(l, StructuredData.CREDIT_CARD, -1, true)) return;
+        if ((found & StructuredData.FOUND_SSN) != 0) report(l, StructuredData.SSN, -1, true);
     }
 
     FileType detect(ByteBuffer d) {

@@ -14,23 +14,40 @@ public final class HtmlMarkers {
             "<OBJECT", "<Object", "<SCRIPT", "<Script", "<TABLE", "<head>", "<html>", "<iframe", "<img", "<object",
             "<script", "<table");
 
+    /** Bytes that follow '<' in some rule. */
+    private static final boolean[] SECOND = new boolean[256];
+
+    static {
+        for (byte[] t : TAGS) SECOND[t[1] & 0xFF] = true;
+        SECOND['a'] = SECOND['A'] = true;
+    }
+
     private HtmlMarkers() {}
 
     public static boolean find(ByteBuffer d) {
         int n = d.limit();
+        byte[] a = d.hasArray() ? d.array() : null;
+        int base = a != null ? d.arrayOffset() : 0;
         int anchor = -1; // end of the first "<a " / "<A "
-        for (int i = 0; i < n; i++) {
-            if (d.get(i) != '<') continue;
-            for (byte[] t : TAGS) if (at(d, i, n, t)) return true;
-            if (anchor < 0 && i + 3 <= n && (d.get(i + 1) == 'a' || d.get(i + 1) == 'A') && d.get(i + 2) == ' ') anchor = i + 3;
+        for (int i = 0; i + 1 < n; i++) {
+            if ((a != null ? a[base + i] : d.get(i)) != '<') continue;
+            int c = a != null ? a[base + i + 1] : d.get(i + 1);
+            if (!SECOND[c & 0xFF]) continue; // no rule has this letter after '<'
+            if (c == 'a' || c == 'A') {
+                if (anchor < 0 && i + 2 < n && d.get(i + 2) == ' ') anchor = i + 3;
+                continue;
+            }
+            for (byte[] t : TAGS) if (t[1] == c && at(d, i, n, t)) return true;
         }
         return anchor >= 0 && href(d, anchor, n);
     }
 
     private static boolean href(ByteBuffer d, int from, int n) {
+        byte[] a = d.hasArray() ? d.array() : null;
+        int base = a != null ? d.arrayOffset() : 0;
         for (int i = from; i + 4 <= n; i++) {
-            int h = d.get(i) | 0x20, r = d.get(i + 1) | 0x20;
-            if (h != 'h' || r != 'r') continue;
+            if (((a != null ? a[base + i] : d.get(i)) | 0x20) != 'h') continue;
+            if ((d.get(i + 1) | 0x20) != 'r') continue;
             byte e = d.get(i + 2), f = d.get(i + 3);
             if ((e == 'E' && f == 'F') || (e == 'e' && f == 'f')) return true;
         }
