@@ -24,10 +24,16 @@ final class Variant {
     int atomOffset;
     int atomMaxOffset;
     List<byte[]> atoms;
+    /**
+     * Context window of the chosen atom for the kernel ({@code match.AtomIndex}): pre mask, pre value, post
+     * mask, post value over up to 8 bytes each side of the atom start (little-endian; only bits that every
+     * byte of the position's set agrees on), so candidates that cannot match are dropped before verification.
+     */
+    long[] atomWindow;
     /** Further atom groups (one per branch of an alternative); each must be found for its branch to match. */
     final List<Group> extra = new ArrayList<>();
 
-    record Group(List<byte[]> atoms, int minOffset, int maxOffset) {}
+    record Group(List<byte[]> atoms, int minOffset, int maxOffset, long[] window) {}
     int atomQuality;
     /** Byte sets of the fixed prefix (null entries: unknown), checked before running the regex VM. */
     long[][] prefixCheck;
@@ -108,7 +114,7 @@ final class Variant {
                     break;
                 }
                 worst = Math.min(worst, atomQuality);
-                groups.add(new Group(atoms, branch.minOffset() + atomOffset, branch.maxOffset() + atomOffset));
+                groups.add(new Group(atoms, branch.minOffset() + atomOffset, branch.maxOffset() + atomOffset, atomWindow));
             }
             if (worst != Integer.MIN_VALUE && worst - 2 > bestAltScore) {
                 bestAltScore = worst - 2;
@@ -119,6 +125,7 @@ final class Variant {
         if (bestAlt != null) {
             Group first = bestAlt.get(0);
             atoms = first.atoms();
+            atomWindow = first.window();
             atomOffset = first.minOffset();
             atomMaxOffset = first.maxOffset();
             atomQuality = bestAltScore;
@@ -194,6 +201,7 @@ final class Variant {
         atomOffset = bestOff;
         atomMaxOffset = bestOff;
         atomQuality = bestScore;
+        atomWindow = window(positions, bestOff);
         List<byte[]> out = new ArrayList<>();
         out.add(new byte[0]);
         for (int i = 0; i < bestLen; i++) {
@@ -211,6 +219,34 @@ final class Variant {
             out = next;
         }
         atoms = out;
+    }
+
+    private static final int WINDOW_BYTES = 8; // bytes each side of the atom start the kernel compares
+
+    /** The kernel window around position {@code at} of {@code positions} (null entries: any byte). */
+    static long[] window(List<long[]> positions, int at) {
+        long[] w = new long[4];
+        for (int i = at - 1, b = WINDOW_BYTES - 1; i >= 0 && b >= 0; i--, b--) fix(positions.get(i), b, w, 0);
+        for (int i = at, b = 0; i < positions.size() && b < WINDOW_BYTES; i++, b++) fix(positions.get(i), b, w, 2);
+        return w;
+    }
+
+    /** Adds to w[at], w[at + 1] the bits on which every member of set agrees, as byte b. */
+    private static void fix(long[] set, int b, long[] w, int at) {
+        if (set == null) return;
+        int ones = 0xFF, zeros = 0xFF, n = 0;
+        for (int word = 0; word < 4; word++) {
+            for (long bits = set[word]; bits != 0; bits &= bits - 1) {
+                int v = word * 64 + Long.numberOfTrailingZeros(bits);
+                ones &= v;
+                zeros &= ~v;
+                n++;
+            }
+        }
+        if (n == 0) return; // an empty set never matches; no constraint keeps it simple
+        int mask = (ones | zeros) & 0xFF;
+        w[at] |= (long) mask << (8 * b);
+        w[at + 1] |= (long) (ones & mask) << (8 * b);
     }
 
     /** Verifies a candidate start; returns the match length or -1. */
