@@ -285,7 +285,16 @@ final class Lexer {
     private Token hex(int start, int l, int c) {
         pos++;
         StringBuilder body = new StringBuilder();
-        while (pos < src.length() && src.charAt(pos) != '}') {
+        int n = src.length();
+        while (pos < n && src.charAt(pos) != '}') {
+            // a run without comments, line breaks or the end copies in one piece
+            int run = pos;
+            for (char ch; run < n && (ch = src.charAt(run)) != '}' && ch != '/' && ch != '\n'; ) run++;
+            if (run > pos) {
+                body.append(src, pos, run);
+                pos = run;
+                continue;
+            }
             char ch = src.charAt(pos);
             if (ch == '/' && pos + 1 < src.length() && src.charAt(pos + 1) == '/') {
                 while (pos < src.length() && src.charAt(pos) != '\n') pos++;

@@ -101,6 +101,10 @@ final class Variant {
     void chooseAtomsFromRuns(List<dev.bulwark.engine.signatures.yara.re.Regex.Run> runs,
             List<List<dev.bulwark.engine.signatures.yara.re.Regex.Run>> alternatives) {
         chooseAtomsFromRuns(runs);
+        if (alternatives.isEmpty()) return;
+        List<byte[]> runAtoms = atoms;
+        int runOffset = atomOffset, runMax = atomMaxOffset, runQuality = atomQuality;
+        long[] runWindow = atomWindow, runFirst = firstBytes;
         int single = atoms == null ? Integer.MIN_VALUE : atomQuality - (atomMaxOffset == atomOffset ? 0 : 6);
         List<Group> bestAlt = null;
         int bestAltScore = single;
@@ -121,7 +125,12 @@ final class Variant {
                 bestAlt = groups;
             }
         }
-        chooseAtomsFromRuns(runs);
+        atoms = runAtoms;
+        atomOffset = runOffset;
+        atomMaxOffset = runMax;
+        atomQuality = runQuality;
+        atomWindow = runWindow;
+        firstBytes = runFirst;
         if (bestAlt != null) {
             Group first = bestAlt.get(0);
             atoms = first.atoms();
@@ -135,7 +144,9 @@ final class Variant {
 
     private void chooseAtomsFromRuns(List<dev.bulwark.engine.signatures.yara.re.Regex.Run> runs) {
         int bestScore = Integer.MIN_VALUE;
-        dev.bulwark.engine.signatures.yara.re.Regex.Run best = null;
+        List<byte[]> bestAtoms = null;
+        int bestOffset = 0, bestMax = 0, bestQuality = 0;
+        long[] bestWindow = null;
         for (var r : runs) {
             chooseAtoms(r.positions());
             if (atoms == null) continue;
@@ -143,18 +154,23 @@ final class Variant {
             int sc = atomQuality - (range == 0 ? 0 : range <= 64 ? 6 : 12);
             if (sc > bestScore) {
                 bestScore = sc;
-                best = r;
+                bestAtoms = atoms;
+                bestOffset = r.minOffset() + atomOffset;
+                bestMax = r.maxOffset() + atomOffset;
+                bestQuality = atomQuality;
+                bestWindow = atomWindow;
             }
         }
-        if (best == null) {
+        if (bestAtoms == null) {
             chooseAtoms(List.<long[]>of());
             atomMaxOffset = atomOffset;
             return;
         }
-        chooseAtoms(best.positions());
-        int inRun = atomOffset;
-        atomOffset = best.minOffset() + inRun;
-        atomMaxOffset = best.maxOffset() + inRun;
+        atoms = bestAtoms;
+        atomOffset = bestOffset;
+        atomMaxOffset = bestMax;
+        atomQuality = bestQuality;
+        atomWindow = bestWindow;
     }
 
     private static final int MAX_WINDOW_STARTS = 256; // atoms are looked for in the first 256 positions of long strings
@@ -231,22 +247,28 @@ final class Variant {
         return w;
     }
 
+    /** Per bit k of a byte: the set of byte values with that bit set (4 longs each). */
+    private static final long[][] WITH_BIT = new long[8][4];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            for (int k = 0; k < 8; k++) if ((v & (1 << k)) != 0) WITH_BIT[k][v >> 6] |= 1L << (v & 63);
+        }
+    }
+
     /** Adds to w[at], w[at + 1] the bits on which every member of set agrees, as byte b. */
     private static void fix(long[] set, int b, long[] w, int at) {
-        if (set == null) return;
-        int ones = 0xFF, zeros = 0xFF, n = 0;
-        for (int word = 0; word < 4; word++) {
-            for (long bits = set[word]; bits != 0; bits &= bits - 1) {
-                int v = word * 64 + Long.numberOfTrailingZeros(bits);
-                ones &= v;
-                zeros &= ~v;
-                n++;
-            }
+        if (set == null || (set[0] | set[1] | set[2] | set[3]) == 0) return; // unknown, or never matches
+        int mask = 0, value = 0;
+        for (int k = 0; k < 8; k++) {
+            long[] m = WITH_BIT[k];
+            long in = set[0] & m[0] | set[1] & m[1] | set[2] & m[2] | set[3] & m[3];
+            long out = set[0] & ~m[0] | set[1] & ~m[1] | set[2] & ~m[2] | set[3] & ~m[3];
+            if (in == 0 || out == 0) mask |= 1 << k;   // every member has the bit clear, or every member has it set
+            if (out == 0) value |= 1 << k;
         }
-        if (n == 0) return; // an empty set never matches; no constraint keeps it simple
-        int mask = (ones | zeros) & 0xFF;
         w[at] |= (long) mask << (8 * b);
-        w[at + 1] |= (long) (ones & mask) << (8 * b);
+        w[at + 1] |= (long) value << (8 * b);
     }
 
     /** Verifies a candidate start; returns the match length or -1. */
