@@ -171,8 +171,10 @@ final class ScanJob {
                 }
             }
         }
+        FileType typed = l.type;
         if (!stop) EmbeddedObjects.scan(this, l); // part of ClamAV's raw scan
-        if (!first && !stop) extract(l);
+        // a layer the raw scan re-typed was opened there; only ISO 9660 is opened again (clamscan reports its files twice)
+        if (!first && !stop && (l.type == typed || l.type == FileType.ISO9660)) extract(l);
     }
 
     FileType detect(ByteBuffer d) {
@@ -223,7 +225,8 @@ final class ScanJob {
         ScanOptions.Parser p = switch (t) {
             case MAIL, TNEF, BINHEX -> ScanOptions.Parser.MAIL;
             case MSOLE2 -> ScanOptions.Parser.OLE2;
-            case PDF -> ScanOptions.Parser.PDF;
+            case PDF, XDP -> ScanOptions.Parser.PDF;
+            case XML_WORD, XML_XL -> ScanOptions.Parser.XMLDOCS;
             case HTML -> ScanOptions.Parser.HTML;
             case MSEXE -> ScanOptions.Parser.PE;
             case ELF -> ScanOptions.Parser.ELF;
