@@ -63,7 +63,7 @@ class YaraSharedKernelTest {
 
     private static final String[] TOKENS = {"bulwark-yara-one", "mixed case string", "MIXED CASE STRING", "first-part",
         "second-part", "qz", "qz qz", "foo123bar", "foo1bar", "foo12xar", "ndb-xxxmarker", "ndb-marker", " word ", "words",
-        "HEAD", "MZ\u0090\0abcdPE\0", "MZ\u0090\0aPE\1"};
+        "HEAD", "MZ\u0090\0abcdPE\0", "MZ\u0090\0aPE\1", "~ab|", "~a|", "@@", "x@@y"};
 
     private static byte[] sample(Random r) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -89,6 +89,11 @@ class YaraSharedKernelTest {
         Path db = Files.createDirectories(tmp.resolve("db"));
         Files.writeString(db.resolve("t.yar"), RULES);
         Files.writeString(db.resolve("t.ndb"), NDB);
+        // a second rule file: its entries follow the first file's in the shared index; both strings have 2-byte
+        // atoms (clamscan refuses a string without two consecutive fixed bytes, so 1-byte atoms are left to
+        // YaraConformanceTest)
+        Files.writeString(db.resolve("u.yar"), "rule u_gap { strings: $a = { 7e 61 ?? 7c } condition: $a }\n"
+                + "rule u_two { strings: $a = \"@@\" condition: #a >= 2 }\n");
         Path samples = Files.createDirectories(tmp.resolve("samples"));
         Random r = new Random(42);
         List<Path> files = new ArrayList<>();
