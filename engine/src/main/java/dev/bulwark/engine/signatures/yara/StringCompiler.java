@@ -119,8 +119,9 @@ final class StringCompiler {
 
     private static void add(List<Variant> out, int index, byte[] lit, boolean nocase, boolean wide, Modifiers m) {
         Variant v = new Variant(index, lit, nocase, null, 0, false, wide, m.fullword());
-        v.chooseAtoms(Variant.literalPositions(lit, nocase));
-        v.yaraQuality = AtomQuality.ofPositions(Variant.literalPositions(lit, nocase));
+        List<long[]> positions = Variant.literalPositions(lit, nocase);
+        v.chooseAtoms(positions);
+        v.yaraQuality = AtomQuality.ofPositions(positions);
         out.add(v);
     }
 
