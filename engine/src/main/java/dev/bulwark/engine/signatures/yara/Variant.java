@@ -259,6 +259,11 @@ final class Variant {
     /** Adds to w[at], w[at + 1] the bits on which every member of set agrees, as byte b. */
     private static void fix(long[] set, int b, long[] w, int at) {
         if (set == null || (set[0] | set[1] | set[2] | set[3]) == 0) return; // unknown, or never matches
+        if (count(set) == 1) { // one byte value (the common case): all bits fixed
+            w[at] |= 0xFFL << (8 * b);
+            w[at + 1] |= (long) single(set) << (8 * b);
+            return;
+        }
         int mask = 0, value = 0;
         for (int k = 0; k < 8; k++) {
             long[] m = WITH_BIT[k];
