@@ -16,11 +16,17 @@ public final class AtomQuality {
 
     private AtomQuality() {}
 
-    /** Quality of the best window of up to 4 positions; each position is a byte set (null: unknown). */
+    /**
+     * Quality of the best window of up to 4 positions; each position is a byte set (null: unknown). The search
+     * stops at the first window of at least {@link #WARNING_THRESHOLD}: qualities only decide the slow-string
+     * warning, and every way they are combined (best run, worst branch) keeps which side of it they are on.
+     */
     public static int ofPositions(List<long[]> positions) {
         int best = NONE;
         if (positions.size() <= ATOM) return Math.max(best, window(positions, 0, positions.size()));
-        for (int s = 0; s + ATOM <= positions.size(); s++) best = Math.max(best, window(positions, s, s + ATOM));
+        for (int s = 0; s + ATOM <= positions.size() && best < WARNING_THRESHOLD; s++) {
+            best = Math.max(best, window(positions, s, s + ATOM));
+        }
         return best;
     }
 
