@@ -218,6 +218,14 @@ final class Variant {
         atomMaxOffset = bestOff;
         atomQuality = bestScore;
         atomWindow = window(positions, bestOff);
+        boolean one = true;
+        for (int i = 0; i < bestLen; i++) one &= cnt[bestOff + i] == 1;
+        if (one) { // a single atom (no case or class alternatives): no expansion
+            byte[] a = new byte[bestLen];
+            for (int i = 0; i < bestLen; i++) a[i] = (byte) val[bestOff + i];
+            atoms = List.of(a);
+            return;
+        }
         List<byte[]> out = new ArrayList<>();
         out.add(new byte[0]);
         for (int i = 0; i < bestLen; i++) {
