@@ -76,6 +76,20 @@ public final class PatternSet {
         w[at + 2] = m; w[at + 3] = v;
     }
 
+    public int size() { return patterns.length; }
+    public int owner(int pattern) { return owners[pattern]; }
+    public int target(int pattern) { return targets[pattern]; }
+    /**
+     * Pattern {@code i}. A snapshot's patterns are decoded when first needed (a candidate for them was
+     * found), so a scan keeps only the patterns it touches in memory. The race between two threads
+     * decoding the same pattern is benign: patterns are immutable and equal.
+     */
+    public BodyPattern pattern(int i) {
+        BodyPattern p = patterns[i];
+        if (p == null) patterns[i] = p = decode(i);
+        return p;
+    }
+
     /**
      * This set with another engine's atoms in the same index, so one pass over the data serves both: atom
      * {@code atoms[i]} reports foreign entry {@code owners[i]} (0..count-1, with {@code windows} as for
@@ -91,20 +105,6 @@ public final class PatternSet {
 
     /** True when the index also holds another engine's atoms. */
     public boolean hasForeign() { return index.entryCount() > foreignBase; }
-
-    public int size() { return patterns.length; }
-    public int owner(int pattern) { return owners[pattern]; }
-    public int target(int pattern) { return targets[pattern]; }
-    /**
-     * Pattern {@code i}. A snapshot's patterns are decoded when first needed (a candidate for them was
-     * found), so a scan keeps only the patterns it touches in memory. The race between two threads
-     * decoding the same pattern is benign: patterns are immutable and equal.
-     */
-    public BodyPattern pattern(int i) {
-        BodyPattern p = patterns[i];
-        if (p == null) patterns[i] = p = decode(i);
-        return p;
-    }
 
     /** Never matches: stands for a pattern a (crafted, checksum-valid) snapshot cannot decode. */
     private static final BodyPattern UNDECODABLE = new BodyPattern(new Elem[0][], new int[0], new int[0], 0, 0,
