@@ -109,13 +109,14 @@ public final class UdfExtractor implements Extractor {
                 default -> {
                     int n = Math.min(fids.size, entries.size);
                     for (int i = 0; i < n; i++) {
-                        if (ctx.stopped() || !file(b, entries.at[i], fids.at[i], v, ctx)) return -1;
+                        if (ctx.stopped() || !file(b, entries.at[i], fids.at[i], i + 1, v, ctx)) return -1;
                     }
                     return idx + BLOCK;
                 }
             }
         }
-        return -1; // the image ended inside the file area: ClamAV scans nothing of this volume
+        ctx.note("udf: image ends inside the file descriptors; nothing scanned"); // as in ClamAV
+        return -1;
     }
 
     /** Block size, partition start block and partition number of a volume. */
@@ -136,10 +137,10 @@ public final class UdfExtractor implements Extractor {
     }
 
     /**
-     * Scans the file of one entry / identifier pair; false when the image ends here (a descriptor
+     * Scans the file of one entry / identifier pair ({@code position}: 1-based index of the pair); false when the image ends here (a descriptor
      * ClamAV cannot use, data outside the image, or the scan stops).
      */
-    private static boolean file(ByteBuffer b, long entry, long fid, Volume v, ExtractContext ctx) {
+    private static boolean file(ByteBuffer b, long entry, long fid, int position, Volume v, ExtractContext ctx) {
         if ((Bytes.u8(b, fid + Descriptors.FID_CHARACTERISTICS) & Descriptors.FID_DIRECTORY) != 0) return true;
         long adLength = Bytes.u32le(b, entry + Descriptors.FE_AD_LENGTH);
         long ad = entry + Descriptors.FE_FIXED + Bytes.u32le(b, entry + Descriptors.FE_EA_LENGTH);
@@ -163,7 +164,7 @@ public final class UdfExtractor implements Extractor {
             default -> { return fail(ctx, entry, "data embedded in the file entry"); }
         }
         if (length == 0 || !Bytes.has(b, offset, length)) return fail(ctx, entry, "data of " + length + " bytes at " + offset + " outside the image");
-        return ctx.child(new ChildInfo(Descriptors.name(b, fid), null, length, length, false, 0, -1), Bytes.slice(b, offset, length));
+        return ctx.child(new ChildInfo(Descriptors.name(b, fid), null, length, length, false, position, -1), Bytes.slice(b, offset, length));
     }
 
     private static boolean fail(ExtractContext ctx, long entry, String why) {
