@@ -32,31 +32,22 @@ class UdfDifferentialTest {
     static final String PE = "ClamAV-Test-PE:1:*:bb7110400033c050508bf3535350b029\n";
     static final String HASH = "aa15bcf478d165efd2065190eb473bcb:544:ClamAV-Test-Hash\n";
 
-    @Test
-    void sameDetectionsAsClamscan(@TempDir Path dir) throws Exception {
-        Path clamscan = Path.of("/usr/bin/clamscan");
-        Assumptions.assumeTrue(Files.isExecutable(clamscan), "apt-get install clamav");
+    /** One image's detections: every name found, and the executable / hash detections with their counts. */
+    record Found(java.util.Set<String> names, List<String> extracted) {}
+
+    /** clamscan's and our all-match detections on {@code files} (case name to path), as (theirs, ours). */
+    static Map<String, Found>[] scanBoth(Path dir, Map<String, Path> files) throws Exception {
         Path ndb = dir.resolve("t.ndb"), hdb = dir.resolve("t.hdb");
         Files.writeString(ndb, BODY + PE);
         Files.writeString(hdb, HASH);
-        Map<String, Path> files = new LinkedHashMap<>();
-        List<String> cmd = new ArrayList<>(List.of(clamscan.toString(), "--allmatch", "--no-summary", "-d", ndb.toString(), "-d", hdb.toString()));
-        int i = 0;
-        for (var c : UdfCases.cases().entrySet()) {
-            Path f = dir.resolve("case" + i++ + ".img");
-            Files.write(f, c.getValue());
-            String dump = System.getProperty("udf.dump"); // -Dudf.dump=DIR keeps the images for inspection
-            if (dump != null) Files.write(Files.createDirectories(Path.of(dump)).resolve(f.getFileName()), c.getValue());
-            files.put(c.getKey(), f);
-            cmd.add(f.toString());
-        }
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/clamscan", "--allmatch", "--no-summary", "-d", ndb.toString(), "-d", hdb.toString()));
+        files.values().forEach(f -> cmd.add(f.toString()));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(300, TimeUnit.SECONDS));
         Engine engine = Engine.load(List.of(ndb, hdb), LoadOptions.defaults());
-        Map<String, List<String>> theirs = new LinkedHashMap<>(), ours = new LinkedHashMap<>();
-        Map<String, java.util.Set<String>> theirNames = new LinkedHashMap<>(), ourNames = new LinkedHashMap<>();
-        int hashHits = 0;
+        @SuppressWarnings("unchecked")
+        Map<String, Found>[] both = new Map[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
         for (var f : files.entrySet()) {
             List<String> t = new ArrayList<>();
             for (String line : out.split("\n")) {
@@ -67,19 +58,78 @@ class UdfDifferentialTest {
             List<String> o = new ArrayList<>();
             engine.scan(f.getValue(), ScanOptions.defaults().withAllMatch(true)).detections()
                     .forEach(d -> o.add(d.name().replace(".UNOFFICIAL", "")));
-            theirNames.put(f.getKey(), new java.util.TreeSet<>(t));
-            ourNames.put(f.getKey(), new java.util.TreeSet<>(o));
-            t.removeIf(n -> n.equals("ClamAV-Test-Body"));
-            o.removeIf(n -> n.equals("ClamAV-Test-Body"));
-            t.sort(null);
-            o.sort(null);
-            theirs.put(f.getKey(), t);
-            ours.put(f.getKey(), o);
-            hashHits += (int) t.stream().filter(s -> s.equals("ClamAV-Test-Hash")).count();
+            both[0].put(f.getKey(), found(t));
+            both[1].put(f.getKey(), found(o));
         }
-        assertEquals(theirNames, ourNames);
-        assertEquals(theirs, ours);
+        return both;
+    }
+
+    private static Found found(List<String> names) {
+        List<String> extracted = new ArrayList<>(names);
+        extracted.removeIf(n -> n.equals("ClamAV-Test-Body"));
+        extracted.sort(null);
+        return new Found(new java.util.TreeSet<>(names), extracted);
+    }
+
+    @Test
+    void sameDetectionsAsClamscan(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")), "apt-get install clamav");
+        Map<String, Path> files = new LinkedHashMap<>();
+        int i = 0;
+        for (var c : UdfCases.cases().entrySet()) {
+            Path f = dir.resolve("case" + i++ + ".img");
+            Files.write(f, c.getValue());
+            String dump = System.getProperty("udf.dump"); // -Dudf.dump=DIR keeps the images for inspection
+            if (dump != null) Files.write(Files.createDirectories(Path.of(dump)).resolve(f.getFileName()), c.getValue());
+            files.put(c.getKey(), f);
+        }
+        Map<String, Found>[] both = scanBoth(dir, files);
+        assertEquals(both[0], both[1]);
         // the cases must exercise extraction (hash hits) as well as refusals (images without one)
-        assertTrue(hashHits > 3 && theirs.values().stream().anyMatch(l -> !l.contains("ClamAV-Test-Hash")), theirs.toString());
+        long hashHits = both[0].values().stream().flatMap(f -> f.extracted().stream()).filter(n -> n.equals("ClamAV-Test-Hash")).count();
+        assertTrue(hashHits > 3 && both[0].values().stream().anyMatch(f -> !f.extracted().contains("ClamAV-Test-Hash")), both[0].toString());
+    }
+
+    /**
+     * Images made by mkudffs + udfclient (pure UDF 2.01: extended file entries, volume descriptors in
+     * another order, so ClamAV extracts nothing) must give the same detections, extraction included.
+     */
+    @Test
+    void udfclientImages(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")), "apt-get install clamav");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/mkudffs")) && Files.isExecutable(Path.of("/usr/bin/udfclient")),
+                "apt-get install udftools udfclient");
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.write(src.resolve("clam.exe"), dev.bulwark.engine.formats.doctest.Samples.read("clam.exe"));
+        Files.write(src.resolve("readme.txt"), UdfCases.README);
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("flat", udfclient(dir, "flat.img", src, "put clam.exe\nput readme.txt\n"));
+        files.put("nested", udfclient(dir, "nested.img", src, "put readme.txt\nmkdir d1\ncd d1\nput clam.exe\nmkdir d2\ncd d2\nput clam.exe\n"));
+        Map<String, Found>[] both = scanBoth(dir, files);
+        assertEquals(both[0], both[1]);
+        assertTrue(both[0].values().stream().allMatch(f -> f.names().contains("ClamAV-Test-Body")), both[0].toString());
+    }
+
+    /** A 32 MiB UDF image (2048-byte blocks) filled by the udfclient commands {@code script} run in {@code src}. */
+    private static Path udfclient(Path dir, String name, Path src, String script) throws Exception {
+        Path img = dir.resolve(name);
+        try (var raf = new java.io.RandomAccessFile(img.toFile(), "rw")) {
+            raf.setLength(32 << 20);
+        }
+        run(List.of("/usr/sbin/mkudffs", "--media-type=hd", "--blocksize=2048", "--lvid=V", "--vid=V", "--vsid=V", "--fsid=V", img.toString()), "");
+        String list = run(List.of("/usr/bin/udfclient", "-b", "2048", img.toString()), "ls\nquit\n");
+        String volume = list.lines().filter(l -> l.startsWith("d")).map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElseThrow();
+        run(List.of("/usr/bin/udfclient", "-W", "-b", "2048", img.toString()), "lcd " + src + "\ncd " + volume + "\n" + script + "quit\n");
+        return img;
+    }
+
+    private static String run(List<String> cmd, String input) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", cmd));
+        return out;
     }
 }
