@@ -91,6 +91,28 @@ class UdfDifferentialTest {
     }
 
     /**
+     * A UDF marker in an executable's first 32 KiB re-types the layer, but ClamAV still unpacks it (its
+     * PE parser switches on the type from before the raw scan): UPX-packed clam.exe with the marker in
+     * its overlay, before 32768 and exactly at 32768, must be found as clamscan finds it.
+     */
+    @Test
+    void executablesWithTheMarkerAreStillUnpacked(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")), "apt-get install clamav");
+        byte[] upx = dev.bulwark.engine.formats.doctest.Samples.read("clam-upx.exe");
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (int at : new int[] {4000, UdfExtractor.VRS_OFFSET}) {
+            byte[] d = java.util.Arrays.copyOf(upx, UdfExtractor.VRS_OFFSET + 8 * UdfBuilder.B);
+            System.arraycopy(UdfExtractor.MARKER, 0, d, at, UdfExtractor.MARKER.length);
+            Path f = dir.resolve("upx" + at + ".exe");
+            Files.write(f, d);
+            files.put("marker at " + at, f);
+        }
+        Map<String, Found>[] both = scanBoth(dir, files);
+        assertEquals(both[0], both[1]);
+        assertTrue(both[0].values().stream().allMatch(f -> f.extracted().contains("ClamAV-Test-PE")), both[0].toString());
+    }
+
+    /**
      * Images made by mkudffs + udfclient (pure UDF 2.01: extended file entries, volume descriptors in
      * another order, so ClamAV extracts nothing) must give the same detections, extraction included.
      */
