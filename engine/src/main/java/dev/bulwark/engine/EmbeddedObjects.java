@@ -3,6 +3,7 @@ package dev.bulwark.engine;
 import dev.bulwark.engine.exe.ExeInfo;
 import dev.bulwark.engine.filetype.EmbeddedTypeFinder;
 import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.filetype.HtmlMarkers;
 import dev.bulwark.engine.filetype.MailMarkers;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.Extractor;
@@ -37,6 +38,7 @@ import java.util.Set;
  *       running to the end of the parent (matched and searched like any file, bounded by MaxEmbeddedPE),
  *       and the remaining hits are left to that layer.</li>
  *   <li>MHTML / mail header pairs ({@link MailMarkers}) in a text or binary layer re-type it and parse it as mail.</li>
+ *   <li>HTML tags ({@link HtmlMarkers}) anywhere in ASCII text re-type it as HTML and add the normalised views.</li>
  *   <li>A DMG "koly" trailer in the last 512 bytes re-types the layer and opens the image.</li>
  *   <li>Then, for executables, an InstallShield setup stream in the overlay ({@link IshieldOverlay}).</li>
  * </ul>
@@ -63,7 +65,8 @@ final class EmbeddedObjects {
         if (job.stop || NO_RECOGNITION.contains(l.type) || l.data.limit() <= ScanJob.TINY) return;
         boolean pe = (l.type == FileType.MSEXE || l.type == FileType.MSOLE2) && job.opt.enabled(ScanOptions.Parser.PE);
         boolean carved = false;
-        for (EmbeddedTypeFinder.Hit h : hits(job, l, pe)) {
+        List<EmbeddedTypeFinder.Hit> hits = hits(job, l, pe);
+        for (EmbeddedTypeFinder.Hit h : hits) {
             if (job.stop || job.timeUp()) return;
             if (h.offset() == 0) continue;
             if (h.type() == FileType.MSEXE) {
@@ -81,6 +84,12 @@ final class EmbeddedObjects {
                 l.type = mailType; // ClamAV re-types the layer
                 if (mail != null) run(mail, new View(l.data, l), new LayerContext(job, l), l);
             }
+        }
+        // HTML markers anywhere in ASCII text, when no higher-ranking type was found: its normalised views
+        if (!carved && !job.stop && job.sigs.magic == null && l.type == FileType.TEXT_ASCII && hits.isEmpty()
+                && job.opt.enabled(ScanOptions.Parser.HTML) && HtmlMarkers.find(l.data)) {
+            l.type = FileType.HTML; // ClamAV re-types the layer
+            job.htmlViews(l);
         }
         // the "koly" rule at EOF-512 is the last hit of a layer, whatever its type
         if (!carved && !job.stop && job.sigs.magic == null && DmgExtractor.hasTrailer(l.data) && job.parserEnabled(FileType.DMG)) {

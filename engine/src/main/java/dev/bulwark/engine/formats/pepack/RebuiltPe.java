@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
  * see the same thing: PE header at 0xd0, headers padded to 0x200, one section per given region named
  * ".clamNN" with all characteristic bits set, raw data packed at 0x200 alignment in the given order,
  * and a placeholder section ("empty") in front when the first region starts beyond the headers' page.
- * The DOS stub and the informational header fields are our own.
+ * From the PE header on, every field holds what ClamAV's rebuilt files hold (time stamp "CLAM", the
+ * characteristics, code/data sizes and bases, OS and subsystem versions); the DOS header and stub
+ * (the first 0xd0 bytes) are our own.
  */
 public final class RebuiltPe {
     /** Windows loads at most 96 sections (the same limit as the parser's). */
@@ -89,15 +91,21 @@ public final class RebuiltPe {
         o.putInt(PE, 0x4550);
         o.putShort(PE + 4, (short) 0x14c);   // i386
         o.putShort(PE + 6, (short) sections);
+        o.putInt(PE + 8, 0x4d414c43);        // time stamp field: "CLAM", as in ClamAV's rebuilt files
         o.putShort(PE + 20, (short) 0xe0);   // optional header with 16 directories
-        o.putShort(PE + 22, (short) 0x010f); // executable, 32-bit, stripped
+        o.putShort(PE + 22, (short) 0x8f83); // characteristics as ClamAV sets them (executable, 32-bit, stripped...)
         o.putShort(OPT, (short) 0x10b);
+        o.putInt(OPT + 4, PAGE);             // size of code, of initialised data
+        o.putInt(OPT + 8, PAGE);
         o.putInt(OPT + 16, (int) ep);
+        o.putInt(OPT + 20, PAGE);            // base of code, of data
+        o.putInt(OPT + 24, PAGE);
         o.putInt(OPT + 28, (int) base);
         o.putInt(OPT + 32, PAGE);
         o.putInt(OPT + 36, FILE_ALIGN);
-        o.putShort(OPT + 40, (short) 4);     // OS version
-        o.putShort(OPT + 48, (short) 4);     // subsystem version
+        o.putShort(OPT + 40, (short) 1);     // OS version 1.0
+        o.putShort(OPT + 48, (short) 3);     // subsystem version 3.10
+        o.putShort(OPT + 50, (short) 10);
         o.putInt(OPT + 60, (int) headers);
         o.putShort(OPT + 68, (short) 2);     // GUI
         o.putInt(OPT + 72, 0x100000);        // stack reserve / commit, heap reserve / commit
