@@ -161,8 +161,8 @@ final class ScanJob {
         }
         FileType typed = l.type;
         if (!stop) EmbeddedObjects.scan(this, l); // part of ClamAV's raw scan
-        // a layer the raw scan re-typed was opened there; only ISO 9660 is opened again (clamscan reports its files twice)
-        if (!first && !stop && (l.type == typed || l.type == FileType.ISO9660)) extract(l);
+        // a layer the raw scan re-typed was opened there, once (clamscan --allmatch reports an ISO's files once)
+        if (!first && !stop && l.type == typed) extract(l);
         // ClamAV's parsers after the raw scan (PE, ELF, Mach-O, PDF) switch on the type the layer had before
         // the raw scan re-typed it (e.g. an executable holding a UDF marker or a DMG trailer is still unpacked)
         else if (!first && !stop && AFTER_RAW.contains(typed)) extract(l, typed);
