@@ -12,7 +12,13 @@ import java.util.zip.CRC32;
 final class Rar5 {
     private static final int FILE = 2, SERVICE = 3, ENCRYPTION = 4, END = 5;
     private static final int HAS_EXTRA = 1, HAS_DATA = 2;
-    private static final int F_DIRECTORY = 1, F_MTIME = 2, F_CRC = 4;
+    private static final int F_DIRECTORY = 1, F_MTIME = 2, F_CRC = 4, F_UNKNOWN_SIZE = 8;
+    /** Header flags: the data area continues from the previous volume / in the next one. */
+    private static final int SPLIT_BEFORE = 8, SPLIT_AFTER = 0x10;
+    /** Compression information: algorithm version (0 = RAR 5.0), solid flag, method, dictionary size. */
+    private static final int COMP_SOLID = 0x40;
+    /** Smallest RAR 5 dictionary (128 KiB), shifted left by the header's 4-bit size field. */
+    private static final long MIN_DICTIONARY = 128 << 10;
     private static final int EXTRA_ENCRYPTION = 1;
     /** Largest header RAR 5 writes (2 MiB); bigger sizes are corrupt. */
     private static final long MAX_HEADER = 2 << 20;
@@ -50,6 +56,7 @@ final class Rar5 {
 
     static void walk(ByteBuffer b, long pos, ExtractContext ctx) {
         int position = 0;
+        Unpacker unpacker = new Unpacker(ctx, Rar5Decoder::new, Rar5Decoder.MAX_FILTER, false);
         for (int n = 0; n < RarExtractor.MAX_HEADERS && !ctx.stopped(); n++) {
             if (!Bytes.has(b, pos, 6)) return;
             Cursor c = new Cursor(b, pos + 4, Math.min(b.limit(), pos + 4 + 3));
@@ -96,9 +103,21 @@ final class Rar5 {
                 boolean encrypted = hasEncryptionRecord(b, data - extraSize, data);
                 boolean dir = (fileFlags & F_DIRECTORY) != 0;
                 if (!dir) position++;
-                boolean stored = ((comp >> 7) & 7) == 0;
+                int method = (int) ((comp >> 7) & 7);
+                if ((fileFlags & F_UNKNOWN_SIZE) != 0) unpacked = -1;
                 ChildInfo info = new ChildInfo(name, null, dataSize, unpacked, encrypted, Math.max(position, 1), fileCrc);
-                if (!RarExtractor.member(b, ctx, info, data, dataSize, stored, dir)) return;
+                if (dir || encrypted || method == 0) {
+                    if (encrypted) unpacker.skipped();
+                    if (!RarExtractor.member(b, ctx, info, data, dataSize, method == 0, dir)) return;
+                } else if ((comp & 0x3f) != 0 || (flags & (SPLIT_BEFORE | SPLIT_AFTER)) != 0) {
+                    unpacker.skipped();
+                    ctx.note("rar: member " + info.position() + " (" + name + ") "
+                            + ((comp & 0x3f) != 0 ? "uses compression algorithm " + (comp & 0x3f) : "spans volumes") + ": not extracted");
+                    if (!ctx.announce(info) || ctx.stopped()) return;
+                } else {
+                    long dictionary = MIN_DICTIONARY << ((comp >> 10) & 15);
+                    if (!unpacker.member(b, info, data, dataSize, dictionary, (comp & COMP_SOLID) != 0)) return;
+                }
             }
             long next = data + dataSize;
             if (next <= pos) return;

@@ -1,0 +1,82 @@
+package dev.bulwark.engine.formats.rar;
+
+import dev.bulwark.engine.formats.ChildInfo;
+import dev.bulwark.engine.formats.ExtractContext;
+import dev.bulwark.engine.formats.archivecommon.Emit;
+import java.nio.ByteBuffer;
+
+/**
+ * Decompresses the members of one archive, keeping the codec state between members of a solid
+ * archive. The window never grows past the dictionary size nor past the scan size limit (rounded to
+ * a power of two, at most 1 GiB), and the whole stream decodes at most MaxScanSize bytes, so lying
+ * dictionary or unpacked sizes cost nothing beyond the limits.
+ */
+final class Unpacker {
+    /** Largest window array (Java arrays are int-indexed; RAR 5 dictionaries may claim 4 GiB). */
+    private static final long MAX_WINDOW = 1L << 30;
+
+    private final ExtractContext ctx;
+    private final Codec.Factory factory;
+    private final int maxFilter;
+    private final boolean chainFilters;
+    private Window window;
+    private Codec codec;
+    private MemberStream previous;
+    /** The codec holds the state of the previous member, so a solid member can follow. */
+    private boolean chain;
+
+    Unpacker(ExtractContext ctx, Codec.Factory factory, int maxFilter, boolean chainFilters) {
+        this.ctx = ctx;
+        this.factory = factory;
+        this.maxFilter = maxFilter;
+        this.chainFilters = chainFilters;
+    }
+
+    /** A member that is not decoded (encrypted, unsupported method) breaks the solid chain. */
+    void skipped() { chain = false; }
+
+    /**
+     * Decodes and scans one member.
+     *
+     * @param dictionary the dictionary size the header claims
+     * @return false when the extractor must stop
+     */
+    boolean member(ByteBuffer b, ChildInfo info, long data, long packed, long dictionary, boolean solid) {
+        String what = "rar: member " + info.position() + " (" + info.name() + ")";
+        if (solid && !chain) {
+            ctx.note(what + " continues a solid stream that was not decoded: not extracted");
+            return ctx.announce(info) && !ctx.stopped();
+        }
+        chain = false;
+        try {
+            if (solid && previous != null) previous.skipRest();
+            previous = null;
+            int size = windowSize(dictionary);
+            if (window == null || (!solid && window.maxSize() != size)) {
+                long maxTotal = ctx.limits().maxScanSize();
+                window = new Window(size, maxTotal, maxFilter, chainFilters);
+                codec = factory.create(window);
+            } else if (size > window.maxSize()) {
+                window.raiseMax(size);
+            }
+            codec.startMember(b, data, packed, info.declaredSize(), solid);
+        } catch (RuntimeException e) {
+            ctx.note(what + ": " + e.getMessage() + ": not extracted");
+            return ctx.announce(info) && !ctx.stopped();
+        }
+        MemberStream s = new MemberStream(window, codec, codec.runner(), info.declaredSize());
+        boolean go = Emit.stream(ctx, "rar", info, s, packed);
+        s.check(ctx, info.position(), info.name(), info.crc32());
+        previous = s;
+        chain = !s.failed();
+        return go;
+    }
+
+    private int windowSize(long dictionary) {
+        long cap = Math.min(MAX_WINDOW, Math.max(1, ctx.limits().maxScanSize()));
+        long want = Math.min(Math.max(dictionary, 1 << 16), cap);
+        long p = Long.highestOneBit(want);
+        if (p < want) p <<= 1;
+        return (int) Math.min(p, MAX_WINDOW);
+    }
+}
