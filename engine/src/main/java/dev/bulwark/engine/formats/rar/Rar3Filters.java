@@ -20,6 +20,8 @@ final class Rar3Filters implements Window.FilterRunner {
     private static final int MAX_CODE = 0x10000 + 8;
     /** Global data a filter may carry (VM global area minus its fixed part). */
     private static final int MAX_GLOBAL = 0x2000 - 0x40;
+    /** Channels of the DELTA and AUDIO filters (RAR's limit). */
+    private static final int MAX_CHANNELS = 1024;
 
     private final Window w;
     private final int[] programType = new int[MAX_PROGRAMS];
@@ -94,16 +96,13 @@ final class Rar3Filters implements Window.FilterRunner {
         int type = programType[num];
         if (type == 0) throw new MalformedException("rar: non-standard RAR VM filter (not supported)", pos);
         if (length < 0 || length > VM_MEMORY) throw new MalformedException("rar: filter block of " + length + " bytes", pos);
-        if (type == RGB && (regs[0] < 3 || regs[0] > length || regs[1] < 0 || regs[1] > 2)) {
-            throw new MalformedException("rar: bad RGB filter parameters", pos);
-        }
-        if ((type == AUDIO || type == DELTA) && (regs[0] <= 0 || regs[0] > 1024)) {
-            throw new MalformedException("rar: filter with " + regs[0] + " channels", pos);
-        }
-        // the filter's parameters ride in the argument: channels, or width and position for RGB
-        int arg = switch (type) {
+        // the filter's parameters ride in the argument: channels, or stride and red position for RGB;
+        // bad ones fail when the filter runs (a filter past the member's end never does)
+        boolean bad = type == RGB ? regs[0] < 3 || regs[0] > length || regs[1] < 0 || regs[1] > 2
+                : (type == AUDIO || type == DELTA) && (regs[0] <= 0 || regs[0] > MAX_CHANNELS);
+        int arg = bad ? -1 : switch (type) {
             case DELTA, AUDIO -> regs[0];
-            case RGB -> (regs[0] & 0xffffff) | (regs[1] & 0xff) << 24;
+            case RGB -> regs[0] | regs[1] << 24;
             default -> 0;
         };
         w.addFilter(pos + start, length, type, arg);
@@ -158,6 +157,8 @@ final class Rar3Filters implements Window.FilterRunner {
 
     @Override
     public byte[] run(int type, int arg, byte[] data, byte[] scratch, int len, long fileOffset) {
+        if (arg == -1) throw new MalformedException("rar: filter with bad parameters", fileOffset);
+        if (len > VM_MEMORY / 2 && type >= DELTA) throw new MalformedException("rar: filter block too large", fileOffset);
         switch (type) {
             case E8, E8E9 -> Filters.e8(data, len, fileOffset, type == E8E9, false);
             case ITANIUM -> Filters.itanium(data, len, fileOffset);

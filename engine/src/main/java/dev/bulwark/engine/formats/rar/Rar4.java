@@ -90,12 +90,67 @@ final class Rar4 {
         return (crc.getValue() & 0xffff) == Bytes.u16le(b, pos);
     }
 
-    /** The name field: ASCII/OEM, or with the Unicode flag the part before the NUL (the plain fallback name). */
+    /**
+     * The name field: ASCII/OEM; with the Unicode flag either UTF-8 (no NUL) or the plain name, a NUL
+     * and RAR's compact UTF-16 encoding of the real name, which is decoded here.
+     */
     private static String name(ByteBuffer b, long at, int len, boolean unicode) {
+        byte[] raw = new byte[len];
+        b.get((int) at, raw, 0, len);
         int n = 0;
-        while (n < len && b.get((int) (at + n)) != 0) n++;
-        byte[] a = new byte[n];
-        b.get((int) at, a, 0, n);
-        return new String(a, unicode && n == len ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        while (n < len && raw[n] != 0) n++;
+        if (!unicode || n == len) return plain(raw, n);
+        return unicodeName(raw, n);
+    }
+
+    /** Unix RAR writes UTF-8 without the Unicode flag: use it when the bytes are valid UTF-8, else Latin-1. */
+    private static String plain(byte[] raw, int n) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(raw, 0, n)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new String(raw, 0, n, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** Names are short (the field is 16-bit); this bounds the decoded length. */
+    private static final int MAX_NAME = 0x10000;
+
+    /** RAR 3's name encoding: a high byte, then 2-bit opcodes that copy or patch the plain name. */
+    private static String unicodeName(byte[] raw, int plainLen) {
+        int p = plainLen + 1;
+        if (p >= raw.length) return new String(raw, 0, plainLen, StandardCharsets.ISO_8859_1);
+        int high = raw[p++] & 0xff;
+        StringBuilder out = new StringBuilder();
+        int flags = 0, flagBits = 0;
+        while (p < raw.length && out.length() < MAX_NAME) {
+            if (flagBits == 0) {
+                flags = raw[p++] & 0xff;
+                flagBits = 8;
+            }
+            switch (flags >> 6) {
+                case 0 -> out.append((char) (raw[p++] & 0xff));
+                case 1 -> out.append((char) ((raw[p++] & 0xff) | high << 8));
+                case 2 -> {
+                    if (p + 1 >= raw.length) return out.toString();
+                    out.append((char) ((raw[p] & 0xff) | (raw[p + 1] & 0xff) << 8));
+                    p += 2;
+                }
+                default -> {
+                    int length = raw[p++] & 0xff;
+                    if ((length & 0x80) != 0) {
+                        if (p >= raw.length) return out.toString();
+                        int correction = raw[p++] & 0xff;
+                        for (length = (length & 0x7f) + 2; length > 0 && out.length() < plainLen; length--) {
+                            out.append((char) ((((raw[out.length()] & 0xff) + correction) & 0xff) | high << 8));
+                        }
+                    } else {
+                        for (length += 2; length > 0 && out.length() < plainLen; length--) out.append((char) (raw[out.length()] & 0xff));
+                    }
+                }
+            }
+            flags = (flags << 2) & 0xff;
+            flagBits -= 2;
+        }
+        return out.toString();
     }
 }

@@ -161,7 +161,10 @@ final class Window {
                     continue;
                 }
                 if (fs == out) {
-                    if (fs + fl > memberEnd) fl = fLen[fHead] = (int) (memberEnd - fs); // block runs past the member
+                    if (fs + fl > memberEnd) { // block runs past the member: its bytes go out unfiltered, as libarchive does
+                        dropFilter();
+                        continue;
+                    }
                     if (pos >= fs + fl) {
                         runFilters(runner);
                         continue;
