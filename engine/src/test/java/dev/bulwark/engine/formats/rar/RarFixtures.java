@@ -71,6 +71,59 @@ final class RarFixtures {
         }
     }
 
+    /**
+     * Where each header's CRC sits and what it covers, as {pos, crcStart, crcLength} (RAR 4: 16-bit CRC at
+     * pos over pos+2..pos+size; RAR 5: CRC32 at pos over the size field and the header).
+     */
+    static List<int[]> headers(byte[] a) {
+        List<int[]> out = new java.util.ArrayList<>();
+        boolean v5 = a.length > 7 && a[6] == 1;
+        int pos = v5 ? 8 : 7;
+        for (int n = 0; n < 1000 && pos + 7 <= a.length; n++) {
+            if (v5) {
+                int[] p = {pos + 4};
+                long size = vint(a, p);
+                int body = p[0];
+                if (size <= 0 || body + size > a.length) break;
+                out.add(new int[] {pos, pos + 4, (int) (body - (pos + 4) + size)});
+                long type = vint(a, p), flags = vint(a, p);
+                if ((flags & 1) != 0) vint(a, p);
+                long data = (flags & 2) != 0 ? vint(a, p) : 0;
+                if (type == 5) break;
+                pos = (int) (body + size + data);
+            } else {
+                int flags = u16(a, pos + 3), size = u16(a, pos + 5);
+                if (size < 7 || pos + size > a.length) break;
+                out.add(new int[] {pos, pos + 2, size - 2});
+                long add = a[pos + 2] == 0x74 || (flags & 0x8000) != 0 ? u32(a, pos + 7) : 0;
+                if (a[pos + 2] == 0x7b) break;
+                pos = (int) (pos + size + add);
+            }
+            if (pos < 0) break;
+        }
+        return out;
+    }
+
+    /** Recomputes the CRCs of the headers found in the original file after a test changed some header bytes. */
+    static void fixCrcs(byte[] a, List<int[]> headers, boolean v5) {
+        for (int[] h : headers) {
+            CRC32 c = new CRC32();
+            c.update(a, h[1], Math.min(h[2], a.length - h[1]));
+            long v = c.getValue();
+            for (int i = 0; i < (v5 ? 4 : 2); i++) a[h[0] + i] = (byte) (v >> (8 * i));
+        }
+    }
+
+    private static long vint(byte[] a, int[] p) {
+        long v = 0;
+        for (int shift = 0; shift < 64 && p[0] < a.length; shift += 7) {
+            int x = a[p[0]++] & 0xff;
+            v |= (long) (x & 0x7f) << shift;
+            if ((x & 0x80) == 0) return v;
+        }
+        return -1;
+    }
+
     /** Offset of the first RAR 4 file block. */
     static int firstRar4File(byte[] a) {
         int pos = 7;
