@@ -3,7 +3,6 @@ package dev.bulwark.engine.formats.rar;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
-import dev.bulwark.engine.formats.archivecommon.Emit;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
@@ -22,9 +21,8 @@ final class Rar4 {
 
     private Rar4() {}
 
-    static void walk(ByteBuffer b, long pos, ExtractContext ctx) {
+    static void walk(ByteBuffer b, long pos, ExtractContext ctx, Unpacker unpacker) {
         int position = 0;
-        Unpacker unpacker = new Unpacker(ctx, Rar3Decoder::new, Rar3Filters.VM_MEMORY, true);
         for (int n = 0; n < RarExtractor.MAX_HEADERS && !ctx.stopped(); n++) {
             if (!Bytes.has(b, pos, 7)) return;
             int type = Bytes.u8(b, pos + 2), flags = Bytes.u16le(b, pos + 3), size = Bytes.u16le(b, pos + 5);
@@ -38,7 +36,7 @@ final class Rar4 {
             }
             if (type == MAIN && (flags & MHD_PASSWORD) != 0) {
                 ctx.note("rar: headers are encrypted");
-                Emit.encrypted(ctx, new ChildInfo("", null, -1, -1, true, 1, -1), RarExtractor.ENCRYPTED);
+                unpacker.encrypted(new ChildInfo("", null, -1, -1, true, 1, -1));
                 return;
             }
             if (type == END) return;
@@ -62,7 +60,7 @@ final class Rar4 {
                 if (!dir) position++;
                 ChildInfo info = new ChildInfo(name, null, packed, unpacked, (flags & LHD_PASSWORD) != 0, Math.max(position, 1), crc);
                 if (dir || info.encrypted() || method == METHOD_STORE) {
-                    if (info.encrypted()) unpacker.skipped();
+                    if (info.encrypted()) unpacker.encrypted(null);
                     if (!RarExtractor.member(b, ctx, info, pos + size, packed, method == METHOD_STORE, dir)) return;
                 } else if (method > METHOD_BEST || (version != UNPACK_29 && version != UNPACK_36)
                         || (flags & (LHD_SPLIT_BEFORE | LHD_SPLIT_AFTER)) != 0) {

@@ -3,7 +3,6 @@ package dev.bulwark.engine.formats.rar;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
-import dev.bulwark.engine.formats.archivecommon.Emit;
 import dev.bulwark.engine.formats.archivecommon.MalformedException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
@@ -54,9 +53,8 @@ final class Rar5 {
         }
     }
 
-    static void walk(ByteBuffer b, long pos, ExtractContext ctx) {
+    static void walk(ByteBuffer b, long pos, ExtractContext ctx, Unpacker unpacker) {
         int position = 0;
-        Unpacker unpacker = new Unpacker(ctx, Rar5Decoder::new, Rar5Decoder.MAX_FILTER, false);
         for (int n = 0; n < RarExtractor.MAX_HEADERS && !ctx.stopped(); n++) {
             if (!Bytes.has(b, pos, 6)) return;
             Cursor c = new Cursor(b, pos + 4, Math.min(b.limit(), pos + 4 + 3));
@@ -84,7 +82,7 @@ final class Rar5 {
             long data = body + size;
             if (type == ENCRYPTION) {
                 ctx.note("rar: headers are encrypted");
-                Emit.encrypted(ctx, new ChildInfo("", null, -1, -1, true, 1, -1), RarExtractor.ENCRYPTED);
+                unpacker.encrypted(new ChildInfo("", null, -1, -1, true, 1, -1));
                 return;
             }
             if (type == END) return;
@@ -107,7 +105,7 @@ final class Rar5 {
                 if ((fileFlags & F_UNKNOWN_SIZE) != 0) unpacked = -1;
                 ChildInfo info = new ChildInfo(name, null, dataSize, unpacked, encrypted, Math.max(position, 1), fileCrc);
                 if (dir || encrypted || method == 0) {
-                    if (encrypted) unpacker.skipped();
+                    if (encrypted) unpacker.encrypted(null);
                     if (!RarExtractor.member(b, ctx, info, data, dataSize, method == 0, dir)) return;
                 } else if ((comp & 0x3f) != 0 || (flags & (SPLIT_BEFORE | SPLIT_AFTER)) != 0) {
                     unpacker.skipped();

@@ -129,7 +129,7 @@ final class Rar5Decoder implements Codec {
         final Window w = this.w;
         final BitInput in = this.in;
         while (w.pos < target && !ended) {
-            if (in.bitPos() >= blockEnd) {
+            if (in.bitPos() >= blockEnd || in.overrun()) {
                 if (lastBlock || in.overrun()) {
                     ended = true;
                     return;

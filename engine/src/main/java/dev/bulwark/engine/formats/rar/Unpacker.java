@@ -32,6 +32,26 @@ final class Unpacker {
         this.chainFilters = chainFilters;
     }
 
+    /** Encrypted members (or headers, with their placeholder member) seen so far. */
+    private int encrypted;
+
+    /** An encrypted member or header block: announced (when given) and counted; it also breaks the solid chain. */
+    boolean encrypted(ChildInfo info) {
+        encrypted++;
+        chain = false;
+        return info == null || ctx.announce(info) && !ctx.stopped();
+    }
+
+    /**
+     * After the walk: like ClamAV's RAR scanner, one {@code Heuristics.Encrypted.RAR} for the whole
+     * archive, only when the user asked and the scan found nothing else (it has not stopped).
+     */
+    void finish() {
+        if (encrypted > 0 && !ctx.stopped() && ctx.options().alert(dev.bulwark.engine.ScanOptions.Alert.ENCRYPTED_ARCHIVE)) {
+            ctx.heuristic(RarExtractor.ENCRYPTED);
+        }
+    }
+
     /** A member that is not decoded (encrypted, unsupported method) breaks the solid chain. */
     void skipped() { chain = false; }
 

@@ -172,4 +172,21 @@ class RarDecodeTest {
         assertTrue(ctx.children().stream().anyMatch(RecordingContext.Child::announced));
         assertTrue(ctx.notes().stream().anyMatch(n -> n.contains("PPMd")), ctx.notes().toString());
     }
+
+    @Test
+    void encryptedMembersRaiseOneHeuristicAfterTheRestIsScanned() {
+        // ClamAV's RAR scanner counts encrypted files and headers and alerts once, at the end, when asked
+        ScanOptions alert = ScanOptions.defaults().withAlert(ScanOptions.Alert.ENCRYPTED_ARCHIVE, true);
+        for (String name : List.of("test_read_format_rar4_encrypted.rar", "test_read_format_rar5_encrypted.rar")) {
+            RecordingContext ctx = RarFixtures.extract(RarFixtures.read(name), alert);
+            assertEquals(List.of("Heuristics.Encrypted.RAR"), ctx.heuristics(), name);
+            assertEquals(List.of("a.txt", "c.txt"), ctx.extracted().stream().map(c -> c.info().name()).toList(), name);
+            assertEquals(2, ctx.children().stream().filter(c -> c.announced() && c.info().encrypted()).count(), name);
+            assertTrue(RarFixtures.extract(RarFixtures.read(name), ScanOptions.defaults()).heuristics().isEmpty());
+        }
+        for (String name : List.of("test_read_format_rar4_encrypted_filenames.rar", "test_read_format_rar5_encrypted_filenames.rar",
+                "test_read_format_rar5_solid_encrypted.rar")) {
+            assertEquals(List.of("Heuristics.Encrypted.RAR"), RarFixtures.extract(RarFixtures.read(name), alert).heuristics(), name);
+        }
+    }
 }
