@@ -3,10 +3,13 @@ package dev.bulwark.engine;
 import dev.bulwark.engine.exe.ExeInfo;
 import dev.bulwark.engine.filetype.EmbeddedTypeFinder;
 import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.filetype.HtmlMarkers;
+import dev.bulwark.engine.filetype.MailMarkers;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Extractors;
 import dev.bulwark.engine.formats.Layer;
+import dev.bulwark.engine.formats.dmg.DmgExtractor;
 import dev.bulwark.engine.formats.ishield.IshieldOverlay;
 import dev.bulwark.engine.formats.zip.ZipLocalEntry;
 import java.nio.ByteBuffer;
@@ -30,6 +33,9 @@ import java.util.Set;
  *   <li>In MSEXE and MSOLE2 layers, the first "MZ…PE" hit whose PE header parses becomes a new layer
  *       running to the end of the parent (matched and searched like any file, bounded by MaxEmbeddedPE),
  *       and the remaining hits are left to that layer.</li>
+ *   <li>MHTML / mail header pairs ({@link MailMarkers}) in a text or binary layer re-type it and parse it as mail.</li>
+ *   <li>HTML tags ({@link HtmlMarkers}) anywhere in ASCII text re-type it as HTML and add the normalised views.</li>
+ *   <li>A DMG "koly" trailer in the last 512 bytes re-types the layer and opens the image.</li>
  *   <li>Then, for executables, an InstallShield setup stream in the overlay ({@link IshieldOverlay}).</li>
  * </ul>
  */
@@ -38,6 +44,9 @@ final class EmbeddedObjects {
     private static final Set<FileType> NO_RECOGNITION = EnumSet.of(FileType.GZ, FileType.CPIO_OLD, FileType.ZIP,
             FileType.ZIPSFX, FileType.ARJSFX, FileType.RARSFX, FileType.EGGSFX, FileType.CABSFX, FileType.SEVENZIPSFX,
             FileType.OLD_TAR, FileType.POSIX_TAR, FileType.HTML, FileType.IGNORED);
+    /** Layer types ClamAV re-types from the raw scan's MHTML and XML markers (TEXT_ASCII .. BINARY_DATA). */
+    private static final Set<FileType> TEXT_OR_BINARY = EnumSet.of(FileType.TEXT_ASCII, FileType.TEXT_UTF8,
+            FileType.TEXT_UTF16LE, FileType.TEXT_UTF16BE, FileType.BINARY_DATA);
     /** Sector size the ISO 9660 extractor reads; images with other sector sizes are left alone. */
     private static final int ISO_SECTOR = 2048;
     /** Types of hits {@link #open} handles (user {@code .ftm} type-1 rules may add hits of these types). */
@@ -51,14 +60,37 @@ final class EmbeddedObjects {
     static void scan(ScanJob job, LayerImpl l) {
         if (job.stop || NO_RECOGNITION.contains(l.type) || l.data.limit() <= ScanJob.TINY) return;
         boolean pe = (l.type == FileType.MSEXE || l.type == FileType.MSOLE2) && job.opt.enabled(ScanOptions.Parser.PE);
-        for (EmbeddedTypeFinder.Hit h : hits(job, l, pe)) {
+        boolean carved = false;
+        List<EmbeddedTypeFinder.Hit> hits = hits(job, l, pe);
+        for (EmbeddedTypeFinder.Hit h : hits) {
             if (job.stop || job.timeUp()) return;
             if (h.offset() == 0) continue;
             if (h.type() == FileType.MSEXE) {
-                if (carvePe(job, l, h.offset())) break;
+                if (carved = carvePe(job, l, h.offset())) break;
                 continue;
             }
             open(job, l, h);
+        }
+        // MHTML markers anywhere in a text or binary layer, or MAIL markers near the start of ASCII text:
+        // the layer is parsed as mail
+        if (!carved && !job.stop && job.sigs.magic == null && TEXT_OR_BINARY.contains(l.type) && job.parserEnabled(FileType.MAIL)) {
+            FileType mailType = MailMarkers.find(l.data);
+            if (mailType == FileType.MHTML || (mailType == FileType.MAIL && l.type == FileType.TEXT_ASCII)) {
+                Extractor mail = Extractors.forType(mailType);
+                l.type = mailType; // ClamAV re-types the layer
+                if (mail != null) run(mail, new View(l.data, l), new LayerContext(job, l), l);
+            }
+        }
+        // HTML markers anywhere in ASCII text, when no higher-ranking type was found: its normalised views
+        if (!carved && !job.stop && job.sigs.magic == null && l.type == FileType.TEXT_ASCII && hits.isEmpty()
+                && job.opt.enabled(ScanOptions.Parser.HTML) && HtmlMarkers.find(l.data)) {
+            l.type = FileType.HTML; // ClamAV re-types the layer
+            job.htmlViews(l);
+        }
+        // the "koly" rule at EOF-512 is the last hit of a layer, whatever its type
+        if (!carved && !job.stop && job.sigs.magic == null && DmgExtractor.hasTrailer(l.data) && job.parserEnabled(FileType.DMG)) {
+            l.type = FileType.DMG; // ClamAV re-types the layer
+            run(new DmgExtractor(), new View(l.data, l), new LayerContext(job, l), l);
         }
         if (!job.stop && l.type == FileType.MSEXE && job.parserEnabled(FileType.ISHIELD_MSI)) overlay(job, l);
     }

@@ -5,6 +5,7 @@ import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.filetype.FileTypeDetector;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Extractors;
+import dev.bulwark.engine.heuristics.dlp.StructuredData;
 import dev.bulwark.engine.normalize.HtmlNormalizer;
 import dev.bulwark.engine.normalize.TextNormalizer;
 import dev.bulwark.engine.signatures.clamav.SignatureSet;
@@ -144,24 +145,11 @@ final class ScanJob {
         boolean first = CONTAINER_FIRST.contains(l.type);
         if (first) extract(l);
         if (stop) return;
+        if (l.type == FileType.TEXT_ASCII && opt.structured() != null && l.data.limit() > TINY) structured(l);
+        if (stop) return;
         if (l.data.limit() > TINY) {
             if (l.type == FileType.HTML && opt.enabled(ScanOptions.Parser.HTML)) {
-                if (l.data.limit() <= lim.maxHtmlNormalize()) {
-                    HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize());
-                    int mask = 1 | 1 << 3;
-                    for (byte[] view : new byte[][] {r.noComment(), r.noTags(), r.scripts()}) {
-                        if (stop || view.length <= TINY) continue;
-                        new Pass(this, l, ByteBuffer.wrap(view), mask, false).run();
-                    }
-                    // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
-                    if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {
-                        LayerContext ctx = new LayerContext(this, l);
-                        int pos = 1;
-                        for (ByteBuffer m : dev.bulwark.engine.formats.mime.DataUris.mailLayers(l.data, lim.maxFileSize())) {
-                            if (!ctx.child(new dev.bulwark.engine.formats.ChildInfo("", FileType.MAIL, -1, -1, false, pos++, -1), m)) break;
-                        }
-                    }
-                }
+                htmlViews(l);
             } else {
                 new Pass(this, l, l.data, targetMask(l.type), true).run();
                 if (!stop && (l.type.isText() || l.type == FileType.MAIL) // UTF-16 too: NULs are dropped
@@ -171,8 +159,36 @@ final class ScanJob {
                 }
             }
         }
+        FileType typed = l.type;
         if (!stop) EmbeddedObjects.scan(this, l); // part of ClamAV's raw scan
-        if (!first && !stop) extract(l);
+        // a layer the raw scan re-typed was opened there; only ISO 9660 is opened again (clamscan reports its files twice)
+        if (!first && !stop && (l.type == typed || l.type == FileType.ISO9660)) extract(l);
+    }
+
+    /** ClamAV's cli_scanhtml: the normalised views of an HTML layer, and its data: URIs as mail layers. */
+    void htmlViews(LayerImpl l) {
+        if (l.data.limit() > lim.maxHtmlNormalize()) return;
+        HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize());
+        int mask = 1 | 1 << 3;
+        for (byte[] view : new byte[][] {r.noComment(), r.noTags(), r.scripts()}) {
+            if (stop || view.length <= TINY) continue;
+            new Pass(this, l, ByteBuffer.wrap(view), mask, false).run();
+        }
+        // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
+        if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {
+            LayerContext ctx = new LayerContext(this, l);
+            int pos = 1;
+            for (ByteBuffer m : dev.bulwark.engine.formats.mime.DataUris.mailLayers(l.data, lim.maxFileSize())) {
+                if (!ctx.child(new dev.bulwark.engine.formats.ChildInfo("", FileType.MAIL, -1, -1, false, pos++, -1), m)) break;
+            }
+        }
+    }
+
+    /** ClamAV's structured data check of a plain-text layer, before its raw scan; both kinds may be reported. */
+    private void structured(LayerImpl l) {
+        int found = StructuredData.scan(l.data, opt.structured());
+        if ((found & StructuredData.FOUND_CREDIT_CARDS) != 0 && report(l, StructuredData.CREDIT_CARD, -1, true)) return;
+        if ((found & StructuredData.FOUND_SSN) != 0) report(l, StructuredData.SSN, -1, true);
     }
 
     FileType detect(ByteBuffer d) {
@@ -223,7 +239,8 @@ final class ScanJob {
         ScanOptions.Parser p = switch (t) {
             case MAIL, TNEF, BINHEX -> ScanOptions.Parser.MAIL;
             case MSOLE2 -> ScanOptions.Parser.OLE2;
-            case PDF -> ScanOptions.Parser.PDF;
+            case PDF, XDP -> ScanOptions.Parser.PDF;
+            case XML_WORD, XML_XL -> ScanOptions.Parser.XMLDOCS;
             case HTML -> ScanOptions.Parser.HTML;
             case MSEXE -> ScanOptions.Parser.PE;
             case ELF -> ScanOptions.Parser.ELF;

@@ -47,6 +47,7 @@ final class ArchiveFormats {
         map.put(FileType.MSSZDD, new SzddExtractor());
         map.put(FileType.MSCHM, new ChmExtractor());
         map.put(FileType.ISO9660, new Iso9660Extractor());
+        map.put(FileType.DMG, new dev.bulwark.engine.formats.dmg.DmgExtractor());
         map.put(FileType.SIS, new SisExtractor());
         RarExtractor rar = new RarExtractor();
         map.put(FileType.RAR, rar);

@@ -9,8 +9,8 @@ import dev.bulwark.engine.formats.upx.Upx;
 import java.nio.ByteBuffer;
 
 /**
- * The extractor of PE executables: runs the unpackers that recognise the file (UPX, yC, WWPack) and
- * hands each unpacked image to the scanner as a child layer (type MSEXE), as ClamAV rescans what its
+ * The extractor of PE executables: runs the unpackers that recognise the file (UPX, yC, Petite, WWPack, ASPack,
+ * PESpin) and hands each unpacked image to the scanner as a child layer (type MSEXE), as ClamAV rescans what its
  * PE unpackers produce; nested packers (yC around UPX) unwind through the recursion. Installer payloads
  * (NSIS, AutoIt) are found by the scanner's embedded-object discovery, not here.
  */
@@ -25,7 +25,10 @@ public final class PeUnpackExtractor implements Extractor {
         if (h == null) return;
         if (Upx.packedPair(h) >= 0 && !unpackUpx(b, h, ctx)) return;
         if (Yc.matches(b, h) && !emit(ctx, "yC", Yc.unpack(b, h), b.limit())) return;
-        if (WwPack.matches(b, h)) emit(ctx, "WWPack", WwPack.unpack(b, h, ctx.budget()), b.limit());
+        if (Petite.matches(b, h) && !emit(ctx, "Petite", Petite.unpack(b, h, ctx.budget()), b.limit())) return;
+        if (WwPack.matches(b, h) && !emit(ctx, "WWPack", WwPack.unpack(b, h, ctx.budget()), b.limit())) return;
+        if (Aspack.version(b, h) != null && !emit(ctx, "ASPack", Aspack.unpack(b, h, ctx.budget()), b.limit())) return;
+        if (PeSpin.matches(b, h)) emit(ctx, "PESpin", PeSpin.unpack(b, h, ctx.budget()), b.limit());
     }
 
     private static boolean emit(ExtractContext ctx, String packer, byte[] image, int packedSize) {

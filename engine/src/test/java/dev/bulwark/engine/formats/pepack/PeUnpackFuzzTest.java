@@ -5,7 +5,10 @@ import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.archivetest.Contract;
 
 class PeUnpackFuzzTest {
-    /** Seeds: synthetic yC, WWPack and UPX files (SyntheticPe, SyntheticUpx), so that every unpacker is reached. */
+    /**
+     * Seeds: synthetic yC, WWPack, ASPack, PESpin, Petite and UPX files (SyntheticPe, SyntheticPetite, SyntheticUpx),
+     * so that every unpacker is reached.
+     */
     @FuzzTest(maxDuration = "30s")
     void fuzz(byte[] data) {
         Contract.run(new PeUnpackExtractor(), FileType.MSEXE, data);
