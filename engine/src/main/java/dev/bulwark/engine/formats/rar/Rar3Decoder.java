@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
  * The RAR 2.9 / 3.x / 4.x LZ codec (unpack version 29, methods 0x31-0x35): Huffman tables sent as
  * differences to the previous ones, literals, long and short matches, four repeat distances, a
  * repeated low-distance nibble, and VM filter blocks (of which the standard ones run, see
- * {@link Rar3Filters}). PPMd blocks are not decoded: the member ends there with an error.
- * State carries over between members of a solid archive.
+ * {@link Rar3Filters}), and PPMd variant H blocks ({@link Ppmd7}) with their escape codes for
+ * matches, filters and the switch back to LZ. State carries over between members of a solid archive.
  */
 final class Rar3Decoder implements Codec {
     private static final int NC = 299, DC = 60, LDC = 17, RC = 28, BC = 20;
@@ -51,6 +51,11 @@ final class Rar3Decoder implements Codec {
     private boolean tablesRead;
     private BitInput in;
     private boolean ended = true;
+    private final Ppmd7 ppm = new Ppmd7();
+    private boolean ppmBlock;
+    private int escChar = 2;
+    /** PPMd model memory: RAR allows up to 256 MiB; a smaller scan budget allows less (at least 16 MiB). */
+    private static final long MAX_PPM_MEMORY = 256L << 20, MIN_PPM_MEMORY = 16L << 20;
 
     Rar3Decoder(Window w) {
         this.w = w;
@@ -74,6 +79,9 @@ final class Rar3Decoder implements Codec {
             prevLowDist = 0;
             lowDistRepeats = 0;
             tablesRead = false;
+            ppmBlock = false;
+            escChar = 2;
+            ppm.invalidate();
             filters.reset();
         } else if (!ended && in != null) {
             decodeUntil(w.pos + 1); // the previous member's end marker tells whether new tables follow
@@ -81,13 +89,17 @@ final class Rar3Decoder implements Codec {
         w.startMember(unpacked);
         in = new BitInput(b, start, start + size);
         ended = false;
-        if (!tablesRead) readTables();
+        if (!tablesRead || ppmBlock) readTables(); // a PPMd coder restarts with each member's data
     }
 
     private void readTables() {
         in.alignByte();
         int head = in.peek(16);
-        if ((head & 0x8000) != 0) throw new MalformedException("rar: PPMd block (not supported)", in.bytePos());
+        if ((head & 0x8000) != 0) {
+            startPpm();
+            return;
+        }
+        ppmBlock = false;
         prevLowDist = 0;
         lowDistRepeats = 0;
         if ((head & 0x4000) == 0) java.util.Arrays.fill(oldTable, (byte) 0);
@@ -127,11 +139,78 @@ final class Rar3Decoder implements Codec {
         System.arraycopy(table, 0, oldTable, 0, TABLE);
     }
 
+    /** A PPMd block header: order and flags, model size when the model restarts, escape byte; then the coder's 4 bytes. */
+    private void startPpm() {
+        int flags = in.bits(8);
+        boolean reset = (flags & 0x20) != 0;
+        int maxMB = reset ? in.bits(8) : 0;
+        if (!reset && !ppm.ready()) throw new MalformedException("rar: PPMd block continues a model that was never started", in.bytePos());
+        if ((flags & 0x40) != 0) escChar = in.bits(8);
+        ppm.initDecoder(in);
+        if (reset) {
+            int order = (flags & 0x1f) + 1;
+            if (order > 16) order = 16 + (order - 16) * 3;
+            long memory = (long) (maxMB + 1) << 20;
+            long limit = Math.min(MAX_PPM_MEMORY, Math.max(MIN_PPM_MEMORY, w.maxTotal()));
+            if (order == 1 || memory > limit) {
+                ppm.invalidate();
+                throw new MalformedException("rar: PPMd model of order " + order + " and " + (maxMB + 1) + " MiB refused", in.bytePos());
+            }
+            ppm.init((int) memory, order);
+        }
+        ppmBlock = true;
+    }
+
+    private void decodePpm(long target) {
+        while (w.pos < target && !ended && ppmBlock) {
+            if (in.overrun()) {
+                ended = true;
+                return;
+            }
+            int ch = ppm.decodeChar();
+            if (ch == escChar) {
+                int next = ppm.decodeChar();
+                switch (next) {
+                    case 0 -> {
+                        readTables();
+                        continue;
+                    }
+                    case 2 -> {
+                        ended = true;
+                        return;
+                    }
+                    case 3 -> {
+                        filters.read(ppm::decodeChar, w.pos);
+                        continue;
+                    }
+                    case 4 -> {
+                        int d = ppm.decodeChar() << 16;
+                        d |= ppm.decodeChar() << 8;
+                        d |= ppm.decodeChar();
+                        int len = ppm.decodeChar();
+                        w.copy(d + 2L, len + 32);
+                        continue;
+                    }
+                    case 5 -> {
+                        w.copy(1, ppm.decodeChar() + 4);
+                        continue;
+                    }
+                    default -> { } // 1: the escape byte itself
+                }
+            }
+            w.put((byte) ch);
+        }
+    }
+
     @Override
     public void decodeUntil(long target) {
         final Window w = this.w;
-        final BitInput in = this.in;
         while (w.pos < target && !ended) {
+            if (ppmBlock) {
+                decodePpm(target);
+                continue;
+            }
+            final BitInput in = this.in;
             if (in.overrun()) {
                 ended = true;
                 return;

@@ -41,13 +41,18 @@ final class Rar3Filters implements Window.FilterRunner {
 
     /** Symbol 257: reads one filter record from the main stream and queues the filter at {@code pos}. */
     void read(BitInput in, long pos) {
-        int first = in.bits(8);
-        int len = (first & 7) + 1;
-        if (len == 7) len = in.bits(8) + 7;
-        else if (len == 8) len = in.bits(16);
-        if (len == 0) throw new MalformedException("rar: empty filter record", in.bytePos());
-        for (int i = 0; i < len; i++) code[i] = (byte) in.bits(8);
+        read(() -> in.bits(8), pos);
         if (in.overrun()) throw new MalformedException("rar: filter record past the end of data", in.bytePos());
+    }
+
+    /** Reads a filter record byte by byte (from the LZ bit stream or from PPMd-decoded bytes). */
+    void read(java.util.function.IntSupplier next, long pos) {
+        int first = next.getAsInt();
+        int len = (first & 7) + 1;
+        if (len == 7) len = next.getAsInt() + 7;
+        else if (len == 8) len = next.getAsInt() << 8 | next.getAsInt();
+        if (len == 0) throw new MalformedException("rar: empty filter record", pos);
+        for (int i = 0; i < len; i++) code[i] = (byte) next.getAsInt();
         parse(new BitInput(ByteBuffer.wrap(code, 0, len), 0, len), first, pos);
     }
 

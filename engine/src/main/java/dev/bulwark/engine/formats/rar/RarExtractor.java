@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 /**
  * RAR 1.5-4.x and RAR 5 archives: every member is reported with ClamAV's metadata (name, packed and
  * unpacked size, encrypted flag, CRC); stored members are extracted, compressed ones decoded by our
- * own decoders (RAR 5, and RAR 2.9-4.x LZ with the standard filters; not PPMd, not RAR 1.5/2.0).
+ * own decoders (RAR 5; RAR 2.9-4.x LZ and PPMd H with the standard filters; not RAR 1.5/2.0).
  * Encrypted members or headers are not decrypted; as ClamAV does, one {@code Heuristics.Encrypted.RAR}
  * is raised at the end when asked and nothing else was found.
  */

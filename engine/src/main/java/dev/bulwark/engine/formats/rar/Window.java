@@ -94,6 +94,9 @@ final class Window {
 
     int maxSize() { return maxSize; }
 
+    /** Most bytes the stream may decode (the scan budget); codecs size their own models by it. */
+    long maxTotal() { return maxTotal; }
+
     /** A solid member asks for a bigger dictionary: possible while the stream has not wrapped. */
     void raiseMax(int n) {
         if (pos <= win.length) maxSize = Math.max(maxSize, n);

@@ -24,7 +24,8 @@ class RarRobustnessTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"test_read_format_rar5_compressed.rar", "test_read_format_rar5_multiple_files_solid.rar",
-            "test_read_format_rar.rar", "test_read_format_rar3_lowdist_reset.rar", "test_read_format_rar5_arm_filter_on_window_boundary.rar"})
+            "test_read_format_rar.rar", "test_read_format_rar3_lowdist_reset.rar", "test_read_format_rar5_arm_filter_on_window_boundary.rar",
+            "test_read_format_rar_invalid1.rar", "test_read_format_rar_ppmd_use_after_free.rar"})
     void everyTruncation(String name) {
         byte[] a = RarFixtures.read(name);
         Contract.truncations(X, FileType.RAR, a);
@@ -37,7 +38,8 @@ class RarRobustnessTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"test_read_format_rar_filter.rar", "test_read_format_rar_compress_normal.rar", "test_read_format_rar5_arm.rar",
-            "test_read_format_rar5_solid.rar", "test_read_format_rar.rar", "test_read_format_rar5_win32.rar"})
+            "test_read_format_rar5_solid.rar", "test_read_format_rar.rar", "test_read_format_rar5_win32.rar",
+            "test_read_format_rar_compress_best.rar"})
     void flippedBytesAndLyingDataAreaSizes(String name) {
         byte[] a = RarFixtures.read(name);
         Contract.flips(X, FileType.RAR, a, 0xc0ffeeL ^ a.length);
@@ -46,7 +48,7 @@ class RarRobustnessTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"test_read_format_rar5_compressed.rar", "test_read_format_rar5_solid.rar", "test_read_format_rar.rar",
-            "test_read_format_rar_compress_normal.rar", "test_read_format_rar3_lowdist_reset.rar"})
+            "test_read_format_rar_compress_normal.rar", "test_read_format_rar3_lowdist_reset.rar", "test_read_format_rar_compress_best.rar"})
     void lyingHeaderFieldsWithValidCrcs(String name) {
         byte[] a = RarFixtures.read(name);
         boolean v5 = a[6] == 1;
