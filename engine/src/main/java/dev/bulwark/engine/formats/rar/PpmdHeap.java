@@ -33,12 +33,15 @@ class PpmdHeap {
     int glueCount;
     final int[] freeList = new int[N_INDEXES];
 
-    /** (Re)allocates the heap for {@code size} bytes; keeps the array when it is big enough. */
+    /**
+     * (Re)allocates the heap for {@code size} bytes. The array only grows, so a stream that restarts
+     * its model again and again with changing sizes allocates at most once per new maximum.
+     */
     void alloc(int size) {
         this.size = size;
         alignOffset = 4 - (size & 3);
         int need = alignOffset + size + UNIT;
-        if (m.length < need || m.length > need + (need >> 2)) m = new byte[need];
+        if (m.length < need) m = new byte[need];
     }
 
     final int u8(int p) { return m[p] & 0xff; }
