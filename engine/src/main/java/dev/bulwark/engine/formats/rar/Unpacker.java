@@ -7,13 +7,15 @@ import java.nio.ByteBuffer;
 
 /**
  * Decompresses the members of one archive, keeping the codec state between members of a solid
- * archive. The window never grows past the dictionary size nor past the scan size limit (rounded to
+ * archive. The window never grows past the dictionary size nor past the scan size limit (rounded down to
  * a power of two, at most 1 GiB), and the whole stream decodes at most MaxScanSize bytes, so lying
  * dictionary or unpacked sizes cost nothing beyond the limits.
  */
 final class Unpacker {
     /** Largest window array (Java arrays are int-indexed; RAR 5 dictionaries may claim 4 GiB). */
     private static final long MAX_WINDOW = 1L << 30;
+    /** Smallest window (RAR 4's smallest dictionary). */
+    private static final long MIN_WINDOW = 1L << 16;
 
     private final ExtractContext ctx;
     private final Codec.Factory factory;
@@ -92,11 +94,15 @@ final class Unpacker {
         return go;
     }
 
+    /**
+     * The dictionary rounded up to a power of two, but never above MaxScanSize rounded down to one:
+     * the window array never exceeds the scan budget, whatever the header claims.
+     */
     private int windowSize(long dictionary) {
-        long cap = Math.min(MAX_WINDOW, Math.max(1, ctx.limits().maxScanSize()));
-        long want = Math.min(Math.max(dictionary, 1 << 16), cap);
+        long cap = Math.min(MAX_WINDOW, Long.highestOneBit(Math.max(MIN_WINDOW, ctx.limits().maxScanSize())));
+        long want = Math.max(dictionary, MIN_WINDOW);
         long p = Long.highestOneBit(want);
         if (p < want) p <<= 1;
-        return (int) Math.min(p, MAX_WINDOW);
+        return (int) Math.min(p, cap);
     }
 }
