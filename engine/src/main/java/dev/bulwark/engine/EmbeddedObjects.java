@@ -9,8 +9,10 @@ import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Extractors;
 import dev.bulwark.engine.formats.Layer;
+import dev.bulwark.engine.formats.archivecommon.Bytes;
 import dev.bulwark.engine.formats.dmg.DmgExtractor;
 import dev.bulwark.engine.formats.ishield.IshieldOverlay;
+import dev.bulwark.engine.formats.udf.UdfExtractor;
 import dev.bulwark.engine.formats.zip.ZipLocalEntry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -30,6 +32,8 @@ import java.util.Set;
  *       NULSFT (starting 4 bytes before the hit), AUTOIT and ISHIELD_MSI; nothing happens when no
  *       extractor is registered for the type.</li>
  *   <li>An ISO 9660 descriptor pair re-types the layer and lists the image from its base.</li>
+ *   <li>A UDF "\0BEA01" descriptor starting in the first 32 KiB (ClamAV's rule {@code 0,32768}) re-types the
+ *       layer; only one starting at 32768 (after 16 sectors) opens the image.</li>
  *   <li>In MSEXE and MSOLE2 layers, the first "MZ…PE" hit whose PE header parses becomes a new layer
  *       running to the end of the parent (matched and searched like any file, bounded by MaxEmbeddedPE),
  *       and the remaining hits are left to that layer.</li>
@@ -51,7 +55,7 @@ final class EmbeddedObjects {
     private static final int ISO_SECTOR = 2048;
     /** Types of hits {@link #open} handles (user {@code .ftm} type-1 rules may add hits of these types). */
     private static final Set<FileType> OPENED = EnumSet.of(FileType.ZIPSFX, FileType.RARSFX, FileType.CABSFX, FileType.ARJSFX,
-            FileType.SEVENZIPSFX, FileType.NULSFT, FileType.AUTOIT, FileType.ISHIELD_MSI, FileType.ISO9660);
+            FileType.SEVENZIPSFX, FileType.NULSFT, FileType.AUTOIT, FileType.ISHIELD_MSI, FileType.ISO9660, FileType.UDF);
     private static final Extractor ZIP_ENTRY = new ZipLocalEntry();
 
     private EmbeddedObjects() {}
@@ -99,6 +103,7 @@ final class EmbeddedObjects {
         // ClamAV's built-in table, and with it these rules, is replaced when a .ftm brings literal (type 0) magic
         List<EmbeddedTypeFinder.Hit> hits = job.sigs.magic == null
                 ? EmbeddedTypeFinder.find(l.data, pe, job.lim.maxFiles()) : new ArrayList<>();
+        if (job.sigs.magic == null) hits = withUdf(l.data, hits);
         if (!job.sigs.magicPatternRules.isEmpty()) {
             List<EmbeddedTypeFinder.Hit> extra = new ArrayList<>();
             FileType cur = l.type;
@@ -119,6 +124,24 @@ final class EmbeddedObjects {
         return hits;
     }
 
+    /**
+     * Adds the hits of ClamAV's UDF rule ({@code 1:0,32768:004245413031}: the marker starting at 0..32768)
+     * to the built-in hits, in order of their end, within the per-layer cap.
+     */
+    private static List<EmbeddedTypeFinder.Hit> withUdf(java.nio.ByteBuffer d, List<EmbeddedTypeFinder.Hit> hits) {
+        int last = Math.min(UdfExtractor.VRS_OFFSET, d.limit() - UdfExtractor.MARKER.length);
+        List<EmbeddedTypeFinder.Hit> out = null;
+        for (int at = Bytes.indexOf(d, UdfExtractor.MARKER, 0, last + UdfExtractor.MARKER.length); at >= 0 && at <= last;
+                at = Bytes.indexOf(d, UdfExtractor.MARKER, at + 1, last + UdfExtractor.MARKER.length)) {
+            if (out == null) out = new ArrayList<>(hits);
+            if (out.size() >= EmbeddedTypeFinder.MAX_OBJECTS) break;
+            out.add(new EmbeddedTypeFinder.Hit(FileType.UDF, at, at + UdfExtractor.MARKER.length));
+        }
+        if (out == null) return hits;
+        out.sort(java.util.Comparator.comparingInt(EmbeddedTypeFinder.Hit::end));
+        return out;
+    }
+
     /** Opens one SFX / installer / image hit; returns quietly when the parent type or options rule it out. */
     private static void open(ScanJob job, LayerImpl l, EmbeddedTypeFinder.Hit h) {
         FileType t = l.type;
@@ -133,6 +156,11 @@ final class EmbeddedObjects {
             case AUTOIT -> { if (t == FileType.MSEXE) view(job, l, off, FileType.AUTOIT, null); }
             case ISHIELD_MSI -> { if (t == FileType.MSEXE) view(job, l, off, FileType.ISHIELD_MSI, null); }
             case ISO9660 -> iso(job, l, off);
+            case UDF -> {
+                if (!job.parserEnabled(FileType.UDF)) return;
+                l.type = FileType.UDF; // ClamAV re-types the layer, then parses only from 32768 on
+                run((layer, c) -> UdfExtractor.scan(layer.data(), off, c), new View(l.data, l), new LayerContext(job, l), l);
+            }
             default -> { }
         }
     }

@@ -163,7 +163,12 @@ final class ScanJob {
         if (!stop) EmbeddedObjects.scan(this, l); // part of ClamAV's raw scan
         // a layer the raw scan re-typed was opened there; only ISO 9660 is opened again (clamscan reports its files twice)
         if (!first && !stop && (l.type == typed || l.type == FileType.ISO9660)) extract(l);
+        // ClamAV's parsers after the raw scan (PE, ELF, Mach-O, PDF) switch on the type the layer had before
+        // the raw scan re-typed it (e.g. an executable holding a UDF marker or a DMG trailer is still unpacked)
+        else if (!first && !stop && AFTER_RAW.contains(typed)) extract(l, typed);
     }
+
+    private static final Set<FileType> AFTER_RAW = EnumSet.of(FileType.MSEXE, FileType.ELF, FileType.MACHO, FileType.PDF);
 
     /** ClamAV's cli_scanhtml: the normalised views of an HTML layer, and its data: URIs as mail layers. */
     void htmlViews(LayerImpl l) {
@@ -224,8 +229,13 @@ final class ScanJob {
     }
 
     private void extract(LayerImpl l) {
-        if (!parserEnabled(l.type)) return;
-        Extractor x = Extractors.forType(l.type);
+        extract(l, l.type);
+    }
+
+    /** Runs the extractor of type {@code t} on the layer (its own type, or the one it had before a re-typing). */
+    private void extract(LayerImpl l, FileType t) {
+        if (!parserEnabled(t)) return;
+        Extractor x = Extractors.forType(t);
         if (x == null) return;
         LayerContext ctx = new LayerContext(this, l);
         try {

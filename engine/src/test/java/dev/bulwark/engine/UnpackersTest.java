@@ -25,17 +25,16 @@ class UnpackersTest {
     private static final String BODY = "ClamAV-Test-Body:0:*:bb7110400033c050508bf3535350b029\n";
     /** Found only through an unpacker of this branch (each is clean with unpacking disabled). */
     private static final List<String> UNPACKED = List.of("clam-upx.exe", "clam-nsis.exe", "clam.ea05.exe", "clam.ea06.exe",
-            "clam-yc.exe", "clam-aspack.exe", "clam-pespin.exe", "clam-petite.exe");
+            "clam-yc.exe", "clam-aspack.exe", "clam-pespin.exe", "clam-petite.exe", "clam-mew.exe", "clam-upack.exe");
     /** The 544-byte test executable itself comes out byte-exactly (found by its sha256). */
     private static final Set<String> BY_HASH = Set.of("clam-nsis.exe", "clam.ea05.exe", "clam.ea06.exe", "clam-aspack.exe",
-            "clam-pespin.exe", "clam-petite.exe");
+            "clam-pespin.exe", "clam-petite.exe", "clam-mew.exe", "clam-upack.exe");
     /**
      * Not detected yet (listed so that the test shows the gap; only "no error" is asserted). clam-wwpack.exe is
      * unpacked byte-identically to ClamAV (WwPackTest), but the test executable sits in a ZIP inside the unpacked
      * image, which needs embedded-type (ZIPSFX) discovery in PE layers.
      */
-    static final List<String> NOT_YET = List.of("clam-mew.exe", "clam-upack.exe",
-            "clam-wwpack.exe");
+    static final List<String> NOT_YET = List.of("clam-wwpack.exe");
 
     @Test
     void packedTestFilesAreDetected(@TempDir Path tmp) throws Exception {
@@ -54,7 +53,7 @@ class UnpackersTest {
             else assertNotEquals(r.detections().get(0).path(), f.toString(), n + ": found in the packed bytes, not a child");
             // UPX and the pepack unpackers run under the PE parser; the NSIS and AutoIt extractors under the archive parser
             boolean pe = n.contains("upx") || n.contains("yc") || n.contains("aspack") || n.contains("pespin")
-                    || n.contains("petite");
+                    || n.contains("petite") || n.contains("mew") || n.contains("upack");
             ScanOptions.Parser gate = pe ? ScanOptions.Parser.PE : ScanOptions.Parser.ARCHIVE;
             assertTrue(!body.scan(f, ScanOptions.defaults().withParser(gate, false)).infected(),
                     n + " is found without its unpacker: not a test of it");

@@ -1,7 +1,7 @@
 package dev.bulwark.engine.formats.pepack;
 
 /**
- * The aPLib-style LZ decompressor that FSG (and PESpin, which borrows it) use: tag bits MSB first from
+ * The aPLib-style LZ decompressor that FSG (and PESpin and MEW, which borrow it) use: tag bits MSB first from
  * bytes interleaved with the data, Elias-gamma lengths, a one-byte short match form, a 4-bit near
  * match that can also emit a zero byte, and a "same distance again" form. The stream ends at a short
  * match with distance 0. Every read and write is bounds-checked; a damaged stream yields false.
@@ -28,6 +28,16 @@ final class Aplib {
     static boolean unpack(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen) {
         if (srcLen <= 0 || dstLen <= 0) return false;
         return new Aplib(src, srcOff, srcLen, dst, dstOff, dstLen).run();
+    }
+
+    /**
+     * Like {@link #unpack}, for callers that chain streams (MEW): the positions just past the stream's end
+     * in {@code src} and past the last byte written in {@code dst}, or null when the stream is damaged.
+     */
+    static int[] unpackEnds(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen) {
+        if (srcLen <= 0 || dstLen <= 0) return null;
+        Aplib a = new Aplib(src, srcOff, srcLen, dst, dstOff, dstLen);
+        return a.run() ? new int[] {a.sp, a.dp} : null;
     }
 
     private boolean run() {
