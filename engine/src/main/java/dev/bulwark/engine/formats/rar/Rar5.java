@@ -3,7 +3,6 @@ package dev.bulwark.engine.formats.rar;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
-import dev.bulwark.engine.formats.archivecommon.Emit;
 import dev.bulwark.engine.formats.archivecommon.MalformedException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
@@ -12,7 +11,13 @@ import java.util.zip.CRC32;
 final class Rar5 {
     private static final int FILE = 2, SERVICE = 3, ENCRYPTION = 4, END = 5;
     private static final int HAS_EXTRA = 1, HAS_DATA = 2;
-    private static final int F_DIRECTORY = 1, F_MTIME = 2, F_CRC = 4;
+    private static final int F_DIRECTORY = 1, F_MTIME = 2, F_CRC = 4, F_UNKNOWN_SIZE = 8;
+    /** Header flags: the data area continues from the previous volume / in the next one. */
+    private static final int SPLIT_BEFORE = 8, SPLIT_AFTER = 0x10;
+    /** Compression information: algorithm version (0 = RAR 5.0), solid flag, method, dictionary size. */
+    private static final int COMP_SOLID = 0x40;
+    /** Smallest RAR 5 dictionary (128 KiB), shifted left by the header's 4-bit size field. */
+    private static final long MIN_DICTIONARY = 128 << 10;
     private static final int EXTRA_ENCRYPTION = 1;
     /** Largest header RAR 5 writes (2 MiB); bigger sizes are corrupt. */
     private static final long MAX_HEADER = 2 << 20;
@@ -48,7 +53,7 @@ final class Rar5 {
         }
     }
 
-    static void walk(ByteBuffer b, long pos, ExtractContext ctx) {
+    static void walk(ByteBuffer b, long pos, ExtractContext ctx, Unpacker unpacker) {
         int position = 0;
         for (int n = 0; n < RarExtractor.MAX_HEADERS && !ctx.stopped(); n++) {
             if (!Bytes.has(b, pos, 6)) return;
@@ -77,7 +82,7 @@ final class Rar5 {
             long data = body + size;
             if (type == ENCRYPTION) {
                 ctx.note("rar: headers are encrypted");
-                Emit.encrypted(ctx, new ChildInfo("", null, -1, -1, true, 1, -1), RarExtractor.ENCRYPTED);
+                unpacker.encrypted(new ChildInfo("", null, -1, -1, true, 1, -1));
                 return;
             }
             if (type == END) return;
@@ -96,9 +101,21 @@ final class Rar5 {
                 boolean encrypted = hasEncryptionRecord(b, data - extraSize, data);
                 boolean dir = (fileFlags & F_DIRECTORY) != 0;
                 if (!dir) position++;
-                boolean stored = ((comp >> 7) & 7) == 0;
+                int method = (int) ((comp >> 7) & 7);
+                if ((fileFlags & F_UNKNOWN_SIZE) != 0) unpacked = -1;
                 ChildInfo info = new ChildInfo(name, null, dataSize, unpacked, encrypted, Math.max(position, 1), fileCrc);
-                if (!RarExtractor.member(b, ctx, info, data, dataSize, stored, dir)) return;
+                if (dir || encrypted || method == 0) {
+                    if (encrypted) unpacker.encrypted(null);
+                    if (!RarExtractor.member(b, ctx, info, data, dataSize, method == 0, dir)) return;
+                } else if ((comp & 0x3f) != 0 || (flags & (SPLIT_BEFORE | SPLIT_AFTER)) != 0) {
+                    unpacker.skipped();
+                    ctx.note("rar: member " + info.position() + " (" + name + ") "
+                            + ((comp & 0x3f) != 0 ? "uses compression algorithm " + (comp & 0x3f) : "spans volumes") + ": not extracted");
+                    if (!ctx.announce(info) || ctx.stopped()) return;
+                } else {
+                    long dictionary = MIN_DICTIONARY << ((comp >> 10) & 15);
+                    if (!unpacker.member(b, info, data, dataSize, dictionary, (comp & COMP_SOLID) != 0)) return;
+                }
             }
             long next = data + dataSize;
             if (next <= pos) return;

@@ -5,16 +5,15 @@ import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
-import dev.bulwark.engine.formats.archivecommon.Emit;
 import dev.bulwark.engine.formats.archivecommon.MalformedException;
 import java.nio.ByteBuffer;
 
 /**
- * RAR 1.5-4.x and RAR 5 archives at the header level: every member is reported with ClamAV's
- * metadata (name, packed and unpacked size, encrypted flag, CRC); stored members are extracted.
- * Compressed members are announced only: no maintained open-source Java RAR decoder exists (junrar
- * is not under an open-source licence) and we have not written one. Encrypted members or headers
- * raise {@code Heuristics.Encrypted.RAR} when asked.
+ * RAR 1.5-4.x and RAR 5 archives: every member is reported with ClamAV's metadata (name, packed and
+ * unpacked size, encrypted flag, CRC); stored members are extracted, compressed ones decoded by our
+ * own decoders (RAR 5; RAR 2.9-4.x LZ and PPMd H with the standard filters; not RAR 1.5/2.0).
+ * Encrypted members or headers are not decrypted; as ClamAV does, one {@code Heuristics.Encrypted.RAR}
+ * is raised at the end when asked and nothing else was found.
  */
 public final class RarExtractor implements Extractor {
     static final String ENCRYPTED = "Heuristics.Encrypted.RAR";
@@ -30,19 +29,27 @@ public final class RarExtractor implements Extractor {
             ctx.note("rar: no signature");
             return;
         }
+        Unpacker unpacker = null;
         try {
-            if (b.get(start + 6) == 0) Rar4.walk(b, start + 7, ctx);
-            else if (b.get(start + 6) == 1 && b.get(start + 7) == 0) Rar5.walk(b, start + 8, ctx);
-            else ctx.note("rar: unknown version");
+            if (b.get(start + 6) == 0) {
+                unpacker = new Unpacker(ctx, Rar3Decoder::new, Rar3Filters.VM_MEMORY, true);
+                Rar4.walk(b, start + 7, ctx, unpacker);
+            } else if (b.get(start + 6) == 1 && b.get(start + 7) == 0) {
+                unpacker = new Unpacker(ctx, Rar5Decoder::new, Rar5Decoder.MAX_FILTER, false);
+                Rar5.walk(b, start + 8, ctx, unpacker);
+            } else {
+                ctx.note("rar: unknown version");
+            }
         } catch (MalformedException e) {
             ctx.note("rar: " + e.getMessage());
         }
+        if (unpacker != null) unpacker.finish();
     }
 
     /** Reports one member: stored and unencrypted ones are extracted, the rest announced. */
     static boolean member(ByteBuffer b, ExtractContext ctx, ChildInfo info, long data, long packed, boolean stored, boolean directory) {
         if (directory) return !ctx.stopped();
-        if (info.encrypted()) return Emit.encrypted(ctx, info, ENCRYPTED);
+        if (info.encrypted()) return ctx.announce(info) && !ctx.stopped();
         if (!stored || packed <= 0) {
             if (!stored) ctx.note("rar: member " + info.position() + " (" + info.name() + ") is compressed: not extracted");
             return ctx.announce(info) && !ctx.stopped();

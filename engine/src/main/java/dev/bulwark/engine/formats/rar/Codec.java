@@ -1,0 +1,17 @@
+package dev.bulwark.engine.formats.rar;
+
+import java.nio.ByteBuffer;
+
+/** A RAR decompressor writing into a {@link Window}: RAR 5 or RAR 2.9/3.x/4. */
+interface Codec extends Window.Source {
+    /** Starts a member whose packed bytes are {@code [start, start+size)}; {@code solid} continues the previous state. */
+    void startMember(ByteBuffer b, long start, long size, long unpacked, boolean solid);
+
+    /** Applies this codec's filters. */
+    Window.FilterRunner runner();
+
+    /** Decoder state for this codec over the given window. */
+    interface Factory {
+        Codec create(Window w);
+    }
+}
