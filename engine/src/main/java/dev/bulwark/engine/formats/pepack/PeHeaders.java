@@ -6,10 +6,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * The few PE header facts the unpackers need (entry point, image base, section table), read with
  * bounds checks from a layer or from a decompressed buffer. Immutable; {@link #parse} returns null
- * for anything that is not a plausible PE32 or PE32+ header.
+ * for anything that is not a plausible PE32 or PE32+ header (any optional-header magic other than
+ * PE32+'s is read as PE32 and any section count is accepted, as ClamAV's header parser does).
  */
 public final class PeHeaders {
-    /** Windows loads at most 96 sections; more means a damaged or hostile header. */
+    /** Sections a rebuilt image may have (ClamAV's rebuilder stops there; parsing accepts any count, as cli_peheader). */
     public static final int MAX_SECTIONS = 96;
     /** Largest optional header we accept (PE32+ with 16 directories is 240 bytes; leave room for odd linkers). */
     private static final int MAX_OPT_HEADER = 0x400;
@@ -55,15 +56,19 @@ public final class PeHeaders {
     public static PeHeaders parseAt(ByteBuffer b, int pe) {
         if (pe < 0 || pe > b.limit() - 24 || u32(b, pe) != 0x4550) return null;
         int nsec = u16(b, pe + 6), optSize = u16(b, pe + 20);
-        if (nsec == 0 || nsec > MAX_SECTIONS || optSize < 0x60 || optSize > MAX_OPT_HEADER) return null;
+        if (nsec == 0 || optSize < 0x60 || optSize > MAX_OPT_HEADER) return null;
         int opt = pe + 24;
         long table = (long) opt + optSize;
         if (table + (long) nsec * SECTION_HEADER > b.limit()) return null;
         int magic = u16(b, opt);
         boolean is64;
-        if (magic == 0x10b) is64 = false;
-        else if (magic == 0x20b && optSize >= 0x70) is64 = true;
-        else return null;
+        // as cli_peheader: PE32+ by its magic, anything else is read as PE32
+        if (magic == 0x20b) {
+            if (optSize < 0x70) return null;
+            is64 = true;
+        } else {
+            is64 = false;
+        }
         long imageBase = is64 ? u32(b, opt + 24) | u32(b, opt + 28) << 32 : u32(b, opt + 28);
         String[] names = new String[nsec];
         long[] vs = new long[nsec], va = new long[nsec], rs = new long[nsec], rp = new long[nsec];
