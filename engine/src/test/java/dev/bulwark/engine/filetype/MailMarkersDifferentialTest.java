@@ -1,21 +1,14 @@
 package dev.bulwark.engine.filetype;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bulwark.engine.Engine;
-import dev.bulwark.engine.LoadOptions;
-import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.formats.doctest.Samples;
+import dev.bulwark.engine.formats.doctest.ClamscanVerdicts;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,29 +59,6 @@ class MailMarkersDifferentialTest {
 
     @Test
     void sameVerdictsAsClamscan(@TempDir Path dir) throws Exception {
-        Path clamscan = Path.of("/usr/bin/clamscan");
-        Assumptions.assumeTrue(Files.isExecutable(clamscan), "apt-get install clamav");
-        Path db = dir.resolve("t.ndb");
-        Files.writeString(db, SIG);
-        Engine engine = Engine.load(List.of(db), LoadOptions.defaults());
-        List<String> cmd = new ArrayList<>(List.of(clamscan.toString(), "--no-summary", "-d", db.toString()));
-        Map<String, Path> files = new LinkedHashMap<>();
-        int i = 0;
-        for (var c : cases().entrySet()) {
-            Path f = dir.resolve("case" + i++ + ".txt");
-            Files.writeString(f, c.getValue(), StandardCharsets.ISO_8859_1);
-            files.put(c.getKey(), f);
-            cmd.add(f.toString());
-        }
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        Map<String, Boolean> theirs = new LinkedHashMap<>(), ours = new LinkedHashMap<>();
-        for (var f : files.entrySet()) {
-            theirs.put(f.getKey(), out.contains(f.getValue() + ": ClamAV-Test-Body.UNOFFICIAL FOUND"));
-            ours.put(f.getKey(), engine.scan(f.getValue(), ScanOptions.defaults()).infected());
-        }
-        assertEquals(theirs, ours);
-        assertTrue(theirs.containsValue(true) && theirs.containsValue(false), theirs.toString());
+        ClamscanVerdicts.assertSame(dir, "t.ndb", SIG, ClamscanVerdicts.latin1(cases()), ".txt");
     }
 }
