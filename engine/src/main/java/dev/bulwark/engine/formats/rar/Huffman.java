@@ -72,4 +72,21 @@ final class Huffman {
         in.skip(bits);
         return symbolAt(bf, bits);
     }
+
+    /**
+     * The lengths of the bit-length code, as RAR 3 and RAR 5 both store them: 4 bits each, where 15
+     * followed by a 4-bit count {@code z > 0} means {@code z + 2} zero lengths (and 15, 0 a real 15).
+     */
+    static void readBitLengths(BitInput in, byte[] lens, int n) {
+        for (int i = 0; i < n; ) {
+            int l = in.bits(4);
+            if (l == 15) {
+                int zeros = in.bits(4);
+                if (zeros == 0) lens[i++] = 15;
+                else for (int k = 0; k < zeros + 2 && i < n; k++) lens[i++] = 0;
+            } else {
+                lens[i++] = (byte) l;
+            }
+        }
+    }
 }

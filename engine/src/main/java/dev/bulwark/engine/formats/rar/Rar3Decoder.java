@@ -104,16 +104,7 @@ final class Rar3Decoder implements Codec {
         lowDistRepeats = 0;
         if ((head & 0x4000) == 0) java.util.Arrays.fill(oldTable, (byte) 0);
         in.skip(2);
-        for (int i = 0; i < BC; ) {
-            int l = in.bits(4);
-            if (l == 15) {
-                int zeros = in.bits(4);
-                if (zeros == 0) bcLens[i++] = 15;
-                else for (int k = 0; k < zeros + 2 && i < BC; k++) bcLens[i++] = 0;
-            } else {
-                bcLens[i++] = (byte) l;
-            }
-        }
+        Huffman.readBitLengths(in, bcLens, BC);
         bc.build(bcLens, 0, BC);
         for (int i = 0; i < TABLE; ) {
             if (in.overrun()) throw new MalformedException("rar: tables past the end of data", in.bytePos());

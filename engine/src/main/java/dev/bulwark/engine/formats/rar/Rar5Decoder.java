@@ -92,16 +92,7 @@ final class Rar5Decoder implements Codec {
     }
 
     private void readTables() {
-        for (int i = 0; i < BC; ) {
-            int l = in.bits(4);
-            if (l == 15) {
-                int zeros = in.bits(4);
-                if (zeros == 0) bcLens[i++] = 15;
-                else for (int k = 0; k < zeros + 2 && i < BC; k++) bcLens[i++] = 0;
-            } else {
-                bcLens[i++] = (byte) l;
-            }
-        }
+        Huffman.readBitLengths(in, bcLens, BC);
         bc.build(bcLens, 0, BC);
         for (int i = 0; i < TABLE; ) {
             if (in.overrun()) throw new MalformedException("rar5: tables past the end of data", in.bytePos());

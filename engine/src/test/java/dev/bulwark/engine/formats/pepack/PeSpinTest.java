@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.archivetest.Contract;
-import dev.bulwark.engine.formats.archivetest.RecordingContext;
 import dev.bulwark.engine.formats.archivetest.Samples;
-import dev.bulwark.engine.formats.archivetest.TestLayer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,10 +38,7 @@ class PeSpinTest {
     }
 
     private static byte[] unpack(byte[] file) {
-        RecordingContext ctx = RecordingContext.defaults();
-        new PeUnpackExtractor().extract(TestLayer.of(file, FileType.MSEXE), ctx);
-        assertEquals(1, ctx.extracted().size(), ctx.notes().toString());
-        return ctx.extracted().get(0).data();
+        return Unpacked.image(file, null);
     }
 
     @Test

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.archivetest.Contract;
-import dev.bulwark.engine.formats.archivetest.RecordingContext;
 import dev.bulwark.engine.formats.archivetest.Samples;
-import dev.bulwark.engine.formats.archivetest.TestLayer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -30,11 +28,7 @@ class PetiteTest {
     private static final int PE_HEADER = 0xd0;
 
     private static byte[] unpacked(byte[] file) {
-        RecordingContext ctx = RecordingContext.defaults();
-        new PeUnpackExtractor().extract(TestLayer.of(file, FileType.MSEXE), ctx);
-        assertEquals(1, ctx.extracted().size(), ctx.notes().toString());
-        assertEquals("(Petite unpacked)", ctx.extracted().get(0).info().name());
-        return ctx.extracted().get(0).data();
+        return Unpacked.image(file, "Petite");
     }
 
     @Test

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.archivetest.Contract;
-import dev.bulwark.engine.formats.archivetest.RecordingContext;
 import dev.bulwark.engine.formats.archivetest.Samples;
-import dev.bulwark.engine.formats.archivetest.TestLayer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -26,11 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(600) // hang guard only
 class UpackTest {
     static byte[] unpacked(byte[] file) {
-        RecordingContext ctx = RecordingContext.defaults();
-        new PeUnpackExtractor().extract(TestLayer.of(file, FileType.MSEXE), ctx);
-        assertEquals(1, ctx.extracted().size(), ctx.notes().toString());
-        assertEquals("(Upack unpacked)", ctx.extracted().get(0).info().name());
-        return ctx.extracted().get(0).data();
+        return Unpacked.image(file, "Upack");
     }
 
     @Test
