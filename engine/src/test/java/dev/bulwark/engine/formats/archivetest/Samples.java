@@ -55,4 +55,14 @@ public final class Samples {
         while (sb.length() < size) sb.append(words[r.nextInt(words.length)]);
         return sb.substring(0, size).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
+
+    /** First index of {@code needle} in {@code hay}, or -1. */
+    public static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
 }

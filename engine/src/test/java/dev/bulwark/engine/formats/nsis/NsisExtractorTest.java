@@ -66,7 +66,7 @@ class NsisExtractorTest {
     @Test
     void clamNsisExe() {
         byte[] exe = Samples.read("clam-nsis.exe");
-        int magic = indexOf(exe, "NullsoftInst".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        int magic = Samples.indexOf(exe, "NullsoftInst".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         byte[] nulsft = Arrays.copyOfRange(exe, magic - 8, exe.length);
         RecordingContext ctx = RecordingContext.defaults();
         new NsisExtractor().extract(TestLayer.of(nulsft, FileType.NULSFT), ctx);
@@ -76,12 +76,4 @@ class NsisExtractorTest {
         Contract.all(new NsisExtractor(), FileType.NULSFT, nulsft);
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
-    }
 }

@@ -40,7 +40,7 @@ class PetiteTest {
         PeHeaders u = PeHeaders.parse(ByteBuffer.wrap(image));
         assertEquals(3, u.sections(), "three sections recovered, the packer's dropped");
         assertEquals(0x1020, u.entryRva, "original entry point decrypted");
-        assertTrue(indexOf(image, new byte[] {'P', 'K', 3, 4}) > 0, "the payload (a zip holding clam.exe) is decompressed");
+        assertTrue(Samples.indexOf(image, new byte[] {'P', 'K', 3, 4}) > 0, "the payload (a zip holding clam.exe) is decompressed");
     }
 
     @Test
@@ -155,12 +155,4 @@ class PetiteTest {
         assertArrayEquals(a, b);
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
-    }
 }

@@ -32,7 +32,7 @@ class WwPackTest {
         assertEquals(h.sections() - 1, u.sections(), "packer section dropped");
         // the payload (a zip holding clam.exe in the .clam section) is there, decompressed
         byte[] pk = {'P', 'K', 3, 4};
-        assertTrue(indexOf(image, pk) > 0);
+        assertTrue(Samples.indexOf(image, pk) > 0);
         Contract.all(new PeUnpackExtractor(), FileType.MSEXE, file);
     }
 
@@ -48,12 +48,4 @@ class WwPackTest {
         assertArrayEquals(Files.readAllBytes(theirs.get(0)), ours);
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
-    }
 }
