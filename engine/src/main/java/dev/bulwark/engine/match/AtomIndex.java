@@ -17,12 +17,13 @@ import java.util.Arrays;
  * atom with a free third byte is entered in each of the words its prefix spans. Because the index is
  * exact key bits (not a hash), a word filled by a short atom passes only positions that share its
  * prefix, as the atom itself would. So every position costs the same three loads and one rarely taken
- * branch. Only a passing position
- * goes on: 2-byte atoms through a compact CSR index, 3- and 4-byte atoms through small blocked Bloom
- * filters in front of exact open-addressing tables; and before an entry is reported the fixed bytes
- * around its atom (its "window") are compared with two 8-byte loads, so false candidates rarely reach
- * the verifier. Everything is flat primitive arrays; the filters are derived from the exact tables
- * (also when a snapshot is read), so a snapshot stores only those.
+ * branch. Only a passing position goes on: 2-byte atoms through a compact CSR index, 3- and 4-byte
+ * atoms through small blocked Bloom filters in front of exact open-addressing tables; and before an entry
+ * is reported the fixed bytes around its atom (its "window") are compared with two 8-byte loads, so
+ * false candidates rarely reach the verifier. Everything is flat primitive arrays; the filters are
+ * derived from the exact tables (also when a snapshot is read), so a snapshot stores only those and the
+ * table size. A 2-byte atom whose next bytes are all free passes every position with its prefix; such
+ * atoms (parts like {@code aa bb ?? ?? cc dd}) are what still limits throughput at a million patterns.
  */
 public final class AtomIndex {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -332,17 +333,6 @@ public final class AtomIndex {
         if (r < 0 && maybe(filter3, shift3, k & 0xFFFFFF)) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits);
         if (r < 0 && maybe(filter4, shift4, k)) r = t4.report(this, a, off, limit, k, pos, hits);
         return r;
-    }
-
-    /** Positions of {@code a} that pass the word filter, and of those, the ones the exact tables' filters pass. */
-    long[] passes(byte[] a) {
-        long[] n = new long[2];
-        for (int pos = 0; (pos = next(a, 0, pos, a.length - 3)) < a.length - 3; pos++) {
-            n[0]++;
-            int k = (int) INT_LE.get(a, pos), k2 = k & 0xFFFF;
-            if ((bits2[k2 >>> 6] & (1L << k2)) != 0 || maybe(filter3, shift3, k & 0xFFFFFF) || maybe(filter4, shift4, k)) n[1]++;
-        }
-        return n;
     }
 
     private int report2(byte[] a, int off, int limit, int ri, int pos, Hits hits) {
