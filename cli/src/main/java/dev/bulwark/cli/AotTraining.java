@@ -67,10 +67,36 @@ final class AotTraining {
             for (int r = 0; r < ROUNDS; r++) {
                 Main.run(new String[] {"scan", "--infected", "-d", snap.toString(), files.resolve("script.sh").toString()});
             }
+            // bulwark yara: rule compilation (every string kind) and a recursive scan
+            Path rules = dir.resolve("train.yar");
+            Files.writeString(rules, yaraRules());
+            for (int r = 0; r < ROUNDS; r++) {
+                Main.run(new String[] {"yara", "-r", "-s", rules.toString(), f});
+            }
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
+    }
+
+    /** YARA rules with hex strings (jumps, wildcards, alternatives), text modifiers and regexes, many of them. */
+    private static String yaraRules() {
+        StringBuilder sb = new StringBuilder("import \"pe\"\n");
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < 300; i++) {
+            StringBuilder hex = new StringBuilder();
+            for (int j = 0; j < 12 + r.nextInt(20); j++) {
+                hex.append(String.format("%02x ", r.nextInt(256)));
+                if (j == 5 && i % 3 == 0) hex.append("?? [2-8] ");
+                if (j == 8 && i % 5 == 0) hex.append("( 4d | 5a 90 ) ");
+            }
+            sb.append("rule h").append(i).append(" { strings: $a = { ").append(hex).append("} condition: $a }\n");
+        }
+        sb.append("rule t1 { strings: $a = \"Hello\" nocase wide ascii $b = \"echo\" fullword condition: any of them }\n");
+        sb.append("rule t2 { strings: $a = \"training\" xor(1-4) $b = \"sample\" base64 condition: #a > 0 or $b }\n");
+        sb.append("rule t3 { strings: $a = /exit [0-9]+/ $b = /ex(ample|it)\\.com/i condition: $a or $b }\n");
+        sb.append("rule t4 { condition: uint16(0) == 0x5a4d and pe.number_of_sections > 0 and filesize < 10MB }\n");
+        return sb.toString();
     }
 
     private static byte[] gzip(byte[] b) throws IOException {

@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import dev.bulwark.engine.Limits;
 import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.ScanOptions;
+import dev.bulwark.engine.heuristics.dlp.DlpOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,14 @@ final class ClamscanOptions {
     ScanOptions scan = ScanOptions.defaults();
     LoadOptions load = LoadOptions.defaults();
     Limits limits = Limits.DEFAULTS;
+    /** --exclude-pua / --include-pua categories in command-line order (applied with --detect-pua only). */
+    final List<String> excludePua = new ArrayList<>(), includePua = new ArrayList<>();
+    /** --detect-structured and its settings; applied at the end of parsing, as clamscan does. */
+    boolean detectStructured, structuredCcOnly;
+    /** The numbers as clamscan's option parser holds them (C ints), null when not given. */
+    Integer structuredSsnFormat, structuredSsnCount, structuredCcCount;
+    /** Set when the settings are invalid in a way clamscan reports after parsing (exit 2). */
+    String structuredError;
 
     /** Options that take a value. */
     private static final Set<String> VALUED = Set.of("database", "log", "move", "copy", "file-list", "exclude", "exclude-dir",
@@ -39,13 +48,19 @@ final class ClamscanOptions {
             "max-dir-recursion", "follow-dir-symlinks", "follow-file-symlinks", "threads", "yara-rules", "tempdir",
             "max-embeddedpe", "max-htmlnormalize", "max-htmlnotags", "max-scriptnormalize", "max-ziptypercg",
             "max-partitions", "max-iconspe", "max-rechwp3", "pcre-match-limit", "pcre-recmatch-limit", "pcre-max-filesize",
-            "exclude-pua", "include-pua", "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics",
+            "exclude-pua", "include-pua", "structured-ssn-format", "structured-ssn-count", "structured-cc-count",
+ "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics",
             "cvdcertsdir", "progress");
     /** Boolean options accepted for compatibility that do not change what Bulwark does. */
     private static final Set<String> IGNORED_FLAGS = Set.of("archive-verbose", "leave-temps", "force-to-disk", "gen-json",
             "disable-cache", "nocerts", "dumpcerts", "bytecode", "bytecode-unsigned", "cross-fs", "alert-broken-media",
             "alert-partition-intersection", "scan-swf", "scan-xmldocs", "scan-hwp3", "scan-onenote", "scan-image",
             "scan-image-fuzzy-hash", "phishing-sigs", "fips-limits", "official-db-only-x");
+    /** Options that may be given more than once (clamscan's FLAG_MULTIPLE); of any other only the first counts. */
+    private static final Set<String> REPEATABLE = Set.of("database", "exclude", "exclude-dir", "include", "include-dir",
+            "statistics", "exclude-pua", "include-pua");
+    /** Single-valued options already given: clamscan's parser ignores them when they come again. */
+    private final Set<String> given = new java.util.HashSet<>();
     private static final Map<Character, String> SHORT = Map.of('d', "database", 'r', "recursive", 'i', "infected",
             'o', "suppress-ok-results", 'l', "log", 'v', "verbose", 'a', "archive-verbose", 'z', "allmatch", 'f', "file-list",
             'h', "help");
@@ -89,7 +104,44 @@ final class ClamscanOptions {
             o.apply(name, value);
         }
         o.scan = o.scan.withLimits(o.limits).withChildDigests(o.json);
+        if (o.detectStructured) o.structured();
+        if (o.load.detectPua() && !o.puaConflict()) o.load = o.load.withExcludePua(o.excludePua).withIncludePua(o.includePua);
         return o;
+    }
+
+    /** The DLP settings as clamscan sets them: SSN format 0 normal (default), 1 stripped, 2 both. */
+    private void structured() {
+        DlpOptions d = DlpOptions.defaults().withCreditCardsOnly(structuredCcOnly);
+        // clamscan's parser marks a number option "enabled" only when it is neither 0 nor -1
+        int f = structuredSsnFormat == null ? 0 : structuredSsnFormat;
+        if (f != 0 && f != -1) {
+            switch (f) {
+                case 1 -> d = d.withSsnFormats(false, true);
+                case 2 -> d = d.withSsnFormats(true, true);
+                default -> structuredError = "Invalid argument for --structured-ssn-format";
+            }
+        }
+        // the counts are taken whenever given, into libclamav's unsigned 32-bit thresholds
+        if (structuredSsnCount != null) d = d.withMinSsn(structuredSsnCount & 0xFFFF_FFFFL);
+        if (structuredCcCount != null) d = d.withMinCreditCards(structuredCcCount & 0xFFFF_FFFFL);
+        scan = scan.withStructured(d);
+    }
+
+    /** A clamscan number option: decimal digits only, read like C's atoi (strtol cut to an int). */
+    private static int number(String name, String v) throws UsageException {
+        if (!v.matches("[0-9]+")) throw new UsageException("Incorrect argument format for option --" + name);
+        long l;
+        try {
+            l = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            l = Long.MAX_VALUE; // strtol saturates
+        }
+        return (int) l;
+    }
+
+    /** clamscan refuses both lists together, but only when --detect-pua is on (otherwise both are ignored). */
+    boolean puaConflict() {
+        return load.detectPua() && !excludePua.isEmpty() && !includePua.isEmpty();
     }
 
     private static boolean yes(String name, String v) throws UsageException {
@@ -121,6 +173,11 @@ final class ClamscanOptions {
         return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
+    private static String nonEmpty(String name, String v) throws UsageException {
+        if (v.isEmpty()) throw new UsageException("Option --" + name + " requires a non-empty string argument");
+        return v;
+    }
+
     private static Pattern regex(String name, String v) throws UsageException {
         try {
             return Pattern.compile(v);
@@ -130,6 +187,7 @@ final class ClamscanOptions {
     }
 
     private void apply(String name, String v) throws UsageException {
+        if (!REPEATABLE.contains(name) && !name.equals("help") && !given.add(name)) return;
         switch (name) {
             case "help" -> throw new UsageException("help");
             case "database" -> databases.add(Path.of(v));
@@ -179,6 +237,13 @@ final class ClamscanOptions {
             case "scan-elf" -> scan = scan.withParser(ScanOptions.Parser.ELF, yes(name, v));
             case "normalize" -> scan = scan.withParser(ScanOptions.Parser.NORMALIZE, yes(name, v));
             case "detect-pua" -> load = load.withDetectPua(yes(name, v));
+            case "detect-structured" -> detectStructured = yes(name, v);
+            case "structured-ssn-format" -> structuredSsnFormat = number(name, v);
+            case "structured-ssn-count" -> structuredSsnCount = number(name, v);
+            case "structured-cc-count" -> structuredCcCount = number(name, v);
+            case "structured-cc-mode" -> structuredCcOnly = yes(name, v);
+            case "exclude-pua" -> excludePua.add(nonEmpty(name, v));
+            case "include-pua" -> includePua.add(nonEmpty(name, v));
             case "official-db-only" -> load = load.withOfficialOnly(yes(name, v));
             case "yara-rules" -> load = load.withYara(switch (v.toLowerCase(Locale.ROOT)) {
                 case "yes" -> LoadOptions.Yara.YES;
@@ -198,8 +263,7 @@ final class ClamscanOptions {
             case "pcre-match-limit" -> limits = limits.withPcreMatchLimit(size(name, v));
             case "pcre-max-filesize" -> limits = limits.withPcreMaxFileSize(size(name, v));
             case "max-htmlnotags", "max-partitions", "max-iconspe", "max-rechwp3", "pcre-recmatch-limit", "tempdir",
-                 "exclude-pua", "include-pua", "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode",
-                 "statistics", "cvdcertsdir" -> { }
+                 "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics", "cvdcertsdir" -> { }
             default -> {
                 if (!IGNORED_FLAGS.contains(name)) throw new UsageException("unrecognized option '--" + name + "'");
             }

@@ -16,7 +16,8 @@ final class Help {
                   --no-summary            no summary at the end
               -z, --allmatch              report every matching signature
                   --max-filesize=N[KMG]   --max-scansize --max-files --max-recursion --max-scantime
-                  --alert-exceeds-max     --heuristic-scan-precedence --detect-pua
+                  --alert-exceeds-max     --heuristic-scan-precedence
+                  --detect-pua --exclude-pua=CAT --include-pua=CAT (repeatable)
                   --exclude=RE --exclude-dir=RE --include=RE --include-dir=RE
                   --move=DIR --copy=DIR --remove --log=FILE --stdout --quiet
             Bulwark additions:

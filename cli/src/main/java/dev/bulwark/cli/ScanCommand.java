@@ -86,6 +86,14 @@ public final class ScanCommand {
                 return 2;
             }
         }
+        if (o.structuredError != null) {
+            err.println("ERROR: " + o.structuredError);
+            return 2;
+        }
+        if (o.puaConflict()) {
+            err.println("ERROR: --exclude-pua and --include-pua cannot be used at the same time");
+            return 2;
+        }
         try {
             List<Path> dbs = o.databases.isEmpty() ? defaultDatabases() : o.databases;
             engine = o.databases.isEmpty() ? Engine.loadWithBuiltin(dbs, o.load) : Engine.load(dbs, o.load);

@@ -3,11 +3,16 @@ package dev.bulwark.engine;
 import dev.bulwark.engine.exe.ExeInfo;
 import dev.bulwark.engine.filetype.EmbeddedTypeFinder;
 import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.filetype.HtmlMarkers;
+import dev.bulwark.engine.filetype.MailMarkers;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Extractors;
 import dev.bulwark.engine.formats.Layer;
+import dev.bulwark.engine.formats.archivecommon.Bytes;
+import dev.bulwark.engine.formats.dmg.DmgExtractor;
 import dev.bulwark.engine.formats.ishield.IshieldOverlay;
+import dev.bulwark.engine.formats.udf.UdfExtractor;
 import dev.bulwark.engine.formats.zip.ZipLocalEntry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -27,9 +32,14 @@ import java.util.Set;
  *       NULSFT (starting 4 bytes before the hit), AUTOIT and ISHIELD_MSI; nothing happens when no
  *       extractor is registered for the type.</li>
  *   <li>An ISO 9660 descriptor pair re-types the layer and lists the image from its base.</li>
+ *   <li>A UDF "\0BEA01" descriptor starting in the first 32 KiB (ClamAV's rule {@code 0,32768}) re-types the
+ *       layer; only one starting at 32768 (after 16 sectors) opens the image.</li>
  *   <li>In MSEXE and MSOLE2 layers, the first "MZ…PE" hit whose PE header parses becomes a new layer
  *       running to the end of the parent (matched and searched like any file, bounded by MaxEmbeddedPE),
  *       and the remaining hits are left to that layer.</li>
+ *   <li>MHTML / mail header pairs ({@link MailMarkers}) in a text or binary layer re-type it and parse it as mail.</li>
+ *   <li>HTML tags ({@link HtmlMarkers}) anywhere in ASCII text re-type it as HTML and add the normalised views.</li>
+ *   <li>A DMG "koly" trailer in the last 512 bytes re-types the layer and opens the image.</li>
  *   <li>Then, for executables, an InstallShield setup stream in the overlay ({@link IshieldOverlay}).</li>
  * </ul>
  */
@@ -38,11 +48,14 @@ final class EmbeddedObjects {
     private static final Set<FileType> NO_RECOGNITION = EnumSet.of(FileType.GZ, FileType.CPIO_OLD, FileType.ZIP,
             FileType.ZIPSFX, FileType.ARJSFX, FileType.RARSFX, FileType.EGGSFX, FileType.CABSFX, FileType.SEVENZIPSFX,
             FileType.OLD_TAR, FileType.POSIX_TAR, FileType.HTML, FileType.IGNORED);
+    /** Layer types ClamAV re-types from the raw scan's MHTML and XML markers (TEXT_ASCII .. BINARY_DATA). */
+    private static final Set<FileType> TEXT_OR_BINARY = EnumSet.of(FileType.TEXT_ASCII, FileType.TEXT_UTF8,
+            FileType.TEXT_UTF16LE, FileType.TEXT_UTF16BE, FileType.BINARY_DATA);
     /** Sector size the ISO 9660 extractor reads; images with other sector sizes are left alone. */
     private static final int ISO_SECTOR = 2048;
     /** Types of hits {@link #open} handles (user {@code .ftm} type-1 rules may add hits of these types). */
     private static final Set<FileType> OPENED = EnumSet.of(FileType.ZIPSFX, FileType.RARSFX, FileType.CABSFX, FileType.ARJSFX,
-            FileType.SEVENZIPSFX, FileType.NULSFT, FileType.AUTOIT, FileType.ISHIELD_MSI, FileType.ISO9660);
+            FileType.SEVENZIPSFX, FileType.NULSFT, FileType.AUTOIT, FileType.ISHIELD_MSI, FileType.ISO9660, FileType.UDF);
     private static final Extractor ZIP_ENTRY = new ZipLocalEntry();
 
     private EmbeddedObjects() {}
@@ -51,14 +64,37 @@ final class EmbeddedObjects {
     static void scan(ScanJob job, LayerImpl l) {
         if (job.stop || NO_RECOGNITION.contains(l.type) || l.data.limit() <= ScanJob.TINY) return;
         boolean pe = (l.type == FileType.MSEXE || l.type == FileType.MSOLE2) && job.opt.enabled(ScanOptions.Parser.PE);
-        for (EmbeddedTypeFinder.Hit h : hits(job, l, pe)) {
+        boolean carved = false;
+        List<EmbeddedTypeFinder.Hit> hits = hits(job, l, pe);
+        for (EmbeddedTypeFinder.Hit h : hits) {
             if (job.stop || job.timeUp()) return;
             if (h.offset() == 0) continue;
             if (h.type() == FileType.MSEXE) {
-                if (carvePe(job, l, h.offset())) break;
+                if (carved = carvePe(job, l, h.offset())) break;
                 continue;
             }
             open(job, l, h);
+        }
+        // MHTML markers anywhere in a text or binary layer, or MAIL markers near the start of ASCII text:
+        // the layer is parsed as mail
+        if (!carved && !job.stop && job.sigs.magic == null && TEXT_OR_BINARY.contains(l.type) && job.parserEnabled(FileType.MAIL)) {
+            FileType mailType = MailMarkers.find(l.data);
+            if (mailType == FileType.MHTML || (mailType == FileType.MAIL && l.type == FileType.TEXT_ASCII)) {
+                Extractor mail = Extractors.forType(mailType);
+                l.type = mailType; // ClamAV re-types the layer
+                if (mail != null) run(mail, new View(l.data, l), new LayerContext(job, l), l);
+            }
+        }
+        // HTML markers anywhere in ASCII text, when no higher-ranking type was found: its normalised views
+        if (!carved && !job.stop && job.sigs.magic == null && l.type == FileType.TEXT_ASCII && hits.isEmpty()
+                && job.opt.enabled(ScanOptions.Parser.HTML) && HtmlMarkers.find(l.data)) {
+            l.type = FileType.HTML; // ClamAV re-types the layer
+            job.htmlViews(l);
+        }
+        // the "koly" rule at EOF-512 is the last hit of a layer, whatever its type
+        if (!carved && !job.stop && job.sigs.magic == null && DmgExtractor.hasTrailer(l.data) && job.parserEnabled(FileType.DMG)) {
+            l.type = FileType.DMG; // ClamAV re-types the layer
+            run(new DmgExtractor(), new View(l.data, l), new LayerContext(job, l), l);
         }
         if (!job.stop && l.type == FileType.MSEXE && job.parserEnabled(FileType.ISHIELD_MSI)) overlay(job, l);
     }
@@ -67,6 +103,7 @@ final class EmbeddedObjects {
         // ClamAV's built-in table, and with it these rules, is replaced when a .ftm brings literal (type 0) magic
         List<EmbeddedTypeFinder.Hit> hits = job.sigs.magic == null
                 ? EmbeddedTypeFinder.find(l.data, pe, job.lim.maxFiles()) : new ArrayList<>();
+        if (job.sigs.magic == null) hits = withUdf(l.data, hits);
         if (!job.sigs.magicPatternRules.isEmpty()) {
             List<EmbeddedTypeFinder.Hit> extra = new ArrayList<>();
             FileType cur = l.type;
@@ -87,6 +124,24 @@ final class EmbeddedObjects {
         return hits;
     }
 
+    /**
+     * Adds the hits of ClamAV's UDF rule ({@code 1:0,32768:004245413031}: the marker starting at 0..32768)
+     * to the built-in hits, in order of their end, within the per-layer cap.
+     */
+    private static List<EmbeddedTypeFinder.Hit> withUdf(java.nio.ByteBuffer d, List<EmbeddedTypeFinder.Hit> hits) {
+        int last = Math.min(UdfExtractor.VRS_OFFSET, d.limit() - UdfExtractor.MARKER.length);
+        List<EmbeddedTypeFinder.Hit> out = null;
+        for (int at = Bytes.indexOf(d, UdfExtractor.MARKER, 0, last + UdfExtractor.MARKER.length); at >= 0 && at <= last;
+                at = Bytes.indexOf(d, UdfExtractor.MARKER, at + 1, last + UdfExtractor.MARKER.length)) {
+            if (out == null) out = new ArrayList<>(hits);
+            if (out.size() >= EmbeddedTypeFinder.MAX_OBJECTS) break;
+            out.add(new EmbeddedTypeFinder.Hit(FileType.UDF, at, at + UdfExtractor.MARKER.length));
+        }
+        if (out == null) return hits;
+        out.sort(java.util.Comparator.comparingInt(EmbeddedTypeFinder.Hit::end));
+        return out;
+    }
+
     /** Opens one SFX / installer / image hit; returns quietly when the parent type or options rule it out. */
     private static void open(ScanJob job, LayerImpl l, EmbeddedTypeFinder.Hit h) {
         FileType t = l.type;
@@ -101,6 +156,11 @@ final class EmbeddedObjects {
             case AUTOIT -> { if (t == FileType.MSEXE) view(job, l, off, FileType.AUTOIT, null); }
             case ISHIELD_MSI -> { if (t == FileType.MSEXE) view(job, l, off, FileType.ISHIELD_MSI, null); }
             case ISO9660 -> iso(job, l, off);
+            case UDF -> {
+                if (!job.parserEnabled(FileType.UDF)) return;
+                l.type = FileType.UDF; // ClamAV re-types the layer, then parses only from 32768 on
+                run((layer, c) -> UdfExtractor.scan(layer.data(), off, c), new View(l.data, l), new LayerContext(job, l), l);
+            }
             default -> { }
         }
     }

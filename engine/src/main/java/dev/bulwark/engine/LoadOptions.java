@@ -1,5 +1,7 @@
 package dev.bulwark.engine;
 
+import java.util.List;
+
 /**
  * How signature databases are loaded.
  *
@@ -7,17 +9,43 @@ package dev.bulwark.engine;
  * @param yara         whether {@code .yar/.yara} files are loaded (clamscan --yara-rules)
  * @param officialOnly load only signed {@code .cvd/.cld} containers
  * @param phishing     load the phishing databases ({@code .pdb .wdb .gdb})
+ * @param excludePua   PUA categories left out of the PUA databases (clamscan --exclude-pua, repeatable);
+ *                     only with {@code detectPua}, as in ClamAV
+ * @param includePua   the only PUA categories loaded from the PUA databases (--include-pua); at most one
+ *                     of the two lists is non-empty
  */
-public record LoadOptions(boolean detectPua, Yara yara, boolean officialOnly, boolean phishing) {
+public record LoadOptions(boolean detectPua, Yara yara, boolean officialOnly, boolean phishing,
+                          List<String> excludePua, List<String> includePua) {
 
     public enum Yara { YES, NO, ONLY }
+
+    public LoadOptions {
+        excludePua = List.copyOf(excludePua);
+        includePua = List.copyOf(includePua);
+        if (!excludePua.isEmpty() && !includePua.isEmpty()) {
+            throw new IllegalArgumentException("excluded and included PUA categories cannot be used at the same time");
+        }
+        for (String c : excludePua) checkCategory(c);
+        for (String c : includePua) checkCategory(c);
+    }
+
+    public LoadOptions(boolean detectPua, Yara yara, boolean officialOnly, boolean phishing) {
+        this(detectPua, yara, officialOnly, phishing, List.of(), List.of());
+    }
+
+    private static void checkCategory(String c) {
+        if (c.isEmpty()) throw new IllegalArgumentException("empty PUA category");
+    }
 
     public static LoadOptions defaults() {
         return new LoadOptions(false, Yara.YES, false, true);
     }
 
-    public LoadOptions withDetectPua(boolean v) { return new LoadOptions(v, yara, officialOnly, phishing); }
-    public LoadOptions withYara(Yara v) { return new LoadOptions(detectPua, v, officialOnly, phishing); }
-    public LoadOptions withOfficialOnly(boolean v) { return new LoadOptions(detectPua, yara, v, phishing); }
-    public LoadOptions withPhishing(boolean v) { return new LoadOptions(detectPua, yara, officialOnly, v); }
+    public LoadOptions withDetectPua(boolean v) { return new LoadOptions(v, yara, officialOnly, phishing, excludePua, includePua); }
+    public LoadOptions withYara(Yara v) { return new LoadOptions(detectPua, v, officialOnly, phishing, excludePua, includePua); }
+    public LoadOptions withOfficialOnly(boolean v) { return new LoadOptions(detectPua, yara, v, phishing, excludePua, includePua); }
+    public LoadOptions withPhishing(boolean v) { return new LoadOptions(detectPua, yara, officialOnly, v, excludePua, includePua); }
+    /** Categories such as {@code Packer} or {@code Win} (see {@link #excludePua()}). */
+    public LoadOptions withExcludePua(List<String> v) { return new LoadOptions(detectPua, yara, officialOnly, phishing, v, includePua); }
+    public LoadOptions withIncludePua(List<String> v) { return new LoadOptions(detectPua, yara, officialOnly, phishing, excludePua, v); }
 }

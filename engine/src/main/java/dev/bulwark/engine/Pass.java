@@ -4,6 +4,7 @@ import dev.bulwark.engine.match.IntList;
 import dev.bulwark.engine.match.OffsetSpec;
 import dev.bulwark.engine.signatures.clamav.LogicalSig;
 import dev.bulwark.engine.signatures.clamav.SignatureSet;
+import dev.bulwark.engine.signatures.yara.YaraGroup;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -55,38 +56,45 @@ final class Pass {
     }
 
     void run() {
-        body();
+        // YARA rules loaded with the databases: their atoms are in the same index, so the body pass feeds both
+        YaraGroup.Pass yara = sigs.yaraGroup == null ? null : sigs.yaraGroup.start(d);
+        boolean complete = body(yara);
         if (job.stop) return;
         hashes();
         if (job.stop) return;
         logical();
-        if (job.stop) return;
-        YaraStep.run(job, layer, d);
+        if (job.stop || !complete) return;
+        YaraStep.run(job, layer, yara);
     }
 
-    private void body() {
-        if (sigs.patterns.size() == 0) return;
-        sigs.patterns.scan(d, mask, exe, (p, owner, start, end) -> {
-            if ((++calls & 1023) == 0 && job.timeUp()) return Integer.MAX_VALUE;
-            int ref = SignatureSet.ownerRef(owner);
-            switch (SignatureSet.ownerKind(owner)) {
-                case SignatureSet.OWNER_NDB -> {
-                    boolean weak = sigs.ndbWeak(ref);
-                    if (job.report(layer, sigs.ndbName(ref), start, weak)) return Integer.MAX_VALUE;
-                    if (weak && !job.opt.allMatch() && !job.opt.heuristicPrecedence()) {
-                        return (end / WINDOW + 1) * WINDOW;
-                    }
+    /** The body pass; false when it was cut short (then the YARA string matches are incomplete). */
+    private boolean body(YaraGroup.Pass yara) {
+        if (yara != null) return sigs.patterns.scan(yara.buffer(), mask, exe, this::bodyMatch, yara);
+        if (sigs.patterns.size() == 0) return true;
+        sigs.patterns.scan(d, mask, exe, this::bodyMatch);
+        return true;
+    }
+
+    private int bodyMatch(int p, int owner, int start, int end) {
+        if ((++calls & 1023) == 0 && job.timeUp()) return Integer.MAX_VALUE;
+        int ref = SignatureSet.ownerRef(owner);
+        switch (SignatureSet.ownerKind(owner)) {
+            case SignatureSet.OWNER_NDB -> {
+                boolean weak = sigs.ndbWeak(ref);
+                if (job.report(layer, sigs.ndbName(ref), start, weak)) return Integer.MAX_VALUE;
+                if (weak && !job.opt.allMatch() && !job.opt.heuristicPrecedence()) {
+                    return (end / WINDOW + 1) * WINDOW;
                 }
-                case SignatureSet.OWNER_LSUB -> count(ref / 64, ref % 64, start);
-                case SignatureSet.OWNER_MACRO -> {
-                    if (macroStarts == null) macroStarts = new IntList[32];
-                    if (macroStarts[ref] == null) macroStarts[ref] = new IntList();
-                    if (macroStarts[ref].size() < MAX_STARTS) macroStarts[ref].add(start);
-                }
-                default -> { }
             }
-            return -1;
-        });
+            case SignatureSet.OWNER_LSUB -> count(ref / 64, ref % 64, start);
+            case SignatureSet.OWNER_MACRO -> {
+                if (macroStarts == null) macroStarts = new IntList[32];
+                if (macroStarts[ref] == null) macroStarts[ref] = new IntList();
+                if (macroStarts[ref].size() < MAX_STARTS) macroStarts[ref].add(start);
+            }
+            default -> { }
+        }
+        return -1;
     }
 
     private void count(int sig, int sub, int start) {

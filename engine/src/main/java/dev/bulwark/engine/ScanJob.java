@@ -5,6 +5,7 @@ import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.filetype.FileTypeDetector;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Extractors;
+import dev.bulwark.engine.heuristics.dlp.StructuredData;
 import dev.bulwark.engine.normalize.HtmlNormalizer;
 import dev.bulwark.engine.normalize.TextNormalizer;
 import dev.bulwark.engine.signatures.clamav.SignatureSet;
@@ -144,24 +145,11 @@ final class ScanJob {
         boolean first = CONTAINER_FIRST.contains(l.type);
         if (first) extract(l);
         if (stop) return;
+        if (l.type == FileType.TEXT_ASCII && opt.structured() != null && l.data.limit() > TINY) structured(l);
+        if (stop) return;
         if (l.data.limit() > TINY) {
             if (l.type == FileType.HTML && opt.enabled(ScanOptions.Parser.HTML)) {
-                if (l.data.limit() <= lim.maxHtmlNormalize()) {
-                    HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize());
-                    int mask = 1 | 1 << 3;
-                    for (byte[] view : new byte[][] {r.noComment(), r.noTags(), r.scripts()}) {
-                        if (stop || view.length <= TINY) continue;
-                        new Pass(this, l, ByteBuffer.wrap(view), mask, false).run();
-                    }
-                    // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
-                    if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {
-                        LayerContext ctx = new LayerContext(this, l);
-                        int pos = 1;
-                        for (ByteBuffer m : dev.bulwark.engine.formats.mime.DataUris.mailLayers(l.data, lim.maxFileSize())) {
-                            if (!ctx.child(new dev.bulwark.engine.formats.ChildInfo("", FileType.MAIL, -1, -1, false, pos++, -1), m)) break;
-                        }
-                    }
-                }
+                htmlViews(l);
             } else {
                 new Pass(this, l, l.data, targetMask(l.type), true).run();
                 if (!stop && (l.type.isText() || l.type == FileType.MAIL) // UTF-16 too: NULs are dropped
@@ -171,8 +159,41 @@ final class ScanJob {
                 }
             }
         }
+        FileType typed = l.type;
         if (!stop) EmbeddedObjects.scan(this, l); // part of ClamAV's raw scan
-        if (!first && !stop) extract(l);
+        // a layer the raw scan re-typed was opened there, once (clamscan --allmatch reports an ISO's files once)
+        if (!first && !stop && l.type == typed) extract(l);
+        // ClamAV's parsers after the raw scan (PE, ELF, Mach-O, PDF) switch on the type the layer had before
+        // the raw scan re-typed it (e.g. an executable holding a UDF marker or a DMG trailer is still unpacked)
+        else if (!first && !stop && AFTER_RAW.contains(typed)) extract(l, typed);
+    }
+
+    private static final Set<FileType> AFTER_RAW = EnumSet.of(FileType.MSEXE, FileType.ELF, FileType.MACHO, FileType.PDF);
+
+    /** ClamAV's cli_scanhtml: the normalised views of an HTML layer, and its data: URIs as mail layers. */
+    void htmlViews(LayerImpl l) {
+        if (l.data.limit() > lim.maxHtmlNormalize()) return;
+        HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize());
+        int mask = 1 | 1 << 3;
+        for (byte[] view : new byte[][] {r.noComment(), r.noTags(), r.scripts()}) {
+            if (stop || view.length <= TINY) continue;
+            new Pass(this, l, ByteBuffer.wrap(view), mask, false).run();
+        }
+        // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
+        if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {
+            LayerContext ctx = new LayerContext(this, l);
+            int pos = 1;
+            for (ByteBuffer m : dev.bulwark.engine.formats.mime.DataUris.mailLayers(l.data, lim.maxFileSize())) {
+                if (!ctx.child(new dev.bulwark.engine.formats.ChildInfo("", FileType.MAIL, -1, -1, false, pos++, -1), m)) break;
+            }
+        }
+    }
+
+    /** ClamAV's structured data check of a plain-text layer, before its raw scan; both kinds may be reported. */
+    private void structured(LayerImpl l) {
+        int found = StructuredData.scan(l.data, opt.structured());
+        if ((found & StructuredData.FOUND_CREDIT_CARDS) != 0 && report(l, StructuredData.CREDIT_CARD, -1, true)) return;
+        if ((found & StructuredData.FOUND_SSN) != 0) report(l, StructuredData.SSN, -1, true);
     }
 
     FileType detect(ByteBuffer d) {
@@ -208,8 +229,13 @@ final class ScanJob {
     }
 
     private void extract(LayerImpl l) {
-        if (!parserEnabled(l.type)) return;
-        Extractor x = Extractors.forType(l.type);
+        extract(l, l.type);
+    }
+
+    /** Runs the extractor of type {@code t} on the layer (its own type, or the one it had before a re-typing). */
+    private void extract(LayerImpl l, FileType t) {
+        if (!parserEnabled(t)) return;
+        Extractor x = Extractors.forType(t);
         if (x == null) return;
         LayerContext ctx = new LayerContext(this, l);
         try {
@@ -223,7 +249,8 @@ final class ScanJob {
         ScanOptions.Parser p = switch (t) {
             case MAIL, TNEF, BINHEX -> ScanOptions.Parser.MAIL;
             case MSOLE2 -> ScanOptions.Parser.OLE2;
-            case PDF -> ScanOptions.Parser.PDF;
+            case PDF, XDP -> ScanOptions.Parser.PDF;
+            case XML_WORD, XML_XL -> ScanOptions.Parser.XMLDOCS;
             case HTML -> ScanOptions.Parser.HTML;
             case MSEXE -> ScanOptions.Parser.PE;
             case ELF -> ScanOptions.Parser.ELF;

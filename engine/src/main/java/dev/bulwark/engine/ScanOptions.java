@@ -1,5 +1,6 @@
 package dev.bulwark.engine;
 
+import dev.bulwark.engine.heuristics.dlp.DlpOptions;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -15,9 +16,12 @@ import java.util.Set;
  * @param phishingUrls    check links in mail against the phishing databases
  * @param childDigests    record the SHA-256 of every extracted layer in the result tree (JSON output);
  *                        off by default because it hashes every byte of every child
+ * @param structured      structured data detection (credit card numbers, SSNs) in plain-text layers, or
+ *                        null when off (the default, as in ClamAV)
  */
 public record ScanOptions(Limits limits, boolean allMatch, boolean heuristicAlerts, boolean heuristicPrecedence,
-                          Set<Alert> alerts, Set<Parser> disabled, boolean phishingUrls, boolean childDigests) {
+                          Set<Alert> alerts, Set<Parser> disabled, boolean phishingUrls, boolean childDigests,
+                          DlpOptions structured) {
 
     /** Optional heuristic alerts, off by default as in ClamAV. */
     public enum Alert { EXCEEDS_MAX, ENCRYPTED_ARCHIVE, ENCRYPTED_DOC, MACROS, BROKEN, BROKEN_MEDIA, PHISHING_SSL, PHISHING_CLOAK, PARTITION_INTERSECTION }
@@ -31,26 +35,28 @@ public record ScanOptions(Limits limits, boolean allMatch, boolean heuristicAler
     }
 
     public static ScanOptions defaults() {
-        return new ScanOptions(Limits.DEFAULTS, false, true, false, Set.of(), Set.of(), true, false);
+        return new ScanOptions(Limits.DEFAULTS, false, true, false, Set.of(), Set.of(), true, false, null);
     }
 
     public boolean alert(Alert a) { return alerts.contains(a); }
     public boolean enabled(Parser p) { return !disabled.contains(p); }
 
-    public ScanOptions withLimits(Limits l) { return new ScanOptions(l, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests); }
-    public ScanOptions withAllMatch(boolean v) { return new ScanOptions(limits, v, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests); }
-    public ScanOptions withHeuristicAlerts(boolean v) { return new ScanOptions(limits, allMatch, v, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests); }
-    public ScanOptions withHeuristicPrecedence(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, v, alerts, disabled, phishingUrls, childDigests); }
-    public ScanOptions withPhishingUrls(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, v, childDigests); }
-    public ScanOptions withChildDigests(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, v); }
+    public ScanOptions withLimits(Limits l) { return new ScanOptions(l, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, structured); }
+    public ScanOptions withAllMatch(boolean v) { return new ScanOptions(limits, v, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, structured); }
+    public ScanOptions withHeuristicAlerts(boolean v) { return new ScanOptions(limits, allMatch, v, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, structured); }
+    public ScanOptions withHeuristicPrecedence(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, v, alerts, disabled, phishingUrls, childDigests, structured); }
+    public ScanOptions withPhishingUrls(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, v, childDigests, structured); }
+    public ScanOptions withChildDigests(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, v, structured); }
+    /** Structured data detection with these settings, or off with null (clamscan --detect-structured). */
+    public ScanOptions withStructured(DlpOptions v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, v); }
     public ScanOptions withAlert(Alert a, boolean on) {
         EnumSet<Alert> s = alerts.isEmpty() ? EnumSet.noneOf(Alert.class) : EnumSet.copyOf(alerts);
         if (on) s.add(a); else s.remove(a);
-        return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, s, disabled, phishingUrls, childDigests);
+        return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, s, disabled, phishingUrls, childDigests, structured);
     }
     public ScanOptions withParser(Parser p, boolean on) {
         EnumSet<Parser> s = disabled.isEmpty() ? EnumSet.noneOf(Parser.class) : EnumSet.copyOf(disabled);
         if (on) s.remove(p); else s.add(p);
-        return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, s, phishingUrls, childDigests);
+        return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, s, phishingUrls, childDigests, structured);
     }
 }

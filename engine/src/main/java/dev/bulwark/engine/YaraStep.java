@@ -1,16 +1,18 @@
 package dev.bulwark.engine;
 
-import dev.bulwark.engine.signatures.yara.YaraRuleSet;
-import java.nio.ByteBuffer;
+import dev.bulwark.engine.signatures.yara.YaraGroup;
 
-/** Runs the YARA rules loaded through the ClamAV loader over a pass's buffer ({@code YARA.<rule>} names). */
+/**
+ * Reports the YARA rules loaded through the ClamAV loader ({@code YARA.<rule>} names) after a pass whose body
+ * scan fed their string atoms (one kernel pass for both engines).
+ */
 final class YaraStep {
     private YaraStep() {}
 
-    static void run(ScanJob job, LayerImpl layer, ByteBuffer d) {
-        if (job.sigs.yara == null) return;
-        for (YaraRuleSet set : job.sigs.yara) {
-            for (String rule : set.matchingRules(d)) {
+    static void run(ScanJob job, LayerImpl layer, YaraGroup.Pass yara) {
+        if (yara == null) return;
+        for (int s = 0; s < job.sigs.yara.size(); s++) {
+            for (String rule : yara.matchingRules(s)) {
                 if (job.report(layer, "YARA." + rule + ".UNOFFICIAL", -1, false)) return;
             }
         }

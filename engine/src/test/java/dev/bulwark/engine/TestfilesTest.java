@@ -28,7 +28,8 @@ class TestfilesTest {
             "clam.tar.gz", "clam.tnef", "clam.zip", "clam_IScab_ext.exe", "clam_cache_emax.tgz", "clam.chm", "clam.sis",
             "clam_IScab_int.exe", "clam_ISmsi_ext.exe", "clam_ISmsi_int.exe",
             // PE unpackers and installers (formats/upx, pepack, nsis, autoit; wwpack hides a ZIP-SFX)
-            "clam-upx.exe", "clam-yc.exe", "clam-wwpack.exe", "clam-nsis.exe", "clam.ea05.exe", "clam.ea06.exe");
+            "clam-upx.exe", "clam-yc.exe", "clam-wwpack.exe", "clam-aspack.exe", "clam-pespin.exe", "clam-mew.exe",
+            "clam-upack.exe", "clam-nsis.exe", "clam.ea05.exe", "clam.ea06.exe", "clam-petite.exe");
     /** Files where the 544-byte executable itself is extracted byte-exactly (hash match). */
     private static final Set<String> HASH_MISSING = Set.of();
 

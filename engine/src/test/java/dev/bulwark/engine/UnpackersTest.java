@@ -25,16 +25,16 @@ class UnpackersTest {
     private static final String BODY = "ClamAV-Test-Body:0:*:bb7110400033c050508bf3535350b029\n";
     /** Found only through an unpacker of this branch (each is clean with unpacking disabled). */
     private static final List<String> UNPACKED = List.of("clam-upx.exe", "clam-nsis.exe", "clam.ea05.exe", "clam.ea06.exe",
-            "clam-yc.exe");
+            "clam-yc.exe", "clam-aspack.exe", "clam-pespin.exe", "clam-petite.exe", "clam-mew.exe", "clam-upack.exe");
     /** The 544-byte test executable itself comes out byte-exactly (found by its sha256). */
-    private static final Set<String> BY_HASH = Set.of("clam-nsis.exe", "clam.ea05.exe", "clam.ea06.exe");
+    private static final Set<String> BY_HASH = Set.of("clam-nsis.exe", "clam.ea05.exe", "clam.ea06.exe", "clam-aspack.exe",
+            "clam-pespin.exe", "clam-petite.exe", "clam-mew.exe", "clam-upack.exe");
     /**
      * Not detected yet (listed so that the test shows the gap; only "no error" is asserted). clam-wwpack.exe is
      * unpacked byte-identically to ClamAV (WwPackTest), but the test executable sits in a ZIP inside the unpacked
      * image, which needs embedded-type (ZIPSFX) discovery in PE layers.
      */
-    static final List<String> NOT_YET = List.of("clam-aspack.exe", "clam-mew.exe", "clam-petite.exe", "clam-upack.exe",
-            "clam-wwpack.exe", "clam-pespin.exe");
+    static final List<String> NOT_YET = List.of("clam-wwpack.exe");
 
     @Test
     void packedTestFilesAreDetected(@TempDir Path tmp) throws Exception {
@@ -51,8 +51,10 @@ class UnpackersTest {
             ScanResult r = body.scan(f, ScanOptions.defaults());
             if (!r.infected()) missing.add(n + " (" + r.error() + ")");
             else assertNotEquals(r.detections().get(0).path(), f.toString(), n + ": found in the packed bytes, not a child");
-            // UPX runs under the PE parser; the NSIS and AutoIt extractors under the archive parser
-            ScanOptions.Parser gate = n.contains("upx") || n.contains("yc") ? ScanOptions.Parser.PE : ScanOptions.Parser.ARCHIVE;
+            // UPX and the pepack unpackers run under the PE parser; the NSIS and AutoIt extractors under the archive parser
+            boolean pe = n.contains("upx") || n.contains("yc") || n.contains("aspack") || n.contains("pespin")
+                    || n.contains("petite") || n.contains("mew") || n.contains("upack");
+            ScanOptions.Parser gate = pe ? ScanOptions.Parser.PE : ScanOptions.Parser.ARCHIVE;
             assertTrue(!body.scan(f, ScanOptions.defaults().withParser(gate, false)).infected(),
                     n + " is found without its unpacker: not a test of it");
             if (BY_HASH.contains(n)) assertTrue(hash.scan(f, ScanOptions.defaults()).infected(), n + " by hash");

@@ -1,6 +1,5 @@
 package dev.bulwark.server;
 
-import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.server.clamd.ClamdServer;
 import dev.bulwark.server.config.DaemonConfig;
 import dev.bulwark.server.icap.IcapServer;
@@ -36,8 +35,7 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
     private volatile boolean closed;
 
     public Daemon(DaemonConfig config, Log log) {
-        this(config, log, new EngineHolder(List.of(config.databaseDirectory()),
-                LoadOptions.defaults().withDetectPua(config.detectPua()).withOfficialOnly(config.officialOnly())));
+        this(config, log, new EngineHolder(List.of(config.databaseDirectory()), config.loadOptions()));
     }
 
     Daemon(DaemonConfig config, Log log, EngineHolder engines) {
@@ -63,6 +61,8 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
         long t0 = System.nanoTime();
         // binding the FFM calls for FILDES takes a few hundred ms: do it while the database loads
         if (config.localSocket() != null) Thread.ofPlatform().daemon().name("fdpass-init").start(ClamdServer::prepareFdPassing);
+        if (!config.loadOptions().excludePua().isEmpty()) log.info("excluded PUA categories", "categories", config.loadOptions().excludePua());
+        if (!config.loadOptions().includePua().isEmpty()) log.info("included PUA categories", "categories", config.loadOptions().includePua());
         EngineHolder.Loaded l = engines.loadInitial();
         dbStamp = stamp(config.databaseDirectory());
         log.info("database loaded", "signatures", l.engine().database().signatureCount(), "millis", l.loadMillis(),
@@ -88,10 +88,29 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
             log.info("REST API listening", "port", restPort, "addr", config.restAddr());
         }
         if (config.pidFile() != null) Files.writeString(config.pidFile(), ProcessHandle.current().pid() + "\n");
+        if (config.user() != null) dropPrivileges();
+        service.open();
         if (config.selfCheckSec() > 0) {
             selfCheck = Thread.ofPlatform().daemon().name("bulwark-selfcheck").start(this::selfCheckLoop);
         }
         log.info("daemon started", "millis", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** clamd's User: gives up root once everything is bound and loaded, before serving (see {@link Privileges}). */
+    private void dropPrivileges() throws IOException {
+        Path socket = config.localSocket();
+        Privileges.Dropped d = Privileges.drop(config.user(), config.logFile(), socket, () -> {
+            if (socket != null && config.localSocketGroup() != null) ClamdServer.setSocketGroup(socket, config.localSocketGroup());
+        });
+        if (d == null) {
+            log.warn("not running as root: User " + config.user() + " has no effect", "euid", Privileges.effectiveUid());
+            return;
+        }
+        log.info("privileges dropped", "user", d.user(), "uid", d.uid(), "gid", d.gid());
+        if (!Files.isReadable(config.databaseDirectory())) {
+            log.warn("database directory not readable by User " + d.user() + ": RELOAD and SelfCheck will fail",
+                    "dir", config.databaseDirectory());
+        }
     }
 
     /** RELOAD / SIGUSR2 / REST reload: builds a new engine aside and swaps it in. */

@@ -41,6 +41,18 @@ public final class ScanService {
         this.permits = new Semaphore(config.maxThreads(), true);
     }
 
+    /** Opened by the daemon once it is ready to serve (after dropping root for User); connections wait for it. */
+    private final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+
+    /** Lets the servers handle connections. */
+    public void open() { open.countDown(); }
+
+    /**
+     * Blocks until {@link #open()}: an accept loop calls it before its first accept, so nothing is read or
+     * scanned while the daemon still runs as root; clients wait in the listen backlog meanwhile.
+     */
+    public void awaitOpen() throws InterruptedException { open.await(); }
+
     public EngineHolder engines() { return engines; }
     public DaemonConfig config() { return config; }
     public Metrics metrics() { return metrics; }
@@ -59,7 +71,7 @@ public final class ScanService {
     }
 
     public ScanResult scanFile(Path file, boolean allMatch, String protocol, String command) throws InterruptedException {
-        return run(protocol, command, file.toString(), () -> {
+        return run(protocol, command, file.toString(), file.toString(), () -> {
             EngineHolder.Loaded l = engines.current();
             ScanOptions o = options(allMatch);
             if (!cache.enabled()) return l.engine().scan(file, o);
@@ -89,7 +101,12 @@ public final class ScanService {
     }
 
     public ScanResult scanSpool(Spool spool, boolean allMatch, String protocol, String command) throws InterruptedException {
-        return run(protocol, command, "stream", () -> {
+        return scanSpool(spool, allMatch, protocol, command, "stream");
+    }
+
+    /** As above; {@code name} is the object's name in the log, STATS and VirusEvent (clamd: instream(ADDR@PORT)). */
+    public ScanResult scanSpool(Spool spool, boolean allMatch, String protocol, String command, String name) throws InterruptedException {
+        return run(protocol, command, name, name, () -> {
             EngineHolder.Loaded l = engines.current();
             ScanOptions o = options(allMatch);
             CleanCache.Key key = cache.enabled() ? CleanCache.Key.of(spool.sha256Bytes(), spool.size(), o) : null;
@@ -108,8 +125,8 @@ public final class ScanService {
      * bytes are a heap copy nobody else can change, so a clean result may be cached by their hash.
      */
     public ScanResult scanBuffer(java.nio.ByteBuffer data, boolean privateCopy, boolean allMatch, String protocol,
-                                 String command, String name) throws InterruptedException {
-        return run(protocol, command, name, () -> {
+                                 String command, String name, String fileName) throws InterruptedException {
+        return run(protocol, command, name, fileName, () -> {
             EngineHolder.Loaded l = engines.current();
             ScanOptions o = options(allMatch);
             CleanCache.Key key = null;
@@ -138,7 +155,8 @@ public final class ScanService {
         ScanResult call() throws IOException;
     }
 
-    private ScanResult run(String protocol, String command, String name, ScanCall call) throws InterruptedException {
+    /** {@code name}: the task's name in STATS; {@code fileName}: the object in the log and for VirusEvent. */
+    private ScanResult run(String protocol, String command, String name, String fileName, ScanCall call) throws InterruptedException {
         permits.acquire();
         long id = taskIds.incrementAndGet();
         long t0 = System.nanoTime();
@@ -155,13 +173,13 @@ public final class ScanService {
             }
             metrics.record(protocol, r);
             if (r.infected()) {
-                log.info("detection", "protocol", protocol, "object", name, "name", r.detections().get(0).name(),
+                log.info("detection", "protocol", protocol, "object", fileName, "name", r.detections().get(0).name(),
                         "detections", r.detections().size());
-                if (virusEvent != null) virusEvent.run(name, r.detections().get(0).name());
+                if (virusEvent != null) virusEvent.run(fileName, r.detections().get(0).name());
             } else if (r.status() == ScanResult.Status.ERROR) {
-                log.warn("scan error", "protocol", protocol, "object", name, "error", r.error());
+                log.warn("scan error", "protocol", protocol, "object", fileName, "error", r.error());
             } else if (config.logClean()) {
-                log.info("clean", "protocol", protocol, "object", name);
+                log.info("clean", "protocol", protocol, "object", fileName);
             }
             return r;
         } finally {

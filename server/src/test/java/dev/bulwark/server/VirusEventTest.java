@@ -44,6 +44,58 @@ class VirusEventTest {
         assertTrue(want.contains("|Eicar-Test-Signature.UNOFFICIAL|" + tmp.resolve("files/eicar.com") + "|"), want);
     }
 
+    private static byte[] instream(String content) {
+        byte[] data = content.getBytes(StandardCharsets.ISO_8859_1);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + 4 + data.length + 4);
+        b.put("zINSTREAM\0".getBytes(StandardCharsets.US_ASCII)).putInt(data.length).put(data).putInt(0);
+        return b.array();
+    }
+
+    /** Runs clamdscan with {@code args} against the daemon's UNIX socket; returns its output. */
+    private static String clamdscan(Path dir, Path socket, String... args) throws Exception {
+        Path conf = Files.writeString(dir.resolve("client.conf"), "LocalSocket " + socket + "\n");
+        List<String> cmd = new java.util.ArrayList<>(List.of("clamdscan", "--config-file=" + conf, "--no-summary"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    /**
+     * The file name of a stream ({@code instream(ADDR@PORT)} over TCP, {@code instream(local)} over the UNIX
+     * socket) and of a passed descriptor (its path) in the handler's environment, as clamd (client ports masked).
+     */
+    @Test
+    void streamAndDescriptorNamesAsClamd() throws Exception {
+        Assumptions.assumeTrue(RealClamd.available(), "clamd not installed");
+        Fixtures fx = new Fixtures(tmp);
+        Path cOut = tmp.resolve("clamd.events"), bOut = tmp.resolve("bulwark.events");
+        Path cdir = Files.createDirectories(tmp.resolve("c")), bdir = Files.createDirectories(tmp.resolve("b"));
+        try (RealClamd clamd = new RealClamd(cdir, fx.db, handler(cOut)); TestDaemon bulwark = new TestDaemon(bdir, fx.db, handler(bOut))) {
+            byte[] req = instream(Fixtures.EICAR);
+            assertEquals(new String(RealClamd.exchange(clamd.port, req, 10_000), StandardCharsets.UTF_8),
+                    new String(RealClamd.exchange(bulwark.port(), req, 10_000), StandardCharsets.UTF_8));
+            assertEquals(new String(RealClamd.exchangeUnix(clamd.socket, req, 10_000), StandardCharsets.UTF_8),
+                    new String(RealClamd.exchangeUnix(bulwark.socket, req, 10_000), StandardCharsets.UTF_8));
+            if (ClamdFdPassAvailable.check()) {
+                String f = fx.file("eicar.com").toString();
+                assertEquals(clamdscan(cdir, clamd.socket, "--fdpass", f), clamdscan(bdir, bulwark.socket, "--fdpass", f));
+            }
+        }
+        String want = Files.readString(cOut).replaceAll("@[0-9]+\\)", "@PORT)");
+        assertTrue(want.contains("|instream(127.0.0.1@PORT)|") && want.contains("|instream(local)|"), want);
+        if (ClamdFdPassAvailable.check()) assertTrue(want.contains("|" + fx.file("eicar.com") + "|"), want);
+        assertEquals(want, Files.readString(bOut).replaceAll("@[0-9]+\\)", "@PORT)"));
+    }
+
+    /** Whether clamdscan is installed and this JVM receives descriptors (the Java 22 part). */
+    private static final class ClamdFdPassAvailable {
+        static boolean check() {
+            return Files.isExecutable(Path.of("/usr/bin/clamdscan")) && Runtime.version().feature() >= 22;
+        }
+    }
+
     @Test
     void percentFIsReplacedAsInClamd() {
         assertEquals("x Eicar " + VirusEvent.FILENAME_DISABLED + " %", VirusEvent.expand("x %v %f %", "Eicar"));

@@ -10,9 +10,11 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -22,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * {@code bulwark yara [OPTION]... [NAMESPACE:]RULES_FILE... FILE|DIR}: the yara 4.2.3 command line, with the same
@@ -128,10 +129,19 @@ public final class YaraCommand {
         List<Path> files = new ArrayList<>();
         try {
             EnumSet<FileVisitOption> opts = o.noFollow ? EnumSet.noneOf(FileVisitOption.class) : EnumSet.of(FileVisitOption.FOLLOW_LINKS);
-            try (Stream<Path> s = Files.walk(dir, o.recursive ? MAX_DEPTH : 1, opts.toArray(new FileVisitOption[0]))) {
-                s.filter(p -> o.noFollow ? Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) : Files.isRegularFile(p))
-                        .sorted().forEach(files::add);
-            }
+            Files.walkFileTree(dir, opts, o.recursive ? MAX_DEPTH : 1, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) files.add(p); // attributes of the link target unless -N
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path p, IOException e) {
+                    return FileVisitResult.CONTINUE; // a symlink loop or an unreadable entry is skipped, as yara does
+                }
+            });
+            files.sort(null);
         } catch (IOException | RuntimeException e) {
             err.println("error scanning " + dir + ": " + e.getMessage());
             return 1;

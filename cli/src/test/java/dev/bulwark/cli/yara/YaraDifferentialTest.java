@@ -133,4 +133,20 @@ class YaraDifferentialTest {
             assertEquals(e.keySet(), g.keySet(), "flags " + flags);
         }
     }
+    /**
+     * A symlink loop inside the scanned tree does not abort the scan (the walk used to throw and report nothing).
+     * yara 4.2.3 itself follows such a loop until the path is too long, reporting each file again under every
+     * longer path; we visit each real file once.
+     */
+    @Test
+    void symlinkLoopDoesNotAbortTheScan() throws Exception {
+        Path rules = tmp.resolve("loop.yar");
+        Files.writeString(rules, "rule hello { strings: $a = \"hello\" condition: $a }\n");
+        Path dir = Files.createDirectories(tmp.resolve("tree/sub"));
+        Files.writeString(dir.resolve("a.txt"), "say hello");
+        Files.writeString(tmp.resolve("tree/b.txt"), "hello again");
+        Files.createSymbolicLink(dir.resolve("loop"), Path.of(".."));
+        String got = ours(List.of("-p", "1", "-r", rules.toString(), tmp.resolve("tree").toString()));
+        assertEquals(List.of("hello " + tmp.resolve("tree/b.txt"), "hello " + dir.resolve("a.txt")), List.of(got.split("\n")));
+    }
 }

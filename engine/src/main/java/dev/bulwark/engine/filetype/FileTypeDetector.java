@@ -53,6 +53,10 @@ public final class FileTypeDetector {
         }
         if (isTar(d)) return d.limit() >= 262 && d.get(257) == 'u' && d.get(258) == 's' ? FileType.POSIX_TAR : FileType.OLD_TAR;
         FileType text = classifyText(d, n);
+        if (custom == null) {
+            FileType xml = xmlDocument(d, n);
+            if (xml != null) return xml;
+        }
         if (text == FileType.TEXT_ASCII || text == FileType.TEXT_UTF8) {
             // ASCII lower case is enough: every marker is ASCII, so other letters cannot make or break a match
             byte[] b = bytes(d, n);
@@ -137,6 +141,48 @@ public final class FileTypeDetector {
             i += len;
         }
         return high ? FileType.TEXT_UTF8 : FileType.TEXT_ASCII;
+    }
+
+    private static final byte[] XML_DECL = ascii("<?xml version=\"1.0\""), XDP = ascii("<xdp:xdp"),
+            WORKBOOK = ascii("Workbook"), WORD_DOCUMENT = ascii("wordDocument"), WORD_PROGID = ascii("progid=\"Word.Document\"?>");
+
+    /**
+     * ClamAV's built-in rules for XML documents with embedded payloads, over the first bytes of a text
+     * or binary layer: Excel and Word 2003 XML ({@code <?xml version="1.0"} at 0, then a
+     * {@code <Workbook} / {@code <wordDocument} root, with or without a one-letter namespace prefix,
+     * or Word's {@code progid}), and Adobe XDP ({@code <xdp:xdp} anywhere). As in ClamAV, the type that
+     * ranks highest wins: Excel, then Word, then XDP, all above HTML and mail.
+     */
+    static FileType xmlDocument(ByteBuffer d, int n) {
+        FileType best = null;
+        if (at(d, 0, n, XML_DECL)) {
+            for (int i = XML_DECL.length; i < n && best != FileType.XML_XL; i++) {
+                if (d.get(i) != '<' && d.get(i) != 'p') continue;
+                if (d.get(i) == 'p') {
+                    if (at(d, i, n, WORD_PROGID)) best = FileType.XML_WORD;
+                    continue;
+                }
+                for (int k : new int[] {i + 1, i + 3}) {
+                    if (k == i + 3 && (k > n || d.get(i + 2) != ':')) continue;
+                    if (at(d, k, n, WORKBOOK)) best = FileType.XML_XL;
+                    else if (at(d, k, n, WORD_DOCUMENT)) best = FileType.XML_WORD;
+                }
+            }
+        }
+        if (best == null) {
+            for (int i = 0; i + XDP.length <= n; i++) if (d.get(i) == '<' && at(d, i, n, XDP)) return FileType.XDP;
+        }
+        return best;
+    }
+
+    private static boolean at(ByteBuffer d, int i, int n, byte[] s) {
+        if (i + s.length > n) return false;
+        for (int k = 0; k < s.length; k++) if (d.get(i + k) != s[k]) return false;
+        return true;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static final String[] MAIL_HEADERS = {"from ", "received:", "return-path:", "delivered-to:", "message-id:",

@@ -47,7 +47,9 @@ final class ArchiveFormats {
         map.put(FileType.MSSZDD, new SzddExtractor());
         map.put(FileType.MSCHM, new ChmExtractor());
         map.put(FileType.ISO9660, new Iso9660Extractor());
+        map.put(FileType.DMG, new dev.bulwark.engine.formats.dmg.DmgExtractor());
         map.put(FileType.SIS, new SisExtractor());
+        map.put(FileType.UDF, new dev.bulwark.engine.formats.udf.UdfExtractor());
         RarExtractor rar = new RarExtractor();
         map.put(FileType.RAR, rar);
         map.put(FileType.RARSFX, rar);

@@ -17,6 +17,9 @@ final class DocumentFormats {
         map.put(FileType.RTF, new RtfExtractor());
         map.put(FileType.SWF, new SwfExtractor());
         map.put(FileType.SCRENC, new dev.bulwark.engine.formats.screnc.ScrencExtractor());
+        map.put(FileType.XML_WORD, new dev.bulwark.engine.formats.xmldoc.MsXmlExtractor());
+        map.put(FileType.XML_XL, new dev.bulwark.engine.formats.xmldoc.MsXmlExtractor());
+        map.put(FileType.XDP, new dev.bulwark.engine.formats.xmldoc.XdpExtractor());
         map.put(FileType.HTML_UTF16, new dev.bulwark.engine.formats.htmlutf16.HtmlUtf16Extractor());
     }
 }

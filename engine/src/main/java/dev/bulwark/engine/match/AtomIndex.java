@@ -4,7 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The multi-literal automaton: finds every position where one of the atoms (2, 3 or 4 literal bytes)
@@ -251,6 +253,68 @@ public final class AtomIndex {
                 entryCount, wordLog(atoms.length));
     }
 
+    /**
+     * This index plus {@code count} more entries, numbered from {@link #entryCount()} on: {@code atoms[i]}
+     * reports entry {@code entryCount() + owners[i]}, with that entry's window at {@code windows[4 * owner]}
+     * (null: no windows). How a second engine (YARA) joins the same pass over the data.
+     */
+    public AtomIndex plus(byte[][] atoms, int[] owners, int count, long[] windows) {
+        if (windows != null && windows.length != 4L * count) throw new IllegalArgumentException("windows length");
+        List<byte[]> all = new ArrayList<>();
+        IntList own = new IntList();
+        collect(entryCount, all, own);
+        for (int i = 0; i < atoms.length; i++) {
+            all.add(atoms[i]);
+            own.add(entryCount + owners[i]);
+        }
+        long[] w = null;
+        if (this.windows != null || windows != null) {
+            w = new long[4 * (entryCount + count)];
+            if (this.windows != null) System.arraycopy(this.windows, 0, w, 0, 4 * entryCount);
+            if (windows != null) System.arraycopy(windows, 0, w, 4 * entryCount, 4 * count);
+        }
+        return build(all.toArray(new byte[0][]), own.toArray(), entryCount + count, w);
+    }
+
+    /** The index of entries {@code 0..n-1} only (undoes {@link #plus}; a snapshot stores this part). */
+    public AtomIndex first(int n) {
+        if (n < 0 || n > entryCount) throw new IllegalArgumentException("entry count " + n);
+        if (n == entryCount) return this;
+        List<byte[]> all = new ArrayList<>();
+        IntList own = new IntList();
+        collect(n, all, own);
+        return build(all.toArray(new byte[0][]), own.toArray(), n, windows == null ? null : Arrays.copyOf(windows, 4 * n));
+    }
+
+    /** Every atom of an entry below {@code limit}, with its entry (order within a key kept). */
+    private void collect(int limit, List<byte[]> atoms, IntList owners) {
+        for (Table t : new Table[] {t4, t3}) {
+            int len = t == t4 ? 4 : 3;
+            for (int slot = 0; slot <= t.mask; slot++) {
+                int s = slot * 3;
+                if (t.slots[s + 2] == 0) continue;
+                for (int e = t.slots[s + 1], end = e + t.slots[s + 2]; e < end; e++) {
+                    if (t.owners[e] >= limit) continue;
+                    byte[] a = new byte[len];
+                    for (int j = 0; j < len; j++) a[j] = (byte) (t.slots[s] >>> (8 * j));
+                    atoms.add(a);
+                    owners.add(t.owners[e]);
+                }
+            }
+        }
+        for (int word = 0; word < 1024; word++) {
+            for (long b = bits2[word]; b != 0; b &= b - 1) {
+                int k = word << 6 | Long.numberOfTrailingZeros(b);
+                int ri = rank(bits2, rank2, k);
+                for (int e = start2[ri]; e < start2[ri + 1]; e++) {
+                    if (entries2[e] >= limit) continue;
+                    atoms.add(new byte[] {(byte) k, (byte) (k >>> 8)});
+                    owners.add(entries2[e]);
+                }
+            }
+        }
+    }
+
     private static int rank(long[] bits2, int[] rank2, int k) {
         return rank2[k >>> 6] + Long.bitCount(bits2[k >>> 6] & ((1L << k) - 1));
     }
@@ -283,7 +347,7 @@ public final class AtomIndex {
 
     private void scanArray(byte[] a, int off, int limit, int from, int to, Hits hits) {
         // main loop: a whole 4-byte word is readable at every position
-        int fast = Math.min(to, limit - 3);
+        int fast = Math.max(from, Math.min(to, limit - 3)); // not below from: buffers of 0..2 bytes
         int pos = from;
         while ((pos = next(a, off, pos, fast)) < fast) {
             int k = (int) INT_LE.get(a, off + pos);

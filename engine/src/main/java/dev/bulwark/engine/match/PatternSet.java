@@ -22,6 +22,8 @@ public final class PatternSet {
     private final int[] owners;
     private final int[] entryPattern, entryPart;
     private final AtomIndex index;
+    /** Entries from this one on belong to another engine's atoms (see {@link #withForeign}). */
+    private final int foreignBase;
 
     /** Receives confirmed matches; returns -1 to go on, a resume position, or MAX_VALUE to stop. */
     @FunctionalInterface
@@ -31,6 +33,7 @@ public final class PatternSet {
 
     private PatternSet(BodyPattern[] patterns, ByteBuffer encoded, IntBuffer encodedAt, int[] targets,
                        OffsetSpec[] offsets, int[] owners, int[] entryPattern, int[] entryPart, AtomIndex index) {
+        this.foreignBase = entryPattern.length;
         this.patterns = patterns;
         this.encoded = encoded;
         this.encodedAt = encodedAt;
@@ -90,6 +93,22 @@ public final class PatternSet {
         return p;
     }
 
+    /**
+     * This set with another engine's atoms in the same index, so one pass over the data serves both: atom
+     * {@code atoms[i]} reports foreign entry {@code owners[i]} (0..count-1, with {@code windows} as for
+     * {@link AtomIndex#build(byte[][], int[], int, long[])}, or null) to the {@code foreign} sink of
+     * {@link #scan(ByteBuffer, int, OffsetSpec.ExeFacts, Matches, AtomIndex.Hits)}. Snapshots store only
+     * this set's own part.
+     */
+    public PatternSet withForeign(byte[][] atoms, int[] owners, int count, long[] windows) {
+        AtomIndex own = hasForeign() ? index.first(foreignBase) : index;
+        return new PatternSet(patterns, encoded, encodedAt, targets, offsets, this.owners, entryPattern, entryPart,
+                own.plus(atoms, owners, count, windows));
+    }
+
+    /** True when the index also holds another engine's atoms. */
+    public boolean hasForeign() { return index.entryCount() > foreignBase; }
+
     /** Never matches: stands for a pattern a (crafted, checksum-valid) snapshot cannot decode. */
     private static final BodyPattern UNDECODABLE = new BodyPattern(new Elem[0][], new int[0], new int[0], 0, 0,
             new int[0], new int[0], new byte[0][][]);
@@ -135,7 +154,7 @@ public final class PatternSet {
         }
         out.ints(entryPattern);
         out.ints(entryPart);
-        index.write(out);
+        (hasForeign() ? index.first(foreignBase) : index).write(out);
     }
 
     /** Reads what {@link #write} wrote; inconsistencies raise IllegalArgumentException. */
@@ -324,7 +343,19 @@ public final class PatternSet {
      * matches in the order their last part is found.
      */
     public void scan(ByteBuffer data, int targetMask, OffsetSpec.ExeFacts exe, Matches out) {
-        new Run(this, data, targetMask, exe, out).go();
+        new Run(this, data, targetMask, exe, out, null).go();
+    }
+
+    /**
+     * Like {@link #scan(ByteBuffer, int, OffsetSpec.ExeFacts, Matches)}, in the same pass reporting the
+     * foreign atoms of {@link #withForeign} to {@code foreign} (its return value is ignored: a resume
+     * position asked for by {@code out} only skips this set's own entries). Returns false when {@code out}
+     * stopped the pass (MAX_VALUE), so the foreign hits are incomplete.
+     */
+    public boolean scan(ByteBuffer data, int targetMask, OffsetSpec.ExeFacts exe, Matches out, AtomIndex.Hits foreign) {
+        Run r = new Run(this, data, targetMask, exe, out, foreign);
+        r.go();
+        return !r.stopped;
     }
 
     /** Per-pass state: chains of multi-part patterns, resolved offsets, scratch lists. */
@@ -339,8 +370,13 @@ public final class PatternSet {
         private final IntList starts = new IntList(), ends = new IntList();
         private final long[] range = new long[2];
         private Map<Integer, Chain> chains;
+        private final AtomIndex.Hits foreign;
+        /** With a foreign sink: own entries before this position are skipped (the resume position of out). */
+        private int skipUntil;
+        boolean stopped;
 
-        Run(PatternSet set, ByteBuffer d, int mask, OffsetSpec.ExeFacts exe, Matches out) {
+        Run(PatternSet set, ByteBuffer d, int mask, OffsetSpec.ExeFacts exe, Matches out, AtomIndex.Hits foreign) {
+            this.foreign = foreign;
             this.set = set;
             this.d = d;
             this.mask = mask;
@@ -387,6 +423,23 @@ public final class PatternSet {
 
         @Override
         public int hit(int entry, int pos) {
+            if (foreign == null) return own(entry, pos);
+            if (entry >= set.foreignBase) {
+                foreign.hit(entry - set.foreignBase, pos);
+                return -1;
+            }
+            if (pos < skipUntil) return -1;
+            int r = own(entry, pos);
+            if (r == Integer.MAX_VALUE) {
+                stopped = true;
+                return r;
+            }
+            if (r >= 0) skipUntil = r;
+            return -1;
+        }
+
+        private int own(int entry, int pos) {
+            if (entry >= set.foreignBase) return -1;
             int pi = set.entryPattern[entry];
             if ((mask & (1 << set.targets[pi])) == 0) return -1;
             BodyPattern p = set.pattern(pi);

@@ -29,6 +29,8 @@ public final class ClamdDecoder {
 
     private String command;
     private int strippedCr;
+    private int rawLength;
+    private boolean endedByNewline;
     private ByteBuffer chunk;
 
     /** After {@link Event#COMMAND}: the command text without prefix or terminator. */
@@ -78,7 +80,7 @@ public final class ClamdDecoder {
                     } else {
                         prefix = 0;
                         line[lineLen++] = b;
-                        if (b == '\n') return finishLine();
+                        if (b == '\n') return finishLine(true, 0);
                     }
                     state = State.LINE;
                 }
@@ -90,12 +92,12 @@ public final class ClamdDecoder {
                         byte b = in.get(p++);
                         if (b == term) {
                             in.position(p);
-                            return finishLine();
+                            return finishLine(true, 1);
                         }
                         // clamd's buffer holds prefix, command and terminator: MAX_LINE bytes in all
                         if (lineLen == (prefix == 0 ? MAX_LINE : MAX_LINE - 2)) {
                             in.position(p - 1);
-                            if (prefix == 0) return finishLine(); // old style: clamd takes the full buffer as the command
+                            if (prefix == 0) return finishLine(false, 0); // old style: clamd takes the full buffer as the command
                             state = State.FAILED;
                             return Event.LINE_TOO_LONG;
                         }
@@ -137,7 +139,7 @@ public final class ClamdDecoder {
 
     /** Ends a pending old-style command at a packet boundary, as clamd does ({@code PING} without newline). */
     public Event endOfPacket() {
-        if (inOldStyleLine()) return finishLine();
+        if (inOldStyleLine()) return finishLine(false, 0);
         return Event.NEED_MORE;
     }
 
@@ -147,9 +149,32 @@ public final class ClamdDecoder {
      */
     public int strippedCr() { return strippedCr; }
 
-    private Event finishLine() {
+    /**
+     * After an old-style {@link Event#COMMAND}: the bytes it took from the input (its newline included),
+     * what clamd's command buffer holds at that point.
+     */
+    public int rawLength() { return rawLength; }
+
+    /** After an old-style {@link Event#COMMAND}: whether a newline ended it (else the end of a packet did). */
+    public boolean endedByNewline() { return endedByNewline; }
+
+    /** Byte {@code i} of the last command as received, {@code i < rawLength()} (its newline excluded). */
+    public byte rawByte(int i) { return line[i]; }
+
+    private Event finishLine(boolean newline, int terminatorBytes) {
+        rawLength = lineLen + terminatorBytes;
+        endedByNewline = newline;
         int len = lineLen;
         strippedCr = 0;
+        if (prefix == 0) {
+            // clamd reads an old-style command as a C string: it ends at the first NUL byte
+            for (int i = 0; i < len; i++) {
+                if (line[i] == 0) {
+                    len = i;
+                    break;
+                }
+            }
+        }
         if (prefix != 'z') {
             // clamd's cli_chomp: strip trailing CR/LF
             while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {

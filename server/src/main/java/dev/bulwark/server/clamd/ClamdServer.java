@@ -95,12 +95,31 @@ public final class ClamdServer implements AutoCloseable {
                 listeners.add(nio(ss));
             }
             socketFile = p;
+            // with User (started as root) the group is set after the drop, as the user, like clamd does
+            if (cfg.localSocketGroup() != null && !cfg.dropsRoot()) setSocketGroup(p, cfg.localSocketGroup());
             if (cfg.localSocketMode() >= 0) Files.setPosixFilePermissions(p, perms(cfg.localSocketMode()));
         }
         for (Listener l : listeners) {
             acceptors.add(Thread.ofPlatform().daemon().name("clamd-accept").start(() -> acceptLoop(l)));
         }
         return ports;
+    }
+
+    /** LocalSocketGroup: a group name or number, as clamd (an unknown group or a failed chown stops the start). */
+    public static void setSocketGroup(Path socket, String group) throws IOException {
+        try {
+            if (group.matches("[0-9]{1,9}")) {
+                Files.setAttribute(socket, "unix:gid", Integer.parseInt(group), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            } else {
+                var g = socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+                Files.getFileAttributeView(socket, java.nio.file.attribute.PosixFileAttributeView.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).setGroup(g);
+            }
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+            throw new IOException("Unknown group " + group);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IOException("Failed to change socket ownership to group " + group + ": " + e.getMessage());
+        }
     }
 
     private static Listener nio(ServerSocketChannel ss) {
@@ -123,6 +142,11 @@ public final class ClamdServer implements AutoCloseable {
     }
 
     private void acceptLoop(Listener l) {
+        try {
+            service.awaitOpen();
+        } catch (InterruptedException e) {
+            return;
+        }
         while (!closed) {
             try {
                 connections.acquire();

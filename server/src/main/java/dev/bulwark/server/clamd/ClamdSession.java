@@ -185,7 +185,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
                 return; // the request number advances when the stream ends
             }
             case FILDES -> {
-                if (!fildes()) {
+                if (!fildes(prefix)) {
                     open = false;
                     return;
                 }
@@ -219,14 +219,18 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
      * FILDES: the descriptor rides on one byte sent after the command; wait for that byte (clamd's
      * MODE_WAITANCILL), eat it, then scan what it carried. False when the connection must end.
      */
-    private boolean fildes() throws IOException, InterruptedException {
+    private boolean fildes(byte prefix) throws IOException, InterruptedException {
         awaitingFdByte = true;
         try {
-            if (!in.hasRemaining() && !read()) return false;
+            if (prefix == 0) {
+                if (!oldStyleFildes()) return false;
+            } else {
+                if (!in.hasRemaining() && !read()) return false;
+                if (in.hasRemaining()) in.get();
+            }
         } finally {
             awaitingFdByte = false;
         }
-        if (in.hasRemaining()) in.get();
         if (!ClamdServer.fdPassing()) {
             // no descriptor passing in this runtime: answer as a clamd built without it. The byte was read,
             // so the kernel dropped the descriptor and the client's sendmsg did not fail before the reply.
@@ -257,6 +261,52 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
         return true;
     }
 
+    /** clamd's command buffer must hold this many bytes before an old-style FILDES runs: the command, a
+     * terminator and the byte carrying the descriptor ({@code FILDES\n} alone is not enough). */
+    private static final int OLD_FILDES_BYTES = 8;
+
+    /**
+     * Old-style FILDES (no z/n prefix), as clamd's buffer handling has it: the command runs only once its
+     * buffer holds {@link #OLD_FILDES_BYTES} bytes, with the descriptor that came with the last packet;
+     * while it waits, a descriptor is unclaimed (protocol error, NUL-terminated as nothing was answered
+     * yet), and bytes that arrive before a newline extend the command (then {@code UNKNOWN COMMAND}).
+     * So {@code FILDES\n} then the byte works, {@code FILDES} then one byte does not, {@code FILDES\r\n}
+     * runs at once without a descriptor. True when the descriptor byte is consumed and the scan may go on.
+     */
+    private boolean oldStyleFildes() throws IOException {
+        boolean newline = decoder.endedByNewline();
+        int raw = decoder.rawLength();
+        byte[] head = new byte[OLD_FILDES_BYTES];
+        for (int i = 0; i < Math.min(raw, head.length) && !newline; i++) head[i] = decoder.rawByte(i);
+        term = 0; // clamd answers with its buffer's initial terminator until the command runs
+        while (raw + in.remaining() < OLD_FILDES_BYTES) {
+            int before = in.remaining();
+            if (!read()) return false; // answers an unclaimed descriptor (it came with an incomplete command)
+            if (newline) continue;
+            for (int i = before; i < in.remaining() && raw + i < head.length; i++) head[raw + i] = in.get(in.position() + i);
+            if (!cString(head, Math.min(raw + in.remaining(), head.length)).equals("FILDES")) {
+                term = '\n';
+                replyRaw("UNKNOWN COMMAND"); // clamd then closes the socket: its protocol error is never seen
+                return false;
+            }
+        }
+        term = '\n';
+        if (newline) {
+            if (in.hasRemaining()) in.get(); // the byte after the newline carries the descriptor
+        } else {
+            in.position(in.limit()); // without a newline the whole buffer was the command
+        }
+        return true;
+    }
+
+    /** Bytes as clamd reads an old-style command: up to the first NUL or newline, trailing CR/LF removed. */
+    private static String cString(byte[] b, int n) {
+        int len = 0;
+        while (len < n && b[len] != 0 && b[len] != '\n') len++;
+        while (len > 0 && b[len - 1] == '\r') len--;
+        return new String(b, 0, len, StandardCharsets.ISO_8859_1);
+    }
+
     /**
      * A descriptor that arrived with bytes other than the one after FILDES: clamd closes it, answers a
      * protocol error and ends the connection. Between commands it checks when the commands received so
@@ -282,7 +332,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
         ScanResult r;
         try (Spool s = spool) {
             spool = null;
-            r = service.scanSpool(s, false, "clamd", "INSTREAM");
+            r = service.scanSpool(s, false, "clamd", "INSTREAM", channel.streamName());
         }
         String pre = myId > 0 ? myId + ": " : "";
         switch (r.status()) {

@@ -33,6 +33,14 @@ interface ClientChannel extends Closeable {
         return null;
     }
 
+    /**
+     * How clamd names a stream from this connection in the VirusEvent environment and its log:
+     * {@code instream(ADDRESS@PORT)} for an IPv4 peer, else {@code instream(local)}.
+     */
+    default String streamName() {
+        return "instream(local)";
+    }
+
     /** Releases the connection; called once, by the connection's own thread. */
     @Override
     void close() throws IOException;

@@ -28,7 +28,19 @@ final class FildesScan {
         } catch (IOException e) {
             return new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, "Can't read file", 0, null);
         }
-        return service.scanBuffer(data, copy, false, "clamd", "FILDES", name);
+        return service.scanBuffer(data, copy, false, "clamd", "FILDES", name, path(f, name));
+    }
+
+    /**
+     * The file's path for VirusEvent and the log, as clamd finds it (the target of /proc/self/fd/N, which
+     * needs no permission on the path), or {@code fd[N]} when there is none.
+     */
+    private static String path(PassedFile f, String fallback) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + f.number())).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return fallback;
+        }
     }
 
     /** Reads the whole file from offset 0 (pread: the client's file offset is left alone). */

@@ -42,6 +42,18 @@ final class NioClientChannel implements ClientChannel {
     }
 
     @Override
+    public String streamName() {
+        try {
+            if (channel.getRemoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() instanceof java.net.Inet4Address v4) {
+                return "instream(" + v4.getHostAddress() + "@" + a.getPort() + ")";
+            }
+        } catch (IOException e) {
+            // closed: clamd falls back to the same name when getpeername fails
+        }
+        return "instream(local)";
+    }
+
+    @Override
     public void close() throws IOException {
         channel.close();
     }

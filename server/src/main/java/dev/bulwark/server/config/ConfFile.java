@@ -34,11 +34,15 @@ public final class ConfFile {
     /** Every option name in file order, each with all its values (repeatable options keep all). */
     public Map<String, List<Entry>> entries() { return entries; }
 
-    /** This file with {@code overrides} (e.g. from the command line) applied after its own lines. */
+    /**
+     * This file with {@code overrides} (e.g. from the command line) put before its own lines: the first value
+     * of a single-valued option counts (as clamd, which parses its command line before the file), so an
+     * override wins; the values of a repeatable option add up.
+     */
     public ConfFile with(ConfFile overrides) {
         Map<String, List<Entry>> map = new LinkedHashMap<>();
         entries.forEach((k, v) -> map.put(k, new ArrayList<>(v)));
-        overrides.entries.forEach((k, v) -> map.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+        overrides.entries.forEach((k, v) -> map.computeIfAbsent(k, x -> new ArrayList<>()).addAll(0, v));
         map.replaceAll((k, v) -> List.copyOf(v));
         return new ConfFile(source, java.util.Collections.unmodifiableMap(map));
     }

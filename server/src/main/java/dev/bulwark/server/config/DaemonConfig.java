@@ -1,9 +1,11 @@
 package dev.bulwark.server.config;
 
 import dev.bulwark.engine.Limits;
+import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.ScanOptions.Alert;
 import dev.bulwark.engine.ScanOptions.Parser;
+import dev.bulwark.engine.heuristics.dlp.DlpOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,8 @@ public record DaemonConfig(
         boolean followDirectorySymlinks, boolean followFileSymlinks, boolean allowAllMatchScan,
         boolean detectPua, boolean officialOnly, int selfCheckSec, ScanOptions scanOptions,
         int icapPort, String icapAddr, String icapService, int restPort, String restAddr, String restToken,
-        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, int cacheSize, String virusEvent, List<String> notices) {
+        Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, int cacheSize, String virusEvent, LoadOptions loadOptions,
+        String user, String localSocketGroup, List<String> notices) {
 
     private static final long MiB = 1024L * 1024;
     /** Clean-file cache bound: about 150 bytes of heap per entry, so at most ~600 MB. */
@@ -46,6 +49,11 @@ public record DaemonConfig(
         return from(ConfFile.parse("<defaults>", ""));
     }
 
+    /** Whether the daemon will give up root for {@code User} (set, and running as root). */
+    public boolean dropsRoot() {
+        return user != null && dev.bulwark.server.Privileges.effectiveUid() == 0;
+    }
+
     public boolean hasClamdSocket() { return tcpPort >= 0 || localSocket != null; }
 
     /** Interprets a parsed file. Unknown names and bad values throw {@link ConfFile.ConfigError}. */
@@ -57,12 +65,12 @@ public record DaemonConfig(
             ConfFile.Entry first = e.getValue().get(0);
             if (o == null) throw new ConfFile.ConfigError(f.source(), first.line(), "unknown option " + e.getKey());
             for (ConfFile.Entry en : e.getValue()) checkType(f, o, en);
-            ConfFile.Entry last = e.getValue().get(e.getValue().size() - 1);
-            boolean off = o.type() == OptionTable.Type.BOOL && Boolean.FALSE.equals(parseBool(last.value()));
+            // the first occurrence is the one that counts
+            boolean off = o.type() == OptionTable.Type.BOOL && Boolean.FALSE.equals(parseBool(first.value()));
             if (o.support() == OptionTable.Support.ACCEPTED) {
                 accepted.add(o.name());
             } else if (o.support() == OptionTable.Support.UNSUPPORTED && !off) {
-                notices.add(f.source() + ":" + last.line() + ": option " + o.name() + " is not supported by Bulwark and is ignored");
+                notices.add(f.source() + ":" + first.line() + ": option " + o.name() + " is not supported by Bulwark and is ignored");
             }
         }
         if (!accepted.isEmpty()) {
@@ -99,6 +107,7 @@ public record DaemonConfig(
                 {"ScanOLE2", "OLE2"}, {"ScanPDF", "PDF"}, {"ScanSWF", "SWF"}, {"ScanXMLDOCS", "XMLDOCS"},
                 {"ScanHWP3", "HWP3"}, {"ScanOneNote", "ONENOTE"}, {"ScanArchive", "ARCHIVE"}, {"ScanImage", "IMAGE"}};
         for (String[] p : parsers) so = so.withParser(Parser.valueOf(p[1]), r.bool(p[0], true));
+        if (r.bool("StructuredDataDetection", false)) so = so.withStructured(structured(r));
 
         List<Pattern> excludes = new ArrayList<>();
         for (ConfFile.Entry e : f.entries().getOrDefault("ExcludePath", List.of())) {
@@ -124,6 +133,7 @@ public record DaemonConfig(
             sockMode = Integer.parseInt(mode, 8);
         }
         int tcp = intIn(r, "TCPSocket", -1, -1, 65535);
+        LoadOptions load = loadOptions(f, r);
         String db = r.str("DatabaseDirectory", null);
         String tmp = r.str("TemporaryDirectory", System.getProperty("java.io.tmpdir"));
         return new DaemonConfig(tcp, addrs, path(r.str("LocalSocket", null)), sockMode, r.bool("FixStaleSocket", true),
@@ -142,7 +152,44 @@ public record DaemonConfig(
                 path(r.str("BulwarkRestKeystore", null)), r.str("BulwarkRestKeystorePassword", ""),
                 roots.isEmpty() ? List.of(Path.of("/")) : roots, r.str("BulwarkVersionString", DEFAULT_VERSION),
                 r.bool("DisableCache", false) ? 0 : intIn(r, "BulwarkCacheSize", dev.bulwark.server.CleanCache.DEFAULT_SIZE, 0, MAX_CACHE),
-                r.str("VirusEvent", null), notices);
+                r.str("VirusEvent", null), load, r.str("User", null), r.str("LocalSocketGroup", null), notices);
+    }
+
+    /**
+     * The DLP settings as clamd reads them: a count option takes effect only when its value, read as a C
+     * int, is neither 0 nor -1 (clamd's parser leaves such a number option disabled), and is then kept in
+     * libclamav's unsigned 32-bit threshold.
+     */
+    private static DlpOptions structured(Reader r) {
+        DlpOptions d = DlpOptions.defaults()
+                .withSsnFormats(r.bool("StructuredSSNFormatNormal", true), r.bool("StructuredSSNFormatStripped", false))
+                .withCreditCardsOnly(r.bool("StructuredCCOnly", false));
+        for (String name : new String[] {"StructuredMinCreditCardCount", "StructuredMinSSNCount"}) {
+            long v = r.num(name, 0);
+            if (v < 0) throw r.error(name, "must not be negative");
+            int c = (int) v;
+            if (c == 0 || c == -1) continue;
+            d = name.equals("StructuredMinSSNCount") ? d.withMinSsn(c & 0xFFFF_FFFFL) : d.withMinCreditCards(c & 0xFFFF_FFFFL);
+        }
+        return d;
+    }
+
+    /** DetectPUA with ExcludePUA/IncludePUA (the categories count only with DetectPUA, as in clamd), OfficialDatabaseOnly. */
+    private static LoadOptions loadOptions(ConfFile f, Reader r) {
+        LoadOptions load = LoadOptions.defaults().withDetectPua(r.bool("DetectPUA", false))
+                .withOfficialOnly(r.bool("OfficialDatabaseOnly", false));
+        if (!load.detectPua()) return load;
+        List<String> ex = values(f, "ExcludePUA"), in = values(f, "IncludePUA");
+        if (!ex.isEmpty() && !in.isEmpty()) {
+            throw r.error("IncludePUA", "ExcludePUA and IncludePUA cannot be used at the same time");
+        }
+        return load.withExcludePua(ex).withIncludePua(in);
+    }
+
+    private static List<String> values(ConfFile f, String name) {
+        List<String> out = new ArrayList<>();
+        for (ConfFile.Entry e : f.entries().getOrDefault(name, List.of())) out.add(e.value());
+        return out;
     }
 
     private static int intIn(Reader r, String name, int def, int min, int max) {
@@ -197,30 +244,33 @@ public record DaemonConfig(
         return Long.parseLong(digits) * mul;
     }
 
-    /** Reads typed values; the last occurrence of a non-repeatable option wins, as in clamd. */
+    /**
+     * Reads typed values; the first occurrence of a non-repeatable option wins, as in clamd (its option
+     * parser ignores an option already set; command-line values come first, see {@link ConfFile#with}).
+     */
     private record Reader(ConfFile f) {
-        private ConfFile.Entry last(String name) {
+        private ConfFile.Entry counted(String name) {
             List<ConfFile.Entry> l = f.entries().get(name);
-            return l == null ? null : l.get(l.size() - 1);
+            return l == null ? null : l.get(0);
         }
         boolean bool(String name, boolean def) {
-            ConfFile.Entry e = last(name);
+            ConfFile.Entry e = counted(name);
             return e == null ? def : parseBool(e.value());
         }
         long num(String name, long def) {
-            ConfFile.Entry e = last(name);
+            ConfFile.Entry e = counted(name);
             return e == null ? def : Long.parseLong(e.value());
         }
         long size(String name, long def) {
-            ConfFile.Entry e = last(name);
+            ConfFile.Entry e = counted(name);
             return e == null ? def : parseSize(e.value());
         }
         String str(String name, String def) {
-            ConfFile.Entry e = last(name);
+            ConfFile.Entry e = counted(name);
             return e == null ? def : e.value();
         }
         ConfFile.ConfigError error(String name, String msg) {
-            ConfFile.Entry e = last(name);
+            ConfFile.Entry e = counted(name);
             return new ConfFile.ConfigError(f.source(), e == null ? 0 : e.line(), "option " + name + ": " + msg);
         }
     }

@@ -29,10 +29,10 @@ final class OptionTable {
     static {
         Support I = Support.IMPLEMENTED, A = Support.ACCEPTED, U = Support.UNSUPPORTED;
         add(I, Type.STRING, "LocalSocket", "LocalSocketMode", "TCPAddr", "DatabaseDirectory", "ExcludePath",
-                "LogFile", "PidFile", "TemporaryDirectory", "VirusEvent");
+                "LogFile", "PidFile", "TemporaryDirectory", "VirusEvent", "ExcludePUA", "IncludePUA", "User", "LocalSocketGroup");
         add(I, Type.NUMBER, "TCPSocket", "MaxConnectionQueueLength", "MaxThreads", "MaxQueue", "ReadTimeout",
                 "CommandReadTimeout", "SendBufTimeout", "IdleTimeout", "MaxDirectoryRecursion", "MaxScanTime",
-                "MaxRecursion", "MaxFiles", "PCREMatchLimit", "SelfCheck");
+                "MaxRecursion", "MaxFiles", "PCREMatchLimit", "SelfCheck", "StructuredMinCreditCardCount", "StructuredMinSSNCount");
         add(I, Type.SIZE, "StreamMaxLength", "MaxScanSize", "MaxFileSize", "MaxEmbeddedPE", "MaxHTMLNormalize",
                 "MaxScriptNormalize", "MaxZipTypeRcg", "PCREMaxFileSize");
         add(I, Type.BOOL, "FixStaleSocket", "Foreground", "FollowDirectorySymlinks", "FollowFileSymlinks",
@@ -42,7 +42,8 @@ final class OptionTable {
                 "AlertBrokenExecutables", "AlertBrokenMedia", "AlertEncrypted", "AlertEncryptedArchive",
                 "AlertEncryptedDoc", "AlertOLE2Macros", "AlertPhishingSSLMismatch", "AlertPhishingCloak",
                 "AlertPartitionIntersection", "LogVerbose", "LogClean", "LogTime", "ConcurrentDatabaseReload",
-                "OfficialDatabaseOnly", "CrossFilesystems", "DisableCache",
+                "OfficialDatabaseOnly", "CrossFilesystems", "DisableCache", "StructuredDataDetection",
+                "StructuredSSNFormatNormal", "StructuredSSNFormatStripped", "StructuredCCOnly",
                 // deprecated aliases clamd still maps onto the Alert* options
                 "AlgorithmicDetection", "DetectBrokenExecutables", "ArchiveBlockEncrypted", "OLE2BlockMacros",
                 "PhishingAlwaysBlockSSLMismatch", "PhishingAlwaysBlockCloak", "PartitionIntersection", "BlockMax");
@@ -56,19 +57,18 @@ final class OptionTable {
                 "LeaveTemporaryFiles", "ForceToDisk", "AllowSupplementaryGroups", "DevLiblog",
                 "DevPerformance", "DevCollectHashes", "DevACOnly", "DisableCertCheck", "ScanImageFuzzyHash",
                 "ScanPartialMessages", "Bytecode", "BytecodeUnsigned");
-        add(A, Type.STRING, "LocalSocketGroup", "LogFacility", "BytecodeSecurity", "BytecodeMode",
+        add(A, Type.STRING, "LogFacility", "BytecodeSecurity", "BytecodeMode",
                 "PreludeAnalyzerName");
         add(A, Type.SIZE, "LogFileMaxSize", "MaxHTMLNoTags");
         add(A, Type.NUMBER, "CacheSize", "BytecodeTimeout", "MaxPartitions", "MaxIconsPE", "MaxRecHWP3",
                 "PCRERecMatchLimit", "StreamMinPort", "StreamMaxPort", "DevACDepth", "FailIfCvdOlderThan");
         // real features Bulwark's daemon does not provide (yet)
-        add(U, Type.STRING, "User", "ExcludePUA", "IncludePUA", "OnAccessMountPath", "OnAccessIncludePath",
+        add(U, Type.STRING, "OnAccessMountPath", "OnAccessIncludePath",
                 "OnAccessExcludePath", "OnAccessExcludeUname");
-        add(U, Type.BOOL, "GenerateMetadataJson", "StructuredDataDetection", "StructuredSSNFormatNormal",
-                "StructuredSSNFormatStripped", "StructuredCCOnly", "OnAccessExcludeRootUID", "OnAccessDisableDDD",
+        add(U, Type.BOOL, "GenerateMetadataJson", "OnAccessExcludeRootUID", "OnAccessDisableDDD",
                 "OnAccessPrevention", "OnAccessExtraScanning", "OnAccessDenyOnError", "PreludeEnable",
                 "ScanOnAccess");
-        add(U, Type.NUMBER, "StructuredMinCreditCardCount", "StructuredMinSSNCount", "OnAccessExcludeUID",
+        add(U, Type.NUMBER, "OnAccessExcludeUID",
                 "OnAccessCurlTimeout", "OnAccessMaxThreads", "OnAccessRetryAttempts");
         add(U, Type.SIZE, "OnAccessMaxFileSize");
         // deprecated: clamd 1.4 itself ignores them (with a warning), so they have no effect here either

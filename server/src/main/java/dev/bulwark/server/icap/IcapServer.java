@@ -51,6 +51,11 @@ public final class IcapServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        try {
+            service.awaitOpen();
+        } catch (InterruptedException e) {
+            return;
+        }
         while (!closed) {
             try {
                 connections.acquire();

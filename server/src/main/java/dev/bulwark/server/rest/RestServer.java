@@ -76,7 +76,15 @@ public final class RestServer implements AutoCloseable {
             http = HttpServer.create(addr, cfg.maxConnectionQueueLength());
         }
         executor = Executors.newVirtualThreadPerTaskExecutor();
-        http.setExecutor(executor);
+        // handlers wait until the daemon is ready (root dropped for User), as the clamd and ICAP accept loops do
+        http.setExecutor(task -> executor.execute(() -> {
+            try {
+                service.awaitOpen();
+            } catch (InterruptedException e) {
+                return;
+            }
+            task.run();
+        }));
         http.createContext("/", this::dispatch);
         http.start();
         return http.getAddress().getPort();

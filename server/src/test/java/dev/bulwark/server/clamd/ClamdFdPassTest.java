@@ -136,7 +136,7 @@ class ClamdFdPassTest {
         assertEquals(0, want.exit(), want.out());
         List<String> w = want.out().lines().toList();
         List<String> g = got.out().lines().toList();
-        assertEquals(22, w.size(), want.out());
+        assertEquals(34, w.size(), want.out());
         List<String> diffs = new ArrayList<>();
         for (int i = 0; i < w.size(); i++) {
             if (!w.get(i).equals(i < g.size() ? g.get(i) : null)) diffs.add("clamd:   " + w.get(i) + "\nbulwark: " + (i < g.size() ? g.get(i) : "-"));

@@ -66,7 +66,7 @@ class DaemonConfigTest {
         assertEquals(25L << 20, c.streamMaxLength());
         assertEquals(1L << 30, c.scanOptions().limits().maxScanSize());
         assertEquals(512L << 10, c.scanOptions().limits().maxFileSize());
-        assertEquals(6, c.maxThreads(), "the last value of a single-valued option wins");
+        assertEquals(4, c.maxThreads(), "the first value of a single-valued option wins, as in clamd");
         assertFalse(c.scanOptions().heuristicAlerts());
         assertTrue(c.scanOptions().alert(ScanOptions.Alert.ENCRYPTED_ARCHIVE));
         assertTrue(c.scanOptions().alert(ScanOptions.Alert.ENCRYPTED_DOC));
@@ -95,13 +95,13 @@ class DaemonConfigTest {
 
     @Test
     void unsupportedKeysAreReportedOnceAndDisabledOnesAreNot() {
-        DaemonConfig c = parse("VirusEvent /bin/echo %v\nPreludeEnable no\nLogSyslog yes\nLogRotate yes\nUser clamav\n"
-                + "StructuredDataDetection yes\nArchiveMaxFiles 10\n");
+        DaemonConfig c = parse("VirusEvent /bin/echo %v\nPreludeEnable no\nLogSyslog yes\nLogRotate yes\nOnAccessExcludeUname clamav\n"
+                + "OnAccessPrevention yes\nArchiveMaxFiles 10\n");
         assertEquals(3, c.notices().size(), c.notices().toString());
         assertEquals("/bin/echo %v", c.virusEvent());
-        assertTrue(c.notices().stream().anyMatch(n -> n.contains("StructuredDataDetection is not supported")), c.notices().toString());
+        assertTrue(c.notices().stream().anyMatch(n -> n.contains("OnAccessPrevention is not supported")), c.notices().toString());
         assertTrue(c.notices().stream().noneMatch(n -> n.contains("VirusEvent")), c.notices().toString());
-        assertTrue(c.notices().stream().anyMatch(n -> n.contains("User is not supported")));
+        assertTrue(c.notices().stream().anyMatch(n -> n.contains("OnAccessExcludeUname is not supported")));
         assertTrue(c.notices().stream().anyMatch(n -> n.endsWith("without effect in Bulwark: LogSyslog, LogRotate, ArchiveMaxFiles")),
                 c.notices().toString());
     }
@@ -116,11 +116,11 @@ class DaemonConfigTest {
     }
 
     @Test
-    void commandLineOverridesComeLast() {
+    void commandLineOverridesWin() {
         ConfFile f = ConfFile.parse("a.conf", "TCPSocket 3310\nBulwarkScanRoot /srv\n")
                 .with(ConfFile.parse("<command line>", "TCPSocket 4000\nBulwarkScanRoot /data"));
         DaemonConfig c = DaemonConfig.from(f);
         assertEquals(4000, c.tcpPort());
-        assertEquals(List.of(Path.of("/srv"), Path.of("/data")), c.scanRoots());
+        assertEquals(List.of(Path.of("/data"), Path.of("/srv")), c.scanRoots());
     }
 }

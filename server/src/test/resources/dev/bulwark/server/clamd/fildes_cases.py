@@ -59,6 +59,19 @@ def main():
                        (b"\0", [op("clean.txt")]), b"zPING\0zEND\0"]),
         ("IDSESSION descriptor with PING", [b"zIDSESSION\0", (b"zPING\0", [op("eicar.com")]), b"zPING\0zEND\0"]),
         ("IDSESSION no descriptor", [b"zIDSESSION\0", b"zFILDES\0", b"\0", b"zEND\0"]),
+        # old style (no z/n prefix): clamd runs FILDES once its buffer holds 8 bytes
+        ("old style, newline, byte later", [b"FILDES\n", (b"\0", [op("eicar.com")])]),
+        ("old style, byte later", [b"FILDES", (b"\0", [op("eicar.com")])]),
+        ("old style, two bytes later", [b"FILDES", (b"\0\0", [op("eicar.com")])]),
+        ("old style, one byte, then one with the descriptor", [b"FILDES", b"\0", (b"\0", [op("eicar.com")])]),
+        ("old style, descriptor on the command", [(b"FILDES", [op("eicar.com")])]),
+        ("old style, descriptor on the command and newline", [(b"FILDES\n", [op("eicar.com")])]),
+        ("old style, descriptor on the command, newline and byte", [(b"FILDES\n\0", [op("clean.txt")])]),
+        ("old style, NUL-terminated", [(b"FILDES\0", [op("eicar.com")])]),
+        ("old style, CRLF", [b"FILDES\r\n", (b"\0", [op("eicar.com")])]),
+        ("old style, newline, byte without descriptor", [b"FILDES\n", b"\0"]),
+        ("old style, extended", [b"FILDES", (b"X", [op("eicar.com")]), b"Y"]),
+        ("old style, one byte, no descriptor", [b"FILDES", b"\0"]),
     ]
     for name, parts in cases:
         print("%s\t%r" % (name, exchange(unix, parts)))

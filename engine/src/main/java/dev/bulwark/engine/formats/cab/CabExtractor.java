@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * Microsoft Cabinet: CFHEADER, CFFOLDER and CFFILE records parsed here, folder data decoded by
- * {@link FolderStream} (stored, MSZIP, LZX; Quantum is announced only). Files are extracted folder
+ * {@link FolderStream} (stored, MSZIP, Quantum, LZX). Files are extracted folder
  * by folder in offset order so each folder is decoded once; a file that starts before the
  * current position (overlapping files) restarts its folder, at most {@link #MAX_RESTARTS} times.
  */

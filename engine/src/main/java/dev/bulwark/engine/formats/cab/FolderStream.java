@@ -12,7 +12,7 @@ import java.util.zip.Inflater;
  * The uncompressed bytes of one CAB folder: its CFDATA blocks decoded one after the other. Stored
  * blocks are copied; MSZIP blocks are "CK" + a raw deflate stream whose window carries over from
  * the previous block (the previous 32 KiB of output is the preset dictionary); LZX blocks go to
- * {@link LzxDecoder}.
+ * {@link LzxDecoder}, Quantum blocks (one coder frame each) to {@link QuantumDecoder}.
  */
 final class FolderStream extends BulkInputStream {
     static final int NONE = 0, MSZIP = 1, QUANTUM = 2, LZX = 3;
@@ -33,6 +33,7 @@ final class FolderStream extends BulkInputStream {
     private int outPos, outLen;
     private final Inflater inflater;
     private final LzxDecoder lzx;
+    private final QuantumDecoder quantum;
 
     FolderStream(ByteBuffer cab, long firstData, int blocks, int typeCompress, int dataReserve) throws IOException {
         this.cab = cab;
@@ -42,7 +43,8 @@ final class FolderStream extends BulkInputStream {
         this.dataReserve = dataReserve;
         this.inflater = method == MSZIP ? new Inflater(true) : null;
         this.lzx = method == LZX ? new LzxDecoder((typeCompress >> 8) & 0x1f) : null;
-        if (method != NONE && method != MSZIP && method != LZX) throw new IOException("unsupported CAB compression " + method);
+        this.quantum = method == QUANTUM ? new QuantumDecoder((typeCompress >> 8) & 0x1f) : null;
+        if (method > LZX) throw new IOException("unsupported CAB compression " + method);
     }
 
 
@@ -76,6 +78,10 @@ final class FolderStream extends BulkInputStream {
                 in.get(0, out, 0, outLen);
             }
             case MSZIP -> outLen = mszip(in, ucb);
+            case QUANTUM -> {
+                quantum.setInput(in);
+                outLen = quantum.decodeFrame(out, ucb);
+            }
             default -> {
                 lzx.setInput(in);
                 outLen = lzx.decodeFrame(out, ucb);

@@ -77,9 +77,24 @@ final class MailParser {
     }
 
     private void message(int from, int to, int depth) {
+        if (depth == 0) from = firstHeader(from, to);
         Headers h = headers(from, to);
         if (h == null || stop) return;
         entity(h, to, depth);
+    }
+
+    /**
+     * Where the headers of a top-level message start: ClamAV ignores "the junk at the top" (blank lines
+     * and lines without a colon) until it meets a header. Without any header line, {@code from} itself.
+     */
+    private int firstHeader(int from, int to) {
+        for (int i = from, lines = 0; i < to && lines < MAX_HEADERS; lines++) {
+            int next = Text.nextLine(b, i, to);
+            int e = Text.lineEnd(b, i, next);
+            if (e > i && b.get(i) != ' ' && b.get(i) != '\t' && headerColon(i, e) >= 0) return i;
+            i = next;
+        }
+        return from;
     }
 
     /** Parses the header block at {@code from}; null when a limit stops parsing. */

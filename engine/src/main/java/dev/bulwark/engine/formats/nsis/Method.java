@@ -47,7 +47,7 @@ enum Method {
                 }
             };
             case LZMA -> lzma(data, ctx);
-            case BZIP2 -> throw new IllegalStateException("NSIS bzip2 has no decoder");
+            case BZIP2 -> new NsisBzip2(data);
         };
     }
 

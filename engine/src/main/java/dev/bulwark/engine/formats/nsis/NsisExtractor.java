@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
  * archives are a sequence of size-prefixed blocks (bit 31 set: compressed on its own); solid ones
  * are one compressed stream holding size-prefixed blocks. The first block is the installer script
  * header, scanned as plain data; every later block is a file, scanned with type detection. Zlib
- * (raw deflate) and LZMA are decoded; NSIS's headerless bzip2 variant is not (noted).
+ * (raw deflate), LZMA and NSIS's headerless bzip2 variant ({@link NsisBzip2}) are decoded.
  * Solid/non-solid and the method are guessed from the block chain the way ClamAV guesses them.
  */
 public final class NsisExtractor implements Extractor {
@@ -91,10 +91,6 @@ public final class NsisExtractor implements Extractor {
                 go = ctx.child(info, data);
             } else {
                 Method m = Method.of(data, 0);
-                if (m == Method.BZIP2) {
-                    ctx.note("nsis: block " + fno + " uses NSIS bzip2, not supported");
-                    continue;
-                }
                 go = Emit.stream(ctx, "nsis", info, m.open(data, ctx), size);
             }
             if (!go) return;
@@ -102,10 +98,6 @@ public final class NsisExtractor implements Extractor {
     }
 
     private static void solid(ByteBuffer body, Method m, ExtractContext ctx) {
-        if (m == Method.BZIP2) {
-            ctx.note("nsis: solid NSIS bzip2, not supported");
-            return;
-        }
         // The whole decoded stream is bounded like one member: the scan may not read more than it allows.
         long allowance = Math.max(0, ctx.limits().maxScanSize());
         try (SafeStream in = new SafeStream(m.open(body, ctx))) {

@@ -9,9 +9,9 @@ import dev.bulwark.engine.formats.upx.Upx;
 import java.nio.ByteBuffer;
 
 /**
- * The extractor of PE executables: runs the unpackers that recognise the file (UPX, yC, WWPack) and
- * hands each unpacked image to the scanner as a child layer (type MSEXE), as ClamAV rescans what its
- * PE unpackers produce; nested packers (yC around UPX) unwind through the recursion. Installer payloads
+ * The extractor of PE executables: runs the unpackers that recognise the file (MEW, Upack, UPX, yC, Petite,
+ * WWPack, ASPack, PESpin) and hands each unpacked image to the scanner as a child layer (type MSEXE), as
+ * ClamAV rescans what its PE unpackers produce; nested packers (yC around UPX) unwind through the recursion. Installer payloads
  * (NSIS, AutoIt) are found by the scanner's embedded-object discovery, not here.
  */
 public final class PeUnpackExtractor implements Extractor {
@@ -23,9 +23,14 @@ public final class PeUnpackExtractor implements Extractor {
         ByteBuffer b = layer.data();
         PeHeaders h = PeHeaders.parse(b);
         if (h == null) return;
+        if (Mew.matches(b, h) && !emit(ctx, "MEW", Mew.unpack(b, h, ctx.budget()), b.limit())) return;
+        if (Upack.matches(b, h) && !emit(ctx, "Upack", Upack.unpack(b, h, ctx.budget()), b.limit())) return;
         if (Upx.packedPair(h) >= 0 && !unpackUpx(b, h, ctx)) return;
         if (Yc.matches(b, h) && !emit(ctx, "yC", Yc.unpack(b, h), b.limit())) return;
-        if (WwPack.matches(b, h)) emit(ctx, "WWPack", WwPack.unpack(b, h, ctx.budget()), b.limit());
+        if (Petite.matches(b, h) && !emit(ctx, "Petite", Petite.unpack(b, h, ctx.budget()), b.limit())) return;
+        if (WwPack.matches(b, h) && !emit(ctx, "WWPack", WwPack.unpack(b, h, ctx.budget()), b.limit())) return;
+        if (Aspack.version(b, h) != null && !emit(ctx, "ASPack", Aspack.unpack(b, h, ctx.budget()), b.limit())) return;
+        if (PeSpin.matches(b, h)) emit(ctx, "PESpin", PeSpin.unpack(b, h, ctx.budget()), b.limit());
     }
 
     private static boolean emit(ExtractContext ctx, String packer, byte[] image, int packedSize) {

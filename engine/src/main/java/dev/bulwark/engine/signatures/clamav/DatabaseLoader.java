@@ -37,6 +37,7 @@ public final class DatabaseLoader {
     static final long MAX_DB_FILE = 2L << 30;
 
     private final LoadOptions options;
+    private final PuaFilter puaFilter;
     private final SignatureBuilder sigs = new SignatureBuilder();
     private final List<Diagnostic> errors = new ArrayList<>();
     private final List<Diagnostic> warnings = new ArrayList<>();
@@ -48,6 +49,7 @@ public final class DatabaseLoader {
 
     private DatabaseLoader(LoadOptions options) {
         this.options = options;
+        this.puaFilter = PuaFilter.of(options);
         try {
             this.fingerprint = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -312,11 +314,16 @@ public final class DatabaseLoader {
             sigs.deferred.add(new SignatureSet.Deferred(source, data, official));
         }
         int ftmEntries = 0, lineNo = 0, start = 0;
-        for (int i = 0; i <= data.length; i++) {
-            if (i < data.length && data[i] != '\n') continue;
-            if (i == data.length && start == data.length) break;
-            if (line(source, n, kind, data, start, i, ++lineNo, official)) ftmEntries++;
-            start = i + 1;
+        sigs.pua = pua ? puaFilter : null; // ClamAV filters PUA categories in the PUA databases only
+        try {
+            for (int i = 0; i <= data.length; i++) {
+                if (i < data.length && data[i] != '\n') continue;
+                if (i == data.length && start == data.length) break;
+                if (line(source, n, kind, data, start, i, ++lineNo, official)) ftmEntries++;
+                start = i + 1;
+            }
+        } finally {
+            sigs.pua = null;
         }
         if (kind == LineKind.FTM && ftmEntries == 0 && errors.isEmpty()) {
             errors.add(Diagnostic.error(source, 0, "empty external filetype database"));

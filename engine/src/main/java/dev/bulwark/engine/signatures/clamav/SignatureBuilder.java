@@ -51,6 +51,8 @@ public final class SignatureBuilder {
      */
     final List<SignatureSet.Deferred> deferred = new ArrayList<>();
     final List<YaraSource> yaraSources = new ArrayList<>();
+    /** The PUA category filter while a PUA database (.hdu .ndu .ldu …) is read, else null. */
+    PuaFilter pua;
     private int count;
 
     private static HashIndex.Builder[] digestBuilders() {
@@ -114,6 +116,7 @@ public final class SignatureBuilder {
             size = Fields.number(sizeS, "the size field");
             if (size <= 0 || size >= 0xFFFFFFFFL) throw new IllegalArgumentException("invalid value for the size field: " + sizeS);
         }
+        if (pua != null && pua.skip(name)) return; // where ClamAV checks: before the hash itself
         int type = switch (hashS.length()) {
             case 32 -> 0;
             case 40 -> 1;
@@ -140,6 +143,7 @@ public final class SignatureBuilder {
         List<String> f = Fields.split(line, ':');
         if (f.size() < 4 || f.size() > 6) throw new IllegalArgumentException("malformed body signature: expected 4 to 6 fields, found " + f.size());
         String name = f.get(0);
+        if (pua != null && pua.skip(name)) return;
         if (name.isEmpty()) throw new IllegalArgumentException("empty signature name");
         int target = f.get(1).equals("*") ? 0 : (int) Math.min(Fields.number(f.get(1), "target"), 1000);
         OffsetSpec off = Fields.offset(f.get(2), target);
@@ -200,6 +204,10 @@ public final class SignatureBuilder {
     // ---- logical signatures ------------------------------------------------------------------------
 
     void ldbLine(String line, boolean official) {
+        if (pua != null) {
+            List<String> t = LdbParser.tokens(line);
+            if (t.size() >= 4 && pua.skip(t.get(0))) return; // a short line is still reported as malformed
+        }
         LdbParser.Parsed parsed = LdbParser.parse(line, official);
         if (parsed == null || isIgnored(parsed.rawName(), line)) return;
         LogicalSig sig = parsed.sig();

@@ -3,6 +3,7 @@ package dev.bulwark.engine.signatures.clamav;
 import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.filetype.MagicRule;
 import dev.bulwark.engine.heuristics.phishing.PhishingDb;
+import dev.bulwark.engine.signatures.yara.YaraGroup;
 import dev.bulwark.engine.signatures.yara.YaraRuleSet;
 import dev.bulwark.engine.match.HashIndex;
 import dev.bulwark.engine.match.PatternSet;
@@ -42,6 +43,8 @@ public final class SignatureSet {
     public final PhishingDb phishing;
     /** YARA rule sets loaded through the ClamAV loader, or null when none were loaded. */
     public final List<YaraRuleSet> yara;
+    /** The atoms of {@link #yara}, also in {@link #patterns}' index (one pass feeds both), or null. */
+    public final YaraGroup yaraGroup;
     /** Source texts a snapshot carries and compiles at load (see {@link Deferred}). */
     public final List<Deferred> deferred;
     /** Logical signatures that can be true without any body match: evaluated on every pass. */
@@ -54,7 +57,9 @@ public final class SignatureSet {
                  List<MagicRule> magic, PatternSet magicPatterns, List<MagicRule> magicPatternRules,
                  Set<ScanOptions.Parser> dconfDisabled, PhishingDb phishing, List<YaraRuleSet> yara,
                  List<Deferred> deferred, int count) {
-        this.patterns = patterns;
+        this.yaraGroup = yara == null || yara.isEmpty() ? null : YaraGroup.of(yara);
+        this.patterns = yaraGroup == null ? patterns
+                : patterns.withForeign(yaraGroup.atoms(), yaraGroup.owners(), yaraGroup.entryCount(), yaraGroup.windows());
         this.ndbNames = ndbNames;
         this.lsigs = lsigs;
         this.hashes = hashes;

@@ -20,6 +20,20 @@ final class Lexer {
         "..", "==", "!=", "<=", ">=", "<<", ">>", "(", ")", "[", "]", "{", "}", ",", ":", ".", "=", "<", ">",
         "+", "-", "*", "\\", "%", "&", "|", "^", "~"
     };
+    /** Per first character: the operators starting with it, in OPS order (two-character ones first). */
+    private static final String[][] OPS_BY_FIRST = new String[128][];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            List<String> l = new ArrayList<>();
+            for (String op : OPS) if (op.charAt(0) == c) l.add(op);
+            if (!l.isEmpty()) OPS_BY_FIRST[c] = l.toArray(new String[0]);
+        }
+    }
+
+    private static boolean asciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
 
     private final String src;
     private final Problems problems;
@@ -89,7 +103,7 @@ final class Lexer {
     private Token next(Token prev) {
         int start = pos, l = line, c = pos - lineStart + 1;
         char ch = src.charAt(pos);
-        if (Character.isLetter(ch) && ch < 128 || ch == '_') {
+        if (asciiLetter(ch) || ch == '_') {
             String id = ident();
             if (id.length() > MAX_IDENTIFIER) problems.error(l, c, "identifier \"" + id.substring(0, 20) + "...\" too long");
             return tok(KEYWORDS.contains(id) ? Kind.KEYWORD : Kind.IDENT, id, start, l, c);
@@ -113,7 +127,7 @@ final class Lexer {
         }
         if (ch == '/') return regex(start, l, c);
         if (ch == '{' && prev != null && prev.isOp("=")) return hex(start, l, c);
-        for (String op : OPS) {
+        for (String op : ch < 128 && OPS_BY_FIRST[ch] != null ? OPS_BY_FIRST[ch] : new String[0]) {
             if (src.startsWith(op, pos)) {
                 pos += op.length();
                 return tok(Kind.OP, op, start, l, c);
@@ -132,7 +146,7 @@ final class Lexer {
         int s = pos;
         while (pos < src.length()) {
             char c = src.charAt(pos);
-            if (c < 128 && (Character.isLetterOrDigit(c) || c == '_')) pos++;
+            if (asciiLetter(c) || c >= '0' && c <= '9' || c == '_') pos++;
             else break;
         }
         return src.substring(s, pos);
@@ -285,7 +299,16 @@ final class Lexer {
     private Token hex(int start, int l, int c) {
         pos++;
         StringBuilder body = new StringBuilder();
-        while (pos < src.length() && src.charAt(pos) != '}') {
+        int n = src.length();
+        while (pos < n && src.charAt(pos) != '}') {
+            // a run without comments, line breaks or the end copies in one piece
+            int run = pos;
+            for (char ch; run < n && (ch = src.charAt(run)) != '}' && ch != '/' && ch != '\n'; ) run++;
+            if (run > pos) {
+                body.append(src, pos, run);
+                pos = run;
+                continue;
+            }
             char ch = src.charAt(pos);
             if (ch == '/' && pos + 1 < src.length() && src.charAt(pos + 1) == '/') {
                 while (pos < src.length() && src.charAt(pos) != '\n') pos++;

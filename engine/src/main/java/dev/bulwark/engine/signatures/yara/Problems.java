@@ -12,6 +12,8 @@ final class Problems {
     private final String text;
     private final List<Diagnostic> list;
     private int errors;
+    /** The start of line lastLine in text: problems come mostly in line order, so the next search starts there. */
+    private int lastLine = 1, lastStart;
 
     Problems(String source, String text, List<Diagnostic> sink) {
         this.source = source;
@@ -43,12 +45,18 @@ final class Problems {
     /** Appends the offending source line and a caret under the column. */
     private String withExcerpt(int line, int col, String msg) {
         if (line <= 0 || text == null) return msg;
-        int start = 0;
-        for (int l = 1; l < line && start >= 0; l++) {
+        int l = 1, start = 0;
+        if (line >= lastLine) {
+            l = lastLine;
+            start = lastStart;
+        }
+        for (; l < line && start >= 0; l++) {
             int nl = text.indexOf('\n', start);
             start = nl < 0 ? -1 : nl + 1;
         }
         if (start < 0) return msg;
+        lastLine = line;
+        lastStart = start;
         int end = text.indexOf('\n', start);
         String src = text.substring(start, end < 0 ? text.length() : end).replace('\t', ' ').replace("\r", "");
         if (src.length() > 200) src = src.substring(0, 200);

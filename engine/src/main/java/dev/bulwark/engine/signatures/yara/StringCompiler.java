@@ -64,6 +64,12 @@ final class StringCompiler {
                 }
             }
             case HEX, REGEX -> {
+                byte[] plain = s.type() == Ast.StrType.HEX ? plainHex(s.source()) : null;
+                if (plain != null) {
+                    // only literal bytes: compared like a text string, without building a regex program
+                    add(out, index, plain, false, false, m);
+                    break;
+                }
                 try {
                     boolean ascii = m.ascii() || !m.wide();
                     List<Regex> forms = new ArrayList<>();
@@ -113,9 +119,32 @@ final class StringCompiler {
 
     private static void add(List<Variant> out, int index, byte[] lit, boolean nocase, boolean wide, Modifiers m) {
         Variant v = new Variant(index, lit, nocase, null, 0, false, wide, m.fullword());
-        v.chooseAtoms(Variant.literalPositions(lit, nocase));
-        v.yaraQuality = AtomQuality.ofPositions(Variant.literalPositions(lit, nocase));
+        List<long[]> positions = Variant.literalPositions(lit, nocase);
+        v.chooseAtoms(positions);
+        v.yaraQuality = AtomQuality.ofPositions(positions);
         out.add(v);
+    }
+
+    /** The bytes of a hex string made of byte values and spaces only (no wildcards, jumps...), or null. */
+    static byte[] plainHex(String body) {
+        byte[] out = new byte[body.length() / 2];
+        int n = 0, hi = -1;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                if (hi >= 0) return null; // a split byte: let the hex parser report it
+                continue;
+            }
+            int v = Character.digit(c, 16);
+            if (v < 0 || c > 'f') return null;
+            if (hi < 0) {
+                hi = v;
+            } else {
+                out[n++] = (byte) (hi << 4 | v);
+                hi = -1;
+            }
+        }
+        return hi >= 0 || n == 0 ? null : java.util.Arrays.copyOf(out, n);
     }
 
     static byte[] widen(byte[] t) {

@@ -24,10 +24,16 @@ final class Variant {
     int atomOffset;
     int atomMaxOffset;
     List<byte[]> atoms;
+    /**
+     * Context window of the chosen atom for the kernel ({@code match.AtomIndex}): pre mask, pre value, post
+     * mask, post value over up to 8 bytes each side of the atom start (little-endian; only bits that every
+     * byte of the position's set agrees on), so candidates that cannot match are dropped before verification.
+     */
+    long[] atomWindow;
     /** Further atom groups (one per branch of an alternative); each must be found for its branch to match. */
     final List<Group> extra = new ArrayList<>();
 
-    record Group(List<byte[]> atoms, int minOffset, int maxOffset) {}
+    record Group(List<byte[]> atoms, int minOffset, int maxOffset, long[] window) {}
     int atomQuality;
     /** Byte sets of the fixed prefix (null entries: unknown), checked before running the regex VM. */
     long[][] prefixCheck;
@@ -95,6 +101,10 @@ final class Variant {
     void chooseAtomsFromRuns(List<dev.bulwark.engine.signatures.yara.re.Regex.Run> runs,
             List<List<dev.bulwark.engine.signatures.yara.re.Regex.Run>> alternatives) {
         chooseAtomsFromRuns(runs);
+        if (alternatives.isEmpty()) return;
+        List<byte[]> runAtoms = atoms;
+        int runOffset = atomOffset, runMax = atomMaxOffset, runQuality = atomQuality;
+        long[] runWindow = atomWindow, runFirst = firstBytes;
         int single = atoms == null ? Integer.MIN_VALUE : atomQuality - (atomMaxOffset == atomOffset ? 0 : 6);
         List<Group> bestAlt = null;
         int bestAltScore = single;
@@ -108,17 +118,23 @@ final class Variant {
                     break;
                 }
                 worst = Math.min(worst, atomQuality);
-                groups.add(new Group(atoms, branch.minOffset() + atomOffset, branch.maxOffset() + atomOffset));
+                groups.add(new Group(atoms, branch.minOffset() + atomOffset, branch.maxOffset() + atomOffset, atomWindow));
             }
             if (worst != Integer.MIN_VALUE && worst - 2 > bestAltScore) {
                 bestAltScore = worst - 2;
                 bestAlt = groups;
             }
         }
-        chooseAtomsFromRuns(runs);
+        atoms = runAtoms;
+        atomOffset = runOffset;
+        atomMaxOffset = runMax;
+        atomQuality = runQuality;
+        atomWindow = runWindow;
+        firstBytes = runFirst;
         if (bestAlt != null) {
             Group first = bestAlt.get(0);
             atoms = first.atoms();
+            atomWindow = first.window();
             atomOffset = first.minOffset();
             atomMaxOffset = first.maxOffset();
             atomQuality = bestAltScore;
@@ -128,7 +144,9 @@ final class Variant {
 
     private void chooseAtomsFromRuns(List<dev.bulwark.engine.signatures.yara.re.Regex.Run> runs) {
         int bestScore = Integer.MIN_VALUE;
-        dev.bulwark.engine.signatures.yara.re.Regex.Run best = null;
+        List<byte[]> bestAtoms = null;
+        int bestOffset = 0, bestMax = 0, bestQuality = 0;
+        long[] bestWindow = null;
         for (var r : runs) {
             chooseAtoms(r.positions());
             if (atoms == null) continue;
@@ -136,18 +154,23 @@ final class Variant {
             int sc = atomQuality - (range == 0 ? 0 : range <= 64 ? 6 : 12);
             if (sc > bestScore) {
                 bestScore = sc;
-                best = r;
+                bestAtoms = atoms;
+                bestOffset = r.minOffset() + atomOffset;
+                bestMax = r.maxOffset() + atomOffset;
+                bestQuality = atomQuality;
+                bestWindow = atomWindow;
             }
         }
-        if (best == null) {
+        if (bestAtoms == null) {
             chooseAtoms(List.<long[]>of());
             atomMaxOffset = atomOffset;
             return;
         }
-        chooseAtoms(best.positions());
-        int inRun = atomOffset;
-        atomOffset = best.minOffset() + inRun;
-        atomMaxOffset = best.maxOffset() + inRun;
+        atoms = bestAtoms;
+        atomOffset = bestOffset;
+        atomMaxOffset = bestMax;
+        atomQuality = bestQuality;
+        atomWindow = bestWindow;
     }
 
     private static final int MAX_WINDOW_STARTS = 256; // atoms are looked for in the first 256 positions of long strings
@@ -194,6 +217,15 @@ final class Variant {
         atomOffset = bestOff;
         atomMaxOffset = bestOff;
         atomQuality = bestScore;
+        atomWindow = window(positions, bestOff);
+        boolean one = true;
+        for (int i = 0; i < bestLen; i++) one &= cnt[bestOff + i] == 1;
+        if (one) { // a single atom (no case or class alternatives): no expansion
+            byte[] a = new byte[bestLen];
+            for (int i = 0; i < bestLen; i++) a[i] = (byte) val[bestOff + i];
+            atoms = List.of(a);
+            return;
+        }
         List<byte[]> out = new ArrayList<>();
         out.add(new byte[0]);
         for (int i = 0; i < bestLen; i++) {
@@ -211,6 +243,45 @@ final class Variant {
             out = next;
         }
         atoms = out;
+    }
+
+    private static final int WINDOW_BYTES = 8; // bytes each side of the atom start the kernel compares
+
+    /** The kernel window around position {@code at} of {@code positions} (null entries: any byte). */
+    static long[] window(List<long[]> positions, int at) {
+        long[] w = new long[4];
+        for (int i = at - 1, b = WINDOW_BYTES - 1; i >= 0 && b >= 0; i--, b--) fix(positions.get(i), b, w, 0);
+        for (int i = at, b = 0; i < positions.size() && b < WINDOW_BYTES; i++, b++) fix(positions.get(i), b, w, 2);
+        return w;
+    }
+
+    /** Per bit k of a byte: the set of byte values with that bit set (4 longs each). */
+    private static final long[][] WITH_BIT = new long[8][4];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            for (int k = 0; k < 8; k++) if ((v & (1 << k)) != 0) WITH_BIT[k][v >> 6] |= 1L << (v & 63);
+        }
+    }
+
+    /** Adds to w[at], w[at + 1] the bits on which every member of set agrees, as byte b. */
+    private static void fix(long[] set, int b, long[] w, int at) {
+        if (set == null || (set[0] | set[1] | set[2] | set[3]) == 0) return; // unknown, or never matches
+        if (count(set) == 1) { // one byte value (the common case): all bits fixed
+            w[at] |= 0xFFL << (8 * b);
+            w[at + 1] |= (long) single(set) << (8 * b);
+            return;
+        }
+        int mask = 0, value = 0;
+        for (int k = 0; k < 8; k++) {
+            long[] m = WITH_BIT[k];
+            long in = set[0] & m[0] | set[1] & m[1] | set[2] & m[2] | set[3] & m[3];
+            long out = set[0] & ~m[0] | set[1] & ~m[1] | set[2] & ~m[2] | set[3] & ~m[3];
+            if (in == 0 || out == 0) mask |= 1 << k;   // every member has the bit clear, or every member has it set
+            if (out == 0) value |= 1 << k;
+        }
+        w[at] |= (long) mask << (8 * b);
+        w[at + 1] |= (long) value << (8 * b);
     }
 
     /** Verifies a candidate start; returns the match length or -1. */

@@ -216,7 +216,25 @@ public final class YaraRuleSet {
         int len = bytes(data, arr, base);
         StringMatcher.Scratch scratch = new StringMatcher.Scratch(matcher);
         matcher.scan(arr[0], base[0], len, scratch);
-        ScanContext c = new ScanContext(arr[0], base[0], len, scratch.matches, scratch.vm, slots, rules.size());
+        return evaluate(arr[0], base[0], len, scratch, matchesOut);
+    }
+
+    StringMatcher matcher() {
+        return matcher;
+    }
+
+    /** Names of matching non-private rules after a pass that filled {@code scratch} (see {@link YaraGroup}). */
+    List<String> matchingRules(byte[] d, int off, int len, StringMatcher.Scratch scratch) {
+        List<String> out = new ArrayList<>();
+        boolean[] m = evaluate(d, off, len, scratch, null);
+        for (int i = 0; i < rules.size(); i++) {
+            if (m[i] && !rules.get(i).isPrivate()) out.add(rules.get(i).name());
+        }
+        return out;
+    }
+
+    private boolean[] evaluate(byte[] d, int off, int len, StringMatcher.Scratch scratch, Matches[] matchesOut) {
+        ScanContext c = new ScanContext(d, off, len, scratch.matches, scratch.vm, slots, rules.size());
         boolean[] res = new boolean[rules.size()];
         int[] count = scratch.matches.count;
         for (int i = 0; i < rules.size(); i++) {

@@ -5,6 +5,7 @@ import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.archivetest.Contract;
 
 class CabFuzzTest {
+    /** Seeds: clam.cab, an MSZIP cabinet, libmspack's Quantum samples (see libmspack/README.md), a synthetic Quantum cabinet. */
     @FuzzTest(maxDuration = "30s")
     void fuzz(byte[] data) {
         Contract.run(new CabExtractor(), FileType.MSCAB, data);

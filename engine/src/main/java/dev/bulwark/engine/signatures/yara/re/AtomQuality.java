@@ -16,11 +16,17 @@ public final class AtomQuality {
 
     private AtomQuality() {}
 
-    /** Quality of the best window of up to 4 positions; each position is a byte set (null: unknown). */
+    /**
+     * Quality of the best window of up to 4 positions; each position is a byte set (null: unknown). The search
+     * stops at the first window of at least {@link #WARNING_THRESHOLD}: qualities only decide the slow-string
+     * warning, and every way they are combined (best run, worst branch) keeps which side of it they are on.
+     */
     public static int ofPositions(List<long[]> positions) {
         int best = NONE;
-        if (positions.size() <= ATOM) return Math.max(best, window(positions));
-        for (int s = 0; s + ATOM <= positions.size(); s++) best = Math.max(best, window(positions.subList(s, s + ATOM)));
+        if (positions.size() <= ATOM) return Math.max(best, window(positions, 0, positions.size()));
+        for (int s = 0; s + ATOM <= positions.size() && best < WARNING_THRESHOLD; s++) {
+            best = Math.max(best, window(positions, s, s + ATOM));
+        }
         return best;
     }
 
@@ -33,33 +39,31 @@ public final class AtomQuality {
         return 0;
     }
 
-    private static boolean isAny(long[] w) {
-        return w == null || count(w) == 256;
-    }
-
-    private static int window(List<long[]> win) {
-        int a = 0, b = win.size();
-        while (a < b && isAny(win.get(a))) a++;
-        while (b > a && isAny(win.get(b - 1))) b--;
+    /** Quality of the window win[from, to) (at most 4 positions). */
+    private static int window(List<long[]> win, int from, int to) {
+        int[] counts = new int[ATOM];
+        for (int i = from; i < to; i++) counts[i - from] = win.get(i) == null ? 256 : count(win.get(i));
+        int a = 0, b = to - from;
+        while (a < b && counts[a] == 256) a++;
+        while (b > a && counts[b - 1] == 256) b--;
         if (a == b) return NONE;
         int known = 0, unknown = 0;
         for (int i = a; i < b; i++) {
-            if (isAny(win.get(i))) unknown++;
-            else if (count(win.get(i)) <= 2) known++;
+            if (counts[i] == 256) unknown++;
+            else if (counts[i] <= 2) known++;
         }
         if (unknown >= known) b = a + 1;
         int q = 0;
         int[] seenList = new int[4];
         int unique = 0;
         for (int i = a; i < b; i++) {
-            long[] w = win.get(i);
-            int c = isAny(w) ? 256 : count(w);
+            int c = counts[i];
             if (c == 256) {
                 q -= 10;
             } else if (c == 16) {
                 q += 4;
             } else if (c <= 2) {
-                int v = first(w);
+                int v = first(win.get(from + i));
                 q += v == 0 || v == 0x20 || v == 0xCC || v == 0xFF ? 12 : (Character.isLetter(v) && v < 128 ? 18 : 20);
                 int lv = c == 2 && v >= 'A' && v <= 'Z' ? v + 32 : v;
                 boolean dup = false;
@@ -82,12 +86,19 @@ public final class AtomQuality {
     }
 
     private static boolean hasUnboundedAny(Node n) {
-        return switch (n) {
-            case Rep r -> r.max() < 0 && r.node() instanceof Cls c && isDot(c.bits()) || hasUnboundedAny(r.node());
-            case Cat c -> c.items().stream().anyMatch(AtomQuality::hasUnboundedAny);
-            case Alt a -> a.items().stream().anyMatch(AtomQuality::hasUnboundedAny);
-            default -> false;
-        };
+        List<Node> items;
+        switch (n) {
+            case Rep r -> {
+                return r.max() < 0 && r.node() instanceof Cls c && isDot(c.bits()) || hasUnboundedAny(r.node());
+            }
+            case Cat c -> items = c.items();
+            case Alt a -> items = a.items();
+            default -> {
+                return false;
+            }
+        }
+        for (Node x : items) if (hasUnboundedAny(x)) return true; // a loop: streams cost much more on a cold JVM
+        return false;
     }
 
     /** {@code .} with or without the s flag. */

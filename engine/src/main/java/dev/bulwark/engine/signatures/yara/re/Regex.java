@@ -106,8 +106,16 @@ public final class Regex {
     private static long minLen(Node n) {
         return switch (n) {
             case Cls c -> 1;
-            case Cat c -> c.items().stream().mapToLong(Regex::minLen).sum();
-            case Alt a -> a.items().stream().mapToLong(Regex::minLen).min().orElse(0);
+            case Cat c -> {
+                long t = 0; // loops, not streams: this runs per string while rules compile on a cold JVM
+                for (Node i : c.items()) t += minLen(i);
+                yield t;
+            }
+            case Alt a -> {
+                long m = Long.MAX_VALUE;
+                for (Node i : a.items()) m = Math.min(m, minLen(i));
+                yield m == Long.MAX_VALUE ? 0 : m;
+            }
             case Rep r -> minLen(r.node()) * r.min();
             default -> 0;
         };

@@ -1,0 +1,68 @@
+package dev.bulwark.engine.filetype;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * ClamAV's built-in HTML rules with offset {@code *}: one of a few tags in one of the spellings the
+ * rules list ({@code <script}, {@code <Script}, {@code <SCRIPT}, …), or {@code <a } / {@code <A } followed
+ * anywhere later by {@code href}/{@code HREF} (first two letters in either case, the rest all lower
+ * or all upper case). Found in an ASCII text layer, they make ClamAV normalise it as HTML.
+ */
+public final class HtmlMarkers {
+    private static final byte[][] TAGS = bytes("<HEAD>", "<HTML>", "<Head>", "<Html>", "<IFRAME", "<IMG", "<Img",
+            "<OBJECT", "<Object", "<SCRIPT", "<Script", "<TABLE", "<head>", "<html>", "<iframe", "<img", "<object",
+            "<script", "<table");
+
+    /** Bytes that follow '<' in some rule. */
+    private static final boolean[] SECOND = new boolean[256];
+
+    static {
+        for (byte[] t : TAGS) SECOND[t[1] & 0xFF] = true;
+        SECOND['a'] = SECOND['A'] = true;
+    }
+
+    private HtmlMarkers() {}
+
+    public static boolean find(ByteBuffer d) {
+        int n = d.limit();
+        byte[] a = d.hasArray() ? d.array() : null;
+        int base = a != null ? d.arrayOffset() : 0;
+        int anchor = -1; // end of the first "<a " / "<A "
+        for (int i = 0; i + 1 < n; i++) {
+            if ((a != null ? a[base + i] : d.get(i)) != '<') continue;
+            int c = a != null ? a[base + i + 1] : d.get(i + 1);
+            if (!SECOND[c & 0xFF]) continue; // no rule has this letter after '<'
+            if (c == 'a' || c == 'A') {
+                if (anchor < 0 && i + 2 < n && d.get(i + 2) == ' ') anchor = i + 3;
+                continue;
+            }
+            for (byte[] t : TAGS) if (t[1] == c && at(d, i, n, t)) return true;
+        }
+        return anchor >= 0 && href(d, anchor, n);
+    }
+
+    private static boolean href(ByteBuffer d, int from, int n) {
+        byte[] a = d.hasArray() ? d.array() : null;
+        int base = a != null ? d.arrayOffset() : 0;
+        for (int i = from; i + 4 <= n; i++) {
+            if (((a != null ? a[base + i] : d.get(i)) | 0x20) != 'h') continue;
+            if ((d.get(i + 1) | 0x20) != 'r') continue;
+            byte e = d.get(i + 2), f = d.get(i + 3);
+            if ((e == 'E' && f == 'F') || (e == 'e' && f == 'f')) return true;
+        }
+        return false;
+    }
+
+    private static boolean at(ByteBuffer d, int i, int n, byte[] t) {
+        if (i + t.length > n) return false;
+        for (int k = 1; k < t.length; k++) if (d.get(i + k) != t[k]) return false;
+        return true;
+    }
+
+    private static byte[][] bytes(String... s) {
+        byte[][] out = new byte[s.length][];
+        for (int i = 0; i < s.length; i++) out[i] = s[i].getBytes(StandardCharsets.US_ASCII);
+        return out;
+    }
+}

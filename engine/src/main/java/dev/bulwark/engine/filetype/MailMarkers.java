@@ -1,0 +1,87 @@
+package dev.bulwark.engine.filetype;
+
+import java.nio.ByteBuffer;
+
+/**
+ * ClamAV's built-in two-part type rules that turn a text or binary layer into mail when its raw scan
+ * meets them: MHTML ({@code MIME-Version: } at the start or after a line break, then a
+ * {@code Content-Type: } line within 1024 bytes, anywhere in the layer) and the MAIL rules (a header
+ * starting in the first 1024 or 2048 bytes, then {@code Content-Type:} or {@code MIME-Version:} within
+ * 1024–2048 bytes). In a pattern, {@code ~} makes the next letter match either case.
+ */
+public final class MailMarkers {
+    private record Rule(byte[] first, int firstCase, int startMax, int gap, byte[] second, int secondCase, FileType type) {}
+
+    private static final Rule[] RULES = {
+            rule("~M~I~M~E-~Version: ", 0, 1024, "\n~Content-~Type: ", FileType.MHTML),
+            rule("\n~M~I~M~E-~Version: ", Integer.MAX_VALUE, 1024, "\n~Content-~Type: ", FileType.MHTML),
+            rule("\n~From: ", 1024, 1024, "\n~M~I~M~E-~Version: ", FileType.MAIL),
+            rule("\n~From: ", 1024, 2048, "\n~Content-~Type: ", FileType.MAIL),
+            rule("\n~M~I~M~E-~Version: ", 1024, 2048, "\n~Content-~Type: ", FileType.MAIL),
+            rule("\n~Message-~Id: ", 1024, 1024, "\n~Content-~Type: ", FileType.MAIL),
+            rule("\n~Received: ", 2048, 2048, "\n~Content-~Type: ", FileType.MAIL),
+            rule("Delivered-To:", 1024, 256, "Received:", FileType.MAIL)};
+
+    private MailMarkers() {}
+
+    /** MHTML or MAIL when a rule matches (MHTML ranks higher, as in ClamAV), else null. */
+    public static FileType find(ByteBuffer d) {
+        FileType best = null;
+        for (Rule r : RULES) {
+            if (best == FileType.MHTML || (best == FileType.MAIL && r.type() == FileType.MAIL)) continue;
+            if (matches(d, r)) best = r.type();
+        }
+        return best;
+    }
+
+    private static boolean matches(ByteBuffer d, Rule r) {
+        int n = d.limit();
+        int last = (int) Math.min((long) r.startMax(), n - r.first().length);
+        boolean lineStart = r.first()[0] == '\n';
+        byte[] a = d.hasArray() ? d.array() : null;
+        int base = a != null ? d.arrayOffset() : 0;
+        int searched = -1; // second-part positions up to here are known not to match: the scan stays linear
+        for (int i = 0; i <= last; i++) {
+            // most rules start with a line break: a plain array scan finds the candidates
+            if (lineStart && (a != null ? a[base + i] : d.get(i)) != '\n') continue;
+            if (!at(d, i, r.first(), r.firstCase())) continue;
+            int from = i + r.first().length, to = (int) Math.min((long) from + r.gap(), n - r.second().length);
+            for (int j = Math.max(from, searched + 1); j <= to; j++) if (at(d, j, r.second(), r.secondCase())) return true;
+            searched = Math.max(searched, to);
+        }
+        return false;
+    }
+
+    private static boolean at(ByteBuffer d, int i, byte[] p, int anyCase) {
+        if (i < 0 || i + p.length > d.limit()) return false;
+        for (int k = 0; k < p.length; k++) {
+            int c = d.get(i + k);
+            if (k < 32 && (anyCase & 1 << k) != 0 && c >= 'a' && c <= 'z') c -= 32;
+            if (c != p[k]) return false;
+        }
+        return true;
+    }
+
+    private static Rule rule(String first, int startMax, int gap, String second, FileType type) {
+        long[] a = parse(first), b = parse(second);
+        return new Rule(bytes(first), (int) a[0], startMax, gap, bytes(second), (int) b[0], type);
+    }
+
+    /** Bit k set when byte k of the pattern (without the '~' marks) matches either case. */
+    private static long[] parse(String p) {
+        long mask = 0;
+        int k = 0;
+        for (int i = 0; i < p.length(); i++) {
+            if (p.charAt(i) == '~') {
+                mask |= 1L << k;
+                continue;
+            }
+            k++;
+        }
+        return new long[] {mask};
+    }
+
+    private static byte[] bytes(String p) {
+        return p.replace("~", "").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+}
