@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * Re-chooses each part's anchor with the whole pattern set in view. {@link AtomIndex} filters every
- * position through one word per 2-byte prefix; when many atoms share a prefix that word fills up and
- * passes most positions starting with it. So among a part's static windows of its anchor's length the
- * planner takes, greedily, the one whose prefix is least used, traded against byte rarity (frequent
- * bytes such as 00 or FF make poor atoms on real files). For 2- and 3-byte anchors it also prefers
+ * position through one word per 2-byte prefix and low bits of the third byte (the table size it will
+ * choose for this many atoms); when many atoms land on one word it fills up and passes most positions
+ * that map to it. So among a part's static windows of its anchor's length the planner takes, greedily,
+ * the one whose word is least used, traded against byte rarity (frequent bytes such as 00 or FF make
+ * poor atoms on real files). For 2- and 3-byte anchors it also prefers
  * windows whose following bytes are fixed, since the word filter can then test them.
  * Patterns are copied, never modified: a pattern may be shared with a set that is still scanning.
  */
@@ -19,11 +20,20 @@ final class AnchorPlanner {
     private static final double UNPINNED_PENALTY = 12;
     /** Penalty per case-folded byte (each doubles the variants). */
     private static final double FOLDED_PENALTY = 2;
+    /**
+     * Penalty for an anchor that starts like a run of a filler byte (00 00, FF FF, 20 20, CC CC, 90 90):
+     * real files are full of such runs (zero runs alone are about a fifth of the positions in shared
+     * libraries), and every position of a run probes the run's own word.
+     */
+    private static final double RUN_PENALTY = 60;
 
     private AnchorPlanner() {}
 
     static List<BodyPattern> plan(List<BodyPattern> patterns) {
-        int[] load = new int[1 << 16];
+        long atoms = 0;
+        for (BodyPattern p : patterns) for (byte[][] v : p.anchorVariants) atoms += v.length;
+        int mask = (1 << AtomIndex.wordLog(atoms)) - 1;
+        int[] load = new int[mask + 1];
         List<BodyPattern> out = new ArrayList<>(patterns.size());
         for (BodyPattern p : patterns) {
             int n = p.parts.length;
@@ -33,7 +43,7 @@ final class AnchorPlanner {
             for (int j = 0; j < n; j++) {
                 Elem[] part = p.parts[j];
                 int len = al[j], best = ae[j];
-                double bestCost = cost(part, best, len, load);
+                double bestCost = cost(part, best, len, load, mask);
                 int runEnd = 0; // end of the static run holding i: each element is classified once per part
                 for (int i = 0; i + len <= part.length; i++) {
                     if (i >= runEnd) {
@@ -41,7 +51,7 @@ final class AnchorPlanner {
                         while (runEnd < part.length && HexPatternParser.isStatic(part[runEnd])) runEnd++;
                     }
                     if (i == ae[j] || runEnd - i < len || !foldedOk(part, i, len)) continue;
-                    double c = cost(part, i, len, load);
+                    double c = cost(part, i, len, load, mask);
                     if (c < bestCost) { bestCost = c; best = i; }
                 }
                 if (best != ae[j]) {
@@ -49,7 +59,7 @@ final class AnchorPlanner {
                     av[j] = HexPatternParser.variants(part, best, len);
                     changed = true;
                 }
-                for (byte[] v : av[j]) load[(v[0] & 0xFF) | (v[1] & 0xFF) << 8]++;
+                for (byte[] v : av[j]) load[key(v[0], v[1], v.length > 2 ? v[2] : 0) & mask]++;
             }
             out.add(changed ? new BodyPattern(p.parts, p.gapMin, p.gapMax, p.leftAssert, p.rightAssert, ae, al, av) : p);
         }
@@ -63,7 +73,12 @@ final class AnchorPlanner {
         return folded <= HexPatternParser.MAX_FOLDED_IN_ATOM;
     }
 
-    private static double cost(Elem[] part, int i, int len, int[] load) {
+    /** A word key: a 2-byte anchor counts under third byte 0 (it spans all words of its prefix). */
+    private static int key(byte b0, byte b1, byte b2) {
+        return (b0 & 0xFF) | (b1 & 0xFF) << 8 | (b2 & 0xFF) << 16;
+    }
+
+    private static double cost(Elem[] part, int i, int len, int[] load, int mask) {
         double c = 0;
         int folded = 0;
         for (int k = 0; k < len; k++) {
@@ -72,13 +87,15 @@ final class AnchorPlanner {
             if (l.folded()) folded++;
         }
         c += folded * FOLDED_PENALTY;
+        int b0 = ((Elem.Lit) part[i]).value() & 0xFF;
+        if (b0 == (((Elem.Lit) part[i + 1]).value() & 0xFF) && HexPatternParser.rarity(b0) <= 1) c += RUN_PENALTY;
         for (int k = len; k < AtomIndex.KEY_BYTES; k++) {
             boolean pinned = i + k < part.length && part[i + k] instanceof Elem.Lit l && l.exact();
             if (!pinned) c += UNPINNED_PENALTY;
         }
-        Elem.Lit a = (Elem.Lit) part[i], b = (Elem.Lit) part[i + 1];
-        int prefix = (a.value() & 0xFF) | (b.value() & 0xFF) << 8;
-        // folded variants land on other prefixes too; the base one stands for them
-        return c + LOAD_WEIGHT * load[prefix];
+        byte third = len > 2 ? ((Elem.Lit) part[i + 2]).value() : 0;
+        int word = key(((Elem.Lit) part[i]).value(), ((Elem.Lit) part[i + 1]).value(), third) & mask;
+        // folded variants land on other words too; the base one stands for them
+        return c + LOAD_WEIGHT * load[word];
     }
 }

@@ -10,16 +10,22 @@ import java.util.List;
 
 /**
  * The multi-literal automaton: finds every position where one of the atoms (2, 3 or 4 literal bytes)
- * starts. Per position it does one little-endian word load and one probe of a 512 KiB word table
- * indexed by the position's first two bytes: each word is a small Bloom filter over the next two bytes
- * of the atoms with that prefix (two bits from each byte, looked up in two 256-entry tables). A 2- or
- * 3-byte atom sets all bits of the byte(s) it does not fix, unless its context window pins them. So
- * every position costs the same three L1/L2 loads and one rarely taken branch. Only a passing position
- * goes on: 2-byte atoms through a compact CSR index, 3- and 4-byte atoms through small blocked Bloom
- * filters in front of exact open-addressing tables; and before an entry is reported the fixed bytes
- * around its atom (its "window") are compared with two 8-byte loads, so false candidates rarely reach
- * the verifier. Everything is flat primitive arrays; the filters are derived from the exact tables
- * (also when a snapshot is read), so a snapshot stores only those.
+ * starts. Per position it does one little-endian word load and one probe of a word table indexed by the
+ * position's first two bytes and the low {@code wordLog - 16} bits of its third: the table grows with
+ * the atom count (chosen at build, 512 KiB to 8 MiB, about {@link #TARGET_LOAD} atoms per word), so it
+ * does not saturate at a million atoms. Each word is a small Bloom filter over the third and fourth bytes
+ * of the atoms that land on it (two bits from each byte, looked up in two 256-entry tables). A 2- or
+ * 3-byte atom sets all bits of the byte(s) it does not fix, unless its context window pins them; a 2-byte
+ * atom with a free third byte is entered in each of the words its prefix spans. Because the index is
+ * exact key bits (not a hash), a word filled by a short atom passes only positions that share its
+ * prefix, as the atom itself would. So every position costs the same three loads and one rarely taken
+ * branch. Only a passing position goes on: 2-byte atoms through a compact CSR index, 3- and 4-byte
+ * atoms through small blocked Bloom filters in front of exact open-addressing tables; and before an entry
+ * is reported the fixed bytes around its atom (its "window") are compared with two 8-byte loads, so
+ * false candidates rarely reach the verifier. Everything is flat primitive arrays; the filters are
+ * derived from the exact tables (also when a snapshot is read), so a snapshot stores only those and the
+ * table size. A 2-byte atom whose next bytes are all free passes every position with its prefix; such
+ * atoms (parts like {@code aa bb ?? ?? cc dd}) are what still limits throughput at a million patterns.
  */
 public final class AtomIndex {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -39,8 +45,15 @@ public final class AtomIndex {
     private static final int BITS_PER_KEY = 8;
     private static final int MIN_FILTER_LOG = 12, MAX_FILTER_LOG = 26; // 512 bytes .. 8 MiB
     private static final long MIX = 0x9E3779B97F4A7C15L;
+    /**
+     * Atoms per word the table is sized for. Two bits per byte in each 32-bit half: a word holding four
+     * atoms passes about 1 in 400 random positions, eight about 1 in 40.
+     */
+    static final int TARGET_LOAD = 4;
+    /** Word table bounds: the 2-byte prefix (512 KiB) .. prefix + 4 bits of the third byte (8 MiB, L3). */
+    static final int MIN_WORD_LOG = 16, MAX_WORD_LOG = 20;
     /** Serialization format of {@link #write}; bump when the layout changes. */
-    public static final int FORMAT = 3;
+    public static final int FORMAT = 4;
 
     /** Called for each atom hit; returns -1 to go on, or the position at which to resume (MAX_VALUE stops). */
     @FunctionalInterface
@@ -48,12 +61,13 @@ public final class AtomIndex {
         int hit(int entry, int pos);
     }
 
-    /** Per 2-byte prefix: Bloom bits of the third and fourth bytes of the atoms that start with it. */
+    /** Per 2-byte prefix + low bits of the third byte: Bloom bits of the third and fourth bytes of its atoms. */
     private final long[] words;
+    private final int wordLog, wordMask;
     /**
-     * For the prefixes that are 2-byte atoms (their words usually have every bit set), the word
-     * without them, indexed by CSR rank: a position that only passed because of a 2-byte atom skips
-     * the 3- and 4-byte tables.
+     * For the words a 2-byte atom's prefix spans (they usually have every bit set), the word without the
+     * 2-byte atoms, indexed by CSR rank and the third byte's low bits: a position that only passed because
+     * of a 2-byte atom skips the 3- and 4-byte tables.
      */
     private final long[] words34;
     private final Table t4, t3;
@@ -69,7 +83,9 @@ public final class AtomIndex {
     private final int entryCount;
 
     private AtomIndex(Table t4, Table t3, long[] bits2, int[] rank2, int[] start2, int[] entries2,
-                      long[] windows, int entryCount) {
+                      long[] windows, int entryCount, int wordLog) {
+        this.wordLog = wordLog;
+        this.wordMask = (1 << wordLog) - 1;
         this.t4 = t4;
         this.t3 = t3;
         this.bits2 = bits2;
@@ -84,8 +100,8 @@ public final class AtomIndex {
         } else {
             windows2 = null;
         }
-        this.words34 = new long[start2.length - 1];
-        this.words = words(words34);
+        this.words34 = new long[(start2.length - 1) << (wordLog - 16)];
+        this.words = words();
         this.filter4 = filter(t4);
         this.filter3 = filter(t3);
         this.shift4 = shiftOf(filter4);
@@ -122,6 +138,16 @@ public final class AtomIndex {
 
     public int entryCount() { return entryCount; }
 
+    /** log2 of the word table's size (16 + the bits of the third byte it indexes). */
+    public int wordLog() { return wordLog; }
+
+    /** Table size (log2) for a number of atoms. */
+    static int wordLog(long atoms) {
+        int log = MIN_WORD_LOG;
+        while (log < MAX_WORD_LOG && (1L << log) * TARGET_LOAD < atoms) log++;
+        return log;
+    }
+
     /** Two distinct bits in [base, base + 32) per byte value, from a fixed seed (deterministic). */
     private static long[] byteMasks(long seed, int base) {
         long[] m = new long[256];
@@ -135,13 +161,14 @@ public final class AtomIndex {
         return m;
     }
 
-    /** The word table, from the exact tables and the entries' windows; fills {@code w34} on the way. */
-    private long[] words(long[] w34) {
-        long[] w = new long[1 << 16];
+    /** The word table, from the exact tables and the entries' windows. */
+    private long[] words() {
+        long[] w = new long[1 << wordLog];
+        int mask = wordMask;
         for (int slot = 0; slot <= t4.mask; slot++) {
             if (t4.slots[slot * 3 + 2] == 0) continue;
             int k = t4.slots[slot * 3];
-            w[k & 0xFFFF] |= THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24];
+            w[k & mask] |= THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24];
         }
         for (int slot = 0; slot <= t3.mask; slot++) {
             int s = slot * 3;
@@ -149,15 +176,23 @@ public final class AtomIndex {
             int k = t3.slots[s];
             long fourth = 0;
             for (int e = t3.slots[s + 1], end = e + t3.slots[s + 2]; e < end; e++) fourth |= pinned(t3.owners[e], 3, FOURTH, FOURTH_ALL);
-            w[k & 0xFFFF] |= THIRD[(k >>> 16) & 0xFF] | fourth;
+            w[k & mask] |= THIRD[(k >>> 16) & 0xFF] | fourth;
         }
+        int spans = 1 << (wordLog - 16); // words a 2-byte prefix spans
         for (int word = 0; word < 1024; word++) {
             for (long b = bits2[word]; b != 0; b &= b - 1) {
                 int k = word << 6 | Long.numberOfTrailingZeros(b);
                 int ri = rank(bits2, rank2, k);
-                w34[ri] = w[k];
+                for (int c = 0; c < spans; c++) words34[ri * spans + c] = w[k | c << 16];
                 for (int e = start2[ri]; e < start2[ri + 1]; e++) {
-                    w[k] |= pinned(entries2[e], 2, THIRD, THIRD_ALL) | pinned(entries2[e], 3, FOURTH, FOURTH_ALL);
+                    int entry = entries2[e];
+                    long fourth = pinned(entry, 3, FOURTH, FOURTH_ALL);
+                    int third = pinnedByte(entry, 2);
+                    if (third >= 0) {
+                        w[(k | third << 16) & mask] |= THIRD[third] | fourth;
+                    } else {
+                        for (int c = 0; c < spans; c++) w[k | c << 16] |= THIRD_ALL | fourth;
+                    }
                 }
             }
         }
@@ -166,10 +201,15 @@ public final class AtomIndex {
 
     /** Bits for byte {@code at} after an entry's atom start: its own if the window fixes it exactly, else all. */
     private long pinned(int entry, int at, long[] masks, long all) {
-        if (windows == null) return all;
+        int b = pinnedByte(entry, at);
+        return b < 0 ? all : masks[b];
+    }
+
+    /** Byte {@code at} after an entry's atom start if its window fixes it exactly, else -1. */
+    private int pinnedByte(int entry, int at) {
+        if (windows == null) return -1;
         long m = windows[(entry << 2) + 2], v = windows[(entry << 2) + 3];
-        if (((m >>> (8 * at)) & 0xFF) != 0xFF) return all;
-        return masks[(int) (v >>> (8 * at)) & 0xFF];
+        return ((m >>> (8 * at)) & 0xFF) == 0xFF ? (int) (v >>> (8 * at)) & 0xFF : -1;
     }
 
     /** Builds the index from atoms: {@code atoms[i]} (2..4 bytes) reports entry {@code owners[i]}. */
@@ -209,7 +249,8 @@ public final class AtomIndex {
         for (int i = 0; i < distinct; i++) start2[i + 1] += start2[i];
         int[] entries2 = new int[n2], fill = Arrays.copyOf(start2, distinct);
         for (int i = 0; i < n2; i++) entries2[fill[rank(bits2, rank2, k2[i])]++] = o2[i];
-        return new AtomIndex(Table.build(k4, o4), Table.build(k3, o3), bits2, rank2, start2, entries2, windows, entryCount);
+        return new AtomIndex(Table.build(k4, o4), Table.build(k3, o3), bits2, rank2, start2, entries2, windows,
+                entryCount, wordLog(atoms.length));
     }
 
     /**
@@ -310,7 +351,7 @@ public final class AtomIndex {
         int pos = from;
         while ((pos = next(a, off, pos, fast)) < fast) {
             int k = (int) INT_LE.get(a, off + pos);
-            int r = exact(a, off, limit, k, THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24], pos, hits);
+            int r = exact(a, off, limit, k, pos, hits);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
                 pos = Math.max(pos, r - 1);
@@ -335,21 +376,23 @@ public final class AtomIndex {
      */
     private int next(byte[] a, int off, int pos, int end) {
         final long[] w = words, third = THIRD, fourth = FOURTH;
+        final int mask = wordMask;
         for (; pos < end; pos++) {
             int k = (int) INT_LE.get(a, off + pos);
             long m = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
-            if ((w[k & 0xFFFF] & m) == m) return pos;
+            if ((w[k & mask] & m) == m) return pos;
         }
         return end;
     }
 
     /** The exact tables for a position that passed the word filter: 2-byte atoms, then 3-byte, then 4-byte. */
-    private int exact(byte[] a, int off, int limit, int k, long m, int pos, Hits hits) {
+    private int exact(byte[] a, int off, int limit, int k, int pos, Hits hits) {
         int k2 = k & 0xFFFF, r = -1;
         if ((bits2[k2 >>> 6] & (1L << k2)) != 0) {
             int ri = rank(bits2, rank2, k2);
             r = report2(a, off, limit, ri, pos, hits);
-            if (r >= 0 || (words34[ri] & m) != m) return r;
+            long m = THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24];
+            if (r >= 0 || (words34[(ri << (wordLog - 16)) + ((k & wordMask) >>> 16)] & m) != m) return r;
         }
         if (r < 0 && maybe(filter3, shift3, k & 0xFFFFFF)) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits);
         if (r < 0 && maybe(filter4, shift4, k)) r = t4.report(this, a, off, limit, k, pos, hits);
@@ -379,10 +422,11 @@ public final class AtomIndex {
 
     // ---- serialization (database snapshots) -----------------------------------------------------
 
-    /** Writes the exact tables; {@link #read} restores them and derives the word filter. */
+    /** Writes the table size and the exact tables; {@link #read} restores them and derives the filters. */
     public void write(FlatIO.Writer out) {
         out.i32(FORMAT);
         out.i32(entryCount);
+        out.i32(wordLog);
         t4.write(out);
         t3.write(out);
         out.longs(bits2);
@@ -397,6 +441,8 @@ public final class AtomIndex {
     public static AtomIndex read(FlatIO.Reader in) {
         if (in.i32() != FORMAT) throw new IllegalArgumentException("atom index format mismatch");
         int entryCount = in.i32();
+        int wordLog = in.i32();
+        check(wordLog >= MIN_WORD_LOG && wordLog <= MAX_WORD_LOG, "word table size");
         Table t4 = Table.read(in, entryCount), t3 = Table.read(in, entryCount);
         long[] bits2 = in.longs();
         int[] rank2 = in.ints(), start2 = in.ints(), entries2 = in.ints();
@@ -408,7 +454,7 @@ public final class AtomIndex {
         for (int i = 0; i < distinct; i++) check(start2[i] <= start2[i + 1], "2-byte starts");
         for (int e : entries2) check(e >= 0 && e < entryCount, "2-byte entries");
         check(windows == null || windows.length == 4L * entryCount, "windows");
-        return new AtomIndex(t4, t3, bits2, rank2, start2, entries2, windows, entryCount);
+        return new AtomIndex(t4, t3, bits2, rank2, start2, entries2, windows, entryCount, wordLog);
     }
 
     static void check(boolean ok, String what) {

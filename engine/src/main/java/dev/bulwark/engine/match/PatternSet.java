@@ -76,6 +76,9 @@ public final class PatternSet {
         w[at + 2] = m; w[at + 3] = v;
     }
 
+    /** The compiled atom index (diagnostics and tests). */
+    AtomIndex index() { return index; }
+
     public int size() { return patterns.length; }
     public int owner(int pattern) { return owners[pattern]; }
     public int target(int pattern) { return targets[pattern]; }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -55,6 +58,93 @@ class PatternSetDifferentialTest {
     }
 
     private static final int MANY_PATTERNS = 3000, MANY_ROUNDS = 4;
+
+    /** Patterns and input of the large case: enough atoms for the atom index's largest word tables. */
+    private static final int LARGE_PATTERNS = 300_000, LARGE_INPUT = 3 << 20, LARGE_PLANTED = 3000;
+
+    /**
+     * Hundreds of thousands of patterns (static runs of 2 to 16 bytes joined by {@code ??}, so the index
+     * gets 2-, 3- and 4-byte atoms and a table indexed by more than the 2-byte prefix) over a few MB of
+     * random data with planted instances. The reference here is a plain map from a pattern's first two
+     * bytes to the patterns, compared byte by byte at every position (the regex reference is too slow
+     * for this many patterns).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {41})
+    void largeAtomCountsMatchReference(long seed) throws Exception {
+        Random r = new Random(seed);
+        byte[][] value = new byte[LARGE_PATTERNS][];
+        boolean[][] any = new boolean[LARGE_PATTERNS][];
+        Map<Integer, List<Integer>> byPrefix = new HashMap<>();
+        PatternSet.Builder b = PatternSet.builder();
+        for (int i = 0; i < LARGE_PATTERNS; i++) {
+            int len = 6 + r.nextInt(14);
+            byte[] v = new byte[len];
+            boolean[] wild = new boolean[len];
+            r.nextBytes(v);
+            // runs: mostly one long run, else short runs (2-3 bytes) separated by one or two ??
+            int shortRuns = r.nextInt(8);
+            for (int at = 2 + (shortRuns < 2 ? 2 + shortRuns : 0); at < len - 2; ) {
+                if (shortRuns >= 2) {
+                    wild[at] = true;
+                    if (r.nextBoolean() && at + 1 < len - 2) wild[++at] = true;
+                    at += 3 + r.nextInt(2);
+                } else {
+                    at += 6 + r.nextInt(8);
+                    if (at < len - 2) wild[at] = true;
+                }
+            }
+            StringBuilder hex = new StringBuilder();
+            for (int k = 0; k < len; k++) hex.append(wild[k] ? "??" : HexFormat.of().toHexDigits(v[k]));
+            b.add(HexPatternParser.parse(hex.toString()), 0, OffsetSpec.ANY, i);
+            value[i] = v;
+            any[i] = wild;
+            byPrefix.computeIfAbsent((v[0] & 0xFF) | (v[1] & 0xFF) << 8, k -> new ArrayList<>()).add(i);
+        }
+        PatternSet set = b.build();
+        assertTrue(set.index().wordLog() > 16, "word table still indexed by the 2-byte prefix only");
+        byte[] data = new byte[LARGE_INPUT];
+        r.nextBytes(data);
+        for (int k = 0; k < LARGE_PLANTED; k++) {
+            int p = r.nextInt(LARGE_PATTERNS), at = r.nextInt(data.length - value[p].length + 1);
+            if (k % 50 == 0) at = k % 100 == 0 ? 0 : data.length - value[p].length;
+            for (int j = 0; j < value[p].length; j++) if (!any[p][j]) data[at + j] = value[p][j];
+        }
+        Set<Long> want = new TreeSet<>(), fast = new TreeSet<>();
+        for (int pos = 0; pos + 2 <= data.length; pos++) {
+            List<Integer> cands = byPrefix.get((data[pos] & 0xFF) | (data[pos + 1] & 0xFF) << 8);
+            if (cands == null) continue;
+            for (int p : cands) {
+                byte[] v = value[p];
+                if (pos + v.length > data.length) continue;
+                int j = 0;
+                while (j < v.length && (any[p][j] || data[pos + j] == v[j])) j++;
+                if (j == v.length) want.add((long) p << 32 | pos);
+            }
+        }
+        set.scan(ByteBuffer.wrap(data), 1, null, (pat, owner, start, end) -> {
+            assertEquals(start + value[pat].length, end, "match span");
+            fast.add((long) pat << 32 | start);
+            return -1;
+        });
+        assertTrue(want.size() >= LARGE_PLANTED * 9 / 10, "only " + want.size() + " reference matches");
+        if (!want.equals(fast)) {
+            Set<Long> missed = new TreeSet<>(want), extra = new TreeSet<>(fast);
+            missed.removeAll(fast);
+            extra.removeAll(want);
+            fail("seed " + seed + ": " + missed.size() + " missed (first " + describe(missed, value, any) + "), "
+                    + extra.size() + " extra (first " + describe(extra, value, any) + ")");
+        }
+    }
+
+    private static String describe(Set<Long> hits, byte[][] value, boolean[][] any) {
+        if (hits.isEmpty()) return "none";
+        long h = hits.iterator().next();
+        int p = (int) (h >>> 32);
+        StringBuilder hex = new StringBuilder();
+        for (int k = 0; k < value[p].length; k++) hex.append(any[p][k] ? "??" : HexFormat.of().toHexDigits(value[p][k]));
+        return "pattern " + p + " " + hex + " at " + (int) h;
+    }
 
     private void run(long seed, int maxParts, boolean big, java.util.function.Function<byte[], ByteBuffer> wrap) throws Exception {
         run(seed, maxParts, big, wrap, PATTERNS, big ? 1 : ROUNDS);

@@ -271,6 +271,11 @@ class SnapshotTest {
         ByteBuffer.wrap(v2).order(ByteOrder.LITTLE_ENDIAN).putInt(8, Snapshot.FORMAT + 1);
         String msg = loadFails(v2).getMessage();
         assertTrue(msg.contains("format " + (Snapshot.FORMAT + 1) + " is not supported"), msg);
+        // a snapshot of the previous format (before the atom index's table grew with the atom count) is refused too
+        byte[] old = good.clone();
+        ByteBuffer.wrap(old).order(ByteOrder.LITTLE_ENDIAN).putInt(8, Snapshot.FORMAT - 1);
+        msg = loadFails(old).getMessage();
+        assertTrue(msg.contains("format " + (Snapshot.FORMAT - 1) + " is not supported") && msg.contains("recompile"), msg);
         byte[] magic = good.clone();
         magic[0] = 'X';
         assertTrue(loadFails(magic).getMessage().contains("bad magic"));
