@@ -9,7 +9,6 @@ import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Extractors;
 import dev.bulwark.engine.formats.Layer;
-import dev.bulwark.engine.formats.archivecommon.Bytes;
 import dev.bulwark.engine.formats.dmg.DmgExtractor;
 import dev.bulwark.engine.formats.ishield.IshieldOverlay;
 import dev.bulwark.engine.formats.udf.UdfExtractor;
@@ -78,7 +77,7 @@ final class EmbeddedObjects {
         // MHTML markers anywhere in a text or binary layer, or MAIL markers near the start of ASCII text:
         // the layer is parsed as mail
         if (!carved && !job.stop && job.sigs.magic == null && TEXT_OR_BINARY.contains(l.type) && job.parserEnabled(FileType.MAIL)) {
-            FileType mailType = MailMarkers.find(l.data);
+            FileType mailType = MailMarkers.find(l.data, l.type == FileType.TEXT_ASCII);
             if (mailType == FileType.MHTML || (mailType == FileType.MAIL && l.type == FileType.TEXT_ASCII)) {
                 Extractor mail = Extractors.forType(mailType);
                 l.type = mailType; // ClamAV re-types the layer
@@ -131,8 +130,7 @@ final class EmbeddedObjects {
     private static List<EmbeddedTypeFinder.Hit> withUdf(java.nio.ByteBuffer d, List<EmbeddedTypeFinder.Hit> hits) {
         int last = Math.min(UdfExtractor.VRS_OFFSET, d.limit() - UdfExtractor.MARKER.length);
         List<EmbeddedTypeFinder.Hit> out = null;
-        for (int at = Bytes.indexOf(d, UdfExtractor.MARKER, 0, last + UdfExtractor.MARKER.length); at >= 0 && at <= last;
-                at = Bytes.indexOf(d, UdfExtractor.MARKER, at + 1, last + UdfExtractor.MARKER.length)) {
+        for (int at = udfMarker(d, 0, last); at >= 0; at = udfMarker(d, at + 1, last)) {
             if (out == null) out = new ArrayList<>(hits);
             if (out.size() >= EmbeddedTypeFinder.MAX_OBJECTS) break;
             out.add(new EmbeddedTypeFinder.Hit(FileType.UDF, at, at + UdfExtractor.MARKER.length));
@@ -140,6 +138,20 @@ final class EmbeddedObjects {
         if (out == null) return hits;
         out.sort(java.util.Comparator.comparingInt(EmbeddedTypeFinder.Hit::end));
         return out;
+    }
+
+    /** The next start of the UDF marker in {@code [from, last]}, found by its 'B' (its first byte, 0, is too common). */
+    private static int udfMarker(java.nio.ByteBuffer d, int from, int last) {
+        byte[] m = UdfExtractor.MARKER;
+        byte[] a = d.hasArray() ? d.array() : null;
+        int o = a != null ? d.arrayOffset() : 0;
+        for (int i = Math.max(from, 0); i <= last; i++) {
+            if ((a != null ? a[o + i + 1] : d.get(i + 1)) != m[1]) continue;
+            boolean ok = true;
+            for (int k = 0; k < m.length && ok; k++) ok = d.get(i + k) == m[k];
+            if (ok) return i;
+        }
+        return -1;
     }
 
     /** Opens one SFX / installer / image hit; returns quietly when the parent type or options rule it out. */

@@ -14,6 +14,8 @@ public final class HtmlMarkers {
             "<OBJECT", "<Object", "<SCRIPT", "<Script", "<TABLE", "<head>", "<html>", "<iframe", "<img", "<object",
             "<script", "<table");
 
+    /** Bytes copied at a time from a layer that is not on the heap. */
+    private static final int CHUNK = 64 << 10;
     /** Bytes that follow '<' in some rule. */
     private static final boolean[] SECOND = new boolean[256];
 
@@ -28,28 +30,44 @@ public final class HtmlMarkers {
         int n = d.limit();
         byte[] a = d.hasArray() ? d.array() : null;
         int base = a != null ? d.arrayOffset() : 0;
+        byte[] chunk = a != null ? null : new byte[CHUNK];
         int anchor = -1; // end of the first "<a " / "<A "
-        for (int i = 0; i + 1 < n; i++) {
-            if ((a != null ? a[base + i] : d.get(i)) != '<') continue;
-            int c = a != null ? a[base + i + 1] : d.get(i + 1);
-            if (!SECOND[c & 0xFF]) continue; // no rule has this letter after '<'
-            if (c == 'a' || c == 'A') {
-                if (anchor < 0 && i + 2 < n && d.get(i + 2) == ' ') anchor = i + 3;
-                continue;
+        for (int from = 0; from + 1 < n; from += CHUNK) { // mapped layers: a chunk at a time into the heap
+            int len = Math.min(CHUNK, n - 1 - from);
+            byte[] buf = a;
+            int off = base + from;
+            if (a == null) {
+                d.get(from, chunk, 0, len);
+                buf = chunk;
+                off = 0;
             }
-            for (byte[] t : TAGS) if (t[1] == c && at(d, i, n, t)) return true;
+            for (int k = ByteScan.next(buf, off, off + len, (byte) '<'); k >= 0; k = ByteScan.next(buf, k + 1, off + len, (byte) '<')) {
+                int i = from + (k - off), c = d.get(i + 1);
+                if (!SECOND[c & 0xFF]) continue; // no rule has this letter after '<'
+                if (c == 'a' || c == 'A') {
+                    if (anchor < 0 && i + 2 < n && d.get(i + 2) == ' ') anchor = i + 3;
+                    continue;
+                }
+                for (byte[] t : TAGS) if (t[1] == c && at(d, i, n, t)) return true;
+            }
         }
         return anchor >= 0 && href(d, anchor, n);
     }
 
+    /** [hH][rR] then "EF" or "ef", from {@code from}: found by its 'f'/'F' (the rarest letter), then checked backwards. */
     private static boolean href(ByteBuffer d, int from, int n) {
         byte[] a = d.hasArray() ? d.array() : null;
         int base = a != null ? d.arrayOffset() : 0;
-        for (int i = from; i + 4 <= n; i++) {
-            if (((a != null ? a[base + i] : d.get(i)) | 0x20) != 'h') continue;
-            if ((d.get(i + 1) | 0x20) != 'r') continue;
-            byte e = d.get(i + 2), f = d.get(i + 3);
-            if ((e == 'E' && f == 'F') || (e == 'e' && f == 'f')) return true;
+        for (int i = from + 3; i < n; i++) {
+            if (a != null) {
+                int k = ByteScan.nextFolded(a, base + i, base + n, (byte) 'f');
+                if (k < 0) return false;
+                i = k - base;
+            } else if ((d.get(i) | 0x20) != 'f') {
+                continue;
+            }
+            byte f = d.get(i), e = d.get(i - 1);
+            if ((d.get(i - 3) | 0x20) == 'h' && (d.get(i - 2) | 0x20) == 'r' && ((e == 'E' && f == 'F') || (e == 'e' && f == 'f'))) return true;
         }
         return false;
     }

@@ -22,32 +22,83 @@ public final class MailMarkers {
             rule("\n~Received: ", 2048, 2048, "\n~Content-~Type: ", FileType.MAIL),
             rule("Delivered-To:", 1024, 256, "Received:", FileType.MAIL)};
 
+    /** Bytes copied at a time from a layer that is not on the heap. */
+    private static final int CHUNK = 64 << 10;
+
     private MailMarkers() {}
 
     /** MHTML or MAIL when a rule matches (MHTML ranks higher, as in ClamAV), else null. */
     public static FileType find(ByteBuffer d) {
+        return find(d, true);
+    }
+
+    /**
+     * Like {@link #find(ByteBuffer)}; with {@code mailRules} false only the MHTML rules are tried (ClamAV
+     * acts on the MAIL rules in ASCII text only).
+     */
+    public static FileType find(ByteBuffer d, boolean mailRules) {
         FileType best = null;
         for (Rule r : RULES) {
             if (best == FileType.MHTML || (best == FileType.MAIL && r.type() == FileType.MAIL)) continue;
-            if (matches(d, r)) best = r.type();
+            if (r.type() == FileType.MAIL && !mailRules) continue;
+            if (r.startMax() == Integer.MAX_VALUE ? anywhere(d, r) : matches(d, r)) best = r.type();
         }
         return best;
     }
 
+    /** A rule whose first part starts in the first bytes. */
     private static boolean matches(ByteBuffer d, Rule r) {
         int n = d.limit();
         int last = (int) Math.min((long) r.startMax(), n - r.first().length);
-        boolean lineStart = r.first()[0] == '\n';
-        byte[] a = d.hasArray() ? d.array() : null;
-        int base = a != null ? d.arrayOffset() : 0;
+        byte f0 = r.first()[0];
+        boolean fixed0 = (r.firstCase() & 1) == 0;
         int searched = -1; // second-part positions up to here are known not to match: the scan stays linear
         for (int i = 0; i <= last; i++) {
-            // most rules start with a line break: a plain array scan finds the candidates
-            if (lineStart && (a != null ? a[base + i] : d.get(i)) != '\n') continue;
+            if (fixed0 && d.get(i) != f0) continue;
             if (!at(d, i, r.first(), r.firstCase())) continue;
-            int from = i + r.first().length, to = (int) Math.min((long) from + r.gap(), n - r.second().length);
-            for (int j = Math.max(from, searched + 1); j <= to; j++) if (at(d, j, r.second(), r.secondCase())) return true;
-            searched = Math.max(searched, to);
+            if (second(d, r, i + r.first().length, searched)) return true;
+            searched = Math.max(searched, (int) Math.min((long) i + r.first().length + r.gap(), n - r.second().length));
+        }
+        return false;
+    }
+
+    /**
+     * The MHTML rule with offset {@code *}: over the whole layer, anchored on the rarer ": " after
+     * "Version" rather than on every line break.
+     */
+    private static boolean anywhere(ByteBuffer d, Rule r) {
+        int n = d.limit(), colon = r.first().length - 2; // index of ':' in "\nMIME-Version: "
+        byte[] a = d.hasArray() ? d.array() : null;
+        int base = a != null ? d.arrayOffset() : 0;
+        byte[] chunk = a != null ? null : new byte[CHUNK];
+        int searched = -1;
+        for (int from = colon; from + 1 < n; from += CHUNK) { // mapped layers: a chunk at a time into the heap
+            int len = Math.min(CHUNK, n - 1 - from);
+            byte[] buf = a;
+            int off = base + from;
+            if (a == null) {
+                d.get(from, chunk, 0, len);
+                buf = chunk;
+                off = 0;
+            }
+            for (int k = ByteScan.next(buf, off, off + len, (byte) ':'); k >= 0; k = ByteScan.next(buf, k + 1, off + len, (byte) ':')) {
+                int c = from + (k - off), i = c - colon;
+                if (d.get(c + 1) != ' ' || d.get(c - 1) != 'n' || !at(d, i, r.first(), r.firstCase())) continue;
+                if (second(d, r, i + r.first().length, searched)) return true;
+                searched = Math.max(searched, (int) Math.min((long) i + r.first().length + r.gap(), n - r.second().length));
+            }
+        }
+        return false;
+    }
+
+    /** The second part within the rule's gap after {@code from}, skipping positions already searched. */
+    private static boolean second(ByteBuffer d, Rule r, int from, int searched) {
+        int to = (int) Math.min((long) from + r.gap(), d.limit() - r.second().length);
+        byte s0 = r.second()[0];
+        boolean fixed0 = (r.secondCase() & 1) == 0;
+        for (int j = Math.max(from, searched + 1); j <= to; j++) {
+            if (fixed0 && d.get(j) != s0) continue;
+            if (at(d, j, r.second(), r.secondCase())) return true;
         }
         return false;
     }

@@ -1,6 +1,5 @@
 package dev.bulwark.engine.normalize;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -9,9 +8,25 @@ import java.nio.ByteBuffer;
  * the contents of script elements. Raw HTML is not scanned by the signature engine, only these.
  */
 public final class HtmlNormalizer {
+    /** Tag-name bytes kept: enough to tell "script" and "/script" from longer names. */
+    private static final int TAG_NAME = 16;
+    private static final byte[] SCRIPT = {'s', 'c', 'r', 'i', 'p', 't'}, END_SCRIPT = {'/', 's', 'c', 'r', 'i', 'p', 't'};
+
     private HtmlNormalizer() {}
 
+    private static boolean is(byte[] name, int len, byte[] s) {
+        return len == s.length && java.util.Arrays.equals(name, 0, len, s, 0, len);
+    }
+
     private static boolean hasMarker(ByteBuffer in, int n) {
+        if (in.hasArray()) {
+            byte[] a = in.array();
+            int o = in.arrayOffset();
+            for (int i = 0; i + 3 < n; i++) {
+                if (a[o + i] == '#' && a[o + i + 1] == '@' && a[o + i + 2] == '~' && a[o + i + 3] == '^') return true;
+            }
+            return false;
+        }
         for (int i = 0; i + 3 < n; i++) {
             if (in.get(i) == '#' && in.get(i + 1) == '@' && in.get(i + 2) == '~' && in.get(i + 3) == '^') return true;
         }
@@ -49,57 +64,70 @@ public final class HtmlNormalizer {
                 n = decoded.length;
             }
         }
-        ByteArrayOutputStream full = new ByteArrayOutputStream(n), text = new ByteArrayOutputStream(n / 2),
-                script = new ByteArrayOutputStream();
+        byte[] src;
+        int base;
+        if (in.hasArray()) {
+            src = in.array();
+            base = in.arrayOffset();
+        } else {
+            src = new byte[n];
+            in.get(0, src, 0, n);
+            base = 0;
+        }
+        // each view is at most as long as the input: plain arrays, no per-byte calls
+        byte[] full = new byte[n], text = new byte[n], script = new byte[n];
+        int nf = 0, nt = 0, ns = 0;
         boolean inTag = false, inScript = false, spaceFull = false, spaceText = false;
-        StringBuilder tagName = new StringBuilder();
+        byte[] name = new byte[TAG_NAME];
+        int nameLen = 0;
+        boolean nameDone = false;
         for (int i = 0; i < n; i++) {
-            int b = in.get(i) & 0xFF;
-            if (!inTag && b == '<' && i + 3 < n && in.get(i + 1) == '!' && in.get(i + 2) == '-' && in.get(i + 3) == '-') {
+            int b = src[base + i] & 0xFF;
+            if (!inTag && b == '<' && i + 3 < n && src[base + i + 1] == '!' && src[base + i + 2] == '-' && src[base + i + 3] == '-') {
                 int j = i + 4;
-                while (j + 2 < n && !(in.get(j) == '-' && in.get(j + 1) == '-' && in.get(j + 2) == '>')) j++;
+                while (j + 2 < n && !(src[base + j] == '-' && src[base + j + 1] == '-' && src[base + j + 2] == '>')) j++;
                 i = Math.min(n, j + 3) - 1;
                 continue;
             }
             if (b >= 'A' && b <= 'Z') b |= 0x20;
             boolean ws = b == ' ' || (b >= 0x09 && b <= 0x0D);
             if (ws) {
-                if (!spaceFull) full.write(' ');
+                if (!spaceFull) full[nf++] = ' ';
                 spaceFull = true;
             } else {
-                full.write(b);
+                full[nf++] = (byte) b;
                 spaceFull = false;
             }
             if (b == '<') {
                 inTag = true;
-                tagName.setLength(0);
+                nameLen = 0;
+                nameDone = false;
                 continue;
             }
             if (inTag) {
                 if (b == '>') {
                     inTag = false;
-                    String t = tagName.toString().trim();
-                    if (t.equals("script")) inScript = true;
-                    else if (t.equals("/script")) inScript = false;
-                } else if (!ws && tagName.length() < 16 && (tagName.length() > 0 || b != ' ')) {
-                    if (tagName.length() == 0 || tagName.charAt(tagName.length() - 1) != ' ') tagName.append((char) b);
-                } else if (ws && tagName.length() > 0) {
-                    tagName.append(' ');
+                    if (is(name, nameLen, SCRIPT)) inScript = true;
+                    else if (is(name, nameLen, END_SCRIPT)) inScript = false;
+                } else if (ws) {
+                    nameDone |= nameLen > 0; // the tag name is the first run of non-blank bytes
+                } else if (!nameDone && nameLen < TAG_NAME) {
+                    name[nameLen++] = (byte) b;
                 }
                 continue;
             }
             if (inScript) {
-                script.write(b);
+                script[ns++] = (byte) b;
                 continue;
             }
             if (ws) {
-                if (!spaceText) text.write(' ');
+                if (!spaceText) text[nt++] = ' ';
                 spaceText = true;
             } else {
-                text.write(b);
+                text[nt++] = (byte) b;
                 spaceText = false;
             }
         }
-        return new Result(full.toByteArray(), text.toByteArray(), script.toByteArray());
+        return new Result(java.util.Arrays.copyOf(full, nf), java.util.Arrays.copyOf(text, nt), java.util.Arrays.copyOf(script, ns));
     }
 }

@@ -1,0 +1,31 @@
+package dev.bulwark.engine.filetype;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ByteScanTest {
+    private static int naive(byte[] a, int from, int to, byte c, boolean fold) {
+        for (int i = from; i < to; i++) if (fold ? (a[i] | 0x20) == c : a[i] == c) return i;
+        return -1;
+    }
+
+    @Test
+    void agreesWithAPlainLoop() {
+        Random r = new Random(7);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] a = new byte[r.nextInt(40)];
+            int alphabet = 1 + r.nextInt(256);
+            for (int i = 0; i < a.length; i++) a[i] = (byte) r.nextInt(alphabet); // small alphabets: many hits and near-hits
+            int from = a.length == 0 ? 0 : r.nextInt(a.length + 1), to = from + r.nextInt(a.length - from + 1);
+            byte c = (byte) r.nextInt(alphabet);
+            assertEquals(naive(a, from, to, c, false), ByteScan.next(a, from, to, c));
+            byte lower = (byte) ('a' + r.nextInt(26));
+            assertEquals(naive(a, from, to, lower, true), ByteScan.nextFolded(a, from, to, lower));
+        }
+        byte[] high = {(byte) 0x80, (byte) 0xFF, 0x00, (byte) 0xC6, 0x46};
+        assertEquals(2, ByteScan.next(high, 0, 5, (byte) 0));
+        assertEquals(4, ByteScan.nextFolded(high, 0, 5, (byte) 'f'));
+    }
+}
