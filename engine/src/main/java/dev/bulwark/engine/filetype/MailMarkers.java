@@ -52,9 +52,17 @@ public final class MailMarkers {
         int last = (int) Math.min((long) r.startMax(), n - r.first().length);
         byte f0 = r.first()[0];
         boolean fixed0 = (r.firstCase() & 1) == 0;
+        byte[] a = d.hasArray() && fixed0 ? d.array() : null;
+        int o = a != null ? d.arrayOffset() : 0;
         int searched = -1; // second-part positions up to here are known not to match: the scan stays linear
         for (int i = 0; i <= last; i++) {
-            if (fixed0 && d.get(i) != f0) continue;
+            if (a != null) { // jump to the next fixed first byte
+                int k = ByteScan.next(a, o + i, o + last + 1, f0);
+                if (k < 0) return false;
+                i = k - o;
+            } else if (fixed0 && d.get(i) != f0) {
+                continue;
+            }
             if (!at(d, i, r.first(), r.firstCase())) continue;
             if (second(d, r, i + r.first().length, searched)) return true;
             searched = Math.max(searched, (int) Math.min((long) i + r.first().length + r.gap(), n - r.second().length));
@@ -96,8 +104,16 @@ public final class MailMarkers {
         int to = (int) Math.min((long) from + r.gap(), d.limit() - r.second().length);
         byte s0 = r.second()[0];
         boolean fixed0 = (r.secondCase() & 1) == 0;
+        byte[] a = d.hasArray() && fixed0 ? d.array() : null;
+        int o = a != null ? d.arrayOffset() : 0;
         for (int j = Math.max(from, searched + 1); j <= to; j++) {
-            if (fixed0 && d.get(j) != s0) continue;
+            if (a != null) {
+                int k = ByteScan.next(a, o + j, o + to + 1, s0);
+                if (k < 0) return false;
+                j = k - o;
+            } else if (fixed0 && d.get(j) != s0) {
+                continue;
+            }
             if (at(d, j, r.second(), r.secondCase())) return true;
         }
         return false;
