@@ -2,6 +2,7 @@ package dev.bulwark.engine.filetype;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Finds the next occurrence of one byte value eight bytes at a time (SWAR), for the marker scans. */
@@ -35,5 +36,52 @@ final class ByteScan {
         }
         for (; i < to; i++) if ((a[i] | 0x20) == lower) return i;
         return -1;
+    }
+
+    /** Successive positions of one byte value in {@code [from, end)} of a buffer: heap buffers directly, others a chunk at a time. */
+    static final class Occurrences {
+        /** Bytes copied at a time from a buffer that is not on the heap. */
+        private static final int CHUNK = 64 << 10;
+        private final ByteBuffer d;
+        private final byte c;
+        private final int end, base;
+        private final byte[] a;
+        private byte[] chunk;
+        private int chunkFrom, chunkLen, next;
+
+        Occurrences(ByteBuffer d, int from, int end, byte c) {
+            this.d = d;
+            this.c = c;
+            this.end = end;
+            this.next = Math.max(0, from);
+            this.a = d.hasArray() ? d.array() : null;
+            this.base = a != null ? d.arrayOffset() : 0;
+        }
+
+        /** The next position, or -1. */
+        int next() {
+            if (a != null) {
+                int k = next < end ? ByteScan.next(a, base + next, base + end, c) : -1;
+                if (k < 0) return -1;
+                next = k - base + 1;
+                return k - base;
+            }
+            while (next < end) {
+                if (chunk == null || next >= chunkFrom + chunkLen) {
+                    if (chunk == null) chunk = new byte[CHUNK];
+                    chunkFrom = next;
+                    chunkLen = Math.min(CHUNK, end - next);
+                    d.get(chunkFrom, chunk, 0, chunkLen);
+                }
+                int k = ByteScan.next(chunk, next - chunkFrom, chunkLen, c);
+                if (k < 0) {
+                    next = chunkFrom + chunkLen;
+                    continue;
+                }
+                next = chunkFrom + k + 1;
+                return chunkFrom + k;
+            }
+            return -1;
+        }
     }
 }

@@ -14,8 +14,6 @@ public final class HtmlMarkers {
             "<OBJECT", "<Object", "<SCRIPT", "<Script", "<TABLE", "<head>", "<html>", "<iframe", "<img", "<object",
             "<script", "<table");
 
-    /** Bytes copied at a time from a layer that is not on the heap. */
-    private static final int CHUNK = 64 << 10;
     /** Bytes that follow '<' in some rule. */
     private static final boolean[] SECOND = new boolean[256];
 
@@ -28,28 +26,16 @@ public final class HtmlMarkers {
 
     public static boolean find(ByteBuffer d) {
         int n = d.limit();
-        byte[] a = d.hasArray() ? d.array() : null;
-        int base = a != null ? d.arrayOffset() : 0;
-        byte[] chunk = a != null ? null : new byte[CHUNK];
         int anchor = -1; // end of the first "<a " / "<A "
-        for (int from = 0; from + 1 < n; from += CHUNK) { // mapped layers: a chunk at a time into the heap
-            int len = Math.min(CHUNK, n - 1 - from);
-            byte[] buf = a;
-            int off = base + from;
-            if (a == null) {
-                d.get(from, chunk, 0, len);
-                buf = chunk;
-                off = 0;
+        ByteScan.Occurrences lt = new ByteScan.Occurrences(d, 0, n - 1, (byte) '<');
+        for (int i = lt.next(); i >= 0; i = lt.next()) {
+            int c = d.get(i + 1);
+            if (!SECOND[c & 0xFF]) continue; // no rule has this letter after '<'
+            if (c == 'a' || c == 'A') {
+                if (anchor < 0 && i + 2 < n && d.get(i + 2) == ' ') anchor = i + 3;
+                continue;
             }
-            for (int k = ByteScan.next(buf, off, off + len, (byte) '<'); k >= 0; k = ByteScan.next(buf, k + 1, off + len, (byte) '<')) {
-                int i = from + (k - off), c = d.get(i + 1);
-                if (!SECOND[c & 0xFF]) continue; // no rule has this letter after '<'
-                if (c == 'a' || c == 'A') {
-                    if (anchor < 0 && i + 2 < n && d.get(i + 2) == ' ') anchor = i + 3;
-                    continue;
-                }
-                for (byte[] t : TAGS) if (t[1] == c && at(d, i, n, t)) return true;
-            }
+            for (byte[] t : TAGS) if (t[1] == c && at(d, i, n, t)) return true;
         }
         return anchor >= 0 && href(d, anchor, n);
     }

@@ -22,9 +22,6 @@ public final class MailMarkers {
             rule("\n~Received: ", 2048, 2048, "\n~Content-~Type: ", FileType.MAIL),
             rule("Delivered-To:", 1024, 256, "Received:", FileType.MAIL)};
 
-    /** Bytes copied at a time from a layer that is not on the heap. */
-    private static final int CHUNK = 64 << 10;
-
     private MailMarkers() {}
 
     /** MHTML or MAIL when a rule matches (MHTML ranks higher, as in ClamAV), else null. */
@@ -76,25 +73,13 @@ public final class MailMarkers {
      */
     private static boolean anywhere(ByteBuffer d, Rule r) {
         int n = d.limit(), colon = r.first().length - 2; // index of ':' in "\nMIME-Version: "
-        byte[] a = d.hasArray() ? d.array() : null;
-        int base = a != null ? d.arrayOffset() : 0;
-        byte[] chunk = a != null ? null : new byte[CHUNK];
         int searched = -1;
-        for (int from = colon; from + 1 < n; from += CHUNK) { // mapped layers: a chunk at a time into the heap
-            int len = Math.min(CHUNK, n - 1 - from);
-            byte[] buf = a;
-            int off = base + from;
-            if (a == null) {
-                d.get(from, chunk, 0, len);
-                buf = chunk;
-                off = 0;
-            }
-            for (int k = ByteScan.next(buf, off, off + len, (byte) ':'); k >= 0; k = ByteScan.next(buf, k + 1, off + len, (byte) ':')) {
-                int c = from + (k - off), i = c - colon;
-                if (d.get(c + 1) != ' ' || d.get(c - 1) != 'n' || !at(d, i, r.first(), r.firstCase())) continue;
-                if (second(d, r, i + r.first().length, searched)) return true;
-                searched = Math.max(searched, (int) Math.min((long) i + r.first().length + r.gap(), n - r.second().length));
-            }
+        ByteScan.Occurrences colons = new ByteScan.Occurrences(d, colon, n - 1, (byte) ':');
+        for (int c = colons.next(); c >= 0; c = colons.next()) {
+            int i = c - colon;
+            if (d.get(c + 1) != ' ' || d.get(c - 1) != 'n' || !at(d, i, r.first(), r.firstCase())) continue;
+            if (second(d, r, i + r.first().length, searched)) return true;
+            searched = Math.max(searched, (int) Math.min((long) i + r.first().length + r.gap(), n - r.second().length));
         }
         return false;
     }

@@ -28,4 +28,25 @@ class ByteScanTest {
         assertEquals(2, ByteScan.next(high, 0, 5, (byte) 0));
         assertEquals(4, ByteScan.nextFolded(high, 0, 5, (byte) 'f'));
     }
+
+    @Test
+    void occurrencesOnHeapAndDirectBuffersAgree() {
+        Random r = new Random(11);
+        for (int round = 0; round < 200; round++) {
+            byte[] a = new byte[r.nextInt(200_000)];
+            for (int i = 0; i < a.length; i++) a[i] = (byte) r.nextInt(64);
+            java.nio.ByteBuffer heap = java.nio.ByteBuffer.wrap(a), direct = java.nio.ByteBuffer.allocateDirect(a.length).put(a).flip();
+            int from = r.nextInt(a.length + 1), end = from + r.nextInt(a.length - from + 1);
+            var x = new ByteScan.Occurrences(heap, from, end, (byte) 7);
+            var y = new ByteScan.Occurrences(direct, from, end, (byte) 7);
+            int expect = naive(a, from, end, (byte) 7, false);
+            while (true) {
+                int p = x.next();
+                assertEquals(expect, p);
+                assertEquals(expect, y.next());
+                if (p < 0) break;
+                expect = naive(a, p + 1, end, (byte) 7, false);
+            }
+        }
+    }
 }
