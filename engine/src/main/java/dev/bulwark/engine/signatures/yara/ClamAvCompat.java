@@ -22,12 +22,60 @@ final class ClamAvCompat {
                 pr.warning(s.at().line(), s.at().col(), "rule \"" + r.name() + "\" skipped: string " + s.id() + " is shorter than 2 bytes");
                 return false;
             }
+            String why = unsupported(s);
+            if (why != null) {
+                pr.warning(s.at().line(), s.at().col(), "rule \"" + r.name() + "\" skipped: string " + s.id() + " " + why);
+                return false;
+            }
         }
         if (referencesRule(r.condition(), ruleNames)) {
             pr.warning(r.at().line(), r.at().col(), "rule \"" + r.name() + "\" skipped: ClamAV does not support rules that reference other rules");
             return false;
         }
         return true;
+    }
+
+    /**
+     * Why ClamAV cannot load the string, or null: its YARA grammar knows only the ascii, wide, nocase and
+     * fullword string modifiers (a rule with xor, base64, base64wide or private fails to parse), and its
+     * matcher needs every jump-separated part of a hex string to be at least two bytes long and the string
+     * to hold two consecutive fixed bytes (clamscan 1.4.6: "Single byte subpatterns unsupported", "Can't
+     * find a static subpattern of length 2").
+     */
+    private static String unsupported(StringDecl s) {
+        Modifiers m = s.mods();
+        if (m != null && (m.xor() || m.base64() || m.base64wide() || m.isPrivate())) {
+            return "uses a modifier ClamAV's YARA grammar does not have";
+        }
+        if (s.type() != StrType.HEX) return null;
+        int part = 0, run = 0, depth = 0;
+        boolean twoFixed = false;
+        String src = s.source();
+        for (int i = 0; i < src.length(); i++) {
+            char c = src.charAt(i);
+            if (c == '[') { // a jump ends a part
+                if (depth == 0 && part == 1) return "has a single-byte part between jumps";
+                part = 0;
+                run = 0;
+                i = Math.max(i, src.indexOf(']', i));
+            } else if (c == '(') {
+                if (depth++ == 0) part++;
+                run = 0;
+            } else if (c == ')') {
+                depth--;
+            } else if (depth == 0 && (Character.digit(c, 16) >= 0 || c == '?' || c == '~')) {
+                boolean not = c == '~';
+                if (not) c = src.charAt(++i);
+                char d = i + 1 < src.length() ? src.charAt(i + 1) : '?';
+                i++;
+                part++;
+                boolean fixed = !not && Character.digit(c, 16) >= 0 && Character.digit(d, 16) >= 0;
+                run = fixed ? run + 1 : 0;
+                twoFixed |= run >= 2;
+            }
+        }
+        if (part == 1) return "has a single-byte part between jumps";
+        return twoFixed ? null : "has no two consecutive fixed bytes";
     }
 
     private static int length(StringDecl s) {
