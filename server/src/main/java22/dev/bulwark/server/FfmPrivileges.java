@@ -3,15 +3,12 @@ package dev.bulwark.server;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.bulwark.server.clamd.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The libc calls behind {@link Privileges} (clamd's {@code User}), bound through the FFM linker. glibc's
@@ -23,25 +20,15 @@ import java.lang.invoke.VarHandle;
 public final class FfmPrivileges implements Privileges.Calls {
     private static final int PW_UID = 16;
     private static final int PW_GID = 20;
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle GETPWNAM = bind("getpwnam", FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle INITGROUPS = bind("initgroups", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SETGID = bind("setgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETUID = bind("setuid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETPWNAM = Libc.bind("getpwnam", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    private static final MethodHandle INITGROUPS = Libc.bind("initgroups", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SETGID = Libc.bind("setgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETUID = Libc.bind("setuid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     public FfmPrivileges() {}
 
-    @SuppressWarnings("restricted") // native access is enabled for the daemon (--enable-native-access)
-    private static MethodHandle bind(String name, FunctionDescriptor fd) {
-        MemorySegment addr = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsupportedOperationException("libc has no " + name));
-        return LINKER.downcallHandle(addr, fd, Linker.Option.captureCallState("errno"));
-    }
-
     private static IOException failed(String call, MemorySegment errno) {
-        int e = (int) ERRNO.get(errno, 0L);
+        int e = Libc.errno(errno);
         return new IOException(call + " failed (errno " + e + (e == 1 ? ", operation not permitted" : "") + ")");
     }
 
@@ -49,7 +36,7 @@ public final class FfmPrivileges implements Privileges.Calls {
     @SuppressWarnings("restricted") // reading the struct passwd getpwnam returns
     public int[] lookup(String user) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment errno = a.allocate(CAPTURE);
+            MemorySegment errno = Libc.errnoSlot(a);
             MemorySegment pw = (MemorySegment) GETPWNAM.invokeExact(errno, a.allocateFrom(user));
             if (pw.address() == 0) return null;
             MemorySegment s = pw.reinterpret(PW_GID + 4);
@@ -62,7 +49,7 @@ public final class FfmPrivileges implements Privileges.Calls {
     @Override
     public void initgroups(String user, int gid) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment errno = a.allocate(CAPTURE);
+            MemorySegment errno = Libc.errnoSlot(a);
             if ((int) INITGROUPS.invokeExact(errno, a.allocateFrom(user), gid) != 0) throw failed("initgroups()", errno);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -91,7 +78,7 @@ public final class FfmPrivileges implements Privileges.Calls {
 
     private static void call(MethodHandle h, int id, String what) throws IOException {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment errno = a.allocate(CAPTURE);
+            MemorySegment errno = Libc.errnoSlot(a);
             if ((int) h.invokeExact(errno, id) != 0) throw failed(what, errno);
         } catch (Throwable t) {
             throw rethrow(t);

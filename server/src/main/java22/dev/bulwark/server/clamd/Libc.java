@@ -19,7 +19,7 @@ import java.lang.invoke.VarHandle;
  * captured per call. Constants and structure offsets are those of 64-bit Linux (x86-64 and AArch64 share
  * them); {@link FdPassing} enables this class only there.
  */
-final class Libc {
+public final class Libc {
     static final int AF_UNIX = 1;
     static final int SOCK_STREAM = 1;
     static final int SOCK_CLOEXEC = 0x80000;
@@ -75,19 +75,20 @@ final class Libc {
 
     private Libc() {}
 
+    /** A downcall handle for a libc function that captures errno (its first argument is the capture slot). */
     @SuppressWarnings("restricted") // native access is enabled for the daemon (--enable-native-access)
-    private static MethodHandle bind(String name, FunctionDescriptor fd) {
+    public static MethodHandle bind(String name, FunctionDescriptor fd) {
         MemorySegment addr = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsupportedOperationException("libc has no " + name));
         return LINKER.downcallHandle(addr, fd, Linker.Option.captureCallState("errno"));
     }
 
     /** A per-thread errno capture area (allocated once per call site's arena). */
-    static MemorySegment errnoSlot(Arena arena) {
+    public static MemorySegment errnoSlot(Arena arena) {
         return arena.allocate(CAPTURE);
     }
 
-    static int errno(MemorySegment slot) {
+    public static int errno(MemorySegment slot) {
         return (int) ERRNO.get(slot, 0L);
     }
 
