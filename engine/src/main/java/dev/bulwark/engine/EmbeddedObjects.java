@@ -74,26 +74,22 @@ final class EmbeddedObjects {
             }
             open(job, l, h);
         }
+        boolean builtinRules = !carved && job.sigs.magic == null; // the re-typing rules below are built in
         // MHTML markers anywhere in a text or binary layer, or MAIL markers near the start of ASCII text:
         // the layer is parsed as mail
-        if (!carved && !job.stop && job.sigs.magic == null && TEXT_OR_BINARY.contains(l.type) && job.parserEnabled(FileType.MAIL)) {
+        if (builtinRules && !job.stop && TEXT_OR_BINARY.contains(l.type) && job.parserEnabled(FileType.MAIL)) {
             FileType mailType = MailMarkers.find(l.data, l.type == FileType.TEXT_ASCII);
-            if (mailType == FileType.MHTML || (mailType == FileType.MAIL && l.type == FileType.TEXT_ASCII)) {
-                Extractor mail = Extractors.forType(mailType);
-                l.type = mailType; // ClamAV re-types the layer
-                if (mail != null) run(mail, new View(l.data, l), new LayerContext(job, l), l);
-            }
+            if (mailType != null) retype(job, l, mailType, Extractors.forType(mailType), l.data);
         }
         // HTML markers anywhere in ASCII text, when no higher-ranking type was found: its normalised views
-        if (!carved && !job.stop && job.sigs.magic == null && l.type == FileType.TEXT_ASCII && hits.isEmpty()
+        if (builtinRules && !job.stop && l.type == FileType.TEXT_ASCII && hits.isEmpty()
                 && job.opt.enabled(ScanOptions.Parser.HTML) && HtmlMarkers.find(l.data)) {
             l.type = FileType.HTML; // ClamAV re-types the layer
             job.htmlViews(l);
         }
         // the "koly" rule at EOF-512 is the last hit of a layer, whatever its type
-        if (!carved && !job.stop && job.sigs.magic == null && DmgExtractor.hasTrailer(l.data) && job.parserEnabled(FileType.DMG)) {
-            l.type = FileType.DMG; // ClamAV re-types the layer
-            run(new DmgExtractor(), new View(l.data, l), new LayerContext(job, l), l);
+        if (builtinRules && !job.stop && DmgExtractor.hasTrailer(l.data) && job.parserEnabled(FileType.DMG)) {
+            retype(job, l, FileType.DMG, Extractors.forType(FileType.DMG), l.data);
         }
         if (!job.stop && l.type == FileType.MSEXE && job.parserEnabled(FileType.ISHIELD_MSI)) overlay(job, l);
     }
@@ -170,8 +166,8 @@ final class EmbeddedObjects {
             case ISO9660 -> iso(job, l, off);
             case UDF -> {
                 if (!job.parserEnabled(FileType.UDF)) return;
-                l.type = FileType.UDF; // ClamAV re-types the layer, then parses only from 32768 on
-                run((layer, c) -> UdfExtractor.scan(layer.data(), off, c), new View(l.data, l), new LayerContext(job, l), l);
+                // ClamAV parses the re-typed layer only from 32768 on
+                retype(job, l, FileType.UDF, (layer, c) -> UdfExtractor.scan(layer.data(), off, c), l.data);
             }
             default -> { }
         }
@@ -217,9 +213,7 @@ final class EmbeddedObjects {
         int base = off - sector * 16;
         Extractor ex = Extractors.forType(FileType.ISO9660);
         if (ex == null) return;
-        l.type = FileType.ISO9660; // ClamAV re-types the layer
-        ByteBuffer image = d.slice(base, d.limit() - base).asReadOnlyBuffer();
-        run(ex, new View(image, l), new LayerContext(job, l), l);
+        retype(job, l, FileType.ISO9660, ex, d.slice(base, d.limit() - base).asReadOnlyBuffer());
     }
 
     /** Carves the executable at {@code off}; true when it was a PE (ClamAV then stops looking in this layer). */
@@ -244,6 +238,16 @@ final class EmbeddedObjects {
         } catch (RuntimeException | StackOverflowError e) {
             if (l.note == null) l.note = "malformed InstallShield overlay: " + e;
         }
+    }
+
+    /**
+     * ClamAV re-types the layer and opens it as that type in place: {@code data} (the layer's bytes, or
+     * the part the type starts at) is read by the extractor as this layer, so its members are the layer's
+     * children. Nothing happens without an extractor.
+     */
+    private static void retype(ScanJob job, LayerImpl l, FileType type, Extractor ex, ByteBuffer data) {
+        l.type = type;
+        if (ex != null) run(ex, new View(data, l), new LayerContext(job, l), l);
     }
 
     private static void run(Extractor ex, Layer layer, LayerContext ctx, LayerImpl noteTo) {

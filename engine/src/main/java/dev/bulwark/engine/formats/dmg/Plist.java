@@ -23,13 +23,9 @@ final class Plist {
 
     static List<Mish> mishBlocks(ByteBuffer xml, ExtractContext ctx) {
         List<Mish> out = new ArrayList<>();
-        XmlReader check = new XmlReader(xml);
-        int c;
-        do {
-            c = check.next();
-        } while (c > 0);
-        if (c == XmlReader.ERROR) { // clamscan gets no partition out of a list libxml2 rejects (checked on small lists)
-            ctx.note("dmg: property list: " + check.error() + " near offset " + check.position());
+        String problem = XmlReader.problem(xml);
+        if (problem != null) { // clamscan gets no partition out of a list libxml2 rejects (checked on small lists)
+            ctx.note("dmg: property list: " + problem);
             return out;
         }
         XmlReader r = new XmlReader(xml);

@@ -41,6 +41,19 @@ public final class XmlReader {
         this.end = b.limit();
     }
 
+    /**
+     * Reads a whole document once: null when it is well-formed, else why not and where (libxml2, which
+     * ClamAV reads these documents with, gives nothing back from a document it rejects).
+     */
+    public static String problem(ByteBuffer b) {
+        XmlReader r = new XmlReader(b);
+        int e;
+        do {
+            e = r.next();
+        } while (e > 0);
+        return e == ERROR ? r.error() + " near offset " + r.position() : null;
+    }
+
     /** Depth of the current START or END element (1 for the root); for TEXT, that of its parent. */
     public int depth() { return level; }
 

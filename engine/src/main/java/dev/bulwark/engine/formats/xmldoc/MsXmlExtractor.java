@@ -52,17 +52,10 @@ public final class MsXmlExtractor implements Extractor {
         }
     }
 
-    /** Reads the whole document once; a document libxml2 would reject is noted and not extracted. */
+    /** A document libxml2 would reject is noted and not extracted. */
     static boolean wellFormed(ByteBuffer b, ExtractContext ctx) {
-        XmlReader check = new XmlReader(b);
-        int e;
-        do {
-            e = check.next();
-        } while (e > 0);
-        if (e == XmlReader.ERROR) {
-            ctx.note("xml: " + check.error() + " near offset " + check.position());
-            return false;
-        }
-        return true;
+        String problem = XmlReader.problem(b);
+        if (problem != null) ctx.note("xml: " + problem);
+        return problem == null;
     }
 }
