@@ -18,6 +18,12 @@ final class AnchorPlanner {
     private static final double LOAD_WEIGHT = 1.5;
     /** Penalty per byte among the 4 after the anchor start that the word filter cannot test. */
     private static final double UNPINNED_PENALTY = 12;
+    /**
+     * Penalty per byte among bytes 4..7 after the anchor start that the index's second-level bits cannot
+     * test: for a 2-byte anchor followed by wildcards (aa bb ?? ?? cc dd) these bits are the only filter
+     * before the exact tables, so the run that has fixed bytes after it should carry the anchor.
+     */
+    private static final double FAR_UNPINNED_PENALTY = 4;
     /** Penalty per case-folded byte (each doubles the variants). */
     private static final double FOLDED_PENALTY = 2;
     /**
@@ -92,6 +98,10 @@ final class AnchorPlanner {
         for (int k = len; k < AtomIndex.KEY_BYTES; k++) {
             boolean pinned = i + k < part.length && part[i + k] instanceof Elem.Lit l && l.exact();
             if (!pinned) c += UNPINNED_PENALTY;
+        }
+        for (int k = AtomIndex.KEY_BYTES; k < AtomIndex.KEY_BYTES + AtomIndex.FAR_BYTES; k++) {
+            boolean pinned = i + k < part.length && part[i + k] instanceof Elem.Lit l && l.exact();
+            if (!pinned) c += FAR_UNPINNED_PENALTY;
         }
         byte third = len > 2 ? ((Elem.Lit) part[i + 2]).value() : 0;
         int word = key(((Elem.Lit) part[i]).value(), ((Elem.Lit) part[i + 1]).value(), third) & mask;

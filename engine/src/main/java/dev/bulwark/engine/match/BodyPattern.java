@@ -15,6 +15,19 @@ public final class BodyPattern {
     /** Per part: element index where the anchor atom starts, its length, and its byte variants. */
     final int[] anchorElem, anchorLen;
     final byte[][][] anchorVariants;
+    /**
+     * How each part is found: {@link #INDEXED} through the atom index, or, for a part whose anchor is a
+     * 2-byte atom followed by two unfixed bytes (the word filter can test nothing after it, so on random
+     * data it passes every position with that prefix), by searching a bounded window next to an occurrence
+     * of an indexed neighbour: {@link #FROM_NEXT} before part j+1, {@link #FROM_PREV} after part j-1.
+     */
+    final byte[] lazy;
+    static final byte INDEXED = 0, FROM_NEXT = 1, FROM_PREV = 2;
+    /**
+     * Widest range of anchor positions searched for a lazy part per neighbour occurrence: only parts
+     * joined to their neighbour by a bounded gap qualify, so the search per occurrence stays small.
+     */
+    static final int MAX_LAZY_WINDOW = 256;
 
     BodyPattern(Elem[][] parts, int[] gapMin, int[] gapMax, int leftAssert, int rightAssert,
                 int[] anchorElem, int[] anchorLen, byte[][][] anchorVariants) {
@@ -26,6 +39,40 @@ public final class BodyPattern {
         this.anchorElem = anchorElem;
         this.anchorLen = anchorLen;
         this.anchorVariants = anchorVariants;
+        this.lazy = lazyParts();
+    }
+
+    /** A part whose anchor the word filter cannot narrow: 2 bytes, and neither of the next two fixed. */
+    private boolean weak(int j) {
+        if (anchorLen[j] != 2) return false;
+        Elem[] part = parts[j];
+        int a = anchorElem[j];
+        for (int k = a + 2; k < a + 4; k++) if (k < part.length && part[k] instanceof Elem.Lit l && l.exact()) return false;
+        return true;
+    }
+
+    private byte[] lazyParts() {
+        int n = parts.length;
+        byte[] k = new byte[n];
+        // a lazy part's neighbour is always indexed, so every pattern keeps an indexed part
+        for (int j = 0; j + 1 < n; j++) {
+            if (weak(j) && !weak(j + 1) && lazyWindow(j, gapMin[j + 1], gapMax[j + 1], false) <= MAX_LAZY_WINDOW) k[j] = FROM_NEXT;
+        }
+        for (int j = 1; j < n; j++) {
+            if (k[j] == INDEXED && weak(j) && k[j - 1] == INDEXED && (j + 1 == n || k[j + 1] == INDEXED)
+                    && lazyWindow(j, gapMin[j], gapMax[j], true) <= MAX_LAZY_WINDOW) k[j] = FROM_PREV;
+        }
+        return k;
+    }
+
+    /** Anchor positions of part j per neighbour occurrence, for a gap [gmin, gmax] to it; MAX_VALUE if unbounded. */
+    private int lazyWindow(int j, int gmin, int gmax, boolean fromPrev) {
+        if (gmax < 0) return Integer.MAX_VALUE;
+        Elem[] part = parts[j];
+        int a = anchorElem[j];
+        long spread = fromPrev ? Verifier.maxLen(part, 0, a) - Verifier.minLen(part, 0, a)
+                : Verifier.maxLen(part, a, part.length) - Verifier.minLen(part, a, part.length);
+        return (int) Math.min(Integer.MAX_VALUE, (long) gmax - gmin + spread + 1);
     }
 
     public int partCount() { return parts.length; }

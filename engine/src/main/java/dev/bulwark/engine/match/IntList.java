@@ -10,6 +10,9 @@ public final class IntList {
     public int size() { return n; }
     public int get(int i) { return a[i]; }
     public void clear() { n = 0; }
+    public void set(int i, int v) { a[i] = v; }
+    /** Keeps the first {@code size} values. */
+    public void truncate(int size) { n = Math.min(n, size); }
 
     public void add(int v) {
         if (n == a.length) a = Arrays.copyOf(a, n * 2);

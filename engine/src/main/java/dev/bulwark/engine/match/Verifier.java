@@ -104,9 +104,31 @@ final class Verifier {
         return false;
     }
 
+    /** Longest span of elements [from, to) of a sequence, saturating at {@code Integer.MAX_VALUE}. */
+    static int maxLen(Elem[] seq, int from, int to) {
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            Elem e = seq[i];
+            if (e instanceof Elem.Gap g) n += g.max();
+            else if (e instanceof Elem.NegAlt na) n += na.len();
+            else if (e instanceof Elem.Alt a) {
+                long m = 0;
+                for (Elem[] o : a.options()) m = Math.max(m, maxLen(o, 0, o.length));
+                n += m;
+            } else n++;
+        }
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
     static int minLen(Elem[] seq) {
+        return minLen(seq, 0, seq.length);
+    }
+
+    /** Shortest span of elements [from, to) of a sequence. */
+    static int minLen(Elem[] seq, int from, int to) {
         int n = 0;
-        for (Elem e : seq) {
+        for (int i = from; i < to; i++) {
+            Elem e = seq[i];
             if (e instanceof Elem.Gap g) n += g.min();
             else if (e instanceof Elem.NegAlt na) n += na.len();
             else if (e instanceof Elem.Alt a) {

@@ -110,14 +110,24 @@ final class ReferenceMatcher {
     }
 
     static Spec generate(Random r, int maxParts) {
-        int nParts = 1 + (maxParts > 1 && r.nextInt(3) == 0 ? r.nextInt(maxParts) : 0);
+        return generate(r, maxParts, false);
+    }
+
+    /**
+     * With {@code weak}, every pattern has 2+ parts, about half of them "weak" (two 2-byte runs split by
+     * 2-3 wildcards, so the matcher finds them next to a neighbour instead of through its index), and
+     * most gaps are bounded.
+     */
+    static Spec generate(Random r, int maxParts, boolean weak) {
+        int nParts = weak ? 2 + r.nextInt(Math.max(1, maxParts - 1))
+                : 1 + (maxParts > 1 && r.nextInt(3) == 0 ? r.nextInt(maxParts) : 0);
         List<List<Tok>> parts = new ArrayList<>();
         List<int[]> gaps = new ArrayList<>();
         for (int i = 0; i < nParts; i++) {
-            parts.add(part(r));
+            parts.add(weak && r.nextBoolean() ? weakPart(r) : part(r));
             if (i == 0) gaps.add(new int[] {0, 0});
             else {
-                int k = r.nextInt(4);
+                int k = weak && r.nextInt(4) != 0 ? 1 : r.nextInt(4);
                 gaps.add(switch (k) {
                     case 0 -> new int[] {0, -1};                       // *
                     case 1 -> { int a = r.nextInt(20); yield new int[] {a, a + r.nextInt(40)}; } // {n-m}
@@ -205,6 +215,20 @@ final class ReferenceMatcher {
                 default -> new Lit(symbol(r));
             });
         }
+        return t;
+    }
+
+    /** aa bb ?? ?? (??) cc dd, sometimes with an alternative of varying length before or after. */
+    private static List<Tok> weakPart(Random r) {
+        List<Tok> t = new ArrayList<>();
+        if (r.nextInt(4) == 0) t.add(genericAlt(r));
+        t.add(new Lit(symbol(r)));
+        t.add(new Lit(symbol(r)));
+        int wild = 2 + r.nextInt(2);
+        for (int i = 0; i < wild; i++) t.add(new AnyByte());
+        t.add(new Lit(symbol(r)));
+        t.add(new Lit(symbol(r)));
+        if (r.nextInt(4) == 0) t.add(genericAlt(r));
         return t;
     }
 
