@@ -18,12 +18,6 @@ final class AnchorPlanner {
     private static final double LOAD_WEIGHT = 1.5;
     /** Penalty per byte among the 4 after the anchor start that the word filter cannot test. */
     private static final double UNPINNED_PENALTY = 12;
-    /**
-     * Penalty per byte among bytes 4..7 after the anchor start that the index's second-level bits cannot
-     * test: for a 2-byte anchor followed by wildcards (aa bb ?? ?? cc dd) these bits are the only filter
-     * before the exact tables, so the run that has fixed bytes after it should carry the anchor.
-     */
-    private static final double FAR_UNPINNED_PENALTY = 4;
     /** Penalty per case-folded byte (each doubles the variants). */
     private static final double FOLDED_PENALTY = 2;
     /**
@@ -38,6 +32,7 @@ final class AnchorPlanner {
     static List<BodyPattern> plan(List<BodyPattern> patterns) {
         long atoms = 0;
         for (BodyPattern p : patterns) for (byte[][] v : p.anchorVariants) atoms += v.length;
+        // counts lazy parts too (known only after planning): the size may rarely differ from AtomIndex's by one step
         int mask = (1 << AtomIndex.wordLog(atoms)) - 1;
         int[] load = new int[mask + 1];
         List<BodyPattern> out = new ArrayList<>(patterns.size());
@@ -65,9 +60,13 @@ final class AnchorPlanner {
                     av[j] = HexPatternParser.variants(part, best, len);
                     changed = true;
                 }
-                for (byte[] v : av[j]) load[key(v[0], v[1], v.length > 2 ? v[2] : 0) & mask]++;
             }
-            out.add(changed ? new BodyPattern(p.parts, p.gapMin, p.gapMax, p.leftAssert, p.rightAssert, ae, al, av) : p);
+            BodyPattern q = changed ? new BodyPattern(p.parts, p.gapMin, p.gapMax, p.leftAssert, p.rightAssert, ae, al, av) : p;
+            // lazy parts (weak anchors next to an indexed part) stay out of the index and load no word
+            for (int j = 0; j < n; j++) {
+                if (q.lazy[j] == BodyPattern.INDEXED) for (byte[] v : av[j]) load[key(v[0], v[1], v.length > 2 ? v[2] : 0) & mask]++;
+            }
+            out.add(q);
         }
         return out;
     }
@@ -98,10 +97,6 @@ final class AnchorPlanner {
         for (int k = len; k < AtomIndex.KEY_BYTES; k++) {
             boolean pinned = i + k < part.length && part[i + k] instanceof Elem.Lit l && l.exact();
             if (!pinned) c += UNPINNED_PENALTY;
-        }
-        for (int k = AtomIndex.KEY_BYTES; k < AtomIndex.KEY_BYTES + AtomIndex.FAR_BYTES; k++) {
-            boolean pinned = i + k < part.length && part[i + k] instanceof Elem.Lit l && l.exact();
-            if (!pinned) c += FAR_UNPINNED_PENALTY;
         }
         byte third = len > 2 ? ((Elem.Lit) part[i + 2]).value() : 0;
         int word = key(((Elem.Lit) part[i]).value(), ((Elem.Lit) part[i + 1]).value(), third) & mask;

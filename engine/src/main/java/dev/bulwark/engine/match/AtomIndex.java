@@ -24,8 +24,9 @@ import java.util.List;
  * is reported the fixed bytes around its atom (its "window") are compared with two 8-byte loads, so
  * false candidates rarely reach the verifier. Everything is flat primitive arrays; the filters are
  * derived from the exact tables (also when a snapshot is read), so a snapshot stores only those and the
- * table size. A 2-byte atom whose next bytes are all free passes every position with its prefix; such
- * atoms (parts like {@code aa bb ?? ?? cc dd}) are what still limits throughput at a million patterns.
+ * table size. A 2-byte atom whose next bytes are all free passes every position with its prefix; so
+ * {@link PatternSet} leaves such parts (like {@code aa bb ?? ?? cc dd}) out of the index where a
+ * neighbouring part is indexed and the gap to it bounded ({@link BodyPattern#lazy}).
  */
 public final class AtomIndex {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -37,15 +38,6 @@ public final class AtomIndex {
     /** Bits of a word that the third byte of a key selects (two of the high 32), and the fourth (two of the low 32). */
     private static final long THIRD_ALL = 0xFFFFFFFF00000000L, FOURTH_ALL = 0x00000000FFFFFFFFL;
     private static final long[] THIRD = byteMasks(0x51ED27A3L, 32), FOURTH = byteMasks(0x2545F491L, 0);
-    /**
-     * Second-level word bits: one bit of a 16-bit field per byte, for bytes 4..7 after the position (field
-     * i holds byte 4 + i). Tested only where the first word passes, so four lookups cost little there.
-     */
-    private static final long[][] FAR = {fieldMasks(0x7F4A7C15L, 0), fieldMasks(0x3C6EF372L, 16),
-            fieldMasks(0x1B873593L, 32), fieldMasks(0x68E31DA4L, 48)};
-    private static final long FIELD_ALL = 0xFFFFL;
-    /** Bytes after the key that the second-level bits test. */
-    static final int FAR_BYTES = 4;
     /**
      * Second-level filter bits per exact-table key: a blocked Bloom filter (three bits in one word) in
      * front of each exact table, so a position that passes the word table (a few percent) rarely costs a
@@ -72,13 +64,6 @@ public final class AtomIndex {
 
     /** Per 2-byte prefix + low bits of the third byte: Bloom bits of the third and fourth bytes of its atoms. */
     private final long[] words;
-    /**
-     * Parallel to {@link #words}: Bloom bits of bytes 4..7 after the position (pinned by the atoms' windows,
-     * else the whole field). A 2-byte atom followed by wildcards (parts like {@code aa bb ?? ?? cc dd}) sets
-     * every bit of its words, so its prefix passes every position there; its fixed bytes further on drop
-     * most of those positions here, before the exact tables are touched.
-     */
-    private final long[] far;
     private final int wordLog, wordMask;
     /**
      * For the words a 2-byte atom's prefix spans (they usually have every bit set), the word without the
@@ -117,7 +102,6 @@ public final class AtomIndex {
             windows2 = null;
         }
         this.words34 = new long[(start2.length - 1) << (wordLog - 16)];
-        this.far = new long[1 << wordLog];
         this.words = words();
         this.filter4 = filter(t4);
         this.filter3 = filter(t3);
@@ -178,47 +162,21 @@ public final class AtomIndex {
         return m;
     }
 
-    /** One bit of a 16-bit field at {@code base} per byte value, from a fixed seed (deterministic). */
-    private static long[] fieldMasks(long seed, int base) {
-        long[] m = new long[256];
-        long x = seed;
-        for (int b = 0; b < 256; b++) {
-            x = x * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
-            m[b] = 1L << (base + (int) (x >>> 60));
-        }
-        return m;
-    }
-
-    /** The second-level bits of an entry: its pinned bytes 4..7, else whole fields. */
-    private long farBits(int entry) {
-        long bits = 0;
-        for (int i = 0; i < FAR.length; i++) {
-            int b = pinnedByte(entry, 4 + i);
-            bits |= b < 0 ? FIELD_ALL << (16 * i) : FAR[i][b];
-        }
-        return bits;
-    }
-
-    /** The word table (and {@link #far}), from the exact tables and the entries' windows. */
+    /** The word table, from the exact tables and the entries' windows. */
     private long[] words() {
         long[] w = new long[1 << wordLog];
         int mask = wordMask;
         for (int slot = 0; slot <= t4.mask; slot++) {
-            int s = slot * 3;
-            if (t4.slots[s + 2] == 0) continue;
-            int k = t4.slots[s];
+            if (t4.slots[slot * 3 + 2] == 0) continue;
+            int k = t4.slots[slot * 3];
             w[k & mask] |= THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24];
-            for (int e = t4.slots[s + 1], end = e + t4.slots[s + 2]; e < end; e++) far[k & mask] |= farBits(t4.owners[e]);
         }
         for (int slot = 0; slot <= t3.mask; slot++) {
             int s = slot * 3;
             if (t3.slots[s + 2] == 0) continue;
             int k = t3.slots[s];
             long fourth = 0;
-            for (int e = t3.slots[s + 1], end = e + t3.slots[s + 2]; e < end; e++) {
-                fourth |= pinned(t3.owners[e], 3, FOURTH, FOURTH_ALL);
-                far[k & mask] |= farBits(t3.owners[e]);
-            }
+            for (int e = t3.slots[s + 1], end = e + t3.slots[s + 2]; e < end; e++) fourth |= pinned(t3.owners[e], 3, FOURTH, FOURTH_ALL);
             w[k & mask] |= THIRD[(k >>> 16) & 0xFF] | fourth;
         }
         int spans = 1 << (wordLog - 16); // words a 2-byte prefix spans
@@ -229,16 +187,12 @@ public final class AtomIndex {
                 for (int c = 0; c < spans; c++) words34[ri * spans + c] = w[k | c << 16];
                 for (int e = start2[ri]; e < start2[ri + 1]; e++) {
                     int entry = entries2[e];
-                    long fourth = pinned(entry, 3, FOURTH, FOURTH_ALL), farBits = farBits(entry);
+                    long fourth = pinned(entry, 3, FOURTH, FOURTH_ALL);
                     int third = pinnedByte(entry, 2);
                     if (third >= 0) {
                         w[(k | third << 16) & mask] |= THIRD[third] | fourth;
-                        far[(k | third << 16) & mask] |= farBits;
                     } else {
-                        for (int c = 0; c < spans; c++) {
-                            w[k | c << 16] |= THIRD_ALL | fourth;
-                            far[k | c << 16] |= farBits;
-                        }
+                        for (int c = 0; c < spans; c++) w[k | c << 16] |= THIRD_ALL | fourth;
                     }
                 }
             }
@@ -393,8 +347,8 @@ public final class AtomIndex {
     }
 
     private void scanArray(byte[] a, int off, int limit, int from, int to, Hits hits) {
-        // main loop: 8 bytes (the word key and the second-level bytes) are readable at every position
-        int fast = Math.max(from, Math.min(to, limit - 7)); // not below from: buffers of 0..6 bytes
+        // main loop: a whole 4-byte word is readable at every position
+        int fast = Math.max(from, Math.min(to, limit - 3)); // not below from: buffers of 0..2 bytes
         int pos = from;
         while ((pos = next(a, off, pos, fast)) < fast) {
             int k = (int) INT_LE.get(a, off + pos);
@@ -404,14 +358,6 @@ public final class AtomIndex {
                 pos = Math.max(pos, r - 1);
             }
             pos++;
-        }
-        // the last 4..7 positions with a whole key: straight to the exact tables
-        for (int end = Math.max(pos, Math.min(to, limit - 3)); pos < end; pos++) {
-            int r = exact(a, off, limit, (int) INT_LE.get(a, off + pos), pos, hits);
-            if (r >= 0) {
-                if (r == Integer.MAX_VALUE) return;
-                pos = Math.max(pos, r - 1);
-            }
         }
         // tail: fewer than 4 bytes left, only 2- and 3-byte atoms can start here
         for (; pos < to && pos + 2 <= limit; pos++) {
@@ -430,17 +376,12 @@ public final class AtomIndex {
      * lookups so the compiler keeps this loop tight (inlining the rare path into it halved throughput).
      */
     private int next(byte[] a, int off, int pos, int end) {
-        final long[] w = words, third = THIRD, fourth = FOURTH, far = this.far;
-        final long[] f4 = FAR[0], f5 = FAR[1], f6 = FAR[2], f7 = FAR[3];
+        final long[] w = words, third = THIRD, fourth = FOURTH;
         final int mask = wordMask;
         for (; pos < end; pos++) {
             int k = (int) INT_LE.get(a, off + pos);
             long m = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
-            if ((w[k & mask] & m) == m) {
-                int q = (int) INT_LE.get(a, off + pos + 4);
-                long n = f4[q & 0xFF] | f5[(q >>> 8) & 0xFF] | f6[(q >>> 16) & 0xFF] | f7[q >>> 24];
-                if ((far[k & mask] & n) == n) return pos;
-            }
+            if ((w[k & mask] & m) == m) return pos;
         }
         return pos; // end, or beyond it when a resume position skipped past end
     }
