@@ -48,20 +48,25 @@ class PatternSetDifferentialTest {
     }
 
     /**
-     * Thousands of patterns over the generator's small alphabet: many atoms share a 2-byte prefix, so
-     * the word filter's words fill up and the anchor planner has to move anchors to spread them.
-     */
-    /**
      * Parts anchored on a weak 2-byte atom (aa bb ?? ?? cc dd) are left out of the index and searched next
      * to their indexed neighbour, before it (FROM_NEXT) or after it (FROM_PREV, including last parts,
-     * whose reports are queued until the scan reaches them).
+     * whose reports are queued until the scan reaches them). Odd seeds go through a direct buffer.
      */
     @ParameterizedTest
     @ValueSource(longs = {51, 52, 53, 54, 55, 56})
     void weakPartsMatchReference(long seed) throws Exception {
-        run(seed, 4, false, ByteBuffer::wrap, PATTERNS, ROUNDS, true);
+        java.util.function.Function<byte[], ByteBuffer> wrap = seed % 2 == 0 ? ByteBuffer::wrap : b -> {
+            ByteBuffer d = ByteBuffer.allocateDirect(b.length);
+            d.put(b).flip();
+            return d;
+        };
+        run(seed, 4, false, wrap, PATTERNS, ROUNDS, true);
     }
 
+    /**
+     * Thousands of patterns over the generator's small alphabet: many atoms share a 2-byte prefix, so
+     * the word filter's words fill up and the anchor planner has to move anchors to spread them.
+     */
     @ParameterizedTest
     @ValueSource(longs = {31, 32, 33})
     void crowdedPrefixesMatchReference(long seed) throws Exception {
