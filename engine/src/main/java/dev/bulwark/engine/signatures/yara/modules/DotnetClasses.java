@@ -50,6 +50,8 @@ final class DotnetClasses implements DotnetSignature.Resolver {
     private final Map<Long, List<String>> generic = new HashMap<>(); // owner (index << 1 | isMethod) -> names
     private final Map<Long, List<Long>> interfaces = new HashMap<>(); // TypeDef index -> InterfaceImpl targets
     private final Map<Long, Long> enclosing = new HashMap<>(); // nested TypeDef index -> its first enclosing type
+    private final Map<Long, String> names = new HashMap<>(); // #Strings index -> string (names repeat a lot)
+    private final Map<Long, String> typeNames = new HashMap<>(); // TypeDef/TypeRef coded index -> full name
     private final DotnetSignature sig = new DotnetSignature(this);
     private int methodEntries, parameterEntries, methodRowsVisited;
 
@@ -72,8 +74,11 @@ final class DotnetClasses implements DotnetSignature.Resolver {
     }
 
     private String str(long index) {
+        if (names.containsKey(index)) return names.get(index);
         byte[] s = r.string(index);
-        return s == null ? null : new String(s, StandardCharsets.ISO_8859_1);
+        String v = s == null ? null : new String(s, StandardCharsets.ISO_8859_1);
+        names.put(index, v);
+        return v;
     }
 
     private static byte[] bytes(String s) {
@@ -147,6 +152,14 @@ final class DotnetClasses implements DotnetSignature.Resolver {
 
     @Override
     public String typeDefOrRef(long coded, List<String> classGeneric, int depth) {
+        if ((coded & 3) == 2) return typeSpec(coded >>> 2, classGeneric, depth); // depends on the generic context
+        if (typeNames.containsKey(coded)) return typeNames.get(coded);
+        String name = typeDefOrRef(coded);
+        typeNames.put(coded, name);
+        return name;
+    }
+
+    private String typeDefOrRef(long coded) {
         long index = coded >>> 2;
         if (index == 0) return null;
         switch ((int) (coded & 3)) {
@@ -163,19 +176,20 @@ final class DotnetClasses implements DotnetSignature.Resolver {
                 int scope = z.coded(RESOLUTION_SCOPE);
                 return fullName(str(idx(p + scope, z.string())), str(idx(p + scope + z.string(), z.string())));
             }
-            case 2 -> {
-                long p = typeSpec.row(index);
-                if (p < 0 || !in.has(p, typeSpec.size)) return null;
-                long blob = idx(p, z.blob());
-                if (blob >= r.blobSize) return null;
-                long[] b = r.blobEntry(r.blob + blob);
-                if (b == null) return null;
-                return sig.type(new DotnetSignature.Cursor(in, r.blob + blob + b[0], b[1]), classGeneric, null, depth);
-            }
             default -> {
                 return null;
             }
         }
+    }
+
+    private String typeSpec(long index, List<String> classGeneric, int depth) {
+        long p = typeSpec.row(index);
+        if (index == 0 || p < 0 || !in.has(p, typeSpec.size)) return null;
+        long blob = idx(p, z.blob());
+        if (blob >= r.blobSize) return null;
+        long[] b = r.blobEntry(r.blob + blob);
+        if (b == null) return null;
+        return sig.type(new DotnetSignature.Cursor(in, r.blob + blob + b[0], b[1]), classGeneric, null, depth);
     }
 
     void read(Map<String, Object> m) {
