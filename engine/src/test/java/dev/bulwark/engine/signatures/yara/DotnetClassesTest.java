@@ -134,8 +134,8 @@ class DotnetClassesTest {
 
     /**
      * The fields yara 4.2.3 (installed here, without {@code classes}) has still agree on the fixture; reading the
-     * type tables must not have disturbed them. public_key_or_token: 4.2.3 drops the last byte of #Blob values
-     * (fixed in later versions, as here).
+     * type tables must not have disturbed them. public_key_or_token and constants: 4.2.3 drops the last byte of
+     * #Blob values (fixed in later versions, as here).
      */
     @Test
     void otherFieldsAgreeWithInstalledYara(@TempDir Path tmp) throws Exception {
@@ -144,10 +144,19 @@ class DotnetClassesTest {
         byte[] data = resource(FIXTURE + ".dll");
         Files.write(dll, data);
         java.util.function.Predicate<String> keep = k -> !k.startsWith("classes") && !k.equals("number_of_classes")
-                && !k.endsWith("public_key_or_token");
+                && !k.endsWith("public_key_or_token") && !k.startsWith("constants[");
         Map<String, Object> yara = YaraDump.yara("dotnet", dll);
         assertTrue(yara.containsKey("number_of_user_strings") && yara.containsKey("assembly_refs[0].name"), "yara read the fixture");
-        assertEquals(List.of(), YaraDump.diff(yara, YaraDump.ours("dotnet", data), keep));
+        List<String> diffs = new ArrayList<>(YaraDump.diff(yara, YaraDump.ours("dotnet", data), keep));
+        // Mono's assemblies, when installed; not mcs.exe: its MethodDef table has 10,700 rows, over yara 4.2.3's
+        // limit of 10,000 (4.5 and we read up to 15,000), so 4.2.3 leaves the tables after it undefined
+        for (String name : List.of("Mono.Security.dll", "System.Configuration.dll", "System.Core.dll", "System.Numerics.dll",
+                "System.Security.dll", "Microsoft.CSharp.dll", "I18N.dll", "I18N.West.dll", "gacutil.exe")) {
+            Path f = Path.of("/usr/lib/mono/4.5", name);
+            if (!Files.exists(f)) continue;
+            for (String d : YaraDump.diff(YaraDump.yara("dotnet", f), YaraDump.ours("dotnet", Files.readAllBytes(f)), keep)) diffs.add(name + ": " + d);
+        }
+        assertEquals(List.of(), diffs.subList(0, Math.min(diffs.size(), 20)));
     }
 
     /** Mono's own class libraries (real compiler output, thousands of methods), when installed. */
