@@ -20,8 +20,9 @@ import java.util.Map;
 final class DotnetClasses implements DotnetSignature.Resolver {
     private static final int MAX_METHODS_PER_TYPE = 20_000; // yara's MAX_METHOD_COUNT: a type claiming more has none
     private static final int MAX_NAMESPACE_DEPTH = 10; // yara's MAX_NAMESPACE_DEPTH: enclosing types named
-    // In a well-formed assembly each MethodDef row belongs to one type and yara reads at most 15,000 rows; a
-    // hostile one can make every type claim the whole table, so the reported entries and visited rows are bounded.
+    // Types, interfaces and generic parameters are bounded by their tables (at most 15,000 rows each, the walk's
+    // limit). In a well-formed assembly each MethodDef row also belongs to one type; a hostile one can make every
+    // type claim the whole table, so the method and parameter entries reported and the rows visited are bounded.
     private static final int MAX_METHOD_ENTRIES = 30_000;
     private static final int MAX_PARAMETER_ENTRIES = 100_000;
     private static final int MAX_METHOD_ROWS_VISITED = 1_000_000;
@@ -104,7 +105,7 @@ final class DotnetClasses implements DotnetSignature.Resolver {
         for (long i = 1; i <= t.rows; i++) {
             long p = t.row(i);
             if (!in.has(p, t.size)) continue;
-            long o = idx(p + 4, owner), key = (o >>> 1) << 1 | (o & 1);
+            long key = idx(p + 4, owner); // TypeOrMethodDef: index << 1 | 1 for a method
             if (broken.contains(key)) continue;
             String name = str(idx(p + 4 + owner, z.string()));
             if (name == null || name.isEmpty()) {
