@@ -28,8 +28,75 @@ final class MonodisClasses {
         return new String(out, StandardCharsets.UTF_8);
     }
 
+    private static String run(String option, Path assembly) throws Exception {
+        Process p = new ProcessBuilder(MONODIS.toString(), option, assembly.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        p.waitFor();
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The classes of {@code assembly} as monodis shows them. Parameter names follow YARA's rule, from monodis'
+     * TypeDef, MethodDef and Param table dumps: YARA takes the Param rows from the method's ParamList on, one per
+     * signature parameter, whatever their sequence numbers (so a row for the return value, which P/Invoke
+     * declarations with {@code [return: MarshalAs]} have, shifts the names), and names a parameter past the end
+     * of the table {@code P_<i>}.
+     */
+    static Map<String, Object> expected(Path assembly) throws Exception {
+        List<Map<String, Object>> classes = classes(disassemble(assembly));
+        java.util.regex.Matcher m;
+        List<String[]> typeDefs = new ArrayList<>(); // {YARA full name, first method}
+        for (String l : run("--typedef", assembly).split("\n")) {
+            m = java.util.regex.Pattern.compile("^\\d+: (.*) \\(flist=\\d+, mlist=(\\d+), flags=.*\\)$").matcher(l);
+            if (m.matches()) {
+                List<String> parts = new ArrayList<>();
+                for (String part : m.group(1).split("/")) parts.add(strip(part));
+                typeDefs.add(new String[] {String.join(".", parts), m.group(2)});
+            }
+        }
+        Map<Integer, Integer> paramList = new TreeMap<>(); // MethodDef row -> first Param row
+        for (String l : run("--method", assembly).split("\n")) {
+            m = java.util.regex.Pattern.compile("^(\\d+): .*\\(param: (\\d+) impl_flags:.*$").matcher(l);
+            if (m.matches()) paramList.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        }
+        List<String> params = new ArrayList<>(); // Param row i + 1 -> name
+        for (String l : run("--param", assembly).split("\n")) {
+            m = java.util.regex.Pattern.compile("^\\d+: 0x[0-9a-f]+ \\d+ ?(.*)$").matcher(l);
+            if (m.matches()) params.add(m.group(1));
+        }
+        Map<String, java.util.ArrayDeque<Integer>> firstMethod = new TreeMap<>(); // same-named types in table order
+        for (String[] t : typeDefs) firstMethod.computeIfAbsent(t[0], k -> new java.util.ArrayDeque<>()).add(Integer.parseInt(t[1]));
+        for (Map<String, Object> c : classes) {
+            java.util.ArrayDeque<Integer> q = firstMethod.get((String) c.get("fullname"));
+            Integer first = q == null ? null : q.poll();
+            if (first == null) continue;
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> methods = (List<Map<String, Object>>) (List<?>) c.get("methods");
+            for (int k = 0; k < methods.size(); k++) {
+                Integer start = paramList.get(first + k);
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> ps = (List<Map<String, Object>>) (List<?>) methods.get(k).get("parameters");
+                for (int i = 0; start != null && i < ps.size(); i++) {
+                    int row = start + i;
+                    ps.get(i).put("name", row <= params.size() ? params.get(row - 1) : "P_" + i);
+                }
+            }
+        }
+        return flat(classes);
+    }
+
     /** The classes monodis shows in {@code il}, flattened as in {@link #flatten}. */
     static Map<String, Object> expected(String il) {
+        return flat(classes(il));
+    }
+
+    private static Map<String, Object> flat(List<Map<String, Object>> classes) {
+        Map<String, Object> out = new TreeMap<>();
+        flatten(classes, out);
+        return out;
+    }
+
+    private static List<Map<String, Object>> classes(String il) {
         List<Map<String, Object>> classes = new ArrayList<>();
         List<Map<String, Object>> open = new ArrayList<>(); // enclosing classes of the current line
         String namespace = "";
@@ -59,14 +126,12 @@ final class MonodisClasses {
                 methods.add(method(header.toString(), classGeneric));
             }
         }
-        Map<String, Object> out = new TreeMap<>();
         for (Map<String, Object> c : classes) {
             @SuppressWarnings("unchecked")
             List<Object> methods = (List<Object>) c.get("methods");
             c.put("number_of_methods", (long) methods.size());
         }
-        flatten(classes, out);
-        return out;
+        return classes;
     }
 
     /** Flattens a classes list (ours or expected) to {@code fullname|path -> value}; duplicate names get #n. */
@@ -145,7 +210,8 @@ final class MonodisClasses {
     }
 
     private static Map<String, Object> method(String h, List<String> classGeneric) {
-        String s = h.substring(".method ".length()).replaceAll("pinvokeimpl\\s*\\([^)]*\\)", " ");
+        String s = h.substring(".method ".length()).replaceAll("pinvokeimpl\\s*\\([^)]*\\)", " ")
+                .replaceAll("\\s*marshal\\s*\\((?:[^()]|\\([^()]*\\))*\\)", ""); // marshalling is not part of the type
         int managed = s.lastIndexOf(')', s.lastIndexOf("managed"));
         int open = matchingParen(s, managed);
         String params = s.substring(open + 1, managed);

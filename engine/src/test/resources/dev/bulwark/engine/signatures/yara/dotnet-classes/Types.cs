@@ -114,3 +114,22 @@ public class GlobalType
     public class NestedInGlobal { }
     public static void Main() { }
 }
+
+namespace Fixture.Interop
+{
+    // P/Invoke declarations: a [return: MarshalAs] gives the method a Param row for its return value, which
+    // YARA takes for the first parameter (it ignores Param sequence numbers)
+    public static class Native
+    {
+        [DllImport("kernel32.dll")]
+        [return: MarshalAs(UnmanagedType.Bool)]
+        public static extern bool CloseHandle(IntPtr handle);
+
+        [DllImport("kernel32.dll", CharSet = CharSet.Ansi)]
+        public static extern IntPtr LoadLibraryA([MarshalAs(UnmanagedType.LPStr)] string name);
+
+        [DllImport("user32.dll")]
+        [return: MarshalAs(UnmanagedType.I4)]
+        public static extern int MessageBoxW(IntPtr owner, [MarshalAs(UnmanagedType.LPWStr)] string text, string caption, uint type);
+    }
+}
