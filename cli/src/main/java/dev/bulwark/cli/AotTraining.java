@@ -82,6 +82,9 @@ final class AotTraining {
             System.setOut(out);
             System.setErr(err);
         }
+        // every command ends in System.exit, whose exit logging initialises the JDK's System.Logger
+        // machinery (~20 classes): end the same way so that they are in the cache too
+        System.exit(0);
     }
 
     /** YARA rules with hex strings (jumps, wildcards, alternatives), text modifiers and regexes, many of them. */
