@@ -1,7 +1,7 @@
 package dev.bulwark.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -66,11 +66,11 @@ final class SummaryFormat {
 
     /** The first line of {@code p} without its newline, as the JDK's fgets reads it (at most TIMEZONE_LINE_MAX bytes). */
     private static String firstLine(Path p) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.ISO_8859_1)) {
-            char[] buf = new char[TIMEZONE_LINE_MAX];
-            int n = 0, c;
-            while (n < buf.length && (c = r.read()) >= 0 && c != '\n') buf[n++] = (char) c;
-            return new String(buf, 0, n);
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] b = in.readNBytes(TIMEZONE_LINE_MAX);
+            int n = 0;
+            while (n < b.length && b[n] != '\n') n++;
+            return new String(b, 0, n, StandardCharsets.ISO_8859_1);
         }
     }
 
