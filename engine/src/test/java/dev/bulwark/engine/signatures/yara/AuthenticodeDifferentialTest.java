@@ -139,6 +139,8 @@ class AuthenticodeDifferentialTest {
         cert("leaf", "/C=US/O=Bulwark Test/CN=Bulwark RSA Signer", "inter", "rsa", "keyUsage=critical,digitalSignature;extendedKeyUsage=codeSigning");
         cert("ecleaf", "/C=US/O=Bulwark Test/CN=Bulwark ECDSA Signer", "root", "ec", "keyUsage=critical,digitalSignature;extendedKeyUsage=codeSigning");
         cert("tsa", "/C=US/O=Bulwark Test/CN=Bulwark Test TSA", "root", "rsa", "keyUsage=critical,digitalSignature;extendedKeyUsage=critical,timeStamping");
+        cert("ectsa", "/C=US/O=Bulwark Test/CN=Bulwark ECDSA TSA", "root", "ec", "keyUsage=critical,digitalSignature;extendedKeyUsage=critical,timeStamping");
+        cert("slash", "/C=US/O=Bulwark A\\/B/CN=Bulwark Slash Signer", "root", "rsa", "keyUsage=critical,digitalSignature;extendedKeyUsage=codeSigning");
         Files.writeString(dir.resolve("leafchain.pem"), Files.readString(dir.resolve("leaf.pem")) + Files.readString(dir.resolve("inter.pem")));
         Files.writeString(dir.resolve("fullchain.pem"), Files.readString(dir.resolve("leafchain.pem")) + Files.readString(dir.resolve("root.pem")));
         Files.writeString(dir.resolve("tsachain.pem"), Files.readString(dir.resolve("tsa.pem")) + Files.readString(dir.resolve("root.pem")));
@@ -147,7 +149,16 @@ class AuthenticodeDifferentialTest {
         Path rsa256 = sign("rsa256.exe", pe, concat(new String[] {"-certs", "leafchain.pem", "-key", "leaf.key", "-h", "sha256", "-n", "Bulwark Test Program"}, tsa));
         Path rsa1 = sign("rsa1.exe", pe, "-certs", "fullchain.pem", "-key", "leaf.key", "-h", "sha1");
         sign("ecdsa.exe", pe, concat(new String[] {"-certs", "ecleaf.pem", "-key", "ecleaf.key", "-h", "sha256"}, tsa));
+        sign("slash.exe", pe, "-certs", "slash.pem", "-key", "slash.key");
         sign("nested.exe", rsa256, concat(new String[] {"-certs", "ecleaf.pem", "-key", "ecleaf.key", "-h", "sha1", "-nest"}, tsa));
+        // PKCS#9 counterSignatures from a local Authenticode (legacy) timestamp server that signs with openssl cms
+        Path p9 = legacyTimestamp("pkcs9.exe", pe, "tsa");
+        legacyTimestamp("pkcs9-ecdsa.exe", pe, "ectsa");
+        byte[] p9b = Files.readAllBytes(p9);
+        int first = find(p9b, HexFormat.of().parseHex("06092a864886f70d010905"));
+        int second = find(p9b, HexFormat.of().parseHex("06092a864886f70d010905"), first + 1);
+        assertTrue(first > 0 && second > first);
+        tamper("bad-pkcs9.exe", p9, second + 11 + 2 + 11); // the countersignature's signingTime
         // one byte of the image (inside the hashed range, not the checksum or the security directory entry)
         tamper("bad-section.exe", rsa256, 0x180);
         byte[] b = Files.readAllBytes(rsa1);
@@ -166,6 +177,47 @@ class AuthenticodeDifferentialTest {
         int gen = find(java.util.Arrays.copyOfRange(r, tst, r.length), new byte[] {0x18, 0x0F});
         assertTrue(gen > 0);
         tamper("bad-timestamp.exe", rsa256, tst + gen + 2 + 13);
+    }
+
+    /** Signs with {@code osslsigncode sign -t} against a local Authenticode timestamp server signing with {@code tsaName}. */
+    private static Path legacyTimestamp(String out, Path in, String tsaName) throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            try {
+                // request: base64 of SEQUENCE { 1.3.6.1.4.1.311.3.2.1, SEQUENCE { data, [0] { OCTET STRING signature } } }
+                byte[] blob = java.util.Base64.getMimeDecoder().decode(ex.getRequestBody().readAllBytes());
+                byte[] enc = null;
+                for (int i = 0; i + 1 < blob.length && enc == null; i++) {
+                    if (blob[i] != 4) continue;
+                    int l = blob[i + 1] & 0xFF, h = 2;
+                    if (l >= 0x80) {
+                        int n = l & 0x7F;
+                        l = 0;
+                        for (int k = 0; k < n && i + 2 + k < blob.length; k++) l = l << 8 | (blob[i + 2 + k] & 0xFF);
+                        h = 2 + n;
+                    }
+                    if (i + h + l == blob.length) enc = java.util.Arrays.copyOfRange(blob, i + h, blob.length);
+                }
+                Files.write(dir.resolve("enc.bin"), enc);
+                must(dir, "openssl", "cms", "-sign", "-binary", "-in", "enc.bin", "-signer", tsaName + ".pem", "-inkey", tsaName + ".key", "-md", "sha256",
+                        "-outform", "DER", "-nosmimecap", "-nodetach", "-out", "resp.der");
+                byte[] body = java.util.Base64.getEncoder().encode(Files.readAllBytes(dir.resolve("resp.der")));
+                ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            } catch (Exception e) {
+                ex.sendResponseHeaders(500, -1);
+            } finally {
+                ex.close();
+            }
+        });
+        server.start();
+        try {
+            return sign(out, in, "-certs", "leafchain.pem", "-key", "leaf.key", "-h", "sha256", "-t",
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        } finally {
+            server.stop(0);
+        }
     }
 
     private static String[] concat(String[] a, String[] b) {
@@ -228,7 +280,9 @@ class AuthenticodeDifferentialTest {
                 check(d, name, p + "countersignatures[0].sign_time", time(b.get("Timestamp time")), ours);
                 check(d, name, p + "countersignatures[0].digest_alg", b.get("Hash Algorithm"), ours);
                 boolean tsOk = "ok".equals(b.get("Timestamp Server Signature verification"));
-                check(d, name, p + "countersignatures[0].verified", tsOk ? 1L : 0L, ours);
+                // authenticode-parser recovers PKCS#9 countersignature digests with RSA only: EC ones never verify
+                if (!name.equals("pkcs9-ecdsa.exe")) check(d, name, p + "countersignatures[0].verified", tsOk ? 1L : 0L, ours);
+                else if (!tsOk || !Long.valueOf(0).equals(ours.get(p + "countersignatures[0].verified"))) d.add(name + ": expected osslsigncode ok, ours 0");
             }
             // osslsigncode fails a signature whose timestamp fails; authenticode-parser ignores countersignatures
             boolean tsFailed = b.get("Timestamp time") != null && !"ok".equals(b.get("Timestamp Server Signature verification"));
@@ -259,16 +313,20 @@ class AuthenticodeDifferentialTest {
     @Test
     void expectedVerdictsOfTheTamperedFiles() throws Exception {
         assumeFiles();
-        Map<String, Long[]> want = Map.of( // verified of signature 0, of its first countersignature (-1: none), is_signed
-                "rsa256.exe", new Long[] {1L, 1L, 1L}, "rsa1.exe", new Long[] {1L, -1L, 1L}, "ecdsa.exe", new Long[] {1L, 1L, 1L},
-                "nested.exe", new Long[] {1L, 1L, 1L}, "bad-section.exe", new Long[] {0L, 1L, 0L}, "bad-signature.exe", new Long[] {0L, -1L, 0L},
-                "bad-attributes.exe", new Long[] {0L, -1L, 0L}, "bad-timestamp.exe", new Long[] {1L, 0L, 1L});
-        for (Map.Entry<String, Long[]> e : want.entrySet()) {
-            Map<String, Object> ours = YaraDump.ours("pe", Files.readAllBytes(FILES.get(e.getKey())));
-            assertEquals(e.getValue()[0], ours.get("signatures[0].verified"), e.getKey());
-            assertEquals(e.getValue()[1] < 0 ? 0L : 1L, ours.get("signatures[0].number_of_countersignatures"), e.getKey());
-            if (e.getValue()[1] >= 0) assertEquals(e.getValue()[1], ours.get("signatures[0].countersignatures[0].verified"), e.getKey());
-            assertEquals(e.getValue()[2], ours.get("is_signed"), e.getKey());
+        // file, verified of signature 0, verified of its first countersignature (-1: none), is_signed
+        Object[][] want = {
+                {"rsa256.exe", 1L, 1L, 1L}, {"rsa1.exe", 1L, -1L, 1L}, {"ecdsa.exe", 1L, 1L, 1L}, {"nested.exe", 1L, 1L, 1L},
+                {"slash.exe", 1L, -1L, 1L}, {"pkcs9.exe", 1L, 1L, 1L}, {"pkcs9-ecdsa.exe", 1L, 0L, 1L},
+                {"bad-section.exe", 0L, 1L, 0L}, {"bad-signature.exe", 0L, -1L, 0L}, {"bad-attributes.exe", 0L, -1L, 0L},
+                {"bad-timestamp.exe", 1L, 0L, 1L}, {"bad-pkcs9.exe", 1L, 0L, 1L}};
+        assertEquals(FILES.size(), want.length, "every file is listed");
+        for (Object[] w : want) {
+            String f = (String) w[0];
+            Map<String, Object> ours = YaraDump.ours("pe", Files.readAllBytes(FILES.get(f)));
+            assertEquals(w[1], ours.get("signatures[0].verified"), f);
+            assertEquals((Long) w[2] < 0 ? 0L : 1L, ours.get("signatures[0].number_of_countersignatures"), f);
+            if ((Long) w[2] >= 0) assertEquals(w[2], ours.get("signatures[0].countersignatures[0].verified"), f);
+            assertEquals(w[3], ours.get("is_signed"), f);
         }
         Map<String, Object> nested = YaraDump.ours("pe", Files.readAllBytes(FILES.get("nested.exe")));
         assertEquals(2L, nested.get("number_of_signatures"));
@@ -312,6 +370,16 @@ class AuthenticodeDifferentialTest {
         Map<String, Object> ec = YaraDump.ours("pe", Files.readAllBytes(FILES.get("ecdsa.exe")));
         assertCerts(ec, "signatures[0].signer_info.chain", "ecleaf"); // the root is only in the timestamp token, not a chain candidate
         assertEquals("sha256WithRSAEncryption", ec.get("signatures[0].algorithm"), "the ECDSA leaf's certificate is signed by the RSA root");
+    }
+
+    @Test
+    void slashInsideANameIsEscapedInTheOldFieldsOnly() throws Exception {
+        assumeFiles();
+        Map<String, Object> ours = YaraDump.ours("pe", Files.readAllBytes(FILES.get("slash.exe")));
+        // yara 4.2.3 (OpenSSL 3's X509_NAME_oneline) escapes it; authenticode-parser removes the escape
+        assertEquals("/C=US/O=Bulwark A\\/B/CN=Bulwark Slash Signer", ours.get("signatures[0].subject"));
+        assertEquals("/C=US/O=Bulwark A/B/CN=Bulwark Slash Signer", ours.get("signatures[0].signer_info.chain[0].subject"));
+        assertEquals("/C=US/O=Bulwark A/B/CN=Bulwark Slash Signer", ours.get("signatures[0].certificates[0].subject"));
     }
 
     private static List<String> certNames(Map<String, Object> ours, String prefix) {

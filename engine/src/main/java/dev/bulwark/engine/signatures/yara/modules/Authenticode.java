@@ -77,7 +77,7 @@ final class Authenticode {
         X509Cert cert = sd.certOf(si);
         Map<String, Object> signer = new HashMap<>();
         List<Object> chain = new ArrayList<>();
-        for (X509Cert x : chain(cert, sd.certs())) chain.add(x.fields());
+        for (X509Cert x : chain(cert, sd.certs())) chain.add(x.fields(true));
         signer.put("chain", chain);
         signer.put("length_of_chain", (long) chain.size());
         m.put("signer_info", signer);
@@ -95,7 +95,7 @@ final class Authenticode {
 
     private static Map<String, Object> certificates(Map<String, Object> m, List<X509Cert> all) {
         List<Object> certs = new ArrayList<>();
-        for (X509Cert x : all) certs.add(x.fields());
+        for (X509Cert x : all) certs.add(x.fields(true));
         m.put("certificates", certs);
         m.put("number_of_certificates", (long) certs.size());
         return m;

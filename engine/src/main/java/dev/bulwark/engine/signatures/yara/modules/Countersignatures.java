@@ -63,7 +63,7 @@ final class Countersignatures {
 
     private static void chain(Map<String, Object> m, X509Cert signer, List<X509Cert> pool) {
         List<Object> chain = new ArrayList<>();
-        for (X509Cert c : Authenticode.chain(signer, pool)) chain.add(c.fields());
+        for (X509Cert c : Authenticode.chain(signer, pool)) chain.add(c.fields(true));
         m.put("chain", chain);
         m.put("length_of_chain", (long) chain.size());
     }

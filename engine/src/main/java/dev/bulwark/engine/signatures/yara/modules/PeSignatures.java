@@ -140,7 +140,7 @@ final class PeSignatures {
 
     /** A signature entry with the 4.2.3 fields of its signer certificate, valid_on() and verified (0 until checked). */
     private static Map<String, Object> entry(X509Cert cert) {
-        Map<String, Object> m = cert.fields();
+        Map<String, Object> m = cert.fields(false);
         long nb = cert.notBefore() == null ? Long.MIN_VALUE : cert.notBefore(), na = cert.notAfter() == null ? Long.MIN_VALUE : cert.notAfter();
         m.put("valid_on", (YaraFunction) (x, a) -> a.length == 1 && a[0] instanceof Long t ? (nb <= t && t <= na ? 1L : 0L) : null);
         m.put("verified", 0L);

@@ -86,12 +86,16 @@ record X509Cert(byte[] d, Der.Tlv whole, long version, Der.Tlv serial, Der.Tlv i
         }
     }
 
-    /** thumbprint, issuer, subject, version, algorithm, algorithm_oid, serial, not_before, not_after. */
-    Map<String, Object> fields() {
+    /**
+     * thumbprint, issuer, subject, version, algorithm, algorithm_oid, serial, not_before, not_after. Names are
+     * OpenSSL 3's one-line form, with a '/' inside a value preceded by a backslash as yara 4.2.3 prints them, or, with
+     * {@code unescaped} (authenticode-parser, YARA 4.3+), that escape removed after the cut to 255 characters.
+     */
+    Map<String, Object> fields(boolean unescaped) {
         Map<String, Object> m = new HashMap<>();
         m.put("thumbprint", Args.str(HexFormat.of().formatHex(sha1(d, whole.headerStart(), whole.end()))));
-        m.put("issuer", Args.str(X509Names.oneline(d, issuer, MAX_NAME)));
-        m.put("subject", Args.str(X509Names.oneline(d, subject, MAX_NAME)));
+        m.put("issuer", Args.str(name(issuer, unescaped)));
+        m.put("subject", Args.str(name(subject, unescaped)));
         m.put("version", version);
         m.put("algorithm", Args.str(X509Names.algorithm(sigOid)));
         m.put("algorithm_oid", Args.str(sigOid == null || X509Names.algorithm(sigOid).equals("undefined") ? "0" : sigOid));
@@ -107,6 +111,11 @@ record X509Cert(byte[] d, Der.Tlv whole, long version, Der.Tlv serial, Der.Tlv i
         if (notBefore != null) m.put("not_before", notBefore);
         if (notAfter != null) m.put("not_after", notAfter);
         return m;
+    }
+
+    private String name(Der.Tlv n, boolean unescaped) {
+        String s = X509Names.oneline(d, n, MAX_NAME);
+        return unescaped ? s.replace("\\/", "/") : s;
     }
 
     static byte[] sha1(byte[] d, int from, int to) {
