@@ -34,6 +34,7 @@ final class Authenticode {
     static final String SPC_INDIRECT_DATA = "1.3.6.1.4.1.311.2.1.4";
     private static final String SPC_OPUS_INFO = "1.3.6.1.4.1.311.2.1.12";
     private static final int MAX_CHAIN = 101; // OpenSSL's default verification depth (100) plus the leaf
+    static final int MAX_LISTED = 1024; // certificates listed per signature (its own plus its timestamp tokens'); real ones have under 10
     private static final int MAX_PROGRAM_NAME = 1024; // characters kept of an SpcSpOpusInfo program name; real ones are short
 
     /** The new fields for the SignedData {@code sd}; {@code image} gives the PE's digests. */
@@ -95,7 +96,7 @@ final class Authenticode {
 
     private static Map<String, Object> certificates(Map<String, Object> m, List<X509Cert> all) {
         List<Object> certs = new ArrayList<>();
-        for (X509Cert x : all) certs.add(x.fields(true));
+        for (int i = 0; i < Math.min(all.size(), MAX_LISTED); i++) certs.add(all.get(i).fields(true));
         m.put("certificates", certs);
         m.put("number_of_certificates", (long) certs.size());
         return m;

@@ -140,7 +140,7 @@ final class Countersignatures {
         if (tok.signers().isEmpty()) return m;
         for (Cms.Signer s : tok.signers()) if (tok.certOf(s) == null) return m; // OpenSSL's PKCS7_get0_signers needs them all
         X509Cert cert = tok.certOf(tok.signers().get(0));
-        certs.addAll(tok.certs());
+        for (X509Cert x : tok.certs()) if (certs.size() < Authenticode.MAX_LISTED) certs.add(x);
         chain(m, cert, tok.certs());
         Der imp = info.inside(imprintTlv);
         Der.Tlv algTlv = imp.next(Der.SEQUENCE);
