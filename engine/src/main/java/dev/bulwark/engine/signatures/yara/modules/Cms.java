@@ -68,7 +68,10 @@ final class Cms {
         }
     }
 
-    /** Reads a ContentInfo holding SignedData, or null when it is not one or is malformed. */
+    /**
+     * Reads a ContentInfo holding SignedData, or null when it is not one or is malformed (a certificate or
+     * SignerInfo that cannot be read makes it unreadable, as for OpenSSL's d2i_PKCS7).
+     */
     static SignedData parse(Der outer, Der.Tlv contentInfo) {
         if (contentInfo == null || contentInfo.tag() != Der.SEQUENCE) return null;
         Der ci = outer.inside(contentInfo);
@@ -96,9 +99,10 @@ final class Cms {
         Der.Tlv certSet = sd.next(0xA0);
         if (certSet != null) {
             Der cs = sd.inside(certSet);
-            for (Der.Tlv c; cs.more() && certs.size() < MAX_CERTS && (c = cs.next()) != null; ) {
-                X509Cert x = X509Cert.read(cs, c);
-                if (x != null) certs.add(x);
+            while (cs.more() && certs.size() < MAX_CERTS) {
+                X509Cert x = X509Cert.read(cs, cs.next());
+                if (x == null) return null; // OpenSSL cannot parse the PKCS#7 at all
+                certs.add(x);
             }
         }
         sd.next(0xA1); // CRLs, unused
@@ -106,9 +110,11 @@ final class Cms {
         if (signerSet == null) return null;
         Der ss = sd.inside(signerSet);
         List<Signer> signers = new ArrayList<>();
-        for (Der.Tlv s; ss.more() && signers.size() < MAX_SIGNERS && (s = ss.next(Der.SEQUENCE)) != null; ) {
-            Signer si = signer(ss.inside(s));
-            if (si != null) signers.add(si);
+        while (ss.more() && signers.size() < MAX_SIGNERS) {
+            Der.Tlv s = ss.next(Der.SEQUENCE);
+            Signer si = s == null ? null : signer(ss.inside(s));
+            if (si == null) return null; // as above: a malformed SignerInfo makes the whole SignedData unreadable
+            signers.add(si);
         }
         return new SignedData(sd.data(), version, algs, contentType, content, certs, signers);
     }
