@@ -126,8 +126,8 @@ final class Authenticode {
     }
 
     /**
-     * SpcSpOpusInfo's programName as UTF-8 (BMPString [0] or IA5String [1] in an explicit [0]), or null. Like
-     * YARA's string fields, it ends at the first NUL.
+     * SpcSpOpusInfo's programName (BMPString [0] or IA5String [1] in an explicit [0]), or null. Like YARA's string
+     * fields, it ends at the first NUL.
      */
     static String programName(byte[] d, Der.Tlv opus) {
         if (opus == null || opus.tag() != Der.SEQUENCE) return null;
@@ -136,8 +136,11 @@ final class Authenticode {
         if (pn == null) return null;
         Der.Tlv s = o.inside(pn).next();
         if (s == null || s.tag() != 0x80 && s.tag() != 0x81) return null;
-        String v = s.tag() == 0x80 ? new String(d, s.start(), s.length() & ~1, StandardCharsets.UTF_16BE)
+        if (s.tag() == 0x80 && s.length() % 2 != 0) return null; // OpenSSL refuses a BMPString of odd length
+        String v = s.tag() == 0x80 ? new String(d, s.start(), s.length(), StandardCharsets.UTF_16BE)
                 : new String(d, s.start(), s.length(), StandardCharsets.ISO_8859_1);
+        // authenticode-parser keeps the UTF-8 form only when it is shorter than the whole SpcSpOpusInfo encoding
+        if (v.getBytes(StandardCharsets.UTF_8).length >= opus.end() - opus.headerStart()) return null;
         int nul = v.indexOf('\0');
         if (nul >= 0) v = v.substring(0, nul);
         return v.length() > MAX_PROGRAM_NAME ? v.substring(0, MAX_PROGRAM_NAME) : v;
