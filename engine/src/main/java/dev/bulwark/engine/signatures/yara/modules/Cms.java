@@ -54,25 +54,33 @@ final class Cms {
         }
     }
 
-    /** One SignerInfo: issuer and serial of the signer certificate (null when identified by key identifier). */
-    record Signer(Der.Tlv issuer, Der.Tlv serial, String digestOid, Der.Tlv signedAttrs, Der.Tlv signature, Der.Tlv unsignedAttrs) {}
+    /** One SignerInfo: issuer and serial of the signer certificate, or its subject key identifier (CMS only). */
+    record Signer(Der.Tlv issuer, Der.Tlv serial, Der.Tlv keyId, String digestOid, Der.Tlv signedAttrs, Der.Tlv signature, Der.Tlv unsignedAttrs) {}
 
     /** A SignedData: version, digest algorithms, the encapsulated content (type and element), certificates, signers. */
     record SignedData(byte[] d, long version, List<String> digestAlgs, String contentType, Der.Tlv content, List<X509Cert> certs,
             List<Signer> signers) {
-        /** The certificate of the signer with this issuer and serial, or null. */
+        /** The certificate of the signer (by issuer and serial, or by subject key identifier), or null. */
         X509Cert certOf(Signer s) {
-            if (s.issuer() == null) return null;
-            for (X509Cert c : certs) if (c.is(d, s.issuer(), s.serial())) return c;
+            for (X509Cert c : certs) if (s.issuer() != null ? c.is(d, s.issuer(), s.serial()) : c.hasKeyId(d, s.keyId())) return c;
             return null;
         }
     }
 
     /**
-     * Reads a ContentInfo holding SignedData, or null when it is not one or is malformed (a certificate or
-     * SignerInfo that cannot be read makes it unreadable, as for OpenSSL's d2i_PKCS7).
+     * Reads a ContentInfo holding SignedData as OpenSSL's d2i_PKCS7 does, or null when it is not one or is
+     * malformed: a certificate or SignerInfo that cannot be read makes it unreadable; so does anything PKCS#7 does
+     * not have (other certificate choices, signers identified by subject key identifier).
      */
     static SignedData parse(Der outer, Der.Tlv contentInfo) {
+        return parse(outer, contentInfo, false);
+    }
+
+    /**
+     * With {@code cms}, as OpenSSL's d2i_CMS_ContentInfo: certificate choices other than X.509 certificates are
+     * skipped and signers may be identified by subject key identifier.
+     */
+    static SignedData parse(Der outer, Der.Tlv contentInfo, boolean cms) {
         if (contentInfo == null || contentInfo.tag() != Der.SEQUENCE) return null;
         Der ci = outer.inside(contentInfo);
         if (!SIGNED_DATA.equals(ci.oid(ci.next(Der.OID)))) return null;
@@ -100,7 +108,9 @@ final class Cms {
         if (certSet != null) {
             Der cs = sd.inside(certSet);
             while (cs.more() && certs.size() < MAX_CERTS) {
-                X509Cert x = X509Cert.read(cs, cs.next());
+                Der.Tlv c = cs.next();
+                if (cms && c != null && (c.tag() == 0xA1 || c.tag() == 0xA2 || c.tag() == 0xA3)) continue; // attribute / other certificates
+                X509Cert x = X509Cert.read(cs, c);
                 if (x == null) return null; // OpenSSL cannot parse the PKCS#7 at all
                 certs.add(x);
             }
@@ -113,6 +123,7 @@ final class Cms {
         while (ss.more() && signers.size() < MAX_SIGNERS) {
             Der.Tlv s = ss.next(Der.SEQUENCE);
             Signer si = s == null ? null : signer(ss.inside(s));
+            if (si != null && si.issuer() == null && !cms) return null;
             if (si == null) return null; // as above: a malformed SignerInfo makes the whole SignedData unreadable
             signers.add(si);
         }
@@ -122,14 +133,14 @@ final class Cms {
     /** Reads a SignerInfo's fields from a reader over its contents, or null when malformed. */
     static Signer signer(Der si) {
         if (si.next(Der.INTEGER) == null) return null;
-        Der.Tlv issuer = null, serial = null;
+        Der.Tlv issuer = null, serial = null, keyId = null;
         Der.Tlv ias = si.next(Der.SEQUENCE);
         if (ias != null) {
             Der ia = si.inside(ias);
             issuer = ia.next(Der.SEQUENCE);
             serial = ia.next(Der.INTEGER);
             if (issuer == null || serial == null) return null;
-        } else if (si.next(0x80) == null) return null; // subjectKeyIdentifier (CMS version 3)
+        } else if ((keyId = si.next(0x80)) == null) return null; // subjectKeyIdentifier (CMS version 3)
         Der.Tlv digestAlg = si.next(Der.SEQUENCE);
         if (digestAlg == null) return null;
         Der da = si.inside(digestAlg);
@@ -138,7 +149,7 @@ final class Cms {
         if (si.next(Der.SEQUENCE) == null) return null;
         Der.Tlv sig = si.next(Der.OCTET_STRING);
         if (sig == null) return null;
-        return new Signer(issuer, serial, digestOid, signed, sig, si.next(0xA1));
+        return new Signer(issuer, serial, keyId, digestOid, signed, sig, si.next(0xA1));
     }
 
     /** The values (elements of the SET) of the first attribute with this OID in an attribute set, or null. */
@@ -188,6 +199,22 @@ final class Cms {
         byte[] attrs = Arrays.copyOfRange(d, si.signedAttrs().headerStart(), si.signedAttrs().end());
         attrs[0] = Der.SET;
         return signature(cert.publicKey(), md, attrs, d, si.signature());
+    }
+
+    /**
+     * OpenSSL's CMS_SignerInfo_verify_content, the check authenticode-parser makes of a timestamp token OpenSSL
+     * reads only as CMS: the signer's messageDigest attribute equals the digest of the content [from, to). The
+     * signature itself is not checked (and without signed attributes the check fails: no key is set).
+     */
+    static boolean verifyContent(SignedData sd, Signer si, int from, int to) {
+        String md = jdkDigest(si.digestOid());
+        if (md == null || si.signedAttrs() == null) return false;
+        for (String a : sd.digestAlgs()) if (jdkDigest(a) == null) return false;
+        byte[] d = sd.d();
+        Der.Tlv mdAttr = value(d, si.signedAttrs(), MESSAGE_DIGEST);
+        if (mdAttr == null || mdAttr.tag() != Der.OCTET_STRING) return false;
+        byte[] h = digest(md, d, from, to);
+        return Arrays.equals(h, 0, h.length, d, mdAttr.start(), mdAttr.end());
     }
 
     /** A PKCS#1 v1.5 RSA or ECDSA signature check of {@code data} with digest {@code md}. */

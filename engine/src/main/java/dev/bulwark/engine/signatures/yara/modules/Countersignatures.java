@@ -22,7 +22,10 @@ import javax.crypto.Cipher;
  * <li>Microsoft's RFC 3161 timestamp (1.3.6.1.4.1.311.3.3.1): a SignedData holding a TSTInfo, with its own
  * certificates (appended to the signature's certificates). Verified when the TSTInfo has version 1 and a message
  * imprint equal to the digest of the countersigned signature value, and the token's first signer verifies as a
- * PKCS#7 signature (messageDigest of the TSTInfo, signature over the signed attributes).</li>
+ * PKCS#7 signature (messageDigest of the TSTInfo, signature over the signed attributes). A token that OpenSSL
+ * cannot read as PKCS#7 but reads as CMS (certificate sets with attribute certificates, as Microsoft's timestamp
+ * tokens have, or signers identified by subject key identifier) is checked as authenticode-parser checks it with
+ * OpenSSL's CMS_SignerInfo_verify_content: only the messageDigest of the TSTInfo, not the signature.</li>
  * </ul>
  * No chain or trust check, no check of the timestamp certificate's key usage or validity at the time.
  */
@@ -122,7 +125,10 @@ final class Countersignatures {
 
     private static Map<String, Object> timestamp(byte[] d, Der.Tlv value, byte[] enc, List<X509Cert> certs) {
         Map<String, Object> m = base();
-        Cms.SignedData tok = Cms.parse(new Der(d, 0, d.length), value);
+        Der all = new Der(d, 0, d.length);
+        Cms.SignedData tok = Cms.parse(all, value);
+        boolean cms = tok == null; // authenticode-parser falls back to OpenSSL's CMS reader when PKCS#7 fails
+        if (cms) tok = Cms.parse(all, value, true);
         if (tok == null || !TST_INFO.equals(tok.contentType()) || tok.content() == null || tok.content().tag() != Der.OCTET_STRING) return m;
         Der.Tlv content = tok.content();
         Der outer = new Der(d, content.start(), content.end());
@@ -138,8 +144,14 @@ final class Countersignatures {
         Long t = info.time(genTime);
         if (t != null) m.put("sign_time", t);
         if (tok.signers().isEmpty()) return m;
-        for (Cms.Signer s : tok.signers()) if (tok.certOf(s) == null) return m; // OpenSSL's PKCS7_get0_signers needs them all
-        X509Cert cert = tok.certOf(tok.signers().get(0));
+        X509Cert cert = null;
+        if (!cms) {
+            for (Cms.Signer s : tok.signers()) if (tok.certOf(s) == null) return m; // OpenSSL's PKCS7_get0_signers needs them all
+            cert = tok.certOf(tok.signers().get(0));
+        } else {
+            for (int i = 0; i < tok.signers().size() && cert == null; i++) cert = tok.certOf(tok.signers().get(i)); // first match
+            if (cert == null) return m;
+        }
         for (X509Cert x : tok.certs()) if (certs.size() < Authenticode.MAX_LISTED) certs.add(x);
         chain(m, cert, tok.certs());
         Der imp = info.inside(imprintTlv);
@@ -156,7 +168,9 @@ final class Countersignatures {
         byte[] counter = Cms.digest(jdk, enc, 0, enc.length);
         if (!Arrays.equals(counter, 0, counter.length, d, hashed.start(), hashed.end())) return m;
         if (version.length() != 1 || d[version.start()] != 1) return m;
-        if (Cms.verify(tok, tok.signers().get(0), cert, content.start(), content.end())) m.put("verified", 1L);
+        boolean ok = cms ? Cms.verifyContent(tok, tok.signers().get(0), content.start(), content.end())
+                : Cms.verify(tok, tok.signers().get(0), cert, content.start(), content.end());
+        if (ok) m.put("verified", 1L);
         return m;
     }
 }

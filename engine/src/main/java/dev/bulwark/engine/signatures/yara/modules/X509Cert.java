@@ -16,10 +16,11 @@ import java.util.Map;
  * key for signature checks. Names and serials are compared as their DER bytes.
  */
 record X509Cert(byte[] d, Der.Tlv whole, long version, Der.Tlv serial, Der.Tlv issuer, Der.Tlv subject, Long notBefore,
-        Long notAfter, String sigOid, Der.Tlv spki) {
+        Long notAfter, String sigOid, Der.Tlv spki, Der.Tlv keyId) {
     private static final int MAX_NAME = 255; // YARA formats names into a 256-byte buffer
     private static final int MAX_SERIAL = 20; // X.509 caps serial numbers at 20 octets; YARA leaves longer ones out
-    private static final String RSA_KEY = "1.2.840.113549.1.1.1", EC_KEY = "1.2.840.10045.2.1";
+    private static final String RSA_KEY = "1.2.840.113549.1.1.1", EC_KEY = "1.2.840.10045.2.1", SUBJECT_KEY_ID = "2.5.29.14";
+    private static final int MAX_EXTENSIONS = 64; // extensions looked at for the subject key identifier; real certificates have about 10
 
     /** Reads the certificate {@code cert} (a SEQUENCE inside {@code parent}), or null when it is not one. */
     static X509Cert read(Der parent, Der.Tlv cert) {
@@ -41,6 +42,9 @@ record X509Cert(byte[] d, Der.Tlv whole, long version, Der.Tlv serial, Der.Tlv i
         Der.Tlv issuer = tbs.next(Der.SEQUENCE), validity = tbs.next(Der.SEQUENCE), subject = tbs.next(Der.SEQUENCE);
         if (issuer == null || validity == null || subject == null) return null;
         Der.Tlv spki = tbs.next(Der.SEQUENCE);
+        tbs.next(0x81); // issuerUniqueID
+        tbs.next(0x82); // subjectUniqueID
+        Der.Tlv keyId = keyId(tbs, tbs.next(0xA3));
         Der val = tbs.inside(validity);
         Long nb = val.time(val.next()), na = val.time(val.next());
         String oid = null;
@@ -48,7 +52,31 @@ record X509Cert(byte[] d, Der.Tlv whole, long version, Der.Tlv serial, Der.Tlv i
             Der sa = c.inside(sigAlg);
             oid = sa.oid(sa.next(Der.OID));
         }
-        return new X509Cert(parent.data(), cert, version, serial, issuer, subject, nb, na, oid, spki);
+        return new X509Cert(parent.data(), cert, version, serial, issuer, subject, nb, na, oid, spki, keyId);
+    }
+
+    /** The key identifier of the subjectKeyIdentifier extension in the [3] extensions, or null. */
+    private static Der.Tlv keyId(Der tbs, Der.Tlv ext) {
+        if (ext == null) return null;
+        Der e = tbs.inside(ext);
+        Der.Tlv seq = e.next(Der.SEQUENCE);
+        if (seq == null) return null;
+        Der list = e.inside(seq);
+        for (int n = 0; list.more() && n < MAX_EXTENSIONS; n++) {
+            Der.Tlv x = list.next(Der.SEQUENCE);
+            if (x == null) return null;
+            Der xd = list.inside(x);
+            if (!SUBJECT_KEY_ID.equals(xd.oid(xd.next(Der.OID)))) continue;
+            xd.next(0x01); // critical
+            Der.Tlv value = xd.next(Der.OCTET_STRING);
+            return value == null ? null : xd.inside(value).next(Der.OCTET_STRING);
+        }
+        return null;
+    }
+
+    /** Whether this certificate's subject key identifier is {@code id} (bytes of another DER buffer). */
+    boolean hasKeyId(byte[] od, Der.Tlv id) {
+        return keyId != null && Arrays.equals(d, keyId.start(), keyId.end(), od, id.start(), id.end());
     }
 
     boolean issuedBy(X509Cert other) {
