@@ -154,6 +154,7 @@ class AuthenticodeDifferentialTest {
         // PKCS#9 counterSignatures from a local Authenticode (legacy) timestamp server that signs with openssl cms
         Path p9 = legacyTimestamp("pkcs9.exe", pe, "tsa");
         legacyTimestamp("pkcs9-ecdsa.exe", pe, "ectsa");
+        rfc3161Files(pe);
         byte[] p9b = Files.readAllBytes(p9);
         int first = find(p9b, HexFormat.of().parseHex("06092a864886f70d010905"));
         int second = find(p9b, HexFormat.of().parseHex("06092a864886f70d010905"), first + 1);
@@ -177,6 +178,94 @@ class AuthenticodeDifferentialTest {
         int gen = find(java.util.Arrays.copyOfRange(r, tst, r.length), new byte[] {0x18, 0x0F});
         assertTrue(gen > 0);
         tamper("bad-timestamp.exe", rsa256, tst + gen + 2 + 13);
+    }
+
+    /**
+     * rfc3161.exe: timestamped by osslsigncode -ts against a local RFC 3161 server answering with {@code openssl ts
+     * -reply}. cms-token.exe: the same file with that token re-signed by {@code openssl cms -sign -keyid} (its
+     * signer identified by subject key identifier, which OpenSSL's PKCS#7 reader refuses, so authenticode-parser
+     * reads it as CMS); osslsigncode cannot attach such a token, so it is spliced in (DER lengths fixed up).
+     * cms-token-bad-signature.exe: that token's signature value changed.
+     */
+    private static void rfc3161Files(Path pe) throws Exception {
+        Files.writeString(dir.resolve("ts.cnf"), "[tsa]\ndefault_tsa = t\n[t]\nserial = ./tsaserial\ndefault_policy = 1.2.3.4.1\n"
+                + "digests = sha1, sha256, sha384, sha512\naccuracy = secs:1\ness_cert_id_alg = sha256\nsigner_digest = sha256\n");
+        Files.writeString(dir.resolve("tsaserial"), "01\n");
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            try {
+                Files.write(dir.resolve("req.tsq"), ex.getRequestBody().readAllBytes());
+                must(dir, "openssl", "ts", "-reply", "-queryfile", "req.tsq", "-signer", "tsa.pem", "-inkey", "tsa.key", "-config", "ts.cnf", "-out", "resp.tsr");
+                byte[] body = Files.readAllBytes(dir.resolve("resp.tsr"));
+                ex.getResponseHeaders().add("Content-Type", "application/timestamp-reply");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            } catch (Exception e) {
+                ex.sendResponseHeaders(500, -1);
+            } finally {
+                ex.close();
+            }
+        });
+        server.start();
+        Path signed;
+        try {
+            signed = sign("rfc3161.exe", pe, "-certs", "leafchain.pem", "-key", "leaf.key", "-h", "sha256", "-ts",
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        } finally {
+            server.stop(0);
+        }
+        must(dir, "openssl", "ts", "-reply", "-in", "resp.tsr", "-token_out", "-out", "token.der");
+        must(dir, "openssl", "cms", "-verify", "-noverify", "-inform", "DER", "-in", "token.der", "-out", "tstinfo.der");
+        must(dir, "openssl", "cms", "-sign", "-binary", "-in", "tstinfo.der", "-econtent_type", "id-smime-ct-TSTInfo", "-keyid", "-signer", "tsa.pem",
+                "-inkey", "tsa.key", "-md", "sha256", "-nodetach", "-nosmimecap", "-outform", "DER", "-out", "token-keyid.der");
+        byte[] file = Files.readAllBytes(signed), token = Files.readAllBytes(dir.resolve("token.der"));
+        byte[] keyid = Files.readAllBytes(dir.resolve("token-keyid.der"));
+        int at = find(file, token);
+        assertTrue(at > 0, "the token is in the file as openssl wrote it");
+        byte[] spliced = splice(file, at, token.length, keyid);
+        Files.write(dir.resolve("cms-token.exe"), spliced);
+        FILES.put("cms-token.exe", dir.resolve("cms-token.exe"));
+        // the token's signature value: the last OCTET STRING of its SignerInfo, 256 bytes for the RSA TSA key
+        int sig = find(spliced, HexFormat.of().parseHex("0482010 0".replace(" ", "")), at + keyid.length - 300);
+        assertTrue(sig > at && sig < at + keyid.length, "signature value found");
+        tamper("cms-token-bad-signature.exe", dir.resolve("cms-token.exe"), sig + 4 + 100);
+    }
+
+    /** Replaces {@code len} bytes at {@code at} (one DER element inside the signature) and fixes every enclosing length. */
+    private static byte[] splice(byte[] file, int at, int len, byte[] with) {
+        int delta = with.length - len;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int pe = b.getInt(0x3C), dirs = pe + 24 + (b.getShort(pe + 24) == 0x20b ? 112 : 96);
+        int base = b.getInt(dirs + 32); // the certificate table: WIN_CERTIFICATE header, then the signature
+        byte[] out = new byte[file.length + delta + 8];
+        System.arraycopy(file, 0, out, 0, at);
+        System.arraycopy(with, 0, out, at, with.length);
+        System.arraycopy(file, at + len, out, at + with.length, file.length - at - len);
+        // enclosing elements: walk from the blob root, adjusting each header whose element contains the spliced one
+        int p = base + 8;
+        while (p < at) {
+            int l = out[p + 1] & 0xFF, h = 2, n = 0;
+            if (l >= 0x80) {
+                n = l & 0x7F;
+                l = 0;
+                for (int i = 0; i < n; i++) l = l << 8 | (out[p + 2 + i] & 0xFF);
+                h = 2 + n;
+            }
+            if (p + h + l < at + len) { // the spliced element is not inside this one: skip it
+                p += h + l;
+                continue;
+            }
+            int nl = l + delta;
+            assertTrue(n >= 2 && nl < 1 << (8 * n), "long-form length with room");
+            for (int i = n - 1; i >= 0; i--, nl >>= 8) out[p + 2 + i] = (byte) nl;
+            if (p + h == at) break;
+            p += h; // into it
+        }
+        int total = b.getInt(base) + delta, padded = (total + 7) & ~7;
+        java.nio.ByteBuffer o = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        o.putInt(base, total);
+        o.putInt(dirs + 36, padded);
+        return java.util.Arrays.copyOf(out, base + padded);
     }
 
     /** Signs with {@code osslsigncode sign -t} against a local Authenticode timestamp server signing with {@code tsaName}. */
@@ -301,6 +390,7 @@ class AuthenticodeDifferentialTest {
         assumeFiles();
         List<String> diffs = new ArrayList<>();
         for (Map.Entry<String, Path> e : FILES.entrySet()) {
+            if (e.getKey().startsWith("cms-token")) continue; // osslsigncode cannot read a CMS-only token: see cmsOnlyTimestampToken
             Map<String, Object> ours = YaraDump.ours("pe", Files.readAllBytes(e.getValue()));
             List<Block> blocks = oracle(e.getValue());
             assertTrue(!blocks.isEmpty(), e.getKey() + ": osslsigncode found no signature");
@@ -318,7 +408,8 @@ class AuthenticodeDifferentialTest {
                 {"rsa256.exe", 1L, 1L, 1L}, {"rsa1.exe", 1L, -1L, 1L}, {"ecdsa.exe", 1L, 1L, 1L}, {"nested.exe", 1L, 1L, 1L},
                 {"slash.exe", 1L, -1L, 1L}, {"pkcs9.exe", 1L, 1L, 1L}, {"pkcs9-ecdsa.exe", 1L, 0L, 1L},
                 {"bad-section.exe", 0L, 1L, 0L}, {"bad-signature.exe", 0L, -1L, 0L}, {"bad-attributes.exe", 0L, -1L, 0L},
-                {"bad-timestamp.exe", 1L, 0L, 1L}, {"bad-pkcs9.exe", 1L, 0L, 1L}};
+                {"bad-timestamp.exe", 1L, 0L, 1L}, {"bad-pkcs9.exe", 1L, 0L, 1L}, {"rfc3161.exe", 1L, 1L, 1L},
+                {"cms-token.exe", 1L, 1L, 1L}, {"cms-token-bad-signature.exe", 1L, 1L, 1L}};
         assertEquals(FILES.size(), want.length, "every file is listed");
         for (Object[] w : want) {
             String f = (String) w[0];
@@ -370,6 +461,37 @@ class AuthenticodeDifferentialTest {
         Map<String, Object> ec = YaraDump.ours("pe", Files.readAllBytes(FILES.get("ecdsa.exe")));
         assertCerts(ec, "signatures[0].signer_info.chain", "ecleaf"); // the root is only in the timestamp token, not a chain candidate
         assertEquals("sha256WithRSAEncryption", ec.get("signatures[0].algorithm"), "the ECDSA leaf's certificate is signed by the RSA root");
+    }
+
+    @Test
+    void cmsOnlyTimestampToken() throws Exception {
+        assumeFiles();
+        // openssl: the re-signed token verifies; with its signature value changed it does not
+        byte[] good = Files.readAllBytes(FILES.get("cms-token.exe")), bad = Files.readAllBytes(FILES.get("cms-token-bad-signature.exe"));
+        byte[] token = Files.readAllBytes(dir.resolve("token-keyid.der"));
+        int at = find(good, token);
+        assertTrue(at > 0);
+        Files.write(dir.resolve("bad-token.der"), java.util.Arrays.copyOfRange(bad, at, at + token.length));
+        assertTrue(cmsVerifies("token-keyid.der"));
+        assertTrue(!cmsVerifies("bad-token.der"));
+        // authenticode-parser reads the token with OpenSSL's CMS reader and checks only its messageDigest
+        // (CMS_SignerInfo_verify_content): both count as verified, as they would in YARA 4.3+
+        Map<String, Object> g = YaraDump.ours("pe", good), b = YaraDump.ours("pe", bad);
+        assertEquals(1L, g.get("signatures[0].countersignatures[0].verified"));
+        assertEquals(1L, b.get("signatures[0].countersignatures[0].verified"));
+        // sign time and chain as openssl ts prints them for the same TSTInfo
+        String text = run(dir, "openssl", "ts", "-reply", "-in", "resp.tsr", "-text");
+        Matcher m = Pattern.compile("Time stamp: (\\w+ +\\d+ [\\d:]+) (\\d+) GMT").matcher(text);
+        assertTrue(m.find(), text);
+        assertEquals(time(m.group(1) + " " + m.group(2)), g.get("signatures[0].countersignatures[0].sign_time"));
+        assertCerts(g, "signatures[0].countersignatures[0].chain", "tsa");
+    }
+
+    private static boolean cmsVerifies(String token) throws Exception {
+        Process p = new ProcessBuilder("openssl", "cms", "-verify", "-noverify", "-inform", "DER", "-in", token, "-out", "/dev/null")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
     }
 
     @Test
