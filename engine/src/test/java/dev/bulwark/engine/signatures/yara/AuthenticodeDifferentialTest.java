@@ -188,31 +188,9 @@ class AuthenticodeDifferentialTest {
      * cms-token-bad-signature.exe: that token's signature value changed.
      */
     private static void rfc3161Files(Path pe) throws Exception {
-        Files.writeString(dir.resolve("ts.cnf"), "[tsa]\ndefault_tsa = t\n[t]\nserial = ./tsaserial\ndefault_policy = 1.2.3.4.1\n"
-                + "digests = sha1, sha256, sha384, sha512\naccuracy = secs:1\ness_cert_id_alg = sha256\nsigner_digest = sha256\n");
-        Files.writeString(dir.resolve("tsaserial"), "01\n");
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            try {
-                Files.write(dir.resolve("req.tsq"), ex.getRequestBody().readAllBytes());
-                must(dir, "openssl", "ts", "-reply", "-queryfile", "req.tsq", "-signer", "tsa.pem", "-inkey", "tsa.key", "-config", "ts.cnf", "-out", "resp.tsr");
-                byte[] body = Files.readAllBytes(dir.resolve("resp.tsr"));
-                ex.getResponseHeaders().add("Content-Type", "application/timestamp-reply");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-            } catch (Exception e) {
-                ex.sendResponseHeaders(500, -1);
-            } finally {
-                ex.close();
-            }
-        });
-        server.start();
         Path signed;
-        try {
-            signed = sign("rfc3161.exe", pe, "-certs", "leafchain.pem", "-key", "leaf.key", "-h", "sha256", "-ts",
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/");
-        } finally {
-            server.stop(0);
+        try (LocalTsa tsa = LocalTsa.rfc3161(dir, "tsa")) {
+            signed = sign("rfc3161.exe", pe, "-certs", "leafchain.pem", "-key", "leaf.key", "-h", "sha256", "-ts", tsa.url());
         }
         must(dir, "openssl", "ts", "-reply", "-in", "resp.tsr", "-token_out", "-out", "token.der");
         must(dir, "openssl", "cms", "-verify", "-noverify", "-inform", "DER", "-in", "token.der", "-out", "tstinfo.der");
@@ -222,7 +200,7 @@ class AuthenticodeDifferentialTest {
         byte[] keyid = Files.readAllBytes(dir.resolve("token-keyid.der"));
         int at = find(file, token);
         assertTrue(at > 0, "the token is in the file as openssl wrote it");
-        byte[] spliced = splice(file, at, token.length, keyid);
+        byte[] spliced = LocalTsa.splice(file, at, token.length, keyid);
         Files.write(dir.resolve("cms-token.exe"), spliced);
         FILES.put("cms-token.exe", dir.resolve("cms-token.exe"));
         // the token's signature value: the last OCTET STRING of its SignerInfo, 256 bytes for the RSA TSA key
@@ -231,81 +209,10 @@ class AuthenticodeDifferentialTest {
         tamper("cms-token-bad-signature.exe", dir.resolve("cms-token.exe"), sig + 4 + 100);
     }
 
-    /** Replaces {@code len} bytes at {@code at} (one DER element inside the signature) and fixes every enclosing length. */
-    private static byte[] splice(byte[] file, int at, int len, byte[] with) {
-        int delta = with.length - len;
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        int pe = b.getInt(0x3C), dirs = pe + 24 + (b.getShort(pe + 24) == 0x20b ? 112 : 96);
-        int base = b.getInt(dirs + 32); // the certificate table: WIN_CERTIFICATE header, then the signature
-        byte[] out = new byte[file.length + delta + 8];
-        System.arraycopy(file, 0, out, 0, at);
-        System.arraycopy(with, 0, out, at, with.length);
-        System.arraycopy(file, at + len, out, at + with.length, file.length - at - len);
-        // enclosing elements: walk from the blob root, adjusting each header whose element contains the spliced one
-        int p = base + 8;
-        while (p < at) {
-            int l = out[p + 1] & 0xFF, h = 2, n = 0;
-            if (l >= 0x80) {
-                n = l & 0x7F;
-                l = 0;
-                for (int i = 0; i < n; i++) l = l << 8 | (out[p + 2 + i] & 0xFF);
-                h = 2 + n;
-            }
-            if (p + h + l < at + len) { // the spliced element is not inside this one: skip it
-                p += h + l;
-                continue;
-            }
-            int nl = l + delta;
-            assertTrue(n >= 2 && nl < 1 << (8 * n), "long-form length with room");
-            for (int i = n - 1; i >= 0; i--, nl >>= 8) out[p + 2 + i] = (byte) nl;
-            if (p + h == at) break;
-            p += h; // into it
-        }
-        int total = b.getInt(base) + delta, padded = (total + 7) & ~7;
-        java.nio.ByteBuffer o = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        o.putInt(base, total);
-        o.putInt(dirs + 36, padded);
-        return java.util.Arrays.copyOf(out, base + padded);
-    }
-
     /** Signs with {@code osslsigncode sign -t} against a local Authenticode timestamp server signing with {@code tsaName}. */
     private static Path legacyTimestamp(String out, Path in, String tsaName) throws Exception {
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            try {
-                // request: base64 of SEQUENCE { 1.3.6.1.4.1.311.3.2.1, SEQUENCE { data, [0] { OCTET STRING signature } } }
-                byte[] blob = java.util.Base64.getMimeDecoder().decode(ex.getRequestBody().readAllBytes());
-                byte[] enc = null;
-                for (int i = 0; i + 1 < blob.length && enc == null; i++) {
-                    if (blob[i] != 4) continue;
-                    int l = blob[i + 1] & 0xFF, h = 2;
-                    if (l >= 0x80) {
-                        int n = l & 0x7F;
-                        l = 0;
-                        for (int k = 0; k < n && i + 2 + k < blob.length; k++) l = l << 8 | (blob[i + 2 + k] & 0xFF);
-                        h = 2 + n;
-                    }
-                    if (i + h + l == blob.length) enc = java.util.Arrays.copyOfRange(blob, i + h, blob.length);
-                }
-                Files.write(dir.resolve("enc.bin"), enc);
-                must(dir, "openssl", "cms", "-sign", "-binary", "-in", "enc.bin", "-signer", tsaName + ".pem", "-inkey", tsaName + ".key", "-md", "sha256",
-                        "-outform", "DER", "-nosmimecap", "-nodetach", "-out", "resp.der");
-                byte[] body = java.util.Base64.getEncoder().encode(Files.readAllBytes(dir.resolve("resp.der")));
-                ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-            } catch (Exception e) {
-                ex.sendResponseHeaders(500, -1);
-            } finally {
-                ex.close();
-            }
-        });
-        server.start();
-        try {
-            return sign(out, in, "-certs", "leafchain.pem", "-key", "leaf.key", "-h", "sha256", "-t",
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/");
-        } finally {
-            server.stop(0);
+        try (LocalTsa tsa = LocalTsa.authenticode(dir, tsaName)) {
+            return sign(out, in, "-certs", "leafchain.pem", "-key", "leaf.key", "-h", "sha256", "-t", tsa.url());
         }
     }
 
