@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pe module's Authenticode fields against real tools, on PE files signed here: a root CA, an intermediate CA,
- * RSA and ECDSA code-signing leaves and a timestamping authority made with {@code openssl}; files signed with
+ * RSA, ECDSA and DSA code-signing leaves and timestamping authorities made with {@code openssl}; files signed with
  * {@code osslsigncode sign} (SHA-256 / SHA-1, RSA / ECDSA, built-in RFC 3161 timestamps, nested signatures),
  * then tampered with.
  * <ul>
@@ -74,8 +74,12 @@ class AuthenticodeDifferentialTest {
 
     private static void cert(String name, String subject, String issuer, String keyArgs, String ext) throws Exception {
         Files.writeString(dir.resolve(name + ".cnf"), "[x]\n" + ext.replace(";", "\n") + "\nsubjectKeyIdentifier=hash\n");
-        if (keyArgs.startsWith("ec")) must(dir, "openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", name + ".key");
-        else must(dir, "openssl", "genrsa", "-out", name + ".key", "2048");
+        if (keyArgs.equals("ec")) must(dir, "openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", name + ".key");
+        else if (keyArgs.equals("dsa")) {
+            must(dir, "openssl", "genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:2048", "-pkeyopt", "dsa_paramgen_q_bits:256",
+                    "-out", name + ".param");
+            must(dir, "openssl", "genpkey", "-paramfile", name + ".param", "-out", name + ".key");
+        } else must(dir, "openssl", "genrsa", "-out", name + ".key", "2048");
         must(dir, "openssl", "req", "-new", "-key", name + ".key", "-subj", subject, "-out", name + ".csr");
         if (issuer == null) {
             must(dir, "openssl", "x509", "-req", "-in", name + ".csr", "-signkey", name + ".key", "-days", "3650", "-extfile", name + ".cnf",
@@ -139,6 +143,7 @@ class AuthenticodeDifferentialTest {
         cert("leaf", "/C=US/O=Bulwark Test/CN=Bulwark RSA Signer", "inter", "rsa", "keyUsage=critical,digitalSignature;extendedKeyUsage=codeSigning");
         cert("ecleaf", "/C=US/O=Bulwark Test/CN=Bulwark ECDSA Signer", "root", "ec", "keyUsage=critical,digitalSignature;extendedKeyUsage=codeSigning");
         cert("tsa", "/C=US/O=Bulwark Test/CN=Bulwark Test TSA", "root", "rsa", "keyUsage=critical,digitalSignature;extendedKeyUsage=critical,timeStamping");
+        cert("dsaleaf", "/C=US/O=Bulwark Test/CN=Bulwark DSA Signer", "root", "dsa", "keyUsage=critical,digitalSignature;extendedKeyUsage=codeSigning");
         cert("ectsa", "/C=US/O=Bulwark Test/CN=Bulwark ECDSA TSA", "root", "ec", "keyUsage=critical,digitalSignature;extendedKeyUsage=critical,timeStamping");
         cert("slash", "/C=US/O=Bulwark A\\/B/CN=Bulwark Slash Signer", "root", "rsa", "keyUsage=critical,digitalSignature;extendedKeyUsage=codeSigning");
         Files.writeString(dir.resolve("leafchain.pem"), Files.readString(dir.resolve("leaf.pem")) + Files.readString(dir.resolve("inter.pem")));
@@ -149,6 +154,7 @@ class AuthenticodeDifferentialTest {
         Path rsa256 = sign("rsa256.exe", pe, concat(new String[] {"-certs", "leafchain.pem", "-key", "leaf.key", "-h", "sha256", "-n", "Bulwark Test Program"}, tsa));
         Path rsa1 = sign("rsa1.exe", pe, "-certs", "fullchain.pem", "-key", "leaf.key", "-h", "sha1");
         sign("ecdsa.exe", pe, concat(new String[] {"-certs", "ecleaf.pem", "-key", "ecleaf.key", "-h", "sha256"}, tsa));
+        sign("dsa.exe", pe, "-certs", "dsaleaf.pem", "-key", "dsaleaf.key", "-h", "sha256");
         sign("slash.exe", pe, "-certs", "slash.pem", "-key", "slash.key");
         sign("nested.exe", rsa256, concat(new String[] {"-certs", "ecleaf.pem", "-key", "ecleaf.key", "-h", "sha1", "-nest"}, tsa));
         // PKCS#9 counterSignatures from a local Authenticode (legacy) timestamp server that signs with openssl cms
@@ -313,7 +319,7 @@ class AuthenticodeDifferentialTest {
         // file, verified of signature 0, verified of its first countersignature (-1: none), is_signed
         Object[][] want = {
                 {"rsa256.exe", 1L, 1L, 1L}, {"rsa1.exe", 1L, -1L, 1L}, {"ecdsa.exe", 1L, 1L, 1L}, {"nested.exe", 1L, 1L, 1L},
-                {"slash.exe", 1L, -1L, 1L}, {"pkcs9.exe", 1L, 1L, 1L}, {"pkcs9-ecdsa.exe", 1L, 0L, 1L},
+                {"slash.exe", 1L, -1L, 1L}, {"dsa.exe", 1L, -1L, 1L}, {"pkcs9.exe", 1L, 1L, 1L}, {"pkcs9-ecdsa.exe", 1L, 0L, 1L},
                 {"bad-section.exe", 0L, 1L, 0L}, {"bad-signature.exe", 0L, -1L, 0L}, {"bad-attributes.exe", 0L, -1L, 0L},
                 {"bad-timestamp.exe", 1L, 0L, 1L}, {"bad-pkcs9.exe", 1L, 0L, 1L}, {"rfc3161.exe", 1L, 1L, 1L},
                 {"cms-token.exe", 1L, 1L, 1L}, {"cms-token-bad-signature.exe", 1L, 1L, 1L}};

@@ -18,8 +18,8 @@ import java.util.Map;
  * attribute; that SignerInfo verifies as PKCS#7 (its digest algorithm is one of the SignedData's, all of which are
  * known; the messageDigest equals the digest of the SpcIndirectDataContent's contents, its header left out when the
  * SignedData version is 1; the RSA or ECDSA signature over the DER of the signed attributes is made by the signer
- * certificate's key); and the DigestInfo's digest equals the PE image's Authenticode digest computed with its
- * algorithm ({@link PeImageHash}). There is no trust anchor: the certificate chain is built (for
+ * certificate's key); and the DigestInfo's digest starts with the PE image's Authenticode digest computed with its
+ * algorithm ({@link PeImageHash}; authenticode-parser compares as many bytes as the algorithm gives). There is no trust anchor: the certificate chain is built (for
  * {@code signer_info.chain}) but neither verified nor checked for validity dates or key usage, and countersignatures
  * do not change {@code verified}.
  *
@@ -90,7 +90,10 @@ final class Authenticode {
         if (name != null) signer.put("program_name", name.getBytes(StandardCharsets.UTF_8));
         int from = sd.version() == 1 ? c.start() : c.headerStart();
         boolean valid = Cms.verify(sd, si, cert, from, c.end());
-        if (valid && file != null && Arrays.equals(file, 0, file.length, d, digest.start(), digest.end())) m.put("verified", 1L);
+        // authenticode-parser compares the digest's first bytes, as many as the algorithm gives (memcmp)
+        boolean same = file != null && digest.length() >= file.length
+                && Arrays.equals(file, 0, file.length, d, digest.start(), digest.start() + file.length);
+        if (valid && same) m.put("verified", 1L);
         return m;
     }
 

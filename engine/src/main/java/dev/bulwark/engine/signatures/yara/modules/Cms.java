@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * PKCS#7 / CMS SignedData (RFC 5652) as Authenticode uses it: the parts read from DER, and the check OpenSSL's
  * PKCS7_signatureVerify makes for one signer (the digest of the content against the messageDigest attribute, then
- * the signature over the DER of the signed attributes, re-tagged as a SET, with the signer certificate's RSA or EC
- * key). No certificate chain or trust check: that is what "verified" means for YARA's Authenticode fields.
+ * the signature over the DER of the signed attributes, re-tagged as a SET, with the signer certificate's RSA, EC
+ * or DSA key). No certificate chain or trust check: that is what "verified" means for YARA's Authenticode fields.
  */
 final class Cms {
     private Cms() {}
@@ -217,10 +217,11 @@ final class Cms {
         return Arrays.equals(h, 0, h.length, d, mdAttr.start(), mdAttr.end());
     }
 
-    /** A PKCS#1 v1.5 RSA or ECDSA signature check of {@code data} with digest {@code md}. */
+    /** A PKCS#1 v1.5 RSA, ECDSA or DSA signature check of {@code data} with digest {@code md}. */
     static boolean signature(PublicKey key, String md, byte[] data, byte[] d, Der.Tlv sig) {
         if (key == null) return false;
-        String alg = md.replace("-", "") + "with" + ("EC".equals(key.getAlgorithm()) ? "ECDSA" : "RSA");
+        String type = key.getAlgorithm();
+        String alg = md.replace("-", "") + "with" + ("EC".equals(type) ? "ECDSA" : "DSA".equals(type) ? "DSA" : "RSA");
         try {
             Signature s = Signature.getInstance(alg);
             s.initVerify(key);

@@ -19,7 +19,8 @@ record X509Cert(byte[] d, Der.Tlv whole, long version, Der.Tlv serial, Der.Tlv i
         Long notAfter, String sigOid, Der.Tlv spki, Der.Tlv keyId) {
     private static final int MAX_NAME = 255; // YARA formats names into a 256-byte buffer
     private static final int MAX_SERIAL = 20; // X.509 caps serial numbers at 20 octets; YARA leaves longer ones out
-    private static final String RSA_KEY = "1.2.840.113549.1.1.1", EC_KEY = "1.2.840.10045.2.1", SUBJECT_KEY_ID = "2.5.29.14";
+    private static final String RSA_KEY = "1.2.840.113549.1.1.1", EC_KEY = "1.2.840.10045.2.1", DSA_KEY = "1.2.840.10040.4.1";
+    private static final String SUBJECT_KEY_ID = "2.5.29.14";
     private static final int MAX_EXTENSIONS = 64; // extensions looked at for the subject key identifier; real certificates have about 10
 
     /** Reads the certificate {@code cert} (a SEQUENCE inside {@code parent}), or null when it is not one. */
@@ -97,7 +98,7 @@ record X509Cert(byte[] d, Der.Tlv whole, long version, Der.Tlv serial, Der.Tlv i
         return Arrays.equals(d, a.start(), a.end(), d, b.start(), b.end());
     }
 
-    /** The subject public key (RSA or EC), or null when it is absent, of another type or malformed. */
+    /** The subject public key (RSA, EC or DSA), or null when it is absent, of another type or malformed. */
     PublicKey publicKey() {
         if (spki == null) return null;
         Der s = new Der(d, spki.start(), spki.end());
@@ -105,7 +106,7 @@ record X509Cert(byte[] d, Der.Tlv whole, long version, Der.Tlv serial, Der.Tlv i
         if (alg == null) return null;
         Der a = s.inside(alg);
         String oid = a.oid(a.next(Der.OID));
-        String type = RSA_KEY.equals(oid) ? "RSA" : EC_KEY.equals(oid) ? "EC" : null;
+        String type = RSA_KEY.equals(oid) ? "RSA" : EC_KEY.equals(oid) ? "EC" : DSA_KEY.equals(oid) ? "DSA" : null;
         if (type == null) return null;
         try {
             return KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(Arrays.copyOfRange(d, spki.headerStart(), spki.end())));
