@@ -75,7 +75,7 @@ final class Countersignatures {
         Map<String, Object> m = base();
         byte[] d = sd.d();
         Cms.Signer cs = value.tag() == Der.SEQUENCE ? Cms.signer(new Der(d, value.start(), value.end())) : null;
-        if (cs == null) return m;
+        if (cs == null || cs.issuer() == null) return m; // a PKCS#7 SignerInfo has no subject key identifier form
         m.put("digest_alg", Args.str(Cms.digestName(cs.digestOid())));
         Der.Tlv time = Cms.value(d, cs.signedAttrs(), Cms.SIGNING_TIME);
         Long t = time == null ? null : new Der(d, 0, d.length).time(time);
