@@ -62,6 +62,27 @@ class TextTypingDifferentialTest {
     }
 
     /**
+     * YARA rules loaded into the ClamAV engine see the same views: "hello" matches UTF-16 and upper-case text
+     * through the normalised text scan (lower case, NUL bytes dropped), whether or not the rule says nocase.
+     */
+    @Test
+    void yaraRulesSeeTheNormalisedText() throws Exception {
+        Map<String, byte[]> cases = new LinkedHashMap<>();
+        cases.put("utf16 no mark", "xx h\u0000e\u0000l\u0000l\u0000o\u0000 yy".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("utf16 upper", "xx H\u0000E\u0000L\u0000L\u0000O\u0000 yy".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("utf16 mark", "\u00ff\u00feh\u0000e\u0000l\u0000l\u0000o\u0000".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("ascii upper", "xx HELLO yy\n".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("binary upper", "ab\u0000\u0001 HELLO yy".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("binary", "ab\u0000\u0001 hello yy".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("none", "ab\u0000\u0001 h.e.l.l.o".getBytes(StandardCharsets.ISO_8859_1));
+        for (String mods : new String[] {"", " nocase"}) {
+            String rule = "rule hw { strings: $a = \"hello\"" + mods + " condition: $a }\n";
+            Path dir = java.nio.file.Files.createDirectories(tmp.resolve("yara" + mods.trim()));
+            ClamscanVerdicts.assertSame(dir, "t.yar", rule, "YARA.hw", cases, ".bin");
+        }
+    }
+
+    /**
      * ClamAV's mail parser gives up on a message unless a From envelope line, a Content-* header or a From,
      * Received or De header comes before the blank line: only then is the base64 attachment decoded.
      */
