@@ -84,7 +84,8 @@ class TextTypingDifferentialTest {
 
     /**
      * ClamAV's mail parser gives up on a message unless a From envelope line, a Content-* header or a From,
-     * Received or De header comes before the blank line: only then is the base64 attachment decoded.
+     * Received or De header comes before the blank line: only then is the base64 attachment decoded. A body
+     * without Content-Type that holds a Content-Transfer-Encoding line is taken for a bounced message.
      */
     @Test
     void onlySomeHeadersMakeAnEmail() throws Exception {
@@ -93,11 +94,27 @@ class TextTypingDifferentialTest {
         String[] tops = {"Subject: hi\n", "To: x\n", "From: a@b.c\n", "from: a@b.c\n", "FROM: a\n", "Received: x\n",
             "De: x\n", "Date: x\nSubject: y\n", "From (c): a\n", "Subject: a\nReceived: b\n", "From a@b Tue\n", "junk line\n"};
         Map<String, byte[]> cases = new LinkedHashMap<>();
+        String[] bounced = {"", "Received: from x\n", "Received: from x\nFrom: y\nSubject: z\n", "received: x\n",
+            "Received: x\nContent-Type: text/plain\n", "Received: x\nContent-Transfer-Encoding: 7bit\n", "Received: x\nContent-Disposition: inline\n"};
         for (String top : tops) {
-            // (not as a body after a blank line: ClamAV then finds it as a "bounce", which Bulwark does not do)
             cases.put("headers " + top.trim(), (top + attachment).getBytes(StandardCharsets.ISO_8859_1));
             cases.put("after blank lines " + top.trim(), ("\n\n" + top + attachment).getBytes(StandardCharsets.ISO_8859_1));
+            // a body holding headers: ClamAV's "bounce" handling of a message without Content-Type
+            for (int k = 0; k < bounced.length; k++) {
+                cases.put("bounce " + k + " after " + top.trim(), (top + "\nsome text\n" + bounced[k] + attachment).getBytes(StandardCharsets.ISO_8859_1));
+            }
         }
+        // repeated headers: every distinct transfer encoding is applied (an evasion trick ClamAV withstands)
+        String b64 = java.util.Base64.getEncoder().encodeToString("xx hello world yy".getBytes(StandardCharsets.US_ASCII));
+        cases.put("7bit then base64", ("From: a\nContent-Transfer-Encoding: 7bit\nContent-Type: application/octet-stream\n"
+                + "Content-Transfer-Encoding: base64\n\n" + b64 + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("base64 then 7bit", ("From: a\nContent-Transfer-Encoding: base64\nContent-Transfer-Encoding: 7bit\n\n" + b64 + "\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("two types", ("From: a\nContent-Type: text/plain\nContent-Type: application/octet-stream\n"
+                + "Content-Transfer-Encoding: base64\n\n" + b64 + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        // not compared: a text/plain part holding a message (ClamAV's isBounceStart search in text parts finds it;
+        // Bulwark scans the text only)
+        cases.put("7bit bounce", ("From: a\n\nsome text\nContent-Transfer-Encoding: 7bit\n\nxx hello world\n").getBytes(StandardCharsets.ISO_8859_1));
         ClamscanVerdicts.assertSame(tmp, "t.ndb", "T.att:0:*:68656c6c6f20776f726c64\n", cases, ".eml");
     }
 
