@@ -96,6 +96,8 @@ public final class DatabaseLoader {
     private static final String BUILTIN = "/dev/bulwark/engine/db/";
     /** Chunk for reading large plain database files (larger than MAX_LINE, so a chunk always holds a whole line). */
     private static final int STREAM_CHUNK = 16 << 20;
+    /** Bytes of a large file parsed before the builders are sized for the rest of it (a few thousand lines). */
+    private static final int RESERVE_SAMPLE = 1 << 20;
 
     private void loadBuiltin() {
         try (var list = DatabaseLoader.class.getResourceAsStream(BUILTIN + "builtin.list")) {
@@ -236,6 +238,9 @@ public final class DatabaseLoader {
         fingerprint.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
         byte[] buf = new byte[STREAM_CHUNK];
         int have = 0, lineNo = 0;
+        long size = Files.size(f);
+        boolean sampled = false;
+        sigs.markFile();
         try (var in = Files.newInputStream(f)) {
             while (true) {
                 int r = in.read(buf, have, buf.length - have);
@@ -248,6 +253,11 @@ public final class DatabaseLoader {
                     if (buf[i] != '\n') continue;
                     line(source, n, kind, buf, start, i, ++lineNo, false);
                     start = i + 1;
+                    if (!sampled && start >= RESERVE_SAMPLE) {
+                        // the first lines tell how much the builders will hold: size them once for the rest
+                        sigs.reserveRest((double) (size - start) / start);
+                        sampled = true;
+                    }
                 }
                 if (r < 0) {
                     if (start < have) line(source, n, kind, buf, start, have, ++lineNo, false);

@@ -61,6 +61,45 @@ public final class SignatureBuilder {
 
     public int count() { return count; }
 
+    // ---- sizing for large files --------------------------------------------------------------------
+
+    /** Margin on a size estimate: below the builders' slack (1/16), so a good estimate is never copied. */
+    private static final double RESERVE_MARGIN = 1.03;
+    /** Entries each hash builder held when the current file started (see {@link #markFile}). */
+    private int[] fileMark = new int[0];
+    private int namesBytesMark;
+
+    /** Every growable hash builder, in a fixed order. */
+    private HashIndex.Builder[] hashBuilders() {
+        return new HashIndex.Builder[] {hashes[0], hashes[1], hashes[2], sections[0], sections[1], sections[2],
+                allow[0], allow[1], allow[2], imports};
+    }
+
+    /** Starts a large file: {@link #reserveRest} then extrapolates from what it added so far. */
+    void markFile() {
+        HashIndex.Builder[] b = hashBuilders();
+        fileMark = new int[b.length];
+        for (int i = 0; i < b.length; i++) fileMark[i] = b[i].size();
+        namesBytesMark = hashNames.bytes();
+    }
+
+    /**
+     * Grows the hash builders (and the hash name table) once for the rest of a large file, assuming the
+     * rest holds {@code factor} times what the part read so far added, plus that part once more (room
+     * for the sample of a next file feeding the same builder): a 4-million-line file then costs no
+     * doubling copies, each of which was garbage as large as the index.
+     */
+    void reserveRest(double factor) {
+        double scale = factor * RESERVE_MARGIN + 1;
+        HashIndex.Builder[] b = hashBuilders();
+        for (int i = 0; i < b.length && i < fileMark.length; i++) {
+            int added = b[i].size() - fileMark[i];
+            if (added > 0) b[i].reserve((int) Math.min(Integer.MAX_VALUE, added * scale));
+        }
+        int names = hashNames.bytes() - namesBytesMark;
+        if (names > 0) hashNames.reserve((int) Math.min(Integer.MAX_VALUE, names * scale));
+    }
+
     // ---- names and ignores -------------------------------------------------------------------------
 
     /** Registers an .ign/.ign2 line. */
