@@ -40,6 +40,9 @@ public final class FlatBuffers {
         /** What was written so far, as a read-only view (writing may go on; the view does not see it). */
         public ByteBuffer written() { return b.asReadOnlyBuffer().flip(); }
 
+        /** Forgets what was written, keeping the buffer (a scratch writer reused per record). */
+        public void reset() { b.clear(); }
+
         /** Bytes written so far. */
         public int size() { return b.position(); }
 

@@ -300,14 +300,35 @@ public final class PatternSet {
      * encoding, and a built set decodes a pattern only when a scan first finds a candidate for it.
      */
     public static final class Builder {
-        private final FlatBuffers.Out added = new FlatBuffers.Out();
+        /** Bytes per storage chunk of the encoded patterns: growth never copies what was stored. */
+        private static final int CHUNK = 1 << 20;
+        private final List<byte[]> chunks = new ArrayList<>();
+        private int chunkUsed = CHUNK;
+        private long stored;
+        private final IntList lengths = new IntList();
+        private final FlatBuffers.Out scratch = new FlatBuffers.Out(1 << 12);
         private final List<OffsetSpec> offsets = new ArrayList<>();
         private final IntList targets = new IntList(), owners = new IntList();
         private long atoms, parts;
+        private boolean built;
 
         /** Adds a pattern for a target type (0-14) and returns its id. */
         public int add(BodyPattern p, int target, OffsetSpec offset, int owner) {
-            writePattern(p, added);
+            if (built) throw new IllegalStateException("pattern set already built");
+            scratch.reset();
+            writePattern(p, scratch);
+            ByteBuffer w = scratch.written();
+            lengths.add(w.remaining());
+            stored += w.remaining();
+            while (w.hasRemaining()) {
+                if (chunkUsed == CHUNK) {
+                    chunks.add(new byte[CHUNK]);
+                    chunkUsed = 0;
+                }
+                int k = Math.min(w.remaining(), CHUNK - chunkUsed);
+                w.get(chunks.get(chunks.size() - 1), chunkUsed, k);
+                chunkUsed += k;
+            }
             for (byte[][] v : p.anchorVariants) atoms += v.length;
             parts += p.parts.length;
             targets.add(target);
@@ -316,14 +337,40 @@ public final class PatternSet {
             return targets.size() - 1;
         }
 
+        /** Reads the stored patterns back in order, one at a time, releasing each chunk once read. */
+        private final class Stored {
+            private int chunk, at, next;
+            private byte[] one = new byte[256];
+
+            BodyPattern next() {
+                int len = lengths.get(next++);
+                if (one.length < len) one = new byte[Math.max(len, one.length * 2)];
+                for (int got = 0; got < len; ) {
+                    if (at == CHUNK) {
+                        chunks.set(chunk++, null);
+                        at = 0;
+                    }
+                    int k = Math.min(len - got, CHUNK - at);
+                    System.arraycopy(chunks.get(chunk), at, one, got, k);
+                    at += k;
+                    got += k;
+                }
+                return readPattern(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)));
+            }
+        }
+
+        /** Compiles the set; once only (the stored patterns are released as they are read). */
         public PatternSet build() {
+            if (built) throw new IllegalStateException("pattern set already built");
+            built = true;
             int n = targets.size();
             AtomIndex.check(parts <= Integer.MAX_VALUE / 4, "too many pattern parts");
             // anchors re-chosen with the whole set in view, so atom prefixes spread over the word filter
             int mask = AnchorPlanner.mask(atoms);
             int[] load = new int[mask + 1];
-            FlatBuffers.In in = new FlatBuffers.In(added.written());
-            FlatBuffers.Out enc = new FlatBuffers.Out(added.size() + (added.size() >>> 5));
+            AtomIndex.check(stored < Integer.MAX_VALUE - (stored >>> 5) - 64, "encoded patterns too large");
+            Stored in = new Stored();
+            FlatBuffers.Out enc = new FlatBuffers.Out((int) (stored + (stored >>> 5)));
             int[] at = new int[n + 1];
             byte[][] atomBytes = new byte[(int) atoms][];
             int[] atomOwner = new int[(int) atoms];
@@ -332,7 +379,7 @@ public final class PatternSet {
             long[] windows = new long[4 * (int) parts];
             int entry = 0, atom = 0;
             for (int i = 0; i < n; i++) {
-                BodyPattern p = AnchorPlanner.plan(readPattern(in), load, mask);
+                BodyPattern p = AnchorPlanner.plan(in.next(), load, mask);
                 at[i] = enc.size();
                 writePattern(p, enc);
                 for (int j = 0; j < p.parts.length; j++, entry++) {

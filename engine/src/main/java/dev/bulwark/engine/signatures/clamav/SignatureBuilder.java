@@ -344,15 +344,18 @@ public final class SignatureBuilder {
 
     // ---- compile -----------------------------------------------------------------------------------
 
-    SignatureSet build(PhishingDb phishing, List<YaraRuleSet> yara, int extraCount) {
+    /** Compiles everything; {@code between} runs after the hash indexes, before the pattern set is built. */
+    SignatureSet build(PhishingDb phishing, List<YaraRuleSet> yara, int extraCount, Runnable between) {
         HashIndex[] h = new HashIndex[3], s = new HashIndex[3], a = new HashIndex[3];
         for (int i = 0; i < 3; i++) {
             h[i] = hashes[i].build();
             s[i] = sections[i].build();
             a[i] = allow[i].build();
         }
+        HashIndex imp = imports.build();
+        between.run();
         return new SignatureSet(patterns.build(), ndbNames.build(), lsigs.toArray(new LogicalSig[0]), h, s, a,
-                imports.build(), hashNames.build(), List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
+                imp, hashNames.build(), List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
                 magicPatterns.build(), List.copyOf(magicPatternRules), Set.copyOf(dconfDisabled),
                 phishing, yara, List.copyOf(deferred), count + extraCount);
     }
