@@ -366,6 +366,12 @@ public final class DatabaseLoader {
             errors.add(Diagnostic.error(source, lineNo, "line too long"));
             return false;
         }
+        try {
+            if (kind == LineKind.HASH && sigs.hashLineFast(data, start, end, official)) return false;
+        } catch (IllegalArgumentException e) {
+            errors.add(Diagnostic.error(source, lineNo, e.getMessage())); // a builder limit (entries per kind)
+            return false;
+        }
         String line = new String(data, start, end - start, StandardCharsets.ISO_8859_1);
         boolean blankOk = kind == LineKind.PHISHING || kind == LineKind.IGNORE;
         if (line.startsWith("#")) return false;

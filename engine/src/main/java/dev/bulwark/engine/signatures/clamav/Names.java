@@ -103,33 +103,60 @@ public final class Names {
         private byte[] blob = new byte[1 << 10];
         private int used;
         private final IntList blocks = new IntList();
-        private byte[] prev = new byte[0];
+        /** The previous name's stored text (the first {@code prevLen} bytes). */
+        private byte[] prev = new byte[64];
+        private int prevLen;
         private int count;
 
         /** Appends a name and returns its index. */
         public int add(String name) {
             byte[] b = name.getBytes(StandardCharsets.UTF_8);
-            int flag = 0;
-            if (b.length > MAX_NAME) {
-                b = Arrays.copyOf(b, MAX_NAME);
-            } else if (b.length > UNOFFICIAL_BYTES.length && Arrays.equals(b, b.length - UNOFFICIAL_BYTES.length, b.length,
-                    UNOFFICIAL_BYTES, 0, UNOFFICIAL_BYTES.length)) {
-                b = Arrays.copyOf(b, b.length - UNOFFICIAL_BYTES.length);
-                flag = 1;
+            if (b.length > MAX_NAME) return append(b, 0, MAX_NAME, 0);
+            if (endsUnofficial(b, 0, b.length)) return append(b, 0, b.length - UNOFFICIAL_BYTES.length, 1);
+            return append(b, 0, b.length, 0);
+        }
+
+        /**
+         * Appends the name in {@code b[off, off + len)} (UTF-8), with {@link #UNOFFICIAL} after it when
+         * {@code unofficial}: the same entry as {@link #add(String)} of that text, without making it.
+         */
+        public int add(byte[] b, int off, int len, boolean unofficial) {
+            if (!unofficial) {
+                if (len > MAX_NAME) return append(b, off, MAX_NAME, 0);
+                if (endsUnofficial(b, off, len)) return append(b, off, len - UNOFFICIAL_BYTES.length, 1);
+                return append(b, off, len, 0);
             }
+            if (len + UNOFFICIAL_BYTES.length > MAX_NAME) {
+                // cut like the whole text would be (rare: a name of about 4 KiB)
+                byte[] whole = Arrays.copyOf(Arrays.copyOfRange(b, off, off + len), len + UNOFFICIAL_BYTES.length);
+                System.arraycopy(UNOFFICIAL_BYTES, 0, whole, len, UNOFFICIAL_BYTES.length);
+                return append(whole, 0, MAX_NAME, 0);
+            }
+            return append(b, off, len, 1);
+        }
+
+        private static boolean endsUnofficial(byte[] b, int off, int len) {
+            return len > UNOFFICIAL_BYTES.length && Arrays.equals(b, off + len - UNOFFICIAL_BYTES.length, off + len,
+                    UNOFFICIAL_BYTES, 0, UNOFFICIAL_BYTES.length);
+        }
+
+        /** Appends stored text {@code b[off, off + len)} with its suffix flag. */
+        private int append(byte[] b, int off, int len, int flag) {
             int shared = 0;
             if (count % BLOCK == 0) {
                 blocks.add(used);
             } else {
-                shared = Arrays.mismatch(prev, b);
-                if (shared < 0) shared = b.length;
+                shared = Arrays.mismatch(prev, 0, prevLen, b, off, off + len);
+                if (shared < 0) shared = len;
                 varint(shared);
             }
-            varint((b.length - shared) << 1 | flag);
-            ensure(b.length - shared);
-            System.arraycopy(b, shared, blob, used, b.length - shared);
-            used += b.length - shared;
-            prev = b;
+            varint((len - shared) << 1 | flag);
+            ensure(len - shared);
+            System.arraycopy(b, off + shared, blob, used, len - shared);
+            used += len - shared;
+            if (prev.length < len) prev = new byte[Math.max(len, prev.length * 2)];
+            System.arraycopy(b, off, prev, 0, len);
+            prevLen = len;
             return count++;
         }
 

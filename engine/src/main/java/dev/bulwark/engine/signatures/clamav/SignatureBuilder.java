@@ -175,6 +175,48 @@ public final class SignatureBuilder {
         if (kind != 'f') count++;
     }
 
+    /** Digest of the line {@link #hashLineFast} parses (the builders copy it). */
+    private final byte[] digest = new byte[32];
+
+    /**
+     * The common .hdb/.hsb line, {@code HASH:SIZE:NAME} in plain ASCII, parsed straight from the bytes
+     * {@code d[from, to)}: four million of them made as many line strings, field lists and name strings.
+     * Returns false, having changed nothing, for anything else (more fields, a wildcard size, a name with
+     * bytes over 127 or a "(", any malformed field) and while an ignore list or PUA filter applies; the
+     * line then goes through {@link #hashLine}, which also reports every error.
+     */
+    boolean hashLineFast(byte[] d, int from, int to, boolean official) {
+        if (pua != null || !ignored.isEmpty()) return false;
+        int c1 = from;
+        while (c1 < to && d[c1] != ':') c1++;
+        int c2 = c1 + 1;
+        while (c2 < to && d[c2] != ':') c2++;
+        if (c2 >= to) return false;
+        for (int i = c2 + 1; i < to; i++) if (d[i] == ':' || d[i] == '(' || d[i] < 0) return false;
+        int type = switch (c1 - from) {
+            case 32 -> 0;
+            case 40 -> 1;
+            case 64 -> 2;
+            default -> -1;
+        };
+        if (type < 0 || c2 - c1 - 1 < 1 || c2 - c1 - 1 > 10) return false;
+        long size = 0;
+        for (int i = c1 + 1; i < c2; i++) {
+            if (d[i] < '0' || d[i] > '9') return false;
+            size = size * 10 + (d[i] - '0');
+        }
+        if (size <= 0 || size >= 0xFFFFFFFFL) return false;
+        for (int i = 0; i < (c1 - from) / 2; i++) {
+            int hi = Character.digit(d[from + 2 * i], 16), lo = Character.digit(d[from + 2 * i + 1], 16);
+            if (hi < 0 || lo < 0) return false;
+            digest[i] = (byte) (hi << 4 | lo);
+        }
+        int id = hashNames.add(d, c2 + 1, to - c2 - 1, !official);
+        hashes[type].add(digest, size, id);
+        count++;
+        return true;
+    }
+
     // ---- body signatures ---------------------------------------------------------------------------
 
     /** .ndb .ndu .sdb line: NAME:TARGET:OFFSET:HEX[:MINFL[:MAXFL]]. */
