@@ -21,10 +21,10 @@ public final class Snapshot {
     static final byte[] MAGIC = "BWSNAP\r\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END = "BWSNEND\0".getBytes(StandardCharsets.US_ASCII);
     /**
-     * Bump on any layout change: older snapshots are refused and must be recompiled. 4: body-pattern parts
+     * Bump on any layout change: older snapshots are refused and must be recompiled. 5: body-pattern parts
      * with a weak 2-byte anchor next to an indexed part are no longer in the atom index (atom index format 5).
      */
-    public static final int FORMAT = 4;
+    public static final int FORMAT = 5;
     static final int HEADER = 24, TRAILER = 12;
     /** Largest snapshot: one memory mapping (2 GiB). */
     static final long MAX_FILE = Integer.MAX_VALUE;
