@@ -3,30 +3,31 @@ package dev.bulwark.engine.normalize;
 import java.nio.ByteBuffer;
 
 /**
- * A simplified form of ClamAV's HTML normalisation: produces the lower-cased document without
- * comments and with whitespace collapsed ("nocomment"), its visible text without tags ("notags"), and
- * the contents of script elements. Raw HTML is not scanned by the signature engine, only these.
+ * ClamAV's HTML normalisation (its behaviour, reimplemented): the lower-cased document without comments
+ * and with blanks collapsed ("nocomment.html", blanks inside script and style elements dropped), its visible
+ * text without tags ("notags.html", with the targets of a href and img src), and the normalised JavaScript
+ * of its script elements ("javascript", see {@link JsNormalizer}). Raw HTML is not scanned by the signature
+ * engine, only these views.
+ *
+ * <p>One pass over the input, a state machine over flat arrays; the views grow by doubling and are at most
+ * a small constant factor longer than the input (a numeric reference above 0xFF becomes an 8-byte
+ * {@code &#xhhhh;}). Not modelled: data: URIs (handled by DataUris), and ClamAV's output-buffer flush
+ * boundary for the one-byte rewind of a comment's '&lt;'.
  */
 public final class HtmlNormalizer {
-    /** Tag-name bytes kept: enough to tell "script" and "/script" from longer names. */
-    private static final int TAG_NAME = 16;
-    private static final byte[] SCRIPT = {'s', 'c', 'r', 'i', 'p', 't'}, END_SCRIPT = {'/', 's', 'c', 'r', 'i', 'p', 't'};
+    /** ClamAV reads HTML in chunks of 8 KiB less its terminating NUL, cut back to the last blank. */
+    private static final int CHUNK = 8191;
+    /** ClamAV's HTML_STR_LENGTH: longest tag name, argument name and value, entity name it keeps. */
+    private static final int STR_MAX = 1024;
+
+    private static final int NORM = 0, SKIP_WS = 1, TRIM_WS = 2, TAG = 3, TAG_ARG = 4, TAG_ARG_VAL = 5, TAG_ARG_EQUAL = 6,
+            PROCESS_TAG = 7, COMMENT = 8, CHAR_REF = 9, CHAR_REF_DECODE = 10, ENTITY_REF_DECODE = 11, EIGHT_BIT = 12;
+    private static final int OUTSIDE = 0, IN_SCRIPT = 1, IN_STYLE = 2;
+    private static final int NOT_QUOTED = 0, SINGLE = 1, DOUBLE = 2;
 
     private HtmlNormalizer() {}
 
-    private static boolean is(byte[] name, int len, byte[] s) {
-        return len == s.length && java.util.Arrays.equals(name, 0, len, s, 0, len);
-    }
-
     private static boolean hasMarker(ByteBuffer in, int n) {
-        if (in.hasArray()) {
-            byte[] a = in.array();
-            int o = in.arrayOffset();
-            for (int i = 0; i + 3 < n; i++) {
-                if (a[o + i] == '#' && a[o + i + 1] == '@' && a[o + i + 2] == '~' && a[o + i + 3] == '^') return true;
-            }
-            return false;
-        }
         for (int i = 0; i + 3 < n; i++) {
             if (in.get(i) == '#' && in.get(i + 1) == '@' && in.get(i + 2) == '~' && in.get(i + 3) == '^') return true;
         }
@@ -74,60 +75,509 @@ public final class HtmlNormalizer {
             in.get(0, src, 0, n);
             base = 0;
         }
-        // each view is at most as long as the input: plain arrays, no per-byte calls
-        byte[] full = new byte[n], text = new byte[n], script = new byte[n];
-        int nf = 0, nt = 0, ns = 0;
-        boolean inTag = false, inScript = false, spaceFull = false, spaceText = false;
-        byte[] name = new byte[TAG_NAME];
-        int nameLen = 0;
-        boolean nameDone = false;
-        for (int i = 0; i < n; i++) {
-            int b = src[base + i] & 0xFF;
-            if (!inTag && b == '<' && i + 3 < n && src[base + i + 1] == '!' && src[base + i + 2] == '-' && src[base + i + 3] == '-') {
-                int j = i + 4;
-                while (j + 2 < n && !(src[base + j] == '-' && src[base + j + 1] == '-' && src[base + j + 2] == '>')) j++;
-                i = Math.min(n, j + 3) - 1;
-                continue;
-            }
-            if (b >= 'A' && b <= 'Z') b |= 0x20;
-            boolean ws = b == ' ' || (b >= 0x09 && b <= 0x0D);
-            if (ws) {
-                if (!spaceFull) full[nf++] = ' ';
-                spaceFull = true;
-            } else {
-                full[nf++] = (byte) b;
-                spaceFull = false;
-            }
-            if (b == '<') {
-                inTag = true;
-                nameLen = 0;
-                nameDone = false;
-                continue;
-            }
-            if (inTag) {
-                if (b == '>') {
-                    inTag = false;
-                    if (is(name, nameLen, SCRIPT)) inScript = true;
-                    else if (is(name, nameLen, END_SCRIPT)) inScript = false;
-                } else if (ws) {
-                    nameDone |= nameLen > 0; // the tag name is the first run of non-blank bytes
-                } else if (!nameDone && nameLen < TAG_NAME) {
-                    name[nameLen++] = (byte) b;
+        return new Machine(src, base, n).run();
+    }
+
+    static boolean isSpace(int c) {
+        return c == ' ' || (c >= 0x09 && c <= 0x0D);
+    }
+
+    private static int lower(int c) {
+        return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+    }
+
+    private static boolean isAlnum(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean isHex(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    /** The named entities Bulwark converts (ClamAV's table has more; the others are kept as written). */
+    private static int entity(byte[] name, int len) {
+        String s = new String(name, 0, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return switch (s) {
+            case "amp" -> '&';
+            case "lt" -> '<';
+            case "gt" -> '>';
+            case "quot" -> '"';
+            case "apos" -> '\'';
+            case "nbsp" -> 0xA0;
+            default -> -1;
+        };
+    }
+
+    /** One normalisation: the state of ClamAV's HTML state machine. */
+    private static final class Machine {
+        private final byte[] s;
+        private final int base, n;
+        private final ByteSink o2, text, js = new ByteSink(64);
+        private int state = NORM, next = NORM, inTag = OUTSIDE, quoted = NOT_QUOTED;
+        private boolean textSpace, escape, hex;
+        private final byte[] tag = new byte[STR_MAX], arg = new byte[STR_MAX], val = new byte[STR_MAX], ent = new byte[STR_MAX];
+        private int tagLen, argLen, valLen, entLen;
+        private long value;
+        private int mbchar, mbchar2;
+        /** The first href and src argument of the current tag: -1 absent, -2 present without a value. */
+        private final byte[] href = new byte[STR_MAX], srcArg = new byte[STR_MAX];
+        private int hrefLen = -1, srcLen = -1;
+        private int jsBegin = -1;
+        private boolean jsWritten;
+        private final JsNormalizer jsNorm = new JsNormalizer();
+
+        Machine(byte[] s, int base, int n) {
+            this.s = s;
+            this.base = base;
+            this.n = n;
+            o2 = new ByteSink(n + 16);
+            text = new ByteSink(n / 2 + 16);
+        }
+
+        Result run() {
+            int pos = 0;
+            while (pos < n) {
+                int len = Math.min(n - pos, CHUNK);
+                if (pos + len < n && !isSpace(s[base + pos + len] & 0xFF)) { // cut back to the last blank, if any
+                    int k = len;
+                    while (k > 1 && !isSpace(s[base + pos + k - 1] & 0xFF)) k--;
+                    if (k > 1) len = k;
                 }
-                continue;
+                chunk(pos, pos + len);
+                pos += len;
             }
-            if (inScript) {
-                script[ns++] = (byte) b;
-                continue;
+            if (entLen > 0) { // an unfinished entity at the end
+                int e = entity(ent, entLen);
+                if (e >= 0) o2.put(e);
+                else {
+                    o2.put('&');
+                    for (int i = 0; i < entLen; i++) o2.put(lower(ent[i] & 0xFF));
+                }
             }
-            if (ws) {
-                if (!spaceText) text[nt++] = ' ';
-                spaceText = true;
-            } else {
-                text[nt++] = (byte) b;
-                spaceText = false;
+            if (jsBegin >= 0) endScript(n);
+            return new Result(o2.toArray(), text.toArray(), js.toArray());
+        }
+
+        private void endScript(int end) {
+            jsNorm.reset();
+            jsNorm.feed(s, base + jsBegin, base + end);
+            jsNorm.finish(js, !jsWritten);
+            jsWritten = true;
+            jsBegin = -1;
+        }
+
+        private void addArg(boolean hasValue) {
+            boolean isHref = argLen == 4 && arg[0] == 'h' && arg[1] == 'r' && arg[2] == 'e' && arg[3] == 'f';
+            boolean isSrc = argLen == 3 && arg[0] == 's' && arg[1] == 'r' && arg[2] == 'c';
+            if (!(isHref && hrefLen == -1) && !(isSrc && srcLen == -1)) return;
+            int from = 0, len = -2;
+            if (hasValue) {
+                len = valLen;
+                // a value stored with its opening quote loses it and its last byte
+                if (valLen > 0 && val[0] == '"') {
+                    from = 1;
+                    len = valLen - 1 > 0 ? valLen - 2 : 0;
+                }
+                for (int i = 0; i < len; i++) if (val[from + i] == 0) len = i; // a C string ends at NUL
+            }
+            byte[] dst = isHref ? href : srcArg;
+            if (len > 0) System.arraycopy(val, from, dst, 0, len);
+            if (isHref) hrefLen = len;
+            else srcLen = len;
+        }
+
+        private void putVal(int c) {
+            if (valLen < STR_MAX) val[valLen++] = (byte) c;
+        }
+
+        private void textSpaceOnce() {
+            if (!textSpace) {
+                text.put(' ');
+                textSpace = true;
             }
         }
-        return new Result(java.util.Arrays.copyOf(full, nf), java.util.Arrays.copyOf(text, nt), java.util.Arrays.copyOf(script, ns));
+
+        private void flushMb(int mb, boolean toText, boolean toVal) {
+            int c0 = (mb >>> 16) & 0xFF, c1 = (mb >>> 8) & 0xFF, c2 = mb & 0xFF;
+            if (c0 != 0) o2.put(c0);
+            if (c0 != 0 || c1 != 0) o2.put(c1);
+            o2.put(c2);
+            if (toText) { // ClamAV writes the middle byte where the last belongs
+                if (c0 != 0) text.put(c0);
+                if (c0 != 0 || c1 != 0) text.put(c1);
+                text.put(c1);
+            }
+            if (toVal) {
+                if (c0 != 0) putVal(c0);
+                if (c0 != 0 || c1 != 0) putVal(c1);
+                putVal(c2);
+            }
+        }
+
+        private static boolean dotLike(int mb) {
+            return mb == 0xE38082 || mb == 0xEFBC8E || mb == 0xEFB992;
+        }
+
+        private void chunk(int from, int to) {
+            int i = from;
+            while (i < to && isSpace(s[base + i] & 0xFF)) i++;
+            while (i < to) {
+                int c = s[base + i] & 0xFF;
+                if (c == '\n') c = ' ';
+                else if (c == '\r') {
+                    i++;
+                    continue;
+                }
+                i = step(c, i);
+            }
+        }
+
+        /** One step of the machine at byte {@code c} (position {@code i}); returns the next position. */
+        private int step(int c, int i) {
+            switch (state) {
+                case SKIP_WS, TRIM_WS -> {
+                    if (isSpace(c)) return i + 1;
+                    if (state == TRIM_WS && inTag == OUTSIDE) o2.put(' ');
+                    state = next;
+                    return i;
+                }
+                case EIGHT_BIT -> {
+                    if (c < 0x80 || mbchar >= 0x10000) {
+                        boolean a1 = mbchar == 0xA1 && (c == 'C' || c == 'D' || c == 'O');
+                        if (dotLike(mbchar) || a1) {
+                            o2.put('.');
+                            text.put('.');
+                            if (a1) {
+                                mbchar = 0;
+                                return i + 1; // the state stays: ClamAV does not leave it here
+                            }
+                        } else flushMb(mbchar, true, false);
+                        mbchar = 0;
+                        state = next;
+                        next = NORM;
+                        return i;
+                    }
+                    mbchar = (mbchar << 8) | c;
+                    return i + 1;
+                }
+                case NORM -> {
+                    if (c == '<') {
+                        o2.put('<');
+                        if (inTag == OUTSIDE) textSpaceOnce();
+                        state = SKIP_WS;
+                        tagLen = 0;
+                        next = TAG;
+                        return i + 1;
+                    }
+                    if (isSpace(c)) {
+                        if (inTag == OUTSIDE) textSpaceOnce();
+                        state = TRIM_WS;
+                        next = NORM;
+                        return i;
+                    }
+                    if (c == '&') {
+                        if (inTag == OUTSIDE) textSpaceOnce();
+                        state = CHAR_REF;
+                        next = NORM;
+                        return i + 1;
+                    }
+                    if (c >= 0x80) {
+                        state = EIGHT_BIT;
+                        next = NORM;
+                        mbchar = c;
+                        return i + 1;
+                    }
+                    int l = lower(c);
+                    if (inTag != OUTSIDE && l == '\'') l = '"';
+                    o2.put(l);
+                    if (inTag == OUTSIDE) {
+                        if (c < 0x20) textSpaceOnce();
+                        else {
+                            text.put(l);
+                            textSpace = false;
+                        }
+                    }
+                    return i + 1;
+                }
+                case TAG -> {
+                    if (tagLen == 0 && c == '!') {
+                        if (inTag != OUTSIDE) o2.put('!');
+                        else o2.unput();
+                        state = COMMENT;
+                        return i + 1;
+                    }
+                    if (c == '>') {
+                        o2.put('>');
+                        state = SKIP_WS;
+                        next = PROCESS_TAG;
+                        return i + 1;
+                    }
+                    if (!isSpace(c)) {
+                        o2.put(lower(c));
+                        if (inTag != OUTSIDE && tagLen == 0 && c != '/') state = NORM;
+                        if (tagLen < STR_MAX) tag[tagLen++] = (byte) lower(c);
+                        return i + 1;
+                    }
+                    state = SKIP_WS;
+                    argLen = 0;
+                    next = inTag == OUTSIDE ? TAG_ARG : PROCESS_TAG;
+                    return i;
+                }
+                case TAG_ARG -> {
+                    if (c == '=') {
+                        o2.put('=');
+                        startValue();
+                        return i + 1;
+                    }
+                    if (isSpace(c)) {
+                        state = SKIP_WS;
+                        next = TAG_ARG_EQUAL;
+                        return i + 1;
+                    }
+                    if (c == '>') {
+                        o2.put('>');
+                        if (argLen > 0) addArg(false);
+                        state = PROCESS_TAG;
+                        return i + 1;
+                    }
+                    if (argLen == 0) o2.put(' ');
+                    o2.put(lower(c));
+                    if (argLen < STR_MAX) arg[argLen++] = (byte) lower(c);
+                    return i + 1;
+                }
+                case TAG_ARG_EQUAL -> {
+                    if (c == '=') {
+                        o2.put('=');
+                        startValue();
+                        return i + 1;
+                    }
+                    if (argLen > 0) addArg(false);
+                    argLen = 0;
+                    state = TAG_ARG;
+                    return i;
+                }
+                case TAG_ARG_VAL -> {
+                    int r = argValue(c, i);
+                    escape = r < n && s[base + r] == '\\'; // ClamAV looks at the byte after the one just handled
+                    return r;
+                }
+                case COMMENT -> {
+                    if (inTag != OUTSIDE && !isSpace(c)) {
+                        int l = lower(c);
+                        o2.put(l == '\'' ? '"' : l);
+                    }
+                    if (c == '>') {
+                        state = SKIP_WS;
+                        next = NORM;
+                    }
+                    return i + 1;
+                }
+                case PROCESS_TAG -> {
+                    processTag(i);
+                    return i;
+                }
+                case CHAR_REF -> {
+                    if (c == '#') {
+                        value = 0;
+                        hex = false;
+                        state = CHAR_REF_DECODE;
+                        return i + 1;
+                    }
+                    state = ENTITY_REF_DECODE;
+                    return i;
+                }
+                case ENTITY_REF_DECODE -> {
+                    return entityStep(c, i);
+                }
+                case CHAR_REF_DECODE -> {
+                    return charRefStep(c, i);
+                }
+                default -> throw new IllegalStateException("HTML state " + state);
+            }
+        }
+
+        private void startValue() {
+            state = SKIP_WS;
+            escape = false;
+            quoted = NOT_QUOTED;
+            valLen = 0;
+            next = TAG_ARG_VAL;
+        }
+
+        private void endValue() {
+            addArg(true);
+            state = SKIP_WS;
+            argLen = 0;
+            next = TAG_ARG;
+        }
+
+        private int argValue(int c, int i) {
+            if (c == '&') {
+                state = CHAR_REF;
+                next = TAG_ARG_VAL;
+                return i + 1;
+            }
+            if (c == '\'' || c == '"') {
+                int q = c == '"' ? DOUBLE : SINGLE;
+                o2.put('"');
+                putVal('"');
+                if (valLen == 1) quoted = q;
+                else if (!escape && quoted == q) endValue();
+                return i + 1;
+            }
+            if (isSpace(c) || c == '>') {
+                if (quoted == NOT_QUOTED) {
+                    endValue();
+                    return i;
+                }
+                o2.put(c);
+                putVal(isSpace(c) ? ' ' : '>');
+                state = SKIP_WS;
+                escape = false;
+                quoted = NOT_QUOTED;
+                next = TAG_ARG_VAL;
+                return i + 1;
+            }
+            if (mbchar2 != 0 && (c < 0x80 || mbchar2 >= 0x10000)) {
+                boolean a1 = mbchar2 == 0xA1 && (c == 'C' || c == 'D' || c == 'O');
+                if (dotLike(mbchar2) || a1) {
+                    o2.put('.');
+                    putVal('.');
+                    if (a1) {
+                        mbchar2 = 0;
+                        return i + 1;
+                    }
+                } else flushMb(mbchar2, false, true);
+                mbchar2 = 0;
+            }
+            if (c >= 0x80) mbchar2 = (mbchar2 << 8) | c;
+            else {
+                o2.put(lower(c));
+                putVal(c);
+            }
+            return i + 1;
+        }
+
+        private void processTag(int i) {
+            state = SKIP_WS;
+            next = NORM;
+            if (tagLen > 0 && tag[0] == '/') {
+                if (tagIs("/script")) {
+                    inTag = OUTSIDE;
+                    if (jsBegin >= 0) endScript(i);
+                } else if (inTag == IN_STYLE && tagIs("/style")) inTag = OUTSIDE;
+            } else if (tagIs("script")) {
+                inTag = IN_SCRIPT;
+                if (jsBegin < 0) jsBegin = i;
+            } else if (tagIs("style")) {
+                inTag = IN_STYLE;
+            } else if (tagIs("a")) {
+                linkText(href, hrefLen);
+            } else if (tagIs("img")) {
+                linkText(srcArg, srcLen);
+            }
+            hrefLen = srcLen = -1;
+        }
+
+        private void linkText(byte[] v, int len) {
+            if (len <= 0) return;
+            text.put(v, 0, len);
+            text.put(' ');
+            textSpace = true;
+        }
+
+        private boolean tagIs(String name) {
+            if (tagLen != name.length()) return false;
+            for (int k = 0; k < tagLen; k++) if (tag[k] != name.charAt(k)) return false;
+            return true;
+        }
+
+        private void backToNext() {
+            state = next;
+        }
+
+        private int entityStep(int c, int i) {
+            boolean inValue = next == TAG_ARG_VAL;
+            if (c == ';') {
+                int e = entity(ent, entLen);
+                if (e >= 0) {
+                    o2.put(e);
+                    if (inValue) putVal(e);
+                } else {
+                    o2.put('&');
+                    if (inValue) putVal('&');
+                    for (int k = 0; k < entLen; k++) {
+                        int l = lower(ent[k] & 0xFF);
+                        o2.put(l);
+                        if (inValue) putVal(l);
+                    }
+                    if (inValue) putVal(';');
+                    o2.put(';');
+                }
+                entLen = 0;
+                backToNext();
+                return i + 1;
+            }
+            if ((isAlnum(c) || c == '_' || c == ':' || c == '-') && entLen < STR_MAX) {
+                ent[entLen++] = (byte) c;
+                return i + 1;
+            }
+            if (inValue) putVal('&');
+            o2.put('&');
+            for (int k = 0; k < entLen; k++) {
+                int l = lower(ent[k] & 0xFF);
+                o2.put(l);
+                if (inValue) putVal(l);
+            }
+            entLen = 0;
+            backToNext();
+            return i;
+        }
+
+        private int charRefStep(int c, int i) {
+            if (value == 0 && (c == 'x' || c == 'X')) {
+                hex = true;
+                return i + 1;
+            }
+            if (c == ';') {
+                if (next == TAG_ARG_VAL) putVal((int) value);
+                if (value < 0x80) o2.put(lower((int) value));
+                else {
+                    int u = (int) (value & 0xFFFF);
+                    if (u == 0) {
+                        // a NUL code unit is left out
+                    } else if (u < 0xFF) o2.put(u);
+                    else if (u == 0x3002 || u == 0xFF0E || u == 0xFE52) o2.put('.');
+                    else {
+                        o2.put("&#x");
+                        for (int sh = 12; sh >= 0; sh -= 4) o2.put("0123456789abcdef".charAt((u >> sh) & 0xF));
+                        o2.put(';');
+                    }
+                }
+                backToNext();
+                return i + 1;
+            }
+            boolean digit = c >= '0' && c <= '9';
+            if (digit || (hex && isHex(c))) {
+                if (hex && value < Long.MAX_VALUE / 16) value *= 16;
+                else if (value < Long.MAX_VALUE / 10) value *= 10;
+                else {
+                    o2.put((int) value);
+                    backToNext();
+                    return i + 1;
+                }
+                int inc = digit ? c - '0' : lower(c) - 'a' + 10;
+                if (value > Long.MAX_VALUE - inc) {
+                    o2.put((int) value);
+                    backToNext();
+                    return i + 1;
+                }
+                value += inc;
+                return i + 1;
+            }
+            o2.put((int) value);
+            backToNext();
+            return i;
+        }
     }
 }
