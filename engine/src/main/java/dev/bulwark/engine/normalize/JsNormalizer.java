@@ -415,7 +415,7 @@ final class JsNormalizer {
             switch (t) {
                 case T_STRING -> {
                     out.put('"');
-                    for (int k = 0; k < len[i]; k++) out.put(lowerByte(pool.at(off[i] + k)));
+                    copy(out, i);
                     out.put('"');
                     last = '"';
                 }
@@ -459,7 +459,9 @@ final class JsNormalizer {
         return -1;
     }
 
+    /** ClamAV writes token text lower-cased, every blank as a space. */
     private static int lowerByte(int c) {
+        if (HtmlNormalizer.isSpace(c)) return ' ';
         return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
     }
 

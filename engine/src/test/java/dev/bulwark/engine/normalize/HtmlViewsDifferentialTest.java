@@ -34,13 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HtmlViewsDifferentialTest {
     private static final int CASES = 300;
+    /** Generated documents of 9 KB and more, read by ClamAV in several chunks. */
+    private static final int LARGE = 6;
     private static final long SEED = 20261126L;
     private static final String[] WORDS = {"Hello", "WORLD", "x", "alert", "Foo", "bar", "eval1", "doc"};
     private static final String[] TAGS = {"div", "P", "b", "Table", "span", "BR", "td", "html", "body", "head", "title"};
     private static final String[] JS = {"var", "VAR", "x", "y", "Abc", "document", "write", ".", "(", ")", ";", ",", "=",
         "==", "===", "+", "+=", "-", "*", "/", "<", ">", "&&", "||", "!", "[", "]", "?", ":", "0", "42", "3.5", "007",
         "1e3", "\"s t\"", "'q'", "\"a\\\"b\"", "'it\\'s'", "\"\\x41\\n\"", "//c1", "/*c2*/", "null", "true", "if", "return",
-        "$a", "_b", "a1"};
+        "$a", "_b", "a1", "function", "{", "}", "f(a,b){var c=a;return c}", "\\u0041x", "1.5e3", "1.5e+", "0.000012345",
+        "123456789012", "3.25e7", "a.b", "'\\u00e9'", "\"x\" + \"y\"", "\f", "@", "#"};
 
     private static void ws(StringBuilder b, Random r) {
         switch (r.nextInt(8)) {
@@ -106,7 +109,7 @@ class HtmlViewsDifferentialTest {
                 }
                 case 4 -> b.append("<!--").append(r.nextBoolean() ? " note " : "A<b>c").append("-->");
                 case 5 -> b.append(new String[] {"&amp;", "&lt;", "&gt;", "&quot;", "&#65;", "&#x41;", "&#X6a;", "&#97",
-                    "&bogus;", "&", "&amp"}[r.nextInt(11)]);
+                    "&bogus;", "&", "&amp", "&AMP;", "&nbsp;", "&#256;", "&#x3002;", "&#0;", "&#x;", "&apos;"}[r.nextInt(18)]);
                 case 6 -> script(b, r, p + 1 < parts || r.nextBoolean());
                 case 7 -> b.append(caseOf("<style>", r)).append("p { color: Red }").append(caseOf("</style>", r));
                 case 8 -> b.append(new String[] {"\u0000", "caf\u00c3\u00a9", "\u00e9t\u00e9", "\u00ff", "a\u0001b"}[r.nextInt(5)]);
@@ -125,7 +128,19 @@ class HtmlViewsDifferentialTest {
         out.add("x <script>HELLO WORLD".getBytes(StandardCharsets.ISO_8859_1));
         out.add("x <script>HELLO WORLD</script>\n".getBytes(StandardCharsets.ISO_8859_1));
         Random r = new Random(SEED);
-        while (out.size() < CASES) out.add(generate(r));
+        // clamscan does not rescan a file whose hash it has already seen clean: distinct contents only
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (byte[] c : out) seen.add(new String(c, StandardCharsets.ISO_8859_1));
+        while (out.size() < CASES - LARGE) {
+            byte[] c = generate(r);
+            if (seen.add(new String(c, StandardCharsets.ISO_8859_1))) out.add(c);
+        }
+        // documents past ClamAV's 8 KiB reading chunk
+        for (int i = 0; i < LARGE; i++) {
+            ByteArrayOutputStream big = new ByteArrayOutputStream();
+            while (big.size() < 9000 + 4000 * i) big.writeBytes(generate(r));
+            out.add(big.toByteArray());
+        }
         return out;
     }
 
