@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  */
 class HtmlViewsDifferentialTest {
-    private static final int CASES = 300;
+    private static final int CASES = 400;
     /** Generated documents of 9 KB and more, read by ClamAV in several chunks. */
     private static final int LARGE = 6;
     private static final long SEED = 20261126L;
@@ -44,6 +44,13 @@ class HtmlViewsDifferentialTest {
         "1e3", "\"s t\"", "'q'", "\"a\\\"b\"", "'it\\'s'", "\"\\x41\\n\"", "//c1", "/*c2*/", "null", "true", "if", "return",
         "$a", "_b", "a1", "function", "{", "}", "f(a,b){var c=a;return c}", "\\u0041x", "1.5e3", "1.5e+", "0.000012345",
         "123456789012", "3.25e7", "a.b", "'\\u00e9'", "\"x\" + \"y\"", "\f", "@", "#"};
+
+    private static final String[] MISC = {"a < b", "x>y", "<>", "< p>", "<!DOCTYPE html>", "</ >", "<a href='Q.html' HREF=z>",
+        "<a href>", "<a href=\"\">", "<img alt=x>", "<IMG SRC=\"a&amp;b\">", "<p title=\"a\\\"b\">", "<p x=\"a\tb  c\">",
+        "<p x=caf\u00c3\u00a9 y=1>", "\u00e3\u0080\u0082", "\u00a1C", "\u00e2\u0080\u0099", "<script>a<!-- b --> c</script >",
+        "<script>x='<b>'</script>", "<style>a{b:'c'}</style >", "line\rbreak", "<!-- a > b -->", "<b\n>", "<p\u00e9>",
+        "<scriptx>y</scriptx>", "</script>", "<a href=x\u00e9>t</a>", "&#x41", "&#65x", "&#99999999999999999999;", "<p =x>",
+        "<p a = 'b' c>", "<p a=\"b\"c=d>"};
 
     private static void ws(StringBuilder b, Random r) {
         switch (r.nextInt(8)) {
@@ -115,7 +122,7 @@ class HtmlViewsDifferentialTest {
                 case 8 -> b.append(new String[] {"\u0000", "caf\u00c3\u00a9", "\u00e9t\u00e9", "\u00ff", "a\u0001b"}[r.nextInt(5)]);
                 case 9 -> b.append(caseOf("<a href=\"HTTP://Ex.com/P\">", r)).append("Link").append("</a>");
                 case 10 -> b.append(caseOf("<img src=Pic.GIF alt='A'>", r));
-                default -> b.append(new String[] {"a < b", "x>y", "<>", "< p>", "<!DOCTYPE html>", "</ >"}[r.nextInt(6)]);
+                default -> b.append(MISC[r.nextInt(MISC.length)]);
             }
         }
         if (r.nextBoolean()) b.append('\n');
