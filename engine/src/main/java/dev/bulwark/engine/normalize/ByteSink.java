@@ -39,6 +39,11 @@ final class ByteSink {
         if (len > 0) len--;
     }
 
+    /** Moves {@code n} bytes from {@code src} to {@code dst} inside the buffer (for {@code dst <= src}). */
+    void move(int src, int dst, int n) {
+        System.arraycopy(buf, src, buf, dst, n);
+    }
+
     void truncate(int n) {
         if (n < len) len = Math.max(0, n);
     }
@@ -48,6 +53,10 @@ final class ByteSink {
         if (len < n) return false;
         for (int i = 0; i < n; i++) if (buf[len - n + i] != ascii.charAt(i)) return false;
         return true;
+    }
+
+    String latin1(int from, int to) {
+        return new String(buf, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     byte[] toArray() {

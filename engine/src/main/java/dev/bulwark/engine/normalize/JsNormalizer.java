@@ -37,6 +37,14 @@ final class JsNormalizer {
             "!=", "&&", "++", "*=", "/=", "%=", "+=", "-=", "<<=", ">>=", ">>>=", "&=", "^=", "|=", "&", ":", "/", "!", ">", "<",
             "-", "*", "|", "%", "?", "~", "^");
     private static final String OP_CHARS = "!%&*+-:<=>?^|~";
+    private static final byte[][] OPS = OPERATORS.stream().map(o -> o.getBytes(StandardCharsets.ISO_8859_1)).toArray(byte[][]::new);
+    /** Longest operator ClamAV's tokenizer knows (>>>=). */
+    private static final int OP_MAX = 5;
+
+    private static boolean isOperator(byte[] s, int p, int n) {
+        for (byte[] op : OPS) if (op.length == n && java.util.Arrays.equals(op, 0, n, s, p, p + n)) return true;
+        return false;
+    }
 
     private static final class Scope {
         final int parent;
@@ -49,6 +57,8 @@ final class JsNormalizer {
     }
 
     private int[] type = new int[64], off = new int[64], len = new int[64], scopeOf = new int[64];
+    /** The identifier of each T_IDENT token (null for the others), for the lookup when writing. */
+    private String[] names = new String[64];
     private int count;
     private final ByteSink pool = new ByteSink(256), tmp = new ByteSink(64);
     private final List<Scope> scopes = new ArrayList<>();
@@ -93,8 +103,8 @@ final class JsNormalizer {
                     while (p < to && s[p] != '\n' && s[p] != ' ') p++;
                 }
             } else if (c == '/' || OP_CHARS.indexOf(c) >= 0) {
-                int n = Math.min(5, to - p);
-                while (n > 1 && !OPERATORS.contains(new String(s, p, n, StandardCharsets.ISO_8859_1))) n--;
+                int n = Math.min(OP_MAX, to - p);
+                while (n > 1 && !isOperator(s, p, n)) n--;
                 int t = n == 1 && c == '+' ? T_PLUS : T_OTHER;
                 tokenText(t, s, p, n);
                 p += n;
@@ -268,9 +278,9 @@ final class JsNormalizer {
                 if (p == to) p++;
             }
             p--;
-            String name = new String(tmp.toArray(), StandardCharsets.ISO_8859_1);
             int mark = pool.length();
-            pool.put(name);
+            for (int k = 0; k < tmp.length(); k++) pool.put(tmp.at(k));
+            String name = pool.latin1(mark, pool.length());
             if (KEYWORDS.contains(name)) add(name.equals("var") ? T_VAR : name.equals("function") ? T_FUNCTION : T_OTHER, mark, name.length());
             else identifierToken(name, mark);
             return p;
@@ -297,6 +307,7 @@ final class JsNormalizer {
             default -> { }
         }
         add(T_IDENT, mark, name.length());
+        if (count > 0 && type[count - 1] == T_IDENT) names[count - 1] = name;
     }
 
     private void tokenText(int t, byte[] s, int p, int n) {
@@ -351,10 +362,9 @@ final class JsNormalizer {
             case T_STRING -> {
                 if (count > 1 && type[count - 1] == T_PLUS && type[count - 2] == T_STRING) {
                     // "a" + "b" becomes "ab": drop the '+', append to the previous literal
-                    byte[] piece = java.util.Arrays.copyOfRange(poolBytes(), mark, mark + n);
                     count--;
-                    pool.truncate(off[count]);
-                    pool.put(piece, 0, piece.length);
+                    pool.move(mark, off[count], n);
+                    pool.truncate(off[count] + n);
                     len[count - 1] = pool.length() - off[count - 1];
                     return;
                 }
@@ -365,10 +375,6 @@ final class JsNormalizer {
         sc.lastToken = t;
     }
 
-    private byte[] poolBytes() {
-        return pool.toArray();
-    }
-
     private void push(int t, int mark, int n, int scope) {
         if (count == type.length) {
             int c = count * 2;
@@ -376,7 +382,9 @@ final class JsNormalizer {
             off = java.util.Arrays.copyOf(off, c);
             len = java.util.Arrays.copyOf(len, c);
             scopeOf = java.util.Arrays.copyOf(scopeOf, c);
+            names = java.util.Arrays.copyOf(names, c);
         }
+        names[count] = null;
         type[count] = t;
         off[count] = mark;
         len[count] = n;
@@ -426,9 +434,14 @@ final class JsNormalizer {
                 }
                 case T_IDENT -> {
                     if (isAlnum(last)) out.put(' ');
-                    int id = lookup(scope, new String(poolSlice(i), StandardCharsets.ISO_8859_1));
+                    int id = lookup(scope, names[i]);
                     if (id < 0) copy(out, i);
-                    else out.put(String.format("n%03d", id));
+                    else {
+                        out.put('n');
+                        String digits = Integer.toString(id);
+                        for (int k = digits.length(); k < 3; k++) out.put('0');
+                        out.put(digits);
+                    }
                     last = 'a';
                 }
                 default -> {
@@ -443,12 +456,6 @@ final class JsNormalizer {
             }
         }
         if (out.length() - start < 9 || !out.endsWith("</script>")) out.put("</script>");
-    }
-
-    private byte[] poolSlice(int i) {
-        byte[] b = new byte[len[i]];
-        for (int k = 0; k < len[i]; k++) b[k] = (byte) pool.at(off[i] + k);
-        return b;
     }
 
     private int lookup(int scope, String name) {
