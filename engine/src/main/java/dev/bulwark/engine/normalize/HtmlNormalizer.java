@@ -54,25 +54,24 @@ public final class HtmlNormalizer {
 
     public static Result normalize(ByteBuffer in, long max) {
         int n = (int) Math.min(in.limit(), max);
-        in = withoutNul(in, n);
-        n = in.limit();
-        if (hasMarker(in, n)) { // encoded scripts are normalised decoded
-            byte[] all = new byte[n];
-            in.get(0, all, 0, n);
-            byte[] decoded = ScrencDecoder.decodeInHtml(all, n);
-            if (decoded != null) {
-                in = ByteBuffer.wrap(decoded);
-                n = decoded.length;
-            }
+        ByteBuffer raw = in.slice(0, n);
+        ByteBuffer stripped = withoutNul(in, n);
+        if (hasMarker(stripped, stripped.limit())) { // encoded scripts are normalised decoded
+            int m = stripped.limit();
+            byte[] all = new byte[m];
+            stripped.get(0, all, 0, m);
+            byte[] decoded = ScrencDecoder.decodeInHtml(all, m);
+            if (decoded != null) raw = ByteBuffer.wrap(decoded);
         }
+        n = raw.limit();
         byte[] src;
         int base;
-        if (in.hasArray()) {
-            src = in.array();
-            base = in.arrayOffset();
+        if (raw.hasArray()) {
+            src = raw.array();
+            base = raw.arrayOffset();
         } else {
             src = new byte[n];
-            in.get(0, src, 0, n);
+            raw.get(0, src, 0, n);
             base = 0;
         }
         return new Machine(src, base, n).run();
@@ -94,24 +93,35 @@ public final class HtmlNormalizer {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
-    /** The named entities Bulwark converts (ClamAV's table has more; the others are kept as written). */
+    /** A named reference's code point as ClamAV converts it, or -1 (kept as written). */
     private static int entity(byte[] name, int len) {
-        String s = new String(name, 0, len, java.nio.charset.StandardCharsets.ISO_8859_1);
-        return switch (s) {
-            case "amp" -> '&';
-            case "lt" -> '<';
-            case "gt" -> '>';
-            case "quot" -> '"';
-            case "apos" -> '\'';
-            case "nbsp" -> 0xA0;
-            default -> -1;
-        };
+        return HtmlEntities.codePoint(new String(name, 0, len, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    /** ClamAV's form of a UTF-16 code unit: nothing for NUL, one byte below 0xFF, '.' for full stops, else &amp;#xhhhh;. */
+    private static void putU16(ByteSink out, Machine m, int u) {
+        u &= 0xFFFF;
+        if (u == 0) return;
+        if (u < 0xFF) {
+            out.put(u);
+            if (m != null) m.putVal(u);
+        } else if (u == 0x3002 || u == 0xFF0E || u == 0xFE52) {
+            out.put('.');
+            if (m != null) m.putVal('.');
+        } else {
+            String hex = "&#x" + String.format("%04x", u) + ";";
+            out.put(hex);
+            if (m != null) for (int k = 0; k < hex.length(); k++) m.putVal(hex.charAt(k));
+        }
     }
 
     /** One normalisation: the state of ClamAV's HTML state machine. */
     private static final class Machine {
-        private final byte[] s;
+        private final byte[] in;
         private final int base, n;
+        /** The chunk being normalised, as ClamAV reads it: NULs left out, cut back to the last blank. */
+        private final byte[] s = new byte[CHUNK];
+        private int lineLen;
         private final ByteSink o2, text, js = new ByteSink(64);
         private int state = NORM, next = NORM, inTag = OUTSIDE, quoted = NOT_QUOTED;
         private boolean textSpace, escape, hex;
@@ -122,12 +132,14 @@ public final class HtmlNormalizer {
         /** The first href and src argument of the current tag: -1 absent, -2 present without a value. */
         private final byte[] href = new byte[STR_MAX], srcArg = new byte[STR_MAX];
         private int hrefLen = -1, srcLen = -1;
-        private int jsBegin = -1;
-        private boolean jsWritten;
+        /** The current script element's text so far (ClamAV hands its tokenizer each chunk's part). */
+        private final ByteSink jsIn = new ByteSink(256);
+        private boolean jsOn, jsWritten;
+        private int jsFrom;
         private final JsNormalizer jsNorm = new JsNormalizer();
 
-        Machine(byte[] s, int base, int n) {
-            this.s = s;
+        Machine(byte[] in, int base, int n) {
+            this.in = in;
             this.base = base;
             this.n = n;
             o2 = new ByteSink(n + 16);
@@ -135,35 +147,62 @@ public final class HtmlNormalizer {
         }
 
         Result run() {
-            int pos = 0;
-            while (pos < n) {
-                int len = Math.min(n - pos, CHUNK);
-                if (pos + len < n && !isSpace(s[base + pos + len] & 0xFF)) { // cut back to the last blank, if any
-                    int k = len;
-                    while (k > 1 && !isSpace(s[base + pos + k - 1] & 0xFF)) k--;
-                    if (k > 1) len = k;
+            int off = 0;
+            while (off < n) {
+                int avail = Math.min(n - off, CHUNK), len = 0, next;
+                int nul = -1;
+                for (int k = 0; k < avail && nul < 0; k++) if (in[base + off + k] == 0) nul = off + k;
+                if (nul < 0) {
+                    System.arraycopy(in, base + off, s, 0, avail);
+                    len = avail;
+                    next = off + avail;
+                } else { // NULs are skipped until the chunk is full
+                    len = nul - off;
+                    System.arraycopy(in, base + off, s, 0, len);
+                    next = nul;
+                    while (next < n && len < CHUNK) {
+                        byte b = in[base + next++];
+                        if (b != 0) s[len++] = b;
+                    }
                 }
-                chunk(pos, pos + len);
-                pos += len;
+                off = next;
+                if (next < n && len > 0 && !isSpace(in[base + next] & 0xFF)) {
+                    // cut back to the last blank; ClamAV steps its read offset back by the bytes cut, not
+                    // counting NULs among them, so as many bytes after the cut are lost
+                    int k = len;
+                    while (k > 1 && !isSpace(s[k - 1] & 0xFF)) k--;
+                    if (k > 1 && k < len) {
+                        off -= len - k;
+                        len = k;
+                    }
+                }
+                lineLen = len;
+                chunk(len);
+                if (jsOn) {
+                    if (len > jsFrom) jsIn.put(s, jsFrom, len - jsFrom);
+                    jsFrom = 0;
+                }
             }
             if (entLen > 0) { // an unfinished entity at the end
                 int e = entity(ent, entLen);
-                if (e >= 0) o2.put(e);
+                if (e >= 0) putU16(o2, null, e);
                 else {
                     o2.put('&');
                     for (int i = 0; i < entLen; i++) o2.put(lower(ent[i] & 0xFF));
                 }
             }
-            if (jsBegin >= 0) endScript(n);
+            if (jsOn) endScript();
             return new Result(o2.toArray(), text.toArray(), js.toArray());
         }
 
-        private void endScript(int end) {
+        private void endScript() {
             jsNorm.reset();
-            jsNorm.feed(s, base + jsBegin, base + end);
+            byte[] b = jsIn.toArray();
+            jsNorm.feed(b, 0, b.length);
             jsNorm.finish(js, !jsWritten);
             jsWritten = true;
-            jsBegin = -1;
+            jsOn = false;
+            jsIn.truncate(0);
         }
 
         private void addArg(boolean hasValue) {
@@ -218,11 +257,11 @@ public final class HtmlNormalizer {
             return mb == 0xE38082 || mb == 0xEFBC8E || mb == 0xEFB992;
         }
 
-        private void chunk(int from, int to) {
-            int i = from;
-            while (i < to && isSpace(s[base + i] & 0xFF)) i++;
+        private void chunk(int to) {
+            int i = 0;
+            while (i < to && isSpace(s[i] & 0xFF)) i++;
             while (i < to) {
-                int c = s[base + i] & 0xFF;
+                int c = s[i] & 0xFF;
                 if (c == '\n') c = ' ';
                 else if (c == '\r') {
                     i++;
@@ -358,7 +397,7 @@ public final class HtmlNormalizer {
                 }
                 case TAG_ARG_VAL -> {
                     int r = argValue(c, i);
-                    escape = r < n && s[base + r] == '\\'; // ClamAV looks at the byte after the one just handled
+                    escape = r < lineLen && s[r] == '\\'; // ClamAV looks at the byte after the one just handled
                     return r;
                 }
                 case COMMENT -> {
@@ -464,11 +503,17 @@ public final class HtmlNormalizer {
             if (tagLen > 0 && tag[0] == '/') {
                 if (tagIs("/script")) {
                     inTag = OUTSIDE;
-                    if (jsBegin >= 0) endScript(i);
+                    if (jsOn) {
+                        if (i > jsFrom) jsIn.put(s, jsFrom, i - jsFrom);
+                        endScript();
+                    }
                 } else if (inTag == IN_STYLE && tagIs("/style")) inTag = OUTSIDE;
             } else if (tagIs("script")) {
                 inTag = IN_SCRIPT;
-                if (jsBegin < 0) jsBegin = i;
+                if (!jsOn) {
+                    jsOn = true;
+                    jsFrom = i;
+                }
             } else if (tagIs("style")) {
                 inTag = IN_STYLE;
             } else if (tagIs("a")) {
@@ -500,10 +545,8 @@ public final class HtmlNormalizer {
             boolean inValue = next == TAG_ARG_VAL;
             if (c == ';') {
                 int e = entity(ent, entLen);
-                if (e >= 0) {
-                    o2.put(e);
-                    if (inValue) putVal(e);
-                } else {
+                if (e >= 0) putU16(o2, inValue ? this : null, e);
+                else {
                     o2.put('&');
                     if (inValue) putVal('&');
                     for (int k = 0; k < entLen; k++) {
@@ -542,18 +585,7 @@ public final class HtmlNormalizer {
             if (c == ';') {
                 if (next == TAG_ARG_VAL) putVal((int) value);
                 if (value < 0x80) o2.put(lower((int) value));
-                else {
-                    int u = (int) (value & 0xFFFF);
-                    if (u == 0) {
-                        // a NUL code unit is left out
-                    } else if (u < 0xFF) o2.put(u);
-                    else if (u == 0x3002 || u == 0xFF0E || u == 0xFE52) o2.put('.');
-                    else {
-                        o2.put("&#x");
-                        for (int sh = 12; sh >= 0; sh -= 4) o2.put("0123456789abcdef".charAt((u >> sh) & 0xF));
-                        o2.put(';');
-                    }
-                }
+                else putU16(o2, null, (int) value);
                 backToNext();
                 return i + 1;
             }
