@@ -468,7 +468,7 @@ final class JsNormalizer {
 
     /** ClamAV writes token text lower-cased, every blank as a space. */
     private static int lowerByte(int c) {
-        if (HtmlNormalizer.isSpace(c)) return ' ';
+        if (HtmlMachine.isSpace(c)) return ' ';
         return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
     }
 

@@ -157,6 +157,31 @@ class HtmlViewsDifferentialTest {
         return out;
     }
 
+    /** Signatures on each view; the verdicts of the whole engine must be clamscan's. */
+    private static final String[] VIEW_SIGNATURES = {
+        "T.Hw:0:*:68656c6c6f776f726c64\n",
+        "T.Js:3:*:3c7363726970743e68656c6c6f20776f726c643c2f7363726970743e\n",
+        "T.Var:3:*:766172206e3030303d313b\n",
+        "T.Link:3:*:20687474703a2f2f65782e636f6d2f70206c696e6b20\n",
+        "T.Ent:3:*:612662\n"};
+
+    static List<String> viewSignatures() {
+        return List.of(VIEW_SIGNATURES);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("viewSignatures")
+    void verdictsMatchClamscan(String signature, @TempDir Path dir) throws Exception {
+        java.util.Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
+        List<byte[]> all = cases();
+        for (int i = 0; i < 80; i++) cases.put("generated " + i, all.get(i));
+        for (String extra : new String[] {"<script>var a=1;</script>", "<script>VAR a=1;</script>",
+            "<a href=\"HTTP://Ex.com/P\">Link</a>", "<p title=\"a&amp;b\">", "<p>a&amp;b</p>"}) {
+            cases.put(extra, extra.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        dev.bulwark.engine.formats.doctest.ClamscanVerdicts.assertSame(dir, "t.ndb", signature, cases, ".html");
+    }
+
     private static byte[] read(Path p) throws IOException {
         return p == null || !Files.exists(p) ? new byte[0] : Files.readAllBytes(p);
     }
