@@ -11,7 +11,8 @@ final class HtmlMachine {
     private static final int STR_MAX = 1024;
 
     private static final int NORM = 0, SKIP_WS = 1, TRIM_WS = 2, TAG = 3, TAG_ARG = 4, TAG_ARG_VAL = 5, TAG_ARG_EQUAL = 6,
-            PROCESS_TAG = 7, COMMENT = 8, CHAR_REF = 9, CHAR_REF_DECODE = 10, ENTITY_REF_DECODE = 11, EIGHT_BIT = 12;
+            PROCESS_TAG = 7, COMMENT = 8, CHAR_REF = 9, CHAR_REF_DECODE = 10, ENTITY_REF_DECODE = 11, EIGHT_BIT = 12,
+            RFC2397_TYPE = 13, RFC2397_DATA = 14, RFC2397_FINISH = 15, ESCAPE_CHAR = 16, RFC2397_ESC = 17;
     private static final int OUTSIDE = 0, IN_SCRIPT = 1, IN_STYLE = 2;
     private static final int NOT_QUOTED = 0, SINGLE = 1, DOUBLE = 2;
 
@@ -62,6 +63,17 @@ final class HtmlMachine {
     private final ByteSink o2, text, js = new ByteSink(64);
     private int state = NORM, next = NORM, inTag = OUTSIDE, quoted = NOT_QUOTED;
     private boolean textSpace, escape, hex;
+    /** Inside a data: URI's data, where ClamAV stops folding newlines and dropping CRs. */
+    private boolean binary;
+    /** Where the current style element's text starts in this chunk (0 in later chunks). */
+    private int styleBegin;
+    /**
+     * ClamAV gives up (keeping what it wrote) when a {@code </style>} is handled less than its own length
+     * after the start of the style text in the chunk at hand: the tag's end and its handling fell in
+     * different chunks.
+     */
+    private boolean aborted;
+    private int escLength;
     private final byte[] tag = new byte[STR_MAX], arg = new byte[STR_MAX], val = new byte[STR_MAX], ent = new byte[STR_MAX];
     private int tagLen, argLen, valLen, entLen;
     private long value;
@@ -85,7 +97,7 @@ final class HtmlMachine {
 
     HtmlNormalizer.Result run() {
         int off = 0;
-        while (off < n) {
+        while (off < n && !aborted) {
             int avail = Math.min(n - off, CHUNK), len = 0, next;
             int nul = -1;
             for (int k = 0; k < avail && nul < 0; k++) if (in[base + off + k] == 0) nul = off + k;
@@ -114,13 +126,14 @@ final class HtmlMachine {
                 }
             }
             lineLen = len;
+            styleBegin = 0;
             chunk(len);
-            if (jsOn) {
+            if (jsOn && !aborted) {
                 if (len > jsFrom) jsIn.put(s, jsFrom, len - jsFrom);
                 jsFrom = 0;
             }
         }
-        if (entLen > 0) { // an unfinished entity at the end
+        if (entLen > 0 && !aborted) { // an unfinished entity at the end
             int e = entity(ent, entLen);
             if (e >= 0) putU16(o2, null, e);
             else {
@@ -197,10 +210,10 @@ final class HtmlMachine {
     private void chunk(int to) {
         int i = 0;
         while (i < to && isSpace(s[i] & 0xFF)) i++;
-        while (i < to) {
+        while (i < to && !aborted) {
             int c = s[i] & 0xFF;
-            if (c == '\n') c = ' ';
-            else if (c == '\r') {
+            if (c == '\n' && !binary) c = ' ';
+            else if (c == '\r' && !binary) {
                 i++;
                 continue;
             }
@@ -332,7 +345,45 @@ final class HtmlMachine {
                 state = TAG_ARG;
                 return i;
             }
+            case RFC2397_TYPE, RFC2397_DATA -> {
+                int r = state == RFC2397_TYPE ? dataType(c, i) : dataBytes(c, i);
+                escape = r < lineLen && s[r] == '\\';
+                return r;
+            }
+            case RFC2397_FINISH -> {
+                state = SKIP_WS;
+                escape = false;
+                quoted = NOT_QUOTED;
+                next = TAG_ARG;
+                binary = false;
+                return i;
+            }
+            case ESCAPE_CHAR -> { // %xx in data: URI data, decoded into the data (not a view)
+                if (value >= Long.MAX_VALUE / 16) {
+                    state = next;
+                    return i + 1;
+                }
+                value *= 16;
+                escLength++;
+                if (isHex(c)) value += c <= '9' ? c - '0' : lower(c) - 'a' + 10;
+                else state = next;
+                if (escLength == 2) state = next;
+                return i + 1;
+            }
+            case RFC2397_ESC -> {
+                state = RFC2397_DATA;
+                return i;
+            }
             case TAG_ARG_VAL -> {
+                if (startsData()) { // data: URI: its bytes go to the MIME decoder, not to the views
+                    o2.unput();
+                    if (quoted != NOT_QUOTED) o2.put('"');
+                    valLen = 0;
+                    state = RFC2397_TYPE;
+                    next = TAG_ARG;
+                    escape = i < lineLen && s[i] == '\\';
+                    return i;
+                }
                 int r = argValue(c, i);
                 escape = r < lineLen && s[r] == '\\'; // ClamAV looks at the byte after the one just handled
                 return r;
@@ -385,6 +436,64 @@ final class HtmlMachine {
         state = SKIP_WS;
         argLen = 0;
         next = TAG_ARG;
+    }
+
+    private boolean startsData() {
+        int o = valLen == 6 && val[0] == '"' ? 1 : valLen == 5 ? 0 : -1;
+        return o >= 0 && val[o] == 'd' && val[o + 1] == 'a' && val[o + 2] == 't' && val[o + 3] == 'a' && val[o + 4] == ':';
+    }
+
+    /** A data: URI's media type, up to its ','; an end of the value here ends the argument. */
+    private int dataType(int c, int i) {
+        if (c == '\'' || c == '"') {
+            if (!escape && quoted == (c == '"' ? DOUBLE : SINGLE)) {
+                state = SKIP_WS;
+                argLen = 0;
+                next = TAG_ARG;
+            } else putVal('"');
+            return i + 1;
+        }
+        if (isSpace(c) || c == '>') {
+            if (quoted == NOT_QUOTED) {
+                state = SKIP_WS;
+                argLen = 0;
+                next = TAG_ARG;
+                return i;
+            }
+            putVal(isSpace(c) ? ' ' : '>');
+            state = SKIP_WS;
+            escape = false;
+            quoted = NOT_QUOTED;
+            next = RFC2397_TYPE;
+            return i + 1;
+        }
+        if (c == ',') {
+            state = RFC2397_DATA;
+            escape = false;
+            binary = true;
+            return i + 1;
+        }
+        putVal(lower(c));
+        return i + 1;
+    }
+
+    /** A data: URI's data: skipped, but references in it are still written to nocomment as ClamAV does. */
+    private int dataBytes(int c, int i) {
+        if (c == '&') {
+            state = CHAR_REF;
+            next = RFC2397_DATA;
+            return i + 1;
+        }
+        if (c == '%') {
+            escLength = 0;
+            value = 0;
+            state = ESCAPE_CHAR;
+            next = RFC2397_ESC;
+            return i + 1;
+        }
+        if ((c == '\'' || c == '"') && !escape && quoted == (c == '"' ? DOUBLE : SINGLE)) state = RFC2397_FINISH;
+        else if ((isSpace(c) || c == '>') && quoted == NOT_QUOTED) state = RFC2397_FINISH; // the '>' is taken too
+        return i + 1;
     }
 
     private int argValue(int c, int i) {
@@ -444,7 +553,13 @@ final class HtmlMachine {
                     if (i > jsFrom) jsIn.put(s, jsFrom, i - jsFrom);
                     endScript();
                 }
-            } else if (inTag == IN_STYLE && tagIs("/style")) inTag = OUTSIDE;
+            } else if (inTag == IN_STYLE && tagIs("/style")) {
+                if (i - "</style>".length() < styleBegin) {
+                    aborted = true;
+                    return;
+                }
+                inTag = OUTSIDE;
+            }
         } else if (tagIs("script")) {
             inTag = IN_SCRIPT;
             if (!jsOn) {
@@ -453,6 +568,7 @@ final class HtmlMachine {
             }
         } else if (tagIs("style")) {
             inTag = IN_STYLE;
+            styleBegin = i;
         } else if (tagIs("a")) {
             linkText(href, hrefLen);
         } else if (tagIs("img")) {

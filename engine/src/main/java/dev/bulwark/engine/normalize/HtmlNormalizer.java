@@ -11,8 +11,8 @@ import java.nio.ByteBuffer;
  *
  * <p>One pass over the input, a state machine over flat arrays; the views grow by doubling and are at most
  * a small constant factor longer than the input (a numeric reference above 0xFF becomes an 8-byte
- * {@code &#xhhhh;}). Not modelled: data: URIs (handled by DataUris), and ClamAV's output-buffer flush
- * boundary for the one-byte rewind of a comment's '&lt;'.
+ * {@code &#xhhhh;}). A data: URI leaves only {@code "data"} in the views (its content goes to the MIME decoder,
+ * DataUris). Not modelled: ClamAV's output-buffer flush boundary for the one-byte rewind of a comment's '&lt;'.
  */
 public final class HtmlNormalizer {
     private HtmlNormalizer() {}
