@@ -408,6 +408,7 @@ final class JsNormalizer {
             pool.put(')');
             push(T_PAR_CLOSE, mark, 1, -1);
         }
+        foldUnescape();
         if (!first) out.put('\n');
         int start = out.length();
         out.put("<script>");
@@ -456,6 +457,55 @@ final class JsNormalizer {
             }
         }
         if (out.length() - start < 9 || !out.endsWith("</script>")) out.put("</script>");
+    }
+
+    /** unescape("...") becomes the decoded string literal, as ClamAV's folder does before writing. */
+    private void foldUnescape() {
+        int w = 0;
+        for (int r = 0; r < count; ) {
+            if (type[r] == T_IDENT && "unescape".equals(names[r]) && r + 4 <= count && type[r + 1] == T_PAR_OPEN
+                    && type[r + 2] == T_STRING) {
+                int mark = pool.length();
+                percentDecode(off[r + 2], len[r + 2]);
+                set(w++, T_STRING, mark, pool.length() - mark, -1, null);
+                r += 4;
+                continue;
+            }
+            set(w++, type[r], off[r], len[r], scopeOf[r], names[r]);
+            r++;
+        }
+        count = w;
+    }
+
+    private void set(int i, int t, int o, int n, int scope, String name) {
+        type[i] = t;
+        off[i] = o;
+        len[i] = n;
+        scopeOf[i] = scope;
+        names[i] = name;
+    }
+
+    /** JavaScript's unescape(): %uXXXX as UTF-8, %XX as a byte, anything else kept; appended to the pool. */
+    private void percentDecode(int from, int n) {
+        for (int k = 0; k < n; k++) {
+            int c = pool.at(from + k);
+            if (c == '%') {
+                boolean u = k + 5 < n && pool.at(from + k + 1) == 'u' && hex(pool.at(from + k + 2)) >= 0
+                        && hex(pool.at(from + k + 3)) >= 0 && hex(pool.at(from + k + 4)) >= 0 && hex(pool.at(from + k + 5)) >= 0;
+                if (u) {
+                    int v = 0;
+                    for (int d = 2; d <= 5; d++) v = v << 4 | hex(pool.at(from + k + d));
+                    utf8(v, pool);
+                    k += 5;
+                    continue;
+                }
+                if (k + 2 < n && hex(pool.at(from + k + 1)) >= 0 && hex(pool.at(from + k + 2)) >= 0) {
+                    c = hex(pool.at(from + k + 1)) << 4 | hex(pool.at(from + k + 2));
+                    k += 2;
+                }
+            }
+            pool.put(c == 0 ? 1 : c);
+        }
     }
 
     private int lookup(int scope, String name) {
