@@ -37,6 +37,8 @@ final class ScanJob {
     /** Bytes decoded from member streams, including those read and then dropped for a limit. */
     long decoded;
     int files;
+    /** Arrays of the HTML views, kept for the next HTML layer of this scan. */
+    private HtmlNormalizer.Views htmlViews;
 
     ScanJob(Database db, ScanOptions opt, long t0) {
         this.db = db;
@@ -173,12 +175,16 @@ final class ScanJob {
     /** ClamAV's cli_scanhtml: the normalised views of an HTML layer, and its data: URIs as mail layers. */
     void htmlViews(LayerImpl l) {
         if (l.data.limit() > lim.maxHtmlNormalize()) return;
-        HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize());
+        // the views' arrays are reused by the next HTML layer of this scan (taken while in use: nested calls allocate)
+        HtmlNormalizer.Views v = htmlViews != null ? htmlViews : new HtmlNormalizer.Views();
+        htmlViews = null;
+        HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize(), v);
         int mask = 1 | 1 << 3;
-        for (byte[] view : new byte[][] {r.noComment(), r.noTags(), r.scripts()}) {
-            if (stop || view.length <= TINY) continue;
-            new Pass(this, l, ByteBuffer.wrap(view), mask, false).run();
+        for (ByteBuffer view : new ByteBuffer[] {v.noComment(), v.noTags(), v.scripts()}) {
+            if (stop || view.limit() <= TINY) continue;
+            new Pass(this, l, view, mask, false).run();
         }
+        htmlViews = v;
         // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
         if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {
             LayerContext ctx = new LayerContext(this, l);
