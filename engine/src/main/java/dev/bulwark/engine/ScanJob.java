@@ -37,8 +37,8 @@ final class ScanJob {
     /** Bytes decoded from member streams, including those read and then dropped for a limit. */
     long decoded;
     int files;
-    /** Arrays of the HTML views, kept for the next HTML layer of this scan. */
-    private HtmlNormalizer.Views htmlViews;
+    /** Arrays for the normalised views, reused by every layer of this scan (and the thread's next scan). */
+    private final ViewScratch scratch = ViewScratch.take();
 
     ScanJob(Database db, ScanOptions opt, long t0) {
         this.db = db;
@@ -62,7 +62,11 @@ final class ScanJob {
     ScanResult run(ByteBuffer data, byte[] sha256) {
         LayerImpl top = new LayerImpl(data, null, "", null);
         if (sha256 != null) top.presetDigest(2, sha256);
-        if (admit(top, data.limit())) scanLayer(top, null);
+        try {
+            if (admit(top, data.limit())) scanLayer(top, null);
+        } finally {
+            scratch.give();
+        }
         List<Detection> out = new ArrayList<>();
         if (opt.allMatch()) {
             out.addAll(strong);
@@ -156,8 +160,9 @@ final class ScanJob {
                 new Pass(this, l, l.data, targetMask(l.type), true).run();
                 if (!stop && (l.type.isText() || l.type == FileType.MAIL) // UTF-16 too: NULs are dropped
                         && opt.enabled(ScanOptions.Parser.NORMALIZE) && l.data.limit() <= lim.maxScriptNormalize()) {
-                    byte[] norm = TextNormalizer.normalize(l.data, lim.maxScriptNormalize());
-                    if (norm.length > TINY) new Pass(this, l, ByteBuffer.wrap(norm), 1 | 1 << 7, false).run();
+                    byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
+                    int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
+                    if (len > TINY) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), 1 | 1 << 7, false).run();
                 }
             }
         }
@@ -175,16 +180,14 @@ final class ScanJob {
     /** ClamAV's cli_scanhtml: the normalised views of an HTML layer, and its data: URIs as mail layers. */
     void htmlViews(LayerImpl l) {
         if (l.data.limit() > lim.maxHtmlNormalize()) return;
-        // the views' arrays are reused by the next HTML layer of this scan (taken while in use: nested calls allocate)
-        HtmlNormalizer.Views v = htmlViews != null ? htmlViews : new HtmlNormalizer.Views();
-        htmlViews = null;
+        HtmlNormalizer.Views v = scratch.html();
         HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize(), v);
         int mask = 1 | 1 << 3;
         for (ByteBuffer view : new ByteBuffer[] {v.noComment(), v.noTags(), v.scripts()}) {
             if (stop || view.limit() <= TINY) continue;
             new Pass(this, l, view, mask, false).run();
         }
-        htmlViews = v;
+        scratch.htmlDone(v);
         // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
         if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {
             LayerContext ctx = new LayerContext(this, l);

@@ -42,45 +42,72 @@ public final class FileTypeDetector {
     /** Detects the type using {@code custom} literal rules instead of the built-in table when non-null. */
     public static FileType detect(ByteBuffer d, List<MagicRule> custom) {
         int n = Math.min(d.limit(), PEEK);
-        for (MagicRule r : custom != null ? custom : BUILTIN) {
-            if (r.offset() + r.magic().length > n) continue;
-            boolean ok = true;
-            for (int i = 0; i < r.magic().length && ok; i++) ok = d.get(r.offset() + i) == r.magic()[i];
-            if (ok) return r.result() == FileType.ZIP ? OoxmlRefine.refine(d) : r.result();
+        byte[] h = new byte[n]; // one copy of the head: every check below reads a plain array
+        d.get(0, h, 0, n);
+        FileType literal = literal(h, n, custom);
+        if (literal != null) return literal == FileType.ZIP ? OoxmlRefine.refine(d) : literal;
+        if (custom == null && n >= 4 && be32(h, 0) == 0xCAFEBABE) {
+            return n >= 8 && (be32(h, 4) & 0xFFFFFFFFL) < 40 ? FileType.MACHO_UNIBIN : FileType.JAVA;
         }
-        if (custom == null && n >= 4 && d.getInt(0) == 0xCAFEBABE) {
-            return n >= 8 && (d.getInt(4) & 0xFFFFFFFFL) < 40 ? FileType.MACHO_UNIBIN : FileType.JAVA;
-        }
-        if (isTar(d)) return d.limit() >= 262 && d.get(257) == 'u' && d.get(258) == 's' ? FileType.POSIX_TAR : FileType.OLD_TAR;
-        FileType text = classifyText(d, n);
+        if (isTar(h, n)) return h[257] == 'u' && h[258] == 's' ? FileType.POSIX_TAR : FileType.OLD_TAR;
+        FileType text = classifyText(h, n);
         if (custom == null) {
-            FileType xml = xmlDocument(d, n);
+            FileType xml = xmlDocument(h, n);
             if (xml != null) return xml;
         }
         if (text == FileType.TEXT_ASCII || text == FileType.TEXT_UTF8) {
-            // ASCII lower case is enough: every marker is ASCII, so other letters cannot make or break a match
-            byte[] b = bytes(d, n);
-            for (int i = 0; i < n; i++) if (b[i] >= 'A' && b[i] <= 'Z') b[i] |= 0x20;
-            String lower = new String(b, StandardCharsets.ISO_8859_1);
-            if (mailHeaders(lower)) return FileType.MAIL;
-            if (htmlMarkers(lower)) return FileType.HTML;
+            FileType marked = textMarkers(h, n);
+            if (marked != null) return marked;
         }
-        if (custom == null) { // ClamAV's built-in type-1 rules over the first bytes of text and binary layers
-            FileType embedded = EmbeddedTypeFinder.headType(d.slice(0, n));
-            if (embedded != null) return embedded;
-            if (n >= 2) { // HTML in UTF-16: ClamAV folds the code units of the first bytes and looks for HTML again
-                byte[] folded = new byte[n / 2];
-                foldUtf16(d, n & ~1, folded);
-                if (looksLikeHtml(new String(folded, StandardCharsets.ISO_8859_1))) return FileType.HTML_UTF16;
-            }
-            // a UTF-16BE byte-order mark: the decoded first bytes decide, and the layer is plain HTML
-            // (its normaliser drops the NUL bytes, as ClamAV's does)
-            if (n >= 4 && (d.get(0) & 0xFF) == 0xFE && (d.get(1) & 0xFF) == 0xFF) {
-                String decoded = new String(bytes(d, n & ~1), java.nio.charset.StandardCharsets.UTF_16BE);
-                if (looksLikeHtml(decoded)) return FileType.HTML;
-            }
+        if (custom == null) return builtinHead(h, n, text);
+        return text;
+    }
+
+    /** The first literal rule that matches the head, or null. */
+    private static FileType literal(byte[] h, int n, List<MagicRule> custom) {
+        for (MagicRule r : custom != null ? custom : BUILTIN) {
+            byte[] m = r.magic();
+            int o = r.offset();
+            if (o + m.length <= n && java.util.Arrays.equals(h, o, o + m.length, m, 0, m.length)) return r.result();
+        }
+        return null;
+    }
+
+    /** MAIL or HTML from the markers of a text head, or null. */
+    private static FileType textMarkers(byte[] h, int n) {
+        // ASCII lower case is enough: every marker is ASCII, so other letters cannot make or break a match
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            byte c = h[i];
+            b[i] = c >= 'A' && c <= 'Z' ? (byte) (c | 0x20) : c;
+        }
+        String lower = new String(b, StandardCharsets.ISO_8859_1);
+        if (mailHeaders(lower)) return FileType.MAIL;
+        if (htmlMarkers(lower)) return FileType.HTML;
+        return null;
+    }
+
+    /** ClamAV's built-in type-1 rules over the first bytes of text and binary layers, then HTML in UTF-16. */
+    private static FileType builtinHead(byte[] h, int n, FileType text) {
+        FileType embedded = EmbeddedTypeFinder.headType(ByteBuffer.wrap(h, 0, n));
+        if (embedded != null) return embedded;
+        if (n >= 2) { // HTML in UTF-16: ClamAV folds the code units of the first bytes and looks for HTML again
+            int m = n & ~1;
+            byte[] folded = new byte[n / 2];
+            for (int i = 0, j = 0; i + 1 < m; i += 2, j++) folded[j] = (byte) ((h[i + 1] << 4) + h[i]);
+            if (looksLikeHtml(new String(folded, StandardCharsets.ISO_8859_1))) return FileType.HTML_UTF16;
+        }
+        // a UTF-16BE byte-order mark: the decoded first bytes decide, and the layer is plain HTML
+        // (its normaliser drops the NUL bytes, as ClamAV's does)
+        if (n >= 4 && (h[0] & 0xFF) == 0xFE && (h[1] & 0xFF) == 0xFF) {
+            String decoded = new String(h, 0, n & ~1, java.nio.charset.StandardCharsets.UTF_16BE);
+            if (looksLikeHtml(decoded)) return FileType.HTML;
         }
         return text;
+    }
+
+    private static int be32(byte[] h, int i) {
+        return (h[i] & 0xFF) << 24 | (h[i + 1] & 0xFF) << 16 | (h[i + 2] & 0xFF) << 8 | (h[i + 3] & 0xFF);
     }
 
     /**
@@ -91,41 +118,35 @@ public final class FileTypeDetector {
         for (int i = 0, j = 0; i + 1 < n; i += 2, j++) out[j] = (byte) ((d.get(i + 1) << 4) + d.get(i));
     }
 
-    private static byte[] bytes(ByteBuffer d, int n) {
-        byte[] b = new byte[n];
-        d.get(0, b, 0, n);
-        return b;
-    }
-
-    /** ustar/old tar: a 512-byte header whose checksum field matches. */
-    static boolean isTar(ByteBuffer d) {
-        if (d.limit() < 512) return false;
+    /** ustar/old tar: a 512-byte header whose checksum field matches ({@code n} bytes of the head). */
+    static boolean isTar(byte[] h, int n) {
+        if (n < 512) return false;
         long sum = 0;
-        for (int i = 0; i < 512; i++) sum += (i >= 148 && i < 156) ? ' ' : (d.get(i) & 0xFF);
+        for (int i = 0; i < 512; i++) sum += (i >= 148 && i < 156) ? ' ' : (h[i] & 0xFF);
         long stored = 0;
         int i = 148;
-        while (i < 156 && d.get(i) == ' ') i++;
+        while (i < 156 && h[i] == ' ') i++;
         int digits = 0;
         for (; i < 156; i++) {
-            int c = d.get(i);
+            int c = h[i];
             if (c < '0' || c > '7') break;
             stored = stored * 8 + (c - '0');
             digits++;
         }
-        return digits > 0 && stored == sum && d.get(0) != 0;
+        return digits > 0 && stored == sum && h[0] != 0;
     }
 
-    /** Like file(1): ASCII / 8-bit text, UTF-8, UTF-16 with BOM, else binary. */
-    static FileType classifyText(ByteBuffer d, int n) {
+    /** Like file(1): ASCII / 8-bit text, UTF-8, UTF-16 with BOM, else binary, from the first {@code n} bytes. */
+    static FileType classifyText(byte[] h, int n) {
         if (n >= 2) {
-            int b0 = d.get(0) & 0xFF, b1 = d.get(1) & 0xFF;
+            int b0 = h[0] & 0xFF, b1 = h[1] & 0xFF;
             if (b0 == 0xFF && b1 == 0xFE) return FileType.TEXT_UTF16LE;
             if (b0 == 0xFE && b1 == 0xFF) return FileType.TEXT_UTF16BE;
         }
         boolean high = false;
         int i = 0;
         while (i < n) {
-            int b = d.get(i) & 0xFF;
+            int b = h[i] & 0xFF;
             if (b < 0x80) {
                 if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != 0x0C && b != 0x1B && b != 0x08 && b != 0x07)
                     return FileType.BINARY_DATA;
@@ -136,7 +157,7 @@ public final class FileTypeDetector {
             high = true;
             int len = b >= 0xF0 && b < 0xF8 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
             boolean utf8 = len > 0;
-            for (int k = 1; k < len && utf8; k++) utf8 = i + k < n ? ((d.get(i + k) & 0xC0) == 0x80) : true;
+            for (int k = 1; k < len && utf8; k++) utf8 = i + k < n ? ((h[i + k] & 0xC0) == 0x80) : true;
             if (!utf8) return b >= 0xA0 || b == 0x85 ? FileType.TEXT_ASCII : FileType.BINARY_DATA;
             i += len;
         }
@@ -153,32 +174,32 @@ public final class FileTypeDetector {
      * or Word's {@code progid}), and Adobe XDP ({@code <xdp:xdp} anywhere). As in ClamAV, the type that
      * ranks highest wins: Excel, then Word, then XDP, all above HTML and mail.
      */
-    static FileType xmlDocument(ByteBuffer d, int n) {
+    static FileType xmlDocument(byte[] d, int n) {
         FileType best = null;
         if (at(d, 0, n, XML_DECL)) {
             for (int i = XML_DECL.length; i < n && best != FileType.XML_XL; i++) {
-                if (d.get(i) != '<' && d.get(i) != 'p') continue;
-                if (d.get(i) == 'p') {
+                if (d[i] != '<' && d[i] != 'p') continue;
+                if (d[i] == 'p') {
                     if (at(d, i, n, WORD_PROGID)) best = FileType.XML_WORD;
                     continue;
                 }
                 for (int k : new int[] {i + 1, i + 3}) {
-                    if (k == i + 3 && (k > n || d.get(i + 2) != ':')) continue;
+                    if (k == i + 3 && (k > n || d[i + 2] != ':')) continue;
                     if (at(d, k, n, WORKBOOK)) best = FileType.XML_XL;
                     else if (at(d, k, n, WORD_DOCUMENT)) best = FileType.XML_WORD;
                 }
             }
         }
         if (best == null) {
-            for (int i = 0; i + XDP.length <= n; i++) if (d.get(i) == '<' && at(d, i, n, XDP)) return FileType.XDP;
+            for (int i = ByteScan.next(d, 0, n - XDP.length + 1, (byte) '<'); i >= 0; i = ByteScan.next(d, i + 1, n - XDP.length + 1, (byte) '<')) {
+                if (at(d, i, n, XDP)) return FileType.XDP;
+            }
         }
         return best;
     }
 
-    private static boolean at(ByteBuffer d, int i, int n, byte[] s) {
-        if (i + s.length > n) return false;
-        for (int k = 0; k < s.length; k++) if (d.get(i + k) != s[k]) return false;
-        return true;
+    private static boolean at(byte[] d, int i, int n, byte[] s) {
+        return i + s.length <= n && java.util.Arrays.equals(d, i, i + s.length, s, 0, s.length);
     }
 
     private static byte[] ascii(String s) {

@@ -74,6 +74,9 @@ public final class HtmlNormalizer {
         /** The contents of script elements. */
         public ByteBuffer scripts() { return ByteBuffer.wrap(script, 0, nScript).slice(); }
 
+        /** Bytes each view can hold without growing. */
+        public int capacity() { return full.length; }
+
         /** Makes room for {@code n} bytes in each view; the arrays are kept for the next document. */
         private void reset(int n) {
             if (full.length < n) {
