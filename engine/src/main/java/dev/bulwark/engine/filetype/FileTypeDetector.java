@@ -226,7 +226,8 @@ public final class FileTypeDetector {
     }
 
     static boolean looksLikeHtml(String head) {
-        return htmlMarkers(head.toLowerCase(java.util.Locale.ROOT));
+        // every marker starts with '<', which no lower-casing produces or removes: most heads end here
+        return head.indexOf('<') >= 0 && htmlMarkers(head.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** {@link #looksLikeHtml} on an already lower-cased head. */
