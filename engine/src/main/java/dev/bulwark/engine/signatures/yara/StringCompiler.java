@@ -18,6 +18,7 @@ final class StringCompiler {
     static List<Variant> compile(StringDecl s, int index, Problems problems, String ruleName) {
         Modifiers m = s.mods();
         List<Variant> out = new ArrayList<>();
+        int textQuality = Integer.MAX_VALUE; // yara's own figure for plain text strings (see AtomQuality.ofText)
         switch (s.type()) {
             case TEXT -> {
                 byte[] t = s.text();
@@ -40,6 +41,7 @@ final class StringCompiler {
                         }
                     }
                 } else {
+                    textQuality = AtomQuality.ofText(t, ascii, m.wide(), m.nocase(), m.xor(), m.xorLo(), m.xorHi());
                     List<byte[]> forms = new ArrayList<>();
                     List<Boolean> wide = new ArrayList<>();
                     if (ascii) {
@@ -89,6 +91,10 @@ final class StringCompiler {
                             forms.add(Regex.compile(body, nocase, dotAll, true));
                             wide.add(true);
                         }
+                        if (forms.get(0).unboundedDot()) {
+                            problems.warning(s.at().line(), s.at().col(), s.id() + " contains .*, .+ or .{x,} consider using"
+                                    + " .{,N}, .{1,N} or {x,N} with a reasonable value for N (rule \"" + ruleName + "\")");
+                        }
                     }
                     for (int f = 0; f < forms.size(); f++) {
                         Regex r = forms.get(f);
@@ -109,8 +115,8 @@ final class StringCompiler {
                 }
             }
         }
-        int worst = Integer.MAX_VALUE;
-        for (Variant v : out) worst = Math.min(worst, v.yaraQuality);
+        int worst = textQuality;
+        if (worst == Integer.MAX_VALUE) for (Variant v : out) worst = Math.min(worst, v.yaraQuality);
         if (worst < AtomQuality.WARNING_THRESHOLD) {
             problems.warning(s.at().line(), s.at().col(), "string \"" + s.id() + "\" may slow down scanning (rule \"" + ruleName + "\")");
         }

@@ -30,6 +30,49 @@ public final class AtomQuality {
         return best;
     }
 
+    /**
+     * The quality yara 4.2 gives a text string: its best 4-byte window (the first of equal ones), then the worst
+     * of the atoms actually searched for — that window's wide form ({@code a0 00 a1 00}), its case variants and
+     * its xor variants, whichever the modifiers ask for. A wide string is therefore never better than its ascii
+     * atom, and {@code xor} makes it as bad as its worst key.
+     */
+    public static int ofText(byte[] t, boolean ascii, boolean wide, boolean nocase, boolean xor, int xorLo, int xorHi) {
+        int len = Math.min(t.length, ATOM), start = 0, best = heuristic(t, 0, len, false, 0);
+        for (int i = ATOM; i < t.length; i++) {
+            int q = heuristic(t, i - ATOM + 1, ATOM, false, 0);
+            if (q > best) {
+                best = q;
+                start = i - ATOM + 1;
+            }
+        }
+        byte[] atom = java.util.Arrays.copyOfRange(t, start, start + len);
+        byte[] wideAtom = new byte[Math.min(2 * len, ATOM)];
+        for (int i = 0; 2 * i < wideAtom.length; i++) wideAtom[2 * i] = atom[i];
+        int worst = best;
+        for (int k = xor ? xorLo : 0; k <= (xor ? xorHi : 0); k++) {
+            if (ascii || !wide) worst = Math.min(worst, heuristic(atom, 0, atom.length, nocase, k));
+            if (wide) worst = Math.min(worst, heuristic(wideAtom, 0, wideAtom.length, nocase, k));
+        }
+        return worst;
+    }
+
+    /** yara's score of len known bytes at b[from..] xor key; nocase: the case variant with fewest distinct bytes. */
+    private static int heuristic(byte[] b, int from, int len, boolean nocase, int key) {
+        int q = 0, unique = 0;
+        int[] seen = new int[ATOM];
+        for (int i = from; i < from + len; i++) {
+            int v = (b[i] ^ key) & 0xFF;
+            q += v == 0 || v == 0x20 || v == 0xCC || v == 0xFF ? 12 : (Character.isLetter(v) && v < 128 ? 18 : 20);
+            int lv = nocase && v >= 'A' && v <= 'Z' ? v + 32 : v;
+            boolean dup = false;
+            for (int j = 0; j < unique; j++) dup |= seen[j] == lv;
+            if (!dup) seen[unique++] = lv;
+        }
+        int only = seen[0];
+        if (unique == 1 && (only == 0 || only == 0x20 || only == 0x90 || only == 0xCC || only == 0xFF)) return q - 10 * len;
+        return q + 2 * unique;
+    }
+
     private static int count(long[] w) {
         return Long.bitCount(w[0]) + Long.bitCount(w[1]) + Long.bitCount(w[2]) + Long.bitCount(w[3]);
     }
@@ -79,25 +122,41 @@ public final class AtomQuality {
         return q;
     }
 
-    /** Quality of a regex/hex tree: best run of a concatenation, worst branch of an alternative. */
-    static int ofNode(Node n) {
-        if (hasUnboundedAny(n)) return NONE; // yara warns about .* and friends inside string patterns
-        return node(n);
-    }
-
-    private static boolean hasUnboundedAny(Node n) {
-        List<Node> items;
-        switch (n) {
-            case Rep r -> {
-                return r.max() < 0 && r.node() instanceof Cls c && isDot(c.bits()) || hasUnboundedAny(r.node());
-            }
-            case Cat c -> items = c.items();
-            case Alt a -> items = a.items();
-            default -> {
-                return false;
+    /**
+     * Quality of a regex/hex tree: best run of a concatenation, worst branch of an alternative. A hex string is
+     * first cut where yara chains it (a jump reaching beyond {@link #CHAINING_THRESHOLD} bytes, or unbounded,
+     * between two parts): each part needs an atom of its own, so the string is as slow as its worst part.
+     */
+    static int ofNode(Node n, boolean hex) {
+        if (!hex || !(n instanceof Cat c)) return node(n);
+        int worst = Integer.MAX_VALUE;
+        List<Node> items = c.items();
+        int from = 0;
+        for (int i = 1; i < items.size() - 1; i++) {
+            if (isChainingJump(items.get(i))) {
+                worst = Math.min(worst, node(new Cat(items.subList(from, i))));
+                from = i + 1;
             }
         }
-        for (Node x : items) if (hasUnboundedAny(x)) return true; // a loop: streams cost much more on a cold JVM
+        return Math.min(worst, node(from == 0 ? n : new Cat(items.subList(from, items.size()))));
+    }
+
+    static final int CHAINING_THRESHOLD = 200; // yara's YR_STRING_CHAINING_THRESHOLD
+
+    private static boolean isChainingJump(Node n) {
+        return n instanceof Rep r && !r.greedy() && r.node() instanceof Cls cl && count(cl.bits()) == 256
+                && (r.min() > CHAINING_THRESHOLD || r.max() > CHAINING_THRESHOLD || r.max() < 0);
+    }
+
+    /**
+     * Whether a regex has {@code .*}, {@code .+} or {@code .{x,}} at its top level or inside top-level
+     * concatenations (not inside alternatives or repeats), where yara 4.2 warns that it will be slow.
+     */
+    static boolean hasUnboundedDot(Node n) {
+        if (n instanceof Rep r) return r.max() < 0 && r.node() instanceof Cls c && isDot(c.bits());
+        if (n instanceof Cat c) {
+            for (Node x : c.items()) if (hasUnboundedDot(x)) return true;
+        }
         return false;
     }
 
@@ -105,6 +164,15 @@ public final class AtomQuality {
     private static boolean isDot(long[] w) {
         int c = count(w);
         return c == 256 || c == 255 && (w[0] & (1L << '\n')) == 0;
+    }
+
+    /** The items of nested concatenations in order (a wide regex wraps every byte in one). */
+    private static List<Node> flat(Cat c, List<Node> out) {
+        for (Node x : c.items()) {
+            if (x instanceof Cat inner) flat(inner, out);
+            else out.add(x);
+        }
+        return out;
     }
 
     private static int node(Node n) {
@@ -129,7 +197,7 @@ public final class AtomQuality {
             case Cat c -> {
                 int best = NONE;
                 List<long[]> run = new ArrayList<>();
-                for (Node x : c.items()) {
+                for (Node x : flat(c, new ArrayList<>())) {
                     if (x instanceof Cls cl && (count(cl.bits()) <= 2 || count(cl.bits()) == 16 || count(cl.bits()) == 256)) {
                         run.add(cl.bits());
                         continue;

@@ -15,10 +15,12 @@ public final class Regex {
     private final int maxLength;
     private final int quality;
     private final Node node;
+    private final boolean unboundedDot;
 
-    private Regex(Node node) throws RegexException {
+    private Regex(Node node, boolean hex, boolean unboundedDot) throws RegexException {
         this.node = node;
-        this.quality = AtomQuality.ofNode(node);
+        this.unboundedDot = unboundedDot;
+        this.quality = AtomQuality.ofNode(node, hex);
         this.program = Program.compile(node);
         this.prefix = new ArrayList<>();
         fixedPositions(node, prefix);
@@ -124,13 +126,14 @@ public final class Regex {
     /** Parses a YARA regex body (between the slashes). */
     public static Regex compile(String body, boolean nocase, boolean dotAll, boolean wide) throws RegexException {
         Node n = RegexParser.parse(body.getBytes(StandardCharsets.UTF_8), dotAll, nocase);
+        boolean dot = AtomQuality.hasUnboundedDot(n);
         if (wide) n = Node.wide(n);
-        return new Regex(n);
+        return new Regex(n, false, dot);
     }
 
     /** Parses a hex string body (between the braces). */
     public static Regex compileHex(String body) throws RegexException {
-        return new Regex(HexParser.parse(body));
+        return new Regex(HexParser.parse(body), true, false);
     }
 
     public Program program() {
@@ -148,6 +151,11 @@ public final class Regex {
     /** YARA-style quality of the best atom (below {@link AtomQuality#WARNING_THRESHOLD}: slow). */
     public int atomQuality() {
         return quality;
+    }
+
+    /** A regex with {@code .*}, {@code .+} or {@code .{x,}} where yara 4.2 warns about it (never a hex string). */
+    public boolean unboundedDot() {
+        return unboundedDot;
     }
 
     public boolean anchoredStart() {
