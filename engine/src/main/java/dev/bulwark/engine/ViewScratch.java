@@ -10,8 +10,11 @@ import dev.bulwark.engine.normalize.HtmlNormalizer;
  * finds the slot empty and uses its own.
  */
 final class ViewScratch {
-    /** Arrays above this size are not kept by the thread after its scan (a few per thread at most). */
-    private static final int KEEP_LIMIT = 4 << 20;
+    /**
+     * Arrays above this size are not kept by the thread after its scan: at most four such arrays (4 MiB)
+     * stay with each scanning thread, as the scanner's read buffer does (Scanner.SCRATCH_LIMIT).
+     */
+    private static final int KEEP_LIMIT = 1 << 20;
     private static final ThreadLocal<ViewScratch[]> SLOT = ThreadLocal.withInitial(() -> new ViewScratch[1]);
 
     private byte[] text = new byte[0];
