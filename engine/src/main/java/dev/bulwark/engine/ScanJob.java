@@ -2,6 +2,7 @@ package dev.bulwark.engine;
 
 import dev.bulwark.engine.db.Database;
 import dev.bulwark.engine.filetype.FileType;
+import dev.bulwark.engine.filetype.EmbeddedTypeFinder;
 import dev.bulwark.engine.filetype.FileTypeDetector;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Extractors;
@@ -158,11 +159,11 @@ final class ScanJob {
                 htmlViews(l);
             } else {
                 new Pass(this, l, l.data, targetMask(l.type), true).run();
-                if (!stop && (l.type.isText() || l.type == FileType.MAIL) // UTF-16 too: NULs are dropped
+                if (!stop && l.type.isText() // UTF-16 too: NULs are dropped (ClamAV's cli_scanscript; never for mail)
                         && opt.enabled(ScanOptions.Parser.NORMALIZE) && l.data.limit() <= lim.maxScriptNormalize()) {
                     byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
                     int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
-                    if (len > TINY) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), 1 | 1 << 7, false).run();
+                    if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), 1 | 1 << 7, false).run();
                 }
             }
         }
@@ -206,17 +207,16 @@ final class ScanJob {
     }
 
     FileType detect(ByteBuffer d) {
-        FileType t = FileTypeDetector.detect(d, sigs.magic);
-        if (sigs.magicPatternRules.isEmpty()) return t;
-        FileType[] found = {null};
-        ByteBuffer head = d.slice(0, Math.min(d.limit(), FileTypeDetector.PEEK));
-        FileType cur = t;
+        return FileTypeDetector.detect(d, sigs.magic, sigs.magicPatternRules.isEmpty() ? null : this::databaseHeadHits);
+    }
+
+    /** The database's (.ftm) type-1 rules in a layer's first bytes, for the type decision. */
+    private void databaseHeadHits(ByteBuffer head, FileType text, List<EmbeddedTypeFinder.Hit> out) {
         sigs.magicPatterns.scan(head, 1, null, (p, owner, s, e) -> {
             var r = sigs.magicPatternRules.get(owner);
-            if (r.required() == FileType.ANY || r.required() == cur) { found[0] = r.result(); return Integer.MAX_VALUE; }
+            if (r.required() == FileType.ANY || r.required() == text) out.add(new EmbeddedTypeFinder.Hit(r.result(), s, e));
             return -1;
         });
-        return found[0] != null ? found[0] : t;
     }
 
     static int targetMask(FileType t) {

@@ -20,7 +20,7 @@ import java.util.List;
  * <p>Hits are reported in the order ClamAV reports them (by the end of the match) and capped as
  * ClamAV caps them: {@value #MAX_OBJECTS} objects per layer, except that ZIP-SFX hits keep being
  * recorded while fewer than MaxFiles objects are known. The embedded PDF rule only takes part in
- * {@link #headType}: ClamAV 1.4 never records PDF objects (the type ranks below the SFX types, which
+ * {@link HeadRules}: ClamAV 1.4 never records PDF objects (the type ranks below the SFX types, which
  * clamscan confirms), but a PDF marker in the first 1024 bytes of a text or binary layer re-types it.
  */
 public final class EmbeddedTypeFinder {
@@ -85,23 +85,9 @@ public final class EmbeddedTypeFinder {
         return out;
     }
 
-    /**
-     * The type ClamAV's file-type step gives a text or binary layer from these rules over its first bytes
-     * ({@code head}, at most 1024): the last rule to match wins, except that a PDF marker no longer counts
-     * once an SFX-class marker was seen; SFX archive markers leave the type alone (they are handled as
-     * embedded objects). Returns null when the type stays.
-     */
-    public static FileType headType(ByteBuffer head) {
-        FileType type = null;
-        for (Hit h : all(head, true, true, 1 << 12)) {
-            if (h.type() == FileType.PDF && type != null && type != FileType.MSEXE) continue;
-            type = h.type();
-        }
-        if (type == null) return null;
-        return switch (type) {
-            case MSEXE, PDF, NULSFT, AUTOIT, ISHIELD_MSI -> type;
-            default -> null;
-        };
+    /** Every hit of these rules in a layer's first bytes, PE and PDF markers included (for {@link HeadRules}). */
+    static List<Hit> headHits(ByteBuffer head) {
+        return all(head, true, true, 1 << 12);
     }
 
     /** Every hit (PDF markers when asked), in ClamAV's reporting order, at most {@code cap} of them. */

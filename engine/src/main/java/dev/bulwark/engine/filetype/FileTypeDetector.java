@@ -37,77 +37,63 @@ public final class FileTypeDetector {
             m(0, "303730373032", FileType.CPIO_CRC), m(0, "303730373037", FileType.CPIO_ODC), m(0, "c771", FileType.CPIO_OLD),
             m(0, "71c7", FileType.CPIO_OLD), m(0, "28b52ffd", FileType.ZSTD), m(0, "23407e5e", FileType.SCRENC),
             m(0, "4c0000000114020000000000c000000000000046", FileType.LNK), m(0, "0e4e65726f49534f", FileType.ISO9660),
-            m(0, "7573746172", FileType.POSIX_TAR), m(8, "19040010", FileType.SIS));
+            m(0, "7573746172", FileType.POSIX_TAR), m(8, "19040010", FileType.SIS),
+            // ClamAV's literal mail rules: a header at offset 0, in this spelling
+            mail(">From "), mail("Date: "), mail("Delivered-To: "), mail("Delivery-date: "), mail("Envelope-to: "),
+            mail("For: "), mail("From "), mail("From: "), mail("Hi. This is the qmail-send"), mail("Message-ID: "),
+            mail("Message-Id: "), mail("Received: "), mail("Received-SPF: "), mail("Return-Path: "), mail("Return-path: "),
+            mail("Subject: "), mail("To: "), mail("X-Apparently-To: "), mail("X-EVS"), mail("X-Envelope-From: "),
+            mail("X-Original-To: "), mail("X-Real-To: "), mail("X-Sieve: "), mail("X-Symantec-"), mail("X-UIDL: "),
+            mail("v:\nReceived: "), mail("v:\r\nReceived: "));
+
+    private static MagicRule mail(String header) {
+        return m(0, java.util.HexFormat.of().formatHex(ascii(header)), FileType.MAIL);
+    }
 
     /** Detects the type using {@code custom} literal rules instead of the built-in table when non-null. */
     public static FileType detect(ByteBuffer d, List<MagicRule> custom) {
+        return detect(d, custom, null);
+    }
+
+    /**
+     * Like {@link #detect(ByteBuffer, List)}, with a database's type-1 rules ({@code extra}, may be null) taking
+     * part in the scan of a text or binary layer's first bytes.
+     */
+    public static FileType detect(ByteBuffer d, List<MagicRule> custom, HeadRules.Extra extra) {
         int n = Math.min(d.limit(), PEEK);
-        byte[] h = new byte[n]; // one copy of the head: every check below reads a plain array
-        d.get(0, h, 0, n);
-        FileType literal = literal(h, n, custom);
-        if (literal != null) return literal == FileType.ZIP ? OoxmlRefine.refine(d) : literal;
-        if (custom == null && n >= 4 && be32(h, 0) == 0xCAFEBABE) {
-            return n >= 8 && (be32(h, 4) & 0xFFFFFFFFL) < 40 ? FileType.MACHO_UNIBIN : FileType.JAVA;
+        for (MagicRule r : custom != null ? custom : BUILTIN) {
+            if (r.offset() + r.magic().length > n) continue;
+            boolean ok = true;
+            for (int i = 0; i < r.magic().length && ok; i++) ok = d.get(r.offset() + i) == r.magic()[i];
+            if (ok) return r.result() == FileType.ZIP ? OoxmlRefine.refine(d) : r.result();
         }
-        if (isTar(h, n)) return h[257] == 'u' && h[258] == 's' ? FileType.POSIX_TAR : FileType.OLD_TAR;
-        FileType text = classifyText(h, n);
-        if (custom == null) {
-            FileType xml = xmlDocument(h, n);
+        if (custom == null && n >= 4 && d.getInt(0) == 0xCAFEBABE) {
+            return n >= 8 && (d.getInt(4) & 0xFFFFFFFFL) < 40 ? FileType.MACHO_UNIBIN : FileType.JAVA;
+        }
+        FileType text = classifyText(d, n);
+        if (text == FileType.BINARY_DATA && isTar(d)) {
+            return d.limit() >= 262 && d.get(257) == 'u' && d.get(258) == 's' ? FileType.POSIX_TAR : FileType.OLD_TAR;
+        }
+        boolean builtin = custom == null;
+        if (builtin) {
+            FileType xml = xmlDocument(d, n);
             if (xml != null) return xml;
         }
-        if (text == FileType.TEXT_ASCII || text == FileType.TEXT_UTF8) {
-            FileType marked = textMarkers(h, n);
-            if (marked != null) return marked;
-        }
-        if (custom == null) return builtinHead(h, n, text);
-        return text;
-    }
-
-    /** The first literal rule that matches the head, or null. */
-    private static FileType literal(byte[] h, int n, List<MagicRule> custom) {
-        for (MagicRule r : custom != null ? custom : BUILTIN) {
-            byte[] m = r.magic();
-            int o = r.offset();
-            if (o + m.length <= n && java.util.Arrays.equals(h, o, o + m.length, m, 0, m.length)) return r.result();
-        }
-        return null;
-    }
-
-    /** MAIL or HTML from the markers of a text head, or null. */
-    private static FileType textMarkers(byte[] h, int n) {
-        // ASCII lower case is enough: every marker is ASCII, so other letters cannot make or break a match
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            byte c = h[i];
-            b[i] = c >= 'A' && c <= 'Z' ? (byte) (c | 0x20) : c;
-        }
-        String lower = new String(b, StandardCharsets.ISO_8859_1);
-        if (mailHeaders(lower)) return FileType.MAIL;
-        if (htmlMarkers(lower)) return FileType.HTML;
-        return null;
-    }
-
-    /** ClamAV's built-in type-1 rules over the first bytes of text and binary layers, then HTML in UTF-16. */
-    private static FileType builtinHead(byte[] h, int n, FileType text) {
-        FileType embedded = EmbeddedTypeFinder.headType(ByteBuffer.wrap(h, 0, n));
-        if (embedded != null) return embedded;
+        if (!builtin && extra == null) return text;
+        FileType head = HeadRules.type(d.slice(0, n), text, builtin, extra); // type-1 rules over the first bytes
+        if (head != null) return head;
         if (n >= 2) { // HTML in UTF-16: ClamAV folds the code units of the first bytes and looks for HTML again
-            int m = n & ~1;
             byte[] folded = new byte[n / 2];
-            for (int i = 0, j = 0; i + 1 < m; i += 2, j++) folded[j] = (byte) ((h[i + 1] << 4) + h[i]);
-            if (looksLikeHtml(new String(folded, StandardCharsets.ISO_8859_1))) return FileType.HTML_UTF16;
+            foldUtf16(d, n & ~1, folded);
+            if (HeadRules.isHtml(ByteBuffer.wrap(folded), builtin, extra)) return FileType.HTML_UTF16;
         }
         // a UTF-16BE byte-order mark: the decoded first bytes decide, and the layer is plain HTML
-        // (its normaliser drops the NUL bytes, as ClamAV's does)
-        if (n >= 4 && (h[0] & 0xFF) == 0xFE && (h[1] & 0xFF) == 0xFF) {
-            String decoded = new String(h, 0, n & ~1, java.nio.charset.StandardCharsets.UTF_16BE);
-            if (looksLikeHtml(decoded)) return FileType.HTML;
+        // (its normaliser drops the NUL bytes, as ClamAV's does); little-endian text was folded above
+        if (n >= 4 && (d.get(0) & 0xFF) == 0xFE && (d.get(1) & 0xFF) == 0xFF) {
+            String decoded = new String(bytes(d, n & ~1), StandardCharsets.UTF_16BE);
+            if (HeadRules.isHtml(ByteBuffer.wrap(decoded.getBytes(StandardCharsets.ISO_8859_1)), builtin, extra)) return FileType.HTML;
         }
         return text;
-    }
-
-    private static int be32(byte[] h, int i) {
-        return (h[i] & 0xFF) << 24 | (h[i + 1] & 0xFF) << 16 | (h[i + 2] & 0xFF) << 8 | (h[i + 3] & 0xFF);
     }
 
     /**
@@ -118,50 +104,98 @@ public final class FileTypeDetector {
         for (int i = 0, j = 0; i + 1 < n; i += 2, j++) out[j] = (byte) ((d.get(i + 1) << 4) + d.get(i));
     }
 
-    /** ustar/old tar: a 512-byte header whose checksum field matches ({@code n} bytes of the head). */
-    static boolean isTar(byte[] h, int n) {
-        if (n < 512) return false;
+    private static byte[] bytes(ByteBuffer d, int n) {
+        byte[] b = new byte[n];
+        d.get(0, b, 0, n);
+        return b;
+    }
+
+    /** ustar/old tar: a 512-byte header whose checksum field matches. */
+    static boolean isTar(ByteBuffer d) {
+        if (d.limit() < 512) return false;
         long sum = 0;
-        for (int i = 0; i < 512; i++) sum += (i >= 148 && i < 156) ? ' ' : (h[i] & 0xFF);
+        for (int i = 0; i < 512; i++) sum += (i >= 148 && i < 156) ? ' ' : (d.get(i) & 0xFF);
         long stored = 0;
         int i = 148;
-        while (i < 156 && h[i] == ' ') i++;
+        while (i < 156 && d.get(i) == ' ') i++;
         int digits = 0;
         for (; i < 156; i++) {
-            int c = h[i];
+            int c = d.get(i);
             if (c < '0' || c > '7') break;
             stored = stored * 8 + (c - '0');
             digits++;
         }
-        return digits > 0 && stored == sum && h[0] != 0;
+        return digits > 0 && stored == sum && d.get(0) != 0;
     }
 
-    /** Like file(1): ASCII / 8-bit text, UTF-8, UTF-16 with BOM, else binary, from the first {@code n} bytes. */
-    static FileType classifyText(byte[] h, int n) {
-        if (n >= 2) {
-            int b0 = h[0] & 0xFF, b1 = h[1] & 0xFF;
-            if (b0 == 0xFF && b1 == 0xFE) return FileType.TEXT_UTF16LE;
-            if (b0 == 0xFE && b1 == 0xFF) return FileType.TEXT_UTF16BE;
+    /**
+     * ClamAV's text classes over the first {@code n} bytes (textdet.c): "ASCII" when no byte is a control
+     * character other than BEL, BS, HT, LF, FF, CR, ESC (bytes from 0x80 up are all allowed, so UTF-8 and 8-bit
+     * text are ASCII too); UTF-8 when that fails only on valid sequences; else UTF-16 when every code unit from
+     * the second on that is below 128 is a text character — big-endian unless the layer starts with the
+     * little-endian byte-order mark, and without a mark any control unit rules it out (with a mark only
+     * half of them do). Much binary data passes the UTF-16BE test, as in ClamAV; else binary data.
+     */
+    static FileType classifyText(ByteBuffer d, int n) {
+        if (isAscii(d, n)) return FileType.TEXT_ASCII;
+        if (isUtf8(d, n)) return FileType.TEXT_UTF8;
+        int u = utf16(d, n);
+        return u == 1 ? FileType.TEXT_UTF16LE : u == 2 ? FileType.TEXT_UTF16BE : FileType.BINARY_DATA;
+    }
+
+    /** Bit c set for the bytes below 128 that appear in plain text (BEL BS HT LF FF CR ESC, 0x20-0x7E). */
+    private static final long TEXT_LOW = 1L << 7 | 1L << 8 | 1L << 9 | 1L << 10 | 1L << 12 | 1L << 13 | 1L << 27 | 0xFFFF_FFFF_0000_0000L;
+    private static final long TEXT_HIGH = 0x7FFF_FFFF_FFFF_FFFFL; // 0x40-0x7E
+
+    private static boolean textChar(int c) {
+        return c < 64 ? (TEXT_LOW >>> c & 1) != 0 : c < 128 && (TEXT_HIGH >>> (c - 64) & 1) != 0;
+    }
+
+    private static boolean isAscii(ByteBuffer d, int n) {
+        for (int i = 0; i < n; i++) {
+            int c = d.get(i) & 0xFF;
+            if (c < 128 && !textChar(c)) return false;
         }
-        boolean high = false;
-        int i = 0;
-        while (i < n) {
-            int b = h[i] & 0xFF;
-            if (b < 0x80) {
-                if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != 0x0C && b != 0x1B && b != 0x08 && b != 0x07)
-                    return FileType.BINARY_DATA;
-                if (b == 0x7F) return FileType.BINARY_DATA;
-                i++;
+        return true;
+    }
+
+    private static boolean isUtf8(ByteBuffer d, int n) {
+        boolean gotOne = false;
+        for (int i = 0; i < n; i++) {
+            int c = d.get(i) & 0xFF;
+            if (c < 0x80) {
+                if (!textChar(c)) return false;
                 continue;
             }
-            high = true;
-            int len = b >= 0xF0 && b < 0xF8 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
-            boolean utf8 = len > 0;
-            for (int k = 1; k < len && utf8; k++) utf8 = i + k < n ? ((h[i + k] & 0xC0) == 0x80) : true;
-            if (!utf8) return b >= 0xA0 || b == 0x85 ? FileType.TEXT_ASCII : FileType.BINARY_DATA;
-            i += len;
+            if ((c & 0x40) == 0) return false; // a continuation byte cannot start a sequence
+            int following = (c & 0x20) == 0 ? 1 : (c & 0x10) == 0 ? 2 : (c & 0x08) == 0 ? 3 : (c & 0x04) == 0 ? 4 : (c & 0x02) == 0 ? 5 : -1;
+            if (following < 0) return false;
+            for (int j = 0; j < following; j++) {
+                if (++i >= n) return gotOne;
+                int k = d.get(i) & 0xFF;
+                if ((k & 0x80) == 0 || (k & 0x40) != 0) return false;
+            }
+            gotOne = true;
         }
-        return high ? FileType.TEXT_UTF8 : FileType.TEXT_ASCII;
+        return gotOne;
+    }
+
+    /** 1 little-endian, 2 big-endian, 0 not UTF-16. */
+    private static int utf16(ByteBuffer d, int n) {
+        if (n < 2) return 0;
+        int b0 = d.get(0) & 0xFF, b1 = d.get(1) & 0xFF;
+        boolean le = b0 == 0xFF && b1 == 0xFE, bom = le || b0 == 0xFE && b1 == 0xFF;
+        int bad = 0;
+        for (int i = 2; i + 1 < n; i += 2) {
+            int hi = d.get(le ? i + 1 : i) & 0xFF, lo = d.get(le ? i : i + 1) & 0xFF, c = hi << 8 | lo;
+            if (c == 0xFFFE) return 0;
+            if (c < 128 && !textChar(c)) {
+                if (!bom) return 0;
+                bad++;
+            }
+        }
+        if (bom && bad >= n / 2) return 0;
+        return le ? 1 : 2;
     }
 
     private static final byte[] XML_DECL = ascii("<?xml version=\"1.0\""), XDP = ascii("<xdp:xdp"),
@@ -174,67 +208,35 @@ public final class FileTypeDetector {
      * or Word's {@code progid}), and Adobe XDP ({@code <xdp:xdp} anywhere). As in ClamAV, the type that
      * ranks highest wins: Excel, then Word, then XDP, all above HTML and mail.
      */
-    static FileType xmlDocument(byte[] d, int n) {
+    static FileType xmlDocument(ByteBuffer d, int n) {
         FileType best = null;
         if (at(d, 0, n, XML_DECL)) {
             for (int i = XML_DECL.length; i < n && best != FileType.XML_XL; i++) {
-                if (d[i] != '<' && d[i] != 'p') continue;
-                if (d[i] == 'p') {
+                if (d.get(i) != '<' && d.get(i) != 'p') continue;
+                if (d.get(i) == 'p') {
                     if (at(d, i, n, WORD_PROGID)) best = FileType.XML_WORD;
                     continue;
                 }
                 for (int k : new int[] {i + 1, i + 3}) {
-                    if (k == i + 3 && (k > n || d[i + 2] != ':')) continue;
+                    if (k == i + 3 && (k > n || d.get(i + 2) != ':')) continue;
                     if (at(d, k, n, WORKBOOK)) best = FileType.XML_XL;
                     else if (at(d, k, n, WORD_DOCUMENT)) best = FileType.XML_WORD;
                 }
             }
         }
         if (best == null) {
-            for (int i = ByteScan.next(d, 0, n - XDP.length + 1, (byte) '<'); i >= 0; i = ByteScan.next(d, i + 1, n - XDP.length + 1, (byte) '<')) {
-                if (at(d, i, n, XDP)) return FileType.XDP;
-            }
+            for (int i = 0; i + XDP.length <= n; i++) if (d.get(i) == '<' && at(d, i, n, XDP)) return FileType.XDP;
         }
         return best;
     }
 
-    private static boolean at(byte[] d, int i, int n, byte[] s) {
-        return i + s.length <= n && java.util.Arrays.equals(d, i, i + s.length, s, 0, s.length);
+    private static boolean at(ByteBuffer d, int i, int n, byte[] s) {
+        if (i + s.length > n) return false;
+        for (int k = 0; k < s.length; k++) if (d.get(i + k) != s[k]) return false;
+        return true;
     }
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static final String[] MAIL_HEADERS = {"from ", "received:", "return-path:", "delivered-to:", "message-id:",
-            "from:", "date:", "subject:", "to:", "mime-version:", "x-", "content-type:", "reply-to:", "sender:", "cc:"};
-
-    static boolean looksLikeMail(String head) {
-        return mailHeaders(head.toLowerCase(java.util.Locale.ROOT));
-    }
-
-    /** {@link #looksLikeMail} on an already lower-cased head. */
-    private static boolean mailHeaders(String h) {
-        int colons = 0;
-        for (String k : MAIL_HEADERS) {
-            if (h.startsWith(k) && (k.equals("from ") || h.contains("\nsubject:") || h.contains("\nfrom:") || h.contains("\nto:")
-                    || h.contains("\ndate:") || h.contains("\nreceived:") || h.contains("\nmime-version:") || h.contains("\ncontent-type:"))) {
-                colons++;
-            }
-        }
-        return colons > 0;
-    }
-
-    static boolean looksLikeHtml(String head) {
-        // every marker starts with '<', which no lower-casing produces or removes: most heads end here
-        return head.indexOf('<') >= 0 && htmlMarkers(head.toLowerCase(java.util.Locale.ROOT));
-    }
-
-    /** {@link #looksLikeHtml} on an already lower-cased head. */
-    private static boolean htmlMarkers(String h) {
-        if (h.indexOf('<') < 0) return false; // every marker starts with '<': one pass for most text
-        return h.contains("<html") || h.contains("<script") || h.contains("<body") || h.contains("<head")
-                || h.contains("<!doctype html") || h.contains("<iframe") || h.contains("<meta ") || h.contains("<title>")
-                || h.contains("<a href");
     }
 }

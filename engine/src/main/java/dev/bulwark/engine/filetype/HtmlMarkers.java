@@ -40,6 +40,32 @@ public final class HtmlMarkers {
         return anchor >= 0 && href(d, anchor, n);
     }
 
+    /**
+     * For {@link HeadRules}: every tag rule's match in {@code d} (ending after the tag) and the first
+     * {@code <a } … {@code href} match, each a hit of type HTML; also ClamAV's {@code <%@ LANGUAGE =} rule at 0.
+     */
+    static void headHits(ByteBuffer d, java.util.List<EmbeddedTypeFinder.Hit> out) {
+        int n = d.limit(), anchor = -1;
+        for (int i = 0; i + 1 < n; i++) {
+            if (d.get(i) != '<') continue;
+            int c = d.get(i + 1);
+            if ((c == 'a' || c == 'A') && anchor < 0 && i + 2 < n && d.get(i + 2) == ' ') anchor = i + 3;
+            for (byte[] t : TAGS) if (t[1] == c && at(d, i, n, t)) out.add(new EmbeddedTypeFinder.Hit(FileType.HTML, i, i + t.length));
+        }
+        if (anchor >= 0) {
+            for (int i = anchor + 3; i < n; i++) {
+                byte f = d.get(i), e = d.get(i - 1);
+                if ((d.get(i - 3) | 0x20) == 'h' && (d.get(i - 2) | 0x20) == 'r' && ((e == 'E' && f == 'F') || (e == 'e' && f == 'f'))) {
+                    out.add(new EmbeddedTypeFinder.Hit(FileType.HTML, anchor - 3, i + 1));
+                    break;
+                }
+            }
+        }
+        if (n > 0 && d.get(0) == '<' && at(d, 0, n, ASP)) out.add(new EmbeddedTypeFinder.Hit(FileType.HTML, 0, ASP.length));
+    }
+
+    private static final byte[] ASP = "<%@ LANGUAGE =".getBytes(StandardCharsets.US_ASCII);
+
     /** [hH][rR] then "EF" or "ef", from {@code from}: found by its 'f'/'F' (the rarest letter), then checked backwards. */
     private static boolean href(ByteBuffer d, int from, int n) {
         byte[] a = d.hasArray() ? d.array() : null;

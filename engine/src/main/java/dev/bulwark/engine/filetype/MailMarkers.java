@@ -38,13 +38,21 @@ public final class MailMarkers {
         for (Rule r : RULES) {
             if (best == FileType.MHTML || (best == FileType.MAIL && r.type() == FileType.MAIL)) continue;
             if (r.type() == FileType.MAIL && !mailRules) continue;
-            if (r.startMax() == Integer.MAX_VALUE ? anywhere(d, r) : matches(d, r)) best = r.type();
+            if ((r.startMax() == Integer.MAX_VALUE ? anywhere(d, r) : matches(d, r)) >= 0) best = r.type();
         }
         return best;
     }
 
-    /** A rule whose first part starts in the first bytes. */
-    private static boolean matches(ByteBuffer d, Rule r) {
+    /** For {@link HeadRules}: where each rule's first match in {@code d} ends, as a hit of its type. */
+    static void headHits(ByteBuffer d, java.util.List<EmbeddedTypeFinder.Hit> out) {
+        for (Rule r : RULES) {
+            int end = r.startMax() == Integer.MAX_VALUE ? anywhere(d, r) : matches(d, r);
+            if (end >= 0) out.add(new EmbeddedTypeFinder.Hit(r.type(), 0, end));
+        }
+    }
+
+    /** A rule whose first part starts in the first bytes: where its first match ends, or -1. */
+    private static int matches(ByteBuffer d, Rule r) {
         int n = d.limit();
         int last = (int) Math.min((long) r.startMax(), n - r.first().length);
         byte f0 = r.first()[0];
@@ -55,37 +63,39 @@ public final class MailMarkers {
         for (int i = 0; i <= last; i++) {
             if (a != null) { // jump to the next fixed first byte
                 int k = ByteScan.next(a, o + i, o + last + 1, f0);
-                if (k < 0) return false;
+                if (k < 0) return -1;
                 i = k - o;
             } else if (fixed0 && d.get(i) != f0) {
                 continue;
             }
             if (!at(d, i, r.first(), r.firstCase())) continue;
-            if (second(d, r, i + r.first().length, searched)) return true;
+            int end = second(d, r, i + r.first().length, searched);
+            if (end >= 0) return end;
             searched = Math.max(searched, (int) Math.min((long) i + r.first().length + r.gap(), n - r.second().length));
         }
-        return false;
+        return -1;
     }
 
     /**
      * The MHTML rule with offset {@code *}: over the whole layer, anchored on the rarer ": " after
      * "Version" rather than on every line break.
      */
-    private static boolean anywhere(ByteBuffer d, Rule r) {
+    private static int anywhere(ByteBuffer d, Rule r) {
         int n = d.limit(), colon = r.first().length - 2; // index of ':' in "\nMIME-Version: "
         int searched = -1;
         ByteScan.Occurrences colons = new ByteScan.Occurrences(d, colon, n - 1, (byte) ':');
         for (int c = colons.next(); c >= 0; c = colons.next()) {
             int i = c - colon;
             if (d.get(c + 1) != ' ' || d.get(c - 1) != 'n' || !at(d, i, r.first(), r.firstCase())) continue;
-            if (second(d, r, i + r.first().length, searched)) return true;
+            int end = second(d, r, i + r.first().length, searched);
+            if (end >= 0) return end;
             searched = Math.max(searched, (int) Math.min((long) i + r.first().length + r.gap(), n - r.second().length));
         }
-        return false;
+        return -1;
     }
 
-    /** The second part within the rule's gap after {@code from}, skipping positions already searched. */
-    private static boolean second(ByteBuffer d, Rule r, int from, int searched) {
+    /** The end of the second part within the rule's gap after {@code from} (skipping positions already searched), or -1. */
+    private static int second(ByteBuffer d, Rule r, int from, int searched) {
         int to = (int) Math.min((long) from + r.gap(), d.limit() - r.second().length);
         byte s0 = r.second()[0];
         boolean fixed0 = (r.secondCase() & 1) == 0;
@@ -94,14 +104,14 @@ public final class MailMarkers {
         for (int j = Math.max(from, searched + 1); j <= to; j++) {
             if (a != null) {
                 int k = ByteScan.next(a, o + j, o + to + 1, s0);
-                if (k < 0) return false;
+                if (k < 0) return -1;
                 j = k - o;
             } else if (fixed0 && d.get(j) != s0) {
                 continue;
             }
-            if (at(d, j, r.second(), r.secondCase())) return true;
+            if (at(d, j, r.second(), r.secondCase())) return j + r.second().length;
         }
-        return false;
+        return -1;
     }
 
     private static boolean at(ByteBuffer d, int i, byte[] p, int anyCase) {

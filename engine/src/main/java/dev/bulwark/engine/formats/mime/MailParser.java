@@ -47,26 +47,28 @@ final class MailParser {
         if (Text.startsWith(b, 0, end, "From ")) {
             mbox(end);
         } else {
-            message(0, end, 0);
+            int start = usefulHeader(0, end, false);
+            if (start >= 0) message(start, end, 0);
         }
     }
 
     /** Splits an mbox at "From " lines that follow a blank line (or start the file). */
     private void mbox(int end) {
-        int msgStart = Text.nextLine(b, 0, end); // skip the envelope line
+        int envelope = 0, msgStart = Text.nextLine(b, 0, end); // skip the envelope line
         int i = msgStart;
         boolean prevBlank = false;
         while (i < end && !stop) {
             int next = Text.nextLine(b, i, end);
             int e = Text.lineEnd(b, i, next);
             if (prevBlank && Text.startsWith(b, i, e, "From ")) {
-                message(msgStart, i, 0);
+                if (usefulHeader(envelope, i, true) >= 0) message(firstHeader(msgStart, i), i, 0);
+                envelope = i;
                 msgStart = next;
             }
             prevBlank = e == i;
             i = next;
         }
-        if (!stop && msgStart < end) message(msgStart, end, 0);
+        if (!stop && msgStart < end && usefulHeader(envelope, end, true) >= 0) message(firstHeader(msgStart, end), end, 0);
     }
 
     /** The headers of one entity: only the ones that steer parsing are kept. */
@@ -77,11 +79,45 @@ final class MailParser {
     }
 
     private void message(int from, int to, int depth) {
-        if (depth == 0) from = firstHeader(from, to);
         Headers h = headers(from, to);
         if (h == null || stop) return;
         entity(h, to, depth);
     }
+
+    /**
+     * ClamAV parses a message only when, among its header lines, there is a {@code From } line without a colon
+     * or a header named Content-Type, Content-Transfer-Encoding, Content-Disposition (any case, comments
+     * removed) or From, Received, De (any case, exactly as written); other lines are skipped as junk. At the
+     * top of a file (parseEmailFile) blank lines are skipped too until such a line is found, and the headers are
+     * read from there; in an mbox message (parseEmailHeaders, from its envelope line) a blank line before it
+     * ends the message. Returns where the headers are read from, or -1 when ClamAV gives up on the message.
+     */
+    private int usefulHeader(int from, int to, boolean mboxMessage) {
+        for (int i = from, lines = 0; i < to && lines < MAX_JUNK_LINES; lines++) {
+            int next = Text.nextLine(b, i, to);
+            int e = Text.lineEnd(b, i, next);
+            if (e == i && mboxMessage) return -1;
+            int c = e > i ? b.get(i) & 0xff : ' ';
+            if (c != ' ' && c != '\t') {
+                int colon = -1;
+                for (int k = i; k < e && colon < 0; k++) if (b.get(k) == ':') colon = k;
+                if (colon < 0) {
+                    if (Text.startsWith(b, i, e, "From ")) return i;
+                } else {
+                    String cmd = Text.latin1(b, i, colon, 64);
+                    String name = cmd.indexOf('(') >= 0 ? cmd.replaceAll("\\([^)]*\\)", "").strip() : cmd;
+                    if (isKept(name.toLowerCase(Locale.ROOT)) || cmd.equalsIgnoreCase("From") || cmd.equalsIgnoreCase("Received")
+                            || cmd.equalsIgnoreCase("De")) {
+                        return i;
+                    }
+                }
+            }
+            i = next;
+        }
+        return -1;
+    }
+
+    private static final int MAX_JUNK_LINES = 100_000; // lines looked at for a first header: bounds the work on junk
 
     /**
      * Where the headers of a top-level message start: ClamAV ignores "the junk at the top" (blank lines
@@ -134,9 +170,10 @@ final class MailParser {
                 break;
             }
             store(h, curName, cur);
-            if (++count > MAX_HEADERS) return limit("Heuristics.Limits.Exceeded.EmailHeaders");
             h.any = true;
             curName = Text.latin1(b, i, colon, 64).trim().toLowerCase(Locale.ROOT);
+            // ClamAV counts only the headers it keeps (clamscan: 1,100 X- headers are no "EmailHeaders")
+            if (isKept(curName) && ++count > MAX_HEADERS) return limit("Heuristics.Limits.Exceeded.EmailHeaders");
             cur = isKept(curName) ? new StringBuilder(Text.latin1(b, colon + 1, e, MAX_KEPT_HEADER).trim()) : null;
             i = next;
         }
