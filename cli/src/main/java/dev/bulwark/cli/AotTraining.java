@@ -1,6 +1,5 @@
 package dev.bulwark.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -10,16 +9,15 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * The training run behind {@code bin/bulwark}'s JDK ahead-of-time cache (JEP 483/514): the launcher runs
  * {@code java -XX:AOTCacheOutput=… -cp bulwark-cli.jar dev.bulwark.cli.AotTraining DIR} once per build, and
  * the classes this run loads, links and profiles start pre-loaded in every later run. It exercises what
  * a one-file scan needs: loading text signatures of every common kind, compiling and loading a snapshot,
- * type detection, the text, HTML, gzip and zip paths, hashing, and the clamscan and JSON output.
+ * type detection, the text, HTML, gzip and zip paths, hashing, and the clamscan and JSON output; and
+ * what a scan of many small objects needs: a {@code -f} list of a few hundred small files of varied
+ * types ({@link AotSamples}), from text signatures and from the snapshot.
  * Writes only under DIR (which must exist and be empty); prints nothing.
  */
 final class AotTraining {
@@ -40,8 +38,11 @@ final class AotTraining {
         Files.write(files.resolve("page.html"), html);
         Files.write(files.resolve("eicar.com"), ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
                 .getBytes(StandardCharsets.US_ASCII));
-        Files.write(files.resolve("text.gz"), gzip(text));
-        Files.write(files.resolve("archive.zip"), zip(text, html));
+        Files.write(files.resolve("text.gz"), AotSamples.gzip(text));
+        Files.write(files.resolve("archive.zip"), AotSamples.zip(text, html));
+        Path many = Files.createDirectories(dir.resolve("many"));
+        Path list = dir.resolve("many.list");
+        Files.write(list, AotSamples.write(many).stream().map(Path::toString).toList());
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         if (Files.isRegularFile(java)) Files.copy(java, files.resolve("elf.bin")); // a real ELF executable
         Files.writeString(db.resolve("train.hdb"), md5(text) + ":" + text.length + ":Train.Hash.Sample\n");
@@ -67,6 +68,10 @@ final class AotTraining {
             for (int r = 0; r < ROUNDS; r++) {
                 Main.run(new String[] {"scan", "--infected", "-d", snap.toString(), files.resolve("script.sh").toString()});
             }
+            // many small objects of varied types, one scan thread, as `scan -f LIST` runs them
+            Main.run(new String[] {"scan", "--no-summary", "--threads=1", "-d", d, "-f", list.toString()});
+            Main.run(new String[] {"scan", "--no-summary", "--threads=1", "-d", snap.toString(), "-f", list.toString()});
+            Main.run(new String[] {"scan", "--infected", "-d", snap.toString(), "-f", list.toString()});
             // bulwark yara: rule compilation (every string kind) and a recursive scan
             Path rules = dir.resolve("train.yar");
             Files.writeString(rules, yaraRules());
@@ -77,6 +82,9 @@ final class AotTraining {
             System.setOut(out);
             System.setErr(err);
         }
+        // every command ends in System.exit, whose exit logging initialises the JDK's System.Logger
+        // machinery (~20 classes): end the same way so that they are in the cache too
+        System.exit(0);
     }
 
     /** YARA rules with hex strings (jumps, wildcards, alternatives), text modifiers and regexes, many of them. */
@@ -97,25 +105,6 @@ final class AotTraining {
         sb.append("rule t3 { strings: $a = /exit [0-9]+/ $b = /ex(ample|it)\\.com/i condition: $a or $b }\n");
         sb.append("rule t4 { condition: uint16(0) == 0x5a4d and pe.number_of_sections > 0 and filesize < 10MB }\n");
         return sb.toString();
-    }
-
-    private static byte[] gzip(byte[] b) throws IOException {
-        ByteArrayOutputStream bo = new ByteArrayOutputStream();
-        try (GZIPOutputStream g = new GZIPOutputStream(bo)) {
-            g.write(b);
-        }
-        return bo.toByteArray();
-    }
-
-    private static byte[] zip(byte[] a, byte[] b) throws IOException {
-        ByteArrayOutputStream bo = new ByteArrayOutputStream();
-        try (ZipOutputStream z = new ZipOutputStream(bo)) {
-            z.putNextEntry(new ZipEntry("a.sh"));
-            z.write(a);
-            z.putNextEntry(new ZipEntry("b.html"));
-            z.write(b);
-        }
-        return bo.toByteArray();
     }
 
     private static String md5(byte[] b) { return hex("MD5", b); }

@@ -12,7 +12,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class ScanCommand {
     static final String VERSION = "0.1.0";
-    /** Summary date format (built only when a summary is printed: time zones cost a one-file run ~ms). */
-    private static final String DATE = "yyyy:MM:dd HH:mm:ss";
     /** Scans queued ahead of the printer per worker thread (keeps memory bounded, output ordered). */
     private static final int QUEUE_PER_THREAD = 8;
     /** SHA-256 of no bytes: the digest reported for an empty file. */
@@ -316,13 +313,12 @@ public final class ScanCommand {
         l.add("Infected files: " + infected);
         if (errors > 0) l.add("Total errors: " + errors);
         double read = (bytesRead / 4096) * 4096 / (1024.0 * 1024), scanned = (bytesScanned / 4096) * 4096 / (1024.0 * 1024);
-        l.add(String.format(java.util.Locale.ROOT, "Data scanned: %.2f MB", scanned));
-        l.add(String.format(java.util.Locale.ROOT, "Data read: %.2f MB (ratio %.2f:1)", read, read == 0 ? 0 : scanned / read));
-        long ms = nanos / 1_000_000;
-        l.add(String.format(java.util.Locale.ROOT, "Time: %d.%03d sec (%d m %d s)", ms / 1000, ms % 1000, ms / 60000, (ms / 1000) % 60));
-        DateTimeFormatter date = DateTimeFormatter.ofPattern(DATE);
-        l.add("Start Date: " + date.format(LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(startMillis), java.time.ZoneId.systemDefault())));
-        l.add("End Date:   " + date.format(LocalDateTime.now()));
+        l.add("Data scanned: " + SummaryFormat.twoDecimals(scanned) + " MB");
+        l.add("Data read: " + SummaryFormat.twoDecimals(read) + " MB (ratio " + SummaryFormat.twoDecimals(read == 0 ? 0 : scanned / read) + ":1)");
+        l.add("Time: " + SummaryFormat.duration(nanos / 1_000_000));
+        java.time.ZoneId zone = SummaryFormat.zone();
+        l.add("Start Date: " + SummaryFormat.date(LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(startMillis), zone)));
+        l.add("End Date:   " + SummaryFormat.date(LocalDateTime.now(zone)));
         // with --json standard output carries only JSON lines; the summary goes to standard error
         for (String s : l) {
             if (o.json) err.println(s);

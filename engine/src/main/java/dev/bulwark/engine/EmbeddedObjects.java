@@ -52,6 +52,8 @@ final class EmbeddedObjects {
             FileType.TEXT_UTF16LE, FileType.TEXT_UTF16BE, FileType.BINARY_DATA);
     /** Sector size the ISO 9660 extractor reads; images with other sector sizes are left alone. */
     private static final int ISO_SECTOR = 2048;
+    /** Hits by end offset (a lambda of this class: the JDK's inside Comparator.comparingInt is not AOT-cached). */
+    private static final java.util.Comparator<EmbeddedTypeFinder.Hit> BY_END = (a, b) -> Integer.compare(a.end(), b.end());
     /** Types of hits {@link #open} handles (user {@code .ftm} type-1 rules may add hits of these types). */
     private static final Set<FileType> OPENED = EnumSet.of(FileType.ZIPSFX, FileType.RARSFX, FileType.CABSFX, FileType.ARJSFX,
             FileType.SEVENZIPSFX, FileType.NULSFT, FileType.AUTOIT, FileType.ISHIELD_MSI, FileType.ISO9660, FileType.UDF);
@@ -113,7 +115,7 @@ final class EmbeddedObjects {
             if (!extra.isEmpty()) {
                 hits = new ArrayList<>(hits);
                 hits.addAll(extra);
-                hits.sort(java.util.Comparator.comparingInt(EmbeddedTypeFinder.Hit::end));
+                hits.sort(BY_END);
             }
         }
         return hits;
@@ -132,7 +134,7 @@ final class EmbeddedObjects {
             out.add(new EmbeddedTypeFinder.Hit(FileType.UDF, at, at + UdfExtractor.MARKER.length));
         }
         if (out == null) return hits;
-        out.sort(java.util.Comparator.comparingInt(EmbeddedTypeFinder.Hit::end));
+        out.sort(BY_END);
         return out;
     }
 

@@ -2,7 +2,6 @@ package dev.bulwark.engine.filetype;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -105,7 +104,9 @@ public final class EmbeddedTypeFinder {
                 s.run(chunk, -from, from, from + len, pairs);
             }
         }
-        s.raw.sort(Comparator.comparingInt(Hit::end)); // stable: equal ends keep discovery order
+        // stable: equal ends keep discovery order. A lambda of this class rather than Comparator.comparingInt:
+        // the JDK's own lambda inside comparingInt is not kept by the AOT cache and would be generated at run time
+        s.raw.sort((a, b) -> Integer.compare(a.end(), b.end()));
         return s.raw;
     }
 

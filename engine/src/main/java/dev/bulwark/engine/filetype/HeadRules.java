@@ -2,7 +2,6 @@ package dev.bulwark.engine.filetype;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -36,7 +35,9 @@ public final class HeadRules {
         }
         if (extra != null) extra.hits(head, text, hits);
         if (hits.isEmpty()) return null;
-        hits.sort(Comparator.comparingInt(EmbeddedTypeFinder.Hit::end)); // stable: same-end hits keep their order
+        // stable: same-end hits keep their order. A lambda of this class, not Comparator.comparingInt: the JDK's
+        // own lambda inside comparingInt is not kept by the AOT cache and would be generated in every run
+        hits.sort((a, b) -> Integer.compare(a.end(), b.end()));
         FileType type = text;
         for (EmbeddedTypeFinder.Hit h : hits) {
             int r = rank(h.type());

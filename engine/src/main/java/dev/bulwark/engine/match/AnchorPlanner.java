@@ -1,8 +1,5 @@
 package dev.bulwark.engine.match;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Re-chooses each part's anchor with the whole pattern set in view. {@link AtomIndex} filters every
  * position through one word per 2-byte prefix and low bits of the third byte (the table size it will
@@ -29,41 +26,43 @@ final class AnchorPlanner {
 
     private AnchorPlanner() {}
 
-    static List<BodyPattern> plan(List<BodyPattern> patterns) {
-        long atoms = 0;
-        for (BodyPattern p : patterns) for (byte[][] v : p.anchorVariants) atoms += v.length;
-        int mask = (1 << AtomIndex.wordLog(atoms)) - 1;
-        int[] load = new int[mask + 1];
-        List<BodyPattern> out = new ArrayList<>(patterns.size());
-        for (BodyPattern p : patterns) {
-            int n = p.parts.length;
-            int[] ae = p.anchorElem.clone(), al = p.anchorLen.clone();
-            byte[][][] av = p.anchorVariants.clone();
-            boolean changed = false;
-            for (int j = 0; j < n; j++) {
-                Elem[] part = p.parts[j];
-                int len = al[j], best = ae[j];
-                double bestCost = cost(part, best, len, load, mask);
-                int runEnd = 0; // end of the static run holding i: each element is classified once per part
-                for (int i = 0; i + len <= part.length; i++) {
-                    if (i >= runEnd) {
-                        runEnd = i;
-                        while (runEnd < part.length && HexPatternParser.isStatic(part[runEnd])) runEnd++;
-                    }
-                    if (i == ae[j] || runEnd - i < len || !foldedOk(part, i, len)) continue;
-                    double c = cost(part, i, len, load, mask);
-                    if (c < bestCost) { bestCost = c; best = i; }
+    /** The word mask for a set of this many atoms (the index of {@link #plan(BodyPattern, int[], int)}'s load table). */
+    static int mask(long atoms) {
+        return (1 << AtomIndex.wordLog(atoms)) - 1;
+    }
+
+    /**
+     * Plans one pattern, the next of the set in order, against the word loads of those before it
+     * ({@code load}, of {@code mask + 1} words, updated): patterns are planned one at a time, in set
+     * order, so a builder that keeps them encoded decodes only one at a time.
+     */
+    static BodyPattern plan(BodyPattern p, int[] load, int mask) {
+        int n = p.parts.length;
+        int[] ae = p.anchorElem.clone(), al = p.anchorLen.clone();
+        byte[][][] av = p.anchorVariants.clone();
+        boolean changed = false;
+        for (int j = 0; j < n; j++) {
+            Elem[] part = p.parts[j];
+            int len = al[j], best = ae[j];
+            double bestCost = cost(part, best, len, load, mask);
+            int runEnd = 0; // end of the static run holding i: each element is classified once per part
+            for (int i = 0; i + len <= part.length; i++) {
+                if (i >= runEnd) {
+                    runEnd = i;
+                    while (runEnd < part.length && HexPatternParser.isStatic(part[runEnd])) runEnd++;
                 }
-                if (best != ae[j]) {
-                    ae[j] = best;
-                    av[j] = HexPatternParser.variants(part, best, len);
-                    changed = true;
-                }
-                for (byte[] v : av[j]) load[key(v[0], v[1], v.length > 2 ? v[2] : 0) & mask]++;
+                if (i == ae[j] || runEnd - i < len || !foldedOk(part, i, len)) continue;
+                double c = cost(part, i, len, load, mask);
+                if (c < bestCost) { bestCost = c; best = i; }
             }
-            out.add(changed ? new BodyPattern(p.parts, p.gapMin, p.gapMax, p.leftAssert, p.rightAssert, ae, al, av) : p);
+            if (best != ae[j]) {
+                ae[j] = best;
+                av[j] = HexPatternParser.variants(part, best, len);
+                changed = true;
+            }
+            for (byte[] v : av[j]) load[key(v[0], v[1], v.length > 2 ? v[2] : 0) & mask]++;
         }
-        return out;
+        return changed ? new BodyPattern(p.parts, p.gapMin, p.gapMax, p.leftAssert, p.rightAssert, ae, al, av) : p;
     }
 
     /** Whether the case-folded variants of static elements [i, i+len) stay within the parser's limit. */

@@ -14,7 +14,16 @@ public final class FlatBuffers {
     private FlatBuffers() {}
 
     public static final class Out implements FlatIO.Writer {
-        private ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        private ByteBuffer b;
+
+        public Out() {
+            this(1 << 16);
+        }
+
+        /** With room for {@code capacity} bytes before the first growth (a writer that knows its size). */
+        public Out(int capacity) {
+            b = ByteBuffer.allocate(Math.max(64, capacity)).order(ByteOrder.LITTLE_ENDIAN);
+        }
 
         private void need(long n) {
             if (b.remaining() >= n) return;
@@ -27,6 +36,12 @@ public final class FlatBuffers {
         }
 
         public ByteBuffer finish() { return b.flip(); }
+
+        /** What was written so far, as a read-only view (writing may go on; the view does not see it). */
+        public ByteBuffer written() { return b.asReadOnlyBuffer().flip(); }
+
+        /** Forgets what was written, keeping the buffer (a scratch writer reused per record). */
+        public void reset() { b.clear(); }
 
         /** Bytes written so far. */
         public int size() { return b.position(); }

@@ -45,17 +45,6 @@ public final class PatternSet {
         this.index = index;
     }
 
-    /** Context windows of every entry for {@link AtomIndex#build(byte[][], int[], int, long[])}. */
-    static long[] windows(List<BodyPattern> patterns, IntList entryPattern, IntList entryPart) {
-        long[] w = new long[4 * entryPattern.size()];
-        for (int e = 0; e < entryPattern.size(); e++) {
-            BodyPattern p = patterns.get(entryPattern.get(e));
-            int j = entryPart.get(e);
-            window(p.parts[j], p.anchorElem[j], w, e << 2);
-        }
-        return w;
-    }
-
     /** Single-byte elements next to the anchor at fixed offsets, up to 8 each side (Cls = no constraint). */
     private static void window(Elem[] part, int a, long[] w, int at) {
         long m = 0, v = 0;
@@ -135,15 +124,21 @@ public final class PatternSet {
     /** Writes patterns, per-pattern tables and the compiled atom index. */
     public void write(FlatIO.Writer out) {
         out.i32(patterns.length);
-        FlatBuffers.Out enc = new FlatBuffers.Out();
-        int[] at = new int[patterns.length + 1];
-        for (int i = 0; i < patterns.length; i++) {
-            at[i] = enc.size();
-            writePattern(pattern(i), enc);
+        if (encoded != null) {
+            // kept encoded (built from sources, or read from a snapshot): written as it is, nothing decoded
+            out.bytes(encoded);
+            out.ints(encodedAt);
+        } else {
+            FlatBuffers.Out enc = new FlatBuffers.Out();
+            int[] at = new int[patterns.length + 1];
+            for (int i = 0; i < patterns.length; i++) {
+                at[i] = enc.size();
+                writePattern(pattern(i), enc);
+            }
+            at[patterns.length] = enc.size();
+            out.bytes(enc.finish());
+            out.ints(at);
         }
-        at[patterns.length] = enc.size();
-        out.bytes(enc.finish());
-        out.ints(at);
         out.ints(targets);
         out.ints(owners);
         for (OffsetSpec o : offsets) {
@@ -299,42 +294,114 @@ public final class PatternSet {
         return seq;
     }
 
+    /**
+     * Collects patterns and compiles them. Patterns are kept encoded as a snapshot stores them, from
+     * {@link #add} on: a large database's pattern objects take several times the memory of their
+     * encoding, and a built set decodes a pattern only when a scan first finds a candidate for it.
+     */
     public static final class Builder {
-        private final List<BodyPattern> patterns = new ArrayList<>();
+        /** Bytes per storage chunk of the encoded patterns: growth never copies what was stored. */
+        private static final int CHUNK = 1 << 20;
+        private final List<byte[]> chunks = new ArrayList<>();
+        private int chunkUsed = CHUNK;
+        private long stored;
+        private final IntList lengths = new IntList();
+        private final FlatBuffers.Out scratch = new FlatBuffers.Out(1 << 12);
         private final List<OffsetSpec> offsets = new ArrayList<>();
         private final IntList targets = new IntList(), owners = new IntList();
+        private long atoms, parts;
+        private boolean built;
 
         /** Adds a pattern for a target type (0-14) and returns its id. */
         public int add(BodyPattern p, int target, OffsetSpec offset, int owner) {
-            patterns.add(p);
+            if (built) throw new IllegalStateException("pattern set already built");
+            scratch.reset();
+            writePattern(p, scratch);
+            ByteBuffer w = scratch.written();
+            lengths.add(w.remaining());
+            stored += w.remaining();
+            while (w.hasRemaining()) {
+                if (chunkUsed == CHUNK) {
+                    chunks.add(new byte[CHUNK]);
+                    chunkUsed = 0;
+                }
+                int k = Math.min(w.remaining(), CHUNK - chunkUsed);
+                w.get(chunks.get(chunks.size() - 1), chunkUsed, k);
+                chunkUsed += k;
+            }
+            for (byte[][] v : p.anchorVariants) atoms += v.length;
+            parts += p.parts.length;
             targets.add(target);
             offsets.add(offset);
             owners.add(owner);
-            return patterns.size() - 1;
+            return targets.size() - 1;
         }
 
+        /** Reads the stored patterns back in order, one at a time, releasing each chunk once read. */
+        private final class Stored {
+            private int chunk, at, next;
+            private byte[] one = new byte[256];
+
+            BodyPattern next() {
+                int len = lengths.get(next++);
+                if (one.length < len) one = new byte[Math.max(len, one.length * 2)];
+                for (int got = 0; got < len; ) {
+                    if (at == CHUNK) {
+                        chunks.set(chunk++, null);
+                        at = 0;
+                    }
+                    int k = Math.min(len - got, CHUNK - at);
+                    System.arraycopy(chunks.get(chunk), at, one, got, k);
+                    at += k;
+                    got += k;
+                }
+                return readPattern(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)));
+            }
+        }
+
+        /** Compiles the set; once only (the stored patterns are released as they are read). */
         public PatternSet build() {
+            if (built) throw new IllegalStateException("pattern set already built");
+            built = true;
+            int n = targets.size();
+            AtomIndex.check(parts <= Integer.MAX_VALUE / 4, "too many pattern parts");
             // anchors re-chosen with the whole set in view, so atom prefixes spread over the word filter
-            List<BodyPattern> patterns = AnchorPlanner.plan(this.patterns);
-            List<byte[]> atoms = new ArrayList<>();
-            IntList atomOwner = new IntList(), ePat = new IntList(), ePart = new IntList();
-            for (int i = 0; i < patterns.size(); i++) {
-                BodyPattern p = patterns.get(i);
-                for (int j = 0; j < p.parts.length; j++) {
-                    int entry = ePat.size();
-                    ePat.add(i);
-                    ePart.add(j);
+            int mask = AnchorPlanner.mask(atoms);
+            int[] load = new int[mask + 1];
+            AtomIndex.check(stored < Integer.MAX_VALUE - (stored >>> 5) - 64, "encoded patterns too large");
+            Stored in = new Stored();
+            FlatBuffers.Out enc = new FlatBuffers.Out((int) (stored + (stored >>> 5)));
+            int[] at = new int[n + 1];
+            byte[][] atomBytes = new byte[(int) atoms][];
+            int[] atomOwner = new int[(int) atoms];
+            int[] ePat = new int[(int) parts], ePart = new int[(int) parts];
+            // fixed bytes around each anchor let the index drop most false candidates before verification
+            long[] windows = new long[4 * (int) parts];
+            int entry = 0, atom = 0;
+            for (int i = 0; i < n; i++) {
+                BodyPattern p = AnchorPlanner.plan(in.next(), load, mask);
+                at[i] = enc.size();
+                writePattern(p, enc);
+                for (int j = 0; j < p.parts.length; j++, entry++) {
+                    ePat[entry] = i;
+                    ePart[entry] = j;
+                    window(p.parts[j], p.anchorElem[j], windows, entry << 2);
                     for (byte[] v : p.anchorVariants[j]) {
-                        atoms.add(v);
-                        atomOwner.add(entry);
+                        // a re-planned anchor may have another number of (case-folded) variants
+                        if (atom == atomBytes.length) {
+                            atomBytes = java.util.Arrays.copyOf(atomBytes, atom * 2 + 16);
+                            atomOwner = java.util.Arrays.copyOf(atomOwner, atom * 2 + 16);
+                        }
+                        atomBytes[atom] = v;
+                        atomOwner[atom++] = entry;
                     }
                 }
             }
-            // fixed bytes around each anchor let the index drop most false candidates before verification
-            AtomIndex idx = AtomIndex.build(atoms.toArray(new byte[0][]), atomOwner.toArray(), ePat.size(),
-                    windows(patterns, ePat, ePart));
-            return new PatternSet(patterns.toArray(new BodyPattern[0]), null, null, targets.toArray(),
-                    offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat.toArray(), ePart.toArray(), idx);
+            at[n] = enc.size();
+            AtomIndex idx = AtomIndex.build(java.util.Arrays.copyOf(atomBytes, atom), java.util.Arrays.copyOf(atomOwner, atom),
+                    entry, windows);
+            return new PatternSet(new BodyPattern[n], enc.finish(), IntBuffer.wrap(at), targets.toArray(),
+                    offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat, ePart, idx);
         }
     }
 

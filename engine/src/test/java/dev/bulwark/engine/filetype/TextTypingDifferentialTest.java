@@ -62,8 +62,30 @@ class TextTypingDifferentialTest {
     }
 
     /**
+     * YARA rules loaded into the ClamAV engine see the same views: "hello" matches UTF-16 and upper-case text
+     * through the normalised text scan (lower case, NUL bytes dropped), whether or not the rule says nocase.
+     */
+    @Test
+    void yaraRulesSeeTheNormalisedText() throws Exception {
+        Map<String, byte[]> cases = new LinkedHashMap<>();
+        cases.put("utf16 no mark", "xx h\u0000e\u0000l\u0000l\u0000o\u0000 yy".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("utf16 upper", "xx H\u0000E\u0000L\u0000L\u0000O\u0000 yy".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("utf16 mark", "\u00ff\u00feh\u0000e\u0000l\u0000l\u0000o\u0000".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("ascii upper", "xx HELLO yy\n".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("binary upper", "ab\u0000\u0001 HELLO yy".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("binary", "ab\u0000\u0001 hello yy".getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("none", "ab\u0000\u0001 h.e.l.l.o".getBytes(StandardCharsets.ISO_8859_1));
+        for (String mods : new String[] {"", " nocase"}) {
+            String rule = "rule hw { strings: $a = \"hello\"" + mods + " condition: $a }\n";
+            Path dir = java.nio.file.Files.createDirectories(tmp.resolve("yara" + mods.trim()));
+            ClamscanVerdicts.assertSame(dir, "t.yar", rule, "YARA.hw", cases, ".bin");
+        }
+    }
+
+    /**
      * ClamAV's mail parser gives up on a message unless a From envelope line, a Content-* header or a From,
-     * Received or De header comes before the blank line: only then is the base64 attachment decoded.
+     * Received or De header comes before the blank line: only then is the base64 attachment decoded. A body
+     * without Content-Type that holds a Content-Transfer-Encoding line is taken for a bounced message.
      */
     @Test
     void onlySomeHeadersMakeAnEmail() throws Exception {
@@ -72,11 +94,27 @@ class TextTypingDifferentialTest {
         String[] tops = {"Subject: hi\n", "To: x\n", "From: a@b.c\n", "from: a@b.c\n", "FROM: a\n", "Received: x\n",
             "De: x\n", "Date: x\nSubject: y\n", "From (c): a\n", "Subject: a\nReceived: b\n", "From a@b Tue\n", "junk line\n"};
         Map<String, byte[]> cases = new LinkedHashMap<>();
+        String[] bounced = {"", "Received: from x\n", "Received: from x\nFrom: y\nSubject: z\n", "received: x\n",
+            "Received: x\nContent-Type: text/plain\n", "Received: x\nContent-Transfer-Encoding: 7bit\n", "Received: x\nContent-Disposition: inline\n"};
         for (String top : tops) {
-            // (not as a body after a blank line: ClamAV then finds it as a "bounce", which Bulwark does not do)
             cases.put("headers " + top.trim(), (top + attachment).getBytes(StandardCharsets.ISO_8859_1));
             cases.put("after blank lines " + top.trim(), ("\n\n" + top + attachment).getBytes(StandardCharsets.ISO_8859_1));
+            // a body holding headers: ClamAV's "bounce" handling of a message without Content-Type
+            for (int k = 0; k < bounced.length; k++) {
+                cases.put("bounce " + k + " after " + top.trim(), (top + "\nsome text\n" + bounced[k] + attachment).getBytes(StandardCharsets.ISO_8859_1));
+            }
         }
+        // repeated headers: every distinct transfer encoding is applied (an evasion trick ClamAV withstands)
+        String b64 = java.util.Base64.getEncoder().encodeToString("xx hello world yy".getBytes(StandardCharsets.US_ASCII));
+        cases.put("7bit then base64", ("From: a\nContent-Transfer-Encoding: 7bit\nContent-Type: application/octet-stream\n"
+                + "Content-Transfer-Encoding: base64\n\n" + b64 + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("base64 then 7bit", ("From: a\nContent-Transfer-Encoding: base64\nContent-Transfer-Encoding: 7bit\n\n" + b64 + "\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        cases.put("two types", ("From: a\nContent-Type: text/plain\nContent-Type: application/octet-stream\n"
+                + "Content-Transfer-Encoding: base64\n\n" + b64 + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        // not compared: a text/plain part holding a message (ClamAV's isBounceStart search in text parts finds it;
+        // Bulwark scans the text only)
+        cases.put("7bit bounce", ("From: a\n\nsome text\nContent-Transfer-Encoding: 7bit\n\nxx hello world\n").getBytes(StandardCharsets.ISO_8859_1));
         ClamscanVerdicts.assertSame(tmp, "t.ndb", "T.att:0:*:68656c6c6f20776f726c64\n", cases, ".eml");
     }
 

@@ -21,7 +21,7 @@ public final class Snapshot {
     static final byte[] MAGIC = "BWSNAP\r\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END = "BWSNEND\0".getBytes(StandardCharsets.US_ASCII);
     /** Bump on any layout change: older snapshots are refused and must be recompiled. */
-    public static final int FORMAT = 3;
+    public static final int FORMAT = 4;
     static final int HEADER = 24, TRAILER = 12;
     /** Largest snapshot: one memory mapping (2 GiB). */
     static final long MAX_FILE = Integer.MAX_VALUE;

@@ -1,6 +1,6 @@
 package dev.bulwark.engine.db.snapshot;
 
-import dev.bulwark.engine.match.FlatBuffers;
+import dev.bulwark.engine.match.FlatIO;
 import dev.bulwark.engine.db.Database;
 import dev.bulwark.engine.signatures.clamav.SignatureSet;
 import java.io.IOException;
@@ -37,9 +37,43 @@ public final class SnapshotWriter {
             throw new IllegalArgumentException("snapshot format " + Snapshot.FORMAT + " cannot store " + blocker
                     + "; load those sources directly");
         }
-        FlatBuffers.Out o = new FlatBuffers.Out();
-        o.i64(System.currentTimeMillis());
         List<Snapshot.Source> src = describe(sources);
+        Path abs = out.toAbsolutePath();
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+        boolean done = false;
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            // the payload streams to the file after room for the header; header and checksum follow
+            ch.position(Snapshot.HEADER);
+            FileOut o = new FileOut(ch);
+            try {
+                writePayload(o, db, set, src);
+                o.flush();
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            long payload = o.size();
+            if (Snapshot.HEADER + payload + Snapshot.TRAILER > Snapshot.MAX_FILE) {
+                throw new IllegalArgumentException("snapshot would exceed 2 GiB");
+            }
+            ByteBuffer head = ByteBuffer.allocate(Snapshot.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+            head.put(Snapshot.MAGIC).putInt(Snapshot.FORMAT).putInt(0).putLong(payload).flip();
+            while (head.hasRemaining()) ch.write(head, head.position());
+            int crc = crc(ch, Snapshot.HEADER + payload);
+            ByteBuffer tail = ByteBuffer.allocate(Snapshot.TRAILER).order(ByteOrder.LITTLE_ENDIAN);
+            tail.putInt(crc).put(Snapshot.END).flip();
+            ch.position(Snapshot.HEADER + payload);
+            while (tail.hasRemaining()) ch.write(tail);
+            ch.force(true);
+            done = true;
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
+        }
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void writePayload(FlatIO.Writer o, Database db, SignatureSet set, List<Snapshot.Source> src) {
+        o.i64(System.currentTimeMillis());
         o.i32(src.size());
         for (Snapshot.Source s : src) {
             o.string(s.path());
@@ -54,25 +88,20 @@ public final class SnapshotWriter {
         o.i64(db.buildTime() == null ? Long.MIN_VALUE : db.buildTime().toEpochMilli());
         o.string(db.fingerprint());
         set.write(o);
-        ByteBuffer payload = o.finish();
-        ByteBuffer head = ByteBuffer.allocate(Snapshot.HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        head.put(Snapshot.MAGIC).putInt(Snapshot.FORMAT).putInt(0).putLong(payload.remaining()).flip();
+    }
+
+    /** CRC32C of the first {@code end} bytes of the file, read back in chunks (they are in the page cache). */
+    private static int crc(FileChannel ch, long end) throws IOException {
         CRC32C crc = new CRC32C();
-        crc.update(head.duplicate());
-        crc.update(payload.duplicate());
-        ByteBuffer tail = ByteBuffer.allocate(Snapshot.TRAILER).order(ByteOrder.LITTLE_ENDIAN);
-        tail.putInt((int) crc.getValue()).put(Snapshot.END).flip();
-        if (Snapshot.HEADER + (long) payload.remaining() + Snapshot.TRAILER > Snapshot.MAX_FILE) {
-            throw new IllegalArgumentException("snapshot would exceed 2 GiB");
+        ByteBuffer chunk = ByteBuffer.allocate(FileOut.BUFFER);
+        for (long pos = 0; pos < end; ) {
+            chunk.clear().limit((int) Math.min(FileOut.BUFFER, end - pos));
+            int n = ch.read(chunk, pos);
+            if (n <= 0) throw new IOException("snapshot file shrank while it was written");
+            pos += n;
+            crc.update(chunk.flip());
         }
-        Path abs = out.toAbsolutePath();
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            for (ByteBuffer b : new ByteBuffer[] {head, payload, tail}) while (b.hasRemaining()) ch.write(b);
-            ch.force(true);
-        }
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return (int) crc.getValue();
     }
 
     /** Files (and directory listings) behind the given sources, as they are now. */

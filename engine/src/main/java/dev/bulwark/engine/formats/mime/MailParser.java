@@ -10,6 +10,8 @@ import dev.bulwark.engine.formats.uuencode.UuDecoder;
 import dev.bulwark.engine.heuristics.phishing.HtmlLinks;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -74,6 +76,7 @@ final class MailParser {
     /** The headers of one entity: only the ones that steer parsing are kept. */
     private static final class Headers {
         String contentType, encoding, disposition;
+        final List<String> extraEncodings = new ArrayList<>(2);
         int bodyStart;
         boolean any;
     }
@@ -200,7 +203,12 @@ final class MailParser {
         if (v == null || name == null) return;
         switch (name) {
             case "content-type" -> { if (h.contentType == null) h.contentType = v.toString(); }
-            case "content-transfer-encoding" -> { if (h.encoding == null) h.encoding = v.toString(); }
+            case "content-transfer-encoding" -> {
+                // ClamAV keeps every distinct encoding and decodes the body once with each, into one output
+                String e = v.toString().trim().toLowerCase(Locale.ROOT);
+                if (h.encoding == null) h.encoding = e;
+                else if (h.extraEncodings.size() < MAX_ENCODINGS && !e.equals(h.encoding) && !h.extraEncodings.contains(e)) h.extraEncodings.add(e);
+            }
             case "content-disposition" -> { if (h.disposition == null) h.disposition = v.toString(); }
             default -> { }
         }
@@ -232,7 +240,44 @@ final class MailParser {
             message(from, to, depth + 1);
             return;
         }
-        leaf(type, enc, name, from, to);
+        if (depth == 0 && h.contentType == null && bounce(from, to)) return;
+        leaf(type, enc, h.extraEncodings, name, from, to);
+    }
+
+    private static final int MAX_ENCODINGS = 8; // distinct Content-Transfer-Encoding values decoded per part
+
+    /**
+     * ClamAV's handling of a top-level message without Content-Type whose body holds a
+     * "Content-Transfer-Encoding" line (any case, not 7bit): the body is taken for a bounced message without
+     * headers — the text from that line on is scanned as a mail under a "Received: by clamd (bounce)" line, and
+     * the text itself is not. (ClamAV's other branch, a bounce starting at a "Received: " line, needs a context
+     * its parser has not set at that point; clamscan behaves as if it never fires.) Returns false when the body
+     * is scanned as text.
+     */
+    private boolean bounce(int from, int to) {
+        for (int i = from, lines = 0; i < to && lines < MAX_JUNK_LINES; lines++) {
+            int next = Text.nextLine(b, i, to);
+            int e = Text.lineEnd(b, i, next);
+            if (Text.startsWithIgnoreCase(b, i, e, "Content-Transfer-Encoding") && !contains(i, e, "7bit")) {
+                byte[] head = "Received: by clamd (bounce)\n".getBytes(StandardCharsets.ISO_8859_1);
+                ByteSink out = new ByteSink(ctx.budget());
+                out.put(head, 0, head.length);
+                out.put(b, i, to - i);
+                emit("bounce", out.view());
+                return true;
+            }
+            i = next;
+        }
+        return false;
+    }
+
+    private boolean contains(int i, int e, String s) {
+        outer:
+        for (int k = i; k + s.length() <= e; k++) {
+            for (int j = 0; j < s.length(); j++) if (b.get(k + j) != s.charAt(j)) continue outer;
+            return true;
+        }
+        return false;
     }
 
     private static boolean isIdentity(String enc) {
@@ -291,9 +336,22 @@ final class MailParser {
         entity(h, to, depth + 1);
     }
 
-    private void leaf(String type, String enc, String name, int from, int to) {
+    private void leaf(String type, String enc, List<String> more, String name, int from, int to) {
         if (from >= to) return;
         ByteSink out = new ByteSink(ctx.budget());
+        String childName = decode(enc, name, from, to, out);
+        for (String e : more) decode(e, name, from, to, out);
+        if (out.overflowed()) ctx.note("mail: body part exceeds the size budget; truncated");
+        boolean text = type.isEmpty() || type.startsWith("text/");
+        if (!emit(childName, out.view())) return;
+        if (text) {
+            if (type.equals("text/html") && ctx.options().phishingUrls()) links(out);
+            embedded(out.view());
+        }
+    }
+
+    /** Appends the body decoded with one transfer encoding; returns the child's name (a uuencoded file's own). */
+    private String decode(String enc, String name, int from, int to, ByteSink out) {
         String childName = name;
         if (enc.contains("base64")) {
             TransferDecoders.base64(b, from, to, out);
@@ -310,13 +368,7 @@ final class MailParser {
         } else {
             out.put(b, from, to - from);
         }
-        if (out.overflowed()) ctx.note("mail: body part exceeds the size budget; truncated");
-        boolean text = type.isEmpty() || type.startsWith("text/");
-        if (!emit(childName, out.view())) return;
-        if (text) {
-            if (type.equals("text/html") && ctx.options().phishingUrls()) links(out);
-            embedded(out.view());
-        }
+        return childName;
     }
 
     private boolean emit(String name, ByteBuffer data) {

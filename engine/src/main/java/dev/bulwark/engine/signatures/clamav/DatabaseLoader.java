@@ -46,6 +46,8 @@ public final class DatabaseLoader {
     private long version;
     private Instant buildTime;
     private int loadedFiles;
+    /** Bytes of database text read (see {@link #COLLECT_ABOVE}). */
+    private long sourceBytes;
 
     private DatabaseLoader(LoadOptions options) {
         this.options = options;
@@ -96,6 +98,17 @@ public final class DatabaseLoader {
     private static final String BUILTIN = "/dev/bulwark/engine/db/";
     /** Chunk for reading large plain database files (larger than MAX_LINE, so a chunk always holds a whole line). */
     private static final int STREAM_CHUNK = 16 << 20;
+    /**
+     * Sources at least this large are compiled with a full collection before the build and another between
+     * the hash and the pattern tables. The JVM's serial collector (the launcher's choice) grows the old
+     * generation rather than collect it while it may, so the parsing's garbage would otherwise stay
+     * resident next to the tables being built: for the large generated database the peak was about
+     * twice the live set. Each collection costs tens of milliseconds there (the live set is mostly a
+     * few large primitive arrays); loads below this size never trigger one.
+     */
+    static final long COLLECT_ABOVE = 64L << 20;
+    /** Bytes of a large file parsed before the builders are sized for the rest of it (a few thousand lines). */
+    private static final int RESERVE_SAMPLE = 1 << 20;
 
     private void loadBuiltin() {
         try (var list = DatabaseLoader.class.getResourceAsStream(BUILTIN + "builtin.list")) {
@@ -134,7 +147,9 @@ public final class DatabaseLoader {
         List<YaraRuleSet> yara = YaraBridge.compile(sigs.yaraSources, warnings);
         PhishingDb phishing = PhishingBridge.build(sigs.phishingLines, errors);
         if (!errors.isEmpty()) throw new DatabaseLoadException(errors);
-        SignatureSet set = sigs.build(phishing, yara, YaraBridge.count(yara) + PhishingBridge.count(phishing));
+        Runnable collect = sourceBytes >= COLLECT_ABOVE ? System::gc : () -> { };
+        collect.run();
+        SignatureSet set = sigs.build(phishing, yara, YaraBridge.count(yara) + PhishingBridge.count(phishing), collect);
         return new Database(set, sources, warnings, version, buildTime, HexFormat.of().formatHex(fingerprint.digest()));
     }
 
@@ -208,6 +223,7 @@ public final class DatabaseLoader {
             byte[] data = Files.readAllBytes(f);
             fingerprint.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
             fingerprint.update(data);
+            sourceBytes += data.length;
             loadBytes(f.toString(), data, false);
         } catch (IOException e) {
             errors.add(Diagnostic.error(f.toString(), 0, "cannot read: " + e.getMessage()));
@@ -236,11 +252,15 @@ public final class DatabaseLoader {
         fingerprint.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
         byte[] buf = new byte[STREAM_CHUNK];
         int have = 0, lineNo = 0;
+        long size = Files.size(f);
+        boolean sampled = false;
+        sigs.markFile();
         try (var in = Files.newInputStream(f)) {
             while (true) {
                 int r = in.read(buf, have, buf.length - have);
                 if (r > 0) {
                     fingerprint.update(buf, have, r);
+                    sourceBytes += r;
                     have += r;
                 }
                 int start = 0;
@@ -248,6 +268,11 @@ public final class DatabaseLoader {
                     if (buf[i] != '\n') continue;
                     line(source, n, kind, buf, start, i, ++lineNo, false);
                     start = i + 1;
+                    if (!sampled && start >= RESERVE_SAMPLE) {
+                        // the first lines tell how much the builders will hold: size them once for the rest
+                        sigs.reserveRest((double) (size - start) / start);
+                        sampled = true;
+                    }
                 }
                 if (r < 0) {
                     if (start < have) line(source, n, kind, buf, start, have, ++lineNo, false);
@@ -339,6 +364,12 @@ public final class DatabaseLoader {
         if (end > start && data[end - 1] == '\r') end--;
         if (end - start > MAX_LINE) {
             errors.add(Diagnostic.error(source, lineNo, "line too long"));
+            return false;
+        }
+        try {
+            if (kind == LineKind.HASH && sigs.hashLineFast(data, start, end, official)) return false;
+        } catch (IllegalArgumentException e) {
+            errors.add(Diagnostic.error(source, lineNo, e.getMessage())); // a builder limit (entries per kind)
             return false;
         }
         String line = new String(data, start, end - start, StandardCharsets.ISO_8859_1);

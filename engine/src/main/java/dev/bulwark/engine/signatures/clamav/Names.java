@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * Signature names as one front-coded byte blob: names are stored in blocks of {@link #BLOCK}; the
- * first of a block in full, each following one as (bytes shared with the previous name, suffix).
+ * first of a block in full, each following one as (bytes shared with the previous name, suffix); each
+ * name's length varint carries in its low bit whether {@link #UNOFFICIAL} follows the stored text.
  * Generated and curated databases name signatures in long runs ("Win.Trojan.Agent-1234567", ...), so
  * four million names take tens of megabytes instead of hundreds as {@code String}s. A name is decoded
  * only when it is reported. Backed by heap arrays after a text load, or by slices of the mapping when
@@ -21,6 +22,12 @@ public final class Names {
     static final int BLOCK = 16;
     /** Longest name kept (ClamAV names are far shorter; longer ones are cut). */
     static final int MAX_NAME = 4096;
+    /**
+     * The suffix the loader gives names from unofficial databases: stored as one bit, not as text (it
+     * was two thirds of the table for a generated database, whose names differ only in a number).
+     */
+    static final String UNOFFICIAL = ".UNOFFICIAL";
+    private static final byte[] UNOFFICIAL_BYTES = UNOFFICIAL.getBytes(StandardCharsets.UTF_8);
     /** Reported for an entry a corrupt snapshot cannot decode. */
     static final String UNREADABLE = "Bulwark.Snapshot.UnreadableName";
 
@@ -42,17 +49,19 @@ public final class Names {
         try {
             int[] at = {blocks.get(i / BLOCK)};
             byte[] cur = new byte[64];
-            int len = 0;
+            int len = 0, code = 0;
             for (int j = 0; j <= i % BLOCK; j++) {
                 int shared = j == 0 ? 0 : varint(at);
-                int suffix = varint(at);
-                if (shared > len || suffix < 0 || shared + suffix > MAX_NAME) return UNREADABLE;
+                code = varint(at);
+                int suffix = code >>> 1;
+                if (shared > len || code < 0 || shared + suffix > MAX_NAME) return UNREADABLE;
                 if (cur.length < shared + suffix) cur = Arrays.copyOf(cur, Math.max(shared + suffix, cur.length * 2));
                 blob.get(at[0], cur, shared, suffix);
                 at[0] += suffix;
                 len = shared + suffix;
             }
-            return new String(cur, 0, len, StandardCharsets.UTF_8);
+            String name = new String(cur, 0, len, StandardCharsets.UTF_8);
+            return (code & 1) != 0 ? name + UNOFFICIAL : name;
         } catch (IndexOutOfBoundsException e) {
             return UNREADABLE;
         }
@@ -94,30 +103,73 @@ public final class Names {
         private byte[] blob = new byte[1 << 10];
         private int used;
         private final IntList blocks = new IntList();
-        private byte[] prev = new byte[0];
+        /** The previous name's stored text (the first {@code prevLen} bytes). */
+        private byte[] prev = new byte[64];
+        private int prevLen;
         private int count;
 
         /** Appends a name and returns its index. */
         public int add(String name) {
             byte[] b = name.getBytes(StandardCharsets.UTF_8);
-            if (b.length > MAX_NAME) b = Arrays.copyOf(b, MAX_NAME);
+            if (b.length > MAX_NAME) return append(b, 0, MAX_NAME, 0);
+            if (endsUnofficial(b, 0, b.length)) return append(b, 0, b.length - UNOFFICIAL_BYTES.length, 1);
+            return append(b, 0, b.length, 0);
+        }
+
+        /**
+         * Appends the name in {@code b[off, off + len)} (UTF-8), with {@link #UNOFFICIAL} after it when
+         * {@code unofficial}: the same entry as {@link #add(String)} of that text, without making it.
+         */
+        public int add(byte[] b, int off, int len, boolean unofficial) {
+            if (!unofficial) {
+                if (len > MAX_NAME) return append(b, off, MAX_NAME, 0);
+                if (endsUnofficial(b, off, len)) return append(b, off, len - UNOFFICIAL_BYTES.length, 1);
+                return append(b, off, len, 0);
+            }
+            if (len + UNOFFICIAL_BYTES.length > MAX_NAME) {
+                // cut like the whole text would be (rare: a name of about 4 KiB)
+                byte[] whole = Arrays.copyOf(Arrays.copyOfRange(b, off, off + len), len + UNOFFICIAL_BYTES.length);
+                System.arraycopy(UNOFFICIAL_BYTES, 0, whole, len, UNOFFICIAL_BYTES.length);
+                return append(whole, 0, MAX_NAME, 0);
+            }
+            return append(b, off, len, 1);
+        }
+
+        private static boolean endsUnofficial(byte[] b, int off, int len) {
+            return len > UNOFFICIAL_BYTES.length && Arrays.equals(b, off + len - UNOFFICIAL_BYTES.length, off + len,
+                    UNOFFICIAL_BYTES, 0, UNOFFICIAL_BYTES.length);
+        }
+
+        /** Appends stored text {@code b[off, off + len)} with its suffix flag. */
+        private int append(byte[] b, int off, int len, int flag) {
             int shared = 0;
             if (count % BLOCK == 0) {
                 blocks.add(used);
             } else {
-                shared = Arrays.mismatch(prev, b);
-                if (shared < 0) shared = b.length;
+                shared = Arrays.mismatch(prev, 0, prevLen, b, off, off + len);
+                if (shared < 0) shared = len;
                 varint(shared);
             }
-            varint(b.length - shared);
-            ensure(b.length - shared);
-            System.arraycopy(b, shared, blob, used, b.length - shared);
-            used += b.length - shared;
-            prev = b;
+            varint((len - shared) << 1 | flag);
+            ensure(len - shared);
+            System.arraycopy(b, off + shared, blob, used, len - shared);
+            used += len - shared;
+            if (prev.length < len) prev = new byte[Math.max(len, prev.length * 2)];
+            System.arraycopy(b, off, prev, 0, len);
+            prevLen = len;
             return count++;
         }
 
         public int size() { return count; }
+
+        /** Bytes of the encoded table so far. */
+        public int bytes() { return used; }
+
+        /** Makes room for {@code more} further bytes at once (see {@code HashIndex.Builder.reserve}). */
+        public void reserve(int more) {
+            long want = Math.min((long) used + Math.max(0, more), Integer.MAX_VALUE - 64);
+            if (want > blob.length) blob = Arrays.copyOf(blob, (int) want);
+        }
 
         private void varint(int v) {
             ensure(5);
@@ -133,7 +185,10 @@ public final class Names {
         }
 
         public Names build() {
-            return new Names(ByteBuffer.wrap(Arrays.copyOf(blob, used)), IntBuffer.wrap(blocks.toArray()), count);
+            // a table within 1/16 of its capacity keeps its array (a copy would double it for a moment);
+            // later additions write only past `used`, so sharing it with the builder is safe
+            byte[] b = blob.length - used > blob.length >>> 4 ? Arrays.copyOf(blob, used) : blob;
+            return new Names(ByteBuffer.wrap(b, 0, used).slice(), IntBuffer.wrap(blocks.toArray()), count);
         }
     }
 }

@@ -61,6 +61,45 @@ public final class SignatureBuilder {
 
     public int count() { return count; }
 
+    // ---- sizing for large files --------------------------------------------------------------------
+
+    /** Margin on a size estimate: below the builders' slack (1/16), so a good estimate is never copied. */
+    private static final double RESERVE_MARGIN = 1.03;
+    /** Entries each hash builder held when the current file started (see {@link #markFile}). */
+    private int[] fileMark = new int[0];
+    private int namesBytesMark;
+
+    /** Every growable hash builder, in a fixed order. */
+    private HashIndex.Builder[] hashBuilders() {
+        return new HashIndex.Builder[] {hashes[0], hashes[1], hashes[2], sections[0], sections[1], sections[2],
+                allow[0], allow[1], allow[2], imports};
+    }
+
+    /** Starts a large file: {@link #reserveRest} then extrapolates from what it added so far. */
+    void markFile() {
+        HashIndex.Builder[] b = hashBuilders();
+        fileMark = new int[b.length];
+        for (int i = 0; i < b.length; i++) fileMark[i] = b[i].size();
+        namesBytesMark = hashNames.bytes();
+    }
+
+    /**
+     * Grows the hash builders (and the hash name table) once for the rest of a large file, assuming the
+     * rest holds {@code factor} times what the part read so far added, plus that part once more (room
+     * for the sample of a next file feeding the same builder): a 4-million-line file then costs no
+     * doubling copies, each of which was garbage as large as the index.
+     */
+    void reserveRest(double factor) {
+        double scale = factor * RESERVE_MARGIN + 1;
+        HashIndex.Builder[] b = hashBuilders();
+        for (int i = 0; i < b.length && i < fileMark.length; i++) {
+            int added = b[i].size() - fileMark[i];
+            if (added > 0) b[i].reserve((int) Math.min(Integer.MAX_VALUE, added * scale));
+        }
+        int names = hashNames.bytes() - namesBytesMark;
+        if (names > 0) hashNames.reserve((int) Math.min(Integer.MAX_VALUE, names * scale));
+    }
+
     // ---- names and ignores -------------------------------------------------------------------------
 
     /** Registers an .ign/.ign2 line. */
@@ -134,6 +173,48 @@ public final class SignatureBuilder {
             default -> hashes[type].add(digest, size, id);
         }
         if (kind != 'f') count++;
+    }
+
+    /** Digest of the line {@link #hashLineFast} parses (the builders copy it). */
+    private final byte[] digest = new byte[32];
+
+    /**
+     * The common .hdb/.hsb line, {@code HASH:SIZE:NAME} in plain ASCII, parsed straight from the bytes
+     * {@code d[from, to)}: four million of them made as many line strings, field lists and name strings.
+     * Returns false, having changed nothing, for anything else (more fields, a wildcard size, a name with
+     * bytes over 127 or a "(", any malformed field) and while an ignore list or PUA filter applies; the
+     * line then goes through {@link #hashLine}, which also reports every error.
+     */
+    boolean hashLineFast(byte[] d, int from, int to, boolean official) {
+        if (pua != null || !ignored.isEmpty()) return false;
+        int c1 = from;
+        while (c1 < to && d[c1] != ':') c1++;
+        int c2 = c1 + 1;
+        while (c2 < to && d[c2] != ':') c2++;
+        if (c2 >= to) return false;
+        for (int i = c2 + 1; i < to; i++) if (d[i] == ':' || d[i] == '(' || d[i] < 0) return false;
+        int type = switch (c1 - from) {
+            case 32 -> 0;
+            case 40 -> 1;
+            case 64 -> 2;
+            default -> -1;
+        };
+        if (type < 0 || c2 - c1 - 1 < 1 || c2 - c1 - 1 > 10) return false;
+        long size = 0;
+        for (int i = c1 + 1; i < c2; i++) {
+            if (d[i] < '0' || d[i] > '9') return false;
+            size = size * 10 + (d[i] - '0');
+        }
+        if (size <= 0 || size >= 0xFFFFFFFFL) return false;
+        for (int i = 0; i < (c1 - from) / 2; i++) {
+            int hi = Character.digit(d[from + 2 * i], 16), lo = Character.digit(d[from + 2 * i + 1], 16);
+            if (hi < 0 || lo < 0) return false;
+            digest[i] = (byte) (hi << 4 | lo);
+        }
+        int id = hashNames.add(d, c2 + 1, to - c2 - 1, !official);
+        hashes[type].add(digest, size, id);
+        count++;
+        return true;
     }
 
     // ---- body signatures ---------------------------------------------------------------------------
@@ -305,15 +386,18 @@ public final class SignatureBuilder {
 
     // ---- compile -----------------------------------------------------------------------------------
 
-    SignatureSet build(PhishingDb phishing, List<YaraRuleSet> yara, int extraCount) {
+    /** Compiles everything; {@code between} runs after the hash indexes, before the pattern set is built. */
+    SignatureSet build(PhishingDb phishing, List<YaraRuleSet> yara, int extraCount, Runnable between) {
         HashIndex[] h = new HashIndex[3], s = new HashIndex[3], a = new HashIndex[3];
         for (int i = 0; i < 3; i++) {
             h[i] = hashes[i].build();
             s[i] = sections[i].build();
             a[i] = allow[i].build();
         }
+        HashIndex imp = imports.build();
+        between.run();
         return new SignatureSet(patterns.build(), ndbNames.build(), lsigs.toArray(new LogicalSig[0]), h, s, a,
-                imports.build(), hashNames.build(), List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
+                imp, hashNames.build(), List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
                 magicPatterns.build(), List.copyOf(magicPatternRules), Set.copyOf(dconfDisabled),
                 phishing, yara, List.copyOf(deferred), count + extraCount);
     }

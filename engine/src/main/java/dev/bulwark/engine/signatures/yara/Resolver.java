@@ -357,7 +357,7 @@ final class Resolver {
         int names = sc.loopNames.size();
         for (int i = 0; i < f.vars().size(); i++) {
             String v = f.vars().get(i);
-            if (sc.loopNames.contains(v) || sc.ruleNames.containsKey(v) || sc.imports.contains(v)) {
+            if (sc.loopNames.contains(v)) { // only an enclosing loop's variable clashes: rules and modules are shadowed
                 err(f.at(), "duplicated loop identifier \"" + v + "\"");
             }
             sc.loopNames.add(v);

@@ -30,11 +30,16 @@ public final class ClamscanVerdicts {
      */
     public static void assertSame(Path dir, String sigFile, String signature, Map<String, byte[]> cases, String ext)
             throws Exception {
+        assertSame(dir, sigFile, signature, signature.substring(0, signature.indexOf(':')), cases, ext);
+    }
+
+    /** Like the other, with the detection name given (without ".UNOFFICIAL"), e.g. {@code YARA.rule} for a .yar file. */
+    public static void assertSame(Path dir, String sigFile, String signature, String name, Map<String, byte[]> cases, String ext)
+            throws Exception {
         Path clamscan = Path.of("/usr/bin/clamscan");
         Assumptions.assumeTrue(Files.isExecutable(clamscan), "apt-get install clamav");
         Path db = dir.resolve(sigFile);
         Files.writeString(db, signature);
-        String name = signature.substring(0, signature.indexOf(':'));
         Engine engine = Engine.load(List.of(db), LoadOptions.defaults());
         List<String> cmd = new ArrayList<>(List.of(clamscan.toString(), "--no-summary", "-d", db.toString()));
         Map<String, Path> files = new LinkedHashMap<>();

@@ -68,6 +68,31 @@ class NamesTest {
     }
 
     @Test
+    void unofficialSuffixIsOneBitAndRoundTripsExactly() {
+        String longName = "L".repeat(Names.MAX_NAME - Names.UNOFFICIAL.length()) + Names.UNOFFICIAL;
+        String tooLong = "T".repeat(Names.MAX_NAME) + Names.UNOFFICIAL; // cut to MAX_NAME as before: no suffix left
+        List<String> names = List.of(Names.UNOFFICIAL, "a" + Names.UNOFFICIAL, "a" + Names.UNOFFICIAL + Names.UNOFFICIAL,
+                "a", "a.UNOFFICIA", "a" + Names.UNOFFICIAL, longName, tooLong, "PUA.X" + Names.UNOFFICIAL, "");
+        Names built = build(names);
+        Names read = Names.read(new FlatBuffers.In(serialize(built)));
+        for (int i = 0; i < names.size(); i++) {
+            String want = names.get(i).length() > Names.MAX_NAME ? names.get(i).substring(0, Names.MAX_NAME) : names.get(i);
+            assertEquals(want, built.get(i), "built " + i);
+            assertEquals(want, read.get(i), "read " + i);
+        }
+        assertTrue(read.weak(8));
+        // a generated unofficial database: the suffix costs nothing, the names a few bytes each
+        Names.Builder b = Names.builder();
+        int n = 100_000;
+        for (int i = 0; i < n; i++) b.add("Synth.Hash.MD5-" + i + Names.UNOFFICIAL);
+        Names t = b.build();
+        int bytes = serialize(t).remaining();
+        // about 4.5 bytes a name (1.5 of them the full first name of each block); 15 with the suffix as text
+        assertTrue(bytes < n * 5, "name table of " + bytes + " bytes for " + n + " names");
+        assertEquals("Synth.Hash.MD5-12345.UNOFFICIAL", t.get(12345));
+    }
+
+    @Test
     void corruptBlobGivesAPlaceholderNotAnException() {
         List<String> names = sample(200, 3);
         byte[] image = serialize(build(names)).array().clone();

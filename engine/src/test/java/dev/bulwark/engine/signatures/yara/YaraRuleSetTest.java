@@ -37,6 +37,18 @@ class YaraRuleSetTest {
         assertEquals(List.of("a"), rs.matchingRules(ByteBuffer.wrap(d, 0, 9).slice()));
     }
 
+    /** As in yara 4.2.3: a loop variable may take a rule's or a module's name (it shadows it); only nested loops clash. */
+    @Test
+    void loopVariablesShadowRulesAndModules() {
+        String src = "import \"pe\"\nrule c { condition: true }\nrule d { condition: for any c in (1,2) : (c == 1) }\n"
+                + "rule e { condition: for any e in (1,2) : (e == 2) }\nrule f { condition: for any pe in (1,2) : (pe == 3) }\n";
+        YaraRuleSet rs = YaraRuleSet.compile(List.of(new YaraSource("l.yar", src)), Map.of());
+        assertEquals(List.of("c", "d", "e"), rs.matchingRules(ByteBuffer.wrap(new byte[4])));
+        DatabaseLoadException e = assertThrows(DatabaseLoadException.class, () -> YaraRuleSet.compile(List.of(new YaraSource("n.yar",
+                "rule n { condition: for any i in (1,2) : (for any i in (1,2) : (i == 1)) }")), Map.of()));
+        assertTrue(e.getMessage().contains("duplicated loop identifier"), e.getMessage());
+    }
+
     @Test
     void everyErrorOfAFileWithPositionAndCaret() {
         String src = "rule ok { condition: true }\nrule bad1 { condition: $nope }\nrule bad2 { strings: $a = \"x\" condition: true }\nrule bad3 { condition: 1 + }\n";

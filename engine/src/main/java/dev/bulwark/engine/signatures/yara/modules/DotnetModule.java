@@ -9,8 +9,8 @@ import java.util.Map;
  * YARA's dotnet module: CLI header, metadata version, stream headers, the #GUID, #US, #Strings and #Blob heaps,
  * and from the #~ tables the module name, assembly and assembly references, manifest resources, module
  * references, string constants, field RVAs and the typelib GUID attribute. Follows yara 4.x, including its
- * limits (no table of more than 15,000 rows, at most 16 GUIDs). Not provided: {@code classes} (type and method
- * signatures).
+ * limits (no table of more than 15,000 rows, at most 16 GUIDs), and {@code classes} (YARA 4.3+: types, base
+ * types, generic parameters, methods and their signatures; see {@link DotnetClasses}).
  */
 final class DotnetModule implements YaraModule {
     private static final int CLI_HEADER_SIZE = 72;
@@ -55,7 +55,7 @@ final class DotnetModule implements YaraModule {
         final ScanInput in;
         final Map<String, Object> m;
         final long cli, root;
-        long tilde = -1, tildeSize, strings = -1, stringsSize, blob = -1, us = -1, usSize, guid = -1, guidSize;
+        long tilde = -1, tildeSize, strings = -1, stringsSize, blob = -1, blobSize, us = -1, usSize, guid = -1, guidSize;
 
         Reader(PeFile pe, Map<String, Object> m, long cli, long root) {
             this.pe = pe;
@@ -105,6 +105,7 @@ final class DotnetModule implements YaraModule {
                     stringsSize = size;
                 } else if (name.startsWith("#Blob") && blob < 0) {
                     blob = so;
+                    blobSize = size;
                 } else if (name.startsWith("#US") && us < 0) {
                     us = so;
                     usSize = size;

@@ -3,7 +3,7 @@ package dev.bulwark.engine.signatures.yara.modules;
 import static dev.bulwark.engine.signatures.yara.modules.DotnetMetadata.CUSTOM_ATTRIBUTE_TYPE;
 import static dev.bulwark.engine.signatures.yara.modules.DotnetMetadata.HAS_CONSTANT;
 import static dev.bulwark.engine.signatures.yara.modules.DotnetMetadata.HAS_CUSTOM_ATTRIBUTE;
-import static dev.bulwark.engine.signatures.yara.modules.DotnetMetadata.IMPLEMENTATION;
+import static dev.bulwark.engine.signatures.yara.modules.DotnetMetadata.RESOURCE_IMPLEMENTATION;
 import static dev.bulwark.engine.signatures.yara.modules.DotnetMetadata.MEMBER_REF_PARENT;
 import static dev.bulwark.engine.signatures.yara.modules.DotnetMetadata.RESOLUTION_SCOPE;
 
@@ -51,6 +51,8 @@ final class DotnetTables {
         }
         z = new DotnetMetadata.Sizes((heaps & 1) != 0 ? 4 : 2, (heaps & 2) != 0 ? 4 : 2, (heaps & 4) != 0 ? 4 : 2, rows);
         long p = h + TILDE_HEADER + 4L * count + ((heaps & HEAP_EXTRA_DATA) != 0 ? 4 : 0);
+        DotnetClasses.Table[] tables = new DotnetClasses.Table[DotnetMetadata.TABLES];
+        java.util.Arrays.fill(tables, DotnetClasses.Table.NONE);
         for (int bit = 0, k = 0; bit < 64; bit++) {
             if ((valid >>> bit & 1) == 0) continue;
             long rowsAt = h + TILDE_HEADER + 4L * k++;
@@ -59,9 +61,12 @@ final class DotnetTables {
             if (n > MAX_ROWS) return;
             int size = DotnetMetadata.rowSize(bit, z);
             if (size < 0) return; // a table we cannot size: the rest cannot be located
+            tables[bit] = new DotnetClasses.Table(p, n, size);
             table(bit, p, (int) n, size);
             p += size * n;
         }
+        // like yara, types are reported only when every table could be walked
+        new DotnetClasses(r, z, tables).read(m);
     }
 
     private void table(int t, long p, int n, int size) {
@@ -192,7 +197,7 @@ final class DotnetTables {
 
     private void resources(long p, int n, int size) {
         long base = r.pe.rvaToOffset(Bytes.u32(in, r.cli + 24));
-        int implW = z.coded(IMPLEMENTATION);
+        int implW = z.coded(RESOURCE_IMPLEMENTATION);
         List<Object> out = new ArrayList<>();
         int i = 0;
         for (; i < n; i++, p += size) {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * YARA's pe module: headers, sections, imports, exports, imphash, resources, version info, Rich header, PDB path,
- * overlay, checksum and Authenticode signatures (read, not verified: see {@link PeSignatures}).
+ * overlay, checksum and Authenticode signatures (read and verified: see {@link PeSignatures}).
  */
 final class PeModule implements YaraModule {
     @Override
@@ -77,8 +77,10 @@ final class PeModule implements YaraModule {
         if (signatures != null) {
             m.put("signatures", signatures);
             m.put("number_of_signatures", (long) signatures.size());
-            m.put("is_signed", signatures.isEmpty() ? 0L : 1L);
         }
+        long signed = 0; // YARA 4.5: 0 by default, 1 when some signature is verified
+        for (Object s : signatures == null ? List.of() : signatures) if (Long.valueOf(1).equals(((Map<?, ?>) s).get("verified"))) signed = 1;
+        m.put("is_signed", signed);
         m.put("is_dll", (YaraFunction) (x, a) -> (pe.characteristics & 0x2000) != 0 ? 1L : 0L);
         m.put("is_32bit", (YaraFunction) (x, a) -> pe.magic == 0x10b ? 1L : 0L);
         m.put("is_64bit", (YaraFunction) (x, a) -> pe.magic == 0x20b ? 1L : 0L);

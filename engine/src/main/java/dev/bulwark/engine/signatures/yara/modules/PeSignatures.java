@@ -1,24 +1,31 @@
 package dev.bulwark.engine.signatures.yara.modules;
 
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Authenticode signatures of a PE (pe.signatures), read as yara 4.2.3 reads them: each WIN_CERTIFICATE of the
- * security directory holds PKCS#7 SignedData; for every signer, the certificate matching its issuer and serial
- * gives one entry (thumbprint, issuer, subject, version, algorithm, serial, validity), then nested signatures
- * (the signer's 1.3.6.1.4.1.311.2.4.1 attribute) are read the same way. Nothing is verified: the digest and the
- * certificate chain are not checked, so {@code verified} is always 0.
+ * Authenticode signatures of a PE (pe.signatures).
+ *
+ * <p>The list of entries and their certificate fields are read as yara 4.2.3 reads them: each WIN_CERTIFICATE
+ * (revision 2, type PKCS#7) of the security directory holds PKCS#7 SignedData; for every signer, the certificate
+ * matching its issuer and serial gives one entry (thumbprint, issuer, subject, version, algorithm, serial,
+ * validity, valid_on()), then nested signatures (the first signer's 1.3.6.1.4.1.311.2.4.1 attribute) are read the
+ * same way.
+ *
+ * <p>The fields YARA 4.3-4.5 added (verified, digest_alg, digest, file_digest, number_of_certificates,
+ * certificates, signer_info, number_of_countersignatures, countersignatures) are filled as authenticode-parser
+ * fills them, with real verification ({@link Authenticode} says what {@code verified} means), on the entry of the
+ * first signer of each SignedData of the first WIN_CERTIFICATE (top-level and nested): authenticode-parser reads
+ * only that WIN_CERTIFICATE and only the first signer. Entries yara 4.2.3 makes for other signers or later
+ * WIN_CERTIFICATEs keep {@code verified} = 0 and no new field. {@code pe.is_signed} (PeModule) is 1 when some
+ * entry is verified.
  */
 final class PeSignatures {
     private PeSignatures() {}
 
     private static final int MAX_SIGNATURES = 16; // yara's MAX_PE_CERTS
     private static final int MAX_NESTING = 8; // nested signatures inside nested signatures: real files have 1 level
-    private static final int MAX_NAME = 255; // yara formats names into a 256-byte buffer
     private static final int MAX_CERTS = 1024; // certificates looked at per SignedData; real ones carry fewer than 10
     private static final int MAX_SIGNERS = 64; // signer infos looked at per SignedData; real ones have 1
     private static final int WIN_CERT_HEADER = 8, WIN_CERT_REVISION_1 = 0x100, WIN_CERT_REVISION_2 = 0x200, WIN_CERT_TYPE_PKCS = 2;
@@ -36,6 +43,7 @@ final class PeSignatures {
         if (pe.numberOfRvaAndSizes < 4 || va < 0 || size < 0) return null;
         if (va <= 0 || size < 0 || va > in.len() || size > in.len() || va + size > in.len()) return out;
         long eod = va + size, p = va;
+        PeImageHash image = new PeImageHash(pe, va);
         while (in.has(p, WIN_CERT_HEADER)) {
             long len = Bytes.u32(in, p);
             int rev = Bytes.u16(in, p + 4), type = Bytes.u16(in, p + 6);
@@ -47,7 +55,7 @@ final class PeSignatures {
                 Der der = new Der(blob, 0, blob.length);
                 while (der.more() && out.size() < MAX_SIGNATURES) {
                     Der.Tlv ci = der.next(Der.SEQUENCE);
-                    if (ci == null || !pkcs7(der, ci, out, 0)) break;
+                    if (ci == null || !pkcs7(der, ci, out, 0, p == va ? image : null)) break;
                 }
             }
             p = (end + 7) & ~7L;
@@ -55,8 +63,11 @@ final class PeSignatures {
         return out;
     }
 
-    /** One ContentInfo holding SignedData: adds its signers' certificates; false when it is not readable PKCS#7. */
-    private static boolean pkcs7(Der outer, Der.Tlv contentInfo, List<Object> out, int depth) {
+    /**
+     * One ContentInfo holding SignedData: adds its signers' certificates, the new fields on its first signer's
+     * entry when {@code image} is given; false when it is not readable PKCS#7.
+     */
+    private static boolean pkcs7(Der outer, Der.Tlv contentInfo, List<Object> out, int depth, PeImageHash image) {
         Der ci = outer.inside(contentInfo);
         if (!SIGNED_DATA.equals(ci.oid(ci.next(Der.OID)))) return false;
         Der.Tlv wrapped = ci.next(0xA0);
@@ -79,9 +90,9 @@ final class PeSignatures {
         List<Der.Tlv> signers = new ArrayList<>();
         for (Der.Tlv s; ss.more() && signers.size() < MAX_SIGNERS && (s = ss.next(Der.SEQUENCE)) != null; ) signers.add(s);
         byte[] d = sd.data();
-        for (Der.Tlv s : signers) {
+        for (int k = 0; k < signers.size(); k++) {
             if (out.size() >= MAX_SIGNATURES) return true;
-            Der si = ss.inside(s);
+            Der si = ss.inside(signers.get(k));
             si.next(Der.INTEGER);
             Der.Tlv ias = si.next(Der.SEQUENCE);
             if (ias == null) continue;
@@ -89,19 +100,24 @@ final class PeSignatures {
             Der.Tlv issuer = ia.next(Der.SEQUENCE), serial = ia.next(Der.INTEGER);
             if (issuer == null || serial == null) continue;
             for (Der.Tlv c : certs) {
-                Certificate cert = Certificate.read(sd, c);
-                if (cert != null && same(d, cert.issuer, issuer) && same(d, cert.serial, serial)) {
-                    out.add(cert.toMap(d, c));
+                X509Cert cert = X509Cert.read(sd, c);
+                if (cert != null && same(d, cert.issuer(), issuer) && same(d, cert.serial(), serial)) {
+                    Map<String, Object> entry = entry(cert);
+                    if (k == 0 && image != null) {
+                        Cms.SignedData parsed = Cms.parse(outer, contentInfo);
+                        if (parsed != null) entry.putAll(Authenticode.fields(parsed, image));
+                    }
+                    out.add(entry);
                     break;
                 }
             }
         }
-        if (!signers.isEmpty() && depth < MAX_NESTING) nested(ss, signers.get(0), out, depth);
+        if (!signers.isEmpty() && depth < MAX_NESTING) nested(ss, signers.get(0), out, depth, image);
         return true;
     }
 
     /** Nested signatures: ContentInfo values of the first signer's unauthenticated NESTED_SIGNATURE attribute. */
-    private static void nested(Der ss, Der.Tlv signer, List<Object> out, int depth) {
+    private static void nested(Der ss, Der.Tlv signer, List<Object> out, int depth, PeImageHash image) {
         Der si = ss.inside(signer);
         Der.Tlv unauth = null;
         for (Der.Tlv t; si.more() && (t = si.next()) != null; ) if (t.tag() == 0xA1) unauth = t;
@@ -113,7 +129,7 @@ final class PeSignatures {
             Der.Tlv values = attr.next(Der.SET);
             if (values == null) return;
             Der vs = attr.inside(values);
-            for (Der.Tlv v; vs.more() && out.size() < MAX_SIGNATURES && (v = vs.next(Der.SEQUENCE)) != null; ) pkcs7(vs, v, out, depth + 1);
+            for (Der.Tlv v; vs.more() && out.size() < MAX_SIGNATURES && (v = vs.next(Der.SEQUENCE)) != null; ) pkcs7(vs, v, out, depth + 1, image);
             return;
         }
     }
@@ -122,67 +138,12 @@ final class PeSignatures {
         return a.tag() == b.tag() && java.util.Arrays.equals(d, a.start(), a.end(), d, b.start(), b.end());
     }
 
-    /** The parts of an X.509 certificate yara reports. */
-    private record Certificate(long version, Der.Tlv serial, Der.Tlv issuer, Der.Tlv subject, Long notBefore, Long notAfter, String sigOid) {
-        static Certificate read(Der parent, Der.Tlv cert) {
-            Der c = parent.inside(cert);
-            Der.Tlv tbsTlv = c.next(Der.SEQUENCE);
-            if (tbsTlv == null) return null;
-            Der.Tlv sigAlg = c.next(Der.SEQUENCE);
-            Der tbs = c.inside(tbsTlv);
-            long version = 1;
-            Der.Tlv v = tbs.next(0xA0);
-            if (v != null) {
-                Der vd = tbs.inside(v);
-                Der.Tlv vi = vd.next(Der.INTEGER);
-                if (vi != null && vi.length() == 1) version = (vd.data()[vi.start()] & 0xFF) + 1;
-            }
-            Der.Tlv serial = tbs.next(Der.INTEGER);
-            if (serial == null || tbs.next(Der.SEQUENCE) == null) return null;
-            Der.Tlv issuer = tbs.next(Der.SEQUENCE), validity = tbs.next(Der.SEQUENCE), subject = tbs.next(Der.SEQUENCE);
-            if (issuer == null || validity == null || subject == null) return null;
-            Der val = tbs.inside(validity);
-            Long nb = val.time(val.next()), na = val.time(val.next());
-            String oid = null;
-            if (sigAlg != null) {
-                Der sa = c.inside(sigAlg);
-                oid = sa.oid(sa.next(Der.OID));
-            }
-            return new Certificate(version, serial, issuer, subject, nb, na, oid);
-        }
-
-        Map<String, Object> toMap(byte[] d, Der.Tlv whole) {
-            Map<String, Object> m = new HashMap<>();
-            m.put("thumbprint", Args.str(sha1Hex(d, whole.headerStart(), whole.end())));
-            m.put("issuer", Args.str(X509Names.oneline(d, issuer, MAX_NAME)));
-            m.put("subject", Args.str(X509Names.oneline(d, subject, MAX_NAME)));
-            m.put("version", version);
-            m.put("algorithm", Args.str(X509Names.algorithm(sigOid)));
-            m.put("algorithm_oid", Args.str(sigOid == null ? "0" : X509Names.algorithm(sigOid).equals("undefined") ? "0" : sigOid));
-            int n = serial.length();
-            if (n >= 1 && n <= 20) {
-                StringBuilder sb = new StringBuilder();
-                for (int i = serial.start(); i < serial.end(); i++) {
-                    if (sb.length() > 0) sb.append(':');
-                    sb.append(String.format("%02x", d[i] & 0xFF));
-                }
-                m.put("serial", Args.str(sb.toString()));
-            }
-            if (notBefore != null) m.put("not_before", notBefore);
-            if (notAfter != null) m.put("not_after", notAfter);
-            long nb = notBefore == null ? Long.MIN_VALUE : notBefore, na = notAfter == null ? Long.MIN_VALUE : notAfter;
-            m.put("valid_on", (YaraFunction) (x, a) -> a.length == 1 && a[0] instanceof Long t ? (nb <= t && t <= na ? 1L : 0L) : null);
-            m.put("verified", 0L);
-            return m;
-        }
-    }
-
-    private static String sha1Hex(byte[] d, int from, int to) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-1").digest(java.util.Arrays.copyOfRange(d, from, to));
-            return java.util.HexFormat.of().formatHex(h);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
-        }
+    /** A signature entry with the 4.2.3 fields of its signer certificate, valid_on() and verified (0 until checked). */
+    private static Map<String, Object> entry(X509Cert cert) {
+        Map<String, Object> m = cert.fields(false);
+        long nb = cert.notBefore() == null ? Long.MIN_VALUE : cert.notBefore(), na = cert.notAfter() == null ? Long.MIN_VALUE : cert.notAfter();
+        m.put("valid_on", (YaraFunction) (x, a) -> a.length == 1 && a[0] instanceof Long t ? (nb <= t && t <= na ? 1L : 0L) : null);
+        m.put("verified", 0L);
+        return m;
     }
 }

@@ -33,7 +33,10 @@ final class X509Names {
 
     private static final int BMP_STRING = 0x1E, UNIVERSAL_STRING = 0x1C;
 
-    /** "/TYPE=value" for every attribute of the Name (a SEQUENCE of SETs), cut to max characters. */
+    /**
+     * "/TYPE=value" for every attribute of the Name (a SEQUENCE of SETs), cut to max characters, as OpenSSL 3's
+     * X509_NAME_oneline writes it (a '/' inside a value escaped as "\/").
+     */
     static String oneline(byte[] d, Der.Tlv name, int max) {
         StringBuilder sb = new StringBuilder();
         Der rdns = new Der(d, name.start(), name.end());
@@ -51,7 +54,10 @@ final class X509Names {
         return sb.length() > max ? sb.substring(0, max) : sb.toString();
     }
 
-    /** The value's characters; wide strings whose high bytes are all zero are narrowed; others escaped as \xHH. */
+    /**
+     * The value's characters; wide strings whose high bytes are all zero are narrowed; others escaped as \xHH;
+     * '/' written as "\/" (OpenSSL 3's X509_NAME_oneline, which yara 4.2.3 uses).
+     */
     private static void value(StringBuilder sb, byte[] d, Der.Tlv v, int max) {
         int step = v.tag() == BMP_STRING ? 2 : v.tag() == UNIVERSAL_STRING ? 4 : 1;
         boolean narrow = step > 1 && v.length() % step == 0;
@@ -62,6 +68,7 @@ final class X509Names {
             if (narrow && (i - v.start()) % step != step - 1) continue;
             int c = d[i] & 0xFF;
             if (c < 0x20 || c > 0x7E) sb.append(String.format("\\x%02X", c));
+            else if (c == '/') sb.append("\\/"); // OpenSSL 3 escapes the separator inside values
             else sb.append((char) c);
         }
     }

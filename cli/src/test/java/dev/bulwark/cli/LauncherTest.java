@@ -1,0 +1,152 @@
+package dev.bulwark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/bulwark}'s choices, through its dry run ({@code BULWARK_DRY_RUN=1} prints the java command line
+ * instead of running it): which scans count as short (C1 alone, {@code -XX:TieredStopAtLevel=1}), that the
+ * estimate never consumes a pipe given as a file list, and that an AOT cache is used only when it was made
+ * from exactly the jars on the class path.
+ */
+class LauncherTest {
+    private static final String C1 = "-XX:TieredStopAtLevel=1";
+    /** Just above the launcher's SHORT_BYTES and TEXT_DB_MAX (128 MiB); sparse, so free to create. */
+    private static final long ABOVE_LIMIT = 129L * 1024 * 1024;
+    private static final Path LAUNCHER = Path.of("..", "bin", "bulwark").toAbsolutePath().normalize();
+
+    @TempDir
+    static Path dir;
+    static Path small, big, snapshot, textDb, list;
+
+    @BeforeAll
+    static void files() throws IOException {
+        small = Files.writeString(dir.resolve("small.txt"), "hello\n");
+        big = sparse(dir.resolve("big.bin"));
+        snapshot = Files.write(dir.resolve("db.bsnap"), new byte[16]);
+        textDb = Files.createDirectories(dir.resolve("textdb"));
+        sparse(textDb.resolve("huge.hdb"));
+        list = Files.write(dir.resolve("three.list"), List.of(small.toString(), small.toString(), small.toString()));
+    }
+
+    private static Path sparse(Path p) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(ABOVE_LIMIT);
+        }
+        return p;
+    }
+
+    /** The launcher's java command line for {@code args}, one word per element. */
+    private static List<String> dryRun(Path launcher, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", launcher.toString()));
+        Collections.addAll(cmd, args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().put("BULWARK_DRY_RUN", "1");
+        pb.environment().put("BULWARK_AOT", "off");
+        pb.environment().remove("BULWARK_JAVA_OPTS");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher did not finish: " + cmd);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().toList();
+    }
+
+    private static boolean c1(String... args) throws Exception {
+        List<String> words = dryRun(LAUNCHER, Map.of(), args);
+        assertEquals(List.of(args), words.subList(words.size() - args.length, words.size()), "arguments passed on unchanged");
+        return words.contains(C1);
+    }
+
+    @Test
+    void shortScansRunWithC1Alone() throws Exception {
+        assertTrue(c1("scan", "-d", snapshot.toString(), small.toString()));
+        assertTrue(c1("scan", "--no-summary", "--threads=1", "-d", snapshot.toString(), "-f", list.toString()));
+        assertTrue(c1("scan", "--file-list=" + list, "-d" + snapshot));
+        assertTrue(c1("scan", "-ri", "-d", snapshot.toString(), small.toString()));
+        // the value of an option is not a file to scan: --exclude BIG names a pattern, not a target
+        assertTrue(c1("scan", "-d", snapshot.toString(), "--exclude", big.toString(), small.toString()));
+    }
+
+    @Test
+    void longScansKeepC2() throws Exception {
+        assertFalse(c1("scan", "-d", snapshot.toString(), big.toString()), "one file above 128 MiB");
+        assertFalse(c1("scan", "-d", snapshot.toString(), dir.toString()), "a directory holding more than 128 MiB");
+        assertFalse(c1("scan", "-d", textDb.toString(), small.toString()), "a text database above 128 MiB");
+        assertFalse(c1("scan", "--database=" + textDb, small.toString()), "the same with --database=");
+        assertFalse(c1("scan", "-d", snapshot.toString(), "-"), "standard input: size unknown");
+        assertFalse(c1("yara", "rules.yar", small.toString()), "only scan is estimated");
+        Path many = dir.resolve("many.list");
+        Files.write(many, Collections.nCopies(5001, small.toString()));
+        assertFalse(c1("scan", "-d", snapshot.toString(), "-f", many.toString()), "more than 5,000 files");
+        Path dirs = Files.write(dir.resolve("dirs.list"), List.of(textDb.toString()));
+        assertFalse(c1("scan", "-d", snapshot.toString(), "-f", dirs.toString()), "a directory inside a list");
+    }
+
+    @Test
+    void aPipeGivenAsFileListIsNotRead() throws Exception {
+        Path fifo = dir.resolve("list.fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assumeTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo not available");
+        // reading the pipe would block (no writer) and the dry run would time out
+        assertFalse(c1("scan", "-d", snapshot.toString(), "-f", fifo.toString()));
+    }
+
+    /**
+     * A copy of the launcher next to fake jars: a cache counts only when its stamp (written by a training
+     * run, here one that fails and leaves the stamp in bulwark.aot.failed) matches the jars exactly, also
+     * after a jar is rewritten with its old modification time put back.
+     */
+    @Test
+    void aotCacheOnlyWithTheJarsItWasMadeFrom(@TempDir Path home) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs JDK 25");
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path launcher = Files.copy(LAUNCHER, bin.resolve("bulwark"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path target = Files.createDirectories(home.resolve("cli/target/lib"));
+        Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
+        Path lib = Files.writeString(target.resolve("dep.jar"), "not a jar either");
+        Path aot = home.resolve("cli/target/bulwark.aot");
+        Map<String, String> env = Map.of("BULWARK_AOT", "auto", "BULWARK_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+
+        // a training run with these jars fails (they are not jars) and records their stamp
+        ProcessBuilder train = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
+        train.environment().putAll(env);
+        train.environment().put("BULWARK_AOT", "sync");
+        train.environment().remove("BULWARK_DRY_RUN");
+        Process t = train.start();
+        t.getInputStream().readAllBytes();
+        assertTrue(t.waitFor(120, TimeUnit.SECONDS));
+        Path failed = home.resolve("cli/target/bulwark.aot.failed");
+        assertTrue(Files.size(failed) > 0, "the failed training left its stamp");
+        assertFalse(dryRun(launcher, env, "--help").stream().anyMatch(w -> w.startsWith("-XX:AOTCache")), "no cache yet");
+
+        Files.write(aot, new byte[] {1});
+        Files.copy(failed, home.resolve("cli/target/bulwark.aot.stamp"));
+        assertTrue(dryRun(launcher, env, "--help").contains("-XX:AOTCache=" + aot), "a cache made from these jars is used");
+
+        FileTime old = Files.getLastModifiedTime(lib);
+        Files.writeString(lib, "not a jar eithe!"); // same size, old modification time restored
+        Files.setLastModifiedTime(lib, old);
+        assertFalse(dryRun(launcher, env, "--help").stream().anyMatch(w -> w.startsWith("-XX:AOTCache")),
+                "a jar rewritten since the cache was made: not used");
+    }
+}

@@ -1,0 +1,74 @@
+package dev.bulwark.engine.match;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The hash index against plain maps: sized entries (the first added of equal digest and size wins),
+ * wildcard-size entries, duplicates, colliding sizes, and builders reserved too small, too large or not
+ * at all; also after a snapshot round trip.
+ */
+class HashIndexTest {
+    @ParameterizedTest
+    @CsvSource({"16, 5000, -1, 1", "20, 3000, 100, 2", "32, 20000, 100000, 3", "16, 70000, 69000, 4", "32, 0, -1, 5"})
+    void lookupsMatchReferenceMaps(int len, int n, int reserve, long seed) {
+        Random r = new Random(seed);
+        HashIndex.Builder b = HashIndex.builder(len);
+        if (reserve >= 0) b.reserve(reserve);
+        Map<String, Integer> sized = new HashMap<>();
+        Map<String, List<Integer>> any = new HashMap<>(); // a wildcard lookup may land on any equal digest
+        List<byte[]> digests = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] d = new byte[len];
+            long size;
+            if (!digests.isEmpty() && r.nextInt(10) == 0) {
+                int k = r.nextInt(digests.size()); // a duplicate digest, same or another size
+                d = digests.get(k).clone();
+                size = r.nextBoolean() ? sizes.get(k) : 1 + r.nextInt(50);
+            } else {
+                r.nextBytes(d);
+                size = r.nextInt(20) == 0 ? -1 : 1 + r.nextInt(r.nextBoolean() ? 50 : 1 << 30);
+            }
+            int value = r.nextInt(1 << 20);
+            b.add(d, size, value);
+            String hex = HexFormat.of().formatHex(d);
+            if (size < 0) any.computeIfAbsent(hex, x -> new ArrayList<>()).add(value);
+            else sized.putIfAbsent(hex + ":" + size, value);
+            digests.add(d);
+            sizes.add(size);
+        }
+        HashIndex built = b.build();
+        FlatBuffers.Out out = new FlatBuffers.Out();
+        built.write(out);
+        HashIndex read = HashIndex.read(new FlatBuffers.In(out.finish()), Integer.MAX_VALUE);
+        assertEquals(n, built.size());
+        assertEquals(n, read.size());
+        for (HashIndex h : new HashIndex[] {built, read}) {
+            for (int i = 0; i < n; i++) {
+                byte[] d = digests.get(i);
+                String hex = HexFormat.of().formatHex(d);
+                long probe = sizes.get(i) < 0 ? 51 + r.nextInt(100) : sizes.get(i); // 51+: no sized entry has it
+                Integer want = sized.get(hex + ":" + probe);
+                int got = h.find(d, probe);
+                if (want != null) assertEquals(want, got, "entry " + i);
+                else assertTrue(any.get(hex).contains(got), "entry " + i + " found " + got);
+                assertTrue(h.wants(probe));
+            }
+            byte[] absent = new byte[len];
+            r.nextBytes(absent);
+            assertEquals(-1, h.find(absent, 3));
+            if (any.isEmpty()) assertFalse(h.wants(1L << 35));
+        }
+    }
+}
