@@ -140,16 +140,7 @@ final class EmbeddedObjects {
 
     /** The next start of the UDF marker in {@code [from, last]}, found by its 'B' (its first byte, 0, is too common). */
     private static int udfMarker(java.nio.ByteBuffer d, int from, int last) {
-        byte[] m = UdfExtractor.MARKER;
-        byte[] a = d.hasArray() ? d.array() : null;
-        int o = a != null ? d.arrayOffset() : 0;
-        for (int i = Math.max(from, 0); i <= last; i++) {
-            if ((a != null ? a[o + i + 1] : d.get(i + 1)) != m[1]) continue;
-            boolean ok = true;
-            for (int k = 0; k < m.length && ok; k++) ok = d.get(i + k) == m[k];
-            if (ok) return i;
-        }
-        return -1;
+        return dev.bulwark.engine.filetype.ByteScan.find(d, from, last, UdfExtractor.MARKER, 1);
     }
 
     /** Opens one SFX / installer / image hit; returns quietly when the parent type or options rule it out. */

@@ -68,6 +68,7 @@ final class LayerContext implements ExtractContext {
         if (job.stop) return false;
         if (d.limit() == 0) return true;
         if (d.limit() > job.lim.maxFileSize()) return overLimit(info, d.limit(), job.scanned + d.limit() > job.lim.maxScanSize());
+        if (!d.hasArray() && !d.isDirect()) d = heapCopy(d);
         LayerImpl c = new LayerImpl(d, null, info.name() == null ? "" : info.name(), layer);
         if (!job.admit(c, d.limit())) {
             record(info, d.limit(), null, "skipped: limit reached");
@@ -133,6 +134,17 @@ final class LayerContext implements ExtractContext {
             return overLimit(info, n, n > remaining);
         }
         return child(info, ByteBuffer.wrap(buf, 0, n));
+    }
+
+    /**
+     * A copy of a read-only view of heap bytes (a member sliced from {@link dev.bulwark.engine.formats.Layer#data()},
+     * a decoder's output view). Such a view hides its array, so the matcher, the normalisers and the marker
+     * scans would each copy it in chunks or read it a byte per call; one copy gives all of them the array.
+     */
+    private static ByteBuffer heapCopy(ByteBuffer d) {
+        byte[] a = new byte[d.limit()];
+        d.get(0, a);
+        return ByteBuffer.wrap(a);
     }
 
     /**

@@ -38,6 +38,8 @@ final class ScanJob {
     /** Bytes decoded from member streams, including those read and then dropped for a limit. */
     long decoded;
     int files;
+    /** Arrays for the normalised views, reused by every layer of this scan (and the thread's next scan). */
+    private final ViewScratch scratch = ViewScratch.take();
 
     ScanJob(Database db, ScanOptions opt, long t0) {
         this.db = db;
@@ -61,7 +63,11 @@ final class ScanJob {
     ScanResult run(ByteBuffer data, byte[] sha256) {
         LayerImpl top = new LayerImpl(data, null, "", null);
         if (sha256 != null) top.presetDigest(2, sha256);
-        if (admit(top, data.limit())) scanLayer(top, null);
+        try {
+            if (admit(top, data.limit())) scanLayer(top, null);
+        } finally {
+            scratch.give();
+        }
         List<Detection> out = new ArrayList<>();
         if (opt.allMatch()) {
             out.addAll(strong);
@@ -155,8 +161,9 @@ final class ScanJob {
                 new Pass(this, l, l.data, targetMask(l.type), true).run();
                 if (!stop && l.type.isText() // UTF-16 too: NULs are dropped (ClamAV's cli_scanscript; never for mail)
                         && opt.enabled(ScanOptions.Parser.NORMALIZE) && l.data.limit() <= lim.maxScriptNormalize()) {
-                    byte[] norm = TextNormalizer.normalize(l.data, lim.maxScriptNormalize());
-                    if (norm.length > 0) new Pass(this, l, ByteBuffer.wrap(norm), 1 | 1 << 7, false).run();
+                    byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
+                    int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
+                    if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), 1 | 1 << 7, false).run();
                 }
             }
         }

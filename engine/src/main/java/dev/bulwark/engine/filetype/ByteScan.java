@@ -6,14 +6,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Finds the next occurrence of one byte value eight bytes at a time (SWAR), for the marker scans. */
-final class ByteScan {
+public final class ByteScan {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L;
 
     private ByteScan() {}
 
     /** Index of the first {@code c} in {@code a[from, to)}, or -1. */
-    static int next(byte[] a, int from, int to, byte c) {
+    public static int next(byte[] a, int from, int to, byte c) {
         long pattern = (c & 0xFFL) * ONES;
         int i = from;
         for (; i + 8 <= to; i += 8) {
@@ -26,7 +26,7 @@ final class ByteScan {
     }
 
     /** Index of the first byte equal to the lower-case letter {@code lower} in either case in {@code a[from, to)}, or -1. */
-    static int nextFolded(byte[] a, int from, int to, byte lower) {
+    public static int nextFolded(byte[] a, int from, int to, byte lower) {
         long pattern = (lower & 0xFFL) * ONES, fold = 0x20 * ONES;
         int i = from;
         for (; i + 8 <= to; i += 8) {
@@ -36,6 +36,38 @@ final class ByteScan {
         }
         for (; i < to; i++) if ((a[i] | 0x20) == lower) return i;
         return -1;
+    }
+
+    /**
+     * Start of the first occurrence of {@code m} starting in {@code [from, last]} of the buffer (and lying
+     * inside it), or -1. Candidates are found by the byte {@code m[anchor]}: pass the index of a rare byte.
+     */
+    public static int find(ByteBuffer d, int from, int last, byte[] m, int anchor) {
+        last = Math.min(last, d.limit() - m.length);
+        from = Math.max(from, 0);
+        if (from > last) return -1;
+        byte c = m[anchor];
+        if (d.hasArray()) {
+            byte[] a = d.array();
+            int o = d.arrayOffset();
+            for (int k = next(a, o + from + anchor, o + last + anchor + 1, c); k >= 0;
+                 k = next(a, k + 1, o + last + anchor + 1, c)) {
+                int s = k - anchor;
+                if (java.util.Arrays.equals(a, s, s + m.length, m, 0, m.length)) return s - o;
+            }
+            return -1;
+        }
+        Occurrences at = new Occurrences(d, from + anchor, last + anchor + 1, c);
+        for (int k = at.next(); k >= 0; k = at.next()) {
+            int s = k - anchor;
+            if (equalsAt(d, s, m)) return s;
+        }
+        return -1;
+    }
+
+    private static boolean equalsAt(ByteBuffer d, int s, byte[] m) {
+        for (int k = 0; k < m.length; k++) if (d.get(s + k) != m[k]) return false;
+        return true;
     }
 
     /** Successive positions of one byte value in {@code [from, end)} of a buffer: heap buffers directly, others a chunk at a time. */

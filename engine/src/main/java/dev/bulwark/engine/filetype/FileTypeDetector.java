@@ -59,13 +59,18 @@ public final class FileTypeDetector {
      * Like {@link #detect(ByteBuffer, List)}, with a database's type-1 rules ({@code extra}, may be null) taking
      * part in the scan of a text or binary layer's first bytes.
      */
-    public static FileType detect(ByteBuffer d, List<MagicRule> custom, HeadRules.Extra extra) {
-        int n = Math.min(d.limit(), PEEK);
+    public static FileType detect(ByteBuffer layer, List<MagicRule> custom, HeadRules.Extra extra) {
+        int n = Math.min(layer.limit(), PEEK);
+        // every check below reads only the first n bytes: one copy of them gives a plain heap buffer, the same
+        // buffer class for every layer (mapped files and read-only views made the per-byte calls polymorphic)
+        byte[] first = new byte[n];
+        layer.get(0, first, 0, n);
+        ByteBuffer d = ByteBuffer.wrap(first);
         for (MagicRule r : custom != null ? custom : BUILTIN) {
             if (r.offset() + r.magic().length > n) continue;
             boolean ok = true;
             for (int i = 0; i < r.magic().length && ok; i++) ok = d.get(r.offset() + i) == r.magic()[i];
-            if (ok) return r.result() == FileType.ZIP ? OoxmlRefine.refine(d) : r.result();
+            if (ok) return r.result() == FileType.ZIP ? OoxmlRefine.refine(layer) : r.result();
         }
         if (custom == null && n >= 4 && d.getInt(0) == 0xCAFEBABE) {
             return n >= 8 && (d.getInt(4) & 0xFFFFFFFFL) < 40 ? FileType.MACHO_UNIBIN : FileType.JAVA;

@@ -34,6 +34,15 @@ public final class TextNormalizer {
         return o == n ? out : java.util.Arrays.copyOf(out, o);
     }
 
+    /**
+     * Normalises at most {@code max} input bytes into {@code out}, which must hold {@code min(in.limit(), max)}
+     * bytes; returns the output length.
+     */
+    public static int normalize(ByteBuffer in, long max, byte[] out) {
+        int n = (int) Math.min(in.limit(), max);
+        return in.hasArray() ? run(in.array(), in.arrayOffset(), n, out) : runBuffer(in, n, out);
+    }
+
     /** Branch-free: always writes the candidate byte, advances only when it is kept. */
     private static int run(byte[] a, int off, int n, byte[] out) {
         int o = 0, space = 0;

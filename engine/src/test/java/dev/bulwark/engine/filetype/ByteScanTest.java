@@ -49,4 +49,24 @@ class ByteScanTest {
             }
         }
     }
+
+    @Test
+    void findAgreesWithAPlainSearchOnHeapAndDirectBuffers() {
+        Random r = new Random(13);
+        for (int round = 0; round < 5_000; round++) {
+            byte[] a = new byte[r.nextInt(300)];
+            for (int i = 0; i < a.length; i++) a[i] = (byte) r.nextInt(3);
+            byte[] m = new byte[1 + r.nextInt(4)];
+            for (int i = 0; i < m.length; i++) m[i] = (byte) r.nextInt(3);
+            int from = r.nextInt(a.length + 2) - 1, last = r.nextInt(a.length + 2) - 1, anchor = r.nextInt(m.length);
+            int want = -1;
+            for (int s = Math.max(0, from); s <= last && s + m.length <= a.length && want < 0; s++) {
+                if (java.util.Arrays.equals(a, s, s + m.length, m, 0, m.length)) want = s;
+            }
+            java.nio.ByteBuffer heap = java.nio.ByteBuffer.wrap(a), direct = java.nio.ByteBuffer.allocateDirect(a.length).put(a).flip();
+            assertEquals(want, ByteScan.find(heap, from, last, m, anchor));
+            assertEquals(want, ByteScan.find(direct, from, last, m, anchor));
+            assertEquals(want, ByteScan.find(heap.asReadOnlyBuffer(), from, last, m, anchor));
+        }
+    }
 }

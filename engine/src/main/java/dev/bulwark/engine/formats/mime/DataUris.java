@@ -1,5 +1,6 @@
 package dev.bulwark.engine.formats.mime;
 
+import dev.bulwark.engine.filetype.ByteScan;
 import dev.bulwark.engine.formats.docio.ByteSink;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +24,17 @@ public final class DataUris {
     public static List<ByteBuffer> mailLayers(ByteBuffer html, long maxBytes) {
         List<ByteBuffer> out = new ArrayList<>();
         int end = html.limit();
+        byte[] a = html.hasArray() ? html.array() : null;
+        int base = a != null ? html.arrayOffset() : 0;
         for (int i = 0; i + 5 <= end && out.size() < MAX_URIS; i++) {
-            if ((html.get(i) | 0x20) != 'd' || !isDataPrefix(html, i)) continue;
+            if (a != null) { // jump to the next 'd' or 'D' (eight bytes at a time)
+                int k = ByteScan.nextFolded(a, base + i, base + end - 4, (byte) 'd');
+                if (k < 0) break;
+                i = k - base;
+            } else if ((html.get(i) | 0x20) != 'd') {
+                continue;
+            }
+            if (!isDataPrefix(html, i)) continue;
             int prev = i > 0 ? html.get(i - 1) & 0xff : 0;
             int quote = prev == '"' || prev == '\'' ? prev : 0;
             if (quote == 0 && prev != '=') continue; // only attribute values

@@ -32,4 +32,17 @@ class DataUrisTest {
         assertEquals("From html-normalise\nContent-type: text/plain\n\nhello%20world", StandardCharsets.US_ASCII.decode(mails.get(0)).toString());
         assertEquals("From html-normalise\nContent-type: text/html\n\n<b>x</b>", StandardCharsets.US_ASCII.decode(mails.get(1)).toString());
     }
+
+    @Test
+    void heapAndReadOnlyBuffersGiveTheSameLayers() {
+        java.util.Random r = new java.util.Random(3);
+        String[] words = {"data:", "DATA:", "dAta:", "=", "\"", "'", ",", ";base64", " ", ">", "d", "x", "text/html"};
+        for (int round = 0; round < 3_000; round++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = r.nextInt(30); k > 0; k--) sb.append(words[r.nextInt(words.length)]);
+            ByteBuffer heap = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+            List<ByteBuffer> a = DataUris.mailLayers(heap, 1 << 20), b = DataUris.mailLayers(heap.asReadOnlyBuffer(), 1 << 20);
+            assertEquals(a, b, sb.toString());
+        }
+    }
 }

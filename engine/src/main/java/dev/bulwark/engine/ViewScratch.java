@@ -1,0 +1,43 @@
+package dev.bulwark.engine;
+
+/**
+ * The array for the normalised text view of a scan (target 7), kept by the
+ * (platform) thread for its next scan: every text layer would otherwise allocate and zero a new array of its
+ * size, which on a stream of source files and archive members costs as much as normalising. One holder per
+ * scan, taken from the thread at the start and given back at the end; a nested scan on the same thread
+ * finds the slot empty and uses its own.
+ */
+final class ViewScratch {
+    /**
+     * Arrays above this size are not kept by the thread after its scan: at most four such arrays (4 MiB)
+     * stay with each scanning thread, as the scanner's read buffer does (Scanner.SCRATCH_LIMIT).
+     */
+    private static final int KEEP_LIMIT = 1 << 20;
+    private static final ThreadLocal<ViewScratch[]> SLOT = ThreadLocal.withInitial(() -> new ViewScratch[1]);
+
+    private byte[] text = new byte[0];
+
+    private ViewScratch() {}
+
+    /** The calling thread's holder (emptying its slot), or a new one. */
+    static ViewScratch take() {
+        if (Thread.currentThread().isVirtual()) return new ViewScratch();
+        ViewScratch[] slot = SLOT.get();
+        ViewScratch s = slot[0];
+        slot[0] = null;
+        return s != null ? s : new ViewScratch();
+    }
+
+    /** Gives the holder back to the calling thread, without arrays too large to keep. */
+    void give() {
+        if (Thread.currentThread().isVirtual()) return;
+        if (text.length > KEEP_LIMIT) text = new byte[0];
+        SLOT.get()[0] = this;
+    }
+
+    /** An array of at least {@code n} bytes for the text view (valid until the next call). */
+    byte[] text(int n) {
+        if (text.length < n) text = new byte[n];
+        return text;
+    }
+}
