@@ -47,7 +47,7 @@ public final class FileTypeDetector {
             mail("v:\nReceived: "), mail("v:\r\nReceived: "));
 
     private static MagicRule mail(String header) {
-        return m(0, java.util.HexFormat.of().formatHex(ascii(header)), FileType.MAIL);
+        return new MagicRule(0, 0, ascii(header), FileType.MAIL.clamName(), FileType.ANY, FileType.MAIL);
     }
 
     /** Detects the type using {@code custom} literal rules instead of the built-in table when non-null. */

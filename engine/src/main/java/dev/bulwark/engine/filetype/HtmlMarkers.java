@@ -37,7 +37,7 @@ public final class HtmlMarkers {
             }
             for (byte[] t : TAGS) if (t[1] == c && at(d, i, n, t)) return true;
         }
-        return anchor >= 0 && href(d, anchor, n);
+        return anchor >= 0 && href(d, anchor, n) >= 0;
     }
 
     /**
@@ -52,36 +52,29 @@ public final class HtmlMarkers {
             if ((c == 'a' || c == 'A') && anchor < 0 && i + 2 < n && d.get(i + 2) == ' ') anchor = i + 3;
             for (byte[] t : TAGS) if (t[1] == c && at(d, i, n, t)) out.add(new EmbeddedTypeFinder.Hit(FileType.HTML, i, i + t.length));
         }
-        if (anchor >= 0) {
-            for (int i = anchor + 3; i < n; i++) {
-                byte f = d.get(i), e = d.get(i - 1);
-                if ((d.get(i - 3) | 0x20) == 'h' && (d.get(i - 2) | 0x20) == 'r' && ((e == 'E' && f == 'F') || (e == 'e' && f == 'f'))) {
-                    out.add(new EmbeddedTypeFinder.Hit(FileType.HTML, anchor - 3, i + 1));
-                    break;
-                }
-            }
-        }
+        int hrefEnd = anchor >= 0 ? href(d, anchor, n) : -1;
+        if (hrefEnd >= 0) out.add(new EmbeddedTypeFinder.Hit(FileType.HTML, anchor - 3, hrefEnd));
         if (n > 0 && d.get(0) == '<' && at(d, 0, n, ASP)) out.add(new EmbeddedTypeFinder.Hit(FileType.HTML, 0, ASP.length));
     }
 
     private static final byte[] ASP = "<%@ LANGUAGE =".getBytes(StandardCharsets.US_ASCII);
 
-    /** [hH][rR] then "EF" or "ef", from {@code from}: found by its 'f'/'F' (the rarest letter), then checked backwards. */
-    private static boolean href(ByteBuffer d, int from, int n) {
+    /** [hH][rR] then "EF" or "ef", from {@code from}: found by its 'f'/'F' (the rarest letter), then checked backwards; where the first ends, or -1. */
+    private static int href(ByteBuffer d, int from, int n) {
         byte[] a = d.hasArray() ? d.array() : null;
         int base = a != null ? d.arrayOffset() : 0;
         for (int i = from + 3; i < n; i++) {
             if (a != null) {
                 int k = ByteScan.nextFolded(a, base + i, base + n, (byte) 'f');
-                if (k < 0) return false;
+                if (k < 0) return -1;
                 i = k - base;
             } else if ((d.get(i) | 0x20) != 'f') {
                 continue;
             }
             byte f = d.get(i), e = d.get(i - 1);
-            if ((d.get(i - 3) | 0x20) == 'h' && (d.get(i - 2) | 0x20) == 'r' && ((e == 'E' && f == 'F') || (e == 'e' && f == 'f'))) return true;
+            if ((d.get(i - 3) | 0x20) == 'h' && (d.get(i - 2) | 0x20) == 'r' && ((e == 'E' && f == 'F') || (e == 'e' && f == 'f'))) return i + 1;
         }
-        return false;
+        return -1;
     }
 
     private static boolean at(ByteBuffer d, int i, int n, byte[] t) {

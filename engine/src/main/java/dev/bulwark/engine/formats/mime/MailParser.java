@@ -102,8 +102,7 @@ final class MailParser {
             if (e == i && mboxMessage) return -1;
             int c = e > i ? b.get(i) & 0xff : ' ';
             if (c != ' ' && c != '\t') {
-                int colon = -1;
-                for (int k = i; k < e && colon < 0; k++) if (b.get(k) == ':') colon = k;
+                int colon = Text.indexOf(b, i, e, COLON);
                 if (colon < 0) {
                     if (Text.startsWith(b, i, e, "From ")) return i;
                 } else {
@@ -120,6 +119,7 @@ final class MailParser {
         return -1;
     }
 
+    private static final byte[] COLON = {':'}, SEVEN_BIT = {'7', 'b', 'i', 't'};
     private static final int MAX_JUNK_LINES = 100_000; // lines looked at for a first header: bounds the work on junk
 
     /**
@@ -258,7 +258,7 @@ final class MailParser {
         for (int i = from, lines = 0; i < to && lines < MAX_JUNK_LINES; lines++) {
             int next = Text.nextLine(b, i, to);
             int e = Text.lineEnd(b, i, next);
-            if (Text.startsWithIgnoreCase(b, i, e, "Content-Transfer-Encoding") && !contains(i, e, "7bit")) {
+            if (Text.startsWithIgnoreCase(b, i, e, "Content-Transfer-Encoding") && Text.indexOf(b, i, e, SEVEN_BIT) < 0) {
                 byte[] head = "Received: by clamd (bounce)\n".getBytes(StandardCharsets.ISO_8859_1);
                 ByteSink out = new ByteSink(ctx.budget());
                 out.put(head, 0, head.length);
@@ -267,15 +267,6 @@ final class MailParser {
                 return true;
             }
             i = next;
-        }
-        return false;
-    }
-
-    private boolean contains(int i, int e, String s) {
-        outer:
-        for (int k = i; k + s.length() <= e; k++) {
-            for (int j = 0; j < s.length(); j++) if (b.get(k + j) != s.charAt(j)) continue outer;
-            return true;
         }
         return false;
     }

@@ -1,5 +1,6 @@
 package dev.bulwark.engine.signatures.yara;
 
+import dev.bulwark.engine.signatures.yara.re.AtomQuality;
 import dev.bulwark.engine.signatures.yara.re.Program;
 import dev.bulwark.engine.signatures.yara.re.VmScratch;
 import java.util.ArrayList;
@@ -61,18 +62,7 @@ final class Variant {
 
     /** Byte sets at fixed offsets of a literal (two members for a nocase letter). */
     static List<long[]> literalPositions(byte[] lit, boolean nocase) {
-        List<long[]> out = new ArrayList<>(lit.length);
-        for (byte b : lit) {
-            long[] w = new long[4];
-            int v = b & 0xFF;
-            w[v >> 6] |= 1L << (v & 63);
-            if (nocase && Character.isLetter(v) && v < 128) {
-                int o = v ^ 0x20;
-                w[o >> 6] |= 1L << (o & 63);
-            }
-            out.add(w);
-        }
-        return out;
+        return AtomQuality.positions(lit, 0, lit.length, nocase, 0);
     }
 
     private static int count(long[] w) {

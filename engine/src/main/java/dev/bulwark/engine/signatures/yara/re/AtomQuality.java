@@ -56,21 +56,29 @@ public final class AtomQuality {
         return worst;
     }
 
-    /** yara's score of len known bytes at b[from..] xor key; nocase: the case variant with fewest distinct bytes. */
+    /** yara's score of len known bytes at b[from..] xor key (nocase: letters match either case). */
     private static int heuristic(byte[] b, int from, int len, boolean nocase, int key) {
-        int q = 0, unique = 0;
-        int[] seen = new int[ATOM];
+        List<long[]> p = positions(b, from, len, nocase, key);
+        return window(p, 0, p.size());
+    }
+
+    /**
+     * One byte set per byte of b[from, from + len) xor key: the byte itself, and with nocase its other case
+     * for an ASCII letter.
+     */
+    public static List<long[]> positions(byte[] b, int from, int len, boolean nocase, int key) {
+        List<long[]> out = new ArrayList<>(len);
         for (int i = from; i < from + len; i++) {
+            long[] w = new long[4];
             int v = (b[i] ^ key) & 0xFF;
-            q += v == 0 || v == 0x20 || v == 0xCC || v == 0xFF ? 12 : (Character.isLetter(v) && v < 128 ? 18 : 20);
-            int lv = nocase && v >= 'A' && v <= 'Z' ? v + 32 : v;
-            boolean dup = false;
-            for (int j = 0; j < unique; j++) dup |= seen[j] == lv;
-            if (!dup) seen[unique++] = lv;
+            w[v >> 6] |= 1L << (v & 63);
+            if (nocase && Character.isLetter(v) && v < 128) {
+                int o = v ^ 0x20;
+                w[o >> 6] |= 1L << (o & 63);
+            }
+            out.add(w);
         }
-        int only = seen[0];
-        if (unique == 1 && (only == 0 || only == 0x20 || only == 0x90 || only == 0xCC || only == 0xFF)) return q - 10 * len;
-        return q + 2 * unique;
+        return out;
     }
 
     private static int count(long[] w) {
