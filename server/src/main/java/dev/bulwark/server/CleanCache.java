@@ -3,6 +3,7 @@ package dev.bulwark.server;
 import dev.bulwark.engine.Limits;
 import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.ScanResult;
+import java.lang.ref.WeakReference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -36,7 +37,12 @@ public final class CleanCache {
 
     private final int capacity;
     private final LinkedHashMap<Key, Verdict> map;
-    private Object owner; // the engine the entries were made with; guarded by this
+    /**
+     * The engine the entries were made with, held weakly (guarded by this): a scan that finishes on a
+     * replaced engine may ask after the reload cleared the cache, and must not keep that engine alive.
+     */
+    private WeakReference<Object> owner = NONE;
+    private static final WeakReference<Object> NONE = new WeakReference<>(null);
     public final LongAdder hits = new LongAdder();
     public final LongAdder misses = new LongAdder();
 
@@ -79,7 +85,7 @@ public final class CleanCache {
     public void put(Object engine, Key key, ScanResult r) {
         if (!enabled() || !cacheable(r, key.options())) return;
         synchronized (this) {
-            if (owner != engine) return; // a scan that finished on a replaced engine
+            if (owner.get() != engine) return; // a scan that finished on a replaced engine
             map.put(key, new Verdict(r.bytesScanned(), r.layers()));
         }
     }
@@ -87,13 +93,13 @@ public final class CleanCache {
     /** Drops every entry (engine swapped). */
     public synchronized void clear() {
         map.clear();
-        owner = null;
+        owner = NONE;
     }
 
     private void own(Object engine) {
-        if (owner != engine) {
+        if (owner.get() != engine) {
             map.clear();
-            owner = engine;
+            owner = new WeakReference<>(engine);
         }
     }
 

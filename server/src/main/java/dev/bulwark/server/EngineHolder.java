@@ -6,15 +6,23 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * The one engine shared by every connection. Scans take {@link #current()} once and keep that engine for
- * their whole duration; {@link #reload()} builds a new one aside and swaps it in atomically, so scans in
- * flight finish on the old engine (freed by the GC when the last one ends). A failed load keeps the
- * current engine and says why.
+ * The one engine shared by every connection. Scans {@link #acquire()} the current engine once and keep it
+ * for their whole duration; {@link #reload()} builds a new one aside while the old one keeps serving and
+ * swaps it in atomically, so scans in flight finish on the old engine. A failed load keeps the current
+ * engine and says why.
+ *
+ * <p>Memory: a reload briefly holds two engines, and the collector grows the heap to that peak and keeps
+ * it. So once nothing can use an engine any more (the old one after a swap, when its last scan ends; a
+ * new one that was dropped because the database was unchanged or broken), the holder asks for one full
+ * collection on a background thread ({@link HeapTrim}), which lets the collector give the unused heap back
+ * to the system (with the daemon's JVM options in bin/bulwark). The same happens once after the first load,
+ * for the loader's garbage.
  */
 public final class EngineHolder {
     /** The loaded engine and where it came from. */
@@ -28,9 +36,54 @@ public final class EngineHolder {
     private final List<Path> sources;
     private final LoadOptions options;
     private final Function<List<Path>, Engine> loader;
-    private final AtomicReference<Loaded> current = new AtomicReference<>();
+    private final AtomicReference<Slot> current = new AtomicReference<>();
     private final ReentrantLock reloadLock = new ReentrantLock();
+    private final HeapTrim trim;
     private volatile ReloadResult lastReload;
+
+    /** An engine with the number of scans using it; retired once replaced. */
+    private final class Slot {
+        final Loaded loaded;
+        final AtomicInteger users = new AtomicInteger();
+        volatile boolean retired;
+
+        Slot(Loaded loaded) { this.loaded = loaded; }
+
+        void release() {
+            if (users.decrementAndGet() == 0 && retired) trim.request();
+        }
+
+        /**
+         * Replaced: once its last scan ends the heap it held is given back. True when no scan uses it now
+         * (the caller then asks for the trim itself; a scan that still runs asks when it ends).
+         */
+        boolean retire() {
+            retired = true;
+            return users.get() == 0;
+        }
+    }
+
+    /**
+     * A scan's hold on one engine: the engine stays the same for the whole scan, even across a reload.
+     * Close it when the scan ends (the old engine's memory is given back after its last lease closes).
+     */
+    public final class Lease implements AutoCloseable {
+        private final Slot slot;
+        private boolean closed;
+
+        private Lease(Slot slot) { this.slot = slot; }
+
+        public Loaded loaded() { return slot.loaded; }
+
+        public Engine engine() { return slot.loaded.engine(); }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            slot.release();
+        }
+    }
 
     public EngineHolder(List<Path> sources, LoadOptions options) {
         this(sources, options, null);
@@ -41,19 +94,33 @@ public final class EngineHolder {
         this.sources = List.copyOf(sources);
         this.options = Objects.requireNonNull(options);
         this.loader = loader != null ? loader : s -> Engine.load(s, this.options);
+        this.trim = new HeapTrim();
     }
+
+    /** Full collections requested so far to give unused heap back (tests, STATS). */
+    public long heapTrims() { return trim.count(); }
 
     /** First load; throws what the engine throws (the daemon refuses to start without a database). */
     public Loaded loadInitial() {
         Loaded l = load();
-        current.set(l);
+        current.set(new Slot(l));
+        trim.request(); // the loader's garbage
         return l;
     }
 
+    /** The current engine, for reports (scans use {@link #acquire()}). */
     public Loaded current() {
-        Loaded l = current.get();
-        if (l == null) throw new IllegalStateException("engine not loaded");
-        return l;
+        Slot s = current.get();
+        if (s == null) throw new IllegalStateException("engine not loaded");
+        return s.loaded;
+    }
+
+    /** The current engine for one scan; close the lease when the scan is done. */
+    public Lease acquire() {
+        Slot s = current.get();
+        if (s == null) throw new IllegalStateException("engine not loaded");
+        s.users.incrementAndGet(); // a reload may retire s meanwhile: its last release then trims
+        return new Lease(s);
     }
 
     public ReloadResult lastReload() { return lastReload; }
@@ -71,26 +138,35 @@ public final class EngineHolder {
                 reloadLock.unlock();
             }
         }
+        boolean unused;
         try {
-            Loaded fresh;
-            try {
-                fresh = load();
-            } catch (RuntimeException | OutOfMemoryError e) {
-                lastReload = new ReloadResult(Outcome.FAILED, "database reload failed, keeping the previous engine: " + e.getMessage());
-                return lastReload;
-            }
-            Loaded old = current.get();
-            if (old != null && Objects.equals(old.engine().database().fingerprint(), fresh.engine().database().fingerprint())) {
-                lastReload = new ReloadResult(Outcome.UNCHANGED, "database unchanged (fingerprint " + shortFp(fresh) + "), keeping the current engine");
-                return lastReload;
-            }
-            current.set(fresh);
-            lastReload = new ReloadResult(Outcome.SWAPPED, "database reloaded: " + fresh.engine().database().signatureCount()
-                    + " signatures, fingerprint " + shortFp(fresh) + ", " + fresh.loadMillis() + " ms");
-            return lastReload;
+            unused = loadAndSwap();
         } finally {
             reloadLock.unlock();
         }
+        // asked only here, after loadAndSwap's frame (which held both engines) is gone
+        if (unused) trim.request();
+        return lastReload;
+    }
+
+    /** Loads, compares and swaps; true when an engine became unused (nothing can reach it any more). */
+    private boolean loadAndSwap() {
+        Loaded fresh;
+        try {
+            fresh = load();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            lastReload = new ReloadResult(Outcome.FAILED, "database reload failed, keeping the previous engine: " + e.getMessage());
+            return true; // whatever the failed load had built
+        }
+        Slot old = current.get();
+        if (old != null && Objects.equals(old.loaded.engine().database().fingerprint(), fresh.engine().database().fingerprint())) {
+            lastReload = new ReloadResult(Outcome.UNCHANGED, "database unchanged (fingerprint " + shortFp(fresh) + "), keeping the current engine");
+            return true; // the engine just built is dropped
+        }
+        current.set(new Slot(fresh));
+        lastReload = new ReloadResult(Outcome.SWAPPED, "database reloaded: " + fresh.engine().database().signatureCount()
+                + " signatures, fingerprint " + shortFp(fresh) + ", " + fresh.loadMillis() + " ms");
+        return old != null && old.retire();
     }
 
     private static String shortFp(Loaded l) {

@@ -71,8 +71,7 @@ public final class ScanService {
     }
 
     public ScanResult scanFile(Path file, boolean allMatch, String protocol, String command) throws InterruptedException {
-        return run(protocol, command, file.toString(), file.toString(), () -> {
-            EngineHolder.Loaded l = engines.current();
+        return run(protocol, command, file.toString(), file.toString(), l -> {
             ScanOptions o = options(allMatch);
             if (!cache.enabled()) return l.engine().scan(file, o);
             long t0 = System.nanoTime();
@@ -106,8 +105,7 @@ public final class ScanService {
 
     /** As above; {@code name} is the object's name in the log, STATS and VirusEvent (clamd: instream(ADDR@PORT)). */
     public ScanResult scanSpool(Spool spool, boolean allMatch, String protocol, String command, String name) throws InterruptedException {
-        return run(protocol, command, name, name, () -> {
-            EngineHolder.Loaded l = engines.current();
+        return run(protocol, command, name, name, l -> {
             ScanOptions o = options(allMatch);
             CleanCache.Key key = cache.enabled() ? CleanCache.Key.of(spool.sha256Bytes(), spool.size(), o) : null;
             if (key != null) {
@@ -126,8 +124,7 @@ public final class ScanService {
      */
     public ScanResult scanBuffer(java.nio.ByteBuffer data, boolean privateCopy, boolean allMatch, String protocol,
                                  String command, String name, String fileName) throws InterruptedException {
-        return run(protocol, command, name, fileName, () -> {
-            EngineHolder.Loaded l = engines.current();
+        return run(protocol, command, name, fileName, l -> {
             ScanOptions o = options(allMatch);
             CleanCache.Key key = null;
             if (privateCopy && cache.enabled()) {
@@ -151,8 +148,9 @@ public final class ScanService {
         }
     }
 
+    /** One scan on the engine {@code l}, which stays the same for the whole call (a reload swaps only later scans). */
     interface ScanCall {
-        ScanResult call() throws IOException;
+        ScanResult call(EngineHolder.Loaded l) throws IOException;
     }
 
     /** {@code name}: the task's name in STATS; {@code fileName}: the object in the log and for VirusEvent. */
@@ -163,8 +161,8 @@ public final class ScanService {
         tasks.put(id, new Task(command, t0, name));
         try {
             ScanResult r;
-            try {
-                r = call.call();
+            try (EngineHolder.Lease lease = engines.acquire()) {
+                r = call.call(lease.loaded());
             } catch (IOException e) {
                 r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, e.getMessage(), System.nanoTime() - t0, null);
             } catch (RuntimeException e) {

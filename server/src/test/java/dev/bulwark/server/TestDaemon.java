@@ -14,12 +14,20 @@ public final class TestDaemon implements AutoCloseable {
     public final long startMillis;
 
     public TestDaemon(Path dir, Path db, String extraConfig) throws IOException {
+        this(dir, db, extraConfig, null);
+    }
+
+    /** With the engine holder {@code holder} makes from the configuration (null: the daemon's own). */
+    public TestDaemon(Path dir, Path db, String extraConfig,
+                      java.util.function.Function<DaemonConfig, EngineHolder> holder) throws IOException {
         socket = dir.resolve("bulwark.sock");
         conf = dir.resolve("bulwark.conf");
         Files.writeString(conf, "TCPSocket 0\nTCPAddr 127.0.0.1\nLocalSocket " + socket + "\nDatabaseDirectory " + db
                 + "\nTemporaryDirectory " + dir + "\nSelfCheck 0\n" + extraConfig);
         long t0 = System.nanoTime();
-        daemon = new Daemon(DaemonConfig.from(ConfFile.read(conf)), new Log(dir.resolve("bulwark.log"), false, false));
+        DaemonConfig cfg = DaemonConfig.from(ConfFile.read(conf));
+        Log log = new Log(dir.resolve("bulwark.log"), false, false);
+        daemon = holder == null ? new Daemon(cfg, log) : new Daemon(cfg, log, holder.apply(cfg));
         daemon.start();
         startMillis = (System.nanoTime() - t0) / 1_000_000;
     }
