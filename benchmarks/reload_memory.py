@@ -25,6 +25,8 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# seconds to wait before reading RSS "after": the daemon's heap trim (a full collection) runs after a reload
+SETTLE = 5
 
 
 def rss(pid):
@@ -186,7 +188,7 @@ def main():
                     break
             except OSError:
                 time.sleep(0.1)
-        time.sleep(2)
+        time.sleep(SETTLE)
         label = a.label or ('clamd' if a.clamd else 'bulwark')
         kind = ('snapshot' if a.snapshot else 'text') + (' same' if a.same else ' changed')
         cur = rss(pid)
@@ -210,11 +212,13 @@ def main():
             while log_count(log, done) <= before:
                 if proc.poll() is not None:
                     sys.exit('daemon exited during reload')
+                if time.time() - r0 > 900:
+                    sys.exit('reload not finished after 900 s (see %s)' % log)
                 time.sleep(0.05)
             took = time.time() - r0
             prober.stop = True
             prober.join()
-            time.sleep(2)
+            time.sleep(SETTLE)
             cur = rss(pid)
             print('%-24s %-15s reload %d (%s): %.1f s, peak %d MB, after %d MB (anon %d, file %d) = %.2fx first;'
                   ' %d scans answered during it, %d wrong%s' % (

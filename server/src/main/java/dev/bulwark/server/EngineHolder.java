@@ -97,8 +97,11 @@ public final class EngineHolder {
         this.trim = new HeapTrim();
     }
 
-    /** Full collections requested so far to give unused heap back (tests, STATS). */
+    /** Full collections run so far to give unused heap back (requests close together share one). */
     public long heapTrims() { return trim.count(); }
+
+    /** Times an engine became unused and a heap trim was asked for. */
+    public long heapTrimRequests() { return trim.requests(); }
 
     /** First load; throws what the engine throws (the daemon refuses to start without a database). */
     public Loaded loadInitial() {

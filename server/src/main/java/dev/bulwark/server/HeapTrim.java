@@ -20,8 +20,10 @@ final class HeapTrim {
 
     private final AtomicBoolean pending = new AtomicBoolean();
     private final AtomicLong done = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
 
     void request() {
+        requests.incrementAndGet();
         if (!pending.compareAndSet(false, true)) return; // the collection about to run covers this request
         Thread.ofPlatform().daemon(true).name("bulwark-heap-trim").start(() -> {
             try {
@@ -36,6 +38,9 @@ final class HeapTrim {
         });
     }
 
-    /** Collections run so far. */
+    /** Collections run so far (requests close together share one). */
     long count() { return done.get(); }
+
+    /** Requests so far. */
+    long requests() { return requests.get(); }
 }
