@@ -8,6 +8,7 @@ import dev.bulwark.engine.heuristics.phishing.PhishingDb;
 import dev.bulwark.engine.signatures.yara.YaraRuleSet;
 import dev.bulwark.engine.signatures.yara.YaraSource;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +98,9 @@ public final class DatabaseLoader {
 
     private static final String BUILTIN = "/dev/bulwark/engine/db/";
     /** Chunk for reading large plain database files (larger than MAX_LINE, so a chunk always holds a whole line). */
-    private static final int STREAM_CHUNK = 16 << 20;
+    private static final int STREAM_CHUNK = 4 << 20;
+    /** Largest single read into the chunk (see {@link #stream}). */
+    private static final int READ_PIECE = 1 << 20;
     /**
      * Sources at least this large are compiled with a full collection before the build and another between
      * the hash and the pattern tables. The JVM's serial collector (the launcher's choice) grows the old
@@ -149,7 +152,12 @@ public final class DatabaseLoader {
         if (!errors.isEmpty()) throw new DatabaseLoadException(errors);
         Runnable collect = sourceBytes >= COLLECT_ABOVE ? System::gc : () -> { };
         collect.run();
-        SignatureSet set = sigs.build(phishing, yara, YaraBridge.count(yara) + PhishingBridge.count(phishing), collect);
+        SignatureSet set;
+        try {
+            set = sigs.build(phishing, yara, YaraBridge.count(yara) + PhishingBridge.count(phishing), collect);
+        } catch (UncheckedIOException e) { // a large hash index's temporary file (a full disk)
+            throw new DatabaseLoadException(Diagnostic.error(sources.isEmpty() ? "(database)" : sources.get(0), 0, e.getMessage()));
+        }
         return new Database(set, sources, warnings, version, buildTime, HexFormat.of().formatHex(fingerprint.digest()));
     }
 
@@ -257,7 +265,8 @@ public final class DatabaseLoader {
         sigs.markFile();
         try (var in = Files.newInputStream(f)) {
             while (true) {
-                int r = in.read(buf, have, buf.length - have);
+                // at most READ_PIECE at a time: the JDK copies each read through a native buffer of its size
+                int r = in.read(buf, have, Math.min(READ_PIECE, buf.length - have));
                 if (r > 0) {
                     fingerprint.update(buf, have, r);
                     sourceBytes += r;
@@ -368,8 +377,9 @@ public final class DatabaseLoader {
         }
         try {
             if (kind == LineKind.HASH && sigs.hashLineFast(data, start, end, official)) return false;
-        } catch (IllegalArgumentException e) {
-            errors.add(Diagnostic.error(source, lineNo, e.getMessage())); // a builder limit (entries per kind)
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            // a builder limit (entries per kind), or its temporary file could not be written
+            errors.add(Diagnostic.error(source, lineNo, e.getMessage()));
             return false;
         }
         String line = new String(data, start, end - start, StandardCharsets.ISO_8859_1);
@@ -393,7 +403,7 @@ public final class DatabaseLoader {
                 case PHISHING -> sigs.phishingLines.add(new SignatureBuilder.PhishingLine(n.substring(n.length() - 3), source, lineNo, line));
                 default -> { }
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             errors.add(Diagnostic.error(source, lineNo, e.getMessage()));
         }
         return false;
