@@ -112,7 +112,10 @@ public final class PatternSet {
         }
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() { return new Builder(Builder.SPILL_ABOVE); }
+
+    /** A builder that moves its patterns to temporary files past {@code spillAbove} bytes (tests). */
+    static Builder builder(long spillAbove) { return new Builder(spillAbove); }
 
     // ---- serialization (database snapshots) -----------------------------------------------------
 
@@ -316,10 +319,18 @@ public final class PatternSet {
          * patterns and their re-encoding) and once after. Smaller sets stay on the heap.
          */
         static final long SPILL_ABOVE = 8 << 20;
+        private final long spillAbove;
         /** The stored patterns' file once they passed {@link #SPILL_ABOVE}, else null. */
         private SpillFile spill;
         /** Set when no temporary file could be made: everything stays on the heap. */
         private boolean noSpill;
+
+        Builder(long spillAbove) {
+            this.spillAbove = spillAbove;
+        }
+
+        /** Whether the stored patterns are in a temporary file (tests). */
+        boolean spilling() { return spill != null; }
 
         /** Adds a pattern for a target type (0-14) and returns its id. */
         public int add(BodyPattern p, int target, OffsetSpec offset, int owner) {
@@ -348,7 +359,12 @@ public final class PatternSet {
          * (so one chunk is on the heap, whatever the number of patterns).
          */
         private void newChunk() {
-            if (spill == null && !noSpill && (long) chunks.size() * CHUNK >= SPILL_ABOVE) {
+            chunkUsed = 0;
+            if (chunks.isEmpty()) {
+                chunks.add(new byte[CHUNK]);
+                return;
+            }
+            if (spill == null && !noSpill && (long) chunks.size() * CHUNK >= spillAbove) {
                 try {
                     spill = SpillFile.open();
                     for (int i = 0; i < chunks.size() - 1; i++) spill.write(chunks.get(i), 0, CHUNK);
@@ -361,7 +377,6 @@ public final class PatternSet {
             }
             if (spill != null) spill.write(chunks.get(0), 0, CHUNK);
             else chunks.add(new byte[CHUNK]);
-            chunkUsed = 0;
         }
 
         /** Reads the stored patterns back in order, one at a time, releasing each chunk once read. */
