@@ -132,13 +132,15 @@ final class HashSpill {
             if (fileLen > Integer.MAX_VALUE) throw new IOException("hash index too large to map");
             try (FileChannel idx = SpillFile.tempChannel("bulwark-hashindex")) {
                 Run[] r = new Run[runN];
+                long[] key = new long[runN]; // each run's current size, read by the heap without a dereference
                 int[] heap = new int[runN];
                 int hn = 0;
                 for (int i = 0; i < runN; i++) {
                     if (runCount[i] == 0) continue;
                     r[i] = new Run(runStart[i], runCount[i]);
+                    key[i] = r[i].size;
                     heap[hn] = i;
-                    up(heap, hn++, r);
+                    up(heap, hn++, key);
                 }
                 Section sizes = new Section(idx, sizesOff), digests = new Section(idx, digestsOff),
                         values = new Section(idx, valuesOff);
@@ -151,8 +153,9 @@ final class HashSpill {
                     digests.buf.put(digests.buf.position(), top.buf, top.at + 8, len);
                     digests.buf.position(digests.buf.position() + len);
                     values.buf.putInt(top.buf.getInt(top.at + 8 + len));
-                    if (!top.advance()) heap[0] = heap[--hn];
-                    down(heap, hn, r);
+                    if (top.advance()) key[heap[0]] = top.size;
+                    else heap[0] = heap[--hn];
+                    down(heap, hn, key);
                 }
                 sizes.flush();
                 digests.flush();
@@ -197,11 +200,11 @@ final class HashSpill {
 
     // ---- a min-heap of run numbers by (current size, run number) ----
 
-    private static boolean less(Run[] r, int a, int b) {
-        return r[a].size < r[b].size || (r[a].size == r[b].size && a < b);
+    private static boolean less(long[] key, int a, int b) {
+        return key[a] < key[b] || (key[a] == key[b] && a < b);
     }
 
-    private static void up(int[] h, int i, Run[] r) {
+    private static void up(int[] h, int i, long[] r) {
         while (i > 0) {
             int p = (i - 1) >>> 1;
             if (!less(r, h[i], h[p])) return;
@@ -210,7 +213,7 @@ final class HashSpill {
         }
     }
 
-    private static void down(int[] h, int n, Run[] r) {
+    private static void down(int[] h, int n, long[] r) {
         int i = 0;
         while (true) {
             int c = 2 * i + 1;
