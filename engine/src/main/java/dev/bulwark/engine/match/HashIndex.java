@@ -115,37 +115,64 @@ public final class HashIndex {
         return new HashIndex(len, sizes, digests, values, anyDigests, anyValues, valueCount);
     }
 
-    public static Builder builder(int digestLength) { return new Builder(digestLength); }
+    /** An index over arrays already sorted as {@link Builder#build} sorts them (for {@link HashSpill}). */
+    static HashIndex of(int len, LongBuffer sizes, ByteBuffer digests, IntBuffer values, ByteBuffer anyDigests,
+                        IntBuffer anyValues) {
+        return new HashIndex(len, sizes, digests, values, anyDigests, anyValues, Integer.MAX_VALUE);
+    }
+
+    public static Builder builder(int digestLength) { return new Builder(digestLength, Builder.SPILL_AT); }
+
+    /** A builder that sorts every {@code spillAt} sized entries into a run on disk (tests; 0 = never). */
+    static Builder builder(int digestLength, int spillAt) { return new Builder(digestLength, spillAt); }
 
     public static final class Builder {
         /** Entries per digest kind: the sort packs the index into 24 bits. */
         static final int MAX_ENTRIES = 1 << 24;
         /** Sizes from this on are refused: the sort key is size << 24 | index. */
         static final long MAX_SIZE = 1L << 39;
+        /**
+         * Sized entries held on the heap before they go to a sorted run in a temporary file (see
+         * {@link HashSpill}): 7-11 MB of arrays (28-44 bytes an entry), and 11 runs for the 2.8 million
+         * MD5 signatures of the large generated database. Smaller databases never spill.
+         */
+        static final int SPILL_AT = 1 << 18;
         /** Spare capacity (1/16) the size array may keep rather than being copied to its exact length. */
         private static final int SLACK_SHIFT = 4;
         private static final int INDEX_MASK = MAX_ENTRIES - 1;
         private final int len;
+        /** Sized entries before a run is written, or 0 when this builder never spills. */
+        private int spillAt;
         private long[] sizes = new long[16];
         private byte[] digests;
         private int[] values = new int[16];
-        private int n, any;
+        private int n;
+        /** Wildcard-size entries (rare: they need FLEVEL 73), in insertion order; never spilled. */
+        private byte[] anyDigests = new byte[0];
+        private int[] anyValues = new int[0];
+        private int any;
+        /** Runs of sorted entries on disk, or null while everything fits on the heap. */
+        private HashSpill spill;
+        private int spilled;
 
-        Builder(int len) {
+        Builder(int len, int spillAt) {
             this.len = len;
+            this.spillAt = spillAt;
             this.digests = new byte[16 * len];
         }
 
         /** Entries added so far. */
-        public int size() { return n; }
+        public int size() { return spilled + n + any; }
 
         /**
          * Makes room for {@code more} further entries at once: a loader that can estimate a file's entry
-         * count saves the doubling copies (garbage as large as the index). Capped at {@link #MAX_ENTRIES};
-         * a wrong estimate only costs memory (trimmed at build) or a later growth.
+         * count saves the doubling copies (garbage as large as the index). Capped at {@link #MAX_ENTRIES},
+         * and at a run's size for a builder that spills; a wrong estimate only costs memory (trimmed at
+         * build) or a later growth.
          */
         public void reserve(int more) {
             long want = Math.min((long) n + Math.max(0, more), MAX_ENTRIES);
+            if (spillAt > 0) want = Math.min(want, spillAt);
             if (want > sizes.length) resize((int) want);
         }
 
@@ -157,27 +184,82 @@ public final class HashIndex {
 
         /** Adds an entry; size -1 means any size. */
         public void add(byte[] digest, long size, int value) {
-            if (n >= MAX_ENTRIES) throw new IllegalArgumentException("more than " + MAX_ENTRIES + " hash signatures of one kind");
+            if (size() >= MAX_ENTRIES) throw new IllegalArgumentException("more than " + MAX_ENTRIES + " hash signatures of one kind");
             if (size >= MAX_SIZE) throw new IllegalArgumentException("hash signature size too large");
-            if (n == sizes.length) resize((int) Math.min((long) n * 2, MAX_ENTRIES));
+            if (size < 0) {
+                addAny(digest, value);
+                return;
+            }
+            if (n == sizes.length) {
+                if (spillAt > 0 && n >= spillAt) spill();
+                else resize((int) Math.min(Math.max((long) n * 2, 16), MAX_ENTRIES));
+            }
             sizes[n] = size;
             System.arraycopy(digest, 0, digests, n * len, len);
             values[n++] = value;
-            if (size < 0) any++;
+        }
+
+        private void addAny(byte[] digest, int value) {
+            if (any == anyValues.length) {
+                int cap = Math.max(16, any * 2);
+                anyValues = Arrays.copyOf(anyValues, cap);
+                anyDigests = Arrays.copyOf(anyDigests, cap * len);
+            }
+            System.arraycopy(digest, 0, anyDigests, any * len, len);
+            anyValues[any++] = value;
+        }
+
+        /** Sorts the first {@code n} sized entries: keys {@code size << 24 | index} in the size array. */
+        private void sortKeys() {
+            for (int i = 0; i < n; i++) sizes[i] = sizes[i] << 24 | i;
+            Arrays.sort(sizes, 0, n);
+        }
+
+        /**
+         * Writes the held entries as a sorted run and starts over in the same arrays. When no temporary file
+         * can be made, the builder stops spilling and grows on the heap instead (as it did before).
+         */
+        private void spill() {
+            try {
+                if (spill == null) spill = HashSpill.open(len);
+            } catch (java.io.IOException e) {
+                spillAt = 0;
+                resize((int) Math.min((long) n * 2, MAX_ENTRIES));
+                return;
+            }
+            sortKeys();
+            try {
+                spill.writeRun(sizes, n, digests, values, INDEX_MASK);
+            } catch (java.io.IOException e) {
+                throw HashSpill.unchecked("cannot write a temporary hash index", e);
+            }
+            spilled += n;
+            n = 0;
         }
 
         /**
          * Builds the index; the builder is left empty. The sort keys are made in the builder's size array,
-         * which becomes the index's (no separate key array, no copy of the sizes).
+         * which becomes the index's (no separate key array, no copy of the sizes). A builder that spilled
+         * merges its runs into a mapped temporary file instead (an {@link java.io.UncheckedIOException} when
+         * that fails, e.g. a full disk).
          */
         public HashIndex build() {
             byte[] ad = new byte[any * len];
             int[] av = new int[any];
-            if (any > 0) splitWildcards(ad, av);
-            int m = n - any;
+            if (any > 0) sortWildcards(ad, av);
+            if (spill != null) {
+                if (n > 0) spill();
+                HashSpill s = spill;
+                clear();
+                try {
+                    return s.merge(ByteBuffer.wrap(ad), IntBuffer.wrap(av));
+                } catch (java.io.IOException e) {
+                    throw HashSpill.unchecked("cannot write a temporary hash index", e);
+                }
+            }
+            int m = n;
             // primitive sort on (size, insertion index) in the builder's own size array
-            for (int i = 0; i < m; i++) sizes[i] = sizes[i] << 24 | i;
-            Arrays.sort(sizes, 0, m);
+            sortKeys();
             // digests and values gathered into exact arrays: independent reads, so the memory system overlaps
             // them (following the permutation's cycles in place was 5x slower: each read waits for the last)
             byte[] d = new byte[m * len];
@@ -190,35 +272,30 @@ public final class HashIndex {
             }
             long[] s = sizes.length - m > sizes.length >>> SLACK_SHIFT ? Arrays.copyOf(sizes, m) : sizes;
             // the builder is done: its size array now belongs to the index
-            sizes = new long[0];
-            digests = new byte[0];
-            values = new int[0];
-            n = any = 0;
+            clear();
             return new HashIndex(len, LongBuffer.wrap(s, 0, m).slice(), ByteBuffer.wrap(d), IntBuffer.wrap(v),
                     ByteBuffer.wrap(ad), IntBuffer.wrap(av), Integer.MAX_VALUE);
         }
 
-        /**
-         * Copies the wildcard-size entries (rare: they need FLEVEL 73) into {@code ad}/{@code av} sorted by
-         * digest (stable), and compacts the sized ones to the front in their order.
-         */
-        private void splitWildcards(byte[] ad, int[] av) {
+        private void clear() {
+            sizes = new long[0];
+            digests = new byte[0];
+            values = new int[0];
+            anyDigests = new byte[0];
+            anyValues = new int[0];
+            spill = null;
+            n = any = spilled = 0;
+        }
+
+        /** Copies the wildcard-size entries into {@code ad}/{@code av} sorted by digest (stable). */
+        private void sortWildcards(byte[] ad, int[] av) {
             Integer[] order = new Integer[any];
-            for (int i = 0, a = 0; i < n; i++) if (sizes[i] < 0) order[a++] = i;
-            Arrays.sort(order, (x, y) -> Arrays.compareUnsigned(digests, x * len, x * len + len, digests, y * len, y * len + len));
+            for (int a = 0; a < any; a++) order[a] = a;
+            byte[] src = anyDigests;
+            Arrays.sort(order, (x, y) -> Arrays.compareUnsigned(src, x * len, x * len + len, src, y * len, y * len + len));
             for (int a = 0; a < any; a++) {
-                System.arraycopy(digests, order[a] * len, ad, a * len, len);
-                av[a] = values[order[a]];
-            }
-            int k = 0;
-            for (int i = 0; i < n; i++) {
-                if (sizes[i] < 0) continue;
-                if (k != i) {
-                    sizes[k] = sizes[i];
-                    values[k] = values[i];
-                    System.arraycopy(digests, i * len, digests, k * len, len);
-                }
-                k++;
+                System.arraycopy(src, order[a] * len, ad, a * len, len);
+                av[a] = anyValues[order[a]];
             }
         }
     }

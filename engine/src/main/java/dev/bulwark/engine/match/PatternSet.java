@@ -112,7 +112,10 @@ public final class PatternSet {
         }
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() { return new Builder(Builder.SPILL_ABOVE); }
+
+    /** A builder that moves its patterns to temporary files past {@code spillAbove} bytes (tests). */
+    static Builder builder(long spillAbove) { return new Builder(spillAbove); }
 
     // ---- serialization (database snapshots) -----------------------------------------------------
 
@@ -309,6 +312,25 @@ public final class PatternSet {
         private final IntList targets = new IntList(), owners = new IntList();
         private long atoms, parts;
         private boolean built;
+        /**
+         * Encoded patterns beyond this many bytes go to a temporary file ({@link SpillFile}) chunk by chunk,
+         * and the built set's encoding is written to another and mapped: the large generated database's 200k
+         * body signatures encode to ~45 MB, which were held twice while the set was built (the stored
+         * patterns and their re-encoding) and once after. Smaller sets stay on the heap.
+         */
+        static final long SPILL_ABOVE = 8 << 20;
+        private final long spillAbove;
+        /** The stored patterns' file once they passed {@link #SPILL_ABOVE}, else null. */
+        private SpillFile spill;
+        /** Set when no temporary file could be made: everything stays on the heap. */
+        private boolean noSpill;
+
+        Builder(long spillAbove) {
+            this.spillAbove = spillAbove;
+        }
+
+        /** Whether the stored patterns are in a temporary file (tests). */
+        boolean spilling() { return spill != null; }
 
         /** Adds a pattern for a target type (0-14) and returns its id. */
         public int add(BodyPattern p, int target, OffsetSpec offset, int owner) {
@@ -319,10 +341,7 @@ public final class PatternSet {
             lengths.add(w.remaining());
             stored += w.remaining();
             while (w.hasRemaining()) {
-                if (chunkUsed == CHUNK) {
-                    chunks.add(new byte[CHUNK]);
-                    chunkUsed = 0;
-                }
+                if (chunkUsed == CHUNK) newChunk();
                 int k = Math.min(w.remaining(), CHUNK - chunkUsed);
                 w.get(chunks.get(chunks.size() - 1), chunkUsed, k);
                 chunkUsed += k;
@@ -335,14 +354,55 @@ public final class PatternSet {
             return targets.size() - 1;
         }
 
+        /**
+         * Starts a new storage chunk; with a spill file, the full one is written there and its array reused
+         * (so one chunk is on the heap, whatever the number of patterns).
+         */
+        private void newChunk() {
+            chunkUsed = 0;
+            if (chunks.isEmpty()) {
+                chunks.add(new byte[CHUNK]);
+                return;
+            }
+            if (spill == null && !noSpill && (long) chunks.size() * CHUNK >= spillAbove) {
+                try {
+                    spill = SpillFile.open();
+                    for (int i = 0; i < chunks.size() - 1; i++) spill.write(chunks.get(i), 0, CHUNK);
+                    byte[] last = chunks.get(chunks.size() - 1);
+                    chunks.clear();
+                    chunks.add(last);
+                } catch (java.io.IOException e) {
+                    noSpill = true;
+                }
+            }
+            if (spill != null) spill.write(chunks.get(0), 0, CHUNK);
+            else chunks.add(new byte[CHUNK]);
+        }
+
         /** Reads the stored patterns back in order, one at a time, releasing each chunk once read. */
         private final class Stored {
             private int chunk, at, next;
             private byte[] one = new byte[256];
+            /** The spill file's reader, or null when the patterns are in {@link #chunks}. */
+            private final SpillFile.Reader file;
+
+            Stored() {
+                if (spill != null) {
+                    spill.write(chunks.get(0), 0, chunkUsed);
+                    chunks.clear();
+                    file = spill.reader(1 << 20);
+                } else {
+                    file = null;
+                }
+            }
 
             BodyPattern next() {
                 int len = lengths.get(next++);
                 if (one.length < len) one = new byte[Math.max(len, one.length * 2)];
+                if (file != null) {
+                    file.read(one, 0, len);
+                    return readPattern(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)));
+                }
                 for (int got = 0; got < len; ) {
                     if (at == CHUNK) {
                         chunks.set(chunk++, null);
@@ -368,7 +428,17 @@ public final class PatternSet {
             int[] load = new int[mask + 1];
             AtomIndex.check(stored < Integer.MAX_VALUE - (stored >>> 5) - 64, "encoded patterns too large");
             Stored in = new Stored();
-            FlatBuffers.Out enc = new FlatBuffers.Out((int) (stored + (stored >>> 5)));
+            // a large set's encoding goes to a temporary file that is then mapped (see SPILL_ABOVE)
+            SpillFile encFile = null;
+            if (spill != null) {
+                try {
+                    encFile = SpillFile.open();
+                } catch (java.io.IOException e) {
+                    encFile = null;
+                }
+            }
+            FlatBuffers.Out enc = new FlatBuffers.Out(encFile != null ? 1 << 12 : (int) (stored + (stored >>> 5)));
+            long encSize = 0;
             int[] at = new int[n + 1];
             byte[][] atomBytes = new byte[(int) atoms][];
             int[] atomOwner = new int[(int) atoms];
@@ -378,8 +448,18 @@ public final class PatternSet {
             int entry = 0, atom = 0;
             for (int i = 0; i < n; i++) {
                 BodyPattern p = AnchorPlanner.plan(in.next(), load, mask);
-                at[i] = enc.size();
-                writePattern(p, enc);
+                if (encFile != null) {
+                    AtomIndex.check(encSize <= Integer.MAX_VALUE - 64, "encoded patterns too large");
+                    at[i] = (int) encSize;
+                    enc.reset();
+                    writePattern(p, enc);
+                    ByteBuffer w = enc.written();
+                    encFile.write(w);
+                    encSize += w.remaining();
+                } else {
+                    at[i] = enc.size();
+                    writePattern(p, enc);
+                }
                 for (int j = 0; j < p.parts.length; j++, entry++) {
                     ePat[entry] = i;
                     ePart[entry] = j;
@@ -396,10 +476,13 @@ public final class PatternSet {
                     }
                 }
             }
-            at[n] = enc.size();
+            if (spill != null) spill.close();
+            spill = null;
+            at[n] = encFile != null ? (int) encSize : enc.size();
+            ByteBuffer encoded = encFile != null ? encFile.map() : enc.finish();
             AtomIndex idx = AtomIndex.build(java.util.Arrays.copyOf(atomBytes, atom), java.util.Arrays.copyOf(atomOwner, atom),
                     entry, windows);
-            return new PatternSet(new BodyPattern[n], enc.finish(), IntBuffer.wrap(at), targets.toArray(),
+            return new PatternSet(new BodyPattern[n], encoded, IntBuffer.wrap(at), targets.toArray(),
                     offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat, ePart, idx);
         }
     }

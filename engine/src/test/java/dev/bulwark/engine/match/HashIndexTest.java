@@ -16,14 +16,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The hash index against plain maps: sized entries (the first added of equal digest and size wins),
  * wildcard-size entries, duplicates, colliding sizes, and builders reserved too small, too large or not
- * at all; also after a snapshot round trip.
+ * at all, held on the heap or spilled to sorted runs on disk in chunks of many sizes; also after a snapshot
+ * round trip.
  */
 class HashIndexTest {
     @ParameterizedTest
-    @CsvSource({"16, 5000, -1, 1", "20, 3000, 100, 2", "32, 20000, 100000, 3", "16, 70000, 69000, 4", "32, 0, -1, 5"})
-    void lookupsMatchReferenceMaps(int len, int n, int reserve, long seed) {
+    @CsvSource({"16, 5000, -1, 1, 0", "20, 3000, 100, 2, 0", "32, 20000, 100000, 3, 0", "16, 70000, 69000, 4, 0",
+            "32, 0, -1, 5, 0", "16, 5000, -1, 6, 700", "20, 3000, 100, 7, 16", "32, 20000, 100000, 8, 1000",
+            "16, 70000, 69000, 9, 4096", "16, 100, -1, 10, 100", "20, 1, -1, 11, 1", "16, 300000, -1, 12, -1"})
+    void lookupsMatchReferenceMaps(int len, int n, int reserve, long seed, int spillAt) {
         Random r = new Random(seed);
-        HashIndex.Builder b = HashIndex.builder(len);
+        // spillAt > 0: sorted runs in a temporary file merged into a mapped index; -1: the default builder
+        HashIndex.Builder b = spillAt < 0 ? HashIndex.builder(len) : HashIndex.builder(len, spillAt);
         if (reserve >= 0) b.reserve(reserve);
         Map<String, Integer> sized = new HashMap<>();
         Map<String, List<Integer>> any = new HashMap<>(); // a wildcard lookup may land on any equal digest

@@ -2,6 +2,7 @@ package dev.bulwark.engine.signatures.clamav;
 
 import dev.bulwark.engine.match.FlatIO;
 import dev.bulwark.engine.match.IntList;
+import dev.bulwark.engine.match.SpillFile;
 import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
 import java.nio.charset.StandardCharsets;
@@ -97,11 +98,29 @@ public final class Names {
         return new Names(blob, blocks, count);
     }
 
-    public static Builder builder() { return new Builder(); }
+    public static Builder builder() { return new Builder(SPILL_ABOVE); }
+
+    /** A builder that moves its table to a temporary file past {@code spillAbove} bytes (tests). */
+    static Builder builder(int spillAbove) { return new Builder(spillAbove); }
+
+    /**
+     * Bytes of encoded names held on the heap before the table goes to a temporary file (written as it
+     * grows, mapped when built; see {@link SpillFile}): four million hash signature names take ~18 MB.
+     */
+    static final int SPILL_ABOVE = 4 << 20;
 
     public static final class Builder {
+        private final int spillAbove;
         private byte[] blob = new byte[1 << 10];
+        /** Bytes in {@link #blob}; {@link #base} bytes before them are in {@link #spill}. */
         private int used;
+        private long base;
+        private SpillFile spill;
+        private boolean noSpill;
+
+        Builder(int spillAbove) {
+            this.spillAbove = spillAbove;
+        }
         private final IntList blocks = new IntList();
         /** The previous name's stored text (the first {@code prevLen} bytes). */
         private byte[] prev = new byte[64];
@@ -144,7 +163,8 @@ public final class Names {
         private int append(byte[] b, int off, int len, int flag) {
             int shared = 0;
             if (count % BLOCK == 0) {
-                blocks.add(used);
+                if (base + used > Integer.MAX_VALUE - 2 * MAX_NAME) throw new IllegalArgumentException("signature names too large");
+                blocks.add((int) (base + used));
             } else {
                 shared = Arrays.mismatch(prev, 0, prevLen, b, off, off + len);
                 if (shared < 0) shared = len;
@@ -163,11 +183,15 @@ public final class Names {
         public int size() { return count; }
 
         /** Bytes of the encoded table so far. */
-        public int bytes() { return used; }
+        public int bytes() { return (int) (base + used); }
 
-        /** Makes room for {@code more} further bytes at once (see {@code HashIndex.Builder.reserve}). */
+        /**
+         * Makes room for {@code more} further bytes at once (see {@code HashIndex.Builder.reserve}); nothing
+         * for a table that will go to a temporary file instead.
+         */
         public void reserve(int more) {
             long want = Math.min((long) used + Math.max(0, more), Integer.MAX_VALUE - 64);
+            if (want > spillAbove && !noSpill) return;
             if (want > blob.length) blob = Arrays.copyOf(blob, (int) want);
         }
 
@@ -181,10 +205,34 @@ public final class Names {
         }
 
         private void ensure(int n) {
-            if (used + n > blob.length) blob = Arrays.copyOf(blob, Math.max(used + n, blob.length * 2));
+            if (used + n <= blob.length) return;
+            if (spill == null && !noSpill && used >= spillAbove) {
+                try {
+                    spill = SpillFile.open();
+                } catch (java.io.IOException e) {
+                    noSpill = true;
+                }
+            }
+            if (spill != null) {
+                // the held bytes go to the file; offsets (base + used) stay the same
+                spill.write(blob, 0, used);
+                base += used;
+                used = 0;
+                if (n > blob.length) blob = new byte[n];
+                return;
+            }
+            blob = Arrays.copyOf(blob, Math.max(used + n, blob.length * 2));
         }
 
         public Names build() {
+            if (spill != null) {
+                spill.write(blob, 0, used);
+                ByteBuffer mapped = spill.map();
+                spill = null;
+                blob = new byte[0];
+                used = 0;
+                return new Names(mapped, IntBuffer.wrap(blocks.toArray()), count);
+            }
             // a table within 1/16 of its capacity keeps its array (a copy would double it for a moment);
             // later additions write only past `used`, so sharing it with the builder is safe
             byte[] b = blob.length - used > blob.length >>> 4 ? Arrays.copyOf(blob, used) : blob;
