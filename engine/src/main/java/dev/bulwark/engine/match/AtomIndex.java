@@ -61,7 +61,7 @@ public final class AtomIndex {
     /** Word table bounds: the 2-byte prefix (512 KiB) .. prefix + 4 bits of the third byte (8 MiB, L3). */
     static final int MIN_WORD_LOG = 16, MAX_WORD_LOG = 20;
     /** Serialization format of {@link #write}; bump when the layout changes. */
-    public static final int FORMAT = 5;
+    public static final int FORMAT = 6;
 
     /** Called for each atom hit; returns -1 to go on, or the position at which to resume (MAX_VALUE stops). */
     @FunctionalInterface
@@ -88,6 +88,13 @@ public final class AtomIndex {
     private final long[] windows;
     /** Windows of entries2 in CSR order, so the frequent 2-byte candidates stay in cache; or null. */
     private final long[] windows2;
+    /**
+     * Windows of the 3-byte table's owner runs in run order, or null. A random position starts one of
+     * the 3-byte atoms about once per 700 bytes at a million patterns (24k of them); their windows
+     * fetched through {@link #windows} (32 bytes per entry, 44 MB there) cost a cache and TLB miss each,
+     * which took half of the scan time; this copy is under 1 MB.
+     */
+    private final long[] windows3;
     private final int entryCount;
 
     private AtomIndex(Table t4, Table t3, long[] bits2, int[] rank2, int[] start2, int[] entries2,
@@ -108,6 +115,7 @@ public final class AtomIndex {
         } else {
             windows2 = null;
         }
+        windows3 = windows == null ? null : t3.runWindows(windows);
         this.words34 = new long[(start2.length - 1) << (wordLog - 16)];
         this.words = words();
         this.filter4 = filter(t4);
@@ -372,7 +380,7 @@ public final class AtomIndex {
         for (; pos < to && pos + 2 <= limit; pos++) {
             int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8;
             int r = (bits2[k >>> 6] & (1L << k)) != 0 ? report2(a, off, limit, rank(bits2, rank2, k), pos, hits) : -1;
-            if (r < 0 && pos + 3 <= limit) r = t3.report(this, a, off, limit, k | (a[off + pos + 2] & 0xFF) << 16, pos, hits);
+            if (r < 0 && pos + 3 <= limit) r = t3.report(this, a, off, limit, k | (a[off + pos + 2] & 0xFF) << 16, pos, hits, windows3);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
                 pos = Math.max(pos, r - 1);
@@ -404,8 +412,8 @@ public final class AtomIndex {
             long m = THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24];
             if (r >= 0 || (words34[(ri << (wordLog - 16)) + ((k & wordMask) >>> 16)] & m) != m) return r;
         }
-        if (r < 0 && maybe(filter3, shift3, k & 0xFFFFFF)) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits);
-        if (r < 0 && maybe(filter4, shift4, k)) r = t4.report(this, a, off, limit, k, pos, hits);
+        if (r < 0 && maybe(filter3, shift3, k & 0xFFFFFF)) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits, windows3);
+        if (r < 0 && maybe(filter4, shift4, k)) r = t4.report(this, a, off, limit, k, pos, hits, null);
         return r;
     }
 
@@ -512,14 +520,26 @@ public final class AtomIndex {
             return h ^ (h >>> 15);
         }
 
-        int report(AtomIndex idx, byte[] a, int off, int limit, int key, int pos, Hits hits) {
+        /** The windows of {@link #owners} in their order (4 longs each), from per-entry windows. */
+        long[] runWindows(long[] windows) {
+            long[] w = new long[owners.length * 4];
+            for (int e = 0; e < owners.length; e++) System.arraycopy(windows, owners[e] << 2, w, e << 2, 4);
+            return w;
+        }
+
+        /**
+         * Reports the entries of key at pos whose windows match: from {@code runWindows} (see
+         * {@link #runWindows}) when given, else through the index's per-entry windows.
+         */
+        int report(AtomIndex idx, byte[] a, int off, int limit, int key, int pos, Hits hits, long[] runWindows) {
             int slot = mix(key) & mask;
             int[] s = slots;
             int c;
             while ((c = s[slot * 3 + 2]) != 0) {
                 if (s[slot * 3] == key) {
                     for (int e = s[slot * 3 + 1], end = e + c; e < end; e++) {
-                        int r = idx.report(a, off, limit, owners[e], pos, hits);
+                        int r = runWindows == null ? idx.report(a, off, limit, owners[e], pos, hits)
+                                : windowOk(a, off, limit, pos, runWindows, e << 2) ? hits.hit(owners[e], pos) : -1;
                         if (r >= 0) return r;
                     }
                     return -1;
