@@ -123,4 +123,68 @@ class LazyPartsTest {
         }
         return found;
     }
+
+
+    /** Pattern 0 ends in a lazy part; pattern 1 is one indexed part found between its two occurrences. */
+    private static PatternSet set() throws Exception {
+        return set("{0-8}");
+    }
+
+    private static PatternSet set(String gap) throws Exception {
+        PatternSet.Builder b = PatternSet.builder();
+        b.add(HexPatternParser.parse(STRONG + gap + "aabb????ccdd"), 0, OffsetSpec.ANY, 0);
+        b.add(HexPatternParser.parse("9988776655443322"), 0, OffsetSpec.ANY, 1);
+        return b.build();
+    }
+
+    // pattern 0 at 4 (its lazy part at 13..18), pattern 1 at 20, pattern 0 again at 36 (lazy part at 43)
+    private static final byte[] DATA = data("00000000" + STRONG + "0000aabb0000ccdd00" + "9988776655443322"
+            + "0000000000000000" + STRONG + "aabbffffccdd" + "0000");
+
+    private static List<int[]> scan(PatternSet s, int stopAfter, int resume) {
+        List<int[]> out = new ArrayList<>();
+        s.scan(ByteBuffer.wrap(DATA), 1, null, (p, owner, start, end) -> {
+            out.add(new int[] {p, start, end});
+            if (out.size() == stopAfter) return Integer.MAX_VALUE;
+            return out.size() == 1 ? resume : -1;
+        });
+        return out;
+    }
+
+    @Test
+    void reportsComeInScanOrder() throws Exception {
+        List<int[]> got = scan(set(), 0, -1);
+        assertEquals(3, got.size());
+        assertArrayEquals(new int[] {0, 4, 19}, got.get(0));
+        assertArrayEquals(new int[] {1, 20, 28}, got.get(1));
+        assertArrayEquals(new int[] {0, 36, 49}, got.get(2));
+    }
+
+    /** The same through the open scanner (an unbounded gap): the second match chains to the first strong part. */
+    @Test
+    void openPartReportsComeInScanOrder() throws Exception {
+        PatternSet open = set("*");
+        assertEquals(BodyPattern.OPEN_PREV, open.pattern(0).lazy[1]);
+        List<int[]> got = scan(open, 0, -1);
+        assertEquals(3, got.size());
+        assertArrayEquals(new int[] {0, 4, 19}, got.get(0));
+        assertArrayEquals(new int[] {1, 20, 28}, got.get(1));
+        assertArrayEquals(new int[] {0, 4, 49}, got.get(2));
+        assertEquals(1, scan(open, 1, -1).size());
+        got = scan(open, 0, 30);
+        assertEquals(2, got.size());
+        assertArrayEquals(new int[] {0, 4, 49}, got.get(1));
+        assertEquals(1, scan(open, 0, 60).size());
+    }
+
+    @Test
+    void stopAndResumePositionsHold() throws Exception {
+        assertEquals(1, scan(set(), 1, -1).size());
+        // resuming after the second pattern's start skips it but not the later match
+        List<int[]> got = scan(set(), 0, 30);
+        assertEquals(2, got.size());
+        assertArrayEquals(new int[] {0, 36, 49}, got.get(1));
+        // resuming past everything ends the reports
+        assertEquals(1, scan(set(), 0, 60).size());
+    }
 }
