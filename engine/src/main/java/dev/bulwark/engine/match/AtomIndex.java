@@ -61,7 +61,7 @@ public final class AtomIndex {
     /** Word table bounds: the 2-byte prefix (512 KiB) .. prefix + 4 bits of the third byte (8 MiB, L3). */
     static final int MIN_WORD_LOG = 16, MAX_WORD_LOG = 20;
     /** Serialization format of {@link #write}; bump when the layout changes. */
-    public static final int FORMAT = 5;
+    public static final int FORMAT = 6;
 
     /** Called for each atom hit; returns -1 to go on, or the position at which to resume (MAX_VALUE stops). */
     @FunctionalInterface
@@ -88,6 +88,13 @@ public final class AtomIndex {
     private final long[] windows;
     /** Windows of entries2 in CSR order, so the frequent 2-byte candidates stay in cache; or null. */
     private final long[] windows2;
+    /**
+     * Windows of the 3-byte table's owner runs in run order, or null. A random position starts one of
+     * the 3-byte atoms about once per 700 bytes at a million patterns (24k of them); their windows
+     * fetched through {@link #windows} (32 bytes per entry, 44 MB there) cost a cache and TLB miss each,
+     * which took half of the scan time; this copy is under 1 MB.
+     */
+    private final long[] windows3;
     private final int entryCount;
 
     private AtomIndex(Table t4, Table t3, long[] bits2, int[] rank2, int[] start2, int[] entries2,
@@ -108,6 +115,7 @@ public final class AtomIndex {
         } else {
             windows2 = null;
         }
+        windows3 = windows == null ? null : t3.runWindows(windows);
         this.words34 = new long[(start2.length - 1) << (wordLog - 16)];
         this.words = words();
         this.filter4 = filter(t4);
@@ -122,8 +130,8 @@ public final class AtomIndex {
         long[] f = new long[1 << (log - 6)];
         int shift = shiftOf(f);
         for (int slot = 0; slot <= t.mask; slot++) {
-            if (t.slots[slot * 3 + 2] == 0) continue;
-            long h = (t.slots[slot * 3] & 0xFFFFFFFFL) * MIX;
+            if (t.slots[slot * Table.SLOT + 2] == 0) continue;
+            long h = (t.slots[slot * Table.SLOT] & 0xFFFFFFFFL) * MIX;
             f[(int) (h >>> shift)] |= bits(h, shift);
         }
         return f;
@@ -176,16 +184,16 @@ public final class AtomIndex {
         long[] w = new long[1 << wordLog];
         int mask = wordMask;
         for (int slot = 0; slot <= t4.mask; slot++) {
-            if (t4.slots[slot * 3 + 2] == 0) continue;
-            int k = t4.slots[slot * 3];
+            if (t4.slots[slot * Table.SLOT + 2] == 0) continue;
+            int k = t4.slots[slot * Table.SLOT];
             w[k & mask] |= THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24];
         }
         for (int slot = 0; slot <= t3.mask; slot++) {
-            int s = slot * 3;
+            int s = slot * Table.SLOT;
             if (t3.slots[s + 2] == 0) continue;
             int k = t3.slots[s];
             long fourth = 0;
-            for (int e = t3.slots[s + 1], end = e + t3.slots[s + 2]; e < end; e++) fourth |= pinned(t3.owners[e], 3, FOURTH, FOURTH_ALL);
+            for (int e = t3.slots[s + 1], end = e + Table.count(t3.slots[s + 2]); e < end; e++) fourth |= pinned(t3.owners[e], 3, FOURTH, FOURTH_ALL);
             w[k & mask] |= THIRD[(k >>> 16) & 0xFF] | fourth;
         }
         int spans = 1 << (wordLog - 16); // words a 2-byte prefix spans
@@ -259,7 +267,7 @@ public final class AtomIndex {
         for (int i = 0; i < distinct; i++) start2[i + 1] += start2[i];
         int[] entries2 = new int[n2], fill = Arrays.copyOf(start2, distinct);
         for (int i = 0; i < n2; i++) entries2[fill[rank(bits2, rank2, k2[i])]++] = o2[i];
-        return new AtomIndex(Table.build(k4, o4), Table.build(k3, o3), bits2, rank2, start2, entries2, windows,
+        return new AtomIndex(Table.build(k4, o4, 4, windows), Table.build(k3, o3, 3, windows), bits2, rank2, start2, entries2, windows,
                 entryCount, wordLog(atoms.length));
     }
 
@@ -301,9 +309,9 @@ public final class AtomIndex {
         for (Table t : new Table[] {t4, t3}) {
             int len = t == t4 ? 4 : 3;
             for (int slot = 0; slot <= t.mask; slot++) {
-                int s = slot * 3;
+                int s = slot * Table.SLOT;
                 if (t.slots[s + 2] == 0) continue;
-                for (int e = t.slots[s + 1], end = e + t.slots[s + 2]; e < end; e++) {
+                for (int e = t.slots[s + 1], end = e + Table.count(t.slots[s + 2]); e < end; e++) {
                     if (t.owners[e] >= limit) continue;
                     byte[] a = new byte[len];
                     for (int j = 0; j < len; j++) a[j] = (byte) (t.slots[s] >>> (8 * j));
@@ -372,7 +380,7 @@ public final class AtomIndex {
         for (; pos < to && pos + 2 <= limit; pos++) {
             int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8;
             int r = (bits2[k >>> 6] & (1L << k)) != 0 ? report2(a, off, limit, rank(bits2, rank2, k), pos, hits) : -1;
-            if (r < 0 && pos + 3 <= limit) r = t3.report(this, a, off, limit, k | (a[off + pos + 2] & 0xFF) << 16, pos, hits);
+            if (r < 0 && pos + 3 <= limit) r = t3.report(this, a, off, limit, k | (a[off + pos + 2] & 0xFF) << 16, pos, hits, windows3);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
                 pos = Math.max(pos, r - 1);
@@ -404,8 +412,8 @@ public final class AtomIndex {
             long m = THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24];
             if (r >= 0 || (words34[(ri << (wordLog - 16)) + ((k & wordMask) >>> 16)] & m) != m) return r;
         }
-        if (r < 0 && maybe(filter3, shift3, k & 0xFFFFFF)) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits);
-        if (r < 0 && maybe(filter4, shift4, k)) r = t4.report(this, a, off, limit, k, pos, hits);
+        if (r < 0 && maybe(filter3, shift3, k & 0xFFFFFF)) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits, windows3);
+        if (r < 0 && maybe(filter4, shift4, k)) r = t4.report(this, a, off, limit, k, pos, hits, null);
         return r;
     }
 
@@ -453,7 +461,7 @@ public final class AtomIndex {
         int entryCount = in.i32();
         int wordLog = in.i32();
         check(wordLog >= MIN_WORD_LOG && wordLog <= MAX_WORD_LOG, "word table size");
-        Table t4 = Table.read(in, entryCount), t3 = Table.read(in, entryCount);
+        Table t4 = Table.read(in, entryCount, 4), t3 = Table.read(in, entryCount, 3);
         long[] bits2 = in.longs();
         int[] rank2 = in.ints(), start2 = in.ints(), entries2 = in.ints();
         long[] windows = in.bool() ? in.longs() : null;
@@ -471,26 +479,65 @@ public final class AtomIndex {
         if (!ok) throw new IllegalArgumentException("inconsistent atom index: " + what);
     }
 
-    /** Open-addressing map from an int key to a run of owner entries; slots hold key, start, count. */
+    /**
+     * Open-addressing map from an int key to a run of owner entries. Slots hold key, start, count and
+     * a check of the four bytes after the atom: the bytes every owner's window pins to the same value
+     * (which ones in the count's top four bits). A random position that starts one of the atoms (3-byte
+     * atoms: about once per 700 bytes at a million patterns; 4-byte atoms on real binaries: several
+     * times per KB) is mostly rejected there, in the slot's own cache line, before the owners and the
+     * 32-byte windows (44 MB at a million patterns) are touched.
+     */
     static final class Table {
+        static final int SLOT = 4, COUNT = 0x0FFFFFFF;
+        /** Byte masks of the four check bytes, per 4-bit pinned set. */
+        private static final int[] CHECK_MASK = new int[16];
+        static {
+            for (int m = 0; m < 16; m++) for (int b = 0; b < 4; b++) if ((m & 1 << b) != 0) CHECK_MASK[m] |= 0xFF << (8 * b);
+        }
         final int[] slots, owners;
-        final int mask, size;
+        final int mask, size, len;
 
-        private Table(int[] slots, int[] owners, int mask) {
+        private Table(int[] slots, int[] owners, int mask, int len) {
             this.slots = slots;
             this.owners = owners;
             this.mask = mask;
             this.size = owners.length;
+            this.len = len;
         }
 
-        static Table build(int[] k, int[] o) {
+        static int count(int c) { return c & COUNT; }
+
+        /** The count field of a run: its length and which of the four bytes after the atom all owners pin alike. */
+        private static int runCheck(int[] owners, int from, int to, int len, long[] windows, int[] value) {
+            int pinned = 0, v = 0;
+            if (windows != null) {
+                for (int b = 0; b < 4; b++) {
+                    int shift = 8 * (len + b), want = -1;
+                    boolean same = true;
+                    for (int e = from; e < to && same; e++) {
+                        long m = windows[(owners[e] << 2) + 2], val = windows[(owners[e] << 2) + 3];
+                        int x = (int) (val >>> shift) & 0xFF;
+                        same = ((m >>> shift) & 0xFF) == 0xFF && (want < 0 || want == x);
+                        want = x;
+                    }
+                    if (same) {
+                        pinned |= 1 << b;
+                        v |= want << (8 * b);
+                    }
+                }
+            }
+            value[0] = v;
+            return pinned << 28 | (to - from);
+        }
+
+        static Table build(int[] k, int[] o, int len, long[] windows) {
             int n = k.length;
             // sort by key, stable by input order: (key << 32 | index)
             long[] order = new long[n];
             for (int i = 0; i < n; i++) order[i] = (long) k[i] << 32 | i;
             Arrays.sort(order);
             int cap = Integer.highestOneBit(Math.max(4, n) * 2) * 2;
-            int[] slots = new int[cap * 3], owners = new int[n];
+            int[] slots = new int[cap * SLOT], owners = new int[n], value = new int[1];
             for (int i = 0; i < n; i++) owners[i] = o[(int) order[i]];
             int i = 0;
             while (i < n) {
@@ -498,13 +545,14 @@ public final class AtomIndex {
                 int j = i;
                 while (j < n && (int) (order[j] >> 32) == key) j++;
                 int slot = mix(key) & (cap - 1);
-                while (slots[slot * 3 + 2] != 0) slot = (slot + 1) & (cap - 1);
-                slots[slot * 3] = key;
-                slots[slot * 3 + 1] = i;
-                slots[slot * 3 + 2] = j - i;
+                while (slots[slot * SLOT + 2] != 0) slot = (slot + 1) & (cap - 1);
+                slots[slot * SLOT] = key;
+                slots[slot * SLOT + 1] = i;
+                slots[slot * SLOT + 2] = runCheck(owners, i, j, len, windows, value);
+                slots[slot * SLOT + 3] = value[0];
                 i = j;
             }
-            return new Table(slots, owners, cap - 1);
+            return new Table(slots, owners, cap - 1, len);
         }
 
         private static int mix(int k) {
@@ -512,14 +560,29 @@ public final class AtomIndex {
             return h ^ (h >>> 15);
         }
 
-        int report(AtomIndex idx, byte[] a, int off, int limit, int key, int pos, Hits hits) {
+        /** The windows of {@link #owners} in their order (4 longs each), from per-entry windows. */
+        long[] runWindows(long[] windows) {
+            long[] w = new long[owners.length * 4];
+            for (int e = 0; e < owners.length; e++) System.arraycopy(windows, owners[e] << 2, w, e << 2, 4);
+            return w;
+        }
+
+        /**
+         * Reports the entries of key at pos whose windows match: from {@code runWindows} (see
+         * {@link #runWindows}) when given, else through the index's per-entry windows.
+         */
+        int report(AtomIndex idx, byte[] a, int off, int limit, int key, int pos, Hits hits, long[] runWindows) {
             int slot = mix(key) & mask;
             int[] s = slots;
             int c;
-            while ((c = s[slot * 3 + 2]) != 0) {
-                if (s[slot * 3] == key) {
-                    for (int e = s[slot * 3 + 1], end = e + c; e < end; e++) {
-                        int r = idx.report(a, off, limit, owners[e], pos, hits);
+            while ((c = s[slot * SLOT + 2]) != 0) {
+                if (s[slot * SLOT] == key) {
+                    // a subset of windowOk's test, under the same condition (the whole post window readable)
+                    if (c >>> 28 != 0 && pos + 8 <= limit
+                            && ((((int) INT_LE.get(a, off + pos + len)) ^ s[slot * SLOT + 3]) & CHECK_MASK[c >>> 28]) != 0) return -1;
+                    for (int e = s[slot * SLOT + 1], end = e + (c & COUNT); e < end; e++) {
+                        int r = runWindows == null ? idx.report(a, off, limit, owners[e], pos, hits)
+                                : windowOk(a, off, limit, pos, runWindows, e << 2) ? hits.hit(owners[e], pos) : -1;
                         if (r >= 0) return r;
                     }
                     return -1;
@@ -534,20 +597,20 @@ public final class AtomIndex {
             out.ints(owners);
         }
 
-        static Table read(FlatIO.Reader in, int entryCount) {
+        static Table read(FlatIO.Reader in, int entryCount, int len) {
             int[] slots = in.ints(), owners = in.ints();
-            int cap = slots.length / 3;
-            check(slots.length % 3 == 0 && cap >= 4 && Integer.bitCount(cap) == 1, "table size");
+            int cap = slots.length / SLOT;
+            check(slots.length % SLOT == 0 && cap >= 4 && Integer.bitCount(cap) == 1, "table size");
             int used = 0;
             for (int i = 0; i < cap; i++) {
-                int start = slots[i * 3 + 1], count = slots[i * 3 + 2];
-                if (count == 0) continue;
+                int start = slots[i * SLOT + 1], c = slots[i * SLOT + 2], count = c & COUNT;
+                if (c == 0) continue;
                 used++;
                 check(count > 0 && start >= 0 && start <= owners.length - count, "table run");
             }
             check(used < cap, "table full"); // a free slot ends every probe sequence
             for (int e : owners) check(e >= 0 && e < entryCount, "table owners");
-            return new Table(slots, owners, cap - 1);
+            return new Table(slots, owners, cap - 1, len);
         }
     }
 }

@@ -20,9 +20,14 @@ public final class BodyPattern {
      * 2-byte atom followed by two unfixed bytes (the word filter can test nothing after it, so on random
      * data it passes every position with that prefix), by searching a bounded window next to an occurrence
      * of an indexed neighbour: {@link #FROM_NEXT} before part j+1, {@link #FROM_PREV} after part j-1.
+     * Where the gap to that neighbour is unbounded (or wider than {@link #MAX_LAZY_WINDOW}), the part is
+     * searched by a per-pass scanner instead, which costs one lookup per position at most however many
+     * such parts are due: {@link #OPEN_PREV} for a part after an indexed part j-1 (from the first
+     * occurrence of part j-1 on to the end of the pass), {@link #OPEN_NEXT} for a first part before an
+     * indexed part 1 (the positions before an occurrence of part 1, once for all such first parts).
      */
     final byte[] lazy;
-    static final byte INDEXED = 0, FROM_NEXT = 1, FROM_PREV = 2;
+    static final byte INDEXED = 0, FROM_NEXT = 1, FROM_PREV = 2, OPEN_PREV = 3, OPEN_NEXT = 4;
     /**
      * Widest range of anchor positions searched for a lazy part per neighbour occurrence: only parts
      * joined to their neighbour by a bounded gap qualify, so the search per occurrence stays small.
@@ -56,11 +61,14 @@ public final class BodyPattern {
         byte[] k = new byte[n];
         // a lazy part's neighbour is always indexed, so every pattern keeps an indexed part
         for (int j = 0; j + 1 < n; j++) {
-            if (weak(j) && !weak(j + 1) && lazyWindow(j, gapMin[j + 1], gapMax[j + 1], false) <= MAX_LAZY_WINDOW) k[j] = FROM_NEXT;
+            if (!weak(j) || weak(j + 1)) continue;
+            if (lazyWindow(j, gapMin[j + 1], gapMax[j + 1], false) <= MAX_LAZY_WINDOW) k[j] = FROM_NEXT;
+            else if (j == 0) k[j] = OPEN_NEXT; // a later part would need its own chain searched late
         }
         for (int j = 1; j < n; j++) {
-            if (k[j] == INDEXED && weak(j) && k[j - 1] == INDEXED && (j + 1 == n || k[j + 1] == INDEXED)
-                    && lazyWindow(j, gapMin[j], gapMax[j], true) <= MAX_LAZY_WINDOW) k[j] = FROM_PREV;
+            if (k[j] == INDEXED && weak(j) && k[j - 1] == INDEXED && (j + 1 == n || k[j + 1] == INDEXED)) {
+                k[j] = lazyWindow(j, gapMin[j], gapMax[j], true) <= MAX_LAZY_WINDOW ? FROM_PREV : OPEN_PREV;
+            }
         }
         return k;
     }

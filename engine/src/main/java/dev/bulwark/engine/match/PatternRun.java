@@ -24,6 +24,25 @@ final class PatternRun implements AtomIndex.Hits {
     /** Anchor ranges of lazy parts still to search (after their previous part), and the lowest start. */
     private final IntList pendPattern = new IntList(), pendPart = new IntList(), pendFrom = new IntList(), pendTo = new IntList();
     private int pendingMin = Integer.MAX_VALUE;
+    /**
+     * The scanner of {@link BodyPattern#OPEN_PREV} parts due in this pass: each active part (pattern,
+     * part, first anchor position) is registered under its anchor's 2-byte keys (a presence bitmap and a
+     * small hash map from key to a chain of registrations), so one scan from {@link #prevAt} costs one
+     * bitmap lookup per position however many parts are active, and finds what the index would have.
+     */
+    private final IntList actPattern = new IntList(), actPart = new IntList(), actFrom = new IntList();
+    private final IntList regAct = new IntList(), regNext = new IntList();
+    private Map<Long, Integer> actIndex;
+    private long[] actBits;
+    private int[] mapKey, mapHead; // open addressing, key + 1 (0 = free) -> first registration
+    /** Anchor positions below prevAt need no scan for the active parts; the scan has reached prevScanned. */
+    private int prevAt = Integer.MAX_VALUE, prevScanned;
+    /** Events of the open scanner carry this bit on their active-part index. */
+    private static final int OPEN_TAG = 1 << 30;
+    /** Anchor positions below this have been searched for every {@link BodyPattern#OPEN_NEXT} part. */
+    private int nextAt;
+    /** Positions looked at by the two open scanners in this pass (tests check it stays within the data's length each). */
+    long openScanned;
     /** Occurrences found by {@link #flush}: position << 32 | queue index, sorted before processing. */
     private long[] events = new long[16];
     private final long[] range = new long[2];
@@ -143,6 +162,7 @@ final class PatternRun implements AtomIndex.Hits {
                     for (int ei = 0; ei < ends.size(); ei++) {
                         c.add(0, ends.get(ei), s);
                         if (p.lazy[1] == BodyPattern.FROM_PREV) pending(pi, p, 1, ends.get(ei));
+                        else if (p.lazy[1] == BodyPattern.OPEN_PREV) activate(pi, p, 1, ends.get(ei));
                     }
                 }
             }
@@ -155,6 +175,11 @@ final class PatternRun implements AtomIndex.Hits {
                 hi = Math.max(hi, (long) starts.get(si) - p.gapMin[j]);
             }
             searchBack(pi, p, j - 1, lo, hi);
+        } else if (p.lazy[j - 1] == BodyPattern.OPEN_NEXT) {
+            long hi = Long.MIN_VALUE;
+            for (int si = 0; si < starts.size(); si++) hi = Math.max(hi, (long) starts.get(si) - p.gapMin[j]);
+            Elem[] prev = p.parts[j - 1];
+            searchOpenNext(hi - Verifier.minLen(prev, p.anchorElem[j - 1], prev.length));
         }
         if (chains == null) return -1;
         Chain c = chains.get(pi);
@@ -169,6 +194,7 @@ final class PatternRun implements AtomIndex.Hits {
                 for (int ei = 0; ei < ends.size(); ei++) {
                     c.add(j, ends.get(ei), chainStart);
                     if (p.lazy[j + 1] == BodyPattern.FROM_PREV) pending(pi, p, j + 1, ends.get(ei));
+                    else if (p.lazy[j + 1] == BodyPattern.OPEN_PREV) activate(pi, p, j + 1, ends.get(ei));
                 }
             } else {
                 for (int ei = 0; ei < ends.size(); ei++) {
@@ -216,11 +242,102 @@ final class PatternRun implements AtomIndex.Hits {
         long to = Math.min((long) end + p.gapMax[j] + Verifier.maxLen(part, 0, a), (long) d.limit() - p.anchorLen[j]);
         if (from > to) return;
         done[j] = (int) to + 1;
+        queue(pi, j, (int) from, (int) to);
+    }
+
+    private void queue(int pi, int j, int from, int to) {
         pendPattern.add(pi);
         pendPart.add(j);
-        pendFrom.add((int) from);
-        pendTo.add((int) to);
-        pendingMin = Math.min(pendingMin, (int) from);
+        pendFrom.add(from);
+        pendTo.add(to);
+        pendingMin = Math.min(pendingMin, from);
+    }
+
+    /**
+     * Makes OPEN_PREV part j of pattern pi due from the anchor positions an occurrence of part j-1
+     * ending at {@code end} allows, to the end of the pass. Positions the open scanner has already
+     * passed (none, in practice: an occurrence ends after the position the scan has reached) are
+     * queued as a bounded range instead.
+     */
+    private void activate(int pi, BodyPattern p, int j, int end) {
+        Elem[] part = p.parts[j];
+        long f = (long) end + p.gapMin[j] + Verifier.minLen(part, 0, p.anchorElem[j]);
+        if (f > (long) d.limit() - p.anchorLen[j]) return;
+        int from = (int) f;
+        if (actIndex == null) {
+            actIndex = new HashMap<>();
+            actBits = new long[1024];
+            mapKey = new int[16];
+            mapHead = new int[16];
+        }
+        Integer known = actIndex.get((long) pi << 32 | j);
+        int ai;
+        if (known != null) {
+            ai = known;
+            if (from >= actFrom.get(ai)) return;
+            if (from < prevScanned) queue(pi, j, from, Math.min(actFrom.get(ai), prevScanned) - 1);
+            actFrom.set(ai, from);
+        } else {
+            ai = actPattern.size();
+            actIndex.put((long) pi << 32 | j, ai);
+            actPattern.add(pi);
+            actPart.add(j);
+            actFrom.add(from);
+            for (byte[] v : p.anchorVariants[j]) register((v[0] & 0xFF) | (v[1] & 0xFF) << 8, ai);
+            if (from < prevScanned) queue(pi, j, from, prevScanned - 1);
+        }
+        prevAt = Math.min(prevAt, Math.max(from, prevScanned));
+        pendingMin = Math.min(pendingMin, prevAt);
+    }
+
+    /** Adds active part ai under 2-byte key k. */
+    private void register(int k, int ai) {
+        actBits[k >>> 6] |= 1L << k;
+        if (2 * (regAct.size() + 1) > mapKey.length) {
+            int[] ok = mapKey, oh = mapHead;
+            mapKey = new int[ok.length * 2];
+            mapHead = new int[ok.length * 2];
+            for (int s = 0; s < ok.length; s++) if (ok[s] != 0) mapHead[slot(ok[s] - 1)] = oh[s];
+            for (int s = 0; s < ok.length; s++) if (ok[s] != 0) mapKey[slot(ok[s] - 1)] = ok[s];
+        }
+        int s = slot(k);
+        regAct.add(ai);
+        regNext.add(mapKey[s] == 0 ? -1 : mapHead[s]);
+        mapKey[s] = k + 1;
+        mapHead[s] = regAct.size() - 1;
+    }
+
+    /** The map slot of key k: where it is, or the free slot where it goes. */
+    private int slot(int k) {
+        int m = mapKey.length - 1, s = (k * 0x9E3779B1 >>> 16) & m;
+        while (mapKey[s] != 0 && mapKey[s] != k + 1) s = (s + 1) & m;
+        return s;
+    }
+
+    /**
+     * Searches the anchor positions in [nextAt, to] for every OPEN_NEXT part of the set at once (one
+     * bitmap lookup per position, each position once per pass) and chains the occurrences found, before
+     * a following part looks for them. Nothing is reported from here: these are first parts.
+     */
+    private void searchOpenNext(long to) {
+        OpenAtoms o = set.openNext;
+        to = Math.min(to, (long) d.limit() - 2);
+        if (to < nextAt) return;
+        openScanned += to - nextAt + 1;
+        for (int x = nextAt; x <= to; x++) {
+            int k = (d.get(x) & 0xFF) | (d.get(x + 1) & 0xFF) << 8;
+            if (!o.has(k)) continue;
+            for (int i = o.first(k), end = o.end(k); i < end; i++) {
+                int entry = o.entry(i);
+                int pi = set.entryPattern[entry];
+                if ((mask & (1 << set.targets[pi])) == 0) continue;
+                BodyPattern p = set.pattern(pi);
+                // a crafted snapshot's entry may name a part that is not an open first part
+                if (set.entryPart[entry] != 0 || p.parts.length < 2 || p.lazy[0] != BodyPattern.OPEN_NEXT) continue;
+                if (anchorAt(p, 0, x)) part(pi, p, 0, x, lazyStarts, lazyEnds);
+            }
+        }
+        nextAt = (int) to + 1;
     }
 
     /**
@@ -241,14 +358,30 @@ final class PatternRun implements AtomIndex.Hits {
             }
             if (from <= to) pendFrom.set(i, to + 1);
         }
+        if (prevAt < upTo && actBits != null) {
+            int end = (int) Math.min(upTo, (long) d.limit() - 1); // a 2-byte anchor at x needs x + 1 < limit
+            openScanned += Math.max(0, end - prevAt);
+            for (int x = prevAt; x < end; x++) {
+                int k = (d.get(x) & 0xFF) | (d.get(x + 1) & 0xFF) << 8;
+                if ((actBits[k >>> 6] & (1L << k)) == 0) continue;
+                for (int r = mapHead[slot(k)]; r >= 0; r = regNext.get(r)) {
+                    int ai = regAct.get(r);
+                    if (x < actFrom.get(ai) || !anchorAt(set.pattern(actPattern.get(ai)), actPart.get(ai), x)) continue;
+                    if (ne == events.length) events = java.util.Arrays.copyOf(events, ne * 2);
+                    events[ne++] = (long) x << 32 | OPEN_TAG | ai;
+                }
+            }
+            prevAt = prevScanned = Math.max(prevAt, end);
+        }
         java.util.Arrays.sort(events, 0, ne);
         int result = -1;
         for (int k = 0; k < ne; k++) {
             long ev = events[k];
             int x = (int) (ev >>> 32), i = (int) ev;
             if (x < skipUntil) continue;
-            int pi = pendPattern.get(i);
-            int r = part(pi, set.pattern(pi), pendPart.get(i), x, starts, ends);
+            boolean open = (i & OPEN_TAG) != 0;
+            int pi = open ? actPattern.get(i & ~OPEN_TAG) : pendPattern.get(i);
+            int r = part(pi, set.pattern(pi), open ? actPart.get(i & ~OPEN_TAG) : pendPart.get(i), x, starts, ends);
             if (r == Integer.MAX_VALUE) return r;
             if (r >= 0) {
                 skipUntil = Math.max(skipUntil, r);
@@ -271,6 +404,7 @@ final class PatternRun implements AtomIndex.Hits {
         pendPart.truncate(w);
         pendFrom.truncate(w);
         pendTo.truncate(w);
+        if (actBits != null && prevAt < d.limit() - 1) pendingMin = Math.min(pendingMin, prevAt);
         return result;
     }
 

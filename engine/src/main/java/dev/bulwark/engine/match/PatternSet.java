@@ -20,6 +20,8 @@ public final class PatternSet {
     final int[] owners;
     final int[] entryPattern, entryPart;
     final AtomIndex index;
+    /** Anchors of the {@link BodyPattern#OPEN_NEXT} parts, which the index leaves out. */
+    final OpenAtoms openNext;
     /** Entries from this one on belong to another engine's atoms (see {@link #withForeign}). */
     final int foreignBase;
 
@@ -30,7 +32,8 @@ public final class PatternSet {
     }
 
     private PatternSet(BodyPattern[] patterns, ByteBuffer encoded, IntBuffer encodedAt, int[] targets,
-                       OffsetSpec[] offsets, int[] owners, int[] entryPattern, int[] entryPart, AtomIndex index) {
+                       OffsetSpec[] offsets, int[] owners, int[] entryPattern, int[] entryPart, AtomIndex index,
+                       OpenAtoms openNext) {
         this.foreignBase = entryPattern.length;
         this.patterns = patterns;
         this.encoded = encoded;
@@ -41,6 +44,7 @@ public final class PatternSet {
         this.entryPattern = entryPattern;
         this.entryPart = entryPart;
         this.index = index;
+        this.openNext = openNext;
     }
 
     /** Single-byte elements next to the anchor at fixed offsets, up to 8 each side (Cls = no constraint). */
@@ -90,7 +94,7 @@ public final class PatternSet {
     public PatternSet withForeign(byte[][] atoms, int[] owners, int count, long[] windows) {
         AtomIndex own = hasForeign() ? index.first(foreignBase) : index;
         return new PatternSet(patterns, encoded, encodedAt, targets, offsets, this.owners, entryPattern, entryPart,
-                own.plus(atoms, owners, count, windows));
+                own.plus(atoms, owners, count, windows), openNext);
     }
 
     /** True when the index also holds another engine's atoms. */
@@ -151,6 +155,7 @@ public final class PatternSet {
         out.ints(entryPattern);
         out.ints(entryPart);
         (hasForeign() ? index.first(foreignBase) : index).write(out);
+        openNext.write(out);
     }
 
     /** Reads what {@link #write} wrote; inconsistencies raise IllegalArgumentException. */
@@ -182,7 +187,8 @@ public final class PatternSet {
         }
         AtomIndex idx = AtomIndex.read(in);
         AtomIndex.check(idx.entryCount() == ep.length, "entry count");
-        return new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx);
+        OpenAtoms open = OpenAtoms.read(in, ep.length);
+        return new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx, open);
     }
 
     private static void writePattern(BodyPattern p, FlatIO.Writer out) {
@@ -446,6 +452,7 @@ public final class PatternSet {
             // fixed bytes around each anchor let the index drop most false candidates before verification
             long[] windows = new long[4 * (int) parts];
             int entry = 0, atom = 0;
+            IntList openKeys = new IntList(), openEntries = new IntList();
             for (int i = 0; i < n; i++) {
                 BodyPattern p = AnchorPlanner.plan(in.next(), load, mask);
                 if (encFile != null) {
@@ -464,6 +471,12 @@ public final class PatternSet {
                     ePat[entry] = i;
                     ePart[entry] = j;
                     window(p.parts[j], p.anchorElem[j], windows, entry << 2);
+                    if (p.lazy[j] == BodyPattern.OPEN_NEXT) {
+                        for (byte[] v : p.anchorVariants[j]) {
+                            openKeys.add((v[0] & 0xFF) | (v[1] & 0xFF) << 8);
+                            openEntries.add(entry);
+                        }
+                    }
                     if (p.lazy[j] != BodyPattern.INDEXED) continue; // found next to its neighbour (PatternRun)
                     for (byte[] v : p.anchorVariants[j]) {
                         // a re-planned anchor may have another number of (case-folded) variants
@@ -483,7 +496,8 @@ public final class PatternSet {
             AtomIndex idx = AtomIndex.build(java.util.Arrays.copyOf(atomBytes, atom), java.util.Arrays.copyOf(atomOwner, atom),
                     entry, windows);
             return new PatternSet(new BodyPattern[n], encoded, IntBuffer.wrap(at), targets.toArray(),
-                    offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat, ePart, idx);
+                    offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat, ePart, idx,
+                    OpenAtoms.build(openKeys.toArray(), openEntries.toArray()));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.bulwark.engine.match;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -29,20 +30,109 @@ class LazyPartsTest {
         // two weak parts: the first stays indexed, the second is searched after it
         assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.FROM_PREV},
                 HexPatternParser.parse("aabb????ccdd{0-10}eeff????0102").lazy);
-        // unbounded gap, or a fixed byte after the 2-byte anchor: indexed
-        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.INDEXED},
-                HexPatternParser.parse(STRONG + "*aabb????ccdd").lazy);
+        // a fixed byte after the 2-byte anchor: indexed
         assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.INDEXED},
                 HexPatternParser.parse(STRONG + "{0-10}aabb??ccdd").lazy);
-        // a window wider than MAX_LAZY_WINDOW
-        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.INDEXED},
-                HexPatternParser.parse(STRONG + "{0-300}aabb????ccdd").lazy);
     }
+
+    @Test
+    void weakPartsNextToUnboundedGapsAreOpen() throws Exception {
+        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.OPEN_PREV},
+                HexPatternParser.parse(STRONG + "*aabb????ccdd").lazy);
+        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.OPEN_PREV},
+                HexPatternParser.parse(STRONG + "{5-}aabb????ccdd").lazy);
+        // a window wider than MAX_LAZY_WINDOW
+        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.OPEN_PREV},
+                HexPatternParser.parse(STRONG + "{0-300}aabb????ccdd").lazy);
+        assertArrayEquals(new byte[] {BodyPattern.OPEN_NEXT, BodyPattern.INDEXED},
+                HexPatternParser.parse("aabb????ccdd*" + STRONG).lazy);
+        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.OPEN_PREV, BodyPattern.INDEXED},
+                HexPatternParser.parse(STRONG + "*aabb????ccdd*" + STRONG).lazy);
+        // three weak parts: the middle one is searched after the first, the last stays indexed
+        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.OPEN_PREV, BodyPattern.INDEXED},
+                HexPatternParser.parse("aabb????ccdd*eeff????0102*1122????3344").lazy);
+        // two weak parts: the second is searched after the first
+        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.OPEN_PREV},
+                HexPatternParser.parse("aabb????ccdd*eeff????0102").lazy);
+    }
+
+    /**
+     * A hostile file for open parts: the indexed parts of many patterns at its start (each makes its
+     * weak last part due for the rest of the file) and at its end (each needs the weak first part
+     * searched over everything before it), with the weak anchors' first two bytes all over the middle.
+     * Every pattern matches exactly when its weak part is where it must be, and each open scanner looks
+     * at each position at most once, however many parts are due.
+     */
+    @Test
+    void hostileInputCostsOneScanPerPass() throws Exception {
+        int n = 200, filler = 1 << 18;
+        byte[][] strong = new byte[n][], weak = new byte[n][];
+        PatternSet.Builder b = PatternSet.builder();
+        HexFormat hx = HexFormat.of();
+        for (int i = 0; i < n; i++) {
+            strong[i] = data("5a" + hx.toHexDigits((short) i) + "c3e1f00d");
+            weak[i] = new byte[] {(byte) (0x10 + i % 100), (byte) (1 + i / 100), 0, 0, 0x7e, 0x7f};
+            String w = hx.toHexDigits(weak[i][0]) + hx.toHexDigits(weak[i][1]) + "????7e7f";
+            String s = hx.formatHex(strong[i]);
+            b.add(HexPatternParser.parse(i % 2 == 0 ? s + "*" + w : w + "*" + s), 0, OffsetSpec.ANY, i);
+        }
+        PatternSet set = b.build();
+        for (int i = 0; i < n; i++) {
+            assertEquals(i % 2 == 0 ? BodyPattern.OPEN_PREV : BodyPattern.OPEN_NEXT, set.pattern(i).lazy[i % 2 == 0 ? 1 : 0]);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < n; i += 2) out.writeBytes(strong[i]);
+        java.util.Random r = new java.util.Random(7);
+        for (int k = 0; k < filler; k++) out.write(k % 2 == 0 ? 0x10 + r.nextInt(100) : 1 + r.nextInt(2));
+        // the weak parts of the patterns i with i % 4 in {0, 1}, then the indexed parts of the odd ones
+        for (int i = 0; i < n; i++) if (i % 4 < 2) out.writeBytes(weak[i]);
+        for (int i = 1; i < n; i += 2) out.writeBytes(strong[i]);
+        byte[] d = out.toByteArray();
+
+        java.util.Set<Integer> want = new java.util.TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            int s = find(d, strong[i], false), w = find(d, weak[i], false);
+            boolean match = i % 2 == 0 ? s >= 0 && find(d, weak[i], true) >= s + strong[i].length
+                    : w >= 0 && find(d, strong[i], true) >= w + weak[i].length;
+            if (match) want.add(i);
+        }
+        assertEquals(n / 2, want.size());
+        for (ByteBuffer buf : new ByteBuffer[] {ByteBuffer.wrap(d), ByteBuffer.allocateDirect(d.length).put(d).flip()}) {
+            java.util.Set<Integer> got = new java.util.TreeSet<>();
+            PatternRun run = new PatternRun(set, buf, 1, null, (p, owner, start, end) -> {
+                got.add(p);
+                return -1;
+            }, null);
+            run.go();
+            assertEquals(want, got);
+            // one scan of the file for the due last parts, one for the first parts
+            assertTrue(run.openScanned <= 2L * d.length, "open scanners looked at " + run.openScanned + " positions of " + d.length);
+        }
+    }
+
+    /** First (or last) position of a weak part (bytes 2-3 free) or a literal in d, or -1. */
+    private static int find(byte[] d, byte[] what, boolean last) {
+        int found = -1;
+        for (int x = 0; x + what.length <= d.length; x++) {
+            boolean ok = true;
+            for (int k = 0; k < what.length && ok; k++) ok = (what.length == 6 && (k == 2 || k == 3)) || d[x + k] == what[k];
+            if (ok) {
+                found = x;
+                if (!last) return x;
+            }
+        }
+        return found;
+    }
+
 
     /** Pattern 0 ends in a lazy part; pattern 1 is one indexed part found between its two occurrences. */
     private static PatternSet set() throws Exception {
+        return set("{0-8}");
+    }
+
+    private static PatternSet set(String gap) throws Exception {
         PatternSet.Builder b = PatternSet.builder();
-        b.add(HexPatternParser.parse(STRONG + "{0-8}aabb????ccdd"), 0, OffsetSpec.ANY, 0);
+        b.add(HexPatternParser.parse(STRONG + gap + "aabb????ccdd"), 0, OffsetSpec.ANY, 0);
         b.add(HexPatternParser.parse("9988776655443322"), 0, OffsetSpec.ANY, 1);
         return b.build();
     }
@@ -68,6 +158,23 @@ class LazyPartsTest {
         assertArrayEquals(new int[] {0, 4, 19}, got.get(0));
         assertArrayEquals(new int[] {1, 20, 28}, got.get(1));
         assertArrayEquals(new int[] {0, 36, 49}, got.get(2));
+    }
+
+    /** The same through the open scanner (an unbounded gap): the second match chains to the first strong part. */
+    @Test
+    void openPartReportsComeInScanOrder() throws Exception {
+        PatternSet open = set("*");
+        assertEquals(BodyPattern.OPEN_PREV, open.pattern(0).lazy[1]);
+        List<int[]> got = scan(open, 0, -1);
+        assertEquals(3, got.size());
+        assertArrayEquals(new int[] {0, 4, 19}, got.get(0));
+        assertArrayEquals(new int[] {1, 20, 28}, got.get(1));
+        assertArrayEquals(new int[] {0, 4, 49}, got.get(2));
+        assertEquals(1, scan(open, 1, -1).size());
+        got = scan(open, 0, 30);
+        assertEquals(2, got.size());
+        assertArrayEquals(new int[] {0, 4, 49}, got.get(1));
+        assertEquals(1, scan(open, 0, 60).size());
     }
 
     @Test

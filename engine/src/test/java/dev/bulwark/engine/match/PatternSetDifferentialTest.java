@@ -64,6 +64,22 @@ class PatternSetDifferentialTest {
     }
 
     /**
+     * Weak parts next to unbounded gaps ({@code *}, {@code {n-}}): first parts searched once per pass for
+     * all of them before an occurrence of part 1 needs them (OPEN_NEXT), later parts by the pass's open
+     * scanner from the first occurrence of their previous part on (OPEN_PREV). Odd seeds: direct buffers.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {61, 62, 63, 64, 65, 66})
+    void openWeakPartsMatchReference(long seed) throws Exception {
+        java.util.function.Function<byte[], ByteBuffer> wrap = seed % 2 == 0 ? ByteBuffer::wrap : b -> {
+            ByteBuffer d = ByteBuffer.allocateDirect(b.length);
+            d.put(b).flip();
+            return d;
+        };
+        run(seed, 4, false, wrap, PATTERNS, ROUNDS, true, true);
+    }
+
+    /**
      * Thousands of patterns over the generator's small alphabet: many atoms share a 2-byte prefix, so
      * the word filter's words fill up and the anchor planner has to move anchors to spread them.
      */
@@ -173,11 +189,16 @@ class PatternSetDifferentialTest {
 
     private void run(long seed, int maxParts, boolean big, java.util.function.Function<byte[], ByteBuffer> wrap,
                      int patterns, int rounds, boolean weak) throws Exception {
+        run(seed, maxParts, big, wrap, patterns, rounds, weak, false);
+    }
+
+    private void run(long seed, int maxParts, boolean big, java.util.function.Function<byte[], ByteBuffer> wrap,
+                     int patterns, int rounds, boolean weak, boolean open) throws Exception {
         Random r = new Random(seed);
         List<ReferenceMatcher.Spec> specs = new ArrayList<>();
         PatternSet.Builder b = PatternSet.builder();
         while (specs.size() < patterns) {
-            ReferenceMatcher.Spec s = ReferenceMatcher.generate(r, maxParts, weak);
+            ReferenceMatcher.Spec s = ReferenceMatcher.generate(r, maxParts, weak, open);
             BodyPattern p;
             try {
                 p = HexPatternParser.parse(s.hex());
@@ -192,6 +213,16 @@ class PatternSetDifferentialTest {
             int lazy = 0;
             for (int i = 0; i < set.size(); i++) for (byte k : set.pattern(i).lazy) if (k != BodyPattern.INDEXED) lazy++;
             assertTrue(lazy >= patterns / 4, "only " + lazy + " lazy parts");
+        }
+        if (open) {
+            int openPrev = 0, openNext = 0;
+            for (int i = 0; i < set.size(); i++) {
+                for (byte k : set.pattern(i).lazy) {
+                    if (k == BodyPattern.OPEN_PREV) openPrev++;
+                    if (k == BodyPattern.OPEN_NEXT) openNext++;
+                }
+            }
+            assertTrue(openPrev >= patterns / 8 && openNext >= patterns / 16, "open parts: " + openPrev + " after, " + openNext + " before");
         }
         int matched = 0, multiMatched = 0;
         for (int round = 0; round < rounds; round++) {

@@ -119,6 +119,11 @@ final class ReferenceMatcher {
      * most gaps are bounded.
      */
     static Spec generate(Random r, int maxParts, boolean weak) {
+        return generate(r, maxParts, weak, false);
+    }
+
+    /** Like {@link #generate(Random, int, boolean)}; with {@code open}, most gaps are unbounded ({@code *}, {@code {n-}}). */
+    static Spec generate(Random r, int maxParts, boolean weak, boolean open) {
         int nParts = weak ? 2 + r.nextInt(Math.max(1, maxParts - 1))
                 : 1 + (maxParts > 1 && r.nextInt(3) == 0 ? r.nextInt(maxParts) : 0);
         List<List<Tok>> parts = new ArrayList<>();
@@ -127,7 +132,8 @@ final class ReferenceMatcher {
             parts.add(weak && r.nextBoolean() ? weakPart(r) : part(r));
             if (i == 0) gaps.add(new int[] {0, 0});
             else {
-                int k = weak && r.nextInt(4) != 0 ? 1 : r.nextInt(4);
+                int k = open ? (r.nextInt(4) == 0 ? r.nextInt(4) : 2 * r.nextInt(2))
+                        : weak && r.nextInt(4) != 0 ? 1 : r.nextInt(4);
                 gaps.add(switch (k) {
                     case 0 -> new int[] {0, -1};                       // *
                     case 1 -> { int a = r.nextInt(20); yield new int[] {a, a + r.nextInt(40)}; } // {n-m}

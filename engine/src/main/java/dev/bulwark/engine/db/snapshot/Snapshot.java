@@ -23,8 +23,9 @@ public final class Snapshot {
     /**
      * Bump on any layout change: older snapshots are refused and must be recompiled. 5: body-pattern parts
      * with a weak 2-byte anchor next to an indexed part are no longer in the atom index (atom index format 5).
+     * 6: nor are such parts next to an unbounded gap; the body patterns store their open first parts' anchors.
      */
-    public static final int FORMAT = 5;
+    public static final int FORMAT = 6;
     static final int HEADER = 24, TRAILER = 12;
     /** Largest snapshot: one memory mapping (2 GiB). */
     static final long MAX_FILE = Integer.MAX_VALUE;
