@@ -98,7 +98,21 @@ final class HtmlMachine extends HtmlSteps {
         byte[] ob = o2.room(to - i), tb = out.text.room(to - i);
         int ol = o2.length(), tl = out.text.length();
         boolean ts = out.textSpace, blanks = false;
+        int retry = i; // where eight bytes at a time are tried next
         while (i < to) {
+            if (i >= retry && i + 8 <= to) { // ordinary bytes with single blanks between them: both views lower-cased
+                long w = HtmlBytes.plainWord(s, i);
+                if (w != -1) {
+                    HtmlBytes.put(ob, ol, w);
+                    HtmlBytes.put(tb, tl, w);
+                    ol += 8;
+                    tl += 8;
+                    ts = false;
+                    i += 8;
+                    continue;
+                }
+                retry = i + 8;
+            }
             int c = s[i] & 0xFF;
             int k = cls[c];
             if (k == HtmlBytes.PLAIN) {
