@@ -8,7 +8,8 @@ import java.util.List;
  * ClamAV's embedded-type recognition: the built-in file-type rules with offset {@code *} that mark where
  * another object starts inside a layer (self-extractor payloads, installer data, carved executables).
  * ClamAV finds them with its Aho-Corasick scan of the whole layer; here one pass over the bytes looks up
- * each position's first byte in a 256-entry table and checks the few rules that start with it.
+ * each position's first byte in a 256-entry table and checks the few rules that start with it, or, in a
+ * layer of mostly plain text, skips the 8-byte words without a byte some rule needs ({@link AnchorBytes}).
  *
  * <p>Rules (as in ClamAV 1.4's built-in table): {@code MZ} followed by {@code PE\0\0} 60–300 bytes
  * later (only when the layer may hold embedded executables), {@code PK\3\4} (ZIP-SFX),
@@ -91,9 +92,18 @@ public final class EmbeddedTypeFinder {
 
     /** Every hit (PDF markers when asked), in ClamAV's reporting order, at most {@code cap} of them. */
     private static List<Hit> all(ByteBuffer d, boolean withPe, boolean withPdf, int hardCap) {
+        int n = d.limit();
+        if (d.hasArray() && !withPe && !withPdf && AnchorBytes.mostlyText(d.array(), d.arrayOffset(), n)) {
+            Scan s = new Scan(d, false, false, hardCap);
+            s.runAnchored(d.array(), d.arrayOffset(), n);
+            if (!s.full()) { // else the cap depends on the order hits are found in: the search below decides
+                // hits are found by their anchor, not their start: ordered as the search below orders them
+                s.raw.sort((a, b) -> a.end() != b.end() ? Integer.compare(a.end(), b.end()) : Integer.compare(a.offset(), b.offset()));
+                return s.raw;
+            }
+        }
         Scan s = new Scan(d, withPe, withPdf, hardCap);
         long[] pairs = withPe ? PAIRS_PE : PAIRS;
-        int n = d.limit();
         if (d.hasArray()) {
             s.run(d.array(), d.arrayOffset(), 0, n, pairs);
         } else { // mapped files: copy a chunk (plus the byte after it) at a time
@@ -142,16 +152,43 @@ public final class EmbeddedTypeFinder {
             }
         }
 
+        /**
+         * The layer's positions in {@code [0, n)} found by their anchor bytes ({@link AnchorBytes}): for mostly
+         * plain text, whose 8-byte words almost never hold one, and only for the rules without "MZ…PE".
+         */
+        void runAnchored(byte[] a, int base, int n) {
+            int j = 0;
+            for (; j + 8 <= n; j += 8) {
+                if (AnchorBytes.quiet(a, base + j)) continue;
+                for (int k = j; k < j + 8; k++) {
+                    int rules = AnchorBytes.RULES[a[base + k] & 0xFF];
+                    if (rules != 0 && anchored(rules, k)) return;
+                }
+            }
+            for (; j < n; j++) {
+                int rules = AnchorBytes.RULES[a[base + j] & 0xFF];
+                if (rules != 0 && anchored(rules, j)) return;
+            }
+        }
+
+        /** Checks the rules anchored at position {@code p}; true when the cap is reached. */
+        private boolean anchored(int rules, int p) {
+            for (; rules != 0; rules >>>= 8) {
+                int r = rules & 0xFF, i = p - AnchorBytes.OFFSET[r];
+                if (i >= 0) rule(r, i);
+            }
+            return full();
+        }
+
         private void candidate(int i, int b0, int b1) {
             switch (b0) {
                 case 'M' -> {
                     if (b1 == 'Z') mz[mzCount++ % MZ_TRACK] = i;
-                    else if (at(d, i, CAB_MAGIC)) raw.add(new Hit(FileType.CABSFX, i, i + CAB_MAGIC.length));
+                    else rule(AnchorBytes.CAB, i);
                 }
                 case 'P' -> {
-                    if (b1 == 'K' && i + 3 < n && d.get(i + 2) == 3 && d.get(i + 3) == 4) {
-                        raw.add(new Hit(FileType.ZIPSFX, i, i + 4));
-                    } else if (b1 == 'E' && i + 3 < n && d.get(i + 2) == 0 && d.get(i + 3) == 0) {
+                    if (b1 == 'K') rule(AnchorBytes.ZIP, i);
+                    else if (b1 == 'E' && i + 3 < n && d.get(i + 2) == 0 && d.get(i + 3) == 0) {
                         // every remembered MZ within the gap pairs with this PE; the pattern state then resets
                         boolean paired = false;
                         for (int k = Math.max(mzLow, mzCount - MZ_TRACK); k < mzCount; k++) {
@@ -165,38 +202,63 @@ public final class EmbeddedTypeFinder {
                         if (paired) mzLow = mzCount;
                     }
                 }
-                case 'R' -> {
-                    if (at(d, i, RAR_MAGIC)) raw.add(new Hit(FileType.RARSFX, i, i + RAR_MAGIC.length));
-                }
-                case 0x60 -> {
-                    if (i + 10 < n && (d.get(i + 9) & 0xFF) <= 2 && d.get(i + 10) == 2) raw.add(new Hit(FileType.ARJSFX, i, i + 11));
-                }
-                case 0xa3 -> {
-                    int v = i + AUTOIT_MAGIC.length;
-                    if (at(d, i, AUTOIT_MAGIC) && v < n && (d.get(v) == '5' || d.get(v) == '6')) raw.add(new Hit(FileType.AUTOIT, i, v + 1));
-                }
-                case 0xef -> {
-                    if (at(d, i, NSIS_MAGIC)) raw.add(new Hit(FileType.NULSFT, i, i + NSIS_MAGIC.length));
-                }
-                case 'I' -> {
-                    if (isMsi(d, i)) raw.add(new Hit(FileType.ISHIELD_MSI, i, i + ISMSI_LEN));
-                }
-                case 0x01 -> {
-                    if (at(d, i + 1, CD001)) {
-                        int second = secondCd001(d, i + 6);
-                        if (second >= 0) raw.add(new Hit(FileType.ISO9660, i, second + CD001.length));
-                    }
-                }
+                case 'R' -> rule(AnchorBytes.RAR, i);
+                case 0x60 -> rule(AnchorBytes.ARJ, i);
+                case 0xa3 -> rule(AnchorBytes.AUTOIT, i);
+                case 0xef -> rule(AnchorBytes.NSIS, i);
+                case 'I' -> rule(AnchorBytes.MSI, i);
+                case 0x01 -> rule(AnchorBytes.ISO, i);
                 case '%' -> {
                     if (withPdf && i + 6 < n && (b1 == 'P' && d.get(i + 2) == 'D' && d.get(i + 3) == 'F'
                             || b1 == 'p' && d.get(i + 2) == 'd' && d.get(i + 3) == 'f') && d.get(i + 4) == '-' && d.get(i + 6) == '.') {
                         raw.add(new Hit(FileType.PDF, i, i + 7));
                     }
                 }
-                case '7' -> {
+                case '7' -> rule(AnchorBytes.SEVENZIP, i);
+                default -> { }
+            }
+        }
+
+        /** Records the hit of rule {@code r} (an {@link AnchorBytes} rule) starting at {@code i}, if it matches there. */
+        private void rule(int r, int i) {
+            switch (r) {
+                case AnchorBytes.ZIP -> {
+                    if (i + 3 < n && d.get(i) == 'P' && d.get(i + 1) == 'K' && d.get(i + 2) == 3 && d.get(i + 3) == 4) {
+                        raw.add(new Hit(FileType.ZIPSFX, i, i + 4));
+                    }
+                }
+                case AnchorBytes.CAB -> {
+                    if (at(d, i, CAB_MAGIC)) raw.add(new Hit(FileType.CABSFX, i, i + CAB_MAGIC.length));
+                }
+                case AnchorBytes.RAR -> {
+                    if (at(d, i, RAR_MAGIC)) raw.add(new Hit(FileType.RARSFX, i, i + RAR_MAGIC.length));
+                }
+                case AnchorBytes.ARJ -> {
+                    if (i + 10 < n && d.get(i) == 0x60 && (d.get(i + 1) & 0xFF) == 0xea && (d.get(i + 9) & 0xFF) <= 2
+                            && d.get(i + 10) == 2) {
+                        raw.add(new Hit(FileType.ARJSFX, i, i + 11));
+                    }
+                }
+                case AnchorBytes.AUTOIT -> {
+                    int v = i + AUTOIT_MAGIC.length;
+                    if (at(d, i, AUTOIT_MAGIC) && v < n && (d.get(v) == '5' || d.get(v) == '6')) raw.add(new Hit(FileType.AUTOIT, i, v + 1));
+                }
+                case AnchorBytes.NSIS -> {
+                    if (at(d, i, NSIS_MAGIC)) raw.add(new Hit(FileType.NULSFT, i, i + NSIS_MAGIC.length));
+                }
+                case AnchorBytes.MSI -> {
+                    if (isMsi(d, i)) raw.add(new Hit(FileType.ISHIELD_MSI, i, i + ISMSI_LEN));
+                }
+                case AnchorBytes.ISO -> {
+                    if (d.get(i) == 0x01 && at(d, i + 1, CD001)) {
+                        int second = secondCd001(d, i + 6);
+                        if (second >= 0) raw.add(new Hit(FileType.ISO9660, i, second + CD001.length));
+                    }
+                }
+                case AnchorBytes.SEVENZIP -> {
                     if (at(d, i, SEVENZIP_MAGIC)) raw.add(new Hit(FileType.SEVENZIPSFX, i, i + SEVENZIP_MAGIC.length));
                 }
-                default -> { }
+                default -> throw new IllegalArgumentException("rule " + r);
             }
         }
     }

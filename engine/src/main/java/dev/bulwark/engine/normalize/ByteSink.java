@@ -30,6 +30,25 @@ final class ByteSink {
         return len;
     }
 
+    /**
+     * The buffer, with room for at least {@code n} more bytes after {@link #length()}: a fast path writes
+     * there directly and then calls {@link #setLength}. Valid until the next call that may grow the buffer.
+     */
+    byte[] room(int n) {
+        if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        return buf;
+    }
+
+    /** After writing into {@link #room}: the new length (at most the buffer's size). */
+    void setLength(int n) {
+        len = n;
+    }
+
+    /** The buffer itself; its first {@link #length()} bytes are the content. */
+    byte[] array() {
+        return buf;
+    }
+
     int at(int i) {
         return buf[i] & 0xFF;
     }

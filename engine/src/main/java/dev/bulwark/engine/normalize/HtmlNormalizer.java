@@ -1,5 +1,6 @@
 package dev.bulwark.engine.normalize;
 
+import dev.bulwark.engine.filetype.ByteScan;
 import java.nio.ByteBuffer;
 
 /**
@@ -17,26 +18,34 @@ import java.nio.ByteBuffer;
 public final class HtmlNormalizer {
     private HtmlNormalizer() {}
 
-    /** Whether the first {@code n} bytes hold the script-encoding marker #@~^, NULs left out as ClamAV reads them. */
-    private static boolean hasMarker(ByteBuffer in, int n) {
-        byte[] want = {'#', '@', '~', '^'};
-        int matched = 0;
-        for (int i = 0; i < n; i++) {
-            byte b = in.get(i);
-            if (b == 0) continue;
-            if (b == want[matched]) {
-                if (++matched == want.length) return true;
-            } else matched = b == '#' ? 1 : 0;
+    private static final byte[] MARKER = {'#', '@', '~', '^'};
+
+    /**
+     * Whether {@code a[from, from + n)} holds the script-encoding marker #@~^, NULs left out as ClamAV reads
+     * them: a '#' whose next three bytes other than NUL are "@~^" (the marker has no prefix that is also its
+     * suffix, so a failed match can only restart at a '#').
+     */
+    private static boolean hasMarker(byte[] a, int from, int n) {
+        int end = from + n;
+        for (int k = ByteScan.next(a, from, end, (byte) '#'); k >= 0; k = ByteScan.next(a, k + 1, end, (byte) '#')) {
+            int j = k + 1, matched = 1;
+            while (j < end && matched < MARKER.length) {
+                byte b = a[j++];
+                if (b == 0) continue;
+                if (b != MARKER[matched]) break;
+                matched++;
+            }
+            if (matched == MARKER.length) return true;
         }
         return false;
     }
 
-    /** The first {@code n} bytes without NULs (ClamAV's normaliser never sees them), for the script decoder. */
-    private static byte[] withoutNul(ByteBuffer in, int n) {
+    /** {@code a[from, from + n)} without NULs (ClamAV's normaliser never sees them), for the script decoder. */
+    private static byte[] withoutNul(byte[] a, int from, int n) {
         byte[] out = new byte[n];
         int o = 0;
         for (int i = 0; i < n; i++) {
-            byte b = in.get(i);
+            byte b = a[from + i];
             if (b != 0) out[o++] = b;
         }
         return java.util.Arrays.copyOf(out, o);
@@ -47,22 +56,24 @@ public final class HtmlNormalizer {
 
     public static Result normalize(ByteBuffer in, long max) {
         int n = (int) Math.min(in.limit(), max);
-        ByteBuffer raw = in.slice(0, n);
-        if (hasMarker(in, n)) { // encoded scripts are normalised decoded
-            byte[] all = withoutNul(in, n);
-            byte[] decoded = ScrencDecoder.decodeInHtml(all, all.length);
-            if (decoded != null) raw = ByteBuffer.wrap(decoded);
-        }
-        n = raw.limit();
         byte[] src;
         int base;
-        if (raw.hasArray()) {
-            src = raw.array();
-            base = raw.arrayOffset();
+        if (in.hasArray()) {
+            src = in.array();
+            base = in.arrayOffset();
         } else {
             src = new byte[n];
-            raw.get(0, src, 0, n);
+            in.get(0, src, 0, n);
             base = 0;
+        }
+        if (hasMarker(src, base, n)) { // encoded scripts are normalised decoded
+            byte[] all = withoutNul(src, base, n);
+            byte[] decoded = ScrencDecoder.decodeInHtml(all, all.length);
+            if (decoded != null) {
+                src = decoded;
+                base = 0;
+                n = decoded.length;
+            }
         }
         return new HtmlMachine(src, base, n).run();
     }

@@ -1,6 +1,9 @@
 package dev.bulwark.engine.normalize;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * ClamAV's text normalisation for target-7 signatures: runs of whitespace become one space, letters
@@ -24,6 +27,9 @@ public final class TextNormalizer {
         }
     }
 
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L;
+
     private TextNormalizer() {}
 
     /** Normalises at most {@code max} input bytes; the output is never longer than the input. */
@@ -43,19 +49,61 @@ public final class TextNormalizer {
         return in.hasArray() ? run(in.array(), in.arrayOffset(), n, out) : runBuffer(in, n, out);
     }
 
-    /** Branch-free: always writes the candidate byte, advances only when it is kept. */
+    /**
+     * Eight bytes at a time where they are printable ASCII and whitespace with at most one run of whitespace
+     * to shorten (SWAR: the word lower-cased, its whitespace made spaces, the bytes of the run after its first
+     * cut out by shifts), the others one at a time; both as {@link #runBuffer} writes them.
+     */
     private static int run(byte[] a, int off, int n, byte[] out) {
-        int o = 0, space = 0;
-        for (int i = 0; i < n; i++) {
+        int o = 0, space = 0, i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONG_LE.get(a, off + i);
+            // seven-bit bytes: adding c to each byte sets its high bit exactly when the byte is >= 0x80 - c
+            long ge09 = x + 0x77 * ONES, ge0e = x + 0x72 * ONES, ge20 = x + 0x60 * ONES, is7f = x + ONES;
+            if ((x & HIGHS) == 0 && ((ge20 & ~is7f | ge09 & ~ge0e) & HIGHS) == HIGHS) { // printable or whitespace
+                long ws = (~ge20 | ~((x ^ 0x2020202020202020L) + 0x7F * ONES)) & HIGHS; // a high bit per blank
+                long cut = ws & (ws << 8 | (long) space << 7); // blanks after a blank
+                long upper = (x + 0x3F * ONES) & ~(x + 0x25 * ONES) & HIGHS; // 'A'..'Z'
+                long blankBytes = (ws >>> 7) * 0xFF;
+                long w = (x & ~blankBytes | blankBytes & 0x2020202020202020L) | upper >>> 2;
+                int first = Long.numberOfTrailingZeros(cut) & ~7, count = Long.bitCount(cut);
+                if (cut == 0) {
+                    LONG_LE.set(out, o, w); // o <= i, so the eight bytes fit
+                    o += 8;
+                    space = (int) (ws >>> 63);
+                    continue;
+                }
+                if (count == 8) { // blanks only, after a blank
+                    continue;
+                }
+                if (cut >>> first == HIGHS >>> (64 - 8 * count)) { // one run of bytes to cut
+                    int rest = first + 8 * count; // where the bytes after the run start
+                    long low = first == 0 ? 0 : w & (-1L >>> (64 - first)), high = rest == 64 ? 0 : w >>> rest << first;
+                    LONG_LE.set(out, o, low | high); // bytes past the 8 - count written are overwritten or past the end
+                    o += 8 - count;
+                    space = (int) (ws >>> 63);
+                    continue;
+                }
+            }
+            for (int k = i; k < i + 8; k++) {
+                int b = a[off + k] & 0xFF;
+                int kind = KIND[b], emit = kind & 1, blank = kind >>> 1;
+                out[o] = OUT[b];
+                o += emit | (blank & ~space);
+                space = blank | (space & ~emit & 1);
+            }
+        }
+        for (; i < n; i++) {
             int b = a[off + i] & 0xFF;
-            int k = KIND[b], emit = k & 1, ws = k >>> 1;
-            out[o] = OUT[b]; // o <= i < n
-            o += emit | (ws & ~space);
-            space = ws | (space & ~emit & 1);
+            int kind = KIND[b], emit = kind & 1, blank = kind >>> 1;
+            out[o] = OUT[b];
+            o += emit | (blank & ~space);
+            space = blank | (space & ~emit & 1);
         }
         return o;
     }
 
+    /** Branch-free, one byte at a time: always writes the candidate byte, advances only when it is kept. */
     private static int runBuffer(ByteBuffer in, int n, byte[] out) {
         int o = 0, space = 0;
         for (int i = 0; i < n; i++) {
