@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/bulwark}'s choices, through its dry run ({@code BULWARK_DRY_RUN=1} prints the java command line
  * instead of running it): which scans count as short (C1 alone, {@code -XX:TieredStopAtLevel=1}), that the
- * estimate never consumes a pipe given as a file list, and that an AOT cache is used only when it was made
+ * estimate never consumes a pipe given as a file list, which scans get the cheaper C2 of bin/scan-jit.json (and
+ * that the directives files are valid), and that an AOT cache is used only when it was made
  * from exactly the jars on the class path.
  */
 class LauncherTest {
@@ -100,6 +102,53 @@ class LauncherTest {
         assertFalse(c1("scan", "-d", snapshot.toString(), "-f", many.toString()), "more than 5,000 files");
         Path dirs = Files.write(dir.resolve("dirs.list"), List.of(textDb.toString()));
         assertFalse(c1("scan", "-d", snapshot.toString(), "-f", dirs.toString()), "a directory inside a list");
+    }
+
+    /** The launcher's options for the cheaper C2 of longer scans (bin/scan-jit.json). */
+    private static boolean cheapC2(String... args) throws Exception {
+        List<String> words = dryRun(LAUNCHER, Map.of(), args);
+        boolean directives = words.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("scan-jit.json"));
+        assertEquals(directives, words.contains("-XX:FreqInlineSize=100"), "directives and inlining limits go together");
+        return directives;
+    }
+
+    @Test
+    void longScansGetTheCheaperC2() throws Exception {
+        assertTrue(cheapC2("scan", "-d", snapshot.toString(), big.toString()));
+        assertTrue(cheapC2("scan", "--threads=1", "-d", snapshot.toString(), dir.toString()));
+        assertFalse(cheapC2("scan", "-d", snapshot.toString(), small.toString()), "short: C1 alone");
+        assertTrue(cheapC2("scan", "-d", textDb.toString(), small.toString()), "a large text database");
+        assertFalse(cheapC2("yara", "rules.yar", big.toString()), "yara has its own directives");
+        assertFalse(cheapC2("db", "compile", "-d", textDb.toString(), "-o", "x.bsnap"));
+    }
+
+    /**
+     * Every directives file in bin/ is accepted by this JVM (a malformed one stops it from starting), and every
+     * class a directive names without a wildcard exists: a misspelt name would silently match nothing.
+     */
+    @Test
+    void compilerDirectivesAreValidAndNameRealClasses() throws Exception {
+        List<Path> files;
+        try (var s = Files.list(LAUNCHER.getParent())) {
+            files = s.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+        assertTrue(files.stream().anyMatch(f -> f.endsWith("scan-jit.json")), files.toString());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (Path f : files) {
+            Process p = new ProcessBuilder(java, "-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + f, "-version")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), f.toString());
+            assertEquals(0, p.exitValue(), f + ": " + out);
+            var m = Pattern.compile("\"(dev/bulwark/[^\"*]+)\\.[^\"./]+\"").matcher(Files.readString(f));
+            int named = 0;
+            while (m.find()) {
+                String cls = m.group(1).replace('/', '.');
+                Class.forName(cls, false, LauncherTest.class.getClassLoader()); // throws when it does not exist
+                named++;
+            }
+            assertTrue(named > 0, f + " names no class");
+        }
     }
 
     @Test
