@@ -82,9 +82,8 @@ final class AotTraining {
             System.setOut(out);
             System.setErr(err);
         }
-        // every command ends in System.exit, whose exit logging initialises the JDK's System.Logger
-        // machinery (~20 classes): end the same way so that they are in the cache too
-        System.exit(0);
+        // end as the commands end (Main.exit: no exit logging, so no System.Logger classes in the cache)
+        Main.exit(0, false);
     }
 
     /** YARA rules with hex strings (jumps, wildcards, alternatives), text modifiers and regexes, many of them. */
