@@ -27,7 +27,11 @@ final class AotTraining {
     private AotTraining() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) throw new IllegalArgumentException("usage: AotTraining EMPTY-DIR");
+        if (args.length == 2 && args[0].equals("--tiny")) {
+            tiny(Path.of(args[1]));
+            return;
+        }
+        if (args.length != 1) throw new IllegalArgumentException("usage: AotTraining EMPTY-DIR | --tiny TRAINED-DIR");
         Path dir = Path.of(args[0]);
         Path db = Files.createDirectories(dir.resolve("db"));
         Path files = Files.createDirectories(dir.resolve("files"));
@@ -82,9 +86,37 @@ final class AotTraining {
             System.setOut(out);
             System.setErr(err);
         }
-        // every command ends in System.exit, whose exit logging initialises the JDK's System.Logger
-        // machinery (~20 classes): end the same way so that they are in the cache too
-        System.exit(0);
+        // end as the commands end (Main.exit: no exit logging, so no System.Logger classes in the cache)
+        Main.exit(0, false);
+    }
+
+    /**
+     * The training of the launcher's second, smaller cache for tiny scans (a few small files against a
+     * snapshot): such a run starts every class of its cache, so the cache holds only what those scans
+     * load (about 1,100 classes instead of 1,900: ~10 ms less CPU per run). Runs in DIR after a full
+     * training there, whose snapshot and sample files it scans one at a time, as {@code bin/bulwark}
+     * runs them. Prints nothing.
+     */
+    private static void tiny(Path dir) throws IOException {
+        Path snap = dir.resolve("train.bsnap"), files = dir.resolve("files");
+        if (!Files.isRegularFile(snap)) throw new IllegalArgumentException("no snapshot in " + dir + ": run the full training first");
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
+        PrintStream out = System.out, err = System.err;
+        System.setOut(sink);
+        System.setErr(sink);
+        try {
+            String d = snap.toString();
+            for (String f : new String[] {"eicar.com", "script.sh", "page.html", "text.gz", "archive.zip"}) {
+                String p = files.resolve(f).toString();
+                Main.run(new String[] {"scan", "--no-summary", "--infected", "-d", d, p});
+                Main.run(new String[] {"scan", "-d", d, p});
+            }
+            Main.run(new String[] {"scan", "--json", "-d", d, files.resolve("eicar.com").toString()});
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        Main.exit(0, false);
     }
 
     /** YARA rules with hex strings (jumps, wildcards, alternatives), text modifiers and regexes, many of them. */

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherTest {
     private static final String C1 = "-XX:TieredStopAtLevel=1";
+    /** The tiny-workload flag (a few small files against a snapshot). */
+    private static final String TINY = "-XX:CompileThresholdScaling=3";
     /** Just above the launcher's SHORT_BYTES and TEXT_DB_MAX (128 MiB); sparse, so free to create. */
     private static final long ABOVE_LIMIT = 129L * 1024 * 1024;
     private static final Path LAUNCHER = Path.of("..", "bin", "bulwark").toAbsolutePath().normalize();
@@ -87,6 +89,37 @@ class LauncherTest {
         assertTrue(c1("scan", "-ri", "-d", snapshot.toString(), small.toString()));
         // the value of an option is not a file to scan: --exclude BIG names a pattern, not a target
         assertTrue(c1("scan", "-d", snapshot.toString(), "--exclude", big.toString(), small.toString()));
+    }
+
+    /** The AOT cache a command line uses (the launcher does not canonicalise its own directory), or null. */
+    private static Path cache(List<String> words) {
+        for (String w : words) if (w.startsWith("-XX:AOTCache=")) return Path.of(w.substring("-XX:AOTCache=".length())).normalize();
+        return null;
+    }
+
+    private static boolean tiny(String... args) throws Exception {
+        List<String> words = dryRun(LAUNCHER, Map.of(), args);
+        assertEquals(List.of(args), words.subList(words.size() - args.length, words.size()), "arguments passed on unchanged");
+        return words.contains(TINY);
+    }
+
+    @Test
+    void tinyScansAreAFewSmallFilesAgainstASnapshot() throws Exception {
+        assertTrue(tiny("scan", "-d", snapshot.toString(), small.toString()));
+        assertTrue(tiny("scan", "--no-summary", "--infected", "--database=" + snapshot, small.toString(), small.toString()));
+        assertTrue(c1("scan", "-d", snapshot.toString(), small.toString()), "tiny scans are short too");
+        assertFalse(tiny("scan", "-d", textDb.toString(), small.toString()), "a text database: the load is real work");
+        assertFalse(tiny("scan", small.toString()), "the default databases are text");
+        assertFalse(tiny("scan", "-d", snapshot.toString(), big.toString()), "a large file");
+        assertFalse(tiny("scan", "-d", snapshot.toString(), dir.toString()), "a directory");
+        assertFalse(tiny("scan", "-d", snapshot.toString(), "-f", list.toString()), "a list");
+        Path k = Files.write(dir.resolve("k65.bin"), new byte[65 * 1024]);
+        assertFalse(tiny("scan", "-d", snapshot.toString(), k.toString()), "more than 64 KiB");
+        assertTrue(c1("scan", "-d", snapshot.toString(), k.toString()), "but still short");
+        List<String> seventeen = new ArrayList<>(List.of("scan", "-d", snapshot.toString()));
+        for (int i = 0; i < 17; i++) seventeen.add(small.toString());
+        assertFalse(tiny(seventeen.toArray(String[]::new)), "more than 16 files");
+        assertFalse(tiny("yara", "rules.yar", small.toString()));
     }
 
     @Test
@@ -190,12 +223,23 @@ class LauncherTest {
 
         Files.write(aot, new byte[] {1});
         Files.copy(failed, home.resolve("cli/target/bulwark.aot.stamp"));
-        assertTrue(dryRun(launcher, env, "--help").contains("-XX:AOTCache=" + aot), "a cache made from these jars is used");
+        assertTrue(aot.equals(cache(dryRun(launcher, env, "--help"))), "a cache made from these jars is used");
+        String[] tinyScan = {"scan", "-d", snapshot.toString(), small.toString()};
+        assertTrue(aot.equals(cache(dryRun(launcher, env, tinyScan))), "no tiny cache: the main one");
+        Path tinyAot = home.resolve("cli/target/bulwark-tiny.aot");
+        Files.write(tinyAot, new byte[] {1});
+        Files.writeString(home.resolve("cli/target/bulwark-tiny.aot.stamp"), "another build");
+        assertTrue(aot.equals(cache(dryRun(launcher, env, tinyScan))), "a tiny cache from other jars is not used");
+        Files.copy(failed, home.resolve("cli/target/bulwark-tiny.aot.stamp"), StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(tinyAot.equals(cache(dryRun(launcher, env, tinyScan))), "a tiny scan starts from the tiny cache");
+        assertTrue(aot.equals(cache(dryRun(launcher, env, "--help"))), "anything else from the main one");
 
         FileTime old = Files.getLastModifiedTime(lib);
         Files.writeString(lib, "not a jar eithe!"); // same size, old modification time restored
         Files.setLastModifiedTime(lib, old);
         assertFalse(dryRun(launcher, env, "--help").stream().anyMatch(w -> w.startsWith("-XX:AOTCache")),
                 "a jar rewritten since the cache was made: not used");
+        assertFalse(dryRun(launcher, env, tinyScan).stream().anyMatch(w -> w.startsWith("-XX:AOTCache")),
+                "nor the tiny cache");
     }
 }

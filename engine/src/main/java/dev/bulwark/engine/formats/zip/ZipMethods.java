@@ -9,9 +9,6 @@ import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.deflate64.Deflate64CompressorInputStream;
-import java.io.ByteArrayInputStream;
-import java.io.SequenceInputStream;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.tukaani.xz.LZMAInputStream;
 import org.tukaani.xz.XZInputStream;
 
@@ -41,7 +38,7 @@ final class ZipMethods {
             case DEFLATED -> inflater(raw);
             case DEFLATE64 -> new Deflate64CompressorInputStream(raw);
             case BZIP2 -> new BZip2CompressorInputStream(raw, false);
-            case IMPLODED, SHRUNK -> legacy(method, flags, data, size);
+            case IMPLODED, SHRUNK -> ZipLegacy.open(method, flags, data, size);
             case LZMA -> lzma(raw, flags, size);
             case ZSTD -> new ZstdInputStream(raw);
             case XZ -> new XZInputStream(raw, XZ_MEMORY_LIMIT_KIB);
@@ -63,20 +60,6 @@ final class ZipMethods {
                 super.close();
             }
         };
-    }
-
-    /**
-     * Implode and shrink: Commons Compress decodes them only inside its streaming ZIP reader, so the
-     * member is presented to it behind a synthetic local header (no copy of the data).
-     */
-    private static InputStream legacy(int method, int flags, ByteBuffer data, long size) throws IOException {
-        ByteBuffer h = ByteBuffer.allocate(31).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        h.putInt(CentralDirectory.SIG_LOCAL).putShort((short) 10).putShort((short) (flags & 6)).putShort((short) method)
-                .putInt(0).putInt(0).putInt(data.remaining()).putInt((int) Math.min(Math.max(size, 0), 0xfffffffeL)).putShort((short) 1).putShort((short) 0).put((byte) 'x');
-        ZipArchiveInputStream zin = new ZipArchiveInputStream(
-                new SequenceInputStream(new ByteArrayInputStream(h.array()), new BufferInputStream(data)));
-        if (zin.getNextEntry() == null) throw new IOException("member header rejected");
-        return zin;
     }
 
     /** ZIP's LZMA: version (2), properties size (2), properties (5), then the raw LZMA stream. */
