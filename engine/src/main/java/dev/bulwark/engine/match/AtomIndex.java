@@ -26,7 +26,8 @@ import java.util.List;
  * derived from the exact tables (also when a snapshot is read), so a snapshot stores only those and the
  * table size. A 2-byte atom whose next bytes are all free passes every position with its prefix; so
  * {@link PatternSet} leaves such parts (like {@code aa bb ?? ?? cc dd}) out of the index where a
- * neighbouring part is indexed and the gap to it bounded ({@link BodyPattern#lazy}).
+ * neighbouring part is indexed ({@link BodyPattern#lazy}: searched next to it, or by a per-pass scanner
+ * when the gap to it is unbounded).
  */
 public final class AtomIndex {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -9,7 +9,6 @@ import java.util.Arrays;
  * of a following part needs, so those parts cost nothing on data where their next part never occurs.
  */
 final class OpenAtoms {
-    static final OpenAtoms EMPTY = build(new int[0], new int[0]);
     /** 2^16-bit presence map, with per-word rank prefix sums. */
     private final long[] bits;
     private final int[] rank, start, entries;
@@ -39,8 +38,6 @@ final class OpenAtoms {
     private static int rank(long[] bits, int[] rank, int k) {
         return rank[k >>> 6] + Long.bitCount(bits[k >>> 6] & ((1L << k) - 1));
     }
-
-    boolean isEmpty() { return entries.length == 0; }
 
     /** Whether some entry has the 2-byte key k. */
     boolean has(int k) { return (bits[k >>> 6] & (1L << k)) != 0; }

@@ -30,8 +30,7 @@ final class PatternRun implements AtomIndex.Hits {
      * small hash map from key to a chain of registrations), so one scan from {@link #prevAt} costs one
      * bitmap lookup per position however many parts are active, and finds what the index would have.
      */
-    private final IntList actPattern = new IntList(), actPart = new IntList(), actFrom = new IntList();
-    private final IntList regAct = new IntList(), regNext = new IntList();
+    private IntList actPattern, actPart, actFrom, regAct, regNext; // allocated on the first activation of a pass
     private Map<Long, Integer> actIndex;
     private long[] actBits;
     private int[] mapKey, mapHead; // open addressing, key + 1 (0 = free) -> first registration
@@ -266,6 +265,11 @@ final class PatternRun implements AtomIndex.Hits {
         int from = (int) f;
         if (actIndex == null) {
             actIndex = new HashMap<>();
+            actPattern = new IntList();
+            actPart = new IntList();
+            actFrom = new IntList();
+            regAct = new IntList();
+            regNext = new IntList();
             actBits = new long[1024];
             mapKey = new int[16];
             mapHead = new int[16];
@@ -297,8 +301,12 @@ final class PatternRun implements AtomIndex.Hits {
             int[] ok = mapKey, oh = mapHead;
             mapKey = new int[ok.length * 2];
             mapHead = new int[ok.length * 2];
-            for (int s = 0; s < ok.length; s++) if (ok[s] != 0) mapHead[slot(ok[s] - 1)] = oh[s];
-            for (int s = 0; s < ok.length; s++) if (ok[s] != 0) mapKey[slot(ok[s] - 1)] = ok[s];
+            for (int s = 0; s < ok.length; s++) {
+                if (ok[s] == 0) continue;
+                int to = slot(ok[s] - 1);
+                mapKey[to] = ok[s];
+                mapHead[to] = oh[s];
+            }
         }
         int s = slot(k);
         regAct.add(ai);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -69,9 +70,14 @@ class LazyPartsTest {
         byte[][] strong = new byte[n][], weak = new byte[n][];
         PatternSet.Builder b = PatternSet.builder();
         HexFormat hx = HexFormat.of();
+        java.util.Random r = new java.util.Random(7);
+        java.util.Set<Integer> keys = new java.util.HashSet<>();
         for (int i = 0; i < n; i++) {
             strong[i] = data("5a" + hx.toHexDigits((short) i) + "c3e1f00d");
-            weak[i] = new byte[] {(byte) (0x10 + i % 100), (byte) (1 + i / 100), 0, 0, 0x7e, 0x7f};
+            // distinct random anchors (bytes 10..7d, so neither the strong parts nor 7e 7f arise by chance)
+            int key;
+            do key = (0x10 + r.nextInt(0x6e)) | (0x10 + r.nextInt(0x6e)) << 8; while (!keys.add(key));
+            weak[i] = new byte[] {(byte) key, (byte) (key >>> 8), 0, 0, 0x7e, 0x7f};
             String w = hx.toHexDigits(weak[i][0]) + hx.toHexDigits(weak[i][1]) + "????7e7f";
             String s = hx.formatHex(strong[i]);
             b.add(HexPatternParser.parse(i % 2 == 0 ? s + "*" + w : w + "*" + s), 0, OffsetSpec.ANY, i);
@@ -82,8 +88,7 @@ class LazyPartsTest {
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (int i = 0; i < n; i += 2) out.writeBytes(strong[i]);
-        java.util.Random r = new java.util.Random(7);
-        for (int k = 0; k < filler; k++) out.write(k % 2 == 0 ? 0x10 + r.nextInt(100) : 1 + r.nextInt(2));
+        for (int k = 0; k < filler; k += 2) out.writeBytes(Arrays.copyOf(weak[r.nextInt(n)], 2));
         // the weak parts of the patterns i with i % 4 in {0, 1}, then the indexed parts of the odd ones
         for (int i = 0; i < n; i++) if (i % 4 < 2) out.writeBytes(weak[i]);
         for (int i = 1; i < n; i += 2) out.writeBytes(strong[i]);
