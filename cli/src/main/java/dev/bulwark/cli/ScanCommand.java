@@ -316,9 +316,14 @@ public final class ScanCommand {
         l.add("Data scanned: " + SummaryFormat.twoDecimals(scanned) + " MB");
         l.add("Data read: " + SummaryFormat.twoDecimals(read) + " MB (ratio " + SummaryFormat.twoDecimals(read == 0 ? 0 : scanned / read) + ":1)");
         l.add("Time: " + SummaryFormat.duration(nanos / 1_000_000));
-        java.time.ZoneId zone = SummaryFormat.zone();
-        l.add("Start Date: " + SummaryFormat.date(LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(startMillis), zone)));
-        l.add("End Date:   " + SummaryFormat.date(LocalDateTime.now(zone)));
+        if (SummaryFormat.utc()) { // the usual server case, without java.time
+            l.add("Start Date: " + SummaryFormat.dateUtc(startMillis));
+            l.add("End Date:   " + SummaryFormat.dateUtc(System.currentTimeMillis()));
+        } else {
+            java.time.ZoneId zone = SummaryFormat.zone();
+            l.add("Start Date: " + SummaryFormat.date(LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(startMillis), zone)));
+            l.add("End Date:   " + SummaryFormat.date(LocalDateTime.now(zone)));
+        }
         // with --json standard output carries only JSON lines; the summary goes to standard error
         for (String s : l) {
             if (o.json) err.println(s);

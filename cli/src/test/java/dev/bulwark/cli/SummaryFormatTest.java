@@ -12,6 +12,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,21 @@ class SummaryFormatTest {
         }
         LocalDateTime now = LocalDateTime.now();
         assertEquals(f.format(now), SummaryFormat.date(now));
+    }
+
+    @Test
+    void utcDateLikeJavaTime() {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
+        long min = LocalDateTime.of(1, 1, 1, 0, 0).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        long max = LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_000_000).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        Random r = new Random(11);
+        List<Long> ms = new ArrayList<>(List.of(min, max, 0L, -1L, 1L, 86_399_999L, 86_400_000L, 951_782_400_000L /* 2000-02-29 */,
+                4_107_456_000_000L /* 2100-02-28 */, System.currentTimeMillis()));
+        for (int i = 0; i < 200_000; i++) ms.add(i % 2 == 0 ? r.nextLong(min, max + 1) : r.nextLong(0, 4_102_444_800_000L));
+        for (long m : ms) {
+            LocalDateTime t = LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(m), java.time.ZoneOffset.UTC);
+            assertEquals(f.format(t), SummaryFormat.dateUtc(m), "ms=" + m);
+        }
     }
 
     @Test
