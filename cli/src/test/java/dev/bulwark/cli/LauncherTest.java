@@ -184,6 +184,20 @@ class LauncherTest {
         }
     }
 
+    /** A scan loading a text database above 128 MiB gets a small young generation; other runs keep the default. */
+    @Test
+    void largeTextDatabaseScansGetASmallYoungGeneration() throws Exception {
+        String young = "-Xmn32m";
+        assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString()).contains(young));
+        assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "--database=" + textDb, small.toString()).contains(young));
+        assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "-d" + textDb, small.toString()).contains(young));
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), small.toString()).contains(young));
+        Path smallDb = Files.createDirectories(dir.resolve("smalldb"));
+        Files.writeString(smallDb.resolve("a.hdb"), "44d88612fea8a8f36de82e1278abb02f:68:Eicar\n");
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", smallDb.toString(), small.toString()).contains(young));
+        assertFalse(dryRun(LAUNCHER, Map.of(), "yara", "-d", textDb.toString(), small.toString()).contains(young), "scan only");
+    }
+
     @Test
     void aPipeGivenAsFileListIsNotRead() throws Exception {
         Path fifo = dir.resolve("list.fifo");

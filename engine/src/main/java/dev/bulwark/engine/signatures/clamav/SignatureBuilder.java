@@ -175,6 +175,14 @@ public final class SignatureBuilder {
         if (kind != 'f') count++;
     }
 
+    /** Value of each byte as a hex digit, or -1 (a table: 200 million digits in the large database). */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int c = 0; c < 256; c++) if (Character.digit(c, 16) >= 0 && c < 128) HEX[c] = (byte) Character.digit(c, 16);
+    }
+
     /** Digest of the line {@link #hashLineFast} parses (the builders copy it). */
     private final byte[] digest = new byte[32];
 
@@ -207,8 +215,8 @@ public final class SignatureBuilder {
         }
         if (size <= 0 || size >= 0xFFFFFFFFL) return false;
         for (int i = 0; i < (c1 - from) / 2; i++) {
-            int hi = Character.digit(d[from + 2 * i], 16), lo = Character.digit(d[from + 2 * i + 1], 16);
-            if (hi < 0 || lo < 0) return false;
+            int hi = HEX[d[from + 2 * i] & 0xFF], lo = HEX[d[from + 2 * i + 1] & 0xFF];
+            if ((hi | lo) < 0) return false;
             digest[i] = (byte) (hi << 4 | lo);
         }
         int id = hashNames.add(d, c2 + 1, to - c2 - 1, !official);
