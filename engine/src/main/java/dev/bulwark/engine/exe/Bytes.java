@@ -16,7 +16,10 @@ final class Bytes {
     }
 
     static int u8(ByteBuffer b, long off) {
-        return off >= 0 && off < b.limit() ? b.get((int) off) & 0xff : 0;
+        if (off < 0 || off >= b.limit()) return 0;
+        // a writable heap buffer's array directly: one call site seeing heap, read-only and mapped buffers
+        // would have its type speculation fail and be recompiled
+        return (b.hasArray() ? b.array()[b.arrayOffset() + (int) off] : b.get((int) off)) & 0xff;
     }
 
     static int u16le(ByteBuffer b, long off) {

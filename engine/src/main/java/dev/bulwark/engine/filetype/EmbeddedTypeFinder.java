@@ -46,8 +46,13 @@ public final class EmbeddedTypeFinder {
     private static final long[] PAIRS = new long[1024], PAIRS_PE = new long[1024];
     /** Bytes that start some rule. */
     private static final boolean[] FIRST = new boolean[256];
-    /** Bytes copied at a time when the layer is not on the heap. */
+    /** Positions searched per copied chunk when the layer is not on the heap. */
     private static final int CHUNK = 64 << 10;
+    /**
+     * Bytes a rule reads from its start on, at most (the ISO 9660 rule: 6 + {@value #ISO_GAP_MAX} + 5), rounded
+     * up: a copied chunk holds this many more bytes than it has positions.
+     */
+    private static final int REACH = 4096;
 
     static {
         int[] pairs = {'M' << 8 | 'S', 'P' << 8 | 'K', 'R' << 8 | 'a', 0x60ea, 0xa348, 0xefbe, 'I' << 8 | 'n', 0x0143,
@@ -94,7 +99,7 @@ public final class EmbeddedTypeFinder {
     private static List<Hit> all(ByteBuffer d, boolean withPe, boolean withPdf, int hardCap) {
         int n = d.limit();
         if (d.hasArray() && !withPe && !withPdf && AnchorBytes.mostlyText(d.array(), d.arrayOffset(), n)) {
-            Scan s = new Scan(d, false, false, hardCap);
+            Scan s = new Scan(d.array(), d.arrayOffset(), n, false, false, hardCap);
             s.runAnchored(d.array(), d.arrayOffset(), n);
             if (!s.full()) { // else the cap depends on the order hits are found in: the search below decides
                 // hits are found by their anchor, not their start: ordered as the search below orders them
@@ -102,16 +107,18 @@ public final class EmbeddedTypeFinder {
                 return s.raw;
             }
         }
-        Scan s = new Scan(d, withPe, withPdf, hardCap);
         long[] pairs = withPe ? PAIRS_PE : PAIRS;
+        Scan s;
         if (d.hasArray()) {
-            s.run(d.array(), d.arrayOffset(), 0, n, pairs);
-        } else { // mapped files: copy a chunk (plus the byte after it) at a time
-            byte[] chunk = new byte[CHUNK + 1];
+            s = new Scan(d.array(), d.arrayOffset(), n, withPe, withPdf, hardCap);
+            s.run(0, n - 1, pairs);
+        } else { // mapped files and read-only views: copy a chunk, and the bytes its rules may read past it, at a time
+            byte[] chunk = new byte[(int) Math.min(n, (long) CHUNK + REACH)];
+            s = new Scan(chunk, 0, n, withPe, withPdf, hardCap);
             for (int from = 0; from < n - 1 && !s.full(); from += CHUNK) {
-                int len = Math.min(CHUNK + 1, n - from);
-                d.get(from, chunk, 0, len);
-                s.run(chunk, -from, from, from + len, pairs);
+                d.get(from, chunk, 0, Math.min(chunk.length, n - from));
+                s.base = -from;
+                s.run(from, Math.min(from + CHUNK, n - 1), pairs);
             }
         }
         // stable: equal ends keep discovery order. A lambda of this class rather than Comparator.comparingInt:
@@ -122,26 +129,32 @@ public final class EmbeddedTypeFinder {
 
     /** One search: the hits so far and the recent "MZ" starts waiting for their "PE". */
     private static final class Scan {
-        final ByteBuffer d;
+        /** The layer's byte at position {@code i} is {@code a[base + i]} (a chunk of it for a copied layer). */
+        final byte[] a;
+        int base;
         final int n, cap;
         final boolean withPe, withPdf;
         final List<Hit> raw = new ArrayList<>();
         final int[] mz = new int[MZ_TRACK];
         int mzCount, mzLow; // ring of recent MZ starts; entries before index mzLow are consumed
 
-        Scan(ByteBuffer d, boolean withPe, boolean withPdf, int cap) {
-            this.d = d;
-            this.n = d.limit();
+        Scan(byte[] a, int base, int n, boolean withPe, boolean withPdf, int cap) {
+            this.a = a;
+            this.base = base;
+            this.n = n;
             this.withPe = withPe;
             this.withPdf = withPdf;
             this.cap = cap;
         }
 
+        private byte b(int i) { return a[base + i]; }
+
         boolean full() { return raw.size() >= cap; }
 
-        /** Positions {@code [from, to - 1)} of the layer, whose bytes are {@code a[base + i]}. */
-        void run(byte[] a, int base, int from, int to, long[] pairs) {
-            int end = base + to - 1;
+        /** Positions {@code [from, to)} of the layer ({@code to < n}: each reads the byte after it). */
+        void run(int from, int to, long[] pairs) {
+            byte[] a = this.a;
+            int base = this.base, end = base + to;
             for (int j = base + from; j < end; j++) {
                 if (!FIRST[a[j] & 0xFF]) continue; // most bytes end here: a predictable branch
                 int w = (a[j] & 0xFF) << 8 | (a[j + 1] & 0xFF);
@@ -188,7 +201,7 @@ public final class EmbeddedTypeFinder {
                 }
                 case 'P' -> {
                     if (b1 == 'K') rule(AnchorBytes.ZIP, i);
-                    else if (b1 == 'E' && i + 3 < n && d.get(i + 2) == 0 && d.get(i + 3) == 0) {
+                    else if (b1 == 'E' && i + 3 < n && b(i + 2) == 0 && b(i + 3) == 0) {
                         // every remembered MZ within the gap pairs with this PE; the pattern state then resets
                         boolean paired = false;
                         for (int k = Math.max(mzLow, mzCount - MZ_TRACK); k < mzCount; k++) {
@@ -209,8 +222,8 @@ public final class EmbeddedTypeFinder {
                 case 'I' -> rule(AnchorBytes.MSI, i);
                 case 0x01 -> rule(AnchorBytes.ISO, i);
                 case '%' -> {
-                    if (withPdf && i + 6 < n && (b1 == 'P' && d.get(i + 2) == 'D' && d.get(i + 3) == 'F'
-                            || b1 == 'p' && d.get(i + 2) == 'd' && d.get(i + 3) == 'f') && d.get(i + 4) == '-' && d.get(i + 6) == '.') {
+                    if (withPdf && i + 6 < n && (b1 == 'P' && b(i + 2) == 'D' && b(i + 3) == 'F'
+                            || b1 == 'p' && b(i + 2) == 'd' && b(i + 3) == 'f') && b(i + 4) == '-' && b(i + 6) == '.') {
                         raw.add(new Hit(FileType.PDF, i, i + 7));
                     }
                 }
@@ -223,69 +236,69 @@ public final class EmbeddedTypeFinder {
         private void rule(int r, int i) {
             switch (r) {
                 case AnchorBytes.ZIP -> {
-                    if (i + 3 < n && d.get(i) == 'P' && d.get(i + 1) == 'K' && d.get(i + 2) == 3 && d.get(i + 3) == 4) {
+                    if (i + 3 < n && b(i) == 'P' && b(i + 1) == 'K' && b(i + 2) == 3 && b(i + 3) == 4) {
                         raw.add(new Hit(FileType.ZIPSFX, i, i + 4));
                     }
                 }
                 case AnchorBytes.CAB -> {
-                    if (at(d, i, CAB_MAGIC)) raw.add(new Hit(FileType.CABSFX, i, i + CAB_MAGIC.length));
+                    if (at(i, CAB_MAGIC)) raw.add(new Hit(FileType.CABSFX, i, i + CAB_MAGIC.length));
                 }
                 case AnchorBytes.RAR -> {
-                    if (at(d, i, RAR_MAGIC)) raw.add(new Hit(FileType.RARSFX, i, i + RAR_MAGIC.length));
+                    if (at(i, RAR_MAGIC)) raw.add(new Hit(FileType.RARSFX, i, i + RAR_MAGIC.length));
                 }
                 case AnchorBytes.ARJ -> {
-                    if (i + 10 < n && d.get(i) == 0x60 && (d.get(i + 1) & 0xFF) == 0xea && (d.get(i + 9) & 0xFF) <= 2
-                            && d.get(i + 10) == 2) {
+                    if (i + 10 < n && b(i) == 0x60 && (b(i + 1) & 0xFF) == 0xea && (b(i + 9) & 0xFF) <= 2
+                            && b(i + 10) == 2) {
                         raw.add(new Hit(FileType.ARJSFX, i, i + 11));
                     }
                 }
                 case AnchorBytes.AUTOIT -> {
                     int v = i + AUTOIT_MAGIC.length;
-                    if (at(d, i, AUTOIT_MAGIC) && v < n && (d.get(v) == '5' || d.get(v) == '6')) raw.add(new Hit(FileType.AUTOIT, i, v + 1));
+                    if (at(i, AUTOIT_MAGIC) && v < n && (b(v) == '5' || b(v) == '6')) raw.add(new Hit(FileType.AUTOIT, i, v + 1));
                 }
                 case AnchorBytes.NSIS -> {
-                    if (at(d, i, NSIS_MAGIC)) raw.add(new Hit(FileType.NULSFT, i, i + NSIS_MAGIC.length));
+                    if (at(i, NSIS_MAGIC)) raw.add(new Hit(FileType.NULSFT, i, i + NSIS_MAGIC.length));
                 }
                 case AnchorBytes.MSI -> {
-                    if (isMsi(d, i)) raw.add(new Hit(FileType.ISHIELD_MSI, i, i + ISMSI_LEN));
+                    if (isMsi(i)) raw.add(new Hit(FileType.ISHIELD_MSI, i, i + ISMSI_LEN));
                 }
                 case AnchorBytes.ISO -> {
-                    if (d.get(i) == 0x01 && at(d, i + 1, CD001)) {
-                        int second = secondCd001(d, i + 6);
+                    if (b(i) == 0x01 && at(i + 1, CD001)) {
+                        int second = secondCd001(i + 6);
                         if (second >= 0) raw.add(new Hit(FileType.ISO9660, i, second + CD001.length));
                     }
                 }
                 case AnchorBytes.SEVENZIP -> {
-                    if (at(d, i, SEVENZIP_MAGIC)) raw.add(new Hit(FileType.SEVENZIPSFX, i, i + SEVENZIP_MAGIC.length));
+                    if (at(i, SEVENZIP_MAGIC)) raw.add(new Hit(FileType.SEVENZIPSFX, i, i + SEVENZIP_MAGIC.length));
                 }
                 default -> throw new IllegalArgumentException("rule " + r);
             }
         }
-    }
 
-    private static boolean isMsi(ByteBuffer d, int i) {
-        if (i + ISMSI_LEN > d.limit() || !at(d, i, IS_MAGIC)) return false;
-        int f = i + ISMSI_FIXED;
-        if (d.get(f) != 6) return false;
-        for (int k = 1; k < 8; k++) if (d.get(f + k) != 0) return false;
-        int t = f + 16;
-        for (int k = 0; k < 4; k++) if (d.get(t + k) != 0) return false;
-        return d.get(t + 4) == 1;
-    }
-
-    /** Start of "CD001" 2043–2443 bytes after {@code from}, or -1. */
-    private static int secondCd001(ByteBuffer d, int from) {
-        int last = Math.min(from + ISO_GAP_MAX, d.limit() - CD001.length);
-        for (int j = from + ISO_GAP_MIN; j <= last; j++) {
-            if (d.get(j) == 'C' && at(d, j, CD001)) return j;
+        private boolean isMsi(int i) {
+            if (i + ISMSI_LEN > n || !at(i, IS_MAGIC)) return false;
+            int f = i + ISMSI_FIXED;
+            if (b(f) != 6) return false;
+            for (int k = 1; k < 8; k++) if (b(f + k) != 0) return false;
+            int t = f + 16;
+            for (int k = 0; k < 4; k++) if (b(t + k) != 0) return false;
+            return b(t + 4) == 1;
         }
-        return -1;
-    }
 
-    private static boolean at(ByteBuffer d, int off, byte[] magic) {
-        if (off < 0 || off + magic.length > d.limit()) return false;
-        for (int k = 0; k < magic.length; k++) if (d.get(off + k) != magic[k]) return false;
-        return true;
+        /** Start of "CD001" 2043–2443 bytes after {@code from}, or -1. */
+        private int secondCd001(int from) {
+            int last = Math.min(from + ISO_GAP_MAX, n - CD001.length);
+            for (int j = from + ISO_GAP_MIN; j <= last; j++) {
+                if (b(j) == 'C' && at(j, CD001)) return j;
+            }
+            return -1;
+        }
+
+        private boolean at(int off, byte[] magic) {
+            if (off < 0 || off + magic.length > n) return false;
+            for (int k = 0; k < magic.length; k++) if (b(off + k) != magic[k]) return false;
+            return true;
+        }
     }
 
     private static byte[] hex(String s) {

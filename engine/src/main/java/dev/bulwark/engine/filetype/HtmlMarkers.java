@@ -46,15 +46,32 @@ public final class HtmlMarkers {
      */
     static void headHits(ByteBuffer d, java.util.List<EmbeddedTypeFinder.Hit> out) {
         int n = d.limit(), anchor = -1;
-        for (int i = 0; i + 1 < n; i++) {
-            if (d.get(i) != '<') continue;
-            int c = d.get(i + 1);
+        byte[] a = array(d);
+        int o = d.hasArray() ? d.arrayOffset() : 0;
+        for (int i = next(a, o, 0, n - 1); i >= 0; i = next(a, o, i + 1, n - 1)) {
+            int c = a[o + i + 1];
+            if (!SECOND[c & 0xFF]) continue; // no rule has this byte after '<'
             if ((c == 'a' || c == 'A') && anchor < 0 && i + 2 < n && d.get(i + 2) == ' ') anchor = i + 3;
             for (byte[] t : TAGS) if (t[1] == c && at(d, i, n, t)) out.add(new EmbeddedTypeFinder.Hit(FileType.HTML, i, i + t.length));
         }
         int hrefEnd = anchor >= 0 ? href(d, anchor, n) : -1;
         if (hrefEnd >= 0) out.add(new EmbeddedTypeFinder.Hit(FileType.HTML, anchor - 3, hrefEnd));
         if (n > 0 && d.get(0) == '<' && at(d, 0, n, ASP)) out.add(new EmbeddedTypeFinder.Hit(FileType.HTML, 0, ASP.length));
+    }
+
+    /** The buffer's array, or a copy of its bytes when it has none. */
+    private static byte[] array(ByteBuffer d) {
+        if (d.hasArray()) return d.array();
+        byte[] a = new byte[d.limit()];
+        d.get(0, a, 0, a.length);
+        return a;
+    }
+
+    /** Position (from the buffer's start {@code o} in {@code a}) of the next '<' in {@code [from, to)}, or -1. */
+    private static int next(byte[] a, int o, int from, int to) {
+        if (from >= to) return -1;
+        int k = ByteScan.next(a, o + from, o + to, (byte) '<');
+        return k < 0 ? -1 : k - o;
     }
 
     private static final byte[] ASP = "<%@ LANGUAGE =".getBytes(StandardCharsets.US_ASCII);

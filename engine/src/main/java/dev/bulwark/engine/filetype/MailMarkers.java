@@ -57,12 +57,13 @@ public final class MailMarkers {
         int last = (int) Math.min((long) r.startMax(), n - r.first().length);
         byte f0 = r.first()[0];
         boolean fixed0 = (r.firstCase() & 1) == 0;
-        byte[] a = d.hasArray() && fixed0 ? d.array() : null;
+        // a first byte of either case (only letters are marked so) is found by folding
+        byte[] a = d.hasArray() ? d.array() : null;
         int o = a != null ? d.arrayOffset() : 0;
         int searched = -1; // second-part positions up to here are known not to match: the scan stays linear
         for (int i = 0; i <= last; i++) {
-            if (a != null) { // jump to the next fixed first byte
-                int k = ByteScan.next(a, o + i, o + last + 1, f0);
+            if (a != null) { // jump to the next first byte
+                int k = fixed0 ? ByteScan.next(a, o + i, o + last + 1, f0) : ByteScan.nextFolded(a, o + i, o + last + 1, (byte) (f0 | 0x20));
                 if (k < 0) return -1;
                 i = k - o;
             } else if (fixed0 && d.get(i) != f0) {

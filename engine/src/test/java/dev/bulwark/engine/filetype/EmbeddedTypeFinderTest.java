@@ -81,4 +81,33 @@ class EmbeddedTypeFinderTest {
         assertEquals(5, heap.size(), heap.toString());
         assertEquals(heap, EmbeddedTypeFinder.find(direct, true, 10_000));
     }
+
+    @Test
+    void rulesReadingPastAChunkEndMatchInCopiedLayersToo() {
+        // a copied layer is searched 64 KiB of positions at a time: rules starting just before a chunk's end read
+        // up to ~2.4 KB past it (ISO 9660), 327 bytes (InstallShield), 4 (MZ...PE)
+        byte[] b = new byte[3 * 65_536 + 5_000];
+        byte[] iso = {1, 'C', 'D', '0', '0', '1'};
+        System.arraycopy(iso, 0, b, 65_000, 6);
+        System.arraycopy("CD001".getBytes(StandardCharsets.ISO_8859_1), 0, b, 65_000 + 6 + 2_400, 5);
+        byte[] is = "InstallShield\0".getBytes(StandardCharsets.ISO_8859_1);
+        int msi = 2 * 65_536 - 100;
+        System.arraycopy(is, 0, b, msi, is.length);
+        b[msi + EmbeddedTypeFinder.ISMSI_FIXED] = 6;
+        b[msi + EmbeddedTypeFinder.ISMSI_FIXED + 16 + 4] = 1;
+        int mz = 3 * 65_536 - 70;
+        b[mz] = 'M';
+        b[mz + 1] = 'Z';
+        System.arraycopy("PE\0\0".getBytes(StandardCharsets.ISO_8859_1), 0, b, mz + 2 + 100, 4);
+        List<EmbeddedTypeFinder.Hit> heap = find(b, true);
+        assertEquals(List.of(FileType.ISO9660, FileType.ISHIELD_MSI, FileType.MSEXE), heap.stream().map(EmbeddedTypeFinder.Hit::type).toList(),
+                heap.toString());
+        ByteBuffer direct = ByteBuffer.allocateDirect(b.length).put(b).flip();
+        assertEquals(heap, EmbeddedTypeFinder.find(direct, true, 10_000));
+        assertEquals(heap, EmbeddedTypeFinder.find(ByteBuffer.wrap(b).asReadOnlyBuffer(), true, 10_000));
+        // a view into a larger array (array offset not 0) gives the same positions
+        byte[] padded = new byte[b.length + 17];
+        System.arraycopy(b, 0, padded, 17, b.length);
+        assertEquals(heap, EmbeddedTypeFinder.find(ByteBuffer.wrap(padded, 17, b.length).slice(), true, 10_000));
+    }
 }

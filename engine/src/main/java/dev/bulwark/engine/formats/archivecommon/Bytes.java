@@ -15,18 +15,26 @@ public final class Bytes {
         return off >= 0 && len >= 0 && off <= b.limit() && len <= b.limit() - off; // no overflow for huge values
     }
 
-    public static int u8(ByteBuffer b, long off) { need(b, off, 1); return b.get((int) off) & 0xff; }
+    public static int u8(ByteBuffer b, long off) { need(b, off, 1); return at(b, (int) off) & 0xff; }
+
+    /**
+     * The byte at {@code i}: from the array of a writable heap buffer, else through the buffer. One call site
+     * seeing heap, read-only and mapped buffers would have its type speculation fail and be recompiled.
+     */
+    private static byte at(ByteBuffer b, int i) {
+        return b.hasArray() ? b.array()[b.arrayOffset() + i] : b.get(i);
+    }
 
     public static int u16le(ByteBuffer b, long off) {
         need(b, off, 2);
         int o = (int) off;
-        return (b.get(o) & 0xff) | (b.get(o + 1) & 0xff) << 8;
+        return (at(b, o) & 0xff) | (at(b, o + 1) & 0xff) << 8;
     }
 
     public static long u32le(ByteBuffer b, long off) {
         need(b, off, 4);
         int o = (int) off;
-        return (b.get(o) & 0xffL) | (b.get(o + 1) & 0xffL) << 8 | (b.get(o + 2) & 0xffL) << 16 | (b.get(o + 3) & 0xffL) << 24;
+        return (at(b, o) & 0xffL) | (at(b, o + 1) & 0xffL) << 8 | (at(b, o + 2) & 0xffL) << 16 | (at(b, o + 3) & 0xffL) << 24;
     }
 
     /** Unsigned 64-bit value; values above Long.MAX_VALUE come back negative and must be rejected by callers. */
@@ -37,21 +45,23 @@ public final class Bytes {
     public static int u16be(ByteBuffer b, long off) {
         need(b, off, 2);
         int o = (int) off;
-        return (b.get(o) & 0xff) << 8 | (b.get(o + 1) & 0xff);
+        return (at(b, o) & 0xff) << 8 | (at(b, o + 1) & 0xff);
     }
 
     public static long u32be(ByteBuffer b, long off) {
         need(b, off, 4);
         int o = (int) off;
-        return (b.get(o) & 0xffL) << 24 | (b.get(o + 1) & 0xffL) << 16 | (b.get(o + 2) & 0xffL) << 8 | (b.get(o + 3) & 0xffL);
+        return (at(b, o) & 0xffL) << 24 | (at(b, o + 1) & 0xffL) << 16 | (at(b, o + 2) & 0xffL) << 8 | (at(b, o + 3) & 0xffL);
     }
 
     /** Text of a name field; bytes are decoded as UTF-8 when flagged, else ISO-8859-1 (one char per byte). */
     public static String text(ByteBuffer b, long off, int len, boolean utf8) {
         need(b, off, len);
+        var cs = utf8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
+        if (b.hasArray()) return new String(b.array(), b.arrayOffset() + (int) off, len, cs);
         byte[] a = new byte[len];
         b.get((int) off, a, 0, len);
-        return new String(a, utf8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        return new String(a, cs);
     }
 
     /** A read-only view of {@code [off, off+len)} clipped to the buffer (empty for negative offsets); index 0 is {@code off}. */
@@ -67,7 +77,7 @@ public final class Bytes {
         int end = Math.min(to, b.limit()) - pattern.length;
         outer:
         for (int i = Math.max(0, from); i <= end; i++) {
-            for (int j = 0; j < pattern.length; j++) if (b.get(i + j) != pattern[j]) continue outer;
+            for (int j = 0; j < pattern.length; j++) if (at(b, i + j) != pattern[j]) continue outer;
             return i;
         }
         return -1;

@@ -1,0 +1,105 @@
+package dev.bulwark.engine.filetype;
+
+/**
+ * The loops of type detection over a layer's first bytes, on a plain array: ClamAV's text classes (textdet.c),
+ * the tar header checksum and the UTF-16 fold. Kept apart from {@link FileTypeDetector}, which runs once per
+ * layer and is left to the C1 compiler ({@code bin/scan-jit.json}): these small loops are compiled on their own.
+ */
+final class HeadText {
+    private HeadText() {}
+
+    /** 1 for the bytes below 128 that plain text does not hold (controls other than BEL BS HT LF FF CR ESC, DEL). */
+    private static final byte[] CONTROL = new byte[256];
+
+    static {
+        for (int c = 0; c < 128; c++) CONTROL[c] = (byte) (textChar(c) ? 0 : 1);
+    }
+
+    /** Bit c set for the bytes below 128 that appear in plain text (BEL BS HT LF FF CR ESC, 0x20-0x7E). */
+    private static final long TEXT_LOW = 1L << 7 | 1L << 8 | 1L << 9 | 1L << 10 | 1L << 12 | 1L << 13 | 1L << 27 | 0xFFFF_FFFF_0000_0000L;
+    private static final long TEXT_HIGH = 0x7FFF_FFFF_FFFF_FFFFL; // 0x40-0x7E
+
+    static boolean textChar(int c) {
+        return c < 64 ? (TEXT_LOW >>> c & 1) != 0 : c < 128 && (TEXT_HIGH >>> (c - 64) & 1) != 0;
+    }
+
+    /** No byte of {@code a[0, n)} is a control character (bytes from 0x80 up are allowed). */
+    static boolean isAscii(byte[] a, int n) {
+        int bad = 0;
+        for (int i = 0; i < n; i++) bad |= CONTROL[a[i] & 0xFF];
+        return bad == 0;
+    }
+
+    /** ClamAV's UTF-8 test: no control character, only valid sequences, at least one of them. */
+    static boolean isUtf8(byte[] a, int n) {
+        boolean gotOne = false;
+        for (int i = 0; i < n; i++) {
+            int c = a[i] & 0xFF;
+            if (c < 0x80) {
+                if (CONTROL[c] != 0) return false;
+                continue;
+            }
+            if ((c & 0x40) == 0) return false; // a continuation byte cannot start a sequence
+            int following = (c & 0x20) == 0 ? 1 : (c & 0x10) == 0 ? 2 : (c & 0x08) == 0 ? 3 : (c & 0x04) == 0 ? 4 : (c & 0x02) == 0 ? 5 : -1;
+            if (following < 0) return false;
+            for (int j = 0; j < following; j++) {
+                if (++i >= n) return gotOne;
+                int k = a[i] & 0xFF;
+                if ((k & 0x80) == 0 || (k & 0x40) != 0) return false;
+            }
+            gotOne = true;
+        }
+        return gotOne;
+    }
+
+    /** 1 little-endian, 2 big-endian, 0 not UTF-16 (see {@link FileTypeDetector#classifyText}). */
+    static int utf16(byte[] a, int n) {
+        if (n < 2) return 0;
+        int b0 = a[0] & 0xFF, b1 = a[1] & 0xFF;
+        boolean le = b0 == 0xFF && b1 == 0xFE, bom = le || b0 == 0xFE && b1 == 0xFF;
+        int hiAt = le ? 1 : 0, loAt = 1 - hiAt, bad = 0;
+        for (int i = 2; i + 1 < n; i += 2) {
+            int hi = a[i + hiAt] & 0xFF, lo = a[i + loAt] & 0xFF;
+            if (hi != 0) {
+                if (hi == 0xFF && lo == 0xFE) return 0;
+                continue;
+            }
+            if (CONTROL[lo] != 0) {
+                if (!bom) return 0;
+                bad++;
+            }
+        }
+        if (bom && bad >= n / 2) return 0;
+        return le ? 1 : 2;
+    }
+
+    /** ustar/old tar: a 512-byte header (of {@code a[0, n)}) whose checksum field matches. */
+    static boolean isTar(byte[] a, int n) {
+        if (n < 512) return false;
+        long sum = 8 * ' ';
+        for (int i = 0; i < 148; i++) sum += a[i] & 0xFF;
+        for (int i = 156; i < 512; i++) sum += a[i] & 0xFF;
+        long stored = 0;
+        int i = 148;
+        while (i < 156 && a[i] == ' ') i++;
+        int digits = 0;
+        for (; i < 156; i++) {
+            int c = a[i];
+            if (c < '0' || c > '7') break;
+            stored = stored * 8 + (c - '0');
+            digits++;
+        }
+        return digits > 0 && stored == sum && a[0] != 0;
+    }
+
+    /** ClamAV's UTF-16 fold of {@code a[0, n)} into {@code out} (see {@link FileTypeDetector#foldUtf16}); true when a '<' came out. */
+    static boolean fold(byte[] a, int n, byte[] out) {
+        int lt = 0;
+        for (int i = 0, j = 0; i + 1 < n; i += 2, j++) {
+            byte f = (byte) ((a[i + 1] << 4) + a[i]);
+            out[j] = f;
+            lt |= f == '<' ? 1 : 0;
+        }
+        return lt != 0;
+    }
+}
