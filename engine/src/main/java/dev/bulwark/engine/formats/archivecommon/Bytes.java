@@ -57,11 +57,9 @@ public final class Bytes {
     /** Text of a name field; bytes are decoded as UTF-8 when flagged, else ISO-8859-1 (one char per byte). */
     public static String text(ByteBuffer b, long off, int len, boolean utf8) {
         need(b, off, len);
-        var cs = utf8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
-        if (b.hasArray()) return new String(b.array(), b.arrayOffset() + (int) off, len, cs);
         byte[] a = new byte[len];
         b.get((int) off, a, 0, len);
-        return new String(a, cs);
+        return new String(a, utf8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     }
 
     /** A read-only view of {@code [off, off+len)} clipped to the buffer (empty for negative offsets); index 0 is {@code off}. */
