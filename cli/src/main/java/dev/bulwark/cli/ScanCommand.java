@@ -160,7 +160,7 @@ public final class ScanCommand {
                     }
                     walk(t, p, 0, queue, pool, progress);
                 } else if (Files.isRegularFile(p)) {
-                    file(t, p, queue, pool, progress);
+                    file(t, p, queue, targets.size() == 1 ? null : pool, progress);
                 } else {
                     err.println("WARNING: " + t + ": Not supported file type");
                     errors++;
@@ -227,13 +227,24 @@ public final class ScanCommand {
         return false;
     }
 
+    /** Queues the scan of a file; {@code pool} null scans it here and now (a single file named). */
     private void file(String shown, Path p, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
         String real = p.toAbsolutePath().normalize().toString();
         if (matchesAny(o.exclude, real) || (!o.include.isEmpty() && !matchesAny(o.include, real))) {
             enqueue(q, new Job(shown, p, null, "Excluded"), pool, pr);
             return;
         }
-        enqueue(q, new Job(shown, p, pool.submit(() -> scanFile(p)), null), pool, pr);
+        Future<ScanResult> result;
+        if (pool != null) {
+            result = pool.submit(() -> scanFile(p));
+        } else {
+            // the only file named: scanned on this thread, the same task as in the pool (errors alike), without
+            // starting a worker thread for it
+            java.util.concurrent.FutureTask<ScanResult> task = new java.util.concurrent.FutureTask<>(() -> scanFile(p));
+            task.run();
+            result = task;
+        }
+        enqueue(q, new Job(shown, p, result, null), pool, pr);
     }
 
     /** With --json the file's SHA-256 comes from the scan's single read (the result tree carries it). */

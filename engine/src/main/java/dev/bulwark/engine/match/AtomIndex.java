@@ -470,14 +470,35 @@ public final class AtomIndex {
         int distinct = rank2[1023] + Long.bitCount(bits2[1023]);
         for (int w = 1; w < 1024; w++) check(rank2[w] == rank2[w - 1] + Long.bitCount(bits2[w - 1]), "2-byte ranks");
         check(rank2[0] == 0 && start2.length == distinct + 1 && start2[0] == 0 && start2[distinct] == entries2.length, "2-byte starts");
-        for (int i = 0; i < distinct; i++) check(start2[i] <= start2[i + 1], "2-byte starts");
-        for (int e : entries2) check(e >= 0 && e < entryCount, "2-byte entries");
+        check(ascending(start2, distinct), "2-byte starts");
+        check(inRange(entries2, entryCount), "2-byte entries");
         check(windows == null || windows.length == 4L * entryCount, "windows");
         return new AtomIndex(t4, t3, bits2, rank2, start2, entries2, windows, entryCount, wordLog);
     }
 
     static void check(boolean ok, String what) {
         if (!ok) throw new IllegalArgumentException("inconsistent atom index: " + what);
+    }
+
+    /*
+     * The table checks of a snapshot's open gather their bounds into one value and test it once: a call
+     * per element costs a one-file scan (interpreted) milliseconds.
+     */
+
+    /** Whether every value of {@code a} lies in [0, bound). */
+    static boolean inRange(int[] a, int bound) {
+        if (bound <= 0) return a.length == 0;
+        int bad = 0;
+        for (int v : a) bad |= v | (bound - 1 - v); // negative iff v < 0 or v >= bound
+        return bad >= 0;
+    }
+
+    /** Whether {@code a[0..n]} is non-negative and never decreases. */
+    static boolean ascending(int[] a, int n) {
+        int bad = 0;
+        // negative iff a value is negative or smaller than the one before (two non-negatives: no overflow)
+        for (int i = 0; i < n; i++) bad |= a[i] | a[i + 1] | (a[i + 1] - a[i]);
+        return bad >= 0;
     }
 
     /**
@@ -602,15 +623,18 @@ public final class AtomIndex {
             int[] slots = in.ints(), owners = in.ints();
             int cap = slots.length / SLOT;
             check(slots.length % SLOT == 0 && cap >= 4 && Integer.bitCount(cap) == 1, "table size");
-            int used = 0;
-            for (int i = 0; i < cap; i++) {
-                int start = slots[i * SLOT + 1], c = slots[i * SLOT + 2], count = c & COUNT;
+            int used = 0, bad = 0;
+            for (int i = 1; i < slots.length; i += SLOT) {
+                int start = slots[i], c = slots[i + 1];
                 if (c == 0) continue;
                 used++;
-                check(count > 0 && start >= 0 && start <= owners.length - count, "table run");
+                int count = c & COUNT;
+                int room = owners.length - count; // count > 0 and the run inside owners (no overflow once each part is >= 0)
+                bad |= (count - 1) | start | room | (room - start);
             }
+            check(bad >= 0, "table run");
             check(used < cap, "table full"); // a free slot ends every probe sequence
-            for (int e : owners) check(e >= 0 && e < entryCount, "table owners");
+            check(inRange(owners, entryCount), "table owners");
             return new Table(slots, owners, cap - 1, len);
         }
     }

@@ -65,8 +65,8 @@ final class OpenAtoms {
         for (int w = 1; w < 1024; w++) rank[w] = rank[w - 1] + Long.bitCount(bits[w - 1]);
         int distinct = rank[1023] + Long.bitCount(bits[1023]);
         AtomIndex.check(start.length == distinct + 1 && start[0] == 0 && start[distinct] == entries.length, "open atom starts");
-        for (int i = 0; i < distinct; i++) AtomIndex.check(start[i] <= start[i + 1], "open atom starts");
-        for (int e : entries) AtomIndex.check(e >= 0 && e < entryCount, "open atom entries");
+        AtomIndex.check(AtomIndex.ascending(start, distinct), "open atom starts");
+        AtomIndex.check(AtomIndex.inRange(entries, entryCount), "open atom entries");
         return new OpenAtoms(bits, rank, start, entries);
     }
 }

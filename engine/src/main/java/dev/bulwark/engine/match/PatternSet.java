@@ -167,24 +167,36 @@ public final class PatternSet {
         AtomIndex.check(encodedAt.limit() == n + 1, "pattern offsets");
         int[] targets = in.ints(), owners = in.ints();
         AtomIndex.check(targets.length == n && owners.length == n, "pattern tables");
-        for (int t : targets) AtomIndex.check(t >= 0 && t < 31, "target");
+        // The checks of this method and of AtomIndex/OpenAtoms.read gather each table's bounds into one
+        // value and test it once: a call per element costs a one-file scan milliseconds of interpretation.
+        int bad = 0;
+        for (int t : targets) bad |= t | (30 - t); // negative iff some target is outside [0, 30]
+        AtomIndex.check(bad >= 0, "target");
         OffsetSpec[] offsets = new OffsetSpec[n];
         OffsetSpec.Kind[] kinds = OffsetSpec.Kind.values();
-        for (int i = 0; i < n; i++) {
-            int k = in.i32();
+        // n records of kind (i32), value (i64), section (i32), shift (i64): 24 bytes, three longs each
+        AtomIndex.check(n <= Integer.MAX_VALUE / 3, "pattern count");
+        long[] raw = in.rawLongs(3 * n);
+        for (int i = 0, r = 0; i < n; i++, r += 3) {
+            long a = raw[r], c = raw[r + 1], shift = raw[r + 2];
+            if (a == ANY_KIND && c == 0 && shift == 0) { // the usual case: anywhere
+                offsets[i] = OffsetSpec.ANY;
+                continue;
+            }
+            int k = (int) a, sec = (int) (c >>> 32);
+            long v = (a >>> 32) | (c << 32);
             AtomIndex.check(k >= 0 && k < kinds.length, "offset kind");
-            long v = in.i64();
-            int sec = in.i32();
-            long shift = in.i64();
             AtomIndex.check(sec >= 0 && shift >= 0, "offset");
             offsets[i] = kinds[k] == OffsetSpec.Kind.ANY && v == 0 && sec == 0 && shift == 0 ? OffsetSpec.ANY : new OffsetSpec(kinds[k], v, sec, shift);
         }
         int[] ep = in.ints(), epart = in.ints();
         AtomIndex.check(ep.length == epart.length, "entries");
+        bad = 0;
         for (int e = 0; e < ep.length; e++) {
             // the part index is checked against the pattern when it is decoded (PatternRun.hit)
-            AtomIndex.check(ep[e] >= 0 && ep[e] < n && epart[e] >= 0 && epart[e] < MAX_PARTS, "entry");
+            bad |= ep[e] | (n - 1 - ep[e]) | epart[e] | (MAX_PARTS - 1 - epart[e]);
         }
+        AtomIndex.check(bad >= 0, "entry");
         AtomIndex idx = AtomIndex.read(in);
         AtomIndex.check(idx.entryCount() == ep.length, "entry count");
         OpenAtoms open = OpenAtoms.read(in, ep.length);
@@ -233,6 +245,9 @@ public final class PatternSet {
         }
         return new BodyPattern(parts, gmin, gmax, left, right, ae, al, av);
     }
+
+    /** The first long of an offset record that says "anywhere": kind ANY, value's low half 0. */
+    private static final long ANY_KIND = OffsetSpec.Kind.ANY.ordinal();
 
     private static final int T_LIT = 0, T_CLS = 1, T_ALT = 2, T_NEGALT = 3, T_GAP = 4;
 

@@ -13,7 +13,7 @@ import java.util.List;
  *  12   4  flags (0)
  *  16   8  payload length P
  *  24   P  payload: metadata, source list, compiled signature set
- *  24+P 4  CRC32C of bytes [0, 24+P)
+ *  24+P 4  CRC32 of bytes [0, 24+P)
  *  28+P 8  end marker "BWSNEND\0"
  * </pre>
  */
@@ -24,8 +24,10 @@ public final class Snapshot {
      * Bump on any layout change: older snapshots are refused and must be recompiled. 5: body-pattern parts
      * with a weak 2-byte anchor next to an indexed part are no longer in the atom index (atom index format 5).
      * 6: nor are such parts next to an unbounded gap; the body patterns store their open first parts' anchors.
+     * 7: the checksum is CRC32 instead of CRC32C: the JVM's interpreter has an intrinsic for CRC32 only, and a
+     * one-file scan checks its snapshot before anything is compiled (0.3 instead of 1.7 ms for 800 KB).
      */
-    public static final int FORMAT = 6;
+    public static final int FORMAT = 7;
     static final int HEADER = 24, TRAILER = 12;
     /** Largest snapshot: one memory mapping (2 GiB). */
     static final long MAX_FILE = Integer.MAX_VALUE;

@@ -16,10 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32C;
+import java.util.zip.CRC32;
 
 /**
- * Opens a snapshot: memory-maps it, checks magic, format version and CRC32C, and restores the compiled
+ * Opens a snapshot: memory-maps it, checks magic, format version and CRC32, and restores the compiled
  * database without parsing or compiling any signature. Sources that changed since the snapshot was
  * written are reported as warnings of the returned database (never silently ignored).
  */
@@ -135,7 +135,7 @@ public final class SnapshotReader {
     private static final int CRC_CHUNK = 1 << 20;
 
     private static int crc(ByteBuffer b, int end, Path file) throws IOException {
-        CRC32C crc = new CRC32C();
+        CRC32 crc = new CRC32();
         if (file == null) {
             crc.update(b.duplicate().position(0).limit(end));
             return (int) crc.getValue();

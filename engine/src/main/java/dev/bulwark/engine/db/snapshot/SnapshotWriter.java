@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
+import java.util.zip.CRC32;
 
 /** Writes a loaded {@link Database} as a snapshot file (atomically: temporary file, then rename). */
 public final class SnapshotWriter {
@@ -90,9 +90,9 @@ public final class SnapshotWriter {
         set.write(o);
     }
 
-    /** CRC32C of the first {@code end} bytes of the file, read back in chunks (they are in the page cache). */
+    /** CRC32 of the first {@code end} bytes of the file, read back in chunks (they are in the page cache). */
     private static int crc(FileChannel ch, long end) throws IOException {
-        CRC32C crc = new CRC32C();
+        CRC32 crc = new CRC32();
         ByteBuffer chunk = ByteBuffer.allocate(FileOut.BUFFER);
         for (long pos = 0; pos < end; ) {
             chunk.clear().limit((int) Math.min(FileOut.BUFFER, end - pos));

@@ -143,10 +143,10 @@ public final class SignatureSet {
         if (nl < 0 || nl > 1 << 24) throw new IllegalArgumentException("bad logical signature count");
         LogicalSig[] lsigs = new LogicalSig[nl];
         for (int i = 0; i < nl; i++) lsigs[i] = LsigCodec.read(in);
-        for (int i = 0; i < patterns.size(); i++) {
+        for (int i = 0, np = patterns.size(), nn = ndbNames.size(); i < np; i++) {
             int o = patterns.owner(i), ref = ownerRef(o);
             boolean ok = switch (ownerKind(o)) {
-                case OWNER_NDB -> ref < ndbNames.size();
+                case OWNER_NDB -> ref < nn;
                 case OWNER_LSUB -> ref / 64 < nl && ref % 64 < lsigs[ref / 64].subCount();
                 case OWNER_MACRO -> ref < 32;
                 default -> false;

@@ -24,7 +24,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.CRC32C;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -308,10 +308,10 @@ class SnapshotTest {
         }
     }
 
-    /** Recomputes the CRC32C of an image whose payload was modified. */
+    /** Recomputes the CRC32 of an image whose payload was modified. */
     static void reseal(byte[] image) {
         int end = image.length - Snapshot.TRAILER;
-        CRC32C crc = new CRC32C();
+        CRC32 crc = new CRC32();
         crc.update(image, 0, end);
         ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(end, (int) crc.getValue());
     }
