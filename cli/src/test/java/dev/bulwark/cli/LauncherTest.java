@@ -153,6 +153,7 @@ class LauncherTest {
         assertTrue(cheapC2("scan", "-d", textDb.toString(), small.toString()), "a large text database");
         assertFalse(cheapC2("yara", "rules.yar", big.toString()), "yara has its own directives");
         assertFalse(cheapC2("db", "compile", "-d", textDb.toString(), "-o", "x.bsnap"));
+        assertTrue(cheapC2("daemon", "--config", "clamd.conf"), "the daemon scans like a long scan");
     }
 
     /**
