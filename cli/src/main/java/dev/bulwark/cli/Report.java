@@ -36,6 +36,6 @@ final class Report implements AutoCloseable {
     @Override
     public void close() throws IOException {
         out.flush();
-        if (log != null) log.flush();
+        if (log != null) log.close();
     }
 }

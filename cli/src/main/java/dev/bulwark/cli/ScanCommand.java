@@ -110,8 +110,8 @@ public final class ScanCommand {
         }
         if (targets.isEmpty()) targets.add(".");
         scanAll(targets);
-        report.close();
         if (!o.noSummary) summary(start, System.nanoTime() - t0);
+        report.close(); // after the summary: clamscan writes it to the --log file too
         return infected > 0 ? 1 : errors > 0 ? 2 : 0;
     }
 

@@ -72,6 +72,37 @@ class ScanCommandTest {
         }
     }
 
+    /** The --log file gets the header line, every line but "OK" and the summary, as clamscan's does. */
+    @Test
+    void logFileHoldsResultsAndSummaryAsInClamscan(@TempDir Path tmp) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")));
+        Path t = tree(tmp);
+        Path cl = tmp.resolve("c.log"), bl = tmp.resolve("b.log");
+        for (Path log : List.of(cl, bl)) {
+            String[] args = {"-r", "-d", tmp.resolve("t.ndb").toString(), "-d", tmp.resolve("t.hdb").toString(), "-l", log.toString(), t.toString()};
+            Run r = log == cl ? clamscan(args) : bulwark(args);
+            assertEquals(1, r.rc(), r.err());
+        }
+        List<String> c = logShape(Files.readAllLines(cl)), b = logShape(Files.readAllLines(bl));
+        assertEquals(c, b);
+        assertTrue(b.contains("----------- SCAN SUMMARY -----------"), b.toString());
+        assertTrue(b.contains("Infected files: 2"), b.toString());
+    }
+
+    /** Log lines with the values that differ between engines (versions, counts of signatures, times) cut off. */
+    private static List<String> logShape(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            if (l.matches("^(Known viruses|Engine version|Databases|Data scanned|Data read|Time|Start Date|End Date):.*")) continue;
+            out.add(l);
+        }
+        // result lines come in scan order, which may differ between the engines
+        List<String> results = new ArrayList<>(out.stream().filter(l -> l.contains(" FOUND")).sorted().toList());
+        out.removeIf(l -> l.contains(" FOUND"));
+        out.addAll(results);
+        return out;
+    }
+
     @Test
     void missingFileIsAnErrorAsInClamscan(@TempDir Path tmp) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")));
