@@ -29,7 +29,6 @@ final class AnchorBytes {
     private static final int SAMPLE = 2048;
 
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L;
 
     static {
         anchor(ZIP, 0x03, 2);
@@ -54,11 +53,7 @@ final class AnchorBytes {
 
     /** Whether all eight bytes at {@code a[i]} are text bytes (0x09-0x0D, 0x20-0x7E), none an anchor. */
     static boolean quiet(byte[] a, int i) {
-        long x = (long) LONG_LE.get(a, i);
-        if ((x & HIGHS) != 0) return false;
-        // seven-bit bytes: adding c to each byte sets its high bit exactly when the byte is >= 0x80 - c
-        long ge09 = x + 0x77 * ONES, ge0e = x + 0x72 * ONES, ge20 = x + 0x60 * ONES, is7f = x + ONES;
-        return ((ge20 & ~is7f | ge09 & ~ge0e) & HIGHS) == HIGHS;
+        return ByteScan.textWord((long) LONG_LE.get(a, i));
     }
 
     /** Whether the layer's first bytes are mostly plain text (the anchored search then pays). */

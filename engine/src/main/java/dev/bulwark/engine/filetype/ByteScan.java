@@ -12,6 +12,14 @@ public final class ByteScan {
 
     private ByteScan() {}
 
+    /** Whether all eight bytes of {@code x} are text bytes: 0x09-0x0D or 0x20-0x7E. */
+    public static boolean textWord(long x) {
+        if ((x & HIGHS) != 0) return false;
+        // seven-bit bytes: adding c to each byte sets its high bit exactly when the byte is >= 0x80 - c
+        long ge09 = x + 0x77 * ONES, ge0e = x + 0x72 * ONES, ge20 = x + 0x60 * ONES, is7f = x + ONES;
+        return ((ge20 & ~is7f | ge09 & ~ge0e) & HIGHS) == HIGHS;
+    }
+
     /** Index of the first {@code c} in {@code a[from, to)}, or -1. */
     public static int next(byte[] a, int from, int to, byte c) {
         long pattern = (c & 0xFFL) * ONES;

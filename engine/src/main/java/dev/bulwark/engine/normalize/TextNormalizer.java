@@ -1,5 +1,6 @@
 package dev.bulwark.engine.normalize;
 
+import dev.bulwark.engine.filetype.ByteScan;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -58,9 +59,8 @@ public final class TextNormalizer {
         int o = 0, space = 0, i = 0;
         for (; i + 8 <= n; i += 8) {
             long x = (long) LONG_LE.get(a, off + i);
-            // seven-bit bytes: adding c to each byte sets its high bit exactly when the byte is >= 0x80 - c
-            long ge09 = x + 0x77 * ONES, ge0e = x + 0x72 * ONES, ge20 = x + 0x60 * ONES, is7f = x + ONES;
-            if ((x & HIGHS) == 0 && ((ge20 & ~is7f | ge09 & ~ge0e) & HIGHS) == HIGHS) { // printable or whitespace
+            if (ByteScan.textWord(x)) { // printable or whitespace
+                long ge20 = x + 0x60 * ONES; // seven-bit bytes: the high bit is set exactly for those >= 0x20
                 long ws = (~ge20 | ~((x ^ 0x2020202020202020L) + 0x7F * ONES)) & HIGHS; // a high bit per blank
                 long cut = ws & (ws << 8 | (long) space << 7); // blanks after a blank
                 long upper = (x + 0x3F * ONES) & ~(x + 0x25 * ONES) & HIGHS; // 'A'..'Z'
