@@ -99,7 +99,8 @@ final class EmbeddedObjects {
     private static List<EmbeddedTypeFinder.Hit> hits(ScanJob job, LayerImpl l, boolean pe) {
         // ClamAV's built-in table, and with it these rules, is replaced when a .ftm brings literal (type 0) magic
         List<EmbeddedTypeFinder.Hit> hits = job.sigs.magic == null
-                ? EmbeddedTypeFinder.find(l.data, pe, job.lim.maxFiles()) : new ArrayList<>();
+                ? EmbeddedTypeFinder.find(l.data, pe, job.lim.maxFiles(), l.embedded) : new ArrayList<>();
+        l.embedded = null; // found by the raw pass (or null: the finder reads the layer)
         if (job.sigs.magic == null) hits = withUdf(l.data, hits);
         if (!job.sigs.magicPatternRules.isEmpty()) {
             List<EmbeddedTypeFinder.Hit> extra = new ArrayList<>();

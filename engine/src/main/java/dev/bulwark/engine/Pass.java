@@ -1,5 +1,6 @@
 package dev.bulwark.engine;
 
+import dev.bulwark.engine.filetype.EmbeddedCandidates;
 import dev.bulwark.engine.match.IntList;
 import dev.bulwark.engine.match.OffsetSpec;
 import dev.bulwark.engine.signatures.clamav.LogicalSig;
@@ -67,12 +68,18 @@ final class Pass {
         YaraStep.run(job, layer, yara);
     }
 
-    /** The body pass; false when it was cut short (then the YARA string matches are incomplete). */
+    /**
+     * The body pass; false when it was cut short (then the YARA string matches are incomplete). A raw pass also
+     * collects the embedded-type rules' candidates for {@link EmbeddedObjects} (when it read every position).
+     */
     private boolean body(YaraGroup.Pass yara) {
-        if (yara != null) return sigs.patterns.scan(yara.buffer(), mask, exe, this::bodyMatch, yara);
-        if (sigs.patterns.size() == 0) return true;
-        sigs.patterns.scan(d, mask, exe, this::bodyMatch);
-        return true;
+        EmbeddedCandidates emb = raw && sigs.magic == null && sigs.patterns.builtinCount() > 0 ? new EmbeddedCandidates(d) : null;
+        boolean complete;
+        if (yara != null) complete = sigs.patterns.scan(yara.buffer(), mask, exe, this::bodyMatch, yara, emb);
+        else if (sigs.patterns.size() == 0) return true;
+        else complete = sigs.patterns.scan(d, mask, exe, this::bodyMatch, null, emb);
+        if (complete && emb != null) layer.embedded = emb.complete();
+        return complete;
     }
 
     private int bodyMatch(int p, int owner, int start, int end) {

@@ -7,9 +7,12 @@ import java.util.List;
 /**
  * ClamAV's embedded-type recognition: the built-in file-type rules with offset {@code *} that mark where
  * another object starts inside a layer (self-extractor payloads, installer data, carved executables).
- * ClamAV finds them with its Aho-Corasick scan of the whole layer; here one pass over the bytes looks up
- * each position's first byte in a 256-entry table and checks the few rules that start with it, or, in a
- * layer of mostly plain text, skips the 8-byte words without a byte some rule needs ({@link AnchorBytes}).
+ * ClamAV finds them with its Aho-Corasick scan of the whole layer, and so, usually, does Bulwark: the matcher
+ * kernel's raw pass reports the positions where a rule's leading bytes occur ({@link EmbeddedCandidates}) and
+ * only those are checked here. Without them (no body patterns, a pass cut short, an adversarial number of
+ * candidates) one pass over the bytes looks up each position's first byte in a 256-entry table and checks the
+ * few rules that start with it, or, in a layer of mostly plain text, skips the 8-byte words without a byte
+ * some rule needs ({@link AnchorBytes}). Both ways find the same hits in the same order.
  *
  * <p>Rules (as in ClamAV 1.4's built-in table): {@code MZ} followed by {@code PE\0\0} 60–300 bytes
  * later (only when the layer may hold embedded executables), {@code PK\3\4} (ZIP-SFX),
@@ -80,7 +83,17 @@ public final class EmbeddedTypeFinder {
      * @return hits in ClamAV's order, offset-0 hits included (they count against the cap)
      */
     public static List<Hit> find(ByteBuffer d, boolean withPe, int maxFiles) {
-        List<Hit> raw = all(d, withPe, false, (int) Math.min((long) maxFiles + MAX_OBJECTS + 1, 1 << 20));
+        return find(d, withPe, maxFiles, null);
+    }
+
+    /**
+     * Like {@link #find(ByteBuffer, boolean, int)}, checking only the positions the kernel's pass over {@code d}
+     * reported ({@code candidates}: null, or not usable for {@code d}, searches every position).
+     */
+    public static List<Hit> find(ByteBuffer d, boolean withPe, int maxFiles, EmbeddedCandidates candidates) {
+        int hardCap = (int) Math.min((long) maxFiles + MAX_OBJECTS + 1, 1 << 20);
+        List<Hit> raw = candidates != null && candidates.usable(d) ? atCandidates(d, withPe, hardCap, candidates) : null;
+        if (raw == null) raw = all(d, withPe, false, hardCap);
         List<Hit> out = new ArrayList<>();
         for (Hit h : raw) {
             boolean zip = h.type() == FileType.ZIPSFX;
@@ -93,6 +106,35 @@ public final class EmbeddedTypeFinder {
     /** Every hit of these rules in a layer's first bytes, PE and PDF markers included (for {@link HeadRules}). */
     static List<Hit> headHits(ByteBuffer head) {
         return all(head, true, true, 1 << 12);
+    }
+
+    /**
+     * The hits at the candidates' positions, in the order and with the cap of {@link #all}; null when the
+     * candidates overflowed before the cap was reached (they do not cover the layer).
+     */
+    private static List<Hit> atCandidates(ByteBuffer d, boolean withPe, int hardCap, EmbeddedCandidates c) {
+        int n = d.limit(), count = c.count();
+        int[] at = c.positions();
+        long[] pairs = withPe ? PAIRS_PE : PAIRS;
+        Scan s;
+        if (d.hasArray()) {
+            s = new Scan(d.array(), d.arrayOffset(), n, withPe, false, hardCap);
+            s.runAt(s.a, s.base, at, 0, count, pairs);
+        } else { // copy a chunk from a candidate on, and the bytes its rules may read past it
+            byte[] chunk = new byte[(int) Math.min(n, (long) CHUNK + REACH)];
+            s = new Scan(chunk, 0, n, withPe, false, hardCap);
+            for (int k = 0; k < count && !s.full(); ) {
+                int from = at[k], to = k;
+                while (to < count && at[to] - from < CHUNK) to++;
+                d.get(from, chunk, 0, Math.min(chunk.length, n - from));
+                s.base = -from;
+                s.runAt(chunk, -from, at, k, to, pairs);
+                k = to;
+            }
+        }
+        if (c.overflow() && !s.full()) return null;
+        s.raw.sort((a, b) -> Integer.compare(a.end(), b.end())); // stable, as in all()
+        return s.raw;
     }
 
     /** Every hit (PDF markers when asked), in ClamAV's reporting order, at most {@code cap} of them. */
@@ -162,6 +204,23 @@ public final class EmbeddedTypeFinder {
                 int w = (a[j] & 0xFF) << 8 | (a[j + 1] & 0xFF);
                 if ((pairs[w >>> 6] >>> w & 1) == 0) continue;
                 int i = j - base;
+                candidate(i, w >>> 8, w & 0xFF);
+                if (full()) return;
+            }
+        }
+
+        /**
+         * Positions {@code at[k0..k1)} (ascending) as {@link #run} would see them, whose bytes are
+         * {@code a[base + i]}: the positions {@link #run} checks and these share every hit.
+         */
+        void runAt(byte[] a, int base, int[] at, int k0, int k1, long[] pairs) {
+            for (int k = k0; k < k1; k++) {
+                int i = at[k];
+                if (i < 0 || i >= n - 1) continue; // run reads the byte after each position
+                int j = base + i;
+                if (!FIRST[a[j] & 0xFF]) continue;
+                int w = (a[j] & 0xFF) << 8 | (a[j + 1] & 0xFF);
+                if ((pairs[w >>> 6] >>> w & 1) == 0) continue;
                 candidate(i, w >>> 8, w & 0xFF);
                 if (full()) return;
             }

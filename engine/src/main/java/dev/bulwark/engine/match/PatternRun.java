@@ -47,12 +47,19 @@ final class PatternRun implements AtomIndex.Hits {
     private final long[] range = new long[2];
     private Map<Integer, Chain> chains;
     private final AtomIndex.Hits foreign;
+    /** Sink of the set's built-in atoms, or null; with one, resume positions do not skip positions. */
+    private final AtomIndex.Hits builtin;
+    /** True when a resume position of {@code out} must not skip positions (a foreign or built-in sink reads them). */
+    private final boolean readAll;
     /** With a foreign sink: own entries before this position are skipped (the resume position of out). */
     private int skipUntil;
     boolean stopped;
 
-    PatternRun(PatternSet set, ByteBuffer d, int mask, OffsetSpec.ExeFacts exe, PatternSet.Matches out, AtomIndex.Hits foreign) {
+    PatternRun(PatternSet set, ByteBuffer d, int mask, OffsetSpec.ExeFacts exe, PatternSet.Matches out, AtomIndex.Hits foreign,
+               AtomIndex.Hits builtin) {
         this.foreign = foreign;
+        this.builtin = builtin;
+        this.readAll = foreign != null || builtin != null;
         this.set = set;
         this.d = d;
         this.mask = mask;
@@ -100,8 +107,12 @@ final class PatternRun implements AtomIndex.Hits {
 
     @Override
     public int hit(int entry, int pos) {
-        if (foreign != null && entry >= set.foreignBase) {
-            foreign.hit(entry - set.foreignBase, pos);
+        if (entry >= set.entryPattern.length) { // another engine's atom, or a built-in one
+            if (entry >= set.foreignBase) {
+                if (foreign != null) foreign.hit(entry - set.foreignBase, pos);
+            } else if (builtin != null) {
+                builtin.hit(entry - set.entryPattern.length, pos);
+            }
             return -1;
         }
         if (pos < skipUntil) return -1;
@@ -113,11 +124,11 @@ final class PatternRun implements AtomIndex.Hits {
             return r;
         }
         if (r >= 0) skipUntil = Math.max(skipUntil, r);
-        return foreign == null ? r : -1;
+        return readAll ? -1 : r;
     }
 
     private int own(int entry, int pos) {
-        if (entry >= set.foreignBase) return -1;
+        if (entry >= set.entryPattern.length) return -1;
         int pi = set.entryPattern[entry];
         if ((mask & (1 << set.targets[pi])) == 0) return -1;
         BodyPattern p = set.pattern(pi);

@@ -22,8 +22,15 @@ public final class PatternSet {
     final AtomIndex index;
     /** Anchors of the {@link BodyPattern#OPEN_NEXT} parts, which the index leaves out. */
     final OpenAtoms openNext;
+    /**
+     * Built-in atoms ({@link Builder#builtins}): entries {@code entryPattern.length} to {@link #foreignBase}
+     * - 1, reported to the {@code builtin} sink of a scan rather than matched as patterns.
+     */
+    final int builtinCount;
     /** Entries from this one on belong to another engine's atoms (see {@link #withForeign}). */
     final int foreignBase;
+    /** Bounds the built-in atoms a snapshot may declare. */
+    private static final int MAX_BUILTINS = 1 << 10;
 
     /** Receives confirmed matches; returns -1 to go on, a resume position, or MAX_VALUE to stop. */
     @FunctionalInterface
@@ -33,8 +40,9 @@ public final class PatternSet {
 
     private PatternSet(BodyPattern[] patterns, ByteBuffer encoded, IntBuffer encodedAt, int[] targets,
                        OffsetSpec[] offsets, int[] owners, int[] entryPattern, int[] entryPart, AtomIndex index,
-                       OpenAtoms openNext) {
-        this.foreignBase = entryPattern.length;
+                       OpenAtoms openNext, int builtinCount) {
+        this.builtinCount = builtinCount;
+        this.foreignBase = entryPattern.length + builtinCount;
         this.patterns = patterns;
         this.encoded = encoded;
         this.encodedAt = encodedAt;
@@ -94,8 +102,11 @@ public final class PatternSet {
     public PatternSet withForeign(byte[][] atoms, int[] owners, int count, long[] windows) {
         AtomIndex own = hasForeign() ? index.first(foreignBase) : index;
         return new PatternSet(patterns, encoded, encodedAt, targets, offsets, this.owners, entryPattern, entryPart,
-                own.plus(atoms, owners, count, windows), openNext);
+                own.plus(atoms, owners, count, windows), openNext, builtinCount);
     }
+
+    /** Number of built-in atoms in the index (0 when the set was built without them, or has no patterns). */
+    public int builtinCount() { return builtinCount; }
 
     /** True when the index also holds another engine's atoms. */
     public boolean hasForeign() { return index.entryCount() > foreignBase; }
@@ -154,6 +165,7 @@ public final class PatternSet {
         }
         out.ints(entryPattern);
         out.ints(entryPart);
+        out.i32(builtinCount);
         (hasForeign() ? index.first(foreignBase) : index).write(out);
         openNext.write(out);
     }
@@ -197,10 +209,12 @@ public final class PatternSet {
             bad |= ep[e] | (n - 1 - ep[e]) | epart[e] | (MAX_PARTS - 1 - epart[e]);
         }
         AtomIndex.check(bad >= 0, "entry");
+        int builtins = in.i32();
+        AtomIndex.check(builtins >= 0 && builtins <= MAX_BUILTINS, "built-in atoms");
         AtomIndex idx = AtomIndex.read(in);
-        AtomIndex.check(idx.entryCount() == ep.length, "entry count");
+        AtomIndex.check(idx.entryCount() == ep.length + builtins, "entry count");
         OpenAtoms open = OpenAtoms.read(in, ep.length);
-        return new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx, open);
+        return new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx, open, builtins);
     }
 
     private static void writePattern(BodyPattern p, FlatIO.Writer out) {
@@ -333,6 +347,9 @@ public final class PatternSet {
         private final IntList targets = new IntList(), owners = new IntList();
         private long atoms, parts;
         private boolean built;
+        /** Built-in atoms and their windows (4 longs each), see {@link #builtins}; none by default. */
+        private byte[][] builtinAtoms = new byte[0][];
+        private long[] builtinWindows = new long[0];
         /**
          * Encoded patterns beyond this many bytes go to a temporary file ({@link SpillFile}) chunk by chunk,
          * and the built set's encoding is written to another and mapped: the large generated database's 200k
@@ -438,6 +455,20 @@ public final class PatternSet {
             }
         }
 
+        /**
+         * Adds atoms of a built-in search that rides on this set's pass ({@code atoms[i]}, 2 to 4 bytes, with
+         * {@code windows[4i..4i+3]} as for {@link AtomIndex#build(byte[][], int[], int, long[])}): each occurrence
+         * is reported as entry {@code i} to the {@code builtin} sink of
+         * {@link #scan(ByteBuffer, int, OffsetSpec.ExeFacts, Matches, AtomIndex.Hits, AtomIndex.Hits)}. A set
+         * without patterns leaves them out (its scans do not run).
+         */
+        public Builder builtins(byte[][] atoms, long[] windows) {
+            if (windows.length != 4L * atoms.length || atoms.length > MAX_BUILTINS) throw new IllegalArgumentException("built-in atoms");
+            builtinAtoms = atoms.clone();
+            builtinWindows = windows.clone();
+            return this;
+        }
+
         /** Compiles the set; once only (the stored patterns are released as they are read). */
         public PatternSet build() {
             if (built) throw new IllegalStateException("pattern set already built");
@@ -508,11 +539,19 @@ public final class PatternSet {
             spill = null;
             at[n] = encFile != null ? (int) encSize : enc.size();
             ByteBuffer encoded = encFile != null ? encFile.map() : enc.finish();
-            AtomIndex idx = AtomIndex.build(java.util.Arrays.copyOf(atomBytes, atom), java.util.Arrays.copyOf(atomOwner, atom),
-                    entry, windows);
+            int builtins = n == 0 ? 0 : builtinAtoms.length;
+            atomBytes = java.util.Arrays.copyOf(atomBytes, atom + builtins);
+            atomOwner = java.util.Arrays.copyOf(atomOwner, atom + builtins);
+            windows = java.util.Arrays.copyOf(windows, 4 * (entry + builtins));
+            for (int b = 0; b < builtins; b++) {
+                atomBytes[atom + b] = builtinAtoms[b];
+                atomOwner[atom + b] = entry + b;
+                System.arraycopy(builtinWindows, 4 * b, windows, 4 * (entry + b), 4);
+            }
+            AtomIndex idx = AtomIndex.build(atomBytes, atomOwner, entry + builtins, windows);
             return new PatternSet(new BodyPattern[n], encoded, IntBuffer.wrap(at), targets.toArray(),
                     offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat, ePart, idx,
-                    OpenAtoms.build(openKeys.toArray(), openEntries.toArray()));
+                    OpenAtoms.build(openKeys.toArray(), openEntries.toArray()), builtins);
         }
     }
 
@@ -521,7 +560,7 @@ public final class PatternSet {
      * matches in the order their last part is found.
      */
     public void scan(ByteBuffer data, int targetMask, OffsetSpec.ExeFacts exe, Matches out) {
-        new PatternRun(this, data, targetMask, exe, out, null).go();
+        new PatternRun(this, data, targetMask, exe, out, null, null).go();
     }
 
     /**
@@ -531,7 +570,18 @@ public final class PatternSet {
      * stopped the pass (MAX_VALUE), so the foreign hits are incomplete.
      */
     public boolean scan(ByteBuffer data, int targetMask, OffsetSpec.ExeFacts exe, Matches out, AtomIndex.Hits foreign) {
-        PatternRun r = new PatternRun(this, data, targetMask, exe, out, foreign);
+        return scan(data, targetMask, exe, out, foreign, null);
+    }
+
+    /**
+     * Like {@link #scan(ByteBuffer, int, OffsetSpec.ExeFacts, Matches, AtomIndex.Hits)}, also reporting every
+     * occurrence of the {@link Builder#builtins built-in atoms} to {@code builtin} (null: none), in position
+     * order. With a built-in sink the pass reads every position (a resume position only skips this set's own
+     * entries), so the built-in hits are complete unless {@code out} stopped the pass (then this returns false).
+     */
+    public boolean scan(ByteBuffer data, int targetMask, OffsetSpec.ExeFacts exe, Matches out, AtomIndex.Hits foreign,
+                        AtomIndex.Hits builtin) {
+        PatternRun r = new PatternRun(this, data, targetMask, exe, out, foreign, builtin);
         r.go();
         return !r.stopped;
     }

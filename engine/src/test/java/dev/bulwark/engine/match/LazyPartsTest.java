@@ -107,7 +107,7 @@ class LazyPartsTest {
             PatternRun run = new PatternRun(set, buf, 1, null, (p, owner, start, end) -> {
                 got.add(p);
                 return -1;
-            }, null);
+            }, null, null);
             run.go();
             assertEquals(want, got);
             // one scan of the file for the due last parts, one for the first parts

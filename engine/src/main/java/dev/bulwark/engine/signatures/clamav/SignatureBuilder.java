@@ -29,7 +29,8 @@ import java.util.Set;
  * line; the loader adds file and line.
  */
 public final class SignatureBuilder {
-    private final PatternSet.Builder patterns = PatternSet.builder();
+    /** Body patterns; the embedded-type rules' atoms ride on their raw pass (EmbeddedCandidates). */
+    private final PatternSet.Builder patterns = dev.bulwark.engine.filetype.EmbeddedCandidates.addTo(PatternSet.builder());
     private final PatternSet.Builder magicPatterns = PatternSet.builder();
     private final Names.Builder ndbNames = Names.builder();
     private final List<LogicalSig> lsigs = new ArrayList<>();
