@@ -63,10 +63,12 @@ final class EmbeddedObjects {
 
     /** Runs the step for one layer after its raw scan. */
     static void scan(ScanJob job, LayerImpl l) {
+        var candidates = l.embedded; // found by the raw pass, or null: the finder reads the layer
+        l.embedded = null;
         if (job.stop || NO_RECOGNITION.contains(l.type) || l.data.limit() <= ScanJob.TINY) return;
         boolean pe = (l.type == FileType.MSEXE || l.type == FileType.MSOLE2) && job.opt.enabled(ScanOptions.Parser.PE);
         boolean carved = false;
-        List<EmbeddedTypeFinder.Hit> hits = hits(job, l, pe);
+        List<EmbeddedTypeFinder.Hit> hits = hits(job, l, pe, candidates);
         for (EmbeddedTypeFinder.Hit h : hits) {
             if (job.stop || job.timeUp()) return;
             if (h.offset() == 0) continue;
@@ -96,11 +98,11 @@ final class EmbeddedObjects {
         if (!job.stop && l.type == FileType.MSEXE && job.parserEnabled(FileType.ISHIELD_MSI)) overlay(job, l);
     }
 
-    private static List<EmbeddedTypeFinder.Hit> hits(ScanJob job, LayerImpl l, boolean pe) {
+    private static List<EmbeddedTypeFinder.Hit> hits(ScanJob job, LayerImpl l, boolean pe,
+                                                     dev.bulwark.engine.filetype.EmbeddedCandidates candidates) {
         // ClamAV's built-in table, and with it these rules, is replaced when a .ftm brings literal (type 0) magic
         List<EmbeddedTypeFinder.Hit> hits = job.sigs.magic == null
-                ? EmbeddedTypeFinder.find(l.data, pe, job.lim.maxFiles(), l.embedded) : new ArrayList<>();
-        l.embedded = null; // found by the raw pass (or null: the finder reads the layer)
+                ? EmbeddedTypeFinder.find(l.data, pe, job.lim.maxFiles(), candidates) : new ArrayList<>();
         if (job.sigs.magic == null) hits = withUdf(l.data, hits);
         if (!job.sigs.magicPatternRules.isEmpty()) {
             List<EmbeddedTypeFinder.Hit> extra = new ArrayList<>();
