@@ -73,7 +73,7 @@ final class Pass {
      * collects the embedded-type rules' candidates for {@link EmbeddedObjects} (when it read every position).
      */
     private boolean body(YaraGroup.Pass yara) {
-        EmbeddedCandidates emb = raw && sigs.magic == null && sigs.patterns.builtinCount() > 0 ? new EmbeddedCandidates(d) : null;
+        EmbeddedCandidates emb = raw && sigs.magic == null && sigs.patterns.builtinCount() == EmbeddedCandidates.ATOMS ? new EmbeddedCandidates(d) : null;
         boolean complete;
         if (yara != null) complete = sigs.patterns.scan(yara.buffer(), mask, exe, this::bodyMatch, yara, emb);
         else if (sigs.patterns.size() == 0) return true;

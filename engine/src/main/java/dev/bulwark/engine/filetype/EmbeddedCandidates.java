@@ -22,12 +22,18 @@ public final class EmbeddedCandidates implements AtomIndex.Hits {
     /** Candidate positions kept per layer (256 KiB): bounds the memory of a layer made of magic bytes. */
     static final int MAX = 1 << 16;
 
-    /** Each rule's fixed leading bytes (the atom is the first 2 to 4, the window the first 8 at most). */
+    /**
+     * Each rule's fixed leading bytes (the atom is the first 2 to 4, the window the first 8 at most). Snapshots
+     * store the atoms: a change here needs a new snapshot format ({@code Snapshot.FORMAT}).
+     */
     private static final byte[][] RULE_HEADS = {
         {'M', 'Z'}, {'P', 'E', 0, 0}, {'P', 'K', 3, 4}, hex("4d53434600000000"), hex("526172211a0700"),
         {0x60, (byte) 0xea}, hex("a3484bbe986c4aa9"), hex("efbeadde4e756c6c"),
         "InstallS".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), hex("014344303031"), hex("377abcaf271c"),
     };
+
+    /** Built-in atoms a body pattern set built by {@link #addTo} has (a set with another number is not used). */
+    public static final int ATOMS = RULE_HEADS.length;
 
     private final ByteBuffer data;
     private int[] at = new int[16];

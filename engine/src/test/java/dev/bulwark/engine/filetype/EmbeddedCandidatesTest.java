@@ -131,12 +131,12 @@ class EmbeddedCandidatesTest {
             b2.add(HexPatternParser.parse(patterns[i]), 0, OffsetSpec.ANY, i);
         }
         PatternSet a = b.build();
-        assertEquals(11, a.builtinCount());
+        assertEquals(EmbeddedCandidates.ATOMS, a.builtinCount());
         PatternSet foreign = b2.build().withForeign(new byte[][] {hex("504b"), hex("4d534346"), hex("20202020")}, new int[] {0, 1, 2}, 3, null);
         FlatBuffers.Out out = new FlatBuffers.Out();
         a.write(out);
         PatternSet read = PatternSet.read(new FlatBuffers.In(out.finish()));
-        assertEquals(11, read.builtinCount());
+        assertEquals(EmbeddedCandidates.ATOMS, read.builtinCount());
         return new PatternSet[] {a, foreign, read};
     }
 
