@@ -71,6 +71,29 @@ public final class PatternSet {
     AtomIndex index() { return index; }
 
     public int size() { return patterns.length; }
+
+    /** Bit t: some pattern of target t has a relative offset (see {@link #hasRelativeOffsets}); -1 until computed. */
+    private volatile int relativeTargets = -1;
+
+    /**
+     * True when some pattern of target {@code target} must start at an offset relative to the end of the data
+     * or to an executable's structure (not anywhere, at an absolute offset or at a macro's): ClamAV's
+     * {@code ac_reloff_num > 0} for that target's matcher. ClamAV scans the normalised text view through a
+     * mapped file, with hash signatures, only then (cli_scanscript); otherwise as a buffer, without them.
+     * Computed once per set (one look at each pattern's offset).
+     */
+    public boolean hasRelativeOffsets(int target) {
+        int r = relativeTargets;
+        if (r < 0) {
+            r = 0;
+            for (int i = 0; i < offsets.length; i++) {
+                OffsetSpec.Kind k = offsets[i].kind();
+                if (k != OffsetSpec.Kind.ANY && k != OffsetSpec.Kind.ABSOLUTE && k != OffsetSpec.Kind.MACRO) r |= 1 << targets[i];
+            }
+            relativeTargets = r;
+        }
+        return (r & 1 << target) != 0;
+    }
     public int owner(int pattern) { return owners[pattern]; }
     public int target(int pattern) { return targets[pattern]; }
     /**
