@@ -24,6 +24,8 @@ public final class PatternSet {
     final OpenAtoms openNext;
     /** Entries from this one on belong to another engine's atoms (see {@link #withForeign}). */
     final int foreignBase;
+    /** Bit t: some pattern of target t has a relative offset (see {@link #hasRelativeOffsets}). */
+    private final int relativeTargets;
 
     /** Receives confirmed matches; returns -1 to go on, a resume position, or MAX_VALUE to stop. */
     @FunctionalInterface
@@ -33,8 +35,9 @@ public final class PatternSet {
 
     private PatternSet(BodyPattern[] patterns, ByteBuffer encoded, IntBuffer encodedAt, int[] targets,
                        OffsetSpec[] offsets, int[] owners, int[] entryPattern, int[] entryPart, AtomIndex index,
-                       OpenAtoms openNext) {
+                       OpenAtoms openNext, int relativeTargets) {
         this.foreignBase = entryPattern.length;
+        this.relativeTargets = relativeTargets;
         this.patterns = patterns;
         this.encoded = encoded;
         this.encodedAt = encodedAt;
@@ -72,27 +75,20 @@ public final class PatternSet {
 
     public int size() { return patterns.length; }
 
-    /** Bit t: some pattern of target t has a relative offset (see {@link #hasRelativeOffsets}); -1 until computed. */
-    private volatile int relativeTargets = -1;
-
     /**
      * True when some pattern of target {@code target} must start at an offset relative to the end of the data
      * or to an executable's structure (not anywhere, at an absolute offset or at a macro's): ClamAV's
      * {@code ac_reloff_num > 0} for that target's matcher. ClamAV scans the normalised text view through a
      * mapped file, with hash signatures, only then (cli_scanscript); otherwise as a buffer, without them.
-     * Computed once per set (one look at each pattern's offset).
+     * Known when the set is built or read (no pass over the patterns at scan time).
      */
     public boolean hasRelativeOffsets(int target) {
-        int r = relativeTargets;
-        if (r < 0) {
-            r = 0;
-            for (int i = 0; i < offsets.length; i++) {
-                OffsetSpec.Kind k = offsets[i].kind();
-                if (k != OffsetSpec.Kind.ANY && k != OffsetSpec.Kind.ABSOLUTE && k != OffsetSpec.Kind.MACRO) r |= 1 << targets[i];
-            }
-            relativeTargets = r;
-        }
-        return (r & 1 << target) != 0;
+        return (relativeTargets & 1 << target) != 0;
+    }
+
+    /** True for the offset kinds ClamAV counts in ac_reloff_num: all but anywhere, absolute and macro. */
+    private static boolean relative(OffsetSpec.Kind k) {
+        return k != OffsetSpec.Kind.ANY && k != OffsetSpec.Kind.ABSOLUTE && k != OffsetSpec.Kind.MACRO;
     }
     public int owner(int pattern) { return owners[pattern]; }
     public int target(int pattern) { return targets[pattern]; }
@@ -117,7 +113,7 @@ public final class PatternSet {
     public PatternSet withForeign(byte[][] atoms, int[] owners, int count, long[] windows) {
         AtomIndex own = hasForeign() ? index.first(foreignBase) : index;
         return new PatternSet(patterns, encoded, encodedAt, targets, offsets, this.owners, entryPattern, entryPart,
-                own.plus(atoms, owners, count, windows), openNext);
+                own.plus(atoms, owners, count, windows), openNext, relativeTargets);
     }
 
     /** True when the index also holds another engine's atoms. */
@@ -196,6 +192,7 @@ public final class PatternSet {
         for (int t : targets) bad |= t | (30 - t); // negative iff some target is outside [0, 30]
         AtomIndex.check(bad >= 0, "target");
         OffsetSpec[] offsets = new OffsetSpec[n];
+        int relativeTargets = 0;
         OffsetSpec.Kind[] kinds = OffsetSpec.Kind.values();
         // n records of kind (i32), value (i64), section (i32), shift (i64): 24 bytes, three longs each
         AtomIndex.check(n <= Integer.MAX_VALUE / 3, "pattern count");
@@ -211,6 +208,7 @@ public final class PatternSet {
             AtomIndex.check(k >= 0 && k < kinds.length, "offset kind");
             AtomIndex.check(sec >= 0 && shift >= 0, "offset");
             offsets[i] = kinds[k] == OffsetSpec.Kind.ANY && v == 0 && sec == 0 && shift == 0 ? OffsetSpec.ANY : new OffsetSpec(kinds[k], v, sec, shift);
+            if (relative(kinds[k])) relativeTargets |= 1 << targets[i];
         }
         int[] ep = in.ints(), epart = in.ints();
         AtomIndex.check(ep.length == epart.length, "entries");
@@ -223,7 +221,8 @@ public final class PatternSet {
         AtomIndex idx = AtomIndex.read(in);
         AtomIndex.check(idx.entryCount() == ep.length, "entry count");
         OpenAtoms open = OpenAtoms.read(in, ep.length);
-        return new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx, open);
+        return new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx, open,
+                relativeTargets);
     }
 
     private static void writePattern(BodyPattern p, FlatIO.Writer out) {
@@ -354,6 +353,8 @@ public final class PatternSet {
         private final FlatBuffers.Out scratch = new FlatBuffers.Out(1 << 12);
         private final List<OffsetSpec> offsets = new ArrayList<>();
         private final IntList targets = new IntList(), owners = new IntList();
+        /** See {@link PatternSet#hasRelativeOffsets}. */
+        private int relativeTargets;
         private long atoms, parts;
         private boolean built;
         /**
@@ -394,6 +395,7 @@ public final class PatternSet {
             parts += p.parts.length;
             targets.add(target);
             offsets.add(offset);
+            if (relative(offset.kind())) relativeTargets |= 1 << target;
             owners.add(owner);
             return targets.size() - 1;
         }
@@ -535,7 +537,7 @@ public final class PatternSet {
                     entry, windows);
             return new PatternSet(new BodyPattern[n], encoded, IntBuffer.wrap(at), targets.toArray(),
                     offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat, ePart, idx,
-                    OpenAtoms.build(openKeys.toArray(), openEntries.toArray()));
+                    OpenAtoms.build(openKeys.toArray(), openEntries.toArray()), relativeTargets);
         }
     }
 
