@@ -3,7 +3,7 @@
 #
 #   benchmarks/compare.sh                 # full run (~1 GB corpus, 2 repetitions)
 #   REPS=3 CORPUS_MB=1000 BIG_MB=200 benchmarks/compare.sh
-#   ONLY="load big" benchmarks/compare.sh # some sections: load big corpus objects yara startup
+#   ONLY="load big" benchmarks/compare.sh # some sections: load big corpus objects yara startup subset
 #
 # Databases come from ../shared/tools/gen_sigs.py (small / medium / large presets) and are fed to both
 # engines unchanged. Every measurement is /usr/bin/time -v of the whole process: wall seconds, CPU
@@ -17,7 +17,12 @@ REPS="${REPS:-2}"
 CORPUS_MB="${CORPUS_MB:-1000}"     # mixed real files, scanned with the small database
 BIG_MB="${BIG_MB:-200}"            # one file of concatenated shared libraries: per-byte speed
 OBJECTS="${OBJECTS:-500}"          # small files: per-object cost
-ONLY="${ONLY:-load big corpus objects yara startup}"
+# Large database end to end on real files: a subset of the corpus (every 5th file of corpus.list from the 5th on,
+# up to SUBSET_MB) scanned with the large database from text and from the snapshot, against clamscan. clamscan
+# needs ~2 CPU-s per MB plus ~6 s of load with that database, so 30 MB cost ~1 minute per repetition for it.
+SUBSET_MB="${SUBSET_MB:-30}"
+ONLY="${ONLY:-load big corpus objects yara startup subset}"
+DOC="${DOC:-$here/docs/BENCHMARKS.md}"  # where the generated section is written
 GEN_SIGS="${GEN_SIGS:-$here/../shared/tools/gen_sigs.py}"
 [ -f "$GEN_SIGS" ] || GEN_SIGS=/work/shared/tools/gen_sigs.py
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -111,6 +116,18 @@ CORPUS_FILES=$(wc -l < "$WORK/corpus.list")
 BIG_BYTES=$(stat -c %s "$WORK/big.bin")
 OBJ_FILES=$(wc -l < "$WORK/objects.list")
 OBJ_BYTES=$(xargs -d '\n' stat -c %s < "$WORK/objects.list" | awk '{s+=$1} END {print s}')
+python3 - "$WORK/corpus.list" "$WORK/subset.list" "$SUBSET_MB" <<'EOF'
+import os, sys
+files = [l for l in open(sys.argv[1]).read().split("\n") if l]
+out, total = [], 0
+for p in files[4::5]:
+    if total >= float(sys.argv[3]) * 1_000_000:
+        break
+    out.append(p); total += os.path.getsize(p)
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+EOF
+SUBSET_FILES=$(grep -c . "$WORK/subset.list" || true)
+SUBSET_BYTES=$(xargs -d '\n' -r stat -c %s < "$WORK/subset.list" | awk '{s+=$1} END {print s+0}')
 : > "$WORK/empty"
 printf 'X5O!P%%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' > "$WORK/eicar.txt"
 
@@ -173,6 +190,11 @@ for rep in $(seq 1 "$REPS"); do
     measure "corpus bulwark small 1-thread" "$CORPUS_BYTES" $BW --threads=1 -d "$WORK/db-small/db" -f "$WORK/corpus.list"
     measure "corpus bulwark small all-threads" "$CORPUS_BYTES" $BW -d "$WORK/db-small/db" -f "$WORK/corpus.list"
   fi
+  if has subset && [ "$SUBSET_FILES" -gt 0 ]; then
+    measure "subset clamscan large" "$SUBSET_BYTES" $CLAM -d "$WORK/db-large/db" -f "$WORK/subset.list"
+    measure "subset bulwark large 1-thread" "$SUBSET_BYTES" $BW --threads=1 -d "$WORK/db-large/db" -f "$WORK/subset.list"
+    [ $SNAP = 1 ] && measure "subset bulwark-snapshot large 1-thread" "$SUBSET_BYTES" $BW --threads=1 -d "$WORK/db-large.bsnap" -f "$WORK/subset.list"
+  fi
   if has yara; then
     measure "yara yara 1k-rules" "$BIG_BYTES" yara -p 1 "$WORK/rules.yar" "$WORK/big.bin"
     measure "yara bulwark 1k-rules" "$BIG_BYTES" "$BULWARK" yara -p 1 "$WORK/rules.yar" "$WORK/big.bin"
@@ -181,6 +203,6 @@ done
 
 if [ "${DAEMON:-1}" = 1 ]; then SKIP_BUILD=1 REPS="$REPS" WORK="$WORK/daemon" "$here/benchmarks/daemon-compare.sh"; fi  # daemon vs clamd (DAEMON=0: skip)
 # ---- summary ---------------------------------------------------------------------------------
-python3 "$here/benchmarks/summarize.py" "$WORK" "$here/docs/BENCHMARKS.md" \
+python3 "$here/benchmarks/summarize.py" "$WORK" "$DOC" \
   "corpus_files=$CORPUS_FILES" "corpus_bytes=$CORPUS_BYTES" "big_bytes=$BIG_BYTES" \
-  "objects=$OBJ_FILES" "reps=$REPS"
+  "objects=$OBJ_FILES" "reps=$REPS" "subset_files=$SUBSET_FILES" "subset_bytes=$SUBSET_BYTES"

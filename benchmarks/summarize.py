@@ -76,17 +76,17 @@ def main():
         load = med.get("load %s %s" % m.groups())
         if load:
             per.append("| %s | %.2f ms |" % (label, (med[label]["cpu"] - load["cpu"]) / nobj * 1000))
-    # scan-only throughput: big-file run minus the database load of the same tool and database
+    # scan-only throughput: big-file (or corpus-subset) run minus the database load of the same tool and database
     net = []
     for label in order:
-        m = re.match(r"big (\S+) (\S+)$", label)
+        m = re.match(r"(?:big|subset) (\S+) (\S+)(?: 1-thread)?$", label)
         if not m:
             continue
         load = med.get("load %s %s" % m.groups())
         if load:
             c = med[label]["cpu"] - load["cpu"]
             net.append("| %s | %.2f | %s |" % (label, c, "%.1f" % (med[label]["bytes"] / 1e6 / c) if c > 0 else "-"))
-    ntable = ("| run | scan CPU s (big run minus load run) | scan MB per CPU-s |\n|---|---:|---:|\n"
+    ntable = ("| run | scan CPU s (run minus load run) | scan MB per CPU-s |\n|---|---:|---:|\n"
               + "\n".join(net)) if net else ""
     ptable = ("| run | CPU per object (objects run minus load run; wall differences are noise here) |\n|---|---:|\n"
               + "\n".join(per)) if per else ""
@@ -110,7 +110,10 @@ def main():
         "%s repetitions, tools alternating within each repetition. Databases: gen_sigs.py small (10k hash / 1k body / 100 ldb), "
         "medium (500k / 50k / 5k), large (4M / 200k / 20k)." % (
             meta.get("corpus_files"), int(meta.get("corpus_bytes", 0)) / 1e6, int(meta.get("big_bytes", 0)) / 1e6,
-            meta.get("objects"), meta.get("reps")),
+            meta.get("objects"), meta.get("reps"))
+        + (" `subset` rows: %s files / %.1f MB of the corpus (every 5th file of its list), large database, one scan "
+           "thread, clamscan once per repetition." % (meta.get("subset_files"), int(meta.get("subset_bytes", 0)) / 1e6)
+           if int(meta.get("subset_files", "0") or 0) > 0 else ""),
         "",
         rtable,
         "",

@@ -27,6 +27,8 @@ final class Pass {
     private final ByteBuffer d;
     private final int mask;
     private final boolean raw;
+    /** Whether hash signatures are checked over this buffer (not over a buffer ClamAV scans as memory only). */
+    private final boolean hashed;
     private final OffsetSpec.ExeFacts exe;
     /** Per logical signature touched in this pass: counts, last counted starts, remembered starts. */
     private Map<Integer, LsigState> lsig;
@@ -47,6 +49,12 @@ final class Pass {
     }
 
     Pass(ScanJob job, LayerImpl layer, ByteBuffer d, int mask, boolean raw) {
+        this(job, layer, d, mask, raw, true);
+    }
+
+    /** {@code hashed} false: no hash signatures over this buffer (ClamAV's cli_scan_buff, which checks none). */
+    Pass(ScanJob job, LayerImpl layer, ByteBuffer d, int mask, boolean raw, boolean hashed) {
+        this.hashed = hashed;
         this.job = job;
         this.sigs = job.sigs;
         this.layer = layer;
@@ -61,7 +69,7 @@ final class Pass {
         YaraGroup.Pass yara = sigs.yaraGroup == null ? null : sigs.yaraGroup.start(d);
         boolean complete = body(yara);
         if (job.stop) return;
-        hashes();
+        if (hashed) hashes();
         if (job.stop) return;
         logical();
         if (job.stop || !complete) return;

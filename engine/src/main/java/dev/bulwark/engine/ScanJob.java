@@ -163,7 +163,10 @@ final class ScanJob {
                         && opt.enabled(ScanOptions.Parser.NORMALIZE) && l.data.limit() <= lim.maxScriptNormalize()) {
                     byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
                     int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
-                    if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), 1 | 1 << 7, false).run();
+                    // hash signatures only when ClamAV maps the view as a file (target-7 patterns at relative
+                    // offsets); otherwise it scans the view as a buffer, which checks none
+                    if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), 1 | 1 << 7, false,
+                            sigs.patterns.hasRelativeOffsets(7)).run();
                 }
             }
         }

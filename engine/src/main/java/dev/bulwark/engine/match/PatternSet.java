@@ -31,6 +31,8 @@ public final class PatternSet {
     final int foreignBase;
     /** Bounds the built-in atoms a snapshot may declare. */
     private static final int MAX_BUILTINS = 1 << 10;
+    /** Bit t: some pattern of target t has a relative offset (see {@link #hasRelativeOffsets}). */
+    private final int relativeTargets;
 
     /** Receives confirmed matches; returns -1 to go on, a resume position, or MAX_VALUE to stop. */
     @FunctionalInterface
@@ -40,9 +42,10 @@ public final class PatternSet {
 
     private PatternSet(BodyPattern[] patterns, ByteBuffer encoded, IntBuffer encodedAt, int[] targets,
                        OffsetSpec[] offsets, int[] owners, int[] entryPattern, int[] entryPart, AtomIndex index,
-                       OpenAtoms openNext, int builtinCount) {
+                       OpenAtoms openNext, int builtinCount, int relativeTargets) {
         this.builtinCount = builtinCount;
         this.foreignBase = entryPattern.length + builtinCount;
+        this.relativeTargets = relativeTargets;
         this.patterns = patterns;
         this.encoded = encoded;
         this.encodedAt = encodedAt;
@@ -79,6 +82,22 @@ public final class PatternSet {
     AtomIndex index() { return index; }
 
     public int size() { return patterns.length; }
+
+    /**
+     * True when some pattern of target {@code target} must start at an offset relative to the end of the data
+     * or to an executable's structure (not anywhere, at an absolute offset or at a macro's): ClamAV's
+     * {@code ac_reloff_num > 0} for that target's matcher. ClamAV scans the normalised text view through a
+     * mapped file, with hash signatures, only then (cli_scanscript); otherwise as a buffer, without them.
+     * Known when the set is built or read (no pass over the patterns at scan time).
+     */
+    public boolean hasRelativeOffsets(int target) {
+        return (relativeTargets & 1 << target) != 0;
+    }
+
+    /** True for the offset kinds ClamAV counts in ac_reloff_num: all but anywhere, absolute and macro. */
+    private static boolean relative(OffsetSpec.Kind k) {
+        return k != OffsetSpec.Kind.ANY && k != OffsetSpec.Kind.ABSOLUTE && k != OffsetSpec.Kind.MACRO;
+    }
     public int owner(int pattern) { return owners[pattern]; }
     public int target(int pattern) { return targets[pattern]; }
     /**
@@ -102,7 +121,7 @@ public final class PatternSet {
     public PatternSet withForeign(byte[][] atoms, int[] owners, int count, long[] windows) {
         AtomIndex own = hasForeign() ? index.first(foreignBase) : index;
         return new PatternSet(patterns, encoded, encodedAt, targets, offsets, this.owners, entryPattern, entryPart,
-                own.plus(atoms, owners, count, windows), openNext, builtinCount);
+                own.plus(atoms, owners, count, windows), openNext, builtinCount, relativeTargets);
     }
 
     /** Number of built-in atoms in the index (0 when the set was built without them, or has no patterns). */
@@ -185,6 +204,7 @@ public final class PatternSet {
         for (int t : targets) bad |= t | (30 - t); // negative iff some target is outside [0, 30]
         AtomIndex.check(bad >= 0, "target");
         OffsetSpec[] offsets = new OffsetSpec[n];
+        int relativeTargets = 0;
         OffsetSpec.Kind[] kinds = OffsetSpec.Kind.values();
         // n records of kind (i32), value (i64), section (i32), shift (i64): 24 bytes, three longs each
         AtomIndex.check(n <= Integer.MAX_VALUE / 3, "pattern count");
@@ -200,6 +220,7 @@ public final class PatternSet {
             AtomIndex.check(k >= 0 && k < kinds.length, "offset kind");
             AtomIndex.check(sec >= 0 && shift >= 0, "offset");
             offsets[i] = kinds[k] == OffsetSpec.Kind.ANY && v == 0 && sec == 0 && shift == 0 ? OffsetSpec.ANY : new OffsetSpec(kinds[k], v, sec, shift);
+            if (relative(kinds[k])) relativeTargets |= 1 << targets[i];
         }
         int[] ep = in.ints(), epart = in.ints();
         AtomIndex.check(ep.length == epart.length, "entries");
@@ -214,7 +235,8 @@ public final class PatternSet {
         AtomIndex idx = AtomIndex.read(in);
         AtomIndex.check(idx.entryCount() == ep.length + builtins, "entry count");
         OpenAtoms open = OpenAtoms.read(in, ep.length);
-        return new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx, open, builtins);
+        return new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx, open,
+                builtins, relativeTargets);
     }
 
     private static void writePattern(BodyPattern p, FlatIO.Writer out) {
@@ -345,6 +367,8 @@ public final class PatternSet {
         private final FlatBuffers.Out scratch = new FlatBuffers.Out(1 << 12);
         private final List<OffsetSpec> offsets = new ArrayList<>();
         private final IntList targets = new IntList(), owners = new IntList();
+        /** See {@link PatternSet#hasRelativeOffsets}. */
+        private int relativeTargets;
         private long atoms, parts;
         private boolean built;
         /** Built-in atoms and their windows (4 longs each), see {@link #builtins}; none by default. */
@@ -388,6 +412,7 @@ public final class PatternSet {
             parts += p.parts.length;
             targets.add(target);
             offsets.add(offset);
+            if (relative(offset.kind())) relativeTargets |= 1 << target;
             owners.add(owner);
             return targets.size() - 1;
         }
@@ -551,7 +576,7 @@ public final class PatternSet {
             AtomIndex idx = AtomIndex.build(atomBytes, atomOwner, entry + builtins, windows);
             return new PatternSet(new BodyPattern[n], encoded, IntBuffer.wrap(at), targets.toArray(),
                     offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat, ePart, idx,
-                    OpenAtoms.build(openKeys.toArray(), openEntries.toArray()), builtins);
+                    OpenAtoms.build(openKeys.toArray(), openEntries.toArray()), builtins, relativeTargets);
         }
     }
 
