@@ -120,6 +120,9 @@ class LauncherTest {
         for (int i = 0; i < 17; i++) seventeen.add(small.toString());
         assertFalse(tiny(seventeen.toArray(String[]::new)), "more than 16 files");
         assertFalse(tiny("yara", "rules.yar", small.toString()));
+        assertFalse(tiny("scan", "--json", "-d", snapshot.toString(), small.toString()), "--json: its classes are not in the tiny cache");
+        assertFalse(tiny("scan", "--json=yes", "-d", snapshot.toString(), small.toString()), "the same with a value");
+        assertTrue(c1("scan", "--json", "-d", snapshot.toString(), small.toString()), "but still short");
     }
 
     @Test
