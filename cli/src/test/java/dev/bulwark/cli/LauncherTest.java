@@ -66,6 +66,8 @@ class LauncherTest {
         pb.environment().put("BULWARK_DRY_RUN", "1");
         pb.environment().put("BULWARK_AOT", "off");
         pb.environment().remove("BULWARK_JAVA_OPTS");
+        pb.environment().remove("BULWARK_JAVA");
+        pb.environment().remove("BULWARK_FAST_PATH");
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
@@ -260,5 +262,102 @@ class LauncherTest {
                 "a jar rewritten since the cache was made: not used");
         assertFalse(dryRun(launcher, env, tinyScan).stream().anyMatch(w -> w.startsWith("-XX:AOTCache")),
                 "nor the tiny cache");
+    }
+
+    /** What the launcher's tiny-scan fast path prints (on standard error) when it decides a dry run. */
+    private static final String FAST = "bulwark: fast path (dry run)";
+
+    /**
+     * The tiny-scan fast path at the top of bin/bulwark (round 6) decides the commands it recognises exactly as
+     * the general path does: for each command line, the dry run with the fast path equals the dry run with it
+     * turned off (BULWARK_FAST_PATH=off), apart from its marker line, and the marker shows which path decided.
+     * It is taken only with both caches made from these jars and this JDK ($JAVA_HOME, no BULWARK_JAVA), and
+     * never after a jar was rewritten (same size, old modification time put back).
+     */
+    @Test
+    void fastPathDecidesAsTheGeneralPath(@TempDir Path home) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs JDK 25");
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        assumeTrue(!Files.isSymbolicLink(javaHome.resolve("bin/java")) && Files.isRegularFile(javaHome.resolve("release")),
+                "the fast path needs $JAVA_HOME/bin/java as a file and the JDK's release file");
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path launcher = Files.copy(LAUNCHER, bin.resolve("bulwark"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path target = Files.createDirectories(home.resolve("cli/target/lib"));
+        Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
+        Path lib = Files.writeString(target.resolve("dep.jar"), "not a jar either");
+        Map<String, String> env = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", javaHome.toString());
+        Map<String, String> general = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", javaHome.toString(), "BULWARK_FAST_PATH", "off");
+
+        // the stamp of these jars and this JDK, as a (failing) training writes it; both caches made from them
+        ProcessBuilder train = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
+        train.environment().putAll(env);
+        train.environment().put("BULWARK_AOT", "sync");
+        train.environment().remove("BULWARK_DRY_RUN");
+        train.environment().remove("BULWARK_JAVA");
+        Process t = train.start();
+        t.getInputStream().readAllBytes();
+        assertTrue(t.waitFor(120, TimeUnit.SECONDS));
+        Path failed = home.resolve("cli/target/bulwark.aot.failed");
+        assertTrue(Files.size(failed) > 0, "the failed training left its stamp");
+        Path aot = home.resolve("cli/target/bulwark.aot"), tinyAot = home.resolve("cli/target/bulwark-tiny.aot");
+        Path tinyStamp = home.resolve("cli/target/bulwark-tiny.aot.stamp");
+        Files.write(aot, new byte[] {1});
+        Files.write(tinyAot, new byte[] {1});
+        Files.copy(failed, home.resolve("cli/target/bulwark.aot.stamp"));
+        Files.copy(failed, tinyStamp);
+
+        Path k = Files.write(dir.resolve("k65-fast.bin"), new byte[65 * 1024]);
+        List<String> seventeen = new ArrayList<>(List.of("scan", "-d", snapshot.toString()));
+        for (int i = 0; i < 17; i++) seventeen.add(small.toString());
+        String snap = snapshot.toString(), f = small.toString();
+        String[][] fast = {
+            {"scan", "-d", snap, f},
+            {"scan", "--no-summary", "--infected", "-d", snap, f},
+            {"scan", "--database=" + snap, f, f},
+            {"scan", "-ri", "-d" + snap, f},
+        };
+        String[][] notFast = {
+            {"scan", "--json", "-d", snap, f},
+            {"scan", "-d", textDb.toString(), f},
+            {"scan", "-d", snap, k.toString()},
+            {"scan", "-d", snap, dir.toString()},
+            {"scan", "-d", snap, "-f", list.toString()},
+            {"scan", "-d", snap, "-"},
+            {"scan", f},
+            {"scan", "--exclude", big.toString(), "-d", snap, f},
+            {"scan", "-d", snap, dir.resolve("missing.txt").toString()},
+            seventeen.toArray(String[]::new),
+            {"yara", "rules.yar", f},
+        };
+        for (String[] args : fast) {
+            List<String> words = dryRun(launcher, env, args);
+            assertTrue(words.contains(FAST), "fast path: " + List.of(args));
+            assertEquals(dryRun(launcher, general, args), words.subList(1, words.size()), List.of(args).toString());
+            assertEquals(tinyAot, cache(words), "the tiny cache");
+        }
+        for (String[] args : notFast) {
+            List<String> words = dryRun(launcher, env, args);
+            assertFalse(words.contains(FAST), "general path: " + List.of(args));
+            assertEquals(dryRun(launcher, general, args), words, List.of(args).toString());
+        }
+        String[] tinyScan = fast[1];
+        Map<String, String> other = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", javaHome.toString(),
+                "BULWARK_JAVA", javaHome.resolve("bin/java").toString());
+        assertFalse(dryRun(launcher, other, tinyScan).contains(FAST), "BULWARK_JAVA: the general path finds the JDK");
+        assertFalse(dryRun(launcher, Map.of("BULWARK_AOT", "off", "JAVA_HOME", javaHome.toString()), tinyScan).contains(FAST));
+
+        Files.writeString(tinyStamp, "another build");
+        List<String> words = dryRun(launcher, env, tinyScan);
+        assertFalse(words.contains(FAST), "a tiny cache from other jars: the general path");
+        assertEquals(aot, cache(words), "which starts from the main cache");
+        Files.copy(failed, tinyStamp, StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(dryRun(launcher, env, tinyScan).contains(FAST), "fresh again");
+
+        FileTime old = Files.getLastModifiedTime(lib);
+        Files.writeString(lib, "not a jar eithe!"); // same size, old modification time restored
+        Files.setLastModifiedTime(lib, old);
+        words = dryRun(launcher, env, tinyScan);
+        assertFalse(words.contains(FAST), "a jar rewritten since the caches were made: the general path");
+        assertEquals(null, cache(words), "which uses no cache");
     }
 }
