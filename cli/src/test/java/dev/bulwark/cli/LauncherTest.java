@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherTest {
     private static final String C1 = "-XX:TieredStopAtLevel=1";
     /** The tiny-workload flag (a few small files against a snapshot). */
-    private static final String TINY = "-XX:CompileThresholdScaling=3";
+    private static final String TINY = "-XX:CompileThresholdScaling=6";
     /** Just above the launcher's SHORT_BYTES and TEXT_DB_MAX (128 MiB); sparse, so free to create. */
     private static final long ABOVE_LIMIT = 129L * 1024 * 1024;
     private static final Path LAUNCHER = Path.of("..", "bin", "bulwark").toAbsolutePath().normalize();
