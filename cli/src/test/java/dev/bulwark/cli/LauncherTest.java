@@ -93,6 +93,27 @@ class LauncherTest {
         assertTrue(c1("scan", "-d", snapshot.toString(), "--exclude", big.toString(), small.toString()));
     }
 
+    /**
+     * The launcher starts the JVM with {@code -cp bulwark-cli.jar MAIN} (round 6: the JDK launcher then opens no
+     * jar before main): MAIN must be the Main-Class the jar's manifest names (cli/pom.xml), right after the jar.
+     */
+    @Test
+    void theJvmStartsTheJarsMainClass() throws Exception {
+        var m = Pattern.compile("<mainClass>([^<]+)</mainClass>").matcher(Files.readString(Path.of("pom.xml")));
+        assertTrue(m.find(), "cli/pom.xml names the jar's Main-Class");
+        String[] args = {"scan", "-d", snapshot.toString(), small.toString()};
+        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("BULWARK_AOT", "auto"))) {
+            List<String> words = dryRun(LAUNCHER, env, args);
+            int cp = words.indexOf("-cp");
+            assertTrue(cp > 0, words.toString());
+            assertEquals(LAUNCHER.getParent().resolveSibling("cli/target/bulwark-cli.jar"), Path.of(words.get(cp + 1)).normalize());
+            assertEquals(m.group(1), words.get(cp + 2));
+            assertEquals(cp + 3, words.size() - args.length, "the arguments follow the main class");
+            assertFalse(words.contains("-jar"));
+        }
+        assertEquals(m.group(1), Main.class.getName(), "and it is this class");
+    }
+
     /** The AOT cache a command line uses (the launcher does not canonicalise its own directory), or null. */
     private static Path cache(List<String> words) {
         for (String w : words) if (w.startsWith("-XX:AOTCache=")) return Path.of(w.substring("-XX:AOTCache=".length())).normalize();
