@@ -69,6 +69,7 @@ class LauncherTest {
         pb.environment().remove("BULWARK_JAVA");
         pb.environment().remove("BULWARK_FAST_PATH");
         pb.environment().putAll(env);
+        pb.environment().values().removeIf(String::isEmpty); // "" unsets a variable
         Process p = pb.start();
         p.getOutputStream().close();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher did not finish: " + cmd);
@@ -366,6 +367,17 @@ class LauncherTest {
                 "BULWARK_JAVA", javaHome.resolve("bin/java").toString());
         assertFalse(dryRun(launcher, other, tinyScan).contains(FAST), "BULWARK_JAVA: the general path finds the JDK");
         assertFalse(dryRun(launcher, Map.of("BULWARK_AOT", "off", "JAVA_HOME", javaHome.toString()), tinyScan).contains(FAST));
+        // without JAVA_HOME both paths take the usual Temurin 25 binary first: fast only when the caches name it
+        Map<String, String> noHome = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", "");
+        boolean temurin = javaHome.resolve("bin/java").equals(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"));
+        List<String> unset = dryRun(launcher, noHome, tinyScan);
+        assertEquals(temurin, unset.contains(FAST), "no JAVA_HOME: " + unset);
+        assertEquals(dryRun(launcher, Map.of("BULWARK_AOT", "auto", "JAVA_HOME", "", "BULWARK_FAST_PATH", "off"), tinyScan),
+                unset.subList(temurin ? 1 : 0, unset.size()));
+        Path notJava = Files.createDirectories(home.resolve("jdk/bin"));
+        Files.writeString(home.resolve("jdk/release"), "JAVA_VERSION=\"25\"\n");
+        Map<String, String> badHome = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", notJava.getParent().toString());
+        assertFalse(dryRun(launcher, badHome, tinyScan).contains(FAST), "a JAVA_HOME without bin/java: the general path");
 
         Files.writeString(tinyStamp, "another build");
         List<String> words = dryRun(launcher, env, tinyScan);
