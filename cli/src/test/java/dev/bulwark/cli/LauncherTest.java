@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherTest {
     private static final String C1 = "-XX:TieredStopAtLevel=1";
     /** The tiny-workload flag (a few small files against a snapshot). */
-    private static final String TINY = "-XX:CompileThresholdScaling=3";
+    private static final String TINY = "-XX:CompileThresholdScaling=6";
     /** Just above the launcher's SHORT_BYTES and TEXT_DB_MAX (128 MiB); sparse, so free to create. */
     private static final long ABOVE_LIMIT = 129L * 1024 * 1024;
     private static final Path LAUNCHER = Path.of("..", "bin", "bulwark").toAbsolutePath().normalize();
@@ -66,7 +66,10 @@ class LauncherTest {
         pb.environment().put("BULWARK_DRY_RUN", "1");
         pb.environment().put("BULWARK_AOT", "off");
         pb.environment().remove("BULWARK_JAVA_OPTS");
+        pb.environment().remove("BULWARK_JAVA");
+        pb.environment().remove("BULWARK_FAST_PATH");
         pb.environment().putAll(env);
+        pb.environment().values().removeIf(String::isEmpty); // "" unsets a variable
         Process p = pb.start();
         p.getOutputStream().close();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher did not finish: " + cmd);
@@ -89,6 +92,27 @@ class LauncherTest {
         assertTrue(c1("scan", "-ri", "-d", snapshot.toString(), small.toString()));
         // the value of an option is not a file to scan: --exclude BIG names a pattern, not a target
         assertTrue(c1("scan", "-d", snapshot.toString(), "--exclude", big.toString(), small.toString()));
+    }
+
+    /**
+     * The launcher starts the JVM with {@code -cp bulwark-cli.jar MAIN} (round 6: the JDK launcher then opens no
+     * jar before main): MAIN must be the Main-Class the jar's manifest names (cli/pom.xml), right after the jar.
+     */
+    @Test
+    void theJvmStartsTheJarsMainClass() throws Exception {
+        var m = Pattern.compile("<mainClass>([^<]+)</mainClass>").matcher(Files.readString(Path.of("pom.xml")));
+        assertTrue(m.find(), "cli/pom.xml names the jar's Main-Class");
+        String[] args = {"scan", "-d", snapshot.toString(), small.toString()};
+        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("BULWARK_AOT", "auto"))) {
+            List<String> words = dryRun(LAUNCHER, env, args);
+            int cp = words.indexOf("-cp");
+            assertTrue(cp > 0, words.toString());
+            assertEquals(LAUNCHER.getParent().resolveSibling("cli/target/bulwark-cli.jar"), Path.of(words.get(cp + 1)).normalize());
+            assertEquals(m.group(1), words.get(cp + 2));
+            assertEquals(cp + 3, words.size() - args.length, "the arguments follow the main class");
+            assertFalse(words.contains("-jar"));
+        }
+        assertEquals(m.group(1), Main.class.getName(), "and it is this class");
     }
 
     /** The AOT cache a command line uses (the launcher does not canonicalise its own directory), or null. */
@@ -120,6 +144,9 @@ class LauncherTest {
         for (int i = 0; i < 17; i++) seventeen.add(small.toString());
         assertFalse(tiny(seventeen.toArray(String[]::new)), "more than 16 files");
         assertFalse(tiny("yara", "rules.yar", small.toString()));
+        assertFalse(tiny("scan", "--json", "-d", snapshot.toString(), small.toString()), "--json: its classes are not in the tiny cache");
+        assertFalse(tiny("scan", "--json=yes", "-d", snapshot.toString(), small.toString()), "the same with a value");
+        assertTrue(c1("scan", "--json", "-d", snapshot.toString(), small.toString()), "but still short");
     }
 
     @Test
@@ -257,5 +284,113 @@ class LauncherTest {
                 "a jar rewritten since the cache was made: not used");
         assertFalse(dryRun(launcher, env, tinyScan).stream().anyMatch(w -> w.startsWith("-XX:AOTCache")),
                 "nor the tiny cache");
+    }
+
+    /** What the launcher's tiny-scan fast path prints (on standard error) when it decides a dry run. */
+    private static final String FAST = "bulwark: fast path (dry run)";
+
+    /**
+     * The tiny-scan fast path at the top of bin/bulwark (round 6) decides the commands it recognises exactly as
+     * the general path does: for each command line, the dry run with the fast path equals the dry run with it
+     * turned off (BULWARK_FAST_PATH=off), apart from its marker line, and the marker shows which path decided.
+     * It is taken only with both caches made from these jars and this JDK ($JAVA_HOME, no BULWARK_JAVA), and
+     * never after a jar was rewritten (same size, old modification time put back).
+     */
+    @Test
+    void fastPathDecidesAsTheGeneralPath(@TempDir Path home) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs JDK 25");
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        assumeTrue(!Files.isSymbolicLink(javaHome.resolve("bin/java")) && Files.isRegularFile(javaHome.resolve("release")),
+                "the fast path needs $JAVA_HOME/bin/java as a file and the JDK's release file");
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path launcher = Files.copy(LAUNCHER, bin.resolve("bulwark"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path target = Files.createDirectories(home.resolve("cli/target/lib"));
+        Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
+        Path lib = Files.writeString(target.resolve("dep.jar"), "not a jar either");
+        Map<String, String> env = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", javaHome.toString());
+        Map<String, String> general = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", javaHome.toString(), "BULWARK_FAST_PATH", "off");
+
+        // the stamp of these jars and this JDK, as a (failing) training writes it; both caches made from them
+        ProcessBuilder train = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
+        train.environment().putAll(env);
+        train.environment().put("BULWARK_AOT", "sync");
+        train.environment().remove("BULWARK_DRY_RUN");
+        train.environment().remove("BULWARK_JAVA");
+        Process t = train.start();
+        t.getInputStream().readAllBytes();
+        assertTrue(t.waitFor(120, TimeUnit.SECONDS));
+        Path failed = home.resolve("cli/target/bulwark.aot.failed");
+        assertTrue(Files.size(failed) > 0, "the failed training left its stamp");
+        Path aot = home.resolve("cli/target/bulwark.aot"), tinyAot = home.resolve("cli/target/bulwark-tiny.aot");
+        Path tinyStamp = home.resolve("cli/target/bulwark-tiny.aot.stamp");
+        Files.write(aot, new byte[] {1});
+        Files.write(tinyAot, new byte[] {1});
+        Files.copy(failed, home.resolve("cli/target/bulwark.aot.stamp"));
+        Files.copy(failed, tinyStamp);
+
+        Path k = Files.write(dir.resolve("k65-fast.bin"), new byte[65 * 1024]);
+        List<String> seventeen = new ArrayList<>(List.of("scan", "-d", snapshot.toString()));
+        for (int i = 0; i < 17; i++) seventeen.add(small.toString());
+        String snap = snapshot.toString(), f = small.toString();
+        String[][] fast = {
+            {"scan", "-d", snap, f},
+            {"scan", "--no-summary", "--infected", "-d", snap, f},
+            {"scan", "--database=" + snap, f, f},
+            {"scan", "-ri", "-d" + snap, f},
+        };
+        String[][] notFast = {
+            {"scan", "--json", "-d", snap, f},
+            {"scan", "-d", textDb.toString(), f},
+            {"scan", "-d", snap, k.toString()},
+            {"scan", "-d", snap, dir.toString()},
+            {"scan", "-d", snap, "-f", list.toString()},
+            {"scan", "-d", snap, "-"},
+            {"scan", f},
+            {"scan", "--exclude", big.toString(), "-d", snap, f},
+            {"scan", "-d", snap, dir.resolve("missing.txt").toString()},
+            seventeen.toArray(String[]::new),
+            {"yara", "rules.yar", f},
+        };
+        for (String[] args : fast) {
+            List<String> words = dryRun(launcher, env, args);
+            assertTrue(words.contains(FAST), "fast path: " + List.of(args));
+            assertEquals(dryRun(launcher, general, args), words.subList(1, words.size()), List.of(args).toString());
+            assertEquals(tinyAot, cache(words), "the tiny cache");
+        }
+        for (String[] args : notFast) {
+            List<String> words = dryRun(launcher, env, args);
+            assertFalse(words.contains(FAST), "general path: " + List.of(args));
+            assertEquals(dryRun(launcher, general, args), words, List.of(args).toString());
+        }
+        String[] tinyScan = fast[1];
+        Map<String, String> other = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", javaHome.toString(),
+                "BULWARK_JAVA", javaHome.resolve("bin/java").toString());
+        assertFalse(dryRun(launcher, other, tinyScan).contains(FAST), "BULWARK_JAVA: the general path finds the JDK");
+        assertFalse(dryRun(launcher, Map.of("BULWARK_AOT", "off", "JAVA_HOME", javaHome.toString()), tinyScan).contains(FAST));
+        // without JAVA_HOME both paths take the usual Temurin 25 binary first: fast only when the caches name it
+        Map<String, String> noHome = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", "");
+        boolean temurin = javaHome.resolve("bin/java").equals(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"));
+        List<String> unset = dryRun(launcher, noHome, tinyScan);
+        assertEquals(temurin, unset.contains(FAST), "no JAVA_HOME: " + unset);
+        assertEquals(dryRun(launcher, Map.of("BULWARK_AOT", "auto", "JAVA_HOME", "", "BULWARK_FAST_PATH", "off"), tinyScan),
+                unset.subList(temurin ? 1 : 0, unset.size()));
+        Path notJava = Files.createDirectories(home.resolve("jdk/bin"));
+        Files.writeString(home.resolve("jdk/release"), "JAVA_VERSION=\"25\"\n");
+        Map<String, String> badHome = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", notJava.getParent().toString());
+        assertFalse(dryRun(launcher, badHome, tinyScan).contains(FAST), "a JAVA_HOME without bin/java: the general path");
+
+        Files.writeString(tinyStamp, "another build");
+        List<String> words = dryRun(launcher, env, tinyScan);
+        assertFalse(words.contains(FAST), "a tiny cache from other jars: the general path");
+        assertEquals(aot, cache(words), "which starts from the main cache");
+        Files.copy(failed, tinyStamp, StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(dryRun(launcher, env, tinyScan).contains(FAST), "fresh again");
+
+        FileTime old = Files.getLastModifiedTime(lib);
+        Files.writeString(lib, "not a jar eithe!"); // same size, old modification time restored
+        Files.setLastModifiedTime(lib, old);
+        words = dryRun(launcher, env, tinyScan);
+        assertFalse(words.contains(FAST), "a jar rewritten since the caches were made: the general path");
+        assertEquals(null, cache(words), "which uses no cache");
     }
 }

@@ -59,10 +59,23 @@ public final class FileTypeDetector {
     private static final MagicRule[][] BY_FIRST = new MagicRule[256][];
 
     static {
-        for (int b = 0; b < 256; b++) {
-            List<MagicRule> rules = new java.util.ArrayList<>();
-            for (MagicRule r : BUILTIN) if (r.offset() != 0 || (r.magic()[0] & 0xFF) == b) rules.add(r);
-            BY_FIRST[b] = rules.toArray(new MagicRule[0]);
+        // one pass over the rules, not one per byte value: this runs interpreted in every process that detects a
+        // type, and 256 passes over the ~75 rules cost a one-file scan ~2 ms of its start-up
+        int[] count = new int[256];
+        int anywhere = 0;
+        for (MagicRule r : BUILTIN) {
+            if (r.offset() != 0) anywhere++;
+            else count[r.magic()[0] & 0xFF]++;
+        }
+        for (int b = 0; b < 256; b++) BY_FIRST[b] = new MagicRule[count[b] + anywhere];
+        int[] filled = new int[256];
+        for (MagicRule r : BUILTIN) { // in table order, so each list keeps it
+            if (r.offset() != 0) {
+                for (int b = 0; b < 256; b++) BY_FIRST[b][filled[b]++] = r;
+            } else {
+                int b = r.magic()[0] & 0xFF;
+                BY_FIRST[b][filled[b]++] = r;
+            }
         }
     }
 

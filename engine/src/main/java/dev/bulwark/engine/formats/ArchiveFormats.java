@@ -16,47 +16,35 @@ import dev.bulwark.engine.formats.tar.TarExtractor;
 import dev.bulwark.engine.formats.xz.XzExtractor;
 import dev.bulwark.engine.formats.zip.ZipExtractor;
 import dev.bulwark.engine.formats.zstd.ZstdExtractor;
-import java.util.Map;
 
-/** Registers the extractors of the archive and compression formats. */
+/** Creates the extractors of the archive and compression formats (see {@link Extractors}). */
 final class ArchiveFormats {
     private ArchiveFormats() {}
 
-    static void register(Map<FileType, Extractor> map) {
-        ZipExtractor zip = new ZipExtractor();
-        for (FileType t : new FileType[] {FileType.ZIP, FileType.ZIPSFX, FileType.OOXML_WORD, FileType.OOXML_PPT,
-                FileType.OOXML_XL, FileType.OOXML_HWP}) {
-            map.put(t, zip);
-        }
-        map.put(FileType.GZ, new GzipExtractor());
-        map.put(FileType.BZ, new Bzip2Extractor());
-        map.put(FileType.XZ, new XzExtractor());
-        map.put(FileType.ZSTD, new ZstdExtractor());
-        TarExtractor tar = new TarExtractor();
-        map.put(FileType.POSIX_TAR, tar);
-        map.put(FileType.OLD_TAR, tar);
-        SevenZipExtractor sevenZip = new SevenZipExtractor();
-        map.put(FileType.SEVENZIP, sevenZip);
-        map.put(FileType.SEVENZIPSFX, sevenZip);
-        CabExtractor cab = new CabExtractor();
-        map.put(FileType.MSCAB, cab);
-        map.put(FileType.CABSFX, cab);
-        ArjExtractor arj = new ArjExtractor();
-        map.put(FileType.ARJ, arj);
-        map.put(FileType.ARJSFX, arj);
-        map.put(FileType.MSSZDD, new SzddExtractor());
-        map.put(FileType.MSCHM, new ChmExtractor());
-        map.put(FileType.ISO9660, new Iso9660Extractor());
-        map.put(FileType.DMG, new dev.bulwark.engine.formats.dmg.DmgExtractor());
-        map.put(FileType.SIS, new SisExtractor());
-        map.put(FileType.UDF, new dev.bulwark.engine.formats.udf.UdfExtractor());
-        RarExtractor rar = new RarExtractor();
-        map.put(FileType.RAR, rar);
-        map.put(FileType.RARSFX, rar);
-        CpioExtractor cpio = new CpioExtractor();
-        map.put(FileType.ISHIELD_MSI, new dev.bulwark.engine.formats.ishield.IshieldMsiExtractor());
-        for (FileType t : new FileType[] {FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC}) map.put(t, cpio);
-        map.put(FileType.NULSFT, new dev.bulwark.engine.formats.nsis.NsisExtractor());
-        map.put(FileType.AUTOIT, new dev.bulwark.engine.formats.autoit.AutoitExtractor());
+    /** A new extractor for an archive or compression type, or null when the type is not one of them. */
+    static Extractor create(FileType type) {
+        return switch (type) {
+            case ZIP, ZIPSFX, OOXML_WORD, OOXML_PPT, OOXML_XL, OOXML_HWP -> new ZipExtractor();
+            case GZ -> new GzipExtractor();
+            case BZ -> new Bzip2Extractor();
+            case XZ -> new XzExtractor();
+            case ZSTD -> new ZstdExtractor();
+            case POSIX_TAR, OLD_TAR -> new TarExtractor();
+            case SEVENZIP, SEVENZIPSFX -> new SevenZipExtractor();
+            case MSCAB, CABSFX -> new CabExtractor();
+            case ARJ, ARJSFX -> new ArjExtractor();
+            case MSSZDD -> new SzddExtractor();
+            case MSCHM -> new ChmExtractor();
+            case ISO9660 -> new Iso9660Extractor();
+            case DMG -> new dev.bulwark.engine.formats.dmg.DmgExtractor();
+            case SIS -> new SisExtractor();
+            case UDF -> new dev.bulwark.engine.formats.udf.UdfExtractor();
+            case RAR, RARSFX -> new RarExtractor();
+            case ISHIELD_MSI -> new dev.bulwark.engine.formats.ishield.IshieldMsiExtractor();
+            case CPIO_OLD, CPIO_ODC, CPIO_NEWC, CPIO_CRC -> new CpioExtractor();
+            case NULSFT -> new dev.bulwark.engine.formats.nsis.NsisExtractor();
+            case AUTOIT -> new dev.bulwark.engine.formats.autoit.AutoitExtractor();
+            default -> null;
+        };
     }
 }

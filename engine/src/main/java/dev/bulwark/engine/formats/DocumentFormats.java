@@ -5,21 +5,23 @@ import dev.bulwark.engine.formats.ole2.Ole2Extractor;
 import dev.bulwark.engine.formats.pdf.PdfExtractor;
 import dev.bulwark.engine.formats.rtf.RtfExtractor;
 import dev.bulwark.engine.formats.swf.SwfExtractor;
-import java.util.Map;
 
-/** Registers the extractors of one format family. */
+/** Creates the extractors of the document formats (see {@link Extractors}). */
 final class DocumentFormats {
     private DocumentFormats() {}
 
-    static void register(Map<FileType, Extractor> map) {
-        map.put(FileType.MSOLE2, new Ole2Extractor());
-        map.put(FileType.PDF, new PdfExtractor());
-        map.put(FileType.RTF, new RtfExtractor());
-        map.put(FileType.SWF, new SwfExtractor());
-        map.put(FileType.SCRENC, new dev.bulwark.engine.formats.screnc.ScrencExtractor());
-        map.put(FileType.XML_WORD, new dev.bulwark.engine.formats.xmldoc.MsXmlExtractor());
-        map.put(FileType.XML_XL, new dev.bulwark.engine.formats.xmldoc.MsXmlExtractor());
-        map.put(FileType.XDP, new dev.bulwark.engine.formats.xmldoc.XdpExtractor());
-        map.put(FileType.HTML_UTF16, new dev.bulwark.engine.formats.htmlutf16.HtmlUtf16Extractor());
+    /** A new extractor for a document type, or null when the type is not one of them. */
+    static Extractor create(FileType type) {
+        return switch (type) {
+            case MSOLE2 -> new Ole2Extractor();
+            case PDF -> new PdfExtractor();
+            case RTF -> new RtfExtractor();
+            case SWF -> new SwfExtractor();
+            case SCRENC -> new dev.bulwark.engine.formats.screnc.ScrencExtractor();
+            case XML_WORD, XML_XL -> new dev.bulwark.engine.formats.xmldoc.MsXmlExtractor();
+            case XDP -> new dev.bulwark.engine.formats.xmldoc.XdpExtractor();
+            case HTML_UTF16 -> new dev.bulwark.engine.formats.htmlutf16.HtmlUtf16Extractor();
+            default -> null;
+        };
     }
 }

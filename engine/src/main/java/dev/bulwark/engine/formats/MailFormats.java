@@ -5,18 +5,19 @@ import dev.bulwark.engine.formats.binhex.BinHexExtractor;
 import dev.bulwark.engine.formats.mime.MailExtractor;
 import dev.bulwark.engine.formats.tnef.TnefExtractor;
 import dev.bulwark.engine.formats.uuencode.UuencodedExtractor;
-import java.util.Map;
 
-/** Registers the extractors of one format family. */
+/** Creates the extractors of the mail formats (see {@link Extractors}). */
 final class MailFormats {
     private MailFormats() {}
 
-    static void register(Map<FileType, Extractor> map) {
-        MailExtractor mail = new MailExtractor();
-        map.put(FileType.MAIL, mail);
-        map.put(FileType.MHTML, mail);
-        map.put(FileType.UUENCODED, new UuencodedExtractor());
-        map.put(FileType.BINHEX, new BinHexExtractor());
-        map.put(FileType.TNEF, new TnefExtractor());
+    /** A new extractor for a mail type, or null when the type is not one of them. */
+    static Extractor create(FileType type) {
+        return switch (type) {
+            case MAIL, MHTML -> new MailExtractor();
+            case UUENCODED -> new UuencodedExtractor();
+            case BINHEX -> new BinHexExtractor();
+            case TNEF -> new TnefExtractor();
+            default -> null;
+        };
     }
 }

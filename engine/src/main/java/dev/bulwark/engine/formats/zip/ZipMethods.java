@@ -1,18 +1,17 @@
 package dev.bulwark.engine.formats.zip;
 
 import dev.bulwark.engine.formats.archivecommon.BufferInputStream;
-import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.deflate64.Deflate64CompressorInputStream;
-import org.tukaani.xz.LZMAInputStream;
-import org.tukaani.xz.XZInputStream;
 
-/** Decoders for the ZIP compression methods (APPNOTE 4.4.5). */
+/**
+ * Decoders for the ZIP compression methods (APPNOTE 4.4.5). The methods decoded by the archive libraries
+ * live in {@link ZipCodecs}: verifying this class then loads none of those libraries' classes, so a ZIP of
+ * stored and deflated members (nearly all of them) opens no other jar.
+ */
 final class ZipMethods {
     static final int STORED = 0, SHRUNK = 1, IMPLODED = 6, DEFLATED = 8, DEFLATE64 = 9, BZIP2 = 12, LZMA = 14, ZSTD = 93, XZ = 95;
     /** Largest LZMA dictionary we allocate for one member: bigger ones are refused, not allocated. */
@@ -36,12 +35,8 @@ final class ZipMethods {
         return switch (method) {
             case STORED -> raw;
             case DEFLATED -> inflater(raw);
-            case DEFLATE64 -> new Deflate64CompressorInputStream(raw);
-            case BZIP2 -> new BZip2CompressorInputStream(raw, false);
+            case DEFLATE64, BZIP2, LZMA, ZSTD, XZ -> ZipCodecs.open(method, raw, flags, size);
             case IMPLODED, SHRUNK -> ZipLegacy.open(method, flags, data, size);
-            case LZMA -> lzma(raw, flags, size);
-            case ZSTD -> new ZstdInputStream(raw);
-            case XZ -> new XZInputStream(raw, XZ_MEMORY_LIMIT_KIB);
             default -> throw new IOException("unsupported method " + method);
         };
     }
@@ -60,15 +55,5 @@ final class ZipMethods {
                 super.close();
             }
         };
-    }
-
-    /** ZIP's LZMA: version (2), properties size (2), properties (5), then the raw LZMA stream. */
-    private static InputStream lzma(InputStream raw, int flags, long size) throws IOException {
-        byte[] h = raw.readNBytes(9);
-        if (h.length < 9 || (h[2] & 0xff | (h[3] & 0xff) << 8) != 5) throw new IOException("bad LZMA header");
-        int dict = (h[5] & 0xff) | (h[6] & 0xff) << 8 | (h[7] & 0xff) << 16 | (h[8] & 0xff) << 24;
-        if (dict < 0 || dict > MAX_LZMA_DICT) throw new IOException("LZMA dictionary too large: " + Integer.toUnsignedString(dict));
-        boolean endMarker = (flags & 2) != 0;
-        return new LZMAInputStream(raw, endMarker || size < 0 ? -1 : size, h[4], dict);
     }
 }

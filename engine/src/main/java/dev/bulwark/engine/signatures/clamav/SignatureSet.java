@@ -35,7 +35,11 @@ public final class SignatureSet {
     public final List<ContainerRule> containerRules;
     /** Type-0 magic from .ftm, or null to use the built-in table. */
     public final List<MagicRule> magic;
-    /** Type-1 (pattern) magic from .ftm: patterns matched over the first 1024 bytes of a layer. */
+    /**
+     * Type-1 (pattern) magic from .ftm: patterns matched over the first 1024 bytes of a layer; null when
+     * {@link #magicPatternRules} is empty (nothing to match: a snapshot without .ftm sources then skips
+     * building an empty pattern set, ~0.8 ms of a one-file scan's interpreted start-up).
+     */
     public final PatternSet magicPatterns;
     public final List<MagicRule> magicPatternRules;
     public final Set<ScanOptions.Parser> dconfDisabled;
@@ -69,7 +73,7 @@ public final class SignatureSet {
         this.hashNames = hashNames;
         this.containerRules = containerRules;
         this.magic = magic;
-        this.magicPatterns = magicPatterns;
+        this.magicPatterns = magicPatternRules.isEmpty() ? null : magicPatterns;
         this.magicPatternRules = magicPatternRules;
         this.dconfDisabled = dconfDisabled;
         this.phishing = phishing;
@@ -169,7 +173,7 @@ public final class SignatureSet {
                     extra.phishing, extra.yara, List.copyOf(deferred), count);
         }
         return new SignatureSet(patterns, ndbNames, lsigs, groups[0], groups[1], groups[2], imports,
-                hashNames, List.of(), null, PatternSet.builder().build(), List.of(), Set.copyOf(dconf),
+                hashNames, List.of(), null, null, List.of(), Set.copyOf(dconf),
                 null, null, List.of(), count);
     }
 
