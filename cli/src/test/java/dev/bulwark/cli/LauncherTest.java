@@ -206,7 +206,7 @@ class LauncherTest {
         }
     }
 
-    /** A scan loading a text database above 128 MiB gets a small young generation; other runs keep the default. */
+    /** A scan loading a text database above 128 MiB, and the daemon, get a small young generation; other runs keep the default. */
     @Test
     void largeTextDatabaseScansGetASmallYoungGeneration() throws Exception {
         String young = "-Xmn32m";
@@ -218,6 +218,7 @@ class LauncherTest {
         Files.writeString(smallDb.resolve("a.hdb"), "44d88612fea8a8f36de82e1278abb02f:68:Eicar\n");
         assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", smallDb.toString(), small.toString()).contains(young));
         assertFalse(dryRun(LAUNCHER, Map.of(), "yara", "-d", textDb.toString(), small.toString()).contains(young), "scan only");
+        assertTrue(dryRun(LAUNCHER, Map.of(), "daemon", "--config", "clamd.conf").contains(young), "and the daemon");
     }
 
     @Test
