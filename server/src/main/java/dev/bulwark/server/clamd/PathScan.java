@@ -66,7 +66,7 @@ final class PathScan {
             return;
         }
         Exception[] failed = {null};
-        Thread t = Thread.ofPlatform().name("clamd-pathscan").start(() -> {
+        Thread t = Thread.ofPlatform().daemon().name("clamd-pathscan").start(() -> {
             try {
                 runHere(argument);
             } catch (IOException | InterruptedException | RuntimeException e) {
