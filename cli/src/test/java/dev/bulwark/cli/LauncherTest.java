@@ -185,6 +185,26 @@ class LauncherTest {
     }
 
     /**
+     * The daemon (and only it) compiles the JDK's SHA-256 loop early (its clean-file cache hashes every file), and
+     * every method those CompileCommands name exists in this JDK: a misspelt one would silently match nothing.
+     */
+    @Test
+    void daemonCompilesTheDigestLoopEarly() throws Exception {
+        String prefix = "-XX:CompileCommand=CompileThresholdScaling,";
+        List<String> scaled = dryRun(LAUNCHER, Map.of(), "daemon", "--config", "clamd.conf").stream()
+                .filter(w -> w.startsWith(prefix)).toList();
+        assertTrue(scaled.stream().anyMatch(w -> w.contains("DigestBase::implCompressMultiBlock0")), scaled.toString());
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), big.toString()).stream()
+                .anyMatch(w -> w.startsWith(prefix)), "a scan hashes only what its database needs");
+        for (String w : scaled) {
+            String[] cm = w.substring(prefix.length()).split(",")[0].split("::");
+            boolean found = false;
+            for (var m : Class.forName(cm[0]).getDeclaredMethods()) found |= m.getName().equals(cm[1]);
+            assertTrue(found, w);
+        }
+    }
+
+    /**
      * Every directives file in bin/ is accepted by this JVM (a malformed one stops it from starting), and every
      * class a directive names without a wildcard exists: a misspelt name would silently match nothing.
      */
@@ -213,7 +233,7 @@ class LauncherTest {
         }
     }
 
-    /** A scan loading a text database above 128 MiB gets a small young generation; other runs keep the default. */
+    /** A scan loading a text database above 128 MiB, and the daemon, get a small young generation; other runs keep the default. */
     @Test
     void largeTextDatabaseScansGetASmallYoungGeneration() throws Exception {
         String young = "-Xmn32m";
@@ -225,6 +245,7 @@ class LauncherTest {
         Files.writeString(smallDb.resolve("a.hdb"), "44d88612fea8a8f36de82e1278abb02f:68:Eicar\n");
         assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", smallDb.toString(), small.toString()).contains(young));
         assertFalse(dryRun(LAUNCHER, Map.of(), "yara", "-d", textDb.toString(), small.toString()).contains(young), "scan only");
+        assertTrue(dryRun(LAUNCHER, Map.of(), "daemon", "--config", "clamd.conf").contains(young), "and the daemon");
     }
 
     @Test

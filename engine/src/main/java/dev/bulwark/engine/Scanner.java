@@ -15,6 +15,12 @@ import java.util.List;
 final class Scanner {
     /** Files up to this size are read onto the heap (one read); larger ones are memory-mapped. */
     private static final long READ_LIMIT = 16L << 20;
+    /**
+     * Largest single read of a file onto the heap. NIO reads a heap buffer through a temporary direct
+     * buffer as large as the request and keeps it per thread only up to jdk.nio.maxCachedBufferSize (the
+     * daemon sets 1 MiB): a larger request allocates, faults in and frees a fresh native buffer each time.
+     */
+    private static final int READ_CHUNK = 1 << 20;
     /** Streams are buffered in memory up to this size, then spooled to a temporary file. */
     private static final int STREAM_MEMORY = 16 << 20;
 
@@ -54,7 +60,10 @@ final class Scanner {
                             : new byte[(int) size];
                     if (slot != null) scratch = b;
                     ByteBuffer w = ByteBuffer.wrap(b, 0, (int) size);
-                    while (w.hasRemaining() && ch.read(w) >= 0) { }
+                    while (w.position() < size) { // at most READ_CHUNK per read (see there)
+                        w.limit((int) Math.min(size, (long) w.position() + READ_CHUNK));
+                        if (ch.read(w) < 0) break;
+                    }
                     data = ByteBuffer.wrap(b, 0, w.position()).slice(); // bytes past the limit are never read
                 } else {
                     data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);

@@ -10,13 +10,18 @@ import java.nio.file.attribute.BasicFileAttributes;
  * inode, taken before the engine's single read and compared after the scan. (The SHA-256 itself comes
  * from that read: {@code Engine.scan(Path, ScanOptions, DigestCheck)}.)
  */
-final class FileDigest {
-    record Stamp(long size, long mtimeNanos, Object fileKey) {}
+public final class FileDigest {
+    /** Size, modification time and file key (device and inode) of one file. */
+    public record Stamp(long size, long mtimeNanos, Object fileKey) {}
 
     private FileDigest() {}
 
     static Stamp stamp(Path file) throws IOException {
-        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return stamp(Files.readAttributes(file, BasicFileAttributes.class));
+    }
+
+    /** The stamp of attributes already read (a directory walk's stat, taken before the file is read). */
+    public static Stamp stamp(BasicFileAttributes a) {
         return new Stamp(a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), a.fileKey());
     }
 }

@@ -71,15 +71,28 @@ public final class ScanService {
     }
 
     public ScanResult scanFile(Path file, boolean allMatch, String protocol, String command) throws InterruptedException {
-        return run(protocol, command, file.toString(), file.toString(), l -> {
+        return scanFile(file, null, allMatch, protocol, command);
+    }
+
+    /**
+     * As above; {@code stamp}: the file's {@link FileDigest.Stamp} from a stat taken before this call (a
+     * directory walk's), or null to take it here. The clean-file cache keeps a result only when the stamp
+     * after the scan is the same.
+     */
+    public ScanResult scanFile(Path file, FileDigest.Stamp stamp, boolean allMatch, String protocol, String command)
+            throws InterruptedException {
+        String name = file.toString();
+        return run(protocol, command, name, name, l -> {
             ScanOptions o = options(allMatch);
             if (!cache.enabled()) return l.engine().scan(file, o);
             long t0 = System.nanoTime();
-            FileDigest.Stamp before;
-            try {
-                before = FileDigest.stamp(file);
-            } catch (IOException e) {
-                return l.engine().scan(file, o); // the engine reports unreadable files in its own words
+            FileDigest.Stamp before = stamp;
+            if (before == null) {
+                try {
+                    before = FileDigest.stamp(file);
+                } catch (IOException e) {
+                    return l.engine().scan(file, o); // the engine reports unreadable files in its own words
+                }
             }
             // one read: the engine hashes the bytes it read and asks the cache before scanning them
             CleanCache.Key[] key = {null};

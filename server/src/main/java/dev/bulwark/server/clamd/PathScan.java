@@ -2,6 +2,7 @@ package dev.bulwark.server.clamd;
 
 import dev.bulwark.engine.Detection;
 import dev.bulwark.engine.ScanResult;
+import dev.bulwark.server.FileDigest;
 import dev.bulwark.server.PathPolicy;
 import dev.bulwark.server.ScanService;
 import java.io.IOException;
@@ -40,8 +41,11 @@ final class PathScan {
     private final AtomicInteger errors = new AtomicInteger();
     private final AtomicInteger infected = new AtomicInteger();
     private volatile boolean stop;
-    /** Files of one MULTISCAN queued or scanning at once (the scan itself is bounded by MaxThreads). */
-    private final java.util.concurrent.Semaphore inflight = new java.util.concurrent.Semaphore(64);
+    /**
+     * Files of one MULTISCAN waiting for a worker: the walk stays this far ahead of the scans, so a huge
+     * tree is never held in memory and the workers never wait for the walk.
+     */
+    private static final int MULTISCAN_QUEUE = 256;
 
     PathScan(ScanService service, PathPolicy policy, ClamdCommand command, Sink sink) {
         this.service = service;
@@ -51,7 +55,38 @@ final class PathScan {
         this.stopAtFirst = command == ClamdCommand.SCAN || command == ClamdCommand.ALLMATCHSCAN;
     }
 
+    /**
+     * Runs the scan. On a virtual thread (a TCP connection) it runs on a platform thread instead: the
+     * engine keeps its read buffer per platform thread (a virtual thread allocates and zeroes one per
+     * file), and each blocking file call of a virtual thread hands its carrier over to another one.
+     */
     void run(String argument) throws IOException, InterruptedException {
+        if (!Thread.currentThread().isVirtual()) {
+            runHere(argument);
+            return;
+        }
+        Exception[] failed = {null};
+        Thread t = Thread.ofPlatform().daemon().name("clamd-pathscan").start(() -> {
+            try {
+                runHere(argument);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                failed[0] = e;
+            }
+        });
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            stop = true; // the connection is being torn down: end the walk, then wait for it
+            t.interrupt();
+            t.join();
+            throw e;
+        }
+        if (failed[0] instanceof IOException e) throw e;
+        if (failed[0] instanceof InterruptedException e) throw e;
+        if (failed[0] instanceof RuntimeException e) throw e;
+    }
+
+    private void runHere(String argument) throws IOException, InterruptedException {
         if (command == ClamdCommand.ALLMATCHSCAN && !service.config().allowAllMatchScan()) {
             sink.reply(argument, "ALLMATCHSCAN command disabled by clamd configuration. ERROR");
             return;
@@ -94,14 +129,20 @@ final class PathScan {
             total.incrementAndGet();
             String base = stripTrailingSlashes(argument);
             if (command == ClamdCommand.MULTISCAN) {
-                List<Thread> workers = new ArrayList<>();
-                walk(top, base, 0, workers);
-                for (Thread t : workers) t.join();
+                Workers workers = new Workers(service.config().maxThreads());
+                try {
+                    walk(top, base, 0, workers);
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    stop = true;
+                    throw e;
+                } finally {
+                    workers.finish();
+                }
             } else {
                 walk(top, base, 0, null);
             }
         } else if (attrs.isRegularFile()) {
-            scanOne(top, argument);
+            scanOne(top, argument, null);
         } else {
             total.incrementAndGet(); // clamd counts it as visited but not as an error, so "OK" follows
             sink.reply(argument, "Not supported file type ERROR");
@@ -109,27 +150,45 @@ final class PathScan {
         if (infected.get() == 0 && errors.get() != total.get()) sink.reply(argument, "OK");
     }
 
-    private void walk(Path dir, String shown, int depth, List<Thread> workers) throws IOException, InterruptedException {
+    /** What the walk needs of one directory entry, from one lstat. */
+    private record Entry(Path path, boolean dir, boolean file, boolean link, long ino, FileDigest.Stamp stamp) {}
+
+    /** The attributes {@link #entry} reads: one lstat, no owner or group look-up. */
+    private static final String ENTRY_ATTRIBUTES = "unix:ino,isDirectory,isRegularFile,isSymbolicLink,size,lastModifiedTime,fileKey";
+
+    /** {@code p} without following a link; null when it cannot be read (reported when the entry is visited). */
+    private static Entry entry(Path p) {
+        try {
+            java.util.Map<String, Object> m = Files.readAttributes(p, ENTRY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            return new Entry(p, (Boolean) m.get("isDirectory"), (Boolean) m.get("isRegularFile"), (Boolean) m.get("isSymbolicLink"),
+                    ((Number) m.get("ino")).longValue(), new FileDigest.Stamp((Long) m.get("size"),
+                            ((java.nio.file.attribute.FileTime) m.get("lastModifiedTime")).to(java.util.concurrent.TimeUnit.NANOSECONDS),
+                            m.get("fileKey")));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException | NullPointerException e) {
+            try { // a file system without the unix view: the basic attributes, in directory order
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return new Entry(p, a.isDirectory(), a.isRegularFile(), a.isSymbolicLink(), 0, FileDigest.stamp(a));
+            } catch (IOException e2) {
+                return null;
+            }
+        }
+    }
+
+    private void walk(Path dir, String shown, int depth, Workers workers) throws IOException, InterruptedException {
         if (depth >= service.config().maxDirectoryRecursion() && service.config().maxDirectoryRecursion() > 0) return;
-        record Entry(Path path, BasicFileAttributes attrs, boolean dir, long ino) {}
         List<Entry> entries = new ArrayList<>();
+        List<Path> unreadable = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                if (entries.size() >= MAX_DIR_ENTRIES) break;
+                if (entries.size() + unreadable.size() >= MAX_DIR_ENTRIES) break;
                 String name = shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName();
                 if (excluded(name)) { // clamd checks exclusions while reading the directory, before sorting
                     if (command != ClamdCommand.MULTISCAN) sink.reply(name, "Excluded");
                     continue;
                 }
-                BasicFileAttributes a = null;
-                long ino = 0;
-                try {
-                    a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    ino = ((Number) Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
-                } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-                    // reported when the entry is visited
-                }
-                entries.add(new Entry(p, a, a != null && a.isDirectory(), ino));
+                Entry e = entry(p);
+                if (e == null) unreadable.add(p);
+                else entries.add(e);
             }
         } catch (IOException e) {
             total.incrementAndGet();
@@ -137,21 +196,23 @@ final class PathScan {
             sink.reply(shown, "Access denied. ERROR");
             return;
         }
-        // clamd's order: files before directories, then by inode number
+        // clamd's order: files before directories, then by inode number (entries that vanished first: no inode)
         entries.sort(java.util.Comparator.comparing(Entry::dir).thenComparingLong(Entry::ino));
+        for (Path p : unreadable) {
+            if (stop) return;
+            total.incrementAndGet();
+            errors.incrementAndGet();
+            sink.reply(shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName(),
+                    "File path check failure: No such file or directory. ERROR");
+        }
         for (Entry en : entries) {
             Path p = en.path();
             if (stop) return;
             String name = shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName();
-            BasicFileAttributes a = en.attrs();
-            if (a == null) {
-                total.incrementAndGet();
-                errors.incrementAndGet();
-                sink.reply(name, "File path check failure: No such file or directory. ERROR");
-                continue;
-            }
             Path target = p;
-            if (a.isSymbolicLink()) {
+            boolean isDir = en.dir(), isFile = en.file();
+            FileDigest.Stamp stamp = en.stamp();
+            if (en.link()) {
                 // followed only when configured, and only when the link stays inside the roots
                 try {
                     BasicFileAttributes t = Files.readAttributes(p, BasicFileAttributes.class);
@@ -161,38 +222,93 @@ final class PathScan {
                         total.incrementAndGet();
                         continue;
                     }
-                    a = t;
+                    isDir = t.isDirectory();
+                    isFile = t.isRegularFile();
+                    stamp = FileDigest.stamp(t);
                     target = p.toRealPath();
                 } catch (IOException e) {
                     total.incrementAndGet();
                     continue;
                 }
             }
-            if (a.isDirectory()) {
+            if (isDir) {
                 walk(target, name, depth + 1, workers);
-            } else if (a.isRegularFile()) {
-                if (workers != null) {
-                    Path f = target;
-                    inflight.acquire();
-                    workers.add(Thread.ofVirtual().start(() -> {
-                        try {
-                            scanOne(f, name);
-                        } catch (IOException | InterruptedException e) {
-                            stop = true;
-                        } finally {
-                            inflight.release();
-                        }
-                    }));
-                } else {
-                    scanOne(target, name);
-                }
+            } else if (isFile) {
+                if (workers != null) workers.submit(target, name, stamp);
+                else scanOne(target, name, stamp);
             } else {
                 total.incrementAndGet(); // special files inside a directory are skipped silently
             }
         }
     }
 
-    private void scanOne(Path file, String shown) throws IOException, InterruptedException {
+    /**
+     * MULTISCAN's workers: MaxThreads platform threads take the walk's files from a bounded queue (one
+     * thread per scan slot, not one per file: a platform thread reuses the engine's read buffer).
+     */
+    private final class Workers {
+        private record Job(Path file, String shown, FileDigest.Stamp stamp) {}
+        private static final Job END = new Job(null, null, null);
+        private final java.util.concurrent.BlockingQueue<Job> queue = new java.util.concurrent.ArrayBlockingQueue<>(MULTISCAN_QUEUE);
+        private final Thread[] threads;
+
+        Workers(int count) {
+            threads = new Thread[Math.max(1, count)];
+            for (int i = 0; i < threads.length; i++) {
+                threads[i] = Thread.ofPlatform().daemon().name("clamd-multiscan").start(this::work);
+            }
+        }
+
+        void submit(Path file, String shown, FileDigest.Stamp stamp) throws InterruptedException {
+            queue.put(new Job(file, shown, stamp));
+        }
+
+        private void work() {
+            try {
+                for (Job j = queue.take(); j != END; j = queue.take()) {
+                    if (stop) continue; // drain: the walk ends soon, or already has
+                    try {
+                        scanOne(j.file(), j.shown(), j.stamp());
+                    } catch (IOException | RuntimeException e) {
+                        stop = true; // the client is gone: no reply can be sent
+                    }
+                }
+            } catch (InterruptedException e) {
+                stop = true;
+            }
+        }
+
+        /** Ends the workers once the queue is drained, and waits for them. */
+        void finish() throws InterruptedException {
+            boolean interrupted = false;
+            for (int i = 0; i < threads.length; i++) {
+                while (true) {
+                    try {
+                        queue.put(END);
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // still hand every worker its end, or it would wait for ever
+                        stop = true;
+                    }
+                }
+            }
+            for (Thread t : threads) {
+                while (true) {
+                    try {
+                        t.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        stop = true;
+                    }
+                }
+            }
+            if (interrupted) throw new InterruptedException();
+        }
+    }
+
+    /** {@code stamp}: the file's attributes read before this scan (null: read them now). */
+    private void scanOne(Path file, String shown, FileDigest.Stamp stamp) throws IOException, InterruptedException {
         total.incrementAndGet();
         if (!Files.isReadable(file)) {
             errors.incrementAndGet();
@@ -200,7 +316,7 @@ final class PathScan {
             return;
         }
         boolean all = command == ClamdCommand.ALLMATCHSCAN;
-        ScanResult r = service.scanFile(file, all, "clamd", command.word);
+        ScanResult r = service.scanFile(file, stamp, all, "clamd", command.word);
         switch (r.status()) {
             case INFECTED -> {
                 infected.incrementAndGet();
