@@ -45,7 +45,15 @@ final class Pass {
         }
     }
 
+    /** False when no body pattern of the mask's targets can occur in {@code d} (then only YARA needs the body pass). */
+    private final boolean patternsFit;
+
     Pass(ScanJob job, LayerImpl layer, ByteBuffer d, int mask, boolean raw) {
+        this(job, layer, d, mask, raw, true);
+    }
+
+    Pass(ScanJob job, LayerImpl layer, ByteBuffer d, int mask, boolean raw, boolean patternsFit) {
+        this.patternsFit = patternsFit;
         this.job = job;
         this.sigs = job.sigs;
         this.layer = layer;
@@ -70,7 +78,7 @@ final class Pass {
     /** The body pass; false when it was cut short (then the YARA string matches are incomplete). */
     private boolean body(YaraGroup.Pass yara) {
         if (yara != null) return sigs.patterns.scan(yara.buffer(), mask, exe, this::bodyMatch, yara);
-        if (sigs.patterns.size() == 0) return true;
+        if (sigs.patterns.size() == 0 || !patternsFit) return true;
         sigs.patterns.scan(d, mask, exe, this::bodyMatch);
         return true;
     }

@@ -183,8 +183,14 @@ final class ScanJob {
         if (!opt.enabled(ScanOptions.Parser.NORMALIZE) || l.data.limit() > lim.maxScriptNormalize()) return;
         byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
         int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
-        if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), 1 | 1 << 7, false).run();
+        // no body pattern of these targets can occur in normalised text: the hashes and logical signatures remain
+        boolean body = (sigs.patterns.targetsFitting(TEXT_ALPHABET) & TEXT_VIEW) != 0;
+        if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), TEXT_VIEW, false, body).run();
     }
+
+    /** Targets of the normalised text view: generic and target 7. */
+    private static final int TEXT_VIEW = 1 | 1 << 7;
+    private static final long[] TEXT_ALPHABET = TextNormalizer.alphabet();
 
     private static final Set<FileType> AFTER_RAW = EnumSet.of(FileType.MSEXE, FileType.ELF, FileType.MACHO, FileType.PDF);
 
