@@ -199,9 +199,9 @@ final class ScanJob {
         if (l.data.limit() > lim.maxHtmlNormalize()) return;
         HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize());
         int mask = 1 | 1 << 3;
-        for (byte[] view : new byte[][] {r.noComment(), r.noTags(), r.scripts()}) {
-            if (stop || view.length <= TINY) continue;
-            new Pass(this, l, ByteBuffer.wrap(view), mask, false).run();
+        for (int v = 0; v < 3; v++) {
+            if (stop || r.length(v) <= TINY) continue;
+            new Pass(this, l, r.view(v), mask, false).run();
         }
         // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
         if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {
