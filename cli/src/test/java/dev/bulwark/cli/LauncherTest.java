@@ -184,6 +184,18 @@ class LauncherTest {
         assertTrue(cheapC2("daemon", "--config", "clamd.conf"), "the daemon scans like a long scan");
     }
 
+    /** corpus (round 6): long scans compile later, except with a large text database (its load wants C2 early). */
+    @Test
+    void longScansCompileLaterUnlessALargeTextDatabaseLoads() throws Exception {
+        String later = "-XX:CompileThresholdScaling=5";
+        assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), big.toString()).contains(later));
+        assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "--threads=1", "-d", snapshot.toString(), dir.toString()).contains(later));
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), small.toString()).contains(later), "short: C1 alone");
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString()).contains(later), "a large text database");
+        assertFalse(dryRun(LAUNCHER, Map.of(), "db", "compile", "-d", textDb.toString(), "-o", "x.bsnap").contains(later));
+        assertFalse(dryRun(LAUNCHER, Map.of(), "daemon", "--config", "clamd.conf").contains(later));
+    }
+
     /**
      * The daemon (and only it) compiles the JDK's SHA-256 loop early (its clean-file cache hashes every file), and
      * every method those CompileCommands name exists in this JDK: a misspelt one would silently match nothing.

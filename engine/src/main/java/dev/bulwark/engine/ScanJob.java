@@ -154,30 +154,46 @@ final class ScanJob {
         if (stop) return;
         if (l.type == FileType.TEXT_ASCII && opt.structured() != null && l.data.limit() > TINY) structured(l);
         if (stop) return;
-        if (l.data.limit() > TINY) {
+        boolean matched = l.data.limit() > TINY;
+        if (matched) {
             if (l.type == FileType.HTML && opt.enabled(ScanOptions.Parser.HTML)) {
                 htmlViews(l);
+                matched = false; // no raw scan, so no text view
             } else {
                 new Pass(this, l, l.data, targetMask(l.type), true).run();
-                if (!stop && l.type.isText() // UTF-16 too: NULs are dropped (ClamAV's cli_scanscript; never for mail)
-                        && opt.enabled(ScanOptions.Parser.NORMALIZE) && l.data.limit() <= lim.maxScriptNormalize()) {
-                    byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
-                    int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
-                    // hash signatures only when ClamAV maps the view as a file (target-7 patterns at relative
-                    // offsets); otherwise it scans the view as a buffer, which checks none
-                    if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), 1 | 1 << 7, false,
-                            sigs.patterns.hasRelativeOffsets(7)).run();
-                }
             }
         }
         FileType typed = l.type;
         if (!stop) EmbeddedObjects.scan(this, l); // part of ClamAV's raw scan
+        // ClamAV's cli_scanscript comes after the raw scan and what its type recognition started, and not at all
+        // when that re-typed the text as HTML (magic_scan: dettype != CL_TYPE_HTML): the HTML views replace it
+        if (matched && !stop && typed.isText() && l.type != FileType.HTML) textView(l);
         // a layer the raw scan re-typed was opened there, once (clamscan --allmatch reports an ISO's files once)
         if (!first && !stop && l.type == typed) extract(l);
         // ClamAV's parsers after the raw scan (PE, ELF, Mach-O, PDF) switch on the type the layer had before
         // the raw scan re-typed it (e.g. an executable holding a UDF marker or a DMG trailer is still unpacked)
         else if (!first && !stop && AFTER_RAW.contains(typed)) extract(l, typed);
     }
+
+    /**
+     * ClamAV's cli_scanscript: the normalised text (target 7 and generic signatures) of a text layer; UTF-16 too, its
+     * NULs are dropped (never for mail).
+     */
+    private void textView(LayerImpl l) {
+        if (!opt.enabled(ScanOptions.Parser.NORMALIZE) || l.data.limit() > lim.maxScriptNormalize()) return;
+        byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
+        int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
+        // no body pattern of these targets can occur in normalised text: the hashes and logical signatures remain
+        boolean body = (sigs.patterns.targetsFitting(TEXT_ALPHABET) & TEXT_VIEW) != 0;
+        // hash signatures only when ClamAV maps the view as a file (target-7 patterns at relative offsets);
+        // otherwise it scans the view as a buffer, which checks none
+        if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), TEXT_VIEW, false,
+                sigs.patterns.hasRelativeOffsets(7), body).run();
+    }
+
+    /** Targets of the normalised text view: generic and target 7. */
+    private static final int TEXT_VIEW = 1 | 1 << 7;
+    private static final long[] TEXT_ALPHABET = TextNormalizer.alphabet();
 
     private static final Set<FileType> AFTER_RAW = EnumSet.of(FileType.MSEXE, FileType.ELF, FileType.MACHO, FileType.PDF);
 
@@ -186,9 +202,9 @@ final class ScanJob {
         if (l.data.limit() > lim.maxHtmlNormalize()) return;
         HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize());
         int mask = 1 | 1 << 3;
-        for (byte[] view : new byte[][] {r.noComment(), r.noTags(), r.scripts()}) {
-            if (stop || view.length <= TINY) continue;
-            new Pass(this, l, ByteBuffer.wrap(view), mask, false).run();
+        for (int v = 0; v < 3; v++) {
+            if (stop || r.length(v) <= TINY) continue;
+            new Pass(this, l, r.view(v), mask, false).run();
         }
         // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
         if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {

@@ -51,8 +51,41 @@ public final class HtmlNormalizer {
         return java.util.Arrays.copyOf(out, o);
     }
 
-    /** The three normalised views; any may be empty. */
-    public record Result(byte[] noComment, byte[] noTags, byte[] scripts) {}
+    /**
+     * The three normalised views; any may be empty. Each is the start of an array the normaliser wrote (no copy
+     * for the scanner: {@link #view}); the accessors return exact copies.
+     */
+    public static final class Result {
+        /** Which view {@link #view} returns. */
+        public static final int NO_COMMENT = 0, NO_TAGS = 1, SCRIPTS = 2;
+        private final byte[][] arrays;
+        private final int[] lengths;
+
+        /** Views that are whole arrays. */
+        Result(byte[] noComment, byte[] noTags, byte[] scripts) {
+            this(noComment, noComment.length, noTags, noTags.length, scripts, scripts.length);
+        }
+
+        Result(byte[] noComment, int noCommentLength, byte[] noTags, int noTagsLength, byte[] scripts, int scriptsLength) {
+            this.arrays = new byte[][] {noComment, noTags, scripts};
+            this.lengths = new int[] {noCommentLength, noTagsLength, scriptsLength};
+        }
+
+        /** nocomment.html: the lower-cased document without comments. */
+        public byte[] noComment() { return java.util.Arrays.copyOf(arrays[NO_COMMENT], lengths[NO_COMMENT]); }
+        /** notags.html: the visible text. */
+        public byte[] noTags() { return java.util.Arrays.copyOf(arrays[NO_TAGS], lengths[NO_TAGS]); }
+        /** javascript: the normalised script elements. */
+        public byte[] scripts() { return java.util.Arrays.copyOf(arrays[SCRIPTS], lengths[SCRIPTS]); }
+
+        /** The length of view {@code which} ({@link #NO_COMMENT}, {@link #NO_TAGS}, {@link #SCRIPTS}). */
+        public int length(int which) { return lengths[which]; }
+
+        /** View {@code which} as a buffer over the normaliser's array (no copy; the matcher reads the array; never written). */
+        public ByteBuffer view(int which) {
+            return ByteBuffer.wrap(arrays[which], 0, lengths[which]).slice();
+        }
+    }
 
     public static Result normalize(ByteBuffer in, long max) {
         int n = (int) Math.min(in.limit(), max);

@@ -34,7 +34,7 @@ final class HtmlOut {
 
     HtmlNormalizer.Result result() {
         if (jsOn) endScript();
-        return new HtmlNormalizer.Result(o2.toArray(), text.toArray(), js.toArray());
+        return new HtmlNormalizer.Result(o2.array(), o2.length(), text.array(), text.length(), js.array(), js.length());
     }
 
     void putVal(int c) {
