@@ -422,11 +422,23 @@ public final class HexPatternParser {
 
     /** Rough rarity of a byte in real files: zero, 0xFF, spaces and common x86 fillers are frequent. */
     static double rarity(int b) {
-        switch (b) {
-            case 0x00: return 0;
-            case 0xFF: case 0x20: case 0xCC: case 0x90: return 1;
-            case 0x01: case 0x02: case 0x0A: case 0x0D: case 0x8B: case 0x48: case 0x89: case 0xE8: return 2;
-            default: return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ? 3 : 4;
+        return RARITY[b];
+    }
+
+    /**
+     * {@link #rarity} of every byte, as a table: it is asked for every static byte of every anchor window
+     * the parser and the planner try (a switch of 13 cases per byte was 3% of the medium database's load).
+     */
+    private static final double[] RARITY = new double[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            RARITY[b] = switch (b) {
+                case 0x00 -> 0;
+                case 0xFF, 0x20, 0xCC, 0x90 -> 1;
+                case 0x01, 0x02, 0x0A, 0x0D, 0x8B, 0x48, 0x89, 0xE8 -> 2;
+                default -> (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ? 3 : 4;
+            };
         }
     }
 }

@@ -57,7 +57,7 @@ public final class DatabaseLoader {
         this.options = options;
         this.puaFilter = PuaFilter.of(options);
         this.sigs = new SignatureBuilder();
-        this.fingerprint = new LoadFingerprint();
+        this.fingerprint = new LoadFingerprint(options.fingerprint());
     }
 
     /** A loader for one file parsed on the hash lane: the same builder, its own reports (no fingerprint). */
@@ -181,7 +181,7 @@ public final class DatabaseLoader {
      * once already, so an error here means a damaged or crafted snapshot.
      */
     static SignatureSet replay(List<SignatureSet.Deferred> deferred) {
-        DatabaseLoader l = new DatabaseLoader(LoadOptions.defaults());
+        DatabaseLoader l = new DatabaseLoader(LoadOptions.defaults().withFingerprint(false)); // (the snapshot has its own)
         for (SignatureSet.Deferred d : deferred) l.loadBytes(d.source(), d.data(), d.official());
         try { // (in-memory sources: no helper thread was started)
             if (!l.errors.isEmpty()) throw new DatabaseLoadException(l.errors);

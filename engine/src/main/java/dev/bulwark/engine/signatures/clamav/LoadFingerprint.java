@@ -18,6 +18,7 @@ final class LoadFingerprint {
     private static final int READ = 1 << 20;
     private static final Object END = new Object();
 
+    /** Null when no fingerprint is computed (see {@code LoadOptions.fingerprint}): everything is ignored. */
     private final MessageDigest sha;
     /** Entries for the digest thread (byte arrays and source files), or null while digesting inline. */
     private LinkedBlockingQueue<Object> queue;
@@ -25,9 +26,10 @@ final class LoadFingerprint {
     /** The first read error of the digest thread (its file then counts as unreadable). */
     private volatile String failure;
 
-    LoadFingerprint() {
+    /** A fingerprint, or with {@code compute} false none (empty). */
+    LoadFingerprint(boolean compute) {
         try {
-            sha = MessageDigest.getInstance("SHA-256");
+            sha = compute ? MessageDigest.getInstance("SHA-256") : null;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -35,12 +37,17 @@ final class LoadFingerprint {
 
     /** Adds bytes; the array must not change afterwards (it may be digested later). */
     void update(byte[] b) {
+        if (sha == null) return;
         if (queue == null) sha.update(b);
         else put(b);
     }
 
     /** Adds a file's name and its bytes, read by the digest thread, which then releases the file. */
     void file(byte[] name, SourceFile f) {
+        if (sha == null) {
+            f.release();
+            return;
+        }
         if (queue == null) {
             queue = new LinkedBlockingQueue<>();
             thread = new Thread(this::run, "bulwark-load-digest");
@@ -106,8 +113,8 @@ final class LoadFingerprint {
     /** A read error of the digest thread, or null. */
     String failure() { return failure; }
 
-    /** The fingerprint (after {@link #close}). */
+    /** The fingerprint (after {@link #close}); empty when none is computed. */
     String hex() {
-        return HexFormat.of().formatHex(sha.digest());
+        return sha == null ? "" : HexFormat.of().formatHex(sha.digest());
     }
 }

@@ -127,6 +127,17 @@ class HashLaneTest {
     }
 
     @Test
+    void withoutAFingerprintTheSameDatabase() throws Exception {
+        List<Path> paths = database(0, 0);
+        Database with = DatabaseLoader.load(paths, LoadOptions.defaults(), false, ALL);
+        Database without = DatabaseLoader.load(paths, LoadOptions.defaults().withFingerprint(false), false, ALL);
+        assertEquals("", without.fingerprint());
+        assertEquals(64, with.fingerprint().length());
+        assertEquals(with.sources(), without.sources());
+        assertArrayEquals(tables(with), tables(without));
+    }
+
+    @Test
     void errorsComeInLoadOrderWithTheirLines() throws Exception {
         List<Path> paths = database(777, 33);
         DatabaseLoadException lane = assertThrows(DatabaseLoadException.class,
