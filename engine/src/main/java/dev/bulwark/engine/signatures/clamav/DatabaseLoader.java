@@ -470,11 +470,12 @@ public final class DatabaseLoader {
         int ftmEntries = 0, lineNo = 0, start = 0;
         sigs.pua = pua ? puaFilter : null; // ClamAV filters PUA categories in the PUA databases only
         try {
-            for (int i = 0; i <= data.length; i++) {
-                if (i < data.length && data[i] != '\n') continue;
+            // (the newline search eight bytes at a time, as for a streamed file)
+            for (int i = newline(data, 0, data.length); ; i = newline(data, start, data.length)) {
                 if (i == data.length && start == data.length) break;
                 if (line(source, n, kind, data, start, i, ++lineNo, official)) ftmEntries++;
                 start = i + 1;
+                if (i == data.length) break;
             }
         } finally {
             sigs.pua = null;
