@@ -279,9 +279,9 @@ public final class DatabaseLoader {
             errors.add(Diagnostic.error(source, 0, "cannot read: " + e.getMessage()));
             return;
         }
-        boolean toLane = file.size >= laneMinFile && kind.hashes() && !pua(n);
+        boolean toLane = file.size >= laneMinFile && kind.hashes() && !LineKind.pua(n);
         // only plain body signatures are parsed here while the lane works (see HashLane)
-        if (!toLane && !((kind == LineKind.NDB || kind == LineKind.LDB || kind == LineKind.DB) && !pua(n))) awaitLane();
+        if (!toLane && !((kind == LineKind.NDB || kind == LineKind.LDB || kind == LineKind.DB) && !LineKind.pua(n))) awaitLane();
         if (file.size > MAX_DB_FILE) {
             file.release();
             file.release();
@@ -404,12 +404,6 @@ public final class DatabaseLoader {
         return kind.hashes() ? sigs.hashCount() : sigs.otherCount();
     }
 
-    /** A PUA database (ClamAV's .hdu .ndu ...): parsed with the PUA filter, so never next to the lane. */
-    private static boolean pua(String n) {
-        return n.endsWith(".hdu") || n.endsWith(".hsu") || n.endsWith(".mdu") || n.endsWith(".msu")
-                || n.endsWith(".ndu") || n.endsWith(".ldu");
-    }
-
     /**
      * Index of the first '\n' in {@code b[from, to)}, or {@code to}; eight bytes at a time through
      * {@link ByteScan#next} (a byte-by-byte search was a tenth of the large database's load).
@@ -446,7 +440,7 @@ public final class DatabaseLoader {
         if (options.yara() == LoadOptions.Yara.ONLY && !yaraFile) return;
         if (options.yara() == LoadOptions.Yara.NO && yaraFile) return;
         if (options.officialOnly() && !official && !(n.endsWith(".ign") || n.endsWith(".ign2"))) return;
-        boolean pua = pua(n);
+        boolean pua = LineKind.pua(n);
         if (pua && !options.detectPua()) return;
         if (yaraFile) {
             sigs.deferred.add(new SignatureSet.Deferred(source, data, official));
@@ -528,30 +522,5 @@ public final class DatabaseLoader {
             errors.add(Diagnostic.error(source, lineNo, e.getMessage()));
         }
         return false;
-    }
-
-    private enum LineKind {
-        HASH, SECTION, IMPORT, ALLOW, NDB, DB, LDB, CDB, FTM, CFG, IGNORE, PHISHING, SKIP;
-
-        /** Kinds that add to the hash builders only (see {@link HashLane}). */
-        boolean hashes() {
-            return this == HASH || this == SECTION || this == IMPORT || this == ALLOW;
-        }
-
-        static LineKind of(String n) {
-            if (n.endsWith(".hdb") || n.endsWith(".hdu") || n.endsWith(".hsb") || n.endsWith(".hsu")) return HASH;
-            if (n.endsWith(".mdb") || n.endsWith(".mdu") || n.endsWith(".msb") || n.endsWith(".msu")) return SECTION;
-            if (n.endsWith(".imp")) return IMPORT;
-            if (n.endsWith(".fp") || n.endsWith(".sfp")) return ALLOW;
-            if (n.endsWith(".ndb") || n.endsWith(".ndu") || n.endsWith(".sdb")) return NDB;
-            if (n.endsWith(".ldb") || n.endsWith(".ldu")) return LDB;
-            if (n.endsWith(".cdb")) return CDB;
-            if (n.endsWith(".ftm")) return FTM;
-            if (n.endsWith(".cfg")) return CFG;
-            if (n.endsWith(".ign") || n.endsWith(".ign2")) return IGNORE;
-            if (n.endsWith(".pdb") || n.endsWith(".wdb") || n.endsWith(".gdb")) return PHISHING;
-            if (n.endsWith(".db")) return DB;
-            return SKIP;
-        }
     }
 }
