@@ -462,7 +462,9 @@ public final class DatabaseLoader {
             sigs.deferred.add(new SignatureSet.Deferred(source, data, official));
         }
         int ftmEntries = 0, lineNo = 0, start = 0;
-        sigs.pua = pua ? puaFilter : null; // ClamAV filters PUA categories in the PUA databases only
+        // ClamAV filters PUA categories in the PUA databases only; written only for those (never while the
+        // hash lane works: a PUA database waits for it), so the lane never sees the field change
+        if (pua) sigs.pua = puaFilter;
         try {
             // (the newline search eight bytes at a time, as for a streamed file)
             for (int i = newline(data, 0, data.length); ; i = newline(data, start, data.length)) {
@@ -472,7 +474,7 @@ public final class DatabaseLoader {
                 if (i == data.length) break;
             }
         } finally {
-            sigs.pua = null;
+            if (pua) sigs.pua = null;
         }
         if (kind == LineKind.FTM && ftmEntries == 0 && errors.isEmpty()) {
             errors.add(Diagnostic.error(source, 0, "empty external filetype database"));
