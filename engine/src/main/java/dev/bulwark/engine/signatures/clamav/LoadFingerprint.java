@@ -68,17 +68,24 @@ final class LoadFingerprint {
         while (true) {
             Object o = take();
             if (o == END) return;
+            if (failure != null) {
+                // the digest is lost: only release what is still queued
+                if (o instanceof SourceFile f) f.release();
+                continue;
+            }
             if (o instanceof byte[] b) {
                 sha.update(b);
                 continue;
             }
             SourceFile f = (SourceFile) o;
-            if (buf == null) buf = new byte[READ];
             try {
+                if (buf == null) buf = new byte[READ];
                 long pos = 0;
                 for (int r; (r = f.read(pos, buf, 0, buf.length)) >= 0; pos += r) sha.update(buf, 0, r);
             } catch (IOException e) {
-                if (failure == null) failure = f.path + ": cannot read: " + e.getMessage();
+                failure = f.path + ": cannot read: " + e.getMessage();
+            } catch (RuntimeException | Error e) { // (out of memory): the load fails rather than take a wrong fingerprint
+                failure = f.path + ": fingerprint failed: " + e;
             } finally {
                 f.release();
             }
