@@ -1,5 +1,7 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.engine.LoadOptions;
+import dev.bulwark.engine.signatures.clamav.DatabaseLoader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The training run behind {@code bin/bulwark}'s JDK ahead-of-time cache (JEP 483/514): the launcher runs
@@ -76,6 +79,11 @@ final class AotTraining {
             Main.run(new String[] {"scan", "--no-summary", "--threads=1", "-d", d, "-f", list.toString()});
             Main.run(new String[] {"scan", "--no-summary", "--threads=1", "-d", snap.toString(), "-f", list.toString()});
             Main.run(new String[] {"scan", "--infected", "-d", snap.toString(), "-f", list.toString()});
+            // a text database large enough for the loader's large-file paths (chunked reads, the hash lane,
+            // the fingerprint's thread), as a scan and the daemon (with the fingerprint) load it
+            Path large = textDatabase(dir.resolve("large-db"));
+            Main.run(new String[] {"scan", "--no-summary", "-d", large.toString(), files.resolve("script.sh").toString()});
+            DatabaseLoader.load(List.of(large), LoadOptions.defaults());
             // bulwark yara: rule compilation (every string kind) and a recursive scan
             Path rules = dir.resolve("train.yar");
             Files.writeString(rules, yaraRules());
@@ -117,6 +125,44 @@ final class AotTraining {
             System.setErr(err);
         }
         Main.exit(0, false);
+    }
+
+    /**
+     * A generated text database in DIR: 80,000 MD5 and 20,000 SHA-256 hash lines (5.3 and 1.9 MB: above
+     * the loader's chunked-read and hash-lane thresholds), 3,000 body and 300 logical signatures. Loading
+     * it costs the training ~0.5 CPU-s; it profiles the hash-line parser, the anchor planner and the
+     * builders, and loads the classes of those paths, which a scan with a large text database then finds
+     * in the cache.
+     */
+    private static Path textDatabase(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        java.util.Random r = new java.util.Random(2);
+        StringBuilder md5 = new StringBuilder(), sha = new StringBuilder(), ndb = new StringBuilder(), ldb = new StringBuilder();
+        byte[] d = new byte[32];
+        for (int i = 0; i < 80_000; i++) {
+            r.nextBytes(d);
+            md5.append(HexFormat.of().formatHex(d, 0, 16)).append(':').append(1 + r.nextInt(1 << 20)).append(":Train.Md5-").append(i).append('\n');
+        }
+        for (int i = 0; i < 20_000; i++) {
+            r.nextBytes(d);
+            sha.append(HexFormat.of().formatHex(d)).append(':').append(1 + r.nextInt(1 << 20)).append(":Train.Sha256-").append(i).append('\n');
+        }
+        for (int i = 0; i < 3_000; i++) {
+            r.nextBytes(d);
+            String hex = HexFormat.of().formatHex(d, 0, 8 + r.nextInt(16));
+            ndb.append("Train.Body-").append(i).append(':').append(r.nextInt(7)).append(":*:")
+                    .append(i % 3 == 0 ? hex.substring(0, 10) + "??" + hex.substring(12) : i % 3 == 1 ? hex + "{2-8}" + hex : hex).append('\n');
+        }
+        for (int i = 0; i < 300; i++) {
+            r.nextBytes(d);
+            ldb.append("Train.Logical-").append(i).append(";Engine:51-255,Target:0;0&1;").append(HexFormat.of().formatHex(d, 0, 10))
+                    .append(';').append(HexFormat.of().formatHex(d, 10, 22)).append('\n');
+        }
+        Files.writeString(dir.resolve("train.hdb"), md5);
+        Files.writeString(dir.resolve("train.hsb"), sha);
+        Files.writeString(dir.resolve("train.ndb"), ndb);
+        Files.writeString(dir.resolve("train.ldb"), ldb);
+        return dir;
     }
 
     /** YARA rules with hex strings (jumps, wildcards, alternatives), text modifiers and regexes, many of them. */

@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.Detection;
 import dev.bulwark.engine.Engine;
+import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.engine.diag.Diagnostic;
 import java.io.IOException;
@@ -93,7 +94,9 @@ public final class ScanCommand {
         }
         try {
             List<Path> dbs = o.databases.isEmpty() ? defaultDatabases() : o.databases;
-            engine = o.databases.isEmpty() ? Engine.loadWithBuiltin(dbs, o.load) : Engine.load(dbs, o.load);
+            // a scan never shows the database's fingerprint: not computed (a sixth of a text load's CPU)
+            LoadOptions load = o.load.withFingerprint(false);
+            engine = o.databases.isEmpty() ? Engine.loadWithBuiltin(dbs, load) : Engine.load(dbs, load);
         } catch (DatabaseLoadException e) {
             for (Diagnostic d : e.diagnostics()) err.println("ERROR: " + d);
             err.println("ERROR: Malformed database");

@@ -260,6 +260,32 @@ class LauncherTest {
         assertTrue(dryRun(LAUNCHER, Map.of(), "daemon", "--config", "clamd.conf").contains(young), "and the daemon");
     }
 
+    /**
+     * Text load, round 6: a scan with a text database above 16 MiB (below the large one's 128) gets the small
+     * young generation too, and stays a short scan (C1) for a few files; a 1 MiB database gets neither.
+     */
+    @Test
+    void mediumTextDatabaseScansGetASmallYoungGeneration() throws Exception {
+        String young = "-Xmn32m";
+        Path medium = Files.createDirectories(dir.resolve("mediumdb")), under = Files.createDirectories(dir.resolve("underdb"));
+        try (RandomAccessFile f = new RandomAccessFile(medium.resolve("a.hdb").toFile(), "rw")) {
+            f.setLength(17L << 20);
+        }
+        try (RandomAccessFile f = new RandomAccessFile(under.resolve("a.hdb").toFile(), "rw")) {
+            f.setLength(1L << 20);
+        }
+        List<String> words = dryRun(LAUNCHER, Map.of(), "scan", "-d", medium.toString(), small.toString());
+        assertTrue(words.contains(young), words.toString());
+        assertTrue(words.contains(C1), "still a short scan");
+        assertEquals(1, words.stream().filter(young::equals).count(), "given once");
+        assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "--database=" + medium, small.toString()).contains(young));
+        assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "-d", under.toString(), "-d" + medium, small.toString()).contains(young));
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", under.toString(), small.toString()).contains(young));
+        assertFalse(dryRun(LAUNCHER, Map.of(), "db", "compile", "-d", medium.toString(), "-o", "x.bsnap").contains(young), "scan only");
+        assertEquals(1, dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString()).stream()
+                .filter(young::equals).count(), "a large database: once");
+    }
+
     @Test
     void aPipeGivenAsFileListIsNotRead() throws Exception {
         Path fifo = dir.resolve("list.fifo");

@@ -41,7 +41,10 @@ public final class Database {
     /** Build time of the daily database, or null. */
     public Instant buildTime() { return buildTime; }
 
-    /** A digest over the loaded sources: changes whenever the database content changes. */
+    /**
+     * A digest over the loaded sources: changes whenever the database content changes. Empty for text
+     * sources loaded without one ({@code LoadOptions.withFingerprint(false)}: a one-shot scan).
+     */
     public String fingerprint() { return fingerprint; }
 
     /** The compiled signatures (engine-internal). */

@@ -13,11 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -40,11 +37,16 @@ public final class DatabaseLoader {
 
     private final LoadOptions options;
     private final PuaFilter puaFilter;
-    private final SignatureBuilder sigs = new SignatureBuilder();
-    private final List<Diagnostic> errors = new ArrayList<>();
-    private final List<Diagnostic> warnings = new ArrayList<>();
-    private final List<String> sources = new ArrayList<>();
-    private final MessageDigest fingerprint;
+    private final SignatureBuilder sigs;
+    /** What this loader reports, in load order; see {@link HashLane} for the part a second thread adds. */
+    private List<Diagnostic> errors = new ArrayList<>();
+    private List<Diagnostic> warnings = new ArrayList<>();
+    private List<String> sources = new ArrayList<>();
+    private final LoadFingerprint fingerprint;
+    /** The second thread that parses hash databases, or null (see {@link HashLane}). */
+    private HashLane lane;
+    /** Hash files of at least this many bytes go to the lane. */
+    private long laneMinFile = HashLane.MIN_FILE;
     private long version;
     private Instant buildTime;
     private int loadedFiles;
@@ -54,12 +56,21 @@ public final class DatabaseLoader {
     private DatabaseLoader(LoadOptions options) {
         this.options = options;
         this.puaFilter = PuaFilter.of(options);
-        try {
-            this.fingerprint = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.sigs = new SignatureBuilder();
+        this.fingerprint = new LoadFingerprint(options.fingerprint());
     }
+
+    /** A loader for one file parsed on the hash lane: the same builder, its own reports (no fingerprint). */
+    DatabaseLoader(DatabaseLoader parent) {
+        this.options = parent.options;
+        this.puaFilter = parent.puaFilter;
+        this.sigs = parent.sigs;
+        this.fingerprint = null;
+    }
+
+    List<Diagnostic> errors() { return errors; }
+    List<Diagnostic> warnings() { return warnings; }
+    List<String> sources() { return sources; }
 
     public static Database load(List<Path> paths, LoadOptions options) {
         return load(paths, options, false);
@@ -70,6 +81,11 @@ public final class DatabaseLoader {
      * the engine (EICAR and the project's test signatures).
      */
     public static Database load(List<Path> paths, LoadOptions options, boolean builtin) {
+        return load(paths, options, builtin, HashLane.MIN_FILE);
+    }
+
+    /** As {@link #load(List, LoadOptions, boolean)}, with hash files of {@code laneMinFile} bytes or more parsed on the hash lane (tests). */
+    static Database load(List<Path> paths, LoadOptions options, boolean builtin, long laneMinFile) {
         for (Path p : paths) {
             if (!dev.bulwark.engine.db.snapshot.Snapshot.isSnapshot(p.getFileName() == null ? "" : p.getFileName().toString())) continue;
             // a compiled snapshot is a whole database: it is mapped as it is, never merged with sources
@@ -80,13 +96,37 @@ public final class DatabaseLoader {
             return dev.bulwark.engine.db.snapshot.SnapshotReader.load(p);
         }
         DatabaseLoader l = new DatabaseLoader(options);
-        if (builtin) l.loadBuiltin();
-        for (Path p : paths) l.loadPath(p);
-        if (l.errors.isEmpty() && l.loadedFiles == 0) {
-            l.errors.add(Diagnostic.error(paths.isEmpty() ? "(none)" : paths.get(0).toString(), 0, "no supported database files found"));
+        l.laneMinFile = laneMinFile;
+        try {
+            if (builtin) l.loadBuiltin();
+            for (Path p : paths) l.loadPath(p);
+            l.awaitLane();
+            if (l.errors.isEmpty() && l.loadedFiles == 0) {
+                l.errors.add(Diagnostic.error(paths.isEmpty() ? "(none)" : paths.get(0).toString(), 0, "no supported database files found"));
+            }
+            if (!l.errors.isEmpty()) throw new DatabaseLoadException(l.errors);
+            return l.finish();
+        } finally {
+            l.close();
         }
-        if (!l.errors.isEmpty()) throw new DatabaseLoadException(l.errors);
-        return l.finish();
+    }
+
+    /** Waits for the hash lane and takes its reports in load order (see {@link HashLane#join}). */
+    private void awaitLane() {
+        if (lane == null || !lane.busy()) return;
+        HashLane.Reports r = lane.join(errors, warnings, sources);
+        errors = r.errors();
+        warnings = r.warnings();
+        sources = r.sources();
+    }
+
+    /** Ends the helper threads, whatever happened (a daemon's failed reload must not leave them behind). */
+    private void close() {
+        try {
+            if (lane != null) lane.close();
+        } finally {
+            fingerprint.close();
+        }
     }
 
     /** Loads signature text given in memory (tests, the built-in database). */
@@ -94,7 +134,11 @@ public final class DatabaseLoader {
         DatabaseLoader l = new DatabaseLoader(options);
         l.loadBytes(fileName, text.getBytes(StandardCharsets.ISO_8859_1), false);
         if (!l.errors.isEmpty()) throw new DatabaseLoadException(l.errors);
-        return l.finish();
+        try {
+            return l.finish();
+        } finally {
+            l.close();
+        }
     }
 
     private static final String BUILTIN = "/dev/bulwark/engine/db/";
@@ -137,9 +181,9 @@ public final class DatabaseLoader {
      * once already, so an error here means a damaged or crafted snapshot.
      */
     static SignatureSet replay(List<SignatureSet.Deferred> deferred) {
-        DatabaseLoader l = new DatabaseLoader(LoadOptions.defaults());
+        DatabaseLoader l = new DatabaseLoader(LoadOptions.defaults().withFingerprint(false)); // (the snapshot has its own)
         for (SignatureSet.Deferred d : deferred) l.loadBytes(d.source(), d.data(), d.official());
-        try {
+        try { // (in-memory sources: no helper thread was started)
             if (!l.errors.isEmpty()) throw new DatabaseLoadException(l.errors);
             return l.finish().signatures();
         } catch (DatabaseLoadException e) {
@@ -151,14 +195,22 @@ public final class DatabaseLoader {
         List<YaraRuleSet> yara = YaraBridge.compile(sigs.yaraSources, warnings);
         PhishingDb phishing = PhishingBridge.build(sigs.phishingLines, errors);
         if (!errors.isEmpty()) throw new DatabaseLoadException(errors);
-        Runnable collect = sourceBytes >= COLLECT_ABOVE ? System::gc : () -> { };
+        int extra = YaraBridge.count(yara) + PhishingBridge.count(phishing);
         SignatureSet set;
         try {
-            set = sigs.build(phishing, yara, YaraBridge.count(yara) + PhishingBridge.count(phishing), collect);
+            if (sourceBytes >= COLLECT_ABOVE || lane == null) {
+                set = sigs.build(phishing, yara, extra, sourceBytes >= COLLECT_ABOVE ? System::gc : () -> { });
+            } else {
+                // the hash indexes on the lane while this thread builds the pattern set
+                var hashes = lane.submit(sigs::buildHashes);
+                set = sigs.build(phishing, yara, extra, () -> HashLane.get(hashes));
+            }
         } catch (UncheckedIOException e) { // a large hash index's temporary file (a full disk)
             throw new DatabaseLoadException(Diagnostic.error(sources.isEmpty() ? "(database)" : sources.get(0), 0, e.getMessage()));
         }
-        return new Database(set, sources, warnings, version, buildTime, HexFormat.of().formatHex(fingerprint.digest()));
+        fingerprint.close();
+        if (fingerprint.failure() != null) throw new DatabaseLoadException(Diagnostic.error("(database)", 0, fingerprint.failure()));
+        return new Database(set, sources, warnings, version, buildTime, fingerprint.hex());
     }
 
     private void loadPath(Path p) {
@@ -218,23 +270,73 @@ public final class DatabaseLoader {
     }
 
     private void loadFile(Path f) {
+        String source = f.toString(), n = source.toLowerCase(Locale.ROOT);
+        LineKind kind = LineKind.of(n);
+        SourceFile file;
         try {
-            long size = Files.size(f);
-            if (size > MAX_DB_FILE) {
-                errors.add(Diagnostic.error(f.toString(), 0, "database file too large"));
-                return;
-            }
-            if (size > STREAM_CHUNK && streamable(f.toString())) {
-                stream(f);
-                return;
-            }
-            byte[] data = Files.readAllBytes(f);
-            fingerprint.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-            fingerprint.update(data);
-            sourceBytes += data.length;
-            loadBytes(f.toString(), data, false);
+            file = SourceFile.open(f, 2); // its parser and the fingerprint
         } catch (IOException e) {
-            errors.add(Diagnostic.error(f.toString(), 0, "cannot read: " + e.getMessage()));
+            errors.add(Diagnostic.error(source, 0, "cannot read: " + e.getMessage()));
+            return;
+        }
+        boolean toLane = file.size >= laneMinFile && kind.hashes() && !LineKind.pua(n);
+        // only plain body signatures are parsed here while the lane works (see HashLane)
+        if (!toLane && !((kind == LineKind.NDB || kind == LineKind.LDB || kind == LineKind.DB) && !LineKind.pua(n))) awaitLane();
+        if (file.size > MAX_DB_FILE) {
+            file.release();
+            file.release();
+            errors.add(Diagnostic.error(source, 0, "database file too large"));
+            return;
+        }
+        boolean streamed = file.size > STREAM_CHUNK && streamable(source);
+        if (streamed && (options.yara() == LoadOptions.Yara.ONLY || options.officialOnly())) {
+            // nothing of it is used (and, as before, it is not part of the fingerprint)
+            loadedFiles++;
+            file.release();
+            file.release();
+            return;
+        }
+        sourceBytes += file.size;
+        byte[] name = f.getFileName().toString().getBytes(StandardCharsets.UTF_8);
+        if (toLane || streamed) {
+            fingerprint.file(name, file);
+        } else {
+            fingerprint.update(name);
+            file.release();
+        }
+        if (toLane) {
+            loadedFiles++;
+            if (lane == null) lane = new HashLane();
+            DatabaseLoader own = new DatabaseLoader(this);
+            lane.submit(new HashLane.Reports(errors, warnings, sources), own, () -> own.parse(file, streamed));
+            errors = new ArrayList<>();
+            warnings = new ArrayList<>();
+            sources = new ArrayList<>();
+            return;
+        }
+        if (streamed) loadedFiles++;
+        parse(file, streamed);
+    }
+
+    /**
+     * Reads and parses one file opened by {@link #loadFile} (on the loading thread or the hash lane), and
+     * releases it. A file read whole goes to the fingerprint here (the loading thread only: a file for the
+     * lane, or a streamed one, is read by the fingerprint's thread itself).
+     */
+    private void parse(SourceFile file, boolean streamed) {
+        String source = file.path.toString();
+        try {
+            if (streamed) {
+                stream(file);
+                return;
+            }
+            byte[] data = file.readAll(MAX_DB_FILE);
+            if (fingerprint != null) fingerprint.update(data); // (null: a lane file's loader)
+            loadBytes(source, data, false);
+        } catch (IOException e) {
+            errors.add(Diagnostic.error(source, 0, "cannot read: " + e.getMessage()));
+        } finally {
+            file.release();
         }
     }
 
@@ -251,51 +353,55 @@ public final class DatabaseLoader {
      * Like {@link #loadBytes} for a large plain database file, reading it in chunks of {@link #STREAM_CHUNK}
      * so that a 300 MB hash database never sits in memory whole (it did, next to what it compiles to).
      */
-    private void stream(Path f) throws IOException {
-        String source = f.toString(), n = source.toLowerCase(Locale.ROOT);
+    private void stream(SourceFile f) throws IOException {
+        String source = f.path.toString(), n = source.toLowerCase(Locale.ROOT);
         LineKind kind = LineKind.of(n);
-        loadedFiles++;
-        if (options.yara() == LoadOptions.Yara.ONLY || options.officialOnly()) return;
-        int before = sigs.count();
-        fingerprint.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+        int before = counted(kind);
         byte[] buf = new byte[STREAM_CHUNK];
         int have = 0, lineNo = 0;
-        long size = Files.size(f);
-        boolean sampled = false;
-        sigs.markFile();
-        try (var in = Files.newInputStream(f)) {
-            while (true) {
-                // at most READ_PIECE at a time: the JDK copies each read through a native buffer of its size
-                int r = in.read(buf, have, Math.min(READ_PIECE, buf.length - have));
-                if (r > 0) {
-                    fingerprint.update(buf, have, r);
-                    sourceBytes += r;
-                    have += r;
-                }
-                int start = 0;
-                for (int i = newline(buf, 0, have); i < have; i = newline(buf, start, have)) {
-                    line(source, n, kind, buf, start, i, ++lineNo, false);
-                    start = i + 1;
-                    if (!sampled && start >= RESERVE_SAMPLE) {
-                        // the first lines tell how much the builders will hold: size them once for the rest
-                        sigs.reserveRest((double) (size - start) / start);
-                        sampled = true;
-                    }
-                }
-                if (r < 0) {
-                    if (start < have) line(source, n, kind, buf, start, have, ++lineNo, false);
-                    break;
-                }
-                if (start == 0 && have == buf.length) {
-                    // a line longer than a chunk is longer than MAX_LINE: report it and stop this file
-                    errors.add(Diagnostic.error(source, lineNo + 1, "line too long"));
-                    return;
-                }
-                System.arraycopy(buf, start, buf, 0, have - start);
-                have -= start;
+        long size = f.size, pos = 0;
+        // only a hash database sizes its builders (a body database on the loading thread must not touch
+        // them: the hash lane may be filling them)
+        boolean sampled = !kind.hashes();
+        if (!sampled) sigs.markFile();
+        while (true) {
+            // at most READ_PIECE at a time: the JDK copies each read through a native buffer of its size
+            int r = f.read(pos, buf, have, Math.min(READ_PIECE, buf.length - have));
+            if (r > 0) {
+                pos += r;
+                have += r;
             }
+            int start = 0;
+            for (int i = newline(buf, 0, have); i < have; i = newline(buf, start, have)) {
+                line(source, n, kind, buf, start, i, ++lineNo, false);
+                start = i + 1;
+                if (!sampled && start >= RESERVE_SAMPLE) {
+                    // the first lines tell how much the builders will hold: size them once for the rest
+                    sigs.reserveRest((double) (size - start) / start);
+                    sampled = true;
+                }
+            }
+            if (r < 0) {
+                if (start < have) line(source, n, kind, buf, start, have, ++lineNo, false);
+                break;
+            }
+            if (start == 0 && have == buf.length) {
+                // a line longer than a chunk is longer than MAX_LINE: report it and stop this file
+                errors.add(Diagnostic.error(source, lineNo + 1, "line too long"));
+                return;
+            }
+            System.arraycopy(buf, start, buf, 0, have - start);
+            have -= start;
         }
-        sources.add(source + " (" + (sigs.count() - before) + " signatures)");
+        sources.add(source + " (" + (counted(kind) - before) + " signatures)");
+    }
+
+    /**
+     * Signatures added so far of the builders a file of this kind adds to: the hash lane's for hash
+     * databases, the others' for everything else (a plain file adds to one side only).
+     */
+    private int counted(LineKind kind) {
+        return kind.hashes() ? sigs.hashCount() : sigs.otherCount();
     }
 
     /**
@@ -334,8 +440,7 @@ public final class DatabaseLoader {
         if (options.yara() == LoadOptions.Yara.ONLY && !yaraFile) return;
         if (options.yara() == LoadOptions.Yara.NO && yaraFile) return;
         if (options.officialOnly() && !official && !(n.endsWith(".ign") || n.endsWith(".ign2"))) return;
-        boolean pua = n.endsWith(".hdu") || n.endsWith(".hsu") || n.endsWith(".mdu") || n.endsWith(".msu")
-                || n.endsWith(".ndu") || n.endsWith(".ldu");
+        boolean pua = LineKind.pua(n);
         if (pua && !options.detectPua()) return;
         if (yaraFile) {
             sigs.deferred.add(new SignatureSet.Deferred(source, data, official));
@@ -344,6 +449,7 @@ public final class DatabaseLoader {
             return;
         }
         LineKind kind = LineKind.of(n);
+        before = counted(kind);
         if (kind == LineKind.SKIP) {
             sources.add(source + " (not used)");
             return;
@@ -356,21 +462,24 @@ public final class DatabaseLoader {
             sigs.deferred.add(new SignatureSet.Deferred(source, data, official));
         }
         int ftmEntries = 0, lineNo = 0, start = 0;
-        sigs.pua = pua ? puaFilter : null; // ClamAV filters PUA categories in the PUA databases only
+        // ClamAV filters PUA categories in the PUA databases only; written only for those (never while the
+        // hash lane works: a PUA database waits for it), so the lane never sees the field change
+        if (pua) sigs.pua = puaFilter;
         try {
-            for (int i = 0; i <= data.length; i++) {
-                if (i < data.length && data[i] != '\n') continue;
+            // (the newline search eight bytes at a time, as for a streamed file)
+            for (int i = newline(data, 0, data.length); ; i = newline(data, start, data.length)) {
                 if (i == data.length && start == data.length) break;
                 if (line(source, n, kind, data, start, i, ++lineNo, official)) ftmEntries++;
                 start = i + 1;
+                if (i == data.length) break;
             }
         } finally {
-            sigs.pua = null;
+            if (pua) sigs.pua = null;
         }
         if (kind == LineKind.FTM && ftmEntries == 0 && errors.isEmpty()) {
             errors.add(Diagnostic.error(source, 0, "empty external filetype database"));
         }
-        if (!official) sources.add(source + " (" + (sigs.count() - before) + " signatures)");
+        if (!official) sources.add(source + " (" + (counted(kind) - before) + " signatures)");
     }
 
     /**
@@ -415,25 +524,5 @@ public final class DatabaseLoader {
             errors.add(Diagnostic.error(source, lineNo, e.getMessage()));
         }
         return false;
-    }
-
-    private enum LineKind {
-        HASH, SECTION, IMPORT, ALLOW, NDB, DB, LDB, CDB, FTM, CFG, IGNORE, PHISHING, SKIP;
-
-        static LineKind of(String n) {
-            if (n.endsWith(".hdb") || n.endsWith(".hdu") || n.endsWith(".hsb") || n.endsWith(".hsu")) return HASH;
-            if (n.endsWith(".mdb") || n.endsWith(".mdu") || n.endsWith(".msb") || n.endsWith(".msu")) return SECTION;
-            if (n.endsWith(".imp")) return IMPORT;
-            if (n.endsWith(".fp") || n.endsWith(".sfp")) return ALLOW;
-            if (n.endsWith(".ndb") || n.endsWith(".ndu") || n.endsWith(".sdb")) return NDB;
-            if (n.endsWith(".ldb") || n.endsWith(".ldu")) return LDB;
-            if (n.endsWith(".cdb")) return CDB;
-            if (n.endsWith(".ftm")) return FTM;
-            if (n.endsWith(".cfg")) return CFG;
-            if (n.endsWith(".ign") || n.endsWith(".ign2")) return IGNORE;
-            if (n.endsWith(".pdb") || n.endsWith(".wdb") || n.endsWith(".gdb")) return PHISHING;
-            if (n.endsWith(".db")) return DB;
-            return SKIP;
-        }
     }
 }

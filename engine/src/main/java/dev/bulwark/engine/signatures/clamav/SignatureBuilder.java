@@ -54,13 +54,23 @@ public final class SignatureBuilder {
     final List<YaraSource> yaraSources = new ArrayList<>();
     /** The PUA category filter while a PUA database (.hdu .ndu .ldu …) is read, else null. */
     PuaFilter pua;
-    private int count;
+    /**
+     * Signatures added: hash signatures apart from the rest, since the hash lane ({@link HashLane}) adds
+     * those on another thread while the loading thread adds body signatures.
+     */
+    private int hashCount, count;
 
     private static HashIndex.Builder[] digestBuilders() {
         return new HashIndex.Builder[] {HashIndex.builder(16), HashIndex.builder(20), HashIndex.builder(32)};
     }
 
-    public int count() { return count; }
+    public int count() { return hashCount + count; }
+
+    /** Hash signatures added (by the hash lane, when there is one). */
+    int hashCount() { return hashCount; }
+
+    /** Everything else added. */
+    int otherCount() { return count; }
 
     // ---- sizing for large files --------------------------------------------------------------------
 
@@ -173,7 +183,7 @@ public final class SignatureBuilder {
             case 'f' -> allow[type].add(digest, size, id);
             default -> hashes[type].add(digest, size, id);
         }
-        if (kind != 'f') count++;
+        if (kind != 'f') hashCount++;
     }
 
     /** Value of each byte as a hex digit, or -1 (a table: 200 million digits in the large database). */
@@ -222,7 +232,7 @@ public final class SignatureBuilder {
         }
         int id = hashNames.add(d, c2 + 1, to - c2 - 1, !official);
         hashes[type].add(digest, size, id);
-        count++;
+        hashCount++;
         return true;
     }
 
@@ -395,19 +405,39 @@ public final class SignatureBuilder {
 
     // ---- compile -----------------------------------------------------------------------------------
 
-    /** Compiles everything; {@code between} runs after the hash indexes, before the pattern set is built. */
-    SignatureSet build(PhishingDb phishing, List<YaraRuleSet> yara, int extraCount, Runnable between) {
+    /** The hash indexes and their names, built apart from the rest (on the hash lane, see {@link HashLane}). */
+    record HashTables(HashIndex[] hashes, HashIndex[] sections, HashIndex[] allow, HashIndex imports, Names names) {}
+
+    /** Builds the hash indexes and the hash names; touches nothing the pattern set's build does. */
+    HashTables buildHashes() {
         HashIndex[] h = new HashIndex[3], s = new HashIndex[3], a = new HashIndex[3];
         for (int i = 0; i < 3; i++) {
             h[i] = hashes[i].build();
             s[i] = sections[i].build();
             a[i] = allow[i].build();
         }
-        HashIndex imp = imports.build();
+        return new HashTables(h, s, a, imports.build(), hashNames.build());
+    }
+
+    /** Compiles everything; {@code between} runs after the hash indexes, before the pattern set is built. */
+    SignatureSet build(PhishingDb phishing, List<YaraRuleSet> yara, int extraCount, Runnable between) {
+        HashTables t = buildHashes();
         between.run();
-        return new SignatureSet(patterns.build(), ndbNames.build(), lsigs.toArray(new LogicalSig[0]), h, s, a,
-                imp, hashNames.build(), List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
-                magicPatterns.build(), List.copyOf(magicPatternRules), Set.copyOf(dconfDisabled),
-                phishing, yara, List.copyOf(deferred), count + extraCount);
+        return build(phishing, yara, extraCount, () -> t);
+    }
+
+    /**
+     * Compiles the pattern set and the rest, then takes the hash tables from {@code hashTables} (built
+     * meanwhile on another thread by {@link #buildHashes}, or already built).
+     */
+    SignatureSet build(PhishingDb phishing, List<YaraRuleSet> yara, int extraCount, java.util.function.Supplier<HashTables> hashTables) {
+        PatternSet ps = patterns.build();
+        Names nn = ndbNames.build();
+        PatternSet magicSet = magicPatterns.build();
+        HashTables t = hashTables.get();
+        return new SignatureSet(ps, nn, lsigs.toArray(new LogicalSig[0]), t.hashes(), t.sections(), t.allow(),
+                t.imports(), t.names(), List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
+                magicSet, List.copyOf(magicPatternRules), Set.copyOf(dconfDisabled),
+                phishing, yara, List.copyOf(deferred), hashCount + count + extraCount);
     }
 }
