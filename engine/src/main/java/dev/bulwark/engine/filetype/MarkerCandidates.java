@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * 32 KiB (EmbeddedObjects). Each atom is fixed bytes every match holds at a fixed distance from its start, so
  * the positions kept here are a superset of the matches; the searches check only them with their own
  * comparisons. When more were found than are kept, a search decides only if a kept one matched; otherwise the
- * old search over the bytes runs.
+ * old search over the bytes runs. Snapshots store the atoms: a change to them needs a new snapshot format
+ * ({@code Snapshot.FORMAT}). The mail rules that start near the layer's start (bounded reads) keep their search.
  */
 public final class MarkerCandidates {
     /** MHTML first-part and HTML tag positions kept per layer: bounds memory; beyond, the old searches run. */
