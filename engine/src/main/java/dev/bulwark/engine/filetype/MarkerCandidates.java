@@ -40,8 +40,7 @@ public final class MarkerCandidates {
     /** Built-in atoms these candidates take (after the embedded-type rules'). */
     static final int ATOMS = UDF_ENTRY + 1;
 
-    private final int[] mhtml = new int[16];
-    private int[] mhtmlAt = mhtml;
+    private int[] mhtmlAt = new int[16];
     private int mhtmlCount;
     private boolean mhtmlOverflow;
     private final int[] tagAt = new int[8];
