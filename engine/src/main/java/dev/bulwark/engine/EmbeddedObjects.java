@@ -5,6 +5,7 @@ import dev.bulwark.engine.filetype.EmbeddedTypeFinder;
 import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.filetype.HtmlMarkers;
 import dev.bulwark.engine.filetype.MailMarkers;
+import dev.bulwark.engine.filetype.MarkerCandidates;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Extractors;
@@ -68,7 +69,9 @@ final class EmbeddedObjects {
         if (job.stop || NO_RECOGNITION.contains(l.type) || l.data.limit() <= ScanJob.TINY) return;
         boolean pe = (l.type == FileType.MSEXE || l.type == FileType.MSOLE2) && job.opt.enabled(ScanOptions.Parser.PE);
         boolean carved = false;
-        List<EmbeddedTypeFinder.Hit> hits = hits(job, l, pe, candidates);
+        // the marker searches' candidates from the same pass (null: they read the layer)
+        MarkerCandidates markers = candidates != null ? candidates.markers(l.data) : null;
+        List<EmbeddedTypeFinder.Hit> hits = hits(job, l, pe, candidates, markers);
         for (EmbeddedTypeFinder.Hit h : hits) {
             if (job.stop || job.timeUp()) return;
             if (h.offset() == 0) continue;
@@ -82,12 +85,12 @@ final class EmbeddedObjects {
         // MHTML markers anywhere in a text or binary layer, or MAIL markers near the start of ASCII text:
         // the layer is parsed as mail
         if (builtinRules && !job.stop && TEXT_OR_BINARY.contains(l.type) && job.parserEnabled(FileType.MAIL)) {
-            FileType mailType = MailMarkers.find(l.data, l.type == FileType.TEXT_ASCII);
+            FileType mailType = MailMarkers.find(l.data, l.type == FileType.TEXT_ASCII, markers);
             if (mailType != null) retype(job, l, mailType, Extractors.forType(mailType), l.data);
         }
         // HTML markers anywhere in ASCII text, when no higher-ranking type was found: its normalised views
         if (builtinRules && !job.stop && l.type == FileType.TEXT_ASCII && hits.isEmpty()
-                && job.opt.enabled(ScanOptions.Parser.HTML) && HtmlMarkers.find(l.data)) {
+                && job.opt.enabled(ScanOptions.Parser.HTML) && HtmlMarkers.find(l.data, markers)) {
             l.type = FileType.HTML; // ClamAV re-types the layer
             job.htmlViews(l);
         }
@@ -99,11 +102,12 @@ final class EmbeddedObjects {
     }
 
     private static List<EmbeddedTypeFinder.Hit> hits(ScanJob job, LayerImpl l, boolean pe,
-                                                     dev.bulwark.engine.filetype.EmbeddedCandidates candidates) {
+                                                     dev.bulwark.engine.filetype.EmbeddedCandidates candidates,
+                                                     MarkerCandidates markers) {
         // ClamAV's built-in table, and with it these rules, is replaced when a .ftm brings literal (type 0) magic
         List<EmbeddedTypeFinder.Hit> hits = job.sigs.magic == null
                 ? EmbeddedTypeFinder.find(l.data, pe, job.lim.maxFiles(), candidates) : new ArrayList<>();
-        if (job.sigs.magic == null) hits = withUdf(l.data, hits);
+        if (job.sigs.magic == null) hits = withUdf(l.data, hits, markers);
         if (!job.sigs.magicPatternRules.isEmpty()) {
             List<EmbeddedTypeFinder.Hit> extra = new ArrayList<>();
             FileType cur = l.type;
@@ -128,17 +132,36 @@ final class EmbeddedObjects {
      * Adds the hits of ClamAV's UDF rule ({@code 1:0,32768:004245413031}: the marker starting at 0..32768)
      * to the built-in hits, in order of their end, within the per-layer cap.
      */
-    private static List<EmbeddedTypeFinder.Hit> withUdf(java.nio.ByteBuffer d, List<EmbeddedTypeFinder.Hit> hits) {
+    static List<EmbeddedTypeFinder.Hit> withUdf(java.nio.ByteBuffer d, List<EmbeddedTypeFinder.Hit> hits, MarkerCandidates c) {
         int last = Math.min(UdfExtractor.VRS_OFFSET, d.limit() - UdfExtractor.MARKER.length);
+        // the kernel pass's candidates (they cover starts up to UDF_LAST), unless more were found than kept
+        int kept = c != null && UdfExtractor.VRS_OFFSET <= MarkerCandidates.UDF_LAST ? c.udfCount() : -1;
         List<EmbeddedTypeFinder.Hit> out = null;
-        for (int at = udfMarker(d, 0, last); at >= 0; at = udfMarker(d, at + 1, last)) {
+        for (int k = 0, at = kept >= 0 ? -1 : udfMarker(d, 0, last); ; ) {
+            if (kept >= 0) { // the next candidate the marker starts at (ascending), or none
+                for (at = -1; k < kept && at < 0; k++) {
+                    int p = c.udfAt(k);
+                    if (p > last) k = kept;
+                    else if (markerAt(d, p)) at = p;
+                }
+            }
+            if (at < 0) break;
             if (out == null) out = new ArrayList<>(hits);
             if (out.size() >= EmbeddedTypeFinder.MAX_OBJECTS) break;
             out.add(new EmbeddedTypeFinder.Hit(FileType.UDF, at, at + UdfExtractor.MARKER.length));
+            if (kept < 0) at = udfMarker(d, at + 1, last);
         }
         if (out == null) return hits;
         out.sort(BY_END);
         return out;
+    }
+
+    /** Whether the UDF marker starts at {@code p} (its bytes lie within the layer). */
+    private static boolean markerAt(java.nio.ByteBuffer d, int p) {
+        byte[] m = UdfExtractor.MARKER;
+        if (p < 0 || p > d.limit() - m.length) return false;
+        for (int k = 0; k < m.length; k++) if (d.get(p + k) != m[k]) return false;
+        return true;
     }
 
     /** The next start of the UDF marker in {@code [from, last]}, found by its 'B' (its first byte, 0, is too common). */

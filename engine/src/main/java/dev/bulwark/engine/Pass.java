@@ -85,7 +85,8 @@ final class Pass {
 
     /**
      * The body pass; false when it was cut short (then the YARA string matches are incomplete). A raw pass also
-     * collects the embedded-type rules' candidates for {@link EmbeddedObjects} (when it read every position).
+     * collects the embedded-type rules' and the whole-layer marker searches' candidates for {@link EmbeddedObjects}
+     * (when it read every position).
      */
     private boolean body(YaraGroup.Pass yara) {
         EmbeddedCandidates emb = raw && sigs.magic == null && sigs.patterns.builtinCount() == EmbeddedCandidates.ATOMS ? new EmbeddedCandidates(d) : null;

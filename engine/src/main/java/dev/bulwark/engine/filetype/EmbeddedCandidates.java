@@ -32,23 +32,30 @@ public final class EmbeddedCandidates implements AtomIndex.Hits {
         "InstallS".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), hex("014344303031"), hex("377abcaf271c"),
     };
 
-    /** Built-in atoms a body pattern set built by {@link #addTo} has (a set with another number is not used). */
-    public static final int ATOMS = RULE_HEADS.length;
+    /**
+     * Built-in atoms a body pattern set built by {@link #addTo} has (a set with another number is not used):
+     * the rules', then the markers'.
+     */
+    public static final int ATOMS = RULE_HEADS.length + MarkerCandidates.ATOMS;
 
     private final ByteBuffer data;
     private int[] at = new int[16];
     private int count;
     private boolean overflow, complete;
+    private final MarkerCandidates markers = new MarkerCandidates();
 
     /** Candidates of a pass over {@code data} (the layer's own buffer, as the finder will be given it). */
     public EmbeddedCandidates(ByteBuffer data) {
         this.data = data;
     }
 
-    /** Adds the rules' atoms to a body pattern set's builder, as its built-in atoms. */
+    /**
+     * Adds the rules' atoms to a body pattern set's builder, as its built-in atoms, followed by the whole-layer
+     * marker searches' atoms ({@link MarkerCandidates}).
+     */
     public static PatternSet.Builder addTo(PatternSet.Builder b) {
-        byte[][] atoms = new byte[RULE_HEADS.length][];
-        long[] windows = new long[4 * RULE_HEADS.length];
+        byte[][] atoms = new byte[ATOMS][];
+        long[] windows = new long[4 * ATOMS];
         for (int r = 0; r < RULE_HEADS.length; r++) {
             byte[] h = RULE_HEADS[r];
             atoms[r] = Arrays.copyOf(h, Math.min(4, h.length));
@@ -60,11 +67,16 @@ public final class EmbeddedCandidates implements AtomIndex.Hits {
             windows[4 * r + 2] = m; // post window: bytes from the atom's start, little-endian
             windows[4 * r + 3] = v;
         }
+        MarkerCandidates.atoms(atoms, windows, RULE_HEADS.length);
         return b.builtins(atoms, windows);
     }
 
     @Override
     public int hit(int entry, int pos) {
+        if (entry >= RULE_HEADS.length) {
+            markers.hit(entry - RULE_HEADS.length, pos);
+            return -1;
+        }
         if (count > 0 && pos <= at[count - 1]) return -1; // positions come in order; one rule starts per position
         if (count == at.length) {
             if (count == MAX) {
@@ -89,6 +101,11 @@ public final class EmbeddedCandidates implements AtomIndex.Hits {
     }
 
     boolean overflow() { return overflow; }
+
+    /** The marker searches' candidates, when these stand for a whole pass over {@code d}; else null. */
+    public MarkerCandidates markers(ByteBuffer d) {
+        return usable(d) ? markers : null;
+    }
 
     int count() { return count; }
 

@@ -24,6 +24,25 @@ public final class HtmlMarkers {
 
     private HtmlMarkers() {}
 
+    /**
+     * Like {@link #find(ByteBuffer)}, checking only the kernel pass's candidates when {@code c} is not null
+     * (they came from a whole pass over {@code d}; see {@link MarkerCandidates}).
+     */
+    public static boolean find(ByteBuffer d, MarkerCandidates c) {
+        if (c == null) return find(d);
+        int n = d.limit();
+        for (int k = 0, count = c.tagCount(); k < count; k++) {
+            int i = c.tagAt(k);
+            if (i + 1 >= n) continue;
+            int s = d.get(i + 1);
+            for (byte[] t : TAGS) if (t[1] == s && d.get(i) == '<' && at(d, i, n, t)) return true;
+        }
+        if (c.tagOverflow()) return find(d); // no kept candidate matched, but more were found
+        // the first "<a " (its end is the anchor), then an href spelling starting at or after it
+        int a = c.anchor();
+        return a >= 0 && c.lastHref() >= a + 3;
+    }
+
     public static boolean find(ByteBuffer d) {
         int n = d.limit();
         int anchor = -1; // end of the first "<a " / "<A "

@@ -34,11 +34,19 @@ public final class MailMarkers {
      * acts on the MAIL rules in ASCII text only).
      */
     public static FileType find(ByteBuffer d, boolean mailRules) {
+        return find(d, mailRules, null);
+    }
+
+    /**
+     * Like {@link #find(ByteBuffer, boolean)}; the MHTML rule with offset {@code *} checks only the kernel
+     * pass's candidates when {@code c} is not null (they came from a whole pass over {@code d}).
+     */
+    public static FileType find(ByteBuffer d, boolean mailRules, MarkerCandidates c) {
         FileType best = null;
         for (Rule r : RULES) {
             if (best == FileType.MHTML || (best == FileType.MAIL && r.type() == FileType.MAIL)) continue;
             if (r.type() == FileType.MAIL && !mailRules) continue;
-            if ((r.startMax() == Integer.MAX_VALUE ? anywhere(d, r) : matches(d, r)) >= 0) best = r.type();
+            if ((r.startMax() == Integer.MAX_VALUE ? anywhere(d, r, c) : matches(d, r)) >= 0) best = r.type();
         }
         return best;
     }
@@ -75,6 +83,23 @@ public final class MailMarkers {
             searched = Math.max(searched, (int) Math.min((long) i + r.first().length + r.gap(), n - r.second().length));
         }
         return -1;
+    }
+
+    /**
+     * The MHTML rule with offset {@code *} at the kernel pass's candidates (its starts, ascending; see
+     * {@link MarkerCandidates}), else over the whole layer; where its first match ends, or -1.
+     */
+    private static int anywhere(ByteBuffer d, Rule r, MarkerCandidates c) {
+        if (c == null) return anywhere(d, r);
+        int n = d.limit(), searched = -1;
+        for (int k = 0, count = c.mhtmlCount(); k < count; k++) {
+            int i = c.mhtmlAt(k);
+            if (!at(d, i, r.first(), r.firstCase())) continue;
+            int end = second(d, r, i + r.first().length, searched);
+            if (end >= 0) return end;
+            searched = Math.max(searched, (int) Math.min((long) i + r.first().length + r.gap(), n - r.second().length));
+        }
+        return c.mhtmlOverflow() ? anywhere(d, r) : -1; // kept candidates hold no match, but more were found
     }
 
     /**
