@@ -173,7 +173,7 @@ public final class PatternSet {
             int from = encodedAt.get(i), to = encodedAt.get(i + 1);
             if (from < 0 || to < from || to > encoded.limit()) return UNDECODABLE;
             FlatBuffers.In in = new FlatBuffers.In(encoded.slice(from, to - from));
-            BodyPattern p = readPattern(in);
+            BodyPattern p = PatternCodec.read(in);
             return in.remaining() == 0 ? p : UNDECODABLE;
         } catch (IllegalArgumentException e) {
             return UNDECODABLE;
@@ -188,7 +188,7 @@ public final class PatternSet {
     // ---- serialization (database snapshots) -----------------------------------------------------
 
     /** Bounds on what a snapshot may describe, so a corrupt file cannot ask for absurd structures. */
-    private static final int MAX_PARTS = 1 << 16, MAX_ELEMS = 1 << 20, MAX_ALT_DEPTH = 32;
+    private static final int MAX_PARTS = PatternCodec.MAX_PARTS;
 
     /** Writes patterns, per-pattern tables and the compiled atom index. */
     public void write(FlatIO.Writer out) {
@@ -202,7 +202,7 @@ public final class PatternSet {
             int[] at = new int[patterns.length + 1];
             for (int i = 0; i < patterns.length; i++) {
                 at[i] = enc.size();
-                writePattern(pattern(i), enc);
+                PatternCodec.write(pattern(i), enc);
             }
             at[patterns.length] = enc.size();
             out.bytes(enc.finish());
@@ -273,118 +273,8 @@ public final class PatternSet {
                 builtins, relativeTargets);
     }
 
-    private static void writePattern(BodyPattern p, FlatIO.Writer out) {
-        out.i32(p.parts.length);
-        for (Elem[] part : p.parts) writeSeq(part, out);
-        out.ints(p.gapMin);
-        out.ints(p.gapMax);
-        out.i32(p.leftAssert);
-        out.i32(p.rightAssert);
-        out.ints(p.anchorElem);
-        out.ints(p.anchorLen);
-        for (byte[][] vars : p.anchorVariants) {
-            out.i32(vars.length);
-            for (byte[] v : vars) out.bytes(v);
-        }
-    }
-
-    private static BodyPattern readPattern(FlatIO.Reader in) {
-        int np = in.i32();
-        AtomIndex.check(np > 0 && np <= MAX_PARTS, "part count");
-        Elem[][] parts = new Elem[np][];
-        for (int i = 0; i < np; i++) {
-            parts[i] = readSeq(in, 0);
-            AtomIndex.check(parts[i].length > 0, "empty part");
-        }
-        int[] gmin = in.ints(), gmax = in.ints();
-        int left = in.i32(), right = in.i32();
-        int[] ae = in.ints(), al = in.ints();
-        AtomIndex.check(gmin.length == np && gmax.length == np && ae.length == np && al.length == np, "part tables");
-        byte[][][] av = new byte[np][][];
-        for (int i = 0; i < np; i++) {
-            AtomIndex.check(gmin[i] >= 0 && gmax[i] >= -1 && al[i] >= 2 && al[i] <= 4
-                    && ae[i] >= 0 && ae[i] + al[i] <= parts[i].length, "anchor");
-            for (int k = 0; k < al[i]; k++) AtomIndex.check(parts[i][ae[i] + k] instanceof Elem.Lit, "anchor element");
-            int nv = in.i32();
-            AtomIndex.check(nv > 0 && nv <= 16, "anchor variants");
-            av[i] = new byte[nv][];
-            for (int v = 0; v < nv; v++) {
-                av[i][v] = in.bytes();
-                AtomIndex.check(av[i][v].length == al[i], "anchor variant length");
-            }
-        }
-        return new BodyPattern(parts, gmin, gmax, left, right, ae, al, av);
-    }
-
     /** The first long of an offset record that says "anywhere": kind ANY, value's low half 0. */
     private static final long ANY_KIND = OffsetSpec.Kind.ANY.ordinal();
-
-    private static final int T_LIT = 0, T_CLS = 1, T_ALT = 2, T_NEGALT = 3, T_GAP = 4;
-
-    private static void writeSeq(Elem[] seq, FlatIO.Writer out) {
-        out.i32(seq.length);
-        for (Elem e : seq) {
-            switch (e) {
-                case Elem.Lit l -> out.i32(T_LIT << 16 | (l.value() & 0xFF) << 8 | (l.mask() & 0xFF));
-                case Elem.Cls c -> { out.i32(T_CLS << 16); out.longs(c.bits()); }
-                case Elem.Alt a -> {
-                    out.i32(T_ALT << 16 | a.options().length);
-                    for (Elem[] o : a.options()) writeSeq(o, out);
-                }
-                case Elem.NegAlt na -> {
-                    out.i32(T_NEGALT << 16 | na.options().length);
-                    out.i32(na.len());
-                    for (Elem[] o : na.options()) writeSeq(o, out);
-                }
-                case Elem.Gap g -> { out.i32(T_GAP << 16); out.i32(g.min()); out.i32(g.max()); }
-            }
-        }
-    }
-
-    private static Elem[] readSeq(FlatIO.Reader in, int depth) {
-        AtomIndex.check(depth <= MAX_ALT_DEPTH, "alternative depth");
-        int n = in.i32();
-        AtomIndex.check(n >= 0 && n <= MAX_ELEMS, "element count");
-        Elem[] seq = new Elem[n];
-        for (int i = 0; i < n; i++) {
-            int tag = in.i32();
-            int low = tag & 0xFFFF;
-            switch (tag >>> 16) {
-                case T_LIT -> {
-                    seq[i] = Elem.lit((byte) (low >>> 8), (byte) low);
-                }
-                case T_CLS -> {
-                    long[] bits = in.longs();
-                    AtomIndex.check(bits.length == 4, "class");
-                    seq[i] = new Elem.Cls(bits);
-                }
-                case T_ALT -> {
-                    AtomIndex.check(low > 0, "alternatives");
-                    Elem[][] o = new Elem[low][];
-                    for (int k = 0; k < low; k++) o[k] = readSeq(in, depth + 1);
-                    seq[i] = new Elem.Alt(o);
-                }
-                case T_NEGALT -> {
-                    int len = in.i32();
-                    AtomIndex.check(low > 0 && len > 0, "negated alternatives");
-                    Elem[][] o = new Elem[low][];
-                    for (int k = 0; k < low; k++) {
-                        o[k] = readSeq(in, depth + 1);
-                        AtomIndex.check(o[k].length == len, "negated alternative length");
-                        for (Elem x : o[k]) AtomIndex.check(x instanceof Elem.Lit, "negated alternative element");
-                    }
-                    seq[i] = new Elem.NegAlt(o, len);
-                }
-                case T_GAP -> {
-                    int min = in.i32(), max = in.i32();
-                    AtomIndex.check(min >= 0 && max >= min && max <= 1 << 20, "gap");
-                    seq[i] = new Elem.Gap(min, max);
-                }
-                default -> throw new IllegalArgumentException("inconsistent pattern: element tag " + (tag >>> 16));
-            }
-        }
-        return seq;
-    }
 
     /**
      * Collects patterns and compiles them. Patterns are kept encoded as a snapshot stores them, from
@@ -432,7 +322,7 @@ public final class PatternSet {
         public int add(BodyPattern p, int target, OffsetSpec offset, int owner) {
             if (built) throw new IllegalStateException("pattern set already built");
             scratch.reset();
-            writePattern(p, scratch);
+            PatternCodec.write(p, scratch);
             ByteBuffer w = scratch.written();
             lengths.add(w.remaining());
             stored += w.remaining();
@@ -498,7 +388,7 @@ public final class PatternSet {
                 if (one.length < len) one = new byte[Math.max(len, one.length * 2)];
                 if (file != null) {
                     file.read(one, 0, len);
-                    return readPattern(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)));
+                    return PatternCodec.read(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)));
                 }
                 for (int got = 0; got < len; ) {
                     if (at == CHUNK) {
@@ -510,7 +400,7 @@ public final class PatternSet {
                     at += k;
                     got += k;
                 }
-                return readPattern(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)));
+                return PatternCodec.read(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)));
             }
         }
 
@@ -564,13 +454,13 @@ public final class PatternSet {
                     AtomIndex.check(encSize <= Integer.MAX_VALUE - 64, "encoded patterns too large");
                     at[i] = (int) encSize;
                     enc.reset();
-                    writePattern(p, enc);
+                    PatternCodec.write(p, enc);
                     ByteBuffer w = enc.written();
                     encFile.write(w);
                     encSize += w.remaining();
                 } else {
                     at[i] = enc.size();
-                    writePattern(p, enc);
+                    PatternCodec.write(p, enc);
                 }
                 for (int j = 0; j < p.parts.length; j++, entry++) {
                     ePat[entry] = i;
