@@ -54,7 +54,10 @@ SNAP=0
 if "$BULWARK" db compile -d "$WORK/db-small/db" -o "$WORK/db-small.bsnap" >/dev/null 2>&1; then
   SNAP=1
   for s in medium large; do
-    [ -f "$WORK/db-$s.bsnap" ] || "$BULWARK" db compile -d "$WORK/db-$s/db" -o "$WORK/db-$s.bsnap" >/dev/null
+    # kept from an earlier run unless this build refuses it (older snapshot format)
+    if [ ! -f "$WORK/db-$s.bsnap" ] || ! "$BULWARK" db info "$WORK/db-$s.bsnap" >/dev/null 2>&1; then
+      "$BULWARK" db compile -d "$WORK/db-$s/db" -o "$WORK/db-$s.bsnap" >/dev/null
+    fi
   done
 fi
 

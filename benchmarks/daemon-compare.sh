@@ -37,7 +37,8 @@ for s in $DBS; do
     python3 "$GEN_SIGS" --size "$s" --plant 3 --out "$WORK/db-$s" >/dev/null
   fi
   # the same database compiled to Bulwark's snapshot: a third daemon reads it (DatabaseDirectory X.bsnap)
-  if [ ! -f "$WORK/db-$s.bsnap" ] || [ "$WORK/db-$s/db/synth.ndb" -nt "$WORK/db-$s.bsnap" ]; then
+  if [ ! -f "$WORK/db-$s.bsnap" ] || [ "$WORK/db-$s/db/synth.ndb" -nt "$WORK/db-$s.bsnap" ] \
+      || ! "$here/bin/bulwark" db info "$WORK/db-$s.bsnap" >/dev/null 2>&1; then # older format
     log "compiling $s snapshot"
     "$here/bin/bulwark" db compile -d "$WORK/db-$s/db" -o "$WORK/db-$s.bsnap" >/dev/null
   fi
