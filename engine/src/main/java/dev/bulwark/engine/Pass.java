@@ -48,20 +48,16 @@ final class Pass {
         }
     }
 
-    /** False when no body pattern of the mask's targets can occur in {@code d} (then only YARA needs the body pass). */
-    private final boolean patternsFit;
 
     Pass(ScanJob job, LayerImpl layer, ByteBuffer d, int mask, boolean raw) {
-        this(job, layer, d, mask, raw, true, true);
+        this(job, layer, d, mask, raw, true);
     }
 
     /**
-     * {@code hashed} false: no hash signatures over this buffer (ClamAV's cli_scan_buff, which checks none);
-     * {@code patternsFit} false: no body pattern of the mask's targets can occur in {@code d}.
+     * {@code hashed} false: no hash signatures over this buffer (ClamAV's cli_scan_buff, which checks none).
      */
-    Pass(ScanJob job, LayerImpl layer, ByteBuffer d, int mask, boolean raw, boolean hashed, boolean patternsFit) {
+    Pass(ScanJob job, LayerImpl layer, ByteBuffer d, int mask, boolean raw, boolean hashed) {
         this.hashed = hashed;
-        this.patternsFit = patternsFit;
         this.job = job;
         this.sigs = job.sigs;
         this.layer = layer;
@@ -92,7 +88,7 @@ final class Pass {
         EmbeddedCandidates emb = raw && sigs.magic == null && sigs.patterns.builtinCount() == EmbeddedCandidates.ATOMS ? new EmbeddedCandidates(d) : null;
         boolean complete;
         if (yara != null) complete = sigs.patterns.scan(yara.buffer(), mask, exe, this::bodyMatch, yara, emb);
-        else if (sigs.patterns.size() == 0 || !patternsFit) return true;
+        else if (sigs.patterns.size() == 0) return true;
         else complete = sigs.patterns.scan(d, mask, exe, this::bodyMatch, null, emb);
         if (complete && emb != null) layer.embedded = emb.complete();
         return complete;

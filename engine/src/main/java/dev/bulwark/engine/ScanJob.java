@@ -183,17 +183,14 @@ final class ScanJob {
         if (!opt.enabled(ScanOptions.Parser.NORMALIZE) || l.data.limit() > lim.maxScriptNormalize()) return;
         byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
         int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
-        // no body pattern of these targets can occur in normalised text: the hashes and logical signatures remain
-        boolean body = (sigs.patterns.targetsFitting(TEXT_ALPHABET) & TEXT_VIEW) != 0;
         // hash signatures only when ClamAV maps the view as a file (target-7 patterns at relative offsets);
         // otherwise it scans the view as a buffer, which checks none
         if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), TEXT_VIEW, false,
-                sigs.patterns.hasRelativeOffsets(7), body).run();
+                sigs.patterns.hasRelativeOffsets(7)).run();
     }
 
     /** Targets of the normalised text view: generic and target 7. */
     private static final int TEXT_VIEW = 1 | 1 << 7;
-    private static final long[] TEXT_ALPHABET = TextNormalizer.alphabet();
 
     private static final Set<FileType> AFTER_RAW = EnumSet.of(FileType.MSEXE, FileType.ELF, FileType.MACHO, FileType.PDF);
 

@@ -78,40 +78,6 @@ public final class PatternSet {
         w[at + 2] = m; w[at + 3] = v;
     }
 
-    /**
-     * Sets of at most this many patterns answer {@link #targetsFitting}; a larger one says "all targets" without
-     * looking: deciding decodes every pattern once (~1 µs each), which a large database would pay on its first
-     * normalised view for nothing (some of its many patterns fit, so nothing would be skipped).
-     */
-    static final int MAX_FITTING_CHECK = 20_000;
-    /** {@link #targetsFitting}'s answer for the alphabet last asked about (a race computes it twice). */
-    private volatile Fitting fitting;
-
-    private record Fitting(long[] alphabet, int targets) {}
-
-    /**
-     * The targets (bit t for target t) of the patterns that could match somewhere in data made only of the
-     * bytes of {@code alphabet} (256 bits; see {@link Alphabets}); every bit for a set above
-     * {@link #MAX_FITTING_CHECK} patterns. A view over such an alphabet whose targets are not among these
-     * cannot match any pattern. Remembers the answer for the last alphabet asked about.
-     */
-    public int targetsFitting(long[] alphabet) {
-        Fitting f = fitting;
-        if (f != null && java.util.Arrays.equals(f.alphabet, alphabet)) return f.targets;
-        int t = 0;
-        if (patterns.length > MAX_FITTING_CHECK) {
-            t = -1;
-        } else {
-            for (int i = 0; i < patterns.length; i++) {
-                if ((t & 1 << targets[i]) != 0) continue;
-                BodyPattern p = patterns[i] != null ? patterns[i] : decode(i); // not kept: a scan keeps what it touches
-                if (Alphabets.fits(p, alphabet)) t |= 1 << targets[i];
-            }
-        }
-        fitting = new Fitting(alphabet.clone(), t);
-        return t;
-    }
-
     /** The compiled atom index (diagnostics and tests). */
     AtomIndex index() { return index; }
 

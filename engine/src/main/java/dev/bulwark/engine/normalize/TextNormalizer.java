@@ -28,18 +28,6 @@ public final class TextNormalizer {
         }
     }
 
-    /** The byte values the normalised text can hold (256 bits): what {@link #OUT} writes for the bytes kept. */
-    private static final long[] ALPHABET = new long[4];
-
-    static {
-        for (int b = 0; b < 256; b++) if (KIND[b] != 0) ALPHABET[(OUT[b] & 0xFF) >>> 6] |= 1L << OUT[b];
-    }
-
-    /** The byte values a normalised text can hold, as a 256-bit set (a copy). */
-    public static long[] alphabet() {
-        return ALPHABET.clone();
-    }
-
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L;
 
