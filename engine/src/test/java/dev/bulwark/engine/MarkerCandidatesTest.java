@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.engine.filetype.CandidateFixtures;
 import dev.bulwark.engine.filetype.EmbeddedCandidates;
 import dev.bulwark.engine.filetype.EmbeddedTypeFinder;
 import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.filetype.HtmlMarkers;
 import dev.bulwark.engine.filetype.MailMarkers;
 import dev.bulwark.engine.filetype.MarkerCandidates;
-import dev.bulwark.engine.match.FlatBuffers;
-import dev.bulwark.engine.match.HexPatternParser;
-import dev.bulwark.engine.match.OffsetSpec;
 import dev.bulwark.engine.match.PatternSet;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -175,33 +173,16 @@ class MarkerCandidatesTest {
         return List.copyOf(hits);
     }
 
-    /** A raw pass over d; matches of the set ask for resume positions now and then, as weak detections do. */
+    /** A raw pass over d (see {@link CandidateFixtures#candidates}). */
     private static EmbeddedCandidates candidates(PatternSet set, ByteBuffer d, Random r) {
-        EmbeddedCandidates c = new EmbeddedCandidates(d);
-        int skip = r.nextInt(3);
-        boolean complete = set.scan(d, 1, null, (p, o, s, e) -> skip == 0 ? -1 : e + 1 + skip * 5000, set.hasForeign() ? (x, p) -> -1 : null, c);
-        assertTrue(complete);
-        return c.complete();
+        return CandidateFixtures.candidates(set, d, r).complete();
     }
 
     /** Sets with the built-in atoms: plain, with patterns sharing atoms with the markers and foreign atoms, read back. */
     private static PatternSet[] sets() throws Exception {
-        String[] patterns = {"3c736372697074", "0a4d494d45", "68726566", "0042454130", "202020", "65727369", "3c6120", "000000"};
-        PatternSet.Builder b = EmbeddedCandidates.addTo(PatternSet.builder());
-        PatternSet.Builder b2 = EmbeddedCandidates.addTo(PatternSet.builder());
-        for (int i = 0; i < patterns.length; i++) {
-            b.add(HexPatternParser.parse(patterns[i]), 0, OffsetSpec.ANY, i);
-            b2.add(HexPatternParser.parse(patterns[i]), 0, OffsetSpec.ANY, i);
-        }
-        PatternSet a = b.build();
-        assertEquals(EmbeddedCandidates.ATOMS, a.builtinCount());
-        PatternSet foreign = b2.build().withForeign(new byte[][] {"<scr".getBytes(StandardCharsets.ISO_8859_1), hex("0a4d"),
-            "href".getBytes(StandardCharsets.ISO_8859_1)}, new int[] {0, 1, 2}, 3, null);
-        FlatBuffers.Out out = new FlatBuffers.Out();
-        a.write(out);
-        PatternSet read = PatternSet.read(new FlatBuffers.In(out.finish()));
-        assertEquals(EmbeddedCandidates.ATOMS, read.builtinCount());
-        return new PatternSet[] {a, foreign, read};
+        return CandidateFixtures.sets(new String[] {"3c736372697074", "0a4d494d45", "68726566", "0042454130", "202020", "65727369", "3c6120", "000000"},
+                new byte[][] {"<scr".getBytes(StandardCharsets.ISO_8859_1), hex("0a4d"),
+            "href".getBytes(StandardCharsets.ISO_8859_1)});
     }
 
     /** Random binary, text or zero-filled data of 0..40,000 bytes with planted (sometimes broken or cut) markers. */

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bulwark.engine.match.FlatBuffers;
-import dev.bulwark.engine.match.HexPatternParser;
-import dev.bulwark.engine.match.OffsetSpec;
 import dev.bulwark.engine.match.PatternSet;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -112,32 +109,15 @@ class EmbeddedCandidatesTest {
         return found;
     }
 
-    /** A raw pass over d; matches of the set ask for resume positions now and then, as weak detections do. */
+    /** A raw pass over d (see {@link CandidateFixtures#candidates}). */
     private static EmbeddedCandidates candidates(PatternSet set, ByteBuffer d, Random r) {
-        EmbeddedCandidates c = new EmbeddedCandidates(d);
-        int skip = r.nextInt(3);
-        boolean complete = set.scan(d, 1, null, (p, o, s, e) -> skip == 0 ? -1 : e + 1 + skip * 5000, set.hasForeign() ? (x, p) -> -1 : null, c);
-        assertTrue(complete);
-        return c.complete();
+        return CandidateFixtures.candidates(set, d, r).complete();
     }
 
     /** Sets with the built-in atoms: plain, with patterns sharing their atoms, with foreign atoms, read back from a snapshot. */
     private static PatternSet[] sets() throws Exception {
-        String[] patterns = {"504b0304", "4d5a9000", "0011223344", "6162636465", "2e2e2e2e", "50450000", "41414141", "000000"};
-        PatternSet.Builder b = EmbeddedCandidates.addTo(PatternSet.builder());
-        PatternSet.Builder b2 = EmbeddedCandidates.addTo(PatternSet.builder());
-        for (int i = 0; i < patterns.length; i++) {
-            b.add(HexPatternParser.parse(patterns[i]), 0, OffsetSpec.ANY, i);
-            b2.add(HexPatternParser.parse(patterns[i]), 0, OffsetSpec.ANY, i);
-        }
-        PatternSet a = b.build();
-        assertEquals(EmbeddedCandidates.ATOMS, a.builtinCount());
-        PatternSet foreign = b2.build().withForeign(new byte[][] {hex("504b"), hex("4d534346"), hex("20202020")}, new int[] {0, 1, 2}, 3, null);
-        FlatBuffers.Out out = new FlatBuffers.Out();
-        a.write(out);
-        PatternSet read = PatternSet.read(new FlatBuffers.In(out.finish()));
-        assertEquals(EmbeddedCandidates.ATOMS, read.builtinCount());
-        return new PatternSet[] {a, foreign, read};
+        return CandidateFixtures.sets(new String[] {"504b0304", "4d5a9000", "0011223344", "6162636465", "2e2e2e2e", "50450000", "41414141", "000000"},
+                new byte[][] {hex("504b"), hex("4d534346"), hex("20202020")});
     }
 
     /** Random binary, text or zero-filled data of 0..40,000 bytes with planted magic. */
