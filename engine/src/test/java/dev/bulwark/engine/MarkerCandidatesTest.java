@@ -187,17 +187,8 @@ class MarkerCandidatesTest {
 
     /** Random binary, text or zero-filled data of 0..40,000 bytes with planted (sometimes broken or cut) markers. */
     private static byte[] layer(Random r, int round) {
-        int n = switch (round % 5) {
-            case 0 -> r.nextInt(40);
-            case 1 -> r.nextInt(600);
-            default -> r.nextInt(40_000);
-        };
-        byte[] d = new byte[n];
-        switch (round % 3) {
-            case 0 -> r.nextBytes(d);
-            case 1 -> { for (int i = 0; i < n; i++) d[i] = (byte) (r.nextInt(10) == 0 ? '\n' : ' ' + r.nextInt(95)); }
-            default -> { }
-        }
+        byte[] d = CandidateFixtures.background(r, round, 40, 600);
+        int n = d.length;
         int plants = r.nextInt(round % 7 == 0 ? 300 : 10);
         for (int k = 0; k < plants && n > 0; k++) {
             int at = r.nextInt(n);

@@ -37,6 +37,25 @@ public final class CandidateFixtures {
         return new PatternSet[] {a, foreign, read};
     }
 
+    /**
+     * Random binary, printable text with newlines, or zero-filled data: by {@code round % 5} of up to {@code tiny},
+     * up to {@code small} or up to 40,000 bytes, by {@code round % 3} its kind. The tests plant their markers in it.
+     */
+    public static byte[] background(Random r, int round, int tiny, int small) {
+        int n = switch (round % 5) {
+            case 0 -> r.nextInt(tiny);
+            case 1 -> r.nextInt(small);
+            default -> r.nextInt(40_000);
+        };
+        byte[] d = new byte[n];
+        switch (round % 3) {
+            case 0 -> r.nextBytes(d);
+            case 1 -> { for (int i = 0; i < n; i++) d[i] = (byte) (r.nextInt(10) == 0 ? '\n' : ' ' + r.nextInt(95)); }
+            default -> { }
+        }
+        return d;
+    }
+
     /** A raw pass over d; matches of the set ask for resume positions now and then, as weak detections do. */
     public static EmbeddedCandidates candidates(PatternSet set, ByteBuffer d, Random r) {
         EmbeddedCandidates c = new EmbeddedCandidates(d);

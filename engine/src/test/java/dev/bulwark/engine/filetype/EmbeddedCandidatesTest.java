@@ -122,17 +122,8 @@ class EmbeddedCandidatesTest {
 
     /** Random binary, text or zero-filled data of 0..40,000 bytes with planted magic. */
     private static byte[] layer(Random r, int round) {
-        int n = switch (round % 5) {
-            case 0 -> r.nextInt(16);
-            case 1 -> r.nextInt(300);
-            default -> r.nextInt(40_000);
-        };
-        byte[] d = new byte[n];
-        switch (round % 3) {
-            case 0 -> r.nextBytes(d);
-            case 1 -> { for (int i = 0; i < n; i++) d[i] = (byte) (r.nextInt(10) == 0 ? '\n' : ' ' + r.nextInt(95)); }
-            default -> { }
-        }
+        byte[] d = CandidateFixtures.background(r, round, 16, 300);
+        int n = d.length;
         int plants = r.nextInt(round % 7 == 0 ? 200 : 12);
         for (int k = 0; k < plants && n > 0; k++) {
             int at = r.nextInt(n);
