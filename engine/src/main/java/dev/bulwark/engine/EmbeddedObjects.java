@@ -137,23 +137,28 @@ final class EmbeddedObjects {
         // the kernel pass's candidates (they cover starts up to UDF_LAST), unless more were found than kept
         int kept = c != null && UdfExtractor.VRS_OFFSET <= MarkerCandidates.UDF_LAST ? c.udfCount() : -1;
         List<EmbeddedTypeFinder.Hit> out = null;
-        for (int k = 0, at = kept >= 0 ? -1 : udfMarker(d, 0, last); ; ) {
-            if (kept >= 0) { // the next candidate the marker starts at (ascending), or none
-                for (at = -1; k < kept && at < 0; k++) {
-                    int p = c.udfAt(k);
-                    if (p > last) k = kept;
-                    else if (markerAt(d, p)) at = p;
-                }
-            }
-            if (at < 0) break;
+        for (int at = nextUdf(d, 0, last, c, kept); at >= 0; at = nextUdf(d, at + 1, last, c, kept)) {
             if (out == null) out = new ArrayList<>(hits);
             if (out.size() >= EmbeddedTypeFinder.MAX_OBJECTS) break;
             out.add(new EmbeddedTypeFinder.Hit(FileType.UDF, at, at + UdfExtractor.MARKER.length));
-            if (kept < 0) at = udfMarker(d, at + 1, last);
         }
         if (out == null) return hits;
         out.sort(BY_END);
         return out;
+    }
+
+    /**
+     * The next start of the UDF marker in {@code [from, last]}, or -1: among the first {@code kept} candidates of
+     * {@code c} (ascending; at most a few dozen) when {@code kept >= 0}, else by searching the layer.
+     */
+    private static int nextUdf(java.nio.ByteBuffer d, int from, int last, MarkerCandidates c, int kept) {
+        if (kept < 0) return udfMarker(d, from, last);
+        for (int k = 0; k < kept; k++) {
+            int p = c.udfAt(k);
+            if (p > last) return -1;
+            if (p >= from && markerAt(d, p)) return p;
+        }
+        return -1;
     }
 
     /** Whether the UDF marker starts at {@code p} (its bytes lie within the layer). */
