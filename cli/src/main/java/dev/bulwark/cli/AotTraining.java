@@ -87,6 +87,8 @@ final class AotTraining {
             // bulwark yara: rule compilation (every string kind) and a recursive scan
             Path rules = dir.resolve("train.yar");
             Files.writeString(rules, yaraRules());
+            // its compiled-rule cache in the training's directory: the first round stores, the others load
+            System.setProperty(dev.bulwark.cli.yara.YaraCommand.CACHE_PROPERTY, dir.resolve("yara-cache").toString());
             for (int r = 0; r < ROUNDS; r++) {
                 Main.run(new String[] {"yara", "-r", "-s", rules.toString(), f});
             }

@@ -32,6 +32,8 @@ import java.util.concurrent.TimeoutException;
 public final class YaraCommand {
     private static final long MAX_FILE = Integer.MAX_VALUE - 16; // one Java array holds the scanned file
     private static final int MAX_DEPTH = 256; // directory recursion bound (symlink loops)
+    /** System property naming the compiled-rule cache's directory, or "off" (before $BULWARK_YARA_CACHE). */
+    public static final String CACHE_PROPERTY = "bulwark.yara.cache";
 
     private YaraCommand() {}
 
@@ -71,14 +73,20 @@ public final class YaraCommand {
         });
         String target = o.positional.get(o.positional.size() - 1);
         Path t = Path.of(target);
+        if (o.scanList) {
+            return scanList(o, rules, t, out, err);
+        }
         if (Files.isDirectory(t)) {
-            return scanDirectory(o, rules, t, out, err);
+            List<Target> files = new ArrayList<>();
+            if (!walk(o, t, files, err)) return 1;
+            scanFiles(o, rules, files, out, err);
+            return 0;
         }
         if (!Files.exists(t) && target.chars().allMatch(Character::isDigit)) {
             err.println("error: scanning processes is not supported");
             return 1;
         }
-        String r = scanOne(o, rules, t, false, err);
+        String r = scanOne(o, rules, t, target, false, true, new Reader(), err);
         if (r == null) return 1;
         out.print(r);
         out.flush();
@@ -103,9 +111,20 @@ public final class YaraCommand {
             }
             namespaces.add(ns);
         }
+        RuleCache cache = RuleCache.open();
+        String key = cache == null ? null : cache.key(sources, namespaces, o.externals);
+        YaraRuleSet cached = cache == null ? null : cache.get(key);
+        if (cached != null) { // compiled before: the same rule set with the same warnings
+            if (!o.noWarnings) {
+                for (Diagnostic d : cached.warnings()) err.println(render(d));
+            }
+            if (o.failOnWarnings && !cached.warnings().isEmpty()) return null;
+            return cached;
+        }
         List<Diagnostic> warnings = new ArrayList<>();
         try {
             YaraRuleSet rs = YaraRuleSet.compile(sources, o.externals, namespaces, warnings);
+            if (cache != null) cache.put(key, rs);
             if (!o.noWarnings) {
                 for (Diagnostic d : warnings) err.println(render(d));
             }
@@ -125,14 +144,77 @@ public final class YaraCommand {
         return d.source() + "(" + d.line() + "): " + (d.isError() ? "error" : "warning") + ": " + d.message();
     }
 
-    private static int scanDirectory(YaraOptions o, YaraRuleSet rules, Path dir, PrintStream out, PrintStream err) {
-        List<Path> files = new ArrayList<>();
+    private static final long MAX_LIST = 1L << 30; // a scan list larger than this is refused (it is read whole)
+
+    /**
+     * {@code --scan-list}: the target names one path per line (yara's getline: only the newline is removed, an
+     * empty line is a path too); a directory is walked as the target directory would be, anything else is scanned.
+     */
+    private static int scanList(YaraOptions o, YaraRuleSet rules, Path list, PrintStream out, PrintStream err) {
+        if (Files.isDirectory(list)) {
+            err.println("error: cannot use a directory as scan list.");
+            return 1;
+        }
+        byte[] text;
+        try {
+            if (Files.size(list) > MAX_LIST) throw new IOException("too large");
+            text = Files.readAllBytes(list);
+        } catch (IOException | RuntimeException e) {
+            err.println("error: could not open file \"" + list + "\".");
+            return 1;
+        }
+        String all = new String(text, pathCharset());
+        List<Target> files = new ArrayList<>();
+        int from = 0;
+        while (from < all.length()) {
+            int nl = all.indexOf('\n', from);
+            String line = nl < 0 ? all.substring(from) : all.substring(from, nl);
+            from = nl < 0 ? all.length() : nl + 1;
+            Path p = path(line);
+            if (p != null && Files.isDirectory(p)) {
+                if (!walk(o, p, files, err)) return 1;
+            } else {
+                files.add(new Target(line, p, false));
+            }
+        }
+        scanFiles(o, rules, files, out, err);
+        return 0;
+    }
+
+    /** The path a line names, or null when it names none (empty, or a NUL byte). */
+    private static Path path(String line) {
+        if (line.isEmpty()) return null;
+        try {
+            return Path.of(line);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** How the JDK decodes file names (a list is read with it so its paths round-trip). */
+    private static java.nio.charset.Charset pathCharset() {
+        try {
+            return java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    /**
+     * One file to scan: the name printed, its path (null: cannot be opened) and whether it was found by walking a
+     * directory (only those are skipped by -z, as yara does).
+     */
+    private record Target(String name, Path path, boolean walked) {}
+
+    /** Adds the regular files under dir (sorted; recursively with -r) to files; false after reporting an error. */
+    private static boolean walk(YaraOptions o, Path dir, List<Target> files, PrintStream err) {
+        List<Path> found = new ArrayList<>();
         try {
             EnumSet<FileVisitOption> opts = o.noFollow ? EnumSet.noneOf(FileVisitOption.class) : EnumSet.of(FileVisitOption.FOLLOW_LINKS);
             Files.walkFileTree(dir, opts, o.recursive ? MAX_DEPTH : 1, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile()) files.add(p); // attributes of the link target unless -N
+                    if (attrs.isRegularFile()) found.add(p); // attributes of the link target unless -N
                     return FileVisitResult.CONTINUE;
                 }
 
@@ -141,19 +223,35 @@ public final class YaraCommand {
                     return FileVisitResult.CONTINUE; // a symlink loop or an unreadable entry is skipped, as yara does
                 }
             });
-            files.sort(null);
+            found.sort(null);
         } catch (IOException | RuntimeException e) {
             err.println("error scanning " + dir + ": " + e.getMessage());
-            return 1;
+            return false;
+        }
+        for (Path p : found) files.add(new Target(p.toString(), p, true));
+        return true;
+    }
+
+    /**
+     * Scans the files in order and prints each one's lines as yara's scanning threads do (with -c a count even
+     * when the scan failed). One thread scans on the calling thread; more share the files through a pool, and the
+     * output keeps the list's order. Each thread reuses one read buffer.
+     */
+    private static void scanFiles(YaraOptions o, YaraRuleSet rules, List<Target> files, PrintStream out, PrintStream err) {
+        if (o.threads <= 1 || files.size() <= 1) {
+            Reader reader = new Reader();
+            for (Target f : files) print(scanListed(o, rules, f, reader, err), out);
+            return;
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.threads), r -> {
             Thread th = new Thread(r, "yara-scan");
             th.setDaemon(true);
             return th;
         });
+        ThreadLocal<Reader> readers = ThreadLocal.withInitial(Reader::new);
         try {
             List<Future<String>> results = new ArrayList<>();
-            for (Path f : files) results.add(pool.submit(() -> scanOne(o, rules, f, true, err)));
+            for (Target f : files) results.add(pool.submit(() -> scanListed(o, rules, f, readers.get(), err)));
             for (Future<String> fu : results) {
                 String r;
                 try {
@@ -161,24 +259,36 @@ public final class YaraCommand {
                 } catch (Exception e) {
                     r = null;
                 }
-                if (r != null) {
-                    out.print(r);
-                    out.flush();
-                }
+                print(r, out);
             }
         } finally {
             pool.shutdownNow();
         }
-        return 0;
     }
 
-    /** Scans one file and returns the lines to print, or null after reporting an error. */
-    private static String scanOne(YaraOptions o, YaraRuleSet rules, Path file, boolean inDirectory, PrintStream err) {
-        String name = file.toString();
-        byte[] data;
+    private static void print(String r, PrintStream out) {
+        if (r != null && !r.isEmpty()) {
+            out.print(r);
+            out.flush();
+        }
+    }
+
+    private static String scanListed(YaraOptions o, YaraRuleSet rules, Target f, Reader reader, PrintStream err) {
+        String r = scanOne(o, rules, f.path(), f.name(), f.walked(), false, reader, err);
+        return r == null && o.count ? f.name() + ": 0\n" : r;
+    }
+
+    /**
+     * Scans one file and returns the lines to print, or null after reporting an error. single: the file was the
+     * command's target (not from a directory or list); walked: it came from a directory walk (-z applies).
+     */
+    private static String scanOne(YaraOptions o, YaraRuleSet rules, Path file, String name, boolean walked, boolean single,
+            Reader reader, PrintStream err) {
+        int n;
         try {
+            if (file == null) throw new IOException("no such file");
             long size = Files.size(file);
-            if (inDirectory && o.skipLarger > 0 && size > o.skipLarger) {
+            if (walked && o.skipLarger > 0 && size > o.skipLarger) {
                 err.println("skipping " + name + " (" + size + " bytes) because it's larger than " + o.skipLarger + " bytes.");
                 return "";
             }
@@ -186,44 +296,52 @@ public final class YaraCommand {
                 err.println("error scanning " + name + ": file too large");
                 return null;
             }
-            data = readFile(file);
+            n = reader.read(file);
         } catch (IOException | RuntimeException e) {
             err.println("error scanning " + name + ": could not open file");
             return null;
         }
+        ByteBuffer data = ByteBuffer.wrap(reader.buf, 0, n);
         List<YaraRuleSet.RuleResult> results;
         try {
-            results = o.timeoutSeconds > 0 ? withTimeout(rules, data, o.timeoutSeconds, o.negate)
-                    : rules.scan(ByteBuffer.wrap(data), o.negate);
+            results = o.timeoutSeconds > 0 ? withTimeout(rules, data, o.timeoutSeconds, o.negate) : rules.scan(data, o.negate);
         } catch (TimeoutException e) {
+            reader.buf = new byte[0]; // the abandoned scan may still read its array: the next file gets another
             err.println("error scanning " + name + ": timeout");
             return null;
         }
-        return format(o, results, name, !inDirectory);
+        return format(o, results, name, single);
     }
 
     private static final int READ_CHUNK = 1 << 20; // bytes per read() call
+    private static final int KEEP_BUFFER = 64 << 20; // a read buffer larger than this is not kept for the next file
 
     /**
-     * The whole file, read in 1 MiB chunks straight into the result array (Files.readAllBytes goes through a
-     * temporary direct buffer as large as the file: twice the memory traffic and page faults on big files).
+     * Reads whole files into one reused array, in 1 MiB chunks straight into it (Files.readAllBytes goes through a
+     * temporary direct buffer as large as the file: twice the memory traffic and page faults on big files). One
+     * per scanning thread.
      */
-    private static byte[] readFile(java.nio.file.Path file) throws IOException {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
-            long size = f.length();
-            if (size > Integer.MAX_VALUE - 8) throw new IOException("file too large");
-            byte[] data = new byte[(int) size];
-            int n = 0;
-            while (n < data.length) {
-                int r = f.read(data, n, Math.min(READ_CHUNK, data.length - n));
-                if (r < 0) return java.util.Arrays.copyOf(data, n); // the file shrank while being read
-                n += r;
+    private static final class Reader {
+        byte[] buf = new byte[0];
+
+        /** Reads the file into buf and returns its length. */
+        int read(Path file) throws IOException {
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+                long size = f.length();
+                if (size > MAX_FILE) throw new IOException("file too large");
+                if (buf.length < size || buf.length > KEEP_BUFFER && size < buf.length / 4) buf = new byte[(int) size];
+                int n = 0;
+                while (n < size) {
+                    int r = f.read(buf, n, (int) Math.min(READ_CHUNK, size - n));
+                    if (r < 0) break; // the file shrank while being read
+                    n += r;
+                }
+                return n;
             }
-            return data;
         }
     }
 
-    private static List<YaraRuleSet.RuleResult> withTimeout(YaraRuleSet rules, byte[] data, long seconds, boolean all)
+    private static List<YaraRuleSet.RuleResult> withTimeout(YaraRuleSet rules, ByteBuffer data, long seconds, boolean all)
             throws TimeoutException {
         ExecutorService one = Executors.newSingleThreadExecutor(r -> {
             Thread th = new Thread(r, "yara-timeout");
@@ -231,7 +349,7 @@ public final class YaraCommand {
             return th;
         });
         try {
-            return one.submit(() -> rules.scan(ByteBuffer.wrap(data), all)).get(seconds, TimeUnit.SECONDS);
+            return one.submit(() -> rules.scan(data, all)).get(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TimeoutException();

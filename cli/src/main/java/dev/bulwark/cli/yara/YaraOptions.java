@@ -8,7 +8,7 @@ import java.util.Map;
 /** Command-line options of {@code bulwark yara}, spelled like yara 4.2.3's (short, long, bundled, attached values). */
 final class YaraOptions {
     boolean recursive, printStrings, printLength, printMeta, printTags, printNamespace, negate, count, fast, noWarnings,
-            noFollow, failOnWarnings, help, version;
+            noFollow, failOnWarnings, scanList, help, version;
     int threads = Runtime.getRuntime().availableProcessors();
     long maxRules = -1;
     long timeoutSeconds = -1;
@@ -50,6 +50,10 @@ final class YaraOptions {
                 }
                 if (name.equals("fail-on-warnings")) {
                     o.failOnWarnings = true;
+                    continue;
+                }
+                if (name.equals("scan-list")) { // the target is a file naming the files (or directories) to scan
+                    o.scanList = true;
                     continue;
                 }
                 Character c = LONG.get(name);

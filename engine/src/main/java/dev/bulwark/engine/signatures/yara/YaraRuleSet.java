@@ -30,18 +30,29 @@ public final class YaraRuleSet {
     private final List<Compiler.StringDef> strings;
     private final StringMatcher matcher;
     private final int slots;
+    private final int maxSlots;
     private final List<Diagnostic> warnings;
     /** Per rule: true if the rule cannot match unless one of its own strings matched. */
     private final boolean[] needsMatch;
     private final List<List<Map.Entry<String, Object>>> metaLists;
 
+    /** True when a source included another file (its text is not among the sources compiled). */
+    private final boolean includes;
+
     private YaraRuleSet(Compiler c, List<Diagnostic> warnings) {
-        this.rules = List.copyOf(c.rules);
-        this.strings = List.copyOf(c.strings);
+        this(c.rules, c.strings, c.maxSlots, warnings, false);
+    }
+
+    private YaraRuleSet(List<Compiler.RuleDef> ruleList, List<Compiler.StringDef> stringList, int maxSlots,
+            List<Diagnostic> warnings, boolean includes) {
+        this.rules = List.copyOf(ruleList);
+        this.strings = List.copyOf(stringList);
+        this.includes = includes;
         List<Variant> vs = new ArrayList<>();
         for (Compiler.StringDef s : strings) vs.addAll(s.variants());
         this.matcher = new StringMatcher(vs, strings.size());
-        this.slots = c.maxSlots + 1;
+        this.maxSlots = maxSlots;
+        this.slots = maxSlots + 1;
         this.warnings = List.copyOf(warnings);
         this.needsMatch = new boolean[rules.size()];
         List<List<Map.Entry<String, Object>>> metas = new ArrayList<>();
@@ -67,14 +78,19 @@ public final class YaraRuleSet {
             List<Diagnostic> warningsOut) {
         List<Diagnostic> diags = new ArrayList<>();
         Compiler c = new Compiler(externals);
+        boolean[] included = {false};
+        Parser.IncludeResolver resolver = (including, path, problems, at) -> {
+            included[0] = true;
+            return resolveInclude(including, path, problems, at);
+        };
         for (int i = 0; i < sources.size(); i++) {
             YaraSource src = sources.get(i);
             String ns = namespaces == null || namespaces.get(i) == null ? "default" : namespaces.get(i);
-            List<Problems> included = new ArrayList<>();
+            List<Problems> includedProblems = new ArrayList<>();
             Problems pr = new Problems(src.name(), src.text(), diags);
-            SourceFile f = new Parser(new Lexer(src.text(), pr).tokenize(), pr, YaraRuleSet::resolveInclude, 0, included).parseFile();
+            SourceFile f = new Parser(new Lexer(src.text(), pr).tokenize(), pr, resolver, 0, includedProblems).parseFile();
             boolean broken = pr.errorCount() > 0;
-            for (Problems ip : included) {
+            for (Problems ip : includedProblems) {
                 diags.addAll(includedDiagnostics(ip));
                 broken |= ip.errorCount() > 0;
             }
@@ -88,7 +104,26 @@ public final class YaraRuleSet {
         List<Diagnostic> errors = diags.stream().filter(Diagnostic::isError).toList();
         if (!errors.isEmpty()) throw new DatabaseLoadException(byPosition(diags));
         warningsOut.addAll(diags);
-        return new YaraRuleSet(c, diags);
+        return new YaraRuleSet(c.rules, c.strings, c.maxSlots, diags, included[0]);
+    }
+
+    /**
+     * This rule set as bytes that {@link #fromBytes} turns back into an equal rule set (same verdicts, matches
+     * and warnings) without compiling: a cache of compiled rules. Not a stable format across builds.
+     */
+    public byte[] toBytes() {
+        return RuleSetCodec.write(rules, strings, maxSlots, warnings);
+    }
+
+    /** A rule set from {@link #toBytes}; IOException when the bytes are damaged or from another format. */
+    public static YaraRuleSet fromBytes(byte[] data) throws java.io.IOException {
+        RuleSetCodec.Parts p = RuleSetCodec.read(data);
+        return new YaraRuleSet(p.rules(), p.strings(), p.maxSlots(), p.warnings(), false);
+    }
+
+    /** True when compiling read files named by {@code include} (a cache keyed by the sources alone would miss them). */
+    public boolean usesIncludes() {
+        return includes;
     }
 
     /** Diagnostics grouped by source (in order of first appearance), then by line and column. */

@@ -117,6 +117,84 @@ public final class Program {
         }
     }
 
+    /** Writes the program (for a compiled rule set's cache entry; {@link #read} takes it back). */
+    public void write(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(op.length);
+        out.write(op);
+        for (int i = 0; i < op.length; i++) {
+            out.writeInt(x[i]);
+            out.writeInt(y[i]);
+        }
+        out.writeInt(classes.length);
+        java.util.Map<java.util.List<Long>, Integer> seen = new java.util.HashMap<>();
+        for (int c = 0; c < classes.length; c += 4) {
+            // most classes are one byte value (written as that byte) or repeat an earlier class (its number)
+            int n = Long.bitCount(classes[c]) + Long.bitCount(classes[c + 1]) + Long.bitCount(classes[c + 2])
+                    + Long.bitCount(classes[c + 3]);
+            if (n == 1) {
+                int w = classes[c] != 0 ? 0 : classes[c + 1] != 0 ? 1 : classes[c + 2] != 0 ? 2 : 3;
+                out.writeByte(1);
+                out.writeByte(w * 64 + Long.numberOfTrailingZeros(classes[c + w]));
+                continue;
+            }
+            Integer earlier = seen.putIfAbsent(java.util.List.of(classes[c], classes[c + 1], classes[c + 2], classes[c + 3]), c / 4);
+            if (earlier != null) {
+                out.writeByte(2);
+                out.writeInt(earlier);
+            } else {
+                out.writeByte(0);
+                for (int i = 0; i < 4; i++) out.writeLong(classes[c + i]);
+            }
+        }
+    }
+
+    /**
+     * Reads what {@link #write} wrote, checking that every jump, split and class index stays inside the program
+     * and that it ends in MATCH, so a damaged entry cannot make the VM read out of bounds.
+     */
+    public static Program read(java.nio.ByteBuffer in) throws java.io.IOException {
+        int n = in.getInt();
+        if (n < 1 || n > MAX_INSTRUCTIONS || (long) n * 9 > in.remaining()) throw new java.io.IOException("bad program size");
+        byte[] op = new byte[n];
+        in.get(op);
+        int[] x = new int[n], y = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = in.getInt();
+            y[i] = in.getInt();
+        }
+        int nc = in.getInt();
+        if (nc < 0 || nc % 4 != 0 || (long) nc / 2 > in.remaining()) throw new java.io.IOException("bad program classes");
+        long[] classes = new long[nc];
+        for (int c = 0; c < nc; c += 4) {
+            byte kind = in.get();
+            if (kind == 1) {
+                int v = in.get() & 0xFF;
+                classes[c + (v >> 6)] = 1L << (v & 63);
+            } else if (kind == 0) {
+                for (int i = 0; i < 4; i++) classes[c + i] = in.getLong();
+            } else if (kind == 2) {
+                int earlier = in.getInt();
+                if (earlier < 0 || earlier >= c / 4) throw new java.io.IOException("bad program class reference");
+                System.arraycopy(classes, earlier * 4, classes, c, 4);
+            } else {
+                throw new java.io.IOException("bad program class");
+            }
+        }
+        if (op[n - 1] != MATCH) throw new java.io.IOException("program does not end in MATCH");
+        for (int i = 0; i < n; i++) {
+            boolean ok = switch (op[i]) {
+                case CLASS -> x[i] >= 0 && x[i] < nc / 4;
+                case SPLIT -> x[i] >= 0 && x[i] < n && y[i] >= 0 && y[i] < n;
+                case JMP -> x[i] >= 0 && x[i] < n;
+                case ASSERT -> x[i] >= 0 && x[i] <= 5;
+                case MATCH -> true;
+                default -> false;
+            };
+            if (!ok) throw new java.io.IOException("bad instruction at " + i);
+        }
+        return new Program(op, x, y, classes);
+    }
+
     /** Scratch sized for this program (callers reuse a bigger one when they can). */
     public VmScratch newScratch() {
         return new VmScratch(op.length);
