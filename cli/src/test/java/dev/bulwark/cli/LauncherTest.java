@@ -168,8 +168,21 @@ class LauncherTest {
     private static boolean cheapC2(String... args) throws Exception {
         List<String> words = dryRun(LAUNCHER, Map.of(), args);
         boolean directives = words.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("scan-jit.json"));
-        assertEquals(directives, words.contains("-XX:FreqInlineSize=100"), "directives and inlining limits go together");
+        // (yara block: `yara` has the same inlining limits with its own directives, see yaraPretenuresAndInlinesLess)
+        if (!args[0].equals("yara")) {
+            assertEquals(directives, words.contains("-XX:FreqInlineSize=100"), "directives and inlining limits go together");
+        }
         return directives;
+    }
+
+    /** yara block (round 7): yara's directives, big arrays straight to the old generation, less inlining; not for scan. */
+    @Test
+    void yaraPretenuresAndInlinesLess() throws Exception {
+        List<String> y = dryRun(LAUNCHER, Map.of(), "yara", "rules.yar", big.toString());
+        assertTrue(y.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("yara-jit.json")), y.toString());
+        assertTrue(y.containsAll(List.of("-XX:PretenureSizeThreshold=1m", "-XX:FreqInlineSize=100", "-XX:MaxInlineLevel=6")), y.toString());
+        List<String> s = dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), big.toString());
+        assertFalse(s.contains("-XX:PretenureSizeThreshold=1m"), s.toString());
     }
 
     @Test

@@ -304,7 +304,8 @@ public final class YaraCommand {
         ByteBuffer data = ByteBuffer.wrap(reader.buf, 0, n);
         List<YaraRuleSet.RuleResult> results;
         try {
-            results = o.timeoutSeconds > 0 ? withTimeout(rules, data, o.timeoutSeconds, o.negate) : rules.scan(data, o.negate);
+            results = o.timeoutSeconds > 0 ? withTimeout(rules, data, o.timeoutSeconds, o.negate, o.printStrings)
+                    : rules.scan(data, o.negate, o.printStrings);
         } catch (TimeoutException e) {
             reader.buf = new byte[0]; // the abandoned scan may still read its array: the next file gets another
             err.println("error scanning " + name + ": timeout");
@@ -341,7 +342,8 @@ public final class YaraCommand {
         }
     }
 
-    private static List<YaraRuleSet.RuleResult> withTimeout(YaraRuleSet rules, ByteBuffer data, long seconds, boolean all)
+    private static List<YaraRuleSet.RuleResult> withTimeout(YaraRuleSet rules, ByteBuffer data, long seconds, boolean all,
+            boolean strings)
             throws TimeoutException {
         ExecutorService one = Executors.newSingleThreadExecutor(r -> {
             Thread th = new Thread(r, "yara-timeout");
@@ -349,7 +351,7 @@ public final class YaraCommand {
             return th;
         });
         try {
-            return one.submit(() -> rules.scan(data, all)).get(seconds, TimeUnit.SECONDS);
+            return one.submit(() -> rules.scan(data, all, strings)).get(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TimeoutException();

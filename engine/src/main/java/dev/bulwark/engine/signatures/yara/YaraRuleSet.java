@@ -207,6 +207,14 @@ public final class YaraRuleSet {
 
     /** Like {@link #scan(ByteBuffer)}; with includeNonMatching false only the matching rules are returned. */
     public List<RuleResult> scan(ByteBuffer data, boolean includeNonMatching) {
+        return scan(data, includeNonMatching, true);
+    }
+
+    /**
+     * Like {@link #scan(ByteBuffer, boolean)}; with withStrings false every result's string list is empty (no
+     * match data is copied: for callers that print only rule names).
+     */
+    public List<RuleResult> scan(ByteBuffer data, boolean includeNonMatching, boolean withStrings) {
         List<RuleResult> out = new ArrayList<>();
         Matches[] mm = new Matches[1];
         boolean[] m = evaluate(data, mm);
@@ -216,8 +224,8 @@ public final class YaraRuleSet {
         for (int i = 0; i < rules.size(); i++) {
             Compiler.RuleDef r = rules.get(i);
             if (r.isPrivate() || !m[i] && !includeNonMatching) continue;
-            List<StringMatch> sm = new ArrayList<>();
-            for (int s = r.firstString(); s < r.firstString() + r.stringCount(); s++) {
+            List<StringMatch> sm = withStrings ? new ArrayList<>() : List.of();
+            for (int s = r.firstString(); withStrings && s < r.firstString() + r.stringCount(); s++) {
                 Compiler.StringDef sd = strings.get(s);
                 if (sd.isPrivate()) continue;
                 for (int k = 0; k < mm[0].count[s]; k++) {

@@ -1,0 +1,182 @@
+package dev.bulwark.cli.yara;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --scan-list} against yara 4.2.3 (list order, directories in the list, unreadable and empty lines, -c),
+ * and the compiled-rule cache: a second run loads the rules from the cache and prints exactly what the first
+ * run (and yara) printed, warnings included; an edited rule file or a damaged entry is compiled again.
+ */
+class YaraScanListCacheTest {
+    private static final Path YARA = Path.of("/usr/bin/yara");
+
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void clearProperties() {
+        System.clearProperty(YaraCommand.CACHE_PROPERTY);
+        System.clearProperty(RuleCache.BUILD_PROPERTY);
+    }
+
+    private record Run(String out, String err) {}
+
+    private static Run yara(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(YARA.toString());
+        cmd.addAll(args);
+        Path errFile = Files.createTempFile("yara-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            p.waitFor(120, TimeUnit.SECONDS);
+            return new Run(out, Files.readString(errFile, StandardCharsets.ISO_8859_1));
+        } finally {
+            Files.deleteIfExists(errFile);
+        }
+    }
+
+    private static Run ours(List<String> args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        YaraCommand.run(args.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.ISO_8859_1),
+                new PrintStream(err, true, StandardCharsets.ISO_8859_1));
+        return new Run(out.toString(StandardCharsets.ISO_8859_1), err.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    private static TreeSet<String> lines(String s) {
+        return new TreeSet<>(s.lines().toList());
+    }
+
+    private Path rules() throws Exception {
+        Path rules = tmp.resolve("rules.yar");
+        Files.writeString(rules, """
+                rule hello : greet { meta: n = 1 strings: $a = "hello" $b = { 68 65 [0-3] 6F } condition: any of them }
+                rule count2 { strings: $a = "ab" condition: #a >= 2 }
+                rule elf { strings: $m = { 7F 45 4C 46 } condition: $m at 0 }
+                rule slow { strings: $s = { 00 ?? 00 } condition: #s > 1000000 }
+                """);
+        return rules;
+    }
+
+    private Path inputs() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("in/sub"));
+        Files.writeString(tmp.resolve("in/a.txt"), "say hello, abab");
+        Files.writeString(tmp.resolve("in/b.txt"), "he--o");
+        Files.writeString(dir.resolve("c.txt"), "nothing here");
+        Files.write(dir.resolve("d.bin"), new byte[] {0x7F, 'E', 'L', 'F', 'a', 'b', 'a', 'b'});
+        return tmp.resolve("in");
+    }
+
+    @Test
+    void scanListAsYara() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(YARA), "yara not installed");
+        System.setProperty(YaraCommand.CACHE_PROPERTY, "off");
+        Path rules = rules(), in = inputs();
+        Path list = tmp.resolve("list.txt");
+        // files in a chosen order, a missing file, an empty line, a directory; the last line without a newline
+        Files.writeString(list, in.resolve("sub/d.bin") + "\n" + in.resolve("a.txt") + "\n" + tmp.resolve("missing")
+                + "\n\n" + in.resolve("sub") + "\n" + in.resolve("b.txt"));
+        for (List<String> flags : List.of(List.of("-s"), List.of("-c"), List.of("-r", "-s", "-g", "-m"), List.of("-n"))) {
+            List<String> args = new ArrayList<>(flags);
+            args.addAll(List.of("-p", "1", "-w", "--scan-list", rules.toString(), list.toString()));
+            Run y = yara(args), o = ours(args);
+            // one scanning thread: yara prints in list order (a listed directory in its readdir order)
+            assertEquals(lines(y.out()), lines(o.out()), "flags " + flags);
+            assertEquals(y.out().lines().filter(l -> !l.contains("/sub/")).toList(),
+                    o.out().lines().filter(l -> !l.contains("/sub/")).toList(), "order, flags " + flags);
+            assertEquals(lines(y.err()), lines(o.err()), "errors, flags " + flags);
+            assertTrue(o.err().contains("error scanning : could not open file"), o.err());
+        }
+        Run y = yara(List.of("-w", "--scan-list", rules.toString(), in.toString()));
+        Run o = ours(List.of("-w", "--scan-list", rules.toString(), in.toString()));
+        assertEquals(y.err(), o.err());
+        Run y2 = yara(List.of("-w", "--scan-list", rules.toString(), tmp.resolve("nope").toString()));
+        Run o2 = ours(List.of("-w", "--scan-list", rules.toString(), tmp.resolve("nope").toString()));
+        assertEquals(y2.err(), o2.err());
+    }
+
+    @Test
+    void cachedRulesPrintTheSame() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(YARA), "yara not installed");
+        Path cache = tmp.resolve("cache");
+        System.setProperty(YaraCommand.CACHE_PROPERTY, cache.toString());
+        System.setProperty(RuleCache.BUILD_PROPERTY, "test-build");
+        Path rules = rules(), in = inputs();
+        List<String> args = List.of("-p", "1", "-s", "-r", rules.toString(), in.toString());
+        Run y = yara(args);
+        Run first = ours(args);
+        assertTrue(Files.isDirectory(cache), "cache directory made");
+        List<Path> entries;
+        try (var s = Files.list(cache)) {
+            entries = s.toList();
+        }
+        assertEquals(1, entries.size(), entries.toString());
+        Run second = ours(args);
+        assertEquals(first, second);
+        assertEquals(lines(y.out()), lines(second.out()));
+        // the slow-string warning comes from the cache entry (yara words its warnings differently on stderr)
+        assertTrue(second.err().contains("may slow down scanning"), second.err());
+        assertTrue(y.err().contains("may slow down scanning"), y.err());
+
+        // --fail-on-warnings fails from the cache as it does when compiling
+        List<String> strict = List.of("--fail-on-warnings", "-r", rules.toString(), in.toString());
+        assertEquals(1, YaraCommand.run(strict.toArray(new String[0]), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream())));
+
+        // a damaged entry is compiled again (and replaced)
+        byte[] e = Files.readAllBytes(entries.get(0));
+        e[e.length / 2] ^= 1;
+        Files.write(entries.get(0), e);
+        assertEquals(first, ours(args));
+        assertEquals(first, ours(args));
+
+        // an edited rule file misses
+        Files.writeString(rules, Files.readString(rules) + "rule extra { condition: filesize < 6 }\n");
+        Run edited = ours(args);
+        assertNotEquals(first.out(), edited.out());
+        assertEquals(lines(yara(args).out()), lines(edited.out()));
+        try (var s = Files.list(cache)) {
+            assertEquals(2, s.count());
+        }
+
+        // other externals, other namespace: other entries
+        ours(List.of("-d", "x=1", "-r", rules.toString(), in.toString()));
+        ours(List.of("-r", "ns:" + rules, in.toString()));
+        try (var s = Files.list(cache)) {
+            assertEquals(4, s.count());
+        }
+    }
+
+    @Test
+    void rulesWithIncludesAreNotCached() throws Exception {
+        Path cache = tmp.resolve("cache2");
+        System.setProperty(YaraCommand.CACHE_PROPERTY, cache.toString());
+        System.setProperty(RuleCache.BUILD_PROPERTY, "test-build");
+        Files.writeString(tmp.resolve("inc.yar"), "rule inc { strings: $a = \"hello\" condition: $a }\n");
+        Path main = tmp.resolve("main.yar");
+        Files.writeString(main, "include \"inc.yar\"\nrule m { condition: inc }\n");
+        Path in = inputs();
+        String first = ours(List.of("-r", main.toString(), in.toString())).out();
+        assertTrue(first.contains("m " + in.resolve("a.txt")), first);
+        assertTrue(!Files.exists(cache) || Files.list(cache).findAny().isEmpty(), "nothing kept");
+        Files.writeString(tmp.resolve("inc.yar"), "rule inc { strings: $a = \"nothing\" condition: $a }\n");
+        String second = ours(List.of("-r", main.toString(), in.toString())).out();
+        assertTrue(!second.contains("m " + in.resolve("a.txt")), second);
+    }
+}
