@@ -146,6 +146,15 @@ for i, line in enumerate(open(sys.argv[1])):
 open(sys.argv[2], "w").write("\n".join(rules) + "\n")
 EOF
 
+# `bulwark yara` keeps compiled rule sets between runs (RuleCache); fill it outside the measurements, as the AOT
+# cache above, so every bulwark row runs from it; the `bulwark-nocache` rows compile the rules (as yara always does)
+export BULWARK_YARA_CACHE="$WORK/yara-cache"
+if has yara; then
+  # realistic rules (text/hex/regex strings cut from the corpus, public rule sets' conditions): benchmarks/yara_rules.py
+  python3 "$here/benchmarks/yara_rules.py" "$WORK/corpus.list" "$WORK/rules-real.yar" 500
+  for r in rules.yar rules-real.yar; do "$BULWARK" yara -w "$WORK/$r" "$WORK/empty" >/dev/null 2>&1 || true; done
+fi
+
 # ---- measurement -----------------------------------------------------------------------------
 # measure LABEL BYTES CMD...: one run, appended to results.tsv as label wall cpu rss_kb bytes exit
 measure() {
@@ -201,6 +210,24 @@ for rep in $(seq 1 "$REPS"); do
   if has yara; then
     measure "yara yara 1k-rules" "$BIG_BYTES" yara -p 1 "$WORK/rules.yar" "$WORK/big.bin"
     measure "yara bulwark 1k-rules" "$BIG_BYTES" "$BULWARK" yara -p 1 "$WORK/rules.yar" "$WORK/big.bin"
+    measure "yara bulwark-nocache 1k-rules" "$BIG_BYTES" env BULWARK_YARA_CACHE=off "$BULWARK" yara -p 1 "$WORK/rules.yar" "$WORK/big.bin"
+    # many files: the corpus list, one scanning thread (yara 4.2.3's --scan-list), then the realistic rules
+    yara_same() {  # the two tools' outputs of the last two measurements must be the same lines
+      if ! cmp -s <(sort "$WORK/yara.out") <(sort "$WORK/last.out"); then log "WARNING: $1: bulwark yara's output differs from yara's"; fi
+    }
+    measure "yara yara files-1k" "$CORPUS_BYTES" yara -w -p 1 --scan-list "$WORK/rules.yar" "$WORK/corpus.list"
+    cp "$WORK/last.out" "$WORK/yara.out"
+    measure "yara bulwark files-1k" "$CORPUS_BYTES" "$BULWARK" yara -w -p 1 --scan-list "$WORK/rules.yar" "$WORK/corpus.list"
+    yara_same files-1k
+    measure "yara yara real-big" "$BIG_BYTES" yara -w -s -p 1 "$WORK/rules-real.yar" "$WORK/big.bin"
+    cp "$WORK/last.out" "$WORK/yara.out"
+    measure "yara bulwark real-big" "$BIG_BYTES" "$BULWARK" yara -w -s -p 1 "$WORK/rules-real.yar" "$WORK/big.bin"
+    yara_same real-big
+    measure "yara bulwark-nocache real-big" "$BIG_BYTES" env BULWARK_YARA_CACHE=off "$BULWARK" yara -w -s -p 1 "$WORK/rules-real.yar" "$WORK/big.bin"
+    measure "yara yara files-real" "$CORPUS_BYTES" yara -w -p 1 --scan-list "$WORK/rules-real.yar" "$WORK/corpus.list"
+    cp "$WORK/last.out" "$WORK/yara.out"
+    measure "yara bulwark files-real" "$CORPUS_BYTES" "$BULWARK" yara -w -p 1 --scan-list "$WORK/rules-real.yar" "$WORK/corpus.list"
+    yara_same files-real
   fi
 done
 

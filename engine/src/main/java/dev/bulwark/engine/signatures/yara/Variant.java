@@ -141,7 +141,7 @@ final class Variant {
             chooseAtoms(r.positions());
             if (atoms == null) continue;
             int range = r.maxOffset() - r.minOffset();
-            int sc = atomQuality - (range == 0 ? 0 : range <= 64 ? 6 : 12);
+            int sc = atomQuality - rangeCost(range);
             if (sc > bestScore) {
                 bestScore = sc;
                 bestAtoms = atoms;
@@ -161,6 +161,16 @@ final class Variant {
         atomMaxOffset = bestMax;
         atomQuality = bestQuality;
         atomWindow = bestWindow;
+    }
+
+    /**
+     * What a range of match starts before the atom costs in atom quality: each atom hit tries every start of the
+     * range with the regex program, so an atom behind an unbounded part (up to {@code Regex.BACKWARD_LIMIT} starts
+     * per hit; `/abcd\w+wxyz/` on `wxyz`) costs far more than a slightly weaker atom at a fixed offset (measured:
+     * one such regex made 63 of 71 million verifications over 4,000 real files).
+     */
+    private static int rangeCost(int range) {
+        return range == 0 ? 0 : range <= 64 ? 6 : range <= 256 ? 12 : 40;
     }
 
     private static final int MAX_WINDOW_STARTS = 256; // atoms are looked for in the first 256 positions of long strings
