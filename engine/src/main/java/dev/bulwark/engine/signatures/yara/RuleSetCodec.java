@@ -23,7 +23,7 @@ import java.util.zip.CRC32;
 final class RuleSetCodec {
     private static final int MAGIC = 0x42575943; // "BWYC"
     /** Bump when anything written here, or the meaning of a compiled field, changes. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     static final int MAX_DEPTH = 1_000; // expression nesting read back (the parser allows 200)
     static final int MAX_SLOTS = 1 << 16; // loop-variable slots (each scan allocates one array of them)
 
@@ -111,10 +111,10 @@ final class RuleSetCodec {
             o.writeInt(-1);
         } else {
             o.writeInt(v.prefixCheck.length);
-            for (long[] p : v.prefixCheck) longs(o, p);
+            for (long[] p : v.prefixCheck) byteSet(o, p);
         }
         o.writeInt(v.yaraQuality);
-        longs(o, v.firstBytes);
+        byteSet(o, v.firstBytes);
     }
 
     private static void group(DataOutputStream o, List<byte[]> atoms, int min, int max, long[] window) throws IOException {
@@ -232,6 +232,29 @@ final class RuleSetCodec {
         }
         o.writeInt(b.length);
         o.write(b);
+    }
+
+    /** Byte-set encodings: absent, one byte value, all 256 values, or the four words. */
+    static final int SET_NULL = 0, SET_ONE = 1, SET_ALL = 2, SET_WORDS = 3;
+
+    /** A 256-bit byte set (long[4]) or null, in the shortest of the {@code SET_*} forms. */
+    private static void byteSet(DataOutputStream o, long[] w) throws IOException {
+        if (w == null) {
+            o.writeByte(SET_NULL);
+            return;
+        }
+        if (w.length != 4) throw new IllegalStateException("byte set of " + w.length + " words");
+        int n = Long.bitCount(w[0]) + Long.bitCount(w[1]) + Long.bitCount(w[2]) + Long.bitCount(w[3]);
+        if (n == 1) {
+            int k = w[0] != 0 ? 0 : w[1] != 0 ? 1 : w[2] != 0 ? 2 : 3;
+            o.writeByte(SET_ONE);
+            o.writeByte(k * 64 + Long.numberOfTrailingZeros(w[k]));
+        } else if (n == 256) {
+            o.writeByte(SET_ALL);
+        } else {
+            o.writeByte(SET_WORDS);
+            for (long x : w) o.writeLong(x);
+        }
     }
 
     private static void longs(DataOutputStream o, long[] l) throws IOException {

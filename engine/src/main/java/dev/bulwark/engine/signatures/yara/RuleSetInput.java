@@ -91,22 +91,32 @@ final class RuleSetInput {
         v.atomQuality = b.getInt();
         int np = b.getInt();
         if (np >= 0) {
-            if ((long) np * 4 > b.remaining()) throw new IOException("bad prefix check");
+            if (np > b.remaining()) throw new IOException("bad prefix check");
             v.prefixCheck = new long[np][];
-            for (int i = 0; i < np; i++) v.prefixCheck[i] = sized(longs(), true);
+            for (int i = 0; i < np; i++) v.prefixCheck[i] = byteSet();
         } else if (np != -1) {
             throw new IOException("bad prefix check");
         }
         v.yaraQuality = b.getInt();
-        v.firstBytes = sized(longs(), true);
+        v.firstBytes = byteSet();
         if (v.atoms != null && (v.atomWindow == null || v.atomWindow.length != 4)) throw new IOException("bad atom window");
         return v;
     }
 
-    /** A 256-bit byte set (or null where allowed). */
-    private static long[] sized(long[] a, boolean nullable) throws IOException {
-        if (a == null ? !nullable : a.length != 4) throw new IOException("bad byte set");
-        return a;
+    /** A byte set as {@code RuleSetCodec.byteSet} wrote it (null when absent). */
+    private long[] byteSet() throws IOException {
+        return switch (b.get()) {
+            case SET_NULL -> null;
+            case SET_ONE -> {
+                int v = b.get() & 0xFF;
+                long[] w = new long[4];
+                w[v >> 6] = 1L << (v & 63);
+                yield w;
+            }
+            case SET_ALL -> new long[] {-1L, -1L, -1L, -1L};
+            case SET_WORDS -> new long[] {b.getLong(), b.getLong(), b.getLong(), b.getLong()};
+            default -> throw new IOException("bad byte set");
+        };
     }
 
     Variant.Group group() throws IOException {

@@ -121,9 +121,16 @@ public final class Program {
     public void write(java.io.DataOutput out) throws java.io.IOException {
         out.writeInt(op.length);
         out.write(op);
+        boolean narrow = op.length <= 0xFFFF && classes.length / 4 <= 0xFFFF; // operands fit in two bytes
+        out.writeBoolean(narrow);
         for (int i = 0; i < op.length; i++) {
-            out.writeInt(x[i]);
-            out.writeInt(y[i]);
+            if (narrow) {
+                out.writeShort(x[i]);
+                out.writeShort(y[i]);
+            } else {
+                out.writeInt(x[i]);
+                out.writeInt(y[i]);
+            }
         }
         out.writeInt(classes.length);
         java.util.Map<java.util.List<Long>, Integer> seen = new java.util.HashMap<>();
@@ -154,13 +161,16 @@ public final class Program {
      */
     public static Program read(java.nio.ByteBuffer in) throws java.io.IOException {
         int n = in.getInt();
-        if (n < 1 || n > MAX_INSTRUCTIONS || (long) n * 9 > in.remaining()) throw new java.io.IOException("bad program size");
+        if (n < 1 || n > MAX_INSTRUCTIONS || (long) n * 5 + 1 > in.remaining()) throw new java.io.IOException("bad program size");
         byte[] op = new byte[n];
         in.get(op);
+        byte narrow = in.get();
+        if (narrow != 0 && narrow != 1) throw new java.io.IOException("bad program operand width");
+        if ((long) n * (narrow == 1 ? 4 : 8) > in.remaining()) throw new java.io.IOException("bad program size");
         int[] x = new int[n], y = new int[n];
         for (int i = 0; i < n; i++) {
-            x[i] = in.getInt();
-            y[i] = in.getInt();
+            x[i] = narrow == 1 ? in.getShort() & 0xFFFF : in.getInt();
+            y[i] = narrow == 1 ? in.getShort() & 0xFFFF : in.getInt();
         }
         int nc = in.getInt();
         if (nc < 0 || nc % 4 != 0 || (long) nc / 2 > in.remaining()) throw new java.io.IOException("bad program classes");
