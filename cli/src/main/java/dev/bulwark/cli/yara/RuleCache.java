@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,15 @@ import java.util.zip.CRC32;
 /**
  * Compiled rule sets of {@code bulwark yara}, kept between runs (as {@code yarac} + {@code yara -C} would, but
  * without a separate step): an entry is named by checksums of this build of the engine, the rule sources (names,
- * namespaces, texts) and the external variables (see {@link #key}), so a change to any of them misses. A rule set that
+ * namespaces, texts) and the external variables, which the entry also holds and which are compared byte for byte
+ * (see {@link Key}), so a change to any of them misses. A rule set that
  * includes other files is not kept (their texts are not in the key). Any failure to read or write an entry falls
  * back to compiling; a damaged entry is refused by its checksum ({@link YaraRuleSet#fromBytes}).
  *
  * <p>Where: the system property {@value YaraCommand#CACHE_PROPERTY}, else {@code $BULWARK_YARA_CACHE} (a directory,
  * or {@code off}), else {@code $XDG_CACHE_HOME/bulwark/yara},
- * else {@code ~/.cache/bulwark/yara}; the directory is created readable by its owner only.
+ * else {@code ~/.cache/bulwark/yara}; the directory is created readable by its owner only, and one that is not
+ * its user's own or that others may write is not read from.
  */
 final class RuleCache {
     private static final int MAX_ENTRIES = 16; // older entries are deleted beyond this many
@@ -85,28 +88,35 @@ final class RuleCache {
     }
 
     /**
-     * The entry name for these inputs: the CRC-32 and Adler-32 of every input field (length-prefixed, so no two
-     * different field lists give the same bytes) and their total length, in hex. zlib's checksums run native even
-     * before the JIT has compiled anything; SHA-256 (its provider set-up and its loop in the interpreter) cost
-     * ~20 ms of a run. Two different inputs that agree in length and in both checksums are not a realistic
-     * accident, and only the owner of the cache directory can place entries in it.
+     * An entry's identity: every input field (length-prefixed, so no two different field lists give the same bytes)
+     * as {@code material}, and the entry's file name made from it ({@code name}: CRC-32, Adler-32 and length, in hex;
+     * zlib's checksums run native even before the JIT has compiled anything). The name only finds the entry: the
+     * entry starts with the material it was made from, and is used only when that equals this run's material byte
+     * for byte, so rules made to collide with another rule set's name cannot stand in for it (a collision is a miss).
      */
-    String key(List<YaraSource> sources, List<String> namespaces, Map<String, Object> externals) {
-        Key k = new Key();
-        k.field("bulwark yara rule cache 1");
-        k.field(build);
+    record Key(String name, byte[] material) {}
+
+    Key key(List<YaraSource> sources, List<String> namespaces, Map<String, Object> externals) {
+        Material m = new Material();
+        m.field("bulwark yara rule cache 2");
+        m.field(build);
         for (int i = 0; i < sources.size(); i++) {
             String ns = namespaces == null ? null : namespaces.get(i);
-            k.field(ns == null ? "\u0000default" : "ns:" + ns);
-            k.field(sources.get(i).name());
-            k.field(sources.get(i).text());
+            m.field(ns == null ? "\u0000default" : "ns:" + ns);
+            m.field(sources.get(i).name());
+            m.field(sources.get(i).text());
         }
         for (Map.Entry<String, Object> e : externals.entrySet()) {
             Object v = e.getValue();
-            k.field(e.getKey());
-            k.field((v == null ? "null" : v.getClass().getSimpleName()) + ":" + v);
+            m.field(e.getKey());
+            m.field((v == null ? "null" : v.getClass().getSimpleName()) + ":" + v);
         }
-        return hex(k.crc.getValue(), 8) + hex(k.adler.getValue(), 8) + hex(k.length, 16);
+        byte[] material = m.out.toByteArray();
+        CRC32 crc = new CRC32();
+        Adler32 adler = new Adler32();
+        crc.update(material);
+        adler.update(material);
+        return new Key(hex(crc.getValue(), 8) + hex(adler.getValue(), 8) + hex(material.length, 16), material);
     }
 
     /** v as exactly `digits` lower-case hex digits (String.format costs its parser and locale look-ups cold). */
@@ -115,28 +125,29 @@ final class RuleCache {
         return "0".repeat(Math.max(0, digits - h.length())) + h;
     }
 
-    private static final class Key {
-        final CRC32 crc = new CRC32();
-        final Adler32 adler = new Adler32();
-        long length;
+    private static final class Material {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
 
         void field(String s) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            byte[] n = {(byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length};
-            crc.update(n);
-            adler.update(n);
-            crc.update(b);
-            adler.update(b);
-            length += 4 + b.length;
+            out.write(b.length >>> 24);
+            out.write(b.length >>> 16);
+            out.write(b.length >>> 8);
+            out.write(b.length);
+            out.writeBytes(b);
         }
     }
 
-    /** The rule set kept under key, or null (none, unreadable or damaged). */
-    YaraRuleSet get(String key) {
-        Path p = dir.resolve(key);
+    /** The rule set kept under key, or null (none, unreadable, made from other inputs or damaged). */
+    YaraRuleSet get(Key key) {
+        Path p = dir.resolve(key.name());
         try {
-            if (!Files.isRegularFile(p) || Files.size(p) > MAX_ENTRY) return null;
-            YaraRuleSet rs = YaraRuleSet.fromBytes(Files.readAllBytes(p));
+            if (!privateDir() || !Files.isRegularFile(p) || Files.size(p) > MAX_ENTRY) return null;
+            byte[] entry = Files.readAllBytes(p);
+            byte[] m = key.material();
+            int start = 4 + m.length;
+            if (entry.length < start || readInt(entry) != m.length || !Arrays.equals(entry, 4, start, m, 0, m.length)) return null;
+            YaraRuleSet rs = YaraRuleSet.fromBytes(Arrays.copyOfRange(entry, start, entry.length));
             try {
                 Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis())); // recently used
             } catch (IOException e) {
@@ -148,19 +159,40 @@ final class RuleCache {
         }
     }
 
+    private static int readInt(byte[] b) {
+        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | b[3] & 0xFF;
+    }
+
+    /**
+     * True when the directory belongs to this process's user and no one else may write into it: entries are read as
+     * compiled rules, so a directory others can write (a shared or world-writable path given by the environment) is
+     * not read from.
+     */
+    private boolean privateDir() throws IOException {
+        var a = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class);
+        var perms = a.permissions();
+        return a.owner().getName().equals(System.getProperty("user.name"))
+                && !perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                && !perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+    }
+
     /** Keeps rs under key (written to a temporary file, then renamed into place); failures are ignored. */
-    void put(String key, YaraRuleSet rs) {
+    void put(Key key, YaraRuleSet rs) {
         if (rs.usesIncludes()) return;
         Path tmp = null;
         try {
-            byte[] b = rs.toBytes();
-            if (b.length > MAX_ENTRY) return;
+            byte[] m = key.material(), b = rs.toBytes();
+            if (4L + m.length + b.length > MAX_ENTRY) return;
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             tmp = Files.createTempFile(dir, "tmp-", ".part");
-            Files.write(tmp, b);
-            Files.move(tmp, dir.resolve(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (var out = Files.newOutputStream(tmp)) {
+                out.write(new byte[] {(byte) (m.length >>> 24), (byte) (m.length >>> 16), (byte) (m.length >>> 8), (byte) m.length});
+                out.write(m);
+                out.write(b);
+            }
+            Files.move(tmp, dir.resolve(key.name()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
             prune();
         } catch (IOException | RuntimeException e) {

@@ -112,7 +112,7 @@ public final class YaraCommand {
             namespaces.add(ns);
         }
         RuleCache cache = RuleCache.open();
-        String key = cache == null ? null : cache.key(sources, namespaces, o.externals);
+        RuleCache.Key key = cache == null ? null : cache.key(sources, namespaces, o.externals);
         YaraRuleSet cached = cache == null ? null : cache.get(key);
         if (cached != null) { // compiled before: the same rule set with the same warnings
             if (!o.noWarnings) {

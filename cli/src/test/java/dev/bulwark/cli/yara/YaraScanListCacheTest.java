@@ -163,6 +163,47 @@ class YaraScanListCacheTest {
         }
     }
 
+    /** An entry holding the inputs (header) of entry {@code a} and the compiled rules of entry {@code b}. */
+    private static byte[] graft(byte[] a, byte[] b) {
+        int ha = 4 + ((a[0] & 0xFF) << 24 | (a[1] & 0xFF) << 16 | (a[2] & 0xFF) << 8 | a[3] & 0xFF);
+        int hb = 4 + ((b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | b[3] & 0xFF);
+        byte[] out = java.util.Arrays.copyOf(a, ha + b.length - hb);
+        System.arraycopy(b, hb, out, ha, b.length - hb);
+        return out;
+    }
+
+    @Test
+    void onlyAnEntryMadeFromTheSameInputsInAPrivateDirectoryIsRead() throws Exception {
+        System.setProperty(RuleCache.BUILD_PROPERTY, "test-build");
+        Path rules = rules(), in = inputs();
+        Path other = tmp.resolve("other.yar");
+        Files.writeString(other, "rule planted { condition: true }\n");
+        Path cache = tmp.resolve("shared"), scratch = tmp.resolve("scratch");
+        System.setProperty(YaraCommand.CACHE_PROPERTY, cache.toString());
+        List<String> args = List.of("-r", rules.toString(), in.toString());
+        Run first = ours(args);
+        System.setProperty(YaraCommand.CACHE_PROPERTY, scratch.toString());
+        ours(List.of("-r", other.toString(), in.toString()));
+        Path key, planted;
+        try (var s = Files.list(cache); var t = Files.list(scratch)) {
+            key = s.findFirst().orElseThrow();
+            planted = t.findFirst().orElseThrow();
+        }
+        byte[] own = Files.readAllBytes(key), theirs = Files.readAllBytes(planted);
+        System.setProperty(YaraCommand.CACHE_PROPERTY, cache.toString());
+        // another rule set's entry under this name (as a checksum collision would place it): a miss
+        Files.write(key, theirs);
+        assertEquals(first, ours(args), "an entry made from other inputs is not read");
+        // this rule set's inputs with other compiled rules, in a directory others may write: not read
+        Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.write(key, graft(own, theirs));
+        assertEquals(first, ours(args), "a world-writable cache is not read from");
+        // the same entry in the owner's private directory is what runs (shows that both checks above matter)
+        Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.write(key, graft(own, theirs));
+        assertTrue(ours(args).out().contains("planted "), "entry read from a private directory");
+    }
+
     @Test
     void rulesWithIncludesAreNotCached() throws Exception {
         Path cache = tmp.resolve("cache2");
