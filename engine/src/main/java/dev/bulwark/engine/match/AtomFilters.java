@@ -8,7 +8,7 @@ package dev.bulwark.engine.match;
  */
 final class AtomFilters {
     /** Bits of a word that the third byte of a key selects (two of the high 32), and the fourth (two of the low 32). */
-    private static final long THIRD_ALL = 0xFFFFFFFF00000000L, FOURTH_ALL = 0x00000000FFFFFFFFL;
+    static final long THIRD_ALL = 0xFFFFFFFF00000000L, FOURTH_ALL = 0x00000000FFFFFFFFL;
     /**
      * Bits per byte value in its 32-bit half. Four rather than two: with about four atoms per word a
      * random position passes a word of 4-byte atoms half as often (about 1 in 1,100 instead of 1 in 400;

@@ -81,6 +81,12 @@ public final class AtomIndex {
      */
     private final long[] windows3;
     private final int entryCount;
+    /**
+     * The every-second-position first stage: null until the first scan of {@link StrideFilter#MIN_BUILD}
+     * positions builds it (a one-file scan of a small file does not), {@link StrideFilter#NONE} if the set is
+     * too large or dense for it.
+     */
+    private volatile StrideFilter stride;
 
     private AtomIndex(AtomTable t4, AtomTable t3, long[] bits2, int[] rank2, int[] start2, int[] entries2,
                       long[] windows, int entryCount, int wordLog) {
@@ -258,15 +264,21 @@ public final class AtomIndex {
         // main loop: a whole 4-byte word is readable at every position
         int fast = Math.max(from, Math.min(to, limit - 3)); // not below from: buffers of 0..2 bytes
         int pos = from;
-        while ((pos = next(a, off, pos, fast)) < fast) {
-            int k = (int) INT_LE.get(a, off + pos);
-            int r = exact(a, off, limit, k, pos, hits);
-            if (r >= 0) {
-                if (r == Integer.MAX_VALUE) return;
-                pos = Math.max(pos, r - 1);
+        // the stride filter relies on both context windows, which are enforced from position 8 on and
+        // while 8 bytes are left; so it covers [8, limit - 8) and the word filter the rest
+        int sampleEnd = Math.min(fast, limit - 8);
+        if (sampleEnd - Math.max(pos, 8) >= StrideFilter.MIN_SAMPLED) {
+            StrideFilter sf = stride;
+            if (sf == null && sampleEnd - Math.max(pos, 8) >= StrideFilter.MIN_BUILD) sf = strideFilter();
+            if (sf != null && sf != StrideFilter.NONE) {
+                pos = positions(a, off, limit, pos, Math.max(pos, 8), hits);
+                if (pos == Integer.MAX_VALUE) return;
+                pos = sampled(sf, a, off, limit, pos, sampleEnd, hits);
+                if (pos == Integer.MAX_VALUE) return;
             }
-            pos++;
         }
+        pos = positions(a, off, limit, pos, fast, hits);
+        if (pos == Integer.MAX_VALUE) return;
         // tail: fewer than 4 bytes left, only 2- and 3-byte atoms can start here
         for (; pos < to && pos + 2 <= limit; pos++) {
             int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8;
@@ -277,6 +289,59 @@ public final class AtomIndex {
                 pos = Math.max(pos, r - 1);
             }
         }
+    }
+
+    /** Whether a scan has built the stride filter and uses it (for tests). */
+    boolean strided() {
+        StrideFilter sf = stride;
+        return sf != null && sf != StrideFilter.NONE;
+    }
+
+    private StrideFilter strideFilter() {
+        StrideFilter sf = stride;
+        if (sf == null) {
+            // two threads may both build it: the same filter, either one is kept
+            stride = sf = StrideFilter.build(wordLog, t4, t3, bits2, start2, entries2, windows);
+        }
+        return sf;
+    }
+
+    /**
+     * Every position in [pos, end) through the word filter and the exact tables ({@code end} at most the last
+     * position with a whole 4-byte word). Returns where to go on (end, or past it after a resume position),
+     * or MAX_VALUE to stop.
+     */
+    private int positions(byte[] a, int off, int limit, int pos, int end, Hits hits) {
+        while ((pos = next(a, off, pos, end)) < end) {
+            int k = (int) INT_LE.get(a, off + pos);
+            int r = exact(a, off, limit, k, pos, hits);
+            if (r >= 0) {
+                if (r == Integer.MAX_VALUE) return r;
+                pos = Math.max(pos, r - 1);
+            }
+            pos++;
+        }
+        return pos;
+    }
+
+    /**
+     * Positions [pos, end) through the stride filter: an atom at x passes one of the samples x - 1 .. x + 1
+     * that lies on the grid (every second position from pos - 1), so a sample that fails clears its
+     * neighbours and one that passes sends x = p - 1 .. p + 1 through {@link #positions}. Same return as that.
+     */
+    private int sampled(StrideFilter sf, byte[] a, int off, int limit, int pos, int end, Hits hits) {
+        int p = pos - 1;
+        while (pos < end) {
+            p = sf.next(a, off, p, end + 1); // the sample at end still covers x = end - 1
+            if (p > end) break;
+            int lo = Math.max(pos, p - 1), hi = Math.min(end, p + 2);
+            if (lo < hi) {
+                pos = positions(a, off, limit, lo, hi, hits);
+                if (pos == Integer.MAX_VALUE) return pos;
+            }
+            p = Math.max(p + 2, pos - 1);
+        }
+        return Math.max(pos, end);
     }
 
     /**
