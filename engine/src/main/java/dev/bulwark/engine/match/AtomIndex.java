@@ -277,8 +277,16 @@ public final class AtomIndex {
                 if (pos == Integer.MAX_VALUE) return;
             }
         }
-        pos = positions(a, off, limit, pos, fast, hits);
-        if (pos == Integer.MAX_VALUE) return;
+        // the rest (all of it without a stride filter), in line as before the stride filter existed
+        while ((pos = next(a, off, pos, fast)) < fast) {
+            int k = (int) INT_LE.get(a, off + pos);
+            int r = exact(a, off, limit, k, pos, hits);
+            if (r >= 0) {
+                if (r == Integer.MAX_VALUE) return;
+                pos = Math.max(pos, r - 1);
+            }
+            pos++;
+        }
         // tail: fewer than 4 bytes left, only 2- and 3-byte atoms can start here
         for (; pos < to && pos + 2 <= limit; pos++) {
             int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8;
