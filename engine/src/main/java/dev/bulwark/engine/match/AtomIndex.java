@@ -82,11 +82,13 @@ public final class AtomIndex {
     private final long[] windows3;
     private final int entryCount;
     /**
-     * The every-second-position first stage: null until the first scan of {@link StrideFilter#MIN_BUILD}
-     * positions builds it (a one-file scan of a small file does not), {@link StrideFilter#NONE} if the set is
-     * too large or dense for it.
+     * The every-second-position first stage: null until scans of this index have covered
+     * {@link StrideFilter#BUILD_AFTER} positions (a one-file scan of a small file never builds it),
+     * {@link StrideFilter#NONE} if the set is too large or dense for it.
      */
     private volatile StrideFilter stride;
+    /** Positions scanned while {@link #stride} was null. */
+    private long scanned;
 
     private AtomIndex(AtomTable t4, AtomTable t3, long[] bits2, int[] rank2, int[] start2, int[] entries2,
                       long[] windows, int entryCount, int wordLog) {
@@ -267,15 +269,16 @@ public final class AtomIndex {
         // the stride filter relies on both context windows, which are enforced from position 8 on and
         // while 8 bytes are left; so it covers [8, limit - 8) and the word filter the rest
         int sampleEnd = Math.min(fast, limit - 8);
-        if (sampleEnd - Math.max(pos, 8) >= StrideFilter.MIN_SAMPLED) {
-            StrideFilter sf = stride;
-            if (sf == null && sampleEnd - Math.max(pos, 8) >= StrideFilter.MIN_BUILD) sf = strideFilter();
-            if (sf != null && sf != StrideFilter.NONE) {
-                pos = positions(a, off, limit, pos, Math.max(pos, 8), hits);
-                if (pos == Integer.MAX_VALUE) return;
-                pos = sampled(sf, a, off, limit, pos, sampleEnd, hits);
-                if (pos == Integer.MAX_VALUE) return;
-            }
+        StrideFilter sf = stride;
+        if (sf == null) {
+            scanned += to - from; // from several threads: an estimate is enough
+            if (scanned >= StrideFilter.BUILD_AFTER) sf = strideFilter();
+        }
+        if (sf != null && sf != StrideFilter.NONE && sampleEnd - Math.max(pos, 8) >= StrideFilter.MIN_SAMPLED) {
+            pos = positions(a, off, limit, pos, Math.max(pos, 8), hits);
+            if (pos == Integer.MAX_VALUE) return;
+            pos = sampled(sf, a, off, limit, pos, sampleEnd, hits);
+            if (pos == Integer.MAX_VALUE) return;
         }
         // the rest (all of it without a stride filter), in line as before the stride filter existed
         while ((pos = next(a, off, pos, fast)) < fast) {
