@@ -28,7 +28,8 @@ import java.util.List;
  * {@link PatternSet} leaves such parts (like {@code aa bb ?? ?? cc dd}) out of the index where a
  * neighbouring part is indexed ({@link BodyPattern#lazy}: searched next to it, or by a per-pass scanner
  * when the gap to it is unbounded). The derived filters are built in {@link AtomFilters}, the exact 3- and
- * 4-byte tables are {@link AtomTable}s.
+ * 4-byte tables are {@link AtomTable}s. For small and medium sets (up to about 10k patterns) a
+ * {@link StrideFilter} in front of the word filter probes only every second position.
  */
 public final class AtomIndex {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
