@@ -3,6 +3,7 @@ package dev.bulwark.engine.match;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * A first stage that probes every second position: a word table of the same shape as the index's (2-byte
@@ -77,7 +78,7 @@ final class StrideFilter {
 
     /** Enters atom {@code key} ({@code len} bytes, little-endian) of {@code entry} at its cheaper pair of offsets. */
     private static void enter(long[] w, int wordLog, int key, int len, int entry, long[] windows, int[] fixed, int[] value) {
-        java.util.Arrays.fill(fixed, 0);
+        Arrays.fill(fixed, 0);
         if (windows != null) {
             long pm = windows[entry << 2], pv = windows[(entry << 2) + 1];
             long qm = windows[(entry << 2) + 2], qv = windows[(entry << 2) + 3];
@@ -116,8 +117,9 @@ final class StrideFilter {
     }
 
     /**
-     * Estimated share of random samples that pass: per word, the chance that four bits drawn for a random
-     * third byte are all set in its high half, times the same for the fourth byte in its low half.
+     * Estimated share of random samples that pass: per word, the chance that the four bits of a random third
+     * byte ({@code AtomFilters.BITS_PER_BYTE}) are all set in its high half, times the same for the fourth byte
+     * in its low half.
      */
     private static double passRate(long[] w, int wordLog) {
         double sum = 0;
