@@ -27,7 +27,9 @@ import java.util.List;
  * table size. A 2-byte atom whose next bytes are all free passes every position with its prefix; so
  * {@link PatternSet} leaves such parts (like {@code aa bb ?? ?? cc dd}) out of the index where a
  * neighbouring part is indexed ({@link BodyPattern#lazy}: searched next to it, or by a per-pass scanner
- * when the gap to it is unbounded).
+ * when the gap to it is unbounded). The derived filters are built in {@link AtomFilters}, the exact 3- and
+ * 4-byte tables are {@link AtomTable}s. For small and medium sets (up to about 10k patterns) a
+ * {@link StrideFilter} in front of the word filter probes only every second position.
  */
 public final class AtomIndex {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -36,25 +38,8 @@ public final class AtomIndex {
     static final int KEY_BYTES = 4;
     /** Chunk copied out of a non-heap buffer at a time. */
     private static final int CHUNK = 1 << 20;
-    /** Bits of a word that the third byte of a key selects (two of the high 32), and the fourth (two of the low 32). */
-    private static final long THIRD_ALL = 0xFFFFFFFF00000000L, FOURTH_ALL = 0x00000000FFFFFFFFL;
     /**
-     * Bits per byte value in its 32-bit half. Four rather than two: with about four atoms per word a
-     * random position passes a word of 4-byte atoms half as often (about 1 in 1,100 instead of 1 in 400;
-     * measured on gen_sigs at 200k patterns: 4.1 instead of 5.2 passes per KB, at 1M 22.6 instead of 26.1).
-     */
-    private static final int BITS_PER_BYTE = 4;
-    private static final long[] THIRD = byteMasks(0x51ED27A3L, 32), FOURTH = byteMasks(0x2545F491L, 0);
-    /**
-     * Second-level filter bits per exact-table key: a blocked Bloom filter (three bits in one word) in
-     * front of each exact table, so a position that passes the word table (a few percent) rarely costs a
-     * miss in the large exact table. 8 bits per key give about 2% false passes.
-     */
-    private static final int BITS_PER_KEY = 8;
-    private static final int MIN_FILTER_LOG = 12, MAX_FILTER_LOG = 26; // 512 bytes .. 8 MiB
-    private static final long MIX = 0x9E3779B97F4A7C15L;
-    /**
-     * Atoms per word the table is sized for. {@link #BITS_PER_BYTE} bits per byte in each 32-bit half: a
+     * Atoms per word the table is sized for. {@link AtomFilters#BITS_PER_BYTE} bits per byte in each 32-bit half: a
      * word holding four 4-byte atoms passes about 1 in 1,100 random positions (two bits: 1 in 400), eight
      * about 1 in 30 (two bits: 1 in 40); the planner keeps most words near four.
      */
@@ -79,7 +64,7 @@ public final class AtomIndex {
      * of a 2-byte atom skips the 3- and 4-byte tables.
      */
     private final long[] words34;
-    private final Table t4, t3;
+    private final AtomTable t4, t3;
     private final long[] filter4, filter3;
     private final int shift4, shift3;        // 64 - log2(words)
     /** 2^16-bit presence map of 2-byte atoms, with per-word rank prefix sums for a compact CSR. */
@@ -97,8 +82,16 @@ public final class AtomIndex {
      */
     private final long[] windows3;
     private final int entryCount;
+    /**
+     * The every-second-position first stage: null until scans of this index have covered
+     * {@link StrideFilter#BUILD_AFTER} positions (a one-file scan of a small file never builds it),
+     * {@link StrideFilter#NONE} if the set is too large or dense for it.
+     */
+    private volatile StrideFilter stride;
+    /** Positions scanned while {@link #stride} was null. */
+    private long scanned;
 
-    private AtomIndex(Table t4, Table t3, long[] bits2, int[] rank2, int[] start2, int[] entries2,
+    private AtomIndex(AtomTable t4, AtomTable t3, long[] bits2, int[] rank2, int[] start2, int[] entries2,
                       long[] windows, int entryCount, int wordLog) {
         this.wordLog = wordLog;
         this.wordMask = (1 << wordLog) - 1;
@@ -118,39 +111,11 @@ public final class AtomIndex {
         }
         windows3 = windows == null ? null : t3.runWindows(windows);
         this.words34 = new long[(start2.length - 1) << (wordLog - 16)];
-        this.words = words();
-        this.filter4 = filter(t4);
-        this.filter3 = filter(t3);
-        this.shift4 = shiftOf(filter4);
-        this.shift3 = shiftOf(filter3);
-    }
-
-    private static long[] filter(Table t) {
-        int log = MIN_FILTER_LOG;
-        while (log < MAX_FILTER_LOG && (1L << log) < (long) t.size * BITS_PER_KEY) log++;
-        long[] f = new long[1 << (log - 6)];
-        int shift = shiftOf(f);
-        for (int slot = 0; slot <= t.mask; slot++) {
-            if (t.slots[slot * Table.SLOT + 2] == 0) continue;
-            long h = (t.slots[slot * Table.SLOT] & 0xFFFFFFFFL) * MIX;
-            f[(int) (h >>> shift)] |= bits(h, shift);
-        }
-        return f;
-    }
-
-    private static int shiftOf(long[] filter) {
-        return 64 - Integer.numberOfTrailingZeros(filter.length);
-    }
-
-    /** The three filter bits of a hashed key, taken from the bits just below the word index. */
-    private static long bits(long h, int shift) {
-        return (1L << (h >>> (shift - 6))) | (1L << (h >>> (shift - 12))) | (1L << (h >>> (shift - 18)));
-    }
-
-    private static boolean maybe(long[] f, int shift, int key) {
-        long h = (key & 0xFFFFFFFFL) * MIX;
-        long m = bits(h, shift);
-        return (f[(int) (h >>> shift)] & m) == m;
+        this.words = AtomFilters.words(wordLog, t4, t3, bits2, rank2, start2, entries2, windows, words34);
+        this.filter4 = AtomFilters.filter(t4);
+        this.filter3 = AtomFilters.filter(t3);
+        this.shift4 = AtomFilters.shiftOf(filter4);
+        this.shift3 = AtomFilters.shiftOf(filter3);
     }
 
     public int entryCount() { return entryCount; }
@@ -163,72 +128,6 @@ public final class AtomIndex {
         int log = MIN_WORD_LOG;
         while (log < MAX_WORD_LOG && (1L << log) * TARGET_LOAD < atoms) log++;
         return log;
-    }
-
-    /** {@link #BITS_PER_BYTE} distinct bits in [base, base + 32) per byte value, from a fixed seed (deterministic). */
-    private static long[] byteMasks(long seed, int base) {
-        long[] m = new long[256];
-        long x = seed;
-        for (int b = 0; b < 256; b++) {
-            long bits = 0;
-            while (Long.bitCount(bits) < BITS_PER_BYTE) {
-                x = x * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
-                bits |= 1L << (base + (int) (x >>> 59));
-            }
-            m[b] = bits;
-        }
-        return m;
-    }
-
-    /** The word table, from the exact tables and the entries' windows. */
-    private long[] words() {
-        long[] w = new long[1 << wordLog];
-        int mask = wordMask;
-        for (int slot = 0; slot <= t4.mask; slot++) {
-            if (t4.slots[slot * Table.SLOT + 2] == 0) continue;
-            int k = t4.slots[slot * Table.SLOT];
-            w[k & mask] |= THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24];
-        }
-        for (int slot = 0; slot <= t3.mask; slot++) {
-            int s = slot * Table.SLOT;
-            if (t3.slots[s + 2] == 0) continue;
-            int k = t3.slots[s];
-            long fourth = 0;
-            for (int e = t3.slots[s + 1], end = e + Table.count(t3.slots[s + 2]); e < end; e++) fourth |= pinned(t3.owners[e], 3, FOURTH, FOURTH_ALL);
-            w[k & mask] |= THIRD[(k >>> 16) & 0xFF] | fourth;
-        }
-        int spans = 1 << (wordLog - 16); // words a 2-byte prefix spans
-        for (int word = 0; word < 1024; word++) {
-            for (long b = bits2[word]; b != 0; b &= b - 1) {
-                int k = word << 6 | Long.numberOfTrailingZeros(b);
-                int ri = rank(bits2, rank2, k);
-                for (int c = 0; c < spans; c++) words34[ri * spans + c] = w[k | c << 16];
-                for (int e = start2[ri]; e < start2[ri + 1]; e++) {
-                    int entry = entries2[e];
-                    long fourth = pinned(entry, 3, FOURTH, FOURTH_ALL);
-                    int third = pinnedByte(entry, 2);
-                    if (third >= 0) {
-                        w[(k | third << 16) & mask] |= THIRD[third] | fourth;
-                    } else {
-                        for (int c = 0; c < spans; c++) w[k | c << 16] |= THIRD_ALL | fourth;
-                    }
-                }
-            }
-        }
-        return w;
-    }
-
-    /** Bits for byte {@code at} after an entry's atom start: its own if the window fixes it exactly, else all. */
-    private long pinned(int entry, int at, long[] masks, long all) {
-        int b = pinnedByte(entry, at);
-        return b < 0 ? all : masks[b];
-    }
-
-    /** Byte {@code at} after an entry's atom start if its window fixes it exactly, else -1. */
-    private int pinnedByte(int entry, int at) {
-        if (windows == null) return -1;
-        long m = windows[(entry << 2) + 2], v = windows[(entry << 2) + 3];
-        return ((m >>> (8 * at)) & 0xFF) == 0xFF ? (int) (v >>> (8 * at)) & 0xFF : -1;
     }
 
     /** Builds the index from atoms: {@code atoms[i]} (2..4 bytes) reports entry {@code owners[i]}. */
@@ -268,7 +167,7 @@ public final class AtomIndex {
         for (int i = 0; i < distinct; i++) start2[i + 1] += start2[i];
         int[] entries2 = new int[n2], fill = Arrays.copyOf(start2, distinct);
         for (int i = 0; i < n2; i++) entries2[fill[rank(bits2, rank2, k2[i])]++] = o2[i];
-        return new AtomIndex(Table.build(k4, o4, 4, windows), Table.build(k3, o3, 3, windows), bits2, rank2, start2, entries2, windows,
+        return new AtomIndex(AtomTable.build(k4, o4, 4, windows), AtomTable.build(k3, o3, 3, windows), bits2, rank2, start2, entries2, windows,
                 entryCount, wordLog(atoms.length));
     }
 
@@ -307,12 +206,12 @@ public final class AtomIndex {
 
     /** Every atom of an entry below {@code limit}, with its entry (order within a key kept). */
     private void collect(int limit, List<byte[]> atoms, IntList owners) {
-        for (Table t : new Table[] {t4, t3}) {
+        for (AtomTable t : new AtomTable[] {t4, t3}) {
             int len = t == t4 ? 4 : 3;
             for (int slot = 0; slot <= t.mask; slot++) {
-                int s = slot * Table.SLOT;
+                int s = slot * AtomTable.SLOT;
                 if (t.slots[s + 2] == 0) continue;
-                for (int e = t.slots[s + 1], end = e + Table.count(t.slots[s + 2]); e < end; e++) {
+                for (int e = t.slots[s + 1], end = e + AtomTable.count(t.slots[s + 2]); e < end; e++) {
                     if (t.owners[e] >= limit) continue;
                     byte[] a = new byte[len];
                     for (int j = 0; j < len; j++) a[j] = (byte) (t.slots[s] >>> (8 * j));
@@ -334,7 +233,7 @@ public final class AtomIndex {
         }
     }
 
-    private static int rank(long[] bits2, int[] rank2, int k) {
+    static int rank(long[] bits2, int[] rank2, int k) {
         return rank2[k >>> 6] + Long.bitCount(bits2[k >>> 6] & ((1L << k) - 1));
     }
 
@@ -368,6 +267,21 @@ public final class AtomIndex {
         // main loop: a whole 4-byte word is readable at every position
         int fast = Math.max(from, Math.min(to, limit - 3)); // not below from: buffers of 0..2 bytes
         int pos = from;
+        // the stride filter relies on both context windows, which are enforced from position 8 on and
+        // while 8 bytes are left; so it covers [8, limit - 8) and the word filter the rest
+        int sampleEnd = Math.min(fast, limit - 8);
+        StrideFilter sf = stride;
+        if (sf == null) {
+            scanned += to - from; // from several threads: an estimate is enough
+            if (scanned >= StrideFilter.BUILD_AFTER) sf = strideFilter();
+        }
+        if (sf != null && sf != StrideFilter.NONE && sampleEnd - Math.max(pos, 8) >= StrideFilter.MIN_SAMPLED) {
+            pos = positions(a, off, limit, pos, Math.max(pos, 8), hits);
+            if (pos == Integer.MAX_VALUE) return;
+            pos = sampled(sf, a, off, limit, pos, sampleEnd, hits);
+            if (pos == Integer.MAX_VALUE) return;
+        }
+        // the rest (all of it without a stride filter), in line as before the stride filter existed
         while ((pos = next(a, off, pos, fast)) < fast) {
             int k = (int) INT_LE.get(a, off + pos);
             int r = exact(a, off, limit, k, pos, hits);
@@ -389,12 +303,65 @@ public final class AtomIndex {
         }
     }
 
+    /** Whether a scan has built the stride filter and uses it (for tests). */
+    boolean strided() {
+        StrideFilter sf = stride;
+        return sf != null && sf != StrideFilter.NONE;
+    }
+
+    private StrideFilter strideFilter() {
+        StrideFilter sf = stride;
+        if (sf == null) {
+            // two threads may both build it: the same filter, either one is kept
+            stride = sf = StrideFilter.build(wordLog, t4, t3, bits2, start2, entries2, windows);
+        }
+        return sf;
+    }
+
+    /**
+     * Every position in [pos, end) through the word filter and the exact tables ({@code end} at most the last
+     * position with a whole 4-byte word). Returns where to go on (end, or past it after a resume position),
+     * or MAX_VALUE to stop.
+     */
+    private int positions(byte[] a, int off, int limit, int pos, int end, Hits hits) {
+        while ((pos = next(a, off, pos, end)) < end) {
+            int k = (int) INT_LE.get(a, off + pos);
+            int r = exact(a, off, limit, k, pos, hits);
+            if (r >= 0) {
+                if (r == Integer.MAX_VALUE) return r;
+                pos = Math.max(pos, r - 1);
+            }
+            pos++;
+        }
+        return pos;
+    }
+
+    /**
+     * Positions [pos, end) through the stride filter: an atom at x passes one of the samples x - 1 .. x + 1
+     * that lies on the grid (every second position from pos - 1), so a sample that fails clears its
+     * neighbours and one that passes sends x = p - 1 .. p + 1 through {@link #positions}. Same return as that.
+     */
+    private int sampled(StrideFilter sf, byte[] a, int off, int limit, int pos, int end, Hits hits) {
+        int p = pos - 1;
+        while (pos < end) {
+            p = sf.next(a, off, p, end + 1); // the sample at end still covers x = end - 1
+            if (p > end) break;
+            int lo = Math.max(pos, p - 1), hi = Math.min(end, p + 2);
+            if (lo < hi) {
+                pos = positions(a, off, limit, lo, hi, hits);
+                if (pos == Integer.MAX_VALUE) return pos;
+            }
+            p = Math.max(p + 2, pos - 1);
+        }
+        return Math.max(pos, end);
+    }
+
     /**
      * The first position in [pos, end) that passes the word filter, or end. Kept apart from the exact
      * lookups so the compiler keeps this loop tight (inlining the rare path into it halved throughput).
      */
     private int next(byte[] a, int off, int pos, int end) {
-        final long[] w = words, third = THIRD, fourth = FOURTH;
+        final long[] w = words, third = AtomFilters.THIRD, fourth = AtomFilters.FOURTH;
         final int mask = wordMask;
         for (; pos < end; pos++) {
             int k = (int) INT_LE.get(a, off + pos);
@@ -410,11 +377,11 @@ public final class AtomIndex {
         if ((bits2[k2 >>> 6] & (1L << k2)) != 0) {
             int ri = rank(bits2, rank2, k2);
             r = report2(a, off, limit, ri, pos, hits);
-            long m = THIRD[(k >>> 16) & 0xFF] | FOURTH[k >>> 24];
+            long m = AtomFilters.THIRD[(k >>> 16) & 0xFF] | AtomFilters.FOURTH[k >>> 24];
             if (r >= 0 || (words34[(ri << (wordLog - 16)) + ((k & wordMask) >>> 16)] & m) != m) return r;
         }
-        if (r < 0 && maybe(filter3, shift3, k & 0xFFFFFF)) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits, windows3);
-        if (r < 0 && maybe(filter4, shift4, k)) r = t4.report(this, a, off, limit, k, pos, hits, null);
+        if (r < 0 && AtomFilters.maybe(filter3, shift3, k & 0xFFFFFF)) r = t3.report(this, a, off, limit, k & 0xFFFFFF, pos, hits, windows3);
+        if (r < 0 && AtomFilters.maybe(filter4, shift4, k)) r = t4.report(this, a, off, limit, k, pos, hits, null);
         return r;
     }
 
@@ -434,7 +401,7 @@ public final class AtomIndex {
         return hits.hit(e, pos);
     }
 
-    private static boolean windowOk(byte[] a, int off, int limit, int pos, long[] w, int i) {
+    static boolean windowOk(byte[] a, int off, int limit, int pos, long[] w, int i) {
         if (pos + 8 <= limit && ((((long) LONG_LE.get(a, off + pos)) ^ w[i + 3]) & w[i + 2]) != 0) return false;
         return pos < 8 || w[i] == 0 || ((((long) LONG_LE.get(a, off + pos - 8)) ^ w[i + 1]) & w[i]) == 0;
     }
@@ -462,7 +429,7 @@ public final class AtomIndex {
         int entryCount = in.i32();
         int wordLog = in.i32();
         check(wordLog >= MIN_WORD_LOG && wordLog <= MAX_WORD_LOG, "word table size");
-        Table t4 = Table.read(in, entryCount, 4), t3 = Table.read(in, entryCount, 3);
+        AtomTable t4 = AtomTable.read(in, entryCount, 4), t3 = AtomTable.read(in, entryCount, 3);
         long[] bits2 = in.longs();
         int[] rank2 = in.ints(), start2 = in.ints(), entries2 = in.ints();
         long[] windows = in.bool() ? in.longs() : null;
@@ -499,143 +466,5 @@ public final class AtomIndex {
         // negative iff a value is negative or smaller than the one before (two non-negatives: no overflow)
         for (int i = 0; i < n; i++) bad |= a[i] | a[i + 1] | (a[i + 1] - a[i]);
         return bad >= 0;
-    }
-
-    /**
-     * Open-addressing map from an int key to a run of owner entries. Slots hold key, start, count and
-     * a check of the four bytes after the atom: the bytes every owner's window pins to the same value
-     * (which ones in the count's top four bits). A random position that starts one of the atoms (3-byte
-     * atoms: about once per 700 bytes at a million patterns; 4-byte atoms on real binaries: several
-     * times per KB) is mostly rejected there, in the slot's own cache line, before the owners and the
-     * 32-byte windows (44 MB at a million patterns) are touched.
-     */
-    static final class Table {
-        static final int SLOT = 4, COUNT = 0x0FFFFFFF;
-        /** Byte masks of the four check bytes, per 4-bit pinned set. */
-        private static final int[] CHECK_MASK = new int[16];
-        static {
-            for (int m = 0; m < 16; m++) for (int b = 0; b < 4; b++) if ((m & 1 << b) != 0) CHECK_MASK[m] |= 0xFF << (8 * b);
-        }
-        final int[] slots, owners;
-        final int mask, size, len;
-
-        private Table(int[] slots, int[] owners, int mask, int len) {
-            this.slots = slots;
-            this.owners = owners;
-            this.mask = mask;
-            this.size = owners.length;
-            this.len = len;
-        }
-
-        static int count(int c) { return c & COUNT; }
-
-        /** The count field of a run: its length and which of the four bytes after the atom all owners pin alike. */
-        private static int runCheck(int[] owners, int from, int to, int len, long[] windows, int[] value) {
-            int pinned = 0, v = 0;
-            if (windows != null) {
-                for (int b = 0; b < 4; b++) {
-                    int shift = 8 * (len + b), want = -1;
-                    boolean same = true;
-                    for (int e = from; e < to && same; e++) {
-                        long m = windows[(owners[e] << 2) + 2], val = windows[(owners[e] << 2) + 3];
-                        int x = (int) (val >>> shift) & 0xFF;
-                        same = ((m >>> shift) & 0xFF) == 0xFF && (want < 0 || want == x);
-                        want = x;
-                    }
-                    if (same) {
-                        pinned |= 1 << b;
-                        v |= want << (8 * b);
-                    }
-                }
-            }
-            value[0] = v;
-            return pinned << 28 | (to - from);
-        }
-
-        static Table build(int[] k, int[] o, int len, long[] windows) {
-            int n = k.length;
-            // sort by key, stable by input order: (key << 32 | index)
-            long[] order = new long[n];
-            for (int i = 0; i < n; i++) order[i] = (long) k[i] << 32 | i;
-            Arrays.sort(order);
-            int cap = Integer.highestOneBit(Math.max(4, n) * 2) * 2;
-            int[] slots = new int[cap * SLOT], owners = new int[n], value = new int[1];
-            for (int i = 0; i < n; i++) owners[i] = o[(int) order[i]];
-            int i = 0;
-            while (i < n) {
-                int key = (int) (order[i] >> 32);
-                int j = i;
-                while (j < n && (int) (order[j] >> 32) == key) j++;
-                int slot = mix(key) & (cap - 1);
-                while (slots[slot * SLOT + 2] != 0) slot = (slot + 1) & (cap - 1);
-                slots[slot * SLOT] = key;
-                slots[slot * SLOT + 1] = i;
-                slots[slot * SLOT + 2] = runCheck(owners, i, j, len, windows, value);
-                slots[slot * SLOT + 3] = value[0];
-                i = j;
-            }
-            return new Table(slots, owners, cap - 1, len);
-        }
-
-        private static int mix(int k) {
-            int h = k * 0x85EBCA6B;
-            return h ^ (h >>> 15);
-        }
-
-        /** The windows of {@link #owners} in their order (4 longs each), from per-entry windows. */
-        long[] runWindows(long[] windows) {
-            long[] w = new long[owners.length * 4];
-            for (int e = 0; e < owners.length; e++) System.arraycopy(windows, owners[e] << 2, w, e << 2, 4);
-            return w;
-        }
-
-        /**
-         * Reports the entries of key at pos whose windows match: from {@code runWindows} (see
-         * {@link #runWindows}) when given, else through the index's per-entry windows.
-         */
-        int report(AtomIndex idx, byte[] a, int off, int limit, int key, int pos, Hits hits, long[] runWindows) {
-            int slot = mix(key) & mask;
-            int[] s = slots;
-            int c;
-            while ((c = s[slot * SLOT + 2]) != 0) {
-                if (s[slot * SLOT] == key) {
-                    // a subset of windowOk's test, under the same condition (the whole post window readable)
-                    if (c >>> 28 != 0 && pos + 8 <= limit
-                            && ((((int) INT_LE.get(a, off + pos + len)) ^ s[slot * SLOT + 3]) & CHECK_MASK[c >>> 28]) != 0) return -1;
-                    for (int e = s[slot * SLOT + 1], end = e + (c & COUNT); e < end; e++) {
-                        int r = runWindows == null ? idx.report(a, off, limit, owners[e], pos, hits)
-                                : windowOk(a, off, limit, pos, runWindows, e << 2) ? hits.hit(owners[e], pos) : -1;
-                        if (r >= 0) return r;
-                    }
-                    return -1;
-                }
-                slot = (slot + 1) & mask;
-            }
-            return -1;
-        }
-
-        void write(FlatIO.Writer out) {
-            out.ints(slots);
-            out.ints(owners);
-        }
-
-        static Table read(FlatIO.Reader in, int entryCount, int len) {
-            int[] slots = in.ints(), owners = in.ints();
-            int cap = slots.length / SLOT;
-            check(slots.length % SLOT == 0 && cap >= 4 && Integer.bitCount(cap) == 1, "table size");
-            int used = 0, bad = 0;
-            for (int i = 1; i < slots.length; i += SLOT) {
-                int start = slots[i], c = slots[i + 1];
-                if (c == 0) continue;
-                used++;
-                int count = c & COUNT;
-                int room = owners.length - count; // count > 0 and the run inside owners (no overflow once each part is >= 0)
-                bad |= (count - 1) | start | room | (room - start);
-            }
-            check(bad >= 0, "table run");
-            check(used < cap, "table full"); // a free slot ends every probe sequence
-            check(inRange(owners, entryCount), "table owners");
-            return new Table(slots, owners, cap - 1, len);
-        }
     }
 }

@@ -24,6 +24,26 @@ class PatternSetDifferentialTest {
     private static final int PATTERNS = 120;
     private static final int ROUNDS = 25;
 
+    /** Scan 4 MiB first, so the set's {@link StrideFilter} is built and in use for the compared rounds. */
+    private boolean warmStride;
+
+    /**
+     * The same comparisons with the stride filter in front of the word filter (built after an index has
+     * scanned {@link StrideFilter#BUILD_AFTER} positions): single, multi-part, weak and open parts; odd seeds
+     * through direct buffers.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {61, 62, 63, 64, 65, 66})
+    void stridedScansMatchReference(long seed) throws Exception {
+        warmStride = true;
+        java.util.function.Function<byte[], ByteBuffer> wrap = seed % 2 == 0 ? ByteBuffer::wrap : b -> {
+            ByteBuffer d = ByteBuffer.allocateDirect(b.length);
+            d.put(b).flip();
+            return d;
+        };
+        run(seed, seed < 63 ? 1 : 4, false, wrap, PATTERNS, ROUNDS, seed >= 65, seed == 66);
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void singlePartMatchesReference(long seed) throws Exception {
@@ -223,6 +243,12 @@ class PatternSetDifferentialTest {
                 }
             }
             assertTrue(openPrev >= patterns / 8 && openNext >= patterns / 16, "open parts: " + openPrev + " after, " + openNext + " before");
+        }
+        if (warmStride) {
+            byte[] warm = new byte[1 << 20];
+            for (int i = 0; i < warm.length; i++) warm[i] = (byte) ReferenceMatcher.symbol(r);
+            for (int k = 0; k <= StrideFilter.BUILD_AFTER / warm.length; k++) set.scan(ByteBuffer.wrap(warm), 1, null, (pat, o, st, e) -> -1);
+            assertTrue(set.index().strided(), "the stride filter is in use");
         }
         int matched = 0, multiMatched = 0;
         for (int round = 0; round < rounds; round++) {
