@@ -140,7 +140,10 @@ public final class SnapshotReader {
             crc.update(b.duplicate().position(0).limit(end));
             return (int) crc.getValue();
         }
-        ByteBuffer chunk = ByteBuffer.allocate(CRC_CHUNK);
+        // a direct buffer: the file's bytes are copied once, from the page cache into it, and the checksum
+        // reads them there (a heap buffer costs a second copy: the JDK reads through a direct buffer of its own;
+        // large snapshot, 237 MB, load only: see docs/BENCHMARKS.md "large, round 7")
+        ByteBuffer chunk = ByteBuffer.allocateDirect(CRC_CHUNK);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long pos = 0;
             while (pos < end) {
