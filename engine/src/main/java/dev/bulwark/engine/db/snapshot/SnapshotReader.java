@@ -47,10 +47,11 @@ public final class SnapshotReader {
     /** Reads a snapshot's description (for {@code bulwark db info}); checks it fully, like {@link #load}. */
     public static Snapshot.Info info(Path file) throws IOException {
         Parsed p = open(file);
+        p.set.lsigs.decodeAll(); // (a scan decodes logical signatures on first use; info checks them all)
         int hashes = 0;
         for (var h : p.set.hashes) hashes += h.size();
         return new Snapshot.Info(Snapshot.FORMAT, p.fileSize, p.created, p.sources, stale(p.sources),
-                p.set.count(), p.set.patterns.size(), p.set.lsigs.length, hashes,
+                p.set.count(), p.set.patterns.size(), p.set.lsigs.size(), hashes,
                 p.set.ndbNames.size() + p.set.hashNames.size(), p.version, p.fingerprint);
     }
 
