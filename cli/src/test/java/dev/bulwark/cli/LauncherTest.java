@@ -164,6 +164,36 @@ class LauncherTest {
         assertFalse(c1("scan", "-d", snapshot.toString(), "-f", dirs.toString()), "a directory inside a list");
     }
 
+    /**
+     * Archive-heavy block (helper "large", round 7): a short scan against a snapshot above 128 MiB that names or
+     * lists at least 24 MiB of zip-family archives (their members are hashed one by one) takes the long scan's C2;
+     * fewer archive bytes, other files or a small snapshot stay with C1 alone.
+     */
+    @Test
+    void archiveHeavyScansAgainstALargeSnapshotKeepC2() throws Exception {
+        Path heavy = Files.createDirectories(dir.resolve("heavy"));
+        Path bigSnap = sparse(heavy.resolve("large.bsnap"));
+        Path jar = sized(heavy.resolve("a.jar"), 25L << 20), zip = sized(heavy.resolve("B.ZIP"), 13L << 20);
+        Path zip2 = sized(heavy.resolve("c.zip"), 13L << 20), plain = sized(heavy.resolve("d.bin"), 30L << 20);
+        Path jarList = Files.write(heavy.resolve("jar.list"), List.of(small.toString(), jar.toString()));
+        Path twoZips = Files.write(heavy.resolve("zips.list"), List.of(zip.toString(), plain.toString(), zip2.toString()));
+        Path oneZip = Files.write(heavy.resolve("zip.list"), List.of(zip.toString(), plain.toString()));
+        assertFalse(c1("scan", "-d", bigSnap.toString(), jar.toString()), "a named 25 MiB jar");
+        assertFalse(c1("scan", "--threads=1", "-d", bigSnap.toString(), "-f", jarList.toString()), "a listed one");
+        assertFalse(c1("scan", "--database=" + bigSnap, "--file-list=" + twoZips), "two 13 MiB zips (upper-case name too)");
+        assertTrue(c1("scan", "-d", bigSnap.toString(), "-f", oneZip.toString()), "13 MiB of zip: below the limit");
+        assertTrue(c1("scan", "-d", bigSnap.toString(), plain.toString()), "30 MiB of other data");
+        assertTrue(c1("scan", "-d", snapshot.toString(), jar.toString()), "a small snapshot");
+        assertTrue(c1("scan", "-d", bigSnap.toString(), "--exclude", jar.toString(), small.toString()), "an option's value is no file");
+    }
+
+    private static Path sized(Path p, long size) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        return p;
+    }
+
     /** The launcher's options for the cheaper C2 of longer scans (bin/scan-jit.json). */
     private static boolean cheapC2(String... args) throws Exception {
         List<String> words = dryRun(LAUNCHER, Map.of(), args);

@@ -118,7 +118,7 @@ final class Pass {
 
     private void count(int sig, int sub, int start) {
         if (lsig == null) lsig = new HashMap<>();
-        LsigState s = lsig.computeIfAbsent(sig, k -> new LsigState(sigs.lsigs[k].subCount()));
+        LsigState s = lsig.computeIfAbsent(sig, k -> new LsigState(sigs.lsigs.subCount(k)));
         if (start <= s.last[sub]) return;
         s.last[sub] = start;
         s.counts[sub]++;
@@ -161,8 +161,8 @@ final class Pass {
     }
 
     private void logical() {
-        LogicalSig[] all = sigs.lsigs;
-        if (all.length == 0) return;
+        var all = sigs.lsigs;
+        if (all.size() == 0) return;
         int[] ids;
         if (lsig == null) ids = sigs.zeroTrue;
         else {
@@ -175,7 +175,7 @@ final class Pass {
         // target-specific signatures first, then generic ones, each in load order
         for (int pass = 0; pass < 2; pass++) {
             for (int id : ids) {
-                LogicalSig s = all[id];
+                LogicalSig s = all.get(id);
                 if ((s.target() != 0) != (pass == 0)) continue;
                 if (!applies(s)) continue;
                 LsigState st = lsig == null ? null : lsig.get(id);

@@ -29,8 +29,10 @@ public final class Snapshot {
      * 8: the body patterns' atom index also holds the embedded-type rules' atoms (a count after the entry
      * tables), so the raw pass finds their candidates (EmbeddedTypeFinder).
      * 9: and the whole-layer marker searches' atoms (MHTML, HTML tags and href, UDF; MarkerCandidates).
+     * 10: logical signatures are stored with their offsets, subsignature counts and zero-true ids, and decoded
+     * on first use (LogicalSigs).
      */
-    public static final int FORMAT = 9;
+    public static final int FORMAT = 10;
     static final int HEADER = 24, TRAILER = 12;
     /** Largest snapshot: one memory mapping (2 GiB). */
     static final long MAX_FILE = Integer.MAX_VALUE;

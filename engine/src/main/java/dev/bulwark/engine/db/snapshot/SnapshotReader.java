@@ -47,10 +47,11 @@ public final class SnapshotReader {
     /** Reads a snapshot's description (for {@code bulwark db info}); checks it fully, like {@link #load}. */
     public static Snapshot.Info info(Path file) throws IOException {
         Parsed p = open(file);
+        p.set.lsigs.decodeAll(); // (a scan decodes logical signatures on first use; info checks them all)
         int hashes = 0;
         for (var h : p.set.hashes) hashes += h.size();
         return new Snapshot.Info(Snapshot.FORMAT, p.fileSize, p.created, p.sources, stale(p.sources),
-                p.set.count(), p.set.patterns.size(), p.set.lsigs.length, hashes,
+                p.set.count(), p.set.patterns.size(), p.set.lsigs.size(), hashes,
                 p.set.ndbNames.size() + p.set.hashNames.size(), p.version, p.fingerprint);
     }
 
@@ -140,7 +141,10 @@ public final class SnapshotReader {
             crc.update(b.duplicate().position(0).limit(end));
             return (int) crc.getValue();
         }
-        ByteBuffer chunk = ByteBuffer.allocate(CRC_CHUNK);
+        // a direct buffer: the file's bytes are copied once, from the page cache into it, and the checksum
+        // reads them there (a heap buffer costs a second copy: the JDK reads through a direct buffer of its own;
+        // large snapshot, 237 MB, load only: see docs/BENCHMARKS.md "large, round 7")
+        ByteBuffer chunk = ByteBuffer.allocateDirect(CRC_CHUNK);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long pos = 0;
             while (pos < end) {

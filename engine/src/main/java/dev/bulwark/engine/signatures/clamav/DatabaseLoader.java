@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Loads ClamAV database files and directories in ClamAV's order (ignore lists first, then the daily
@@ -25,11 +24,6 @@ import java.util.stream.Stream;
  * file and line; any error fails the load, as in ClamAV.
  */
 public final class DatabaseLoader {
-    /** Extensions a directory load considers (clamav-notes §1.0); others are silently ignored. */
-    static final List<String> EXTENSIONS = List.of(".db", ".hdb", ".hdu", ".fp", ".mdb", ".mdu", ".hsb", ".hsu",
-            ".sfp", ".msb", ".msu", ".ndb", ".ndu", ".ldb", ".ldu", ".sdb", ".zmd", ".rmd", ".pdb", ".gdb", ".wdb",
-            ".cbc", ".ftm", ".cfg", ".cvd", ".cld", ".cud", ".cdb", ".cat", ".crb", ".idb", ".ioc", ".yar", ".yara",
-            ".pwdb", ".ign", ".ign2", ".imp");
     /** Lines longer than this are rejected (ClamAV's buffer is 8 KiB, 32 KiB for .ldb). */
     static final int MAX_LINE = 1 << 20;
     /** Signature database files larger than this are refused before reading. */
@@ -216,14 +210,12 @@ public final class DatabaseLoader {
     private void loadPath(Path p) {
         if (Files.isDirectory(p)) {
             List<Path> files;
-            try (Stream<Path> s = Files.list(p)) {
-                files = new ArrayList<>(s.filter(Files::isRegularFile).filter(f -> supported(f.getFileName().toString())).sorted().toList());
+            try {
+                files = SourceOrder.list(p);
             } catch (IOException e) {
                 errors.add(Diagnostic.error(p.toString(), 0, "cannot read directory: " + e.getMessage()));
                 return;
             }
-            files.sort((a, b) -> Integer.compare(priority(a.getFileName().toString()), priority(b.getFileName().toString())));
-            dropOlderDaily(files);
             for (Path f : files) loadFile(f);
             return;
         }
@@ -231,42 +223,11 @@ public final class DatabaseLoader {
             errors.add(Diagnostic.error(p.toString(), 0, "no such file or directory"));
             return;
         }
-        if (!supported(p.getFileName().toString())) {
+        if (!SourceOrder.supported(p.getFileName().toString())) {
             warnings.add(Diagnostic.warning(p.toString(), 0, "unknown extension - skipping"));
             return;
         }
         loadFile(p);
-    }
-
-    static boolean supported(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        for (String e : EXTENSIONS) if (n.endsWith(e)) return true;
-        return false;
-    }
-
-    /** ClamAV's load order classes: ignores, daily container, local.gdb, daily.cfg, crb, the rest. */
-    private static int priority(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.endsWith(".ign") || n.endsWith(".ign2")) return 0;
-        if (n.equals("daily.cld")) return 1;
-        if (n.equals("daily.cvd")) return 2;
-        if (n.equals("local.gdb")) return 3;
-        if (n.equals("daily.cfg")) return 4;
-        if (n.endsWith(".crb")) return 5;
-        return 6;
-    }
-
-    /** Of name.cvd and name.cld only the newer is loaded (the .cld on a tie). */
-    private void dropOlderDaily(List<Path> files) {
-        for (int i = 0; i < files.size(); i++) {
-            String n = files.get(i).getFileName().toString();
-            if (!n.endsWith(".cvd")) continue;
-            Path cld = files.get(i).resolveSibling(n.substring(0, n.length() - 4) + ".cld");
-            if (!files.contains(cld)) continue;
-            long vc = CvdReader.versionOf(files.get(i)), vl = CvdReader.versionOf(cld);
-            files.remove(vc > vl ? cld : files.get(i));
-            i = -1;
-        }
     }
 
     private void loadFile(Path f) {
@@ -288,7 +249,7 @@ public final class DatabaseLoader {
             errors.add(Diagnostic.error(source, 0, "database file too large"));
             return;
         }
-        boolean streamed = file.size > STREAM_CHUNK && streamable(source);
+        boolean streamed = file.size > STREAM_CHUNK && SourceOrder.streamable(source);
         if (streamed && (options.yara() == LoadOptions.Yara.ONLY || options.officialOnly())) {
             // nothing of it is used (and, as before, it is not part of the fingerprint)
             loadedFiles++;
@@ -338,15 +299,6 @@ public final class DatabaseLoader {
         } finally {
             file.release();
         }
-    }
-
-    /** Large files of these kinds are parsed in chunks: nothing of theirs is kept as text. */
-    private static boolean streamable(String source) {
-        String n = source.toLowerCase(Locale.ROOT);
-        LineKind k = LineKind.of(n);
-        return (k == LineKind.HASH || k == LineKind.SECTION || k == LineKind.NDB || k == LineKind.LDB || k == LineKind.DB)
-                && !n.endsWith(".hdu") && !n.endsWith(".hsu") && !n.endsWith(".mdu") && !n.endsWith(".msu")
-                && !n.endsWith(".ndu") && !n.endsWith(".ldu");
     }
 
     /**
@@ -423,7 +375,7 @@ public final class DatabaseLoader {
                 CvdReader.Container c = CvdReader.read(source, data, n.endsWith(".cvd"));
                 boolean signed = !n.endsWith(".cud");
                 for (CvdReader.Member m : c.members()) {
-                    if (supported(m.name())) loadBytes(source + ":" + m.name(), m.data(), signed);
+                    if (SourceOrder.supported(m.name())) loadBytes(source + ":" + m.name(), m.data(), signed);
                 }
                 if (Path.of(source).getFileName().toString().toLowerCase(Locale.ROOT).startsWith("daily.")) {
                     version = c.version();

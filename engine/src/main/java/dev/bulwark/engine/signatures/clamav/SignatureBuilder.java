@@ -206,30 +206,33 @@ public final class SignatureBuilder {
      */
     boolean hashLineFast(byte[] d, int from, int to, boolean official) {
         if (pua != null || !ignored.isEmpty()) return false;
-        int c1 = from;
-        while (c1 < to && d[c1] != ':') c1++;
+        // The hash field is 32, 40 or 64 hex digits (MD5, SHA-1, SHA-256), so the first ':' can only be at one of
+        // those three places: look there instead of searching byte by byte (round 7: the search was about a
+        // fifth of this method's time). A ':' or any other byte that is no hex digit before it fails the digit
+        // check below, which is what a first ':' elsewhere gave before (a hash of another length).
+        int n = to - from, hexLen;
+        if (n > 32 && d[from + 32] == ':') hexLen = 32;
+        else if (n > 40 && d[from + 40] == ':') hexLen = 40;
+        else if (n > 64 && d[from + 64] == ':') hexLen = 64;
+        else return false;
+        int type = hexLen == 32 ? 0 : hexLen == 40 ? 1 : 2;
+        for (int i = 0, at = from; i < hexLen / 2; i++, at += 2) {
+            int hi = HEX[d[at] & 0xFF], lo = HEX[d[at + 1] & 0xFF];
+            if ((hi | lo) < 0) return false;
+            digest[i] = (byte) (hi << 4 | lo); // (scratch: the builders copy it only when the line is taken)
+        }
+        int c1 = from + hexLen;
         int c2 = c1 + 1;
         while (c2 < to && d[c2] != ':') c2++;
         if (c2 >= to) return false;
         for (int i = c2 + 1; i < to; i++) if (d[i] == ':' || d[i] == '(' || d[i] < 0) return false;
-        int type = switch (c1 - from) {
-            case 32 -> 0;
-            case 40 -> 1;
-            case 64 -> 2;
-            default -> -1;
-        };
-        if (type < 0 || c2 - c1 - 1 < 1 || c2 - c1 - 1 > 10) return false;
+        if (c2 - c1 - 1 < 1 || c2 - c1 - 1 > 10) return false;
         long size = 0;
         for (int i = c1 + 1; i < c2; i++) {
             if (d[i] < '0' || d[i] > '9') return false;
             size = size * 10 + (d[i] - '0');
         }
         if (size <= 0 || size >= 0xFFFFFFFFL) return false;
-        for (int i = 0; i < (c1 - from) / 2; i++) {
-            int hi = HEX[d[from + 2 * i] & 0xFF], lo = HEX[d[from + 2 * i + 1] & 0xFF];
-            if ((hi | lo) < 0) return false;
-            digest[i] = (byte) (hi << 4 | lo);
-        }
         int id = hashNames.add(d, c2 + 1, to - c2 - 1, !official);
         hashes[type].add(digest, size, id);
         hashCount++;

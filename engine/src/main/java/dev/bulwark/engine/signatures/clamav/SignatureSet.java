@@ -27,7 +27,8 @@ public final class SignatureSet {
     public final PatternSet patterns;
     /** .ndb/.db/.sdb signatures: reported names, indexed by NDB owner ref. */
     public final Names ndbNames;
-    public final LogicalSig[] lsigs;
+    /** Logical signatures by id (decoded on first use when read from a snapshot). */
+    public final LogicalSigs lsigs;
     /** Hash signatures by digest kind: 0 MD5, 1 SHA-1, 2 SHA-256. Values index {@link #hashNames}. */
     public final HashIndex[] hashes, sectionHashes, allow;
     public final HashIndex imports;
@@ -61,6 +62,16 @@ public final class SignatureSet {
                  List<MagicRule> magic, PatternSet magicPatterns, List<MagicRule> magicPatternRules,
                  Set<ScanOptions.Parser> dconfDisabled, PhishingDb phishing, List<YaraRuleSet> yara,
                  List<Deferred> deferred, int count) {
+        this(patterns, ndbNames, LogicalSigs.of(lsigs), LogicalSigs.zeroTrue(lsigs), hashes, sectionHashes, allow, imports,
+                hashNames, containerRules, magic, magicPatterns, magicPatternRules, dconfDisabled, phishing, yara, deferred, count);
+    }
+
+    private SignatureSet(PatternSet patterns, Names ndbNames, LogicalSigs lsigs, int[] zeroTrue,
+                 HashIndex[] hashes, HashIndex[] sectionHashes, HashIndex[] allow, HashIndex imports,
+                 Names hashNames, List<ContainerRule> containerRules,
+                 List<MagicRule> magic, PatternSet magicPatterns, List<MagicRule> magicPatternRules,
+                 Set<ScanOptions.Parser> dconfDisabled, PhishingDb phishing, List<YaraRuleSet> yara,
+                 List<Deferred> deferred, int count) {
         this.yaraGroup = yara == null || yara.isEmpty() ? null : YaraGroup.of(yara);
         this.patterns = yaraGroup == null ? patterns
                 : patterns.withForeign(yaraGroup.atoms(), yaraGroup.owners(), yaraGroup.entryCount(), yaraGroup.windows());
@@ -80,18 +91,7 @@ public final class SignatureSet {
         this.yara = yara;
         this.deferred = deferred;
         this.count = count;
-        this.zeroTrue = zeroTrue(lsigs);
-    }
-
-    private static int[] zeroTrue(LogicalSig[] lsigs) {
-        dev.bulwark.engine.match.IntList out = new dev.bulwark.engine.match.IntList();
-        for (int i = 0; i < lsigs.length; i++) {
-            LogicalSig s = lsigs[i];
-            int[] c = new int[s.subCount()];
-            for (int j = 0; j < c.length; j++) if (!(s.subs()[j] instanceof LogicalSig.BodySub)) c[j] = 1;
-            if (Logic.eval(s.logic(), c)) out.add(i);
-        }
-        return out.toArray();
+        this.zeroTrue = zeroTrue;
     }
 
     // ---- serialization (database snapshots) -----------------------------------------------------
@@ -121,8 +121,7 @@ public final class SignatureSet {
         imports.write(out);
         out.i32(dconfDisabled.size());
         for (ScanOptions.Parser p : dconfDisabled) out.string(p.name());
-        out.i32(lsigs.length);
-        for (LogicalSig l : lsigs) LsigCodec.write(l, out);
+        lsigs.write(zeroTrue, out);
         out.i32(deferred.size());
         for (Deferred d : deferred) {
             out.string(d.source());
@@ -143,15 +142,14 @@ public final class SignatureSet {
         if (nd < 0 || nd > ScanOptions.Parser.values().length) throw new IllegalArgumentException("bad parser set");
         Set<ScanOptions.Parser> dconf = java.util.EnumSet.noneOf(ScanOptions.Parser.class);
         for (int i = 0; i < nd; i++) dconf.add(LsigCodec.enumOf(ScanOptions.Parser.class, in.string()));
-        int nl = in.i32();
-        if (nl < 0 || nl > 1 << 24) throw new IllegalArgumentException("bad logical signature count");
-        LogicalSig[] lsigs = new LogicalSig[nl];
-        for (int i = 0; i < nl; i++) lsigs[i] = LsigCodec.read(in);
+        int[][] zeroTrue = new int[1][];
+        LogicalSigs lsigs = LogicalSigs.read(in, zeroTrue);
+        int nl = lsigs.size();
         for (int i = 0, np = patterns.size(), nn = ndbNames.size(); i < np; i++) {
             int o = patterns.owner(i), ref = ownerRef(o);
             boolean ok = switch (ownerKind(o)) {
                 case OWNER_NDB -> ref < nn;
-                case OWNER_LSUB -> ref / 64 < nl && ref % 64 < lsigs[ref / 64].subCount();
+                case OWNER_LSUB -> ref / 64 < nl && ref % 64 < lsigs.subCount(ref / 64);
                 case OWNER_MACRO -> ref < 32;
                 default -> false;
             };
@@ -168,11 +166,11 @@ public final class SignatureSet {
         if (!deferred.isEmpty()) {
             // compile the stored texts as the loader would, and take their parts
             SignatureSet extra = DatabaseLoader.replay(deferred);
-            return new SignatureSet(patterns, ndbNames, lsigs, groups[0], groups[1], groups[2], imports, hashNames,
+            return new SignatureSet(patterns, ndbNames, lsigs, zeroTrue[0], groups[0], groups[1], groups[2], imports, hashNames,
                     extra.containerRules, extra.magic, extra.magicPatterns, extra.magicPatternRules, Set.copyOf(dconf),
                     extra.phishing, extra.yara, List.copyOf(deferred), count);
         }
-        return new SignatureSet(patterns, ndbNames, lsigs, groups[0], groups[1], groups[2], imports,
+        return new SignatureSet(patterns, ndbNames, lsigs, zeroTrue[0], groups[0], groups[1], groups[2], imports,
                 hashNames, List.of(), null, null, List.of(), Set.copyOf(dconf),
                 null, null, List.of(), count);
     }

@@ -281,6 +281,56 @@ class SnapshotTest {
         assertTrue(loadFails(magic).getMessage().contains("bad magic"));
     }
 
+    /**
+     * Every byte of a snapshot holding one signature of each kind (so every section is present: metadata and
+     * sources, patterns and atom index, names, the hash indexes, the logical signatures, the deferred sources),
+     * flipped one at a time, is refused when the snapshot is opened, read whole and mapped (the mapped form's
+     * checksum reads the file through a direct buffer); and a logical signature decoded on first use is the one
+     * that was written.
+     */
+    @Test
+    void aFlippedByteInEverySectionIsRefused() throws Exception {
+        Path db = Files.createDirectories(dir.resolve("tiny"));
+        Files.writeString(db.resolve("t.ndb"), "Tiny.Body:0:*:6869206e6f7720626f6479{2-8}7a7a\n");
+        Files.writeString(db.resolve("t.hdb"), "44d88612fea8a8f36de82e1278abb02f:68:Tiny.Md5\n");
+        Files.writeString(db.resolve("t.hsb"), "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f:68:Tiny.Sha\n");
+        Files.writeString(db.resolve("t.mdb"), "512:0123456789abcdef0123456789abcdef:Tiny.Section\n");
+        Files.writeString(db.resolve("t.ldb"), "Tiny.Logical;Engine:51-255,Target:0;0&1;6c6f676963616c;7375626e6f2e32\n");
+        Files.writeString(db.resolve("t.cdb"), "Tiny.Container:CL_TYPE_ZIP:*:evil\\.exe:*:*:*:*:*:*\n");
+        Path snap = dir.resolve("tiny.bsnap");
+        Database loaded = DatabaseLoader.load(List.of(db), LoadOptions.defaults());
+        SnapshotWriter.write(loaded, List.of(db), snap);
+        byte[] good = Files.readAllBytes(snap);
+        var parsed = SnapshotReader.parse(ByteBuffer.wrap(good));
+        assertEquals(1, parsed.set().lsigs.size());
+        var written = loaded.signatures().lsigs.get(0);
+        var decoded = parsed.set().lsigs.get(0);
+        assertEquals(List.of(written.name(), written.subCount(), written.logic(), written.target()),
+                List.of(decoded.name(), decoded.subCount(), decoded.logic(), decoded.target()));
+        Path flipped = dir.resolve("flipped.bsnap");
+        Files.write(flipped, good);
+        try (var ch = java.nio.channels.FileChannel.open(flipped, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            // one shared mapping: it shows each write through the channel (the same page cache)
+            var mapped = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, good.length);
+            byte[] bad = good.clone();
+            for (int at = 0; at < good.length; at++) {
+                bad[at] ^= (byte) 0x5a;
+                int pos = at;
+                assertThrows(IllegalArgumentException.class, () -> SnapshotReader.parse(ByteBuffer.wrap(bad)), () -> "read, byte " + pos);
+                // the mapped form (a direct buffer per check) at every 7th byte and the whole header and trailer
+                if (at % 7 == 0 || at < Snapshot.HEADER || at >= good.length - Snapshot.TRAILER) {
+                    ch.write(ByteBuffer.wrap(bad, at, 1), at);
+                    assertEquals(bad[at], mapped.get(at));
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SnapshotReader.parse(mapped, flipped),
+                            () -> "mapped, byte " + pos);
+                    if (at >= Snapshot.HEADER) assertTrue(e.getMessage().contains("checksum") || e.getMessage().contains("end marker"), e.getMessage());
+                    ch.write(ByteBuffer.wrap(good, at, 1), at);
+                }
+                bad[at] = good[at];
+            }
+        }
+    }
+
     @Test
     void everyTruncationIsRefused() throws Exception {
         byte[] good = smallSnapshot();
@@ -301,7 +351,7 @@ class SnapshotTest {
             bad[at] = (byte) r.nextInt(256);
             reseal(bad);
             try {
-                SnapshotReader.parse(ByteBuffer.wrap(bad));
+                SnapshotReader.parse(ByteBuffer.wrap(bad)).set().lsigs.decodeAll(); // (decoded on first use since format 10)
             } catch (IllegalArgumentException expected) {
                 // refused: fine
             }

@@ -89,7 +89,11 @@ class HashLineFastPathTest {
                 "d41d8cd98f00b204e9800998ecf8427e:0:Zero", "d41d8cd98f00b204e9800998ecf8427e:4294967295:Big",
                 "d41d8cd98f00b204e9800998ecf8427e:12345678901:Eleven", "d41d8cd98f00b204e9800998ecf8427e:1x:Letters",
                 "d41d8cd98f00b204e9800998ecf8427e::Empty", "d41d8cd98f00b204e9800998ecf8427e:10", "nohash",
-                "d41d8cd98f00b204e9800998ecf8427e:*:Wild", "d41d8cd98f00b204e9800998ecf8427e:10:N:x", "");
+                "d41d8cd98f00b204e9800998ecf8427e:*:Wild", "d41d8cd98f00b204e9800998ecf8427e:10:N:x", "",
+                // round 7: the fast path looks for the first ':' only after 32, 40 or 64 digits
+                "d41d8cd98f00b204e9800998ecf8427e0000:10:Len36", "d41d8cd98f00b204e9800998ecf8427e:d41d8cd:10:SizeNotDigits",
+                "d41d8cd98f00b2:4e9800998ecf8427e00000000:10:EarlyColonThenOneAt40",
+                "d41d8cd98f00b204e9800998ecf8427e00000000:d41d8cd98f00b204e9800:10:ColonAt40And62");
         for (int i = 0; i < bad.size(); i++) {
             byte[] text = (good + "\n" + bad.get(i) + "\n").getBytes(StandardCharsets.ISO_8859_1);
             String n = "bad" + i;
