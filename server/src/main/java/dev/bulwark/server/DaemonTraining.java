@@ -66,7 +66,7 @@ public final class DaemonTraining {
         }
     }
 
-    private static void train(String[] args) throws Exception {
+    static void train(String[] args) throws Exception {
         if (args.length != 1) throw new IllegalArgumentException("usage: DaemonTraining EMPTY-DIR");
         Path dir = Path.of(args[0]);
         Path db = Files.createDirectories(dir.resolve("db"));
