@@ -30,13 +30,14 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * The training run behind {@code bin/bulwark}'s daemon AOT cache ({@code cli/target/bulwark-daemon.aot}): the
- * launcher runs {@code java -XX:AOTCacheOutput=… -cp bulwark-cli.jar dev.bulwark.server.DaemonTraining DIR} once
+ * launcher runs {@code java -cp bulwark-cli.jar dev.bulwark.server.DaemonTraining --prepare DIR} and then
+ * {@code java -XX:AOTCacheOutput=… -cp bulwark-cli.jar dev.bulwark.server.DaemonTraining DIR} once
  * per build, on the first {@code bulwark daemon} start, and the classes this run loads and links, with their
  * profiles, start pre-loaded in every later daemon. It runs the daemon as {@code bulwark daemon} does (its
  * command, configuration file, text database and then the same database compiled to a snapshot), and drives it
  * over TCP and the UNIX socket as clamdscan does: PING, VERSION, MULTISCAN (cold and from the clean-file cache),
  * CONTSCAN, SCAN, INSTREAM and STATS, over samples of varied types (text, HTML, mail, gzip, zip, ELF, the JDK's
- * own small files, random bytes). Writes only under DIR (which must exist and be empty); fails (exit status
+ * own small files, random bytes). Writes only under DIR (which must exist, and be empty or prepared); fails (exit status
  * 1) when a reply is not what the daemon must answer, so a broken training is noticed, not cached.
  */
 public final class DaemonTraining {
@@ -67,16 +68,29 @@ public final class DaemonTraining {
     }
 
     static void train(String[] args) throws Exception {
-        if (args.length != 1) throw new IllegalArgumentException("usage: DaemonTraining EMPTY-DIR");
-        Path dir = Path.of(args[0]);
-        Path db = Files.createDirectories(dir.resolve("db"));
-        Path files = Files.createDirectories(dir.resolve("files"));
-        writeSamples(files);
-        writeDatabase(db, files);
+        boolean prepareOnly = args.length == 2 && args[0].equals("--prepare");
+        if (args.length != 1 && !prepareOnly) throw new IllegalArgumentException("usage: DaemonTraining [--prepare] DIR");
+        Path dir = Path.of(args[prepareOnly ? 1 : 0]);
+        Path db = dir.resolve("db");
+        Path files = dir.resolve("files");
         Path snap = dir.resolve("train.bsnap");
-        SnapshotWriter.write(DatabaseLoader.load(List.of(db), LoadOptions.defaults()), List.of(db), snap);
+        if (prepareOnly || !Files.exists(snap)) prepare(db, files, snap);
+        if (prepareOnly) return;
         serve(dir, db, files, "text");
         serve(dir, snap, files, "snap");
+    }
+
+    /**
+     * Writes the samples, the database and its snapshot. The launcher runs this step in a JVM of its own
+     * ({@code --prepare}): what only the training does (writing samples, generating and compiling signatures)
+     * would otherwise be profiled as hot, and every daemon start would compile it again from the cache's profiles.
+     */
+    private static void prepare(Path db, Path files, Path snap) throws IOException {
+        Files.createDirectories(db);
+        Files.createDirectories(files);
+        writeSamples(files);
+        writeDatabase(db, files);
+        SnapshotWriter.write(DatabaseLoader.load(List.of(db), LoadOptions.defaults()), List.of(db), snap);
     }
 
     private static void writeSamples(Path files) throws IOException {
