@@ -394,6 +394,47 @@ class LauncherTest {
                 "nor the tiny cache");
     }
 
+    /**
+     * The daemon block (round 7): `bulwark daemon` starts from its own AOT cache (bulwark-daemon.aot, trained by
+     * DaemonTraining) once one made from exactly these jars exists, from the main cache until then, and never from
+     * a daemon cache of other jars; no other command uses it. A dry run never trains.
+     */
+    @Test
+    void daemonStartsFromItsOwnCache(@TempDir Path home) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs JDK 25");
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path launcher = Files.copy(LAUNCHER, bin.resolve("bulwark"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createDirectories(home.resolve("cli/target/lib"));
+        Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
+        Map<String, String> env = Map.of("BULWARK_AOT", "auto", "BULWARK_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ProcessBuilder train = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
+        train.environment().putAll(env);
+        train.environment().put("BULWARK_AOT", "sync");
+        train.environment().remove("BULWARK_DRY_RUN");
+        Process t = train.start();
+        t.getInputStream().readAllBytes();
+        assertTrue(t.waitFor(120, TimeUnit.SECONDS));
+        Path failed = home.resolve("cli/target/bulwark.aot.failed"); // the stamp of these jars
+        Path aot = home.resolve("cli/target/bulwark.aot");
+        Files.write(aot, new byte[] {1});
+        Files.copy(failed, home.resolve("cli/target/bulwark.aot.stamp"));
+        String[] daemon = {"daemon", "--config", "clamd.conf"};
+        assertEquals(aot, cache(dryRun(launcher, env, daemon)), "no daemon cache yet: the main one");
+        Path daemonAot = home.resolve("cli/target/bulwark-daemon.aot");
+        Files.write(daemonAot, new byte[] {1});
+        Files.writeString(home.resolve("cli/target/bulwark-daemon.aot.stamp"), "another build");
+        assertEquals(aot, cache(dryRun(launcher, env, daemon)), "a daemon cache from other jars is not used");
+        Files.copy(failed, home.resolve("cli/target/bulwark-daemon.aot.stamp"), StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(daemonAot, cache(dryRun(launcher, env, daemon)), "the daemon starts from its own cache");
+        assertEquals(aot, cache(dryRun(launcher, env, "--help")), "other commands from the main one");
+        assertEquals(aot, cache(dryRun(launcher, env, "scan", "-d", snapshot.toString(), small.toString(), small.toString())),
+                "and scans");
+        assertEquals(aot, cache(dryRun(launcher, env, "db", "info", snapshot.toString())), "and db");
+        Files.delete(home.resolve("cli/target/bulwark.aot.stamp"));
+        assertEquals(null, cache(dryRun(launcher, env, daemon)), "a stale main cache: no cache at all (both are retrained)");
+        assertFalse(Files.exists(home.resolve("cli/target/bulwark-daemon.aot.failed")), "a dry run trains nothing");
+    }
+
     /** What the launcher's tiny-scan fast path prints (on standard error) when it decides a dry run. */
     private static final String FAST = "bulwark: fast path (dry run)";
 

@@ -25,6 +25,22 @@ public final class CleanCache {
             return new Key(word(sha256, 0), word(sha256, 8), word(sha256, 16), word(sha256, 24), size, options);
         }
 
+        /**
+         * The digest's first word: its bits are already uniform. (The generated record hash would also hash
+         * the options record, field by field, on every look-up: ~1% of a cold MULTISCAN's CPU.)
+         */
+        @Override
+        public int hashCode() {
+            return Long.hashCode(h0);
+        }
+
+        /** Field by field; the options compared by identity first (a daemon passes the same instance). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && h0 == k.h0 && h1 == k.h1 && h2 == k.h2 && h3 == k.h3 && size == k.size
+                    && (options == k.options || options.equals(k.options));
+        }
+
         private static long word(byte[] b, int off) {
             long v = 0;
             for (int i = 0; i < 8; i++) v = (v << 8) | (b[off + i] & 0xFF);
