@@ -37,6 +37,15 @@ class LauncherTest {
     private static final long ABOVE_LIMIT = 129L * 1024 * 1024;
     private static final Path LAUNCHER = Path.of("..", "bin", "bulwark").toAbsolutePath().normalize();
 
+    /** Copies the launcher and the parts it sources (bin/lib) into the directory bin; returns the copy. */
+    private static Path copyLauncher(Path bin) throws IOException {
+        Path lib = Files.createDirectories(bin.resolve("lib"));
+        try (var parts = Files.list(LAUNCHER.resolveSibling("lib"))) {
+            for (Path p : (Iterable<Path>) parts::iterator) Files.copy(p, lib.resolve(p.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        return Files.copy(LAUNCHER, bin.resolve("bulwark"), StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
     @TempDir
     static Path dir;
     static Path small, big, snapshot, textDb, list;
@@ -353,7 +362,7 @@ class LauncherTest {
     void aotCacheOnlyWithTheJarsItWasMadeFrom(@TempDir Path home) throws Exception {
         assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs JDK 25");
         Path bin = Files.createDirectories(home.resolve("bin"));
-        Path launcher = Files.copy(LAUNCHER, bin.resolve("bulwark"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path launcher = copyLauncher(bin);
         Path target = Files.createDirectories(home.resolve("cli/target/lib"));
         Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
         Path lib = Files.writeString(target.resolve("dep.jar"), "not a jar either");
@@ -403,7 +412,7 @@ class LauncherTest {
     void daemonStartsFromItsOwnCache(@TempDir Path home) throws Exception {
         assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs JDK 25");
         Path bin = Files.createDirectories(home.resolve("bin"));
-        Path launcher = Files.copy(LAUNCHER, bin.resolve("bulwark"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path launcher = copyLauncher(bin);
         Files.createDirectories(home.resolve("cli/target/lib"));
         Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
         Map<String, String> env = Map.of("BULWARK_AOT", "auto", "BULWARK_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -452,7 +461,7 @@ class LauncherTest {
         assumeTrue(!Files.isSymbolicLink(javaHome.resolve("bin/java")) && Files.isRegularFile(javaHome.resolve("release")),
                 "the fast path needs $JAVA_HOME/bin/java as a file and the JDK's release file");
         Path bin = Files.createDirectories(home.resolve("bin"));
-        Path launcher = Files.copy(LAUNCHER, bin.resolve("bulwark"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path launcher = copyLauncher(bin);
         Path target = Files.createDirectories(home.resolve("cli/target/lib"));
         Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
         Path lib = Files.writeString(target.resolve("dep.jar"), "not a jar either");

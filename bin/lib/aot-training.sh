@@ -1,0 +1,63 @@
+# Sourced by bin/bulwark when an AOT cache is to be trained: the main and tiny caches (AotTraining) and the
+# daemon's (DaemonTraining). Uses bin/bulwark's java, jar, stamp, opts, aot_stale and differs.
+
+# Runs one training (AotTraining with the arguments after $1) writing the cache $1 through a temporary file
+# renamed into place with the current stamp. False when it failed.
+train_one() {
+  local aot="$1" tmp="$1.$$.tmp"
+  shift
+  if nice -n 10 "$java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
+       -cp "$jar" dev.bulwark.cli.AotTraining "$@" </dev/null >/dev/null 2>&1 && [ -s "$tmp" ]; then
+    rm -f "$aot.stamp"                 # never a new stamp next to the old cache
+    mv -f "$tmp" "$aot"
+    printf '%s' "$stamp" > "$aot.stamp"
+    return 0
+  fi
+  rm -f "$tmp" "$tmp.config"
+  return 1
+}
+
+# Trains the AOT caches, the main one and then the tiny one from the same samples: one run at a time (flock),
+# each written to a temporary file and renamed into place, so concurrent first runs never see a half-written
+# cache. A failure is remembered until the jars change. The stamp is taken before training: a jar rewritten
+# meanwhile makes the new caches stale at once.
+train_aot() {
+  local aot="$1" tiny_aot="$2" dir
+  exec 9>>"$aot.lock" 2>/dev/null || return 0
+  flock -n 9 || return 0             # another run is training: go on without the cache
+  aot_stale "$aot" || return 0       # someone finished while we waited (sets stamp)
+  differs "$stamp" "$aot.failed" || return 0
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/bulwark-aot.XXXXXX")" || return 0
+  if train_one "$aot" "$dir/work"; then
+    rm -f "$aot.failed" "$aot.jdk"     # (.jdk: the stamp of earlier launchers)
+    train_one "$tiny_aot" --tiny "$dir/work" || rm -f "$tiny_aot" "$tiny_aot.stamp"
+  else
+    printf '%s' "$stamp" > "$aot.failed"
+  fi
+  rm -rf "$dir"
+}
+
+# Trains the daemon's own AOT cache $daemon_aot (daemon block of bin/bulwark, branch daemon, round 7): samples
+# and database written by a JVM of their own (that work is not to be profiled for the daemon), then
+# dev.bulwark.server.DaemonTraining run with the daemon's options (opts: the profiles it stores make the daemon
+# compile what it did). One run at a time (the main cache's lock); a failure is remembered until the jars change.
+train_daemon_aot() {
+  local tmp="$daemon_aot.$$.tmp" dir
+  exec 9>>"$target/bulwark.aot.lock" 2>/dev/null || return 0
+  flock -n 9 || return 0                           # another run is training
+  aot_stale "$daemon_aot" || return 0
+  differs "$stamp" "$daemon_aot.failed" || return 0  # failed with these jars already
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/bulwark-daemon-aot.XXXXXX")" || return 0
+  if nice -n 10 "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$jar" dev.bulwark.server.DaemonTraining --prepare "$dir" \
+       </dev/null >/dev/null 2>&1 \
+     && nice -n 10 "$java" "${opts[@]}" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$tmp" -Xlog:aot=off \
+       -Xlog:cds=off -cp "$jar" dev.bulwark.server.DaemonTraining "$dir" </dev/null >/dev/null 2>&1 && [ -s "$tmp" ]; then
+    rm -f "$daemon_aot.stamp" "$daemon_aot.failed"
+    mv -f "$tmp" "$daemon_aot"
+    printf '%s' "$stamp" > "$daemon_aot.stamp"
+  else
+    rm -f "$tmp" "$tmp.config"
+    printf '%s' "$stamp" > "$daemon_aot.failed"
+  fi
+  rm -rf "$dir"
+}

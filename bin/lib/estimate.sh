@@ -1,0 +1,227 @@
+# Sourced by bin/bulwark: what a command will cost, guessed before the JVM starts, from its arguments and the
+# sizes of its files and databases (no JVM, few forks). Each guess picks JIT and heap options; a wrong guess
+# costs speed, never behaviour. Uses bin/bulwark's TEXT_DB_MAX, SHORT_FILES, SHORT_BYTES, TINY_FILES,
+# TINY_BYTES, want_stamp and stat_files.
+
+# True when $1 is a signature database compiled from text (not a .bsnap snapshot) of more than TEXT_DB_MAX
+# bytes (a directory counts with everything in it). Remembered per path: short_scan and large_text_scan both
+# ask, and a directory costs a `du`.
+declare -A large_text_seen=()
+large_text_db() {
+  case "$1" in *.bsnap) return 1 ;; esac
+  [ -n "${large_text_seen[$1]+x}" ] && return "${large_text_seen[$1]}"
+  local size=0
+  if [ -d "$1" ]; then size="$(du -sb -- "$1" 2>/dev/null | cut -f1)"; elif [ -e "$1" ]; then size="$(stat -L -c %s -- "$1" 2>/dev/null)"; fi
+  [ "${size:-0}" -gt "$TEXT_DB_MAX" ]
+  large_text_seen[$1]=$?
+  return "${large_text_seen[$1]}"
+}
+
+# True when $1 is one of clamscan's long options that take a value (ClamscanOptions.VALUED): its value may be
+# the next argument, which is then not a file to scan.
+valued_option() {
+  case "$1" in
+    database|log|move|copy|file-list|exclude|exclude-dir|include|include-dir|max-filesize|max-scansize|max-files|\
+    max-recursion|max-scantime|max-dir-recursion|follow-dir-symlinks|follow-file-symlinks|threads|yara-rules|tempdir|\
+    max-embeddedpe|max-htmlnormalize|max-htmlnotags|max-scriptnormalize|max-ziptypercg|max-partitions|max-iconspe|\
+    max-rechwp3|pcre-match-limit|pcre-recmatch-limit|pcre-max-filesize|exclude-pua|include-pua|structured-ssn-format|\
+    structured-ssn-count|structured-cc-count|fail-if-cvd-older-than|bytecode-timeout|bytecode-mode|statistics|\
+    cvdcertsdir|progress) return 0 ;;
+  esac
+  return 1
+}
+
+# Sets pp to $1 spelled so that find, head and stat take it as a path, never as an option or an expression
+# ("-x", "!"); no subshell (a fork per path would cost more than the estimate saves).
+plain_path() {
+  case "$1" in /*) pp="$1" ;; *) pp="./$1" ;; esac
+}
+
+# True when $1 names a compiled snapshot (by its extension, as the loader tells them apart).
+snapshot_db() {
+  case "$1" in *.bsnap) return 0 ;; esac
+  return 1
+}
+
+# True when every argument is a regular file (after symbolic links).
+regular_files() {
+  local f
+  for f in "$@"; do [ -f "$f" ] || return 1; done
+}
+
+# True when the command is a `scan` whose work is too small for C2 to pay off: every database a snapshot or
+# text of at most TEXT_DB_MAX bytes, and the files named, listed (-f) or found in the directories named add up
+# to at most SHORT_FILES files and SHORT_BYTES bytes. Only an estimate (directories are counted whole, with or
+# without -r; a directory inside a -f list, standard input or anything unreadable counts as long), so a wrong
+# guess costs speed, never behaviour. Also sets tiny when the scan is tiny (TINY_FILES, TINY_BYTES, snapshots
+# only). Cost: for at most TINY_FILES named regular files, nothing beyond the `stat` the AOT cache's stamp runs
+# anyway (stat_files); otherwise `find` or `stat` over at most SHORT_FILES + 1 entries (~13 ms for 300 listed
+# files, ~25 ms for a directory of 4,000).
+short_scan() {
+  tiny=""
+  [ "${1:-}" = scan ] || return 1
+  shift
+  local a want="" rest="" db="" text="" json="" est pp line
+  local -a paths=() lists=()
+  for a in "$@"; do
+    if [ -n "$want" ]; then
+      case "$want" in
+        database) db=1; snapshot_db "$a" || text=1; large_text_db "$a" && return 1 ;;
+        file-list) plain_path "$a"; lists+=("$pp") ;;
+      esac
+      want=""; continue
+    fi
+    if [ -n "$rest" ]; then plain_path "$a"; paths+=("$pp"); continue; fi
+    case "$a" in
+      -) return 1 ;; # standard input: size unknown
+      --) rest=1 ;;
+      # (startup3) a --json scan is not tiny: the tiny cache leaves out its SHA-256, Formatter and locale classes
+      # (~110, which every tiny run would load at start-up); it starts from the main cache instead
+      --json|--json=*) json=1 ;;
+      --database=*) db=1; snapshot_db "${a#--database=}" || text=1; large_text_db "${a#--database=}" && return 1 ;;
+      --file-list=*) plain_path "${a#--file-list=}"; lists+=("$pp") ;;
+      --*=*) ;;
+      --*) valued_option "${a#--}" && want="${a#--}" ;;
+      -d) want=database ;;
+      -f) want=file-list ;;
+      -l) want=log ;;
+      -d*) db=1; snapshot_db "${a#-d}" || text=1; large_text_db "${a#-d}" && return 1 ;;
+      -f*) plain_path "${a#-f}"; lists+=("$pp") ;;
+      -*) ;; # -lFILE or bundled flags such as -ri
+      *) plain_path "$a"; paths+=("$pp") ;;
+    esac
+  done
+  # a list is read here only when it is a regular file: a pipe (-f <(find ...)) would be consumed
+  for a in ${lists[@]+"${lists[@]}"}; do [ -f "$a" ] || return 1; done
+  # without -d the default databases (ClamAV's in /var/lib/clamav, when present) are loaded
+  if [ -z "$db" ] && large_text_db /var/lib/clamav; then return 1; fi
+  # no file named and no list: clamscan scans the current directory
+  [ ${#paths[@]} -eq 0 ] && [ ${#lists[@]} -eq 0 ] && paths=(.)
+  if [ ${#lists[@]} -eq 0 ] && [ ${#paths[@]} -le "$TINY_FILES" ] && regular_files "${paths[@]}"; then
+    stat_files "${paths[@]}" || return 1
+    est=0
+    while IFS= read -r line; do est=$((est + ${line%% *})); done <<< "$sizes"
+    [ -z "$db" ] || [ -n "$text" ] || [ -n "$json" ] || [ "$est" -gt "$TINY_BYTES" ] || tiny=1
+    [ "$est" -le "$SHORT_BYTES" ]
+    return
+  fi
+  # awk stops reading after SHORT_FILES + 1 entries, which ends find and xargs (SIGPIPE)
+  est="$(set +o pipefail
+    { [ ${#paths[@]} -eq 0 ] || find -H "${paths[@]}" -type f -printf 'f %s\n' 2>/dev/null
+      for a in ${lists[@]+"${lists[@]}"}; do
+        head -n $((SHORT_FILES + 1)) -- "$a" 2>/dev/null | xargs -d '\n' -r stat -L -c '%F %s' -- 2>/dev/null
+      done
+    } | awk -v files="$SHORT_FILES" -v bytes="$SHORT_BYTES" '
+        $1 == "directory" { big = 1 } { n++; s += $NF } n > files || s > bytes || big { big = 1; exit }
+        END { print big ? "long" : "short" }')"
+  [ "$est" = short ]
+}
+
+# True when the command is a `scan` with a text database above TEXT_DB_MAX (-d/--database, or ClamAV's default
+# directory when none is given).
+large_text_scan() {
+  [ "${1:-}" = scan ] || return 1
+  shift
+  local a want="" db=""
+  for a in "$@"; do
+    if [ -n "$want" ]; then want=""; db=1; large_text_db "$a" && return 0; continue; fi
+    case "$a" in
+      --) break ;;
+      -d|--database) want=1 ;;
+      --database=*) db=1; large_text_db "${a#--database=}" && return 0 ;;
+      -d*) db=1; large_text_db "${a#-d}" && return 0 ;;
+    esac
+  done
+  [ -z "$db" ] && large_text_db /var/lib/clamav
+}
+
+# ---- Archive-heavy scans against a large snapshot (helper "large", round 7) ------------------------------------
+# A short scan against a large snapshot (above BIG_SNAPSHOT: the large gen_sigs database's 4M hash signatures
+# cover nearly every size up to 400 KB) hashes nearly every layer with MD5 and SHA-256, as ClamAV does. With C1
+# alone the JDK's SHA-256 runs at ~140 MB per CPU-s, with C2 at ~1,270 (the CPU's SHA instructions: C1 has no
+# digest intrinsics). Zip-family archives (jar, jmod, whl...) hold thousands of small members, each hashed, and
+# their contents are invisible here, so their size on disk stands in: a scan naming or listing at least
+# ARCHIVE_BYTES of them takes the long scan's C2 mode. Measured (large snapshot, one scan thread, CPU-s, C1 alone
+# vs the long scan's mode, alternated): the corpus's 39 zip-family files without src.zip (36 MB) 2.10 vs 1.92;
+# two of them (20.7 MB) 1.24 vs 1.21 (even); an archive-heavy 96 MB list with the JDK's src.zip (53 MB) 6.81 vs
+# 5.47. A list with an 11.5 MB jar among 105 MB stays with C1 (2.13 vs 2.68 in round 6). Only an estimate, like
+# short_scan's: a wrong guess costs speed, never behaviour. Cost: nothing for named files that are no archives by
+# name; otherwise a `stat` of the snapshot, and for a large one a grep of the lists and a `stat` (or `find`) of
+# the archives.
+BIG_SNAPSHOT=$((128 * 1024 * 1024))
+ARCHIVE_BYTES=$((24 * 1024 * 1024))
+ARCHIVE_NAMES='\.(zip|jar|war|ear|jmod|apk|whl|xpi|epub|docx|xlsx|pptx|odt|ods|odp)$'
+archive_heavy_scan() {
+  [ "${1:-}" = scan ] || return 1
+  shift
+  local a want="" rest="" p size sum look=""
+  local -a paths=() lists=() snaps=()
+  for a in "$@"; do
+    p=""
+    if [ -n "$want" ]; then
+      case "$want" in database) p="$a" ;; file-list) plain_path "$a"; lists+=("$pp") ;; esac
+      want=""
+    elif [ -n "$rest" ]; then plain_path "$a"; paths+=("$pp"); continue
+    else
+      case "$a" in
+        --) rest=1 ;;
+        --database=*) p="${a#--database=}" ;;
+        --file-list=*) plain_path "${a#--file-list=}"; lists+=("$pp") ;;
+        --*=*) ;;
+        --*) valued_option "${a#--}" && want="${a#--}" ;;
+        -d) want=database ;;
+        -f) want=file-list ;;
+        -l) want=log ;;
+        -d*) p="${a#-d}" ;;
+        -f*) plain_path "${a#-f}"; lists+=("$pp") ;;
+        -*) ;;
+        *) plain_path "$a"; paths+=("$pp") ;;
+      esac
+    fi
+    [ -n "$p" ] && snapshot_db "$p" && snaps+=("$p")
+  done
+  [ ${#snaps[@]} -gt 0 ] || return 1
+  [ ${#paths[@]} -eq 0 ] && [ ${#lists[@]} -eq 0 ] && paths=(.)
+  # no fork for the usual case: named files, none of them an archive by its name, and no directory or list
+  [ ${#lists[@]} -gt 0 ] && look=1
+  for a in ${paths[@]+"${paths[@]}"}; do
+    if [ -d "$a" ] || [[ "${a,,}" =~ $ARCHIVE_NAMES ]]; then look=1; break; fi
+  done
+  [ -n "$look" ] || return 1
+  # then the snapshot's size (a snapshot is the only database a scan takes), and the archives' bytes only for a
+  # large one
+  size="$(exec stat -L -c %s -- "${snaps[0]}" 2>/dev/null)" || size=0
+  [ "${size:-0}" -gt "$BIG_SNAPSHOT" ] || return 1
+  sum="$(set +o pipefail
+    { [ ${#paths[@]} -eq 0 ] || find -H "${paths[@]}" -type f -printf '%s %f\n' 2>/dev/null
+      for a in ${lists[@]+"${lists[@]}"}; do
+        head -n $((SHORT_FILES + 1)) -- "$a" 2>/dev/null | grep -iE "$ARCHIVE_NAMES" | xargs -d '\n' -r stat -L -c '%s %n' -- 2>/dev/null
+      done
+    } | awk -v limit="$ARCHIVE_BYTES" -v names="$ARCHIVE_NAMES" 'tolower($0) ~ names { s += $1 } s >= limit { print "heavy"; exit }')"
+  [ "$sum" = heavy ]
+}
+# ---- end of the archive-heavy block ----------------------------------------------------------------------------
+
+# Text load, round 6 (branch textload): see the -Xmn32m block of bin/bulwark.
+MID_TEXT_DB=$((16 * 1024 * 1024))
+mid_text_scan() {
+  [ "${1:-}" = scan ] || return 1
+  shift
+  local a want="" p size
+  for a in "$@"; do
+    p=""
+    if [ -n "$want" ]; then want=""; p="$a"; fi
+    case "$a" in
+      --) break ;;
+      -d|--database) [ -z "$p" ] && { want=1; continue; } ;;
+      --database=*) p="${a#--database=}" ;;
+      -d?*) [ -z "$p" ] && p="${a#-d}" ;;
+    esac
+    [ -n "$p" ] || continue
+    case "$p" in *.bsnap) continue ;; esac
+    size=0
+    if [ -d "$p" ]; then size="$(du -sb -- "$p" 2>/dev/null | cut -f1)"; elif [ -e "$p" ]; then size="$(stat -L -c %s -- "$p" 2>/dev/null)"; fi
+    [ "${size:-0}" -gt "$MID_TEXT_DB" ] && return 0
+  done
+  return 1
+}
