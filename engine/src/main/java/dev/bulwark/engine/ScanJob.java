@@ -39,7 +39,7 @@ final class ScanJob {
     long decoded;
     int files;
     /** Arrays for the normalised views, reused by every layer of this scan (and the thread's next scan). */
-    private final ViewScratch scratch = ViewScratch.take();
+    final ViewScratch scratch = ViewScratch.take();
 
     ScanJob(Database db, ScanOptions opt, long t0) {
         this.db = db;
