@@ -16,6 +16,8 @@ final class ViewScratch {
     private static final ThreadLocal<ViewScratch[]> SLOT = ThreadLocal.withInitial(() -> new ViewScratch[1]);
 
     private byte[] text = new byte[0];
+    /** The HTML normaliser's arrays (its result is used before the next layer's normalisation). */
+    final dev.bulwark.engine.normalize.HtmlNormalizer.Scratch html = new dev.bulwark.engine.normalize.HtmlNormalizer.Scratch();
     /**
      * Read buffers for members pulled out of a decoding stream ({@link LayerContext#fromStream}), one per depth
      * of the parent layer: the members of one archive are read one after the other into the same array, which
