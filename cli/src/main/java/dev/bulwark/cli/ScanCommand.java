@@ -243,7 +243,7 @@ public final class ScanCommand {
         return false;
     }
 
-    /** Queues the scan of a file; {@code pool} null scans it here and now (a single file named). */
+    /** Queues the scan of a file; {@code pool} null (a single file named) or one thread scans it here and now. */
     private void file(String shown, Path p, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
         String real = p.toAbsolutePath().normalize().toString();
         if (matchesAny(o.exclude, real) || (!o.include.isEmpty() && !matchesAny(o.include, real))) {
@@ -254,8 +254,9 @@ public final class ScanCommand {
         if (pool != null && o.threads > 1) {
             result = pool.submit(() -> scanFile(p));
         } else {
-            // the only file named: scanned on this thread, the same task as in the pool (errors alike), without
-            // starting a worker thread for it
+            // the only file named, or --threads=1: scanned on this thread, the same task as in the pool (errors
+            // alike), without a worker thread: handing each file to one worker and waiting for it cost two thread
+            // wake-ups per file (corpus, 11,576 files: ~38,000 futex calls, ~0.3-0.5 CPU-s; docs/BENCHMARKS.md "jitcpu")
             java.util.concurrent.FutureTask<ScanResult> task = new java.util.concurrent.FutureTask<>(() -> scanFile(p));
             task.run();
             result = task;
