@@ -10,7 +10,8 @@ package dev.bulwark.engine;
 final class ViewScratch {
     /**
      * Arrays above this size are not kept by the thread after its scan: at most four such arrays (4 MiB)
-     * stay with each scanning thread, as the scanner's read buffer does (Scanner.SCRATCH_LIMIT).
+     * stay with each scanning thread, as the scanner's read buffer does (Scanner.SCRATCH_LIMIT); with the member
+     * buffers and the HTML normaliser's arrays at most about 8 MiB.
      */
     private static final int KEEP_LIMIT = 1 << 20;
     private static final ThreadLocal<ViewScratch[]> SLOT = ThreadLocal.withInitial(() -> new ViewScratch[1]);
@@ -24,8 +25,11 @@ final class ViewScratch {
      * stays in the cache, instead of a new zeroed array each (a zip of 15,000 sources allocated 230 MB).
      */
     private byte[][] members = new byte[MEMBER_DEPTHS][];
-    /** Depths with a member buffer kept (a deeper parent allocates, as before). */
-    private static final int MEMBER_DEPTHS = 16;
+    /**
+     * Depths with a member buffer kept (a deeper parent allocates, as before): archives in archives in archives are
+     * rare, and each kept buffer may hold up to KEEP_LIMIT bytes per scanning thread (a daemon has several).
+     */
+    private static final int MEMBER_DEPTHS = 4;
 
     private ViewScratch() {}
 
