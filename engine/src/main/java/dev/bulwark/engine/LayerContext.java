@@ -110,10 +110,29 @@ final class LayerContext implements ExtractContext {
         // few bytes by doubling cost a dozen copies per small member)
         long guess = info.declaredSize() >= 0 ? info.declaredSize() + 1
                 : Math.max(MIN_GUESS, compressedSize > 0 ? compressedSize * GUESS_RATIO : 0);
-        byte[] buf = new byte[(int) Math.min(guess, Math.min(want, READ_CHUNK * 16L))];
+        int first = (int) Math.min(guess, Math.min(want, READ_CHUNK * 16L));
+        // the thread's buffer for this depth when it is large enough; its bytes past n are never read
+        byte[] spare = job.scratch.takeMember(layer.depth, first);
+        readBuffer = spare != null ? spare : new byte[first];
+        try {
+            return read(info, in, compressedSize, keepHead, want, cap, remaining);
+        } finally {
+            // the member's layer has been scanned and dropped: nothing refers to the array any more
+            job.scratch.giveMember(layer.depth, readBuffer);
+            readBuffer = null;
+        }
+    }
+
+    /** The array {@link #read} reads the current member into (grown there); set only while reading. */
+    private byte[] readBuffer;
+
+    /** The rest of {@link #fromStream}: reads the member into {@link #readBuffer}, then scans it. */
+    private boolean read(ChildInfo info, InputStream in, long compressedSize, boolean keepHead,
+                         long want, long cap, long remaining) throws IOException {
+        byte[] buf = readBuffer;
         int n = 0;
         while (n < want) {
-            if (n == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(want, (long) buf.length * 2));
+            if (n == buf.length) readBuffer = buf = Arrays.copyOf(buf, (int) Math.min(want, (long) buf.length * 2));
             int r = in.read(buf, n, Math.min(buf.length - n, READ_CHUNK));
             if (r < 0) break;
             n += r;

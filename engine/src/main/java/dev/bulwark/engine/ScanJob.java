@@ -39,7 +39,7 @@ final class ScanJob {
     long decoded;
     int files;
     /** Arrays for the normalised views, reused by every layer of this scan (and the thread's next scan). */
-    private final ViewScratch scratch = ViewScratch.take();
+    final ViewScratch scratch = ViewScratch.take();
 
     ScanJob(Database db, ScanOptions opt, long t0) {
         this.db = db;
@@ -197,7 +197,9 @@ final class ScanJob {
     /** ClamAV's cli_scanhtml: the normalised views of an HTML layer, and its data: URIs as mail layers. */
     void htmlViews(LayerImpl l) {
         if (l.data.limit() > lim.maxHtmlNormalize()) return;
-        HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize());
+        // the views are matched before anything else is normalised on this scan (the data: URIs below are read
+        // from the layer itself), so the thread's arrays can be written
+        HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize(), scratch.html);
         int mask = 1 | 1 << 3;
         for (int v = 0; v < 3; v++) {
             if (stop || r.length(v) <= TINY) continue;

@@ -11,6 +11,12 @@ final class ByteSink {
         buf = new byte[Math.max(16, initial)];
     }
 
+    /** A sink that writes into {@code reuse} (its old content is never read) when it holds {@code initial} bytes. */
+    ByteSink(int initial, byte[] reuse) {
+        int n = Math.max(16, initial);
+        buf = reuse != null && reuse.length >= n ? reuse : new byte[n];
+    }
+
     void put(int b) {
         if (len == buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
         buf[len++] = (byte) b;

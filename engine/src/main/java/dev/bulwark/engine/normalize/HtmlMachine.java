@@ -17,7 +17,12 @@ final class HtmlMachine extends HtmlSteps {
     private final int base, n;
 
     HtmlMachine(byte[] in, int base, int n) {
-        super(n);
+        this(in, base, n, null);
+    }
+
+    /** With the arrays of {@code reuse} for the chunk and the nocomment and notags views (null: new ones). */
+    HtmlMachine(byte[] in, int base, int n, HtmlNormalizer.Scratch reuse) {
+        super(n, reuse);
         this.in = in;
         this.base = base;
         this.n = n;

@@ -87,7 +87,33 @@ public final class HtmlNormalizer {
         }
     }
 
+    /**
+     * Arrays one thread reuses from one normalisation to the next ({@link #normalize(ByteBuffer, long, Scratch)}):
+     * the chunk and the nocomment and notags views, which are otherwise allocated and zeroed per document (about
+     * one and a half times its size).
+     */
+    public static final class Scratch {
+        /** Views larger than this are not kept for the next document. */
+        private static final int KEEP_LIMIT = 1 << 20;
+        byte[] chunk, noComment, noTags;
+
+        public Scratch() {}
+
+        void keep(Result r) {
+            noComment = r.arrays[Result.NO_COMMENT].length <= KEEP_LIMIT ? r.arrays[Result.NO_COMMENT] : null;
+            noTags = r.arrays[Result.NO_TAGS].length <= KEEP_LIMIT ? r.arrays[Result.NO_TAGS] : null;
+        }
+    }
+
     public static Result normalize(ByteBuffer in, long max) {
+        return normalize(in, max, null);
+    }
+
+    /**
+     * As {@link #normalize(ByteBuffer, long)}, writing into the arrays of {@code reuse} (may be null): the result is
+     * valid only until the next call with the same scratch.
+     */
+    public static Result normalize(ByteBuffer in, long max, Scratch reuse) {
         int n = (int) Math.min(in.limit(), max);
         byte[] src;
         int base;
@@ -108,6 +134,8 @@ public final class HtmlNormalizer {
                 n = decoded.length;
             }
         }
-        return new HtmlMachine(src, base, n).run();
+        Result r = new HtmlMachine(src, base, n, reuse).run();
+        if (reuse != null) reuse.keep(r);
+        return r;
     }
 }

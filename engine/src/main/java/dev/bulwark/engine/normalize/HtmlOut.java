@@ -27,9 +27,9 @@ final class HtmlOut {
     private int jsFrom;
     private final JsNormalizer jsNorm = new JsNormalizer();
 
-    HtmlOut(int n) {
-        o2 = new ByteSink(n + 16);
-        text = new ByteSink(n / 2 + 16);
+    HtmlOut(int n, HtmlNormalizer.Scratch reuse) {
+        o2 = new ByteSink(n + 16, reuse == null ? null : reuse.noComment);
+        text = new ByteSink(n / 2 + 16, reuse == null ? null : reuse.noTags);
     }
 
     HtmlNormalizer.Result result() {

@@ -31,7 +31,7 @@ class HtmlSteps {
     }
 
     /** The chunk being normalised, as ClamAV reads it: NULs left out, cut back to the last blank. */
-    final byte[] s = new byte[CHUNK];
+    final byte[] s;
     /** The chunk's length. */
     int lineLen;
     final HtmlOut out;
@@ -59,8 +59,10 @@ class HtmlSteps {
     private int tagLen, argLen;
     final HtmlRefs refs;
 
-    HtmlSteps(int n) {
-        out = new HtmlOut(n);
+    HtmlSteps(int n, HtmlNormalizer.Scratch reuse) {
+        s = reuse != null && reuse.chunk != null ? reuse.chunk : new byte[CHUNK];
+        if (reuse != null) reuse.chunk = s;
+        out = new HtmlOut(n, reuse);
         o2 = out.o2;
         refs = new HtmlRefs(out);
     }
