@@ -49,6 +49,45 @@ regular_files() {
   for f in "$@"; do [ -f "$f" ] || return 1; done
 }
 
+# Reads a `scan` command's arguments (those after `scan`) as clamscan's option parser does, once per run
+# (short_scan and archive_heavy_scan both ask): sets sa_dbs (every -d/--database value, in order), sa_lists (-f
+# lists), sa_paths (the files and directories named; after `--` every argument), sa_stdin (`-` was named) and
+# sa_json (--json). Paths are spelled by plain_path.
+sa_done=""
+scan_args() {
+  [ -n "$sa_done" ] && return 0
+  sa_done=1; sa_dbs=(); sa_lists=(); sa_paths=(); sa_stdin=""; sa_json=""
+  local a want="" rest="" pp
+  for a in "$@"; do
+    if [ -n "$want" ]; then
+      case "$want" in
+        database) sa_dbs+=("$a") ;;
+        file-list) plain_path "$a"; sa_lists+=("$pp") ;;
+      esac
+      want=""; continue
+    fi
+    if [ -n "$rest" ]; then plain_path "$a"; sa_paths+=("$pp"); continue; fi
+    case "$a" in
+      -) sa_stdin=1 ;;
+      --) rest=1 ;;
+      # (startup3) a --json scan is not tiny: the tiny cache leaves out its SHA-256, Formatter and locale classes
+      # (~110, which every tiny run would load at start-up); it starts from the main cache instead
+      --json|--json=*) sa_json=1 ;;
+      --database=*) sa_dbs+=("${a#--database=}") ;;
+      --file-list=*) plain_path "${a#--file-list=}"; sa_lists+=("$pp") ;;
+      --*=*) ;;
+      --*) valued_option "${a#--}" && want="${a#--}" ;;
+      -d) want=database ;;
+      -f) want=file-list ;;
+      -l) want=log ;;
+      -d*) sa_dbs+=("${a#-d}") ;;
+      -f*) plain_path "${a#-f}"; sa_lists+=("$pp") ;;
+      -*) ;; # -lFILE or bundled flags such as -ri
+      *) plain_path "$a"; sa_paths+=("$pp") ;;
+    esac
+  done
+}
+
 # True when the command is a `scan` whose work is too small for C2 to pay off: every database a snapshot or
 # text of at most TEXT_DB_MAX bytes, and the files named, listed (-f) or found in the directories named add up
 # to at most SHORT_FILES files and SHORT_BYTES bytes. Only an estimate (directories are counted whole, with or
@@ -61,36 +100,14 @@ short_scan() {
   tiny=""
   [ "${1:-}" = scan ] || return 1
   shift
-  local a want="" rest="" db="" text="" json="" est pp line
-  local -a paths=() lists=()
-  for a in "$@"; do
-    if [ -n "$want" ]; then
-      case "$want" in
-        database) db=1; snapshot_db "$a" || text=1; large_text_db "$a" && return 1 ;;
-        file-list) plain_path "$a"; lists+=("$pp") ;;
-      esac
-      want=""; continue
-    fi
-    if [ -n "$rest" ]; then plain_path "$a"; paths+=("$pp"); continue; fi
-    case "$a" in
-      -) return 1 ;; # standard input: size unknown
-      --) rest=1 ;;
-      # (startup3) a --json scan is not tiny: the tiny cache leaves out its SHA-256, Formatter and locale classes
-      # (~110, which every tiny run would load at start-up); it starts from the main cache instead
-      --json|--json=*) json=1 ;;
-      --database=*) db=1; snapshot_db "${a#--database=}" || text=1; large_text_db "${a#--database=}" && return 1 ;;
-      --file-list=*) plain_path "${a#--file-list=}"; lists+=("$pp") ;;
-      --*=*) ;;
-      --*) valued_option "${a#--}" && want="${a#--}" ;;
-      -d) want=database ;;
-      -f) want=file-list ;;
-      -l) want=log ;;
-      -d*) db=1; snapshot_db "${a#-d}" || text=1; large_text_db "${a#-d}" && return 1 ;;
-      -f*) plain_path "${a#-f}"; lists+=("$pp") ;;
-      -*) ;; # -lFILE or bundled flags such as -ri
-      *) plain_path "$a"; paths+=("$pp") ;;
-    esac
+  local a db="" text="" est line
+  local -a paths lists
+  scan_args "$@"
+  [ -z "$sa_stdin" ] || return 1 # standard input: size unknown
+  for a in ${sa_dbs[@]+"${sa_dbs[@]}"}; do
+    db=1; snapshot_db "$a" || text=1; large_text_db "$a" && return 1
   done
+  paths=(${sa_paths[@]+"${sa_paths[@]}"}); lists=(${sa_lists[@]+"${sa_lists[@]}"})
   # a list is read here only when it is a regular file: a pipe (-f <(find ...)) would be consumed
   for a in ${lists[@]+"${lists[@]}"}; do [ -f "$a" ] || return 1; done
   # without -d the default databases (ClamAV's in /var/lib/clamav, when present) are loaded
@@ -101,7 +118,7 @@ short_scan() {
     stat_files "${paths[@]}" || return 1
     est=0
     while IFS= read -r line; do est=$((est + ${line%% *})); done <<< "$sizes"
-    [ -z "$db" ] || [ -n "$text" ] || [ -n "$json" ] || [ "$est" -gt "$TINY_BYTES" ] || tiny=1
+    [ -z "$db" ] || [ -n "$text" ] || [ -n "$sa_json" ] || [ "$est" -gt "$TINY_BYTES" ] || tiny=1
     [ "$est" -le "$SHORT_BYTES" ]
     return
   fi
@@ -154,32 +171,13 @@ ARCHIVE_NAMES='\.(zip|jar|war|ear|jmod|apk|whl|xpi|epub|docx|xlsx|pptx|odt|ods|o
 archive_heavy_scan() {
   [ "${1:-}" = scan ] || return 1
   shift
-  local a want="" rest="" p size sum look=""
-  local -a paths=() lists=() snaps=()
-  for a in "$@"; do
-    p=""
-    if [ -n "$want" ]; then
-      case "$want" in database) p="$a" ;; file-list) plain_path "$a"; lists+=("$pp") ;; esac
-      want=""
-    elif [ -n "$rest" ]; then plain_path "$a"; paths+=("$pp"); continue
-    else
-      case "$a" in
-        --) rest=1 ;;
-        --database=*) p="${a#--database=}" ;;
-        --file-list=*) plain_path "${a#--file-list=}"; lists+=("$pp") ;;
-        --*=*) ;;
-        --*) valued_option "${a#--}" && want="${a#--}" ;;
-        -d) want=database ;;
-        -f) want=file-list ;;
-        -l) want=log ;;
-        -d*) p="${a#-d}" ;;
-        -f*) plain_path "${a#-f}"; lists+=("$pp") ;;
-        -*) ;;
-        *) plain_path "$a"; paths+=("$pp") ;;
-      esac
-    fi
-    [ -n "$p" ] && snapshot_db "$p" && snaps+=("$p")
+  local a size sum look=""
+  local -a paths lists snaps=()
+  scan_args "$@"
+  for a in ${sa_dbs[@]+"${sa_dbs[@]}"}; do
+    [ -n "$a" ] && snapshot_db "$a" && snaps+=("$a")
   done
+  paths=(${sa_paths[@]+"${sa_paths[@]}"}); lists=(${sa_lists[@]+"${sa_lists[@]}"})
   [ ${#snaps[@]} -gt 0 ] || return 1
   [ ${#paths[@]} -eq 0 ] && [ ${#lists[@]} -eq 0 ] && paths=(.)
   # no fork for the usual case: named files, none of them an archive by its name, and no directory or list

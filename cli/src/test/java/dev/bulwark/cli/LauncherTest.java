@@ -37,6 +37,25 @@ class LauncherTest {
     private static final long ABOVE_LIMIT = 129L * 1024 * 1024;
     private static final Path LAUNCHER = Path.of("..", "bin", "bulwark").toAbsolutePath().normalize();
 
+    /**
+     * Runs the launcher once with BULWARK_AOT=sync over the fake jars in home (not jars: the training fails) and
+     * returns the file where the failed training recorded their stamp. The JDK is env's BULWARK_JAVA, or else the
+     * one the launcher finds from env (an inherited BULWARK_JAVA is dropped).
+     */
+    private static Path failedTraining(Path home, Path launcher, Map<String, String> env) throws Exception {
+        ProcessBuilder train = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
+        train.environment().putAll(env);
+        train.environment().put("BULWARK_AOT", "sync");
+        train.environment().remove("BULWARK_DRY_RUN");
+        if (!env.containsKey("BULWARK_JAVA")) train.environment().remove("BULWARK_JAVA");
+        Process t = train.start();
+        t.getInputStream().readAllBytes();
+        assertTrue(t.waitFor(120, TimeUnit.SECONDS));
+        Path failed = home.resolve("cli/target/bulwark.aot.failed");
+        assertTrue(Files.size(failed) > 0, "the failed training left its stamp");
+        return failed;
+    }
+
     /** Copies the launcher and the parts it sources (bin/lib) into the directory bin; returns the copy. */
     private static Path copyLauncher(Path bin) throws IOException {
         Path lib = Files.createDirectories(bin.resolve("lib"));
@@ -370,15 +389,7 @@ class LauncherTest {
         Map<String, String> env = Map.of("BULWARK_AOT", "auto", "BULWARK_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
 
         // a training run with these jars fails (they are not jars) and records their stamp
-        ProcessBuilder train = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
-        train.environment().putAll(env);
-        train.environment().put("BULWARK_AOT", "sync");
-        train.environment().remove("BULWARK_DRY_RUN");
-        Process t = train.start();
-        t.getInputStream().readAllBytes();
-        assertTrue(t.waitFor(120, TimeUnit.SECONDS));
-        Path failed = home.resolve("cli/target/bulwark.aot.failed");
-        assertTrue(Files.size(failed) > 0, "the failed training left its stamp");
+        Path failed = failedTraining(home, launcher, env);
         assertFalse(dryRun(launcher, env, "--help").stream().anyMatch(w -> w.startsWith("-XX:AOTCache")), "no cache yet");
 
         Files.write(aot, new byte[] {1});
@@ -416,14 +427,7 @@ class LauncherTest {
         Files.createDirectories(home.resolve("cli/target/lib"));
         Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
         Map<String, String> env = Map.of("BULWARK_AOT", "auto", "BULWARK_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ProcessBuilder train = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
-        train.environment().putAll(env);
-        train.environment().put("BULWARK_AOT", "sync");
-        train.environment().remove("BULWARK_DRY_RUN");
-        Process t = train.start();
-        t.getInputStream().readAllBytes();
-        assertTrue(t.waitFor(120, TimeUnit.SECONDS));
-        Path failed = home.resolve("cli/target/bulwark.aot.failed"); // the stamp of these jars
+        Path failed = failedTraining(home, launcher, env); // the stamp of these jars
         Path aot = home.resolve("cli/target/bulwark.aot");
         Files.write(aot, new byte[] {1});
         Files.copy(failed, home.resolve("cli/target/bulwark.aot.stamp"));
@@ -469,16 +473,7 @@ class LauncherTest {
         Map<String, String> general = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", javaHome.toString(), "BULWARK_FAST_PATH", "off");
 
         // the stamp of these jars and this JDK, as a (failing) training writes it; both caches made from them
-        ProcessBuilder train = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
-        train.environment().putAll(env);
-        train.environment().put("BULWARK_AOT", "sync");
-        train.environment().remove("BULWARK_DRY_RUN");
-        train.environment().remove("BULWARK_JAVA");
-        Process t = train.start();
-        t.getInputStream().readAllBytes();
-        assertTrue(t.waitFor(120, TimeUnit.SECONDS));
-        Path failed = home.resolve("cli/target/bulwark.aot.failed");
-        assertTrue(Files.size(failed) > 0, "the failed training left its stamp");
+        Path failed = failedTraining(home, launcher, env);
         Path aot = home.resolve("cli/target/bulwark.aot"), tinyAot = home.resolve("cli/target/bulwark-tiny.aot");
         Path tinyStamp = home.resolve("cli/target/bulwark-tiny.aot.stamp");
         Files.write(aot, new byte[] {1});
