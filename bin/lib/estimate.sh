@@ -8,7 +8,7 @@
 # ask, and a directory costs a `du`.
 declare -A large_text_seen=()
 large_text_db() {
-  case "$1" in *.bsnap) return 1 ;; esac
+  case "$1" in ''|*.bsnap) return 1 ;; esac   # '' names no database (the JVM reports it): no key for the cache
   [ -n "${large_text_seen[$1]+x}" ] && return "${large_text_seen[$1]}"
   local size=0
   if [ -d "$1" ]; then size="$(du -sb -- "$1" 2>/dev/null | cut -f1)"; elif [ -e "$1" ]; then size="$(stat -L -c %s -- "$1" 2>/dev/null)"; fi

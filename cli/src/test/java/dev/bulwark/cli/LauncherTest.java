@@ -120,6 +120,8 @@ class LauncherTest {
         assertTrue(c1("scan", "-ri", "-d", snapshot.toString(), small.toString()));
         // the value of an option is not a file to scan: --exclude BIG names a pattern, not a target
         assertTrue(c1("scan", "-d", snapshot.toString(), "--exclude", big.toString(), small.toString()));
+        // an empty database path reaches the JVM, which reports it (the estimate once failed on it in bash)
+        assertTrue(c1("scan", "-d", "", small.toString()));
     }
 
     /**
