@@ -3,18 +3,23 @@
 # costs speed, never behaviour. Uses bin/bulwark's TEXT_DB_MAX, SHORT_FILES, SHORT_BYTES, TINY_FILES,
 # TINY_BYTES, want_stamp and stat_files.
 
-# True when $1 is a signature database compiled from text (not a .bsnap snapshot) of more than TEXT_DB_MAX
-# bytes (a directory counts with everything in it). Remembered per path: short_scan and large_text_scan both
-# ask, and a directory costs a `du`.
-declare -A large_text_seen=()
+# Sets dbsize to the bytes of the database $1 (a directory counts with everything in it; 0 when it is missing),
+# remembered per path: short_scan, large_text_scan and mid_text_scan all ask, and a directory costs a `du`.
+declare -A db_sizes=()
+db_size() {
+  if [ -z "${db_sizes[$1]+x}" ]; then
+    local size=0
+    if [ -d "$1" ]; then size="$(du -sb -- "$1" 2>/dev/null | cut -f1)"; elif [ -e "$1" ]; then size="$(stat -L -c %s -- "$1" 2>/dev/null)"; fi
+    db_sizes[$1]="${size:-0}"
+  fi
+  dbsize="${db_sizes[$1]}"
+}
+
+# True when $1 is a signature database compiled from text (not a .bsnap snapshot) of more than TEXT_DB_MAX bytes.
 large_text_db() {
-  case "$1" in ''|*.bsnap) return 1 ;; esac   # '' names no database (the JVM reports it): no key for the cache
-  [ -n "${large_text_seen[$1]+x}" ] && return "${large_text_seen[$1]}"
-  local size=0
-  if [ -d "$1" ]; then size="$(du -sb -- "$1" 2>/dev/null | cut -f1)"; elif [ -e "$1" ]; then size="$(stat -L -c %s -- "$1" 2>/dev/null)"; fi
-  [ "${size:-0}" -gt "$TEXT_DB_MAX" ]
-  large_text_seen[$1]=$?
-  return "${large_text_seen[$1]}"
+  case "$1" in ''|*.bsnap) return 1 ;; esac   # '' names no database (the JVM reports it): no key for db_size
+  db_size "$1"
+  [ "$dbsize" -gt "$TEXT_DB_MAX" ]
 }
 
 # True when $1 is one of clamscan's long options that take a value (ClamscanOptions.VALUED): its value may be
@@ -205,7 +210,7 @@ MID_TEXT_DB=$((16 * 1024 * 1024))
 mid_text_scan() {
   [ "${1:-}" = scan ] || return 1
   shift
-  local a want="" p size
+  local a want="" p
   for a in "$@"; do
     p=""
     if [ -n "$want" ]; then want=""; p="$a"; fi
@@ -217,9 +222,8 @@ mid_text_scan() {
     esac
     [ -n "$p" ] || continue
     case "$p" in *.bsnap) continue ;; esac
-    size=0
-    if [ -d "$p" ]; then size="$(du -sb -- "$p" 2>/dev/null | cut -f1)"; elif [ -e "$p" ]; then size="$(stat -L -c %s -- "$p" 2>/dev/null)"; fi
-    [ "${size:-0}" -gt "$MID_TEXT_DB" ] && return 0
+    db_size "$p"
+    [ "$dbsize" -gt "$MID_TEXT_DB" ] && return 0
   done
   return 1
 }
