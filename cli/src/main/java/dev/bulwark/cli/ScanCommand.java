@@ -98,9 +98,7 @@ public final class ScanCommand {
             LoadOptions load = o.load.withFingerprint(false);
             engine = o.databases.isEmpty() ? Engine.loadWithBuiltin(dbs, load) : Engine.load(dbs, load);
         } catch (DatabaseLoadException e) {
-            for (Diagnostic d : e.diagnostics()) err.println("ERROR: " + d);
-            err.println("ERROR: Malformed database");
-            return 2;
+            return malformedDatabase(e);
         }
         for (Diagnostic d : engine.database().warnings()) {
             // a stale snapshot matters to everyone; the rest (skipped YARA rules, …) only when asked
@@ -112,10 +110,24 @@ public final class ScanCommand {
             for (String l : Files.readAllLines(Path.of(o.fileList))) if (!l.isBlank()) targets.add(l.strip());
         }
         if (targets.isEmpty()) targets.add(".");
-        scanAll(targets);
+        try {
+            scanAll(targets);
+        } catch (DatabaseLoadException e) {
+            // a snapshot's logical signature found damaged on first use: reported as at load, and the scan ends
+            // (the lines already printed stand: those files' verdicts did not depend on it)
+            report.close();
+            return malformedDatabase(e);
+        }
         if (!o.noSummary) summary(start, System.nanoTime() - t0);
         report.close(); // after the summary: clamscan writes it to the --log file too
         return infected > 0 ? 1 : errors > 0 ? 2 : 0;
+    }
+
+    /** A database that cannot be used, reported as clamscan reports a malformed one (exit code 2). */
+    private int malformedDatabase(DatabaseLoadException e) {
+        for (Diagnostic d : e.diagnostics()) err.println("ERROR: " + d);
+        err.println("ERROR: Malformed database");
+        return 2;
     }
 
     /** /var/lib/clamav when it holds databases, plus the built-in database (added by the engine). */
@@ -284,6 +296,9 @@ public final class ScanCommand {
             ScanResult r;
             try {
                 r = j.result.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof DatabaseLoadException d) throw d;
+                r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, String.valueOf(e.getCause()), 0, null);
             } catch (Exception e) {
                 r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, String.valueOf(e.getCause()), 0, null);
             }

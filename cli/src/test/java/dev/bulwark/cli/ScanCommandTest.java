@@ -123,6 +123,47 @@ class ScanCommandTest {
         assertTrue(b.err().contains("bad.ndb:2:"), b.err());
     }
 
+    /**
+     * A snapshot's logical signature damaged behind a valid checksum is met on first use (snapshot format 10
+     * decodes them lazily): the scan ends there and reports it as a malformed database at load is reported,
+     * with clamscan's last line and exit code for one, and no Java class name; lines printed before it stand.
+     */
+    @Test
+    void aDamagedSnapshotSignatureEndsTheScanAsAMalformedDatabase(@TempDir Path tmp) throws Exception {
+        Path snap = dev.bulwark.cli.db.DamagedSnapshot.write(tmp);
+        Path clean = Files.writeString(tmp.resolve("clean.txt"), "just some ordinary text\n");
+        Path body = Files.writeString(tmp.resolve("body.txt"), dev.bulwark.cli.db.DamagedSnapshot.BODY);
+        Path hit = Files.writeString(tmp.resolve("hit.txt"), dev.bulwark.cli.db.DamagedSnapshot.LOGICAL);
+        Path gz = tmp.resolve("hit.txt.gz");
+        try (var z = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            z.write(dev.bulwark.cli.db.DamagedSnapshot.LOGICAL.getBytes(StandardCharsets.US_ASCII));
+        }
+        Run fine = bulwark("-d", snap.toString(), clean.toString(), body.toString());
+        assertEquals(1, fine.rc(), fine.err()); // the damaged signature is never needed: an ordinary scan
+        assertTrue(fine.out().contains(body + ": T.Body.UNOFFICIAL FOUND") && fine.out().contains(clean + ": OK"), fine.out());
+        String damage = "ERROR: " + snap + ": error: invalid snapshot: logical signature 0: bad boolean at byte ";
+        // with one thread the clean file is scanned before the damage is met; with two its scan may end after,
+        // and then fails too (the engine fails every scan that ends once the damage is known)
+        for (List<String> form : List.of(List.of("--threads=1", clean.toString(), hit.toString(), body.toString()),
+                List.of("--threads=1", clean.toString(), gz.toString(), body.toString()), // met inside a member
+                List.of("--threads=1", "--json", clean.toString(), hit.toString(), body.toString()),
+                List.of("--threads=2", clean.toString(), gz.toString(), body.toString()))) {
+            List<String> args = new ArrayList<>(List.of("-d", snap.toString()));
+            args.addAll(form);
+            Run b = bulwark(args.toArray(new String[0]));
+            assertEquals(2, b.rc(), form + "\n" + b.out() + b.err());
+            assertTrue(b.err().contains(damage) && b.err().endsWith("ERROR: Malformed database\n"), form + "\n" + b.err());
+            assertTrue(!(b.out() + b.err()).contains("java.") && !(b.out() + b.err()).contains("Exception"), b.out() + b.err());
+            assertTrue(!b.out().contains(body.toString()) && !b.out().contains("SCAN SUMMARY"), form + "\n" + b.out());
+            if (form.get(0).equals("--threads=1")) assertTrue(b.out().contains(clean.toString()), form + "\n" + b.out());
+        }
+        if (new ProcessBuilder("clamscan", "--version").start().waitFor() != 0) return; // the rest compares with clamscan
+        Path broken = Files.writeString(tmp.resolve("broken.ldb"), "Broken;Engine:51-255,Target:0;0&1;zz;\n");
+        Run c = clamscan("-d", broken.toString(), clean.toString());
+        assertEquals(2, c.rc());
+        assertTrue(c.err().endsWith("ERROR: Malformed database\n"), c.err());
+    }
+
     @Test
     void unknownOptionExits2() {
         Run b = bulwark("--no-such-option", ".");

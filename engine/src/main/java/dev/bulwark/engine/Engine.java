@@ -41,7 +41,13 @@ public final class Engine {
         return db;
     }
 
-    /** Scans a file. I/O problems give a result with status ERROR, never an exception. */
+    /**
+     * Scans a file. I/O problems give a result with status ERROR, never an exception.
+     *
+     * @throws DatabaseLoadException when the database turns out to be damaged: a snapshot's logical signatures
+     *     are decoded on first use, and one that cannot be decoded (a crafted file with a valid checksum) fails
+     *     this scan and every later one of this engine (the same for every {@code scan} method)
+     */
     public ScanResult scan(Path file, ScanOptions options) {
         return Scanner.scanFile(db, file, options, null);
     }

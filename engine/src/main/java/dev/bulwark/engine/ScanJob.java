@@ -68,6 +68,7 @@ final class ScanJob {
         } finally {
             scratch.give();
         }
+        sigs.lsigs.requireIntact(); // a damaged snapshot signature met here (or by any scan before) fails the scan
         List<Detection> out = new ArrayList<>();
         if (opt.allMatch()) {
             out.addAll(strong);

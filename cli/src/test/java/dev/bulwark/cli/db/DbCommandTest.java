@@ -55,4 +55,13 @@ class DbCommandTest {
         assertEquals(2, run("info", junk.toString()));
         assertTrue(err.toString().contains("bad magic"), err.toString());
     }
+
+    /** A scan decodes logical signatures on first use; info decodes them all and refuses a damaged one. */
+    @Test
+    void infoRefusesADamagedLogicalSignatureBehindAValidChecksum() throws Exception {
+        Path snap = DamagedSnapshot.write(dir);
+        assertEquals(2, run("info", snap.toString()));
+        assertTrue(err.toString().startsWith("bulwark db: invalid snapshot: logical signature 0: bad boolean at byte "), err.toString());
+        assertEquals("", out.toString());
+    }
 }

@@ -68,12 +68,12 @@ public final class SnapshotReader {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Snapshot.MAX_FILE) throw new IllegalArgumentException("file larger than 2 GiB");
-            if (size > READ_MAX) return parse(ch.map(FileChannel.MapMode.READ_ONLY, 0, size), file);
+            if (size > READ_MAX) return parse(ch.map(FileChannel.MapMode.READ_ONLY, 0, size), file, file.toString());
             ByteBuffer b = ByteBuffer.allocate((int) size);
             while (b.hasRemaining()) {
                 if (ch.read(b, b.position()) < 0) throw new IllegalArgumentException("snapshot changed while reading it");
             }
-            return parse(b.flip(), null); // in the heap already: the checksum needs no second read
+            return parse(b.flip(), null, file.toString()); // in the heap already: the checksum needs no second read
         }
     }
 
@@ -83,7 +83,7 @@ public final class SnapshotReader {
     /** Parses and checks a whole snapshot image held in memory. */
     static Parsed parse(ByteBuffer whole) {
         try {
-            return parse(whole, null);
+            return parse(whole, null, "snapshot");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // not reached: no file is read
         }
@@ -95,6 +95,11 @@ public final class SnapshotReader {
      * resident (only what the scan touches counts towards the process's memory).
      */
     static Parsed parse(ByteBuffer whole, Path file) throws IOException {
+        return parse(whole, file, String.valueOf(file));
+    }
+
+    /** As {@link #parse(ByteBuffer, Path)}; {@code origin} names the snapshot in errors found after opening. */
+    private static Parsed parse(ByteBuffer whole, Path file, String origin) throws IOException {
         ByteBuffer b = whole.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         long size = b.remaining();
         if (size < Snapshot.HEADER + Snapshot.TRAILER) throw new IllegalArgumentException("not a Bulwark snapshot (too short)");
@@ -127,7 +132,7 @@ public final class SnapshotReader {
         for (int i = 0; i < nd; i++) dbSources.add(in.string());
         long version = in.i64(), buildTime = in.i64();
         String fingerprint = in.string();
-        SignatureSet set = SignatureSet.read(in);
+        SignatureSet set = SignatureSet.read(in, origin);
         if (in.remaining() != 0) throw new IllegalArgumentException("unexpected data after the signatures");
         return new Parsed(created, sources, dbSources, version, buildTime, fingerprint, set, size);
     }

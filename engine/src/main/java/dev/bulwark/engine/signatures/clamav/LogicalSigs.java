@@ -1,5 +1,7 @@
 package dev.bulwark.engine.signatures.clamav;
 
+import dev.bulwark.engine.DatabaseLoadException;
+import dev.bulwark.engine.diag.Diagnostic;
 import dev.bulwark.engine.match.FlatBuffers;
 import dev.bulwark.engine.match.FlatIO;
 import java.nio.ByteBuffer;
@@ -15,6 +17,17 @@ import java.nio.IntBuffer;
  *
  * <p>Snapshot layout: count N, N subsignature counts (bytes), the zero-true ids (ints), N + 1 offsets into the
  * encodings (ints, ascending, the last = their length), the encodings ({@link LsigCodec}, one after another).
+ *
+ * <p><b>Damage.</b> Opening checks that table (counts, sub counts, zero-true ids, ascending offsets that end at
+ * the encodings' length), not the encodings: a complete check is the decoding itself (regular expressions,
+ * file-type names, expression trees), which costs what format 10 took out of start-up (decoding all of the
+ * large database's 20,000 at open: ~24 ms of CPU next to a ~150 ms load; the small one's 100: ~2 ms next to
+ * ~13, C1 code, docs/BENCHMARKS.md "tidy"). The CRC32 already refuses accidental damage, so only a crafted
+ * file with a recomputed checksum, or a writer bug, reaches a bad encoding; {@code bulwark db info} decodes
+ * every signature and refuses it. A scan that meets such a signature gets a {@link DatabaseLoadException}
+ * naming the snapshot and the signature, and the set remembers it: every scan that ends after that throws
+ * it too ({@link #requireIntact}), even when an extractor swallowed the first throw, so no verdict is given
+ * from a database known to be damaged.
  */
 public final class LogicalSigs {
     /** Subsignatures per logical signature (ClamAV's limit). */
@@ -27,19 +40,24 @@ public final class LogicalSigs {
     /** Snapshot form: the encodings and where each starts; null when everything is decoded. */
     private final ByteBuffer encoded;
     private final IntBuffer offsets;
+    /** The snapshot's file name, for errors (null when built from text). */
+    private final String origin;
+    /** The first damaged signature a scan met, or null: from then on no scan of this set succeeds. */
+    private volatile DatabaseLoadException damage;
 
-    private LogicalSigs(LogicalSig[] decoded, byte[] subCounts, ByteBuffer encoded, IntBuffer offsets) {
+    private LogicalSigs(LogicalSig[] decoded, byte[] subCounts, ByteBuffer encoded, IntBuffer offsets, String origin) {
         this.decoded = decoded;
         this.subCounts = subCounts;
         this.encoded = encoded;
         this.offsets = offsets;
+        this.origin = origin;
     }
 
     /** Signatures built from text: nothing left to decode. */
     static LogicalSigs of(LogicalSig[] sigs) {
         byte[] subs = new byte[sigs.length];
         for (int i = 0; i < sigs.length; i++) subs[i] = (byte) sigs[i].subCount();
-        return new LogicalSigs(sigs, subs, null, null);
+        return new LogicalSigs(sigs, subs, null, null, null);
     }
 
     public int size() { return decoded.length; }
@@ -48,16 +66,35 @@ public final class LogicalSigs {
     public int subCount(int id) { return subCounts[id]; }
 
     /**
-     * Signature {@code id}, decoded on first use. Scan threads may race to decode the same one: each gets an
-     * equal, immutable record and the array keeps one of them.
+     * Signature {@code id} for a scan, decoded on first use. Scan threads may race to decode the same one: each
+     * gets an equal, immutable record and the array keeps one of them.
      *
-     * @throws IllegalArgumentException naming the signature when a snapshot's encoding is damaged (the
-     *     checksum covers it, so only a crafted file that carries a valid checksum gets here)
+     * @throws DatabaseLoadException naming the snapshot and the signature when its encoding is damaged (the
+     *     checksum covers it, so only a crafted file that carries a valid checksum gets here); remembered
      */
     public LogicalSig get(int id) {
         LogicalSig s = decoded[id];
-        if (s == null) decoded[id] = s = decode(id);
+        if (s != null) return s;
+        try {
+            s = decode(id);
+        } catch (IllegalArgumentException e) {
+            DatabaseLoadException d = damage;
+            if (d == null) {
+                damage = d = new DatabaseLoadException(Diagnostic.error(origin == null ? "snapshot" : origin, 0, e.getMessage()));
+            }
+            throw d;
+        }
+        decoded[id] = s;
         return s;
+    }
+
+    /**
+     * Throws the damage a scan met in this set, if any (see the class comment); a volatile read. Scans call
+     * it when they end, so a damaged signature met under an extractor that catches everything still fails it.
+     */
+    public void requireIntact() {
+        DatabaseLoadException d = damage;
+        if (d != null) throw d;
     }
 
     private LogicalSig decode(int id) {
@@ -72,9 +109,13 @@ public final class LogicalSigs {
         }
     }
 
-    /** Decodes every signature: a full check ({@code bulwark db info}, writing a snapshot). */
+    /**
+     * Decodes every signature: a full check ({@code bulwark db info}, writing a snapshot).
+     *
+     * @throws IllegalArgumentException naming the first damaged signature (not remembered: no scan met it)
+     */
     public void decodeAll() {
-        for (int i = 0; i < decoded.length; i++) get(i);
+        for (int i = 0; i < decoded.length; i++) if (decoded[i] == null) decoded[i] = decode(i);
     }
 
     /** Ids of the signatures that can be true without any body match (see {@link SignatureSet#zeroTrue}). */
@@ -106,8 +147,11 @@ public final class LogicalSigs {
         out.bytes(enc.finish());
     }
 
-    /** The form {@link #write} wrote, and its zero-true ids ({@code zeroTrue[0]} receives them). */
-    static LogicalSigs read(FlatIO.Reader in, int[][] zeroTrue) {
+    /**
+     * The form {@link #write} wrote, and its zero-true ids ({@code zeroTrue[0]} receives them); {@code origin}
+     * names the snapshot in errors.
+     */
+    static LogicalSigs read(FlatIO.Reader in, int[][] zeroTrue, String origin) {
         int n = in.i32();
         if (n < 0 || n > MAX_COUNT) throw new IllegalArgumentException("bad logical signature count");
         byte[] subs = in.bytes();
@@ -126,6 +170,6 @@ public final class LogicalSigs {
             if (starts.get(i + 1) <= starts.get(i)) throw new IllegalArgumentException("bad logical signature offsets");
         }
         zeroTrue[0] = zt;
-        return new LogicalSigs(new LogicalSig[n], subs, enc, starts);
+        return new LogicalSigs(new LogicalSig[n], subs, enc, starts, origin);
     }
 }

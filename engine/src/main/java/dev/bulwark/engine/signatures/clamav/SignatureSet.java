@@ -130,8 +130,11 @@ public final class SignatureSet {
         }
     }
 
-    /** Reads what {@link #write} wrote; inconsistent input raises IllegalArgumentException. */
-    public static SignatureSet read(dev.bulwark.engine.match.FlatIO.Reader in) {
+    /**
+     * Reads what {@link #write} wrote; inconsistent input raises IllegalArgumentException. {@code origin} (the
+     * snapshot's file name) names it in the error a scan gets from a logical signature decoded later.
+     */
+    public static SignatureSet read(dev.bulwark.engine.match.FlatIO.Reader in, String origin) {
         int count = in.i32();
         PatternSet patterns = PatternSet.read(in);
         Names ndbNames = Names.read(in), hashNames = Names.read(in);
@@ -143,7 +146,7 @@ public final class SignatureSet {
         Set<ScanOptions.Parser> dconf = java.util.EnumSet.noneOf(ScanOptions.Parser.class);
         for (int i = 0; i < nd; i++) dconf.add(LsigCodec.enumOf(ScanOptions.Parser.class, in.string()));
         int[][] zeroTrue = new int[1][];
-        LogicalSigs lsigs = LogicalSigs.read(in, zeroTrue);
+        LogicalSigs lsigs = LogicalSigs.read(in, zeroTrue, origin);
         int nl = lsigs.size();
         for (int i = 0, np = patterns.size(), nn = ndbNames.size(); i < np; i++) {
             int o = patterns.owner(i), ref = ownerRef(o);

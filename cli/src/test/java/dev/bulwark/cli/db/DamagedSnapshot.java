@@ -1,0 +1,62 @@
+package dev.bulwark.cli.db;
+
+import dev.bulwark.engine.LoadOptions;
+import dev.bulwark.engine.db.Database;
+import dev.bulwark.engine.db.snapshot.SnapshotWriter;
+import dev.bulwark.engine.signatures.clamav.DatabaseLoader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * A crafted snapshot for the CLI's tests: one body signature ({@link #BODY} matches it) and one logical
+ * signature ({@link #LOGICAL} needs it) whose encoding is damaged behind a recomputed, valid checksum.
+ */
+public final class DamagedSnapshot {
+    /** Bytes the body signature detects (as T.Body). */
+    public static final String BODY = "a bodybody here\n";
+    /** Bytes that make a scan evaluate the damaged logical signature. */
+    public static final String LOGICAL = "some logical text, subno.2\n";
+    /** The snapshot trailer (Snapshot's layout): CRC32 of everything before it, then an 8-byte end marker. */
+    private static final int TRAILER = 12;
+
+    private DamagedSnapshot() {}
+
+    /** Writes {@code dir/damaged.bsnap} (sources under {@code dir/db}) and returns its path. */
+    public static Path write(Path dir) throws Exception {
+        Path db = Files.createDirectories(dir.resolve("db"));
+        Files.writeString(db.resolve("t.ldb"), "T.Logical;Engine:51-255,Target:0;0&1;6c6f676963616c;7375626e6f2e32\n");
+        Files.writeString(db.resolve("t.ndb"), "T.Body:0:*:626f6479626f6479\n");
+        Database loaded = DatabaseLoader.load(List.of(db), LoadOptions.defaults());
+        Path snap = dir.resolve("damaged.bsnap");
+        SnapshotWriter.write(loaded, List.of(db), snap);
+        byte[] image = Files.readAllBytes(snap);
+        // the logical signature's encoding starts with its name (length, bytes) and its 'weak' flag (0 or 1)
+        byte[] name = loaded.signatures().lsigs.get(0).name().getBytes(StandardCharsets.UTF_8);
+        byte[] prefixed = ByteBuffer.allocate(4 + name.length).order(ByteOrder.LITTLE_ENDIAN).putInt(name.length).put(name).array();
+        int at = find(image, prefixed, 0);
+        if (at < 0 || find(image, prefixed, at + 1) >= 0 || image[at + prefixed.length] != 0) {
+            throw new IllegalStateException("snapshot layout changed: update DamagedSnapshot");
+        }
+        image[at + prefixed.length] = 7; // neither false nor true
+        int end = image.length - TRAILER;
+        CRC32 crc = new CRC32();
+        crc.update(image, 0, end);
+        ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(end, (int) crc.getValue());
+        Files.write(snap, image);
+        return snap;
+    }
+
+    private static int find(byte[] hay, byte[] needle, int from) {
+        outer:
+        for (int i = from; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+}
