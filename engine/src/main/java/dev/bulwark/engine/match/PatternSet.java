@@ -248,13 +248,8 @@ public final class PatternSet {
      * encoding, and a built set decodes a pattern only when a scan first finds a candidate for it.
      */
     public static final class Builder {
-        /** Bytes per storage chunk of the encoded patterns: growth never copies what was stored. */
-        private static final int CHUNK = 1 << 20;
-        private final List<byte[]> chunks = new ArrayList<>();
-        private int chunkUsed = CHUNK;
-        private long stored;
-        private final IntList lengths = new IntList();
-        private final FlatBuffers.Out scratch = new FlatBuffers.Out(1 << 12);
+        /** The added patterns, encoded (see {@link PatternStore}). */
+        private final PatternStore store;
         private final List<OffsetSpec> offsets = new ArrayList<>();
         private final IntList targets = new IntList(), owners = new IntList();
         /** See {@link PatternSet#hasRelativeOffsets}. */
@@ -271,33 +266,18 @@ public final class PatternSet {
          * patterns and their re-encoding) and once after. Smaller sets stay on the heap.
          */
         static final long SPILL_ABOVE = 8 << 20;
-        private final long spillAbove;
-        /** The stored patterns' file once they passed {@link #SPILL_ABOVE}, else null. */
-        private SpillFile spill;
-        /** Set when no temporary file could be made: everything stays on the heap. */
-        private boolean noSpill;
 
         Builder(long spillAbove) {
-            this.spillAbove = spillAbove;
+            this.store = new PatternStore(spillAbove);
         }
 
         /** Whether the stored patterns are in a temporary file (tests). */
-        boolean spilling() { return spill != null; }
+        boolean spilling() { return store.spilling(); }
 
         /** Adds a pattern for a target type (0-14) and returns its id. */
         public int add(BodyPattern p, int target, OffsetSpec offset, int owner) {
             if (built) throw new IllegalStateException("pattern set already built");
-            scratch.reset();
-            PatternCodec.write(p, scratch);
-            ByteBuffer w = scratch.written();
-            lengths.add(w.remaining());
-            stored += w.remaining();
-            while (w.hasRemaining()) {
-                if (chunkUsed == CHUNK) newChunk();
-                int k = Math.min(w.remaining(), CHUNK - chunkUsed);
-                w.get(chunks.get(chunks.size() - 1), chunkUsed, k);
-                chunkUsed += k;
-            }
+            store.add(p);
             for (byte[][] v : p.anchorVariants) atoms += v.length;
             parts += p.parts.length;
             targets.add(target);
@@ -305,69 +285,6 @@ public final class PatternSet {
             if (relative(offset.kind())) relativeTargets |= 1 << target;
             owners.add(owner);
             return targets.size() - 1;
-        }
-
-        /**
-         * Starts a new storage chunk; with a spill file, the full one is written there and its array reused
-         * (so one chunk is on the heap, whatever the number of patterns).
-         */
-        private void newChunk() {
-            chunkUsed = 0;
-            if (chunks.isEmpty()) {
-                chunks.add(new byte[CHUNK]);
-                return;
-            }
-            if (spill == null && !noSpill && (long) chunks.size() * CHUNK >= spillAbove) {
-                try {
-                    spill = SpillFile.open();
-                    for (int i = 0; i < chunks.size() - 1; i++) spill.write(chunks.get(i), 0, CHUNK);
-                    byte[] last = chunks.get(chunks.size() - 1);
-                    chunks.clear();
-                    chunks.add(last);
-                } catch (java.io.IOException e) {
-                    noSpill = true;
-                }
-            }
-            if (spill != null) spill.write(chunks.get(0), 0, CHUNK);
-            else chunks.add(new byte[CHUNK]);
-        }
-
-        /** Reads the stored patterns back in order, one at a time, releasing each chunk once read. */
-        private final class Stored {
-            private int chunk, at, next;
-            private byte[] one = new byte[256];
-            /** The spill file's reader, or null when the patterns are in {@link #chunks}. */
-            private final SpillFile.Reader file;
-
-            Stored() {
-                if (spill != null) {
-                    spill.write(chunks.get(0), 0, chunkUsed);
-                    chunks.clear();
-                    file = spill.reader(1 << 20);
-                } else {
-                    file = null;
-                }
-            }
-
-            BodyPattern next() {
-                int len = lengths.get(next++);
-                if (one.length < len) one = new byte[Math.max(len, one.length * 2)];
-                if (file != null) {
-                    file.read(one, 0, len);
-                    return PatternCodec.read(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)));
-                }
-                for (int got = 0; got < len; ) {
-                    if (at == CHUNK) {
-                        chunks.set(chunk++, null);
-                        at = 0;
-                    }
-                    int k = Math.min(len - got, CHUNK - at);
-                    System.arraycopy(chunks.get(chunk), at, one, got, k);
-                    at += k;
-                    got += k;
-                }
-                return PatternCodec.read(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)));
-            }
         }
 
         /**
@@ -393,11 +310,12 @@ public final class PatternSet {
             // anchors re-chosen with the whole set in view, so atom prefixes spread over the word filter
             int mask = AnchorPlanner.mask(atoms);
             int[] load = new int[mask + 1];
+            long stored = store.bytes();
             AtomIndex.check(stored < Integer.MAX_VALUE - (stored >>> 5) - 64, "encoded patterns too large");
-            Stored in = new Stored();
+            PatternStore.Reader in = store.reader();
             // a large set's encoding goes to a temporary file that is then mapped (see SPILL_ABOVE)
             SpillFile encFile = null;
-            if (spill != null) {
+            if (store.spilling()) {
                 try {
                     encFile = SpillFile.open();
                 } catch (java.io.IOException e) {
@@ -450,8 +368,7 @@ public final class PatternSet {
                     }
                 }
             }
-            if (spill != null) spill.close();
-            spill = null;
+            store.close();
             at[n] = encFile != null ? (int) encSize : enc.size();
             ByteBuffer encoded = encFile != null ? encFile.map() : enc.finish();
             int builtins = n == 0 ? 0 : builtinAtoms.length;
