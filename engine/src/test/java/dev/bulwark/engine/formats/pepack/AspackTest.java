@@ -49,13 +49,13 @@ class AspackTest {
 
     @Test
     void syntheticUnpacksToThePayload() {
-        byte[] f = SyntheticPe.aspack(payload(), 0x1010);
+        byte[] f = SyntheticAspack.aspack(payload(), 0x1010);
         byte[] out = unpack(f);
         PeHeaders u = PeHeaders.parse(ByteBuffer.wrap(out));
         assertEquals(1, u.sections(), "packer sections removed");
         assertEquals(0x1010, u.entryRva, "original entry point");
         long text = u.rvaToOffset(SyntheticPe.TEXT_RVA);
-        byte[] expect = Arrays.copyOf(payload(), SyntheticPe.ASPACK_BLOCK);
+        byte[] expect = Arrays.copyOf(payload(), SyntheticAspack.ASPACK_BLOCK);
         assertArrayEquals(expect, Arrays.copyOfRange(out, (int) text, (int) text + expect.length));
     }
 
@@ -63,11 +63,11 @@ class AspackTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(Aspack.Version.class)
     void everyVersionAsClamscan(Aspack.Version v, @TempDir Path tmp) throws Exception {
-        byte[] f = SyntheticPe.aspack(v, payload(), 0x1010);
+        byte[] f = SyntheticAspack.aspack(v, payload(), 0x1010);
         assertEquals(v, Aspack.version(ByteBuffer.wrap(f), PeHeaders.parse(ByteBuffer.wrap(f))));
         byte[] ours = unpack(f);
         long text = PeHeaders.parse(ByteBuffer.wrap(ours)).rvaToOffset(SyntheticPe.TEXT_RVA);
-        byte[] expect = Arrays.copyOf(payload(), SyntheticPe.ASPACK_BLOCK);
+        byte[] expect = Arrays.copyOf(payload(), SyntheticAspack.ASPACK_BLOCK);
         assertArrayEquals(expect, Arrays.copyOfRange(ours, (int) text, (int) text + expect.length));
         Path file = tmp.resolve("syn-" + v + ".exe");
         Files.write(file, f);
@@ -87,7 +87,7 @@ class AspackTest {
 
     @Test
     void clamscanUnpacksTheSyntheticFileToTheSameBytes(@TempDir Path tmp) throws Exception {
-        byte[] f = SyntheticPe.aspack(payload(), 0x1010);
+        byte[] f = SyntheticAspack.aspack(payload(), 0x1010);
         Path file = tmp.resolve("syn-aspack.exe");
         Files.write(file, f);
         byte[] ours = unpack(f);
@@ -98,7 +98,7 @@ class AspackTest {
 
     @Test
     void damagedFilesNeitherThrowNorHang() {
-        byte[] f = SyntheticPe.aspack(payload(), 0x1010);
+        byte[] f = SyntheticAspack.aspack(payload(), 0x1010);
         Contract.truncations(new PeUnpackExtractor(), FileType.MSEXE, f);
         Contract.lyingSizes(new PeUnpackExtractor(), FileType.MSEXE, f);
         Contract.flips(new PeUnpackExtractor(), FileType.MSEXE, f, 7);
@@ -110,11 +110,11 @@ class AspackTest {
 
     @Test
     void notAspack() {
-        byte[] f = SyntheticPe.aspack(payload(), 0x1010);
-        f[SyntheticPe.ASPACK_RAW + 1 + 0x3b9] = 0x69; // no "push; ret" where any version has it
+        byte[] f = SyntheticAspack.aspack(payload(), 0x1010);
+        f[SyntheticAspack.ASPACK_RAW + 1 + 0x3b9] = 0x69; // no "push; ret" where any version has it
         assertNull(Aspack.version(ByteBuffer.wrap(f), PeHeaders.parse(ByteBuffer.wrap(f))));
-        byte[] g = SyntheticPe.aspack(payload(), 0x1010);
-        ByteBuffer.wrap(g).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(SyntheticPe.ASPACK_RAW + SyntheticPe.ASPACK_BLOCKS + 8, 0x1000);
+        byte[] g = SyntheticAspack.aspack(payload(), 0x1010);
+        ByteBuffer.wrap(g).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(SyntheticAspack.ASPACK_RAW + SyntheticAspack.ASPACK_BLOCKS + 8, 0x1000);
         assertNotNull(Aspack.version(ByteBuffer.wrap(g), PeHeaders.parse(ByteBuffer.wrap(g))));
         // a second block entry without a size: the list does not end with a zero RVA, so nothing is unpacked
         assertNull(Aspack.unpack(ByteBuffer.wrap(g), PeHeaders.parse(ByteBuffer.wrap(g)), 1 << 20));
@@ -127,12 +127,12 @@ class AspackTest {
     @Test
     void damagedVariantsAgreeWithClamscan(@TempDir Path tmp) throws Exception {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(2026);
-        byte[] syn = SyntheticPe.aspack(payload(), 0x1010);
+        byte[] syn = SyntheticAspack.aspack(payload(), 0x1010);
         byte[] real = Samples.read("clam-aspack.exe");
-        int a = SyntheticPe.ASPACK_RAW;
+        int a = SyntheticAspack.ASPACK_RAW;
         // regions: compressed data, entry code, block list, stuff and slot widths (synthetic), whole sections (real)
-        int[][] regions = {{SyntheticPe.TEXT_RAW, SyntheticPe.TEXT_RAW + 0x180}, {a + 1, a + 9}, {a + SyntheticPe.ASPACK_BLOCKS,
-                a + SyntheticPe.ASPACK_BLOCKS + 16}, {a + SyntheticPe.ASPACK_STUFF, a + SyntheticPe.ASPACK_STUFF + 0x72}};
+        int[][] regions = {{SyntheticPe.TEXT_RAW, SyntheticPe.TEXT_RAW + 0x180}, {a + 1, a + 9}, {a + SyntheticAspack.ASPACK_BLOCKS,
+                a + SyntheticAspack.ASPACK_BLOCKS + 16}, {a + SyntheticAspack.ASPACK_STUFF, a + SyntheticAspack.ASPACK_STUFF + 0x72}};
         int unpacked = 0;
         for (int k = 0; k < 48; k++) {
             boolean useReal = k % 3 == 2;
