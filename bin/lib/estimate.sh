@@ -55,9 +55,11 @@ regular_files() {
 }
 
 # Reads a `scan` command's arguments (those after `scan`) as clamscan's option parser does, once per run
-# (short_scan and archive_heavy_scan both ask): sets sa_dbs (every -d/--database value, in order), sa_lists (-f
-# lists), sa_paths (the files and directories named; after `--` every argument), sa_stdin (`-` was named) and
-# sa_json (--json). Paths are spelled by plain_path.
+# (short_scan, archive_heavy_scan, large_text_scan and mid_text_scan all ask): sets sa_dbs (every -d/--database
+# value, in order), sa_lists (-f lists), sa_paths (the files and directories named; after `--` every argument),
+# sa_stdin (`-` was named) and sa_json (--json). Paths are spelled by plain_path. A valued option takes the next
+# argument whatever it looks like, as clamscan's getopt does (`-l -dX` logs to "-dX", `--exclude -d X` excludes
+# "-d" and scans X) and as ClamscanOptions does.
 sa_done=""
 scan_args() {
   [ -n "$sa_done" ] && return 0
@@ -140,21 +142,14 @@ short_scan() {
 }
 
 # True when the command is a `scan` with a text database above TEXT_DB_MAX (-d/--database, or ClamAV's default
-# directory when none is given).
+# directory when none is given), the databases as scan_args reads them.
 large_text_scan() {
   [ "${1:-}" = scan ] || return 1
   shift
-  local a want="" db=""
-  for a in "$@"; do
-    if [ -n "$want" ]; then want=""; db=1; large_text_db "$a" && return 0; continue; fi
-    case "$a" in
-      --) break ;;
-      -d|--database) want=1 ;;
-      --database=*) db=1; large_text_db "${a#--database=}" && return 0 ;;
-      -d*) db=1; large_text_db "${a#-d}" && return 0 ;;
-    esac
-  done
-  [ -z "$db" ] && large_text_db /var/lib/clamav
+  local a
+  scan_args "$@"
+  for a in ${sa_dbs[@]+"${sa_dbs[@]}"}; do large_text_db "$a" && return 0; done
+  [ ${#sa_dbs[@]} -eq 0 ] && large_text_db /var/lib/clamav
 }
 
 # ---- Archive-heavy scans against a large snapshot (helper "large", round 7) ------------------------------------
@@ -210,19 +205,11 @@ MID_TEXT_DB=$((16 * 1024 * 1024))
 mid_text_scan() {
   [ "${1:-}" = scan ] || return 1
   shift
-  local a want="" p
-  for a in "$@"; do
-    p=""
-    if [ -n "$want" ]; then want=""; p="$a"; fi
-    case "$a" in
-      --) break ;;
-      -d|--database) [ -z "$p" ] && { want=1; continue; } ;;
-      --database=*) p="${a#--database=}" ;;
-      -d?*) [ -z "$p" ] && p="${a#-d}" ;;
-    esac
-    [ -n "$p" ] || continue
-    case "$p" in *.bsnap) continue ;; esac
-    db_size "$p"
+  local a
+  scan_args "$@"   # the databases as clamscan reads them (see large_text_scan)
+  for a in ${sa_dbs[@]+"${sa_dbs[@]}"}; do
+    case "$a" in ''|*.bsnap) continue ;; esac   # '' names no database (the JVM reports it): no key for db_size
+    db_size "$a"
     [ "$dbsize" -gt "$MID_TEXT_DB" ] && return 0
   done
   return 1

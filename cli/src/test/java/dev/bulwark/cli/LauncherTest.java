@@ -272,6 +272,46 @@ class LauncherTest {
                 .filter(young::equals).count(), "a large database: once");
     }
 
+    /** The JVM options the launcher picks for {@code scan args} (its dry run without the arguments). */
+    private static List<String> options(String... args) throws Exception {
+        List<String> scan = new ArrayList<>(List.of("scan"));
+        Collections.addAll(scan, args);
+        List<String> words = dryRun(LAUNCHER, Map.of(), scan.toArray(String[]::new));
+        assertEquals(scan, words.subList(words.size() - scan.size(), words.size()), "arguments passed on unchanged");
+        return words.subList(0, words.size() - scan.size());
+    }
+
+    /**
+     * Every estimate reads a scan's databases as clamscan's option parser (and ClamscanOptions) does: a valued
+     * option takes the next argument whatever it looks like. clamscan 1.4 with `-l -dX` logs to a file named
+     * "-dX" and loads no X; with `--log -d X` or `--exclude -d X` it takes "-d" as the value and scans X. So each
+     * such command line gets the options of the same line with a plain value there; the large and medium text
+     * database checks once read X as a database in them (and gave -Xmn32m, the large one also no
+     * CompileThresholdScaling) while the short-scan estimate did not.
+     */
+    @Test
+    void aValuedOptionTakesTheNextArgumentAsClamscanDoes() throws Exception {
+        String young = "-Xmn32m";
+        Path medium = Files.createDirectories(dir.resolve("valueddb"));
+        sized(medium.resolve("a.hdb"), 17L << 20);
+        String f = small.toString(), text = textDb.toString(), mid = medium.toString(), other = dir.resolve("x").toString();
+        assertTrue(options("-l", "log", "-d" + text, f).contains(young), "a database after the log file's name");
+        assertTrue(options("-l", "log", "-d" + mid, f).contains(young), "the same for a medium one");
+        assertEquals(options("-l", other, f), options("-l", "-d" + text, f), "-l -dX: a log file named -dX");
+        assertEquals(options("-l", other, f), options("-l", "-d" + mid, f));
+        assertEquals(options("--log", other, text, f), options("--log", "-d", text, f), "--log -d X: X is scanned");
+        assertEquals(options("--exclude", other, text, f), options("--exclude", "-d", text, f));
+        assertEquals(options("--exclude", other, mid, f), options("--exclude", "-d", mid, f));
+        assertEquals(options("--move", other, f), options("--move", "-d" + mid, f));
+        assertEquals(options("-f", other, f), options("-f", "-d" + text, f), "a file list named -dX");
+        // and the forms that name a database read as before
+        for (List<String> form : List.of(List.of("-d", text, f), List.of("-d" + text, f), List.of("--database=" + text, f),
+                List.of("--database", text, f), List.of(f, "-d", text), List.of("-d", mid, f), List.of("-d" + mid, f))) {
+            assertTrue(options(form.toArray(String[]::new)).contains(young), form.toString());
+        }
+        assertFalse(options("--", "-d" + text, f).contains(young), "after --: a file to scan");
+    }
+
     @Test
     void aPipeGivenAsFileListIsNotRead() throws Exception {
         Path fifo = dir.resolve("list.fifo");
