@@ -9,7 +9,9 @@
 # ../shared/tools/gen_sigs.py (with planted positives, so both must report the same detections). Per run:
 #   start-up   process start until the first PONG over TCP (polled every 10 ms)
 #   RSS        VmRSS right after the first PONG, and VmHWM (peak) after each workload
-#   multiscan  clamdscan --multiscan over a corpus directory: cold pass, then a warm pass (clean caches)
+#   multiscan  clamdscan --multiscan over a corpus directory: cold pass, then a warm pass (clean caches), then
+#              RELOAD (same database: drops both daemons' clean-file caches) and a third pass, the steady state of
+#              a long-lived daemon scanning new files (the headline keeps the cold pass)
 #   stream     clamdscan --stream over a few files; fdpass: clamdscan --fdpass over the same files
 #   flood      500 concurrent INSTREAM clients x 64 KiB (python threads), all must get their verdict
 # CPU is the daemon's own user+sys time (/proc/PID/stat) spent on each workload: the number to compare on a
@@ -156,6 +158,8 @@ def clamdscan(conf, args):
     return time.time() - t0, p.returncode, p.stdout
 
 found_sets = {}
+# log lines that end a reload: clamd 1.4 ("Database correctly reloaded (N signatures)", or its failure) and bulwark
+RELOAD_DONE = ("Database correctly reloaded", "reload_th:", "database reloaded", "database unchanged", "database reload failed")
 warmed = set()
 for rep in range(1, reps + 1):
     for db in dbs:
@@ -214,6 +218,38 @@ for rep in range(1, reps + 1):
                 record(db, daemon, rep, label + "_found", len(found))
                 log("  %s: %.2f s wall, daemon cpu %.2f s, %d FOUND, exit %d" % (label, wall, proc_cpu(p.pid) - c0, len(found), rc))
             record(db, daemon, rep, "rss_peak_after_multiscan_mb", proc_mem(p.pid, "VmHWM"))
+            # steady state without the clean-file cache: RELOAD (same database) drops it in both daemons (each
+            # builds a new engine; bulwark keeps its engine when unchanged but drops the cache, as clamd), then
+            # a third pass rescans everything with a warmed-up process. Not counted: the reload itself.
+            logf = os.path.join(d, "log")
+            mark = os.path.getsize(logf) if os.path.exists(logf) else 0
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(b"zRELOAD\0")
+                s.recv(64)
+            t1 = time.time()
+            while time.time() - t1 < 600:
+                text = open(logf, errors="replace").read()[mark:] if os.path.exists(logf) else ""
+                if any(w in text for w in RELOAD_DONE):
+                    break
+                time.sleep(0.05)
+            else:
+                raise SystemExit("%s: no reload in its log after 600 s" % daemon)
+            idle_since, last = time.time(), proc_cpu(p.pid)   # the reload's clean-up (old engine, heap trim)
+            while time.time() - idle_since < 0.5 and time.time() - t1 < 660:
+                time.sleep(0.1)
+                now = proc_cpu(p.pid)
+                if now != last:
+                    idle_since, last = time.time(), now
+            label = "multiscan_reloaded"
+            c0 = proc_cpu(p.pid)
+            wall, rc, out = clamdscan(client, ["--multiscan", corpus])
+            found = sorted(l for l in out.splitlines() if l.endswith(" FOUND"))
+            found_sets.setdefault((db, label), {})[daemon] = found
+            record(db, daemon, rep, label + "_wall_s", wall)
+            record(db, daemon, rep, label + "_cpu_s", proc_cpu(p.pid) - c0)
+            record(db, daemon, rep, label + "_found", len(found))
+            log("  %s: %.2f s wall, daemon cpu %.2f s, %d FOUND, exit %d" % (label, wall, proc_cpu(p.pid) - c0, len(found), rc))
+            record(db, daemon, rep, "rss_peak_after_reload_mb", proc_mem(p.pid, "VmHWM"))
             for label, args in (("stream", ["--stream"]), ("fdpass", ["--fdpass"])):
                 c0 = proc_cpu(p.pid)
                 conf_used = client if label == "stream" else os.path.join(d, "client-unix.conf")
@@ -266,7 +302,10 @@ METRICS = [("startup_s", "start-up to first PONG (s, wall)"), ("startup_cpu_s", 
            ("rss_loaded_mb", "RSS after load (MB)"),
            ("multiscan_cold_cpu_s", "`--multiscan` cold: daemon CPU (s)"), ("multiscan_cold_wall_s", "`--multiscan` cold: wall (s)"),
            ("multiscan_warm_cpu_s", "`--multiscan` repeat (clean cache): daemon CPU (s)"), ("multiscan_warm_wall_s", "`--multiscan` repeat: wall (s)"),
+           ("multiscan_reloaded_cpu_s", "`--multiscan` after RELOAD (cache dropped, warmed-up process): daemon CPU (s)"),
+           ("multiscan_reloaded_wall_s", "`--multiscan` after RELOAD: wall (s)"),
            ("rss_peak_after_multiscan_mb", "peak RSS after multiscan (MB)"),
+           ("rss_peak_after_reload_mb", "peak RSS after RELOAD and its multiscan (MB)"),
            ("stream_cpu_s", "`--stream` %d files: daemon CPU (s)" % len(few)), ("stream_wall_s", "`--stream`: wall (s)"),
            ("fdpass_cpu_s", "`--fdpass` %d files: daemon CPU (s)" % len(few)), ("fdpass_wall_s", "`--fdpass`: wall (s)"),
            ("flood_cpu_s", "%d concurrent INSTREAM x 64 KiB: daemon CPU (s)" % FLOOD), ("flood_wall_s", "flood: wall (s)"),
@@ -295,7 +334,7 @@ for db in dbs:
             fmt = (lambda v, r: "%d" % v) if m.startswith(("flood_ok", "threads")) else (lambda v, r: "%.2f (%.2f–%.2f)" % (v, r[0], r[1]))
             cells += [fmt(b, br), ratio]
         md.append("| %s | %s | %s |" % (title, fmt(c, cr), " | ".join(cells)))
-    for label in ("multiscan_cold", "multiscan_warm"):
+    for label in ("multiscan_cold", "multiscan_warm", "multiscan_reloaded"):
         fs = found_sets.get((db, label), {})
         for daemon in ("bulwark", "bulwark-snap"):
             same = fs.get("clamd") == fs.get(daemon)
