@@ -9,7 +9,10 @@
 # ../shared/tools/gen_sigs.py (with planted positives, so both must report the same detections). Per run:
 #   start-up   process start until the first PONG over TCP (polled every 10 ms)
 #   RSS        VmRSS right after the first PONG, and VmHWM (peak) after each workload
-#   multiscan  clamdscan --multiscan over a corpus directory: cold pass, then a warm pass (clean caches)
+#   multiscan  clamdscan --multiscan over a corpus directory: cold pass, then a warm pass (clean caches), then
+#              RELOAD (same database: drops both daemons' clean-file caches) and a third pass, the steady state of
+#              a long-lived daemon scanning new files (the headline keeps the cold pass; RELOADED=0 skips it:
+#              clamd's pass with the medium database costs as much as its cold one, ~25 s on a quiet machine)
 #   stream     clamdscan --stream over a few files; fdpass: clamdscan --fdpass over the same files
 #   flood      500 concurrent INSTREAM clients x 64 KiB (python threads), all must get their verdict
 # CPU is the daemon's own user+sys time (/proc/PID/stat) spent on each workload: the number to compare on a
@@ -56,7 +59,7 @@ if [ "${BULWARK_AOT:-auto}" != off ]; then
   [ -s "$here/cli/target/bulwark-daemon.aot" ] || log "warning: no daemon AOT cache (the daemon starts from the main one)"
 fi
 
-python3 - "$here" "$WORK" "$REPS" "$CORPUS_MB" $DBS <<'EOF'
+RELOADED="${RELOADED:-1}" python3 - "$here" "$WORK" "$REPS" "$CORPUS_MB" $DBS <<'EOF'
 import os, shutil, signal, socket, struct, subprocess, sys, threading, time, random, statistics, datetime
 here, work, reps, corpus_mb, dbs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:]
 TICK = os.sysconf("SC_CLK_TCK")
@@ -156,6 +159,42 @@ def clamdscan(conf, args):
     return time.time() - t0, p.returncode, p.stdout
 
 found_sets = {}
+# log lines that end a reload: clamd 1.4 ("Database correctly reloaded (N signatures)", or its failure) and bulwark
+RELOAD_DONE = ("Database correctly reloaded", "reload_th:", "database reloaded", "database unchanged", "database reload failed")
+def reloaded_pass(db, daemon, rep, d, p, port, client):
+    # steady state without the clean-file cache: RELOAD (same database) drops it in both daemons (each
+    # builds a new engine; bulwark keeps its engine when unchanged but drops the cache, as clamd), then
+    # a third pass rescans everything with a warmed-up process. Not counted: the reload itself.
+    logf = os.path.join(d, "log")
+    mark = os.path.getsize(logf) if os.path.exists(logf) else 0
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"zRELOAD\0")
+        s.recv(64)
+    t1 = time.time()
+    while time.time() - t1 < 600:
+        text = open(logf, errors="replace").read()[mark:] if os.path.exists(logf) else ""
+        if any(w in text for w in RELOAD_DONE):
+            break
+        time.sleep(0.05)
+    else:
+        raise SystemExit("%s: no reload in its log after 600 s" % daemon)
+    idle_since, last = time.time(), proc_cpu(p.pid)   # the reload's clean-up (old engine, heap trim)
+    while time.time() - idle_since < 0.5 and time.time() - t1 < 660:
+        time.sleep(0.1)
+        now = proc_cpu(p.pid)
+        if now != last:
+            idle_since, last = time.time(), now
+    label = "multiscan_reloaded"
+    c0 = proc_cpu(p.pid)
+    wall, rc, out = clamdscan(client, ["--multiscan", corpus])
+    found = sorted(l for l in out.splitlines() if l.endswith(" FOUND"))
+    found_sets.setdefault((db, label), {})[daemon] = found
+    record(db, daemon, rep, label + "_wall_s", wall)
+    record(db, daemon, rep, label + "_cpu_s", proc_cpu(p.pid) - c0)
+    record(db, daemon, rep, label + "_found", len(found))
+    log("  %s: %.2f s wall, daemon cpu %.2f s, %d FOUND, exit %d" % (label, wall, proc_cpu(p.pid) - c0, len(found), rc))
+    record(db, daemon, rep, "rss_peak_after_reload_mb", proc_mem(p.pid, "VmHWM"))
+
 warmed = set()
 for rep in range(1, reps + 1):
     for db in dbs:
@@ -214,6 +253,8 @@ for rep in range(1, reps + 1):
                 record(db, daemon, rep, label + "_found", len(found))
                 log("  %s: %.2f s wall, daemon cpu %.2f s, %d FOUND, exit %d" % (label, wall, proc_cpu(p.pid) - c0, len(found), rc))
             record(db, daemon, rep, "rss_peak_after_multiscan_mb", proc_mem(p.pid, "VmHWM"))
+            if os.environ.get("RELOADED") != "0":
+                reloaded_pass(db, daemon, rep, d, p, port, client)
             for label, args in (("stream", ["--stream"]), ("fdpass", ["--fdpass"])):
                 c0 = proc_cpu(p.pid)
                 conf_used = client if label == "stream" else os.path.join(d, "client-unix.conf")
@@ -266,7 +307,10 @@ METRICS = [("startup_s", "start-up to first PONG (s, wall)"), ("startup_cpu_s", 
            ("rss_loaded_mb", "RSS after load (MB)"),
            ("multiscan_cold_cpu_s", "`--multiscan` cold: daemon CPU (s)"), ("multiscan_cold_wall_s", "`--multiscan` cold: wall (s)"),
            ("multiscan_warm_cpu_s", "`--multiscan` repeat (clean cache): daemon CPU (s)"), ("multiscan_warm_wall_s", "`--multiscan` repeat: wall (s)"),
+           ("multiscan_reloaded_cpu_s", "`--multiscan` after RELOAD (cache dropped, warmed-up process): daemon CPU (s)"),
+           ("multiscan_reloaded_wall_s", "`--multiscan` after RELOAD: wall (s)"),
            ("rss_peak_after_multiscan_mb", "peak RSS after multiscan (MB)"),
+           ("rss_peak_after_reload_mb", "peak RSS after RELOAD and its multiscan (MB)"),
            ("stream_cpu_s", "`--stream` %d files: daemon CPU (s)" % len(few)), ("stream_wall_s", "`--stream`: wall (s)"),
            ("fdpass_cpu_s", "`--fdpass` %d files: daemon CPU (s)" % len(few)), ("fdpass_wall_s", "`--fdpass`: wall (s)"),
            ("flood_cpu_s", "%d concurrent INSTREAM x 64 KiB: daemon CPU (s)" % FLOOD), ("flood_wall_s", "flood: wall (s)"),
@@ -287,6 +331,8 @@ md = ["<!-- BEGIN daemon-compare.sh -->",
 for db in dbs:
     md += ["### %s database" % db, "", "| measurement | clamd | bulwark | ratio | bulwark, .bsnap | ratio |", "|---|---|---|---|---|---|"]
     for m, title in METRICS:
+        if not any(r[0] == db and r[3] == m for r in rows):
+            continue  # not measured in this run (RELOADED=0)
         c, cr = med(db, "clamd", m)
         cells = []
         for daemon in ("bulwark", "bulwark-snap"):
@@ -295,8 +341,10 @@ for db in dbs:
             fmt = (lambda v, r: "%d" % v) if m.startswith(("flood_ok", "threads")) else (lambda v, r: "%.2f (%.2f–%.2f)" % (v, r[0], r[1]))
             cells += [fmt(b, br), ratio]
         md.append("| %s | %s | %s |" % (title, fmt(c, cr), " | ".join(cells)))
-    for label in ("multiscan_cold", "multiscan_warm"):
+    for label in ("multiscan_cold", "multiscan_warm", "multiscan_reloaded"):
         fs = found_sets.get((db, label), {})
+        if not fs:
+            continue
         for daemon in ("bulwark", "bulwark-snap"):
             same = fs.get("clamd") == fs.get(daemon)
             md.append("")

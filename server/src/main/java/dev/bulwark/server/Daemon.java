@@ -113,11 +113,16 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
         }
     }
 
-    /** RELOAD / SIGUSR2 / REST reload: builds a new engine aside and swaps it in. */
+    /**
+     * RELOAD / SIGUSR2 / REST reload: builds a new engine aside and swaps it in. The clean-file cache is
+     * dropped whenever the reload succeeded, also when the database turned out unchanged: clamd builds a new
+     * engine, and so a new, empty cache, on every reload, and a client that asks for one expects the files
+     * to be scanned again. A failed reload keeps the engine and its cache.
+     */
     @Override
     public void reload() {
         EngineHolder.ReloadResult r = engines.reload();
-        if (r.outcome() == EngineHolder.Outcome.SWAPPED) service.cache().clear();
+        if (r.outcome() != EngineHolder.Outcome.FAILED) service.cache().clear();
         dbStamp = stamp(config.databaseDirectory());
         if (r.outcome() == EngineHolder.Outcome.FAILED) log.error(r.message());
         else log.info(r.message());

@@ -26,9 +26,14 @@ class EngineReloadTest {
             assertEquals(target + ": OK\0", ask(d, "zSCAN " + target + "\0"));
             EngineHolder.Loaded before = d.daemon.engines().current();
 
+            assertEquals(1, d.daemon.service().cache().size()); // the clean file
             d.daemon.reload();
             assertEquals(EngineHolder.Outcome.UNCHANGED, d.daemon.engines().lastReload().outcome());
             assertSame(before, d.daemon.engines().current());
+            // as clamd, whose every reload starts a new engine with an empty cache
+            assertEquals(0, d.daemon.service().cache().size(), "an unchanged reload drops the clean-file cache too");
+            assertEquals(target + ": OK\0", ask(d, "zSCAN " + target + "\0"));
+            assertEquals(1, d.daemon.service().cache().size());
 
             Files.writeString(fx.db.resolve("new.ndb"), "Brand.New:0:*:" + Fixtures.hex("brand-new-threat") + "\n");
             assertEquals("RELOADING\0", ask(d, "zRELOAD\0"));
@@ -47,6 +52,13 @@ class EngineReloadTest {
             assertTrue(r.message().contains("broken.ndb"), r.message());
             assertSame(good, d.daemon.engines().current());
             assertEquals(target + ": Brand.New.UNOFFICIAL FOUND\0", ask(d, "zSCAN " + target + "\0"));
+            Path clean = Files.writeString(fx.files.resolve("clean.txt"), "nothing to see");
+            assertEquals(clean + ": OK\0", ask(d, "zSCAN " + clean + "\0"));
+            int cached = d.daemon.service().cache().size();
+            assertTrue(cached >= 1, "the clean file is cached");
+            d.daemon.reload(); // still broken: the engine and its cache stay
+            assertEquals(EngineHolder.Outcome.FAILED, d.daemon.engines().lastReload().outcome());
+            assertEquals(cached, d.daemon.service().cache().size());
             assertEquals("PONG\0", ask(d, "zPING\0"));
         }
     }

@@ -57,7 +57,7 @@ final class FfmPassedFile implements PassedFile {
         while (true) {
             long n;
             try {
-                n = (long) Libc.PREAD.invokeExact(errno, fd, scratch, (long) want, position);
+                n = (long) Libc.Passed.PREAD.invokeExact(errno, fd, scratch, (long) want, position);
             } catch (Throwable t) {
                 throw Libc.rethrow(t);
             }
@@ -78,7 +78,7 @@ final class FfmPassedFile implements PassedFile {
         if (size <= 0) return ByteBuffer.allocate(0);
         MemorySegment addr;
         try {
-            addr = (MemorySegment) Libc.MMAP.invokeExact(errno, MemorySegment.NULL, size, Libc.PROT_READ, Libc.MAP_PRIVATE, fd, 0L);
+            addr = (MemorySegment) Libc.Passed.MMAP.invokeExact(errno, MemorySegment.NULL, size, Libc.PROT_READ, Libc.MAP_PRIVATE, fd, 0L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -90,7 +90,7 @@ final class FfmPassedFile implements PassedFile {
 
     private static void unmap(MemorySegment seg, long size) {
         try (Arena a = Arena.ofConfined()) {
-            int rc = (int) Libc.MUNMAP.invokeExact(Libc.errnoSlot(a), seg, size);
+            int rc = (int) Libc.Passed.MUNMAP.invokeExact(Libc.errnoSlot(a), seg, size);
             assert rc == 0;
         } catch (Throwable t) {
             throw new IllegalStateException("munmap", t);
