@@ -94,7 +94,10 @@ public final class YaraCommand {
     }
 
     private static YaraRuleSet compile(YaraOptions o, PrintStream err) {
-        List<YaraSource> sources = new ArrayList<>();
+        // the files' bytes name the cache entry; they are decoded (strictly, as Files.readString does) only when the
+        // rules must be compiled: a cached set never pays for decoding and re-encoding megabytes of rule text
+        List<String> names = new ArrayList<>();
+        List<byte[]> texts = new ArrayList<>();
         List<String> namespaces = new ArrayList<>();
         for (String spec : o.positional.subList(0, o.positional.size() - 1)) {
             String ns = null, file = spec;
@@ -104,15 +107,18 @@ public final class YaraCommand {
                 file = spec.substring(colon + 1);
             }
             try {
-                sources.add(new YaraSource(file, Files.readString(Path.of(file), StandardCharsets.UTF_8)));
+                texts.add(Files.readAllBytes(Path.of(file)));
             } catch (IOException | RuntimeException e) {
-                err.println("error: could not open file: " + file);
+                // an earlier file that does not decode was the first failure (as when each was read as text)
+                String bad = undecodable(names, texts);
+                err.println("error: could not open file: " + (bad != null ? bad : file));
                 return null;
             }
+            names.add(file);
             namespaces.add(ns);
         }
         RuleCache cache = RuleCache.open();
-        RuleCache.Key key = cache == null ? null : cache.key(sources, namespaces, o.externals);
+        RuleCache.Key key = cache == null ? null : cache.key(names, texts, namespaces, o.externals);
         YaraRuleSet cached = cache == null ? null : cache.get(key);
         if (cached != null) { // compiled before: the same rule set with the same warnings
             if (!o.noWarnings) {
@@ -120,6 +126,15 @@ public final class YaraCommand {
             }
             if (o.failOnWarnings && !cached.warnings().isEmpty()) return null;
             return cached;
+        }
+        List<YaraSource> sources = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String text = utf8(texts.get(i));
+            if (text == null) {
+                err.println("error: could not open file: " + names.get(i));
+                return null;
+            }
+            sources.add(new YaraSource(names.get(i), text));
         }
         List<Diagnostic> warnings = new ArrayList<>();
         try {
@@ -137,6 +152,23 @@ public final class YaraCommand {
             }
             return null;
         }
+    }
+
+    /** The file's text, or null when it is not valid UTF-8 (Files.readString refuses those files too). */
+    private static String utf8(byte[] b) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** The first of these files that is not valid UTF-8, or null. */
+    private static String undecodable(List<String> names, List<byte[]> texts) {
+        for (int i = 0; i < names.size(); i++) {
+            if (utf8(texts.get(i)) == null) return names.get(i);
+        }
+        return null;
     }
 
     /** yara's "file(line): error: message" followed by our caret excerpt. */

@@ -49,8 +49,12 @@ final class RuleSetInput {
     }
 
     String str() throws IOException {
-        byte[] a = bytes();
-        return a == null ? null : new String(a, StandardCharsets.UTF_8);
+        int n = b.getInt();
+        if (n == -1) return null;
+        if (n < 0 || n > b.remaining()) throw new IOException("bad length " + n);
+        int at = b.position();
+        b.position(at + n);
+        return new String(b.array(), b.arrayOffset() + at, n, StandardCharsets.UTF_8); // decoded in place, no copy
     }
 
     List<String> strs() throws IOException {

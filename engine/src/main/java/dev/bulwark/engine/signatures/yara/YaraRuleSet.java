@@ -117,7 +117,13 @@ public final class YaraRuleSet {
 
     /** A rule set from {@link #toBytes}; IOException when the bytes are damaged or from another format. */
     public static YaraRuleSet fromBytes(byte[] data) throws java.io.IOException {
-        RuleSetCodec.Parts p = RuleSetCodec.read(data);
+        return fromBytes(data, 0, data.length);
+    }
+
+    /** Like {@link #fromBytes(byte[])} over data[off, off + len) (a cache entry read whole, without a copy). */
+    public static YaraRuleSet fromBytes(byte[] data, int off, int len) throws java.io.IOException {
+        java.util.Objects.checkFromIndexSize(off, len, data.length);
+        RuleSetCodec.Parts p = RuleSetCodec.read(data, off, len);
         return new YaraRuleSet(p.rules(), p.strings(), p.maxSlots(), p.warnings(), false);
     }
 
