@@ -440,16 +440,23 @@ public final class YaraCommand {
         if (m.hex()) {
             for (int i = 0; i < d.length; i++) {
                 if (i > 0) sb.append(' ');
-                sb.append(String.format("%02X", d[i] & 0xFF));
+                hex2(sb, d[i] & 0xFF);
             }
             return sb.toString();
         }
         for (byte b : d) {
             int c = b & 0xFF;
             if (c >= 0x20 && c < 0x7F) sb.append((char) c);
-            else sb.append(String.format("\\x%02X", c));
+            else hex2(sb.append("\\x"), c);
         }
         return sb.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** c as two upper-case hex digits (String.format's "%02X" without its parser: thousands of lines with -s). */
+    private static void hex2(StringBuilder sb, int c) {
+        sb.append(HEX[c >> 4]).append(HEX[c & 15]);
     }
 
     private static String usage() {
