@@ -427,11 +427,33 @@ public final class YaraCommand {
         for (Map.Entry<String, Object> e : meta) {
             if (sb.length() > 0) sb.append(',');
             Object v = e.getValue();
-            if (v instanceof String s) sb.append(e.getKey()).append("=\"").append(s).append('"');
+            if (v instanceof String s) escaped(sb.append(e.getKey()).append("=\""), s).append('"');
             else if (v instanceof Long l) sb.append(e.getKey()).append(" =").append(l); // yara 4.2.3 prints ints this way
             else sb.append(e.getKey()).append('=').append(v);
         }
         return sb.toString();
+    }
+
+    /**
+     * A meta string as yara 4.2.3 prints it (its print_escaped over the string's bytes): quotes and backslashes
+     * behind a backslash, bytes from 127 up and control characters without a C escape in octal, \\n and the like
+     * for the others. The bytes are the value's UTF-8 form (a value made of invalid UTF-8 by \\x escapes was
+     * already decoded with replacement characters when compiled, and prints those).
+     */
+    private static StringBuilder escaped(StringBuilder sb, String s) {
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xFF;
+            if (c == '"' || c == '\'' || c == '\\') sb.append('\\').append((char) c);
+            else if (c >= 127) octal(sb, c);
+            else if (c >= 32) sb.append((char) c);
+            else if (c >= 7 && c <= 13) sb.append('\\').append("abtnvfr".charAt(c - 7));
+            else octal(sb, c);
+        }
+        return sb;
+    }
+
+    private static void octal(StringBuilder sb, int c) {
+        sb.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + (c >> 3 & 7))).append((char) ('0' + (c & 7)));
     }
 
     private static String data(YaraRuleSet.StringMatch m) {
