@@ -1,7 +1,6 @@
 package dev.bulwark.cli.yara;
 
 import dev.bulwark.engine.signatures.yara.YaraRuleSet;
-import dev.bulwark.engine.signatures.yara.YaraSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,19 +66,19 @@ final class RuleCache {
     }
 
     /**
-     * The engine jar's path, size and modification time (from the class's resource URL and java.io.File: cheap
+     * The engine jar's path, size and modification time (from the class's code source and java.io.File: cheap
      * before the JIT has compiled anything); null when the engine is not a jar (unless overridden).
      */
     private static String buildId() {
         String forced = System.getProperty(BUILD_PROPERTY);
         if (forced != null) return forced;
-        java.net.URL u = YaraRuleSet.class.getResource("YaraRuleSet.class");
-        if (u == null) return null;
-        String s = u.toString();
-        int bang = s.indexOf("!/");
-        if (!s.startsWith("jar:file:") || bang < 0) return null;
+        // the class's code source, not getResource: looking a resource up opens every jar of the class path (~12 ms
+        // cold), while the code source is known from loading the class
+        java.security.CodeSource cs = YaraRuleSet.class.getProtectionDomain().getCodeSource();
+        java.net.URL u = cs == null ? null : cs.getLocation();
+        if (u == null || !"file".equals(u.getProtocol()) || !u.getPath().endsWith(".jar")) return null;
         try {
-            java.io.File jar = new java.io.File(java.net.URLDecoder.decode(s.substring("jar:file:".length(), bang).replace("+", "%2B"), StandardCharsets.UTF_8));
+            java.io.File jar = new java.io.File(java.net.URLDecoder.decode(u.getPath().replace("+", "%2B"), StandardCharsets.UTF_8));
             long size = jar.length(), mtime = jar.lastModified();
             return size > 0 && mtime > 0 ? jar.getPath() + "|" + size + "|" + mtime : null;
         } catch (RuntimeException e) {
@@ -96,27 +95,49 @@ final class RuleCache {
      */
     record Key(String name, byte[] material) {}
 
-    Key key(List<YaraSource> sources, List<String> namespaces, Map<String, Object> externals) {
-        Material m = new Material();
-        m.field("bulwark yara rule cache 2");
-        m.field(build);
-        for (int i = 0; i < sources.size(); i++) {
+    /** The key of the rule files {@code names} with these contents (raw bytes), namespaces and externals. */
+    Key key(List<String> names, List<byte[]> texts, List<String> namespaces, Map<String, Object> externals) {
+        List<byte[]> fields = new ArrayList<>();
+        fields.add(utf8("bulwark yara rule cache 3")); // 3: the sources' bytes as read (2 had their decoded text)
+        fields.add(utf8(build));
+        for (int i = 0; i < names.size(); i++) {
             String ns = namespaces == null ? null : namespaces.get(i);
-            m.field(ns == null ? "\u0000default" : "ns:" + ns);
-            m.field(sources.get(i).name());
-            m.field(sources.get(i).text());
+            fields.add(utf8(ns == null ? "\u0000default" : "ns:" + ns));
+            fields.add(utf8(names.get(i)));
+            fields.add(texts.get(i));
         }
         for (Map.Entry<String, Object> e : externals.entrySet()) {
             Object v = e.getValue();
-            m.field(e.getKey());
-            m.field((v == null ? "null" : v.getClass().getSimpleName()) + ":" + v);
+            fields.add(utf8(e.getKey()));
+            fields.add(utf8((v == null ? "null" : v.getClass().getSimpleName()) + ":" + v));
         }
-        byte[] material = m.out.toByteArray();
+        // each field length-prefixed, so no two different field lists give the same bytes; sized once (no regrowth)
+        long size = 0;
+        for (byte[] f : fields) size += 4L + f.length;
+        if (size > MAX_ENTRY) return null;
+        byte[] material = new byte[(int) size];
+        int at = 0;
+        for (byte[] f : fields) {
+            writeInt(material, at, f.length);
+            System.arraycopy(f, 0, material, at + 4, f.length);
+            at += 4 + f.length;
+        }
         CRC32 crc = new CRC32();
         Adler32 adler = new Adler32();
         crc.update(material);
         adler.update(material);
         return new Key(hex(crc.getValue(), 8) + hex(adler.getValue(), 8) + hex(material.length, 16), material);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void writeInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
     }
 
     /** v as exactly `digits` lower-case hex digits (String.format costs its parser and locale look-ups cold). */
@@ -125,21 +146,9 @@ final class RuleCache {
         return "0".repeat(Math.max(0, digits - h.length())) + h;
     }
 
-    private static final class Material {
-        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
-
-        void field(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            out.write(b.length >>> 24);
-            out.write(b.length >>> 16);
-            out.write(b.length >>> 8);
-            out.write(b.length);
-            out.writeBytes(b);
-        }
-    }
-
     /** The rule set kept under key, or null (none, unreadable, made from other inputs or damaged). */
     YaraRuleSet get(Key key) {
+        if (key == null) return null;
         Path p = dir.resolve(key.name());
         try {
             if (!privateDir() || !Files.isRegularFile(p) || Files.size(p) > MAX_ENTRY) return null;
@@ -147,7 +156,7 @@ final class RuleCache {
             byte[] m = key.material();
             int start = 4 + m.length;
             if (entry.length < start || readInt(entry) != m.length || !Arrays.equals(entry, 4, start, m, 0, m.length)) return null;
-            YaraRuleSet rs = YaraRuleSet.fromBytes(Arrays.copyOfRange(entry, start, entry.length));
+            YaraRuleSet rs = YaraRuleSet.fromBytes(entry, start, entry.length - start);
             try {
                 Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis())); // recently used
             } catch (IOException e) {
@@ -178,7 +187,7 @@ final class RuleCache {
 
     /** Keeps rs under key (written to a temporary file, then renamed into place); failures are ignored. */
     void put(Key key, YaraRuleSet rs) {
-        if (rs.usesIncludes()) return;
+        if (key == null || rs.usesIncludes()) return;
         Path tmp = null;
         try {
             byte[] m = key.material(), b = rs.toBytes();

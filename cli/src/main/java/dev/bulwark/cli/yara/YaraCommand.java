@@ -94,7 +94,10 @@ public final class YaraCommand {
     }
 
     private static YaraRuleSet compile(YaraOptions o, PrintStream err) {
-        List<YaraSource> sources = new ArrayList<>();
+        // the files' bytes name the cache entry; they are decoded (strictly, as Files.readString does) only when the
+        // rules must be compiled: a cached set never pays for decoding and re-encoding megabytes of rule text
+        List<String> names = new ArrayList<>();
+        List<byte[]> texts = new ArrayList<>();
         List<String> namespaces = new ArrayList<>();
         for (String spec : o.positional.subList(0, o.positional.size() - 1)) {
             String ns = null, file = spec;
@@ -104,15 +107,18 @@ public final class YaraCommand {
                 file = spec.substring(colon + 1);
             }
             try {
-                sources.add(new YaraSource(file, Files.readString(Path.of(file), StandardCharsets.UTF_8)));
+                texts.add(Files.readAllBytes(Path.of(file)));
             } catch (IOException | RuntimeException e) {
-                err.println("error: could not open file: " + file);
+                // an earlier file that does not decode was the first failure (as when each was read as text)
+                String bad = undecodable(names, texts);
+                err.println("error: could not open file: " + (bad != null ? bad : file));
                 return null;
             }
+            names.add(file);
             namespaces.add(ns);
         }
         RuleCache cache = RuleCache.open();
-        RuleCache.Key key = cache == null ? null : cache.key(sources, namespaces, o.externals);
+        RuleCache.Key key = cache == null ? null : cache.key(names, texts, namespaces, o.externals);
         YaraRuleSet cached = cache == null ? null : cache.get(key);
         if (cached != null) { // compiled before: the same rule set with the same warnings
             if (!o.noWarnings) {
@@ -120,6 +126,15 @@ public final class YaraCommand {
             }
             if (o.failOnWarnings && !cached.warnings().isEmpty()) return null;
             return cached;
+        }
+        List<YaraSource> sources = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String text = utf8(texts.get(i));
+            if (text == null) {
+                err.println("error: could not open file: " + names.get(i));
+                return null;
+            }
+            sources.add(new YaraSource(names.get(i), text));
         }
         List<Diagnostic> warnings = new ArrayList<>();
         try {
@@ -137,6 +152,23 @@ public final class YaraCommand {
             }
             return null;
         }
+    }
+
+    /** The file's text, or null when it is not valid UTF-8 (Files.readString refuses those files too). */
+    private static String utf8(byte[] b) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** The first of these files that is not valid UTF-8, or null. */
+    private static String undecodable(List<String> names, List<byte[]> texts) {
+        for (int i = 0; i < names.size(); i++) {
+            if (utf8(texts.get(i)) == null) return names.get(i);
+        }
+        return null;
     }
 
     /** yara's "file(line): error: message" followed by our caret excerpt. */
@@ -395,11 +427,33 @@ public final class YaraCommand {
         for (Map.Entry<String, Object> e : meta) {
             if (sb.length() > 0) sb.append(',');
             Object v = e.getValue();
-            if (v instanceof String s) sb.append(e.getKey()).append("=\"").append(s).append('"');
+            if (v instanceof String s) escaped(sb.append(e.getKey()).append("=\""), s).append('"');
             else if (v instanceof Long l) sb.append(e.getKey()).append(" =").append(l); // yara 4.2.3 prints ints this way
             else sb.append(e.getKey()).append('=').append(v);
         }
         return sb.toString();
+    }
+
+    /**
+     * A meta string as yara 4.2.3 prints it (its print_escaped over the string's bytes): quotes and backslashes
+     * behind a backslash, bytes from 127 up and control characters without a C escape in octal, \\n and the like
+     * for the others. The bytes are the value's UTF-8 form (a value made of invalid UTF-8 by \\x escapes was
+     * already decoded with replacement characters when compiled, and prints those).
+     */
+    private static StringBuilder escaped(StringBuilder sb, String s) {
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xFF;
+            if (c == '"' || c == '\'' || c == '\\') sb.append('\\').append((char) c);
+            else if (c >= 127) octal(sb, c);
+            else if (c >= 32) sb.append((char) c);
+            else if (c >= 7 && c <= 13) sb.append('\\').append("abtnvfr".charAt(c - 7));
+            else octal(sb, c);
+        }
+        return sb;
+    }
+
+    private static void octal(StringBuilder sb, int c) {
+        sb.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + (c >> 3 & 7))).append((char) ('0' + (c & 7)));
     }
 
     private static String data(YaraRuleSet.StringMatch m) {
@@ -408,16 +462,23 @@ public final class YaraCommand {
         if (m.hex()) {
             for (int i = 0; i < d.length; i++) {
                 if (i > 0) sb.append(' ');
-                sb.append(String.format("%02X", d[i] & 0xFF));
+                hex2(sb, d[i] & 0xFF);
             }
             return sb.toString();
         }
         for (byte b : d) {
             int c = b & 0xFF;
             if (c >= 0x20 && c < 0x7F) sb.append((char) c);
-            else sb.append(String.format("\\x%02X", c));
+            else hex2(sb.append("\\x"), c);
         }
         return sb.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** c as two upper-case hex digits (String.format's "%02X" without its parser: thousands of lines with -s). */
+    private static void hex2(StringBuilder sb, int c) {
+        sb.append(HEX[c >> 4]).append(HEX[c & 15]);
     }
 
     private static String usage() {

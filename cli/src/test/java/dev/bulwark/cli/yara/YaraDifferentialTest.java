@@ -149,4 +149,18 @@ class YaraDifferentialTest {
         String got = ours(List.of("-p", "1", "-r", rules.toString(), tmp.resolve("tree").toString()));
         assertEquals(List.of("hello " + tmp.resolve("tree/b.txt"), "hello " + dir.resolve("a.txt")), List.of(got.split("\n")));
     }
+
+    @Test
+    void metaStringsPrintEscapedAsInYara() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(YARA), "yara not installed");
+        Path rules = tmp.resolve("meta.yar");
+        // quotes, backslash, C escapes, a control byte, DEL and UTF-8 text (yara prints bytes >= 127 in octal)
+        Files.writeString(rules, "rule m : t1 { meta: a = \"q\\\"uo\\\\te \\x01 \\t \\n \\x7f \u00e9\u65b0 it's\" b = -5 c = true "
+                + "condition: true }\n", StandardCharsets.UTF_8);
+        Path target = Files.write(tmp.resolve("t.bin"), new byte[] {1, 2, 3});
+        List<String> args = List.of("-m", "-g", rules.toString(), target.toString());
+        String want = yara(args);
+        org.junit.jupiter.api.Assertions.assertTrue(want.contains("\\303\\251"), want); // the UTF-8 bytes of the e-acute, in octal
+        assertEquals(want, ours(args));
+    }
 }

@@ -272,11 +272,16 @@ final class RuleSetCodec {
     record Parts(List<Compiler.RuleDef> rules, List<Compiler.StringDef> strings, int maxSlots, List<Diagnostic> warnings) {}
 
     static Parts read(byte[] data) throws IOException {
-        if (data.length < 20) throw new IOException("truncated");
+        return read(data, 0, data.length);
+    }
+
+    /** The rule set in data[off, off + len). */
+    static Parts read(byte[] data, int off, int len) throws IOException {
+        if (len < 20) throw new IOException("truncated");
         CRC32 crc = new CRC32();
-        crc.update(data, 0, data.length - 8);
-        if (crc.getValue() != ByteBuffer.wrap(data, data.length - 8, 8).getLong()) throw new IOException("checksum mismatch");
-        RuleSetInput in = new RuleSetInput(ByteBuffer.wrap(data, 0, data.length - 8));
+        crc.update(data, off, len - 8);
+        if (crc.getValue() != ByteBuffer.wrap(data, off + len - 8, 8).getLong()) throw new IOException("checksum mismatch");
+        RuleSetInput in = new RuleSetInput(ByteBuffer.wrap(data, off, len - 8));
         try {
             if (in.b.getInt() != MAGIC || in.b.getInt() != FORMAT) throw new IOException("not a rule set of this format");
             int maxSlots = in.count(0);

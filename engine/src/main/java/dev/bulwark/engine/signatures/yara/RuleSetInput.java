@@ -49,8 +49,38 @@ final class RuleSetInput {
     }
 
     String str() throws IOException {
-        byte[] a = bytes();
-        return a == null ? null : new String(a, StandardCharsets.UTF_8);
+        int n = b.getInt();
+        if (n == -1) return null;
+        if (n < 0 || n > b.remaining()) throw new IOException("bad length " + n);
+        int at = b.position();
+        b.position(at + n);
+        byte[] a = b.array();
+        int from = b.arrayOffset() + at;
+        if (n > MAX_SHARED) return new String(a, from, n, StandardCharsets.UTF_8); // decoded in place, no copy
+        // short strings repeat (namespaces, meta keys and values, tags): one String per distinct ASCII text
+        int h = n;
+        for (int i = 0; i < n; i++) {
+            if (a[from + i] < 0) return new String(a, from, n, StandardCharsets.UTF_8);
+            h = 31 * h + a[from + i];
+        }
+        int slot = (h ^ h >>> 13) & (SHARED_SLOTS - 1);
+        String s = shared[slot];
+        if (s != null && sameAscii(s, a, from, n)) return s;
+        s = new String(a, from, n, StandardCharsets.US_ASCII);
+        shared[slot] = s;
+        return s;
+    }
+
+    private static final int MAX_SHARED = 64; // longer strings are rarely repeated
+    private static final int SHARED_SLOTS = 4096; // one String per slot, the latest one wins
+    private final String[] shared = new String[SHARED_SLOTS];
+
+    private static boolean sameAscii(String s, byte[] a, int from, int n) {
+        if (s.length() != n) return false;
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) != a[from + i]) return false;
+        }
+        return true;
     }
 
     List<String> strs() throws IOException {

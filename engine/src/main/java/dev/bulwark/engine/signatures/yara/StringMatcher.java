@@ -3,7 +3,6 @@ package dev.bulwark.engine.signatures.yara;
 import dev.bulwark.engine.match.AtomIndex;
 import dev.bulwark.engine.signatures.yara.re.VmScratch;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,57 +37,59 @@ final class StringMatcher {
     StringMatcher(List<Variant> vs, int stringCount) {
         this.variants = vs.toArray(new Variant[0]);
         this.stringCount = stringCount;
-        List<byte[]> atomList = new ArrayList<>();
-        List<Integer> refOf = new ArrayList<>(), un = new ArrayList<>();
-        List<int[]> one = new ArrayList<>(); // {byte, ref}
-        List<int[]> refs = new ArrayList<>();
-        List<long[]> wins = new ArrayList<>();
-        int maxProg = 16;
+        // sized by a first count, filled in a second: no boxed lists (a cached rule set of thousands of rules is
+        // built at every run, and its garbage alone could cost a young collection)
+        int nRefs = 0, nAtoms = 0, nOne = 0, nUn = 0;
+        for (Variant v : variants) {
+            if (v.atoms == null) {
+                nUn++;
+                continue;
+            }
+            nRefs += 1 + v.extra.size();
+            for (byte[] a : v.atoms) if (a.length == 1) nOne++; else nAtoms++;
+            for (Variant.Group g : v.extra) for (byte[] a : g.atoms()) if (a.length == 1) nOne++; else nAtoms++;
+        }
+        refVariant = new int[nRefs];
+        refMin = new int[nRefs];
+        refMax = new int[nRefs];
+        windows = new long[4 * nRefs];
+        atoms = new byte[nAtoms][];
+        atomRefs = new int[nAtoms];
+        unindexed = new int[nUn];
+        int[] oneByte = new int[nOne], oneRef = new int[nOne];
+        int ref = 0, at = 0, one = 0, un = 0, maxProg = 16;
         for (int i = 0; i < variants.length; i++) {
             Variant v = variants[i];
             if (v.program != null) maxProg = Math.max(maxProg, v.program.size());
             if (v.atoms == null) {
-                un.add(i);
+                unindexed[un++] = i;
                 continue;
             }
-            List<Variant.Group> groups = new ArrayList<>();
-            groups.add(new Variant.Group(v.atoms, v.atomOffset, v.atomMaxOffset, v.atomWindow));
-            groups.addAll(v.extra);
-            for (Variant.Group g : groups) {
-                int ref = refs.size();
-                refs.add(new int[] {i, g.minOffset(), g.maxOffset()});
-                wins.add(g.window() == null ? new long[4] : g.window());
-                for (byte[] a : g.atoms()) {
+            for (int gi = -1; gi < v.extra.size(); gi++) {
+                List<byte[]> as = gi < 0 ? v.atoms : v.extra.get(gi).atoms();
+                long[] w = gi < 0 ? v.atomWindow : v.extra.get(gi).window();
+                refVariant[ref] = i;
+                refMin[ref] = gi < 0 ? v.atomOffset : v.extra.get(gi).minOffset();
+                refMax[ref] = gi < 0 ? v.atomMaxOffset : v.extra.get(gi).maxOffset();
+                if (w != null) System.arraycopy(w, 0, windows, 4 * ref, 4);
+                for (byte[] a : as) {
                     if (a.length == 1) {
-                        one.add(new int[] {a[0] & 0xFF, ref});
+                        oneByte[one] = a[0] & 0xFF;
+                        oneRef[one++] = ref;
                     } else {
-                        atomList.add(a);
-                        refOf.add(ref);
+                        atoms[at] = a;
+                        atomRefs[at++] = ref;
                     }
                 }
+                ref++;
             }
         }
-        int n = refs.size();
-        refVariant = new int[n];
-        refMin = new int[n];
-        refMax = new int[n];
-        windows = new long[4 * n];
-        for (int r = 0; r < n; r++) {
-            refVariant[r] = refs.get(r)[0];
-            refMin[r] = refs.get(r)[1];
-            refMax[r] = refs.get(r)[2];
-            System.arraycopy(wins.get(r), 0, windows, 4 * r, 4);
-        }
-        atoms = atomList.toArray(new byte[0][]);
-        atomRefs = refOf.stream().mapToInt(Integer::intValue).toArray();
-        one.sort((x, y) -> x[0] - y[0]);
-        oneRefs = new int[one.size()];
-        for (int k = 0; k < one.size(); k++) {
-            oneRefs[k] = one.get(k)[1];
-            oneStart[one.get(k)[0] + 1]++;
-        }
+        // 1-byte atoms by byte value, in the order they were registered (a stable counting sort)
+        for (int k = 0; k < nOne; k++) oneStart[oneByte[k] + 1]++;
         for (int b = 0; b < 256; b++) oneStart[b + 1] += oneStart[b];
-        this.unindexed = un.stream().mapToInt(Integer::intValue).toArray();
+        oneRefs = new int[nOne];
+        int[] fill = java.util.Arrays.copyOf(oneStart, 256);
+        for (int k = 0; k < nOne; k++) oneRefs[fill[oneByte[k]]++] = oneRef[k];
         this.maxProgram = maxProg;
     }
 

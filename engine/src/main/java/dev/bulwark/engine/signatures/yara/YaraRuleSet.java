@@ -34,7 +34,6 @@ public final class YaraRuleSet {
     private final List<Diagnostic> warnings;
     /** Per rule: true if the rule cannot match unless one of its own strings matched. */
     private final boolean[] needsMatch;
-    private final List<List<Map.Entry<String, Object>>> metaLists;
 
     /** True when a source included another file (its text is not among the sources compiled). */
     private final boolean includes;
@@ -55,14 +54,7 @@ public final class YaraRuleSet {
         this.slots = maxSlots + 1;
         this.warnings = List.copyOf(warnings);
         this.needsMatch = new boolean[rules.size()];
-        List<List<Map.Entry<String, Object>>> metas = new ArrayList<>();
-        for (int i = 0; i < rules.size(); i++) {
-            needsMatch[i] = Prefilter.needsOwnMatch(rules.get(i).condition());
-            List<Map.Entry<String, Object>> meta = new ArrayList<>();
-            for (Meta x : rules.get(i).meta()) meta.add(Map.entry(x.key(), x.value()));
-            metas.add(List.copyOf(meta));
-        }
-        this.metaLists = List.copyOf(metas);
+        for (int i = 0; i < rules.size(); i++) needsMatch[i] = Prefilter.needsOwnMatch(rules.get(i).condition());
     }
 
     /** Strict compile for {@code bulwark yara}; throws with every diagnostic when any source has an error. */
@@ -117,7 +109,13 @@ public final class YaraRuleSet {
 
     /** A rule set from {@link #toBytes}; IOException when the bytes are damaged or from another format. */
     public static YaraRuleSet fromBytes(byte[] data) throws java.io.IOException {
-        RuleSetCodec.Parts p = RuleSetCodec.read(data);
+        return fromBytes(data, 0, data.length);
+    }
+
+    /** Like {@link #fromBytes(byte[])} over data[off, off + len) (a cache entry read whole, without a copy). */
+    public static YaraRuleSet fromBytes(byte[] data, int off, int len) throws java.io.IOException {
+        java.util.Objects.checkFromIndexSize(off, len, data.length);
+        RuleSetCodec.Parts p = RuleSetCodec.read(data, off, len);
         return new YaraRuleSet(p.rules(), p.strings(), p.maxSlots(), p.warnings(), false);
     }
 
@@ -234,9 +232,19 @@ public final class YaraRuleSet {
                     sm.add(new StringMatch(sd.id(), o, l, d, sd.hex()));
                 }
             }
-            out.add(new RuleResult(r.name(), r.namespace(), r.tags(), metaLists.get(i), m[i], sm));
+            out.add(new RuleResult(r.name(), r.namespace(), r.tags(), metaEntries(r), m[i], sm));
         }
         return out;
+    }
+
+    /** A rule's meta as entries (made per reported result rather than kept for every rule of a large set). */
+    private static List<Map.Entry<String, Object>> metaEntries(Compiler.RuleDef r) {
+        List<Meta> meta = r.meta();
+        if (meta.isEmpty()) return List.of();
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, Object>[] e = new Map.Entry[meta.size()];
+        for (int k = 0; k < e.length; k++) e[k] = Map.entry(meta.get(k).key(), meta.get(k).value());
+        return List.of(e);
     }
 
     private static int bytes(ByteBuffer data, byte[][] arr, int[] base) {
