@@ -1,10 +1,12 @@
 package dev.bulwark.engine.match;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -74,5 +76,27 @@ class HashIndexTest {
             assertEquals(-1, h.find(absent, 3));
             if (any.isEmpty()) assertFalse(h.wants(1L << 35));
         }
+    }
+
+    /** The builder's radix sort gives the comparison sort's order for sizes of every width up to the limit. */
+    @ParameterizedTest
+    @CsvSource({"0, 1000, 1", "1, 1000, 2", "2, 5, 3", "50, 100000, 4", "20, 300000, 5", "30, 70000, 6",
+            "39, 70000, 7", "11, 4096, 8", "12, 4096, 9", "22, 1, 10", "22, 0, 11"})
+    void radixSortMatchesComparisonSort(int sizeBits, int n, long seed) {
+        Random r = new Random(seed);
+        long bound = Math.min(1L << sizeBits, HashIndex.Builder.MAX_SIZE);
+        long[] keys = new long[n + 3];
+        long or = 0;
+        for (int i = 0; i < n; i++) {
+            // many equal sizes (a narrow width, or repeats of an earlier size) test the tie order
+            long size = i > 0 && r.nextInt(4) == 0 ? keys[r.nextInt(i)] >>> 24 : (long) (r.nextDouble() * bound);
+            or |= size;
+            keys[i] = size << 24 | i;
+        }
+        Arrays.fill(keys, n, keys.length, -7); // beyond n: must be left alone
+        long[] want = keys.clone();
+        Arrays.sort(want, 0, n);
+        HashIndex.Builder.sortBySize(keys, n, or, new long[n]);
+        assertArrayEquals(want, keys);
     }
 }
