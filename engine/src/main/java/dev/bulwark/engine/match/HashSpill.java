@@ -34,8 +34,7 @@ final class HashSpill {
     private int runN;
     /**
      * A run's records are assembled in this array (and the merge's in plain arrays too): the loader runs on C1,
-     * where every {@code ByteBuffer.putLong} is a chain of calls, and a loop that short lets the processor
-     * fetch the digests of several records at once (they are read in sort order, scattered over the chunk).
+     * where every {@code ByteBuffer.putLong} is a chain of calls.
      */
     private final byte[] out;
     private int outPos;
@@ -59,11 +58,8 @@ final class HashSpill {
         return t;
     }
 
-    /**
-     * Appends one run: {@code keys[0, m)} are sorted {@code size << 24 | index} keys whose index points into
-     * {@code digests} ({@code len} bytes each) and {@code values}.
-     */
-    void writeRun(long[] keys, int m, byte[] digests, int[] values, int indexMask) throws IOException {
+    /** Appends one run: the first {@code m} entries of the columns, already sorted by size. */
+    void writeRun(long[] sizes, int m, byte[] digests, int[] values) throws IOException {
         if (runN == runStart.length) {
             runStart = Arrays.copyOf(runStart, runN * 2);
             runCount = Arrays.copyOf(runCount, runN * 2);
@@ -75,11 +71,10 @@ final class HashSpill {
         int len = this.len, full = o.length - record;
         for (int k = 0; k < m; k++) {
             if (outPos > full) flush();
-            long key = keys[k];
-            int i = (int) (key & indexMask), at = outPos;
-            putLong(o, at, key >>> 24);
-            System.arraycopy(digests, i * len, o, at + 8, len);
-            putInt(o, at + 8 + len, values[i]);
+            int at = outPos;
+            putLong(o, at, sizes[k]);
+            System.arraycopy(digests, k * len, o, at + 8, len);
+            putInt(o, at + 8 + len, values[k]);
             outPos = at + record;
         }
         flush();
