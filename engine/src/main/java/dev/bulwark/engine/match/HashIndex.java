@@ -139,10 +139,6 @@ public final class HashIndex {
         static final int SPILL_AT = 1 << 18;
         /** Size bits per pass of {@link #sortBySize}: 2,048 counters and places to append to. */
         private static final int RADIX_BITS = 11;
-        /** Columns as long as the builder's that {@link #sortBySize} moves the entries into (then swapped). */
-        private long[] spareSizes = new long[0];
-        private byte[] spareDigests = new byte[0];
-        private int[] spareValues = new int[0];
         /** Spare capacity (1/16) the size array may keep rather than being copied to its exact length. */
         private static final int SLACK_SHIFT = 4;
         private final int len;
@@ -217,24 +213,24 @@ public final class HashIndex {
         /**
          * Sorts the first {@code n} sized entries by size, equal sizes in insertion order: a stable radix sort
          * (least significant digit first) that moves the entries themselves, {@link #RADIX_BITS} bits of the
-         * size per pass (two passes below 4 MiB, at most four), between the builder's columns and spare ones
-         * (swapped after each pass; kept for a spilling builder's next chunk). Each pass reads the columns in
+         * size per pass (two passes below 4 MiB, at most four), between the builder's columns and a spare set
+         * (swapped after each pass) of {@code spareCap} entries: the builder's capacity when it goes on adding,
+         * {@code n} when it is building (then each pass may leave the entries in exact arrays). Each pass reads the columns in
          * order and appends to 2,048 places at once, which the caches follow. It replaced a sort of keys
          * {@code size << 24 | index} followed by a gather of the digests in key order, where nearly every read
          * was a cache miss (the large generated database's 4M hashes: sort ~0.3 and gather ~0.7 CPU-s).
          */
-        private void sortBySize() {
-            int cap = sizes.length;
+        private void sortBySize(int spareCap) {
             long or = 0;
             for (int i = 0; i < n; i++) or |= sizes[i];
             int bits = 64 - Long.numberOfLeadingZeros(or);
             if (bits == 0 || n < 2) return; // every size 0: already in insertion order
             int passes = (bits + RADIX_BITS - 1) / RADIX_BITS, digit = (bits + passes - 1) / passes, mask = (1 << digit) - 1;
-            if (spareSizes.length != cap) {
-                spareSizes = new long[cap];
-                spareDigests = new byte[cap * len];
-                spareValues = new int[cap];
-            }
+            // one spare set per sort, not kept: between a spilling builder's runs it would stay resident (the medium
+            // database's peak rose by 16 MB while it was a field)
+            long[] spareSizes = new long[spareCap];
+            byte[] spareDigests = new byte[spareCap * len];
+            int[] spareValues = new int[spareCap];
             int[] start = new int[1 << digit];
             for (int p = 0, shift = 0; p < passes; p++, shift += digit) {
                 Arrays.fill(start, 0);
@@ -275,7 +271,7 @@ public final class HashIndex {
                 resize((int) Math.min((long) n * 2, MAX_ENTRIES));
                 return;
             }
-            sortBySize();
+            sortBySize(sizes.length);
             try {
                 spill.writeRun(sizes, n, digests, values);
             } catch (java.io.IOException e) {
@@ -306,7 +302,7 @@ public final class HashIndex {
                 }
             }
             int m = n;
-            sortBySize();
+            sortBySize(m);
             // the builder is done: its columns (or exact copies) now belong to the index
             byte[] d = digests.length == m * len ? digests : Arrays.copyOf(digests, m * len);
             int[] v = values.length == m ? values : Arrays.copyOf(values, m);
@@ -322,9 +318,6 @@ public final class HashIndex {
             values = new int[0];
             anyDigests = new byte[0];
             anyValues = new int[0];
-            spareSizes = new long[0];
-            spareDigests = new byte[0];
-            spareValues = new int[0];
             spill = null;
             n = any = spilled = 0;
         }
