@@ -13,8 +13,14 @@ public final class FlatBuffers {
 
     private FlatBuffers() {}
 
+    /**
+     * A growing little-endian writer over a plain array. The text loader encodes every body pattern with it
+     * (twice: when added and after anchor planning) and runs on C1, where each {@code ByteBuffer.putInt} was a
+     * chain of calls and each {@code ints} made two buffer views; stores into the array cost a few instructions.
+     */
     public static final class Out implements FlatIO.Writer {
-        private ByteBuffer b;
+        private byte[] b;
+        private int pos;
 
         public Out() {
             this(1 << 16);
@@ -22,47 +28,82 @@ public final class FlatBuffers {
 
         /** With room for {@code capacity} bytes before the first growth (a writer that knows its size). */
         public Out(int capacity) {
-            b = ByteBuffer.allocate(Math.max(64, capacity)).order(ByteOrder.LITTLE_ENDIAN);
+            b = new byte[Math.max(64, capacity)];
         }
 
         private void need(long n) {
-            if (b.remaining() >= n) return;
-            long cap = Math.max((long) b.capacity() * 2, b.position() + n);
+            if (b.length - pos >= n) return;
+            long cap = Math.max((long) b.length * 2, pos + n);
             if (cap > Integer.MAX_VALUE - 64) throw new IllegalStateException("snapshot larger than 2 GiB");
-            ByteBuffer nb = ByteBuffer.allocate((int) cap).order(ByteOrder.LITTLE_ENDIAN);
-            b.flip();
-            nb.put(b);
-            b = nb;
+            b = java.util.Arrays.copyOf(b, (int) cap);
         }
 
-        public ByteBuffer finish() { return b.flip(); }
+        /** What was written, from position 0 (little-endian); the writer must not be used afterwards. */
+        public ByteBuffer finish() { return ByteBuffer.wrap(b, 0, pos).slice().order(ByteOrder.LITTLE_ENDIAN); }
 
         /** What was written so far, as a read-only view (writing may go on; the view does not see it). */
-        public ByteBuffer written() { return b.asReadOnlyBuffer().flip(); }
+        public ByteBuffer written() { return ByteBuffer.wrap(b, 0, pos).asReadOnlyBuffer(); }
 
         /** Forgets what was written, keeping the buffer (a scratch writer reused per record). */
-        public void reset() { b.clear(); }
+        public void reset() { pos = 0; }
 
         /** Bytes written so far. */
-        public int size() { return b.position(); }
+        public int size() { return pos; }
 
-        @Override public void i32(int v) { need(4); b.putInt(v); }
-        @Override public void i64(long v) { need(8); b.putLong(v); }
-        @Override public void bool(boolean v) { need(1); b.put((byte) (v ? 1 : 0)); }
-        @Override public void bytes(byte[] a) { i32(a.length); need(a.length); b.put(a); }
+        @Override public void i32(int v) {
+            need(4);
+            put32(pos, v);
+            pos += 4;
+        }
+
+        private void put32(int i, int v) {
+            byte[] a = b;
+            a[i] = (byte) v;
+            a[i + 1] = (byte) (v >>> 8);
+            a[i + 2] = (byte) (v >>> 16);
+            a[i + 3] = (byte) (v >>> 24);
+        }
+
+        @Override public void i64(long v) {
+            need(8);
+            put32(pos, (int) v);
+            put32(pos + 4, (int) (v >>> 32));
+            pos += 8;
+        }
+
+        @Override public void bool(boolean v) {
+            need(1);
+            b[pos++] = (byte) (v ? 1 : 0);
+        }
+
+        @Override public void bytes(byte[] a) {
+            i32(a.length);
+            need(a.length);
+            System.arraycopy(a, 0, b, pos, a.length);
+            pos += a.length;
+        }
 
         @Override public void ints(int[] a) {
             i32(a.length);
             need(4L * a.length);
-            b.asIntBuffer().put(a);
-            b.position(b.position() + 4 * a.length);
+            int p = pos;
+            for (int v : a) {
+                put32(p, v);
+                p += 4;
+            }
+            pos = p;
         }
 
         @Override public void longs(long[] a) {
             i32(a.length);
             need(8L * a.length);
-            b.asLongBuffer().put(a);
-            b.position(b.position() + 8 * a.length);
+            int p = pos;
+            for (long v : a) {
+                put32(p, (int) v);
+                put32(p + 4, (int) (v >>> 32));
+                p += 8;
+            }
+            pos = p;
         }
 
         @Override public void string(String s) { bytes(s.getBytes(StandardCharsets.UTF_8)); }

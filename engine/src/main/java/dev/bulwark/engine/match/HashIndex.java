@@ -137,9 +137,14 @@ public final class HashIndex {
          * MD5 signatures of the large generated database. Smaller databases never spill.
          */
         static final int SPILL_AT = 1 << 18;
+        /** Size bits per pass of {@link #sortBySize}: 2,048 counters and places to append to. */
+        private static final int RADIX_BITS = 11;
+        /** Columns {@link #sortBySize} moves the entries into (then swapped with the builder's). */
+        private long[] spareSizes = new long[0];
+        private byte[] spareDigests = new byte[0];
+        private int[] spareValues = new int[0];
         /** Spare capacity (1/16) the size array may keep rather than being copied to its exact length. */
         private static final int SLACK_SHIFT = 4;
-        private static final int INDEX_MASK = MAX_ENTRIES - 1;
         private final int len;
         /** Sized entries before a run is written, or 0 when this builder never spills. */
         private int spillAt;
@@ -209,10 +214,55 @@ public final class HashIndex {
             anyValues[any++] = value;
         }
 
-        /** Sorts the first {@code n} sized entries: keys {@code size << 24 | index} in the size array. */
-        private void sortKeys() {
-            for (int i = 0; i < n; i++) sizes[i] = sizes[i] << 24 | i;
-            Arrays.sort(sizes, 0, n);
+        /**
+         * Sorts the first {@code n} sized entries by size, equal sizes in insertion order: a stable radix sort
+         * (least significant digit first) that moves the entries themselves, {@link #RADIX_BITS} bits of the
+         * size per pass (two passes below 4 MiB, at most four), between the builder's columns and a spare set
+         * (swapped after each pass) of {@code spareCap} entries: the builder's capacity when it goes on adding,
+         * {@code n} when it is building (then each pass may leave the entries in exact arrays). Each pass reads the columns in
+         * order and appends to 2,048 places at once, which the caches follow. It replaced a sort of keys
+         * {@code size << 24 | index} followed by a gather of the digests in key order, where nearly every read
+         * was a cache miss (the large generated database's 4M hashes: sort ~0.3 and gather ~0.7 CPU-s).
+         */
+        private void sortBySize(int spareCap) {
+            long or = 0;
+            for (int i = 0; i < n; i++) or |= sizes[i];
+            int bits = 64 - Long.numberOfLeadingZeros(or);
+            if (bits == 0 || n < 2) return; // every size 0: already in insertion order
+            int passes = (bits + RADIX_BITS - 1) / RADIX_BITS, digit = (bits + passes - 1) / passes, mask = (1 << digit) - 1;
+            // a spilling builder keeps its spare set for the next run: 11 MB arrays made per run and dropped filled
+            // the old generation (the large database's peak went from 189 to 279 MB); building, one exact set
+            if (spareSizes.length != spareCap) {
+                spareSizes = new long[spareCap];
+                spareDigests = new byte[spareCap * len];
+                spareValues = new int[spareCap];
+            }
+            int[] start = new int[1 << digit];
+            for (int p = 0, shift = 0; p < passes; p++, shift += digit) {
+                Arrays.fill(start, 0);
+                for (int i = 0; i < n; i++) start[(int) (sizes[i] >>> shift) & mask]++;
+                for (int b = 0, sum = 0; b < start.length; b++) {
+                    int c = start[b];
+                    start[b] = sum;
+                    sum += c;
+                }
+                long[] ts = spareSizes;
+                byte[] td = spareDigests;
+                int[] tv = spareValues;
+                for (int i = 0; i < n; i++) {
+                    long size = sizes[i];
+                    int k = start[(int) (size >>> shift) & mask]++;
+                    ts[k] = size;
+                    System.arraycopy(digests, i * len, td, k * len, len);
+                    tv[k] = values[i];
+                }
+                spareSizes = sizes;
+                spareDigests = digests;
+                spareValues = values;
+                sizes = ts;
+                digests = td;
+                values = tv;
+            }
         }
 
         /**
@@ -227,9 +277,9 @@ public final class HashIndex {
                 resize((int) Math.min((long) n * 2, MAX_ENTRIES));
                 return;
             }
-            sortKeys();
+            sortBySize(sizes.length);
             try {
-                spill.writeRun(sizes, n, digests, values, INDEX_MASK);
+                spill.writeRun(sizes, n, digests, values);
             } catch (java.io.IOException e) {
                 throw HashSpill.unchecked("cannot write a temporary hash index", e);
             }
@@ -258,20 +308,11 @@ public final class HashIndex {
                 }
             }
             int m = n;
-            // primitive sort on (size, insertion index) in the builder's own size array
-            sortKeys();
-            // digests and values gathered into exact arrays: independent reads, so the memory system overlaps
-            // them (following the permutation's cycles in place was 5x slower: each read waits for the last)
-            byte[] d = new byte[m * len];
-            int[] v = new int[m];
-            for (int k = 0; k < m; k++) {
-                int i = (int) (sizes[k] & INDEX_MASK);
-                System.arraycopy(digests, i * len, d, k * len, len);
-                v[k] = values[i];
-                sizes[k] >>>= 24;
-            }
+            sortBySize(m);
+            // the builder is done: its columns (or exact copies) now belong to the index
+            byte[] d = digests.length == m * len ? digests : Arrays.copyOf(digests, m * len);
+            int[] v = values.length == m ? values : Arrays.copyOf(values, m);
             long[] s = sizes.length - m > sizes.length >>> SLACK_SHIFT ? Arrays.copyOf(sizes, m) : sizes;
-            // the builder is done: its size array now belongs to the index
             clear();
             return new HashIndex(len, LongBuffer.wrap(s, 0, m).slice(), ByteBuffer.wrap(d), IntBuffer.wrap(v),
                     ByteBuffer.wrap(ad), IntBuffer.wrap(av), Integer.MAX_VALUE);
@@ -283,6 +324,9 @@ public final class HashIndex {
             values = new int[0];
             anyDigests = new byte[0];
             anyValues = new int[0];
+            spareSizes = new long[0];
+            spareDigests = new byte[0];
+            spareValues = new int[0];
             spill = null;
             n = any = spilled = 0;
         }

@@ -32,13 +32,18 @@ final class HashSpill {
     private long[] runStart = new long[8];
     private int[] runCount = new int[8];
     private int runN;
-    private final ByteBuffer out;
+    /**
+     * A run's records are assembled in this array (and the merge's in plain arrays too): the loader runs on C1,
+     * where every {@code ByteBuffer.putLong} is a chain of calls.
+     */
+    private final byte[] out;
+    private int outPos;
 
     private HashSpill(int len, FileChannel runs) {
         this.len = len;
         this.record = 8 + len + 4;
         this.runs = runs;
-        this.out = ByteBuffer.allocate(WRITE_BUFFER / record * record).order(ByteOrder.LITTLE_ENDIAN);
+        this.out = new byte[WRITE_BUFFER / record * record];
     }
 
     /** A spill for digests of {@code len} bytes, in a new temporary file. */
@@ -53,56 +58,78 @@ final class HashSpill {
         return t;
     }
 
-    /**
-     * Appends one run: {@code keys[0, m)} are sorted {@code size << 24 | index} keys whose index points into
-     * {@code digests} ({@code len} bytes each) and {@code values}.
-     */
-    void writeRun(long[] keys, int m, byte[] digests, int[] values, int indexMask) throws IOException {
+    /** Appends one run: the first {@code m} entries of the columns, already sorted by size. */
+    void writeRun(long[] sizes, int m, byte[] digests, int[] values) throws IOException {
         if (runN == runStart.length) {
             runStart = Arrays.copyOf(runStart, runN * 2);
             runCount = Arrays.copyOf(runCount, runN * 2);
         }
         runStart[runN] = end;
         runCount[runN++] = m;
-        out.clear();
+        outPos = 0;
+        byte[] o = out;
+        int len = this.len, full = o.length - record;
         for (int k = 0; k < m; k++) {
-            if (out.remaining() < record) flush();
-            int i = (int) (keys[k] & indexMask);
-            out.putLong(keys[k] >>> 24);
-            out.put(digests, i * len, len);
-            out.putInt(values[i]);
+            if (outPos > full) flush();
+            int at = outPos;
+            putLong(o, at, sizes[k]);
+            System.arraycopy(digests, k * len, o, at + 8, len);
+            putInt(o, at + 8 + len, values[k]);
+            outPos = at + record;
         }
         flush();
     }
 
     private void flush() throws IOException {
-        out.flip();
-        while (out.hasRemaining()) end += runs.write(out, end);
-        out.clear();
+        ByteBuffer b = ByteBuffer.wrap(out, 0, outPos);
+        while (b.hasRemaining()) end += runs.write(b, end);
+        outPos = 0;
     }
 
-    /** One run being read during the merge: its current record is at {@code at} in {@code buf}. */
+    static void putLong(byte[] a, int i, long v) {
+        putInt(a, i, (int) v);
+        putInt(a, i + 4, (int) (v >>> 32));
+    }
+
+    static void putInt(byte[] a, int i, int v) {
+        a[i] = (byte) v;
+        a[i + 1] = (byte) (v >>> 8);
+        a[i + 2] = (byte) (v >>> 16);
+        a[i + 3] = (byte) (v >>> 24);
+    }
+
+    static long getLong(byte[] a, int i) {
+        return getInt(a, i) & 0xFFFFFFFFL | (long) getInt(a, i + 4) << 32;
+    }
+
+    static int getInt(byte[] a, int i) {
+        return a[i] & 0xFF | (a[i + 1] & 0xFF) << 8 | (a[i + 2] & 0xFF) << 16 | a[i + 3] << 24;
+    }
+
+    /** One run being read during the merge: its current record is at {@code at} in {@code arr}. */
     private final class Run {
-        final ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER / record * record).order(ByteOrder.LITTLE_ENDIAN);
+        final byte[] arr = new byte[READ_BUFFER / record * record];
+        final ByteBuffer buf = ByteBuffer.wrap(arr);
         long pos;
-        int left, at;
+        /** Records left on disk; the current record's offset in {@link #arr}; the bytes filled there. */
+        int left, at, filled;
         long size;
 
         Run(long pos, int count) throws IOException {
             this.pos = pos;
             this.left = count;
             fill();
-            size = buf.getLong(0);
+            size = getLong(arr, 0);
         }
 
         /** Moves to the next record; false at the end of the run. */
         boolean advance() throws IOException {
             at += record;
-            if (at >= buf.limit()) {
+            if (at >= filled) {
                 if (left == 0) return false;
                 fill();
             }
-            size = buf.getLong(at);
+            size = getLong(arr, at);
             return true;
         }
 
@@ -117,6 +144,7 @@ final class HashSpill {
             }
             left -= k;
             at = 0;
+            filled = k * record;
         }
     }
 
@@ -149,10 +177,12 @@ final class HashSpill {
                     sizes.room(8);
                     digests.room(len);
                     values.room(4);
-                    sizes.buf.putLong(top.size);
-                    digests.buf.put(digests.buf.position(), top.buf, top.at + 8, len);
-                    digests.buf.position(digests.buf.position() + len);
-                    values.buf.putInt(top.buf.getInt(top.at + 8 + len));
+                    putLong(sizes.buf, sizes.n, top.size);
+                    sizes.n += 8;
+                    System.arraycopy(top.arr, top.at + 8, digests.buf, digests.n, len);
+                    digests.n += len;
+                    putInt(values.buf, values.n, getInt(top.arr, top.at + 8 + len));
+                    values.n += 4;
                     if (top.advance()) key[heap[0]] = top.size;
                     else heap[0] = heap[--hn];
                     down(heap, hn, key);
@@ -178,7 +208,9 @@ final class HashSpill {
     /** A buffered sequential writer at a fixed offset of the index file. */
     private static final class Section {
         final FileChannel ch;
-        final ByteBuffer buf = ByteBuffer.allocate(WRITE_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+        final byte[] buf = new byte[WRITE_BUFFER];
+        /** Bytes of {@link #buf} filled. */
+        int n;
         long pos;
 
         Section(FileChannel ch, long pos) {
@@ -188,13 +220,13 @@ final class HashSpill {
 
         /** Flushes when fewer than {@code need} more bytes would fit. */
         void room(int need) throws IOException {
-            if (buf.remaining() < need) flush();
+            if (buf.length - n < need) flush();
         }
 
         void flush() throws IOException {
-            buf.flip();
-            while (buf.hasRemaining()) pos += ch.write(buf, pos);
-            buf.clear();
+            ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+            while (b.hasRemaining()) pos += ch.write(b, pos);
+            n = 0;
         }
     }
 

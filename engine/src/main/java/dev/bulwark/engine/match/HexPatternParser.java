@@ -91,7 +91,8 @@ public final class HexPatternParser {
     }
 
     private List<Object> sequence(int depth, boolean inAlt) throws PatternException {
-        List<Object> out = new ArrayList<>();
+        // presized for the usual case, one token per hex pair (the loader runs on C1, where growth copies cost)
+        List<Object> out = new ArrayList<>(inAlt ? 4 : (s.length() - p) / 2 + 1);
         while (p < s.length()) {
             char c = s.charAt(p);
             if (c == '|' || c == ')') {
@@ -229,7 +230,7 @@ public final class HexPatternParser {
     // ---- assembly --------------------------------------------------------------------------------
 
     private static BodyPattern build(List<Object> toks, Modifiers mods, boolean wide, boolean special) throws PatternException {
-        List<Object> t = new ArrayList<>(toks);
+        List<Object> t = toks; // read only: the edge assertions are left out by index, not removed from a copy
         int n0 = t.size();
         // ClamAV rejects a [x-y] anchor whose single byte touches a (B)/(L)/(W) assertion
         if ((n0 >= 3 && t.get(0) instanceof Assert && t.get(1) instanceof Elem && t.get(2) instanceof Anchor)
@@ -237,17 +238,19 @@ public final class HexPatternParser {
             throw new PatternException("a [x-y] anchored byte cannot be next to a boundary assertion");
         }
         int left = BodyPattern.A_NONE, right = BodyPattern.A_NONE;
-        if (!t.isEmpty() && t.get(0) instanceof Assert a) { left = a.flags(); t.remove(0); }
-        if (!t.isEmpty() && t.get(t.size() - 1) instanceof Assert a) { right = a.flags(); t.remove(t.size() - 1); }
+        int from = 0, to = n0;
+        if (from < to && t.get(from) instanceof Assert a) { left = a.flags(); from++; }
+        if (from < to && t.get(to - 1) instanceof Assert a) { right = a.flags(); to--; }
         if (mods.fullword()) {
             if (left == BodyPattern.A_NONE) left = BodyPattern.A_WORD;
             if (right == BodyPattern.A_NONE) right = BodyPattern.A_WORD;
         }
         List<Elem[]> parts = new ArrayList<>();
         List<int[]> gaps = new ArrayList<>();
-        List<Object> cur = new ArrayList<>();
+        List<Object> cur = new ArrayList<>(to - from);
         int[] pendingGap = {0, 0};
-        for (Object o : t) {
+        for (int k = from; k < to; k++) {
+            Object o = t.get(k);
             if (o instanceof Split sp) {
                 parts.add(part(cur, mods, wide));
                 gaps.add(pendingGap);
@@ -289,7 +292,7 @@ public final class HexPatternParser {
             }
         }
         if (anchors > 2) throw new PatternException("too many [x-y] anchors");
-        List<Elem> out = new ArrayList<>();
+        List<Elem> out = new ArrayList<>(wide ? 2 * toks.size() : toks.size());
         for (Object o : toks) {
             if (o instanceof Anchor a) {
                 out.add(new Elem.Gap(a.min() * (wide ? 2 : 1), a.max() * (wide ? 2 : 1)));

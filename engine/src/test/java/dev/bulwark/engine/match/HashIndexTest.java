@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -73,6 +74,42 @@ class HashIndexTest {
             r.nextBytes(absent);
             assertEquals(-1, h.find(absent, 3));
             if (any.isEmpty()) assertFalse(h.wants(1L << 35));
+        }
+    }
+
+    /**
+     * The built index (on the heap, and merged from spilled runs) holds its sized entries in (size, insertion)
+     * order, for sizes of every width up to the limit and many equal sizes: each value is its insertion number.
+     */
+    @ParameterizedTest
+    @CsvSource({"0, 1000, 1, 0", "1, 1000, 2, 0", "2, 5, 3, 0", "50, 100000, 4, 0", "20, 30000, 5, 0",
+            "30, 7000, 6, 0", "39, 7000, 7, 0", "11, 4096, 8, 0", "12, 4096, 9, 0", "22, 1, 10, 0",
+            "19, 30000, 11, 1000", "39, 20000, 12, 777", "12, 5000, 13, 5000", "0, 3000, 14, 100"})
+    void entriesInSizeThenInsertionOrder(int sizeBits, int n, long seed, int spillAt) {
+        Random r = new Random(seed);
+        long bound = Math.min(1L << sizeBits, HashIndex.Builder.MAX_SIZE);
+        HashIndex.Builder b = HashIndex.builder(16, spillAt);
+        long[] sizes = new long[n];
+        for (int i = 0; i < n; i++) {
+            // many equal sizes (a narrow width, or repeats of an earlier size) test the tie order
+            sizes[i] = i > 0 && r.nextInt(4) == 0 ? sizes[r.nextInt(i)] : (long) (r.nextDouble() * bound);
+            byte[] d = new byte[16];
+            r.nextBytes(d);
+            b.add(d, sizes[i], i);
+        }
+        FlatBuffers.Out out = new FlatBuffers.Out();
+        b.build().write(out);
+        FlatBuffers.In in = new FlatBuffers.In(out.finish());
+        assertEquals(16, in.i32());
+        long[] gotSizes = in.longs();
+        in.bytes();
+        int[] gotValues = in.ints();
+        Integer[] want = new Integer[n];
+        for (int i = 0; i < n; i++) want[i] = i;
+        Arrays.sort(want, (x, y) -> sizes[x] != sizes[y] ? Long.compare(sizes[x], sizes[y]) : Integer.compare(x, y));
+        for (int k = 0; k < n; k++) {
+            assertEquals(want[k], gotValues[k], "entry " + k);
+            assertEquals(sizes[want[k]], gotSizes[k], "entry " + k);
         }
     }
 }
