@@ -174,6 +174,10 @@ class LauncherTest {
         String later = "-XX:CompileThresholdScaling=5";
         assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), big.toString()).contains(later));
         assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "--threads=1", "-d", snapshot.toString(), dir.toString()).contains(later));
+        // cpu5 (round 8): the same long scans unroll loops less in C2
+        assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "--threads=1", "-d", snapshot.toString(), dir.toString())
+                .contains("-XX:LoopUnrollLimit=10"));
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString()).contains("-XX:LoopUnrollLimit=10"));
         assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), small.toString()).contains(later), "short: C1 alone");
         assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString()).contains(later), "a large text database");
         assertFalse(dryRun(LAUNCHER, Map.of(), "db", "compile", "-d", textDb.toString(), "-o", "x.bsnap").contains(later));

@@ -7,6 +7,7 @@ import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
 import dev.bulwark.engine.formats.archivecommon.Emit;
 import dev.bulwark.engine.formats.archivecommon.MalformedException;
+import dev.bulwark.engine.filetype.ByteScan;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 
@@ -75,15 +76,31 @@ public final class ArjExtractor implements Extractor {
         return Emit.stream(ctx, "arj", info, new ArjDecoder(packed, osize, method), packed.remaining());
     }
 
-    /** Offset of the first header with a valid CRC, or -1. */
-    private static long findMain(ByteBuffer b) {
-        int candidates = 0;
-        for (int i = 0; i + 4 <= b.limit() && candidates < MAX_CANDIDATES; i++) {
-            if ((b.get(i) & 0xff) != ID0 || (b.get(i + 1) & 0xff) != ID1) continue;
+    /**
+     * Offset of the first header with a valid CRC, or -1. The 0x60 bytes are found eight at a time in a heap
+     * buffer ({@link ByteScan#next}); the candidates and their order are those of a byte-by-byte walk.
+     */
+    static long findMain(ByteBuffer b) {
+        int candidates = 0, end = b.limit() - 3; // a candidate needs its id and size: i + 4 <= limit
+        byte[] a = b.hasArray() ? b.array() : null;
+        int o = a == null ? 0 : b.arrayOffset();
+        for (int i = nextId(b, a, o, 0, end); i >= 0 && candidates < MAX_CANDIDATES; i = nextId(b, a, o, i + 1, end)) {
+            if ((b.get(i + 1) & 0xff) != ID1) continue;
             candidates++;
             int size = Bytes.u16le(b, i + 2);
             if (size > 0 && size <= MAX_HEADER && crcOk(b, i)) return i;
         }
+        return -1;
+    }
+
+    /** Index of the first {@code ID0} byte in {@code [from, end)} of the buffer, or -1. */
+    private static int nextId(ByteBuffer b, byte[] a, int o, int from, int end) {
+        if (from >= end) return -1;
+        if (a != null) {
+            int k = ByteScan.next(a, o + from, o + end, (byte) ID0);
+            return k < 0 ? -1 : k - o;
+        }
+        for (int i = from; i < end; i++) if ((b.get(i) & 0xff) == ID0) return i;
         return -1;
     }
 

@@ -27,10 +27,11 @@ public final class DataUris {
         byte[] a = html.hasArray() ? html.array() : null;
         int base = a != null ? html.arrayOffset() : 0;
         for (int i = 0; i + 5 <= end && out.size() < MAX_URIS; i++) {
-            if (a != null) { // jump to the next 'd' or 'D' (eight bytes at a time)
-                int k = ByteScan.nextFolded(a, base + i, base + end - 4, (byte) 'd');
+            if (a != null) { // jump to the next "data:" candidate by its ':' (eight bytes at a time; rarer than 'd')
+                int k = ByteScan.next(a, base + i + 4, base + end, (byte) ':');
                 if (k < 0) break;
-                i = k - base;
+                i = k - base - 4;
+                if ((a[base + i] | 0x20) != 'd') continue;
             } else if ((html.get(i) | 0x20) != 'd') {
                 continue;
             }

@@ -105,9 +105,9 @@ final class MailParser {
                 int colon = Text.indexOf(b, i, e, COLON);
                 if (colon < 0) {
                     if (Text.startsWith(b, i, e, "From ")) return i;
-                } else {
-                    String cmd = Text.latin1(b, i, colon, 64);
-                    String name = cmd.indexOf('(') >= 0 ? cmd.replaceAll("\\([^)]*\\)", "").strip() : cmd;
+                } else if (mayBeUseful(i, colon)) {
+                    String cmd = Text.latin1(b, i, colon, MAX_NAME);
+                    String name = cmd.indexOf('(') >= 0 ? COMMENT.matcher(cmd).replaceAll("").strip() : cmd;
                     if (isKept(name.toLowerCase(Locale.ROOT)) || cmd.equalsIgnoreCase("From") || cmd.equalsIgnoreCase("Received")
                             || cmd.equalsIgnoreCase("De")) {
                         return i;
@@ -119,6 +119,22 @@ final class MailParser {
         return -1;
     }
 
+    /**
+     * False when the name before {@code colon} cannot be one {@link #usefulHeader} keeps: it holds no comment
+     * (no '(' among the {@link #MAX_NAME} bytes read) and its length is none of the kept names' lengths. Spares
+     * a String per header-like line of a long text that ClamAV's mail parser walks through.
+     */
+    private boolean mayBeUseful(int i, int colon) {
+        int n = Math.min(colon - i, MAX_NAME);
+        if (n == 2 || n == 4 || n == 8 || n == 12 || n == 19 || n == 25) return true; // De, From, Received, Content-*
+        for (int k = i; k < i + n; k++) if (b.get(k) == '(') return true;
+        return false;
+    }
+
+    /** Bytes of a header name read to decide whether it is useful (longer names are cut: none is kept). */
+    private static final int MAX_NAME = 64;
+    /** A comment in a header name, removed before it is compared. */
+    private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\([^)]*\\)");
     private static final byte[] COLON = {':'}, SEVEN_BIT = {'7', 'b', 'i', 't'};
     private static final int MAX_JUNK_LINES = 100_000; // lines looked at for a first header: bounds the work on junk
 

@@ -36,13 +36,19 @@ class DataUrisTest {
     @Test
     void heapAndReadOnlyBuffersGiveTheSameLayers() {
         java.util.Random r = new java.util.Random(3);
-        String[] words = {"data:", "DATA:", "dAta:", "=", "\"", "'", ",", ";base64", " ", ">", "d", "x", "text/html"};
+        String[] words = {"data:", "DATA:", "dAta:", "=", "\"", "'", ",", ";base64", " ", ">", "d", "x", "text/html",
+                ":", "ata:", "dat", "Data", "::", "edata:"}; // colons without "data" before them, "data" cut short
+        int withLayers = 0;
         for (int round = 0; round < 3_000; round++) {
             StringBuilder sb = new StringBuilder();
             for (int k = r.nextInt(30); k > 0; k--) sb.append(words[r.nextInt(words.length)]);
             ByteBuffer heap = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
             List<ByteBuffer> a = DataUris.mailLayers(heap, 1 << 20), b = DataUris.mailLayers(heap.asReadOnlyBuffer(), 1 << 20);
             assertEquals(a, b, sb.toString());
+            byte[] padded = ("d:" + sb).getBytes(StandardCharsets.ISO_8859_1); // a heap slice with an array offset
+            assertEquals(a, DataUris.mailLayers(ByteBuffer.wrap(padded, 2, padded.length - 2).slice(), 1 << 20), sb.toString());
+            if (!a.isEmpty()) withLayers++;
         }
+        org.junit.jupiter.api.Assertions.assertTrue(withLayers > 100, "documents with data: layers: " + withLayers);
     }
 }
