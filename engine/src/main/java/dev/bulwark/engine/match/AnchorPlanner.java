@@ -55,7 +55,7 @@ final class AnchorPlanner {
         for (int j = 0; j < n; j++) {
             Elem[] part = p.parts[j];
             int len = al[j], best = ae[j];
-            double bestCost = cost(part, best, len, load, mask);
+            double bestCost = cost(part, best, len, load, mask, Double.MAX_VALUE);
             int runEnd = 0; // end of the static run holding i: each element is classified once per part
             for (int i = 0; i + len <= part.length; i++) {
                 if (i >= runEnd) {
@@ -63,7 +63,7 @@ final class AnchorPlanner {
                     while (runEnd < part.length && HexPatternParser.isStatic(part[runEnd])) runEnd++;
                 }
                 if (i == ae[j] || runEnd - i < len || !foldedOk(part, i, len)) continue;
-                double c = cost(part, i, len, load, mask);
+                double c = cost(part, i, len, load, mask, bestCost);
                 if (c < bestCost) { bestCost = c; best = i; }
             }
             if (best != ae[j]) {
@@ -120,7 +120,11 @@ final class AnchorPlanner {
         return (b0 & 0xFF) | (b1 & 0xFF) << 8 | (b2 & 0xFF) << 16;
     }
 
-    private static double cost(Elem[] part, int i, int len, int[] load, int mask) {
+    /**
+     * The window's cost; once the terms other than the stride filter's (which is never negative) reach
+     * {@code bound}, that partial sum (the window cannot win; planning a large set asks this for every window).
+     */
+    private static double cost(Elem[] part, int i, int len, int[] load, int mask, double bound) {
         double c = 0;
         int folded = 0;
         for (int k = 0; k < len; k++) {
@@ -135,10 +139,10 @@ final class AnchorPlanner {
             boolean pinned = i + k < part.length && part[i + k] instanceof Elem.Lit l && l.exact();
             if (!pinned) c += UNPINNED_PENALTY;
         }
-        c += STRIDE_WEIGHT * strideDoublings(part, i);
         byte third = len > 2 ? ((Elem.Lit) part[i + 2]).value() : 0;
         int word = key(((Elem.Lit) part[i]).value(), ((Elem.Lit) part[i + 1]).value(), third) & mask;
         // folded variants land on other words too; the base one stands for them
-        return c + LOAD_WEIGHT * load[word];
+        c += LOAD_WEIGHT * load[word];
+        return c >= bound ? c : c + STRIDE_WEIGHT * strideDoublings(part, i);
     }
 }
