@@ -318,14 +318,9 @@ public final class AtomIndex {
         return sf;
     }
 
-    /** Uses this stride filter from now on (tests: the side path on sets whose table alone would do). */
-    void useStride(StrideFilter sf) {
-        stride = sf;
-    }
-
-    /** The stride filter's table for this index, kept or not, with or without the side path (diagnostics and tests). */
-    StrideFilter measureStride(boolean side) {
-        return StrideFilter.measure(StrideFilter.wordLog(wordLog), t4, t3, bits2, start2, entries2, windows, side);
+    /** The stride filter's table for this index, kept or not (diagnostics and tests). */
+    StrideFilter measureStride() {
+        return StrideFilter.measure(StrideFilter.wordLog(wordLog), t4, t3, bits2, start2, entries2, windows);
     }
 
     /**

@@ -19,14 +19,14 @@ import java.util.Arrays;
  * short atoms (the built-in {@code MZ}, a 4-byte atom at a part's end) is absorbed that way; thousands (a set
  * whose anchors sit in runs of 2-4 fixed bytes) fill the table, so {@link AnchorPlanner} prefers anchors inside
  * runs of at least five, and {@link BodyPattern#lazy} keeps parts without such runs out of the index where a
- * neighbour has them. Entries that would still cost 256 words or more (runs of 2-3 bytes, {@code MZ}) can
- * instead go to a side path, an 8 KiB map of their 2-byte keys tested at both positions of each sample
- * ({@link #wide}), used when the table alone passes too often.
+ * neighbour has them. Entries that still cost 256 words or more ("wide": runs of 2-3 bytes, {@code MZ}) are
+ * counted first, and a set with so many that they would fill the table gets no filter (a side path that tested
+ * their 2-byte keys at both positions of each sample ran slower than the per-position scan on the corpus).
  */
 final class StrideFilter {
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     /** No stride filter: the index scans every position. */
-    static final StrideFilter NONE = new StrideFilter(null, 0, null, 1, 0, 0);
+    static final StrideFilter NONE = new StrideFilter(null, 0, 1, 0);
     /**
      * Largest estimated share of random samples that pass: each pass costs about nine probes (three
      * positions through the word filter, a mispredicted branch), a sample saves one probe.
@@ -43,30 +43,19 @@ final class StrideFilter {
 
     final long[] words;
     final int mask;
-    /**
-     * The wide entries' side path, or null: a bit per 2-byte key (an atom's first two bytes) of the entries left
-     * out of {@link #words} because they would cost it 256 words or more ({@link #WIDE_COST}: runs of 2 or 3 fixed
-     * bytes, the built-in {@code MZ}). A sample at p tests the keys at p and p + 1 in this 8 KiB map, so an
-     * occurrence of such an atom at x = p or p + 1 still sends p - 1 .. p + 1 through the per-position stage.
-     */
-    final long[] wide;
-    /** Estimated share of random samples that pass, the side path's included (diagnostics). */
+    /** Estimated share of random samples that pass (diagnostics). */
     final double pass;
     /** Entries that needed more than one word at one of their offsets (fewer than five fixed bytes in a row). */
     final int loose;
-    /** Entries in the side path ({@link #wide}). */
-    final int wideEntries;
 
-    /** Cost ({@link #cost}, words weighted by Bloom halves) from which an entry goes to the side path when one is used. */
+    /** Cost ({@link #cost}, words weighted by Bloom halves) from which an entry is wide. */
     static final int WIDE_COST = 256;
 
-    private StrideFilter(long[] words, int mask, long[] wide, double pass, int loose, int wideEntries) {
+    private StrideFilter(long[] words, int mask, double pass, int loose) {
         this.words = words;
         this.mask = mask;
-        this.wide = wide;
         this.pass = pass;
         this.loose = loose;
-        this.wideEntries = wideEntries;
     }
 
     /**
@@ -78,71 +67,46 @@ final class StrideFilter {
         return indexLog;
     }
 
-    /**
-     * The table's words and the estimated pass rate, whether or not it is kept (diagnostics, tests); with
-     * {@code side}, entries costing {@link #WIDE_COST} or more go to the side path instead of the table.
-     */
+    /** The table's words and the estimated pass rate, whether or not it is kept (diagnostics, tests). */
     static StrideFilter measure(int wordLog, AtomTable t4, AtomTable t3, long[] bits2, int[] start2, int[] entries2,
-                                long[] windows, boolean side) {
+                                long[] windows) {
         long[] w = new long[1 << wordLog];
-        long[] wide = side ? new long[1024] : null;
         int[] fixed = new int[16], value = new int[16]; // offsets -8 .. 7 at [0, 16)
-        int loose = 0, wides = 0;
+        int loose = 0;
         for (AtomTable t : new AtomTable[] {t4, t3}) {
             for (int slot = 0; slot <= t.mask; slot++) {
                 int s = slot * AtomTable.SLOT;
                 if (t.slots[s + 2] == 0) continue;
                 for (int e = t.slots[s + 1], end = e + AtomTable.count(t.slots[s + 2]); e < end; e++) {
-                    int r = enter(w, wordLog, t.slots[s], t.len, t.owners[e], windows, fixed, value, wide);
-                    loose += r & 1;
-                    wides += r >>> 1;
+                    loose += enter(w, wordLog, t.slots[s], t.len, t.owners[e], windows, fixed, value);
                 }
             }
         }
         for (int word = 0, ri = 0; word < 1024; word++) {
             for (long b = bits2[word]; b != 0; b &= b - 1, ri++) {
                 int k = word << 6 | Long.numberOfTrailingZeros(b);
-                for (int e = start2[ri]; e < start2[ri + 1]; e++) {
-                    int r = enter(w, wordLog, k, 2, entries2[e], windows, fixed, value, wide);
-                    loose += r & 1;
-                    wides += r >>> 1;
-                }
+                for (int e = start2[ri]; e < start2[ri + 1]; e++) loose += enter(w, wordLog, k, 2, entries2[e], windows, fixed, value);
             }
         }
-        double pass = passRate(w, wordLog);
-        if (wide != null) {
-            int keys = 0;
-            for (long x : wide) keys += Long.bitCount(x);
-            pass += 2.0 * keys / 65536; // two keys tested per sample
-        }
-        return new StrideFilter(w, w.length - 1, wides == 0 ? null : wide, pass, loose, wides);
+        return new StrideFilter(w, w.length - 1, passRate(w, wordLog), loose);
     }
 
     /**
-     * The filter for these tables, or {@link #NONE}: all entries in the table if a random sample then passes
-     * rarely enough, else the wide entries in the side path if that does; else none. A census of the wide
-     * entries first rules out what cannot pass without filling a table (the 200k and 1M gen_sigs sets: their
-     * 668 and ~3,000 wide entries would fill every word, and as many random 2-byte keys would pass one sample in 50).
-     * {@code windows}: 4 longs per entry as in {@link AtomIndex#build(byte[][], int[], int, long[])}, or null.
+     * The filter for these tables, or {@link #NONE}: kept if a random sample passes rarely enough. A census of
+     * the wide entries first rules out sets they would fill (gen_sigs 200k: 668 wide entries of 256+ words each in
+     * a 65,536-word table) without building a table. {@code windows}: 4 longs per entry as in
+     * {@link AtomIndex#build(byte[][], int[], int, long[])}, or null.
      */
     static StrideFilter build(int wordLog, AtomTable t4, AtomTable t3, long[] bits2, int[] start2, int[] entries2,
                               long[] windows) {
-        long[] keys = new long[1024];
-        int wides = census(wordLog, t4, t3, bits2, start2, entries2, windows, keys);
-        int distinct = 0;
-        for (long x : keys) distinct += Long.bitCount(x);
-        if ((long) wides * WIDE_COST <= 1L << wordLog) {
-            StrideFilter f = measure(wordLog, t4, t3, bits2, start2, entries2, windows, false);
-            if (f.pass <= MAX_PASS) return f;
-        }
-        if (2.0 * distinct / 65536 > MAX_PASS) return NONE;
-        StrideFilter f = measure(wordLog, t4, t3, bits2, start2, entries2, windows, true);
+        if ((long) census(wordLog, t4, t3, bits2, start2, entries2, windows) * WIDE_COST > 1L << wordLog) return NONE;
+        StrideFilter f = measure(wordLog, t4, t3, bits2, start2, entries2, windows);
         return f.pass <= MAX_PASS ? f : NONE;
     }
 
-    /** Counts the entries that cost {@link #WIDE_COST} or more and sets their 2-byte keys in {@code keys}. */
+    /** Counts the entries that cost {@link #WIDE_COST} or more. */
     private static int census(int wordLog, AtomTable t4, AtomTable t3, long[] bits2, int[] start2, int[] entries2,
-                              long[] windows, long[] keys) {
+                              long[] windows) {
         int[] fixed = new int[16], value = new int[16];
         int spans = 1 << (wordLog - 16), wides = 0;
         for (AtomTable t : new AtomTable[] {t4, t3}) {
@@ -150,10 +114,7 @@ final class StrideFilter {
                 int s = slot * AtomTable.SLOT;
                 if (t.slots[s + 2] == 0) continue;
                 for (int e = t.slots[s + 1], end = e + AtomTable.count(t.slots[s + 2]); e < end; e++) {
-                    if (pin(t.slots[s], t.len, t.owners[e], windows, fixed, value, spans) >= WIDE_COST) {
-                        wides++;
-                        keys[(t.slots[s] & 0xFFFF) >>> 6] |= 1L << t.slots[s];
-                    }
+                    if (pin(t.slots[s], t.len, t.owners[e], windows, fixed, value, spans) >= WIDE_COST) wides++;
                 }
             }
         }
@@ -161,10 +122,7 @@ final class StrideFilter {
             for (long b = bits2[word]; b != 0; b &= b - 1, ri++) {
                 int k = word << 6 | Long.numberOfTrailingZeros(b);
                 for (int e = start2[ri]; e < start2[ri + 1]; e++) {
-                    if (pin(k, 2, entries2[e], windows, fixed, value, spans) >= WIDE_COST) {
-                        wides++;
-                        keys[k >>> 6] |= 1L << k;
-                    }
+                    if (pin(k, 2, entries2[e], windows, fixed, value, spans) >= WIDE_COST) wides++;
                 }
             }
         }
@@ -191,19 +149,12 @@ final class StrideFilter {
     }
 
     /**
-     * Enters atom {@code key} ({@code len} bytes, little-endian) of {@code entry} at its cheaper pair of offsets,
-     * or, with a side path ({@code wide} not null) and a cost of {@link #WIDE_COST} or more, sets its first two
-     * bytes' bit there. Returns bit 0: it needed more than one word at either offset; bit 1: it went to the side path.
+     * Enters atom {@code key} ({@code len} bytes, little-endian) of {@code entry} at its cheaper pair of offsets;
+     * returns 1 if it needed more than one word at either (fewer than five fixed bytes in a row), else 0.
      */
-    private static int enter(long[] w, int wordLog, int key, int len, int entry, long[] windows, int[] fixed, int[] value,
-                             long[] wide) {
+    private static int enter(long[] w, int wordLog, int key, int len, int entry, long[] windows, int[] fixed, int[] value) {
         int spans = 1 << (wordLog - 16);
         int c = pin(key, len, entry, windows, fixed, value, spans);
-        if (wide != null && c >= WIDE_COST) {
-            int k = key & 0xFFFF;
-            wide[k >>> 6] |= 1L << k;
-            return 3;
-        }
         int d = cost(fixed, -1, spans) + cost(fixed, 0, spans) < cost(fixed, 0, spans) + cost(fixed, 1, spans) ? -1 : 0;
         insert(w, wordLog, fixed, value, d);
         insert(w, wordLog, fixed, value, d + 1);
@@ -264,26 +215,12 @@ final class StrideFilter {
 
     /** The first sample p, p + 2, ... below {@code end} that passes, or a position at or past end. */
     int next(byte[] a, int off, int p, int end) {
-        if (wide != null) return nextWide(a, off, p, end);
         final long[] w = words, third = AtomFilters.THIRD, fourth = AtomFilters.FOURTH;
         final int m = mask;
         for (; p < end; p += 2) {
             int k = (int) INT_LE.get(a, off + p);
             long bits = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
             if ((w[k & m] & bits) == bits) return p;
-        }
-        return p;
-    }
-
-    /** {@link #next} with the side path: a sample also passes when its first or second 2-byte key is a wide entry's. */
-    private int nextWide(byte[] a, int off, int p, int end) {
-        final long[] w = words, third = AtomFilters.THIRD, fourth = AtomFilters.FOURTH, s = wide;
-        final int m = mask;
-        for (; p < end; p += 2) {
-            int k = (int) INT_LE.get(a, off + p);
-            long bits = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
-            int k0 = k & 0xFFFF, k1 = (k >>> 8) & 0xFFFF;
-            if ((w[k & m] & bits) == bits | ((s[k0 >>> 6] >>> k0 | s[k1 >>> 6] >>> k1) & 1) != 0) return p;
         }
         return p;
     }
