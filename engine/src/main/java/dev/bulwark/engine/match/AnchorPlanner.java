@@ -7,7 +7,10 @@ package dev.bulwark.engine.match;
  * that map to it. So among a part's static windows of its anchor's length the planner takes, greedily,
  * the one whose word is least used, traded against byte rarity (frequent bytes such as 00 or FF make
  * poor atoms on real files). For 2- and 3-byte anchors it also prefers
- * windows whose following bytes are fixed, since the word filter can then test them.
+ * windows whose following bytes are fixed, since the word filter can then test them; and every anchor
+ * prefers a place with five exact bytes in a row from its start or from the byte before it, which is what
+ * {@link StrideFilter} needs to enter it at two neighbouring offsets in one word each (an anchor without
+ * them costs that filter 256 words or a whole Bloom half, and thousands of them fill its table).
  * Patterns are copied, never modified: a pattern may be shared with a set that is still scanning.
  */
 final class AnchorPlanner {
@@ -23,6 +26,14 @@ final class AnchorPlanner {
      * libraries), and every position of a run probes the run's own word.
      */
     private static final double RUN_PENALTY = 60;
+    /**
+     * Penalty per doubling of the words (and Bloom halves) the stride filter needs for an anchor beyond one word
+     * per offset ({@link StrideFilter#entryCost}): an anchor with five exact bytes in a row costs 0, a 4-byte run
+     * at a part's end about 3 doublings (12), a 2-byte atom over 11 (44+). One doubling outweighs a byte's rarity.
+     */
+    static final double STRIDE_WEIGHT = 4;
+    /** Exact bytes in a row the stride filter needs for one word per offset (its stride plus a 4-byte key). */
+    static final int STRIDE_RUN = 5;
 
     private AnchorPlanner() {}
 
@@ -44,7 +55,7 @@ final class AnchorPlanner {
         for (int j = 0; j < n; j++) {
             Elem[] part = p.parts[j];
             int len = al[j], best = ae[j];
-            double bestCost = cost(part, best, len, load, mask);
+            double bestCost = cost(part, best, len, load, mask, Double.MAX_VALUE);
             int runEnd = 0; // end of the static run holding i: each element is classified once per part
             for (int i = 0; i + len <= part.length; i++) {
                 if (i >= runEnd) {
@@ -52,7 +63,7 @@ final class AnchorPlanner {
                     while (runEnd < part.length && HexPatternParser.isStatic(part[runEnd])) runEnd++;
                 }
                 if (i == ae[j] || runEnd - i < len || !foldedOk(part, i, len)) continue;
-                double c = cost(part, i, len, load, mask);
+                double c = cost(part, i, len, load, mask, bestCost);
                 if (c < bestCost) { bestCost = c; best = i; }
             }
             if (best != ae[j]) {
@@ -76,12 +87,44 @@ final class AnchorPlanner {
         return folded <= HexPatternParser.MAX_FOLDED_IN_ATOM;
     }
 
+    /** Whether elements [from, from + {@link #STRIDE_RUN}) of the part are all exact literals. */
+    static boolean exactRun(Elem[] part, int from) {
+        if (from < 0 || from + STRIDE_RUN > part.length) return false;
+        for (int k = from; k < from + STRIDE_RUN; k++) if (!(part[k] instanceof Elem.Lit l && l.exact())) return false;
+        return true;
+    }
+
+    /**
+     * log2 of the stride filter's cost for an anchor at element i over its minimum (2: one word at each of two
+     * offsets), from the exact bytes at offsets -8..7 that the anchor's windows would pin.
+     */
+    static int strideDoublings(Elem[] part, int i) {
+        int pinned = 0;
+        for (int o = -8; o < 8; o++) {
+            int x = i + o;
+            if (x < 0 || x >= part.length) continue;
+            if (part[x] instanceof Elem.Lit l && l.exact()) pinned |= 1 << (o + 8);
+        }
+        // a window stops at the first element that is not one byte (an alternative, a gap)
+        for (int x = i - 1; x >= Math.max(0, i - 8); x--) {
+            if (!(part[x] instanceof Elem.Lit) && !(part[x] instanceof Elem.Cls)) { pinned &= -(1 << (x - i + 9)); break; }
+        }
+        for (int x = i; x < Math.min(part.length, i + 8); x++) {
+            if (!(part[x] instanceof Elem.Lit) && !(part[x] instanceof Elem.Cls)) { pinned &= (1 << (x - i + 8)) - 1; break; }
+        }
+        return 31 - Integer.numberOfLeadingZeros(StrideFilter.entryCost(pinned, 1) / 2);
+    }
+
     /** A word key: a 2-byte anchor counts under third byte 0 (it spans all words of its prefix). */
     private static int key(byte b0, byte b1, byte b2) {
         return (b0 & 0xFF) | (b1 & 0xFF) << 8 | (b2 & 0xFF) << 16;
     }
 
-    private static double cost(Elem[] part, int i, int len, int[] load, int mask) {
+    /**
+     * The window's cost; once the terms other than the stride filter's (which is never negative) reach
+     * {@code bound}, that partial sum (the window cannot win; planning a large set asks this for every window).
+     */
+    private static double cost(Elem[] part, int i, int len, int[] load, int mask, double bound) {
         double c = 0;
         int folded = 0;
         for (int k = 0; k < len; k++) {
@@ -99,6 +142,7 @@ final class AnchorPlanner {
         byte third = len > 2 ? ((Elem.Lit) part[i + 2]).value() : 0;
         int word = key(((Elem.Lit) part[i]).value(), ((Elem.Lit) part[i + 1]).value(), third) & mask;
         // folded variants land on other words too; the base one stands for them
-        return c + LOAD_WEIGHT * load[word];
+        c += LOAD_WEIGHT * load[word];
+        return c >= bound ? c : c + STRIDE_WEIGHT * strideDoublings(part, i);
     }
 }

@@ -28,7 +28,7 @@ import java.util.List;
  * {@link PatternSet} leaves such parts (like {@code aa bb ?? ?? cc dd}) out of the index where a
  * neighbouring part is indexed ({@link BodyPattern#lazy}: searched next to it, or by a per-pass scanner
  * when the gap to it is unbounded). The derived filters are built in {@link AtomFilters}, the exact 3- and
- * 4-byte tables are {@link AtomTable}s. For small and medium sets (up to about 10k patterns) a
+ * 4-byte tables are {@link AtomTable}s. Where few atoms have short fixed runs (the planner's aim) a
  * {@link StrideFilter} in front of the word filter probes only every second position.
  */
 public final class AtomIndex {
@@ -313,9 +313,14 @@ public final class AtomIndex {
         StrideFilter sf = stride;
         if (sf == null) {
             // two threads may both build it: the same filter, either one is kept
-            stride = sf = StrideFilter.build(wordLog, t4, t3, bits2, start2, entries2, windows);
+            stride = sf = StrideFilter.build(StrideFilter.wordLog(wordLog), t4, t3, bits2, start2, entries2, windows);
         }
         return sf;
+    }
+
+    /** The stride filter's table for this index, kept or not (diagnostics and tests). */
+    StrideFilter measureStride() {
+        return StrideFilter.measure(StrideFilter.wordLog(wordLog), t4, t3, bits2, start2, entries2, windows);
     }
 
     /**

@@ -18,7 +18,8 @@ public final class BodyPattern {
     /**
      * How each part is found: {@link #INDEXED} through the atom index, or, for a part whose anchor is a
      * 2-byte atom followed by two unfixed bytes (the word filter can test nothing after it, so on random
-     * data it passes every position with that prefix), by searching a bounded window next to an occurrence
+     * data it passes every position with that prefix), or one without five exact bytes in a row (the stride
+     * filter cannot enter it in one word; see {@link #level}), by searching a bounded window next to an occurrence
      * of an indexed neighbour: {@link #FROM_NEXT} before part j+1, {@link #FROM_PREV} after part j-1.
      * Where the gap to that neighbour is unbounded (or wider than {@link #MAX_LAZY_WINDOW}), the part is
      * searched by a per-pass scanner instead, which costs one lookup per position at most however many
@@ -56,21 +57,50 @@ public final class BodyPattern {
         return true;
     }
 
+    /** {@link #level} of a weak part; and the least doublings of the stride filter's cost that make a part wide. */
+    private static final int WEAK = 3, WIDE_DOUBLINGS = 7;
+
+    /**
+     * How poorly part j's anchor filters: {@link #WEAK} for {@link #weak}; for the others, what it costs the
+     * stride filter ({@link AnchorPlanner#strideDoublings}): 0 for five exact bytes in a row from the anchor's
+     * start or the byte before (one word per offset), 1 for a few words or a Bloom half (a 4-byte run at a
+     * part's end), 2 for 256 words or more (runs of 2 or 3 bytes). A part is searched next to an indexed
+     * neighbour when the neighbour's level is lower, or equal and short ({@link #lazier}); every pattern keeps
+     * an indexed part.
+     */
+    private int level(int j) {
+        if (weak(j)) return WEAK;
+        int d = AnchorPlanner.strideDoublings(parts[j], anchorElem[j]);
+        return d == 0 ? 0 : d < WIDE_DOUBLINGS ? 1 : 2;
+    }
+
     private byte[] lazyParts() {
         int n = parts.length;
         byte[] k = new byte[n];
-        // a lazy part's neighbour is always indexed, so every pattern keeps an indexed part
+        int[] level = new int[n];
+        for (int j = 0; j < n; j++) level[j] = level(j);
+        // a lazy part's neighbour is always indexed, so every pattern keeps an indexed part: a part that a lazy
+        // part before it relies on stays indexed (a weak part never is relied on: its level is the highest)
         for (int j = 0; j + 1 < n; j++) {
-            if (!weak(j) || weak(j + 1)) continue;
+            if (!lazier(level[j], level[j + 1]) || (j > 0 && k[j - 1] != INDEXED)) continue;
             if (lazyWindow(j, gapMin[j + 1], gapMax[j + 1], false) <= MAX_LAZY_WINDOW) k[j] = FROM_NEXT;
-            else if (j == 0) k[j] = OPEN_NEXT; // a later part would need its own chain searched late
+            else if (j == 0 && level[j] == WEAK) k[j] = OPEN_NEXT; // a later part would need its own chain searched late
         }
         for (int j = 1; j < n; j++) {
-            if (k[j] == INDEXED && weak(j) && k[j - 1] == INDEXED && (j + 1 == n || k[j + 1] == INDEXED)) {
-                k[j] = lazyWindow(j, gapMin[j], gapMax[j], true) <= MAX_LAZY_WINDOW ? FROM_PREV : OPEN_PREV;
+            if (k[j] == INDEXED && (level[j] == WEAK || lazier(level[j], level[j - 1])) && k[j - 1] == INDEXED && (j + 1 == n || k[j + 1] == INDEXED)) {
+                if (lazyWindow(j, gapMin[j], gapMax[j], true) <= MAX_LAZY_WINDOW) k[j] = FROM_PREV;
+                else if (level[j] == WEAK) k[j] = OPEN_PREV;
             }
         }
         return k;
+    }
+
+    /**
+     * Whether a part of level {@code a} is searched next to an indexed neighbour of level {@code b}: when the
+     * neighbour filters better, or when both are short (level 1; the neighbour alone stays in the index).
+     */
+    private static boolean lazier(int a, int b) {
+        return a > b || (a == b && a > 0 && a < WEAK);
     }
 
     /** Anchor positions of part j per neighbour occurrence, for a gap [gmin, gmax] to it; MAX_VALUE if unbounded. */

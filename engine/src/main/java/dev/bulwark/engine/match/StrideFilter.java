@@ -14,19 +14,19 @@ import java.util.Arrays;
  * are exactly the per-position scan's. Each entry is entered at two neighbouring offsets d and d + 1 (d is
  * -1 or 0, whichever needs fewer words); the bytes an offset sees are the atom's and the ones its context
  * windows pin (so a pass relies on windows: the samples run only where both windows are enforced). A byte
- * not pinned costs 256 words in the index or all Bloom bits of its half, which is cheap only while the
- * table is sparse: the filter is built for small and medium sets and kept only if a random sample passes
- * rarely ({@link #MAX_PASS}); large sets keep the per-position scan alone.
+ * not pinned costs 256 words in the index or all Bloom bits of its half, which is cheap only while such
+ * entries are few: the filter is kept only if a random sample passes rarely ({@link #MAX_PASS}). A handful of
+ * short atoms (the built-in {@code MZ}, a 4-byte atom at a part's end) is absorbed that way; thousands (a set
+ * whose anchors sit in runs of 2-4 fixed bytes) fill the table, so {@link AnchorPlanner} prefers anchors inside
+ * runs of at least five, and {@link BodyPattern#lazy} keeps parts without such runs out of the index where a
+ * neighbour has them. Entries that still cost 256 words or more ("wide": runs of 2-3 bytes, {@code MZ}) are
+ * counted first, and a set with so many that they would fill the table gets no filter (a side path that tested
+ * their 2-byte keys at both positions of each sample ran slower than the per-position scan on the corpus).
  */
 final class StrideFilter {
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     /** No stride filter: the index scans every position. */
-    static final StrideFilter NONE = new StrideFilter(null, 0);
-    /**
-     * Atoms above which no stride filter is built: the short atoms' 256-word entries fill the table (at 100k
-     * gen_sigs patterns and more a random sample would pass too often), and building costs start-up time.
-     */
-    static final int MAX_ATOMS = 1 << 15;
+    static final StrideFilter NONE = new StrideFilter(null, 0, 1, 0);
     /**
      * Largest estimated share of random samples that pass: each pass costs about nine probes (three
      * positions through the word filter, a mispredicted branch), a sample saves one probe.
@@ -43,41 +43,97 @@ final class StrideFilter {
 
     final long[] words;
     final int mask;
+    /** Estimated share of random samples that pass (diagnostics). */
+    final double pass;
+    /** Entries that needed more than one word at one of their offsets (fewer than five fixed bytes in a row). */
+    final int loose;
 
-    private StrideFilter(long[] words, int mask) {
+    /** Cost ({@link #cost}, words weighted by Bloom halves) from which an entry is wide. */
+    static final int WIDE_COST = 256;
+
+    private StrideFilter(long[] words, int mask, double pass, int loose) {
         this.words = words;
         this.mask = mask;
+        this.pass = pass;
+        this.loose = loose;
     }
 
     /**
-     * The filter for these tables, or {@link #NONE}. {@code windows}: 4 longs per entry as in
-     * {@link AtomIndex#build(byte[][], int[], int, long[])}, or null.
+     * Table size (log2 of its words) for an index of {@code indexLog}: the same. Twice or four times the words
+     * lower the estimated pass rate at 200k gen_sigs patterns from 4.5% to 0.95% and 0.33%, but the 2 and 4 MiB
+     * tables miss the L2 cache: KernelAB measured no gain (2 MiB) and half the throughput (4 MiB).
      */
-    static StrideFilter build(int wordLog, AtomTable t4, AtomTable t3, long[] bits2, int[] start2, int[] entries2,
-                              long[] windows) {
-        if ((long) t4.size + t3.size + entries2.length > MAX_ATOMS) return NONE;
+    static int wordLog(int indexLog) {
+        return indexLog;
+    }
+
+    /** The table's words and the estimated pass rate, whether or not it is kept (diagnostics, tests). */
+    static StrideFilter measure(int wordLog, AtomTable t4, AtomTable t3, long[] bits2, int[] start2, int[] entries2,
+                                long[] windows) {
         long[] w = new long[1 << wordLog];
         int[] fixed = new int[16], value = new int[16]; // offsets -8 .. 7 at [0, 16)
+        int loose = 0;
         for (AtomTable t : new AtomTable[] {t4, t3}) {
             for (int slot = 0; slot <= t.mask; slot++) {
                 int s = slot * AtomTable.SLOT;
                 if (t.slots[s + 2] == 0) continue;
                 for (int e = t.slots[s + 1], end = e + AtomTable.count(t.slots[s + 2]); e < end; e++) {
-                    enter(w, wordLog, t.slots[s], t.len, t.owners[e], windows, fixed, value);
+                    loose += enter(w, wordLog, t.slots[s], t.len, t.owners[e], windows, fixed, value);
                 }
             }
         }
         for (int word = 0, ri = 0; word < 1024; word++) {
             for (long b = bits2[word]; b != 0; b &= b - 1, ri++) {
                 int k = word << 6 | Long.numberOfTrailingZeros(b);
-                for (int e = start2[ri]; e < start2[ri + 1]; e++) enter(w, wordLog, k, 2, entries2[e], windows, fixed, value);
+                for (int e = start2[ri]; e < start2[ri + 1]; e++) loose += enter(w, wordLog, k, 2, entries2[e], windows, fixed, value);
             }
         }
-        return passRate(w, wordLog) <= MAX_PASS ? new StrideFilter(w, w.length - 1) : NONE;
+        return new StrideFilter(w, w.length - 1, passRate(w, wordLog), loose);
     }
 
-    /** Enters atom {@code key} ({@code len} bytes, little-endian) of {@code entry} at its cheaper pair of offsets. */
-    private static void enter(long[] w, int wordLog, int key, int len, int entry, long[] windows, int[] fixed, int[] value) {
+    /**
+     * The filter for these tables, or {@link #NONE}: kept if a random sample passes rarely enough. A census of
+     * the wide entries first rules out sets they would fill (gen_sigs 200k: 668 wide entries of 256+ words each in
+     * a 65,536-word table) without building a table. {@code windows}: 4 longs per entry as in
+     * {@link AtomIndex#build(byte[][], int[], int, long[])}, or null.
+     */
+    static StrideFilter build(int wordLog, AtomTable t4, AtomTable t3, long[] bits2, int[] start2, int[] entries2,
+                              long[] windows) {
+        if ((long) census(wordLog, t4, t3, bits2, start2, entries2, windows) * WIDE_COST > 1L << wordLog) return NONE;
+        StrideFilter f = measure(wordLog, t4, t3, bits2, start2, entries2, windows);
+        return f.pass <= MAX_PASS ? f : NONE;
+    }
+
+    /** Counts the entries that cost {@link #WIDE_COST} or more. */
+    private static int census(int wordLog, AtomTable t4, AtomTable t3, long[] bits2, int[] start2, int[] entries2,
+                              long[] windows) {
+        int[] fixed = new int[16], value = new int[16];
+        int spans = 1 << (wordLog - 16), wides = 0;
+        for (AtomTable t : new AtomTable[] {t4, t3}) {
+            for (int slot = 0; slot <= t.mask; slot++) {
+                int s = slot * AtomTable.SLOT;
+                if (t.slots[s + 2] == 0) continue;
+                for (int e = t.slots[s + 1], end = e + AtomTable.count(t.slots[s + 2]); e < end; e++) {
+                    if (pin(t.slots[s], t.len, t.owners[e], windows, fixed, value, spans) >= WIDE_COST) wides++;
+                }
+            }
+        }
+        for (int word = 0, ri = 0; word < 1024; word++) {
+            for (long b = bits2[word]; b != 0; b &= b - 1, ri++) {
+                int k = word << 6 | Long.numberOfTrailingZeros(b);
+                for (int e = start2[ri]; e < start2[ri + 1]; e++) {
+                    if (pin(k, 2, entries2[e], windows, fixed, value, spans) >= WIDE_COST) wides++;
+                }
+            }
+        }
+        return wides;
+    }
+
+    /**
+     * Fills {@code fixed}/{@code value} (offsets -8..7) with an entry's atom and pinned window bytes; returns its
+     * cost at the cheaper pair of offsets.
+     */
+    private static int pin(int key, int len, int entry, long[] windows, int[] fixed, int[] value, int spans) {
         Arrays.fill(fixed, 0);
         if (windows != null) {
             long pm = windows[entry << 2], pv = windows[(entry << 2) + 1];
@@ -89,10 +145,36 @@ final class StrideFilter {
             }
         }
         for (int j = 0; j < len; j++) { fixed[8 + j] = 1; value[8 + j] = (key >>> (8 * j)) & 0xFF; }
+        return Math.min(cost(fixed, -1, spans) + cost(fixed, 0, spans), cost(fixed, 0, spans) + cost(fixed, 1, spans));
+    }
+
+    /**
+     * Enters atom {@code key} ({@code len} bytes, little-endian) of {@code entry} at its cheaper pair of offsets;
+     * returns 1 if it needed more than one word at either (fewer than five fixed bytes in a row), else 0.
+     */
+    private static int enter(long[] w, int wordLog, int key, int len, int entry, long[] windows, int[] fixed, int[] value) {
         int spans = 1 << (wordLog - 16);
+        int c = pin(key, len, entry, windows, fixed, value, spans);
         int d = cost(fixed, -1, spans) + cost(fixed, 0, spans) < cost(fixed, 0, spans) + cost(fixed, 1, spans) ? -1 : 0;
         insert(w, wordLog, fixed, value, d);
         insert(w, wordLog, fixed, value, d + 1);
+        return c > 2 ? 1 : 0;
+    }
+
+    /**
+     * Words (weighted by the Bloom halves they fill) an entry costs at its cheaper pair of offsets, for the
+     * exact bytes at offsets -8..7 from its atom's start given as bits 0..15 of {@code pinned}, in a table whose
+     * third byte selects {@code spans} words. 2 is the least (one word at each offset). For the planner.
+     */
+    static int entryCost(int pinned, int spans) {
+        return Math.min(cost(pinned, -1, spans) + cost(pinned, 0, spans), cost(pinned, 0, spans) + cost(pinned, 1, spans));
+    }
+
+    /** {@link #cost(int[], int, int)} for fixed bytes given as bits (offset -8 at bit 0). */
+    private static int cost(int pinned, int o, int spans) {
+        int f = pinned >>> (8 + o);
+        int words = ((f & 1) != 0 ? 1 : 256) * ((f & 2) != 0 ? 1 : 256) * ((f & 4) != 0 ? 1 : spans);
+        return words * ((f & 4) != 0 ? 1 : 16) * ((f & 8) != 0 ? 1 : 16);
     }
 
     /** Words an entry at offset {@code o} touches, weighted by the Bloom halves it fills. */

@@ -31,9 +31,38 @@ class LazyPartsTest {
         // two weak parts: the first stays indexed, the second is searched after it
         assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.FROM_PREV},
                 HexPatternParser.parse("aabb????ccdd{0-10}eeff????0102").lazy);
-        // a fixed byte after the 2-byte anchor: indexed
-        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.INDEXED},
+        // a fixed byte after the 2-byte anchor: not weak, but without five exact bytes in a row (the stride
+        // filter would need 256 words for it), so it is searched after the strong part too
+        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.FROM_PREV},
                 HexPatternParser.parse(STRONG + "{0-10}aabb??ccdd").lazy);
+        // five exact bytes in a row: indexed
+        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.INDEXED},
+                HexPatternParser.parse(STRONG + "{0-10}aabbccddee").lazy);
+    }
+
+    @Test
+    void shortPartsNextToLongerRunsAreLazy() throws Exception {
+        // a 4-byte part (a whole part: no byte around it is known) next to a strong one, either side
+        assertArrayEquals(new byte[] {BodyPattern.FROM_NEXT, BodyPattern.INDEXED},
+                HexPatternParser.parse("a1b2c3d4{0-10}" + STRONG).lazy);
+        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.FROM_PREV},
+                HexPatternParser.parse(STRONG + "{3-40}a1b2c3d4").lazy);
+        // the better of two short parts stays indexed: a 4-byte run (level 1) before a 2+3 split (level 2)
+        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.FROM_PREV},
+                HexPatternParser.parse("a1b2c3d4{0-10}aabb??ccddee").lazy);
+        assertArrayEquals(new byte[] {BodyPattern.FROM_NEXT, BodyPattern.INDEXED},
+                HexPatternParser.parse("aabb??ccddee{0-10}a1b2c3d4").lazy);
+        // two equally short parts: one of them stays indexed; three: the middle one
+        assertArrayEquals(new byte[] {BodyPattern.FROM_NEXT, BodyPattern.INDEXED},
+                HexPatternParser.parse("a1b2c3d4{0-10}e1f2a3b4").lazy);
+        assertArrayEquals(new byte[] {BodyPattern.FROM_NEXT, BodyPattern.INDEXED, BodyPattern.FROM_PREV},
+                HexPatternParser.parse("a1b2c3d4{0-10}e1f2a3b4{0-10}c1d2e3f4").lazy);
+        // short parts behind an unbounded gap stay indexed (only weak ones are searched by the open scanner)
+        assertArrayEquals(new byte[] {BodyPattern.INDEXED, BodyPattern.INDEXED},
+                HexPatternParser.parse(STRONG + "*a1b2c3d4").lazy);
+        // a lazy part is never relied on: a weak part before a short one before a strong one
+        byte[] k = HexPatternParser.parse("aabb????ccdd{0-10}a1b2c3d4{0-10}" + STRONG).lazy;
+        assertArrayEquals(new byte[] {BodyPattern.FROM_NEXT, BodyPattern.INDEXED, BodyPattern.INDEXED}, k);
     }
 
     @Test

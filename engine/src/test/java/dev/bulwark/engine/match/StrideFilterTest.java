@@ -164,14 +164,112 @@ class StrideFilterTest {
 
     @ParameterizedTest
     @ValueSource(longs = {11, 12})
-    void largeSetsScanEveryPosition(long seed) {
-        // more atoms than StrideFilter.MAX_ATOMS: no stride filter, same reports
-        Case c = build(seed, StrideFilter.MAX_ATOMS + 1_000, 1 << 15);
-        ByteBuffer heap = ByteBuffer.wrap(c.data);
-        List<Long> expected = pieces(c.index, heap, 0, c.data.length, true, -1);
-        for (int k = 0; k <= StrideFilter.BUILD_AFTER / c.data.length + 1; k++) {
-            assertEquals(expected, whole(c.index, heap, 0, c.data.length, true, -1));
+    void denseSetsScanEveryPosition(long seed) {
+        // thousands of 2-byte atoms with no windows: the table would pass most samples, so no stride filter
+        Random r = new Random(seed);
+        int n = 6_000;
+        byte[][] atoms = new byte[n][];
+        int[] owners = new int[n];
+        for (int i = 0; i < n; i++) {
+            atoms[i] = new byte[] {(byte) r.nextInt(256), (byte) r.nextInt(256)};
+            owners[i] = i;
         }
-        assertFalse(c.index.strided());
+        AtomIndex idx = AtomIndex.build(atoms, owners, n);
+        byte[] data = new byte[1 << 15];
+        r.nextBytes(data);
+        ByteBuffer heap = ByteBuffer.wrap(data);
+        List<Long> expected = pieces(idx, heap, 0, data.length, true, -1);
+        for (int k = 0; k <= StrideFilter.BUILD_AFTER / data.length + 1; k++) {
+            assertEquals(expected, whole(idx, heap, 0, data.length, true, -1));
+        }
+        assertFalse(idx.strided());
+    }
+
+    /**
+     * A set of more than 32k atoms (the old bound) whose anchors have five exact bytes in a row samples too, and
+     * reports what the per-position scan reports.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {21, 22})
+    void largeSetsWithLongRunsSample(long seed) {
+        Random r = new Random(seed);
+        int n = 40_000;
+        byte[][] atoms = new byte[n][];
+        int[] owners = new int[n];
+        long[] windows = new long[4 * n];
+        byte[][] context = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            context[i] = new byte[6];
+            r.nextBytes(context[i]);
+            atoms[i] = java.util.Arrays.copyOf(context[i], 4);
+            owners[i] = i;
+            windows[4 * i + 2] = 0xFFFF_FFFF_FFFFL; // post window: the atom and two more bytes
+            for (int b = 0; b < 6; b++) windows[4 * i + 3] |= (context[i][b] & 0xFFL) << (8 * b);
+        }
+        AtomIndex idx = AtomIndex.build(atoms, owners, n, windows);
+        byte[] data = new byte[1 << 17];
+        r.nextBytes(data);
+        for (int k = 0; k < 2_000; k++) {
+            int e = r.nextInt(n), at = r.nextInt(data.length - 6);
+            System.arraycopy(context[e], 0, data, at, 6);
+        }
+        ByteBuffer heap = ByteBuffer.wrap(data);
+        List<Long> expected = pieces(idx, heap, 0, data.length, true, -1);
+        assertTrue(expected.size() >= 1_500, "planted hits: " + expected.size());
+        for (int k = 0; k <= StrideFilter.BUILD_AFTER / data.length + 1; k++) {
+            assertEquals(expected, whole(idx, heap, 0, data.length, true, -1));
+        }
+        assertTrue(idx.strided(), "a large set with long runs samples");
+    }
+
+    /**
+     * A few wide entries in the table ({@code MZ} with only its own two bytes pinned, 2- and 3-byte atoms without
+     * windows: 256 words or a Bloom half each), planted at odd and even positions next to long-run entries; the
+     * same reports as the per-position scan, from an even and an odd start.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {31, 32, 33})
+    void shortAtomsAndMzAreFoundWhenSampled(long seed) {
+        Random r = new Random(seed);
+        int longs = 3_000, shorts = 40, n = longs + shorts + 1;
+        byte[][] atoms = new byte[n][];
+        int[] owners = new int[n];
+        long[] windows = new long[4 * n];
+        for (int i = 0; i < n; i++) {
+            owners[i] = i;
+            if (i < longs) {
+                byte[] c = new byte[6];
+                r.nextBytes(c);
+                atoms[i] = java.util.Arrays.copyOf(c, 4);
+                windows[4 * i + 2] = 0xFFFF_FFFF_FFFFL;
+                for (int b = 0; b < 6; b++) windows[4 * i + 3] |= (c[b] & 0xFFL) << (8 * b);
+            } else if (i < n - 1) {
+                atoms[i] = new byte[2 + r.nextInt(2)];
+                r.nextBytes(atoms[i]);
+            } else {
+                atoms[i] = new byte[] {'M', 'Z'}; // as EmbeddedCandidates enters it: its window is the atom itself
+                windows[4 * i + 2] = 0xFFFFL;
+                windows[4 * i + 3] = 'M' | 'Z' << 8;
+            }
+        }
+        AtomIndex idx = AtomIndex.build(atoms, owners, n, windows);
+        assertTrue(idx.measureStride().loose >= shorts + 1, "the short atoms and MZ cost more than a word each");
+        byte[] data = new byte[1 << 16];
+        r.nextBytes(data);
+        int planted = 0;
+        for (int at = 9; at < data.length - 12; at += 7 + r.nextInt(50), planted++) {
+            byte[] a = atoms[longs + r.nextInt(shorts + 1)];
+            System.arraycopy(a, 0, data, at, a.length);
+        }
+        ByteBuffer heap = ByteBuffer.wrap(data);
+        for (int k = 0; k <= StrideFilter.BUILD_AFTER / data.length; k++) whole(idx, heap, 0, data.length, false, -1);
+        assertTrue(idx.strided(), "the stride filter is in use for this set");
+        for (int from : new int[] {0, 1}) {
+            List<Long> expected = pieces(idx, heap, from, data.length, false, -1);
+            assertTrue(expected.size() >= planted / 2, "hits " + expected.size() + " of " + planted + " planted");
+            assertEquals(expected, whole(idx, heap, from, data.length, false, -1), "from " + from);
+            assertEquals(pieces(idx, heap, from, data.length, true, -1), whole(idx, heap, from, data.length, true, -1));
+        }
+        assertTrue(idx.strided());
     }
 }

@@ -31,8 +31,10 @@ public final class Snapshot {
      * 9: and the whole-layer marker searches' atoms (MHTML, HTML tags and href, UDF; MarkerCandidates).
      * 10: logical signatures are stored with their offsets, subsignature counts and zero-true ids, and decoded
      * on first use (LogicalSigs).
+     * 11: a part whose anchor has no five exact bytes in a row is searched next to a neighbour that has them
+     * (BodyPattern.level), so the index no longer holds it; the decoded patterns derive this, hence the bump.
      */
-    public static final int FORMAT = 10;
+    public static final int FORMAT = 11;
     static final int HEADER = 24, TRAILER = 12;
     /** Largest snapshot: one memory mapping (2 GiB). */
     static final long MAX_FILE = Integer.MAX_VALUE;
