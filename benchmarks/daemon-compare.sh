@@ -161,6 +161,18 @@ def clamdscan(conf, args):
 found_sets = {}
 # log lines that end a reload: clamd 1.4 ("Database correctly reloaded (N signatures)", or its failure) and bulwark
 RELOAD_DONE = ("Database correctly reloaded", "reload_th:", "database reloaded", "database unchanged", "database reload failed")
+def multiscan_pass(db, daemon, rep, label, p, client):
+    # one `clamdscan --multiscan` of the corpus: wall, the daemon's CPU for it, and its FOUND lines
+    c0 = proc_cpu(p.pid)
+    wall, rc, out = clamdscan(client, ["--multiscan", corpus])
+    cpu = proc_cpu(p.pid) - c0
+    found = sorted(l for l in out.splitlines() if l.endswith(" FOUND"))
+    found_sets.setdefault((db, label), {})[daemon] = found
+    record(db, daemon, rep, label + "_wall_s", wall)
+    record(db, daemon, rep, label + "_cpu_s", cpu)
+    record(db, daemon, rep, label + "_found", len(found))
+    log("  %s: %.2f s wall, daemon cpu %.2f s, %d FOUND, exit %d" % (label, wall, cpu, len(found), rc))
+
 def reloaded_pass(db, daemon, rep, d, p, port, client):
     # steady state without the clean-file cache: RELOAD (same database) drops it in both daemons (each
     # builds a new engine; bulwark keeps its engine when unchanged but drops the cache, as clamd), then
@@ -184,15 +196,7 @@ def reloaded_pass(db, daemon, rep, d, p, port, client):
         now = proc_cpu(p.pid)
         if now != last:
             idle_since, last = time.time(), now
-    label = "multiscan_reloaded"
-    c0 = proc_cpu(p.pid)
-    wall, rc, out = clamdscan(client, ["--multiscan", corpus])
-    found = sorted(l for l in out.splitlines() if l.endswith(" FOUND"))
-    found_sets.setdefault((db, label), {})[daemon] = found
-    record(db, daemon, rep, label + "_wall_s", wall)
-    record(db, daemon, rep, label + "_cpu_s", proc_cpu(p.pid) - c0)
-    record(db, daemon, rep, label + "_found", len(found))
-    log("  %s: %.2f s wall, daemon cpu %.2f s, %d FOUND, exit %d" % (label, wall, proc_cpu(p.pid) - c0, len(found), rc))
+    multiscan_pass(db, daemon, rep, "multiscan_reloaded", p, client)
     record(db, daemon, rep, "rss_peak_after_reload_mb", proc_mem(p.pid, "VmHWM"))
 
 warmed = set()
@@ -244,14 +248,7 @@ for rep in range(1, reps + 1):
             record(db, daemon, rep, "rss_loaded_mb", proc_mem(p.pid, "VmRSS"))
             log("%s %s rep %d: first PONG after %.2f s, RSS %.0f MB" % (daemon, db, rep, startup, proc_mem(p.pid, "VmRSS")))
             for label in ("multiscan_cold", "multiscan_warm"):
-                c0 = proc_cpu(p.pid)
-                wall, rc, out = clamdscan(client, ["--multiscan", corpus])
-                found = sorted(l for l in out.splitlines() if l.endswith(" FOUND"))
-                found_sets.setdefault((db, label), {})[daemon] = found
-                record(db, daemon, rep, label + "_wall_s", wall)
-                record(db, daemon, rep, label + "_cpu_s", proc_cpu(p.pid) - c0)
-                record(db, daemon, rep, label + "_found", len(found))
-                log("  %s: %.2f s wall, daemon cpu %.2f s, %d FOUND, exit %d" % (label, wall, proc_cpu(p.pid) - c0, len(found), rc))
+                multiscan_pass(db, daemon, rep, label, p, client)
             record(db, daemon, rep, "rss_peak_after_multiscan_mb", proc_mem(p.pid, "VmHWM"))
             if os.environ.get("RELOADED") != "0":
                 reloaded_pass(db, daemon, rep, d, p, port, client)
