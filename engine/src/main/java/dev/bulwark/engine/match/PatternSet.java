@@ -134,17 +134,34 @@ public final class PatternSet {
     private static final BodyPattern UNDECODABLE = new BodyPattern(new Elem[0][], new int[0], new int[0], 0, 0,
             new int[0], new int[0], new byte[0][][]);
 
+    /** The first pattern a scan could not decode, as a message, or null (see {@link #damage}). */
+    private volatile String damage;
+
     private BodyPattern decode(int i) {
+        String why;
         try {
             int from = encodedAt.get(i), to = encodedAt.get(i + 1);
-            if (from < 0 || to < from || to > encoded.limit()) return UNDECODABLE;
-            FlatBuffers.In in = new FlatBuffers.In(encoded.slice(from, to - from));
-            BodyPattern p = PatternCodec.read(in);
-            return in.remaining() == 0 ? p : UNDECODABLE;
+            if (from < 0 || to < from || to > encoded.limit()) {
+                why = "offsets " + from + ".." + to + " outside the encodings";
+            } else {
+                FlatBuffers.In in = new FlatBuffers.In(encoded.slice(from, to - from));
+                BodyPattern p = PatternCodec.read(in);
+                if (in.remaining() == 0) return p;
+                why = in.remaining() + " bytes left over";
+            }
         } catch (IllegalArgumentException e) {
-            return UNDECODABLE;
+            why = e.getMessage();
         }
+        if (damage == null) damage = "invalid snapshot: body pattern " + i + ": " + why;
+        return UNDECODABLE;
     }
+
+    /**
+     * The first pattern of a snapshot that a scan found it could not decode ("invalid snapshot: body pattern N:
+     * ..."), or null. Such a pattern never matches; a scan that ends after it was met must fail rather than give
+     * a verdict from a damaged database (only a crafted file with a recomputed checksum gets here). A volatile read.
+     */
+    public String damage() { return damage; }
 
     public static Builder builder() { return new Builder(Builder.SPILL_ABOVE); }
 

@@ -78,11 +78,7 @@ public final class LogicalSigs {
         try {
             s = decode(id);
         } catch (IllegalArgumentException e) {
-            DatabaseLoadException d = damage;
-            if (d == null) {
-                damage = d = new DatabaseLoadException(Diagnostic.error(origin == null ? "snapshot" : origin, 0, e.getMessage()));
-            }
-            throw d;
+            throw damaged(e.getMessage());
         }
         decoded[id] = s;
         return s;
@@ -95,6 +91,16 @@ public final class LogicalSigs {
     public void requireIntact() {
         DatabaseLoadException d = damage;
         if (d != null) throw d;
+    }
+
+    /**
+     * Damage found elsewhere in the same snapshot (a body pattern that cannot be decoded, {@code message} naming
+     * it), remembered as this set's own unless one was remembered before: the exception every scan now throws.
+     */
+    public DatabaseLoadException damaged(String message) {
+        DatabaseLoadException d = damage;
+        if (d == null) damage = d = new DatabaseLoadException(Diagnostic.error(origin == null ? "snapshot" : origin, 0, message));
+        return d;
     }
 
     private LogicalSig decode(int id) {
