@@ -10,13 +10,13 @@ import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.engine.diag.Diagnostic;
+import dev.bulwark.engine.formats.archivetest.Samples;
 import dev.bulwark.engine.signatures.clamav.DatabaseLoader;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,29 +41,13 @@ class DamagedBodyPatternTest {
         byte[] image = Files.readAllBytes(snap);
         // a literal element is one little-endian int: mask, value, tag (0 = literal), 0; the first three of the body
         byte[] lits = {(byte) 0xFF, 'j', 0, 0, (byte) 0xFF, 'k', 0, 0, (byte) 0xFF, 'l', 0, 0};
-        int at = indexOf(image, lits, 0);
-        assertTrue(at > Snapshot.HEADER && indexOf(image, lits, at + 1) < 0, "the pattern's elements occur once");
+        int at = Samples.indexOf(image, lits);
+        assertTrue(at > Snapshot.HEADER && Samples.indexOf(Arrays.copyOfRange(image, at + 1, image.length), lits) < 0,
+                "the pattern's elements occur once");
         image[at + 2] = 9; // element tag 9: no such element
         SnapshotTest.reseal(image);
         Files.write(snap, image);
         return snap;
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle, int from) {
-        outer:
-        for (int i = from; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
-    }
-
-    private static byte[] gzip(byte[] data) throws Exception {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (GZIPOutputStream z = new GZIPOutputStream(b)) {
-            z.write(data);
-        }
-        return b.toByteArray();
     }
 
     private static byte[] hit() {
@@ -84,7 +68,7 @@ class DamagedBodyPatternTest {
         ScanResult r = e.scan(hit(), ScanOptions.defaults());
         assertEquals(ScanResult.Status.INFECTED, r.status());
         assertTrue(r.detections().get(0).name().startsWith("T.Body"), r.detections().toString());
-        assertEquals(ScanResult.Status.INFECTED, e.scan(gzip(hit()), ScanOptions.defaults()).status());
+        assertEquals(ScanResult.Status.INFECTED, e.scan(DamagedLogicalSignatureTest.gzip(hit()), ScanOptions.defaults()).status());
     }
 
     @Test
@@ -101,6 +85,6 @@ class DamagedBodyPatternTest {
     void theDamageFailsTheScanWhenMetInsideAnArchiveMember() throws Exception {
         Path snap = snapshot(true);
         Engine e = Engine.load(List.of(snap), LoadOptions.defaults());
-        assertNamesTheDamage(assertThrows(DatabaseLoadException.class, () -> e.scan(gzip(hit()), ScanOptions.defaults())), snap);
+        assertNamesTheDamage(assertThrows(DatabaseLoadException.class, () -> e.scan(DamagedLogicalSignatureTest.gzip(hit()), ScanOptions.defaults())), snap);
     }
 }

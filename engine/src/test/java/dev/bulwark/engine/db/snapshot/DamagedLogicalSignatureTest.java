@@ -11,6 +11,7 @@ import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.engine.db.Database;
 import dev.bulwark.engine.diag.Diagnostic;
+import dev.bulwark.engine.formats.archivetest.Samples;
 import dev.bulwark.engine.signatures.clamav.DatabaseLoader;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -48,8 +49,8 @@ class DamagedLogicalSignatureTest {
         // the encoding starts with the name (length, bytes), then the 'weak' flag: make that byte neither 0 nor 1
         byte[] name = loaded.signatures().lsigs.get(0).name().getBytes(StandardCharsets.UTF_8);
         byte[] prefixed = ByteBuffer.allocate(4 + name.length).order(ByteOrder.LITTLE_ENDIAN).putInt(name.length).put(name).array();
-        int at = indexOf(image, prefixed);
-        assertTrue(at > Snapshot.HEADER && indexOf(java.util.Arrays.copyOfRange(image, at + 1, image.length), prefixed) < 0,
+        int at = Samples.indexOf(image, prefixed);
+        assertTrue(at > Snapshot.HEADER && Samples.indexOf(java.util.Arrays.copyOfRange(image, at + 1, image.length), prefixed) < 0,
                 "the logical signature's name occurs once");
         int flag = at + prefixed.length;
         assertEquals(0, image[flag]);
@@ -59,19 +60,11 @@ class DamagedLogicalSignatureTest {
         return snap;
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
-    }
-
-    private static byte[] gzip(String s) throws Exception {
+    /** {@code data} as a gzip member (for the damage met inside an archive member; also DamagedBodyPatternTest). */
+    static byte[] gzip(byte[] data) throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (GZIPOutputStream z = new GZIPOutputStream(b)) {
-            z.write(s.getBytes(StandardCharsets.US_ASCII));
+            z.write(data);
         }
         return b.toByteArray();
     }
@@ -95,7 +88,7 @@ class DamagedLogicalSignatureTest {
         ScanResult r = e.scan(HIT.getBytes(StandardCharsets.US_ASCII), ScanOptions.defaults());
         assertEquals(ScanResult.Status.INFECTED, r.status());
         assertTrue(r.detections().get(0).name().startsWith("T.Logical"), r.detections().toString());
-        assertEquals(ScanResult.Status.INFECTED, e.scan(gzip(HIT), ScanOptions.defaults()).status());
+        assertEquals(ScanResult.Status.INFECTED, e.scan(gzip(HIT.getBytes(StandardCharsets.US_ASCII)), ScanOptions.defaults()).status());
     }
 
     @Test
@@ -117,7 +110,7 @@ class DamagedLogicalSignatureTest {
     void theDamageFailsTheScanWhenMetInsideAnArchiveMember() throws Exception {
         Path snap = damagedSnapshot(dir);
         Engine e = Engine.load(List.of(snap), LoadOptions.defaults());
-        assertNamesTheDamage(assertThrows(DatabaseLoadException.class, () -> e.scan(gzip(HIT), ScanOptions.defaults())), snap);
+        assertNamesTheDamage(assertThrows(DatabaseLoadException.class, () -> e.scan(gzip(HIT.getBytes(StandardCharsets.US_ASCII)), ScanOptions.defaults())), snap);
     }
 
     @Test
