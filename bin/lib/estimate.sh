@@ -64,7 +64,7 @@ sa_done=""
 scan_args() {
   [ -n "$sa_done" ] && return 0
   sa_done=1; sa_dbs=(); sa_lists=(); sa_paths=(); sa_stdin=""; sa_json=""
-  local a want="" rest="" pp
+  local a want="" rest="" pp s c
   for a in "$@"; do
     if [ -n "$want" ]; then
       case "$want" in
@@ -84,12 +84,23 @@ scan_args() {
       --file-list=*) plain_path "${a#--file-list=}"; sa_lists+=("$pp") ;;
       --*=*) ;;
       --*) valued_option "${a#--}" && want="${a#--}" ;;
-      -d) want=database ;;
-      -f) want=file-list ;;
-      -l) want=log ;;
-      -d*) sa_dbs+=("${a#-d}") ;;
-      -f*) plain_path "${a#-f}"; sa_lists+=("$pp") ;;
-      -*) ;; # -lFILE or bundled flags such as -ri
+      -*)
+        # (tidy9) single-letter options as getopt reads them: bundled flags (-ri), and the first letter that takes
+        # a value (d, f, l) takes the rest of the argument (-dX, -rdX) or else the next one (-rd X); -dr X loads a
+        # database named "r". Letters clamscan does not know end the command in the JVM: skipped here.
+        s="${a#-}"
+        while [ -n "$s" ]; do
+          c="${s:0:1}"; s="${s:1}"
+          case "$c" in
+            d|f|l)
+              if [ -z "$s" ]; then
+                case "$c" in d) want=database ;; f) want=file-list ;; l) want=log ;; esac
+              elif [ "$c" = d ]; then sa_dbs+=("$s")
+              elif [ "$c" = f ]; then plain_path "$s"; sa_lists+=("$pp")
+              fi
+              break ;;
+          esac
+        done ;;
       *) plain_path "$a"; sa_paths+=("$pp") ;;
     esac
   done

@@ -19,7 +19,17 @@ import java.util.regex.Pattern;
  */
 final class ClamscanOptions {
     static final class UsageException extends Exception {
-        UsageException(String m) { super(m, null, false, false); }
+        /** True when an option's value is missing (clamscan: "Incomplete option passed"), else an unknown option. */
+        final boolean missingValue;
+
+        UsageException(String m) { this(m, false); }
+
+        private UsageException(String m, boolean missingValue) {
+            super(m, null, false, false);
+            this.missingValue = missingValue;
+        }
+
+        static UsageException missing(String m) { return new UsageException(m, true); }
     }
 
     final List<Path> databases = new ArrayList<>();
@@ -77,36 +87,55 @@ final class ClamscanOptions {
                 for (i++; i < args.length; i++) o.targets.add(args[i]);
                 break;
             }
-            String name, value = null;
-            if (a.startsWith("--")) {
-                int eq = a.indexOf('=');
-                name = eq < 0 ? a.substring(2) : a.substring(2, eq);
-                if (eq >= 0) value = a.substring(eq + 1);
-            } else {
-                name = SHORT.get(a.charAt(1));
-                if (name == null) throw new UsageException("invalid option -- '" + a.charAt(1) + "'");
-                if (a.length() > 2) {
-                    if (VALUED.contains(name)) value = a.substring(2);
-                    else { // bundled short flags like -ri
-                        for (char c : a.substring(1).toCharArray()) {
-                            String n = SHORT.get(c);
-                            if (n == null || VALUED.contains(n)) throw new UsageException("invalid option -- '" + c + "'");
-                            o.apply(n, null);
-                        }
-                        continue;
-                    }
-                }
+            if (!a.startsWith("--")) {
+                o.shortOptions(args, i);
+                i = o.next;
+                continue;
             }
+            int eq = a.indexOf('=');
+            String name = eq < 0 ? a.substring(2) : a.substring(2, eq), value = eq < 0 ? null : a.substring(eq + 1);
             if (VALUED.contains(name) && value == null) {
-                if (i + 1 >= args.length) throw new UsageException("option '--" + name + "' requires an argument");
+                if (i + 1 >= args.length) throw UsageException.missing("option '--" + name + "' requires an argument");
                 value = args[++i];
             }
             o.apply(name, value);
         }
+        if (o.help) throw new UsageException("help"); // after every option, as clamscan: `-h --bogus` is an error
         o.scan = o.scan.withLimits(o.limits).withChildDigests(o.json);
         if (o.detectStructured) o.structured();
         if (o.load.detectPua() && !o.puaConflict()) o.load = o.load.withExcludePua(o.excludePua).withIncludePua(o.includePua);
         return o;
+    }
+
+    /** Set by -h/--help: the help is printed once every option has been read. */
+    private boolean help;
+    /** Where {@link #shortOptions} left off: the index of the last argument it consumed. */
+    private int next;
+
+    /**
+     * One argument of single-letter options, read as clamscan's getopt reads it: flags may be bundled (-ri, -vr),
+     * and the first letter that takes a value (d, f, l) takes the rest of the argument (-dFILE, -rdFILE) or, when
+     * nothing is left, the next argument whatever it looks like (-rd FILE, -d -r). A letter after it belongs to
+     * the value (-dr X loads a database named "r" and scans X, as in clamscan). Sets {@link #next}.
+     */
+    private void shortOptions(String[] args, int i) throws UsageException {
+        String a = args[i];
+        next = i;
+        for (int k = 1; k < a.length(); k++) {
+            char c = a.charAt(k);
+            String name = SHORT.get(c);
+            if (name == null) throw new UsageException("invalid option -- '" + c + "'");
+            if (!VALUED.contains(name)) {
+                apply(name, null);
+                continue;
+            }
+            String value;
+            if (k + 1 < a.length()) value = a.substring(k + 1);
+            else if (i + 1 < args.length) value = args[next = i + 1];
+            else throw UsageException.missing("option requires an argument -- '" + c + "'");
+            apply(name, value);
+            return;
+        }
     }
 
     /** The DLP settings as clamscan sets them: SSN format 0 normal (default), 1 stripped, 2 both. */
@@ -189,7 +218,7 @@ final class ClamscanOptions {
     private void apply(String name, String v) throws UsageException {
         if (!REPEATABLE.contains(name) && !name.equals("help") && !given.add(name)) return;
         switch (name) {
-            case "help" -> throw new UsageException("help");
+            case "help" -> help = true;
             case "database" -> databases.add(Path.of(v));
             case "recursive" -> recursive = yes(name, v);
             case "infected" -> infectedOnly = yes(name, v);

@@ -63,7 +63,7 @@ public final class ScanCommand {
                 return 0;
             }
             err.println("bulwark scan: " + e.getMessage());
-            err.println("ERROR: Unknown option passed");
+            err.println(e.missingValue ? "ERROR: Incomplete option passed (missing argument)" : "ERROR: Unknown option passed");
             err.println("ERROR: Can't parse command line options");
             return 2;
         }

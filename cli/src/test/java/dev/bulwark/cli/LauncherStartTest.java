@@ -193,6 +193,8 @@ class LauncherStartTest {
             {"scan", f},
             {"scan", "--exclude", big.toString(), "-d", snap, f},
             {"scan", "-d", snap, dir.resolve("missing.txt").toString()},
+            {"scan", "-rd", snap, f}, // (tidy9) a bundle ending in a valued letter goes to the general path
+            {"scan", "-rd" + textDb, "-d", snap, f}, // a text database in a bundle: not tiny
             seventeen.toArray(String[]::new),
             {"yara", "rules.yar", f},
         };

@@ -316,6 +316,28 @@ class LauncherTest {
         assertFalse(options("--", "-d" + text, f).contains(young), "after --: a file to scan");
     }
 
+    /**
+     * (tidy9) Bundled single-letter options are read as clamscan 1.4.6's getopt reads them (checked by running it):
+     * flags bundle (-ri), and the first valued letter (d, f, l) takes the rest of the argument or else the next one
+     * (-rd X, -rdX); a letter after it is part of the value (-dr X loads a database named "r" and scans X). Each
+     * bundle gets the options of the same command with the letters spelled apart.
+     */
+    @Test
+    void bundledShortOptionsAreReadAsClamscanReadsThem() throws Exception {
+        Path medium = Files.createDirectories(dir.resolve("bundleddb"));
+        sized(medium.resolve("a.hdb"), 17L << 20);
+        String f = small.toString(), text = textDb.toString(), mid = medium.toString(), snap = snapshot.toString();
+        assertTrue(options("-rd", text, f).contains("-Xmn32m"), "-rd X: X is the database");
+        assertEquals(options("-r", "-d", text, f), options("-rd", text, f));
+        assertEquals(options("-r", "-d" + text, f), options("-rd" + text, f));
+        assertEquals(options("-i", "-r", "-d", mid, f), options("-ird", mid, f));
+        assertEquals(options("-d", "r", text, f), options("-dr", text, f), "-dr X: a database named r, X scanned");
+        assertEquals(options("-r", "-l", text, f), options("-rl", text, f), "-rl X: a log file named X");
+        assertEquals(options("-r", "-f", list.toString(), "-d", snap), options("-rf", list.toString(), "-d", snap));
+        assertTrue(c1("scan", "-rd", snap, f), "a short scan against the snapshot");
+        assertTrue(tiny("scan", "-vrd", snap, f), "and a tiny one");
+    }
+
     @Test
     void aPipeGivenAsFileListIsNotRead() throws Exception {
         Path fifo = dir.resolve("list.fifo");
