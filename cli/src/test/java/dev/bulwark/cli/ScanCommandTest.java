@@ -164,6 +164,30 @@ class ScanCommandTest {
         assertTrue(c.err().endsWith("ERROR: Malformed database\n"), c.err());
     }
 
+    /**
+     * The same for a body pattern damaged behind a valid checksum (decoded when a scan first finds a candidate for
+     * it): the scan that meets it ends as for a malformed database (exit 2, no Java class name), where it once came
+     * out clean; the scan of a file before it stands.
+     */
+    @Test
+    void aDamagedSnapshotBodyPatternEndsTheScanAsAMalformedDatabase(@TempDir Path tmp) throws Exception {
+        Path snap = dev.bulwark.cli.db.DamagedSnapshot.writeWithDamagedBody(tmp);
+        Path clean = Files.writeString(tmp.resolve("clean.txt"), "just some ordinary text\n");
+        Path body = Files.writeString(tmp.resolve("body.txt"), dev.bulwark.cli.db.DamagedSnapshot.BODY);
+        // (pattern 2: the logical signature's two subsignatures come first)
+        String damage = "ERROR: " + snap + ": error: invalid snapshot: body pattern 2: inconsistent pattern: element tag 9";
+        for (List<String> form : List.of(List.of("--threads=1", clean.toString(), body.toString()),
+                List.of("--threads=1", "--json", clean.toString(), body.toString()))) {
+            List<String> args = new ArrayList<>(List.of("-d", snap.toString()));
+            args.addAll(form);
+            Run b = bulwark(args.toArray(new String[0]));
+            assertEquals(2, b.rc(), form + "\n" + b.out() + b.err());
+            assertTrue(b.err().contains(damage) && b.err().endsWith("ERROR: Malformed database\n"), form + "\n" + b.err());
+            assertTrue(!(b.out() + b.err()).contains("java.") && !(b.out() + b.err()).contains("Exception"), b.out() + b.err());
+            assertTrue(!b.out().contains(body.toString()) && b.out().contains(clean.toString()), form + "\n" + b.out());
+        }
+    }
+
     @Test
     void unknownOptionExits2() {
         Run b = bulwark("--no-such-option", ".");

@@ -59,14 +59,6 @@ final class ScanJob {
                 System.nanoTime() - t0, null);
     }
 
-    /** A damaged snapshot signature or body pattern met by this scan (or any before) fails the scan. */
-    private void requireIntact() {
-        sigs.lsigs.requireIntact();
-        String bad = sigs.patterns.damage();
-        if (bad == null && sigs.magicPatterns != null) bad = sigs.magicPatterns.damage();
-        if (bad != null) throw sigs.lsigs.damaged(bad);
-    }
-
     /** Scans a top-level object; {@code sha256}, when known already, saves hashing it again. */
     ScanResult run(ByteBuffer data, byte[] sha256) {
         LayerImpl top = new LayerImpl(data, null, "", null);
@@ -76,7 +68,7 @@ final class ScanJob {
         } finally {
             scratch.give();
         }
-        requireIntact();
+        sigs.requireIntact(); // a damaged snapshot pattern or signature met by this scan (or any before) fails it
         List<Detection> out = new ArrayList<>();
         if (opt.allMatch()) {
             out.addAll(strong);

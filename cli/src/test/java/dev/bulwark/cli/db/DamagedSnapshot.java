@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * A crafted snapshot for the CLI's tests: one body signature ({@link #BODY} matches it) and one logical
- * signature ({@link #LOGICAL} needs it) whose encoding is damaged behind a recomputed, valid checksum.
+ * Crafted snapshots for the CLI's tests: one body signature ({@link #BODY} matches it) and one logical
+ * signature ({@link #LOGICAL} needs it), one of them damaged behind a recomputed, valid checksum: the logical
+ * signature ({@link #write}) or the body pattern ({@link #writeWithDamagedBody}).
  */
 public final class DamagedSnapshot {
     /** Bytes the body signature detects (as T.Body). */
@@ -26,14 +27,11 @@ public final class DamagedSnapshot {
 
     private DamagedSnapshot() {}
 
-    /** Writes {@code dir/damaged.bsnap} (sources under {@code dir/db}) and returns its path. */
+    /** Writes {@code dir/damaged.bsnap} (sources under {@code dir/db}), its logical signature damaged. */
     public static Path write(Path dir) throws Exception {
-        Path db = Files.createDirectories(dir.resolve("db"));
-        Files.writeString(db.resolve("t.ldb"), "T.Logical;Engine:51-255,Target:0;0&1;6c6f676963616c;7375626e6f2e32\n");
-        Files.writeString(db.resolve("t.ndb"), "T.Body:0:*:626f6479626f6479\n");
-        Database loaded = DatabaseLoader.load(List.of(db), LoadOptions.defaults());
+        Database loaded = sources(dir);
         Path snap = dir.resolve("damaged.bsnap");
-        SnapshotWriter.write(loaded, List.of(db), snap);
+        SnapshotWriter.write(loaded, List.of(dir.resolve("db")), snap);
         byte[] image = Files.readAllBytes(snap);
         // the logical signature's encoding starts with its name (length, bytes) and its 'weak' flag (0 or 1)
         byte[] name = loaded.signatures().lsigs.get(0).name().getBytes(StandardCharsets.UTF_8);
@@ -43,12 +41,42 @@ public final class DamagedSnapshot {
             throw new IllegalStateException("snapshot layout changed: update DamagedSnapshot");
         }
         image[at + prefixed.length] = 7; // neither false nor true
+        Files.write(snap, resealed(image));
+        return snap;
+    }
+
+    /**
+     * Writes {@code dir/damaged-body.bsnap} (sources under {@code dir/db}), its body pattern damaged: a scan that
+     * meets {@link #BODY} fails, and every later scan of that engine.
+     */
+    public static Path writeWithDamagedBody(Path dir) throws Exception {
+        Path snap = dir.resolve("damaged-body.bsnap");
+        SnapshotWriter.write(sources(dir), List.of(dir.resolve("db")), snap);
+        byte[] image = Files.readAllBytes(snap);
+        // a literal element is one little-endian int: mask, value, tag (0 = literal), 0; the body's first five
+        // ("bodyb": "bod" alone occurs twice)
+        byte[] lits = {(byte) 0xFF, 'b', 0, 0, (byte) 0xFF, 'o', 0, 0, (byte) 0xFF, 'd', 0, 0, (byte) 0xFF, 'y', 0, 0, (byte) 0xFF, 'b', 0, 0};
+        int at = find(image, lits, 0);
+        if (at < 0 || find(image, lits, at + 1) >= 0) throw new IllegalStateException("snapshot layout changed: update DamagedSnapshot");
+        image[at + 2] = 9; // element tag 9: no such element
+        Files.write(snap, resealed(image));
+        return snap;
+    }
+
+    private static Database sources(Path dir) throws Exception {
+        Path db = Files.createDirectories(dir.resolve("db"));
+        Files.writeString(db.resolve("t.ldb"), "T.Logical;Engine:51-255,Target:0;0&1;6c6f676963616c;7375626e6f2e32\n");
+        Files.writeString(db.resolve("t.ndb"), "T.Body:0:*:626f6479626f6479\n");
+        return DatabaseLoader.load(List.of(db), LoadOptions.defaults());
+    }
+
+    /** The image with its CRC32 recomputed: the damage passes the checksum. */
+    private static byte[] resealed(byte[] image) {
         int end = image.length - TRAILER;
         CRC32 crc = new CRC32();
         crc.update(image, 0, end);
         ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(end, (int) crc.getValue());
-        Files.write(snap, image);
-        return snap;
+        return image;
     }
 
     private static int find(byte[] hay, byte[] needle, int from) {

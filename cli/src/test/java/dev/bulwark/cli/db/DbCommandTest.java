@@ -64,4 +64,14 @@ class DbCommandTest {
         assertTrue(err.toString().startsWith("bulwark db: invalid snapshot: logical signature 0: bad boolean at byte "), err.toString());
         assertEquals("", out.toString());
     }
+
+    /** The same for body patterns (decoded on first use too): info decodes them all and refuses a damaged one. */
+    @Test
+    void infoRefusesADamagedBodyPatternBehindAValidChecksum() throws Exception {
+        Path snap = DamagedSnapshot.writeWithDamagedBody(dir);
+        assertEquals(2, run("info", snap.toString()));
+        // (pattern 2: the logical signature's two subsignatures come first)
+        assertEquals("bulwark db: invalid snapshot: body pattern 2: inconsistent pattern: element tag 9\n", err.toString());
+        assertEquals("", out.toString());
+    }
 }

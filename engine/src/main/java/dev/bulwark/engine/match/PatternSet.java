@@ -33,6 +33,8 @@ public final class PatternSet {
     private static final int MAX_BUILTINS = 1 << 10;
     /** Bit t: some pattern of target t has a relative offset (see {@link #hasRelativeOffsets}). */
     private final int relativeTargets;
+    /** Where a pattern that cannot be decoded is remembered: the whole database's holder (see {@link #damage}). */
+    private final Damage damage;
 
     /** Receives confirmed matches; returns -1 to go on, a resume position, or MAX_VALUE to stop. */
     @FunctionalInterface
@@ -42,7 +44,8 @@ public final class PatternSet {
 
     private PatternSet(BodyPattern[] patterns, ByteBuffer encoded, IntBuffer encodedAt, int[] targets,
                        OffsetSpec[] offsets, int[] owners, int[] entryPattern, int[] entryPart, AtomIndex index,
-                       OpenAtoms openNext, int builtinCount, int relativeTargets) {
+                       OpenAtoms openNext, int builtinCount, int relativeTargets, Damage damage) {
+        this.damage = damage;
         this.builtinCount = builtinCount;
         this.foreignBase = entryPattern.length + builtinCount;
         this.relativeTargets = relativeTargets;
@@ -121,7 +124,16 @@ public final class PatternSet {
     public PatternSet withForeign(byte[][] atoms, int[] owners, int count, long[] windows) {
         AtomIndex own = hasForeign() ? index.first(foreignBase) : index;
         return new PatternSet(patterns, encoded, encodedAt, targets, offsets, this.owners, entryPattern, entryPart,
-                own.plus(atoms, owners, count, windows), openNext, builtinCount, relativeTargets);
+                own.plus(atoms, owners, count, windows), openNext, builtinCount, relativeTargets, damage);
+    }
+
+    /**
+     * This set remembering damage in {@code d}: the holder of the database it belongs to (a snapshot's file-type
+     * patterns are compiled from text when it is loaded, and join the snapshot's holder).
+     */
+    public PatternSet withDamage(Damage d) {
+        return d == damage ? this : new PatternSet(patterns, encoded, encodedAt, targets, offsets, owners, entryPattern,
+                entryPart, index, openNext, builtinCount, relativeTargets, d);
     }
 
     /** Number of built-in atoms in the index (0 when the set was built without them, or has no patterns). */
@@ -134,10 +146,17 @@ public final class PatternSet {
     private static final BodyPattern UNDECODABLE = new BodyPattern(new Elem[0][], new int[0], new int[0], 0, 0,
             new int[0], new int[0], new byte[0][][]);
 
-    /** The first pattern a scan could not decode, as a message, or null (see {@link #damage}). */
-    private volatile String damage;
-
     private BodyPattern decode(int i) {
+        try {
+            return decodeOrThrow(i);
+        } catch (IllegalArgumentException e) {
+            damage.record(e.getMessage());
+            return UNDECODABLE;
+        }
+    }
+
+    /** Pattern {@code i} decoded; IllegalArgumentException "invalid snapshot: body pattern N: ..." when it cannot be. */
+    private BodyPattern decodeOrThrow(int i) {
         String why;
         try {
             int from = encodedAt.get(i), to = encodedAt.get(i + 1);
@@ -152,16 +171,24 @@ public final class PatternSet {
         } catch (IllegalArgumentException e) {
             why = e.getMessage();
         }
-        if (damage == null) damage = "invalid snapshot: body pattern " + i + ": " + why;
-        return UNDECODABLE;
+        throw new IllegalArgumentException("invalid snapshot: body pattern " + i + ": " + why);
     }
 
     /**
-     * The first pattern of a snapshot that a scan found it could not decode ("invalid snapshot: body pattern N:
-     * ..."), or null. Such a pattern never matches; a scan that ends after it was met must fail rather than give
-     * a verdict from a damaged database (only a crafted file with a recomputed checksum gets here). A volatile read.
+     * Decodes every pattern not decoded yet, keeping none of them: a full check ({@code bulwark db info}).
+     *
+     * @throws IllegalArgumentException naming the first damaged pattern (not remembered: no scan met it)
      */
-    public String damage() { return damage; }
+    public void checkAll() {
+        for (int i = 0; i < patterns.length; i++) if (patterns[i] == null) decodeOrThrow(i);
+    }
+
+    /**
+     * Where this set remembers the first pattern a scan found it could not decode ("invalid snapshot: body pattern
+     * N: ..."): the holder of the whole database (shared with its logical signatures). Such a pattern never matches;
+     * a scan that ends after it was met must fail rather than give a verdict from a damaged database.
+     */
+    public Damage damage() { return damage; }
 
     public static Builder builder() { return new Builder(Builder.SPILL_ABOVE); }
 
@@ -206,8 +233,11 @@ public final class PatternSet {
         openNext.write(out);
     }
 
-    /** Reads what {@link #write} wrote; inconsistencies raise IllegalArgumentException. */
-    public static PatternSet read(FlatIO.Reader in) {
+    /**
+     * Reads what {@link #write} wrote; inconsistencies raise IllegalArgumentException. A pattern found damaged
+     * later, when a scan decodes it, is remembered in {@code damage}.
+     */
+    public static PatternSet read(FlatIO.Reader in, Damage damage) {
         int n = in.i32();
         AtomIndex.check(n >= 0, "pattern count");
         ByteBuffer encoded = in.bytesView();
@@ -253,7 +283,7 @@ public final class PatternSet {
         AtomIndex.check(idx.entryCount() == ep.length + builtins, "entry count");
         OpenAtoms open = OpenAtoms.read(in, ep.length);
         return new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx, open,
-                builtins, relativeTargets);
+                builtins, relativeTargets, damage);
     }
 
     /** The first long of an offset record that says "anywhere": kind ANY, value's low half 0. */
@@ -400,7 +430,7 @@ public final class PatternSet {
             AtomIndex idx = AtomIndex.build(atomBytes, atomOwner, entry + builtins, windows);
             return new PatternSet(new BodyPattern[n], encoded, IntBuffer.wrap(at), targets.toArray(),
                     offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat, ePart, idx,
-                    OpenAtoms.build(openKeys.toArray(), openEntries.toArray()), builtins, relativeTargets);
+                    OpenAtoms.build(openKeys.toArray(), openEntries.toArray()), builtins, relativeTargets, new Damage(null));
         }
     }
 

@@ -32,7 +32,7 @@ public final class CandidateFixtures {
         PatternSet foreign = b2.build().withForeign(foreignAtoms, owners, foreignAtoms.length, null);
         FlatBuffers.Out out = new FlatBuffers.Out();
         a.write(out);
-        PatternSet read = PatternSet.read(new FlatBuffers.In(out.finish()));
+        PatternSet read = PatternSet.read(new FlatBuffers.In(out.finish()), new dev.bulwark.engine.match.Damage(null));
         assertEquals(EmbeddedCandidates.ATOMS, read.builtinCount());
         return new PatternSet[] {a, foreign, read};
     }

@@ -47,7 +47,9 @@ public final class SnapshotReader {
     /** Reads a snapshot's description (for {@code bulwark db info}); checks it fully, like {@link #load}. */
     public static Snapshot.Info info(Path file) throws IOException {
         Parsed p = open(file);
-        p.set.lsigs.decodeAll(); // (a scan decodes logical signatures on first use; info checks them all)
+        // a scan decodes body patterns and logical signatures on first use; info checks them all
+        p.set.patterns.checkAll();
+        p.set.lsigs.decodeAll();
         int hashes = 0;
         for (var h : p.set.hashes) hashes += h.size();
         return new Snapshot.Info(Snapshot.FORMAT, p.fileSize, p.created, p.sources, stale(p.sources),

@@ -1,7 +1,7 @@
 package dev.bulwark.engine.signatures.clamav;
 
 import dev.bulwark.engine.DatabaseLoadException;
-import dev.bulwark.engine.diag.Diagnostic;
+import dev.bulwark.engine.match.Damage;
 import dev.bulwark.engine.match.FlatBuffers;
 import dev.bulwark.engine.match.FlatIO;
 import java.nio.ByteBuffer;
@@ -25,9 +25,9 @@ import java.nio.IntBuffer;
  * ~13, C1 code, docs/BENCHMARKS.md "tidy"). The CRC32 already refuses accidental damage, so only a crafted
  * file with a recomputed checksum, or a writer bug, reaches a bad encoding; {@code bulwark db info} decodes
  * every signature and refuses it. A scan that meets such a signature gets a {@link DatabaseLoadException}
- * naming the snapshot and the signature, and the set remembers it: every scan that ends after that throws
- * it too ({@link #requireIntact}), even when an extractor swallowed the first throw, so no verdict is given
- * from a database known to be damaged.
+ * naming the snapshot and the signature, and the database's {@link Damage} holder remembers it: every scan
+ * that ends after that throws it too ({@link SignatureSet#requireIntact}), even when an extractor swallowed the
+ * first throw, so no verdict is given from a database known to be damaged.
  */
 public final class LogicalSigs {
     /** Subsignatures per logical signature (ClamAV's limit). */
@@ -40,24 +40,22 @@ public final class LogicalSigs {
     /** Snapshot form: the encodings and where each starts; null when everything is decoded. */
     private final ByteBuffer encoded;
     private final IntBuffer offsets;
-    /** The snapshot's file name, for errors (null when built from text). */
-    private final String origin;
-    /** The first damaged signature a scan met, or null: from then on no scan of this set succeeds. */
-    private volatile DatabaseLoadException damage;
+    /** The database's holder of damage found by scans (shared with its body patterns). */
+    private final Damage damage;
 
-    private LogicalSigs(LogicalSig[] decoded, byte[] subCounts, ByteBuffer encoded, IntBuffer offsets, String origin) {
+    private LogicalSigs(LogicalSig[] decoded, byte[] subCounts, ByteBuffer encoded, IntBuffer offsets, Damage damage) {
         this.decoded = decoded;
         this.subCounts = subCounts;
         this.encoded = encoded;
         this.offsets = offsets;
-        this.origin = origin;
+        this.damage = damage;
     }
 
     /** Signatures built from text: nothing left to decode. */
-    static LogicalSigs of(LogicalSig[] sigs) {
+    static LogicalSigs of(LogicalSig[] sigs, Damage damage) {
         byte[] subs = new byte[sigs.length];
         for (int i = 0; i < sigs.length; i++) subs[i] = (byte) sigs[i].subCount();
-        return new LogicalSigs(sigs, subs, null, null, null);
+        return new LogicalSigs(sigs, subs, null, null, damage);
     }
 
     public int size() { return decoded.length; }
@@ -70,7 +68,8 @@ public final class LogicalSigs {
      * gets an equal, immutable record and the array keeps one of them.
      *
      * @throws DatabaseLoadException naming the snapshot and the signature when its encoding is damaged (the
-     *     checksum covers it, so only a crafted file that carries a valid checksum gets here); remembered
+     *     checksum covers it, so only a crafted file that carries a valid checksum gets here); remembered in
+     *     the database's {@link Damage} (which names the damage found first, should scans race)
      */
     public LogicalSig get(int id) {
         LogicalSig s = decoded[id];
@@ -78,29 +77,11 @@ public final class LogicalSigs {
         try {
             s = decode(id);
         } catch (IllegalArgumentException e) {
-            throw damaged(e.getMessage());
+            damage.record(e.getMessage());
+            throw SignatureSet.failure(damage);
         }
         decoded[id] = s;
         return s;
-    }
-
-    /**
-     * Throws the damage a scan met in this set, if any (see the class comment); a volatile read. Scans call
-     * it when they end, so a damaged signature met under an extractor that catches everything still fails it.
-     */
-    public void requireIntact() {
-        DatabaseLoadException d = damage;
-        if (d != null) throw d;
-    }
-
-    /**
-     * Damage found elsewhere in the same snapshot (a body pattern that cannot be decoded, {@code message} naming
-     * it), remembered as this set's own unless one was remembered before: the exception every scan now throws.
-     */
-    public DatabaseLoadException damaged(String message) {
-        DatabaseLoadException d = damage;
-        if (d == null) damage = d = new DatabaseLoadException(Diagnostic.error(origin == null ? "snapshot" : origin, 0, message));
-        return d;
     }
 
     private LogicalSig decode(int id) {
@@ -154,10 +135,10 @@ public final class LogicalSigs {
     }
 
     /**
-     * The form {@link #write} wrote, and its zero-true ids ({@code zeroTrue[0]} receives them); {@code origin}
-     * names the snapshot in errors.
+     * The form {@link #write} wrote, and its zero-true ids ({@code zeroTrue[0]} receives them); a signature found
+     * damaged when a scan decodes it is remembered in {@code damage}.
      */
-    static LogicalSigs read(FlatIO.Reader in, int[][] zeroTrue, String origin) {
+    static LogicalSigs read(FlatIO.Reader in, int[][] zeroTrue, Damage damage) {
         int n = in.i32();
         if (n < 0 || n > MAX_COUNT) throw new IllegalArgumentException("bad logical signature count");
         byte[] subs = in.bytes();
@@ -176,6 +157,6 @@ public final class LogicalSigs {
             if (starts.get(i + 1) <= starts.get(i)) throw new IllegalArgumentException("bad logical signature offsets");
         }
         zeroTrue[0] = zt;
-        return new LogicalSigs(new LogicalSig[n], subs, enc, starts, origin);
+        return new LogicalSigs(new LogicalSig[n], subs, enc, starts, damage);
     }
 }

@@ -1,10 +1,13 @@
 package dev.bulwark.engine.signatures.clamav;
 
+import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.ScanOptions;
+import dev.bulwark.engine.diag.Diagnostic;
 import dev.bulwark.engine.filetype.MagicRule;
 import dev.bulwark.engine.heuristics.phishing.PhishingDb;
 import dev.bulwark.engine.signatures.yara.YaraGroup;
 import dev.bulwark.engine.signatures.yara.YaraRuleSet;
+import dev.bulwark.engine.match.Damage;
 import dev.bulwark.engine.match.HashIndex;
 import dev.bulwark.engine.match.PatternSet;
 import java.util.List;
@@ -55,6 +58,8 @@ public final class SignatureSet {
     /** Logical signatures that can be true without any body match: evaluated on every pass. */
     public final int[] zeroTrue;
     private final int count;
+    /** Damage scans found in this set's lazily decoded parts (a snapshot's): one holder for all of them. */
+    private final Damage damage;
 
     SignatureSet(PatternSet patterns, Names ndbNames, LogicalSig[] lsigs,
                  HashIndex[] hashes, HashIndex[] sectionHashes, HashIndex[] allow, HashIndex imports,
@@ -62,7 +67,7 @@ public final class SignatureSet {
                  List<MagicRule> magic, PatternSet magicPatterns, List<MagicRule> magicPatternRules,
                  Set<ScanOptions.Parser> dconfDisabled, PhishingDb phishing, List<YaraRuleSet> yara,
                  List<Deferred> deferred, int count) {
-        this(patterns, ndbNames, LogicalSigs.of(lsigs), LogicalSigs.zeroTrue(lsigs), hashes, sectionHashes, allow, imports,
+        this(patterns, ndbNames, LogicalSigs.of(lsigs, patterns.damage()), LogicalSigs.zeroTrue(lsigs), hashes, sectionHashes, allow, imports,
                 hashNames, containerRules, magic, magicPatterns, magicPatternRules, dconfDisabled, phishing, yara, deferred, count);
     }
 
@@ -72,6 +77,7 @@ public final class SignatureSet {
                  List<MagicRule> magic, PatternSet magicPatterns, List<MagicRule> magicPatternRules,
                  Set<ScanOptions.Parser> dconfDisabled, PhishingDb phishing, List<YaraRuleSet> yara,
                  List<Deferred> deferred, int count) {
+        this.damage = patterns.damage(); // (LogicalSigs share it: of/read above)
         this.yaraGroup = yara == null || yara.isEmpty() ? null : YaraGroup.of(yara);
         this.patterns = yaraGroup == null ? patterns
                 : patterns.withForeign(yaraGroup.atoms(), yaraGroup.owners(), yaraGroup.entryCount(), yaraGroup.windows());
@@ -84,7 +90,7 @@ public final class SignatureSet {
         this.hashNames = hashNames;
         this.containerRules = containerRules;
         this.magic = magic;
-        this.magicPatterns = magicPatternRules.isEmpty() ? null : magicPatterns;
+        this.magicPatterns = magicPatternRules.isEmpty() ? null : magicPatterns.withDamage(damage);
         this.magicPatternRules = magicPatternRules;
         this.dconfDisabled = dconfDisabled;
         this.phishing = phishing;
@@ -92,6 +98,23 @@ public final class SignatureSet {
         this.deferred = deferred;
         this.count = count;
         this.zeroTrue = zeroTrue;
+    }
+
+    /**
+     * Fails a scan once damage was found in this set's lazily decoded parts (a snapshot's body pattern or logical
+     * signature that cannot be decoded, met by this scan or any before): scans call it when they end, so damage
+     * met under an extractor that catches everything still fails them, and no verdict is given from a database
+     * known to be damaged. A volatile read.
+     *
+     * @throws DatabaseLoadException naming the snapshot and what was damaged first
+     */
+    public void requireIntact() {
+        if (damage.first() != null) throw failure(damage);
+    }
+
+    /** The error for the damage {@code d} remembered first (every scan from then on throws an equal one). */
+    static DatabaseLoadException failure(Damage d) {
+        return new DatabaseLoadException(Diagnostic.error(d.origin(), 0, d.first()));
     }
 
     // ---- serialization (database snapshots) -----------------------------------------------------
@@ -132,11 +155,12 @@ public final class SignatureSet {
 
     /**
      * Reads what {@link #write} wrote; inconsistent input raises IllegalArgumentException. {@code origin} (the
-     * snapshot's file name) names it in the error a scan gets from a logical signature decoded later.
+     * snapshot's file name) names it in the error a scan gets from a pattern or signature decoded later.
      */
     public static SignatureSet read(dev.bulwark.engine.match.FlatIO.Reader in, String origin) {
         int count = in.i32();
-        PatternSet patterns = PatternSet.read(in);
+        Damage damage = new Damage(origin);
+        PatternSet patterns = PatternSet.read(in, damage);
         Names ndbNames = Names.read(in), hashNames = Names.read(in);
         HashIndex[][] groups = new HashIndex[3][3];
         for (HashIndex[] g : groups) for (int i = 0; i < 3; i++) g[i] = HashIndex.read(in, hashNames.size());
@@ -146,7 +170,7 @@ public final class SignatureSet {
         Set<ScanOptions.Parser> dconf = java.util.EnumSet.noneOf(ScanOptions.Parser.class);
         for (int i = 0; i < nd; i++) dconf.add(LsigCodec.enumOf(ScanOptions.Parser.class, in.string()));
         int[][] zeroTrue = new int[1][];
-        LogicalSigs lsigs = LogicalSigs.read(in, zeroTrue, origin);
+        LogicalSigs lsigs = LogicalSigs.read(in, zeroTrue, damage);
         int nl = lsigs.size();
         for (int i = 0, np = patterns.size(), nn = ndbNames.size(); i < np; i++) {
             int o = patterns.owner(i), ref = ownerRef(o);

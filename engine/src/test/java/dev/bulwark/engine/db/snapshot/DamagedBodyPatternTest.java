@@ -87,4 +87,13 @@ class DamagedBodyPatternTest {
         Engine e = Engine.load(List.of(snap), LoadOptions.defaults());
         assertNamesTheDamage(assertThrows(DatabaseLoadException.class, () -> e.scan(DamagedLogicalSignatureTest.gzip(hit()), ScanOptions.defaults())), snap);
     }
+
+    /** A full check ({@code bulwark db info}) decodes every pattern and refuses the snapshot, remembering nothing. */
+    @Test
+    void infoDecodesEveryPatternAndRefusesTheDamagedOne() throws Exception {
+        Path snap = snapshot(true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SnapshotReader.info(snap));
+        assertTrue(e.getMessage().startsWith("invalid snapshot: body pattern 0: inconsistent pattern: element tag 9"), e.getMessage());
+        assertEquals(1, SnapshotReader.info(snapshot(false)).bodyPatterns());
+    }
 }

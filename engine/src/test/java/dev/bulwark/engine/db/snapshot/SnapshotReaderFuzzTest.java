@@ -36,7 +36,7 @@ class SnapshotReaderFuzzTest {
     void matcherTables(byte[] payload) {
         try {
             dev.bulwark.engine.match.PatternSet set = dev.bulwark.engine.match.PatternSet.read(
-                    new FlatBuffers.In(ByteBuffer.wrap(payload)));
+                    new FlatBuffers.In(ByteBuffer.wrap(payload)), new dev.bulwark.engine.match.Damage(null));
             set.scan(ByteBuffer.wrap(payload), -1, null, (p, o, s, e) -> -1);
         } catch (IllegalArgumentException refused) {
             // refused cleanly
