@@ -178,6 +178,12 @@ public final class ScanService {
                 r = call.call(lease.loaded());
             } catch (IOException e) {
                 r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, e.getMessage(), System.nanoTime() - t0, null);
+            } catch (dev.bulwark.engine.DatabaseLoadException e) {
+                // (tidy9) a damaged snapshot pattern or signature, met by this scan or an earlier one (the engine then
+                // fails every scan): the client gets clamd's words for a scan that fails so (cl_strerror(CL_EMALFDB)),
+                // the log the snapshot and what is damaged
+                log.warn("database damaged", "protocol", protocol, "object", fileName, "error", e.getMessage());
+                r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, "Malformed database", System.nanoTime() - t0, null);
             } catch (RuntimeException e) {
                 r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0,
                         e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), System.nanoTime() - t0, null);
