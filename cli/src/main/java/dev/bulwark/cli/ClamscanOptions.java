@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * clamscan's command line (clamav-notes §3): the same option names, value forms ({@code --opt=v},
- * {@code --opt v}, {@code -d v}, {@code --flag}, {@code --flag=yes|no}) and size suffixes.
+ * {@code --opt v}, {@code -d v}, {@code -dv}, bundles such as {@code -rd v}, {@code --flag}, {@code --flag=yes|no})
+ * and size suffixes.
  * Parsing fails with a {@link UsageException} naming the bad option.
  */
 final class ClamscanOptions {
@@ -88,8 +89,7 @@ final class ClamscanOptions {
                 break;
             }
             if (!a.startsWith("--")) {
-                o.shortOptions(args, i);
-                i = o.next;
+                i = o.shortOptions(args, i);
                 continue;
             }
             int eq = a.indexOf('=');
@@ -109,18 +109,15 @@ final class ClamscanOptions {
 
     /** Set by -h/--help: the help is printed once every option has been read. */
     private boolean help;
-    /** Where {@link #shortOptions} left off: the index of the last argument it consumed. */
-    private int next;
-
     /**
      * One argument of single-letter options, read as clamscan's getopt reads it: flags may be bundled (-ri, -vr),
      * and the first letter that takes a value (d, f, l) takes the rest of the argument (-dFILE, -rdFILE) or, when
      * nothing is left, the next argument whatever it looks like (-rd FILE, -d -r). A letter after it belongs to
-     * the value (-dr X loads a database named "r" and scans X, as in clamscan). Sets {@link #next}.
+     * the value (-dr X loads a database named "r" and scans X, as in clamscan). Returns the index of the last
+     * argument read: {@code i}, or {@code i + 1} when the value was the next argument.
      */
-    private void shortOptions(String[] args, int i) throws UsageException {
+    private int shortOptions(String[] args, int i) throws UsageException {
         String a = args[i];
-        next = i;
         for (int k = 1; k < a.length(); k++) {
             char c = a.charAt(k);
             String name = SHORT.get(c);
@@ -129,13 +126,15 @@ final class ClamscanOptions {
                 apply(name, null);
                 continue;
             }
-            String value;
-            if (k + 1 < a.length()) value = a.substring(k + 1);
-            else if (i + 1 < args.length) value = args[next = i + 1];
-            else throw UsageException.missing("option requires an argument -- '" + c + "'");
-            apply(name, value);
-            return;
+            if (k + 1 < a.length()) {
+                apply(name, a.substring(k + 1));
+                return i;
+            }
+            if (i + 1 >= args.length) throw UsageException.missing("option requires an argument -- '" + c + "'");
+            apply(name, args[i + 1]);
+            return i + 1;
         }
+        return i;
     }
 
     /** The DLP settings as clamscan sets them: SSN format 0 normal (default), 1 stripped, 2 both. */
