@@ -60,6 +60,9 @@ public final class LogicalSigs {
 
     public int size() { return decoded.length; }
 
+    /** The holder this set records damage in (its database's, shared with the body patterns). */
+    Damage damage() { return damage; }
+
     /** Subsignature count of signature {@code id}, without decoding it. */
     public int subCount(int id) { return subCounts[id]; }
 

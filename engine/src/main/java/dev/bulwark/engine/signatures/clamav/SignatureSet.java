@@ -77,7 +77,8 @@ public final class SignatureSet {
                  List<MagicRule> magic, PatternSet magicPatterns, List<MagicRule> magicPatternRules,
                  Set<ScanOptions.Parser> dconfDisabled, PhishingDb phishing, List<YaraRuleSet> yara,
                  List<Deferred> deferred, int count) {
-        this.damage = patterns.damage(); // (LogicalSigs share it: of/read above)
+        this.damage = patterns.damage();
+        if (lsigs.damage() != damage) throw new IllegalArgumentException("logical signatures with another damage holder");
         this.yaraGroup = yara == null || yara.isEmpty() ? null : YaraGroup.of(yara);
         this.patterns = yaraGroup == null ? patterns
                 : patterns.withForeign(yaraGroup.atoms(), yaraGroup.owners(), yaraGroup.entryCount(), yaraGroup.windows());
