@@ -137,6 +137,7 @@ public final class Libc {
         return (int) call(ACCEPT4, errno, fd, 0, 0, flags, 0, 0);
     }
 
+    /** recvmsg(2); the buffers {@code msg} points to (iovec, data, control) must be in the same arena too. */
     static long recvmsg(MemorySegment errno, int fd, MemorySegment msg, int flags) {
         return call(RECVMSG, errno, fd, addressIn(msg, errno), flags, 0, 0, 0);
     }
