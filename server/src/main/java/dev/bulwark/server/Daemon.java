@@ -59,7 +59,7 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
         }
         for (String n : config.notices()) log.warn(n);
         long t0 = System.nanoTime();
-        // binding the FFM calls for FILDES takes a few hundred ms: do it while the database loads
+        // linking the FFM calls for the UNIX socket and FILDES takes tens of ms: do it while the database loads
         if (config.localSocket() != null) Thread.ofPlatform().daemon().name("fdpass-init").start(ClamdServer::prepareFdPassing);
         if (!config.loadOptions().excludePua().isEmpty()) log.info("excluded PUA categories", "categories", config.loadOptions().excludePua());
         if (!config.loadOptions().includePua().isEmpty()) log.info("included PUA categories", "categories", config.loadOptions().includePua());

@@ -47,12 +47,7 @@ final class FfmClientChannel implements ClientChannel {
             msg.set(ValueLayout.JAVA_LONG, Libc.MSG_IOVLEN, 1);
             msg.set(ValueLayout.ADDRESS, Libc.MSG_CONTROL, control);
             msg.set(ValueLayout.JAVA_LONG, Libc.MSG_CONTROLLEN, Libc.CMSG_SPACE_ONE_FD);
-            long n;
-            try {
-                n = (long) Libc.RECVMSG.invokeExact(readErrno, fd, msg, Libc.MSG_CMSG_CLOEXEC);
-            } catch (Throwable t) {
-                throw Libc.rethrow(t);
-            }
+            long n = Libc.recvmsg(readErrno, fd, msg, Libc.MSG_CMSG_CLOEXEC);
             if (n < 0) {
                 if (Libc.errno(readErrno) == Libc.EINTR) continue;
                 if (isClosed()) return -1;
@@ -113,12 +108,7 @@ final class FfmClientChannel implements ClientChannel {
             int n = Math.min(src.remaining(), IO_BUFFER);
             ByteBuffer slice = src.slice(src.position(), n);
             MemorySegment.copy(MemorySegment.ofBuffer(slice), 0, writeBuf, 0, n);
-            long sent;
-            try {
-                sent = (long) Libc.SEND.invokeExact(writeErrno, fd, writeBuf, (long) n, Libc.MSG_NOSIGNAL);
-            } catch (Throwable t) {
-                throw Libc.rethrow(t);
-            }
+            long sent = Libc.send(writeErrno, fd, writeBuf, n, Libc.MSG_NOSIGNAL);
             if (sent < 0) {
                 if (Libc.errno(writeErrno) == Libc.EINTR) continue;
                 throw Libc.error("send", writeErrno);

@@ -55,12 +55,7 @@ final class FfmPassedFile implements PassedFile {
         if (scratch == null) scratch = arena.allocate(READ_CHUNK);
         int want = Math.min(dst.remaining(), READ_CHUNK);
         while (true) {
-            long n;
-            try {
-                n = (long) Libc.Passed.PREAD.invokeExact(errno, fd, scratch, (long) want, position);
-            } catch (Throwable t) {
-                throw Libc.rethrow(t);
-            }
+            long n = Libc.pread(errno, fd, scratch, want, position);
             if (n < 0) {
                 if (Libc.errno(errno) == Libc.EINTR) continue;
                 throw Libc.error("pread", errno);
@@ -76,24 +71,17 @@ final class FfmPassedFile implements PassedFile {
     public synchronized ByteBuffer map(long size) throws IOException {
         if (closed) throw new IOException("descriptor closed");
         if (size <= 0) return ByteBuffer.allocate(0);
-        MemorySegment addr;
-        try {
-            addr = (MemorySegment) Libc.Passed.MMAP.invokeExact(errno, MemorySegment.NULL, size, Libc.PROT_READ, Libc.MAP_PRIVATE, fd, 0L);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
-        if (addr.address() == Libc.MAP_FAILED) throw Libc.error("mmap", errno);
+        long addr = Libc.mmap(errno, size, Libc.PROT_READ, Libc.MAP_PRIVATE, fd);
+        if (addr == Libc.MAP_FAILED) throw Libc.error("mmap", errno);
         // unmapped when the arena closes; buffers derived from it then refuse access
-        MemorySegment mapped = addr.reinterpret(size, arena, seg -> unmap(seg, size));
+        MemorySegment mapped = MemorySegment.ofAddress(addr).reinterpret(size, arena, seg -> unmap(seg, size));
         return mapped.asByteBuffer().asReadOnlyBuffer();
     }
 
     private static void unmap(MemorySegment seg, long size) {
         try (Arena a = Arena.ofConfined()) {
-            int rc = (int) Libc.Passed.MUNMAP.invokeExact(Libc.errnoSlot(a), seg, size);
+            int rc = Libc.munmap(Libc.errnoSlot(a), seg.address(), size);
             assert rc == 0;
-        } catch (Throwable t) {
-            throw new IllegalStateException("munmap", t);
         }
     }
 

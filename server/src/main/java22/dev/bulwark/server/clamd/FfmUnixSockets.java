@@ -26,7 +26,7 @@ final class FfmUnixSockets implements FdPassing.Provider {
 
     FfmUnixSockets() {
         // forces the libc bindings now, so a missing symbol disables descriptor passing at start-up
-        if (Libc.RECVMSG == null) throw new IllegalStateException("recvmsg not bound");
+        Libc.load();
     }
 
     @Override
@@ -37,10 +37,10 @@ final class FfmUnixSockets implements FdPassing.Provider {
         MemorySegment errno = Libc.errnoSlot(arena);
         int fd;
         try {
-            fd = (int) Libc.SOCKET.invokeExact(errno, Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
-        } catch (Throwable t) {
+            fd = Libc.socket(errno, Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
+        } catch (RuntimeException | Error t) {
             arena.close();
-            throw Libc.rethrow(t);
+            throw t;
         }
         if (fd < 0) {
             IOException e = Libc.error("socket", errno);
@@ -51,9 +51,9 @@ final class FfmUnixSockets implements FdPassing.Provider {
             MemorySegment addr = arena.allocate(Libc.SOCKADDR_UN_SIZE);
             addr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_UNIX);
             MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, Libc.SUN_PATH_OFFSET, name.length);
-            int rc = (int) Libc.BIND.invokeExact(errno, fd, addr, Libc.SOCKADDR_UN_SIZE);
+            int rc = Libc.bind(errno, fd, addr, Libc.SOCKADDR_UN_SIZE);
             if (rc != 0) throw new IOException(path + ": " + Libc.error("bind", errno).getMessage());
-            rc = (int) Libc.LISTEN.invokeExact(errno, fd, Math.max(1, Math.min(backlog, MAX_BACKLOG)));
+            rc = Libc.listen(errno, fd, Math.max(1, Math.min(backlog, MAX_BACKLOG)));
             if (rc != 0) throw Libc.error("listen", errno);
         } catch (Throwable t) {
             Libc.closeQuietly(fd, errno);
@@ -93,9 +93,7 @@ final class FfmUnixSockets implements FdPassing.Provider {
                 }
                 int c = -1;
                 try {
-                    c = (int) Libc.ACCEPT4.invokeExact(errno, fd, MemorySegment.NULL, MemorySegment.NULL, Libc.SOCK_CLOEXEC);
-                } catch (Throwable t) {
-                    throw Libc.rethrow(t);
+                    c = Libc.accept4(errno, fd, Libc.SOCK_CLOEXEC);
                 } finally {
                     synchronized (this) {
                         accepting = false;

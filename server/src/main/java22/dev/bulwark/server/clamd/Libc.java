@@ -1,7 +1,5 @@
 package dev.bulwark.server.clamd;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
@@ -15,8 +13,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The few libc calls descriptor passing needs, bound once through the FFM linker, with {@code errno}
- * captured per call. Constants and structure offsets are those of 64-bit Linux (x86-64 and AArch64 share
+ * The few libc calls descriptor passing needs, through one FFM downcall shape (see {@link #CALL}), with
+ * {@code errno} captured per call. Constants and structure offsets are those of 64-bit Linux (x86-64 and AArch64 share
  * them); {@link FdPassing} enables this class only there.
  */
 public final class Libc {
@@ -61,36 +59,114 @@ public final class Libc {
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    static final MethodHandle LISTEN = bind("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    static final MethodHandle ACCEPT4 = bind("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    static final MethodHandle SEND = bind("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
     /**
-     * The calls only a passed descriptor needs (FILDES: read or map the client's file), bound when the first
-     * one arrives: linking a downcall spins its method handles and stub, ~10 ms of CPU each at start-up
-     * with nothing compiled yet, and most daemons never receive a descriptor.
+     * Every call goes through one downcall shape: six integer-class arguments, an integer-class result, errno
+     * captured. The linker builds (spins a class for, and the JIT compiles) one specialised stub per distinct
+     * function descriptor: with one descriptor per call (seven distinct) that cost ~0.17 CPU-s and 7 MB of a
+     * daemon's start-up with a UNIX socket, most of its FFM cost (docs/BENCHMARKS.md "daemon9"). The one shape
+     * is exact for these calls on 64-bit Linux, the only platform {@link FdPassing} enables: on x86-64 (System V)
+     * and AArch64 the first six integer or pointer arguments travel in registers, an {@code int} parameter reads
+     * the low half of its register (so a sign-extended long carries it), a pointer is its address, arguments a
+     * function does not take are ignored registers, and an {@code int} result is the low half of the result
+     * register (the callers narrow it). None of the functions is variadic.
+     *
+     * <p>A pointer argument is passed as its address, so the linker no longer keeps its memory alive during the
+     * call by itself; it still keeps the errno segment's arena alive. Hence the rule {@link #addressIn} checks:
+     * every buffer passed to a call lives in the same arena as that call's errno slot (each connection and each
+     * passed file owns one arena), so an arena cannot be closed, and its memory freed, under a running call.
      */
-    static final class Passed {
-        static final MethodHandle PREAD = bind("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-        static final MethodHandle MMAP = bind("mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-        static final MethodHandle MUNMAP = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    @SuppressWarnings("restricted")
+    private static final MethodHandle CALL = LINKER.downcallHandle(
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.captureCallState("errno"));
 
-        private Passed() {}
-    }
+    private static final MemorySegment SOCKET = symbol("socket");
+    private static final MemorySegment BIND = symbol("bind");
+    private static final MemorySegment LISTEN = symbol("listen");
+    private static final MemorySegment ACCEPT4 = symbol("accept4");
+    private static final MemorySegment RECVMSG = symbol("recvmsg");
+    private static final MemorySegment SEND = symbol("send");
+    private static final MemorySegment SHUTDOWN = symbol("shutdown");
+    private static final MemorySegment CLOSE = symbol("close");
+    private static final MemorySegment PREAD = symbol("pread");
+    private static final MemorySegment MMAP = symbol("mmap");
+    private static final MemorySegment MUNMAP = symbol("munmap");
 
     private Libc() {}
 
-    /** A downcall handle for a libc function that captures errno (its first argument is the capture slot). */
+    /** Initialises this class: links the downcall shape and looks every function up (or fails). */
+    static void load() {
+        // nothing else: the static initialiser did it
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsupportedOperationException("libc has no " + name));
+    }
+
+    /** One call through {@link #CALL}; a downcall throws nothing checked. */
+    private static long call(MemorySegment function, MemorySegment errno, long a, long b, long c, long d, long e, long f) {
+        try {
+            return (long) CALL.invokeExact(function, errno, a, b, c, d, e, f);
+        } catch (RuntimeException | Error x) {
+            throw x;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The address of {@code buffer}, which must live in the arena of the call's {@code errno} slot (see {@link #CALL}). */
+    private static long addressIn(MemorySegment buffer, MemorySegment errno) {
+        if (!buffer.scope().equals(errno.scope())) throw new IllegalArgumentException("buffer outside the call's arena");
+        return buffer.address();
+    }
+
+    static int socket(MemorySegment errno, int domain, int type, int protocol) {
+        return (int) call(SOCKET, errno, domain, type, protocol, 0, 0, 0);
+    }
+
+    static int bind(MemorySegment errno, int fd, MemorySegment addr, int len) {
+        return (int) call(BIND, errno, fd, addressIn(addr, errno), len, 0, 0, 0);
+    }
+
+    static int listen(MemorySegment errno, int fd, int backlog) {
+        return (int) call(LISTEN, errno, fd, backlog, 0, 0, 0, 0);
+    }
+
+    /** accept4(2) without the peer's address. */
+    static int accept4(MemorySegment errno, int fd, int flags) {
+        return (int) call(ACCEPT4, errno, fd, 0, 0, flags, 0, 0);
+    }
+
+    /** recvmsg(2); the buffers {@code msg} points to (iovec, data, control) must be in the same arena too. */
+    static long recvmsg(MemorySegment errno, int fd, MemorySegment msg, int flags) {
+        return call(RECVMSG, errno, fd, addressIn(msg, errno), flags, 0, 0, 0);
+    }
+
+    static long send(MemorySegment errno, int fd, MemorySegment buf, long len, int flags) {
+        return call(SEND, errno, fd, addressIn(buf, errno), len, flags, 0, 0);
+    }
+
+    static long pread(MemorySegment errno, int fd, MemorySegment buf, long len, long offset) {
+        return call(PREAD, errno, fd, addressIn(buf, errno), len, offset, 0, 0);
+    }
+
+    /** mmap(2) of {@code len} bytes of {@code fd} from offset 0 anywhere: the address, or {@link #MAP_FAILED}. */
+    static long mmap(MemorySegment errno, long len, int prot, int flags, int fd) {
+        return call(MMAP, errno, 0, len, prot, flags, fd, 0);
+    }
+
+    /** munmap(2) of a mapping {@link #mmap} made (not arena memory: its address is passed as it is). */
+    static int munmap(MemorySegment errno, long address, long len) {
+        return (int) call(MUNMAP, errno, address, len, 0, 0, 0, 0);
+    }
+
+    /**
+     * A downcall handle of its own, errno captured (its first argument is the capture slot), for calls outside
+     * the shape of {@link #CALL} ({@code User}: getpwnam, initgroups, setgid, setuid, bound only when configured).
+     */
     @SuppressWarnings("restricted") // native access is enabled for the daemon (--enable-native-access)
     public static MethodHandle bind(String name, FunctionDescriptor fd) {
-        MemorySegment addr = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsupportedOperationException("libc has no " + name));
-        return LINKER.downcallHandle(addr, fd, Linker.Option.captureCallState("errno"));
+        return LINKER.downcallHandle(symbol(name), fd, Linker.Option.captureCallState("errno"));
     }
 
     /** A per-thread errno capture area (allocated once per call site's arena). */
@@ -124,22 +200,14 @@ public final class Libc {
 
     /** close(2), ignoring errors (the descriptor is gone either way on Linux). */
     static void closeQuietly(int fd, MemorySegment slot) {
-        try {
-            int rc = (int) CLOSE.invokeExact(slot, fd);
-            assert rc == 0 || rc == -1;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        int rc = (int) call(CLOSE, slot, fd, 0, 0, 0, 0, 0);
+        assert rc == 0 || rc == -1;
     }
 
     /** shutdown(2), ignoring errors (the peer may be gone). */
     static void shutdownQuietly(int fd, int how, MemorySegment slot) {
-        try {
-            int rc = (int) SHUTDOWN.invokeExact(slot, fd, how);
-            assert rc == 0 || rc == -1;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        int rc = (int) call(SHUTDOWN, slot, fd, how, 0, 0, 0, 0);
+        assert rc == 0 || rc == -1;
     }
 
     /** Rethrows what a method handle threw: IOException and unchecked as they are, anything else wrapped. */
