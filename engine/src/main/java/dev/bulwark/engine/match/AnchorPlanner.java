@@ -35,6 +35,15 @@ final class AnchorPlanner {
     /** Exact bytes in a row the stride filter needs for one word per offset (its stride plus a 4-byte key). */
     static final int STRIDE_RUN = 5;
 
+    /** The highest {@link HexPatternParser#rarity} of a byte: a window's cost is at least minus this per byte. */
+    private static final double MAX_RARITY;
+
+    static {
+        double m = 0;
+        for (int b = 0; b < 256; b++) m = Math.max(m, HexPatternParser.rarity(b));
+        MAX_RARITY = m;
+    }
+
     private AnchorPlanner() {}
 
     /** The word mask for a set of this many atoms (the index of {@link #plan(BodyPattern, int[], int)}'s load table). */
@@ -57,8 +66,11 @@ final class AnchorPlanner {
             int[] cells = cells(part); // classified once: every window's cost reads them
             int len = al[j], best = ae[j];
             double bestCost = cost(cells, best, len, load, mask, Double.MAX_VALUE);
+            // no window costs less than its bytes' rarity (every other term is a penalty): once the best reaches
+            // that floor no later window can beat it (ties keep the earlier one), so the rest are not priced
+            double floor = -MAX_RARITY * len;
             int runEnd = 0; // end of the static run holding i: each element is classified once per part
-            for (int i = 0; i + len <= part.length; i++) {
+            for (int i = 0; i + len <= part.length && bestCost > floor; i++) {
                 if (i >= runEnd) {
                     runEnd = i;
                     while (runEnd < part.length && (cells[runEnd] & C_STATIC) != 0) runEnd++;

@@ -113,8 +113,52 @@ final class FlatHexParser {
             for (int k = 0; k < v.length; k++) v[k] = (byte) cells[from + ae[j] + k];
             av[j] = new byte[][] {v};
         }
-        return new BodyPattern(parts, java.util.Arrays.copyOf(gmin, np), java.util.Arrays.copyOf(gmax, np),
+        BodyPattern bp = new BodyPattern(parts, java.util.Arrays.copyOf(gmin, np), java.util.Arrays.copyOf(gmax, np),
                 BodyPattern.A_NONE, BodyPattern.A_NONE, ae, al, av);
+        bp.encoded = encode(cells, partEnd, np, bp);
+        return bp;
+    }
+
+    /**
+     * {@link PatternCodec#write} of the pattern, from its cells: a literal's tag is its cell with value and mask
+     * swapped. The set's builder stores it as it is instead of encoding the elements again.
+     */
+    private static byte[] encode(int[] cells, int[] partEnd, int np, BodyPattern p) {
+        int nc = partEnd[np - 1];
+        byte[] b = new byte[4 + 4 * np + 4 * nc + 2 * (4 + 4 * np) + 8 + PatternCodec.anchorsSize(p)];
+        int at = put(b, 0, np);
+        for (int j = 0, from = 0; j < np; from = partEnd[j++]) {
+            at = put(b, at, partEnd[j] - from);
+            for (int k = from; k < partEnd[j]; k++) at = put(b, at, (cells[k] & 0xFF) << 8 | cells[k] >>> 8); // T_LIT is 0
+        }
+        at = put(b, at, np);
+        for (int v : p.gapMin) at = put(b, at, v);
+        at = put(b, at, np);
+        for (int v : p.gapMax) at = put(b, at, v);
+        at = put(b, at, p.leftAssert);
+        at = put(b, at, p.rightAssert);
+        at = put(b, at, np);
+        for (int v : p.anchorElem) at = put(b, at, v);
+        at = put(b, at, np);
+        for (int v : p.anchorLen) at = put(b, at, v);
+        for (byte[][] vars : p.anchorVariants) {
+            at = put(b, at, vars.length);
+            for (byte[] v : vars) {
+                at = put(b, at, v.length);
+                System.arraycopy(v, 0, b, at, v.length);
+                at += v.length;
+            }
+        }
+        return b;
+    }
+
+    /** Little-endian, as {@link FlatBuffers.Out#i32}; returns the next index. */
+    private static int put(byte[] b, int at, int v) {
+        b[at] = (byte) v;
+        b[at + 1] = (byte) (v >>> 8);
+        b[at + 2] = (byte) (v >>> 16);
+        b[at + 3] = (byte) (v >>> 24);
+        return at + 4;
     }
 
     /**

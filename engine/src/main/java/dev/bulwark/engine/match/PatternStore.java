@@ -35,9 +35,14 @@ final class PatternStore {
 
     /** Encodes and stores a pattern. */
     void add(BodyPattern p) {
-        scratch.reset();
-        PatternCodec.write(p, scratch);
-        ByteBuffer w = scratch.written();
+        ByteBuffer w;
+        if (p.encoded != null) {
+            w = ByteBuffer.wrap(p.encoded);
+        } else {
+            scratch.reset();
+            PatternCodec.write(p, scratch);
+            w = scratch.written();
+        }
         lengths.add(w.remaining());
         stored += w.remaining();
         while (w.hasRemaining()) {

@@ -58,6 +58,7 @@ class FlatHexParserTest {
         }
         t.flat++;
         assertArrayEquals(encode(tokens), encode(flat), () -> "encoding differs: " + hex);
+        assertArrayEquals(encode(tokens), flat.encoded, () -> "the flat path's own encoding differs: " + hex);
         assertArrayEquals(tokens.lazy, flat.lazy, () -> "lazy parts differ: " + hex);
         assertEquals(tokens.minLength(), flat.minLength(), () -> "min length differs: " + hex);
     }
