@@ -169,8 +169,8 @@ final class AnchorPlanner {
     }
 
     /**
-     * The window's cost; once the terms other than the stride filter's (which is never negative) reach
-     * {@code bound}, that partial sum (the window cannot win; planning a large set asks this for every window).
+     * The window's cost; once the terms before the load's or before the stride filter's (both never negative)
+     * reach {@code bound}, that partial sum (the window cannot win; planning a large set asks this for every window).
      */
     private static double cost(int[] cells, int i, int len, int[] load, int mask, double bound) {
         double c = 0;
@@ -187,6 +187,9 @@ final class AnchorPlanner {
             boolean pinned = i + k < cells.length && (cells[i + k] & C_EXACT) != 0;
             if (!pinned) c += UNPINNED_PENALTY;
         }
+        // the load and stride terms are never negative: a window already at the bound cannot win, and its word's
+        // load (a read from a table of up to millions of words, mostly a cache miss) is not looked up
+        if (c >= bound) return c;
         byte third = len > 2 ? (byte) cells[i + 2] : 0;
         int word = key((byte) cells[i], (byte) cells[i + 1], third) & mask;
         // folded variants land on other words too; the base one stands for them
