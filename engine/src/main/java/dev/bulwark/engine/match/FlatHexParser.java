@@ -18,7 +18,7 @@ final class FlatHexParser {
     private static final int MAX_INLINE_WILDCARDS = 128;
     /** A cell's mask in bits 8-15 and value in bits 0-7; an exact byte has mask 0xFF. */
     private static final int EXACT = 0xFF << 8;
-    /** Initial capacity (cells, parts) of the per-call arrays; they grow by doubling. */
+    /** Spare cells beyond one per hex pair, and initial parts, of the per-call arrays; they grow by doubling. */
     private static final int INITIAL_CELLS = 64, INITIAL_PARTS = 4;
 
     private FlatHexParser() {}
@@ -30,7 +30,7 @@ final class FlatHexParser {
     static BodyPattern parse(String s, boolean twoByteMinimum) {
         int n = s.length();
         if (n == 0) return null;
-        int[] cells = new int[Math.min(n / 2 + 1, 1 << 16) + INITIAL_CELLS];
+        int[] cells = new int[n / 2 + INITIAL_CELLS]; // one cell per hex pair; {n} grows it (at most 127 per 4 chars)
         int nc = 0;
         int[] partEnd = new int[INITIAL_PARTS], gmin = new int[INITIAL_PARTS], gmax = new int[INITIAL_PARTS];
         int np = 0;
