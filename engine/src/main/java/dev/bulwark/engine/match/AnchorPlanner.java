@@ -35,6 +35,15 @@ final class AnchorPlanner {
     /** Exact bytes in a row the stride filter needs for one word per offset (its stride plus a 4-byte key). */
     static final int STRIDE_RUN = 5;
 
+    /** The highest {@link HexPatternParser#rarity} of a byte: a window's cost is at least minus this per byte. */
+    private static final double MAX_RARITY;
+
+    static {
+        double m = 0;
+        for (int b = 0; b < 256; b++) m = Math.max(m, HexPatternParser.rarity(b));
+        MAX_RARITY = m;
+    }
+
     private AnchorPlanner() {}
 
     /** The word mask for a set of this many atoms (the index of {@link #plan(BodyPattern, int[], int)}'s load table). */
@@ -54,16 +63,20 @@ final class AnchorPlanner {
         boolean changed = false;
         for (int j = 0; j < n; j++) {
             Elem[] part = p.parts[j];
+            int[] cells = cells(part); // classified once: every window's cost reads them
             int len = al[j], best = ae[j];
-            double bestCost = cost(part, best, len, load, mask, Double.MAX_VALUE);
+            double bestCost = cost(cells, best, len, load, mask, Double.MAX_VALUE);
+            // no window costs less than its bytes' rarity (every other term is a penalty): once the best reaches
+            // that floor no later window can beat it (ties keep the earlier one), so the rest are not priced
+            double floor = -MAX_RARITY * len;
             int runEnd = 0; // end of the static run holding i: each element is classified once per part
-            for (int i = 0; i + len <= part.length; i++) {
+            for (int i = 0; i + len <= part.length && bestCost > floor; i++) {
                 if (i >= runEnd) {
                     runEnd = i;
-                    while (runEnd < part.length && HexPatternParser.isStatic(part[runEnd])) runEnd++;
+                    while (runEnd < part.length && (cells[runEnd] & C_STATIC) != 0) runEnd++;
                 }
-                if (i == ae[j] || runEnd - i < len || !foldedOk(part, i, len)) continue;
-                double c = cost(part, i, len, load, mask, bestCost);
+                if (i == ae[j] || runEnd - i < len || !foldedOk(cells, i, len)) continue;
+                double c = cost(cells, i, len, load, mask, bestCost);
                 if (c < bestCost) { bestCost = c; best = i; }
             }
             if (best != ae[j]) {
@@ -81,9 +94,9 @@ final class AnchorPlanner {
     }
 
     /** Whether the case-folded variants of static elements [i, i+len) stay within the parser's limit. */
-    private static boolean foldedOk(Elem[] part, int i, int len) {
+    private static boolean foldedOk(int[] cells, int i, int len) {
         int folded = 0;
-        for (int k = 0; k < len; k++) if (((Elem.Lit) part[i + k]).folded()) folded++;
+        for (int k = 0; k < len; k++) if ((cells[i + k] & C_FOLDED) != 0) folded++;
         return folded <= HexPatternParser.MAX_FOLDED_IN_ATOM;
     }
 
@@ -115,34 +128,72 @@ final class AnchorPlanner {
         return 31 - Integer.numberOfLeadingZeros(StrideFilter.entryCost(pinned, 1) / 2);
     }
 
+    /**
+     * {@link #strideDoublings(Elem[], int)} on the part's {@link #cells} (the planner asks it for every window
+     * it prices; AnchorPlannerCellsTest checks the two agree).
+     */
+    static int strideDoublings(int[] cells, int i) {
+        int pinned = 0;
+        int from = Math.max(0, i - 8), to = Math.min(cells.length, i + 8);
+        for (int x = from; x < to; x++) if ((cells[x] & C_EXACT) != 0) pinned |= 1 << (x - i + 8);
+        // a window stops at the first element that is not one byte (an alternative, a gap)
+        for (int x = i - 1; x >= from; x--) {
+            if ((cells[x] & C_BYTE) == 0) { pinned &= -(1 << (x - i + 9)); break; }
+        }
+        for (int x = i; x < to; x++) {
+            if ((cells[x] & C_BYTE) == 0) { pinned &= (1 << (x - i + 8)) - 1; break; }
+        }
+        return 31 - Integer.numberOfLeadingZeros(StrideFilter.entryCost(pinned, 1) / 2);
+    }
+
+    /** Flags of a {@link #cells} entry (bits 0-7: a literal's value). */
+    static final int C_EXACT = 1 << 8, C_FOLDED = 1 << 9, C_BYTE = 1 << 10, C_STATIC = C_EXACT | C_FOLDED;
+
+    /**
+     * The part's elements as flat cells: a literal's value, whether it is exact, a case-folded letter (both
+     * static: anchors are made of them), and whether the element is one byte (a literal or a class).
+     */
+    static int[] cells(Elem[] part) {
+        int[] c = new int[part.length];
+        for (int x = 0; x < part.length; x++) {
+            Elem e = part[x];
+            if (e instanceof Elem.Lit l) c[x] = (l.value() & 0xFF) | C_BYTE | (l.exact() ? C_EXACT : 0) | (l.folded() ? C_FOLDED : 0);
+            else if (e instanceof Elem.Cls) c[x] = C_BYTE;
+        }
+        return c;
+    }
+
     /** A word key: a 2-byte anchor counts under third byte 0 (it spans all words of its prefix). */
     private static int key(byte b0, byte b1, byte b2) {
         return (b0 & 0xFF) | (b1 & 0xFF) << 8 | (b2 & 0xFF) << 16;
     }
 
     /**
-     * The window's cost; once the terms other than the stride filter's (which is never negative) reach
-     * {@code bound}, that partial sum (the window cannot win; planning a large set asks this for every window).
+     * The window's cost; once the terms before the load's or before the stride filter's (both never negative)
+     * reach {@code bound}, that partial sum (the window cannot win; planning a large set asks this for every window).
      */
-    private static double cost(Elem[] part, int i, int len, int[] load, int mask, double bound) {
+    private static double cost(int[] cells, int i, int len, int[] load, int mask, double bound) {
         double c = 0;
         int folded = 0;
         for (int k = 0; k < len; k++) {
-            Elem.Lit l = (Elem.Lit) part[i + k];
-            c -= HexPatternParser.rarity(l.value() & 0xFF);
-            if (l.folded()) folded++;
+            int l = cells[i + k];
+            c -= HexPatternParser.rarity(l & 0xFF);
+            if ((l & C_FOLDED) != 0) folded++;
         }
         c += folded * FOLDED_PENALTY;
-        int b0 = ((Elem.Lit) part[i]).value() & 0xFF;
-        if (b0 == (((Elem.Lit) part[i + 1]).value() & 0xFF) && HexPatternParser.rarity(b0) <= 1) c += RUN_PENALTY;
+        int b0 = cells[i] & 0xFF;
+        if (b0 == (cells[i + 1] & 0xFF) && HexPatternParser.rarity(b0) <= 1) c += RUN_PENALTY;
         for (int k = len; k < AtomIndex.KEY_BYTES; k++) {
-            boolean pinned = i + k < part.length && part[i + k] instanceof Elem.Lit l && l.exact();
+            boolean pinned = i + k < cells.length && (cells[i + k] & C_EXACT) != 0;
             if (!pinned) c += UNPINNED_PENALTY;
         }
-        byte third = len > 2 ? ((Elem.Lit) part[i + 2]).value() : 0;
-        int word = key(((Elem.Lit) part[i]).value(), ((Elem.Lit) part[i + 1]).value(), third) & mask;
+        // the load and stride terms are never negative: a window already at the bound cannot win, and its word's
+        // load (a read from a table of up to millions of words, mostly a cache miss) is not looked up
+        if (c >= bound) return c;
+        byte third = len > 2 ? (byte) cells[i + 2] : 0;
+        int word = key((byte) cells[i], (byte) cells[i + 1], third) & mask;
         // folded variants land on other words too; the base one stands for them
         c += LOAD_WEIGHT * load[word];
-        return c >= bound ? c : c + STRIDE_WEIGHT * strideDoublings(part, i);
+        return c >= bound ? c : c + STRIDE_WEIGHT * strideDoublings(cells, i);
     }
 }

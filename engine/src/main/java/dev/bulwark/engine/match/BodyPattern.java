@@ -34,6 +34,11 @@ public final class BodyPattern {
      * joined to their neighbour by a bounded gap qualify, so the search per occurrence stays small.
      */
     static final int MAX_LAZY_WINDOW = 256;
+    /**
+     * The pattern's {@link PatternCodec#write} encoding when its parser made it along the way ({@link FlatHexParser}),
+     * else null: set once before the pattern is handed out, and read only by {@link PatternStore#add}.
+     */
+    byte[] encoded;
 
     BodyPattern(Elem[][] parts, int[] gapMin, int[] gapMax, int leftAssert, int rightAssert,
                 int[] anchorElem, int[] anchorLen, byte[][][] anchorVariants) {

@@ -83,6 +83,13 @@ public final class FlatBuffers {
             pos += a.length;
         }
 
+        /** Bytes {@code a[off, off + len)} as they are, with no length before them (a copied encoding). */
+        public void raw(byte[] a, int off, int len) {
+            need(len);
+            System.arraycopy(a, off, b, pos, len);
+            pos += len;
+        }
+
         @Override public void ints(int[] a) {
             i32(a.length);
             need(4L * a.length);

@@ -45,6 +45,8 @@ public final class HexPatternParser {
      * where a plain pattern of two bytes is enough.
      */
     public static BodyPattern parseTwoByteMinimum(String hex) throws PatternException {
+        BodyPattern flat = FlatHexParser.parse(hex, true);
+        if (flat != null) return flat;
         return build(new HexPatternParser(hex).tokens(), Modifiers.NONE, false, true);
     }
 
@@ -62,6 +64,19 @@ public final class HexPatternParser {
     }
 
     private static List<BodyPattern> parse(String hex, Modifiers mods, boolean twoByteMinimum) throws PatternException {
+        if (!mods.nocase() && !mods.wide() && !mods.ascii() && !mods.fullword()) {
+            BodyPattern flat = FlatHexParser.parse(hex, twoByteMinimum);
+            if (flat != null) {
+                List<BodyPattern> out = new ArrayList<>(2);
+                out.add(flat);
+                return out;
+            }
+        }
+        return parseTokens(hex, mods, twoByteMinimum);
+    }
+
+    /** The token path, for every pattern (the flat path's reference in FlatHexParserTest). */
+    static List<BodyPattern> parseTokens(String hex, Modifiers mods, boolean twoByteMinimum) throws PatternException {
         HexPatternParser pp = new HexPatternParser(hex);
         List<Object> toks = pp.tokens();
         boolean anyMods = mods.nocase() || mods.wide() || mods.ascii() || mods.fullword();

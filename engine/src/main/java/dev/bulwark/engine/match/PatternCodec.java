@@ -19,12 +19,30 @@ final class PatternCodec {
         out.ints(p.gapMax);
         out.i32(p.leftAssert);
         out.i32(p.rightAssert);
+        writeAnchors(p, out);
+    }
+
+    /**
+     * The anchors' part of {@link #write}, its last fields: a planned pattern differs from the stored one only
+     * there, so the set's builder copies the rest of the stored record ({@link #anchorsSize}).
+     */
+    static void writeAnchors(BodyPattern p, FlatIO.Writer out) {
         out.ints(p.anchorElem);
         out.ints(p.anchorLen);
         for (byte[][] vars : p.anchorVariants) {
             out.i32(vars.length);
             for (byte[] v : vars) out.bytes(v);
         }
+    }
+
+    /** Bytes {@link #writeAnchors} writes for the pattern. */
+    static int anchorsSize(BodyPattern p) {
+        int n = 8 + 8 * p.anchorElem.length; // two int arrays with their lengths
+        for (byte[][] vars : p.anchorVariants) {
+            n += 4;
+            for (byte[] v : vars) n += 4 + v.length;
+        }
+        return n;
     }
 
     static BodyPattern read(FlatIO.Reader in) {

@@ -380,18 +380,23 @@ public final class PatternSet {
             int entry = 0, atom = 0;
             IntList openKeys = new IntList(), openEntries = new IntList();
             for (int i = 0; i < n; i++) {
-                BodyPattern p = AnchorPlanner.plan(in.next(), load, mask);
+                BodyPattern read = in.next();
+                BodyPattern p = AnchorPlanner.plan(read, load, mask);
+                // planning changes only the anchors, the encoding's last fields: the rest is copied as stored
+                int body = in.recordLength() - PatternCodec.anchorsSize(read);
                 if (encFile != null) {
                     AtomIndex.check(encSize <= Integer.MAX_VALUE - 64, "encoded patterns too large");
                     at[i] = (int) encSize;
                     enc.reset();
-                    PatternCodec.write(p, enc);
+                    enc.raw(in.record(), 0, body);
+                    PatternCodec.writeAnchors(p, enc);
                     ByteBuffer w = enc.written();
                     encFile.write(w);
                     encSize += w.remaining();
                 } else {
                     at[i] = enc.size();
-                    PatternCodec.write(p, enc);
+                    enc.raw(in.record(), 0, body);
+                    PatternCodec.writeAnchors(p, enc);
                 }
                 for (int j = 0; j < p.parts.length; j++, entry++) {
                     ePat[entry] = i;

@@ -35,9 +35,14 @@ final class PatternStore {
 
     /** Encodes and stores a pattern. */
     void add(BodyPattern p) {
-        scratch.reset();
-        PatternCodec.write(p, scratch);
-        ByteBuffer w = scratch.written();
+        ByteBuffer w;
+        if (p.encoded != null) {
+            w = ByteBuffer.wrap(p.encoded);
+        } else {
+            scratch.reset();
+            PatternCodec.write(p, scratch);
+            w = scratch.written();
+        }
         lengths.add(w.remaining());
         stored += w.remaining();
         while (w.hasRemaining()) {
@@ -86,7 +91,7 @@ final class PatternStore {
 
     /** Reads the stored patterns back in order, one at a time, releasing each chunk once read. */
     final class Reader {
-        private int chunk, at, next;
+        private int chunk, at, next, len;
         private byte[] one = new byte[256];
         /** The spill file's reader, or null when the patterns are in {@link #chunks}. */
         private final SpillFile.Reader file;
@@ -101,8 +106,14 @@ final class PatternStore {
             }
         }
 
+        /** The encoding of the pattern {@link #next} returned last: valid until the next call. */
+        byte[] record() { return one; }
+
+        /** The length of {@link #record}. */
+        int recordLength() { return len; }
+
         BodyPattern next() {
-            int len = lengths.get(next++);
+            len = lengths.get(next++);
             if (one.length < len) one = new byte[Math.max(len, one.length * 2)];
             if (file != null) {
                 file.read(one, 0, len);
