@@ -12,7 +12,7 @@ import java.util.List;
  * The multi-literal automaton: finds every position where one of the atoms (2, 3 or 4 literal bytes)
  * starts. Per position it does one little-endian word load and one probe of a word table indexed by the
  * position's first two bytes and the low {@code wordLog - 16} bits of its third: the table grows with
- * the atom count (chosen at build, 512 KiB to 8 MiB, about {@link #TARGET_LOAD} atoms per word), so it
+ * the atom count (chosen at build, 512 KiB to 2 MiB, about {@link #TARGET_LOAD} atoms per word), so it
  * does not saturate at a million atoms. Each word is a small Bloom filter over the third and fourth bytes
  * of the atoms that land on it (four bits from each byte, looked up in two 256-entry tables). A 2- or
  * 3-byte atom sets all bits of the byte(s) it does not fix, unless its context window pins them; a 2-byte
@@ -44,8 +44,19 @@ public final class AtomIndex {
      * about 1 in 30 (two bits: 1 in 40); the planner keeps most words near four.
      */
     static final int TARGET_LOAD = 4;
-    /** Word table bounds: the 2-byte prefix (512 KiB) .. prefix + 4 bits of the third byte (8 MiB, L3). */
+    /**
+     * Word table bounds a snapshot may declare: the 2-byte prefix (512 KiB) .. prefix + 4 bits of the third byte
+     * (8 MiB). Snapshots compiled before {@link #BUILD_MAX_WORD_LOG} have tables up to 20 and stay readable.
+     */
     static final int MIN_WORD_LOG = 16, MAX_WORD_LOG = 20;
+    /**
+     * Largest table a build chooses (2 MiB; above about a million atoms, words hold more than {@link #TARGET_LOAD}).
+     * At gen_sigs 1M patterns (1.28M atoms) the 4 MiB table it replaced was slower in every data kind: KernelAB in
+     * one JVM, MB per CPU-s, 2 MiB vs 4 MiB: random 139 vs 102, shared libraries 236 vs 180, corpus 168 vs 139
+     * (1 MiB: random 64). The random probe per position misses the caches either way; the smaller table misses
+     * less often (docs/BENCHMARKS.md, section kernel9).
+     */
+    static final int BUILD_MAX_WORD_LOG = 18;
     /** Serialization format of {@link #write}; bump when the layout changes. */
     public static final int FORMAT = 6;
 
@@ -126,7 +137,7 @@ public final class AtomIndex {
     /** Table size (log2) for a number of atoms. */
     static int wordLog(long atoms) {
         int log = MIN_WORD_LOG;
-        while (log < MAX_WORD_LOG && (1L << log) * TARGET_LOAD < atoms) log++;
+        while (log < BUILD_MAX_WORD_LOG && (1L << log) * TARGET_LOAD < atoms) log++;
         return log;
     }
 
