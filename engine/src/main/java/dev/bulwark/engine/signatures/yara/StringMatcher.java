@@ -40,14 +40,17 @@ final class StringMatcher {
         // sized by a first count, filled in a second: no boxed lists (a cached rule set of thousands of rules is
         // built at every run, and its garbage alone could cost a young collection)
         int nRefs = 0, nAtoms = 0, nOne = 0, nUn = 0;
+        // indexed loops: iterators here were ~1 MB of garbage for Elastic's rules, built in the interpreter
         for (Variant v : variants) {
             if (v.atoms == null) {
                 nUn++;
                 continue;
             }
             nRefs += 1 + v.extra.size();
-            for (byte[] a : v.atoms) if (a.length == 1) nOne++; else nAtoms++;
-            for (Variant.Group g : v.extra) for (byte[] a : g.atoms()) if (a.length == 1) nOne++; else nAtoms++;
+            for (int gi = -1; gi < v.extra.size(); gi++) {
+                List<byte[]> as = gi < 0 ? v.atoms : v.extra.get(gi).atoms();
+                for (int k = 0, n = as.size(); k < n; k++) if (as.get(k).length == 1) nOne++; else nAtoms++;
+            }
         }
         refVariant = new int[nRefs];
         refMin = new int[nRefs];
@@ -72,7 +75,8 @@ final class StringMatcher {
                 refMin[ref] = gi < 0 ? v.atomOffset : v.extra.get(gi).minOffset();
                 refMax[ref] = gi < 0 ? v.atomMaxOffset : v.extra.get(gi).maxOffset();
                 if (w != null) System.arraycopy(w, 0, windows, 4 * ref, 4);
-                for (byte[] a : as) {
+                for (int k = 0, n = as.size(); k < n; k++) {
+                    byte[] a = as.get(k);
                     if (a.length == 1) {
                         oneByte[one] = a[0] & 0xFF;
                         oneRef[one++] = ref;
