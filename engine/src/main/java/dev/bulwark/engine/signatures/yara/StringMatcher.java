@@ -108,6 +108,31 @@ final class StringMatcher {
         return i;
     }
 
+    /**
+     * The kernel index as {@link AtomIndex#write} writes it, for a cached rule set; null without kernel atoms. Builds
+     * the index if no scan has (the scan that follows a compile then reuses it).
+     */
+    byte[] indexBytes() {
+        if (atoms.length == 0) return null;
+        dev.bulwark.engine.match.FlatBuffers.Out out = new dev.bulwark.engine.match.FlatBuffers.Out();
+        index().write(out);
+        ByteBuffer b = out.finish();
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    /**
+     * Takes a stored kernel index ({@link #indexBytes}, read back) instead of building one; false if it cannot be
+     * this matcher's (present without kernel atoms, absent with them, or another number of references).
+     */
+    boolean useIndex(AtomIndex stored) {
+        if (stored == null) return atoms.length == 0;
+        if (atoms.length == 0 || stored.entryCount() != refVariant.length) return false;
+        index = stored;
+        return true;
+    }
+
     /** Mutable per-scan state; receives the kernel's hits for this matcher's references. */
     static final class Scratch implements AtomIndex.Hits {
         final Matches matches;
