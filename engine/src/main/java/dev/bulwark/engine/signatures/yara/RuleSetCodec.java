@@ -338,7 +338,8 @@ final class RuleSetCodec {
             if (ni != -1) {
                 if (ni < 0 || ni != in.b.remaining()) throw new IOException("bad kernel index length");
                 // read in place (the kernel checks its tables' structure and derives its filters)
-                index = AtomIndex.read(new FlatBuffers.In(ByteBuffer.wrap(data, off + in.b.position(), ni).slice()));
+                // (in.b wraps data[off, ...]: its positions are indices of data)
+                index = AtomIndex.read(new FlatBuffers.In(ByteBuffer.wrap(data, in.b.position(), ni).slice()));
                 in.b.position(in.b.position() + ni);
             }
             if (in.b.hasRemaining()) throw new IOException("trailing bytes");

@@ -114,6 +114,10 @@ class RuleSetCodecTest {
         String own = render(YaraRuleSet.fromBytes(ea), d);
         assertTrue(own.contains("$x@2+6") && own.contains("$y@10+4"), own);
         assertEquals(render(a, d), own);
+        // inside a larger array, as the CLI's cache reads an entry behind its key material
+        byte[] padded = new byte[ea.length + 5];
+        System.arraycopy(ea, 0, padded, 3, ea.length);
+        assertEquals(own, render(YaraRuleSet.fromBytes(padded, 3, ea.length), d));
         assertThrows(IOException.class, () -> YaraRuleSet.fromBytes(withIndex(ea, prefix, ib)), "another set's index");
         assertThrows(IOException.class, () -> YaraRuleSet.fromBytes(withIndex(ea, prefix, null)), "no index");
     }
