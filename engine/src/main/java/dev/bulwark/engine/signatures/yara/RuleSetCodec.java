@@ -1,6 +1,8 @@
 package dev.bulwark.engine.signatures.yara;
 
 import dev.bulwark.engine.diag.Diagnostic;
+import dev.bulwark.engine.match.AtomIndex;
+import dev.bulwark.engine.match.FlatBuffers;
 import dev.bulwark.engine.signatures.yara.Ast.*;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -23,7 +25,7 @@ import java.util.zip.CRC32;
 final class RuleSetCodec {
     private static final int MAGIC = 0x42575943; // "BWYC"
     /** Bump when anything written here, or the meaning of a compiled field, changes. */
-    static final int FORMAT = 2;
+    static final int FORMAT = 3; // 3 (yara9): the kernel index follows the rules
     static final int MAX_DEPTH = 1_000; // expression nesting read back (the parser allows 200)
     static final int MAX_SLOTS = 1 << 16; // loop-variable slots (each scan allocates one array of them)
 
@@ -32,7 +34,7 @@ final class RuleSetCodec {
     // ---- writing ------------------------------------------------------------------------------------------
 
     static byte[] write(List<Compiler.RuleDef> rules, List<Compiler.StringDef> strings, int maxSlots,
-            List<Diagnostic> warnings) {
+            List<Diagnostic> warnings, byte[] index) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
             DataOutputStream o = new DataOutputStream(bytes);
@@ -78,6 +80,7 @@ final class RuleSetCodec {
                 expr(o, r.condition());
                 str(o, r.source());
             }
+            bytes(o, index); // the matcher's kernel index (AtomIndex.write), or -1 without kernel atoms
             o.flush();
             CRC32 crc = new CRC32();
             crc.update(bytes.toByteArray());
@@ -269,7 +272,8 @@ final class RuleSetCodec {
     // ---- reading ------------------------------------------------------------------------------------------
 
     /** The parts of a rule set read back; {@link YaraRuleSet} builds its matcher from them. */
-    record Parts(List<Compiler.RuleDef> rules, List<Compiler.StringDef> strings, int maxSlots, List<Diagnostic> warnings) {}
+    record Parts(List<Compiler.RuleDef> rules, List<Compiler.StringDef> strings, int maxSlots, List<Diagnostic> warnings,
+            AtomIndex index) {}
 
     static Parts read(byte[] data) throws IOException {
         return read(data, 0, data.length);
@@ -329,8 +333,17 @@ final class RuleSetCodec {
                         count, cond, in.str()));
             }
             for (Compiler.StringDef s : strings) if (s.rule() >= nr) throw new IOException("string of no rule");
+            AtomIndex index = null;
+            int ni = in.b.getInt();
+            if (ni != -1) {
+                if (ni < 0 || ni != in.b.remaining()) throw new IOException("bad kernel index length");
+                // read in place (the kernel checks its tables' structure and derives its filters)
+                // (in.b wraps data[off, ...]: its positions are indices of data)
+                index = AtomIndex.read(new FlatBuffers.In(ByteBuffer.wrap(data, in.b.position(), ni).slice()));
+                in.b.position(in.b.position() + ni);
+            }
             if (in.b.hasRemaining()) throw new IOException("trailing bytes");
-            return new Parts(rules, strings, maxSlots, warnings);
+            return new Parts(rules, strings, maxSlots, warnings, index);
         } catch (RuntimeException e) { // underflow, a null where none may be, ...
             throw new IOException("malformed rule set: " + e, e);
         }

@@ -40,14 +40,17 @@ final class StringMatcher {
         // sized by a first count, filled in a second: no boxed lists (a cached rule set of thousands of rules is
         // built at every run, and its garbage alone could cost a young collection)
         int nRefs = 0, nAtoms = 0, nOne = 0, nUn = 0;
+        // indexed loops: iterators here were ~1 MB of garbage for Elastic's rules, built in the interpreter
         for (Variant v : variants) {
             if (v.atoms == null) {
                 nUn++;
                 continue;
             }
             nRefs += 1 + v.extra.size();
-            for (byte[] a : v.atoms) if (a.length == 1) nOne++; else nAtoms++;
-            for (Variant.Group g : v.extra) for (byte[] a : g.atoms()) if (a.length == 1) nOne++; else nAtoms++;
+            for (int gi = -1; gi < v.extra.size(); gi++) {
+                List<byte[]> as = gi < 0 ? v.atoms : v.extra.get(gi).atoms();
+                for (int k = 0, n = as.size(); k < n; k++) if (as.get(k).length == 1) nOne++; else nAtoms++;
+            }
         }
         refVariant = new int[nRefs];
         refMin = new int[nRefs];
@@ -72,7 +75,8 @@ final class StringMatcher {
                 refMin[ref] = gi < 0 ? v.atomOffset : v.extra.get(gi).minOffset();
                 refMax[ref] = gi < 0 ? v.atomMaxOffset : v.extra.get(gi).maxOffset();
                 if (w != null) System.arraycopy(w, 0, windows, 4 * ref, 4);
-                for (byte[] a : as) {
+                for (int k = 0, n = as.size(); k < n; k++) {
+                    byte[] a = as.get(k);
                     if (a.length == 1) {
                         oneByte[one] = a[0] & 0xFF;
                         oneRef[one++] = ref;
@@ -102,6 +106,31 @@ final class StringMatcher {
         AtomIndex i = index;
         if (i == null) index = i = AtomIndex.build(atoms, atomRefs, refVariant.length, windows);
         return i;
+    }
+
+    /**
+     * The kernel index as {@link AtomIndex#write} writes it, for a cached rule set; null without kernel atoms. Builds
+     * the index if no scan has (the scan that follows a compile then reuses it).
+     */
+    byte[] indexBytes() {
+        if (atoms.length == 0) return null;
+        dev.bulwark.engine.match.FlatBuffers.Out out = new dev.bulwark.engine.match.FlatBuffers.Out();
+        index().write(out);
+        ByteBuffer b = out.finish();
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    /**
+     * Takes a stored kernel index ({@link #indexBytes}, read back) instead of building one; false if it cannot be
+     * this matcher's (present without kernel atoms, absent with them, or another number of references).
+     */
+    boolean useIndex(AtomIndex stored) {
+        if (stored == null) return atoms.length == 0;
+        if (atoms.length == 0 || stored.entryCount() != refVariant.length) return false;
+        index = stored;
+        return true;
     }
 
     /** Mutable per-scan state; receives the kernel's hits for this matcher's references. */

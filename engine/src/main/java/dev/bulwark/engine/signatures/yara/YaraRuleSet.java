@@ -104,7 +104,7 @@ public final class YaraRuleSet {
      * and warnings) without compiling: a cache of compiled rules. Not a stable format across builds.
      */
     public byte[] toBytes() {
-        return RuleSetCodec.write(rules, strings, maxSlots, warnings);
+        return RuleSetCodec.write(rules, strings, maxSlots, warnings, matcher.indexBytes());
     }
 
     /** A rule set from {@link #toBytes}; IOException when the bytes are damaged or from another format. */
@@ -116,7 +116,10 @@ public final class YaraRuleSet {
     public static YaraRuleSet fromBytes(byte[] data, int off, int len) throws java.io.IOException {
         java.util.Objects.checkFromIndexSize(off, len, data.length);
         RuleSetCodec.Parts p = RuleSetCodec.read(data, off, len);
-        return new YaraRuleSet(p.rules(), p.strings(), p.maxSlots(), p.warnings(), false);
+        YaraRuleSet rs = new YaraRuleSet(p.rules(), p.strings(), p.maxSlots(), p.warnings(), false);
+        // (yara9) the stored kernel index saves building it (Elastic's 3,021 rules: ~20 -> ~9 ms cold)
+        if (!rs.matcher.useIndex(p.index())) throw new java.io.IOException("kernel index does not fit the strings");
+        return rs;
     }
 
     /** True when compiling read files named by {@code include} (a cache keyed by the sources alone would miss them). */

@@ -97,6 +97,43 @@ class RuleSetCodecTest {
         assertThrows(IOException.class, () -> YaraRuleSet.fromBytes(longer));
     }
 
+    /**
+     * The kernel index stored after the rules (format 3) must be this set's: another set's index (another number of
+     * atom references) or none where the strings have kernel atoms is refused, even behind a valid checksum.
+     */
+    @Test
+    void storedKernelIndexMustFitTheStrings() throws Exception {
+        YaraRuleSet a = YaraRuleSet.compile(List.of(new YaraSource("a.yar",
+                "rule a { strings: $x = \"abcdef\" $y = { 01 02 03 04 } condition: any of them }")), Map.of());
+        YaraRuleSet b = YaraRuleSet.compile(List.of(new YaraSource("b.yar",
+                "rule b { strings: $x = \"qrstuv\" condition: $x }")), Map.of());
+        byte[] ea = a.toBytes(), ib = b.matcher().indexBytes(), ia = a.matcher().indexBytes();
+        int prefix = ea.length - 8 - ia.length - 4; // the entry ends with the index's length, its bytes and the CRC
+        assertArrayEquals(ia, java.util.Arrays.copyOfRange(ea, prefix + 4, prefix + 4 + ia.length));
+        byte[] d = "xxabcdefxx\u0001\u0002\u0003\u0004".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        String own = render(YaraRuleSet.fromBytes(ea), d);
+        assertTrue(own.contains("$x@2+6") && own.contains("$y@10+4"), own);
+        assertEquals(render(a, d), own);
+        // inside a larger array, as the CLI's cache reads an entry behind its key material
+        byte[] padded = new byte[ea.length + 5];
+        System.arraycopy(ea, 0, padded, 3, ea.length);
+        assertEquals(own, render(YaraRuleSet.fromBytes(padded, 3, ea.length), d));
+        assertThrows(IOException.class, () -> YaraRuleSet.fromBytes(withIndex(ea, prefix, ib)), "another set's index");
+        assertThrows(IOException.class, () -> YaraRuleSet.fromBytes(withIndex(ea, prefix, null)), "no index");
+    }
+
+    /** The entry's first {@code prefix} bytes, then {@code index} (null: none) and a valid checksum. */
+    private static byte[] withIndex(byte[] entry, int prefix, byte[] index) {
+        int n = index == null ? 0 : index.length;
+        ByteBuffer b = ByteBuffer.allocate(prefix + 4 + n + 8);
+        b.put(entry, 0, prefix).putInt(index == null ? -1 : n);
+        if (index != null) b.put(index);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b.array(), 0, prefix + 4 + n);
+        b.putLong(crc.getValue());
+        return b.array();
+    }
+
     @Test
     void includesAreReported() throws Exception {
         Path d = Files.createTempDirectory("rsc");
