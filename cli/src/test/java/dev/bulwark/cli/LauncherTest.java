@@ -178,16 +178,6 @@ class LauncherTest {
         assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "--threads=1", "-d", snapshot.toString(), dir.toString())
                 .contains("-XX:LoopUnrollLimit=10"));
         assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString()).contains("-XX:LoopUnrollLimit=10"));
-        // cpu6 (round 9): and skip C2's partial peeling and split-if
-        List<String> longScan = dryRun(LAUNCHER, Map.of(), "scan", "--threads=1", "-d", snapshot.toString(), dir.toString());
-        assertTrue(longScan.contains("-XX:-PartialPeelLoop") && longScan.contains("-XX:-SplitIfBlocks"), longScan.toString());
-        for (List<String> other : List.of(dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString()),
-                dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), small.toString()),
-                dryRun(LAUNCHER, Map.of(), "db", "compile", "-d", textDb.toString(), "-o", "x.bsnap"),
-                dryRun(LAUNCHER, Map.of(), "daemon", "--config", "clamd.conf"),
-                dryRun(LAUNCHER, Map.of(), "yara", "rules.yar", big.toString()))) {
-            assertFalse(other.contains("-XX:-PartialPeelLoop") || other.contains("-XX:-SplitIfBlocks"), other.toString());
-        }
         assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), small.toString()).contains(later), "short: C1 alone");
         assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString()).contains(later), "a large text database");
         assertFalse(dryRun(LAUNCHER, Map.of(), "db", "compile", "-d", textDb.toString(), "-o", "x.bsnap").contains(later));
