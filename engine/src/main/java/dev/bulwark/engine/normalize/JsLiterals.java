@@ -87,11 +87,23 @@ final class JsLiterals {
         return m.find() && m.end() > 0 && !m.group().equals(".") ? Double.parseDouble(m.group()) : 0;
     }
 
+    /**
+     * Integers below this magnitude have at most six digits, all significant: %g prints them as they are
+     * (no exponent, no point), so they need no decimal rounding.
+     */
+    private static final double PLAIN_INTEGER_BELOW = 1e6;
+
     /** C's printf %g. */
     static String formatG(double d) {
         if (Double.isNaN(d)) return "nan";
         if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
         if (d == 0) return "0";
+        if (Math.abs(d) < PLAIN_INTEGER_BELOW && d == Math.rint(d)) return Long.toString((long) d);
+        return formatGRounded(d);
+    }
+
+    /** C's printf %g of a finite, non-zero value, by exact decimal rounding to six significant digits. */
+    static String formatGRounded(double d) {
         BigDecimal bd = new BigDecimal(d).round(new MathContext(6, RoundingMode.HALF_EVEN));
         int exp = bd.precision() - bd.scale() - 1;
         if (exp < -4 || exp >= 6) {
