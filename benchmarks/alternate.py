@@ -3,7 +3,7 @@
 
 Usage: benchmarks/alternate.py ROUNDS 'name=command' ['name=command' ...]
 CPU is user+sys of the whole command (children included) from /usr/bin/time; standard output is
-discarded. Used for the start-up tables in docs/BENCHMARKS.md.
+discarded. Used for the start-up tables in docs/benchmarks/startup.md.
 """
 import statistics
 import subprocess

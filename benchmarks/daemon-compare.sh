@@ -48,7 +48,7 @@ for s in $DBS; do
 done
 
 # bin/bulwark's AOT caches: the main one, then the daemon's own (bulwark-daemon.aot, trained on the first daemon
-# start after a build; docs/BENCHMARKS.md "daemon"), both made before anything is measured. A training another
+# start after a build; docs/benchmarks/daemon.md "daemon"), both made before anything is measured. A training another
 # run started in the background is waited for (the lock), then the caches are trained in the foreground.
 if [ "${BULWARK_AOT:-auto}" != off ]; then
   for i in 1 2; do

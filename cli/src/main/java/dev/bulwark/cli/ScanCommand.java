@@ -268,7 +268,7 @@ public final class ScanCommand {
         } else {
             // the only file named, or --threads=1: scanned on this thread, the same task as in the pool (errors
             // alike), without a worker thread: handing each file to one worker and waiting for it cost two thread
-            // wake-ups per file (corpus, 11,576 files: ~38,000 futex calls, ~0.3-0.5 CPU-s; docs/BENCHMARKS.md "jitcpu")
+            // wake-ups per file (corpus, 11,576 files: ~38,000 futex calls, ~0.3-0.5 CPU-s; docs/benchmarks/corpus.md "jitcpu")
             java.util.concurrent.FutureTask<ScanResult> task = new java.util.concurrent.FutureTask<>(() -> scanFile(p));
             task.run();
             result = task;

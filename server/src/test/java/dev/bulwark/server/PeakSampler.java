@@ -11,7 +11,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * Samples this JVM (which hosts the in-process test daemon and its test clients) while an abuse test runs:
  * peak live platform threads, peak heap in use and peak resident set size, plus the values at the start.
- * The figures are printed and appended to {@code target/abuse-figures.tsv} for docs/BENCHMARKS.md. They
+ * The figures are printed and appended to {@code target/abuse-figures.tsv} for docs/benchmarks/daemon.md. They
  * are upper bounds for the daemon alone: the clients' sockets and virtual threads live in the same process.
  */
 public final class PeakSampler implements AutoCloseable {

@@ -9,7 +9,7 @@ import dev.bulwark.engine.filetype.FileType;
  * <p>An extractor is created the first time its type is met, not all at class initialisation: creating
  * (and verifying) all of them loads ~40 format classes and, through the ZIP, XZ, BZip2 and Zstandard
  * decoders, the archive libraries' jars (their manifests are parsed and their protection domains set up
- * at start-up), which a one-file scan of a text file never needs (docs/BENCHMARKS.md, "Start-up, round 6").
+ * at start-up), which a one-file scan of a text file never needs (docs/benchmarks/startup.md, "Start-up, round 6").
  * Extractors have no instance fields, so publishing one through the plain array is safe: two threads
  * meeting a type at once may each create one, and either is fine.
  */

@@ -54,7 +54,7 @@ public final class AtomIndex {
      * At gen_sigs 1M patterns (1.28M atoms) the 4 MiB table it replaced was slower in every data kind: KernelAB in
      * one JVM, MB per CPU-s, 2 MiB vs 4 MiB: random 139 vs 102, shared libraries 236 vs 180, corpus 168 vs 139
      * (1 MiB: random 64). The random probe per position misses the caches either way; the smaller table misses
-     * less often (docs/BENCHMARKS.md, section kernel9).
+     * less often (docs/benchmarks/kernel.md, section kernel9).
      */
     static final int BUILD_MAX_WORD_LOG = 18;
     /** Serialization format of {@link #write}; bump when the layout changes. */

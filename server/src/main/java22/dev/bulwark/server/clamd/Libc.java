@@ -63,7 +63,7 @@ public final class Libc {
      * Every call goes through one downcall shape: six integer-class arguments, an integer-class result, errno
      * captured. The linker builds (spins a class for, and the JIT compiles) one specialised stub per distinct
      * function descriptor: with one descriptor per call (seven distinct) that cost ~0.17 CPU-s and 7 MB of a
-     * daemon's start-up with a UNIX socket, most of its FFM cost (docs/BENCHMARKS.md "daemon9"). The one shape
+     * daemon's start-up with a UNIX socket, most of its FFM cost (docs/benchmarks/daemon.md "daemon9"). The one shape
      * is exact for these calls on 64-bit Linux, the only platform {@link FdPassing} enables: on x86-64 (System V)
      * and AArch64 the first six integer or pointer arguments travel in registers, an {@code int} parameter reads
      * the low half of its register (so a sign-extended long carries it), a pointer is its address, arguments a

@@ -150,7 +150,7 @@ public final class SnapshotReader {
         }
         // a direct buffer: the file's bytes are copied once, from the page cache into it, and the checksum
         // reads them there (a heap buffer costs a second copy: the JDK reads through a direct buffer of its own;
-        // large snapshot, 237 MB, load only: see docs/BENCHMARKS.md "large, round 7")
+        // large snapshot, 237 MB, load only: see docs/benchmarks/load-and-memory.md "large, round 7")
         ByteBuffer chunk = ByteBuffer.allocateDirect(CRC_CHUNK);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long pos = 0;

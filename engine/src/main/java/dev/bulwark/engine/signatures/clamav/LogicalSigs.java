@@ -22,7 +22,7 @@ import java.nio.IntBuffer;
  * the encodings' length), not the encodings: a complete check is the decoding itself (regular expressions,
  * file-type names, expression trees), which costs what format 10 took out of start-up (decoding all of the
  * large database's 20,000 at open: ~24 ms of CPU next to a ~150 ms load; the small one's 100: ~2 ms next to
- * ~13, C1 code, docs/BENCHMARKS.md "tidy"). The CRC32 already refuses accidental damage, so only a crafted
+ * ~13, C1 code, docs/benchmarks/load-and-memory.md "tidy"). The CRC32 already refuses accidental damage, so only a crafted
  * file with a recomputed checksum, or a writer bug, reaches a bad encoding; {@code bulwark db info} decodes
  * every signature and refuses it. A scan that meets such a signature gets a {@link DatabaseLoadException}
  * naming the snapshot and the signature, and the database's {@link Damage} holder remembers it: every scan
