@@ -54,43 +54,59 @@ final class AnchorPlanner {
     /**
      * Plans one pattern, the next of the set in order, against the word loads of those before it
      * ({@code load}, of {@code mask + 1} words, updated): patterns are planned one at a time, in set
-     * order, so a builder that keeps them encoded decodes only one at a time.
+     * order, so a builder that keeps them encoded decodes only one at a time. {@code p} may come without its lazy
+     * parts ({@link BodyPattern#UNPLANNED}); the pattern returned always has them.
      */
     static BodyPattern plan(BodyPattern p, int[] load, int mask) {
         int n = p.parts.length;
         int[] ae = p.anchorElem.clone(), al = p.anchorLen.clone();
         byte[][][] av = p.anchorVariants.clone();
-        boolean changed = false;
+        int[][] partCells = new int[n][];
         for (int j = 0; j < n; j++) {
             Elem[] part = p.parts[j];
-            int[] cells = cells(part); // classified once: every window's cost reads them
-            int len = al[j], best = ae[j];
-            double bestCost = cost(cells, best, len, load, mask, Double.MAX_VALUE);
-            // no window costs less than its bytes' rarity (every other term is a penalty): once the best reaches
-            // that floor no later window can beat it (ties keep the earlier one), so the rest are not priced
-            double floor = -MAX_RARITY * len;
-            int runEnd = 0; // end of the static run holding i: each element is classified once per part
-            for (int i = 0; i + len <= part.length && bestCost > floor; i++) {
-                if (i >= runEnd) {
-                    runEnd = i;
-                    while (runEnd < part.length && (cells[runEnd] & C_STATIC) != 0) runEnd++;
-                }
-                if (i == ae[j] || runEnd - i < len || !foldedOk(cells, i, len)) continue;
-                double c = cost(cells, i, len, load, mask, bestCost);
-                if (c < bestCost) { bestCost = c; best = i; }
-            }
+            int[] cells = cells(part); // classified once: every window's cost reads them, then the lazy parts
+            partCells[j] = cells;
+            int len = al[j], best = best(cells, ae[j], len, load, mask);
             if (best != ae[j]) {
                 ae[j] = best;
                 av[j] = HexPatternParser.variants(part, best, len);
-                changed = true;
             }
         }
-        BodyPattern q = changed ? new BodyPattern(p.parts, p.gapMin, p.gapMax, p.leftAssert, p.rightAssert, ae, al, av) : p;
+        // p comes without its lazy parts (BodyPattern.UNPLANNED): the planned pattern works them out on the cells
+        BodyPattern q = new BodyPattern(p.parts, p.gapMin, p.gapMax, p.leftAssert, p.rightAssert, ae, al, av, partCells);
         // lazy parts (weak anchors next to an indexed part) stay out of the index and load no word
         for (int j = 0; j < n; j++) {
-            if (q.lazy[j] == BodyPattern.INDEXED) for (byte[] v : av[j]) load[key(v[0], v[1], v.length > 2 ? v[2] : 0) & mask]++;
+            if (q.lazy[j] == BodyPattern.INDEXED) for (byte[] v : av[j]) load(v, load, mask);
         }
         return q;
+    }
+
+    /**
+     * The start of the part's best anchor window of {@code len} static elements (its {@link #cells}) against the
+     * word loads; {@code current}, the anchor chosen so far, on ties with a later window.
+     */
+    static int best(int[] cells, int current, int len, int[] load, int mask) {
+        int best = current;
+        double bestCost = cost(cells, best, len, load, mask, Double.MAX_VALUE);
+        // no window costs less than its bytes' rarity (every other term is a penalty): once the best reaches
+        // that floor no later window can beat it (ties keep the earlier one), so the rest are not priced
+        double floor = -MAX_RARITY * len;
+        int runEnd = 0; // end of the static run holding i: each element is classified once per part
+        for (int i = 0; i + len <= cells.length && bestCost > floor; i++) {
+            if (i >= runEnd) {
+                runEnd = i;
+                while (runEnd < cells.length && (cells[runEnd] & C_STATIC) != 0) runEnd++;
+            }
+            if (i == current || runEnd - i < len || !foldedOk(cells, i, len)) continue;
+            double c = cost(cells, i, len, load, mask, bestCost);
+            if (c < bestCost) { bestCost = c; best = i; }
+        }
+        return best;
+    }
+
+    /** Adds an indexed anchor variant to the word loads ({@link #plan}'s update). */
+    static void load(byte[] v, int[] load, int mask) {
+        load[key(v[0], v[1], v.length > 2 ? v[2] : 0) & mask]++;
     }
 
     /** Whether the case-folded variants of static elements [i, i+len) stay within the parser's limit. */

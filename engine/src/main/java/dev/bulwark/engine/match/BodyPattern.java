@@ -42,6 +42,16 @@ public final class BodyPattern {
 
     BodyPattern(Elem[][] parts, int[] gapMin, int[] gapMax, int leftAssert, int rightAssert,
                 int[] anchorElem, int[] anchorLen, byte[][][] anchorVariants) {
+        this(parts, gapMin, gapMax, leftAssert, rightAssert, anchorElem, anchorLen, anchorVariants, null);
+    }
+
+    /**
+     * With each part's {@link AnchorPlanner#cells} when the caller has them (the lazy parts are then worked out
+     * on them instead of through the element types), or {@link #UNPLANNED}: no lazy parts at all, for a pattern
+     * read back by the set's builder only to be planned ({@link AnchorPlanner#plan} makes the pattern it uses).
+     */
+    BodyPattern(Elem[][] parts, int[] gapMin, int[] gapMax, int leftAssert, int rightAssert,
+                int[] anchorElem, int[] anchorLen, byte[][][] anchorVariants, int[][] cells) {
         this.parts = parts;
         this.gapMin = gapMin;
         this.gapMax = gapMax;
@@ -50,15 +60,26 @@ public final class BodyPattern {
         this.anchorElem = anchorElem;
         this.anchorLen = anchorLen;
         this.anchorVariants = anchorVariants;
-        this.lazy = lazyParts();
+        if (cells == UNPLANNED) {
+            this.lazy = null;
+        } else if (parts.length < 2) {
+            this.lazy = new byte[parts.length]; // one part: always indexed
+        } else {
+            if (cells == null) {
+                cells = new int[parts.length][];
+                for (int j = 0; j < parts.length; j++) cells[j] = AnchorPlanner.cells(parts[j]);
+            }
+            this.lazy = lazyParts(parts, cells, anchorElem, anchorLen, gapMin, gapMax);
+        }
     }
 
+    /** The cells argument for a pattern without lazy parts (see the constructor); never handed out. */
+    static final int[][] UNPLANNED = new int[0][];
+
     /** A part whose anchor the word filter cannot narrow: 2 bytes, and neither of the next two fixed. */
-    private boolean weak(int j) {
-        if (anchorLen[j] != 2) return false;
-        Elem[] part = parts[j];
-        int a = anchorElem[j];
-        for (int k = a + 2; k < a + 4; k++) if (k < part.length && part[k] instanceof Elem.Lit l && l.exact()) return false;
+    private static boolean weak(int[] cells, int a, int len) {
+        if (len != 2) return false;
+        for (int k = a + 2; k < a + 4; k++) if (k < cells.length && (cells[k] & AnchorPlanner.C_EXACT) != 0) return false;
         return true;
     }
 
@@ -73,27 +94,31 @@ public final class BodyPattern {
      * neighbour when the neighbour's level is lower, or equal and short ({@link #lazier}); every pattern keeps
      * an indexed part.
      */
-    private int level(int j) {
-        if (weak(j)) return WEAK;
-        int d = AnchorPlanner.strideDoublings(parts[j], anchorElem[j]);
+    private static int level(int[] cells, int a, int len) {
+        if (weak(cells, a, len)) return WEAK;
+        int d = AnchorPlanner.strideDoublings(cells, a);
         return d == 0 ? 0 : d < WIDE_DOUBLINGS ? 1 : 2;
     }
 
-    private byte[] lazyParts() {
-        int n = parts.length;
+    /**
+     * Each part's {@link #lazy} kind, from the parts' {@link AnchorPlanner#cells}, anchors and gaps; {@code parts}
+     * null when every element of every part is one byte (a literal or a class: no spread within a part).
+     */
+    static byte[] lazyParts(Elem[][] parts, int[][] cells, int[] anchorElem, int[] anchorLen, int[] gapMin, int[] gapMax) {
+        int n = cells.length;
         byte[] k = new byte[n];
         int[] level = new int[n];
-        for (int j = 0; j < n; j++) level[j] = level(j);
+        for (int j = 0; j < n; j++) level[j] = level(cells[j], anchorElem[j], anchorLen[j]);
         // a lazy part's neighbour is always indexed, so every pattern keeps an indexed part: a part that a lazy
         // part before it relies on stays indexed (a weak part never is relied on: its level is the highest)
         for (int j = 0; j + 1 < n; j++) {
             if (!lazier(level[j], level[j + 1]) || (j > 0 && k[j - 1] != INDEXED)) continue;
-            if (lazyWindow(j, gapMin[j + 1], gapMax[j + 1], false) <= MAX_LAZY_WINDOW) k[j] = FROM_NEXT;
+            if (lazyWindow(parts, anchorElem, j, gapMin[j + 1], gapMax[j + 1], false) <= MAX_LAZY_WINDOW) k[j] = FROM_NEXT;
             else if (j == 0 && level[j] == WEAK) k[j] = OPEN_NEXT; // a later part would need its own chain searched late
         }
         for (int j = 1; j < n; j++) {
             if (k[j] == INDEXED && (level[j] == WEAK || lazier(level[j], level[j - 1])) && k[j - 1] == INDEXED && (j + 1 == n || k[j + 1] == INDEXED)) {
-                if (lazyWindow(j, gapMin[j], gapMax[j], true) <= MAX_LAZY_WINDOW) k[j] = FROM_PREV;
+                if (lazyWindow(parts, anchorElem, j, gapMin[j], gapMax[j], true) <= MAX_LAZY_WINDOW) k[j] = FROM_PREV;
                 else if (level[j] == WEAK) k[j] = OPEN_PREV;
             }
         }
@@ -109,8 +134,9 @@ public final class BodyPattern {
     }
 
     /** Anchor positions of part j per neighbour occurrence, for a gap [gmin, gmax] to it; MAX_VALUE if unbounded. */
-    private int lazyWindow(int j, int gmin, int gmax, boolean fromPrev) {
+    private static int lazyWindow(Elem[][] parts, int[] anchorElem, int j, int gmin, int gmax, boolean fromPrev) {
         if (gmax < 0) return Integer.MAX_VALUE;
+        if (parts == null) return (int) Math.min(Integer.MAX_VALUE, (long) gmax - gmin + 1); // one-byte elements
         Elem[] part = parts[j];
         int a = anchorElem[j];
         long spread = fromPrev ? Verifier.maxLen(part, 0, a) - Verifier.minLen(part, 0, a)

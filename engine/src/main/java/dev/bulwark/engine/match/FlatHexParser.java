@@ -103,18 +103,28 @@ final class FlatHexParser {
         Elem[][] parts = new Elem[np][];
         int[] ae = new int[np], al = new int[np];
         byte[][][] av = new byte[np][][];
+        // the parts as AnchorPlanner.cells, for the lazy parts (one part: none needed)
+        int[][] planCells = np > 1 ? new int[np][] : null;
         for (int j = 0, from = 0; j < np; from = partEnd[j++]) {
             int to = partEnd[j];
             if (!anchor(cells, from, to, j, ae, al)) return null;
             Elem[] part = new Elem[to - from];
             for (int k = from; k < to; k++) part[k - from] = Elem.lit((byte) cells[k], (byte) (cells[k] >>> 8));
             parts[j] = part;
+            if (planCells != null) {
+                int[] pc = new int[to - from];
+                for (int k = from; k < to; k++) {
+                    int c = cells[k];
+                    pc[k - from] = (c & 0xFF) | AnchorPlanner.C_BYTE | ((c & EXACT) == EXACT ? AnchorPlanner.C_EXACT : 0);
+                }
+                planCells[j] = pc;
+            }
             byte[] v = new byte[al[j]];
             for (int k = 0; k < v.length; k++) v[k] = (byte) cells[from + ae[j] + k];
             av[j] = new byte[][] {v};
         }
         BodyPattern bp = new BodyPattern(parts, java.util.Arrays.copyOf(gmin, np), java.util.Arrays.copyOf(gmax, np),
-                BodyPattern.A_NONE, BodyPattern.A_NONE, ae, al, av);
+                BodyPattern.A_NONE, BodyPattern.A_NONE, ae, al, av, planCells);
         bp.encoded = encode(cells, partEnd, np, bp);
         return bp;
     }

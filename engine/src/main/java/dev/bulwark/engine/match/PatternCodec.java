@@ -46,6 +46,14 @@ final class PatternCodec {
     }
 
     static BodyPattern read(FlatIO.Reader in) {
+        return read(in, false);
+    }
+
+    /**
+     * {@link #read(FlatIO.Reader)}; {@code unplanned}: without its lazy parts ({@link BodyPattern#UNPLANNED}), for
+     * the set's builder, which plans the pattern at once and uses only the planned one.
+     */
+    static BodyPattern read(FlatIO.Reader in, boolean unplanned) {
         int np = in.i32();
         AtomIndex.check(np > 0 && np <= MAX_PARTS, "part count");
         Elem[][] parts = new Elem[np][];
@@ -70,7 +78,7 @@ final class PatternCodec {
                 AtomIndex.check(av[i][v].length == al[i], "anchor variant length");
             }
         }
-        return new BodyPattern(parts, gmin, gmax, left, right, ae, al, av);
+        return new BodyPattern(parts, gmin, gmax, left, right, ae, al, av, unplanned ? BodyPattern.UNPLANNED : null);
     }
 
     private static final int T_LIT = 0, T_CLS = 1, T_ALT = 2, T_NEGALT = 3, T_GAP = 4;

@@ -379,24 +379,53 @@ public final class PatternSet {
             long[] windows = new long[4 * (int) parts];
             int entry = 0, atom = 0;
             IntList openKeys = new IntList(), openEntries = new IntList();
+            FlatPlan flat = new FlatPlan(); // plain-literal records are planned on their encoding (see FlatPlan)
             for (int i = 0; i < n; i++) {
-                BodyPattern read = in.next();
-                BodyPattern p = AnchorPlanner.plan(read, load, mask);
-                // planning changes only the anchors, the encoding's last fields: the rest is copied as stored
-                int body = in.recordLength() - PatternCodec.anchorsSize(read);
+                in.advance();
+                BodyPattern p = null;
+                int body;
+                if (flat.read(in.record(), in.recordLength())) {
+                    flat.plan(load, mask);
+                    body = flat.body;
+                } else {
+                    BodyPattern read = in.decode();
+                    p = AnchorPlanner.plan(read, load, mask);
+                    // planning changes only the anchors, the encoding's last fields: the rest is copied as stored
+                    body = in.recordLength() - PatternCodec.anchorsSize(read);
+                }
                 if (encFile != null) {
                     AtomIndex.check(encSize <= Integer.MAX_VALUE - 64, "encoded patterns too large");
                     at[i] = (int) encSize;
                     enc.reset();
-                    enc.raw(in.record(), 0, body);
-                    PatternCodec.writeAnchors(p, enc);
+                }
+                if (encFile == null) at[i] = enc.size();
+                enc.raw(in.record(), 0, body);
+                if (p != null) PatternCodec.writeAnchors(p, enc);
+                else flat.writeAnchors(enc);
+                if (encFile != null) {
                     ByteBuffer w = enc.written();
                     encFile.write(w);
                     encSize += w.remaining();
-                } else {
-                    at[i] = enc.size();
-                    enc.raw(in.record(), 0, body);
-                    PatternCodec.writeAnchors(p, enc);
+                }
+                if (p == null) {
+                    for (int j = 0; j < flat.parts; j++, entry++) {
+                        ePat[entry] = i;
+                        ePart[entry] = j;
+                        flat.window(j, windows, entry << 2);
+                        byte[] v = flat.anchor[j];
+                        if (flat.lazy[j] == BodyPattern.OPEN_NEXT) {
+                            openKeys.add((v[0] & 0xFF) | (v[1] & 0xFF) << 8);
+                            openEntries.add(entry);
+                        }
+                        if (flat.lazy[j] != BodyPattern.INDEXED) continue;
+                        if (atom == atomBytes.length) {
+                            atomBytes = java.util.Arrays.copyOf(atomBytes, atom * 2 + 16);
+                            atomOwner = java.util.Arrays.copyOf(atomOwner, atom * 2 + 16);
+                        }
+                        atomBytes[atom] = v;
+                        atomOwner[atom++] = entry;
+                    }
+                    continue;
                 }
                 for (int j = 0; j < p.parts.length; j++, entry++) {
                     ePat[entry] = i;

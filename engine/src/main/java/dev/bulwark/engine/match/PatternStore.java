@@ -112,12 +112,19 @@ final class PatternStore {
         /** The length of {@link #record}. */
         int recordLength() { return len; }
 
+        /** The next stored pattern, without its lazy parts ({@link BodyPattern#UNPLANNED}): for {@link AnchorPlanner#plan}. */
         BodyPattern next() {
+            advance();
+            return decode();
+        }
+
+        /** {@link #record} becomes the next stored pattern's encoding. */
+        void advance() {
             len = lengths.get(next++);
             if (one.length < len) one = new byte[Math.max(len, one.length * 2)];
             if (file != null) {
                 file.read(one, 0, len);
-                return PatternCodec.read(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)));
+                return;
             }
             for (int got = 0; got < len; ) {
                 if (at == CHUNK) {
@@ -129,7 +136,11 @@ final class PatternStore {
                 at += k;
                 got += k;
             }
-            return PatternCodec.read(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)));
+        }
+
+        /** {@link #record} decoded, as {@link #next} returns it. */
+        BodyPattern decode() {
+            return PatternCodec.read(new FlatBuffers.In(ByteBuffer.wrap(one, 0, len)), true);
         }
     }
 }
