@@ -62,7 +62,7 @@ public final class PatternSet {
     }
 
     /** Single-byte elements next to the anchor at fixed offsets, up to 8 each side (Cls = no constraint). */
-    private static void window(Elem[] part, int a, long[] w, int at) {
+    static void window(Elem[] part, int a, long[] w, int at) {
         long m = 0, v = 0;
         for (int i = a - 1, b = 7; i >= 0 && b >= 0; i--, b--) {
             if (part[i] instanceof Elem.Lit l) {
