@@ -50,6 +50,9 @@ public final class FlatBuffers {
         /** Bytes written so far. */
         public int size() { return pos; }
 
+        /** Appends what was written so far to {@code f} (no view objects: the set's builder does this per record). */
+        void writeTo(SpillFile f) { f.write(b, 0, pos); }
+
         @Override public void i32(int v) {
             need(4);
             put32(pos, v);

@@ -403,9 +403,8 @@ public final class PatternSet {
                 if (p != null) PatternCodec.writeAnchors(p, enc);
                 else flat.writeAnchors(enc);
                 if (encFile != null) {
-                    ByteBuffer w = enc.written();
-                    encFile.write(w);
-                    encSize += w.remaining();
+                    enc.writeTo(encFile);
+                    encSize += enc.size();
                 }
                 if (p == null) {
                     for (int j = 0; j < flat.parts; j++, entry++) {

@@ -35,21 +35,27 @@ final class PatternStore {
 
     /** Encodes and stores a pattern. */
     void add(BodyPattern p) {
-        ByteBuffer w;
         if (p.encoded != null) {
-            w = ByteBuffer.wrap(p.encoded);
-        } else {
-            scratch.reset();
-            PatternCodec.write(p, scratch);
-            w = scratch.written();
+            add(p.encoded, p.encoded.length); // as its parser encoded it: no view object per pattern
+            return;
         }
-        lengths.add(w.remaining());
-        stored += w.remaining();
-        while (w.hasRemaining()) {
+        scratch.reset();
+        PatternCodec.write(p, scratch);
+        ByteBuffer w = scratch.written();
+        byte[] a = new byte[w.remaining()];
+        w.get(a);
+        add(a, a.length);
+    }
+
+    private void add(byte[] a, int len) {
+        lengths.add(len);
+        stored += len;
+        for (int off = 0; off < len; ) {
             if (chunkUsed == CHUNK) newChunk();
-            int k = Math.min(w.remaining(), CHUNK - chunkUsed);
-            w.get(chunks.get(chunks.size() - 1), chunkUsed, k);
+            int k = Math.min(len - off, CHUNK - chunkUsed);
+            System.arraycopy(a, off, chunks.get(chunks.size() - 1), chunkUsed, k);
             chunkUsed += k;
+            off += k;
         }
     }
 
