@@ -274,6 +274,13 @@ class LauncherTest {
         assertFalse(dryRun(LAUNCHER, Map.of(), "db", "compile", "-d", medium.toString(), "-o", "x.bsnap").contains(young), "scan only");
         assertEquals(1, dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString()).stream()
                 .filter(young::equals).count(), "a large database: once");
+        // textload3 (round 9): native reflection accessors for the medium and large text loads, once, scan only
+        String at = "-Djdk.reflect.useNativeAccessorOnly=true";
+        assertEquals(1, words.stream().filter(at::equals).count(), words.toString());
+        assertEquals(1, dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString()).stream()
+                .filter(at::equals).count(), "a large database: once");
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", under.toString(), small.toString()).contains(at));
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), small.toString()).contains(at));
     }
 
     /** The JVM options the launcher picks for {@code scan args} (its dry run without the arguments). */
