@@ -62,8 +62,8 @@ final class ClamscanOptions {
             "exclude-pua", "include-pua", "structured-ssn-format", "structured-ssn-count", "structured-cc-count",
  "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics",
             "cvdcertsdir", "progress",
-            // deprecated ones that take a value (string, number or size)
-            "max-ratio", "max-space", "unzip", "unrar", "arj", "unzoo", "lha", "jar", "tar", "tgz", "deb", "timelimit");
+            // deprecated ones that take a value (number or size; --unzip and the like take one only as --unzip=X)
+            "max-ratio", "max-space", "timelimit");
     /** Boolean options accepted for compatibility that do not change what Bulwark does. */
     private static final Set<String> IGNORED_FLAGS = Set.of("archive-verbose", "leave-temps", "force-to-disk", "gen-json",
             "disable-cache", "nocerts", "dumpcerts", "bytecode", "bytecode-unsigned", "cross-fs", "alert-broken-media",
