@@ -63,12 +63,14 @@ final class ClamscanOptions {
  "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics",
             "cvdcertsdir", "progress",
             // deprecated ones that take a value (number or size; --unzip and the like take one only as --unzip=X)
-            "max-ratio", "max-space", "timelimit");
+            "max-ratio", "max-space", "timelimit", "cache-size");
     /** Boolean options accepted for compatibility that do not change what Bulwark does. */
     private static final Set<String> IGNORED_FLAGS = Set.of("archive-verbose", "leave-temps", "force-to-disk", "gen-json",
             "disable-cache", "nocerts", "dumpcerts", "bytecode", "bytecode-unsigned", "cross-fs", "alert-broken-media",
             "alert-partition-intersection", "scan-swf", "scan-xmldocs", "scan-hwp3", "scan-onenote", "scan-image",
-            "scan-image-fuzzy-hash", "phishing-sigs", "fips-limits", "official-db-only-x");
+            "scan-image-fuzzy-hash", "phishing-sigs", "fips-limits", "official-db-only-x",
+            // clamscan's hidden or old ones with nothing to do here (a scan cache, developer statistics, .mdb output)
+            "partition-intersection", "gen-mdb", "dev-ac-only", "dev-performance");
     /** Options that may be given more than once (clamscan's FLAG_MULTIPLE); of any other only the first counts. */
     private static final Set<String> REPEATABLE = Set.of("database", "exclude", "exclude-dir", "include", "include-dir",
             "statistics", "exclude-pua", "include-pua");
@@ -126,11 +128,21 @@ final class ClamscanOptions {
         }
         if (o.version) return o; // clamscan prints the version before it looks at anything else (even -h)
         if (o.help) throw new UsageException("help"); // after every option, as clamscan: `-h --bogus` is an error
+        for (ScanOptions.Alert a : o.oldAlerts) o.scan = o.scan.withAlert(a, true);
+        if (o.algorithmicOff) o.scan = o.scan.withHeuristicAlerts(false);
         o.scan = o.scan.withLimits(o.limits).withChildDigests(o.json);
         if (o.detectStructured) o.structured();
         if (o.load.detectPua() && !o.puaConflict()) o.load = o.load.withExcludePua(o.excludePua).withIncludePua(o.includePua);
         return o;
     }
+
+    /**
+     * clamscan's old names for alerts (--block-max, --phishing-ssl, …): each, when enabled, turns its alert on
+     * whatever the new name says (clamscan ORs them), so they are applied after every option has been read.
+     */
+    private final java.util.EnumSet<ScanOptions.Alert> oldAlerts = java.util.EnumSet.noneOf(ScanOptions.Alert.class);
+    /** --algorithmic-detection=no: clamscan ANDs it with --heuristic-alerts. */
+    private boolean algorithmicOff;
 
     /** Set by -h/--help: the help is printed once every option has been read. */
     private boolean help;
@@ -160,6 +172,10 @@ final class ClamscanOptions {
             return i + 1;
         }
         return i;
+    }
+
+    private void oldAlert(boolean on, ScanOptions.Alert... alerts) {
+        if (on) oldAlerts.addAll(java.util.List.of(alerts));
     }
 
     /** The DLP settings as clamscan sets them: SSN format 0 normal (default), 1 stripped, 2 both. */
@@ -295,6 +311,12 @@ final class ClamscanOptions {
             case "scan-pe" -> scan = scan.withParser(ScanOptions.Parser.PE, yes(name, v));
             case "scan-elf" -> scan = scan.withParser(ScanOptions.Parser.ELF, yes(name, v));
             case "normalize" -> scan = scan.withParser(ScanOptions.Parser.NORMALIZE, yes(name, v));
+            case "algorithmic-detection" -> algorithmicOff = !yes(name, v);
+            case "block-max" -> oldAlert(yes(name, v), ScanOptions.Alert.EXCEEDS_MAX);
+            case "block-encrypted" -> oldAlert(yes(name, v), ScanOptions.Alert.ENCRYPTED_ARCHIVE, ScanOptions.Alert.ENCRYPTED_DOC);
+            case "block-macros" -> oldAlert(yes(name, v), ScanOptions.Alert.MACROS);
+            case "phishing-ssl" -> oldAlert(yes(name, v), ScanOptions.Alert.PHISHING_SSL);
+            case "phishing-cloak" -> oldAlert(yes(name, v), ScanOptions.Alert.PHISHING_CLOAK);
             case "detect-pua" -> load = load.withDetectPua(yes(name, v));
             case "detect-structured" -> detectStructured = yes(name, v);
             case "structured-ssn-format" -> structuredSsnFormat = number(name, v);
@@ -321,7 +343,7 @@ final class ClamscanOptions {
             case "max-ziptypercg" -> limits = limits.withMaxZipTypeRcg(size(name, v));
             case "pcre-match-limit" -> limits = limits.withPcreMatchLimit(size(name, v));
             case "pcre-max-filesize" -> limits = limits.withPcreMaxFileSize(size(name, v));
-            case "max-htmlnotags", "max-partitions", "max-iconspe", "max-rechwp3", "pcre-recmatch-limit", "tempdir",
+            case "max-htmlnotags", "max-partitions", "max-iconspe", "max-rechwp3", "pcre-recmatch-limit", "tempdir", "cache-size",
                  "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics", "cvdcertsdir" -> { }
             default -> {
                 if (!IGNORED_FLAGS.contains(name)) throw new UsageException("unrecognized option '--" + name + "'");

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * (cli10) clamscan 1.4.6 options that {@code bulwark scan} once refused or answered differently, each form run
  * through clamscan and {@code bulwark scan} on the same inputs: -V/--version, the deprecated options (-t, …), a
- * -d path that does not exist, and -v's "Scanning FILE" lines.
+ * -d path that does not exist, -v's "Scanning FILE" lines, and clamscan's old and hidden option names.
  */
 class VersionVerboseOptionsTest {
     private static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
@@ -175,5 +175,35 @@ class VersionVerboseOptionsTest {
             scanning += (int) co.stream().filter(l -> l.startsWith("Scanning ")).count();
         }
         assertTrue(scanning > 10, "the forms print Scanning lines: " + scanning);
+    }
+
+    /**
+     * clamscan's old alert names (--block-max, …) turn their alert on whatever the new name says, --algorithmic-detection=no
+     * is --heuristic-alerts=no, and its hidden options with nothing to do here (--cache-size, --gen-mdb, …) are accepted.
+     */
+    @Test
+    void oldAndHiddenOptionNamesAreReadAsByClamscan() throws Exception {
+        Path files = Path.of("/usr/share/clamav-testfiles");
+        assumeTrue(Files.isDirectory(files), "clamav-testfiles not installed");
+        String exe = files.resolve("clam.exe").toString(), doc = files.resolve("clam.ole.doc").toString();
+        String html = files.resolve("clam.exe.html").toString();
+        List<String[]> forms = List.of(args("--block-max", exe), args("--block-max", "--alert-exceeds-max=no", exe),
+                args("--alert-exceeds-max", "--block-max=no", exe), args("--block-max=no", exe),
+                args("--block-max", "--algorithmic-detection=no", exe), args("--algorithmic-detection=no", "--alert-exceeds-max", exe),
+                args("--block-macros", "--max-filesize=100M", doc), args("--block-encrypted", "--max-filesize=100M", exe),
+                args("--phishing-ssl", "--phishing-cloak", "--max-filesize=100M", html), args("--cache-size", "100", exe),
+                args("--cache-size=100", "--gen-mdb", "--dev-ac-only", "--dev-performance", "--partition-intersection", exe));
+        int found = 0;
+        for (String[] form : forms) {
+            List<String> a = new ArrayList<>(List.of("--no-summary", "-d", db, "--max-filesize=10"));
+            a.addAll(Arrays.asList(form));
+            String[] all = a.toArray(String[]::new);
+            Run c = clamscan(all), b = bulwark(all);
+            String what = a + "\nclamscan: " + c + "\nbulwark: " + b;
+            assertEquals(c.rc(), b.rc(), what);
+            assertEquals(lines(c.out(), "/"), lines(b.out(), "/"), what);
+            found += c.rc() == 1 ? 1 : 0;
+        }
+        assertTrue(found >= 3 && found < forms.size(), "the forms alert and do not: " + found);
     }
 }
