@@ -134,7 +134,8 @@ public final class ScanCommand {
 
     /**
      * A database that cannot be used, reported as clamscan reports a malformed one (exit code 2); or, when the first
-     * database that failed is a -d path that does not exist, as clamscan reports that (its stat fails).
+     * database that failed is a -d path that does not exist, or the only -d directories hold no database, as clamscan
+     * reports those.
      */
     private int malformedDatabase(DatabaseLoadException e) {
         Diagnostic first = e.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).findFirst().orElse(null);
@@ -142,6 +143,12 @@ public final class ScanCommand {
                 && !Files.exists(Path.of(first.source()))) {
             err.println("ERROR: " + first.source() + ": No such file or directory");
             err.println("ERROR: Can't get file status");
+            return 2;
+        }
+        if (first != null && first.message().equals("no supported database files found") && !o.databases.isEmpty()
+                && Files.isDirectory(Path.of(first.source()))) { // a -d directory without a database in it
+            err.println("ERROR: " + first.source() + ": No supported database files found");
+            err.println("ERROR: Can't open file or directory");
             return 2;
         }
         for (Diagnostic d : e.diagnostics()) err.println("ERROR: " + d);

@@ -116,7 +116,8 @@ class VersionVerboseOptionsTest {
         String none = tmp.resolve("no-such.hdb").toString(), bad = Files.writeString(tmp.resolve("bad.ndb"), "bad line\n").toString();
         List<String[]> forms = List.of(args("-d", none, clean), args("--no-summary", "-d", none, clean),
                 args("-d", db, "-d", none, clean), args("--database=" + none, "-d", db, clean), args("--stdout", "-d", none, clean),
-                args("-d", bad, "-d", none, clean), args("--no-summary", "-d", bad, clean));
+                args("-d", bad, "-d", none, clean), args("--no-summary", "-d", bad, clean),
+                args("-d", Files.createDirectories(tmp.resolve("no-databases")).toString(), clean)); // an empty directory
         for (String[] form : forms) {
             Run c = clamscan(form), b = bulwark(form);
             String what = Arrays.toString(form) + "\nclamscan: " + c + "\nbulwark: " + b;
