@@ -32,6 +32,8 @@ valued_option() {
     max-rechwp3|pcre-match-limit|pcre-recmatch-limit|pcre-max-filesize|exclude-pua|include-pua|structured-ssn-format|\
     structured-ssn-count|structured-cc-count|fail-if-cvd-older-than|bytecode-timeout|bytecode-mode|statistics|\
     cvdcertsdir|progress) return 0 ;;
+    # (cli10) clamscan's deprecated and hidden options that take a value (--unzip and the like only as --unzip=X)
+    max-ratio|max-space|timelimit|cache-size) return 0 ;;
   esac
   return 1
 }

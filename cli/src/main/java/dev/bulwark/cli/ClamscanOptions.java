@@ -61,23 +61,49 @@ final class ClamscanOptions {
             "max-partitions", "max-iconspe", "max-rechwp3", "pcre-match-limit", "pcre-recmatch-limit", "pcre-max-filesize",
             "exclude-pua", "include-pua", "structured-ssn-format", "structured-ssn-count", "structured-cc-count",
  "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics",
-            "cvdcertsdir", "progress");
+            "cvdcertsdir", "progress",
+            // deprecated ones that take a value (number or size; --unzip and the like take one only as --unzip=X)
+            "max-ratio", "max-space", "timelimit", "cache-size");
     /** Boolean options accepted for compatibility that do not change what Bulwark does. */
     private static final Set<String> IGNORED_FLAGS = Set.of("archive-verbose", "leave-temps", "force-to-disk", "gen-json",
             "disable-cache", "nocerts", "dumpcerts", "bytecode", "bytecode-unsigned", "cross-fs", "alert-broken-media",
             "alert-partition-intersection", "scan-swf", "scan-xmldocs", "scan-hwp3", "scan-onenote", "scan-image",
-            "scan-image-fuzzy-hash", "phishing-sigs", "fips-limits", "official-db-only-x");
+            "scan-image-fuzzy-hash", "phishing-sigs", "fips-limits", "official-db-only-x",
+            // clamscan's hidden or old ones with nothing to do here (a scan cache, developer statistics, .mdb output)
+            "partition-intersection", "gen-mdb", "dev-ac-only", "dev-performance");
     /** Options that may be given more than once (clamscan's FLAG_MULTIPLE); of any other only the first counts. */
     private static final Set<String> REPEATABLE = Set.of("database", "exclude", "exclude-dir", "include", "include-dir",
             "statistics", "exclude-pua", "include-pua");
     /** Single-valued options already given: clamscan's parser ignores them when they come again. */
     private final Set<String> given = new java.util.HashSet<>();
-    private static final Map<Character, String> SHORT = Map.of('d', "database", 'r', "recursive", 'i', "infected",
-            'o', "suppress-ok-results", 'l', "log", 'v', "verbose", 'a', "archive-verbose", 'z', "allmatch", 'f', "file-list",
-            'h', "help");
+    private static final Map<Character, String> SHORT = Map.ofEntries(Map.entry('d', "database"), Map.entry('r', "recursive"),
+            Map.entry('i', "infected"), Map.entry('o', "suppress-ok-results"), Map.entry('l', "log"), Map.entry('v', "verbose"),
+            Map.entry('a', "archive-verbose"), Map.entry('z', "allmatch"), Map.entry('f', "file-list"), Map.entry('h', "help"),
+            Map.entry('V', "version"), Map.entry('t', "bytecode-trust-all"));
+    /**
+     * clamscan 1.4.6's deprecated options (OPT_DEPRECATED): accepted, ignored, each occurrence warned about on
+     * standard error as it is read. The value is the option's letter, or 0 when it has none.
+     */
+    private static final Map<String, Character> DEPRECATED = Map.ofEntries(Map.entry("bytecode-trust-all", 't'),
+            Map.entry("force", '\0'), Map.entry("disable-summary", '\0'), Map.entry("disable-archive", '\0'),
+            Map.entry("no-archive", '\0'), Map.entry("no-pe", '\0'), Map.entry("no-elf", '\0'), Map.entry("no-ole2", '\0'),
+            Map.entry("no-pdf", '\0'), Map.entry("no-html", '\0'), Map.entry("no-mail", '\0'), Map.entry("no-phishing-sigs", '\0'),
+            Map.entry("no-phishing-scan-urls", '\0'), Map.entry("no-algorithmic", '\0'),
+            Map.entry("no-phishing-restrictedscan", '\0'), Map.entry("max-ratio", '\0'), Map.entry("max-space", '\0'),
+            Map.entry("unzip", '\0'), Map.entry("unrar", '\0'), Map.entry("arj", '\0'), Map.entry("unzoo", '\0'),
+            Map.entry("lha", '\0'), Map.entry("jar", '\0'), Map.entry("tar", '\0'), Map.entry("tgz", '\0'), Map.entry("deb", '\0'),
+            Map.entry("timelimit", '\0'), Map.entry("detect-broken", '\0'), Map.entry("mail-follow-urls", '\0'));
+    /** Deprecated-option warnings, in command-line order (printed even when a later option is refused). */
+    final List<String> warnings = new ArrayList<>();
+    /** -V/--version: print the version line and exit 0 (after every option has been read, before -h). */
+    boolean version;
 
     static ClamscanOptions parse(String[] args) throws UsageException {
-        ClamscanOptions o = new ClamscanOptions();
+        return parse(args, new ClamscanOptions());
+    }
+
+    /** Parses into {@code o}: its {@link #warnings} are there to print even when parsing fails. */
+    static ClamscanOptions parse(String[] args, ClamscanOptions o) throws UsageException {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-") || !a.startsWith("-") || a.length() == 1) {
@@ -100,12 +126,23 @@ final class ClamscanOptions {
             }
             o.apply(name, value);
         }
+        if (o.version) return o; // clamscan prints the version before it looks at anything else (even -h)
         if (o.help) throw new UsageException("help"); // after every option, as clamscan: `-h --bogus` is an error
+        for (ScanOptions.Alert a : o.oldAlerts) o.scan = o.scan.withAlert(a, true);
+        if (o.algorithmicOff) o.scan = o.scan.withHeuristicAlerts(false);
         o.scan = o.scan.withLimits(o.limits).withChildDigests(o.json);
         if (o.detectStructured) o.structured();
         if (o.load.detectPua() && !o.puaConflict()) o.load = o.load.withExcludePua(o.excludePua).withIncludePua(o.includePua);
         return o;
     }
+
+    /**
+     * clamscan's old names for alerts (--block-max, --phishing-ssl, …): each, when enabled, turns its alert on
+     * whatever the new name says (clamscan ORs them), so they are applied after every option has been read.
+     */
+    private final java.util.EnumSet<ScanOptions.Alert> oldAlerts = java.util.EnumSet.noneOf(ScanOptions.Alert.class);
+    /** --algorithmic-detection=no: clamscan ANDs it with --heuristic-alerts. */
+    private boolean algorithmicOff;
 
     /** Set by -h/--help: the help is printed once every option has been read. */
     private boolean help;
@@ -135,6 +172,10 @@ final class ClamscanOptions {
             return i + 1;
         }
         return i;
+    }
+
+    private void oldAlert(boolean on, ScanOptions.Alert... alerts) {
+        if (on) oldAlerts.addAll(java.util.List.of(alerts));
     }
 
     /** The DLP settings as clamscan sets them: SSN format 0 normal (default), 1 stripped, 2 both. */
@@ -215,9 +256,15 @@ final class ClamscanOptions {
     }
 
     private void apply(String name, String v) throws UsageException {
+        Character letter = DEPRECATED.get(name);
+        if (letter != null) { // every time it is given, as clamscan's parser does
+            warnings.add("WARNING: Ignoring deprecated option --" + name + (letter == 0 ? "" : " (-" + letter + ")"));
+            return;
+        }
         if (!REPEATABLE.contains(name) && !name.equals("help") && !given.add(name)) return;
         switch (name) {
             case "help" -> help = true;
+            case "version" -> version = yes(name, v);
             case "database" -> databases.add(Path.of(v));
             case "recursive" -> recursive = yes(name, v);
             case "infected" -> infectedOnly = yes(name, v);
@@ -264,6 +311,12 @@ final class ClamscanOptions {
             case "scan-pe" -> scan = scan.withParser(ScanOptions.Parser.PE, yes(name, v));
             case "scan-elf" -> scan = scan.withParser(ScanOptions.Parser.ELF, yes(name, v));
             case "normalize" -> scan = scan.withParser(ScanOptions.Parser.NORMALIZE, yes(name, v));
+            case "algorithmic-detection" -> algorithmicOff = !yes(name, v);
+            case "block-max" -> oldAlert(yes(name, v), ScanOptions.Alert.EXCEEDS_MAX);
+            case "block-encrypted" -> oldAlert(yes(name, v), ScanOptions.Alert.ENCRYPTED_ARCHIVE, ScanOptions.Alert.ENCRYPTED_DOC);
+            case "block-macros" -> oldAlert(yes(name, v), ScanOptions.Alert.MACROS);
+            case "phishing-ssl" -> oldAlert(yes(name, v), ScanOptions.Alert.PHISHING_SSL);
+            case "phishing-cloak" -> oldAlert(yes(name, v), ScanOptions.Alert.PHISHING_CLOAK);
             case "detect-pua" -> load = load.withDetectPua(yes(name, v));
             case "detect-structured" -> detectStructured = yes(name, v);
             case "structured-ssn-format" -> structuredSsnFormat = number(name, v);
@@ -290,7 +343,7 @@ final class ClamscanOptions {
             case "max-ziptypercg" -> limits = limits.withMaxZipTypeRcg(size(name, v));
             case "pcre-match-limit" -> limits = limits.withPcreMatchLimit(size(name, v));
             case "pcre-max-filesize" -> limits = limits.withPcreMaxFileSize(size(name, v));
-            case "max-htmlnotags", "max-partitions", "max-iconspe", "max-rechwp3", "pcre-recmatch-limit", "tempdir",
+            case "max-htmlnotags", "max-partitions", "max-iconspe", "max-rechwp3", "pcre-recmatch-limit", "tempdir", "cache-size",
                  "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics", "cvdcertsdir" -> { }
             default -> {
                 if (!IGNORED_FLAGS.contains(name)) throw new UsageException("unrecognized option '--" + name + "'");

@@ -54,10 +54,11 @@ public final class ScanCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        ClamscanOptions o;
+        ClamscanOptions o = new ClamscanOptions();
         try {
-            o = ClamscanOptions.parse(args);
+            ClamscanOptions.parse(args, o);
         } catch (ClamscanOptions.UsageException e) {
+            for (String w : o.warnings) err.println(w); // read before the refused option, as clamscan prints them
             if (e.getMessage().equals("help")) {
                 out.println(Help.TEXT);
                 return 0;
@@ -66,6 +67,11 @@ public final class ScanCommand {
             err.println(e.missingValue ? "ERROR: Incomplete option passed (missing argument)" : "ERROR: Unknown option passed");
             err.println("ERROR: Can't parse command line options");
             return 2;
+        }
+        for (String w : o.warnings) err.println(w); // standard error even with --stdout, as clamscan's parser
+        if (o.version) {
+            out.println(VersionLine.of(o.databases, defaultDir()));
+            return 0;
         }
         try {
             return new ScanCommand(o, out, err).execute();
@@ -98,7 +104,10 @@ public final class ScanCommand {
             LoadOptions load = o.load.withFingerprint(false);
             engine = o.databases.isEmpty() ? Engine.loadWithBuiltin(dbs, load) : Engine.load(dbs, load);
         } catch (DatabaseLoadException e) {
-            return malformedDatabase(e);
+            int rc = malformedDatabase(e);
+            if (!o.noSummary) summary(start, System.nanoTime() - t0); // as clamscan, which counts nothing loaded
+            report.close();
+            return rc;
         }
         for (Diagnostic d : engine.database().warnings()) {
             // a stale snapshot matters to everyone; the rest (skipped YARA rules, …) only when asked
@@ -123,8 +132,25 @@ public final class ScanCommand {
         return infected > 0 ? 1 : errors > 0 ? 2 : 0;
     }
 
-    /** A database that cannot be used, reported as clamscan reports a malformed one (exit code 2). */
+    /**
+     * A database that cannot be used, reported as clamscan reports a malformed one (exit code 2); or, when the first
+     * database that failed is a -d path that does not exist, or the only -d directories hold no database, as clamscan
+     * reports those.
+     */
     private int malformedDatabase(DatabaseLoadException e) {
+        Diagnostic first = e.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).findFirst().orElse(null);
+        if (first != null && first.line() == 0 && o.databases.stream().anyMatch(p -> p.toString().equals(first.source()))
+                && !Files.exists(Path.of(first.source()))) {
+            err.println("ERROR: " + first.source() + ": No such file or directory");
+            err.println("ERROR: Can't get file status");
+            return 2;
+        }
+        if (first != null && first.message().equals("no supported database files found") && !o.databases.isEmpty()
+                && Files.isDirectory(Path.of(first.source()))) { // a -d directory without a database in it
+            err.println("ERROR: " + first.source() + ": No supported database files found");
+            err.println("ERROR: Can't open file or directory");
+            return 2;
+        }
         for (Diagnostic d : e.diagnostics()) err.println("ERROR: " + d);
         err.println("ERROR: Malformed database");
         return 2;
@@ -132,7 +158,7 @@ public final class ScanCommand {
 
     /** /var/lib/clamav when it holds databases, plus the built-in database (added by the engine). */
     private static List<Path> defaultDatabases() {
-        Path d = Path.of(System.getenv().getOrDefault("BULWARK_DATABASE_DIR", "/var/lib/clamav"));
+        Path d = defaultDir();
         try (var s = Files.list(d)) {
             if (s.anyMatch(p -> p.toString().matches(".*\\.(cvd|cld|cud|hdb|hsb|ndb|ldb|cdb|yar|yara|mdb|msb|fp|sfp|ign2|ftm|pdb|wdb|gdb|imp|db)$"))) {
                 return List.of(d);
@@ -141,6 +167,11 @@ public final class ScanCommand {
             // no system database: the built-in one alone
         }
         return List.of();
+    }
+
+    /** The default database directory: ClamAV's, or $BULWARK_DATABASE_DIR. */
+    private static Path defaultDir() {
+        return Path.of(System.getenv().getOrDefault("BULWARK_DATABASE_DIR", "/var/lib/clamav"));
     }
 
     // ---- walking and ordered parallel scanning -------------------------------------------------------
@@ -309,6 +340,11 @@ public final class ScanCommand {
     }
 
     private void print(Job j, ScanResult r) throws IOException {
+        // -v: clamscan's "Scanning FILE" before each file it opens (not an empty one, not standard input: clamscan
+        // names its temporary copy there), to standard output and the log, even with -i/-o, not with --quiet
+        if (o.verbose && !o.quiet && !o.json && j.path != null && r.status() != ScanResult.Status.EMPTY) {
+            report.line("Scanning " + j.shown, true);
+        }
         if (o.json) {
             String sha = null;
             if (j.path != null && r.tree() != null) sha = r.tree().sha256();
@@ -348,9 +384,9 @@ public final class ScanCommand {
         List<String> l = new ArrayList<>();
         l.add("");
         l.add("----------- SCAN SUMMARY -----------");
-        l.add("Known viruses: " + engine.database().signatureCount());
+        l.add("Known viruses: " + (engine == null ? 0 : engine.database().signatureCount()));
         l.add("Engine version: bulwark " + VERSION);
-        l.add("Databases: " + String.join(", ", engine.database().sources()));
+        if (engine != null) l.add("Databases: " + String.join(", ", engine.database().sources()));
         l.add("Scanned directories: " + dirs);
         l.add("Scanned files: " + files);
         l.add("Infected files: " + infected);

@@ -314,6 +314,9 @@ class LauncherTest {
         assertEquals(options("--exclude", other, text, f), options("--exclude", "-d", text, f));
         assertEquals(options("--exclude", other, mid, f), options("--exclude", "-d", mid, f));
         assertEquals(options("--move", other, f), options("--move", "-d" + mid, f));
+        // (cli10) a deprecated valued option (accepted and ignored) takes its value the same way
+        assertEquals(options("--timelimit", other, text, f), options("--timelimit", "-d", text, f));
+        assertEquals(options("--cache-size", other, text, f), options("--cache-size", "-d", text, f));
         assertEquals(options("-f", other, f), options("-f", "-d" + text, f), "a file list named -dX");
         // and the forms that name a database read as before
         for (List<String> form : List.of(List.of("-d", text, f), List.of("-d" + text, f), List.of("--database=" + text, f),

@@ -52,7 +52,7 @@ final class FlatHexParser {
                 } else {
                     int close = s.indexOf('}', p);
                     if (close < 0) return null;
-                    int dash = s.indexOf('-', p);
+                    int dash = s.indexOf('-', p, close); // bounded by the '}': a search to the line's end made long {n} runs quadratic
                     if (dash < 0 || dash > close) {
                         int v = num(s, p + 1, close);
                         if (v < 0) return null;
@@ -103,6 +103,7 @@ final class FlatHexParser {
         gmin[np] = pendMin;
         gmax[np++] = pendMax;
         if (!special && !twoByteMinimum && nc < 3) return null; // a plain pattern needs 3 bytes
+        if (np > PatternCodec.MAX_PARTS) return null; // the token path reports it: the set could not read it back
         Elem[][] parts = new Elem[np][];
         int[] ae = new int[np], al = new int[np];
         byte[][][] av = new byte[np][][];
@@ -110,6 +111,7 @@ final class FlatHexParser {
         int[][] planCells = np > 1 ? new int[np][] : null;
         for (int j = 0, from = 0; j < np; from = partEnd[j++]) {
             int to = partEnd[j];
+            if (to - from > PatternCodec.MAX_ELEMS) return null; // likewise
             if (!anchor(cells, from, to, j, ae, al)) return null;
             Elem[] part = new Elem[to - from];
             for (int k = from; k < to; k++) part[k - from] = Elem.lit((byte) cells[k], (byte) (cells[k] >>> 8));

@@ -282,6 +282,8 @@ public final class HexPatternParser {
             if (n < 3 * (wide ? 2 : 1)) throw new PatternException("pattern too short: plain patterns need at least 3 bytes");
         }
         int np = parts.size();
+        if (np > PatternCodec.MAX_PARTS)
+            throw new PatternException("too many parts: " + np + " (a pattern holds at most " + PatternCodec.MAX_PARTS + ")");
         int[] gmin = new int[np], gmax = new int[np], ae = new int[np], al = new int[np];
         byte[][][] av = new byte[np][][];
         Elem[][] pa = parts.toArray(new Elem[parts.size()][]); // presized: see part()
@@ -322,6 +324,8 @@ public final class HexPatternParser {
         }
         // presized: toArray(new Elem[0]) allocates reflectively (Array.newArray), which only C2 makes cheap, and
         // the loader runs on C1 (3-5% of the medium database's warm C1 load was in that path)
+        if (out.size() > PatternCodec.MAX_ELEMS)
+            throw new PatternException("part too long: " + out.size() + " elements (at most " + PatternCodec.MAX_ELEMS + ")");
         Elem[] arr = out.toArray(new Elem[out.size()]);
         if (longestStaticRun(arr) < 2) throw new PatternException("can't find a static subpattern of length 2");
         return arr;

@@ -111,8 +111,9 @@ final class FfmUnixSockets implements FdPassing.Provider {
                 }
                 synchronized (this) {
                     if (closed) throw new IOException("listener closed");
+                    // read under the lock: a close() right after the check above releases the arena errno lives in
+                    if (Libc.errno(errno) != Libc.EINTR) throw Libc.error("accept", errno);
                 }
-                if (Libc.errno(errno) != Libc.EINTR) throw Libc.error("accept", errno);
             }
         }
 

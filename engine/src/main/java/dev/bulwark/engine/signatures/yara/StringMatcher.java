@@ -125,6 +125,10 @@ final class StringMatcher {
     /**
      * Takes a stored kernel index ({@link #indexBytes}, read back) instead of building one; false if it cannot be
      * this matcher's (present without kernel atoms, absent with them, or another number of references).
+     * These checks catch an entry from another build, not a crafted one: an index with the same number of references
+     * but other atoms is taken (review, round 9), as a crafted entry could already carry other strings. The cache's
+     * trust rests on its directory, which the CLI creates owner-only and refuses when anyone else can write to it
+     * (RuleCache); proving the index against the strings would cost what reading it saves.
      */
     boolean useIndex(AtomIndex stored) {
         if (stored == null) return atoms.length == 0;
