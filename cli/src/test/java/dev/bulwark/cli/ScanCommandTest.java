@@ -148,12 +148,7 @@ class ScanCommandTest {
                 List.of("--threads=1", clean.toString(), gz.toString(), body.toString()), // met inside a member
                 List.of("--threads=1", "--json", clean.toString(), hit.toString(), body.toString()),
                 List.of("--threads=2", clean.toString(), gz.toString(), body.toString()))) {
-            List<String> args = new ArrayList<>(List.of("-d", snap.toString()));
-            args.addAll(form);
-            Run b = bulwark(args.toArray(new String[0]));
-            assertEquals(2, b.rc(), form + "\n" + b.out() + b.err());
-            assertTrue(b.err().contains(damage) && b.err().endsWith("ERROR: Malformed database\n"), form + "\n" + b.err());
-            assertTrue(!(b.out() + b.err()).contains("java.") && !(b.out() + b.err()).contains("Exception"), b.out() + b.err());
+            Run b = malformedDatabase(snap, form, damage);
             assertTrue(!b.out().contains(body.toString()) && !b.out().contains("SCAN SUMMARY"), form + "\n" + b.out());
             if (form.get(0).equals("--threads=1")) assertTrue(b.out().contains(clean.toString()), form + "\n" + b.out());
         }
@@ -162,6 +157,17 @@ class ScanCommandTest {
         Run c = clamscan("-d", broken.toString(), clean.toString());
         assertEquals(2, c.rc());
         assertTrue(c.err().endsWith("ERROR: Malformed database\n"), c.err());
+    }
+
+    /** Scans FORM with the snapshot; asserts it ends as a malformed database naming DAMAGE (exit 2, no Java names). */
+    private static Run malformedDatabase(Path snap, List<String> form, String damage) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-d", snap.toString()));
+        args.addAll(form);
+        Run b = bulwark(args.toArray(new String[0]));
+        assertEquals(2, b.rc(), form + "\n" + b.out() + b.err());
+        assertTrue(b.err().contains(damage) && b.err().endsWith("ERROR: Malformed database\n"), form + "\n" + b.err());
+        assertTrue(!(b.out() + b.err()).contains("java.") && !(b.out() + b.err()).contains("Exception"), b.out() + b.err());
+        return b;
     }
 
     /**
@@ -178,12 +184,7 @@ class ScanCommandTest {
         String damage = "ERROR: " + snap + ": error: invalid snapshot: body pattern 2: inconsistent pattern: element tag 9";
         for (List<String> form : List.of(List.of("--threads=1", clean.toString(), body.toString()),
                 List.of("--threads=1", "--json", clean.toString(), body.toString()))) {
-            List<String> args = new ArrayList<>(List.of("-d", snap.toString()));
-            args.addAll(form);
-            Run b = bulwark(args.toArray(new String[0]));
-            assertEquals(2, b.rc(), form + "\n" + b.out() + b.err());
-            assertTrue(b.err().contains(damage) && b.err().endsWith("ERROR: Malformed database\n"), form + "\n" + b.err());
-            assertTrue(!(b.out() + b.err()).contains("java.") && !(b.out() + b.err()).contains("Exception"), b.out() + b.err());
+            Run b = malformedDatabase(snap, form, damage);
             assertTrue(!b.out().contains(body.toString()) && b.out().contains(clean.toString()), form + "\n" + b.out());
         }
     }
