@@ -33,7 +33,8 @@ class FlatHexParserTest {
         int flat, tokensOnly, rejected;
     }
 
-    private static byte[] encode(BodyPattern p) {
+    /** The pattern as PatternCodec writes it (FlatPlanTest compares with it too). */
+    static byte[] encode(BodyPattern p) {
         FlatBuffers.Out out = new FlatBuffers.Out(64);
         PatternCodec.write(p, out);
         ByteBuffer b = out.written();

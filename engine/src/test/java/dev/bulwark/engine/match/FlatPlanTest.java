@@ -47,13 +47,7 @@ class FlatPlanTest {
     }
 
     private static byte[] encoding(BodyPattern p) {
-        if (p.encoded != null) return p.encoded;
-        FlatBuffers.Out out = new FlatBuffers.Out(256);
-        PatternCodec.write(p, out);
-        ByteBuffer b = out.finish();
-        byte[] a = new byte[b.remaining()];
-        b.get(a);
-        return a;
+        return p.encoded != null ? p.encoded : FlatHexParserTest.encode(p);
     }
 
     private static byte[] bytes(FlatBuffers.Out out) {
