@@ -353,8 +353,12 @@ public final class ScanCommand {
         }
         switch (r.status()) {
             case EMPTY -> {
-                if (!o.json && !o.infectedOnly && !o.quiet) report.line(j.shown + ": Empty file", true);
-                return;
+                // clamscan copies standard input to a temporary file and scans that: empty input is "stdin: OK" and
+                // counts as a scanned file; an empty named file is "Empty file" and does not
+                if (j.path != null) {
+                    if (!o.json && !o.infectedOnly && !o.quiet) report.line(j.shown + ": Empty file", true);
+                    return;
+                }
             }
             case ERROR -> {
                 errors++;

@@ -72,6 +72,40 @@ class ScanCommandTest {
         }
     }
 
+    /** Empty standard input is "stdin: OK" and one scanned file in clamscan; an empty named file is "Empty file". */
+    @Test
+    void emptyStandardInputIsAScannedCleanFileAsInClamscan(@TempDir Path tmp) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")));
+        tree(tmp);
+        Path empty = Files.writeString(tmp.resolve("empty.txt"), "");
+        for (List<String> form : List.of(List.of("-"), List.of("-", empty.toString()))) {
+            List<String> args = new ArrayList<>(List.of("-d", tmp.resolve("t.ndb").toString()));
+            args.addAll(form);
+            List<String> cmd = new ArrayList<>(List.of("clamscan"));
+            cmd.addAll(args);
+            Process p = new ProcessBuilder(cmd).redirectInput(empty.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String cOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int cRc = p.waitFor();
+            java.io.InputStream in = System.in;
+            Run b;
+            try {
+                System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+                b = bulwark(args.toArray(String[]::new));
+            } finally {
+                System.setIn(in);
+            }
+            assertTrue(cOut.contains("stdin: OK\n"), cOut); // what clamscan 1.4.6 does, so the comparison means something
+            assertEquals(cRc, b.rc(), form + "\n" + b.out() + b.err());
+            assertEquals(resultLines(cOut), resultLines(b.out()), form.toString());
+            assertEquals(summaryLine(cOut, "Scanned files:"), summaryLine(b.out(), "Scanned files:"), form.toString());
+        }
+    }
+
+    private static String summaryLine(String out, String prefix) {
+        for (String l : out.split("\n")) if (l.startsWith(prefix)) return l;
+        return null;
+    }
+
     /** The --log file gets the header line, every line but "OK" and the summary, as clamscan's does. */
     @Test
     void logFileHoldsResultsAndSummaryAsInClamscan(@TempDir Path tmp) throws Exception {
