@@ -54,7 +54,7 @@ final class FlatHexParser {
                     if (close < 0) return null;
                     int dash = s.indexOf('-', p, close); // bounded by the '}': a search to the line's end made long {n} runs quadratic
                     if (dash < 0 || dash > close) {
-                        int v = num(s, p + 1, close);
+                        int v = HexPatternParser.num(s, p + 1, close);
                         if (v < 0) return null;
                         p = close + 1;
                         if (v < MAX_INLINE_WILDCARDS) {
@@ -66,8 +66,8 @@ final class FlatHexParser {
                     } else {
                         boolean noA = dash == p + 1, noB = dash + 1 == close;
                         if (noA && noB) return null;
-                        min = noA ? 0 : num(s, p + 1, dash);
-                        max = noB ? -1 : num(s, dash + 1, close);
+                        min = noA ? 0 : HexPatternParser.num(s, p + 1, dash);
+                        max = noB ? -1 : HexPatternParser.num(s, dash + 1, close);
                         if (min < 0 || (!noB && (max < 0 || max < min))) return null;
                         p = close + 1;
                     }
@@ -86,7 +86,7 @@ final class FlatHexParser {
             }
             if (p + 1 >= n) return null;
             char lo = s.charAt(p + 1);
-            int h = c == '?' ? 0 : hexVal(c), l = lo == '?' ? 0 : hexVal(lo);
+            int h = c == '?' ? 0 : HexPatternParser.hexVal(c), l = lo == '?' ? 0 : HexPatternParser.hexVal(lo);
             if (h < 0 || l < 0) return null;
             int mask = (c == '?' ? 0 : 0xF0) | (lo == '?' ? 0 : 0x0F);
             if (mask != 0xFF) special = true;
@@ -201,24 +201,5 @@ final class FlatHexParser {
         ae[j] = bestStart - from;
         al[j] = bestLen;
         return true;
-    }
-
-    /** As HexPatternParser's num on s[from, to): 1 to 9 decimal digits, else -1. */
-    private static int num(String s, int from, int to) {
-        if (to <= from || to - from > 9) return -1;
-        int v = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') return -1;
-            v = v * 10 + (c - '0');
-        }
-        return v;
-    }
-
-    private static int hexVal(char c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
     }
 }

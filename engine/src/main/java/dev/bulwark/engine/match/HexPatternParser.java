@@ -192,12 +192,22 @@ public final class HexPatternParser {
     }
 
     private static int num(String t) {
-        if (t.isEmpty() || t.length() > 9) return -1;
-        for (int i = 0; i < t.length(); i++) if (t.charAt(i) < '0' || t.charAt(i) > '9') return -1;
-        return Integer.parseInt(t);
+        return num(t, 0, t.length());
     }
 
-    private static int hexVal(char c) {
+    /** s[from, to) as 1 to 9 decimal digits, else -1 (FlatHexParser reads counts in place with it). */
+    static int num(String s, int from, int to) {
+        if (to <= from || to - from > 9) return -1;
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    static int hexVal(char c) {
         if (c >= '0' && c <= '9') return c - '0';
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
