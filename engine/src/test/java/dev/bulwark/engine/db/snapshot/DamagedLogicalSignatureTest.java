@@ -11,7 +11,6 @@ import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.engine.db.Database;
 import dev.bulwark.engine.diag.Diagnostic;
-import dev.bulwark.engine.formats.archivetest.Samples;
 import dev.bulwark.engine.signatures.clamav.DatabaseLoader;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -49,9 +48,7 @@ class DamagedLogicalSignatureTest {
         // the encoding starts with the name (length, bytes), then the 'weak' flag: make that byte neither 0 nor 1
         byte[] name = loaded.signatures().lsigs.get(0).name().getBytes(StandardCharsets.UTF_8);
         byte[] prefixed = ByteBuffer.allocate(4 + name.length).order(ByteOrder.LITTLE_ENDIAN).putInt(name.length).put(name).array();
-        int at = Samples.indexOf(image, prefixed);
-        assertTrue(at > Snapshot.HEADER && Samples.indexOf(java.util.Arrays.copyOfRange(image, at + 1, image.length), prefixed) < 0,
-                "the logical signature's name occurs once");
+        int at = SnapshotTest.onlyOccurrence(image, prefixed, "the logical signature's name occurs once");
         int flag = at + prefixed.length;
         assertEquals(0, image[flag]);
         image[flag] = 7;

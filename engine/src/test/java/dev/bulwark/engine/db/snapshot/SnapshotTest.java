@@ -358,6 +358,14 @@ class SnapshotTest {
         }
     }
 
+    /** Where {@code needle} occurs in the image's payload; asserts that it occurs there exactly once ({@code what}). */
+    static int onlyOccurrence(byte[] image, byte[] needle, String what) {
+        int at = dev.bulwark.engine.formats.archivetest.Samples.indexOf(image, needle);
+        assertTrue(at > Snapshot.HEADER && dev.bulwark.engine.formats.archivetest.Samples.indexOf(
+                java.util.Arrays.copyOfRange(image, at + 1, image.length), needle) < 0, what);
+        return at;
+    }
+
     /** Recomputes the CRC32 of an image whose payload was modified. */
     static void reseal(byte[] image) {
         int end = image.length - Snapshot.TRAILER;
