@@ -93,6 +93,53 @@ final class ClamscanOptions {
             Map.entry("unzip", '\0'), Map.entry("unrar", '\0'), Map.entry("arj", '\0'), Map.entry("unzoo", '\0'),
             Map.entry("lha", '\0'), Map.entry("jar", '\0'), Map.entry("tar", '\0'), Map.entry("tgz", '\0'), Map.entry("deb", '\0'),
             Map.entry("timelimit", '\0'), Map.entry("detect-broken", '\0'), Map.entry("mail-follow-urls", '\0'));
+    /**
+     * Every long option clamscan 1.4.6 knows (its getopt_long table), for abbreviations: getopt takes an unambiguous
+     * prefix of a long option for the option (--no-summ, --datab=X, --recur), and refuses a prefix that several
+     * options share (--max, --unz: "option `--max' is ambiguous"). The list was read from clamscan 1.4.6 by asking
+     * it about every prefix of every name (ClamscanAbbreviationTest checks the table against it when installed).
+     */
+    static final String[] CLAMSCAN_LONG = {
+            "alert-broken", "alert-broken-media", "alert-encrypted", "alert-encrypted-archive", "alert-encrypted-doc",
+            "alert-exceeds-max", "alert-macros", "alert-partition-intersection", "alert-phishing-cloak",
+            "alert-phishing-ssl", "algorithmic-detection", "allmatch", "archive-verbose", "arj", "bell",
+            "block-encrypted", "block-macros", "block-max", "bytecode", "bytecode-mode", "bytecode-timeout",
+            "bytecode-trust-all", "bytecode-unsigned", "cache-size", "copy", "cross-fs", "database", "deb", "debug",
+            "detect-broken", "detect-pua", "detect-structured", "dev-ac-depth", "dev-ac-only", "dev-performance",
+            "disable-archive", "disable-cache", "disable-summary", "dumpcerts", "exclude", "exclude-dir",
+            "exclude-pua", "fail-if-cvd-older-than", "file-list", "follow-dir-symlinks", "follow-file-symlinks",
+            "force", "force-to-disk", "gen-json", "gen-mdb", "help", "heuristic-alerts", "heuristic-scan-precedence",
+            "include", "include-dir", "include-pua", "infected", "jar", "leave-temps", "lha", "log",
+            "mail-follow-urls", "max-dir-recursion", "max-embeddedpe", "max-files", "max-filesize",
+            "max-htmlnormalize", "max-htmlnotags", "max-iconspe", "max-partitions", "max-ratio", "max-rechwp3",
+            "max-recursion", "max-scansize", "max-scantime", "max-scriptnormalize", "max-space", "max-ziptypercg",
+            "move", "no-algorithmic", "no-archive", "no-elf", "no-html", "no-mail", "no-ole2", "no-pdf", "no-pe",
+            "no-phishing-restrictedscan", "no-phishing-scan-urls", "no-phishing-sigs", "no-summary", "nocerts",
+            "normalize", "official-db-only", "partition-intersection", "pcre-match-limit", "pcre-max-filesize",
+            "pcre-recmatch-limit", "phishing-cloak", "phishing-scan-urls", "phishing-sigs", "phishing-ssl", "quiet",
+            "recursive", "remove", "scan-archive", "scan-elf", "scan-html", "scan-hwp3", "scan-image",
+            "scan-image-fuzzy-hash", "scan-mail", "scan-ole2", "scan-onenote", "scan-pdf", "scan-pe", "scan-swf",
+            "scan-xmldocs", "statistics", "stdout", "structured-cc-count", "structured-cc-mode",
+            "structured-ssn-count", "structured-ssn-format", "suppress-ok-results", "tar", "tempdir", "tgz",
+            "timelimit", "unrar", "unzip", "unzoo", "verbose", "version", "yara-rules"};
+
+    /**
+     * The long option {@code name} stands for: itself when it is a name of clamscan's or one of ours, else the one
+     * clamscan option it is a prefix of, or itself (then reported unknown) when it is the prefix of none.
+     */
+    static String longName(String name) throws UsageException {
+        if (name.isEmpty() || java.util.Arrays.binarySearch(CLAMSCAN_LONG, name) >= 0 || VALUED.contains(name)
+                || IGNORED_FLAGS.contains(name) || DEPRECATED.containsKey(name)) {
+            return name;
+        }
+        int at = -java.util.Arrays.binarySearch(CLAMSCAN_LONG, name) - 1;
+        if (at >= CLAMSCAN_LONG.length || !CLAMSCAN_LONG[at].startsWith(name)) return name; // ours, or unknown
+        if (at + 1 < CLAMSCAN_LONG.length && CLAMSCAN_LONG[at + 1].startsWith(name)) {
+            throw new UsageException("option '--" + name + "' is ambiguous");
+        }
+        return CLAMSCAN_LONG[at];
+    }
+
     /** Deprecated-option warnings, in command-line order (printed even when a later option is refused). */
     final List<String> warnings = new ArrayList<>();
     /** -V/--version: print the version line and exit 0 (after every option has been read, before -h). */
@@ -119,7 +166,7 @@ final class ClamscanOptions {
                 continue;
             }
             int eq = a.indexOf('=');
-            String name = eq < 0 ? a.substring(2) : a.substring(2, eq), value = eq < 0 ? null : a.substring(eq + 1);
+            String name = longName(eq < 0 ? a.substring(2) : a.substring(2, eq)), value = eq < 0 ? null : a.substring(eq + 1);
             if (VALUED.contains(name) && value == null) {
                 if (i + 1 >= args.length) throw UsageException.missing("option '--" + name + "' requires an argument");
                 value = args[++i];
