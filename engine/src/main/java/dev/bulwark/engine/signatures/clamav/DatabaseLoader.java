@@ -299,8 +299,9 @@ public final class DatabaseLoader {
         }
         boolean streamed = file.size > STREAM_CHUNK && SourceOrder.streamable(source);
         if (streamed && (options.yara() == LoadOptions.Yara.ONLY || unofficialSkipped)) {
-            // nothing of it is used (and, as before, it is not part of the fingerprint)
-            loadedFiles++;
+            // nothing of it is used (and, as before, it is not part of the fingerprint); a skipped unofficial file
+            // does not count as loaded (a directory of nothing else holds "no supported database files", as in ClamAV)
+            if (!unofficialSkipped) loadedFiles++;
             file.release();
             file.release();
             return;
@@ -445,10 +446,10 @@ public final class DatabaseLoader {
             return;
         }
         boolean yaraFile = n.endsWith(".yar") || n.endsWith(".yara");
+        if (unofficialSkipped && !official && !(n.endsWith(".ign") || n.endsWith(".ign2"))) return; // (not counted as loaded)
         loadedFiles++;
         if (options.yara() == LoadOptions.Yara.ONLY && !yaraFile) return;
         if (options.yara() == LoadOptions.Yara.NO && yaraFile) return;
-        if (unofficialSkipped && !official && !(n.endsWith(".ign") || n.endsWith(".ign2"))) return;
         boolean pua = LineKind.pua(n);
         if (pua && !options.detectPua()) return;
         if (yaraFile) {
