@@ -213,7 +213,7 @@ public final class ScanCommand {
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     drain(queue, 0, progress);
                     stderr.println(t + ": No such file or directory"); // clamscan's perror: standard error even with --stdout
-                    err.println("WARNING: " + t + ": Can't access file");
+                    if (!o.quiet) err.println("WARNING: " + t + ": Can't access file"); // (--quiet: clamscan's warnings go)
                     errors++;
                     continue;
                 }
@@ -225,7 +225,7 @@ public final class ScanCommand {
                 } else if (Files.isRegularFile(p)) {
                     file(t, p, queue, targets.size() == 1 ? null : pool, progress);
                 } else {
-                    err.println("WARNING: " + t + ": Not supported file type");
+                    if (!o.quiet) err.println("WARNING: " + t + ": Not supported file type");
                     errors++;
                 }
             }

@@ -130,6 +130,22 @@ class ClamscanParityTest {
         }
     }
 
+    /** --quiet leaves out clamscan's warnings about targets, not the perror line before one. */
+    @Test
+    void quietLeavesOutTargetWarnings() throws Exception {
+        String missing = tmp.resolve("missing").toString();
+        Path fifo = tmp.resolve("fifo");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0);
+        for (String target : List.of(missing, fifo.toString())) {
+            String[] args = {"--no-summary", "--quiet", "-d", hdb.toString(), clean.toString(), target};
+            Run c = clamscan(args), b = bulwark(args);
+            assertEquals(2, c.rc(), c.err());
+            assertEquals(c.rc(), b.rc(), target);
+            assertEquals(c.out(), b.out(), target);
+            assertEquals(c.err(), b.err(), target);
+        }
+    }
+
     /** An --exclude or --include expression that does not compile matches nothing, silently. */
     @Test
     void uncompilableExcludeAndIncludeMatchNothing() throws Exception {
