@@ -142,8 +142,9 @@ final class StrideFilter {
             StrideFilter f = measure(wordLog, t4, t3, bits2, start2, entries2, windows);
             if (f.pass <= MAX_PASS) return f;
         }
-        if (wordLog + 1 > MAX_WORD_LOG) return NONE;
-        StrideFilter f = measure(wordLog + 1, PAIR_COST, t4, t3, bits2, start2, entries2, windows);
+        int log2 = Math.min(wordLog + Integer.getInteger("k10.extra", 1), MAX_WORD_LOG);
+        if (log2 <= wordLog) return NONE;
+        StrideFilter f = measure(log2, PAIR_COST, t4, t3, bits2, start2, entries2, windows);
         return f.pass <= MAX_PASS2 ? f : NONE;
     }
 
