@@ -45,20 +45,9 @@ public final class StrideCensus {
         StrideFilter f = s.index().measureStride();
         System.out.printf("index words 2^%d, stride table 2^%d words, estimated random pass %.4f (kept at <= %.4f), loose entries %d%n",
                 s.index().wordLog(), Integer.numberOfTrailingZeros(f.words.length), f.pass, 1.0 / 64, f.loose);
-        for (int log = s.index().wordLog(); log <= s.index().wordLog() + 2; log++) {
-            for (int pc : new int[] {Integer.MAX_VALUE, 4096, 1024, 512, 256}) {
-                StrideFilter g = s.index().measureStride(log, pc);
-                System.out.printf("  table 2^%d, paired from cost %d: estimated random pass %.4f, paired entries %d%n", log,
-                        pc, g.pass, g.paired);
-            }
-        }
-        StrideFilter built = s.index().buildStride();
-        System.out.printf("built: %s%n", built.words == null ? "none" : "2^" + Integer.numberOfTrailingZeros(built.words.length)
-                + " words, pairs " + (built.pairs != null) + ", pass " + built.pass);
         String[] name = {"both halves full", "third-byte half full", "fourth-byte half full", "over 40 of 64 bits", "the rest"};
         double[] pass = new double[5];
         int[] words = new int[5];
-        f = s.index().measureStride(s.index().wordLog() + 1, 1024);
         for (long x : f.words) {
             if (x == 0) continue;
             int hb = Long.bitCount(x >>> 32), lb = Long.bitCount(x & 0xFFFFFFFFL);

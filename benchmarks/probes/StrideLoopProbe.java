@@ -7,12 +7,13 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * Real pass counts and the bare sample loop's speed (StrideFilter.next over 16 MiB of random bytes, no verification) for
- * stride tables of several shapes: ARG 2 is a comma list of EXTRA:PAIRCOST (table of 2^(index words + EXTRA) words;
- * entries costing PAIRCOST or more go through the pair map). In the engine's package; not in the Maven module:
+ * The stride table of a gen_sigs set (with the built-in atoms), kept or not: its estimated and real share of passing
+ * samples over 16 MiB of random bytes, and the bare sample loop's speed ({@link StrideFilter#next} alone, no
+ * verification; best of 5, thread CPU). The version with a table-shape argument (larger tables, a pair map for the
+ * wide entries) is in the kernel10 experiment commits. In the engine's package; not in the Maven module:
  * <pre>
  * javac -cp engine/target/classes -d /tmp/lp benchmarks/probes/StrideLoopProbe.java
- * java -Xmx8g -cp engine/target/classes:/tmp/lp dev.bulwark.engine.match.StrideLoopProbe NDB 0:2147483647,1:1024
+ * java -Xmx8g -cp engine/target/classes:/tmp/lp dev.bulwark.engine.match.StrideLoopProbe NDB
  * </pre>
  */
 public final class StrideLoopProbe {
@@ -29,28 +30,23 @@ public final class StrideLoopProbe {
         byte[] data = new byte[16 << 20];
         new Random(42).nextBytes(data);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        int base = s.index().wordLog();
+        StrideFilter sf = s.index().measureStride();
         for (int rep = 0; rep < 3; rep++) {
-            for (String spec : a[1].split(",")) {
-                String[] t = spec.split(":");
-                int log = base + Integer.parseInt(t[0]);
-                int pc = Integer.parseInt(t[1]);
-                StrideFilter sf = s.index().measureStride(log, pc);
-                long best = Long.MAX_VALUE, passes = 0;
-                for (int r = 0; r < 5; r++) {
-                    long c0 = mx.getCurrentThreadCpuTime();
-                    passes = 0;
-                    int end = data.length - 8;
-                    for (int p = 8; ; p += 2) {
-                        p = sf.next(data, 0, p, end);
-                        if (p >= end) break;
-                        passes++;
-                    }
-                    best = Math.min(best, mx.getCurrentThreadCpuTime() - c0);
+            long best = Long.MAX_VALUE, passes = 0;
+            for (int r = 0; r < 5; r++) {
+                long c0 = mx.getCurrentThreadCpuTime();
+                passes = 0;
+                int end = data.length - 8;
+                for (int p = 8; ; p += 2) {
+                    p = sf.next(data, 0, p, end);
+                    if (p >= end) break;
+                    passes++;
                 }
-                System.out.printf("2^%d pairCost %d: est %.4f real %.4f, loop %.0f MB/s%n", log, pc, sf.pass,
-                        passes / (data.length / 2.0), data.length / 1e6 / (best / 1e9));
+                best = Math.min(best, mx.getCurrentThreadCpuTime() - c0);
             }
+            System.out.printf("2^%d words: estimated pass %.4f, real %.4f, loop %.0f MB/s%n",
+                    Integer.numberOfTrailingZeros(sf.words.length), sf.pass, passes / (data.length / 2.0),
+                    data.length / 1e6 / (best / 1e9));
         }
     }
 }

@@ -334,16 +334,6 @@ public final class AtomIndex {
         return StrideFilter.measure(StrideFilter.wordLog(wordLog), t4, t3, bits2, start2, entries2, windows);
     }
 
-    /** The filter a scan would build (diagnostics). */
-    StrideFilter buildStride() {
-        return StrideFilter.build(StrideFilter.wordLog(wordLog), t4, t3, bits2, start2, entries2, windows);
-    }
-
-    /** The paired table at 2^wordLog words for entries of cost pairCost or more (diagnostics). */
-    StrideFilter measureStride(int wordLog, int pairCost) {
-        return StrideFilter.measure(wordLog, pairCost, t4, t3, bits2, start2, entries2, windows);
-    }
-
     /**
      * Every position in [pos, end) through the word filter and the exact tables ({@code end} at most the last
      * position with a whole 4-byte word). Returns where to go on (end, or past it after a resume position),
