@@ -58,16 +58,11 @@ final class AtomFilters {
 
     /** {@link #BITS_PER_BYTE} distinct bits in [base, base + 32) per byte value, from a fixed seed (deterministic). */
     private static long[] byteMasks(long seed, int base) {
-        return byteMasks(seed, base, BITS_PER_BYTE);
-    }
-
-    /** {@code perByte} distinct bits in [base, base + 32) per byte value, from a fixed seed (deterministic). */
-    static long[] byteMasks(long seed, int base, int perByte) {
         long[] m = new long[256];
         long x = seed;
         for (int b = 0; b < 256; b++) {
             long bits = 0;
-            while (Long.bitCount(bits) < perByte) {
+            while (Long.bitCount(bits) < BITS_PER_BYTE) {
                 x = x * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
                 bits |= 1L << (base + (int) (x >>> 59));
             }

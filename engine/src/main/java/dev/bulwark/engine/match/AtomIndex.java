@@ -334,16 +334,6 @@ public final class AtomIndex {
         return StrideFilter.measure(StrideFilter.wordLog(wordLog), t4, t3, bits2, start2, entries2, windows);
     }
 
-    /** The filter a scan would build (diagnostics). */
-    StrideFilter buildStride() {
-        return StrideFilter.build(StrideFilter.wordLog(wordLog), t4, t3, bits2, start2, entries2, windows);
-    }
-
-    /** The paired table at 2^wordLog words for entries of cost pairCost or more (diagnostics). */
-    StrideFilter measureStride(int wordLog, int pairCost) {
-        return StrideFilter.measure(wordLog, pairCost, t4, t3, bits2, start2, entries2, windows);
-    }
-
     /**
      * Every position in [pos, end) through the word filter and the exact tables ({@code end} at most the last
      * position with a whole 4-byte word). Returns where to go on (end, or past it after a resume position),
@@ -367,40 +357,12 @@ public final class AtomIndex {
      * that lies on the grid (every second position from pos - 1), so a sample that fails clears its
      * neighbours and one that passes sends x = p - 1 .. p + 1 through {@link #positions}. Same return as that.
      */
-    static final boolean NO_VERIFY = Boolean.getBoolean("k10.noVerify");
-
-    static final boolean BATCH = Boolean.getBoolean("k10.batch");
-    static final int BLOCK = 4096;
-
-    private int sampledBatch(StrideFilter sf, byte[] a, int off, int limit, int pos, int end, Hits hits) {
-        int[] buf = new int[BLOCK / 2 + 2];
-        byte[] flags = new byte[BLOCK / 2 + 16];
-        int p = pos - 1;
-        while (pos < end && p <= end) {
-            int stop = Math.min(end + 1, p + BLOCK);
-            int n = sf.collect(a, off, p, stop, buf, flags);
-            int pn = p + ((stop - p + 1) >>> 1 << 1);
-            for (int i = 0; i < n; i++) {
-                int q = buf[i];
-                int lo = Math.max(pos, q - 1), hi = Math.min(end, q + 2);
-                if (lo < hi) {
-                    pos = positions(a, off, limit, lo, hi, hits);
-                    if (pos == Integer.MAX_VALUE) return pos;
-                }
-            }
-            p = Math.max(pn, pos - 1);
-        }
-        return Math.max(pos, end);
-    }
-
     private int sampled(StrideFilter sf, byte[] a, int off, int limit, int pos, int end, Hits hits) {
-        if (BATCH && sf.pairs != null) return sampledBatch(sf, a, off, limit, pos, end, hits);
         int p = pos - 1;
         while (pos < end) {
             p = sf.next(a, off, p, end + 1); // the sample at end still covers x = end - 1
             if (p > end) break;
             int lo = Math.max(pos, p - 1), hi = Math.min(end, p + 2);
-            if (NO_VERIFY) { pos = hi; p += 2; continue; }
             if (lo < hi) {
                 pos = positions(a, off, limit, lo, hi, hits);
                 if (pos == Integer.MAX_VALUE) return pos;

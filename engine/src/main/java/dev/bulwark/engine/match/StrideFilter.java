@@ -26,7 +26,7 @@ import java.util.Arrays;
 final class StrideFilter {
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     /** No stride filter: the index scans every position. */
-    static final StrideFilter NONE = new StrideFilter(null, null, 0, 1, 0, 0);
+    static final StrideFilter NONE = new StrideFilter(null, 0, 1, 0);
     /**
      * Largest estimated share of random samples that pass: each pass costs about nine probes (three
      * positions through the word filter, a mispredicted branch), a sample saves one probe.
@@ -42,14 +42,6 @@ final class StrideFilter {
     static final int MIN_SAMPLED = 64;
 
     final long[] words;
-    /**
-     * Null, or a 2^16-bit map of the 2-byte keys of the entries kept out of the table's Bloom bits ("paired"
-     * entries, see {@link #PAIR_COST}): a sample p tests the pair at p + 1 in it, and the pair at p through
-     * full words of the table.
-     */
-    final long[] pairs;
-    /** Entries entered through {@link #pairs} (diagnostics). */
-    final int paired;
     final int mask;
     /** Estimated share of random samples that pass (diagnostics). */
     final double pass;
@@ -59,10 +51,8 @@ final class StrideFilter {
     /** Cost ({@link #cost}, words weighted by Bloom halves) from which an entry is wide. */
     static final int WIDE_COST = 256;
 
-    private StrideFilter(long[] words, long[] pairs, int mask, double pass, int loose, int paired) {
+    private StrideFilter(long[] words, int mask, double pass, int loose) {
         this.words = words;
-        this.pairs = pairs;
-        this.paired = paired;
         this.mask = mask;
         this.pass = pass;
         this.loose = loose;
@@ -80,54 +70,25 @@ final class StrideFilter {
     /** The table's words and the estimated pass rate, whether or not it is kept (diagnostics, tests). */
     static StrideFilter measure(int wordLog, AtomTable t4, AtomTable t3, long[] bits2, int[] start2, int[] entries2,
                                 long[] windows) {
-        return measure(wordLog, Integer.MAX_VALUE, t4, t3, bits2, start2, entries2, windows);
-    }
-
-    static final int STRIDE_BITS = Integer.getInteger("k10.bits", 4);
-    static final long[] THIRD = AtomFilters.byteMasks(0x51ED27A3L, 32, STRIDE_BITS), FOURTH = AtomFilters.byteMasks(0x2545F491L, 0, STRIDE_BITS);
-    static final int UNSAFE_DROP = Integer.getInteger("k10.unsafeDrop", 0);
-    static final int PAIR_COST = Integer.getInteger("k10.pairCost", 1024);
-    static final int MAX_WORD_LOG = Integer.getInteger("k10.maxLog", 17);
-    static final double MAX_PASS2 = Double.parseDouble(System.getProperty("k10.maxPass", "0.015625"));
-
-    /**
-     * The table of 2^wordLog words; entries that cost {@code pairCost} or more at their cheaper pair of offsets are
-     * entered through their atom's first two bytes instead: full words at offset 0 and a bit of {@link #pairs}.
-     */
-    static StrideFilter measure(int wordLog, int pairCost, AtomTable t4, AtomTable t3, long[] bits2, int[] start2,
-                                int[] entries2, long[] windows) {
         long[] w = new long[1 << wordLog];
-        long[] pairs = pairCost == Integer.MAX_VALUE ? null : new long[1024];
         int[] fixed = new int[16], value = new int[16]; // offsets -8 .. 7 at [0, 16)
-        int loose = 0, paired = 0;
+        int loose = 0;
         for (AtomTable t : new AtomTable[] {t4, t3}) {
             for (int slot = 0; slot <= t.mask; slot++) {
                 int s = slot * AtomTable.SLOT;
                 if (t.slots[s + 2] == 0) continue;
                 for (int e = t.slots[s + 1], end = e + AtomTable.count(t.slots[s + 2]); e < end; e++) {
-                    int r = enter(w, pairs, pairCost, wordLog, t.slots[s], t.len, t.owners[e], windows, fixed, value);
-                    loose += r & 1;
-                    paired += r >> 1;
+                    loose += enter(w, wordLog, t.slots[s], t.len, t.owners[e], windows, fixed, value);
                 }
             }
         }
         for (int word = 0, ri = 0; word < 1024; word++) {
             for (long b = bits2[word]; b != 0; b &= b - 1, ri++) {
                 int k = word << 6 | Long.numberOfTrailingZeros(b);
-                for (int e = start2[ri]; e < start2[ri + 1]; e++) {
-                    int r = enter(w, pairs, pairCost, wordLog, k, 2, entries2[e], windows, fixed, value);
-                    loose += r & 1;
-                    paired += r >> 1;
-                }
+                for (int e = start2[ri]; e < start2[ri + 1]; e++) loose += enter(w, wordLog, k, 2, entries2[e], windows, fixed, value);
             }
         }
-        double pass = passRate(w, wordLog);
-        if (pairs != null) {
-            int set = 0;
-            for (long x : pairs) set += Long.bitCount(x);
-            pass += set / 65536.0;
-        }
-        return new StrideFilter(w, pairs, w.length - 1, pass, loose, paired);
+        return new StrideFilter(w, w.length - 1, passRate(w, wordLog), loose);
     }
 
     /**
@@ -138,14 +99,9 @@ final class StrideFilter {
      */
     static StrideFilter build(int wordLog, AtomTable t4, AtomTable t3, long[] bits2, int[] start2, int[] entries2,
                               long[] windows) {
-        if ((long) census(wordLog, t4, t3, bits2, start2, entries2, windows) * WIDE_COST <= 1L << wordLog) {
-            StrideFilter f = measure(wordLog, t4, t3, bits2, start2, entries2, windows);
-            if (f.pass <= MAX_PASS) return f;
-        }
-        int log2 = Math.min(wordLog + Integer.getInteger("k10.extra", 1), MAX_WORD_LOG);
-        if (log2 <= wordLog) return NONE;
-        StrideFilter f = measure(log2, PAIR_COST, t4, t3, bits2, start2, entries2, windows);
-        return f.pass <= MAX_PASS2 ? f : NONE;
+        if ((long) census(wordLog, t4, t3, bits2, start2, entries2, windows) * WIDE_COST > 1L << wordLog) return NONE;
+        StrideFilter f = measure(wordLog, t4, t3, bits2, start2, entries2, windows);
+        return f.pass <= MAX_PASS ? f : NONE;
     }
 
     /** Counts the entries that cost {@link #WIDE_COST} or more. */
@@ -196,19 +152,9 @@ final class StrideFilter {
      * Enters atom {@code key} ({@code len} bytes, little-endian) of {@code entry} at its cheaper pair of offsets;
      * returns 1 if it needed more than one word at either (fewer than five fixed bytes in a row), else 0.
      */
-    private static int enter(long[] w, long[] pairs, int pairCost, int wordLog, int key, int len, int entry, long[] windows,
-                             int[] fixed, int[] value) {
+    private static int enter(long[] w, int wordLog, int key, int len, int entry, long[] windows, int[] fixed, int[] value) {
         int spans = 1 << (wordLog - 16);
         int c = pin(key, len, entry, windows, fixed, value, spans);
-        if (UNSAFE_DROP > 0 && pairs != null && c > UNSAFE_DROP) return 1; // experiment only: misses matches
-        if (c >= pairCost) {
-            // the atom's first two bytes: at an even x the sample x sees them in its index bytes (full words),
-            // at an odd x the sample x - 1 sees them at its bytes 1-2 (the pair map)
-            int k2 = key & 0xFFFF;
-            for (int s = 0; s < spans; s++) w[k2 | s << 16] = -1L;
-            pairs[k2 >>> 6] |= 1L << k2;
-            return 2 | 1;
-        }
         int d = cost(fixed, -1, spans) + cost(fixed, 0, spans) < cost(fixed, 0, spans) + cost(fixed, 1, spans) ? -1 : 0;
         insert(w, wordLog, fixed, value, d);
         insert(w, wordLog, fixed, value, d + 1);
@@ -240,8 +186,8 @@ final class StrideFilter {
     /** Sets the bits a sample at offset {@code o} from the atom's start needs. */
     private static void insert(long[] w, int wordLog, int[] fixed, int[] value, int o) {
         int spans = 1 << (wordLog - 16);
-        long bits = (fixed[10 + o] == 1 ? THIRD[value[10 + o]] : AtomFilters.THIRD_ALL)
-                | (fixed[11 + o] == 1 ? FOURTH[value[11 + o]] : AtomFilters.FOURTH_ALL);
+        long bits = (fixed[10 + o] == 1 ? AtomFilters.THIRD[value[10 + o]] : AtomFilters.THIRD_ALL)
+                | (fixed[11 + o] == 1 ? AtomFilters.FOURTH[value[11 + o]] : AtomFilters.FOURTH_ALL);
         int b0 = fixed[8 + o] == 1 ? value[8 + o] : 0, n0 = fixed[8 + o] == 1 ? 1 : 256;
         int b1 = fixed[9 + o] == 1 ? value[9 + o] : 0, n1 = fixed[9 + o] == 1 ? 1 : 256;
         int c0 = fixed[10 + o] == 1 ? value[10 + o] & (spans - 1) : 0, nc = fixed[10 + o] == 1 ? 1 : spans;
@@ -262,68 +208,14 @@ final class StrideFilter {
         for (long x : w) {
             if (x == 0) continue;
             double hi = Long.bitCount(x >>> 32) / 32.0, lo = Long.bitCount(x & 0xFFFFFFFFL) / 32.0;
-            sum += Math.pow(hi * lo, STRIDE_BITS);
+            sum += hi * hi * hi * hi * lo * lo * lo * lo;
         }
         return sum / w.length;
     }
 
     /** The first sample p, p + 2, ... below {@code end} that passes, or a position at or past end. */
     int next(byte[] a, int off, int p, int end) {
-        return pairs == null ? nextWords(a, off, p, end) : nextPairs(a, off, p, end);
-    }
-
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-    /** Pass flags of samples p, p + 2, ... below end into flags[0..]; then the passing samples into buf. */
-    int collect(byte[] a, int off, int p, int end, int[] buf, byte[] flags) {
-        final long[] w = words, third = THIRD, fourth = FOURTH, pm = pairs;
-        final int m = mask;
-        int j = 0;
-        for (int q = p; q < end; q += 2, j++) {
-            int k = (int) INT_LE.get(a, off + q);
-            long bits = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
-            long miss = (w[k & m] & bits) ^ bits;
-            flags[j] = (byte) ((((miss | -miss) >>> 63) ^ 1) | ((pm[(k >>> 14) & 0x3FF] >>> (k >>> 8)) & 1));
-        }
-        int n = 0;
-        for (int i = 0; i < j; i += 8) {
-            long f = (long) LONG_LE.get(flags, i);
-            while (f != 0) {
-                int b = Long.numberOfTrailingZeros(f) >>> 3;
-                if (i + b < j) buf[n++] = p + 2 * (i + b);
-                f &= ~(0xFFL << (8 * b));
-            }
-        }
-        return n;
-    }
-
-    int collectOld(byte[] a, int off, int p, int end, int[] buf) {
-        final long[] w = words, third = THIRD, fourth = FOURTH, pm = pairs;
-        final int m = mask;
-        int n = 0;
-        for (; p < end; p += 2) {
-            int k = (int) INT_LE.get(a, off + p);
-            long bits = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
-            long miss = (w[k & m] & bits) ^ bits;
-            buf[n] = p;
-            n += (int) ((((miss | -miss) >>> 63) ^ 1) | ((pm[(k >>> 14) & 0x3FF] >>> (k >>> 8)) & 1));
-        }
-        return n;
-    }
-
-    private int nextPairs(byte[] a, int off, int p, int end) {
-        final long[] w = words, third = THIRD, fourth = FOURTH, pm = pairs;
-        final int m = mask;
-        for (; p < end; p += 2) {
-            int k = (int) INT_LE.get(a, off + p);
-            long bits = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
-            if (((w[k & m] & bits) == bits) | ((pm[(k >>> 14) & 0x3FF] >>> (k >>> 8)) & 1) != 0) return p;
-        }
-        return p;
-    }
-
-    private int nextWords(byte[] a, int off, int p, int end) {
-        final long[] w = words, third = THIRD, fourth = FOURTH;
+        final long[] w = words, third = AtomFilters.THIRD, fourth = AtomFilters.FOURTH;
         final int m = mask;
         for (; p < end; p += 2) {
             int k = (int) INT_LE.get(a, off + p);
