@@ -36,14 +36,23 @@ final class LazyRuleSet {
         return varStart.length;
     }
 
+    /**
+     * One reader for every part (its short-string and byte-set tables shared too: a new reader per part cost ~18 KB of
+     * tables each, and a file that reaches thousands of parts then filled the young generation); callers hold this.
+     */
+    private RuleSetInput in;
+
     private RuleSetInput input(int from, int to) {
-        RuleSetInput in = new RuleSetInput(ByteBuffer.wrap(data, from, to - from));
-        in.slots = slots;
+        if (in == null) {
+            in = new RuleSetInput(ByteBuffer.wrap(data));
+            in.slots = slots;
+        }
+        in.b.clear().limit(to).position(from);
         return in;
     }
 
     /** Variant i, checked like the eager reader checked it, and its program against the matcher's VM size. */
-    Variant variant(int i, int maxProgram) {
+    synchronized Variant variant(int i, int maxProgram) {
         try {
             RuleSetInput in = input(varStart[i], varEnd[i]);
             Variant v = in.variant(strings);
@@ -64,7 +73,7 @@ final class LazyRuleSet {
     }
 
     /** Rule i's resolved condition. */
-    Expr condition(int i) {
+    synchronized Expr condition(int i) {
         try {
             RuleSetInput in = input(condStart[i], condEnd[i]);
             Expr e = in.expr(0, strings, rules);
