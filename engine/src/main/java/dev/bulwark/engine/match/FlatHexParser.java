@@ -58,6 +58,8 @@ final class FlatHexParser {
                         if (v < 0) return null;
                         p = close + 1;
                         if (v > 0 && v < MAX_INLINE_WILDCARDS) {
+                            // bounded before growing: a line of {127}{127}... would expand 32x (the token path raises "part too long")
+                            if (nc + v - (np == 0 ? 0 : partEnd[np - 1]) > PatternCodec.MAX_ELEMS) return null;
                             if (nc + v > cells.length) cells = java.util.Arrays.copyOf(cells, 2 * (nc + v));
                             nc += v; // (value 0, mask 0) cells: the array is zeroed
                             continue;

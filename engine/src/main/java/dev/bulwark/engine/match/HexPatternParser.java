@@ -30,6 +30,12 @@ public final class HexPatternParser {
     private int p;
     private boolean special;   // any token other than plain hex pairs (plain patterns need 3 bytes)
     private boolean negated; // a negated alternative: invalid together with ::modifiers, as in ClamAV
+    /**
+     * Elements of the current top-level part so far (hex pairs, inlined wildcards, alternatives): bounded while
+     * tokenizing, so that a line of {127}{127}... fails with "part too long" before it becomes 32 times as many
+     * tokens (a 1 MiB line was 816 MB RSS); part() still checks the exact count (wide doubles it).
+     */
+    private long partElems;
 
     private HexPatternParser(String s) {
         this.s = s;
@@ -114,11 +120,16 @@ public final class HexPatternParser {
                 if (!inAlt) throw new PatternException("unbalanced '" + c + "' at column " + (p + 1));
                 break;
             }
+            if (depth == 0) {
+                checkPartElems();
+                if (c != '{' && c != '*') partElems++; // one element (an edge assertion is none: the bound has slack)
+            }
             if (c == '*') {
                 if (inAlt) throw new PatternException("alternative strings cannot contain unbounded wildcards");
                 special = true;
                 p++;
                 out.add(new Split(0, -1));
+                partElems = 0;
             } else if (c == '{') {
                 special = true;
                 int close = s.indexOf('}', p);
@@ -184,6 +195,10 @@ public final class HexPatternParser {
         if (dash < 0) {
             long sv = strtolWhole(body);
             if (sv >= 1 && sv < MAX_INLINE_WILDCARDS) {
+                if (!inAlt) {
+                    partElems += sv;
+                    checkPartElems();
+                }
                 for (int i = 0; i < sv; i++) out.add(Elem.lit((byte) 0, (byte) 0));
                 return;
             }
@@ -191,6 +206,7 @@ public final class HexPatternParser {
             if (n < 0) throw new PatternException("bad wildcard {" + body + "}");
             if (inAlt) throw new PatternException("alternative strings cannot contain large wildcards");
             out.add(n == 0 ? new Split(0, -1) : new Split(n, n));
+            partElems = 0;
             return;
         }
         if (inAlt) throw new PatternException("unsupported ranged wildcard inside alternative strings");
@@ -211,6 +227,14 @@ public final class HexPatternParser {
         int max = lead ? (k == 0 ? 0 : cnt[0]) : (k == 2 ? cnt[1] : 0);
         // a maximum of 0 is no maximum; min > max loads and never matches (as in clamscan)
         out.add(new Split(min, max == 0 ? -1 : max));
+        partElems = 0;
+    }
+
+    /** The early bound of a part's length (part() checks the exact one); 2 of slack for edge assertions. */
+    private void checkPartElems() throws PatternException {
+        if (partElems > PatternCodec.MAX_ELEMS + 2)
+            throw new PatternException("part too long: more than " + PatternCodec.MAX_ELEMS + " elements (at most "
+                    + PatternCodec.MAX_ELEMS + ")");
     }
 
     /** s[from, to) is decimal digits only (possibly none): libclamav's cli_isnumber. */
