@@ -111,6 +111,9 @@ public sealed interface Logic {
                 if (i >= s.length() || s.charAt(i) != ')') throw new IllegalArgumentException("missing closing parenthesis in logical expression");
                 i++;
                 if (i < s.length() && "=<>".indexOf(s.charAt(i)) >= 0) {
+                    // clamscan 1.4.6 counts only a parenthesised & or |: it refuses (0)>0, ((0))=1, ((0|1))>0 and
+                    // ((0|1)>0)>0 with this message (exit 2), and loads ((0)|1)>0
+                    if (!(inner instanceof Bin)) throw new IllegalArgumentException("Syntax error: Missing opening parenthesis");
                     char op = s.charAt(i++);
                     long x = number();
                     int y = 0; // unsigned: up to 2^32-1 distinct subsignatures (none can have more than 64)

@@ -40,7 +40,14 @@ class LogicalExpressionDifferentialTest {
     };
 
     /** A count on a parenthesised group that is not an & or |: clamscan refuses it, Bulwark loaded and found it. */
-    static final String[][] COUNTED_GROUPS = {};
+    static final String[][] COUNTED_GROUPS = {
+        {"(0)>0", ONE, "ERR"}, {"(0)=1", ONE, "ERR"}, {"(0)>0,1", ONE, "ERR"}, {"((0))>0", ONE, "ERR"},
+        {"(((0)))>0", ONE, "ERR"}, {"((0|1))>0", TWO, "ERR"}, {"((0|1)>0)>0", TWO, "ERR"}, {"((0)>0|1)", TWO, "ERR"},
+        {"(0)>0|1", TWO, "ERR"}, {"1|(0)>0", TWO, "ERR"},
+        {"(0)", ONE, "FOUND"}, {"((0))", ONE, "FOUND"}, {"((0)|1)>0", TWO, "FOUND"}, {"(0)|1", TWO, "FOUND"},
+        {"((0)|(1))>0", TWO, "FOUND"}, {"((0|1)>0|1)>0", TWO, "FOUND"}, {"((0|1)|1)>0", TWO, "FOUND"},
+        {"(1|(0|1))>0", TWO, "FOUND"}, {"((0|1))", TWO, "FOUND"}, {"(((0|1)))", TWO, "FOUND"}, {"((0|1))|1", TWO, "FOUND"},
+    };
 
     private static String line(String[] c) {
         return "T;Target:0;" + c[0] + ";" + c[1] + "\n";
