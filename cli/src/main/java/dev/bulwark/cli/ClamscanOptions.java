@@ -23,21 +23,31 @@ final class ClamscanOptions {
         /** True when an option's value is missing (clamscan: "Incomplete option passed"), else an unknown option. */
         final boolean missingValue;
 
-        UsageException(String m) { this(m, false); }
+        /**
+         * clamscan's own line for a value its parser refuses ("ERROR: Incorrect argument format for option --X"),
+         * printed alone before "ERROR: Can't parse command line options"; null for an unknown option or a missing value.
+         */
+        final String clamscanLine;
 
-        private UsageException(String m, boolean missingValue) {
+        UsageException(String m) { this(m, false, null); }
+
+        private UsageException(String m, boolean missingValue, String clamscanLine) {
             super(m, null, false, false);
             this.missingValue = missingValue;
+            this.clamscanLine = clamscanLine;
         }
 
-        static UsageException missing(String m) { return new UsageException(m, true); }
+        static UsageException missing(String m) { return new UsageException(m, true, null); }
+
+        /** A value clamscan's parser refuses, reported with clamscan's line. */
+        static UsageException value(String line) { return new UsageException(line.substring("ERROR: ".length()), false, line); }
     }
 
     final List<Path> databases = new ArrayList<>();
     final List<String> targets = new ArrayList<>();
     final List<Pattern> exclude = new ArrayList<>(), excludeDir = new ArrayList<>(), include = new ArrayList<>(), includeDir = new ArrayList<>();
     boolean recursive, infectedOnly, suppressOk, noSummary, quiet, toStdout, verbose, debug, bell, json, progress = true;
-    String log, move, copy, fileList;
+    String log, move, copy, fileList, tempdir;
     boolean remove;
     int threads = Runtime.getRuntime().availableProcessors();
     int followDirSymlinks = 1, followFileSymlinks = 1, maxDirRecursion = 15;
@@ -61,7 +71,7 @@ final class ClamscanOptions {
             "max-partitions", "max-iconspe", "max-rechwp3", "pcre-match-limit", "pcre-recmatch-limit", "pcre-max-filesize",
             "exclude-pua", "include-pua", "structured-ssn-format", "structured-ssn-count", "structured-cc-count",
  "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics",
-            "cvdcertsdir", "progress",
+            "progress", "dev-ac-depth",
             // deprecated ones that take a value (number or size; --unzip and the like take one only as --unzip=X)
             "max-ratio", "max-space", "timelimit", "cache-size");
     /** Boolean options accepted for compatibility that do not change what Bulwark does. */
@@ -71,6 +81,60 @@ final class ClamscanOptions {
             "scan-image-fuzzy-hash", "phishing-sigs", "fips-limits", "official-db-only-x",
             // clamscan's hidden or old ones with nothing to do here (a scan cache, developer statistics, .mdb output)
             "partition-intersection", "gen-mdb", "dev-ac-only", "dev-performance");
+    /** clamscan 1.4.6's number options (MATCH_NUMBER: decimal digits only, no size suffix). */
+    private static final Set<String> NUMBER = Set.of("follow-dir-symlinks", "follow-file-symlinks", "structured-ssn-format",
+            "cache-size", "fail-if-cvd-older-than", "max-dir-recursion", "bytecode-timeout", "structured-cc-count",
+            "structured-ssn-count", "max-scantime", "max-recursion", "max-files", "max-partitions", "max-iconspe", "max-rechwp3",
+            "pcre-match-limit", "pcre-recmatch-limit", "dev-ac-depth");
+    /** clamscan 1.4.6's size options (MATCH_SIZE: digits, then K, M or G in either case). */
+    private static final Set<String> SIZE = Set.of("max-scansize", "max-filesize", "max-embeddedpe", "max-htmlnormalize",
+            "max-htmlnotags", "max-scriptnormalize", "max-ziptypercg", "pcre-max-filesize");
+    /** clamscan's string options with a value pattern of their own (matched ignoring case). */
+    private static final Map<String, Pattern> STRING_FORMAT = Map.of(
+            "bytecode-mode", Pattern.compile("^(Auto|ForceJIT|ForceInterpreter|Test)$", Pattern.CASE_INSENSITIVE),
+            "statistics", Pattern.compile("^(none|None|bytecode|Bytecode|pcre|PCRE)$", Pattern.CASE_INSENSITIVE));
+    /** clamscan 1.4.6's boolean options (MATCH_BOOL: yes, true, 1, no, false or 0, in any case; "yes" when bare). */
+    private static final Set<String> BOOLEAN = Set.of("help", "version", "debug", "gen-json", "verbose", "dumpcerts", "quiet",
+            "leave-temps", "stdout", "allmatch", "normalize", "recursive", "gen-mdb", "bell", "no-summary", "infected",
+            "suppress-ok-results", "remove", "archive-verbose", "alert-exceeds-max", "official-db-only", "cross-fs",
+            "disable-cache", "bytecode", "bytecode-unsigned", "detect-pua", "scan-pe", "scan-elf", "scan-mail", "phishing-sigs",
+            "phishing-scan-urls", "heuristic-alerts", "heuristic-scan-precedence", "detect-structured", "scan-html", "scan-ole2",
+            "alert-broken", "alert-broken-media", "alert-encrypted", "structured-cc-mode", "alert-encrypted-archive",
+            "alert-encrypted-doc", "alert-macros", "alert-phishing-ssl", "alert-phishing-cloak", "alert-partition-intersection",
+            "scan-pdf", "scan-swf", "scan-xmldocs", "scan-hwp3", "scan-onenote", "scan-archive", "scan-image",
+            "scan-image-fuzzy-hash", "force-to-disk", "dev-ac-only", "dev-performance", "nocerts", "algorithmic-detection",
+            "block-max", "phishing-ssl", "phishing-cloak", "partition-intersection", "block-macros", "block-encrypted");
+    /** Bulwark's own options: their values are checked where they are used. */
+    private static final Set<String> OWN = Set.of("json", "threads", "progress");
+    private static final Pattern NUMBER_FORMAT = Pattern.compile("[0-9]+"), SIZE_FORMAT = Pattern.compile("[0-9]+[KMG]?", Pattern.CASE_INSENSITIVE),
+            BOOL_FORMAT = Pattern.compile("yes|true|1|no|false|0", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Checks a value as clamscan's option parser does before it takes it (clamscan 1.4.6 optparser.c): a number, a
+     * size or a boolean must match its pattern ("ERROR: Incorrect argument format for option --X", with "(-x)" for
+     * an option that has a letter), a string must not be empty. Runs for every occurrence, even one that is then
+     * ignored as a repeat.
+     */
+    private static void checkValue(String name, String v) throws UsageException {
+        if (OWN.contains(name)) return;
+        Pattern format = NUMBER.contains(name) ? NUMBER_FORMAT : SIZE.contains(name) ? SIZE_FORMAT
+                : STRING_FORMAT.containsKey(name) ? STRING_FORMAT.get(name) : VALUED.contains(name) ? null : BOOL_FORMAT;
+        String option = "--" + name + letterOf(name);
+        if (format == null) {
+            if (v != null && v.isEmpty()) throw UsageException.value("ERROR: Option " + option + " requires a non-empty string argument");
+            return;
+        }
+        if (v != null && !format.matcher(v).matches()) {
+            throw UsageException.value("ERROR: Incorrect argument format for option " + option);
+        }
+    }
+
+    /** " (-x)" for an option that has a letter, as clamscan names it in its messages; else "". */
+    private static String letterOf(String name) {
+        for (Map.Entry<Character, String> e : SHORT.entrySet()) if (e.getValue().equals(name)) return " (-" + e.getKey() + ")";
+        return "";
+    }
+
     /** Options that may be given more than once (clamscan's FLAG_MULTIPLE); of any other only the first counts. */
     private static final Set<String> REPEATABLE = Set.of("database", "exclude", "exclude-dir", "include", "include-dir",
             "statistics", "exclude-pua", "include-pua");
@@ -93,6 +157,53 @@ final class ClamscanOptions {
             Map.entry("unzip", '\0'), Map.entry("unrar", '\0'), Map.entry("arj", '\0'), Map.entry("unzoo", '\0'),
             Map.entry("lha", '\0'), Map.entry("jar", '\0'), Map.entry("tar", '\0'), Map.entry("tgz", '\0'), Map.entry("deb", '\0'),
             Map.entry("timelimit", '\0'), Map.entry("detect-broken", '\0'), Map.entry("mail-follow-urls", '\0'));
+    /**
+     * Every long option clamscan 1.4.6 knows (its getopt_long table), for abbreviations: getopt takes an unambiguous
+     * prefix of a long option for the option (--no-summ, --datab=X, --recur), and refuses a prefix that several
+     * options share (--max, --unz: "option `--max' is ambiguous"). The list was read from clamscan 1.4.6 by asking
+     * it about every prefix of every name (ClamscanAbbreviationTest checks the table against it when installed).
+     */
+    static final String[] CLAMSCAN_LONG = {
+            "alert-broken", "alert-broken-media", "alert-encrypted", "alert-encrypted-archive", "alert-encrypted-doc",
+            "alert-exceeds-max", "alert-macros", "alert-partition-intersection", "alert-phishing-cloak",
+            "alert-phishing-ssl", "algorithmic-detection", "allmatch", "archive-verbose", "arj", "bell",
+            "block-encrypted", "block-macros", "block-max", "bytecode", "bytecode-mode", "bytecode-timeout",
+            "bytecode-trust-all", "bytecode-unsigned", "cache-size", "copy", "cross-fs", "database", "deb", "debug",
+            "detect-broken", "detect-pua", "detect-structured", "dev-ac-depth", "dev-ac-only", "dev-performance",
+            "disable-archive", "disable-cache", "disable-summary", "dumpcerts", "exclude", "exclude-dir",
+            "exclude-pua", "fail-if-cvd-older-than", "file-list", "follow-dir-symlinks", "follow-file-symlinks",
+            "force", "force-to-disk", "gen-json", "gen-mdb", "help", "heuristic-alerts", "heuristic-scan-precedence",
+            "include", "include-dir", "include-pua", "infected", "jar", "leave-temps", "lha", "log",
+            "mail-follow-urls", "max-dir-recursion", "max-embeddedpe", "max-files", "max-filesize",
+            "max-htmlnormalize", "max-htmlnotags", "max-iconspe", "max-partitions", "max-ratio", "max-rechwp3",
+            "max-recursion", "max-scansize", "max-scantime", "max-scriptnormalize", "max-space", "max-ziptypercg",
+            "move", "no-algorithmic", "no-archive", "no-elf", "no-html", "no-mail", "no-ole2", "no-pdf", "no-pe",
+            "no-phishing-restrictedscan", "no-phishing-scan-urls", "no-phishing-sigs", "no-summary", "nocerts",
+            "normalize", "official-db-only", "partition-intersection", "pcre-match-limit", "pcre-max-filesize",
+            "pcre-recmatch-limit", "phishing-cloak", "phishing-scan-urls", "phishing-sigs", "phishing-ssl", "quiet",
+            "recursive", "remove", "scan-archive", "scan-elf", "scan-html", "scan-hwp3", "scan-image",
+            "scan-image-fuzzy-hash", "scan-mail", "scan-ole2", "scan-onenote", "scan-pdf", "scan-pe", "scan-swf",
+            "scan-xmldocs", "statistics", "stdout", "structured-cc-count", "structured-cc-mode",
+            "structured-ssn-count", "structured-ssn-format", "suppress-ok-results", "tar", "tempdir", "tgz",
+            "timelimit", "unrar", "unzip", "unzoo", "verbose", "version", "yara-rules"};
+
+    /**
+     * The long option {@code name} stands for: itself when it is a name of clamscan's or one of ours, else the one
+     * clamscan option it is a prefix of, or itself (then reported unknown) when it is the prefix of none.
+     */
+    static String longName(String name) throws UsageException {
+        if (name.isEmpty() || java.util.Arrays.binarySearch(CLAMSCAN_LONG, name) >= 0 || VALUED.contains(name)
+                || IGNORED_FLAGS.contains(name) || DEPRECATED.containsKey(name)) {
+            return name;
+        }
+        int at = -java.util.Arrays.binarySearch(CLAMSCAN_LONG, name) - 1;
+        if (at >= CLAMSCAN_LONG.length || !CLAMSCAN_LONG[at].startsWith(name)) return name; // ours, or unknown
+        if (at + 1 < CLAMSCAN_LONG.length && CLAMSCAN_LONG[at + 1].startsWith(name)) {
+            throw new UsageException("option '--" + name + "' is ambiguous");
+        }
+        return CLAMSCAN_LONG[at];
+    }
+
     /** Deprecated-option warnings, in command-line order (printed even when a later option is refused). */
     final List<String> warnings = new ArrayList<>();
     /** -V/--version: print the version line and exit 0 (after every option has been read, before -h). */
@@ -119,7 +230,7 @@ final class ClamscanOptions {
                 continue;
             }
             int eq = a.indexOf('=');
-            String name = eq < 0 ? a.substring(2) : a.substring(2, eq), value = eq < 0 ? null : a.substring(eq + 1);
+            String name = longName(eq < 0 ? a.substring(2) : a.substring(2, eq)), value = eq < 0 ? null : a.substring(eq + 1);
             if (VALUED.contains(name) && value == null) {
                 if (i + 1 >= args.length) throw UsageException.missing("option '--" + name + "' requires an argument");
                 value = args[++i];
@@ -216,8 +327,8 @@ final class ClamscanOptions {
     private static boolean yes(String name, String v) throws UsageException {
         if (v == null) return true;
         return switch (v.toLowerCase(Locale.ROOT)) {
-            case "yes", "y", "true", "1", "on" -> true;
-            case "no", "n", "false", "0", "off" -> false;
+            case "yes", "true", "1" -> true;
+            case "no", "false", "0" -> false;
             default -> throw new UsageException("invalid value '" + v + "' for --" + name);
         };
     }
@@ -247,11 +358,16 @@ final class ClamscanOptions {
         return v;
     }
 
+    /** Matches nothing: an --exclude/--include expression that does not compile. */
+    private static final Pattern NEVER = Pattern.compile("(?!)");
+
     private static Pattern regex(String name, String v) throws UsageException {
         try {
             return Pattern.compile(v);
         } catch (java.util.regex.PatternSyntaxException e) {
-            throw new UsageException("invalid regular expression for --" + name + ": " + e.getDescription());
+            // clamscan compiles the expression only when it matches a path, and one that does not compile matches
+            // nothing: the scan goes on as if the option were not given (no message)
+            return NEVER;
         }
     }
 
@@ -261,6 +377,7 @@ final class ClamscanOptions {
             warnings.add("WARNING: Ignoring deprecated option --" + name + (letter == 0 ? "" : " (-" + letter + ")"));
             return;
         }
+        if (VALUED.contains(name) || BOOLEAN.contains(name)) checkValue(name, v);
         if (!REPEATABLE.contains(name) && !name.equals("help") && !given.add(name)) return;
         switch (name) {
             case "help" -> help = true;
@@ -343,8 +460,9 @@ final class ClamscanOptions {
             case "max-ziptypercg" -> limits = limits.withMaxZipTypeRcg(size(name, v));
             case "pcre-match-limit" -> limits = limits.withPcreMatchLimit(size(name, v));
             case "pcre-max-filesize" -> limits = limits.withPcreMaxFileSize(size(name, v));
-            case "max-htmlnotags", "max-partitions", "max-iconspe", "max-rechwp3", "pcre-recmatch-limit", "tempdir", "cache-size",
-                 "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics", "cvdcertsdir" -> { }
+            case "tempdir" -> tempdir = v;
+            case "max-htmlnotags", "max-partitions", "max-iconspe", "max-rechwp3", "pcre-recmatch-limit", "cache-size",
+                 "fail-if-cvd-older-than", "bytecode-timeout", "bytecode-mode", "statistics", "dev-ac-depth" -> { }
             default -> {
                 if (!IGNORED_FLAGS.contains(name)) throw new UsageException("unrecognized option '--" + name + "'");
             }

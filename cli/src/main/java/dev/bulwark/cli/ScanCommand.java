@@ -6,6 +6,7 @@ import dev.bulwark.engine.Engine;
 import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.engine.diag.Diagnostic;
+import dev.bulwark.engine.signatures.clamav.DatabaseLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -35,17 +36,22 @@ public final class ScanCommand {
     private final ClamscanOptions o;
     private final PrintStream out;
     private final PrintStream err;
+    /** Standard error even with --stdout (where clamscan writes what its C library prints, such as perror's lines). */
+    private final PrintStream stderr;
     private final Report report;
     private Engine engine;
     private int dirs, files, infected, errors;
     /** Real paths of directories being walked: a symlink loop is entered only once. */
     private final java.util.Set<Path> walking = new java.util.HashSet<>();
     private long bytesRead, bytesScanned;
+    /** After a failed load: the signatures clamscan would count as loaded (see DatabaseLoader.signaturesBeforeFailure). */
+    private int knownBeforeFailure;
 
     private ScanCommand(ClamscanOptions o, PrintStream out, PrintStream err) throws IOException {
         this.o = o;
         this.out = out;
         this.err = o.toStdout ? out : err;
+        this.stderr = err;
         this.report = new Report(o, out);
     }
 
@@ -62,6 +68,11 @@ public final class ScanCommand {
             if (e.getMessage().equals("help")) {
                 out.println(Help.TEXT);
                 return 0;
+            }
+            if (e.clamscanLine != null) { // a value clamscan's parser refuses: its own line, no program name
+                err.println(e.clamscanLine);
+                err.println("ERROR: Can't parse command line options");
+                return 2;
             }
             err.println("bulwark scan: " + e.getMessage());
             err.println(e.missingValue ? "ERROR: Incomplete option passed (missing argument)" : "ERROR: Unknown option passed");
@@ -98,13 +109,15 @@ public final class ScanCommand {
             err.println("ERROR: --exclude-pua and --include-pua cannot be used at the same time");
             return 2;
         }
+        List<Path> dbs = o.databases.isEmpty() ? defaultDatabases() : o.databases;
         try {
-            List<Path> dbs = o.databases.isEmpty() ? defaultDatabases() : o.databases;
             // a scan never shows the database's fingerprint: not computed (a sixth of a text load's CPU)
             LoadOptions load = o.load.withFingerprint(false);
             engine = o.databases.isEmpty() ? Engine.loadWithBuiltin(dbs, load) : Engine.load(dbs, load);
         } catch (DatabaseLoadException e) {
             int rc = malformedDatabase(e);
+            // clamscan's summary counts the signatures of the files it loaded before the one that failed
+            if (e.kind() == DatabaseLoadException.Kind.MALFORMED) knownBeforeFailure = DatabaseLoader.signaturesBeforeFailure(dbs, e);
             if (!o.noSummary) summary(start, System.nanoTime() - t0); // as clamscan, which counts nothing loaded
             report.close();
             return rc;
@@ -145,7 +158,7 @@ public final class ScanCommand {
             err.println("ERROR: Can't get file status");
             return 2;
         }
-        if (first != null && first.message().equals("no supported database files found") && !o.databases.isEmpty()
+        if (e.kind() == DatabaseLoadException.Kind.NO_DATABASE_FILES && first != null && !o.databases.isEmpty()
                 && Files.isDirectory(Path.of(first.source()))) { // a -d directory without a database in it
             err.println("ERROR: " + first.source() + ": No supported database files found");
             err.println("ERROR: Can't open file or directory");
@@ -199,8 +212,8 @@ public final class ScanCommand {
                 }
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     drain(queue, 0, progress);
-                    err.println(t + ": No such file or directory");
-                    err.println("WARNING: " + t + ": Can't access file");
+                    stderr.println(t + ": No such file or directory"); // clamscan's perror: standard error even with --stdout
+                    if (!o.quiet) err.println("WARNING: " + t + ": Can't access file"); // (--quiet: clamscan's warnings go)
                     errors++;
                     continue;
                 }
@@ -212,7 +225,7 @@ public final class ScanCommand {
                 } else if (Files.isRegularFile(p)) {
                     file(t, p, queue, targets.size() == 1 ? null : pool, progress);
                 } else {
-                    err.println("WARNING: " + t + ": Not supported file type");
+                    if (!o.quiet) err.println("WARNING: " + t + ": Not supported file type");
                     errors++;
                 }
             }
@@ -344,6 +357,10 @@ public final class ScanCommand {
         // names its temporary copy there), to standard output and the log, even with -i/-o, not with --quiet
         if (o.verbose && !o.quiet && !o.json && j.path != null && r.status() != ScanResult.Status.EMPTY) {
             report.line("Scanning " + j.shown, true);
+        } else if (o.verbose && !o.quiet && !o.json && j.path == null) {
+            // standard input: clamscan -v names the temporary copy it scans ("Checking /tmp/clamav-<32 hex>.tmp", in
+            // --tempdir, else $TMPDIR, else /tmp); Bulwark scans the stream itself, so the name is of no file
+            report.line("Checking " + stdinCopyName(), true);
         }
         if (o.json) {
             String sha = null;
@@ -379,16 +396,24 @@ public final class ScanCommand {
                 }
             }
             if (j.path != null) errors += Quarantine.act(o, j.shown, j.path, out) ? 0 : 1;
-        } else if (!o.json && !o.infectedOnly && !o.suppressOk && !o.quiet) {
-            report.line(j.shown + ": OK", false);
+        } else if (!o.json && !o.infectedOnly && (!o.suppressOk || j.path == null) && !o.quiet) {
+            report.line(j.shown + ": OK", false); // standard input's even with -o, as clamscan prints it
         }
+    }
+
+    /** The name of the temporary copy of standard input clamscan -v reports: its directory, "clamav-", 32 hex digits. */
+    private String stdinCopyName() {
+        String dir = o.tempdir != null ? o.tempdir : System.getenv().getOrDefault("TMPDIR", "/tmp");
+        byte[] b = new byte[16];
+        new java.util.Random().nextBytes(b);
+        return dir + "/clamav-" + java.util.HexFormat.of().formatHex(b) + ".tmp";
     }
 
     private void summary(long startMillis, long nanos) throws IOException {
         List<String> l = new ArrayList<>();
         l.add("");
         l.add("----------- SCAN SUMMARY -----------");
-        l.add("Known viruses: " + (engine == null ? 0 : engine.database().signatureCount()));
+        l.add("Known viruses: " + (engine == null ? knownBeforeFailure : engine.database().signatureCount()));
         l.add("Engine version: bulwark " + VERSION);
         if (engine != null) l.add("Databases: " + String.join(", ", engine.database().sources()));
         l.add("Scanned directories: " + dirs);

@@ -225,6 +225,24 @@ class LauncherTest {
     }
 
     /**
+     * daemon10: the daemon (and only it) waits for the compilations of engine methods instead of interpreting them
+     * meanwhile; the pattern names the engine's package (a misspelt one would silently match nothing), and a scan
+     * keeps every compilation in the background.
+     */
+    @Test
+    void daemonWaitsForEngineCompilations() throws Exception {
+        String prefix = "-XX:CompileCommand=BackgroundCompilation,";
+        List<String> waits = dryRun(LAUNCHER, Map.of(), "daemon", "--config", "clamd.conf").stream()
+                .filter(w -> w.startsWith(prefix)).toList();
+        assertEquals(List.of(prefix + "dev.bulwark.engine.*::*,false"), waits);
+        assertEquals("dev.bulwark.engine", Class.forName("dev.bulwark.engine.Engine").getPackageName());
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), big.toString()).stream()
+                .anyMatch(w -> w.startsWith(prefix)), "a scan compiles in the background");
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), small.toString()).stream()
+                .anyMatch(w -> w.startsWith(prefix)), "a short scan too");
+    }
+
+    /**
      * Every directives file in bin/ is accepted by this JVM (a malformed one stops it from starting), and every
      * class a directive names without a wildcard exists: a misspelt name would silently match nothing.
      */

@@ -75,6 +75,9 @@ final class Scanner {
                     if (pre != null) return pre;
                 }
                 return new ScanJob(db, o, t0).run(data, sha);
+            } catch (InternalError e) {
+                if (size <= READ_LIMIT) throw e;
+                return shrank(t0); // the mapped file was truncated under the scan
             } finally {
                 if (slot != null) slot[0] = scratch;
             }
@@ -83,12 +86,28 @@ final class Scanner {
         }
     }
 
+    /**
+     * A scan of mapped memory whose file was truncated meanwhile (by its writer, or by the client that passed its
+     * descriptor): reading a page past the new end raises SIGBUS, which the JDK turns into an InternalError ("a fault
+     * occurred in an unsafe memory access operation") in the scanning thread. The scan cannot go on; it is a read
+     * error, as libclamav's CL_EREAD (cl_strerror: "Can't read file"), not an Error that ends the command or the
+     * daemon's connection without a reply.
+     */
+    private static ScanResult shrank(long t0) {
+        return new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, "Can't read file", System.nanoTime() - t0, null);
+    }
+
     static ScanResult scanBuffer(Database db, ByteBuffer data, ScanOptions o) {
         long t0 = System.nanoTime();
         ByteBuffer d = data.slice();
         if (d.limit() == 0) return new ScanResult(ScanResult.Status.EMPTY, List.of(), 0, 0, 0, null, 0, null);
         if (d.limit() > o.limits().normalize().maxFileSize()) return ScanJob.tooLarge(o, d.limit(), t0);
-        return new ScanJob(db, o, t0).run(d, null);
+        try {
+            return new ScanJob(db, o, t0).run(d, null);
+        } catch (InternalError e) {
+            if (!d.isDirect()) throw e;
+            return shrank(t0); // mapped memory (a passed descriptor's file) truncated under the scan
+        }
     }
 
     static ScanResult scanStream(Database db, InputStream in, ScanOptions o) throws IOException {

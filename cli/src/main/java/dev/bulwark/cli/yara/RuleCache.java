@@ -151,7 +151,7 @@ final class RuleCache {
         if (key == null) return null;
         Path p = dir.resolve(key.name());
         try {
-            if (!privateDir() || !Files.isRegularFile(p) || Files.size(p) > MAX_ENTRY) return null;
+            if (!privateDir() || !ownEntry(p)) return null;
             byte[] entry = Files.readAllBytes(p);
             byte[] m = key.material();
             int start = 4 + m.length;
@@ -181,6 +181,20 @@ final class RuleCache {
         var a = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class);
         var perms = a.permissions();
         return a.owner().getName().equals(System.getProperty("user.name"))
+                && !perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                && !perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+    }
+
+    /**
+     * True when p is a regular file (not a link) of this process's user, writable by no one else and not over
+     * {@link #MAX_ENTRY}: a private directory now does not make every entry in it the owner's (one placed while the
+     * directory was writable by others, as {@link #put} writes into such a directory too, stays after a chmod).
+     */
+    private static boolean ownEntry(Path p) throws IOException {
+        var a = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        var perms = a.permissions();
+        return a.isRegularFile() && a.size() <= MAX_ENTRY
+                && a.owner().getName().equals(System.getProperty("user.name"))
                 && !perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
                 && !perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
     }

@@ -204,6 +204,66 @@ class YaraScanListCacheTest {
         assertTrue(ours(args).out().contains("planted "), "entry read from a private directory");
     }
 
+    /**
+     * The directory being private now does not make every entry in it the owner's: one planted while it was
+     * writable by others (put() writes into such a directory too), or a symbolic link to a file elsewhere, stays
+     * after a chmod 700 and would be read as compiled rules (a stored kernel index included, which is not checked
+     * against the strings). An entry that is not a regular file of this user's, writable only by them, is a miss.
+     */
+    @Test
+    void anEntryNotOwnedByThisUserOrALinkIsNotRead() throws Exception {
+        var users = java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService();
+        java.nio.file.attribute.UserPrincipal other;
+        try {
+            other = users.lookupPrincipalByName("nobody");
+        } catch (java.io.IOException e) {
+            other = null;
+        }
+        Assumptions.assumeTrue(other != null && "root".equals(System.getProperty("user.name")),
+                "needs root (to give a file to another user) and a 'nobody' user");
+        System.setProperty(RuleCache.BUILD_PROPERTY, "test-build");
+        Path rules = rules(), in = inputs();
+        Path other2 = tmp.resolve("other.yar");
+        Files.writeString(other2, "rule planted { condition: true }\n");
+        Path cache = tmp.resolve("owned"), scratch = tmp.resolve("scratch2");
+        System.setProperty(YaraCommand.CACHE_PROPERTY, cache.toString());
+        List<String> args = List.of("-r", rules.toString(), in.toString());
+        Run first = ours(args);
+        System.setProperty(YaraCommand.CACHE_PROPERTY, scratch.toString());
+        ours(List.of("-r", other2.toString(), in.toString()));
+        Path key, planted;
+        try (var s = Files.list(cache); var t = Files.list(scratch)) {
+            key = s.findFirst().orElseThrow();
+            planted = t.findFirst().orElseThrow();
+        }
+        byte[] grafted = graft(Files.readAllBytes(key), Files.readAllBytes(planted));
+        System.setProperty(YaraCommand.CACHE_PROPERTY, cache.toString());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)));
+
+        // another user's file under the entry's name, in the (now) private directory
+        Files.write(key, grafted);
+        Files.setOwner(key, other);
+        assertEquals(first, ours(args), "an entry owned by another user is not read");
+
+        // a symbolic link under the entry's name to a file elsewhere
+        Files.delete(key);
+        Path outside = Files.write(tmp.resolve("outside-entry"), grafted);
+        Files.createSymbolicLink(key, outside);
+        assertEquals(first, ours(args), "an entry that is a symbolic link is not read");
+
+        // the owner's own entry, writable by others: not read either
+        Files.delete(key);
+        Files.write(key, grafted);
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertEquals(first, ours(args), "an entry others may write is not read");
+
+        // the same bytes as the owner's private file are read (both checks above matter)
+        Files.delete(key);
+        Files.write(key, grafted);
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertTrue(ours(args).out().contains("planted "), "the owner's entry is read");
+    }
+
     @Test
     void rulesWithIncludesAreNotCached() throws Exception {
         Path cache = tmp.resolve("cache2");

@@ -64,8 +64,7 @@ final class FlatHexParser {
                         }
                         min = max = v;
                     } else {
-                        boolean noA = dash == p + 1, noB = dash + 1 == close;
-                        if (noA && noB) return null;
+                        boolean noA = dash == p + 1, noB = dash + 1 == close; // {-}: {0-}, as the token path
                         min = noA ? 0 : HexPatternParser.num(s, p + 1, dash);
                         max = noB ? -1 : HexPatternParser.num(s, dash + 1, close);
                         if (min < 0 || (!noB && (max < 0 || max < min))) return null;

@@ -186,7 +186,8 @@ public final class HexPatternParser {
         String a = body.substring(0, dash), b = body.substring(dash + 1);
         int min = a.isEmpty() ? 0 : num(a);
         int max = b.isEmpty() ? -1 : num(b);
-        if (min < 0 || (!b.isEmpty() && (max < 0 || max < min)) || (a.isEmpty() && b.isEmpty()))
+        // {-} has neither bound: libclamav reads it as {0-}, as '*' (clamscan 1.4.6 loads and matches it so)
+        if (min < 0 || (!b.isEmpty() && (max < 0 || max < min)))
             throw new PatternException("bad wildcard range {" + body + "}");
         out.add(new Split(min, max));
     }

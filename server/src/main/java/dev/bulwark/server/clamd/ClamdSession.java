@@ -312,6 +312,9 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
      * protocol error and ends the connection. Between commands it checks when the commands received so
      * far are done (here: before the next read); a descriptor riding on INSTREAM data is caught as it
      * arrives. While a stream or the byte after FILDES is awaited, clamd adds its generic error line.
+     * The connection then lingers: a byte the client sends after the descriptor, still unread when we
+     * close, would otherwise make the kernel reset the connection and the client lose the reply (seen
+     * when the daemon answers more slowly than the client's next send, on a loaded machine).
      */
     private boolean unclaimedDescriptor() throws IOException {
         PassedFile f = channel.takeDescriptor();
@@ -321,7 +324,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
         if (!anyCommand) term = 0;
         replyRaw(prefixId() + "PROTOCOL ERROR: ancillary data sent without FILDES. ERROR");
         if (phase == Phase.READ_STREAM || awaitingFdByte) replyRaw("Error processing command. ERROR");
-        open = false;
+        linger(); // the client may still be sending (the byte after FILDES): no reset over the reply
         return true;
     }
 

@@ -39,15 +39,8 @@ final class FfmClientChannel implements ClientChannel {
         int want = Math.min(dst.remaining(), IO_BUFFER);
         if (want == 0) return 0;
         while (true) {
-            msg.fill((byte) 0);
             control.fill((byte) 0);
-            iov.set(ValueLayout.ADDRESS, 0, readBuf);
-            iov.set(ValueLayout.JAVA_LONG, 8, want);
-            msg.set(ValueLayout.ADDRESS, Libc.MSG_IOV, iov);
-            msg.set(ValueLayout.JAVA_LONG, Libc.MSG_IOVLEN, 1);
-            msg.set(ValueLayout.ADDRESS, Libc.MSG_CONTROL, control);
-            msg.set(ValueLayout.JAVA_LONG, Libc.MSG_CONTROLLEN, Libc.CMSG_SPACE_ONE_FD);
-            long n = Libc.recvmsg(readErrno, fd, msg, Libc.MSG_CMSG_CLOEXEC);
+            long n = Libc.recvmsg(readErrno, fd, msg, iov, readBuf, want, control, Libc.MSG_CMSG_CLOEXEC);
             if (n < 0) {
                 if (Libc.errno(readErrno) == Libc.EINTR) continue;
                 if (isClosed()) return -1;

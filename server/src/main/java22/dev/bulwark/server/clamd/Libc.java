@@ -120,12 +120,26 @@ public final class Libc {
         return buffer.address();
     }
 
+    /**
+     * The address of {@code buffer} (see {@link #addressIn}) for a call that lets the kernel read or write
+     * {@code len} bytes there: the length must be at most the buffer's size (what remains of it from where the
+     * segment starts: a slice's size), else the call is refused before it is made, with an IllegalArgumentException
+     * naming it. The kernel trusts the length it is given; a larger one would read or write past the buffer.
+     */
+    private static long addressFor(String call, MemorySegment buffer, long len, MemorySegment errno) {
+        long address = addressIn(buffer, errno);
+        if (len < 0 || len > buffer.byteSize()) {
+            throw new IllegalArgumentException(call + ": length " + len + " does not fit the buffer's " + buffer.byteSize() + " bytes");
+        }
+        return address;
+    }
+
     static int socket(MemorySegment errno, int domain, int type, int protocol) {
         return (int) call(SOCKET, errno, domain, type, protocol, 0, 0, 0);
     }
 
     static int bind(MemorySegment errno, int fd, MemorySegment addr, int len) {
-        return (int) call(BIND, errno, fd, addressIn(addr, errno), len, 0, 0, 0);
+        return (int) call(BIND, errno, fd, addressFor("bind", addr, len, errno), len, 0, 0, 0);
     }
 
     static int listen(MemorySegment errno, int fd, int backlog) {
@@ -137,17 +151,34 @@ public final class Libc {
         return (int) call(ACCEPT4, errno, fd, 0, 0, flags, 0, 0);
     }
 
-    /** recvmsg(2); the buffers {@code msg} points to (iovec, data, control) must be in the same arena too. */
-    static long recvmsg(MemorySegment errno, int fd, MemorySegment msg, int flags) {
-        return call(RECVMSG, errno, fd, addressIn(msg, errno), flags, 0, 0, 0);
+    /**
+     * recvmsg(2) of at most {@code len} bytes into {@code data} and a control message into the whole of {@code control}:
+     * the message header {@code msg} and its one iovec {@code iov} are filled in here, from those segments, so every
+     * length the kernel is given is checked against the buffer it describes (see {@link #addressFor}); all five
+     * segments must be in the arena of {@code errno}. The header tells afterwards the control length and flags.
+     */
+    static long recvmsg(MemorySegment errno, int fd, MemorySegment msg, MemorySegment iov, MemorySegment data, long len,
+            MemorySegment control, int flags) {
+        long header = addressFor("recvmsg", msg, MSGHDR_SIZE, errno);
+        addressFor("recvmsg", iov, IOVEC_SIZE, errno);
+        addressFor("recvmsg", data, len, errno);
+        addressIn(control, errno);
+        msg.fill((byte) 0);
+        iov.set(java.lang.foreign.ValueLayout.ADDRESS, 0, data);
+        iov.set(JAVA_LONG, 8, len);
+        msg.set(java.lang.foreign.ValueLayout.ADDRESS, MSG_IOV, iov);
+        msg.set(JAVA_LONG, MSG_IOVLEN, 1);
+        msg.set(java.lang.foreign.ValueLayout.ADDRESS, MSG_CONTROL, control);
+        msg.set(JAVA_LONG, MSG_CONTROLLEN, control.byteSize());
+        return call(RECVMSG, errno, fd, header, flags, 0, 0, 0);
     }
 
     static long send(MemorySegment errno, int fd, MemorySegment buf, long len, int flags) {
-        return call(SEND, errno, fd, addressIn(buf, errno), len, flags, 0, 0);
+        return call(SEND, errno, fd, addressFor("send", buf, len, errno), len, flags, 0, 0);
     }
 
     static long pread(MemorySegment errno, int fd, MemorySegment buf, long len, long offset) {
-        return call(PREAD, errno, fd, addressIn(buf, errno), len, offset, 0, 0);
+        return call(PREAD, errno, fd, addressFor("pread", buf, len, errno), len, offset, 0, 0);
     }
 
     /** mmap(2) of {@code len} bytes of {@code fd} from offset 0 anywhere: the address, or {@link #MAP_FAILED}. */

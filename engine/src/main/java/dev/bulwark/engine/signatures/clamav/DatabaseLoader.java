@@ -44,6 +44,17 @@ public final class DatabaseLoader {
     private long version;
     private Instant buildTime;
     private int loadedFiles;
+    /**
+     * True while a database file read from disk is parsed: its lines are then cut as ClamAV's fgets cuts them (see
+     * {@link #lines}); not for the members of a .cvd/.cld/.cud, nor for text given in memory.
+     */
+    private boolean fgets;
+    /** Files read from disk that loaded without an error, with the signatures each added (shared with the hash lane's loaders). */
+    private final java.util.Map<String, Integer> loaded;
+    /** .ftm entries added by the file being parsed. */
+    private int ftmEntries;
+    /** True while the files of a directory are loaded with --official-db-only: unofficial ones are skipped. */
+    private boolean unofficialSkipped;
     /** Bytes of database text read (see {@link #COLLECT_ABOVE}). */
     private long sourceBytes;
 
@@ -52,6 +63,7 @@ public final class DatabaseLoader {
         this.puaFilter = PuaFilter.of(options);
         this.sigs = new SignatureBuilder();
         this.fingerprint = new LoadFingerprint(options.fingerprint());
+        this.loaded = new java.util.concurrent.ConcurrentHashMap<>();
     }
 
     /** A loader for one file parsed on the hash lane: the same builder, its own reports (no fingerprint). */
@@ -60,6 +72,8 @@ public final class DatabaseLoader {
         this.puaFilter = parent.puaFilter;
         this.sigs = parent.sigs;
         this.fingerprint = null;
+        this.unofficialSkipped = parent.unofficialSkipped;
+        this.loaded = parent.loaded;
     }
 
     List<Diagnostic> errors() { return errors; }
@@ -96,13 +110,40 @@ public final class DatabaseLoader {
             for (Path p : paths) l.loadPath(p);
             l.awaitLane();
             if (l.errors.isEmpty() && l.loadedFiles == 0) {
-                l.errors.add(Diagnostic.error(paths.isEmpty() ? "(none)" : paths.get(0).toString(), 0, "no supported database files found"));
+                throw new DatabaseLoadException(List.of(Diagnostic.error(paths.isEmpty() ? "(none)" : paths.get(0).toString(), 0,
+                        "no supported database files found")), DatabaseLoadException.Kind.NO_DATABASE_FILES);
             }
-            if (!l.errors.isEmpty()) throw new DatabaseLoadException(l.errors);
+            if (!l.errors.isEmpty()) throw new DatabaseLoadException(l.errors, DatabaseLoadException.Kind.MALFORMED, l.loaded);
             return l.finish();
         } finally {
             l.close();
         }
+    }
+
+    /**
+     * What clamscan 1.4.6's summary counts as "Known viruses" after a load of {@code paths} failed with {@code e}: it
+     * loads the paths in order (a directory's files in its order, see {@link SourceOrder#clamavOrder}), stops at the
+     * first file that fails, and counts the signatures of the files loaded before it. 0 when the failure is in no
+     * file of that order, or when {@code e} does not tell what loaded.
+     */
+    public static int signaturesBeforeFailure(List<Path> paths, DatabaseLoadException e) {
+        java.util.Set<String> failed = new java.util.HashSet<>();
+        for (Diagnostic d : e.diagnostics()) if (d.isError()) failed.add(d.source());
+        int known = 0;
+        for (Path p : paths) {
+            List<Path> files;
+            try {
+                files = Files.isDirectory(p) ? SourceOrder.clamavOrder(p) : List.of(p);
+            } catch (IOException x) {
+                return 0;
+            }
+            for (Path f : files) {
+                String s = f.toString();
+                for (String src : failed) if (src.equals(s) || src.startsWith(s + ":")) return known; // (":" a container's member)
+                known += e.loaded().getOrDefault(s, 0);
+            }
+        }
+        return 0;
     }
 
     /** Waits for the hash lane and takes its reports in load order (see {@link HashLane#join}). */
@@ -216,7 +257,14 @@ public final class DatabaseLoader {
                 errors.add(Diagnostic.error(p.toString(), 0, "cannot read directory: " + e.getMessage()));
                 return;
             }
-            for (Path f : files) loadFile(f);
+            // --official-db-only skips the unofficial files of a directory only (ClamAV's cli_loaddbdir; a file
+            // named itself is loaded), and not in a directory whose name holds "clamav-" (freshclam's temporary ones)
+            unofficialSkipped = options.officialOnly() && !p.toString().contains("clamav-");
+            try {
+                for (Path f : files) loadFile(f);
+            } finally {
+                unofficialSkipped = false;
+            }
             return;
         }
         if (!Files.exists(p)) {
@@ -250,9 +298,10 @@ public final class DatabaseLoader {
             return;
         }
         boolean streamed = file.size > STREAM_CHUNK && SourceOrder.streamable(source);
-        if (streamed && (options.yara() == LoadOptions.Yara.ONLY || options.officialOnly())) {
-            // nothing of it is used (and, as before, it is not part of the fingerprint)
-            loadedFiles++;
+        if (streamed && (options.yara() == LoadOptions.Yara.ONLY || unofficialSkipped)) {
+            // nothing of it is used (and, as before, it is not part of the fingerprint); a skipped unofficial file
+            // does not count as loaded (a directory of nothing else holds "no supported database files", as in ClamAV)
+            if (!unofficialSkipped) loadedFiles++;
             file.release();
             file.release();
             return;
@@ -288,15 +337,18 @@ public final class DatabaseLoader {
         String source = file.path.toString();
         try {
             if (streamed) {
+                fgets = true;
                 stream(file);
                 return;
             }
             byte[] data = file.readAll(MAX_DB_FILE);
             if (fingerprint != null) fingerprint.update(data); // (null: a lane file's loader)
+            fgets = true;
             loadBytes(source, data, false);
         } catch (IOException e) {
             errors.add(Diagnostic.error(source, 0, "cannot read: " + e.getMessage()));
         } finally {
+            fgets = false;
             file.release();
         }
     }
@@ -308,7 +360,7 @@ public final class DatabaseLoader {
     private void stream(SourceFile f) throws IOException {
         String source = f.path.toString(), n = source.toLowerCase(Locale.ROOT);
         LineKind kind = LineKind.of(n);
-        int before = counted(kind);
+        int before = counted(kind), errs = errors.size();
         byte[] buf = new byte[STREAM_CHUNK];
         int have = 0, lineNo = 0;
         long size = f.size, pos = 0;
@@ -325,7 +377,7 @@ public final class DatabaseLoader {
             }
             int start = 0;
             for (int i = newline(buf, 0, have); i < have; i = newline(buf, start, have)) {
-                line(source, n, kind, buf, start, i, ++lineNo, false);
+                lineNo = lines(source, n, kind, buf, start, i, true, lineNo, false);
                 start = i + 1;
                 if (!sampled && start >= RESERVE_SAMPLE) {
                     // the first lines tell how much the builders will hold: size them once for the rest
@@ -334,7 +386,7 @@ public final class DatabaseLoader {
                 }
             }
             if (r < 0) {
-                if (start < have) line(source, n, kind, buf, start, have, ++lineNo, false);
+                if (start < have) lines(source, n, kind, buf, start, have, false, lineNo, false);
                 break;
             }
             if (start == 0 && have == buf.length) {
@@ -346,6 +398,7 @@ public final class DatabaseLoader {
             have -= start;
         }
         sources.add(source + " (" + (counted(kind) - before) + " signatures)");
+        if (errors.size() == errs) loaded.put(source, counted(kind) - before);
     }
 
     /**
@@ -368,9 +421,11 @@ public final class DatabaseLoader {
     /** Loads one database file's content; {@code official} for members of signed containers. */
     void loadBytes(String source, byte[] data, boolean official) {
         String n = source.toLowerCase(Locale.ROOT);
-        int before = sigs.count();
+        int before = sigs.count(), errs = errors.size();
         if (n.endsWith(".cvd") || n.endsWith(".cld") || n.endsWith(".cud")) {
             loadedFiles++;
+            boolean wasFgets = fgets;
+            fgets = false; // ClamAV reads a container's members through its own buffer, not with fgets
             try {
                 CvdReader.Container c = CvdReader.read(source, data, n.endsWith(".cvd"));
                 boolean signed = !n.endsWith(".cud");
@@ -382,16 +437,19 @@ public final class DatabaseLoader {
                     buildTime = c.buildTime();
                 }
                 sources.add(source + " (version " + c.version() + ", " + (sigs.count() - before) + " signatures)");
+                if (wasFgets && errors.size() == errs) loaded.put(source, sigs.count() - before);
             } catch (IOException | IllegalArgumentException e) {
                 errors.add(Diagnostic.error(source, 0, e.getMessage()));
+            } finally {
+                fgets = wasFgets;
             }
             return;
         }
         boolean yaraFile = n.endsWith(".yar") || n.endsWith(".yara");
+        if (unofficialSkipped && !official && !(n.endsWith(".ign") || n.endsWith(".ign2"))) return; // (not counted as loaded)
         loadedFiles++;
         if (options.yara() == LoadOptions.Yara.ONLY && !yaraFile) return;
         if (options.yara() == LoadOptions.Yara.NO && yaraFile) return;
-        if (options.officialOnly() && !official && !(n.endsWith(".ign") || n.endsWith(".ign2"))) return;
         boolean pua = LineKind.pua(n);
         if (pua && !options.detectPua()) return;
         if (yaraFile) {
@@ -413,7 +471,8 @@ public final class DatabaseLoader {
         if (kind == LineKind.CDB || kind == LineKind.FTM || kind == LineKind.PHISHING || kind == LineKind.IGNORE) {
             sigs.deferred.add(new SignatureSet.Deferred(source, data, official));
         }
-        int ftmEntries = 0, lineNo = 0, start = 0;
+        int lineNo = 0, start = 0;
+        ftmEntries = 0;
         // ClamAV filters PUA categories in the PUA databases only; written only for those (never while the
         // hash lane works: a PUA database waits for it), so the lane never sees the field change
         if (pua) sigs.pua = puaFilter;
@@ -421,7 +480,7 @@ public final class DatabaseLoader {
             // (the newline search eight bytes at a time, as for a streamed file)
             for (int i = newline(data, 0, data.length); ; i = newline(data, start, data.length)) {
                 if (i == data.length && start == data.length) break;
-                if (line(source, n, kind, data, start, i, ++lineNo, official)) ftmEntries++;
+                lineNo = lines(source, n, kind, data, start, i, i < data.length, lineNo, official);
                 start = i + 1;
                 if (i == data.length) break;
             }
@@ -432,6 +491,41 @@ public final class DatabaseLoader {
             errors.add(Diagnostic.error(source, 0, "empty external filetype database"));
         }
         if (!official) sources.add(source + " (" + (counted(kind) - before) + " signatures)");
+        if (fgets && errors.size() == errs) loaded.put(source, counted(kind) - before);
+    }
+
+    /** Bytes fgets returns at most for a line: ClamAV reads .ldb with a buffer of 32,769 bytes, the rest with 8,192. */
+    static int fgetsPiece(LineKind kind) {
+        return kind == LineKind.LDB ? 32_768 : 8_191;
+    }
+
+    /**
+     * One line of a file, {@code data[start, end)} ({@code newline}: a newline follows at {@code end}), after line
+     * {@code lineNo}; returns the number of the last line it was read as. In a file read from disk ({@link #fgets})
+     * a line longer than {@link #fgetsPiece} with its newline is read as ClamAV's fgets reads it, as several lines of
+     * that many bytes each (the newline counted with the last, which may then be empty): clamscan 1.4.6 refuses a
+     * .hdb or .ndb line of 8,191 characters or more "at line 2" (exit code 2) and loads an .ldb line of 20,000. The
+     * first piece that does not parse is reported, with the limit named, and the rest of that line is skipped.
+     */
+    private int lines(String source, String n, LineKind kind, byte[] data, int start, int end, boolean newline, int lineNo, boolean official) {
+        int piece = fgetsPiece(kind), total = end - start + (newline ? 1 : 0);
+        if (!fgets || total <= piece) {
+            if (line(source, n, kind, data, start, end, ++lineNo, official)) ftmEntries++;
+            return lineNo;
+        }
+        int first = lineNo + 1, pieces = (total + piece - 1) / piece, reported = errors.size();
+        for (int k = 0; k < pieces; k++) {
+            int from = start + k * piece, to = Math.min(from + piece, end);
+            if (line(source, n, kind, data, from, to, ++lineNo, official)) ftmEntries++;
+            if (errors.size() > reported) {
+                Diagnostic d = errors.get(reported);
+                errors.set(reported, new Diagnostic(d.severity(), d.source(), d.line(), d.column(), d.message() + " (line " + first
+                        + " is " + (end - start) + " bytes long: ClamAV reads a line of " + piece + " bytes or more as several lines of at most "
+                        + piece + " bytes, and this is part " + (k + 1) + ")"));
+                return first + pieces - 1;
+            }
+        }
+        return lineNo;
     }
 
     /**

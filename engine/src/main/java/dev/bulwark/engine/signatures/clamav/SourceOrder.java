@@ -26,6 +26,20 @@ final class SourceOrder {
         return files;
     }
 
+    /**
+     * The supported regular files of {@code dir} in the order ClamAV 1.4.6 loads them: by the same priority classes,
+     * but within a class in the order the directory lists them (readdir's, as cli_loaddbdir keeps it), not by name.
+     */
+    static List<Path> clamavOrder(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) { // (Files.list keeps readdir's order)
+            files = new ArrayList<>(s.filter(Files::isRegularFile).filter(f -> supported(f.getFileName().toString())).toList());
+        }
+        files.sort((a, b) -> Integer.compare(priority(a.getFileName().toString()), priority(b.getFileName().toString()))); // stable
+        dropOlderDaily(files);
+        return files;
+    }
+
     /** Extensions a directory load considers (clamav-notes §1.0); others are silently ignored. */
     static final List<String> EXTENSIONS = List.of(".db", ".hdb", ".hdu", ".fp", ".mdb", ".mdu", ".hsb", ".hsu",
             ".sfp", ".msb", ".msu", ".ndb", ".ndu", ".ldb", ".ldu", ".sdb", ".zmd", ".rmd", ".pdb", ".gdb", ".wdb",

@@ -154,4 +154,39 @@ class DatabaseLoaderTest {
         assertEquals(List.of("Eicar-Test-Signature"), names(e.scan(eicar, ScanOptions.defaults())));
         assertTrue(e.database().sources().get(0).startsWith("built-in"));
     }
+
+    /** An empty directory is told by the exception's kind, not by the text of its message; a malformed file is MALFORMED. */
+    @Test
+    void failureKindsAreTyped(@TempDir Path tmp) throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Files.writeString(empty.resolve("notes.txt"), "not a database\n");
+        DatabaseLoadException none = assertThrows(DatabaseLoadException.class, () -> Engine.load(List.of(empty), LoadOptions.defaults()));
+        assertEquals(DatabaseLoadException.Kind.NO_DATABASE_FILES, none.kind());
+        Path bad = Files.writeString(tmp.resolve("bad.ndb"), "Broken:0:*:6\n");
+        DatabaseLoadException malformed = assertThrows(DatabaseLoadException.class, () -> Engine.load(List.of(bad), LoadOptions.defaults()));
+        assertEquals(DatabaseLoadException.Kind.MALFORMED, malformed.kind());
+    }
+
+    /**
+     * A file read from disk is cut into lines as ClamAV's fgets cuts it (8,191 bytes, 32,768 for .ldb): a hash line of
+     * 8,191 characters is a good line and an empty one (line 2); the same text given in memory is one line. The files
+     * loaded without an error are counted in load order up to the failing one (clamscan's "Known viruses").
+     */
+    @Test
+    void longLinesAreCutAsClamAVsFgetsCutsThem(@TempDir Path tmp) throws IOException {
+        String line = "44d88612fea8a8f36de82e1278abb02f:68:" + "N".repeat(8_191 - 36);
+        Path dir = Files.createDirectories(tmp.resolve("db"));
+        Files.writeString(dir.resolve("a.ndb"), "A:0:*:68656c6c6f\nB:0:*:776f726c64\n");
+        Path hdb = Files.writeString(dir.resolve("long.hdb"), line + "\n");
+        DatabaseLoadException e = assertThrows(DatabaseLoadException.class, () -> Engine.load(List.of(dir), LoadOptions.defaults()));
+        Diagnostic d = e.diagnostics().get(0);
+        assertEquals(hdb.toString(), d.source());
+        assertEquals(2, d.line(), d.toString());
+        assertTrue(d.message().contains("8191 bytes or more"), d.message());
+        assertEquals(java.util.Map.of(dir.resolve("a.ndb").toString(), 2), e.loaded());
+        assertEquals(2, DatabaseLoader.signaturesBeforeFailure(List.of(dir), e));
+        assertEquals(1, DatabaseLoader.loadText("long.hdb", line + "\n", LoadOptions.defaults()).signatureCount());
+        Files.writeString(hdb, line.substring(0, line.length() - 1) + "\n"); // 8,190 characters and the newline: one line
+        assertEquals(3, Engine.load(List.of(dir), LoadOptions.defaults()).database().signatureCount());
+    }
 }
