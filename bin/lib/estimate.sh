@@ -154,6 +154,22 @@ short_scan() {
   [ "$est" = short ]
 }
 
+# True when the command is `bulwark yara` over one regular file of at most YARA_C1_BYTES (the last argument; not
+# --scan-list, whose last argument is the list). yara10 block (round 10): such a run is cheaper with C1 alone than
+# with C2 for the scanning code (bin/yara-jit.json, compiled while the scan thread waits): 3,000 generated rules from
+# the cache over a 122 KB library (894 matches) 0.21 -> 0.16 CPU-s (yara 0.20); 500 realistic rules over 25 / 50 /
+# 100 MB of big.bin 0.29 -> 0.19, 0.34 -> 0.25, 0.42 -> 0.36 (yara 0.49); 1,000 hex rules over big.bin 0.22 -> 0.24
+# (yara 0.39). docs/benchmarks/yara.md "yara10".
+YARA_C1_BYTES=$((128 * 1024 * 1024))
+short_yara() {
+  [ "${1:-}" = yara ] && [ $# -ge 3 ] || return 1
+  local a last="${!#}"
+  for a in "$@"; do case "$a" in --scan-list|--scan-list=*) return 1 ;; esac; done
+  regular_files "$last" || return 1
+  stat_files "$last" || return 1
+  [ "${sizes%% *}" -le "$YARA_C1_BYTES" ]
+}
+
 # True when the command is a `scan` with a text database above TEXT_DB_MAX (-d/--database, or ClamAV's default
 # directory when none is given), the databases as scan_args reads them.
 large_text_scan() {

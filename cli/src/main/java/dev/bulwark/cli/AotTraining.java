@@ -92,6 +92,8 @@ final class AotTraining {
             for (int r = 0; r < ROUNDS; r++) {
                 Main.run(new String[] {"yara", "-r", "-s", rules.toString(), f});
             }
+            // (yara10) a cache hit printing every rule with its meta and tags, as the Elastic measurement runs
+            Main.run(new String[] {"yara", "-n", "-m", "-g", rules.toString(), f});
         } finally {
             System.setOut(out);
             System.setErr(err);
@@ -183,6 +185,9 @@ final class AotTraining {
         sb.append("rule t1 { strings: $a = \"Hello\" nocase wide ascii $b = \"echo\" fullword condition: any of them }\n");
         sb.append("rule t2 { strings: $a = \"training\" xor(1-4) $b = \"sample\" base64 condition: #a > 0 or $b }\n");
         sb.append("rule t3 { strings: $a = /exit [0-9]+/ $b = /ex(ample|it)\\.com/i condition: $a or $b }\n");
+        // meta of every kind and a slow-string warning: a cache hit reads and prints both (their classes in the cache)
+        sb.append("rule t5 : tag1 tag2 { meta: author = \"bulwark\" version = 2 ok = true strings: $a = { 00 ?? 00 } "
+                + "condition: $a }\n");
         sb.append("rule t4 { condition: uint16(0) == 0x5a4d and pe.number_of_sections > 0 and filesize < 10MB }\n");
         return sb.toString();
     }

@@ -100,7 +100,7 @@ class LauncherTest {
         assertFalse(c1("scan", "-d", textDb.toString(), small.toString()), "a text database above 128 MiB");
         assertFalse(c1("scan", "--database=" + textDb, small.toString()), "the same with --database=");
         assertFalse(c1("scan", "-d", snapshot.toString(), "-"), "standard input: size unknown");
-        assertFalse(c1("yara", "rules.yar", small.toString()), "only scan is estimated");
+        assertFalse(c1("yara", "rules.yar", big.toString()), "yara over one file above 128 MiB");
         Path many = dir.resolve("many.list");
         Files.write(many, Collections.nCopies(5001, small.toString()));
         assertFalse(c1("scan", "-d", snapshot.toString(), "-f", many.toString()), "more than 5,000 files");
@@ -155,6 +155,23 @@ class LauncherTest {
                 "-Xmn32m")), y.toString());
         List<String> s = dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), big.toString());
         assertFalse(s.contains("-XX:PretenureSizeThreshold=1m"), s.toString());
+    }
+
+    /**
+     * yara10 block (round 10): `yara` over one regular file up to 128 MiB runs C1 alone (C2's compilations of the
+     * scanning code cost more than they save there); a directory, a list or a larger file keeps its directives.
+     */
+    @Test
+    void yaraOverOneFileUpTo128MiBRunsC1Alone() throws Exception {
+        assertTrue(c1("yara", "rules.yar", small.toString()));
+        assertTrue(c1("yara", "-w", "-s", "-p", "1", "-d", "x=1", "ns:rules.yar", small.toString()));
+        List<String> y = dryRun(LAUNCHER, Map.of(), "yara", "rules.yar", small.toString());
+        assertFalse(y.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("yara-jit.json")), y.toString());
+        assertTrue(y.containsAll(List.of("-XX:PretenureSizeThreshold=1m", "-Xmn32m")), y.toString());
+        assertFalse(c1("yara", "rules.yar", big.toString()), "above 128 MiB");
+        assertFalse(c1("yara", "rules.yar", dir.toString()), "a directory");
+        assertFalse(c1("yara", "--scan-list", "rules.yar", small.toString()), "a list (its last argument is the list)");
+        assertFalse(c1("yara", "rules.yar", dir.resolve("missing").toString()), "no such file");
     }
 
     @Test

@@ -148,6 +148,15 @@ final class RuleCache {
 
     /** The rule set kept under key, or null (none, unreadable, made from other inputs or damaged). */
     YaraRuleSet get(Key key) {
+        return get(key, null);
+    }
+
+    /**
+     * Like {@link #get(Key)}; the set decodes its strings' variants and its conditions on first use, and answers from
+     * recompile's set if one of them is then found damaged (see {@link YaraRuleSet#fromBytes(byte[], int, int,
+     * java.util.function.Supplier)}).
+     */
+    YaraRuleSet get(Key key, java.util.function.Supplier<YaraRuleSet> recompile) {
         if (key == null) return null;
         Path p = dir.resolve(key.name());
         try {
@@ -156,7 +165,7 @@ final class RuleCache {
             byte[] m = key.material();
             int start = 4 + m.length;
             if (entry.length < start || readInt(entry) != m.length || !Arrays.equals(entry, 4, start, m, 0, m.length)) return null;
-            YaraRuleSet rs = YaraRuleSet.fromBytes(entry, start, entry.length - start);
+            YaraRuleSet rs = YaraRuleSet.fromBytes(entry, start, entry.length - start, recompile);
             try {
                 Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis())); // recently used
             } catch (IOException e) {

@@ -119,7 +119,7 @@ public final class YaraCommand {
         }
         RuleCache cache = RuleCache.open();
         RuleCache.Key key = cache == null ? null : cache.key(names, texts, namespaces, o.externals);
-        YaraRuleSet cached = cache == null ? null : cache.get(key);
+        YaraRuleSet cached = cache == null ? null : cache.get(key, () -> compileAgain(names, texts, namespaces, o, cache, key));
         if (cached != null) { // compiled before: the same rule set with the same warnings
             if (!o.noWarnings) {
                 for (Diagnostic d : cached.warnings()) err.println(render(d));
@@ -152,6 +152,24 @@ public final class YaraCommand {
             }
             return null;
         }
+    }
+
+    /**
+     * (yara10) The rules compiled again, when a part of their cached set decoded on first use was damaged (the entry's
+     * checksum held: a crafted entry or a writer bug): the entry is replaced, the warnings were already printed from
+     * it, the scan goes on with this set.
+     */
+    private static YaraRuleSet compileAgain(List<String> names, List<byte[]> texts, List<String> namespaces, YaraOptions o,
+            RuleCache cache, RuleCache.Key key) {
+        List<YaraSource> sources = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String text = utf8(texts.get(i));
+            if (text == null) throw new IllegalStateException("could not open file: " + names.get(i));
+            sources.add(new YaraSource(names.get(i), text));
+        }
+        YaraRuleSet rs = YaraRuleSet.compile(sources, o.externals, namespaces, new ArrayList<>());
+        cache.put(key, rs);
+        return rs;
     }
 
     /** The file's text, or null when it is not valid UTF-8 (Files.readString refuses those files too). */

@@ -57,17 +57,21 @@ final class FlatHexParser {
                         int v = HexPatternParser.num(s, p + 1, close);
                         if (v < 0) return null;
                         p = close + 1;
-                        if (v < MAX_INLINE_WILDCARDS) {
+                        if (v > 0 && v < MAX_INLINE_WILDCARDS) {
+                            // bounded before growing: a line of {127}{127}... would expand 32x (the token path raises "part too long")
+                            if (nc + v - (np == 0 ? 0 : partEnd[np - 1]) > PatternCodec.MAX_ELEMS) return null;
                             if (nc + v > cells.length) cells = java.util.Arrays.copyOf(cells, 2 * (nc + v));
                             nc += v; // (value 0, mask 0) cells: the array is zeroed
                             continue;
                         }
-                        min = max = v;
+                        min = v;
+                        max = v == 0 ? -1 : v; // {0}: unbounded, as the token path
                     } else {
                         boolean noA = dash == p + 1, noB = dash + 1 == close; // {-}: {0-}, as the token path
                         min = noA ? 0 : HexPatternParser.num(s, p + 1, dash);
                         max = noB ? -1 : HexPatternParser.num(s, dash + 1, close);
-                        if (min < 0 || (!noB && (max < 0 || max < min))) return null;
+                        if (min < 0 || (!noB && max < 0)) return null;
+                        if (max == 0) max = -1; // a maximum of 0 is none; min > max is kept (never matches), as the token path
                         p = close + 1;
                     }
                 }

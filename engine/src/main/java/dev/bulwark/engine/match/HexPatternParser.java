@@ -30,6 +30,12 @@ public final class HexPatternParser {
     private int p;
     private boolean special;   // any token other than plain hex pairs (plain patterns need 3 bytes)
     private boolean negated; // a negated alternative: invalid together with ::modifiers, as in ClamAV
+    /**
+     * Elements of the current top-level part so far (hex pairs, inlined wildcards, alternatives): bounded while
+     * tokenizing, so that a line of {127}{127}... fails with "part too long" before it becomes 32 times as many
+     * tokens (a 1 MiB line was 816 MB RSS); part() still checks the exact count (wide doubles it).
+     */
+    private long partElems;
 
     private HexPatternParser(String s) {
         this.s = s;
@@ -114,11 +120,16 @@ public final class HexPatternParser {
                 if (!inAlt) throw new PatternException("unbalanced '" + c + "' at column " + (p + 1));
                 break;
             }
+            if (depth == 0) {
+                checkPartElems();
+                if (c != '{' && c != '*') partElems++; // one element (an edge assertion is none: the bound has slack)
+            }
             if (c == '*') {
                 if (inAlt) throw new PatternException("alternative strings cannot contain unbounded wildcards");
                 special = true;
                 p++;
                 out.add(new Split(0, -1));
+                partElems = 0;
             } else if (c == '{') {
                 special = true;
                 int close = s.indexOf('}', p);
@@ -169,27 +180,99 @@ public final class HexPatternParser {
         return out;
     }
 
+    /**
+     * A {@code {...}} wildcard as libclamav 1.4.6 reads it (clamscan runs, EmptyRangeWildcardTest and
+     * GapCountDifferentialTest): {@code {n}} whose strtol value (white space and '+' allowed before the digits,
+     * nothing after them) is 1 to 127 is n single wildcards; any other {@code {n}} must be digits only (or empty)
+     * and is a gap of atoi(n) bytes (saturated to 64 bits, then the low 32: 4294967301 is 5, 2147483648 is
+     * negative and refused); a gap of 0 ({@code {0}}, {@code {}}, {@code {4294967296}}) is unbounded, as '*'.
+     * A range is split at its runs of '-': {@code {-m}} (one count after a leading '-', none is {@code {-}}),
+     * {@code {n-}} or {@code {n-m}}, counts of digits only, read as above; a maximum of 0 is unbounded
+     * ({@code {5-0}} is {@code {5-}}), and a minimum above the maximum ({@code {2-1}}) loads and never matches.
+     */
     private void range(String body, List<Object> out, boolean inAlt) throws PatternException {
         int dash = body.indexOf('-');
         if (dash < 0) {
-            int n = num(body);
-            if (n < 0) throw new PatternException("bad wildcard {" + body + "}");
-            if (n < MAX_INLINE_WILDCARDS) {
-                for (int i = 0; i < n; i++) out.add(Elem.lit((byte) 0, (byte) 0));
-            } else {
-                if (inAlt) throw new PatternException("alternative strings cannot contain large wildcards");
-                out.add(new Split(n, n));
+            long sv = strtolWhole(body);
+            if (sv >= 1 && sv < MAX_INLINE_WILDCARDS) {
+                if (!inAlt) {
+                    partElems += sv;
+                    checkPartElems();
+                }
+                for (int i = 0; i < sv; i++) out.add(Elem.lit((byte) 0, (byte) 0));
+                return;
             }
+            int n = digitsOnly(body, 0, body.length()) ? atoi(body, 0, body.length()) : -1;
+            if (n < 0) throw new PatternException("bad wildcard {" + body + "}");
+            if (inAlt) throw new PatternException("alternative strings cannot contain large wildcards");
+            out.add(n == 0 ? new Split(0, -1) : new Split(n, n));
+            partElems = 0;
             return;
         }
         if (inAlt) throw new PatternException("unsupported ranged wildcard inside alternative strings");
-        String a = body.substring(0, dash), b = body.substring(dash + 1);
-        int min = a.isEmpty() ? 0 : num(a);
-        int max = b.isEmpty() ? -1 : num(b);
-        // {-} has neither bound: libclamav reads it as {0-}, as '*' (clamscan 1.4.6 loads and matches it so)
-        if (min < 0 || (!b.isEmpty() && (max < 0 || max < min)))
-            throw new PatternException("bad wildcard range {" + body + "}");
-        out.add(new Split(min, max));
+        boolean lead = dash == 0;
+        int[] cnt = new int[3];
+        int k = 0;
+        for (int i = 0; i < body.length(); ) {
+            if (body.charAt(i) == '-') { i++; continue; }
+            int j = i;
+            while (j < body.length() && body.charAt(j) != '-') j++;
+            if (k == 2 || (lead && k == 1) || !digitsOnly(body, i, j)) throw new PatternException("bad wildcard range {" + body + "}");
+            int v = atoi(body, i, j);
+            if (v < 0) throw new PatternException("bad wildcard range {" + body + "}");
+            cnt[k++] = v;
+            i = j;
+        }
+        int min = lead ? 0 : cnt[0];
+        int max = lead ? (k == 0 ? 0 : cnt[0]) : (k == 2 ? cnt[1] : 0);
+        // a maximum of 0 is no maximum; min > max loads and never matches (as in clamscan)
+        out.add(new Split(min, max == 0 ? -1 : max));
+        partElems = 0;
+    }
+
+    /** The early bound of a part's length (part() checks the exact one); 2 of slack for edge assertions. */
+    private void checkPartElems() throws PatternException {
+        if (partElems > PatternCodec.MAX_ELEMS + 2)
+            throw new PatternException("part too long: more than " + PatternCodec.MAX_ELEMS + " elements (at most "
+                    + PatternCodec.MAX_ELEMS + ")");
+    }
+
+    /** s[from, to) is decimal digits only (possibly none): libclamav's cli_isnumber. */
+    static boolean digitsOnly(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
+    }
+
+    /**
+     * C's atoi of the digits s[from, to) on a 64-bit libc: strtol, saturated at 2^63-1, cast to a 32-bit int
+     * (so 4294967301 is 5 and 2147483648 is negative; callers refuse negative counts).
+     */
+    static int atoi(String s, int from, int to) {
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            int d = s.charAt(i) - '0';
+            if (v > (Long.MAX_VALUE - d) / 10) { v = Long.MAX_VALUE; break; }
+            v = v * 10 + d;
+        }
+        return (int) v;
+    }
+
+    /** strtol(s) when white space, an optional '+', then digits make all of s; else -1 (saturated at 2^63-1). */
+    private static long strtolWhole(String s) {
+        int i = 0;
+        while (i < s.length() && " \t\n\u000B\f\r".indexOf(s.charAt(i)) >= 0) i++;
+        if (i < s.length() && s.charAt(i) == '+') i++;
+        if (i == s.length() || !digitsOnly(s, i, s.length())) return -1;
+        long v = 0;
+        for (int j = i; j < s.length(); j++) {
+            int d = s.charAt(j) - '0';
+            if (v > (Long.MAX_VALUE - d) / 10) return Long.MAX_VALUE;
+            v = v * 10 + d;
+        }
+        return v;
     }
 
     private static int num(String t) {

@@ -75,6 +75,11 @@ class FlatHexParserTest {
             "aabb[1-2]ccddee", "(B)aabbcc", "!(aa|bb)ccddee", "aabb|cc", "aabb)cc", "00000000", "ffffffffff",
             "0a0d0a0d", "aabb{ 1}ccdd", "aabb{+1}ccdd", "aabb{01-02}ccdd", "aabb{0-0}ccdd", "aabb{0-}ccdd",
             "aabbccddeeff00112233445566778899", "aa??bb??cc??dd", "aabb{1}cc{1}dd{1}ee", "????", "aa?",
+            // libclamav's counts (GapCountDifferentialTest): atoi wrap, 0 = unbounded, ws/'+' inlines, '-' runs
+            "aabb{4294967301}ccdd", "aabb{4294967296}ccdd", "aabb{2147483648}ccdd", "aabb{0000000005}ccdd",
+            "aabb{2-1}ccdd", "aabb{5-0}ccdd", "aabb{-0}ccdd", "aabb{--5}ccdd", "aabb{5--}ccdd", "aabb{-5-5}ccdd",
+            "aabb{\t5}ccdd", "aabb{+0}ccdd", "aabb{5 }ccdd", "aabb{ 200}ccdd", "aa{0}bbcc", "aabb{0}cc",
+            "aabb(cc{0}|dd)eeff", "aabb(cc{ 1}|dd)eeff",
         };
         Tally t = new Tally();
         for (String c : cases) {

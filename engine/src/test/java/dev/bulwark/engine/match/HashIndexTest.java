@@ -24,7 +24,8 @@ class HashIndexTest {
     @ParameterizedTest
     @CsvSource({"16, 5000, -1, 1, 0", "20, 3000, 100, 2, 0", "32, 20000, 100000, 3, 0", "16, 70000, 69000, 4, 0",
             "32, 0, -1, 5, 0", "16, 5000, -1, 6, 700", "20, 3000, 100, 7, 16", "32, 20000, 100000, 8, 1000",
-            "16, 70000, 69000, 9, 4096", "16, 100, -1, 10, 100", "20, 1, -1, 11, 1", "16, 300000, -1, 12, -1"})
+            "16, 70000, 69000, 9, 4096", "16, 100, -1, 10, 100", "20, 1, -1, 11, 1", "16, 300000, -1, 12, -1",
+            "16, 1500, 1400, 13, 1000", "32, 5000, 1500, 14, 1000", "16, 1999, 2000, 15, 1000"})
     void lookupsMatchReferenceMaps(int len, int n, int reserve, long seed, int spillAt) {
         Random r = new Random(seed);
         // spillAt > 0: sorted runs in a temporary file merged into a mapped index; -1: the default builder
@@ -75,6 +76,30 @@ class HashIndexTest {
             assertEquals(-1, h.find(absent, 3));
             if (any.isEmpty()) assertFalse(h.wants(1L << 35));
         }
+    }
+
+    /**
+     * (textload4) A spilling builder told by {@link HashIndex.Builder#reserve} that it will hold at most two runs'
+     * worth keeps everything on the heap; told more, or filled past two runs, it spills as before.
+     */
+    @ParameterizedTest
+    @CsvSource({"1500, 1400, true", "2000, 2000, true", "2001, 2000, false", "1500, 2001, false", "5000, 1500, false",
+            "1500, -1, false", "900, -1, true"})
+    void aBuilderExpectingAtMostTwoRunsDoesNotSpill(int n, int reserve, boolean heap) {
+        Random r = new Random(n * 31L + reserve);
+        HashIndex.Builder b = HashIndex.builder(16, 1000);
+        if (reserve >= 0) b.reserve(reserve);
+        long[] sizes = new long[n];
+        byte[][] digests = new byte[n][16];
+        for (int i = 0; i < n; i++) {
+            r.nextBytes(digests[i]);
+            sizes[i] = 1 + r.nextInt(1 << 20);
+            b.add(digests[i], sizes[i], i);
+        }
+        assertEquals(!heap, b.spilled());
+        HashIndex built = b.build();
+        assertEquals(heap, built.onHeap());
+        for (int i = 0; i < n; i++) assertEquals(i, built.find(digests[i], sizes[i]), "entry " + i);
     }
 
     /**

@@ -379,9 +379,13 @@ public final class DatabaseLoader {
             for (int i = newline(buf, 0, have); i < have; i = newline(buf, start, have)) {
                 lineNo = lines(source, n, kind, buf, start, i, true, lineNo, false);
                 start = i + 1;
-                if (!sampled && start >= RESERVE_SAMPLE) {
-                    // the first lines tell how much the builders will hold: size them once for the rest
-                    sigs.reserveRest((double) (size - start) / start);
+                if (!sampled && pos - have + start >= RESERVE_SAMPLE) {
+                    // the first lines tell how much the builders will hold: size them once for the rest.
+                    // (textload4) The file offset, pos - have + start, not start: that is the offset in the
+                    // chunk, which restarts after the first piece (READ_PIECE = RESERVE_SAMPLE), so the
+                    // sample was taken at ~2 MiB but counted as ~1 MiB and every builder reserved twice its need
+                    long at = pos - have + start;
+                    sigs.reserveRest((double) (size - at) / at);
                     sampled = true;
                 }
             }

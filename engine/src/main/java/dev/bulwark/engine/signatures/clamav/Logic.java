@@ -57,7 +57,7 @@ public sealed interface Logic {
             eval(k.inner(), counts, out);
             if (k.op() != 0) {
                 long cnt = out.t ? out.count : 0;
-                boolean t = compare(cnt, k.op(), k.x()) && (k.y() <= 0 || Long.bitCount(out.distinct) >= k.y());
+                boolean t = compare(cnt, k.op(), k.x()) && (k.y() == 0 || Long.bitCount(out.distinct) >= Integer.toUnsignedLong(k.y()));
                 out.t = t;
                 out.count = t ? cnt : 0;
                 if (!t) out.distinct = 0;
@@ -111,31 +111,44 @@ public sealed interface Logic {
                 if (i >= s.length() || s.charAt(i) != ')') throw new IllegalArgumentException("missing closing parenthesis in logical expression");
                 i++;
                 if (i < s.length() && "=<>".indexOf(s.charAt(i)) >= 0) {
+                    // clamscan 1.4.6 counts only a parenthesised & or |: it refuses (0)>0, ((0))=1, ((0|1))>0 and
+                    // ((0|1)>0)>0 with this message (exit 2), and loads ((0)|1)>0
+                    if (!(inner instanceof Bin)) throw new IllegalArgumentException("Syntax error: Missing opening parenthesis");
                     char op = s.charAt(i++);
                     long x = number();
-                    int y = 0;
+                    int y = 0; // unsigned: up to 2^32-1 distinct subsignatures (none can have more than 64)
                     if (i < s.length() && s.charAt(i) == ',') { i++; y = (int) number(); }
                     return new Block(inner, op, x, y);
                 }
                 return new Block(inner, (char) 0, 0, 0);
             }
             if (c < '0' || c > '9') throw new IllegalArgumentException("unexpected '" + c + "' in logical expression");
-            int idx = (int) number();
+            long idx = number();
             if (idx > 63) throw new IllegalArgumentException("subsignature index " + idx + " out of range");
             if (i < s.length() && "=<>".indexOf(s.charAt(i)) >= 0) {
                 char op = s.charAt(i++);
                 long x = number();
                 if (i < s.length() && s.charAt(i) == ',') { i++; number(); }
-                return new Sub(idx, op, x);
+                return new Sub((int) idx, op, x);
             }
-            return new Sub(idx, (char) 0, 0);
+            return new Sub((int) idx, (char) 0, 0);
         }
 
+        /**
+         * Decimal digits as libclamav reads them (sscanf %u: strtoul, saturated at 2^64-1, then the low 32 bits):
+         * clamscan 1.4.6 finds 0>4294967296 (0>0) and 0=1,99999999999, not 0>99999999999 (0>1215752191).
+         */
         private long number() {
             int st = i;
-            while (i < s.length() && Character.isDigit(s.charAt(i)) && i - st < 10) i++;
+            long v = 0;
+            boolean sat = false;
+            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                int d = s.charAt(i++) - '0';
+                if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) sat = true;
+                else v = v * 10 + d;
+            }
             if (i == st) throw new IllegalArgumentException("number expected in logical expression");
-            return Long.parseLong(s.substring(st, i));
+            return (sat ? -1L : v) & 0xFFFFFFFFL;
         }
     }
 }

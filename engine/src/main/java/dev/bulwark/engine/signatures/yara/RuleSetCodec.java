@@ -25,7 +25,8 @@ import java.util.zip.CRC32;
 final class RuleSetCodec {
     private static final int MAGIC = 0x42575943; // "BWYC"
     /** Bump when anything written here, or the meaning of a compiled field, changes. */
-    static final int FORMAT = 3; // 3 (yara9): the kernel index follows the rules
+    static final int FORMAT = 4; // 3 (yara9): the kernel index follows the rules; 4 (yara10): variants and conditions
+    // length-prefixed (decoded on first use), the matcher's tables and each rule's needs-a-string flag stored
     static final int MAX_DEPTH = 1_000; // expression nesting read back (the parser allows 200)
     static final int MAX_SLOTS = 1 << 16; // loop-variable slots (each scan allocates one array of them)
 
@@ -33,8 +34,13 @@ final class RuleSetCodec {
 
     // ---- writing ------------------------------------------------------------------------------------------
 
+    /**
+     * Format 4 (yara10): the variants and the conditions are length-prefixed so that a reader can leave them encoded
+     * until they are used, and the matcher's reference tables and each rule's "needs one of its strings" flag are
+     * stored so that building the matcher needs no variant.
+     */
     static byte[] write(List<Compiler.RuleDef> rules, List<Compiler.StringDef> strings, int maxSlots,
-            List<Diagnostic> warnings, byte[] index) {
+            List<Diagnostic> warnings, byte[] index, StringMatcher m, boolean[] needsMatch) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
             DataOutputStream o = new DataOutputStream(bytes);
@@ -50,34 +56,54 @@ final class RuleSetCodec {
                 str(o, d.message());
             }
             o.writeInt(strings.size());
+            int nv = 0;
             for (Compiler.StringDef s : strings) {
                 str(o, s.id());
                 o.writeInt(s.rule());
                 o.writeBoolean(s.isPrivate());
                 o.writeBoolean(s.hex());
                 o.writeInt(s.variants().size());
-                for (Variant v : s.variants()) variant(o, v);
+                nv += s.variants().size();
             }
+            o.writeInt(nv);
+            ByteArrayOutputStream part = new ByteArrayOutputStream(256);
+            DataOutputStream po = new DataOutputStream(part);
+            for (Compiler.StringDef s : strings) {
+                for (Variant v : s.variants()) {
+                    part.reset();
+                    variant(po, v);
+                    po.flush();
+                    o.writeInt(part.size());
+                    part.writeTo(o);
+                }
+            }
+            matcher(o, m);
             o.writeInt(rules.size());
-            for (Compiler.RuleDef r : rules) {
+            for (int ri = 0; ri < rules.size(); ri++) {
+                Compiler.RuleDef r = rules.get(ri);
                 str(o, r.name());
                 str(o, r.namespace());
                 o.writeBoolean(r.isPrivate());
                 o.writeBoolean(r.isGlobal());
                 strs(o, r.tags());
                 o.writeInt(r.meta().size());
-                for (Meta m : r.meta()) {
-                    str(o, m.key());
-                    switch (m.value()) {
+                for (Meta mt : r.meta()) {
+                    str(o, mt.key());
+                    switch (mt.value()) {
                         case String s -> { o.writeByte(0); str(o, s); }
                         case Long l -> { o.writeByte(1); o.writeLong(l); }
                         case Boolean b -> { o.writeByte(2); o.writeBoolean(b); }
-                        default -> throw new IllegalStateException("meta value " + m.value());
+                        default -> throw new IllegalStateException("meta value " + mt.value());
                     }
                 }
                 o.writeInt(r.firstString());
                 o.writeInt(r.stringCount());
-                expr(o, r.condition());
+                o.writeBoolean(needsMatch[ri]);
+                part.reset();
+                expr(po, r.condition());
+                po.flush();
+                o.writeInt(part.size());
+                part.writeTo(o);
                 str(o, r.source());
             }
             bytes(o, index); // the matcher's kernel index (AtomIndex.write), or -1 without kernel atoms
@@ -90,6 +116,28 @@ final class RuleSetCodec {
         } catch (IOException e) {
             throw new IllegalStateException(e); // a ByteArrayOutputStream does not fail
         }
+    }
+
+    /** The matcher's tables (StringMatcher's stored-table constructor takes them back). */
+    private static void matcher(DataOutputStream o, StringMatcher m) throws IOException {
+        o.writeInt(m.maxProgram);
+        int nRefs = m.refVariant.length;
+        o.writeInt(nRefs);
+        for (int x : m.refVariant) o.writeInt(x);
+        for (int x : m.refMin) o.writeInt(x);
+        for (int x : m.refMax) o.writeInt(x);
+        for (long x : m.windows) o.writeLong(x);
+        o.writeInt(m.atoms.length);
+        for (byte[] a : m.atoms) {
+            o.writeByte(a.length);
+            o.write(a);
+        }
+        for (int x : m.atomRefs) o.writeInt(x);
+        o.writeInt(m.oneRefs.length);
+        for (int x : m.oneStart) o.writeInt(x);
+        for (int x : m.oneRefs) o.writeInt(x);
+        o.writeInt(m.unindexed.length);
+        for (int x : m.unindexed) o.writeInt(x);
     }
 
     private static void variant(DataOutputStream o, Variant v) throws IOException {
@@ -271,9 +319,12 @@ final class RuleSetCodec {
 
     // ---- reading ------------------------------------------------------------------------------------------
 
-    /** The parts of a rule set read back; {@link YaraRuleSet} builds its matcher from them. */
+    /**
+     * The parts of a rule set read back; {@link YaraRuleSet} builds its matcher from them. The rules' conditions are
+     * null and the strings' variant lists empty: {@code lazy} decodes them on first use.
+     */
     record Parts(List<Compiler.RuleDef> rules, List<Compiler.StringDef> strings, int maxSlots, List<Diagnostic> warnings,
-            AtomIndex index) {}
+            AtomIndex index, LazyRuleSet lazy, StringMatcher matcher, boolean[] needsMatch) {}
 
     static Parts read(byte[] data) throws IOException {
         return read(data, 0, data.length);
@@ -299,17 +350,34 @@ final class RuleSetCodec {
             }
             int ns = in.count(11);
             List<Compiler.StringDef> strings = new ArrayList<>(ns);
+            int[] perString = new int[ns];
+            long total = 0;
             for (int i = 0; i < ns; i++) {
                 String id = in.str();
                 int rule = in.count(0);
                 boolean priv = in.bool(), hex = in.bool();
-                int nv = in.count(1);
-                List<Variant> vs = new ArrayList<>(nv);
-                for (int k = 0; k < nv; k++) vs.add(in.variant(ns));
-                strings.add(new Compiler.StringDef(id, rule, priv, hex, List.copyOf(vs)));
+                perString[i] = in.count(0);
+                total += perString[i];
+                strings.add(new Compiler.StringDef(id, rule, priv, hex, List.of()));
             }
+            int nv = in.count(4);
+            if (nv != total) throw new IOException("variant count does not fit the strings");
+            int[] varStart = new int[nv], varEnd = new int[nv], varString = new int[nv];
+            for (int s = 0, v = 0; s < ns; s++) {
+                for (int k = 0; k < perString[s]; k++, v++) {
+                    int n = in.count(0);
+                    if (n > in.b.remaining()) throw new IOException("bad variant length");
+                    varStart[v] = in.b.position();
+                    varEnd[v] = varStart[v] + n;
+                    varString[v] = s;
+                    in.b.position(varEnd[v]);
+                }
+            }
+            StringMatcher.Tables t = tables(in, nv, data.length);
             int nr = in.count(10);
             List<Compiler.RuleDef> rules = new ArrayList<>(nr);
+            int[] condStart = new int[nr], condEnd = new int[nr];
+            boolean[] needsMatch = new boolean[nr];
             for (int i = 0; i < nr; i++) {
                 String name = in.str(), namespace = in.str();
                 boolean priv = in.bool(), global = in.bool();
@@ -328,9 +396,13 @@ final class RuleSetCodec {
                 }
                 int first = in.count(0), count = in.count(0);
                 if ((long) first + count > ns) throw new IOException("string range out of bounds");
-                Expr cond = in.expr(0, ns, nr);
+                needsMatch[i] = in.bool();
+                int n = in.count(1);
+                condStart[i] = in.b.position();
+                condEnd[i] = condStart[i] + n;
+                in.b.position(condEnd[i]);
                 rules.add(new Compiler.RuleDef(name, namespace, priv, global, List.copyOf(tags), List.copyOf(meta), first,
-                        count, cond, in.str()));
+                        count, null, in.str()));
             }
             for (Compiler.StringDef s : strings) if (s.rule() >= nr) throw new IOException("string of no rule");
             AtomIndex index = null;
@@ -343,9 +415,59 @@ final class RuleSetCodec {
                 in.b.position(in.b.position() + ni);
             }
             if (in.b.hasRemaining()) throw new IOException("trailing bytes");
-            return new Parts(rules, strings, maxSlots, warnings, index);
+            LazyRuleSet lazy = new LazyRuleSet(data, varStart, varEnd, varString, condStart, condEnd, ns, maxSlots + 1);
+            StringMatcher m = new StringMatcher(lazy, nv, ns, t.maxProgram(), t.refVariant(), t.refMin(), t.refMax(),
+                    t.windows(), t.atoms(), t.atomRefs(), t.oneStart(), t.oneRefs(), t.unindexed());
+            return new Parts(rules, strings, maxSlots, warnings, index, lazy, m, needsMatch);
         } catch (RuntimeException e) { // underflow, a null where none may be, ...
             throw new IOException("malformed rule set: " + e, e);
         }
+    }
+
+    /** The matcher's tables, every index checked against what it indexes. */
+    private static StringMatcher.Tables tables(RuleSetInput in, int nv, int entryLength) throws IOException {
+        ByteBuffer b = in.b;
+        int maxProgram = b.getInt();
+        // each program instruction takes at least one byte of the entry
+        if (maxProgram < 16 || maxProgram > Math.max(16, entryLength)) throw new IOException("bad program size");
+        int nRefs = in.count(4 * 3 + 8 * 4);
+        int[] refVariant = ints(b, nRefs), refMin = ints(b, nRefs), refMax = ints(b, nRefs);
+        for (int i = 0; i < nRefs; i++) {
+            if (refVariant[i] < 0 || refVariant[i] >= nv || refMin[i] < 0 || refMax[i] < refMin[i]) {
+                throw new IOException("bad atom reference");
+            }
+        }
+        long[] windows = new long[4 * nRefs];
+        b.asLongBuffer().get(windows);
+        b.position(b.position() + 8 * windows.length);
+        int na = in.count(3 + 4);
+        byte[][] atoms = new byte[na][];
+        for (int i = 0; i < na; i++) {
+            int n = b.get();
+            if (n < 2 || n > 4) throw new IOException("bad atom");
+            atoms[i] = new byte[n];
+            b.get(atoms[i]);
+        }
+        int[] atomRefs = ints(b, na);
+        for (int x : atomRefs) if (x < 0 || x >= nRefs) throw new IOException("bad atom reference");
+        int nOne = in.count(4);
+        int[] oneStart = ints(b, 257);
+        int[] oneRefs = ints(b, nOne);
+        if (oneStart[0] != 0 || oneStart[256] != nOne) throw new IOException("bad one-byte table");
+        for (int i = 0; i < 256; i++) if (oneStart[i + 1] < oneStart[i]) throw new IOException("bad one-byte table");
+        for (int x : oneRefs) if (x < 0 || x >= nRefs) throw new IOException("bad one-byte reference");
+        int nUn = in.count(4);
+        int[] unindexed = ints(b, nUn);
+        for (int x : unindexed) if (x < 0 || x >= nv) throw new IOException("bad unindexed variant");
+        return new StringMatcher.Tables(maxProgram, refVariant, refMin, refMax, windows, atoms, atomRefs, oneStart, oneRefs,
+                unindexed);
+    }
+
+    private static int[] ints(ByteBuffer b, int n) throws IOException {
+        if ((long) n * 4 > b.remaining()) throw new IOException("bad length " + n);
+        int[] a = new int[n];
+        b.asIntBuffer().get(a);
+        b.position(b.position() + 4 * n);
+        return a;
     }
 }

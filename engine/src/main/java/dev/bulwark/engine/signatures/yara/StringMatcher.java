@@ -16,26 +16,79 @@ import java.util.List;
  * atom's distance from the match start and the fixed bytes around the atom (its window).
  */
 final class StringMatcher {
+    /** The variants; for a set read from a cache entry, filled on first use by {@link #source} (null until then). */
     private final Variant[] variants;
+    /** Decodes a cached set's variants on first use (rule cache format 4, yara10); null for a compiled set. */
+    private final LazyRuleSet source;
     /** Per atom reference: the variant and the range of the atom's distance from the match start. */
-    private final int[] refVariant;
-    private final int[] refMin;
-    private final int[] refMax;
+    final int[] refVariant;
+    final int[] refMin;
+    final int[] refMax;
     /** Kernel atoms (2..4 bytes), the reference each reports, and 4 window longs per reference. */
     final byte[][] atoms;
     final int[] atomRefs;
     final long[] windows;
     /** 1-byte atoms by byte value: references oneRefs[oneStart[b] .. oneStart[b + 1]). */
-    private final int[] oneStart = new int[257];
-    private final int[] oneRefs;
-    private final int[] unindexed;
+    final int[] oneStart;
+    final int[] oneRefs;
+    final int[] unindexed;
     final int stringCount;
     final int maxProgram;
     /** The kernel over this matcher's atoms alone (bulwark yara); built on first use. */
     private volatile AtomIndex index;
 
+    /**
+     * (yara10) A cached set's matcher from its stored tables: no variant is decoded until a kernel hit, the
+     * one-byte pass or the unindexed pass reaches it ({@link #variant}). The tables were checked by the reader.
+     */
+    StringMatcher(LazyRuleSet source, int variantCount, int stringCount, int maxProgram, int[] refVariant, int[] refMin,
+            int[] refMax, long[] windows, byte[][] atoms, int[] atomRefs, int[] oneStart, int[] oneRefs, int[] unindexed) {
+        this.variants = new Variant[variantCount];
+        this.source = source;
+        this.stringCount = stringCount;
+        this.maxProgram = maxProgram;
+        this.refVariant = refVariant;
+        this.refMin = refMin;
+        this.refMax = refMax;
+        this.windows = windows;
+        this.atoms = atoms;
+        this.atomRefs = atomRefs;
+        this.oneStart = oneStart;
+        this.oneRefs = oneRefs;
+        this.unindexed = unindexed;
+    }
+
+    /** A matcher's stored tables, as the rule cache's reader returns them. */
+    record Tables(int maxProgram, int[] refVariant, int[] refMin, int[] refMax, long[] windows, byte[][] atoms,
+            int[] atomRefs, int[] oneStart, int[] oneRefs, int[] unindexed) {}
+
+    private static final java.lang.invoke.VarHandle SLOT = java.lang.invoke.MethodHandles.arrayElementVarHandle(Variant[].class);
+
+    /** Variant i; a cached set's is decoded on first use (thread-safe; a damaged one throws DamagedRuleSetException). */
+    Variant variant(int i) {
+        Variant v = (Variant) SLOT.getAcquire(variants, i);
+        return v != null ? v : decode(i);
+    }
+
+    private Variant decode(int i) {
+        synchronized (variants) {
+            Variant v = variants[i];
+            if (v == null) {
+                v = source.variant(i, maxProgram);
+                SLOT.setRelease(variants, i, v);
+            }
+            return v;
+        }
+    }
+
+    int variantCount() {
+        return variants.length;
+    }
+
     StringMatcher(List<Variant> vs, int stringCount) {
         this.variants = vs.toArray(new Variant[0]);
+        this.source = null;
+        this.oneStart = new int[257];
         this.stringCount = stringCount;
         // sized by a first count, filled in a second: no boxed lists (a cached rule set of thousands of rules is
         // built at every run, and its garbage alone could cost a young collection)
@@ -167,7 +220,7 @@ final class StringMatcher {
         @Override
         public int hit(int ref, int pos) {
             StringMatcher m = this.m;
-            Variant v = m.variants[m.refVariant[ref]];
+            Variant v = m.variant(m.refVariant[ref]);
             int minOff = m.refMin[ref], maxOff = m.refMax[ref];
             if (maxOff == minOff) {
                 int start = pos - minOff;
@@ -198,7 +251,7 @@ final class StringMatcher {
                 }
             }
             for (int id : m.unindexed) {
-                Variant v = m.variants[id];
+                Variant v = m.variant(id);
                 long[] fb = v.firstBytes;
                 int end = v.anchored ? Math.min(len, 1) : len;
                 for (int i = 0; i < end; i++) {
@@ -219,7 +272,10 @@ final class StringMatcher {
         s.finish();
     }
 
+    /** Every variant (a cached set's all decoded). */
     Variant[] variants() {
-        return variants;
+        Variant[] out = new Variant[variants.length];
+        for (int i = 0; i < out.length; i++) out[i] = variant(i);
+        return out;
     }
 }

@@ -37,6 +37,14 @@ public final class YaraRuleSet {
 
     /** True when a source included another file (its text is not among the sources compiled). */
     private final boolean includes;
+    /** (yara10) A cached set's conditions, decoded on first use by {@link #lazy}; null for a compiled set. */
+    private final LazyRuleSet lazy;
+    private final Expr[] conditions;
+    private static final java.lang.invoke.VarHandle COND = java.lang.invoke.MethodHandles.arrayElementVarHandle(Expr[].class);
+    /** Compiles the rules again when a lazily decoded part of a cached set is damaged (null: throw instead). */
+    private final java.util.function.Supplier<YaraRuleSet> recompile;
+    /** The set compiled again after damage was found; every later call answers from it. */
+    private volatile YaraRuleSet replacement;
 
     private YaraRuleSet(Compiler c, List<Diagnostic> warnings) {
         this(c.rules, c.strings, c.maxSlots, warnings, false);
@@ -47,6 +55,9 @@ public final class YaraRuleSet {
         this.rules = List.copyOf(ruleList);
         this.strings = List.copyOf(stringList);
         this.includes = includes;
+        this.lazy = null;
+        this.conditions = null;
+        this.recompile = null;
         List<Variant> vs = new ArrayList<>();
         for (Compiler.StringDef s : strings) vs.addAll(s.variants());
         this.matcher = new StringMatcher(vs, strings.size());
@@ -55,6 +66,45 @@ public final class YaraRuleSet {
         this.warnings = List.copyOf(warnings);
         this.needsMatch = new boolean[rules.size()];
         for (int i = 0; i < rules.size(); i++) needsMatch[i] = Prefilter.needsOwnMatch(rules.get(i).condition());
+    }
+
+    /** (yara10) A cached set: its matcher and needs-a-string flags as stored, variants and conditions decoded on use. */
+    private YaraRuleSet(RuleSetCodec.Parts p, java.util.function.Supplier<YaraRuleSet> recompile) {
+        this.rules = List.copyOf(p.rules());
+        this.strings = List.copyOf(p.strings());
+        this.includes = false;
+        this.lazy = p.lazy();
+        this.conditions = new Expr[rules.size()];
+        this.recompile = recompile;
+        this.matcher = p.matcher();
+        this.maxSlots = p.maxSlots();
+        this.slots = maxSlots + 1;
+        this.warnings = List.copyOf(p.warnings());
+        this.needsMatch = p.needsMatch();
+    }
+
+    /** Rule i's condition (a cached set's decoded on first use; DamagedRuleSetException when it does not decode). */
+    private Expr condition(int i) {
+        if (lazy == null) return rules.get(i).condition();
+        Expr e = (Expr) COND.getAcquire(conditions, i);
+        if (e != null) return e;
+        synchronized (conditions) {
+            e = conditions[i];
+            if (e == null) {
+                e = lazy.condition(i);
+                COND.setRelease(conditions, i, e);
+            }
+        }
+        return e;
+    }
+
+    /** The set to answer from after damage: the recompiled one (compiled once), or the exception again. */
+    private YaraRuleSet replaced(DamagedRuleSetException e) {
+        if (recompile == null) throw e;
+        synchronized (this) {
+            if (replacement == null) replacement = java.util.Objects.requireNonNull(recompile.get());
+            return replacement;
+        }
     }
 
     /** Strict compile for {@code bulwark yara}; throws with every diagnostic when any source has an error. */
@@ -104,7 +154,27 @@ public final class YaraRuleSet {
      * and warnings) without compiling: a cache of compiled rules. Not a stable format across builds.
      */
     public byte[] toBytes() {
-        return RuleSetCodec.write(rules, strings, maxSlots, warnings, matcher.indexBytes());
+        if (replacement != null) return replacement.toBytes();
+        List<Compiler.RuleDef> rs = rules;
+        List<Compiler.StringDef> ss = strings;
+        if (lazy != null) { // every part decoded (a damaged one throws DamagedRuleSetException)
+            rs = new ArrayList<>(rules.size());
+            for (int i = 0; i < rules.size(); i++) {
+                Compiler.RuleDef r = rules.get(i);
+                Expr c = condition(i);
+                rs.add(new Compiler.RuleDef(r.name(), r.namespace(), r.isPrivate(), r.isGlobal(), r.tags(), r.meta(),
+                        r.firstString(), r.stringCount(), c, r.source()));
+            }
+            Variant[] all = matcher.variants();
+            ss = new ArrayList<>(strings.size());
+            int v = 0;
+            for (Compiler.StringDef s : strings) {
+                int from = v;
+                while (v < all.length && all[v].string == ss.size()) v++;
+                ss.add(new Compiler.StringDef(s.id(), s.rule(), s.isPrivate(), s.hex(), List.of(all).subList(from, v)));
+            }
+        }
+        return RuleSetCodec.write(rs, ss, maxSlots, warnings, matcher.indexBytes(), matcher, needsMatch);
     }
 
     /** A rule set from {@link #toBytes}; IOException when the bytes are damaged or from another format. */
@@ -114,9 +184,20 @@ public final class YaraRuleSet {
 
     /** Like {@link #fromBytes(byte[])} over data[off, off + len) (a cache entry read whole, without a copy). */
     public static YaraRuleSet fromBytes(byte[] data, int off, int len) throws java.io.IOException {
+        return fromBytes(data, off, len, null);
+    }
+
+    /**
+     * Like {@link #fromBytes(byte[], int, int)}. (yara10) The strings' variants and the rules' conditions stay encoded
+     * in data (which must not change) until a scan needs them; if one of them then turns out damaged (the checksum
+     * held: a crafted entry or a writer bug), every scan answers from {@code recompile}'s rule set (called once)
+     * instead; without it, the scan throws.
+     */
+    public static YaraRuleSet fromBytes(byte[] data, int off, int len, java.util.function.Supplier<YaraRuleSet> recompile)
+            throws java.io.IOException {
         java.util.Objects.checkFromIndexSize(off, len, data.length);
         RuleSetCodec.Parts p = RuleSetCodec.read(data, off, len);
-        YaraRuleSet rs = new YaraRuleSet(p.rules(), p.strings(), p.maxSlots(), p.warnings(), false);
+        YaraRuleSet rs = new YaraRuleSet(p, recompile);
         // (yara9) the stored kernel index saves building it (Elastic's 3,021 rules: ~20 -> ~9 ms cold)
         if (!rs.matcher.useIndex(p.index())) throw new java.io.IOException("kernel index does not fit the strings");
         return rs;
@@ -183,6 +264,11 @@ public final class YaraRuleSet {
         return new YaraRuleSet(c, diags);
     }
 
+    /** True when this set was read from bytes and decodes its variants and conditions on first use. */
+    boolean isLazy() {
+        return lazy != null;
+    }
+
     public int ruleCount() {
         return rules.size();
     }
@@ -193,6 +279,16 @@ public final class YaraRuleSet {
 
     /** Names of matching non-private rules, in declaration order. */
     public List<String> matchingRules(ByteBuffer data) {
+        YaraRuleSet r = replacement;
+        if (r != null) return r.matchingRules(data);
+        try {
+            return matchingRulesHere(data);
+        } catch (DamagedRuleSetException e) {
+            return replaced(e).matchingRules(data);
+        }
+    }
+
+    private List<String> matchingRulesHere(ByteBuffer data) {
         List<String> out = new ArrayList<>();
         boolean[] m = evaluate(data, null);
         for (int i = 0; i < rules.size(); i++) {
@@ -216,6 +312,16 @@ public final class YaraRuleSet {
      * match data is copied: for callers that print only rule names).
      */
     public List<RuleResult> scan(ByteBuffer data, boolean includeNonMatching, boolean withStrings) {
+        YaraRuleSet r = replacement;
+        if (r != null) return r.scan(data, includeNonMatching, withStrings);
+        try {
+            return scanHere(data, includeNonMatching, withStrings);
+        } catch (DamagedRuleSetException e) {
+            return replaced(e).scan(data, includeNonMatching, withStrings);
+        }
+    }
+
+    private List<RuleResult> scanHere(ByteBuffer data, boolean includeNonMatching, boolean withStrings) {
         List<RuleResult> out = new ArrayList<>();
         Matches[] mm = new Matches[1];
         boolean[] m = evaluate(data, mm);
@@ -303,7 +409,7 @@ public final class YaraRuleSet {
                     }
                 }
             }
-            res[i] = !skip && Evaluator.truthy(Evaluator.eval(r.condition(), c));
+            res[i] = !skip && Evaluator.truthy(Evaluator.eval(condition(i), c));
             c.setRule(i, res[i]);
         }
         // a false global rule makes every rule of its namespace false

@@ -122,6 +122,66 @@ class RuleSetCodecTest {
         assertThrows(IOException.class, () -> YaraRuleSet.fromBytes(withIndex(ea, prefix, null)), "no index");
     }
 
+    /**
+     * (format 4) A cached set's variants and conditions stay encoded until a scan needs them: a part that does not
+     * decode although the checksum holds is found only when reached, and the scan then answers from the rules compiled
+     * again (called once), or throws without a way to compile them. A damaged part no scan reaches costs nothing.
+     */
+    @Test
+    void partsDecodedOnFirstUseFallBackToCompilingWhenDamaged() throws Exception {
+        String src = "rule v { strings: $x = \"ZZZZVARIANTZZ\" condition: $x }\n"
+                + "rule c { strings: $y = \"qrstuvwx\" condition: $y and \"QQQQMARK\" contains \"Q\" }\n"
+                + "rule n { strings: $z = \"nothing here\" condition: $z }";
+        YaraRuleSet compiled = YaraRuleSet.compile(List.of(new YaraSource("l.yar", src)), Map.of());
+        byte[] e = compiled.toBytes();
+        byte[] badVariant = lengthBefore(e, "ZZZZVARIANTZZ"), badCondition = lengthBefore(e, "QQQQMARK");
+        byte[] badUnreached = lengthBefore(e, "nothing here");
+        byte[] hitsBoth = "..ZZZZVARIANTZZ..qrstuvwx..".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] hitsNeither = "..ZZZZ.....qrst....".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        String want = render(compiled, hitsBoth);
+        assertTrue(want.contains(":v[][]=true") && want.contains(":c[][]=true") && want.contains(":n[][]=false"), want);
+        for (byte[] bad : List.of(badVariant, badCondition)) {
+            YaraRuleSet lazy = YaraRuleSet.fromBytes(bad); // accepted: the damaged part is not decoded yet
+            assertEquals(render(compiled, hitsNeither), render(lazy, hitsNeither)); // nor reached here
+            assertThrows(DamagedRuleSetException.class, () -> lazy.scan(ByteBuffer.wrap(hitsBoth)));
+            int[] calls = {0};
+            YaraRuleSet withFallback = YaraRuleSet.fromBytes(bad, 0, bad.length, () -> {
+                calls[0]++;
+                return YaraRuleSet.compile(List.of(new YaraSource("l.yar", src)), Map.of());
+            });
+            assertEquals(want, render(withFallback, hitsBoth));
+            assertEquals(want, render(withFallback, hitsBoth));
+            assertEquals(1, calls[0]);
+            assertThrows(DamagedRuleSetException.class, lazy::toBytes); // never written back as it is
+            assertArrayEquals(e, withFallback.toBytes()); // the set compiled again
+        }
+        YaraRuleSet unreached = YaraRuleSet.fromBytes(badUnreached, 0, badUnreached.length, () -> {
+            throw new AssertionError("compiled although no damaged part was reached");
+        });
+        assertEquals(want, render(unreached, hitsBoth));
+    }
+
+    /** The entry with the length in front of the only occurrence of marker made huge, and its checksum fixed. */
+    private static byte[] lengthBefore(byte[] entry, String marker) {
+        byte[] m = marker.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = -1;
+        for (int i = 0; i + m.length <= entry.length; i++) {
+            if (java.util.Arrays.equals(entry, i, i + m.length, m, 0, m.length)) {
+                assertEquals(-1, at, "marker found twice: " + marker);
+                at = i;
+            }
+        }
+        assertTrue(at >= 4, marker);
+        byte[] d = entry.clone();
+        ByteBuffer b = ByteBuffer.wrap(d);
+        assertEquals(m.length, b.getInt(at - 4));
+        b.putInt(at - 4, 0x7FFF_FFF0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(d, 0, d.length - 8);
+        b.putLong(d.length - 8, crc.getValue());
+        return d;
+    }
+
     /** The entry's first {@code prefix} bytes, then {@code index} (null: none) and a valid checksum. */
     private static byte[] withIndex(byte[] entry, int prefix, byte[] index) {
         int n = index == null ? 0 : index.length;
