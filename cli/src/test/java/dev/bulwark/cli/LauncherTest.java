@@ -134,7 +134,8 @@ class LauncherTest {
     /** The launcher's options for the cheaper C2 of longer scans (bin/scan-jit.json). */
     private static boolean cheapC2(String... args) throws Exception {
         List<String> words = dryRun(LAUNCHER, Map.of(), args);
-        boolean directives = words.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("scan-jit.json"));
+        boolean directives = words.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("scan-jit.json"))
+                || words.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("scan-long-jit.json"));
         // (yara block: `yara` has the same inlining limits with its own directives, see yaraPretenuresAndInlinesLess)
         if (!args[0].equals("yara")) {
             assertEquals(directives, words.contains("-XX:FreqInlineSize=100"), "directives and inlining limits go together");
@@ -183,6 +184,25 @@ class LauncherTest {
         assertTrue(cheapC2("db", "compile", "-d", textDb.toString(), "-o", "x.bsnap"), "compiling loads like a scan");
         assertFalse(cheapC2("db", "info", snapshot.toString()));
         assertTrue(cheapC2("daemon", "--config", "clamd.conf"), "the daemon scans like a long scan");
+    }
+
+    /**
+     * cpu7 (round 10): a long scan against a small or compiled database (the corpus block's condition) compiles only
+     * the per-byte loops with C2 (bin/scan-long-jit.json); a large text database's load, db compile and the daemon
+     * keep bin/scan-jit.json, short scans have no directives (C1 alone).
+     */
+    @Test
+    void longScansCompileOnlyThePerByteLoopsWithC2() throws Exception {
+        String longJit = "-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("scan-long-jit.json");
+        String jit = "-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("scan-jit.json");
+        assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), big.toString()).contains(longJit));
+        assertTrue(dryRun(LAUNCHER, Map.of(), "scan", "--threads=1", "-d", snapshot.toString(), dir.toString()).contains(longJit));
+        List<String> large = dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString());
+        assertTrue(large.contains(jit) && !large.contains(longJit), "a large text database: " + large);
+        assertTrue(dryRun(LAUNCHER, Map.of(), "db", "compile", "-d", textDb.toString(), "-o", "x.bsnap").contains(jit));
+        assertTrue(dryRun(LAUNCHER, Map.of(), "daemon", "--config", "clamd.conf").contains(jit));
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), small.toString()).stream()
+                .anyMatch(w -> w.startsWith("-XX:CompilerDirectivesFile=")), "short: C1 alone");
     }
 
     /** corpus (round 6): long scans compile later, except with a large text database (its load wants C2 early). */
