@@ -38,8 +38,16 @@ class ClamscanAbbreviationTest {
         }
     }
 
+    /** Where the probes run: `--log=1`, `--move=1` and friends name a file in the working directory. */
+    @TempDir
+    static Path probeDir;
+
     private static String clamscanReads(String prefix) throws Exception {
-        Run r = clamscan("--" + prefix + "=1", "-d", "/nonexistent", "/nonexistent");
+        Process p = new ProcessBuilder("clamscan", "--" + prefix + "=1", "-d", "/nonexistent", "/nonexistent")
+                .directory(probeDir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        Run r = new Run(p.exitValue(), "", err);
         if (r.err().contains("is ambiguous")) return "ambiguous";
         if (r.err().contains("unrecognized option") || r.err().contains("Unknown option")) return "unknown";
         return "known";
