@@ -25,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * command line the same last two lines of standard error.
  */
 class BundledOptionsTest {
-    private static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
 
     /** The lines naming a scanned file (FOUND, OK, ERROR), in order: both scan one file with one thread. */
     private static List<String> results(String out) {
@@ -35,9 +34,9 @@ class BundledOptionsTest {
     @Test
     void bundlesAreAcceptedAndRefusedAsByClamscan(@TempDir Path tmp) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")), "clamscan not installed");
-        Path tree = Files.createDirectories(tmp.resolve("tree"));
-        Files.writeString(tree.resolve("eicar.com"), EICAR);
-        String db = Files.writeString(tmp.resolve("t.hdb"), "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n").toString();
+        ScanCommandTest.EicarTree fx = ScanCommandTest.EicarTree.in(tmp);
+        Path tree = fx.tree();
+        String db = fx.db();
         String dir = tree.toString(), log = tmp.resolve("scan.log").toString();
         String list = Files.writeString(tmp.resolve("files.list"), tree.resolve("eicar.com") + "\n").toString();
         List<List<String>> forms = List.of(

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * option: exit 2 where clamscan scanned.
  */
 class ClamscanAbbreviationTest {
-    private static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
 
     @Test
     void prefixesStandForTheirOption() throws Exception {
@@ -90,9 +89,9 @@ class ClamscanAbbreviationTest {
     @Test
     void abbreviatedCommandLinesScanAsClamscan(@TempDir Path tmp) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")), "clamscan not installed");
-        Path tree = Files.createDirectories(tmp.resolve("tree"));
-        Files.writeString(tree.resolve("eicar.com"), EICAR);
-        String db = Files.writeString(tmp.resolve("t.hdb"), "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n").toString();
+        ScanCommandTest.EicarTree fx = ScanCommandTest.EicarTree.in(tmp);
+        Path tree = fx.tree();
+        String db = fx.db();
         String dir = tree.toString();
         List<List<String>> forms = List.of(List.of("--no-summ", "--datab=" + db, "--recur", dir),
                 List.of("--no-summary", "--datab", db, "--recur", "--infec", dir),

@@ -23,6 +23,16 @@ class ScanCommandTest {
 
     record Run(int rc, String out, String err) {}
 
+    /** The option tests' fixture: {@code tmp/tree/eicar.com} and {@code tmp/t.hdb}, which names its MD5. */
+    record EicarTree(Path tree, String db) {
+        static EicarTree in(Path tmp) throws java.io.IOException {
+            Path tree = Files.createDirectories(tmp.resolve("tree"));
+            Files.writeString(tree.resolve("eicar.com"), EICAR);
+            return new EicarTree(tree, Files.writeString(tmp.resolve("t.hdb"),
+                    "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n").toString());
+        }
+    }
+
     static Run bulwark(String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
         int rc = ScanCommand.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
