@@ -90,9 +90,7 @@ final class ClamscanOptions {
     private static final Set<String> SIZE = Set.of("max-scansize", "max-filesize", "max-embeddedpe", "max-htmlnormalize",
             "max-htmlnotags", "max-scriptnormalize", "max-ziptypercg", "pcre-max-filesize");
     /** clamscan's string options with a value pattern of their own (matched ignoring case). */
-    private static final Map<String, Pattern> STRING_FORMAT = Map.of(
-            "bytecode-mode", Pattern.compile("^(Auto|ForceJIT|ForceInterpreter|Test)$", Pattern.CASE_INSENSITIVE),
-            "statistics", Pattern.compile("^(none|None|bytecode|Bytecode|pcre|PCRE)$", Pattern.CASE_INSENSITIVE));
+    private static final Set<String> STRING_FORMAT = Set.of("bytecode-mode", "statistics");
     /** clamscan 1.4.6's boolean options (MATCH_BOOL: yes, true, 1, no, false or 0, in any case; "yes" when bare). */
     private static final Set<String> BOOLEAN = Set.of("help", "version", "debug", "gen-json", "verbose", "dumpcerts", "quiet",
             "leave-temps", "stdout", "allmatch", "normalize", "recursive", "gen-mdb", "bell", "no-summary", "infected",
@@ -106,8 +104,19 @@ final class ClamscanOptions {
             "block-max", "phishing-ssl", "phishing-cloak", "partition-intersection", "block-macros", "block-encrypted");
     /** Bulwark's own options: their values are checked where they are used. */
     private static final Set<String> OWN = Set.of("json", "threads", "progress");
-    private static final Pattern NUMBER_FORMAT = Pattern.compile("[0-9]+"), SIZE_FORMAT = Pattern.compile("[0-9]+[KMG]?", Pattern.CASE_INSENSITIVE),
-            BOOL_FORMAT = Pattern.compile("yes|true|1|no|false|0", Pattern.CASE_INSENSITIVE);
+    /**
+     * The value patterns, compiled on first use (a class of their own): most command lines give no value they check,
+     * and compiling them in the interpreter cost a one-file scan ~0.5 ms of its start (startup10).
+     */
+    private static final class Formats {
+        static final Pattern NUMBER = Pattern.compile("[0-9]+"), SIZE = Pattern.compile("[0-9]+[KMG]?", Pattern.CASE_INSENSITIVE),
+                BOOL = Pattern.compile("yes|true|1|no|false|0", Pattern.CASE_INSENSITIVE);
+        static final Map<String, Pattern> STRING = Map.of(
+                "bytecode-mode", Pattern.compile("^(Auto|ForceJIT|ForceInterpreter|Test)$", Pattern.CASE_INSENSITIVE),
+                "statistics", Pattern.compile("^(none|None|bytecode|Bytecode|pcre|PCRE)$", Pattern.CASE_INSENSITIVE));
+        /** Matches nothing: an --exclude/--include expression that does not compile. */
+        static final Pattern NEVER = Pattern.compile("(?!)");
+    }
 
     /**
      * Checks a value as clamscan's option parser does before it takes it (clamscan 1.4.6 optparser.c): a number, a
@@ -116,15 +125,16 @@ final class ClamscanOptions {
      * ignored as a repeat.
      */
     private static void checkValue(String name, String v) throws UsageException {
-        if (OWN.contains(name)) return;
-        Pattern format = NUMBER.contains(name) ? NUMBER_FORMAT : SIZE.contains(name) ? SIZE_FORMAT
-                : STRING_FORMAT.containsKey(name) ? STRING_FORMAT.get(name) : VALUED.contains(name) ? null : BOOL_FORMAT;
+        if (OWN.contains(name) || v == null) return;        // a bare flag: nothing to check
+        boolean string = !NUMBER.contains(name) && !SIZE.contains(name) && !STRING_FORMAT.contains(name) && VALUED.contains(name);
         String option = "--" + name + letterOf(name);
-        if (format == null) {
-            if (v != null && v.isEmpty()) throw UsageException.value("ERROR: Option " + option + " requires a non-empty string argument");
+        if (string) {
+            if (v.isEmpty()) throw UsageException.value("ERROR: Option " + option + " requires a non-empty string argument");
             return;
         }
-        if (v != null && !format.matcher(v).matches()) {
+        Pattern format = NUMBER.contains(name) ? Formats.NUMBER : SIZE.contains(name) ? Formats.SIZE
+                : STRING_FORMAT.contains(name) ? Formats.STRING.get(name) : Formats.BOOL;
+        if (!format.matcher(v).matches()) {
             throw UsageException.value("ERROR: Incorrect argument format for option " + option);
         }
     }
@@ -358,16 +368,13 @@ final class ClamscanOptions {
         return v;
     }
 
-    /** Matches nothing: an --exclude/--include expression that does not compile. */
-    private static final Pattern NEVER = Pattern.compile("(?!)");
-
     private static Pattern regex(String name, String v) throws UsageException {
         try {
             return Pattern.compile(v);
         } catch (java.util.regex.PatternSyntaxException e) {
             // clamscan compiles the expression only when it matches a path, and one that does not compile matches
             // nothing: the scan goes on as if the option were not given (no message)
-            return NEVER;
+            return Formats.NEVER;
         }
     }
 

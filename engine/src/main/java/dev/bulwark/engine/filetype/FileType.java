@@ -16,7 +16,9 @@ public enum FileType {
 
     private final String clamName;
 
-    FileType() { this.clamName = "CL_TYPE_" + name(); }
+    // String.concat, not "+": a "+" here is an invokedynamic call that the interpreter runs through method handles at
+    // each of the ~90 constructions, ~0.5 ms of every start (startup10)
+    FileType() { this.clamName = "CL_TYPE_".concat(name()); }
     FileType(String clamName) { this.clamName = clamName; }
 
     /** The ClamAV name, e.g. {@code CL_TYPE_ZIP}. */
