@@ -243,3 +243,19 @@ mid_text_scan() {
   done
   return 1
 }
+
+# (large10, round 10) True when the command is a `scan` with a snapshot above SNAPSHOT_MAP_MIN bytes: SnapshotReader
+# maps such a snapshot (FileChannel.map; READ_MAX there, 16 MiB) instead of reading it into the heap.
+SNAPSHOT_MAP_MIN=$((16 * 1024 * 1024))
+mapped_snapshot_scan() {
+  [ "${1:-}" = scan ] || return 1
+  shift
+  local a
+  scan_args "$@"
+  for a in ${sa_dbs[@]+"${sa_dbs[@]}"}; do
+    case "$a" in *.bsnap) ;; *) continue ;; esac
+    db_size "$a"
+    [ "$dbsize" -gt "$SNAPSHOT_MAP_MIN" ] && return 0
+  done
+  return 1
+}

@@ -338,6 +338,26 @@ class LauncherTest {
         assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), small.toString()).contains(at));
     }
 
+    /**
+     * large10 (round 10): a snapshot above 16 MiB is mapped (SnapshotReader.READ_MAX), so a scan from it gets the
+     * native reflection accessors too, once, whichever way the database is named; a smaller snapshot and `db
+     * compile` do not. (A list keeps these off the tiny fast path, which leaves the option out.)
+     */
+    @Test
+    void scansFromAMappedSnapshotGetNativeAccessors() throws Exception {
+        String at = "-Djdk.reflect.useNativeAccessorOnly=true";
+        Path large = dir.resolve("large.bsnap");
+        try (RandomAccessFile f = new RandomAccessFile(large.toFile(), "rw")) {
+            f.setLength(17L << 20);
+        }
+        assertEquals(1, options("-d", large.toString(), "-f", list.toString()).stream().filter(at::equals).count());
+        assertEquals(1, options("--database=" + large, "-f", list.toString()).stream().filter(at::equals).count());
+        assertEquals(1, options("-d", snapshot.toString(), "-d" + large, "-f", list.toString()).stream().filter(at::equals).count());
+        assertTrue(options("-d", large.toString(), "-f", list.toString()).contains(C1), "still a short scan");
+        assertFalse(options("-d", snapshot.toString(), "-f", list.toString()).contains(at), "a 16-byte snapshot is read, not mapped");
+        assertFalse(dryRun(LAUNCHER, Map.of(), "db", "compile", "-d", textDb.toString(), "-o", large.toString()).contains(at), "scan only");
+    }
+
     /** The JVM options the launcher picks for {@code scan args} (its dry run without the arguments). */
     private static List<String> options(String... args) throws Exception {
         List<String> scan = new ArrayList<>(List.of("scan"));
