@@ -16,7 +16,6 @@ import dev.bulwark.engine.formats.udf.UdfExtractor;
 import dev.bulwark.engine.formats.zip.ZipLocalEntry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -45,18 +44,18 @@ import java.util.Set;
  */
 final class EmbeddedObjects {
     /** Layer types ClamAV's raw scan does not search for embedded types (they are opened as archives). */
-    private static final Set<FileType> NO_RECOGNITION = EnumSet.of(FileType.GZ, FileType.CPIO_OLD, FileType.ZIP,
+    private static final boolean[] NO_RECOGNITION = ScanJob.typeSet(FileType.GZ, FileType.CPIO_OLD, FileType.ZIP,
             FileType.ZIPSFX, FileType.ARJSFX, FileType.RARSFX, FileType.EGGSFX, FileType.CABSFX, FileType.SEVENZIPSFX,
             FileType.OLD_TAR, FileType.POSIX_TAR, FileType.HTML, FileType.IGNORED);
     /** Layer types ClamAV re-types from the raw scan's MHTML and XML markers (TEXT_ASCII .. BINARY_DATA). */
-    private static final Set<FileType> TEXT_OR_BINARY = EnumSet.of(FileType.TEXT_ASCII, FileType.TEXT_UTF8,
+    private static final boolean[] TEXT_OR_BINARY = ScanJob.typeSet(FileType.TEXT_ASCII, FileType.TEXT_UTF8,
             FileType.TEXT_UTF16LE, FileType.TEXT_UTF16BE, FileType.BINARY_DATA);
     /** Sector size the ISO 9660 extractor reads; images with other sector sizes are left alone. */
     private static final int ISO_SECTOR = 2048;
     /** Hits by end offset (a lambda of this class: the JDK's inside Comparator.comparingInt is not AOT-cached). */
     private static final java.util.Comparator<EmbeddedTypeFinder.Hit> BY_END = (a, b) -> Integer.compare(a.end(), b.end());
     /** Types of hits {@link #open} handles (user {@code .ftm} type-1 rules may add hits of these types). */
-    private static final Set<FileType> OPENED = EnumSet.of(FileType.ZIPSFX, FileType.RARSFX, FileType.CABSFX, FileType.ARJSFX,
+    private static final boolean[] OPENED = ScanJob.typeSet(FileType.ZIPSFX, FileType.RARSFX, FileType.CABSFX, FileType.ARJSFX,
             FileType.SEVENZIPSFX, FileType.NULSFT, FileType.AUTOIT, FileType.ISHIELD_MSI, FileType.ISO9660, FileType.UDF);
     private static final Extractor ZIP_ENTRY = new ZipLocalEntry();
 
@@ -66,7 +65,7 @@ final class EmbeddedObjects {
     static void scan(ScanJob job, LayerImpl l) {
         var candidates = l.embedded; // found by the raw pass, or null: the finder reads the layer
         l.embedded = null;
-        if (job.stop || NO_RECOGNITION.contains(l.type) || l.data.limit() <= ScanJob.TINY) return;
+        if (job.stop || ScanJob.in(NO_RECOGNITION, l.type) || l.data.limit() <= ScanJob.TINY) return;
         boolean pe = (l.type == FileType.MSEXE || l.type == FileType.MSOLE2) && job.opt.enabled(ScanOptions.Parser.PE);
         boolean carved = false;
         // the marker searches' candidates from the same pass (null: they read the layer)
@@ -84,7 +83,7 @@ final class EmbeddedObjects {
         boolean builtinRules = !carved && job.sigs.magic == null; // the re-typing rules below are built in
         // MHTML markers anywhere in a text or binary layer, or MAIL markers near the start of ASCII text:
         // the layer is parsed as mail
-        if (builtinRules && !job.stop && TEXT_OR_BINARY.contains(l.type) && job.parserEnabled(FileType.MAIL)) {
+        if (builtinRules && !job.stop && ScanJob.in(TEXT_OR_BINARY, l.type) && job.parserEnabled(FileType.MAIL)) {
             FileType mailType = MailMarkers.find(l.data, l.type == FileType.TEXT_ASCII, markers);
             if (mailType != null) retype(job, l, mailType, Extractors.forType(mailType), l.data);
         }
@@ -113,7 +112,7 @@ final class EmbeddedObjects {
             FileType cur = l.type;
             job.sigs.magicPatterns.scan(l.data, 1, null, (p, owner, s, e) -> {
                 var r = job.sigs.magicPatternRules.get(owner);
-                boolean embedded = r.result() == FileType.MSEXE ? pe : OPENED.contains(r.result());
+                boolean embedded = r.result() == FileType.MSEXE ? pe : ScanJob.in(OPENED, r.result());
                 if (embedded && (r.required() == FileType.ANY || r.required() == cur) && extra.size() < EmbeddedTypeFinder.MAX_OBJECTS) {
                     extra.add(new EmbeddedTypeFinder.Hit(r.result(), s, e));
                 }

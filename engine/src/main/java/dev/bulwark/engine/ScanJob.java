@@ -12,7 +12,6 @@ import dev.bulwark.engine.normalize.TextNormalizer;
 import dev.bulwark.engine.signatures.clamav.SignatureSet;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -141,7 +140,17 @@ final class ScanJob {
 
     // ---- layers ------------------------------------------------------------------------------------
 
-    private static final Set<FileType> CONTAINER_FIRST = EnumSet.of(FileType.ZIP, FileType.GZ, FileType.BZ, FileType.XZ,
+    /** A set of types as a table by ordinal: an EnumSet's first use costs reflection (its universe) at start. */
+    static boolean[] typeSet(FileType... types) {
+        boolean[] in = new boolean[FileType.values().length];
+        for (FileType t : types) in[t.ordinal()] = true;
+        return in;
+    }
+
+    /** Whether {@code t} (null for none) is in a {@link #typeSet}. */
+    static boolean in(boolean[] set, FileType t) { return t != null && set[t.ordinal()]; }
+
+    private static final boolean[] CONTAINER_FIRST = typeSet(FileType.ZIP, FileType.GZ, FileType.BZ, FileType.XZ,
             FileType.SEVENZIP, FileType.MSOLE2, FileType.MSCAB, FileType.MAIL, FileType.POSIX_TAR, FileType.OLD_TAR,
             FileType.RAR, FileType.ARJ, FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC,
             FileType.MSCHM, FileType.ZSTD, FileType.BINHEX, FileType.TNEF, FileType.MSSZDD, FileType.ISO9660, FileType.RTF, FileType.HTML_UTF16,
@@ -150,7 +159,7 @@ final class ScanJob {
     void scanLayer(LayerImpl l, FileType hint) {
         if (stop || timeUp()) return;
         if (l.type == null) l.type = hint != null ? hint : detect(l.data);
-        boolean first = CONTAINER_FIRST.contains(l.type);
+        boolean first = in(CONTAINER_FIRST, l.type);
         if (first) extract(l);
         if (stop) return;
         if (l.type == FileType.TEXT_ASCII && opt.structured() != null && l.data.limit() > TINY) structured(l);
@@ -173,7 +182,7 @@ final class ScanJob {
         if (!first && !stop && l.type == typed) extract(l);
         // ClamAV's parsers after the raw scan (PE, ELF, Mach-O, PDF) switch on the type the layer had before
         // the raw scan re-typed it (e.g. an executable holding a UDF marker or a DMG trailer is still unpacked)
-        else if (!first && !stop && AFTER_RAW.contains(typed)) extract(l, typed);
+        else if (!first && !stop && in(AFTER_RAW, typed)) extract(l, typed);
     }
 
     /**
@@ -193,7 +202,7 @@ final class ScanJob {
     /** Targets of the normalised text view: generic and target 7. */
     private static final int TEXT_VIEW = 1 | 1 << 7;
 
-    private static final Set<FileType> AFTER_RAW = EnumSet.of(FileType.MSEXE, FileType.ELF, FileType.MACHO, FileType.PDF);
+    private static final boolean[] AFTER_RAW = typeSet(FileType.MSEXE, FileType.ELF, FileType.MACHO, FileType.PDF);
 
     /** ClamAV's cli_scanhtml: the normalised views of an HTML layer, and its data: URIs as mail layers. */
     void htmlViews(LayerImpl l) {

@@ -168,7 +168,8 @@ public final class SignatureSet {
         HashIndex imports = HashIndex.read(in, hashNames.size());
         int nd = in.i32();
         if (nd < 0 || nd > ScanOptions.Parser.values().length) throw new IllegalArgumentException("bad parser set");
-        Set<ScanOptions.Parser> dconf = java.util.EnumSet.noneOf(ScanOptions.Parser.class);
+        // no EnumSet when the set is empty (the usual case): its first one costs reflection at start
+        Set<ScanOptions.Parser> dconf = nd == 0 ? Set.of() : java.util.EnumSet.noneOf(ScanOptions.Parser.class);
         for (int i = 0; i < nd; i++) dconf.add(LsigCodec.enumOf(ScanOptions.Parser.class, in.string()));
         int[][] zeroTrue = new int[1][];
         LogicalSigs lsigs = LogicalSigs.read(in, zeroTrue, damage);
