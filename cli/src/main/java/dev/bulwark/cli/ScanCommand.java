@@ -191,6 +191,21 @@ public final class ScanCommand {
 
     private record Job(String shown, Path path, Future<ScanResult> result, String line) {}
 
+    /**
+     * A scan already run on this thread: {@link #get} returns its result or throws what it threw in an
+     * {@code ExecutionException}, as a {@code FutureTask} that ran it would.
+     */
+    private record Done(ScanResult value, Throwable failure) implements Future<ScanResult> {
+        @Override public ScanResult get() throws java.util.concurrent.ExecutionException {
+            if (failure != null) throw new java.util.concurrent.ExecutionException(failure);
+            return value;
+        }
+        @Override public ScanResult get(long timeout, java.util.concurrent.TimeUnit unit) throws java.util.concurrent.ExecutionException { return get(); }
+        @Override public boolean cancel(boolean interrupt) { return false; }
+        @Override public boolean isCancelled() { return false; }
+        @Override public boolean isDone() { return true; }
+    }
+
     private ExecutorService newPool() {
         return Executors.newFixedThreadPool(o.threads, r -> {
             Thread t = new Thread(r, "bulwark-scan");
@@ -322,8 +337,14 @@ public final class ScanCommand {
             // the only file named, or --threads=1: scanned on this thread, the same task as in the pool (errors
             // alike), without a worker thread: handing each file to one worker and waiting for it cost two thread
             // wake-ups per file (corpus, 11,576 files: ~38,000 futex calls, ~0.3-0.5 CPU-s; docs/benchmarks/corpus.md "jitcpu")
-            java.util.concurrent.FutureTask<ScanResult> task = new java.util.concurrent.FutureTask<>(() -> scanFile(p));
-            task.run();
+            // (startup11) a Done, not a FutureTask: FutureTask's class initialiser looks up its VarHandles (~0.3 ms
+            // of a one-file scan's start); what get() returns or throws is the same
+            Done task;
+            try {
+                task = new Done(scanFile(p), null);
+            } catch (Throwable t) {
+                task = new Done(null, t);
+            }
             result = task;
         }
         enqueue(q, new Job(shown, p, result, null), pool, pr);
