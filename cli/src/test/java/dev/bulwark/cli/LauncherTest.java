@@ -93,6 +93,18 @@ class LauncherTest {
         assertTrue(c1("scan", "--json", "-d", snapshot.toString(), small.toString()), "but still short");
     }
 
+    /** (startup11) A tiny scan's JVM writes no hsperfdata file; other runs keep it (jstat/jcmd can watch them). */
+    @Test
+    void tinyScansWriteNoPerfData() throws Exception {
+        String[] tinyScan = {"scan", "--no-summary", "--infected", "-d", snapshot.toString(), small.toString()};
+        assertTrue(tiny(tinyScan));
+        assertTrue(dryRun(LAUNCHER, Map.of(), tinyScan).contains("-XX:-UsePerfData"));
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), dir.toString()).contains("-XX:-UsePerfData"),
+                "a directory: not tiny");
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString()).contains("-XX:-UsePerfData"),
+                "a text database: not tiny");
+    }
+
     @Test
     void longScansKeepC2() throws Exception {
         assertFalse(c1("scan", "-d", snapshot.toString(), big.toString()), "one file above 128 MiB");
