@@ -17,13 +17,7 @@ final class SourceOrder {
 
     /** The supported regular files of directory {@code dir} in load order. */
     static List<Path> list(Path dir) throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = new ArrayList<>(s.filter(Files::isRegularFile).filter(f -> supported(f.getFileName().toString())).sorted().toList());
-        }
-        files.sort((a, b) -> Integer.compare(priority(a.getFileName().toString()), priority(b.getFileName().toString())));
-        dropOlderDaily(files);
-        return files;
+        return listed(dir, true);
     }
 
     /**
@@ -31,9 +25,15 @@ final class SourceOrder {
      * but within a class in the order the directory lists them (readdir's, as cli_loaddbdir keeps it), not by name.
      */
     static List<Path> clamavOrder(Path dir) throws IOException {
+        return listed(dir, false);
+    }
+
+    /** The supported regular files of dir by priority class; within a class by name, or in readdir's order. */
+    private static List<Path> listed(Path dir, boolean byName) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) { // (Files.list keeps readdir's order)
-            files = new ArrayList<>(s.filter(Files::isRegularFile).filter(f -> supported(f.getFileName().toString())).toList());
+            Stream<Path> found = s.filter(Files::isRegularFile).filter(f -> supported(f.getFileName().toString()));
+            files = new ArrayList<>((byName ? found.sorted() : found).toList());
         }
         files.sort((a, b) -> Integer.compare(priority(a.getFileName().toString()), priority(b.getFileName().toString()))); // stable
         dropOlderDaily(files);
