@@ -251,13 +251,18 @@ public final class HexPatternParser {
      * (so 4294967301 is 5 and 2147483648 is negative; callers refuse negative counts).
      */
     static int atoi(String s, int from, int to) {
+        return (int) strtol(s, from, to);
+    }
+
+    /** The decimal digits s[from, to) as strtol reads them: saturated at 2^63-1. */
+    private static long strtol(String s, int from, int to) {
         long v = 0;
         for (int i = from; i < to; i++) {
             int d = s.charAt(i) - '0';
-            if (v > (Long.MAX_VALUE - d) / 10) { v = Long.MAX_VALUE; break; }
+            if (v > (Long.MAX_VALUE - d) / 10) return Long.MAX_VALUE;
             v = v * 10 + d;
         }
-        return (int) v;
+        return v;
     }
 
     /** strtol(s) when white space, an optional '+', then digits make all of s; else -1 (saturated at 2^63-1). */
@@ -266,13 +271,7 @@ public final class HexPatternParser {
         while (i < s.length() && " \t\n\u000B\f\r".indexOf(s.charAt(i)) >= 0) i++;
         if (i < s.length() && s.charAt(i) == '+') i++;
         if (i == s.length() || !digitsOnly(s, i, s.length())) return -1;
-        long v = 0;
-        for (int j = i; j < s.length(); j++) {
-            int d = s.charAt(j) - '0';
-            if (v > (Long.MAX_VALUE - d) / 10) return Long.MAX_VALUE;
-            v = v * 10 + d;
-        }
-        return v;
+        return strtol(s, i, s.length());
     }
 
     private static int num(String t) {
