@@ -187,7 +187,11 @@ final class RuleCache {
      * not read from.
      */
     private boolean privateDir() throws IOException {
-        var a = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class);
+        return ownedAndPrivate(Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class));
+    }
+
+    /** Owned by this process's user, and neither its group nor others may write it. */
+    private static boolean ownedAndPrivate(java.nio.file.attribute.PosixFileAttributes a) {
         var perms = a.permissions();
         return a.owner().getName().equals(System.getProperty("user.name"))
                 && !perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
@@ -201,11 +205,7 @@ final class RuleCache {
      */
     private static boolean ownEntry(Path p) throws IOException {
         var a = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        var perms = a.permissions();
-        return a.isRegularFile() && a.size() <= MAX_ENTRY
-                && a.owner().getName().equals(System.getProperty("user.name"))
-                && !perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-                && !perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+        return a.isRegularFile() && a.size() <= MAX_ENTRY && ownedAndPrivate(a);
     }
 
     /** Keeps rs under key (written to a temporary file, then renamed into place); failures are ignored. */
