@@ -1,12 +1,13 @@
 # Sourced by bin/bulwark when an AOT cache is to be trained: the main and tiny caches (AotTraining) and the
 # daemon's (DaemonTraining). Uses bin/bulwark's java, jar, stamp, opts, aot_stale and differs.
 
-# Runs one training (AotTraining with the arguments after $1) writing the cache $1 through a temporary file
-# renamed into place with the current stamp. False when it failed.
+# Runs one training (AotTraining with the arguments after $1; JVM options from the array train_jvm, if set)
+# writing the cache $1 through a temporary file renamed into place with the current stamp. False when it failed.
 train_one() {
   local aot="$1" tmp="$1.$$.tmp"
   shift
-  if nice -n 10 "$java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
+  if nice -n 10 "$java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED ${train_jvm[@]+"${train_jvm[@]}"} \
+       -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
        -cp "$jar" dev.bulwark.cli.AotTraining "$@" </dev/null >/dev/null 2>&1 && [ -s "$tmp" ]; then
     rm -f "$aot.stamp"                 # never a new stamp next to the old cache
     mv -f "$tmp" "$aot"
@@ -21,8 +22,11 @@ train_one() {
 # each written to a temporary file and renamed into place, so concurrent first runs never see a half-written
 # cache. A failure is remembered until the jars change. The stamp is taken before training: a jar rewritten
 # meanwhile makes the new caches stale at once.
+# (large11, round 11) Then the short cache $3 (bin/bulwark's digest block): the same training with C1 alone, so
+# that what it compiled is recorded at level 1 and a tiered run goes straight there, and without compiling the
+# digests' block loops, which such a run leaves to C2 (a method compiled at level 1 in training would stay there).
 train_aot() {
-  local aot="$1" tiny_aot="$2" dir
+  local aot="$1" tiny_aot="$2" short_aot="${3:-}" dir
   exec 9>>"$aot.lock" 2>/dev/null || return 0
   flock -n 9 || return 0             # another run is training: go on without the cache
   aot_stale "$aot" || return 0       # someone finished while we waited (sets stamp)
@@ -31,10 +35,35 @@ train_aot() {
   if train_one "$aot" "$dir/work"; then
     rm -f "$aot.failed" "$aot.jdk"     # (.jdk: the stamp of earlier launchers)
     train_one "$tiny_aot" --tiny "$dir/work" || rm -f "$tiny_aot" "$tiny_aot.stamp"
+    [ -z "$short_aot" ] || train_short_aot "$short_aot"
   else
     printf '%s' "$stamp" > "$aot.failed"
   fi
   rm -rf "$dir"
+}
+
+# Trains the short cache $1 (see train_aot) when it is stale and its training did not fail with these jars; the
+# caller holds the lock (train_aot) or takes it (train_short_alone, for a build whose main cache was made by an
+# earlier launcher). aot_stale has set stamp.
+train_short_aot() {
+  local short_aot="$1" dir a
+  local -a train_jvm
+  aot_stale "$short_aot" || return 0
+  differs "$stamp" "$short_aot.failed" || return 0
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/bulwark-short-aot.XXXXXX")" || return 0
+  train_jvm=(-XX:TieredStopAtLevel=1 -XX:CompileCommand=quiet)
+  for a in DigestBase::implCompressMultiBlock0 MD5::implCompress SHA::implCompress SHA2::implCompress; do
+    train_jvm+=(-XX:CompileCommand=exclude,sun.security.provider.$a)
+  done
+  if train_one "$short_aot" "$dir"; then rm -f "$short_aot.failed"; else printf '%s' "$stamp" > "$short_aot.failed"; fi
+  rm -rf "$dir"
+}
+
+# train_short_aot under the main cache's lock ($1: the main cache, $2: the short one).
+train_short_alone() {
+  exec 9>>"$1.lock" 2>/dev/null || return 0
+  flock -n 9 || return 0
+  train_short_aot "$2"
 }
 
 # Trains the daemon's own AOT cache $daemon_aot (daemon block of bin/bulwark, branch daemon, round 7): samples

@@ -117,7 +117,7 @@ scan_args() {
 # anyway (stat_files); otherwise `find` or `stat` over at most SHORT_FILES + 1 entries (~13 ms for 300 listed
 # files, ~25 ms for a directory of 4,000).
 short_scan() {
-  tiny=""
+  tiny=""; short_bytes=0
   [ "${1:-}" = scan ] || return 1
   shift
   local a db="" text="" est line
@@ -139,6 +139,7 @@ short_scan() {
     est=0
     while IFS= read -r line; do est=$((est + ${line%% *})); done <<< "$sizes"
     [ -z "$db" ] || [ -n "$text" ] || [ -n "$sa_json" ] || [ "$est" -gt "$TINY_BYTES" ] || tiny=1
+    short_bytes="$est"
     [ "$est" -le "$SHORT_BYTES" ]
     return
   fi
@@ -150,8 +151,9 @@ short_scan() {
       done
     } | awk -v files="$SHORT_FILES" -v bytes="$SHORT_BYTES" '
         $1 == "directory" { big = 1 } { n++; s += $NF } n > files || s > bytes || big { big = 1; exit }
-        END { print big ? "long" : "short" }')"
-  [ "$est" = short ]
+        END { print big ? "long" : "short " s + 0 }')"
+  [ "${est%% *}" = short ] || return 1
+  short_bytes="${est#short }"   # (large11) the files' bytes, for digest_scan
 }
 
 # True when the command is `bulwark yara` over one regular file of at most YARA_C1_BYTES (the last argument; not
@@ -228,6 +230,28 @@ archive_heavy_scan() {
   [ "$sum" = heavy ]
 }
 # ---- end of the archive-heavy block ----------------------------------------------------------------------------
+
+# ---- Digest block (helper large11, round 11) --------------------------------------------------------------------
+# True after short_scan (which sets short_bytes and tiny) for a scan that is neither tiny nor below DIGEST_BYTES of
+# files, against a snapshot above BIG_SNAPSHOT: the large gen_sigs database's 4M hash signatures cover most sizes,
+# so most layers are hashed with MD5 and SHA-256 (the subset: 880 of 1,343 files with SHA-256, 1,083 with MD5). C1
+# has no digest intrinsics (SHA-256 ~135 MB per CPU-s, MD5 ~400); C2 calls the CPU's SHA instructions. bin/bulwark
+# then lets C2 compile the digests' block loops alone (bin/scan-digest-jit.json). Cost: a `stat` of the snapshot
+# (db_size; mapped_snapshot_scan asks for it too).
+DIGEST_BYTES=$((8 * 1024 * 1024))
+digest_scan() {
+  [ "${1:-}" = scan ] && [ -z "$tiny" ] && [ "${short_bytes:-0}" -ge "$DIGEST_BYTES" ] || return 1
+  shift
+  local a
+  scan_args "$@"
+  for a in ${sa_dbs[@]+"${sa_dbs[@]}"}; do
+    case "$a" in *.bsnap) ;; *) continue ;; esac
+    db_size "$a"
+    [ "$dbsize" -gt "$BIG_SNAPSHOT" ] && return 0
+  done
+  return 1
+}
+# ---- end of the digest block --------------------------------------------------------------------------------------
 
 # Text load, round 6 (branch textload): see the -Xmn32m block of bin/bulwark.
 MID_TEXT_DB=$((16 * 1024 * 1024))
