@@ -97,6 +97,25 @@ class LauncherStartTest {
         assertTrue(tinyAot.equals(cache(dryRun(launcher, env, tinyScan))), "a tiny scan starts from the tiny cache");
         assertTrue(aot.equals(cache(dryRun(launcher, env, "--help"))), "anything else from the main one");
 
+        // (large11) the digest block's scan (a snapshot above 128 MiB, 8.5 MiB of small files) starts from the cache
+        // trained with C1 alone, when it was made from these jars
+        Files.copy(LAUNCHER.resolveSibling("scan-digest-jit.json"), bin.resolve("scan-digest-jit.json"));
+        Path bigSnap = LauncherFixture.sparse(home.resolve("large.bsnap"));
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < 17; i++) files.add(LauncherFixture.sized(home.resolve("f" + i + ".bin"), 512L << 10).toString());
+        String[] digestScan = {"scan", "-d", bigSnap.toString(), "-f", Files.write(home.resolve("digest.list"), files).toString()};
+        assertTrue(dryRun(launcher, env, digestScan).contains("-XX:CompilerDirectivesFile=" + bin.resolve("scan-digest-jit.json")),
+                "the digest block");
+        assertTrue(aot.equals(cache(dryRun(launcher, env, digestScan))), "no short cache: the main one");
+        Path shortAot = home.resolve("cli/target/bulwark-short.aot");
+        Files.write(shortAot, new byte[] {1});
+        Files.writeString(home.resolve("cli/target/bulwark-short.aot.stamp"), "another build");
+        assertTrue(aot.equals(cache(dryRun(launcher, env, digestScan))), "a short cache from other jars is not used");
+        Files.copy(failed, home.resolve("cli/target/bulwark-short.aot.stamp"), StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(shortAot.equals(cache(dryRun(launcher, env, digestScan))), "the digest block's scan starts from the short cache");
+        assertTrue(aot.equals(cache(dryRun(launcher, env, "scan", "-d", snapshot.toString(), "-f", list.toString()))),
+                "another short scan from the main one");
+
         FileTime old = Files.getLastModifiedTime(lib);
         Files.writeString(lib, "not a jar eithe!"); // same size, old modification time restored
         Files.setLastModifiedTime(lib, old);

@@ -143,6 +143,54 @@ class LauncherTest {
         assertTrue(c1("scan", "-d", bigSnap.toString(), "--exclude", jar.toString(), small.toString()), "an option's value is no file");
     }
 
+    /** True when the launcher picks the digest block's options (large11) for {@code args}; false for C1 alone. */
+    private static boolean digestC2(String... args) throws Exception {
+        List<String> words = dryRun(LAUNCHER, Map.of(), args);
+        assertEquals(List.of(args), words.subList(words.size() - args.length, words.size()), "arguments passed on unchanged");
+        boolean digest = words.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("scan-digest-jit.json"));
+        if (digest) {
+            assertFalse(words.contains(C1), "C2 for the digests");
+            for (String o : List.of("-XX:C1InlineStackLimit=10", "-XX:-ProfileInterpreter",
+                    "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.001")) {
+                assertTrue(words.contains(o), o);
+            }
+        } else {
+            assertTrue(words.contains(C1), "otherwise a short scan runs with C1 alone: " + words);
+        }
+        return digest;
+    }
+
+    /**
+     * Digest block (large11, round 11): a short scan, not tiny, against a snapshot above 128 MiB, with at least 8 MiB
+     * in files of at most 512 KiB (which such a database's hash signatures make it hash), lets C2 compile the digest
+     * loops; fewer such bytes, larger files, a smaller snapshot or an archive-heavy scan do not.
+     */
+    @Test
+    void shortScansThatHashAgainstALargeSnapshotCompileTheDigestsWithC2() throws Exception {
+        Path d = Files.createDirectories(dir.resolve("digest"));
+        Path bigSnap = sparse(d.resolve("large.bsnap")), files = Files.createDirectories(d.resolve("files"));
+        List<String> seventeen = new ArrayList<>(), fifteen = new ArrayList<>();
+        for (int i = 0; i < 17; i++) {
+            Path f = sized(files.resolve("f" + i + ".bin"), 512L << 10);
+            seventeen.add(f.toString());
+            if (i < 15) fifteen.add(f.toString());
+        }
+        Path many = Files.write(d.resolve("many.list"), seventeen), few = Files.write(d.resolve("few.list"), fifteen);
+        Path nine = sized(d.resolve("nine.bin"), 9L << 20);
+        Path large = Files.write(d.resolve("large.list"), List.of(nine.toString(), seventeen.get(0)));
+        assertTrue(digestC2("scan", "--threads=1", "-d", bigSnap.toString(), "-f", many.toString()), "8.5 MiB in 17 listed files");
+        assertTrue(digestC2("scan", "--json", "--database=" + bigSnap, "--file-list=" + many), "the same spelt otherwise");
+        assertTrue(digestC2("scan", "-r", "-d", bigSnap.toString(), files.toString()), "a directory holding them");
+        List<String> named = new ArrayList<>(List.of("scan", "-d", bigSnap.toString()));
+        named.addAll(seventeen.subList(0, 16));
+        assertTrue(digestC2(named.toArray(String[]::new)), "16 named files of 512 KiB: 8 MiB, not tiny");
+        assertFalse(digestC2("scan", "-d", bigSnap.toString(), "-f", few.toString()), "7.5 MiB");
+        assertFalse(digestC2("scan", "-d", bigSnap.toString(), "-f", large.toString()), "a 9 MiB file counts as no hashing");
+        assertFalse(digestC2("scan", "-d", snapshot.toString(), "-f", many.toString()), "a small snapshot");
+        assertFalse(digestC2("scan", "-d", bigSnap.toString(), small.toString()), "a tiny scan");
+        assertTrue(tiny("scan", "-d", bigSnap.toString(), small.toString()), "stays tiny");
+    }
+
     /** The launcher's options for the cheaper C2 of longer scans (bin/scan-jit.json). */
     private static boolean cheapC2(String... args) throws Exception {
         List<String> words = dryRun(LAUNCHER, Map.of(), args);
@@ -289,7 +337,7 @@ class LauncherTest {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), f.toString());
             assertEquals(0, p.exitValue(), f + ": " + out);
-            var m = Pattern.compile("\"(dev/bulwark/[^\"*]+)\\.[^\"./]+\"").matcher(Files.readString(f));
+            var m = Pattern.compile("\"((?:dev/bulwark|sun/security)/[^\"*]+)\\.[^\"./]+\"").matcher(Files.readString(f));
             int named = 0;
             while (m.find()) {
                 String cls = m.group(1).replace('/', '.');
