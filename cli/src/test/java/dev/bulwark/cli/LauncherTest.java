@@ -195,7 +195,8 @@ class LauncherTest {
     private static boolean cheapC2(String... args) throws Exception {
         List<String> words = dryRun(LAUNCHER, Map.of(), args);
         boolean directives = words.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("scan-jit.json"))
-                || words.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("scan-long-jit.json"));
+                || words.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("scan-long-jit.json"))
+                || words.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("daemon-jit.json"));
         // (yara block: `yara` has the same inlining limits with its own directives, see yaraPretenuresAndInlinesLess)
         if (!args[0].equals("yara")) {
             assertEquals(directives, words.contains("-XX:FreqInlineSize=100"), "directives and inlining limits go together");
@@ -248,8 +249,9 @@ class LauncherTest {
 
     /**
      * cpu7 (round 10): a long scan against a small or compiled database (the corpus block's condition) compiles only
-     * the per-byte loops with C2 (bin/scan-long-jit.json); a large text database's load, db compile and the daemon
-     * keep bin/scan-jit.json, short scans have no directives (C1 alone).
+     * the per-byte loops with C2 (bin/scan-long-jit.json); a large text database's load and db compile keep
+     * bin/scan-jit.json, the daemon has its own per-byte list (daemon11: bin/daemon-jit.json), short scans have no
+     * directives (C1 alone).
      */
     @Test
     void longScansCompileOnlyThePerByteLoopsWithC2() throws Exception {
@@ -260,7 +262,9 @@ class LauncherTest {
         List<String> large = dryRun(LAUNCHER, Map.of(), "scan", "-d", textDb.toString(), small.toString());
         assertTrue(large.contains(jit) && !large.contains(longJit), "a large text database: " + large);
         assertTrue(dryRun(LAUNCHER, Map.of(), "db", "compile", "-d", textDb.toString(), "-o", "x.bsnap").contains(jit));
-        assertTrue(dryRun(LAUNCHER, Map.of(), "daemon", "--config", "clamd.conf").contains(jit));
+        List<String> daemon = dryRun(LAUNCHER, Map.of(), "daemon", "--config", "clamd.conf");
+        assertTrue(daemon.contains("-XX:CompilerDirectivesFile=" + LAUNCHER.resolveSibling("daemon-jit.json")), "daemon11: its own list");
+        assertEquals(1, daemon.stream().filter(w -> w.startsWith("-XX:CompilerDirectivesFile=")).count(), daemon.toString());
         assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), small.toString()).stream()
                 .anyMatch(w -> w.startsWith("-XX:CompilerDirectivesFile=")), "short: C1 alone");
     }
