@@ -132,8 +132,8 @@ final class Pass {
             var idx = sigs.hashes[k];
             if (idx.isEmpty() || !idx.wants(size)) continue;
             byte[] dig = raw ? layer.digest(k) : LayerImpl.digest(d, k);
-            int v = idx.find(dig, size);
-            if (v >= 0 && job.report(layer, sigs.hashName(v), -1, sigs.hashWeak(v))) return;
+            // as libclamav: the size-specific entries, then the wildcard-size ones, each reported (--allmatch)
+            if (hashHit(idx.findSized(dig, size)) || hashHit(idx.findAny(dig))) return;
         }
         if (exe instanceof ExeFactsProvider.Facts f && f.info() != null && f.info().broken()
                 && job.opt.alert(ScanOptions.Alert.BROKEN)) {
@@ -143,21 +143,27 @@ final class Pass {
         }
         if (exe instanceof ExeFactsProvider.Facts f && f.info() != null && f.info().kind() == dev.bulwark.engine.exe.ExeInfo.Kind.PE) {
             var pe = f.info();
-            for (int k = 0; k < 3 && pe.sectionHashesApply(); k++) {
-                var idx = sigs.sectionHashes[k];
-                if (idx.isEmpty()) continue;
-                for (int i = 0; i < pe.sectionCount(); i++) {
-                    long off = pe.sectionRawOffset(i), len = pe.sectionRawSize(i);
-                    if (len <= 0 || off < 0 || off + len > size || !idx.wants(len)) continue;
-                    int v = idx.find(LayerImpl.digest(d, (int) off, (int) len, k), len);
-                    if (v >= 0 && job.report(layer, sigs.hashName(v), -1, sigs.hashWeak(v))) return;
+            // libclamav checks each section in turn against every digest kind (sized, then wildcard entries)
+            for (int i = 0; i < pe.sectionCount() && pe.sectionHashesApply(); i++) {
+                long off = pe.sectionRawOffset(i), len = pe.sectionRawSize(i);
+                if (len <= 0 || off < 0 || off + len > size) continue;
+                for (int k = 0; k < 3; k++) {
+                    var idx = sigs.sectionHashes[k];
+                    if (idx.isEmpty() || !idx.wants(len)) continue;
+                    byte[] dig = LayerImpl.digest(d, (int) off, (int) len, k);
+                    if (hashHit(idx.findSized(dig, len)) || hashHit(idx.findAny(dig))) return;
                 }
             }
             if (!sigs.imports.isEmpty() && pe.imphash() != null && sigs.imports.wants(pe.imphashSize())) {
-                int v = sigs.imports.find(java.util.HexFormat.of().parseHex(pe.imphash()), pe.imphashSize());
-                if (v >= 0 && job.report(layer, sigs.hashName(v), -1, sigs.hashWeak(v))) return;
+                byte[] dig = java.util.HexFormat.of().parseHex(pe.imphash());
+                if (hashHit(sigs.imports.findSized(dig, pe.imphashSize())) || hashHit(sigs.imports.findAny(dig))) return;
             }
         }
+    }
+
+    /** Reports hash signature {@code v} if it is one (v >= 0); true when the scan of this layer stops there. */
+    private boolean hashHit(int v) {
+        return v >= 0 && job.report(layer, sigs.hashName(v), -1, sigs.hashWeak(v));
     }
 
     private void logical() {
