@@ -102,6 +102,32 @@ class HashDuplicateOrderTest {
         }
     }
 
+    /**
+     * .mdb section hashes: libclamav checks each section in turn against every digest kind, so a SHA-256 of the
+     * first section is reported before an MD5 of the second (clamscan 1.4.6: SecA_sha256, and with --allmatch
+     * SecA_sha256 then SecB_md5 on the file itself); Bulwark checked every section's MD5 first and reported SecB_md5.
+     */
+    @Test
+    void sectionHashesSectionBySection(@TempDir Path dir) throws Exception {
+        Path exe = Path.of("/usr/share/clamav-testfiles/clam_IScab_ext.exe");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(exe), "clamav-testfiles not installed");
+        byte[] d = Files.readAllBytes(exe);
+        byte[] a = java.util.Arrays.copyOfRange(d, 1024, 1024 + 68096), b = java.util.Arrays.copyOfRange(d, 69120, 69120 + 6144);
+        Path db = Files.writeString(dir.resolve("s.mdb"), "68096:" + hex("SHA-256", a) + ":SecA_sha256:73\n6144:"
+                + hex("MD5", b) + ":SecB_md5\n");
+        Engine engine = Engine.load(List.of(db), LoadOptions.defaults());
+        assertEquals("SecA_sha256", name(engine.scan(exe, ScanOptions.defaults()).detections().get(0)));
+        List<Detection> all = engine.scan(exe, ScanOptions.defaults().withAllMatch(true)).detections();
+        assertEquals(List.of("SecA_sha256", "SecB_md5"), all.subList(0, 2).stream().map(HashDuplicateOrderTest::name).toList());
+        if (Files.isExecutable(Path.of("/usr/bin/clamscan"))) {
+            Process p = new ProcessBuilder("clamscan", "--no-summary", "-d", db.toString(), exe.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(120, TimeUnit.SECONDS);
+            assertEquals(exe + ": SecA_sha256.UNOFFICIAL FOUND\n", out);
+        }
+    }
+
     private static String name(Detection d) {
         return d.name().replace(".UNOFFICIAL", "");
     }
