@@ -294,28 +294,30 @@ public final class SignatureBuilder {
         boolean bm = (target == 0 || target == 1) && plainHex(hex) && hex.length() % 2 == 0 && hex.length() >= 6
                 && offset.indexOf('$') < 0 && !offset.contains("VI")
                 && !(target == 1 && (offset.equals("*") || offset.indexOf(',') >= 0));
-        byte[] b = null;
+        int n = hex.length() / 2;
         if (bm) {
-            try {
-                b = java.util.HexFormat.of().parseHex(hex);
-            } catch (IllegalArgumentException e) {
-                bm = false;
-            }
+            for (int i = 0; i < hex.length() && bm; i++) bm = Character.digit(hex.charAt(i), 16) >= 0;
         }
         if (!bm) return SignatureSet.ndbOrder(target, false, 0);
         if (bmBuckets[target] == null) bmBuckets[target] = new boolean[211 * 255 + 37 * 255 + 255 + 1];
         boolean[] taken = bmBuckets[target];
         int shift = 0;
-        for (int i = 0; i + 2 < b.length; i++) {
-            if (!taken[bmHash(b, i)]) { shift = i; break; }
+        for (int i = 0; i + 2 < n; i++) {
+            if (!taken[bmHash(hex, i)]) { shift = i; break; }
         }
-        taken[bmHash(b, shift)] = true;
+        taken[bmHash(hex, shift)] = true;
         return SignatureSet.ndbOrder(target, true, shift);
     }
 
-    private static int bmHash(byte[] b, int i) {
-        return 211 * (b[i] & 0xFF) + 37 * (b[i + 1] & 0xFF) + (b[i + 2] & 0xFF);
+    /** libclamav's HASH(a, b, c) of bytes i..i+2 of a hex string (no array is made: this runs per signature). */
+    private static int bmHash(String hex, int i) {
+        return 211 * hexByte(hex, i) + 37 * hexByte(hex, i + 1) + hexByte(hex, i + 2);
     }
+
+    private static int hexByte(String hex, int i) {
+        return Character.digit(hex.charAt(2 * i), 16) << 4 | Character.digit(hex.charAt(2 * i + 1), 16);
+    }
+
 
     /** Hex without wildcards, ranges, alternatives or anchors: what ClamAV's Boyer-Moore matcher takes. */
     private static boolean plainHex(String hex) {
