@@ -90,6 +90,7 @@ final class Pass {
         if (yara != null) complete = sigs.patterns.scan(yara.buffer(), mask, exe, this::bodyMatch, yara, emb);
         else if (sigs.patterns.size() == 0) return true;
         else complete = sigs.patterns.scan(d, mask, exe, this::bodyMatch, null, emb);
+        if (flush()) return false;
         if (complete && emb != null) layer.embedded = emb.complete();
         return complete;
     }
@@ -100,10 +101,13 @@ final class Pass {
         switch (SignatureSet.ownerKind(owner)) {
             case SignatureSet.OWNER_NDB -> {
                 boolean weak = sigs.ndbWeak(ref);
-                if (job.report(layer, sigs.ndbName(ref), start, weak)) return Integer.MAX_VALUE;
+                int window = end / WINDOW;
+                if (pending > 0 && window != pendingWindow && flush()) return Integer.MAX_VALUE;
                 if (weak && !job.opt.allMatch() && !job.opt.heuristicPrecedence()) {
+                    if (flush() || job.report(layer, sigs.ndbName(ref), start, true)) return Integer.MAX_VALUE;
                     return (end / WINDOW + 1) * WINDOW;
                 }
+                hold(ref, start, window);
             }
             case SignatureSet.OWNER_LSUB -> count(ref / 64, ref % 64, start);
             case SignatureSet.OWNER_MACRO -> {
@@ -114,6 +118,48 @@ final class Pass {
             default -> { }
         }
         return -1;
+    }
+
+    /**
+     * Body signature matches of the current window not yet reported (compat12): libclamav runs, per window, the
+     * target-specific Boyer-Moore and Aho-Corasick matchers, then the generic ones, each reporting in its own
+     * order (Boyer-Moore by anchor position, the later loaded first at one position), so the first name printed
+     * (and the --allmatch order) is not simply the order in which matches end. Each entry: sort key, then ref.
+     */
+    private java.util.ArrayList<Held> held;
+    private int pending, pendingWindow;
+
+    /** A held match: libclamav's matcher rank, the position it reports at (Boyer-Moore) or arrival, the ref. */
+    private record Held(int rank, long key, int ref, int start) {}
+
+    private static final java.util.Comparator<Held> LIBCLAMAV_ORDER =
+            java.util.Comparator.comparingInt(Held::rank).thenComparingLong(Held::key);
+
+    private void hold(int ref, int start, int window) {
+        if (held == null) held = new java.util.ArrayList<>();
+        int order = ref < sigs.ndbOrder.length ? sigs.ndbOrder[ref] : 3 << 24;
+        int rank = order >>> 24;
+        // Boyer-Moore ranks by anchor (start + its offset in the pattern), then the later loaded (higher ref)
+        // first; Aho-Corasick ranks in the order Bulwark finds them
+        long key = (rank & 1) == 0 ? ((long) start + (order & 0xFFFFFF)) << 31 | (0x7FFFFFFFL - ref) : pending;
+        held.add(new Held(rank, key, ref, start));
+        pending++;
+        pendingWindow = window;
+    }
+
+    /** Reports the held matches in libclamav's order; true when the scan stops there. */
+    private boolean flush() {
+        if (pending == 0) return false;
+        held.sort(LIBCLAMAV_ORDER);
+        pending = 0;
+        for (Held h : held) {
+            if (job.report(layer, sigs.ndbName(h.ref()), h.start(), sigs.ndbWeak(h.ref()))) {
+                held.clear();
+                return true;
+            }
+        }
+        held.clear();
+        return false;
     }
 
     private void count(int sig, int sub, int start) {
@@ -132,8 +178,8 @@ final class Pass {
             var idx = sigs.hashes[k];
             if (idx.isEmpty() || !idx.wants(size)) continue;
             byte[] dig = raw ? layer.digest(k) : LayerImpl.digest(d, k);
-            int v = idx.find(dig, size);
-            if (v >= 0 && job.report(layer, sigs.hashName(v), -1, sigs.hashWeak(v))) return;
+            // as libclamav: the size-specific entries, then the wildcard-size ones, each reported (--allmatch)
+            if (hashHit(idx.findSized(dig, size)) || hashHit(idx.findAny(dig))) return;
         }
         if (exe instanceof ExeFactsProvider.Facts f && f.info() != null && f.info().broken()
                 && job.opt.alert(ScanOptions.Alert.BROKEN)) {
@@ -143,21 +189,27 @@ final class Pass {
         }
         if (exe instanceof ExeFactsProvider.Facts f && f.info() != null && f.info().kind() == dev.bulwark.engine.exe.ExeInfo.Kind.PE) {
             var pe = f.info();
-            for (int k = 0; k < 3 && pe.sectionHashesApply(); k++) {
-                var idx = sigs.sectionHashes[k];
-                if (idx.isEmpty()) continue;
-                for (int i = 0; i < pe.sectionCount(); i++) {
-                    long off = pe.sectionRawOffset(i), len = pe.sectionRawSize(i);
-                    if (len <= 0 || off < 0 || off + len > size || !idx.wants(len)) continue;
-                    int v = idx.find(LayerImpl.digest(d, (int) off, (int) len, k), len);
-                    if (v >= 0 && job.report(layer, sigs.hashName(v), -1, sigs.hashWeak(v))) return;
+            // libclamav checks each section in turn against every digest kind (sized, then wildcard entries)
+            for (int i = 0; i < pe.sectionCount() && pe.sectionHashesApply(); i++) {
+                long off = pe.sectionRawOffset(i), len = pe.sectionRawSize(i);
+                if (len <= 0 || off < 0 || off + len > size) continue;
+                for (int k = 0; k < 3; k++) {
+                    var idx = sigs.sectionHashes[k];
+                    if (idx.isEmpty() || !idx.wants(len)) continue;
+                    byte[] dig = LayerImpl.digest(d, (int) off, (int) len, k);
+                    if (hashHit(idx.findSized(dig, len)) || hashHit(idx.findAny(dig))) return;
                 }
             }
             if (!sigs.imports.isEmpty() && pe.imphash() != null && sigs.imports.wants(pe.imphashSize())) {
-                int v = sigs.imports.find(java.util.HexFormat.of().parseHex(pe.imphash()), pe.imphashSize());
-                if (v >= 0 && job.report(layer, sigs.hashName(v), -1, sigs.hashWeak(v))) return;
+                byte[] dig = java.util.HexFormat.of().parseHex(pe.imphash());
+                if (hashHit(sigs.imports.findSized(dig, pe.imphashSize())) || hashHit(sigs.imports.findAny(dig))) return;
             }
         }
+    }
+
+    /** Reports hash signature {@code v} if it is one (v >= 0); true when the scan of this layer stops there. */
+    private boolean hashHit(int v) {
+        return v >= 0 && job.report(layer, sigs.hashName(v), -1, sigs.hashWeak(v));
     }
 
     private void logical() {

@@ -47,22 +47,106 @@ public final class HashIndex {
         return anyN > 0 || firstOfSize(size) >= 0;
     }
 
-    /** Value of an entry with this digest and size, or -1. */
+    /** Value of an entry with this digest and size, or else of a wildcard-size entry with it, or -1. */
     public int find(byte[] digest, long size) {
+        int v = findSized(digest, size);
+        return v >= 0 ? v : findAny(digest);
+    }
+
+    /**
+     * Value of an entry with this digest and exactly this size, or -1. When several entries have the same
+     * size and digest, the one ClamAV reports: libclamav keeps one array per size in load order, sorts it
+     * with its own quicksort (first element as pivot, not stable) and binary-searches it, so which
+     * duplicate it finds depends on the whole array; {@link #clamavPick} replays that on this size's
+     * entries, which are kept in load order (see {@link Builder#sortBySize}). Only a hit on a duplicated
+     * digest pays for it.
+     */
+    public int findSized(byte[] digest, long size) {
         int i = firstOfSize(size);
-        if (i >= 0) {
-            for (; i < n && sizes.get(i) == size; i++) {
-                if (compare(digests, i, digest) == 0) return value(values.get(i));
+        if (i < 0) return -1;
+        int end = i, hit = -1, hits = 0;
+        for (; end < n && sizes.get(end) == size; end++) {
+            if (compare(digests, end, digest) == 0) {
+                if (hit < 0) hit = end;
+                hits++;
             }
         }
-        int lo = 0, hi = anyN - 1;
+        if (hit < 0) return -1;
+        return value(values.get(hits == 1 ? hit : i + clamavPick(digests, i, end - i, digest)));
+    }
+
+    /**
+     * Value of a wildcard-size entry with this digest, or -1. Entries are sorted by digest, and among equal
+     * digests the one ClamAV reports comes first ({@link Builder#build} puts it there).
+     */
+    public int findAny(byte[] digest) {
+        int lo = 0, hi = anyN - 1, found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             int c = compare(anyDigests, mid, digest);
-            if (c == 0) return value(anyValues.get(mid));
+            if (c == 0) found = mid;
             if (c < 0) lo = mid + 1; else hi = mid - 1;
         }
+        return found < 0 ? -1 : value(anyValues.get(found));
+    }
+
+    /**
+     * Which of {@code count} entries of {@code d} from {@code from} (in load order) libclamav's hash matcher
+     * returns for {@code digest}, as an offset from {@code from}: its sort of one size's array (quicksort on
+     * the first element, entries greater than the pivot swapped to the end) then its binary search. The
+     * comparison is libclamav's on a little-endian machine: the first four bytes as an unsigned
+     * little-endian number, in descending order (its hm_cmp returns {@code (i < r) * 2 - 1}), then the rest
+     * byte by byte, ascending. Returns -1 when no entry has the digest.
+     */
+    static int clamavPick(ByteBuffer d, int from, int count, byte[] digest) {
+        int len = digest.length;
+        int[] a = new int[count];
+        for (int k = 0; k < count; k++) a[k] = from + k;
+        // explicit stack: a pivot on the first element recurses as deep as the array on sorted input
+        int[] stack = new int[64];
+        int sp = 0;
+        stack[sp++] = 0;
+        stack[sp++] = count;
+        while (sp > 0) {
+            int r = stack[--sp], l = stack[--sp];
+            if (l + 1 >= r) continue;
+            int l1 = l + 1, r1 = r, piv = a[l];
+            while (l1 < r1) {
+                if (clamavCompare(d, a[l1], d, piv, len) > 0) {
+                    r1--;
+                    if (l1 == r1) break;
+                    int t = a[l1]; a[l1] = a[r1]; a[r1] = t;
+                } else l1++;
+            }
+            l1--;
+            if (l1 != l) { int t = a[l1]; a[l1] = a[l]; a[l] = t; }
+            if (sp + 4 > stack.length) stack = Arrays.copyOf(stack, stack.length * 2);
+            stack[sp++] = l; stack[sp++] = l1;
+            stack[sp++] = r1; stack[sp++] = r;
+        }
+        ByteBuffer key = ByteBuffer.wrap(digest);
+        int l = 0, r = count - 1;
+        while (l <= r) {
+            int c = (l + r) >>> 1;
+            int res = clamavCompare(key, 0, d, a[c], len);
+            if (res < 0) { if (c == 0) break; r = c - 1; }
+            else if (res > 0) l = c + 1;
+            else return a[c] - from;
+        }
         return -1;
+    }
+
+    /** libclamav's hm_cmp on a little-endian machine, for entry {@code i} of {@code x} and {@code j} of {@code y}. */
+    private static int clamavCompare(ByteBuffer x, int i, ByteBuffer y, int j, int len) {
+        int bx = i * len, by = j * len;
+        long wx = (x.get(bx) & 0xFFL) | (x.get(bx + 1) & 0xFFL) << 8 | (x.get(bx + 2) & 0xFFL) << 16 | (x.get(bx + 3) & 0xFFL) << 24;
+        long wy = (y.get(by) & 0xFFL) | (y.get(by + 1) & 0xFFL) << 8 | (y.get(by + 2) & 0xFFL) << 16 | (y.get(by + 3) & 0xFFL) << 24;
+        if (wx != wy) return wx < wy ? 1 : -1; // sic: libclamav returns (i < r) * 2 - 1
+        for (int k = 4; k < len; k++) {
+            int c = (x.get(bx + k) & 0xFF) - (y.get(by + k) & 0xFF);
+            if (c != 0) return c;
+        }
+        return 0;
     }
 
     /** A value outside the name table (only a crafted snapshot has one) finds nothing. */
@@ -366,6 +450,21 @@ public final class HashIndex {
             for (int a = 0; a < any; a++) {
                 System.arraycopy(src, order[a] * len, ad, a * len, len);
                 av[a] = anyValues[order[a]];
+            }
+            // among equal digests, the one libclamav's matcher finds first (see clamavPick), for findAny
+            ByteBuffer loadOrder = ByteBuffer.wrap(src);
+            for (int a = 0; a < any; ) {
+                int b = a + 1;
+                while (b < any && Arrays.equals(ad, a * len, a * len + len, ad, b * len, b * len + len)) b++;
+                if (b - a > 1) {
+                    int pick = clamavPick(loadOrder, 0, any, Arrays.copyOfRange(ad, a * len, a * len + len));
+                    int at = a;
+                    while (order[at] != pick) at++;
+                    int v = av[at];
+                    System.arraycopy(av, a, av, a + 1, at - a);
+                    av[a] = v;
+                }
+                a = b;
             }
         }
     }

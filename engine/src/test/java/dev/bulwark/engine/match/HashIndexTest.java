@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -15,8 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The hash index against plain maps: sized entries (the first added of equal digest and size wins),
- * wildcard-size entries, duplicates, colliding sizes, and builders reserved too small, too large or not
+ * The hash index against plain maps: sized entries, wildcard-size entries, duplicates (the one libclamav's
+ * sort and search of that size's entries, in load order, finds: {@link #clamav}), colliding sizes, and builders reserved too small, too large or not
  * at all, held on the heap or spilled to sorted runs on disk in chunks of many sizes; also after a snapshot
  * round trip.
  */
@@ -31,8 +32,10 @@ class HashIndexTest {
         // spillAt > 0: sorted runs in a temporary file merged into a mapped index; -1: the default builder
         HashIndex.Builder b = spillAt < 0 ? HashIndex.builder(len) : HashIndex.builder(len, spillAt);
         if (reserve >= 0) b.reserve(reserve);
-        Map<String, Integer> sized = new HashMap<>();
-        Map<String, List<Integer>> any = new HashMap<>(); // a wildcard lookup may land on any equal digest
+        Map<String, List<Integer>> sized = new HashMap<>(), any = new HashMap<>();
+        Map<Long, List<byte[]>> bySize = new HashMap<>(); // each size's (and wildcard's) digests in load order
+        Map<Long, List<Integer>> valuesBySize = new HashMap<>();
+        Map<String, Integer> picks = new HashMap<>(); // the reference's answer per (size, digest)
         List<byte[]> digests = new ArrayList<>();
         List<Long> sizes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -50,7 +53,9 @@ class HashIndexTest {
             b.add(d, size, value);
             String hex = HexFormat.of().formatHex(d);
             if (size < 0) any.computeIfAbsent(hex, x -> new ArrayList<>()).add(value);
-            else sized.putIfAbsent(hex + ":" + size, value);
+            else sized.computeIfAbsent(hex + ":" + size, x -> new ArrayList<>()).add(value);
+            bySize.computeIfAbsent(size, x -> new ArrayList<>()).add(d);
+            valuesBySize.computeIfAbsent(size, x -> new ArrayList<>()).add(value);
             digests.add(d);
             sizes.add(size);
         }
@@ -65,10 +70,13 @@ class HashIndexTest {
                 byte[] d = digests.get(i);
                 String hex = HexFormat.of().formatHex(d);
                 long probe = sizes.get(i) < 0 ? 51 + r.nextInt(100) : sizes.get(i); // 51+: no sized entry has it
-                Integer want = sized.get(hex + ":" + probe);
-                int got = h.find(d, probe);
-                if (want != null) assertEquals(want, got, "entry " + i);
-                else assertTrue(any.get(hex).contains(got), "entry " + i + " found " + got);
+                List<Integer> dup = sized.get(hex + ":" + probe);
+                long bucket = dup != null ? probe : -1;
+                if (dup == null) dup = any.get(hex);
+                List<Integer> dups = dup;
+                int want = dups.size() == 1 ? dups.get(0) : picks.computeIfAbsent(bucket + ":" + hex,
+                        x -> valuesBySize.get(bucket).get(clamav(bySize.get(bucket), d)));
+                assertEquals(want, h.find(d, probe), "entry " + i);
                 assertTrue(h.wants(probe));
             }
             byte[] absent = new byte[len];
@@ -76,6 +84,47 @@ class HashIndexTest {
             assertEquals(-1, h.find(absent, 3));
             if (any.isEmpty()) assertFalse(h.wants(1L << 35));
         }
+    }
+
+    /**
+     * Reference for duplicates: the index libclamav's hm_sort (quicksort, first element as pivot, greater entries
+     * swapped to the end) and hm_scan (binary search) find among {@code entries}, a copy sorted here recursively.
+     */
+    static int clamav(List<byte[]> entries, byte[] digest) {
+        List<Integer> a = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) a.add(i);
+        sort(entries, a, 0, a.size());
+        int l = 0, r = a.size() - 1;
+        while (l <= r) {
+            int c = (l + r) / 2, res = cmp(digest, entries.get(a.get(c)));
+            if (res < 0) { if (c == 0) break; r = c - 1; } else if (res > 0) l = c + 1; else return a.get(c);
+        }
+        throw new AssertionError("not found");
+    }
+
+    private static void sort(List<byte[]> e, List<Integer> a, int l, int r) {
+        if (l + 1 >= r) return;
+        int l1 = l + 1, r1 = r;
+        byte[] piv = e.get(a.get(l));
+        while (l1 < r1) {
+            if (cmp(e.get(a.get(l1)), piv) > 0) {
+                r1--;
+                if (l1 == r1) break;
+                Collections.swap(a, l1, r1);
+            } else l1++;
+        }
+        l1--;
+        Collections.swap(a, l1, l);
+        sort(e, a, l, l1);
+        sort(e, a, r1, r);
+    }
+
+    /** hm_cmp on a little-endian machine: first word (little-endian, unsigned) descending, then bytes ascending. */
+    private static int cmp(byte[] x, byte[] y) {
+        long wx = java.nio.ByteBuffer.wrap(x).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xFFFFFFFFL;
+        long wy = java.nio.ByteBuffer.wrap(y).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xFFFFFFFFL;
+        if (wx != wy) return wx < wy ? 1 : -1;
+        return Arrays.compareUnsigned(x, 4, x.length, y, 4, y.length);
     }
 
     /**

@@ -33,8 +33,11 @@ public final class Snapshot {
      * on first use (LogicalSigs).
      * 11: a part whose anchor has no five exact bytes in a row is searched next to a neighbour that has them
      * (BodyPattern.level), so the index no longer holds it; the decoded patterns derive this, hence the bump.
+     * 12: logical expressions are parsed as libclamav's cli_ac_chklsig reads them (Logic.parse): a group with both
+     * {@code &} and {@code |} one parenthesis deep, such as {@code (0|1&2)}, is now stored as {@code (0|1)&2}; the body signatures' libclamav matcher ranks and Boyer-Moore anchors
+     * (SignatureSet.ndbOrder) follow their names.
      */
-    public static final int FORMAT = 11;
+    public static final int FORMAT = 12;
     static final int HEADER = 24, TRAILER = 12;
     /** Largest snapshot: one memory mapping (2 GiB). */
     static final long MAX_FILE = Integer.MAX_VALUE;

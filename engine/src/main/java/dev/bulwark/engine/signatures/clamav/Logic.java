@@ -42,7 +42,8 @@ public sealed interface Logic {
             int c = s.index() < counts.length ? counts[s.index()] : 0;
             out.t = s.op() == 0 ? c > 0 : compare(c, s.op(), s.x());
             out.count = out.t ? c : 0;
-            out.distinct = out.t && c > 0 ? 1L << s.index() : 0;
+            // libclamav counts a compared subsignature as seen when the comparison holds, even at 0 ((0<1&1)>0,2)
+            out.distinct = out.t ? 1L << s.index() : 0;
         } else if (l instanceof Bin b) {
             Val r = new Val();
             eval(b.left(), counts, out);
@@ -60,7 +61,7 @@ public sealed interface Logic {
                 boolean t = compare(cnt, k.op(), k.x()) && (k.y() == 0 || Long.bitCount(out.distinct) >= Integer.toUnsignedLong(k.y()));
                 out.t = t;
                 out.count = t ? cnt : 0;
-                if (!t) out.distinct = 0;
+                out.distinct = 0; // libclamav passes a counted group's count up, not its subsignatures
             }
         }
     }
@@ -70,85 +71,135 @@ public sealed interface Logic {
             case '=' -> c == x;
             case '>' -> c > x;
             case '<' -> c < x;
-            default -> c > 0;
+            default -> false; // ')' (see parse): libclamav's comparison falls to its default, false
         };
     }
 
-    /** Parses an expression; throws IllegalArgumentException with ClamAV-like messages. */
+    /**
+     * Parses an expression as libclamav's cli_ac_chklsig reads it (it both checks an expression at load and
+     * evaluates it at scan time, so what it accepts and how it groups is what a signature means); throws
+     * IllegalArgumentException with its messages. The reading is character by character, not a grammar:
+     * <ul>
+     * <li>an expression is split at its first {@code &} or {@code |} outside parentheses, the right side being
+     * all the rest ({@code 0&1|2} is {@code 0&(1|2)});</li>
+     * <li>otherwise, when a {@code &} or {@code |} sits one parenthesis deep, at the <em>last</em> such one,
+     * the first character (the opening parenthesis) and everything from the closing parenthesis on being dropped
+     * ({@code (0|1&2)} is {@code (0|1)&2}); a count {@code >X}, {@code <X}, {@code =X} or {@code =X,Y} right
+     * after that parenthesis applies to the group only when nothing follows the digits and commas after it
+     * (else it is silently dropped or makes the right side malformed);</li>
+     * <li>otherwise an expression starting with {@code (} loses its first and last characters;</li>
+     * <li>otherwise it is a subsignature number read with sscanf's %u (leading blanks and a sign allowed,
+     * trailing characters ignored: {@code  0}, {@code +0} and {@code 0x} are subsignature 0), compared, when
+     * the expression holds a {@code >}, {@code <}, {@code =} or {@code )}, with the number that follows the last
+     * of those ({@code 0> 1}, {@code 0>+1}, {@code 0>1x}, {@code 0>=3} (that is {@code =3}) all load; {@code ,Y}
+     * is ignored there).</li>
+     * </ul>
+     */
     static Logic parse(String s) {
-        Parser p = new Parser(s);
-        Logic l = p.expr(0);
-        if (p.i != s.length()) throw new IllegalArgumentException("unexpected '" + s.charAt(p.i) + "' in logical expression");
-        return l;
+        return chk(s, 0, s.length(), 0);
     }
 
-    final class Parser {
-        /** Nesting bound: expressions come from files, recursion must stay shallow. */
-        private static final int MAX_DEPTH = 64;
-        private final String s;
-        private int i;
+    /** Recursion bound: an expression comes from a file (libclamav has none; no real signature comes near). */
+    int MAX_DEPTH = 512;
 
-        Parser(String s) { this.s = s; }
-
-        Logic expr(int depth) {
-            if (depth > MAX_DEPTH) throw new IllegalArgumentException("logical expression nested too deeply");
-            Logic left = term(depth);
-            if (i < s.length() && (s.charAt(i) == '&' || s.charAt(i) == '|')) {
-                boolean and = s.charAt(i++) == '&';
-                if (i >= s.length()) throw new IllegalArgumentException("missing right argument in logical expression");
-                Logic right = expr(depth + 1);
-                return new Bin(and, left, right);
-            }
-            return left;
-        }
-
-        private Logic term(int depth) {
-            if (i >= s.length()) throw new IllegalArgumentException("missing argument in logical expression");
-            char c = s.charAt(i);
-            if (c == '(') {
-                i++;
-                Logic inner = expr(depth + 1);
-                if (i >= s.length() || s.charAt(i) != ')') throw new IllegalArgumentException("missing closing parenthesis in logical expression");
-                i++;
-                if (i < s.length() && "=<>".indexOf(s.charAt(i)) >= 0) {
-                    // clamscan 1.4.6 counts only a parenthesised & or |: it refuses (0)>0, ((0))=1, ((0|1))>0 and
-                    // ((0|1)>0)>0 with this message (exit 2), and loads ((0)|1)>0
-                    if (!(inner instanceof Bin)) throw new IllegalArgumentException("Syntax error: Missing opening parenthesis");
-                    char op = s.charAt(i++);
-                    long x = number();
-                    int y = 0; // unsigned: up to 2^32-1 distinct subsignatures (none can have more than 64)
-                    if (i < s.length() && s.charAt(i) == ',') { i++; y = (int) number(); }
-                    return new Block(inner, op, x, y);
+    private static Logic chk(String s, int from, int to, int depth) {
+        if (depth > MAX_DEPTH) throw new IllegalArgumentException("logical expression nested too deeply");
+        int len = to - from, pth = 0, opoff = 0, op1off = 0, blkend = 0, modoff = 0;
+        char op = 0, op1 = 0, mod = 0, blkmod = 0;
+        long modval1 = 0, modval2 = 0;
+        int lstart = from, rend = to;
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(from + i);
+            switch (c) {
+                case '(' -> pth++;
+                case ')' -> {
+                    if (pth == 0) throw new IllegalArgumentException("Syntax error: Missing opening parenthesis");
+                    pth--;
+                    mod = c; // libclamav falls through into the comparison case here
+                    modoff = i;
                 }
-                return new Block(inner, (char) 0, 0, 0);
+                case '>', '<', '=' -> { mod = c; modoff = i; }
+                case '&', '|' -> {
+                    if (pth == 0) { op = c; opoff = i; }
+                    else if (pth == 1) { op1 = c; op1off = i; }
+                }
+                default -> { }
             }
-            if (c < '0' || c > '9') throw new IllegalArgumentException("unexpected '" + c + "' in logical expression");
-            long idx = number();
-            if (idx > 63) throw new IllegalArgumentException("subsignature index " + idx + " out of range");
-            if (i < s.length() && "=<>".indexOf(s.charAt(i)) >= 0) {
-                char op = s.charAt(i++);
-                long x = number();
-                if (i < s.length() && s.charAt(i) == ',') { i++; number(); }
-                return new Sub((int) idx, op, x);
+            if (op != 0) break;
+            if (op1 != 0 && pth == 0) {
+                blkend = i;
+                char next = at(s, from + i + 1);
+                if (next == '>' || next == '<' || next == '=') {
+                    blkmod = next;
+                    long[] a = scanU(s, from + i + 2);
+                    long[] b = a != null && at(s, (int) a[1]) == ',' ? scanU(s, (int) a[1] + 1) : null;
+                    if (a == null) throw new IllegalArgumentException("Syntax error: Missing number after '" + next + "'");
+                    modval1 = a[0];
+                    if (b != null) modval2 = b[0];
+                    for (i += 2; i + 1 < len && (isDigit(s.charAt(from + i + 1)) || s.charAt(from + i + 1) == ','); i++) { }
+                }
+                if (from + i + 1 == rend) break;
+                blkmod = 0;
             }
-            return new Sub((int) idx, (char) 0, 0);
         }
+        if (pth != 0) throw new IllegalArgumentException("Syntax error: Missing closing parenthesis");
+        if (op == 0 && op1 == 0) {
+            if (len > 0 && s.charAt(from) == '(') {
+                if (len < 2) throw new IllegalArgumentException("Syntax error: Missing closing parenthesis");
+                return chk(s, from + 1, to - 1, depth + 1);
+            }
+            long[] id = scanU(s, from);
+            if (id == null) throw new IllegalArgumentException("Can't parse " + s.substring(from));
+            if (id[0] > 63) throw new IllegalArgumentException("subsignature index " + id[0] + " out of range");
+            if (mod != 0) {
+                long[] x = scanU(s, from + modoff + 1);
+                if (x == null) throw new IllegalArgumentException("Syntax error: Missing number after '" + mod + "'");
+                return new Sub((int) id[0], mod, x[0]);
+            }
+            return new Sub((int) id[0], (char) 0, 0);
+        }
+        if (op == 0) {
+            op = op1;
+            opoff = op1off;
+            lstart++;
+            rend = from + blkend;
+        }
+        if (opoff == 0) throw new IllegalArgumentException("Syntax error: Missing left argument");
+        if (opoff + 1 == len) throw new IllegalArgumentException("Syntax error: Missing right argument");
+        Logic left = chk(s, lstart, from + opoff, depth + 1);
+        Logic right = chk(s, from + opoff + 1, rend, depth + 1);
+        Bin bin = new Bin(op == '&', left, right);
+        // the count's second number is unsigned: up to 2^32-1 distinct subsignatures (none can have more than 64)
+        return blkmod == 0 ? bin : new Block(bin, blkmod, modval1, (int) modval2);
+    }
 
-        /**
-         * Decimal digits as libclamav reads them (sscanf %u: strtoul, saturated at 2^64-1, then the low 32 bits):
-         * clamscan 1.4.6 finds 0>4294967296 (0>0) and 0=1,99999999999, not 0>99999999999 (0>1215752191).
-         */
-        private long number() {
-            int st = i;
-            long v = 0;
-            boolean sat = false;
-            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                int d = s.charAt(i++) - '0';
-                if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) sat = true;
-                else v = v * 10 + d;
-            }
-            if (i == st) throw new IllegalArgumentException("number expected in logical expression");
-            return (sat ? -1L : v) & 0xFFFFFFFFL;
+    private static char at(String s, int i) {
+        return i < s.length() ? s.charAt(i) : 0;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /**
+     * sscanf's %u at {@code i}: blanks, an optional sign, at least one digit (strtoul: saturated at 2^64-1, negated
+     * for '-', then the low 32 bits: clamscan 1.4.6 finds 0>4294967296 (0>0), not 0>99999999999 (0>1215752191)).
+     * Returns {value, index after the digits}, or null when there is no number.
+     */
+    static long[] scanU(String s, int i) {
+        while (i < s.length() && (s.charAt(i) == ' ' || (s.charAt(i) >= 9 && s.charAt(i) <= 13))) i++;
+        boolean neg = false;
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) neg = s.charAt(i++) == '-';
+        int st = i;
+        long v = 0;
+        boolean sat = false;
+        while (i < s.length() && isDigit(s.charAt(i))) {
+            int d = s.charAt(i++) - '0';
+            if (sat || Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) sat = true;
+            else v = v * 10 + d;
         }
+        if (i == st) return null;
+        long r = sat ? -1L : neg ? -v : v;
+        return new long[] {r & 0xFFFFFFFFL, i};
     }
 }

@@ -33,6 +33,10 @@ public final class SignatureBuilder {
     private final PatternSet.Builder patterns = dev.bulwark.engine.filetype.EmbeddedCandidates.addTo(PatternSet.builder());
     private final PatternSet.Builder magicPatterns = PatternSet.builder();
     private final Names.Builder ndbNames = Names.builder();
+    /** Per .ndb id, where libclamav's matchers report it: {@link SignatureSet#ndbOrder}. */
+    private final dev.bulwark.engine.match.IntList ndbOrder = new dev.bulwark.engine.match.IntList();
+    /** libclamav's Boyer-Moore hash buckets in use, for the generic (0) and PE (1) matchers, in load order. */
+    private final boolean[][] bmBuckets = new boolean[2][];
     private final List<LogicalSig> lsigs = new ArrayList<>();
     private final HashIndex.Builder[] hashes = digestBuilders(), sections = digestBuilders(), allow = digestBuilders();
     private final HashIndex.Builder imports = HashIndex.builder(16);
@@ -259,6 +263,7 @@ public final class SignatureBuilder {
             }
             if (!Fields.flevelOk(f, 4) || target >= 15 || isIgnored(name, line)) return;
             int id = ndbNames.add(reportName(name, official));
+            ndbOrder.add(SignatureSet.ndbOrder(target, false, 0));
             patterns.add(vp, target, off, SignatureSet.owner(SignatureSet.OWNER_NDB, id));
             count++;
             return;
@@ -274,9 +279,45 @@ public final class SignatureBuilder {
             off = new OffsetSpec(OffsetSpec.Kind.SECTION_WHOLE_PE_BM, 0, off.section(), 0);
         }
         int id = ndbNames.add(reportName(name, official));
+        ndbOrder.add(bmOrder(target, f.get(2), f.get(3)));
         patterns.add(p, target, off, SignatureSet.owner(SignatureSet.OWNER_NDB, id));
         count++;
     }
+
+    /**
+     * Where libclamav reports a body signature (see {@link SignatureSet#ndbOrder}): plain hex of target 0 or 1
+     * (for 1, not at offset {@code *} or {@code n,m}) goes to that target's Boyer-Moore matcher, whose anchor
+     * for it is the first 3-byte window of the pattern whose hash bucket no earlier signature took (its load
+     * balancing), else the first; everything else goes to Aho-Corasick.
+     */
+    private int bmOrder(int target, String offset, String hex) {
+        boolean bm = (target == 0 || target == 1) && plainHex(hex) && hex.length() % 2 == 0 && hex.length() >= 6
+                && offset.indexOf('$') < 0 && !offset.contains("VI")
+                && !(target == 1 && (offset.equals("*") || offset.indexOf(',') >= 0));
+        int n = hex.length() / 2;
+        if (bm) {
+            for (int i = 0; i < hex.length() && bm; i++) bm = Character.digit(hex.charAt(i), 16) >= 0;
+        }
+        if (!bm) return SignatureSet.ndbOrder(target, false, 0);
+        if (bmBuckets[target] == null) bmBuckets[target] = new boolean[211 * 255 + 37 * 255 + 255 + 1];
+        boolean[] taken = bmBuckets[target];
+        int shift = 0;
+        for (int i = 0; i + 2 < n; i++) {
+            if (!taken[bmHash(hex, i)]) { shift = i; break; }
+        }
+        taken[bmHash(hex, shift)] = true;
+        return SignatureSet.ndbOrder(target, true, shift);
+    }
+
+    /** libclamav's HASH(a, b, c) of bytes i..i+2 of a hex string (no array is made: this runs per signature). */
+    private static int bmHash(String hex, int i) {
+        return 211 * hexByte(hex, i) + 37 * hexByte(hex, i + 1) + hexByte(hex, i + 2);
+    }
+
+    private static int hexByte(String hex, int i) {
+        return Character.digit(hex.charAt(2 * i), 16) << 4 | Character.digit(hex.charAt(2 * i + 1), 16);
+    }
+
 
     /** Hex without wildcards, ranges, alternatives or anchors: what ClamAV's Boyer-Moore matcher takes. */
     private static boolean plainHex(String hex) {
@@ -292,6 +333,7 @@ public final class SignatureBuilder {
         BodyPattern p = pattern(line.substring(eq + 1));
         if (isIgnored(name, line)) return;
         int id = ndbNames.add(reportName(name, official));
+        ndbOrder.add(bmOrder(0, "*", line.substring(eq + 1)));
         patterns.add(p, 0, OffsetSpec.ANY, SignatureSet.owner(SignatureSet.OWNER_NDB, id));
         count++;
     }
@@ -438,7 +480,7 @@ public final class SignatureBuilder {
         Names nn = ndbNames.build();
         PatternSet magicSet = magicPatterns.build();
         HashTables t = hashTables.get();
-        return new SignatureSet(ps, nn, lsigs.toArray(new LogicalSig[0]), t.hashes(), t.sections(), t.allow(),
+        return new SignatureSet(ps, nn, ndbOrder.toArray(), lsigs.toArray(new LogicalSig[0]), t.hashes(), t.sections(), t.allow(),
                 t.imports(), t.names(), List.copyOf(containerRules), magic.isEmpty() ? null : List.copyOf(magic),
                 magicSet, List.copyOf(magicPatternRules), Set.copyOf(dconfDisabled),
                 phishing, yara, List.copyOf(deferred), hashCount + count + extraCount);

@@ -30,6 +30,18 @@ public final class SignatureSet {
     public final PatternSet patterns;
     /** .ndb/.db/.sdb signatures: reported names, indexed by NDB owner ref. */
     public final Names ndbNames;
+    /**
+     * Per .ndb id (compat12), where libclamav's matchers report the signature within a 128 KiB window: bits 24-25
+     * the rank (0 the target-specific Boyer-Moore matcher, 1 the target-specific Aho-Corasick one, 2 and 3 the
+     * generic ones: libclamav runs them in this order), bits 0-23 for a Boyer-Moore signature the offset of its
+     * anchor in the pattern (it is reported at start + that offset; at one position the later loaded first).
+     */
+    public final int[] ndbOrder;
+
+    /** Packs an {@link #ndbOrder} entry. */
+    static int ndbOrder(int target, boolean boyerMoore, int shift) {
+        return ((target == 0 ? 2 : 0) + (boyerMoore ? 0 : 1)) << 24 | Math.min(shift, (1 << 24) - 1);
+    }
     /** Logical signatures by id (decoded on first use when read from a snapshot). */
     public final LogicalSigs lsigs;
     /** Hash signatures by digest kind: 0 MD5, 1 SHA-1, 2 SHA-256. Values index {@link #hashNames}. */
@@ -61,17 +73,17 @@ public final class SignatureSet {
     /** Damage scans found in this set's lazily decoded parts (a snapshot's): one holder for all of them. */
     private final Damage damage;
 
-    SignatureSet(PatternSet patterns, Names ndbNames, LogicalSig[] lsigs,
+    SignatureSet(PatternSet patterns, Names ndbNames, int[] ndbOrder, LogicalSig[] lsigs,
                  HashIndex[] hashes, HashIndex[] sectionHashes, HashIndex[] allow, HashIndex imports,
                  Names hashNames, List<ContainerRule> containerRules,
                  List<MagicRule> magic, PatternSet magicPatterns, List<MagicRule> magicPatternRules,
                  Set<ScanOptions.Parser> dconfDisabled, PhishingDb phishing, List<YaraRuleSet> yara,
                  List<Deferred> deferred, int count) {
-        this(patterns, ndbNames, LogicalSigs.of(lsigs, patterns.damage()), LogicalSigs.zeroTrue(lsigs), hashes, sectionHashes, allow, imports,
+        this(patterns, ndbNames, ndbOrder, LogicalSigs.of(lsigs, patterns.damage()), LogicalSigs.zeroTrue(lsigs), hashes, sectionHashes, allow, imports,
                 hashNames, containerRules, magic, magicPatterns, magicPatternRules, dconfDisabled, phishing, yara, deferred, count);
     }
 
-    private SignatureSet(PatternSet patterns, Names ndbNames, LogicalSigs lsigs, int[] zeroTrue,
+    private SignatureSet(PatternSet patterns, Names ndbNames, int[] ndbOrder, LogicalSigs lsigs, int[] zeroTrue,
                  HashIndex[] hashes, HashIndex[] sectionHashes, HashIndex[] allow, HashIndex imports,
                  Names hashNames, List<ContainerRule> containerRules,
                  List<MagicRule> magic, PatternSet magicPatterns, List<MagicRule> magicPatternRules,
@@ -83,6 +95,8 @@ public final class SignatureSet {
         this.patterns = yaraGroup == null ? patterns
                 : patterns.withForeign(yaraGroup.atoms(), yaraGroup.owners(), yaraGroup.entryCount(), yaraGroup.windows());
         this.ndbNames = ndbNames;
+        if (ndbOrder.length != ndbNames.size()) throw new IllegalArgumentException("body signature order table of the wrong size");
+        this.ndbOrder = ndbOrder;
         this.lsigs = lsigs;
         this.hashes = hashes;
         this.sectionHashes = sectionHashes;
@@ -140,6 +154,7 @@ public final class SignatureSet {
         out.i32(count);
         patterns.write(out);
         ndbNames.write(out);
+        out.ints(ndbOrder);
         hashNames.write(out);
         for (HashIndex[] group : new HashIndex[][] {hashes, sectionHashes, allow}) for (HashIndex h : group) h.write(out);
         imports.write(out);
@@ -162,7 +177,9 @@ public final class SignatureSet {
         int count = in.i32();
         Damage damage = new Damage(origin);
         PatternSet patterns = PatternSet.read(in, damage);
-        Names ndbNames = Names.read(in), hashNames = Names.read(in);
+        Names ndbNames = Names.read(in);
+        int[] ndbOrder = in.ints();
+        Names hashNames = Names.read(in);
         HashIndex[][] groups = new HashIndex[3][3];
         for (HashIndex[] g : groups) for (int i = 0; i < 3; i++) g[i] = HashIndex.read(in, hashNames.size());
         HashIndex imports = HashIndex.read(in, hashNames.size());
@@ -195,11 +212,11 @@ public final class SignatureSet {
         if (!deferred.isEmpty()) {
             // compile the stored texts as the loader would, and take their parts
             SignatureSet extra = DatabaseLoader.replay(deferred);
-            return new SignatureSet(patterns, ndbNames, lsigs, zeroTrue[0], groups[0], groups[1], groups[2], imports, hashNames,
+            return new SignatureSet(patterns, ndbNames, ndbOrder, lsigs, zeroTrue[0], groups[0], groups[1], groups[2], imports, hashNames,
                     extra.containerRules, extra.magic, extra.magicPatterns, extra.magicPatternRules, Set.copyOf(dconf),
                     extra.phishing, extra.yara, List.copyOf(deferred), count);
         }
-        return new SignatureSet(patterns, ndbNames, lsigs, zeroTrue[0], groups[0], groups[1], groups[2], imports,
+        return new SignatureSet(patterns, ndbNames, ndbOrder, lsigs, zeroTrue[0], groups[0], groups[1], groups[2], imports,
                 hashNames, List.of(), null, null, List.of(), Set.copyOf(dconf),
                 null, null, List.of(), count);
     }
