@@ -135,7 +135,9 @@ final class KasperskyApi {
             errors.increment();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("object", p);
-            m.put("scanResult", Files.exists(path) ? "NON_SCANNED (ACCESS DENIED)" : "NON_SCANNED");
+            // missing is told only inside the roots (PathPolicy.missingInside)
+            m.put("scanResult", path.isAbsolute() && !rest.policy().allows(path) && !rest.policy().missingInside(path)
+                    ? "NON_SCANNED (ACCESS DENIED)" : "NON_SCANNED");
             RestServer.json(ex, 200, m);
             return;
         }

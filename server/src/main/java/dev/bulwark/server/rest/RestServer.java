@@ -255,12 +255,10 @@ public final class RestServer implements AutoCloseable {
             return;
         }
         Path path = Path.of(p);
-        if (!Files.exists(path)) {
-            json(ex, 404, Json.obj("error", "no such file", "path", p));
-            return;
-        }
         if (!policy.allows(path)) {
-            json(ex, 403, Json.obj("error", "path outside the configured scan roots", "path", p));
+            // missing is told only inside the roots: outside them a missing file looks like an existing one
+            if (policy.missingInside(path)) json(ex, 404, Json.obj("error", "no such file", "path", p));
+            else json(ex, 403, Json.obj("error", "path outside the configured scan roots", "path", p));
             return;
         }
         Path real = path.toRealPath();
