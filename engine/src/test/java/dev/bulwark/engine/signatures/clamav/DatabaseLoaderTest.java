@@ -187,6 +187,12 @@ class DatabaseLoaderTest {
             assertFalse(CvdReader.versig(md5, bad, TestKey.N, TestKey.E), bad);
         }
         assertFalse(CvdReader.versig(md5, TestKey.sign(md5), CvdReader.CLAMAV_N, CvdReader.CLAMAV_E));
+        // a real Talos-signed header (daily.cvd 25784, 16 Apr 2020) verifies against ClamAV's key
+        String talosMd5 = "92baacd59fd26e6bcf03077add78d209";
+        String talosSig = "4Jp9JtGJY6nUk8JHDQQpQeBwlfXqskvhXL+vesDNqAeWCmjbudU+Hy/Nj4/BH2vl70c/R5B/VYY+eqqCQo6o7VGLqLJr/E+19gejqMp/"
+                + "iRcuHrtnLw6V/x3UjO3/qYVSlcJvAjtMI7FK32wjB+Sp8kaS/ZbfaFQp6trRQhisjqf";
+        assertTrue(CvdReader.versig(talosMd5, talosSig, CvdReader.CLAMAV_N, CvdReader.CLAMAV_E));
+        assertFalse(CvdReader.versig("92baacd59fd26e6bcf03077add78d208", talosSig, CvdReader.CLAMAV_N, CvdReader.CLAMAV_E));
         // an MD5 with a leading zero byte is still 16 bytes once decoded
         String zero = "00" + md5.substring(2);
         assertTrue(CvdReader.versig(zero, TestKey.sign(zero), TestKey.N, TestKey.E));
