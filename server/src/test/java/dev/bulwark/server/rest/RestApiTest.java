@@ -153,6 +153,21 @@ class RestApiTest {
     }
 
     @Test
+    void aPathTheFileSystemCannotNameIsA400WithAJsonError() throws Exception {
+        // a NUL in the path: before, the handler's exception reached a catch that answered on an exchange
+        // already closed by try-with-resources, so the client got an empty reply (no status at all)
+        HttpResponse<String> r = post("/api/v1/scan-path", "{\"path\":\"/tmp/a\\u0000b\"}".getBytes(StandardCharsets.US_ASCII),
+                "application/json");
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(json(r).get("error").toString().contains("path"), r.body());
+        assertEquals(400, get("/api/v1/scan-path?path=%2Ftmp%2Fa%00b").statusCode());
+        HttpResponse<String> k = post("/api/v3.0/scanfile", "{\"object\":\"/tmp/a\\u0000b\"}".getBytes(StandardCharsets.US_ASCII),
+                "application/json");
+        assertEquals(400, k.statusCode(), k.body());
+        assertEquals(200, get("/api/v1/health").statusCode(), "still serving");
+    }
+
+    @Test
     void metricsInPrometheusFormat() throws Exception {
         post("/api/v1/scan", Fixtures.EICAR.getBytes(StandardCharsets.ISO_8859_1), "application/octet-stream");
         HttpResponse<String> r = get("/metrics");
