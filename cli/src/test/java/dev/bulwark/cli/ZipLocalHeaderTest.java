@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ClamAV's unzip extracts a member by its local header's method and flags: a central directory that says
- * "encrypted", bzip2 or an unknown method for a member stored or deflated plainly does not hide it. Each
- * case changes one central-directory field of EICAR's entry; clamscan 1.4.6 and bulwark scan agree.
+ * "encrypted", bzip2 or an unknown method for a member stored or deflated plainly does not hide it, nor does
+ * a last record whose name, extra field or comment runs past the end. Each case changes one central-directory
+ * field of EICAR's entry; clamscan 1.4.6 and bulwark scan agree.
  */
 class ZipLocalHeaderTest {
     private static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
@@ -31,7 +32,9 @@ class ZipLocalHeaderTest {
             byte[] zip = zip(method);
             int cd = lastIndexOf(zip, new byte[] {'P', 'K', 1, 2});
             Object[][] edits = {{10, new byte[] {(byte) 0xff, (byte) 0xff}, "method-ffff"}, {10, new byte[] {99, 0}, "method-99"},
-                    {10, new byte[] {12, 0}, "method-bzip2"}, {8, new byte[] {1, 0}, "flag-encrypted"}, {8, new byte[] {0x41, 0}, "flag-strong"}};
+                    {10, new byte[] {12, 0}, "method-bzip2"}, {8, new byte[] {1, 0}, "flag-encrypted"}, {8, new byte[] {0x41, 0}, "flag-strong"},
+                    {30, new byte[] {(byte) 0xff, 0}, "extra-past-end"}, {28, new byte[] {(byte) 0xff, 0}, "name-past-end"},
+                    {32, new byte[] {(byte) 0xff, 0}, "comment-past-end"}};
             for (Object[] e : edits) {
                 byte[] z = zip.clone();
                 byte[] v = (byte[]) e[1];
