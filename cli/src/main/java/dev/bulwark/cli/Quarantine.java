@@ -1,45 +1,117 @@
 package dev.bulwark.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
-/** clamscan's --move / --copy / --remove actions and their output lines. */
+/**
+ * clamscan's --move / --copy / --remove actions and their output lines. As clamscan 1.4.6 does, they act on
+ * the file's real path (a symbolic link named on the command line is followed: the infected file goes, not
+ * the link), and the destination is first created owner-only (0600) under a free name (name, name.001 ...
+ * name.999), then the file is renamed over it or, across file systems, copied into it and unlinked.
+ */
 final class Quarantine {
     /** Name clashes in the target directory get .001 ... .999 suffixes. */
     private static final int MAX_SUFFIX = 999;
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private Quarantine() {}
 
     /** Returns false when the requested action failed. */
     static boolean act(ClamscanOptions o, String shown, Path file, PrintStream out) {
         if (o.move == null && o.copy == null && !o.remove) return true;
-        String real = file.toAbsolutePath().normalize().toString();
+        String failure = o.remove ? "Can't remove file" : o.move != null ? "Can't move file" : "Can't copy file";
+        Path real;
+        try {
+            real = file.toRealPath();
+        } catch (IOException e) {
+            out.println(shown + ": " + failure + " (" + e.getMessage() + ")");
+            return false;
+        }
+        // clamscan names the real path only when it differs from the name it was given
+        String named = shown.equals(real.toString()) ? shown : shown + " (real path: '" + real + "')";
+        Path dest = null;
         try {
             if (o.remove) {
-                Files.delete(file);
-                out.println(shown + " (real path: '" + real + "'): Removed.");
+                Files.delete(real);
+                out.println(named + ": Removed.");
                 return true;
             }
-            Path dir = Path.of(o.move != null ? o.move : o.copy).toAbsolutePath().normalize();
-            Path dest = dir.resolve(file.getFileName().toString());
-            for (int i = 1; Files.exists(dest) && i <= MAX_SUFFIX; i++) {
-                dest = dir.resolve(file.getFileName() + String.format(".%03d", i));
-            }
+            dest = reserve(destinationDir(o.move != null ? o.move : o.copy), real.getFileName().toString());
             if (o.move != null) {
-                Files.move(file, dest, StandardCopyOption.ATOMIC_MOVE);
-                out.println(shown + " (real path: '" + real + "'): moved to '" + dest + "'");
+                try {
+                    Files.move(real, dest, StandardCopyOption.ATOMIC_MOVE); // rename(2) over the reserved name
+                } catch (AtomicMoveNotSupportedException crossDevice) {
+                    copyInto(real, dest);
+                    Path copied = dest;
+                    dest = null; // the copy stays in quarantine even if the original cannot be unlinked
+                    Files.delete(real);
+                    dest = copied;
+                }
+                out.println(named + ": moved to '" + dest + "'");
             } else {
-                Files.copy(file, dest);
-                out.println(shown + " (real path: '" + real + "'): copied to '" + dest + "'");
+                copyInto(real, dest);
+                out.println(named + ": copied to '" + dest + "'");
             }
             return true;
         } catch (IOException e) {
-            out.println(shown + ": " + (o.remove ? "Can't remove file" : o.move != null ? "Can't move file" : "Can't copy file")
-                    + " (" + e.getMessage() + ")");
+            if (dest != null) {
+                try {
+                    Files.deleteIfExists(dest);
+                } catch (IOException ignored) {
+                    // the reserved name stays; nothing was quarantined under it
+                }
+            }
+            out.println(shown + ": " + failure + " (" + e.getMessage() + ")");
             return false;
+        }
+    }
+
+    private static Path destinationDir(String dir) {
+        Path d = Path.of(dir);
+        try {
+            return d.toRealPath();
+        } catch (IOException e) {
+            return d.toAbsolutePath().normalize();
+        }
+    }
+
+    /** Creates the first free name of name, name.001 ... name.999 in {@code dir}, owner-only, and returns it. */
+    private static Path reserve(Path dir, String name) throws IOException {
+        for (int i = 0; i <= MAX_SUFFIX; i++) {
+            Path candidate = dir.resolve(i == 0 ? name : name + String.format(".%03d", i));
+            try {
+                return Files.createFile(candidate, OWNER_ONLY);
+            } catch (FileAlreadyExistsException taken) {
+                // next suffix
+            } catch (UnsupportedOperationException noPosix) {
+                try {
+                    return Files.createFile(candidate);
+                } catch (FileAlreadyExistsException taken) {
+                    // next suffix
+                }
+            }
+        }
+        throw new FileAlreadyExistsException(dir.resolve(name).toString(), null, "no free name up to ." + MAX_SUFFIX);
+    }
+
+    /** Copies {@code from} into the reserved (existing, owner-only) {@code to}, keeping its permissions. */
+    private static void copyInto(Path from, Path to) throws IOException {
+        try (InputStream in = Files.newInputStream(from);
+             OutputStream os = Files.newOutputStream(to, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            in.transferTo(os);
         }
     }
 }

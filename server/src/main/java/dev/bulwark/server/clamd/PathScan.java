@@ -102,6 +102,11 @@ final class PathScan {
         BasicFileAttributes attrs;
         try {
             top = Path.of(argument.isEmpty() ? "." : argument);
+            if (!policy.allows(top) && !policy.missingInside(top)) {
+                // outside the roots whether it exists or not: the reply must not tell which
+                sink.reply(argument, "Access denied. ERROR");
+                return;
+            }
             attrs = Files.readAttributes(top, BasicFileAttributes.class); // follows a top-level link, as clamd's stat
         } catch (NoSuchFileException e) {
             total.incrementAndGet();

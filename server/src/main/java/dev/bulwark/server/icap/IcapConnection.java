@@ -144,6 +144,7 @@ final class IcapConnection implements Watchdog.Guarded {
 
         ScanResult result = null;
         boolean truncated = false;
+        boolean continued = false; // the client sent the rest of the body after our 100 Continue
         try (Spool spool = new Spool(service.config().temporaryDirectory())) {
             if (req.bodyOffset() >= 0) {
                 ChunkedDecoder dec = new ChunkedDecoder();
@@ -154,6 +155,7 @@ final class IcapConnection implements Watchdog.Guarded {
                 truncated = spool.size() >= max && !dec.ieof();
                 if (preview >= 0 && !dec.ieof()) {
                     write("ICAP/1.0 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    continued = true;
                     dec.reset();
                     if (!readChunks(dec, spool, max)) return false;
                     if (dec.error() != null) return error(400, "Bad Request");
@@ -166,7 +168,9 @@ final class IcapConnection implements Watchdog.Guarded {
                 blockPage(req, result);
             } else if (result != null && result.status() == ScanResult.Status.ERROR) {
                 return error(500, "Server Error");
-            } else if (req.allows("204") || req.preview() >= 0) {
+            } else if (req.allows("204") || (req.preview() >= 0 && !continued)) {
+                // RFC 3507 4.6: 204 outside a preview only with "Allow: 204"; an answer to the preview
+                // (the whole body came in it, ieof) may always be 204
                 write(("ICAP/1.0 204 No Content\r\nISTag: " + server.isTag() + "\r\nDate: " + date()
                         + "\r\nEncapsulated: null-body=0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             } else if (truncated) {

@@ -129,13 +129,20 @@ final class KasperskyApi {
         Map<String, Object> req = request(ex, RestServer.MAX_JSON_SMALL);
         if (req == null) return;
         String p = (String) req.get("object");
-        Path path = Path.of(p);
+        Path path = RestServer.pathOrNull(p);
+        if (path == null) {
+            errors.increment();
+            RestServer.json(ex, 400, Json.obj("error", "'object' is not a path the file system can name (a NUL in it)"));
+            return;
+        }
         if (!path.isAbsolute() || !Files.isRegularFile(path) || !rest.policy().allows(path)) {
             total.increment();
             errors.increment();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("object", p);
-            m.put("scanResult", Files.exists(path) ? "NON_SCANNED (ACCESS DENIED)" : "NON_SCANNED");
+            // missing is told only inside the roots (PathPolicy.missingInside)
+            m.put("scanResult", path.isAbsolute() && !rest.policy().allows(path) && !rest.policy().missingInside(path)
+                    ? "NON_SCANNED (ACCESS DENIED)" : "NON_SCANNED");
             RestServer.json(ex, 200, m);
             return;
         }

@@ -110,45 +110,51 @@ public final class RestServer implements AutoCloseable {
 
     private void dispatch(HttpExchange ex) throws IOException {
         try (ex) {
-            if (!authorized(ex)) return;
-            String path = ex.getRequestURI().getPath();
-            String m = ex.getRequestMethod();
-            switch (path) {
-                case "/api/v1/health" -> json(ex, 200, Json.obj("status", "ok"));
-                case "/api/v1/version" -> json(ex, 200, versionInfo());
-                case "/api/v1/scan" -> {
-                    if (!m.equals("POST")) { methodNotAllowed(ex, "POST"); return; }
-                    scanUpload(ex);
-                }
-                case "/api/v1/scan-path" -> scanPath(ex);
-                case "/api/v1/reload" -> {
-                    if (!m.equals("POST")) { methodNotAllowed(ex, "POST"); return; }
-                    daemon.reload();
-                    var r = service.engines().lastReload();
-                    json(ex, r.outcome() == dev.bulwark.server.EngineHolder.Outcome.FAILED ? 500 : 200,
-                            Json.obj("outcome", r.outcome().name(), "message", r.message()));
-                }
-                case "/metrics" -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                        service.metrics().prometheus(service.engines().current()).getBytes(StandardCharsets.UTF_8));
-                case "/api/v1/openapi.json" -> {
-                    try (InputStream in = RestServer.class.getResourceAsStream("openapi.json")) {
-                        send(ex, 200, "application/json", in.readAllBytes());
-                    }
-                }
-                default -> {
-                    if (path.startsWith("/api/v3.0/") || path.startsWith("/api/v3.1/")) kav.handle(ex, path.substring(10));
-                    else json(ex, 404, Json.obj("error", "not found", "path", path));
+            try {
+                route(ex);
+            } catch (RuntimeException | InterruptedException e) {
+                // inside try (ex): the exchange is still open, so the client gets the 500 (before, the catch ran
+                // after try-with-resources had closed it and the client got an empty reply)
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                log.error("REST request failed", "error", String.valueOf(e));
+                try {
+                    json(ex, 500, Json.obj("error", String.valueOf(e.getMessage())));
+                } catch (IOException | RuntimeException ignored) {
+                    // response already started
                 }
             }
-        } catch (IOException e) {
-            throw e;
-        } catch (RuntimeException | InterruptedException e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            log.error("REST request failed", "error", String.valueOf(e));
-            try {
-                json(ex, 500, Json.obj("error", String.valueOf(e.getMessage())));
-            } catch (IOException | RuntimeException ignored) {
-                // response already started
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException, InterruptedException {
+        if (!authorized(ex)) return;
+        String path = ex.getRequestURI().getPath();
+        String m = ex.getRequestMethod();
+        switch (path) {
+            case "/api/v1/health" -> json(ex, 200, Json.obj("status", "ok"));
+            case "/api/v1/version" -> json(ex, 200, versionInfo());
+            case "/api/v1/scan" -> {
+                if (!m.equals("POST")) { methodNotAllowed(ex, "POST"); return; }
+                scanUpload(ex);
+            }
+            case "/api/v1/scan-path" -> scanPath(ex);
+            case "/api/v1/reload" -> {
+                if (!m.equals("POST")) { methodNotAllowed(ex, "POST"); return; }
+                daemon.reload();
+                var r = service.engines().lastReload();
+                json(ex, r.outcome() == dev.bulwark.server.EngineHolder.Outcome.FAILED ? 500 : 200,
+                        Json.obj("outcome", r.outcome().name(), "message", r.message()));
+            }
+            case "/metrics" -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+                    service.metrics().prometheus(service.engines().current()).getBytes(StandardCharsets.UTF_8));
+            case "/api/v1/openapi.json" -> {
+                try (InputStream in = RestServer.class.getResourceAsStream("openapi.json")) {
+                    send(ex, 200, "application/json", in.readAllBytes());
+                }
+            }
+            default -> {
+                if (path.startsWith("/api/v3.0/") || path.startsWith("/api/v3.1/")) kav.handle(ex, path.substring(10));
+                else json(ex, 404, Json.obj("error", "not found", "path", path));
             }
         }
     }
@@ -250,17 +256,15 @@ public final class RestServer implements AutoCloseable {
                 return;
             }
         }
-        if (p == null || !Path.of(p).isAbsolute()) {
-            json(ex, 400, Json.obj("error", "an absolute 'path' is required"));
-            return;
-        }
-        Path path = Path.of(p);
-        if (!Files.exists(path)) {
-            json(ex, 404, Json.obj("error", "no such file", "path", p));
+        Path path = pathOrNull(p);
+        if (path == null || !path.isAbsolute()) {
+            json(ex, 400, Json.obj("error", "an absolute 'path' is required (one the file system can name: no NUL)"));
             return;
         }
         if (!policy.allows(path)) {
-            json(ex, 403, Json.obj("error", "path outside the configured scan roots", "path", p));
+            // missing is told only inside the roots: outside them a missing file looks like an existing one
+            if (policy.missingInside(path)) json(ex, 404, Json.obj("error", "no such file", "path", p));
+            else json(ex, 403, Json.obj("error", "path outside the configured scan roots", "path", p));
             return;
         }
         Path real = path.toRealPath();
@@ -270,6 +274,16 @@ public final class RestServer implements AutoCloseable {
         }
         ScanResult r = service.scanFile(real, false, "rest", "REST");
         json(ex, 200, Json.obj("infected", r.infected(), "results", List.of(resultJson(p, r, null))));
+    }
+
+    /** {@code p} as a path, or null when there is none or the file system cannot name it (a NUL in it). */
+    static Path pathOrNull(String p) {
+        if (p == null) return null;
+        try {
+            return Path.of(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
     }
 
     static Map<String, Object> resultJson(String name, ScanResult r, String sha256) {

@@ -130,6 +130,23 @@ class IcapClientTest {
     }
 
     @Test
+    void without204ABodyLongerThanThePreviewIsEchoedAfter100Continue() throws Exception {
+        // RFC 3507 4.6: without "Allow: 204" the server must not answer 204 once it has the whole message
+        // (c-icap-client -no204: "Do not allow204 outside preview"; Squid omits Allow: 204 for bodies it cannot buffer)
+        byte[] data = new byte[60_000];
+        new Random(3).nextBytes(data);
+        Path in = Files.write(tmp.resolve("echo-preview.bin"), data);
+        Path out = tmp.resolve("echo-preview.out");
+        Run r = client("-f", in.toString(), "-no204", "-w", "1024", "-o", out.toString(), "-v");
+        assertTrue(r.out().contains("ICAP/1.0 200 OK"), r.out());
+        assertFalse(r.out().contains("ICAP/1.0 204"), r.out());
+        assertArrayEquals(data, Files.readAllBytes(out));
+        // a body that fits in the preview (ieof) may still get 204: that is an answer to the preview
+        Path small = Files.write(tmp.resolve("small-preview.bin"), java.util.Arrays.copyOf(data, 100));
+        assertTrue(client("-f", small.toString(), "-no204", "-w", "1024", "-v").out().contains("ICAP/1.0 204"));
+    }
+
+    @Test
     void istagChangesWhenTheDatabaseChanges() throws Exception {
         String before = istag(client().out());
         Files.writeString(fx.db.resolve("extra.ndb"), "Bulwark.Extra:0:*:" + Fixtures.hex("another-marker") + "\n");

@@ -120,6 +120,54 @@ class RestApiTest {
     }
 
     @Test
+    void whetherAPathOutsideTheRootsExistsIsNotTold() throws Exception {
+        // a loopback client needs no token: any local user could otherwise probe the daemon user's view of
+        // the file system (403 for an existing file outside the roots, 404 for a missing one)
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "x");
+        Path probes = Files.createDirectories(fx.files.resolve("probes"));
+        Files.createSymbolicLink(probes.resolve("to-secret"), outside.resolve("secret"));
+        Files.createSymbolicLink(probes.resolve("to-missing"), outside.resolve("missing"));
+        Files.createSymbolicLink(probes.resolve("dir-link"), outside);
+        for (String[] pair : new String[][] {
+                {outside.resolve("secret").toString(), outside.resolve("missing").toString()},
+                {probes.resolve("to-secret").toString(), probes.resolve("to-missing").toString()},
+                {probes.resolve("dir-link/secret").toString(), probes.resolve("dir-link/missing").toString()},
+                {fx.files + "/../outside/secret", fx.files + "/../outside/missing"}}) {
+            HttpResponse<String> there = get("/api/v1/scan-path?path=" + pair[0]), missing = get("/api/v1/scan-path?path=" + pair[1]);
+            assertEquals(403, there.statusCode(), pair[0]);
+            assertEquals(403, missing.statusCode(), pair[1] + ": " + missing.body());
+            Object kavThere = json(post("/api/v3.0/scanfile", ("{\"object\":\"" + pair[0] + "\"}").getBytes(StandardCharsets.UTF_8),
+                    "application/json")).get("scanResult");
+            Object kavMissing = json(post("/api/v3.0/scanfile", ("{\"object\":\"" + pair[1] + "\"}").getBytes(StandardCharsets.UTF_8),
+                    "application/json")).get("scanResult");
+            assertEquals("NON_SCANNED (ACCESS DENIED)", kavThere, pair[0]);
+            assertEquals(kavThere, kavMissing, pair[1]);
+        }
+        // inside the roots a missing file is still 404 (and NON_SCANNED), through a link too
+        Files.createSymbolicLink(probes.resolve("in-missing"), fx.files.resolve("nope"));
+        assertEquals(404, get("/api/v1/scan-path?path=" + fx.file("sub/nope")).statusCode());
+        assertEquals(404, get("/api/v1/scan-path?path=" + probes.resolve("in-missing")).statusCode());
+        assertEquals("NON_SCANNED", json(post("/api/v3.0/scanfile", ("{\"object\":\"" + fx.file("sub/nope") + "\"}")
+                .getBytes(StandardCharsets.UTF_8), "application/json")).get("scanResult"));
+    }
+
+    @Test
+    void aPathTheFileSystemCannotNameIsA400WithAJsonError() throws Exception {
+        // a NUL in the path: before, the handler's exception reached a catch that answered on an exchange
+        // already closed by try-with-resources, so the client got an empty reply (no status at all)
+        HttpResponse<String> r = post("/api/v1/scan-path", "{\"path\":\"/tmp/a\\u0000b\"}".getBytes(StandardCharsets.US_ASCII),
+                "application/json");
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(json(r).get("error").toString().contains("path"), r.body());
+        assertEquals(400, get("/api/v1/scan-path?path=%2Ftmp%2Fa%00b").statusCode());
+        HttpResponse<String> k = post("/api/v3.0/scanfile", "{\"object\":\"/tmp/a\\u0000b\"}".getBytes(StandardCharsets.US_ASCII),
+                "application/json");
+        assertEquals(400, k.statusCode(), k.body());
+        assertEquals(200, get("/api/v1/health").statusCode(), "still serving");
+    }
+
+    @Test
     void metricsInPrometheusFormat() throws Exception {
         post("/api/v1/scan", Fixtures.EICAR.getBytes(StandardCharsets.ISO_8859_1), "application/octet-stream");
         HttpResponse<String> r = get("/metrics");

@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 
 /**
- * ARJ archives (and ARJ-SFX: the main header is searched for): headers are verified by their CRC,
+ * ARJ archives (and ARJ-SFX: the main header is searched for, by a valid CRC): as ClamAV's unarj, the
+ * headers of an archive are read without checking their CRC (a damaged header CRC does not end the archive),
  * members use {@link ArjDecoder} (methods 0-4). Garbled (password-protected) members are announced.
  */
 public final class ArjExtractor implements Extractor {
@@ -29,7 +30,9 @@ public final class ArjExtractor implements Extractor {
     public void extract(Layer layer, ExtractContext ctx) {
         ByteBuffer b = layer.data();
         try {
-            long pos = findMain(b);
+            // an archive that starts with a header is read from there, as ClamAV reads it (its CRC unchecked);
+            // a valid CRC only tells where an archive starts behind an SFX stub
+            long pos = headerAt(b, 0) ? 0 : findMain(b);
             if (pos < 0) {
                 ctx.note("arj: no valid main header");
                 return;
@@ -43,10 +46,11 @@ public final class ArjExtractor implements Extractor {
                 }
                 int size = Bytes.u16le(b, pos + 2);
                 if (size == 0) return; // end of archive
-                if (!crcOk(b, pos)) {
-                    ctx.note("arj: header CRC mismatch at " + pos);
+                if (!headerAt(b, pos)) {
+                    ctx.note("arj: header at " + pos + " larger than the format allows or truncated");
                     return;
                 }
+                if (!crcOk(b, pos)) ctx.note("arj: header CRC mismatch at " + pos + " (read anyway, as ClamAV does)");
                 long h = pos + 4;
                 int first = Bytes.u8(b, h);
                 int flags = Bytes.u8(b, h + 4), method = Bytes.u8(b, h + 5), type = Bytes.u8(b, h + 6);
@@ -101,6 +105,27 @@ public final class ArjExtractor implements Extractor {
             return k < 0 ? -1 : k - o;
         }
         for (int i = from; i < end; i++) if ((b.get(i) & 0xff) == ID0) return i;
+        return -1;
+    }
+
+    /**
+     * A basic header at {@code pos} as ClamAV's arj_read_main_header/arj_read_file_header accept it: the id, a
+     * size within the format's bound with the header and its CRC present, a first-header size of at least 30
+     * and within the header, and the name and comment each ended by a NUL inside the header.
+     */
+    private static boolean headerAt(ByteBuffer b, long pos) {
+        if (!Bytes.has(b, pos, 4) || Bytes.u8(b, pos) != ID0 || Bytes.u8(b, pos + 1) != ID1) return false;
+        int size = Bytes.u16le(b, pos + 2);
+        if (size <= 0 || size > MAX_HEADER || !Bytes.has(b, pos + 4, size + 4L)) return false;
+        long h = pos + 4, end = h + size;
+        int first = Bytes.u8(b, h);
+        if (first < 30 || first > size) return false;
+        long nameEnd = nul(b, h + first, end);
+        return nameEnd >= 0 && nul(b, nameEnd + 1, end) >= 0;
+    }
+
+    private static long nul(ByteBuffer b, long from, long end) {
+        for (long i = from; i < end; i++) if (b.get((int) i) == 0) return i;
         return -1;
     }
 

@@ -69,7 +69,10 @@ public final class CabExtractor implements Extractor {
             folders.add(new Folder(Bytes.u32le(b, p), Bytes.u16le(b, p + 4), Bytes.u16le(b, p + 6)));
         }
         List<CabFile> files = new ArrayList<>();
-        long q = filesOff;
+        // ClamAV's cab_open reads the file entries right after the folder entries; coffFiles is not used (a
+        // damaged coffFiles must not hide the files)
+        long q = p;
+        if (q != filesOff) ctx.note("cab: coffFiles " + filesOff + " ignored, file entries read at " + q);
         for (int i = 0; i < nFiles; i++) {
             if (!Bytes.has(b, q, 16)) {
                 ctx.note("cab: file table truncated after " + i + " entries");

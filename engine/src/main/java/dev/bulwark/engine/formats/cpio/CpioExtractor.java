@@ -97,14 +97,14 @@ public final class CpioExtractor implements Extractor {
                 long nameAt = pos + OLD_HEADER;
                 yield new Header(name(b, nameAt, nlen), size, nameAt + nlen + (nlen & 1), mode);
             }
-            case ODC -> {
-                long mode = number(b, pos + 18, 6, 8);
+            case ODC -> { // as ClamAV's cpio_odc: only the name and file sizes are read (the mode is not used for odc)
+                long mode = 0100000;
                 long nlen = number(b, pos + 59, 6, 8);
                 long size = number(b, pos + 65, 11, 8);
                 yield new Header(name(b, pos + ODC_HEADER, nlen), size, pos + ODC_HEADER + nlen, mode);
             }
-            case NEWC -> {
-                long mode = number(b, pos + 14, 8, 16);
+            case NEWC -> { // as ClamAV's cpio_newc: only the name and file sizes are read
+                long mode = 0100000;
                 long size = number(b, pos + 54, 8, 16);
                 long nlen = number(b, pos + 94, 8, 16);
                 long start = (pos + NEWC_HEADER + nlen + 3) & ~3L;
@@ -115,15 +115,30 @@ public final class CpioExtractor implements Extractor {
 
     private static int u16(ByteBuffer b, long off, boolean le) { return le ? Bytes.u16le(b, off) : Bytes.u16be(b, off); }
 
-    /** An ASCII number field in the given radix; malformed digits end the archive. */
+    /**
+     * An ASCII number field in the given radix read as ClamAV reads it (sscanf "%o"/"%x" on the field): leading
+     * white space, then the digits up to the first other byte; a field without a digit ends the archive.
+     */
     private static long number(ByteBuffer b, long off, int len, int radix) {
+        int i = 0;
+        while (i < len && isSpace(Bytes.u8(b, off + i))) i++;
+        if (radix == 16 && i + 1 < len && Bytes.u8(b, off + i) == '0' && (Bytes.u8(b, off + i + 1) | 0x20) == 'x'
+                && i + 2 < len && Character.digit((char) Bytes.u8(b, off + i + 2), 16) >= 0) {
+            i += 2; // %x takes a 0x prefix
+        }
         long v = 0;
-        for (int i = 0; i < len; i++) {
+        int digits = 0;
+        for (; i < len; i++, digits++) {
             int d = Character.digit((char) Bytes.u8(b, off + i), radix);
-            if (d < 0) throw new MalformedException("bad number in cpio header", off);
+            if (d < 0) break;
             v = v * radix + d;
         }
+        if (digits == 0) throw new MalformedException("bad number in cpio header", off);
         return v;
+    }
+
+    private static boolean isSpace(int c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
     }
 
     /** The member name without its NUL, clipped to what the layer holds and to MAX_NAME. */

@@ -31,7 +31,10 @@ public final class XzExtractor implements Extractor {
         for (int i = 0; xz && i < XZ_MAGIC.length; i++) xz = b.get(i) == XZ_MAGIC[i];
         InputStream in;
         try {
-            in = xz ? new XZInputStream(new BufferInputStream(b), MEMORY_LIMIT_KIB)
+            // the integrity check is not verified: xz-java verifies it in the read that returns a block's last
+            // bytes and throws instead of returning them, so a damaged CRC lost the block's tail; ClamAV scans
+            // what it decoded whatever the check says
+            in = xz ? new XZInputStream(new BufferInputStream(b), MEMORY_LIMIT_KIB, false)
                     : new LZMAInputStream(new BufferInputStream(b), MEMORY_LIMIT_KIB);
         } catch (MemoryLimitException e) {
             dictionaryLimit(ctx, e);

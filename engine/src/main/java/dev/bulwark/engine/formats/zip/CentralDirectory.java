@@ -70,16 +70,20 @@ final class CentralDirectory {
             int clen = Bytes.u16le(b, off + 32);
             long local = Bytes.u32le(b, off + 42);
             int nameOff = off + CENTRAL_HEADER_SIZE;
-            if (!Bytes.has(b, nameOff, (long) nlen + elen)) {
-                notes.append("zip: central record ").append(out.size() + 1).append(" runs past the end\n");
-                break;
-            }
-            long[] z64 = zip64(b, nameOff + nlen, elen, usize, csize, local);
+            boolean whole = Bytes.has(b, nameOff, (long) nlen + elen);
+            if (!whole) notes.append("zip: central record ").append(out.size() + 1).append(" runs past the end\n");
+            // a record whose extra field runs past the end still names its local header: ClamAV's unzip goes on
+            // to that member, then finds no record after it (one whose name runs past the end it drops)
+            if (!Bytes.has(b, nameOff, nlen)) break;
+            int name = nlen;
+            int extra = whole ? elen : (int) Math.max(0, Math.min(elen, (long) b.limit() - nameOff - nlen));
+            long[] z64 = zip64(b, nameOff + nlen, extra, usize, csize, local);
             usize = z64[0];
             csize = z64[1];
             local = z64[2];
             out.add(new ZipRecord(out.size() + 1, flags, method, csize, usize, crc, local < 0 ? -1 : local + delta,
-                    nameOff, Math.min(nlen, MAX_NAME)));
+                    nameOff, Math.min(name, MAX_NAME)));
+            if (!whole) break;
             off = nameOff + nlen + elen + clen;
         }
         return out;

@@ -59,7 +59,7 @@ public final class ZipExtractor implements Extractor {
                 if (!ctx.announce(info(b, r)) || ctx.stopped()) return;
                 continue;
             }
-            placed.add(new Placed(r, lh, sizes(b, r)[0]));
+            placed.add(new Placed(asLocal(b, r), lh, sizes(b, r)[0]));
         }
         placed.sort(Comparator.comparingLong((Placed p) -> p.r().localOffset()).thenComparingInt(p -> p.r().position()));
         if (!overlapOk(placed, ctx)) return;
@@ -96,6 +96,18 @@ public final class ZipExtractor implements Extractor {
         if (!Bytes.has(b, off, LOCAL_HEADER_SIZE) || b.getInt((int) off) != CentralDirectory.SIG_LOCAL) return -1;
         long size = LOCAL_HEADER_SIZE + (long) Bytes.u16le(b, off + 26) + Bytes.u16le(b, off + 28);
         return Bytes.has(b, off, size) ? size : -1;
+    }
+
+    /**
+     * The central record with the local header's flags and method, which ClamAV's unzip extracts by (and
+     * whose encryption bit it reports): a central directory claiming "encrypted" or an unknown method for
+     * a member stored plainly must not hide that member.
+     */
+    private static ZipRecord asLocal(ByteBuffer b, ZipRecord r) {
+        long off = r.localOffset();
+        int flags = Bytes.u16le(b, off + 6), method = Bytes.u16le(b, off + 8);
+        if (flags == r.flags() && method == r.method()) return r;
+        return new ZipRecord(r.position(), flags, method, r.compressedSize(), r.size(), r.crc32(), off, r.nameOffset(), r.nameLength());
     }
 
     /** {compressed, uncompressed} as extraction uses them: the local header's unless it defers to the central one. */

@@ -3,6 +3,7 @@ package dev.bulwark.engine.signatures.clamav;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +19,28 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Reads ClamAV's CVD/CLD/CUD containers (clamav-notes §1.15): a 512-byte text header and a (gzipped)
- * tar body. The body MD5 is checked against the header for .cvd; the Talos RSA signatures are
- * verified by the updater, not here.
+ * tar body. For a .cvd, as clamscan's cli_cvdverify, the body MD5 is checked against the header and the
+ * header's digital signature against ClamAV's public key ({@link #versig}); a .cld/.cud is not signed.
+ * The .info member's own DSIG (SHA-256, ClamAV's second key) is not verified here.
  */
 final class CvdReader {
     static final int HEADER = 512;
     /** Bounds what a hostile container can make us inflate. */
     private static final long MAX_BODY = 1L << 31;
     private static final int MAX_MEMBERS = 1000;
+
+    /** ClamAV's key for the .cvd header signature (libclamav dsig.c, CLI_NSTR and CLI_ESTR). */
+    static final BigInteger CLAMAV_N = new BigInteger("118640995551645342603070001658453189751527774412027743746599405743243142"
+            + "607464144767361060640655844749760788890022283424922762488917565551002467771109669598189410434699034532232228621"
+            + "591089508178591428456220796841621637175567590476666928698770143328137383952820383197532047771780196576957695822"
+            + "641224262693037");
+    static final BigInteger CLAMAV_E = new BigInteger("100001027");
+    /** The key .cvd headers are verified with: ClamAV's (tests that build signed containers put their own). */
+    static volatile BigInteger[] headerKey = {CLAMAV_N, CLAMAV_E};
+    /** cli_ndecode's alphabet: a signature is base 64 in these digits, least significant first. */
+    static final String NCODEC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/";
+    /** cli_versig refuses longer signatures. */
+    private static final int MAX_DSIG = 350;
 
     record Member(String name, byte[] data) {}
 
@@ -71,6 +86,10 @@ final class CvdReader {
                 md.update(data, HEADER, data.length - HEADER);
                 String got = HexFormat.of().formatHex(md.digest());
                 if (!got.equalsIgnoreCase(f[5].trim())) throw new IOException("MD5 mismatch: the container is corrupted");
+                BigInteger[] key = headerKey;
+                if (!versig(got, f[6].trim(), key[0], key[1])) {
+                    throw new IOException("Digital signature verification error: the container is not signed by ClamAV (clamscan: Can't verify database integrity)");
+                }
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
@@ -94,6 +113,27 @@ final class CvdReader {
         }
         verifyInfo(members);
         return new Container(version, sigs, flevel, built, members);
+    }
+
+    /**
+     * libclamav's cli_versig: the signature, read as a number in {@link #NCODEC} digits (least significant
+     * first), raised to {@code e} modulo {@code n}, must be the MD5 itself (16 bytes, no padding scheme).
+     */
+    static boolean versig(String md5Hex, String dsig, BigInteger n, BigInteger e) {
+        if (md5Hex.length() != 32 || dsig.length() > MAX_DSIG) return false;
+        BigInteger c = BigInteger.ZERO;
+        for (int i = dsig.length() - 1; i >= 0; i--) {
+            int d = NCODEC.indexOf(dsig.charAt(i));
+            if (d < 0) return false;
+            c = c.shiftLeft(6).or(BigInteger.valueOf(d));
+        }
+        BigInteger p = c.modPow(e, n);
+        if (p.bitLength() > 128) return false; // "cli_decodesig: Resulting signature too large"
+        byte[] plain = new byte[16];
+        byte[] b = p.toByteArray(); // big-endian, maybe with a leading sign byte
+        int len = Math.min(b.length, 16);
+        System.arraycopy(b, b.length - len, plain, 16 - len, len);
+        return HexFormat.of().formatHex(plain).equalsIgnoreCase(md5Hex);
     }
 
     /**

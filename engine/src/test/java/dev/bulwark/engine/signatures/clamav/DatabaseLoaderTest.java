@@ -1,6 +1,7 @@
 package dev.bulwark.engine.signatures.clamav;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.bulwark.engine.db.Database;
 import dev.bulwark.engine.diag.Diagnostic;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +98,44 @@ class DatabaseLoaderTest {
         assertEquals(0, engine(dir, "t.ndb", "# nothing\n").database().signatureCount());
     }
 
-    /** Builds an unsigned CVD-format container the way sigtool lays it out: 512-byte header + tar.gz. */
+    /**
+     * A test RSA key in ClamAV's CVD signature scheme (the MD5 as a number, raised to d, written in
+     * {@link CvdReader#NCODEC} digits least significant first), standing in for Talos' private key.
+     */
+    static final class TestKey {
+        static final BigInteger N, E = BigInteger.valueOf(65537), D;
+        static {
+            java.util.Random r = new java.util.Random(42);
+            BigInteger p, q, phi;
+            do {
+                p = BigInteger.probablePrime(512, r);
+                q = BigInteger.probablePrime(512, r);
+                phi = p.subtract(BigInteger.ONE).multiply(q.subtract(BigInteger.ONE));
+            } while (!phi.gcd(E).equals(BigInteger.ONE));
+            N = p.multiply(q);
+            D = E.modInverse(phi);
+        }
+
+        static String sign(String md5Hex) {
+            BigInteger s = new BigInteger(1, HexFormat.of().parseHex(md5Hex)).modPow(D, N);
+            StringBuilder sb = new StringBuilder();
+            for (; s.signum() > 0; s = s.shiftRight(6)) sb.append(CvdReader.NCODEC.charAt(s.intValue() & 63));
+            return sb.toString();
+        }
+
+        /** Runs {@code body} with .cvd headers verified against this key instead of ClamAV's. */
+        static void trusted(org.junit.jupiter.api.function.Executable body) throws Throwable {
+            BigInteger[] saved = CvdReader.headerKey;
+            CvdReader.headerKey = new BigInteger[] {N, E};
+            try {
+                body.execute();
+            } finally {
+                CvdReader.headerKey = saved;
+            }
+        }
+    }
+
+    /** Builds a CVD-format container the way sigtool lays it out (512-byte header + tar.gz), signed with {@link TestKey}. */
     static byte[] cvd(String dbName, String content, boolean corruptMd5) throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(body))) {
@@ -112,7 +151,7 @@ class DatabaseLoaderTest {
         byte[] bb = body.toByteArray();
         String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bb));
         if (corruptMd5) md5 = "0".repeat(32);
-        String header = "ClamAV-VDB:24 Nov 2026 07-41 +0000:27500:1:216:" + md5 + ":X:tester:1795506093";
+        String header = "ClamAV-VDB:24 Nov 2026 07-41 +0000:27500:1:216:" + md5 + ":" + TestKey.sign(md5) + ":tester:1795506093";
         byte[] out = new byte[512 + bb.length];
         java.util.Arrays.fill(out, 0, 512, (byte) ' ');
         byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
@@ -122,13 +161,41 @@ class DatabaseLoaderTest {
     }
 
     @Test
-    void cvdContainerLoadsOfficialNamesAndVersion(@TempDir Path dir) throws Exception {
+    void cvdContainerLoadsOfficialNamesAndVersion(@TempDir Path dir) throws Throwable {
         Files.write(dir.resolve("daily.cvd"), cvd("daily.ndb", "Official.Sig:0:*:68656c6c6f\n", false));
-        Engine e = Engine.load(List.of(dir), LoadOptions.defaults());
-        Database db = e.database();
-        assertEquals(27500, db.version());
-        assertEquals(1, db.signatureCount());
-        assertEquals(List.of("Official.Sig"), names(e.scan(DATA, ScanOptions.defaults())));
+        TestKey.trusted(() -> {
+            Engine e = Engine.load(List.of(dir), LoadOptions.defaults());
+            Database db = e.database();
+            assertEquals(27500, db.version());
+            assertEquals(1, db.signatureCount());
+            assertEquals(List.of("Official.Sig"), names(e.scan(DATA, ScanOptions.defaults())));
+        });
+    }
+
+    /** As clamscan (cli_versig): a .cvd whose header signature does not verify against ClamAV's key is refused, MD5 right or not. */
+    @Test
+    void cvdNotSignedByClamAvIsRefused(@TempDir Path dir) throws Exception {
+        byte[] signedByOthers = cvd("daily.ndb", "Official.Sig:0:*:68656c6c6f\n", false);
+        Files.write(dir.resolve("daily.cvd"), signedByOthers);
+        DatabaseLoadException ex = assertThrows(DatabaseLoadException.class, () -> Engine.load(List.of(dir), LoadOptions.defaults()));
+        assertTrue(ex.getMessage().contains("Digital signature verification error"), ex.getMessage());
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
+                java.util.Arrays.copyOfRange(signedByOthers, 512, signedByOthers.length)));
+        assertTrue(CvdReader.versig(md5, TestKey.sign(md5), TestKey.N, TestKey.E));
+        for (String bad : new String[] {"X", "", TestKey.sign(md5) + "b", TestKey.sign(md5).substring(1), "!" + TestKey.sign(md5),
+                "a".repeat(351)}) {
+            assertFalse(CvdReader.versig(md5, bad, TestKey.N, TestKey.E), bad);
+        }
+        assertFalse(CvdReader.versig(md5, TestKey.sign(md5), CvdReader.CLAMAV_N, CvdReader.CLAMAV_E));
+        // a real Talos-signed header (daily.cvd 25784, 16 Apr 2020) verifies against ClamAV's key
+        String talosMd5 = "92baacd59fd26e6bcf03077add78d209";
+        String talosSig = "4Jp9JtGJY6nUk8JHDQQpQeBwlfXqskvhXL+vesDNqAeWCmjbudU+Hy/Nj4/BH2vl70c/R5B/VYY+eqqCQo6o7VGLqLJr/E+19gejqMp/"
+                + "iRcuHrtnLw6V/x3UjO3/qYVSlcJvAjtMI7FK32wjB+Sp8kaS/ZbfaFQp6trRQhisjqf";
+        assertTrue(CvdReader.versig(talosMd5, talosSig, CvdReader.CLAMAV_N, CvdReader.CLAMAV_E));
+        assertFalse(CvdReader.versig("92baacd59fd26e6bcf03077add78d208", talosSig, CvdReader.CLAMAV_N, CvdReader.CLAMAV_E));
+        // an MD5 with a leading zero byte is still 16 bytes once decoded
+        String zero = "00" + md5.substring(2);
+        assertTrue(CvdReader.versig(zero, TestKey.sign(zero), TestKey.N, TestKey.E));
     }
 
     @Test
