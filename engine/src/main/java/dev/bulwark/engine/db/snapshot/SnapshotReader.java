@@ -8,6 +8,7 @@ import dev.bulwark.engine.signatures.clamav.SignatureSet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,22 @@ public final class SnapshotReader {
 
     /** Reads (small) or maps (large) a snapshot and parses it. */
     private static Parsed open(Path file) throws IOException {
+        // (startup12) a small snapshot is read without a FileChannel (as dev.bulwark.engine.Scanner reads small files: the first
+        // channel loads libnet and reads through a temporary direct buffer as large as the file); a failure to open it
+        // so goes on to FileChannel.open below, which reports it as ever
+        RandomAccessFile raf = plainOpen(file);
+        if (raf != null) {
+            try (raf) {
+                long size = raf.length();
+                if (size > Snapshot.MAX_FILE) throw new IllegalArgumentException("file larger than 2 GiB");
+                if (size > READ_MAX) return parse(raf.getChannel().map(FileChannel.MapMode.READ_ONLY, 0, size), file, file.toString());
+                byte[] a = new byte[(int) size];
+                for (int got = 0, n; got < size; got += n) {
+                    if ((n = raf.read(a, got, (int) size - got)) < 0) throw new IllegalArgumentException("snapshot changed while reading it");
+                }
+                return parse(ByteBuffer.wrap(a), null, file.toString());
+            }
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Snapshot.MAX_FILE) throw new IllegalArgumentException("file larger than 2 GiB");
@@ -76,6 +93,16 @@ public final class SnapshotReader {
                 if (ch.read(b, b.position()) < 0) throw new IllegalArgumentException("snapshot changed while reading it");
             }
             return parse(b.flip(), null, file.toString()); // in the heap already: the checksum needs no second read
+        }
+    }
+
+    /** The file opened as a {@link RandomAccessFile}, or null when it is not on the default file system or cannot be opened so. */
+    private static RandomAccessFile plainOpen(Path file) {
+        if (file.getFileSystem() != java.nio.file.FileSystems.getDefault()) return null;
+        try {
+            return new RandomAccessFile(file.toFile(), "r");
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -180,8 +207,10 @@ public final class SnapshotReader {
                     }
                     files.sort(null);
                     if (!sameListing(s, files, sources)) out.add(s.path() + " (files added or removed)");
-                } else if (Files.size(p) != s.size() || Files.getLastModifiedTime(p).toMillis() != s.mtimeMillis()) {
-                    out.add(s.path());
+                } else {
+                    // one stat for both (startup12): Files.size and getLastModifiedTime read the attributes twice
+                    var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+                    if (a.size() != s.size() || a.lastModifiedTime().toMillis() != s.mtimeMillis()) out.add(s.path());
                 }
             } catch (IOException e) {
                 out.add(s.path() + " (missing)");
