@@ -173,7 +173,8 @@ final class AtomFilters {
         for (int slot = 0; slot <= t.mask; slot++) {
             if (t.slots[slot * AtomTable.SLOT + 2] == 0) continue;
             long h = (t.slots[slot * AtomTable.SLOT] & 0xFFFFFFFFL) * MIX;
-            f[(int) (h >>> shift)] |= bits(h, shift);
+            // bits(h, shift), written out: a call per key got bits() compiled by C1 in every snapshot load (startup12)
+            f[(int) (h >>> shift)] |= (1L << (h >>> (shift - 6))) | (1L << (h >>> (shift - 12))) | (1L << (h >>> (shift - 18)));
         }
         return f;
     }
