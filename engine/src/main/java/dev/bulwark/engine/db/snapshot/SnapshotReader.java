@@ -66,6 +66,9 @@ public final class SnapshotReader {
      */
     static final long READ_MAX = 16L << 20;
 
+    /** Largest single read of a snapshot into the heap (see {@link #open}). */
+    private static final int READ_CHUNK = 64 << 10;
+
     /** Reads (small) or maps (large) a snapshot and parses it. */
     private static Parsed open(Path file) throws IOException {
         // (startup12) a small snapshot is read without a FileChannel (as dev.bulwark.engine.Scanner reads small files: the first
@@ -78,8 +81,13 @@ public final class SnapshotReader {
                 if (size > Snapshot.MAX_FILE) throw new IllegalArgumentException("file larger than 2 GiB");
                 if (size > READ_MAX) return parse(raf.getChannel().map(FileChannel.MapMode.READ_ONLY, 0, size), file, file.toString());
                 byte[] a = new byte[(int) size];
+                // in chunks: RandomAccessFile reads through a native buffer as large as the request (malloc'd above
+                // 8 KiB); one of 64 KiB comes from the C heap and is reused, one as large as the file is mapped and
+                // faulted in afresh (~200 more page faults for the small snapshot)
                 for (int got = 0, n; got < size; got += n) {
-                    if ((n = raf.read(a, got, (int) size - got)) < 0) throw new IllegalArgumentException("snapshot changed while reading it");
+                    if ((n = raf.read(a, got, (int) Math.min(size - got, READ_CHUNK))) < 0) {
+                        throw new IllegalArgumentException("snapshot changed while reading it");
+                    }
                 }
                 return parse(ByteBuffer.wrap(a), null, file.toString());
             }
