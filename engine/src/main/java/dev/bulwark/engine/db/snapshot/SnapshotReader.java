@@ -207,6 +207,7 @@ public final class SnapshotReader {
             Path p = Path.of(s.path());
             try {
                 if (s.directory()) {
+                    if (listedAsRecorded(s, sources)) continue;
                     // a directory stream and a loop, not Files.list's stream pipeline: its sort and lambdas
                     // cost a one-file scan about a millisecond of interpreted start-up
                     List<Path> files = new ArrayList<>();
@@ -225,6 +226,35 @@ public final class SnapshotReader {
             }
         }
         return out;
+    }
+
+    /**
+     * (startup12) The usual case decided cheaply: the directory, listed with {@code java.io.File} (one native call; no
+     * directory stream, no {@code Path} per entry), holds exactly the regular files recorded as sources directly in it.
+     * False whenever that is not plainly so (unreadable, a name differs, a count differs, a path spelled unusually):
+     * {@link #stale} then decides as before, so this never reports a change the full check would not.
+     */
+    private static boolean listedAsRecorded(Snapshot.Source dir, List<Snapshot.Source> sources) {
+        String d = dir.path();
+        if (d.isEmpty() || d.endsWith("/")) return false;
+        String[] names = new java.io.File(d).list();
+        if (names == null || names.length < dir.size()) return false;
+        List<String> recorded = new ArrayList<>();
+        for (Snapshot.Source f : sources) {
+            String p = f.path();
+            if (!f.directory() && p.length() > d.length() + 1 && p.startsWith(d) && p.charAt(d.length()) == '/'
+                    && p.indexOf('/', d.length() + 1) < 0) {
+                recorded.add(p.substring(d.length() + 1));
+            }
+        }
+        if (recorded.size() != dir.size()) return false;
+        List<String> now = new ArrayList<>();
+        java.io.File parent = new java.io.File(d);
+        for (String n : names) if (new java.io.File(parent, n).isFile()) now.add(n);
+        if (now.size() != recorded.size()) return false;
+        recorded.sort(null);
+        now.sort(null);
+        return recorded.equals(now);
     }
 
     /**
