@@ -3,11 +3,16 @@
 
 # Runs one training (AotTraining with the arguments after $1; JVM options from the array train_jvm, if set)
 # writing the cache $1 through a temporary file renamed into place with the current stamp. False when it failed.
+# (startup12, round 11) The tiny cache (--tiny) is made without training data (-XX:-AOTRecordTraining): every run
+# that starts from it skips the profiles (-XX:-AOTReplayTraining, TINY_OPTS in bin/bulwark), yet the JVM mapped and
+# relocated them on each start (13.67 -> 13.35 MB; one-file scan, java command, ~-0.9 ms task-clock).
 train_one() {
   local aot="$1" tmp="$1.$$.tmp"
+  local -a record=()
   shift
-  if nice -n 10 "$java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED ${train_jvm[@]+"${train_jvm[@]}"} \
-       -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
+  [ "${1:-}" = --tiny ] && record=(-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining)
+  if nice -n 10 "$java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED ${record[@]+"${record[@]}"} \
+       ${train_jvm[@]+"${train_jvm[@]}"} -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
        -cp "$jar" dev.bulwark.cli.AotTraining "$@" </dev/null >/dev/null 2>&1 && [ -s "$tmp" ]; then
     rm -f "$aot.stamp"                 # never a new stamp next to the old cache
     mv -f "$tmp" "$aot"

@@ -18,6 +18,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -258,5 +259,45 @@ class LauncherStartTest {
         words = dryRun(launcher, env, tinyScan);
         assertFalse(words.contains(FAST), "a jar rewritten since the caches were made: the general path");
         assertEquals(null, cache(words), "which uses no cache");
+    }
+
+    /**
+     * (startup12) The tiny cache is trained without training data (-XX:-AOTRecordTraining): tiny runs skip the profiles
+     * (-XX:-AOTReplayTraining), so recording them only made the cache larger to map and relocate at every start. The
+     * main cache keeps them. A fake JDK (a script logging its command lines) stands in for the trainings.
+     */
+    @Test
+    void tinyCacheIsTrainedWithoutProfiles(@TempDir Path home) throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path launcher = copyLauncher(bin);
+        Files.createDirectories(home.resolve("cli/target/lib"));
+        Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
+        Path jdk = Files.createDirectories(home.resolve("jdk/bin"));
+        Files.writeString(home.resolve("jdk/release"), "JAVA_VERSION=\"25\"\n");
+        Path log = home.resolve("java.log");
+        Path java = Files.writeString(jdk.resolve("java"), """
+                #!/bin/sh
+                echo "$*" >> '%s'
+                for a in "$@"; do case "$a" in -XX:AOTCacheOutput=*) printf x > "${a#-XX:AOTCacheOutput=}" ;; esac; done
+                exit 0
+                """.formatted(log));
+        assertTrue(java.toFile().setExecutable(true));
+        ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
+        pb.environment().put("BULWARK_AOT", "sync");
+        pb.environment().put("BULWARK_JAVA", java.toString());
+        pb.environment().remove("BULWARK_DRY_RUN");
+        pb.environment().remove("BULWARK_JAVA_OPTS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        List<String> runs = Files.readAllLines(log);
+        List<String> main = runs.stream().filter(r -> r.contains("AotTraining") && !r.contains("--tiny")).toList();
+        List<String> tiny = runs.stream().filter(r -> r.contains("AotTraining --tiny")).toList();
+        assertEquals(1, main.size(), runs.toString());
+        assertEquals(1, tiny.size(), runs.toString());
+        assertTrue(tiny.get(0).contains("-XX:-AOTRecordTraining"), tiny.get(0));
+        assertFalse(main.get(0).contains("-XX:-AOTRecordTraining"), "the main cache keeps its profiles: " + main.get(0));
+        assertTrue(Files.size(home.resolve("cli/target/bulwark-tiny.aot")) > 0, "the tiny cache was written");
     }
 }

@@ -4,8 +4,10 @@ import dev.bulwark.engine.db.Database;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -42,8 +44,11 @@ final class Scanner {
     static ScanResult scanFile(Database db, Path file, ScanOptions o, Engine.DigestCheck check) {
         long t0 = System.nanoTime();
         Limits lim = o.limits().normalize();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
+        RandomAccessFile raf = plainOpen(file);
+        try (RandomAccessFile r = raf; FileChannel opened = raf == null ? FileChannel.open(file, StandardOpenOption.READ) : null) {
+            long size = raf != null ? raf.length() : opened.size();
+            // a small file opened plainly is read without a channel; anything else through one (see PLAIN_READ_MAX)
+            FileChannel ch = opened != null ? opened : size > PLAIN_READ_MAX ? raf.getChannel() : null;
             if (size == 0) {
                 ScanResult pre = check == null ? null : check.beforeScan(LayerImpl.digest(ByteBuffer.allocate(0), SHA256), 0);
                 return pre != null ? pre : new ScanResult(ScanResult.Status.EMPTY, List.of(), 0, 0, 0, null, System.nanoTime() - t0, null);
@@ -59,12 +64,18 @@ final class Scanner {
                             : slot != null ? new byte[Math.max(SCRATCH_MIN, Integer.highestOneBit((int) size - 1) << 1)]
                             : new byte[(int) size];
                     if (slot != null) scratch = b;
-                    ByteBuffer w = ByteBuffer.wrap(b, 0, (int) size);
-                    while (w.position() < size) { // at most READ_CHUNK per read (see there)
-                        w.limit((int) Math.min(size, (long) w.position() + READ_CHUNK));
-                        if (ch.read(w) < 0) break;
+                    int got = 0;
+                    if (ch == null) {
+                        for (int n; got < size && (n = raf.read(b, got, (int) size - got)) >= 0; ) got += n;
+                    } else {
+                        ByteBuffer w = ByteBuffer.wrap(b, 0, (int) size);
+                        while (w.position() < size) { // at most READ_CHUNK per read (see there)
+                            w.limit((int) Math.min(size, (long) w.position() + READ_CHUNK));
+                            if (ch.read(w) < 0) break;
+                        }
+                        got = w.position();
                     }
-                    data = ByteBuffer.wrap(b, 0, w.position()).slice(); // bytes past the limit are never read
+                    data = ByteBuffer.wrap(b, 0, got).slice(); // bytes past the limit are never read
                 } else {
                     data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
                 }
@@ -83,6 +94,28 @@ final class Scanner {
             }
         } catch (IOException e) {
             return error(e, t0);
+        }
+    }
+
+    /**
+     * (startup12) Files up to this size are read with a {@link RandomAccessFile}, not a {@link FileChannel}: the
+     * first channel of a process initialises NIO's {@code IOUtil} (which loads {@code libnet}) and reads a heap
+     * array through a temporary direct buffer, a noticeable part of a one-file scan's start-up. Larger files go
+     * through the same file's channel as before (its cached temporary buffer, mapping above READ_LIMIT).
+     */
+    static final long PLAIN_READ_MAX = 64 << 10;
+
+    /**
+     * The file opened as a {@link RandomAccessFile}, or null when it is not on the default file system or cannot be
+     * opened so: the caller then opens it with {@code FileChannel.open}, which reports any failure (missing, denied,
+     * a directory's read error) with the same exception as ever.
+     */
+    static RandomAccessFile plainOpen(Path file) {
+        if (file.getFileSystem() != FileSystems.getDefault()) return null;
+        try {
+            return new RandomAccessFile(file.toFile(), "r");
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

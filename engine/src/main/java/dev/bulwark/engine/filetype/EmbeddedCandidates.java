@@ -112,6 +112,6 @@ public final class EmbeddedCandidates implements AtomIndex.Hits {
     int[] positions() { return at; }
 
     private static byte[] hex(String s) {
-        return java.util.HexFormat.of().parseHex(s);
+        return Hex.parse(s);
     }
 }

@@ -363,6 +363,6 @@ public final class EmbeddedTypeFinder {
     }
 
     private static byte[] hex(String s) {
-        return java.util.HexFormat.of().parseHex(s);
+        return Hex.parse(s);
     }
 }

@@ -17,7 +17,7 @@ public final class FileTypeDetector {
     private FileTypeDetector() {}
 
     private static MagicRule m(int off, String hex, FileType t) {
-        return new MagicRule(0, off, java.util.HexFormat.of().parseHex(hex), t.clamName(), FileType.ANY, t);
+        return new MagicRule(0, off, Hex.parse(hex), t.clamName(), FileType.ANY, t);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.bulwark.engine.signatures.clamav.SignatureSet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +66,32 @@ public final class SnapshotReader {
      */
     static final long READ_MAX = 16L << 20;
 
+    /** Largest single read of a snapshot into the heap (see {@link #open}). */
+    private static final int READ_CHUNK = 64 << 10;
+
     /** Reads (small) or maps (large) a snapshot and parses it. */
     private static Parsed open(Path file) throws IOException {
+        // (startup12) a small snapshot is read without a FileChannel (as dev.bulwark.engine.Scanner reads small files: the first
+        // channel loads libnet and reads through a temporary direct buffer as large as the file); a failure to open it
+        // so goes on to FileChannel.open below, which reports it as ever
+        RandomAccessFile raf = plainOpen(file);
+        if (raf != null) {
+            try (raf) {
+                long size = raf.length();
+                if (size > Snapshot.MAX_FILE) throw new IllegalArgumentException("file larger than 2 GiB");
+                if (size > READ_MAX) return parse(raf.getChannel().map(FileChannel.MapMode.READ_ONLY, 0, size), file, file.toString());
+                byte[] a = new byte[(int) size];
+                // in chunks: RandomAccessFile reads through a native buffer as large as the request (malloc'd above
+                // 8 KiB); one of 64 KiB comes from the C heap and is reused, one as large as the file is mapped and
+                // faulted in afresh (~200 more page faults for the small snapshot)
+                for (int got = 0, n; got < size; got += n) {
+                    if ((n = raf.read(a, got, (int) Math.min(size - got, READ_CHUNK))) < 0) {
+                        throw new IllegalArgumentException("snapshot changed while reading it");
+                    }
+                }
+                return parse(ByteBuffer.wrap(a), null, file.toString());
+            }
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Snapshot.MAX_FILE) throw new IllegalArgumentException("file larger than 2 GiB");
@@ -76,6 +101,16 @@ public final class SnapshotReader {
                 if (ch.read(b, b.position()) < 0) throw new IllegalArgumentException("snapshot changed while reading it");
             }
             return parse(b.flip(), null, file.toString()); // in the heap already: the checksum needs no second read
+        }
+    }
+
+    /** The file opened as a {@link RandomAccessFile}, or null when it is not on the default file system or cannot be opened so. */
+    private static RandomAccessFile plainOpen(Path file) {
+        if (file.getFileSystem() != java.nio.file.FileSystems.getDefault()) return null;
+        try {
+            return new RandomAccessFile(file.toFile(), "r");
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -172,6 +207,7 @@ public final class SnapshotReader {
             Path p = Path.of(s.path());
             try {
                 if (s.directory()) {
+                    if (listedAsRecorded(s, sources)) continue;
                     // a directory stream and a loop, not Files.list's stream pipeline: its sort and lambdas
                     // cost a one-file scan about a millisecond of interpreted start-up
                     List<Path> files = new ArrayList<>();
@@ -180,14 +216,45 @@ public final class SnapshotReader {
                     }
                     files.sort(null);
                     if (!sameListing(s, files, sources)) out.add(s.path() + " (files added or removed)");
-                } else if (Files.size(p) != s.size() || Files.getLastModifiedTime(p).toMillis() != s.mtimeMillis()) {
-                    out.add(s.path());
+                } else {
+                    // one stat for both (startup12): Files.size and getLastModifiedTime read the attributes twice
+                    var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+                    if (a.size() != s.size() || a.lastModifiedTime().toMillis() != s.mtimeMillis()) out.add(s.path());
                 }
             } catch (IOException e) {
                 out.add(s.path() + " (missing)");
             }
         }
         return out;
+    }
+
+    /**
+     * (startup12) The usual case decided cheaply: the directory, listed with {@code java.io.File} (one native call; no
+     * directory stream, no {@code Path} per entry), holds exactly the regular files recorded as sources directly in it.
+     * False whenever that is not plainly so (unreadable, a name differs, a count differs, a path spelled unusually):
+     * {@link #stale} then decides as before, so this never reports a change the full check would not.
+     */
+    private static boolean listedAsRecorded(Snapshot.Source dir, List<Snapshot.Source> sources) {
+        String d = dir.path();
+        if (d.isEmpty() || d.endsWith("/")) return false;
+        String[] names = new java.io.File(d).list();
+        if (names == null || names.length < dir.size()) return false;
+        List<String> recorded = new ArrayList<>();
+        for (Snapshot.Source f : sources) {
+            String p = f.path();
+            if (!f.directory() && p.length() > d.length() + 1 && p.startsWith(d) && p.charAt(d.length()) == '/'
+                    && p.indexOf('/', d.length() + 1) < 0) {
+                recorded.add(p.substring(d.length() + 1));
+            }
+        }
+        if (recorded.size() != dir.size()) return false;
+        List<String> now = new ArrayList<>();
+        java.io.File parent = new java.io.File(d);
+        for (String n : names) if (new java.io.File(parent, n).isFile()) now.add(n);
+        if (now.size() != recorded.size()) return false;
+        recorded.sort(null);
+        now.sort(null);
+        return recorded.equals(now);
     }
 
     /**
