@@ -44,6 +44,21 @@ plain_path() {
   case "$1" in /*) pp="$1" ;; *) pp="./$1" ;; esac
 }
 
+# True when the scan arguments after $2 name (as clamscan reads them, see scan_args) a database of kind $1
+# (`snapshot`: a .bsnap file; `text`: any other) of more than $2 bytes. No default database is assumed.
+db_above() {
+  local kind="$1" limit="$2" a
+  shift 2
+  scan_args "$@"
+  for a in ${sa_dbs[@]+"${sa_dbs[@]}"}; do
+    [ -n "$a" ] || continue                # '' names no database (the JVM reports it): no key for db_size
+    if snapshot_db "$a"; then [ "$kind" = snapshot ] || continue; else [ "$kind" = text ] || continue; fi
+    db_size "$a"
+    [ "$dbsize" -gt "$limit" ] && return 0
+  done
+  return 1
+}
+
 # True when $1 names a compiled snapshot (by its extension, as the loader tells them apart).
 snapshot_db() {
   case "$1" in *.bsnap) return 0 ;; esac
@@ -247,14 +262,7 @@ DIGEST_FILE_MAX=$((512 * 1024))
 digest_scan() {
   [ "${1:-}" = scan ] && [ -z "$tiny" ] && [ "${short_bytes:-0}" -ge "$DIGEST_BYTES" ] || return 1
   shift
-  local a
-  scan_args "$@"
-  for a in ${sa_dbs[@]+"${sa_dbs[@]}"}; do
-    case "$a" in *.bsnap) ;; *) continue ;; esac
-    db_size "$a"
-    [ "$dbsize" -gt "$BIG_SNAPSHOT" ] && return 0
-  done
-  return 1
+  db_above snapshot "$BIG_SNAPSHOT" "$@"
 }
 # ---- end of the digest block --------------------------------------------------------------------------------------
 
@@ -263,14 +271,7 @@ MID_TEXT_DB=$((16 * 1024 * 1024))
 mid_text_scan() {
   [ "${1:-}" = scan ] || return 1
   shift
-  local a
-  scan_args "$@"   # the databases as clamscan reads them (see large_text_scan)
-  for a in ${sa_dbs[@]+"${sa_dbs[@]}"}; do
-    case "$a" in ''|*.bsnap) continue ;; esac   # '' names no database (the JVM reports it): no key for db_size
-    db_size "$a"
-    [ "$dbsize" -gt "$MID_TEXT_DB" ] && return 0
-  done
-  return 1
+  db_above text "$MID_TEXT_DB" "$@"
 }
 
 # (large10, round 10) True when the command is a `scan` with a snapshot above SNAPSHOT_MAP_MIN bytes: SnapshotReader
@@ -279,12 +280,5 @@ SNAPSHOT_MAP_MIN=$((16 * 1024 * 1024))
 mapped_snapshot_scan() {
   [ "${1:-}" = scan ] || return 1
   shift
-  local a
-  scan_args "$@"
-  for a in ${sa_dbs[@]+"${sa_dbs[@]}"}; do
-    case "$a" in *.bsnap) ;; *) continue ;; esac
-    db_size "$a"
-    [ "$dbsize" -gt "$SNAPSHOT_MAP_MIN" ] && return 0
-  done
-  return 1
+  db_above snapshot "$SNAPSHOT_MAP_MIN" "$@"
 }
