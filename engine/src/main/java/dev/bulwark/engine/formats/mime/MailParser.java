@@ -84,7 +84,7 @@ final class MailParser {
     private void message(int from, int to, int depth) {
         Headers h = headers(from, to);
         if (h == null || stop) return;
-        entity(h, to, depth);
+        entity(h, to, depth, true);
     }
 
     /**
@@ -236,7 +236,8 @@ final class MailParser {
         return null;
     }
 
-    private void entity(Headers h, int to, int depth) {
+    /** {@code asMessage}: the headers are a message's (the top level or a message/rfc822 body), not a part's. */
+    private void entity(Headers h, int to, int depth, boolean asMessage) {
         HeaderValue ct = HeaderValue.parse(h.contentType, MAX_ARGUMENTS);
         HeaderValue cd = HeaderValue.parse(h.disposition, MAX_ARGUMENTS);
         if (ct.argumentCount >= MAX_ARGUMENTS || cd.argumentCount >= MAX_ARGUMENTS) {
@@ -256,14 +257,18 @@ final class MailParser {
             message(from, to, depth + 1);
             return;
         }
-        if (depth == 0 && h.contentType == null && bounce(from, to)) return;
+        // ClamAV's parseEmailBody ends with the bounce check for a message (and for a multipart part, which it
+        // parses as one) whose type left the body unparsed: no Content-Type, one without '/' (taken for
+        // text/plain), text/*, image/audio/video, or multipart without a boundary parameter or boundary lines
+        // (NOMIME). Not for application/* (saved as an attachment), message/* or an unknown type (application).
+        if ((asMessage || type.startsWith("multipart/")) && bounceType(h.contentType, type) && bounce(from, to)) return;
         leaf(type, enc, h.extraEncodings, name, from, to);
     }
 
     private static final int MAX_ENCODINGS = 8; // distinct Content-Transfer-Encoding values decoded per part
 
     /**
-     * ClamAV's handling of a top-level message without Content-Type whose body holds a
+     * ClamAV's handling of a message (see entity: no Content-Type, text, media or unparsed multipart) whose body holds a
      * "Content-Transfer-Encoding" line (any case, not 7bit): the body is taken for a bounced message without
      * headers — the text from that line on is scanned as a mail under a "Received: by clamd (bounce)" line, and
      * the text itself is not. (ClamAV's other branch, a bounce starting at a "Received: " line, needs a context
@@ -285,6 +290,11 @@ final class MailParser {
             i = next;
         }
         return false;
+    }
+
+    private static boolean bounceType(String contentType, String type) {
+        return contentType == null || type.indexOf('/') < 0 || type.startsWith("multipart/") || type.startsWith("text/")
+                || type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/");
     }
 
     private static boolean isIdentity(String enc) {
@@ -340,7 +350,7 @@ final class MailParser {
     private void part(int from, int to, int depth) {
         Headers h = headers(from, to);
         if (h == null || stop) return;
-        entity(h, to, depth + 1);
+        entity(h, to, depth + 1, false);
     }
 
     private void leaf(String type, String enc, List<String> more, String name, int from, int to) {
