@@ -82,7 +82,7 @@ final class MailParser {
     }
 
     private void message(int from, int to, int depth) {
-        Headers h = headers(from, to);
+        Headers h = headers(from, to, false);
         if (h == null || stop) return;
         entity(h, to, depth, true);
     }
@@ -152,8 +152,11 @@ final class MailParser {
         return from;
     }
 
-    /** Parses the header block at {@code from}; null when a limit stops parsing. */
-    private Headers headers(int from, int to) {
+    /**
+     * Parses the header block at {@code from}; null when a limit stops parsing. {@code part}: a multipart part's,
+     * whose lines ClamAV reads as headers up to the first blank line even when the first is no header.
+     */
+    private Headers headers(int from, int to, boolean part) {
         Headers h = new Headers();
         StringBuilder cur = null;
         String curName = null;
@@ -180,13 +183,20 @@ final class MailParser {
             folds = 0;
             int colon = headerColon(i, e);
             if (colon < 0) {
-                if (!h.any) {
-                    // not a header block at all: the whole region is body text
-                    h.bodyStart = from;
-                } else {
-                    h.bodyStart = i; // a header block without the blank line
+                if (!part) {
+                    // a message: not a header block at all (the whole region is body text), or one without the
+                    // blank line
+                    h.bodyStart = h.any ? i : from;
+                    break;
                 }
-                break;
+                // a part: ClamAV's multipart loop reads header lines up to the blank line, and a line that is no
+                // header (no colon, a control byte or NUL in the name: its lines are C strings) is skipped, not
+                // taken for the body's start
+                store(h, curName, cur);
+                curName = null;
+                cur = null;
+                i = next;
+                continue;
             }
             store(h, curName, cur);
             h.any = true;
@@ -348,7 +358,7 @@ final class MailParser {
     }
 
     private void part(int from, int to, int depth) {
-        Headers h = headers(from, to);
+        Headers h = headers(from, to, true);
         if (h == null || stop) return;
         entity(h, to, depth + 1, false);
     }
