@@ -272,7 +272,7 @@ final class MailParser {
         // text/plain), text/*, image/audio/video, or multipart without a boundary parameter or boundary lines
         // (NOMIME). Not for application/* (saved as an attachment), message/* or an unknown type (application).
         if ((asMessage || type.startsWith("multipart/")) && bounceType(h.contentType, type) && bounce(from, to)) return;
-        leaf(type, enc, h.extraEncodings, name, from, to);
+        leaf(type, enc, h.extraEncodings, name, from, to, asMessage);
     }
 
     private static final int MAX_ENCODINGS = 8; // distinct Content-Transfer-Encoding values decoded per part
@@ -363,7 +363,7 @@ final class MailParser {
         entity(h, to, depth + 1, false);
     }
 
-    private void leaf(String type, String enc, List<String> more, String name, int from, int to) {
+    private void leaf(String type, String enc, List<String> more, String name, int from, int to, boolean asMessage) {
         if (from >= to) return;
         ByteSink out = new ByteSink(ctx.budget());
         String childName = decode(enc, name, from, to, out);
@@ -373,6 +373,13 @@ final class MailParser {
         if (!emit(childName, out.view())) return;
         if (text) {
             if (type.equals("text/html") && ctx.options().phishingUrls()) links(out);
+            embedded(out.view());
+        } else if (!enc.contains("base64") && !enc.contains("uuencode") && !enc.equals("x-uue")
+                && !(asMessage && type.startsWith("message/"))) {
+            // ClamAV notes a uuencode "begin" (and BinHex, yEnc) line in any body it exports without a base64 or
+            // uuencode transfer encoding, whatever its type (application/*, audio, an unknown type, a message/*
+            // part): a uuencoded file in an application/octet-stream part with no or a 7bit encoding is decoded.
+            // A message/* entity that is a message (not a part) is not exported.
             embedded(out.view());
         }
     }
