@@ -292,7 +292,7 @@ class LauncherStartTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         List<String> runs = Files.readAllLines(log);
-        List<String> main = runs.stream().filter(r -> r.contains("AotTraining") && !r.contains("--tiny")).toList();
+        List<String> main = runs.stream().filter(r -> r.contains("AotTraining") && r.contains("/bulwark.aot.")).toList();
         List<String> tiny = runs.stream().filter(r -> r.contains("AotTraining --tiny")).toList();
         assertEquals(1, main.size(), runs.toString());
         assertEquals(1, tiny.size(), runs.toString());
