@@ -254,7 +254,7 @@ final class MailParser {
             limit("Heuristics.Limits.Exceeded.EmailMIMEArguments");
             if (stop) return;
         }
-        String type = ct.value;
+        String type = MimeGuess.canonical(ct.value); // an unknown major type as ClamAV guesses it
         String enc = h.encoding == null ? "" : h.encoding.trim().toLowerCase(Locale.ROOT);
         String name = cd.param("filename");
         if (name == null) name = ct.param("name");
