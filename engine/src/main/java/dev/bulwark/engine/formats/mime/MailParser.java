@@ -181,7 +181,8 @@ final class MailParser {
                 continue;
             }
             folds = 0;
-            int colon = headerColon(i, e);
+            if (part) e = cString(i, e);
+            int colon = part ? partSeparator(i, e) : headerColon(i, e);
             if (colon < 0) {
                 if (!part) {
                     // a message: not a header block at all (the whole region is body text), or one without the
@@ -208,6 +209,26 @@ final class MailParser {
         }
         store(h, curName, cur);
         return h;
+    }
+
+    /** The end of the line as a C string sees it: at its first NUL. */
+    private int cString(int i, int e) {
+        for (int k = i; k < e; k++) if (b.get(k) == 0) return k;
+        return e;
+    }
+
+    /**
+     * A part's header line split as ClamAV's parseEmailHeader splits it: at the first ':' when the line holds
+     * one, else at the first '=', else at the first space ("Content-Transfer-Encoding=base64" and
+     * "Content-Transfer-Encoding base64" are headers of a part). -1 when there is none or the name is empty.
+     */
+    private int partSeparator(int i, int e) {
+        for (byte sep : new byte[] {':', '=', ' '}) {
+            for (int k = i; k < e; k++) {
+                if (b.get(k) == sep) return k > i ? k : -1;
+            }
+        }
+        return -1;
     }
 
     /** Index of the ':' ending a header name at the start of the line, or -1 if the line is no header. */
