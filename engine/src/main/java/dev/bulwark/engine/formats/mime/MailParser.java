@@ -420,6 +420,26 @@ final class MailParser {
             } else {
                 out.put(b, from, to - from);
             }
+        } else if (!isIdentity(enc) && !enc.equals("quoted-printable")) {
+            // an encoding ClamAV does not know: each token guessed as messageSetEncoding guesses it (the most
+            // similar known one, or base64 and quoted-printable both when none is 50% similar)
+            boolean raw = false;
+            int tokens = 0;
+            for (String tok : enc.split("[ \t]+")) {
+                if (tok.isEmpty() || ++tokens > MAX_ENCODINGS) continue;
+                String g = MimeGuess.encoding(tok);
+                if (g == null) {
+                    TransferDecoders.base64(b, from, to, out);
+                    TransferDecoders.quotedPrintable(b, from, to, out);
+                } else if (g.equals("base64")) {
+                    TransferDecoders.base64(b, from, to, out);
+                } else if (g.equals("quoted-printable")) {
+                    TransferDecoders.quotedPrintable(b, from, to, out);
+                } else {
+                    raw = true;
+                }
+            }
+            if (raw || tokens == 0) out.put(b, from, to - from);
         } else {
             out.put(b, from, to - from);
         }

@@ -36,6 +36,29 @@ final class MimeGuess {
         return (best >= 50 ? closest : "application") + type.substring(slash);
     }
 
+    /** ClamAV's encoding_map (1.4), in its order. */
+    private static final String[] ENCODINGS = {"7bit", "text/plain", "quoted-printable", "base64", "8bit", "binary", "x-uuencode",
+        "x-yencode", "x-binhex", "us-ascii", "x-uue", "uuencode"};
+
+    /**
+     * One Content-Transfer-Encoding token as ClamAV's messageSetEncoding reads it: the encoding_map entry it
+     * equals (any case), else the most similar one when simil() rates it 50% or more, else null (ClamAV then
+     * decodes with base64 and quoted-printable both).
+     */
+    static String encoding(String token) {
+        for (String e : ENCODINGS) if (e.equalsIgnoreCase(token)) return e;
+        int best = 0;
+        String closest = null;
+        for (String e : ENCODINGS) {
+            int s = simil(token, e);
+            if (s > best) {
+                best = s;
+                closest = e;
+            }
+        }
+        return best >= 50 ? closest : null;
+    }
+
     /** ClamAV's simil(): 100 for equal strings (any case), else 200 * common characters / total length. */
     static int simil(String str1, String str2) {
         if (str1.equalsIgnoreCase(str2)) return 100;
