@@ -294,6 +294,18 @@ final class MailParser {
         // (NOMIME). Not for application/* (saved as an attachment), message/* or an unknown type (application).
         if ((asMessage || type.startsWith("multipart/")) && bounceType(h.contentType, type) && bounce(from, to)) return;
         leaf(type, enc, h.extraEncodings, name, from, to, asMessage);
+        // ClamAV's messageExport assumes base64 too for a body without an encoding (or 7bit) whose Content-Type
+        // names a file (name=) while no Content-Disposition filename= does ("some virus attachments don't say
+        // how they've been encoded"); it exports that decoding as a file of its own. A top-level image, audio,
+        // video or message/* body is not exported.
+        if (!stop && cd.param("filename") == null && ct.param("name") != null && (enc.isEmpty() || enc.equals("7bit"))
+                && h.extraEncodings.isEmpty()
+                && !(asMessage && (type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/")
+                        || type.startsWith("message/")))) {
+            ByteSink out = new ByteSink(ctx.budget());
+            TransferDecoders.base64(b, from, to, out);
+            emit(name, out.view());
+        }
     }
 
     private static final int MAX_ENCODINGS = 8; // distinct Content-Transfer-Encoding values decoded per part
