@@ -282,7 +282,7 @@ final class MailParser {
         if (name == null) name = "";
         int from = h.bodyStart;
         if (type.startsWith("multipart/") && ct.param("boundary") != null && depth < MAX_NESTING) {
-            if (multipart(from, to, ct.param("boundary"), depth)) return;
+            if (multipart(from, to, ct.param("boundary"), depth, isIdentity(enc))) return;
         } else if ((type.equals("message/rfc822") || type.equals("message/global"))
                 && depth < MAX_NESTING && isIdentity(enc)) {
             message(from, to, depth + 1);
@@ -340,18 +340,40 @@ final class MailParser {
                 || type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/");
     }
 
+    /** The first line of [from, to) that starts with "Content-Transfer-Encoding" (any case) without "7bit", or -1. */
+    private int firstEncodingLine(int from, int to) {
+        for (int i = from, lines = 0; i < to && lines < MAX_JUNK_LINES; lines++) {
+            int next = Text.nextLine(b, i, to);
+            int e = Text.lineEnd(b, i, next);
+            if (Text.startsWithIgnoreCase(b, i, e, "Content-Transfer-Encoding") && Text.indexOf(b, i, e, SEVEN_BIT) < 0) return i;
+            i = next;
+        }
+        return -1;
+    }
+
     private static boolean isIdentity(String enc) {
         return enc.isEmpty() || enc.equals("7bit") || enc.equals("8bit") || enc.equals("binary");
     }
 
     /** Splits a multipart body; false when no delimiter was found (the body is then a leaf). */
-    private boolean multipart(int from, int to, String boundary, int depth) {
+    private boolean multipart(int from, int to, String boundary, int depth, boolean unencoded) {
         byte[] delim = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         int i = from, partStart = -1, parts = 0;
         boolean found = false;
+        int encodingLine = unencoded ? firstEncodingLine(from, to) : -1;
         while (i < to && !stop) {
             int next = Text.nextLine(b, i, to);
             int e = Text.lineEnd(b, i, next);
+            if (!found && next == encodingLine && e > i && delimiter(i, e, delim) < 0) {
+                // ClamAV: "Found MIME attachment before the first MIME section": the body's first (not 7bit)
+                // Content-Transfer-Encoding line, met before any boundary line, starts a part (the line before
+                // it, a non-empty one, is passed over)
+                found = true;
+                parts++;
+                partStart = next;
+                i = next;
+                continue;
+            }
             int close = delimiter(i, e, delim);
             if (close >= 0) {
                 found = true;
