@@ -114,10 +114,13 @@ public final class FileTypeDetector {
         FileType head = HeadRules.type(d, text, builtin, extra); // type-1 rules over the first bytes
         if (head != null) return head;
         if (n >= 2) { // HTML in UTF-16: ClamAV folds the code units of the first bytes and looks for HTML again
-            byte[] folded = new byte[n / 2];
-            // every built-in HTML rule starts with '<': without one in the folded bytes only a database rule can say HTML
-            boolean lt = HeadText.fold(first, n & ~1, folded);
-            if ((lt || extra != null) && HeadRules.isHtml(ByteBuffer.wrap(folded), builtin, extra)) return FileType.HTML_UTF16;
+            // every built-in HTML rule starts with '<': without one in the folded bytes only a database rule can say
+            // HTML (and the fold is not written)
+            if (extra != null || HeadText.foldHasLt(first, n & ~1)) {
+                byte[] folded = new byte[n / 2];
+                HeadText.fold(first, n & ~1, folded);
+                if (HeadRules.isHtml(ByteBuffer.wrap(folded), builtin, extra)) return FileType.HTML_UTF16;
+            }
         }
         // a UTF-16BE byte-order mark: the decoded first bytes decide, and the layer is plain HTML
         // (its normaliser drops the NUL bytes, as ClamAV's does); little-endian text was folded above

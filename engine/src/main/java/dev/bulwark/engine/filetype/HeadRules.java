@@ -51,6 +51,14 @@ public final class HeadRules {
 
     /** True when these rules make {@code head} (decoded text) HTML, as ClamAV's checks of UTF-16 heads ask. */
     static boolean isHtml(ByteBuffer head, boolean builtin, Extra extra) {
+        if (extra == null) {
+            // the type starts as text and takes only the types of hits: without an HTML tag hit it cannot end as
+            // HTML, and the embedded-object and mail rules need not run (most folded UTF-16 heads have no tag)
+            if (!builtin) return false;
+            List<EmbeddedTypeFinder.Hit> tags = new ArrayList<>();
+            HtmlMarkers.headHits(head, tags);
+            if (tags.isEmpty()) return false;
+        }
         return type(head, FileType.TEXT_ASCII, builtin, extra) == FileType.HTML;
     }
 

@@ -22,6 +22,26 @@ public final class MailMarkers {
             rule("\n~Received: ", 2048, 2048, "\n~Content-~Type: ", FileType.MAIL),
             rule("Delivered-To:", 1024, 256, "Received:", FileType.MAIL)};
 
+    /**
+     * The bytes that follow the line break of a rule whose first part starts with one and whose start is bounded
+     * (the letter in either case when the rule marks it so): the line breaks worth checking for those rules.
+     */
+    private static final boolean[] AFTER_BREAK = new boolean[256];
+    /** The largest start bound of those rules. */
+    private static final int BREAK_REACH;
+
+    static {
+        int reach = 0;
+        for (Rule r : RULES) {
+            if (r.first()[0] != '\n' || r.startMax() == Integer.MAX_VALUE) continue;
+            int c = r.first()[1] & 0xFF;
+            AFTER_BREAK[c] = true;
+            if ((r.firstCase() & 2) != 0 && c >= 'A' && c <= 'Z') AFTER_BREAK[c | 0x20] = true;
+            reach = Math.max(reach, r.startMax());
+        }
+        BREAK_REACH = reach;
+    }
+
     private MailMarkers() {}
 
     /** MHTML or MAIL when a rule matches (MHTML ranks higher, as in ClamAV), else null. */
@@ -43,26 +63,67 @@ public final class MailMarkers {
      */
     public static FileType find(ByteBuffer d, boolean mailRules, MarkerCandidates c) {
         FileType best = null;
+        int[] lines = null;
         for (Rule r : RULES) {
             if (best == FileType.MHTML || (best == FileType.MAIL && r.type() == FileType.MAIL)) continue;
             if (r.type() == FileType.MAIL && !mailRules) continue;
-            if ((r.startMax() == Integer.MAX_VALUE ? anywhere(d, r, c) : matches(d, r)) >= 0) best = r.type();
+            if (r.startMax() == Integer.MAX_VALUE) {
+                if (anywhere(d, r, c) >= 0) best = r.type();
+                continue;
+            }
+            if (lines == null && r.first()[0] == '\n') lines = lineBreaks(d);
+            if (matches(d, r, lines) >= 0) best = r.type();
         }
         return best;
     }
 
     /** For {@link HeadRules}: where each rule's first match in {@code d} ends, as a hit of its type. */
     static void headHits(ByteBuffer d, java.util.List<EmbeddedTypeFinder.Hit> out) {
+        int[] lines = lineBreaks(d);
         for (Rule r : RULES) {
-            int end = r.startMax() == Integer.MAX_VALUE ? anywhere(d, r) : matches(d, r);
+            int end = r.startMax() == Integer.MAX_VALUE ? anywhere(d, r) : matches(d, r, lines);
             if (end >= 0) out.add(new EmbeddedTypeFinder.Hit(r.type(), 0, end));
         }
     }
 
+    /**
+     * For the rules whose first part starts with a line break: the line breaks at positions up to their largest
+     * start bound that are followed by a byte one of those rules' first parts continues with, ascending, their
+     * count in element 0; null when {@code d} has no array (the rules then walk the buffer). One walk over the
+     * head instead of one per rule; the rules check each kept position in full, as they checked every line break.
+     */
+    static int[] lineBreaks(ByteBuffer d) {
+        if (!d.hasArray()) return null;
+        byte[] a = d.array();
+        int o = d.arrayOffset(), n = d.limit();
+        int to = o + Math.min(n - 1, BREAK_REACH + 1); // a break needs the byte after it
+        int[] at = new int[9];
+        int count = 0;
+        for (int k = ByteScan.next(a, o, to, (byte) '\n'); k >= 0; k = ByteScan.next(a, k + 1, to, (byte) '\n')) {
+            if (!AFTER_BREAK[a[k + 1] & 0xFF]) continue;
+            if (++count == at.length) at = java.util.Arrays.copyOf(at, at.length * 2);
+            at[count] = k - o;
+        }
+        at[0] = count;
+        return at;
+    }
+
     /** A rule whose first part starts in the first bytes: where its first match ends, or -1. */
-    private static int matches(ByteBuffer d, Rule r) {
+    private static int matches(ByteBuffer d, Rule r, int[] lines) {
         int n = d.limit();
         int last = (int) Math.min((long) r.startMax(), n - r.first().length);
+        if (lines != null && r.first()[0] == '\n') { // the line breaks worth checking, found once for all rules
+            int searched = -1;
+            for (int k = 1, count = lines[0]; k <= count; k++) {
+                int i = lines[k];
+                if (i > last) break;
+                if (!at(d, i, r.first(), r.firstCase())) continue;
+                int end = second(d, r, i + r.first().length, searched);
+                if (end >= 0) return end;
+                searched = Math.max(searched, (int) Math.min((long) i + r.first().length + r.gap(), n - r.second().length));
+            }
+            return -1;
+        }
         byte f0 = r.first()[0];
         boolean fixed0 = (r.firstCase() & 1) == 0;
         // a first byte of either case (only letters are marked so) is found by folding
