@@ -431,7 +431,8 @@ public final class YaraCommand {
             if (o.printStrings && r.matched()) {
                 for (YaraRuleSet.StringMatch m : r.strings()) {
                     sb.append("0x").append(Long.toHexString(m.offset())).append(':');
-                    if (o.printLength) sb.append(m.length()).append(':');
+                    // yara -L prints the match's data_length: its length capped at MAX_MATCH_DATA (512)
+                    if (o.printLength) sb.append(Math.min(m.length(), YaraRuleSet.MAX_MATCH_DATA)).append(':');
                     sb.append(m.id()).append(": ").append(data(m)).append('\n');
                 }
             }
@@ -488,14 +489,18 @@ public final class YaraCommand {
         sb.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + (c >> 3 & 7))).append((char) ('0' + (c & 7)));
     }
 
+    private static final int HEX_PRINTED = 64;
+
     private static String data(YaraRuleSet.StringMatch m) {
         StringBuilder sb = new StringBuilder();
         byte[] d = m.data();
         if (m.hex()) {
-            for (int i = 0; i < d.length; i++) {
+            // yara's print_hex_string: at most 64 bytes, then " ..." (text strings are printed whole)
+            for (int i = 0; i < Math.min(HEX_PRINTED, d.length); i++) {
                 if (i > 0) sb.append(' ');
                 hex2(sb, d[i] & 0xFF);
             }
+            if (d.length > HEX_PRINTED) sb.append(" ...");
             return sb.toString();
         }
         for (byte b : d) {

@@ -150,6 +150,21 @@ class YaraDifferentialTest {
         assertEquals(List.of("hello " + tmp.resolve("tree/b.txt"), "hello " + dir.resolve("a.txt")), List.of(got.split("\n")));
     }
 
+    /** yara -s prints at most 64 bytes of a hex string's match, then " ..."; text strings and regexps whole. */
+    @Test
+    void longHexMatchesPrintTruncatedAsInYara() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(YARA), "yara not installed");
+        Path rules = tmp.resolve("long.yar");
+        Files.writeString(rules, "rule h { strings: $a = { 41 42 [-] 43 44 } $b = { 41 42 [60-62] 43 44 } $c = { 41 42 [58] 43 44 }"
+                + " $t = /AB[x]{70}CD/ $u = \"ABxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" condition: any of them }\n");
+        Path target = Files.write(tmp.resolve("long.bin"), ("AB" + "x".repeat(58) + "CD AB" + "x".repeat(60) + "CD AB" + "x".repeat(70)
+                + "CD AB" + "x".repeat(600) + "CD").getBytes(StandardCharsets.ISO_8859_1));
+        List<String> args = List.of("-s", "-L", rules.toString(), target.toString());
+        String want = yara(args);
+        org.junit.jupiter.api.Assertions.assertTrue(want.contains(" ..."), want);
+        assertEquals(want, ours(args));
+    }
+
     @Test
     void metaStringsPrintEscapedAsInYara() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(YARA), "yara not installed");

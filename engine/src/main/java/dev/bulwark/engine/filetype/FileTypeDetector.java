@@ -28,7 +28,7 @@ public final class FileTypeDetector {
      */
     static final List<MagicRule> BUILTIN = List.of(
             m(0, "fd377a585a00", FileType.XZ), m(0, "377abcaf271c", FileType.SEVENZIP), m(0, "4d53434600000000", FileType.MSCAB),
-            m(0, "255044462d", FileType.PDF), m(0, "7b5c727466", FileType.RTF), m(0, "47494638", FileType.GIF),
+            m(0, "255044462d", FileType.PDF), m(0, "7b5c7274", FileType.RTF), m(0, "47494638", FileType.GIF),
             m(0, "89504e470d0a1a0a", FileType.PNG), m(0, "ffd8ff", FileType.JPEG), m(0, "49492a00", FileType.TIFF),
             m(0, "4d4d002a", FileType.TIFF), m(0, "465753", FileType.SWF), m(0, "435753", FileType.SWF), m(0, "5a5753", FileType.SWF),
             m(0, "feedface", FileType.MACHO), m(0, "cefaedfe", FileType.MACHO), m(0, "feedfacf", FileType.MACHO),

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -107,22 +106,20 @@ final class KasperskyApi {
 
     private void scanMemory(HttpExchange ex) throws IOException, InterruptedException {
         long max = rest.service().config().streamMaxLength();
-        Map<String, Object> req = request(ex, max / 3 * 4 + 4096);
-        if (req == null) return;
-        byte[] data;
-        try {
-            data = Base64.getMimeDecoder().decode((String) req.get("object"));
-        } catch (IllegalArgumentException e) {
-            errors.increment();
-            RestServer.json(ex, 400, Json.obj("error", "object is not valid base64"));
+        // streamed: the base64 is decoded into a spool as it arrives (a body of StreamMaxLength is not held)
+        KavMemoryRequest req;
+        try (InputStream in = ex.getRequestBody()) {
+            req = KavMemoryRequest.read(in, max / 3 * 4 + 4096, rest.service().config().temporaryDirectory());
+        } catch (KavMemoryRequest.Rejected e) {
+            if (e.badBase64) errors.increment();
+            RestServer.json(ex, e.status, Json.obj("error", e.getMessage()));
             return;
         }
         ScanResult r;
-        try (Spool s = new Spool(rest.service().config().temporaryDirectory())) {
-            s.write(data, 0, data.length);
-            r = rest.service().scanSpool(s, true, "kav", "scanmemory");
+        try (req) {
+            r = rest.service().scanSpool(req.object, true, "kav", "scanmemory");
         }
-        reply(ex, "memory", r, omitClean(req));
+        reply(ex, "memory", r, omitClean(req.fields));
     }
 
     private void scanFile(HttpExchange ex) throws IOException, InterruptedException {

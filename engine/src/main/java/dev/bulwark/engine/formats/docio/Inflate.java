@@ -23,7 +23,17 @@ public final class Inflate {
             inf.setInput(in.slice(from, to - from));
             byte[] buf = new byte[CHUNK];
             while (!inf.finished()) {
-                int n = inf.inflate(buf);
+                long before = inf.getBytesWritten();
+                int n;
+                try {
+                    n = inf.inflate(buf);
+                } catch (DataFormatException e) {
+                    // what this call decoded before the damage is kept, as ClamAV keeps the output of a
+                    // stream that inflate() ends with Z_DATA_ERROR (pdf.c filter_flatedecode, ole2 VBA)
+                    int written = (int) (inf.getBytesWritten() - before);
+                    if (written > 0) out.put(buf, 0, written);
+                    return false;
+                }
                 if (n == 0) {
                     if (inf.needsInput() || inf.needsDictionary()) return false;
                     continue;
@@ -31,8 +41,6 @@ public final class Inflate {
                 if (!out.put(buf, 0, n)) return false;
             }
             return true;
-        } catch (DataFormatException e) {
-            return false;
         } finally {
             inf.end();
         }

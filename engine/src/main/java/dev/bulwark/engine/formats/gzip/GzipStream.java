@@ -26,6 +26,8 @@ final class GzipStream extends BulkInputStream {
     private int members = 1;
     private boolean eof;
     private String trailingNote;
+    /** A data error met by an inflate call that still produced bytes: thrown by the next read. */
+    private IOException pending;
 
     /** Starts at {@code dataStart}, the first byte after the first member's header. */
     GzipStream(ByteBuffer src, int dataStart) {
@@ -73,6 +75,7 @@ final class GzipStream extends BulkInputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) return 0;
+        if (pending != null) throw pending;
         while (!eof) {
             if (inf.finished()) {
                 if (!nextMember()) eof = true;
@@ -85,12 +88,21 @@ final class GzipStream extends BulkInputStream {
                 inf.setInput(in, 0, n);
                 pos += n;
             }
+            long before = inf.getBytesWritten();
             try {
                 int r = inf.inflate(b, off, len);
                 if (r > 0) return r;
                 if (inf.needsDictionary()) throw new IOException("gzip member needs a preset dictionary");
             } catch (DataFormatException e) {
-                throw new IOException("gzip: " + e.getMessage(), e);
+                // the bytes this call decoded before the damage are data, as ClamAV's cli_scangzip writes out
+                // what inflate() put in its buffer before it returned Z_DATA_ERROR
+                IOException err = new IOException("gzip: " + e.getMessage(), e);
+                int written = (int) (inf.getBytesWritten() - before);
+                if (written > 0) {
+                    pending = err;
+                    return written;
+                }
+                throw err;
             }
         }
         return -1;

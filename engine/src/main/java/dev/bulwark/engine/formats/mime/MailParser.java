@@ -82,9 +82,9 @@ final class MailParser {
     }
 
     private void message(int from, int to, int depth) {
-        Headers h = headers(from, to);
+        Headers h = headers(from, to, false);
         if (h == null || stop) return;
-        entity(h, to, depth);
+        entity(h, to, depth, true);
     }
 
     /**
@@ -152,8 +152,11 @@ final class MailParser {
         return from;
     }
 
-    /** Parses the header block at {@code from}; null when a limit stops parsing. */
-    private Headers headers(int from, int to) {
+    /**
+     * Parses the header block at {@code from}; null when a limit stops parsing. {@code part}: a multipart part's,
+     * whose lines ClamAV reads as headers up to the first blank line even when the first is no header.
+     */
+    private Headers headers(int from, int to, boolean part) {
         Headers h = new Headers();
         StringBuilder cur = null;
         String curName = null;
@@ -178,15 +181,23 @@ final class MailParser {
                 continue;
             }
             folds = 0;
-            int colon = headerColon(i, e);
+            if (part) e = cString(i, e);
+            int colon = part ? partSeparator(i, e) : headerColon(i, e);
             if (colon < 0) {
-                if (!h.any) {
-                    // not a header block at all: the whole region is body text
-                    h.bodyStart = from;
-                } else {
-                    h.bodyStart = i; // a header block without the blank line
+                if (!part) {
+                    // a message: not a header block at all (the whole region is body text), or one without the
+                    // blank line
+                    h.bodyStart = h.any ? i : from;
+                    break;
                 }
-                break;
+                // a part: ClamAV's multipart loop reads header lines up to the blank line, and a line that is no
+                // header (no colon, a control byte or NUL in the name: its lines are C strings) is skipped, not
+                // taken for the body's start
+                store(h, curName, cur);
+                curName = null;
+                cur = null;
+                i = next;
+                continue;
             }
             store(h, curName, cur);
             h.any = true;
@@ -198,6 +209,26 @@ final class MailParser {
         }
         store(h, curName, cur);
         return h;
+    }
+
+    /** The end of the line as a C string sees it: at its first NUL. */
+    private int cString(int i, int e) {
+        for (int k = i; k < e; k++) if (b.get(k) == 0) return k;
+        return e;
+    }
+
+    /**
+     * A part's header line split as ClamAV's parseEmailHeader splits it: at the first ':' when the line holds
+     * one, else at the first '=', else at the first space ("Content-Transfer-Encoding=base64" and
+     * "Content-Transfer-Encoding base64" are headers of a part). -1 when there is none or the name is empty.
+     */
+    private int partSeparator(int i, int e) {
+        for (byte sep : new byte[] {':', '=', ' '}) {
+            for (int k = i; k < e; k++) {
+                if (b.get(k) == sep) return k > i ? k : -1;
+            }
+        }
+        return -1;
     }
 
     /** Index of the ':' ending a header name at the start of the line, or -1 if the line is no header. */
@@ -236,34 +267,51 @@ final class MailParser {
         return null;
     }
 
-    private void entity(Headers h, int to, int depth) {
+    /** {@code asMessage}: the headers are a message's (the top level or a message/rfc822 body), not a part's. */
+    private void entity(Headers h, int to, int depth, boolean asMessage) {
         HeaderValue ct = HeaderValue.parse(h.contentType, MAX_ARGUMENTS);
         HeaderValue cd = HeaderValue.parse(h.disposition, MAX_ARGUMENTS);
         if (ct.argumentCount >= MAX_ARGUMENTS || cd.argumentCount >= MAX_ARGUMENTS) {
             limit("Heuristics.Limits.Exceeded.EmailMIMEArguments");
             if (stop) return;
         }
-        String type = ct.value;
+        String type = MimeGuess.canonical(ct.value); // an unknown major type as ClamAV guesses it
         String enc = h.encoding == null ? "" : h.encoding.trim().toLowerCase(Locale.ROOT);
         String name = cd.param("filename");
         if (name == null) name = ct.param("name");
         if (name == null) name = "";
         int from = h.bodyStart;
         if (type.startsWith("multipart/") && ct.param("boundary") != null && depth < MAX_NESTING) {
-            if (multipart(from, to, ct.param("boundary"), depth)) return;
+            if (multipart(from, to, ct.param("boundary"), depth, isIdentity(enc))) return;
         } else if ((type.equals("message/rfc822") || type.equals("message/global"))
                 && depth < MAX_NESTING && isIdentity(enc)) {
             message(from, to, depth + 1);
             return;
         }
-        if (depth == 0 && h.contentType == null && bounce(from, to)) return;
-        leaf(type, enc, h.extraEncodings, name, from, to);
+        // ClamAV's parseEmailBody ends with the bounce check for a message (and for a multipart part, which it
+        // parses as one) whose type left the body unparsed: no Content-Type, one without '/' (taken for
+        // text/plain), text/*, image/audio/video, or multipart without a boundary parameter or boundary lines
+        // (NOMIME). Not for application/* (saved as an attachment), message/* or an unknown type (application).
+        if ((asMessage || type.startsWith("multipart/")) && bounceType(h.contentType, type) && bounce(from, to)) return;
+        leaf(type, enc, h.extraEncodings, name, from, to, asMessage);
+        // ClamAV's messageExport assumes base64 too for a body without an encoding (or 7bit) whose Content-Type
+        // names a file (name=) while no Content-Disposition filename= does ("some virus attachments don't say
+        // how they've been encoded"); it exports that decoding as a file of its own. A top-level image, audio,
+        // video or message/* body is not exported.
+        if (!stop && cd.param("filename") == null && ct.param("name") != null && (enc.isEmpty() || enc.equals("7bit"))
+                && h.extraEncodings.isEmpty()
+                && !(asMessage && (type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/")
+                        || type.startsWith("message/")))) {
+            ByteSink out = new ByteSink(ctx.budget());
+            TransferDecoders.base64(b, from, to, out);
+            emit(name, out.view());
+        }
     }
 
     private static final int MAX_ENCODINGS = 8; // distinct Content-Transfer-Encoding values decoded per part
 
     /**
-     * ClamAV's handling of a top-level message without Content-Type whose body holds a
+     * ClamAV's handling of a message (see entity: no Content-Type, text, media or unparsed multipart) whose body holds a
      * "Content-Transfer-Encoding" line (any case, not 7bit): the body is taken for a bounced message without
      * headers — the text from that line on is scanned as a mail under a "Received: by clamd (bounce)" line, and
      * the text itself is not. (ClamAV's other branch, a bounce starting at a "Received: " line, needs a context
@@ -287,18 +335,45 @@ final class MailParser {
         return false;
     }
 
+    private static boolean bounceType(String contentType, String type) {
+        return contentType == null || type.indexOf('/') < 0 || type.startsWith("multipart/") || type.startsWith("text/")
+                || type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/");
+    }
+
+    /** The first line of [from, to) that starts with "Content-Transfer-Encoding" (any case) without "7bit", or -1. */
+    private int firstEncodingLine(int from, int to) {
+        for (int i = from, lines = 0; i < to && lines < MAX_JUNK_LINES; lines++) {
+            int next = Text.nextLine(b, i, to);
+            int e = Text.lineEnd(b, i, next);
+            if (Text.startsWithIgnoreCase(b, i, e, "Content-Transfer-Encoding") && Text.indexOf(b, i, e, SEVEN_BIT) < 0) return i;
+            i = next;
+        }
+        return -1;
+    }
+
     private static boolean isIdentity(String enc) {
         return enc.isEmpty() || enc.equals("7bit") || enc.equals("8bit") || enc.equals("binary");
     }
 
     /** Splits a multipart body; false when no delimiter was found (the body is then a leaf). */
-    private boolean multipart(int from, int to, String boundary, int depth) {
+    private boolean multipart(int from, int to, String boundary, int depth, boolean unencoded) {
         byte[] delim = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         int i = from, partStart = -1, parts = 0;
         boolean found = false;
+        int encodingLine = unencoded ? firstEncodingLine(from, to) : -1;
         while (i < to && !stop) {
             int next = Text.nextLine(b, i, to);
             int e = Text.lineEnd(b, i, next);
+            if (!found && next == encodingLine && e > i && delimiter(i, e, delim) < 0) {
+                // ClamAV: "Found MIME attachment before the first MIME section": the body's first (not 7bit)
+                // Content-Transfer-Encoding line, met before any boundary line, starts a part (the line before
+                // it, a non-empty one, is passed over)
+                found = true;
+                parts++;
+                partStart = next;
+                i = next;
+                continue;
+            }
             int close = delimiter(i, e, delim);
             if (close >= 0) {
                 found = true;
@@ -338,12 +413,12 @@ final class MailParser {
     }
 
     private void part(int from, int to, int depth) {
-        Headers h = headers(from, to);
+        Headers h = headers(from, to, true);
         if (h == null || stop) return;
-        entity(h, to, depth + 1);
+        entity(h, to, depth + 1, false);
     }
 
-    private void leaf(String type, String enc, List<String> more, String name, int from, int to) {
+    private void leaf(String type, String enc, List<String> more, String name, int from, int to, boolean asMessage) {
         if (from >= to) return;
         ByteSink out = new ByteSink(ctx.budget());
         String childName = decode(enc, name, from, to, out);
@@ -353,6 +428,13 @@ final class MailParser {
         if (!emit(childName, out.view())) return;
         if (text) {
             if (type.equals("text/html") && ctx.options().phishingUrls()) links(out);
+            embedded(out.view());
+        } else if (!enc.contains("base64") && !enc.contains("uuencode") && !enc.equals("x-uue")
+                && !(asMessage && type.startsWith("message/"))) {
+            // ClamAV notes a uuencode "begin" (and BinHex, yEnc) line in any body it exports without a base64 or
+            // uuencode transfer encoding, whatever its type (application/*, audio, an unknown type, a message/*
+            // part): a uuencoded file in an application/octet-stream part with no or a 7bit encoding is decoded.
+            // A message/* entity that is a message (not a part) is not exported.
             embedded(out.view());
         }
     }
@@ -372,6 +454,26 @@ final class MailParser {
             } else {
                 out.put(b, from, to - from);
             }
+        } else if (!isIdentity(enc) && !enc.equals("quoted-printable")) {
+            // an encoding ClamAV does not know: each token guessed as messageSetEncoding guesses it (the most
+            // similar known one, or base64 and quoted-printable both when none is 50% similar)
+            boolean raw = false;
+            int tokens = 0;
+            for (String tok : enc.split("[ \t]+")) {
+                if (tok.isEmpty() || ++tokens > MAX_ENCODINGS) continue;
+                String g = MimeGuess.encoding(tok);
+                if (g == null) {
+                    TransferDecoders.base64(b, from, to, out);
+                    TransferDecoders.quotedPrintable(b, from, to, out);
+                } else if (g.equals("base64")) {
+                    TransferDecoders.base64(b, from, to, out);
+                } else if (g.equals("quoted-printable")) {
+                    TransferDecoders.quotedPrintable(b, from, to, out);
+                } else {
+                    raw = true;
+                }
+            }
+            if (raw || tokens == 0) out.put(b, from, to - from);
         } else {
             out.put(b, from, to - from);
         }

@@ -84,8 +84,9 @@ final class PdfObjects {
             Object v = p.parse(0);
             p.skipWhite();
             int st = -1;
-            if (v instanceof Map<?, ?> && startsWith(p.pos, "stream")) {
-                st = p.pos + 6;
+            int kw = v instanceof Map<?, ?> ? streamKeyword(p.pos, limit) : -1;
+            if (kw >= 0) {
+                st = kw + 6;
                 if (st < end && b.get(st) == '\r') st++;
                 if (st < end && b.get(st) == '\n') st++;
             }
@@ -171,6 +172,30 @@ final class PdfObjects {
     }
 
     boolean isExcluded(int num) { return excluded.contains(num); }
+
+    /**
+     * Where the "stream" keyword after a dictionary starts, or -1: right after it, or, as ClamAV's
+     * find_stream_bounds finds it by searching the object, after bytes that are no PDF white space (a
+     * vertical tab, other junk) up to the object's "endobj" or its end.
+     */
+    private int streamKeyword(int from, int limit) {
+        if (startsWith(from, "stream")) return from;
+        int stop = Math.min(limit, end);
+        int first = -1;
+        for (int i = from; i + 6 <= stop && i - from < MAX_STREAM_JUNK; i++) {
+            if (startsWith(i, "endobj") || startsWith(i, "endstream")) break;
+            if (startsWith(i, "stream")) {
+                // the keyword ends its line; a "stream" inside junk before it ("(stream)") is passed over
+                int c = i + 6 < end ? b.get(i + 6) & 0xff : -1;
+                if (c == '\r' || c == '\n') return i;
+                if (first < 0) first = i;
+            }
+        }
+        return first;
+    }
+
+    /** Bytes looked at between a dictionary and a "stream" keyword that does not follow it directly. */
+    private static final int MAX_STREAM_JUNK = 4096;
 
     private boolean startsWith(int i, String s) {
         if (i < 0 || end - i < s.length()) return false;

@@ -87,6 +87,18 @@ class MailDifferentialTest {
         c.add(new Case("yEnc in plain body", "From: a@example.net\nSubject: s\n\n" + yenc(), true));
         // ClamAV needs the blank line; we end the header block at the first line that is no header
         c.add(new Case("base64 without headers' blank line", h + "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n" + b64(76, "\n"), true));
+        // ClamAV's "MIME attachment before the first MIME section": the body's first Content-Transfer-Encoding line,
+        // before any boundary line, starts a part (a damaged first boundary does not hide the attachment)
+        c.add(new Case("attachment before the first boundary", h + "Content-Type: multipart/mixed; boundary=XX\n\n-,XX\n"
+                + "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n" + b64(76, "\n") + "--XX--\n"));
+        c.add(new Case("7bit attachment before the first boundary", h + "Content-Type: multipart/mixed; boundary=XX\n\n-,XX\n"
+                + "Content-Type: application/octet-stream\nContent-Transfer-Encoding: 7bit\n\n" + b64(76, "\n") + "--XX--\n"));
+        // in a part, a line that is no header (a control byte or NUL in the name, no colon) does not end the headers
+        c.add(new Case("junk line among part headers", h + "Content-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\nhi\n--XX\n"
+                + "Content-Typ\u0001: application/octet-stream\nContent-Transfer-Encoding: base64\n\n" + b64(76, "\n") + "--XX--\n"));
+        c.add(new Case("NUL in a part header name", h + "Content-Type: multipart/mixed; boundary=XX\n\n--XX\n"
+                + "Content-Type: application/octet-stream\nContent-Tra\u0000sfer-Encoding: x\nContent-Transfer-Encoding: base64\n\n" + b64(76, "\n") + "--XX--\n"));
+
         c.add(new Case("base64 long lines", h + "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n" + b64(1000, "\n")));
         c.add(new Case("garbage in base64", h + "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n" + b64(76, "\n").replace("AAAA", "AA!AA")));
         c.add(new Case("binhex body", "From: a@example.net\nSubject: s\n\n" + new String(Samples.read("clam.exe.binhex"), StandardCharsets.ISO_8859_1)));
