@@ -1,15 +1,12 @@
 package dev.bulwark.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.bulwark.cli.ClamscanCases.EICAR;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,12 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * not end the archive. Each case damages one field of EICAR's header; clamscan 1.4.6 and bulwark scan agree.
  */
 class CpioHeaderFieldsTest {
-    private static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
-
     @Test
     void fieldsClamAvDoesNotReadDoNotEndTheArchive(@TempDir Path tmp) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")));
-        Path dir = Files.createDirectories(tmp.resolve("cases"));
+        Path dir = ClamscanCases.casesDir(tmp);
         String[][] members = {{"a.txt", "hello".repeat(40)}, {"e.com", EICAR}};
         byte[] odc = odc(members), newc = newc(members);
         int odcSecond = 76 + 6 + 200, newcSecond = second(newc);
@@ -40,12 +34,8 @@ class CpioHeaderFieldsTest {
             System.arraycopy(v, 0, a, (c[0] == odc ? odcSecond : newcSecond) + (int) c[1], v.length);
             Files.write(dir.resolve(c[3] + ".cpio"), a);
         }
-        String db = Files.writeString(tmp.resolve("t.hdb"), "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n").toString();
-        String[] args = {"--no-summary", "-d", db, dir.toString()};
-        ScanCommandTest.Run c = ScanCommandTest.clamscan(args), b = ScanCommandTest.bulwark(args);
+        ScanCommandTest.Run c = ClamscanCases.compare(tmp, "t.hdb", ClamscanCases.EICAR_HDB, dir);
         assertTrue(c.out().contains("FOUND"), c.out());
-        assertEquals(lines(c.out()), lines(b.out()));
-        assertEquals(c.rc(), b.rc());
     }
 
     private static int second(byte[] newc) {
@@ -85,9 +75,5 @@ class CpioHeaderFieldsTest {
         String[][] all = java.util.Arrays.copyOf(members, members.length + 1);
         all[members.length] = new String[] {"TRAILER!!!", ""};
         return all;
-    }
-
-    private static Set<String> lines(String out) {
-        return new TreeSet<>(java.util.Arrays.asList(out.split("\n")));
     }
 }

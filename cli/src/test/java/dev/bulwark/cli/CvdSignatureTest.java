@@ -3,7 +3,6 @@ package dev.bulwark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A .cvd whose MD5 is right but whose header signature is not ClamAV's: clamscan refuses it, so do we. */
 class CvdSignatureTest {
-    private static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
-
     @Test
     void forgedCvdIsRefusedAsClamscanRefusesIt(@TempDir Path tmp) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")));
+        ClamscanCases.assumeClamscan();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(body))) {
             byte[] b = "44d88612fea8a8f36de82e1278abb02f:68:Forged.Official.Sig\n".getBytes(StandardCharsets.US_ASCII);
@@ -42,7 +39,7 @@ class CvdSignatureTest {
         System.arraycopy(bb, 0, cvd, 512, bb.length);
         Path db = Files.createDirectories(tmp.resolve("db"));
         Files.write(db.resolve("daily.cvd"), cvd);
-        Path target = Files.writeString(tmp.resolve("eicar.com"), EICAR);
+        Path target = Files.writeString(tmp.resolve("eicar.com"), ClamscanCases.EICAR);
         String[] args = {"--no-summary", "-d", db.toString(), target.toString()};
         ScanCommandTest.Run c = ScanCommandTest.clamscan(args), b = ScanCommandTest.bulwark(args);
         assertEquals(2, c.rc(), c.out() + c.err());

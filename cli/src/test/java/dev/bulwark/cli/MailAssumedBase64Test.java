@@ -1,18 +1,13 @@
 package dev.bulwark.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.bulwark.cli.ClamscanCases.EICAR;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,14 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * clamscan 1.4.6 on the same 16 mails (8 header sets, top level and as a part; a top-level image is not exported).
  */
 class MailAssumedBase64Test {
-    static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
-
     @Test
     void namedUnencodedBodiesAreAlsoReadAsBase64(@TempDir Path tmp) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")));
-        Path dir = Files.createDirectories(tmp.resolve("cases"));
-        String att = Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(("hello world\n".repeat(20) + EICAR + "\n").getBytes(StandardCharsets.ISO_8859_1)) + "\n";
+        Path dir = ClamscanCases.casesDir(tmp);
+        String att = ClamscanCases.base64Lines("hello world\n".repeat(20) + EICAR + "\n");
         String h = "From: a@b\nMIME-Version: 1.0\n";
         Map<String, String> hdrs = new LinkedHashMap<>();
         hdrs.put("name", "Content-Type: application/octet-stream; name=\"a.bin\"\n");
@@ -47,15 +38,7 @@ class MailAssumedBase64Test {
             Files.writeString(dir.resolve("part-" + e.getKey() + ".eml"), h + "Content-Type: multipart/mixed; boundary=QQ\n\n--QQ\n"
                     + e.getValue() + "\n" + att + "--QQ--\n", StandardCharsets.ISO_8859_1);
         }
-        String db = Files.writeString(tmp.resolve("t.ndb"), "Eicar-Body:0:*:"
-                + java.util.HexFormat.of().formatHex(EICAR.getBytes(StandardCharsets.ISO_8859_1)) + "\n").toString();
-        String[] args = {"--no-summary", "-d", db, dir.toString()};
-        ScanCommandTest.Run c = ScanCommandTest.clamscan(args), b = ScanCommandTest.bulwark(args);
+        ScanCommandTest.Run c = ClamscanCases.compare(tmp, "t.ndb", ClamscanCases.EICAR_NDB, dir);
         assertTrue(c.out().contains("top-name.eml: Eicar-Body.UNOFFICIAL FOUND"), c.out());
-        assertEquals(lines(c.out()), lines(b.out()));
-    }
-
-    private static Set<String> lines(String out) {
-        return new TreeSet<>(Arrays.asList(out.split("\n")));
     }
 }

@@ -1,16 +1,10 @@
 package dev.bulwark.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,15 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  * rates them 85% and 50%; Bulwark reads them as base64.
  */
 class MailEncodingGuessTest {
-    static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
-
     @Test
     void unknownEncodingsAreGuessedAsClamAVDoes(@TempDir Path tmp) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")));
-        Path dir = Files.createDirectories(tmp.resolve("cases"));
-        String payload = "hello world\n".repeat(20) + EICAR + "\n" + "trailer text\n".repeat(20);
-        String b64 = Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(payload.getBytes(StandardCharsets.ISO_8859_1)) + "\n";
+        Path dir = ClamscanCases.casesDir(tmp);
+        String payload = ClamscanCases.payload();
+        String b64 = ClamscanCases.base64Lines(payload);
         String qp = payload.replace("X5O!", "X5O=21");
         String h = "From: a@b\nSubject: t\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=QQ\n\n--QQ\n"
                 + "Content-Type: application/octet-stream\nContent-Transfer-Encoding: ";
@@ -42,15 +32,7 @@ class MailEncodingGuessTest {
             Files.writeString(dir.resolve("b64-" + i + ".eml"), h + encs[i] + "\n\n" + b64 + "--QQ--\n", StandardCharsets.ISO_8859_1);
             Files.writeString(dir.resolve("qp-" + i + ".eml"), h + encs[i] + "\n\n" + qp + "--QQ--\n", StandardCharsets.ISO_8859_1);
         }
-        String db = Files.writeString(tmp.resolve("t.ndb"), "Eicar-Body:0:*:"
-                + java.util.HexFormat.of().formatHex(EICAR.getBytes(StandardCharsets.ISO_8859_1)) + "\n").toString();
-        String[] args = {"--no-summary", "-d", db, dir.toString()};
-        ScanCommandTest.Run c = ScanCommandTest.clamscan(args), b = ScanCommandTest.bulwark(args);
+        ScanCommandTest.Run c = ClamscanCases.compare(tmp, "t.ndb", ClamscanCases.EICAR_NDB, dir);
         assertTrue(c.out().contains("/b64-0.eml: Eicar-Body.UNOFFICIAL FOUND"), c.out());
-        assertEquals(lines(c.out()), lines(b.out()));
-    }
-
-    private static Set<String> lines(String out) {
-        return new TreeSet<>(Arrays.asList(out.split("\n")));
     }
 }

@@ -1,16 +1,10 @@
 package dev.bulwark.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,15 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
  * attachment's type).
  */
 class MailMimeTypeGuessTest {
-    static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
-
     @Test
     void unknownMajorTypesAreGuessedAsClamAVDoes(@TempDir Path tmp) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/clamscan")));
-        Path dir = Files.createDirectories(tmp.resolve("cases"));
-        String payload = "hello world\n".repeat(20) + EICAR + "\n" + "trailer text\n".repeat(20);
-        String att = Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(payload.getBytes(StandardCharsets.ISO_8859_1)) + "\n";
+        Path dir = ClamscanCases.casesDir(tmp);
+        String att = ClamscanCases.base64Lines(ClamscanCases.payload());
         String h = "From: a@b\nSubject: t\nMIME-Version: 1.0\n";
         String[] majors = {"multiqart", "mutlipart", "multi", "multipar", "mlp", "textt", "txet", "applicaton", "aplication", "imgae", "foo",
             "x-foo", "plain", "messag", "massage", "vidoe", "audoi", "zzzzzzzz", "multipartmultipart", "MULTIQART", "pmultipart", "part"};
@@ -46,19 +35,11 @@ class MailMimeTypeGuessTest {
             write(dir.resolve("att-" + m + ".eml"), h + "Content-Type: multipart/mixed; boundary=QQ\n\n--QQ\nContent-Type: " + m
                     + "/octet-stream\nContent-Transfer-Encoding: base64\n\n" + att + "--QQ--\n");
         }
-        String db = Files.writeString(tmp.resolve("t.ndb"), "Eicar-Body:0:*:"
-                + java.util.HexFormat.of().formatHex(EICAR.getBytes(StandardCharsets.ISO_8859_1)) + "\n").toString();
-        String[] args = {"--no-summary", "-d", db, dir.toString()};
-        ScanCommandTest.Run c = ScanCommandTest.clamscan(args), b = ScanCommandTest.bulwark(args);
+        ScanCommandTest.Run c = ClamscanCases.compare(tmp, "t.ndb", ClamscanCases.EICAR_NDB, dir);
         assertTrue(c.out().contains("top-multiqart.eml: Eicar-Body.UNOFFICIAL FOUND"), c.out());
-        assertEquals(lines(c.out()), lines(b.out()));
     }
 
     private static void write(Path p, String s) throws Exception {
         Files.writeString(p, s, StandardCharsets.ISO_8859_1);
-    }
-
-    private static Set<String> lines(String out) {
-        return new TreeSet<>(Arrays.asList(out.split("\n")));
     }
 }
