@@ -1,0 +1,50 @@
+package dev.bulwark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A one-file scan (a plain file with a body signature, a small zip) in a fresh JVM spins up no lambdas inside
+ * {@code java.util.Comparator}: its combinators ({@code comparingInt(...).thenComparingLong(...)}) create them at
+ * run time, and the AOT caches do not hold them, so each cost every such scan ~3-4 ms of start-up (round 11: Pass's
+ * report order and ZipExtractor's member order). Checked through {@code -Xlog:class+load}, not by timing.
+ */
+class OneFilePathClassesTest {
+    @Test
+    void aOneFileScanCreatesNoComparatorLambdas(@TempDir Path tmp) throws Exception {
+        Path db = Files.writeString(tmp.resolve("t.ndb"), ClamscanCases.EICAR_NDB);
+        Path plain = Files.writeString(tmp.resolve("e.txt"), ClamscanCases.payload(), StandardCharsets.ISO_8859_1);
+        Path zip = tmp.resolve("s.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (String name : List.of("a.txt", "b.html", "e.txt")) {
+                z.putNextEntry(new ZipEntry(name));
+                z.write((name.equals("e.txt") ? ClamscanCases.payload() : "<html><body>hi " + name + "</body></html>\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                z.closeEntry();
+            }
+        }
+        for (Path file : List.of(plain, zip)) {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process p = new ProcessBuilder(java.toString(), "-Xlog:class+load=info", "-Xshare:auto",
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), "scan", "--no-summary", "-d", db.toString(), file.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue(), out);
+            assertTrue(out.contains(file + ": Eicar-Body.UNOFFICIAL FOUND"), out);
+            List<String> spun = out.lines().filter(l -> l.contains("java.util.Comparator$$Lambda")).toList();
+            assertEquals(List.of(), spun, "Comparator combinators on the one-file path of " + file.getFileName());
+        }
+    }
+}
