@@ -15,7 +15,7 @@ import java.util.Map;
  * One matching pass over one buffer (a layer or a normalised view of it), in ClamAV's order: body
  * patterns by offset, then hash signatures, then logical signatures in load order.
  */
-final class Pass {
+final class Pass implements dev.bulwark.engine.match.PatternSet.Matches {
     /** ClamAV scans in windows of this size; a weak body match ends the current window (quirk Q5). */
     static final int WINDOW = 128 * 1024;
     /** Starts remembered per subsignature for byte-compare and macro checks. */
@@ -87,12 +87,31 @@ final class Pass {
     private boolean body(YaraGroup.Pass yara) {
         EmbeddedCandidates emb = raw && sigs.magic == null && sigs.patterns.builtinCount() == EmbeddedCandidates.ATOMS ? new EmbeddedCandidates(d) : null;
         boolean complete;
-        if (yara != null) complete = sigs.patterns.scan(yara.buffer(), mask, exe, this::bodyMatch, yara, emb);
+        if (yara != null) complete = sigs.patterns.scan(yara.buffer(), mask, exe, this, yara, emb);
         else if (sigs.patterns.size() == 0) return true;
-        else complete = sigs.patterns.scan(d, mask, exe, this::bodyMatch, null, emb);
+        else complete = sigs.patterns.scan(d, mask, exe, this, null, emb);
         if (flush()) return false;
         if (complete && emb != null) layer.embedded = emb.complete();
         return complete;
+    }
+
+    @Override
+    public int match(int pattern, int owner, int start, int end) {
+        return bodyMatch(pattern, owner, start, end);
+    }
+
+    /**
+     * (review13) Without --allmatch the held matches end the scan when their window is over, as libclamav stops
+     * after the window it found one in; before, the pass read the rest of the data unless another body match came.
+     */
+    @Override
+    public int holdUntil() {
+        return pending == 0 || job.opt.allMatch() ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE - 1, (pendingWindow + 1L) * WINDOW);
+    }
+
+    @Override
+    public boolean reached(int pos) {
+        return flush();
     }
 
     private int bodyMatch(int p, int owner, int start, int end) {

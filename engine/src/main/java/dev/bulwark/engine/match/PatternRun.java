@@ -118,6 +118,8 @@ final class PatternRun implements AtomIndex.Hits {
         if (pos < skipUntil) return -1;
         // lazy parts due before this position are searched first, so reports keep their order
         int r = pendingMin < pos ? flush(pos) : -1;
+        // an atom from pos on only completes matches ending past pos: the consumer's held window is over
+        if (r != Integer.MAX_VALUE && pos >= out.holdUntil() && out.reached(pos)) r = Integer.MAX_VALUE;
         if (r != Integer.MAX_VALUE && r <= pos) r = own(entry, pos);
         if (r == Integer.MAX_VALUE) {
             stopped = true;

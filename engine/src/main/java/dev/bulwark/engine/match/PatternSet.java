@@ -40,6 +40,20 @@ public final class PatternSet {
     @FunctionalInterface
     public interface Matches {
         int match(int pattern, int owner, int start, int end);
+
+        /**
+         * A position from which on the consumer wants to be told (by {@link #reached}) that the pass got there, or
+         * MAX_VALUE for none: a consumer holding matches until their window ends (the engine's body pass) ends the
+         * pass there instead of reading the rest of the data.
+         */
+        default int holdUntil() {
+            return Integer.MAX_VALUE;
+        }
+
+        /** The pass reached {@code pos} >= {@link #holdUntil}; true to stop it there. */
+        default boolean reached(int pos) {
+            return false;
+        }
     }
 
     private PatternSet(BodyPattern[] patterns, ByteBuffer encoded, IntBuffer encodedAt, int[] targets,
