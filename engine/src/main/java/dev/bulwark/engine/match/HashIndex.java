@@ -99,7 +99,11 @@ public final class HashIndex {
      * byte by byte, ascending. Returns -1 when no entry has the digest.
      */
     static int clamavPick(ByteBuffer d, int from, int count, byte[] digest) {
-        int len = digest.length;
+        return clamavSearch(d, from, clamavSort(d, from, count, digest.length), digest);
+    }
+
+    /** libclamav's sort of {@code count} entries of {@code d} from {@code from} (see {@link #clamavPick}): entry indexes in sorted order. */
+    static int[] clamavSort(ByteBuffer d, int from, int count, int len) {
         int[] a = new int[count];
         for (int k = 0; k < count; k++) a[k] = from + k;
         // explicit stack: a pivot on the first element recurses as deep as the array on sorted input
@@ -124,6 +128,12 @@ public final class HashIndex {
             stack[sp++] = l; stack[sp++] = l1;
             stack[sp++] = r1; stack[sp++] = r;
         }
+        return a;
+    }
+
+    /** libclamav's binary search of {@code digest} in {@code a} (from {@link #clamavSort}): an offset from {@code from}, or -1. */
+    static int clamavSearch(ByteBuffer d, int from, int[] a, byte[] digest) {
+        int len = digest.length, count = a.length;
         ByteBuffer key = ByteBuffer.wrap(digest);
         int l = 0, r = count - 1;
         while (l <= r) {
@@ -452,12 +462,15 @@ public final class HashIndex {
                 av[a] = anyValues[order[a]];
             }
             // among equal digests, the one libclamav's matcher finds first (see clamavPick), for findAny
+            // (review13) libclamav sorts the wildcard array once: so is it replayed, once, not per duplicated digest
             ByteBuffer loadOrder = ByteBuffer.wrap(src);
+            int[] sorted = null;
             for (int a = 0; a < any; ) {
                 int b = a + 1;
                 while (b < any && Arrays.equals(ad, a * len, a * len + len, ad, b * len, b * len + len)) b++;
                 if (b - a > 1) {
-                    int pick = clamavPick(loadOrder, 0, any, Arrays.copyOfRange(ad, a * len, a * len + len));
+                    if (sorted == null) sorted = clamavSort(loadOrder, 0, any, len);
+                    int pick = clamavSearch(loadOrder, 0, sorted, Arrays.copyOfRange(ad, a * len, a * len + len));
                     int at = a;
                     while (order[at] != pick) at++;
                     int v = av[at];
