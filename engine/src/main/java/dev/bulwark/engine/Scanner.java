@@ -1,13 +1,13 @@
 package dev.bulwark.engine;
 
 import dev.bulwark.engine.db.Database;
+import dev.bulwark.engine.db.PlainFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -44,7 +44,7 @@ final class Scanner {
     static ScanResult scanFile(Database db, Path file, ScanOptions o, Engine.DigestCheck check) {
         long t0 = System.nanoTime();
         Limits lim = o.limits().normalize();
-        RandomAccessFile raf = plainOpen(file);
+        RandomAccessFile raf = PlainFiles.open(file);
         try (RandomAccessFile r = raf; FileChannel opened = raf == null ? FileChannel.open(file, StandardOpenOption.READ) : null) {
             long size = raf != null ? raf.length() : opened.size();
             // a small file opened plainly is read without a channel; anything else through one (see PLAIN_READ_MAX)
@@ -98,26 +98,11 @@ final class Scanner {
     }
 
     /**
-     * (startup12) Files up to this size are read with a {@link RandomAccessFile}, not a {@link FileChannel}: the
-     * first channel of a process initialises NIO's {@code IOUtil} (which loads {@code libnet}) and reads a heap
-     * array through a temporary direct buffer, a noticeable part of a one-file scan's start-up. Larger files go
-     * through the same file's channel as before (its cached temporary buffer, mapping above READ_LIMIT).
+     * (startup12) Files up to this size are read with a {@link RandomAccessFile} ({@link PlainFiles#open}), not a
+     * {@link FileChannel}; larger files go through the same file's channel as before (its cached temporary buffer,
+     * mapping above READ_LIMIT).
      */
     static final long PLAIN_READ_MAX = 64 << 10;
-
-    /**
-     * The file opened as a {@link RandomAccessFile}, or null when it is not on the default file system or cannot be
-     * opened so: the caller then opens it with {@code FileChannel.open}, which reports any failure (missing, denied,
-     * a directory's read error) with the same exception as ever.
-     */
-    static RandomAccessFile plainOpen(Path file) {
-        if (file.getFileSystem() != FileSystems.getDefault()) return null;
-        try {
-            return new RandomAccessFile(file.toFile(), "r");
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
 
     /**
      * A scan of mapped memory whose file was truncated meanwhile (by its writer, or by the client that passed its

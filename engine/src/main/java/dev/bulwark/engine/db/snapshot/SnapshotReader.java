@@ -4,6 +4,7 @@ import dev.bulwark.engine.match.FlatBuffers;
 import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.db.Database;
 import dev.bulwark.engine.diag.Diagnostic;
+import dev.bulwark.engine.db.PlainFiles;
 import dev.bulwark.engine.signatures.clamav.SignatureSet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -74,7 +75,7 @@ public final class SnapshotReader {
         // (startup12) a small snapshot is read without a FileChannel (as dev.bulwark.engine.Scanner reads small files: the first
         // channel loads libnet and reads through a temporary direct buffer as large as the file); a failure to open it
         // so goes on to FileChannel.open below, which reports it as ever
-        RandomAccessFile raf = plainOpen(file);
+        RandomAccessFile raf = PlainFiles.open(file);
         if (raf != null) {
             try (raf) {
                 long size = raf.length();
@@ -101,16 +102,6 @@ public final class SnapshotReader {
                 if (ch.read(b, b.position()) < 0) throw new IllegalArgumentException("snapshot changed while reading it");
             }
             return parse(b.flip(), null, file.toString()); // in the heap already: the checksum needs no second read
-        }
-    }
-
-    /** The file opened as a {@link RandomAccessFile}, or null when it is not on the default file system or cannot be opened so. */
-    private static RandomAccessFile plainOpen(Path file) {
-        if (file.getFileSystem() != java.nio.file.FileSystems.getDefault()) return null;
-        try {
-            return new RandomAccessFile(file.toFile(), "r");
-        } catch (IOException | RuntimeException e) {
-            return null;
         }
     }
 
