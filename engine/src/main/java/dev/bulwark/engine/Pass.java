@@ -206,7 +206,7 @@ final class Pass implements dev.bulwark.engine.match.PatternSet.Matches {
             if (idx.isEmpty() || !idx.wants(size)) continue;
             byte[] dig = raw ? layer.digest(k) : LayerImpl.digest(d, k);
             // as libclamav: the size-specific entries, then the wildcard-size ones, each reported (--allmatch)
-            if (hashHit(idx.findSized(dig, size)) || hashHit(idx.findAny(dig))) return;
+            if (hashHits(idx, dig, size)) return;
         }
         if (exe instanceof ExeFactsProvider.Facts f && f.info() != null && f.info().broken()
                 && job.opt.alert(ScanOptions.Alert.BROKEN)) {
@@ -224,14 +224,22 @@ final class Pass implements dev.bulwark.engine.match.PatternSet.Matches {
                     var idx = sigs.sectionHashes[k];
                     if (idx.isEmpty() || !idx.wants(len)) continue;
                     byte[] dig = LayerImpl.digest(d, (int) off, (int) len, k);
-                    if (hashHit(idx.findSized(dig, len)) || hashHit(idx.findAny(dig))) return;
+                    if (hashHits(idx, dig, len)) return;
                 }
             }
             if (!sigs.imports.isEmpty() && pe.imphash() != null && sigs.imports.wants(pe.imphashSize())) {
                 byte[] dig = java.util.HexFormat.of().parseHex(pe.imphash());
-                if (hashHit(sigs.imports.findSized(dig, pe.imphashSize())) || hashHit(sigs.imports.findAny(dig))) return;
+                if (hashHits(sigs.imports, dig, pe.imphashSize())) return;
             }
         }
+    }
+
+    /**
+     * Reports, as libclamav does, the entry of {@code idx} with this digest and size, then the wildcard-size one
+     * (both under --allmatch); true when the scan of this layer stops there.
+     */
+    private boolean hashHits(dev.bulwark.engine.match.HashIndex idx, byte[] dig, long size) {
+        return hashHit(idx.findSized(dig, size)) || hashHit(idx.findAny(dig));
     }
 
     /** Reports hash signature {@code v} if it is one (v >= 0); true when the scan of this layer stops there. */
