@@ -217,13 +217,16 @@ final class MailParser {
         return e;
     }
 
+    /** The separators {@link #partSeparator} tries, in its order. */
+    private static final byte[] PART_SEPARATORS = {':', '=', ' '};
+
     /**
      * A part's header line split as ClamAV's parseEmailHeader splits it: at the first ':' when the line holds
      * one, else at the first '=', else at the first space ("Content-Transfer-Encoding=base64" and
      * "Content-Transfer-Encoding base64" are headers of a part). -1 when there is none or the name is empty.
      */
     private int partSeparator(int i, int e) {
-        for (byte sep : new byte[] {':', '=', ' '}) {
+        for (byte sep : PART_SEPARATORS) {
             for (int k = i; k < e; k++) {
                 if (b.get(k) == sep) return k > i ? k : -1;
             }
