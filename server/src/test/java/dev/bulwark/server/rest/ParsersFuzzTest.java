@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 class ParsersFuzzTest {
-    /** JSON and multipart bodies from arbitrary bytes: a clean error or a result, nothing else. */
+    /** JSON, multipart and scanmemory bodies from arbitrary bytes: a clean error or a result, nothing else. */
     @FuzzTest
     void fuzz(FuzzedDataProvider data) throws IOException {
         String json = data.consumeString(2000);
@@ -29,6 +29,12 @@ class ParsersFuzzTest {
             }
         } catch (IOException expected) {
             // malformed multipart
+        }
+        // the same bytes as a Kaspersky scanmemory body (streamed JSON + base64): a request or a typed rejection
+        try (KavMemoryRequest r = KavMemoryRequest.read(new ByteArrayInputStream(body), 1 << 16, tmp)) {
+            if (r.object != null && r.object.size() > 1 << 16) throw new AssertionError("decoded more than the body");
+        } catch (KavMemoryRequest.Rejected expected) {
+            if (expected.status != 400 && expected.status != 413) throw new AssertionError("status " + expected.status);
         } finally {
             try (var l = Files.list(tmp)) {
                 if (l.findAny().isPresent()) throw new AssertionError("spool file left behind");
