@@ -34,7 +34,10 @@ final class MailParser {
     /** uuencode / yEnc blocks looked for in one text body. */
     private static final int MAX_EMBEDDED_BLOCKS = 256;
 
-    private final ByteBuffer b;
+    /** fmap_gets' line buffer (mbox.c: char buffer[RFC2821LENGTH + 1], read with sizeof(buffer) - 1): 999 bytes a read. */
+    static final int MBOX_LINE_READ = 999;
+
+    private ByteBuffer b;
     private final ExtractContext ctx;
     private int position;
     private boolean stop;
@@ -47,11 +50,44 @@ final class MailParser {
     void run() {
         int end = b.limit();
         if (Text.startsWith(b, 0, end, "From ")) {
-            mbox(end);
+            b = mboxLines(b);
+            mbox(b.limit());
         } else {
             int start = usefulHeader(0, end, false);
             if (start >= 0) message(start, end, 0);
         }
+    }
+
+    /**
+     * (mend13) The lines of an mbox as ClamAV reads them: cli_parse_mbox reads a file that starts with "From " with
+     * fmap_gets, up to '\n' or {@link #MBOX_LINE_READ} bytes a read, into a C string, so a NUL ends what that read
+     * keeps (a base64 line with a NUL loses its rest, and the decoding from there shifts or not as the kept length
+     * falls). A single message is read with getline_from_mbox instead, which skips NULs (as the base64 decoder
+     * does): it is not changed here. Returns {@code m} itself when it holds no NUL, else a copy where each read
+     * with a NUL keeps the bytes before it and ends as a line.
+     */
+    static ByteBuffer mboxLines(ByteBuffer m) {
+        int end = m.limit(), first = -1;
+        for (int k = 0; k < end; k++) if (m.get(k) == 0) { first = k; break; }
+        if (first < 0) return m;
+        byte[] out = new byte[end];
+        int n = 0;
+        for (int i = 0; i < end; ) {
+            int stop = Math.min(end, i + MBOX_LINE_READ), e = i, nul = -1;
+            while (e < stop) {
+                byte c = m.get(e++);
+                if (c == 0 && nul < 0) nul = e - 1;
+                if (c == '\n') break;
+            }
+            if (nul < 0) {
+                for (int k = i; k < e; k++) out[n++] = m.get(k);
+            } else {
+                for (int k = i; k < nul; k++) out[n++] = m.get(k);
+                out[n++] = '\n';
+            }
+            i = e;
+        }
+        return ByteBuffer.wrap(out, 0, n).slice();
     }
 
     /** Splits an mbox at "From " lines that follow a blank line (or start the file). */
