@@ -6,7 +6,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -107,10 +109,23 @@ final class Quarantine {
         throw new FileAlreadyExistsException(dir.resolve(name).toString(), null, "no free name up to ." + MAX_SUFFIX);
     }
 
-    /** Copies {@code from} into the reserved (existing, owner-only) {@code to}, keeping its permissions. */
-    private static void copyInto(Path from, Path to) throws IOException {
-        try (InputStream in = Files.newInputStream(from);
-             OutputStream os = Files.newOutputStream(to, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    /**
+     * Copies {@code from} into the reserved (existing, owner-only) {@code to}, never through a link: someone
+     * who can write to the quarantine directory could replace the reserved file with a symbolic link between
+     * {@link #reserve} and here, and a plain open would write the infected file wherever it points (clamscan
+     * 1.4.6 itself skips a link at the name when it reserves: so does {@link #reserve}, O_EXCL). The open is
+     * O_NOFOLLOW, so a link is refused (and {@link #act} removes the link, not its target).
+     */
+    static void copyInto(Path from, Path to) throws IOException {
+        OutputStream os;
+        try {
+            os = Files.newOutputStream(to, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) { // ELOOP comes as a bare IOException ("Too many levels of symbolic links")
+            if (Files.isSymbolicLink(to))
+                throw new FileSystemException(to.toString(), null, "the quarantine file was replaced by a symbolic link; not followed");
+            throw e;
+        }
+        try (InputStream in = Files.newInputStream(from); os) {
             in.transferTo(os);
         }
     }

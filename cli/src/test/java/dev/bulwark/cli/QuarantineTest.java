@@ -117,4 +117,51 @@ class QuarantineTest {
             clean(qb);
         }
     }
+
+    /**
+     * (mend13) A link planted at the quarantine name before the scan: like clamscan, the copy goes to the next
+     * free name (the reservation is O_EXCL) and the link's target is left alone.
+     */
+    @Test
+    void aLinkPlantedAtTheNameIsSkippedNotFollowed(@TempDir Path tmp) throws Exception {
+        both(tmp, p -> {
+            try {
+                Path victim = Files.writeString(p.root().resolve("victim"), "victim");
+                Files.createSymbolicLink(p.q().resolve("x.com"), victim);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return List.of("--copy=" + p.q(), p.file().toString());
+        }, (p, r) -> {
+            try {
+                assertEquals("victim", Files.readString(p.root().resolve("victim")), r.out());
+                assertTrue(Files.isRegularFile(p.q().resolve("x.com.001"), LinkOption.NOFOLLOW_LINKS), r.out());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * (mend13) The reserved quarantine file replaced by a link before the copy (someone with write access to the
+     * quarantine directory): the copy refuses with a clear error and does not write through the link (the old
+     * copyInto opened it with a plain WRITE|TRUNCATE_EXISTING and overwrote the link's target).
+     */
+    @Test
+    void copyIntoRefusesALinkSwappedInAfterTheReservation(@TempDir Path tmp) throws Exception {
+        Path from = Files.writeString(tmp.resolve("infected"), EICAR);
+        Path victim = Files.writeString(tmp.resolve("victim"), "victim");
+        Path reserved = tmp.resolve("q");
+        Files.createSymbolicLink(reserved, victim);
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> Quarantine.copyInto(from, reserved));
+        assertTrue(e.getMessage().contains("replaced by a symbolic link; not followed"), e.getMessage());
+        assertEquals("victim", Files.readString(victim));
+        Path dangling = tmp.resolve("q2");
+        Files.createSymbolicLink(dangling, tmp.resolve("nowhere"));
+        org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> Quarantine.copyInto(from, dangling));
+        assertFalse(Files.exists(tmp.resolve("nowhere"), LinkOption.NOFOLLOW_LINKS), "nothing created through a dangling link");
+        Path plain = Files.createFile(tmp.resolve("q3"));
+        Quarantine.copyInto(from, plain);
+        assertEquals(EICAR, Files.readString(plain));
+    }
 }

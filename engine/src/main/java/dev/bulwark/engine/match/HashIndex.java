@@ -22,6 +22,17 @@ public final class HashIndex {
     private final ByteBuffer anyDigests; // wildcard-size entries sorted by digest
     private final IntBuffer anyValues;
     private final int n, anyN, valueCount;
+    /**
+     * (mend13) libclamav's sorted order of one size's entries ({@link #clamavSort}), keyed by the size's first
+     * entry, made the first time a scan hits a duplicated digest of that size and reused after: it was
+     * re-sorted on every such hit, and a database repeating digests in one large size made each scan of a file
+     * of that size pay a whole quicksort (quadratic on sorted input). libclamav sorts each size once, at load.
+     * The arrays are never changed once published, so concurrent scans share them; at most one int per sized
+     * entry, only for sizes that do have a duplicate hit.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, int[]> sortedBySize = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Times {@link #clamavSort} ran for {@link #findSized} (tests). */
+    private final java.util.concurrent.atomic.AtomicInteger sorts = new java.util.concurrent.atomic.AtomicInteger();
 
     private HashIndex(int len, LongBuffer sizes, ByteBuffer digests, IntBuffer values, ByteBuffer anyDigests,
                       IntBuffer anyValues, int valueCount) {
@@ -59,7 +70,7 @@ public final class HashIndex {
      * with its own quicksort (first element as pivot, not stable) and binary-searches it, so which
      * duplicate it finds depends on the whole array; {@link #clamavPick} replays that on this size's
      * entries, which are kept in load order (see {@link Builder#sortBySize}). Only a hit on a duplicated
-     * digest pays for it.
+     * digest needs it, and each size is sorted once ({@link #sortedBySize}).
      */
     public int findSized(byte[] digest, long size) {
         int i = firstOfSize(size);
@@ -72,8 +83,17 @@ public final class HashIndex {
             }
         }
         if (hit < 0) return -1;
-        return value(values.get(hits == 1 ? hit : i + clamavPick(digests, i, end - i, digest)));
+        if (hits == 1) return value(values.get(hit));
+        int from = i, count = end - i;
+        int[] sorted = sortedBySize.computeIfAbsent(from, k -> {
+            sorts.incrementAndGet();
+            return clamavSort(digests, from, count, len);
+        });
+        return value(values.get(from + clamavSearch(digests, from, sorted, digest)));
     }
+
+    /** Times a size's entries were sorted for {@link #findSized} (tests: once per size, not per scan). */
+    int sortsForDuplicates() { return sorts.get(); }
 
     /**
      * Value of a wildcard-size entry with this digest, or -1. Entries are sorted by digest, and among equal

@@ -1,6 +1,7 @@
 package dev.bulwark.engine.formats.mime;
 
 import dev.bulwark.engine.ScanOptions;
+import dev.bulwark.engine.filetype.ByteScan;
 import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.ExtractContext;
@@ -34,7 +35,10 @@ final class MailParser {
     /** uuencode / yEnc blocks looked for in one text body. */
     private static final int MAX_EMBEDDED_BLOCKS = 256;
 
-    private final ByteBuffer b;
+    /** fmap_gets' line buffer (mbox.c: char buffer[RFC2821LENGTH + 1], read with sizeof(buffer) - 1): 999 bytes a read. */
+    static final int MBOX_LINE_READ = 999;
+
+    private ByteBuffer b;
     private final ExtractContext ctx;
     private int position;
     private boolean stop;
@@ -47,11 +51,45 @@ final class MailParser {
     void run() {
         int end = b.limit();
         if (Text.startsWith(b, 0, end, "From ")) {
-            mbox(end);
+            b = mboxLines(b);
+            mbox(b.limit());
         } else {
             int start = usefulHeader(0, end, false);
             if (start >= 0) message(start, end, 0);
         }
+    }
+
+    /**
+     * (mend13) The lines of an mbox as ClamAV reads them: cli_parse_mbox reads a file that starts with "From " with
+     * fmap_gets, up to '\n' or {@link #MBOX_LINE_READ} bytes a read, into a C string, so a NUL ends what that read
+     * keeps (a base64 line with a NUL loses its rest, and the decoding from there shifts or not as the kept length
+     * falls). A single message is read with getline_from_mbox instead, which skips NULs (as the base64 decoder
+     * does): it is not changed here. Returns {@code m} itself when it holds no NUL, else a copy where each read
+     * with a NUL keeps the bytes before it and ends as a line.
+     */
+    private static final byte[] NUL = {0};
+
+    static ByteBuffer mboxLines(ByteBuffer m) {
+        int end = m.limit();
+        if (end == 0 || ByteScan.find(m, 0, end - 1, NUL, 0) < 0) return m;
+        byte[] out = new byte[end];
+        int n = 0;
+        for (int i = 0; i < end; ) {
+            int stop = Math.min(end, i + MBOX_LINE_READ), e = i, nul = -1;
+            while (e < stop) {
+                byte c = m.get(e++);
+                if (c == 0 && nul < 0) nul = e - 1;
+                if (c == '\n') break;
+            }
+            if (nul < 0) {
+                for (int k = i; k < e; k++) out[n++] = m.get(k);
+            } else {
+                for (int k = i; k < nul; k++) out[n++] = m.get(k);
+                out[n++] = '\n';
+            }
+            i = e;
+        }
+        return ByteBuffer.wrap(out, 0, n).slice();
     }
 
     /** Splits an mbox at "From " lines that follow a blank line (or start the file). */
@@ -249,13 +287,45 @@ final class MailParser {
                 || name.equals("content-disposition");
     }
 
+    /**
+     * (mend13) ClamAV's rfc822comments, which parseMimeHeader applies to a header's value: comments in
+     * parentheses (nested) go, except inside double quotes; a backslash keeps the next character (outside a
+     * comment) and goes itself. A value without '(' is returned as it is.
+     */
+    static String rfc822comments(String in) {
+        if (in.indexOf('(') < 0) return in;
+        StringBuilder out = new StringBuilder(in.length());
+        boolean backslash = false, inquote = false;
+        int level = 0;
+        for (int i = 0; i < in.length(); i++) {
+            char c = in.charAt(i);
+            if (backslash) {
+                if (level == 0) out.append(c);
+                backslash = false;
+            } else if (c == '\\') {
+                backslash = true;
+            } else if (c == '"') {
+                out.append(c);
+                inquote = !inquote;
+            } else if (c == '(') {
+                if (inquote) out.append(c); else level++;
+            } else if (c == ')') {
+                if (inquote) out.append(c); else if (level > 0) level--;
+            } else if (level == 0) {
+                out.append(c);
+            }
+        }
+        if (backslash) out.append('\\'); // a last lone backslash stays
+        return out.toString();
+    }
+
     private static void store(Headers h, String name, StringBuilder v) {
         if (v == null || name == null) return;
         switch (name) {
             case "content-type" -> { if (h.contentType == null) h.contentType = v.toString(); }
             case "content-transfer-encoding" -> {
                 // ClamAV keeps every distinct encoding and decodes the body once with each, into one output
-                String e = v.toString().trim().toLowerCase(Locale.ROOT);
+                String e = rfc822comments(v.toString()).trim().toLowerCase(Locale.ROOT);
                 if (h.encoding == null) h.encoding = e;
                 else if (h.extraEncodings.size() < MAX_ENCODINGS && !e.equals(h.encoding) && !h.extraEncodings.contains(e)) h.extraEncodings.add(e);
             }
@@ -440,16 +510,46 @@ final class MailParser {
             // A message/* entity that is a message (not a part) is not exported.
             embedded(out.view());
         }
+        if (!stop && !isIdentity(enc) && !enc.equals("x-uuencode") && !enc.equals("x-uue")
+                && !(asMessage && type.startsWith("message/"))) {
+            // (mend13) ClamAV's "fast track": a body with a uuencode "begin" line has its uuencoded file decoded
+            // whatever its transfer encoding (base64, quoted-printable, a guessed or unknown one: clamscan 1.4.6
+            // finds EICAR uuencoded under all 18 tried); identity bodies are covered by embedded() above. Before,
+            // only an encoding naming uuencode did this, and ClamAV never guesses "uuencode" for a token. A
+            // message/* entity that is a message (not a part) is not exported (MailUuencodeAnyTypeTest).
+            int begin = uuBegin(b, from, to);
+            if (begin >= 0) {
+                ByteSink s = new ByteSink(ctx.budget());
+                UuDecoder.decode(b, begin, to, s);
+                emit(UuDecoder.fileName(b, begin, to), s.view());
+            }
+        }
+    }
+
+    private static final byte[] BEGIN = "begin ".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * {@link UuDecoder#findBegin} for a body that is mostly not uuencoded (every base64 attachment is searched):
+     * candidates are found by their space (rare in base64) eight bytes at a time instead of line by line. The
+     * first line starting a uuencoded file, or -1.
+     */
+    static int uuBegin(ByteBuffer b, int from, int to) {
+        for (int k = from; (k = ByteScan.find(b, k, to - BEGIN.length, BEGIN, BEGIN.length - 1)) >= 0; k++) {
+            if (k == from || b.get(k - 1) == '\n') {
+                if (UuDecoder.isBegin(b, k, Text.lineEnd(b, k, Text.nextLine(b, k, to)))) return k;
+            }
+        }
+        return -1;
     }
 
     /** Appends the body decoded with one transfer encoding; returns the child's name (a uuencoded file's own). */
     private String decode(String enc, String name, int from, int to, ByteSink out) {
         String childName = name;
-        if (enc.contains("base64")) {
+        if (enc.equals("base64")) {
             TransferDecoders.base64(b, from, to, out);
         } else if (enc.equals("quoted-printable")) {
             TransferDecoders.quotedPrintable(b, from, to, out);
-        } else if (enc.contains("uuencode") || enc.equals("x-uue")) {
+        } else if (enc.equals("x-uuencode") || enc.equals("x-uue")) {
             int begin = UuDecoder.findBegin(b, from, to);
             if (begin >= 0) {
                 UuDecoder.decode(b, begin, to, out);

@@ -43,14 +43,19 @@ final class MimeGuess {
     /**
      * One Content-Transfer-Encoding token as ClamAV's messageSetEncoding reads it: the encoding_map entry it
      * equals (any case), else the most similar one when simil() rates it 50% or more, else null (ClamAV then
-     * decodes with base64 and quoted-printable both).
+     * decodes with base64 and quoted-printable both). (mend13) Like ClamAV, only entries starting with the
+     * token's first letter (any case) are compared, all of them when it starts with 'x', and never "uuencode"
+     * (its "fast track" finds uuencoded files): '"base64"' and '64' are guessed as nothing, so decoded both ways.
      */
     static String encoding(String token) {
-        for (String e : ENCODINGS) if (e.equalsIgnoreCase(token)) return e;
+        if (token.isEmpty()) return null;
+        char first = Character.toLowerCase(token.charAt(0));
         int best = 0;
         String closest = null;
         for (String e : ENCODINGS) {
+            if (first != e.charAt(0) && first != 'x' || e.equals("uuencode")) continue;
             int s = simil(token, e);
+            if (s == 100) return e;
             if (s > best) {
                 best = s;
                 closest = e;
