@@ -11,7 +11,7 @@ import java.util.Arrays;
  * Entries with a wildcard size are kept sorted by digest alone. The arrays are buffers: heap arrays
  * when built from sources, slices of the mapping when read from a snapshot (nothing is copied, and
  * only the pages a lookup touches become resident). A snapshot's index is not re-checked entry by
- * entry at load (its checksum was): lookups stay in bounds whatever the content, and values are
+ * entry at load (its block checksums were, or are when a lookup first reads a block: {@link Blocks}): lookups stay in bounds whatever the content, and values are
  * range-checked when used.
  */
 public final class HashIndex {
