@@ -219,14 +219,18 @@ public final class SnapshotReader {
         int nb = blocks.blocks();
         CRC32 crc = new CRC32();
         int end = (int) (b.limit() - Snapshot.trailer(b.getLong(16)));
-        if (file == null) {
+        if (file == null || skipLazy) {
+            // in the heap; or mapped, for a one-shot scan: every block left to check at load was read by the parse
+            // (the pattern tables and atom index are copied into arrays), so its pages are mapped already and the
+            // checksum reads them in place instead of copying them again
             byte[] a = b.hasArray() ? b.array() : null;
+            ByteBuffer d = a == null ? b.duplicate().clear() : null;
             for (int k = 0; k < nb; k++) {
                 if (skipLazy && blocks.isLazy(k)) continue;
                 int at = k << Blocks.SHIFT, n = Math.min(Blocks.SIZE, end - at);
                 crc.reset();
                 if (a != null) crc.update(a, b.arrayOffset() + at, n);
-                else crc.update(b.duplicate().position(at).limit(at + n));
+                else crc.update(d.limit(at + n).position(at));
                 check(blocks, k, crc, end);
             }
             return;
