@@ -16,7 +16,9 @@ import java.util.List;
  * @param fingerprint  compute the database's fingerprint ({@code Database.fingerprint()}, SHA-256 over the
  *                     files read) from text sources; a one-shot scan that never shows it leaves it out
  *                     (the medium generated database: 0.28 of 1.43 CPU-s without the JIT's SHA-256
- *                     intrinsic). Without it the fingerprint is empty.
+ *                     intrinsic). Without it the fingerprint is empty. A one-shot scan also checks a large
+ *                     snapshot's hash index blocks when first read rather than at load (large12,
+ *                     {@code SnapshotReader.load(Path, boolean)}).
  */
 public record LoadOptions(boolean detectPua, Yara yara, boolean officialOnly, boolean phishing,
                           List<String> excludePua, List<String> includePua, boolean fingerprint) {

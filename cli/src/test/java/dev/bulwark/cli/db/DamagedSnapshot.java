@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.CRC32;
 
 /**
  * Crafted snapshots for the CLI's tests: one body signature ({@link #BODY} matches it) and one logical
@@ -22,8 +21,6 @@ public final class DamagedSnapshot {
     public static final String BODY = "a bodybody here\n";
     /** Bytes that make a scan evaluate the damaged logical signature. */
     public static final String LOGICAL = "some logical text, subno.2\n";
-    /** The snapshot trailer (Snapshot's layout): CRC32 of everything before it, then an 8-byte end marker. */
-    private static final int TRAILER = 12;
 
     private DamagedSnapshot() {}
 
@@ -70,12 +67,9 @@ public final class DamagedSnapshot {
         return DatabaseLoader.load(List.of(db), LoadOptions.defaults());
     }
 
-    /** The image with its CRC32 recomputed: the damage passes the checksum. */
+    /** The image with its block checksums recomputed: the damage passes the checksum. */
     private static byte[] resealed(byte[] image) {
-        int end = image.length - TRAILER;
-        CRC32 crc = new CRC32();
-        crc.update(image, 0, end);
-        ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(end, (int) crc.getValue());
+        dev.bulwark.engine.db.snapshot.Snapshot.reseal(image);
         return image;
     }
 

@@ -150,6 +150,23 @@ public final class FlatBuffers {
 
         public int remaining() { return limit - pos; }
 
+        /** (large12) A snapshot's per-block checksums for lazily checked arrays, or null (everything checked). */
+        private Blocks blocks;
+        /** File offset of this buffer's index 0 (with {@link #blocks}). */
+        private long fileBase;
+
+        /** Lets hash indexes read from here check their arrays' blocks on first use ({@code base}: file offset of index 0). */
+        public In lazy(Blocks blocks, long base) {
+            this.blocks = blocks;
+            this.fileBase = base;
+            return this;
+        }
+
+        public Blocks blocks() { return blocks; }
+
+        /** File offset of the next byte read (with {@link #blocks}). */
+        public long fileOffset() { return fileBase + pos; }
+
         private void need(long n) {
             if (n < 0 || limit - pos < n) throw new IllegalArgumentException("snapshot truncated at byte " + pos);
         }

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hash signatures of one kind (MD5, SHA-1 or SHA-256), sorted by (size, digest) in flat arrays so
@@ -11,7 +13,7 @@ import java.util.Arrays;
  * Entries with a wildcard size are kept sorted by digest alone. The arrays are buffers: heap arrays
  * when built from sources, slices of the mapping when read from a snapshot (nothing is copied, and
  * only the pages a lookup touches become resident). A snapshot's index is not re-checked entry by
- * entry at load (its checksum was): lookups stay in bounds whatever the content, and values are
+ * entry at load (its block checksums were, or are when a lookup first reads a block: {@link Blocks}): lookups stay in bounds whatever the content, and values are
  * range-checked when used.
  */
 public final class HashIndex {
@@ -30,9 +32,21 @@ public final class HashIndex {
      * The arrays are never changed once published, so concurrent scans share them; at most one int per sized
      * entry, only for sizes that do have a duplicate hit.
      */
-    private final java.util.concurrent.ConcurrentHashMap<Integer, int[]> sortedBySize = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, int[]> sortedBySize = new ConcurrentHashMap<>();
     /** Times {@link #clamavSort} ran for {@link #findSized} (tests). */
-    private final java.util.concurrent.atomic.AtomicInteger sorts = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger sorts = new AtomicInteger();
+    /**
+     * (large12, snapshot format 13) Entries per fence step: {@code fence[k]} is {@code sizes[k * FENCE]}, stored
+     * after the arrays and checked with the snapshot's eager blocks, so that finding a size reads one step of
+     * the size array (a 4 KiB block) instead of the ~20 pages a binary search over all of it reads.
+     */
+    static final int FENCE = Blocks.SIZE / 8;
+    /** The fence (read from a snapshot), or null (built from text: searched as before). */
+    private long[] fence;
+    /** Per-block checksums the arrays are checked against on first use, or null (checked already). */
+    private Blocks blocks;
+    /** File offsets of the three sized arrays (with {@link #blocks}). */
+    private long sizesAt, digestsAt, valuesAt;
 
     private HashIndex(int len, LongBuffer sizes, ByteBuffer digests, IntBuffer values, ByteBuffer anyDigests,
                       IntBuffer anyValues, int valueCount) {
@@ -76,20 +90,34 @@ public final class HashIndex {
         int i = firstOfSize(size);
         if (i < 0) return -1;
         int end = i, hit = -1, hits = 0;
-        for (; end < n && sizes.get(end) == size; end++) {
+        for (; end < n && sizeAt(end) == size; end++) {
+            if (blocks != null && !blocks.need(digestsAt + (long) end * len, len)) return -1;
             if (compare(digests, end, digest) == 0) {
                 if (hit < 0) hit = end;
                 hits++;
             }
         }
         if (hit < 0) return -1;
-        if (hits == 1) return value(values.get(hit));
-        int from = i, count = end - i;
-        int[] sorted = sortedBySize.computeIfAbsent(from, k -> {
-            sorts.incrementAndGet();
-            return clamavSort(digests, from, count, len);
-        });
-        return value(values.get(from + clamavSearch(digests, from, sorted, digest)));
+        int at = hit;
+        if (hits > 1) {
+            int from = i, count = end - i;
+            int[] sorted = sortedBySize.computeIfAbsent(from, k -> {
+                sorts.incrementAndGet();
+                return clamavSort(digests, from, count, len);
+            });
+            at = from + clamavSearch(digests, from, sorted, digest);
+        }
+        if (blocks != null && !blocks.need(valuesAt + 4L * at, 4)) return -1;
+        return value(values.get(at));
+    }
+
+    /**
+     * Entry {@code i}'s size; with lazily checked blocks, a block that fails its checksum reads as -1 (no
+     * object has that size: the lookup finds nothing, and the damage fails the scan, see {@link Blocks}).
+     */
+    private long sizeAt(int i) {
+        if (blocks != null && !blocks.need(sizesAt + 8L * i, 8)) return -1;
+        return sizes.get(i);
     }
 
     /** Times a size's entries were sorted for {@link #findSized} (tests: once per size, not per scan). */
@@ -196,9 +224,22 @@ public final class HashIndex {
 
     private int firstOfSize(long size) {
         int lo = 0, hi = n - 1, found = -1;
+        if (fence != null) {
+            // k fence entries are below size: the first entry of this size, if any, is in step k - 1 after its
+            // first entry (which is below it), or is the first entry of step k (whose size the fence holds)
+            int a = 0, b = fence.length - 1;
+            while (a <= b) {
+                int mid = (a + b) >>> 1;
+                if (fence[mid] < size) a = mid + 1; else b = mid - 1;
+            }
+            int k = a;
+            lo = Math.max(0, (k - 1) * FENCE);
+            hi = Math.min(n - 1, k * FENCE - 1);
+            if (k * FENCE < n && fence[k] == size) found = k * FENCE;
+        }
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            long s = sizes.get(mid);
+            long s = sizeAt(mid);
             if (s < size) lo = mid + 1;
             else { if (s == size) found = mid; hi = mid - 1; }
         }
@@ -213,6 +254,12 @@ public final class HashIndex {
         out.ints(values);
         out.bytes(anyDigests);
         out.ints(anyValues);
+        if (blocks != null && !(blocks.need(sizesAt, 8L * n) && blocks.need(digestsAt, (long) n * len) && blocks.need(valuesAt, 4L * n))) {
+            throw new IllegalArgumentException("invalid snapshot: a hash index block failed its checksum");
+        }
+        long[] f = new long[(n + FENCE - 1) / FENCE];
+        for (int k = 0; k < f.length; k++) f[k] = sizes.get(k * FENCE);
+        out.longs(f);
     }
 
     /**
@@ -226,10 +273,27 @@ public final class HashIndex {
         IntBuffer values = in.intsView();
         ByteBuffer anyDigests = in.bytesView();
         IntBuffer anyValues = in.intsView();
+        long[] fence = in.longs();
         boolean ok = (len == 16 || len == 20 || len == 32) && digests.limit() == (long) sizes.limit() * len
-                && values.limit() == sizes.limit() && anyDigests.limit() == (long) anyValues.limit() * len;
+                && values.limit() == sizes.limit() && anyDigests.limit() == (long) anyValues.limit() * len
+                && fence.length == (sizes.limit() + FENCE - 1) / FENCE;
         if (!ok) throw new IllegalArgumentException("inconsistent hash index");
-        return new HashIndex(len, sizes, digests, values, anyDigests, anyValues, valueCount);
+        HashIndex h = new HashIndex(len, sizes, digests, values, anyDigests, anyValues, valueCount);
+        h.fence = fence;
+        if (in instanceof FlatBuffers.In f && f.blocks() != null) {
+            // the three sized arrays end where the next array's length starts; the wildcard arrays and the fence
+            // are checked at load with the rest
+            long end = f.fileOffset() - 4 - 8L * fence.length - 4 - 4L * anyValues.limit() - 4 - anyDigests.limit();
+            long n = sizes.limit();
+            h.valuesAt = end - 4 * n;
+            h.digestsAt = h.valuesAt - 4 - n * len;
+            h.sizesAt = h.digestsAt - 4 - 8 * n;
+            h.blocks = f.blocks();
+            h.blocks.lazy(h.sizesAt, 8 * n);
+            h.blocks.lazy(h.digestsAt, n * len);
+            h.blocks.lazy(h.valuesAt, 4 * n);
+        }
+        return h;
     }
 
     /** An index over arrays already sorted as {@link Builder#build} sorts them (for {@link HashSpill}). */

@@ -15,6 +15,21 @@ public final class PatternSet {
     /** A snapshot's encoded patterns (a view of the mapping) and each one's offset in it, or null. */
     private final ByteBuffer encoded;
     private final IntBuffer encodedAt;
+    /**
+     * (large12) Per-block checksums {@link #encoded} is checked against when a pattern is first decoded, and the
+     * file offset of its first byte; null when it was checked at load (or was not read from a snapshot).
+     */
+    private Blocks blocks;
+    private long encodedFileAt;
+
+    /** This set, its lazily checked encodings carried over from {@code from}. */
+    private PatternSet lazyAs(PatternSet from) {
+        if (encoded == from.encoded) {
+            blocks = from.blocks;
+            encodedFileAt = from.encodedFileAt;
+        }
+        return this;
+    }
     final int[] targets;
     final OffsetSpec[] offsets;
     final int[] owners;
@@ -138,7 +153,7 @@ public final class PatternSet {
     public PatternSet withForeign(byte[][] atoms, int[] owners, int count, long[] windows) {
         AtomIndex own = hasForeign() ? index.first(foreignBase) : index;
         return new PatternSet(patterns, encoded, encodedAt, targets, offsets, this.owners, entryPattern, entryPart,
-                own.plus(atoms, owners, count, windows), openNext, builtinCount, relativeTargets, damage);
+                own.plus(atoms, owners, count, windows), openNext, builtinCount, relativeTargets, damage).lazyAs(this);
     }
 
     /**
@@ -147,7 +162,7 @@ public final class PatternSet {
      */
     public PatternSet withDamage(Damage d) {
         return d == damage ? this : new PatternSet(patterns, encoded, encodedAt, targets, offsets, owners, entryPattern,
-                entryPart, index, openNext, builtinCount, relativeTargets, d);
+                entryPart, index, openNext, builtinCount, relativeTargets, d).lazyAs(this);
     }
 
     /** Number of built-in atoms in the index (0 when the set was built without them, or has no patterns). */
@@ -176,6 +191,8 @@ public final class PatternSet {
             int from = encodedAt.get(i), to = encodedAt.get(i + 1);
             if (from < 0 || to < from || to > encoded.limit()) {
                 why = "offsets " + from + ".." + to + " outside the encodings";
+            } else if (blocks != null && !blocks.need(encodedFileAt + from, to - from)) {
+                why = "a block of its encoding failed its checksum (the snapshot is corrupt; recompile it with bulwark db compile)";
             } else {
                 FlatBuffers.In in = new FlatBuffers.In(encoded.slice(from, to - from));
                 BodyPattern p = PatternCodec.read(in);
@@ -218,6 +235,9 @@ public final class PatternSet {
     public void write(FlatIO.Writer out) {
         out.i32(patterns.length);
         if (encoded != null) {
+            if (blocks != null && !blocks.need(encodedFileAt, encoded.limit())) {
+                throw new IllegalArgumentException("invalid snapshot: a block of the body patterns failed its checksum");
+            }
             // kept encoded (built from sources, or read from a snapshot): written as it is, nothing decoded
             out.bytes(encoded);
             out.ints(encodedAt);
@@ -255,6 +275,10 @@ public final class PatternSet {
         int n = in.i32();
         AtomIndex.check(n >= 0, "pattern count");
         ByteBuffer encoded = in.bytesView();
+        // (large12) with a one-shot scan of a mapped snapshot, the encodings' blocks are checked when first decoded
+        Blocks lazy = in instanceof FlatBuffers.In f && f.blocks() != null ? f.blocks() : null;
+        long encodedFileAt = lazy == null ? 0 : ((FlatBuffers.In) in).fileOffset() - encoded.limit();
+        if (lazy != null) lazy.lazy(encodedFileAt, encoded.limit());
         IntBuffer encodedAt = in.intsView();
         AtomIndex.check(encodedAt.limit() == n + 1, "pattern offsets");
         int[] targets = in.ints(), owners = in.ints();
@@ -296,8 +320,11 @@ public final class PatternSet {
         AtomIndex idx = AtomIndex.read(in);
         AtomIndex.check(idx.entryCount() == ep.length + builtins, "entry count");
         OpenAtoms open = OpenAtoms.read(in, ep.length);
-        return new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx, open,
+        PatternSet set = new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx, open,
                 builtins, relativeTargets, damage);
+        set.blocks = lazy;
+        set.encodedFileAt = encodedFileAt;
+        return set;
     }
 
     /** The first long of an offset record that says "anywhere": kind ANY, value's low half 0. */

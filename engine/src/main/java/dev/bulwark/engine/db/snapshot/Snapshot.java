@@ -13,9 +13,13 @@ import java.util.List;
  *  12   4  flags (0)
  *  16   8  payload length P
  *  24   P  payload: metadata, source list, compiled signature set
- *  24+P 4  CRC32 of bytes [0, 24+P)
- *  28+P 8  end marker "BWSNEND\0"
+ *  24+P 4  N, the number of 4 KiB blocks of bytes [0, 24+P) (the last one may be short)
+ *  28+P 4N CRC32 of each block
+ *  ...  4  CRC32 of the N and the block checksums
+ *  ...  8  end marker "BWSNEND\0"
  * </pre>
+ * (format 13) Per-block checksums: a one-shot scan of a large snapshot checks the hash indexes' sized arrays
+ * block by block when a lookup first reads them, everything else at load (see {@code Blocks}).
  */
 public final class Snapshot {
     static final byte[] MAGIC = "BWSNAP\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -36,9 +40,39 @@ public final class Snapshot {
      * 12: logical expressions are parsed as libclamav's cli_ac_chklsig reads them (Logic.parse): a group with both
      * {@code &} and {@code |} one parenthesis deep, such as {@code (0|1&2)}, is now stored as {@code (0|1)&2}; the body signatures' libclamav matcher ranks and Boyer-Moore anchors
      * (SignatureSet.ndbOrder) follow their names.
+     * 13: a CRC32 per 4 KiB block instead of one over the file; each hash index stores a fence (every 512th size).
      */
-    public static final int FORMAT = 12;
-    static final int HEADER = 24, TRAILER = 12;
+    public static final int FORMAT = 13;
+    static final int HEADER = 24;
+    /** Trailer bytes besides the block checksums: their count, their own checksum, the end marker. */
+    static final int TRAILER_FIXED = 16;
+
+    /** Bytes of the trailer after a payload of {@code payload} bytes. */
+    public static long trailer(long payload) {
+        return TRAILER_FIXED + 4L * dev.bulwark.engine.match.Blocks.count(HEADER + payload);
+    }
+
+    /**
+     * Recomputes the block checksums of a snapshot image whose payload was modified (its trailer in place:
+     * the payload length in its header decides where). For tests and tools that craft snapshots.
+     */
+    public static void reseal(byte[] image) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long covered = HEADER + b.getLong(16);
+        int n = dev.bulwark.engine.match.Blocks.count(covered);
+        int at = (int) covered;
+        b.putInt(at, n);
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        for (int k = 0; k < n; k++) {
+            c.reset();
+            int from = k * dev.bulwark.engine.match.Blocks.SIZE;
+            c.update(image, from, (int) Math.min(dev.bulwark.engine.match.Blocks.SIZE, covered - from));
+            b.putInt(at + 4 + 4 * k, (int) c.getValue());
+        }
+        c.reset();
+        c.update(image, at, 4 + 4 * n);
+        b.putInt(at + 4 + 4 * n, (int) c.getValue());
+    }
     /** Largest snapshot: one memory mapping (2 GiB). */
     static final long MAX_FILE = Integer.MAX_VALUE;
     /** File-name extension recognised by the loader. */

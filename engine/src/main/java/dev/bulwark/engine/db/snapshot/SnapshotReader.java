@@ -1,5 +1,6 @@
 package dev.bulwark.engine.db.snapshot;
 
+import dev.bulwark.engine.match.Blocks;
 import dev.bulwark.engine.match.FlatBuffers;
 import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.db.Database;
@@ -21,7 +22,8 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * Opens a snapshot: memory-maps it, checks magic, format version and CRC32, and restores the compiled
+ * Opens a snapshot: memory-maps it, checks magic, format version and the per-block CRC32s (all of them, or for
+ * a one-shot scan all but the lazily checked ones, see {@link #load(Path, boolean)}), and restores the compiled
  * database without parsing or compiling any signature. Sources that changed since the snapshot was
  * written are reported as warnings of the returned database (never silently ignored).
  */
@@ -30,9 +32,21 @@ public final class SnapshotReader {
 
     /** Loads a snapshot; every problem becomes a {@link DatabaseLoadException} naming the file. */
     public static Database load(Path file) {
+        return load(file, false);
+    }
+
+    /**
+     * Loads a snapshot; with {@code lazy} (a one-shot scan) a mapped snapshot's hash index arrays, body pattern
+     * encodings and name blobs are checked block by block when first read instead of at load (format 13,
+     * {@link Blocks}; the rest, ~44 of 238 MB for the large generated database, is checked here): a damaged block
+     * met by a scan then fails that scan, and every later one, as a damaged database (exit 2 from {@code bulwark
+     * scan}, lines already printed stand). Without it (the daemon, the API's default, {@code db info}) every block
+     * is checked here.
+     */
+    public static Database load(Path file, boolean lazy) {
         String name = file.toString();
         try {
-            Parsed p = open(file);
+            Parsed p = open(file, lazy);
             List<Diagnostic> warnings = new ArrayList<>();
             for (String s : stale(p.sources)) {
                 warnings.add(Diagnostic.warning(name, 0, "snapshot is stale: " + s + " changed since it was compiled; run bulwark db compile again"));
@@ -48,7 +62,7 @@ public final class SnapshotReader {
 
     /** Reads a snapshot's description (for {@code bulwark db info}); checks it fully, like {@link #load}. */
     public static Snapshot.Info info(Path file) throws IOException {
-        Parsed p = open(file);
+        Parsed p = open(file, false); // every block checked
         // a scan decodes body patterns and logical signatures on first use; info checks them all
         p.set.patterns.checkAll();
         p.set.lsigs.decodeAll();
@@ -71,7 +85,7 @@ public final class SnapshotReader {
     private static final int READ_CHUNK = 64 << 10;
 
     /** Reads (small) or maps (large) a snapshot and parses it. */
-    private static Parsed open(Path file) throws IOException {
+    private static Parsed open(Path file, boolean lazy) throws IOException {
         // (startup12) a small snapshot is read without a FileChannel (as dev.bulwark.engine.Scanner reads small files: the first
         // channel loads libnet and reads through a temporary direct buffer as large as the file); a failure to open it
         // so goes on to FileChannel.open below, which reports it as ever
@@ -80,7 +94,7 @@ public final class SnapshotReader {
             try (raf) {
                 long size = raf.length();
                 if (size > Snapshot.MAX_FILE) throw new IllegalArgumentException("file larger than 2 GiB");
-                if (size > READ_MAX) return parse(raf.getChannel().map(FileChannel.MapMode.READ_ONLY, 0, size), file, file.toString());
+                if (size > READ_MAX) return parse(raf.getChannel().map(FileChannel.MapMode.READ_ONLY, 0, size), file, file.toString(), lazy);
                 byte[] a = new byte[(int) size];
                 // in chunks: RandomAccessFile reads through a native buffer as large as the request (malloc'd above
                 // 8 KiB); one of 64 KiB comes from the C heap and is reused, one as large as the file is mapped and
@@ -90,18 +104,18 @@ public final class SnapshotReader {
                         throw new IllegalArgumentException("snapshot changed while reading it");
                     }
                 }
-                return parse(ByteBuffer.wrap(a), null, file.toString());
+                return parse(ByteBuffer.wrap(a), null, file.toString(), false);
             }
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Snapshot.MAX_FILE) throw new IllegalArgumentException("file larger than 2 GiB");
-            if (size > READ_MAX) return parse(ch.map(FileChannel.MapMode.READ_ONLY, 0, size), file, file.toString());
+            if (size > READ_MAX) return parse(ch.map(FileChannel.MapMode.READ_ONLY, 0, size), file, file.toString(), lazy);
             ByteBuffer b = ByteBuffer.allocate((int) size);
             while (b.hasRemaining()) {
                 if (ch.read(b, b.position()) < 0) throw new IllegalArgumentException("snapshot changed while reading it");
             }
-            return parse(b.flip(), null, file.toString()); // in the heap already: the checksum needs no second read
+            return parse(b.flip(), null, file.toString(), false); // in the heap already: the checksum needs no second read
         }
     }
 
@@ -111,7 +125,7 @@ public final class SnapshotReader {
     /** Parses and checks a whole snapshot image held in memory. */
     static Parsed parse(ByteBuffer whole) {
         try {
-            return parse(whole, null, "snapshot");
+            return parse(whole, null, "snapshot", false);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // not reached: no file is read
         }
@@ -123,14 +137,19 @@ public final class SnapshotReader {
      * resident (only what the scan touches counts towards the process's memory).
      */
     static Parsed parse(ByteBuffer whole, Path file) throws IOException {
-        return parse(whole, file, String.valueOf(file));
+        return parse(whole, file, String.valueOf(file), false);
+    }
+
+    /** As {@link #parse(ByteBuffer, Path)}, with the hash indexes' blocks checked on first use when {@code lazy}. */
+    static Parsed parse(ByteBuffer whole, Path file, boolean lazy) throws IOException {
+        return parse(whole, file, String.valueOf(file), lazy);
     }
 
     /** As {@link #parse(ByteBuffer, Path)}; {@code origin} names the snapshot in errors found after opening. */
-    private static Parsed parse(ByteBuffer whole, Path file, String origin) throws IOException {
+    private static Parsed parse(ByteBuffer whole, Path file, String origin, boolean lazy) throws IOException {
         ByteBuffer b = whole.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         long size = b.remaining();
-        if (size < Snapshot.HEADER + Snapshot.TRAILER) throw new IllegalArgumentException("not a Bulwark snapshot (too short)");
+        if (size < Snapshot.HEADER + Snapshot.TRAILER_FIXED) throw new IllegalArgumentException("not a Bulwark snapshot (too short)");
         byte[] magic = new byte[8];
         b.get(0, magic);
         if (!Arrays.equals(magic, Snapshot.MAGIC)) throw new IllegalArgumentException("not a Bulwark snapshot (bad magic)");
@@ -140,15 +159,37 @@ public final class SnapshotReader {
                     + Snapshot.FORMAT + "); recompile it with bulwark db compile");
         }
         long payload = b.getLong(16);
-        if (payload < 0 || payload != size - Snapshot.HEADER - Snapshot.TRAILER) {
+        if (payload < 0 || payload > size || Snapshot.HEADER + payload + Snapshot.trailer(payload) != size) {
             throw new IllegalArgumentException("snapshot truncated or padded (payload length " + payload + ", file " + size + " bytes)");
         }
         int end = (int) (Snapshot.HEADER + payload);
         byte[] endMark = new byte[8];
-        b.get(end + 4, endMark);
+        b.get((int) size - 8, endMark);
         if (!Arrays.equals(endMark, Snapshot.END)) throw new IllegalArgumentException("snapshot truncated (no end marker)");
-        if (crc(b, end, file) != b.getInt(end)) throw new IllegalArgumentException("checksum mismatch: the snapshot is corrupt");
+        int nb = Blocks.count(end);
+        CRC32 tc = new CRC32();
+        tc.update(b.duplicate().position(end).limit(end + 4 + 4 * nb));
+        if (b.getInt(end) != nb || (int) tc.getValue() != b.getInt(end + 4 + 4 * nb)) {
+            throw new IllegalArgumentException("checksum mismatch: the snapshot is corrupt (block checksum table)");
+        }
+        int[] crcs = new int[nb];
+        b.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(end + 4).asIntBuffer().get(crcs);
+        Blocks blocks = new Blocks(b, crcs, end);
+        lazy &= file != null; // only a mapping is read lazily (an image in the heap was read whole anyway)
         FlatBuffers.In in = new FlatBuffers.In(b.duplicate().position(Snapshot.HEADER).limit(end).slice());
+        if (lazy) in.lazy(blocks, Snapshot.HEADER);
+        Parsed p;
+        try {
+            p = parseBody(in, origin, size);
+        } catch (IllegalArgumentException e) {
+            verify(b, blocks, file, false); // damage reads as damage, not as whatever it made the parser see
+            throw e;
+        }
+        verify(b, blocks, file, lazy);
+        return p;
+    }
+
+    private static Parsed parseBody(FlatBuffers.In in, String origin, long size) {
         long created = in.i64();
         int ns = in.i32();
         if (ns < 0 || ns > 1 << 20) throw new IllegalArgumentException("bad source count");
@@ -165,30 +206,68 @@ public final class SnapshotReader {
         return new Parsed(created, sources, dbSources, version, buildTime, fingerprint, set, size);
     }
 
-    /** Bytes read at a time for the checksum. */
+    /** Bytes read at a time for the checksums. */
     private static final int CRC_CHUNK = 1 << 20;
 
-    private static int crc(ByteBuffer b, int end, Path file) throws IOException {
+    /**
+     * Checks every block (but those left to first use when {@code skipLazy}) against its checksum: through the
+     * image when it is in the heap; with {@code file}, from ordinary reads of the file rather than through the
+     * mapping, so the check does not make the pages resident (only what the scan touches counts towards the
+     * process's memory).
+     */
+    private static void verify(ByteBuffer b, Blocks blocks, Path file, boolean skipLazy) throws IOException {
+        int nb = blocks.blocks();
         CRC32 crc = new CRC32();
-        if (file == null) {
-            crc.update(b.duplicate().position(0).limit(end));
-            return (int) crc.getValue();
+        int end = (int) (b.limit() - Snapshot.trailer(b.getLong(16)));
+        if (file == null || skipLazy) {
+            // in the heap; or mapped, for a one-shot scan: every block left to check at load was read by the parse
+            // (the pattern tables and atom index are copied into arrays), so its pages are mapped already and the
+            // checksum reads them in place instead of copying them again
+            byte[] a = b.hasArray() ? b.array() : null;
+            ByteBuffer d = a == null ? b.duplicate().clear() : null;
+            for (int k = 0; k < nb; k++) {
+                if (skipLazy && blocks.isLazy(k)) continue;
+                int at = k << Blocks.SHIFT, n = Math.min(Blocks.SIZE, end - at);
+                crc.reset();
+                if (a != null) crc.update(a, b.arrayOffset() + at, n);
+                else crc.update(d.limit(at + n).position(at));
+                check(blocks, k, crc, end);
+            }
+            return;
         }
         // a direct buffer: the file's bytes are copied once, from the page cache into it, and the checksum
         // reads them there (a heap buffer costs a second copy: the JDK reads through a direct buffer of its own;
         // large snapshot, 237 MB, load only: see docs/benchmarks/load-and-memory.md "large, round 7")
         ByteBuffer chunk = ByteBuffer.allocateDirect(CRC_CHUNK);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long pos = 0;
-            while (pos < end) {
-                chunk.clear().limit((int) Math.min(CRC_CHUNK, end - pos));
-                int n = ch.read(chunk, pos);
-                if (n <= 0) throw new IllegalArgumentException("snapshot changed while reading it");
-                crc.update(chunk.flip());
-                pos += n;
+            for (int k = 0; k < nb; ) {
+                if (skipLazy && blocks.isLazy(k)) { k++; continue; }
+                int run = k; // blocks [k, run) are read in one go
+                while (run < nb && run - k < CRC_CHUNK / Blocks.SIZE && !(skipLazy && blocks.isLazy(run))) run++;
+                long from = (long) k << Blocks.SHIFT;
+                int len = (int) Math.min((long) (run - k) << Blocks.SHIFT, end - from);
+                chunk.clear().limit(len);
+                while (chunk.hasRemaining()) {
+                    if (ch.read(chunk, from + chunk.position()) <= 0) throw new IllegalArgumentException("snapshot changed while reading it");
+                }
+                for (int j = k; j < run; j++) {
+                    int at = (j - k) << Blocks.SHIFT;
+                    chunk.limit(Math.min(at + Blocks.SIZE, len)).position(at);
+                    crc.reset();
+                    crc.update(chunk);
+                    check(blocks, j, crc, end);
+                }
+                k = run;
             }
         }
-        return (int) crc.getValue();
+    }
+
+    private static void check(Blocks blocks, int k, CRC32 crc, int end) {
+        if ((int) crc.getValue() != blocks.crc(k)) {
+            long at = (long) k << Blocks.SHIFT;
+            throw new IllegalArgumentException(Blocks.message(k, at, Math.min(at + Blocks.SIZE, end)));
+        }
+        blocks.verified(k);
     }
 
     /** Sources whose size, modification time or directory listing changed (or that vanished). */

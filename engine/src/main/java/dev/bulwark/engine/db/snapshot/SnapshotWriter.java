@@ -1,5 +1,7 @@
 package dev.bulwark.engine.db.snapshot;
 
+import dev.bulwark.engine.match.Blocks;
+
 import dev.bulwark.engine.match.FlatIO;
 import dev.bulwark.engine.db.Database;
 import dev.bulwark.engine.signatures.clamav.SignatureSet;
@@ -53,15 +55,19 @@ public final class SnapshotWriter {
                 throw e.getCause();
             }
             long payload = o.size();
-            if (Snapshot.HEADER + payload + Snapshot.TRAILER > Snapshot.MAX_FILE) {
+            if (Snapshot.HEADER + payload + Snapshot.trailer(payload) > Snapshot.MAX_FILE) {
                 throw new IllegalArgumentException("snapshot would exceed 2 GiB");
             }
             ByteBuffer head = ByteBuffer.allocate(Snapshot.HEADER).order(ByteOrder.LITTLE_ENDIAN);
             head.put(Snapshot.MAGIC).putInt(Snapshot.FORMAT).putInt(0).putLong(payload).flip();
             while (head.hasRemaining()) ch.write(head, head.position());
-            int crc = crc(ch, Snapshot.HEADER + payload);
-            ByteBuffer tail = ByteBuffer.allocate(Snapshot.TRAILER).order(ByteOrder.LITTLE_ENDIAN);
-            tail.putInt(crc).put(Snapshot.END).flip();
+            int[] crcs = crcs(ch, Snapshot.HEADER + payload);
+            ByteBuffer tail = ByteBuffer.allocate((int) Snapshot.trailer(payload)).order(ByteOrder.LITTLE_ENDIAN);
+            tail.putInt(crcs.length);
+            for (int c : crcs) tail.putInt(c);
+            CRC32 table = new CRC32();
+            table.update(tail.array(), 0, tail.position());
+            tail.putInt((int) table.getValue()).put(Snapshot.END).flip();
             ch.position(Snapshot.HEADER + payload);
             while (tail.hasRemaining()) ch.write(tail);
             ch.force(true);
@@ -90,18 +96,26 @@ public final class SnapshotWriter {
         set.write(o);
     }
 
-    /** CRC32 of the first {@code end} bytes of the file, read back in chunks (they are in the page cache). */
-    private static int crc(FileChannel ch, long end) throws IOException {
+    /** CRC32 of each block of the first {@code end} bytes of the file, read back in chunks (they are in the page cache). */
+    private static int[] crcs(FileChannel ch, long end) throws IOException {
+        int[] out = new int[Blocks.count(end)];
         CRC32 crc = new CRC32();
-        ByteBuffer chunk = ByteBuffer.allocate(FileOut.BUFFER);
+        ByteBuffer chunk = ByteBuffer.allocate(FileOut.BUFFER); // a multiple of the block size
         for (long pos = 0; pos < end; ) {
             chunk.clear().limit((int) Math.min(FileOut.BUFFER, end - pos));
-            int n = ch.read(chunk, pos);
-            if (n <= 0) throw new IOException("snapshot file shrank while it was written");
-            pos += n;
-            crc.update(chunk.flip());
+            while (chunk.hasRemaining()) {
+                int n = ch.read(chunk, pos + chunk.position());
+                if (n <= 0) throw new IOException("snapshot file shrank while it was written");
+            }
+            chunk.flip();
+            for (int at = 0; at < chunk.limit(); at += Blocks.SIZE) {
+                crc.reset();
+                crc.update(chunk.array(), at, Math.min(Blocks.SIZE, chunk.limit() - at));
+                out[(int) ((pos + at) >>> Blocks.SHIFT)] = (int) crc.getValue();
+            }
+            pos += chunk.limit();
         }
-        return (int) crc.getValue();
+        return out;
     }
 
     /** Files (and directory listings) behind the given sources, as they are now. */

@@ -101,7 +101,9 @@ public final class DatabaseLoader {
                 throw new DatabaseLoadException(Diagnostic.error(p.toString(), 0,
                         "a .bsnap snapshot must be the only database given"));
             }
-            return dev.bulwark.engine.db.snapshot.SnapshotReader.load(p);
+            // (large12) a one-shot scan (no fingerprint wanted) checks a large snapshot's hash index blocks on first
+            // use; a daemon or an API caller (the defaults) checks every block at load
+            return dev.bulwark.engine.db.snapshot.SnapshotReader.load(p, !options.fingerprint());
         }
         DatabaseLoader l = new DatabaseLoader(options);
         l.laneMinFile = laneMinFile;

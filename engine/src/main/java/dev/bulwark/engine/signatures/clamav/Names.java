@@ -35,6 +35,9 @@ public final class Names {
     private final ByteBuffer blob;
     private final IntBuffer blocks;
     private final int count;
+    /** (large12) Checksums the blob's blocks are checked against on first decoding, and its file offset; or null. */
+    private dev.bulwark.engine.match.Blocks lazy;
+    private long blobFileAt;
 
     private Names(ByteBuffer blob, IntBuffer blocks, int count) {
         this.blob = blob;
@@ -49,6 +52,12 @@ public final class Names {
         if (i < 0 || i >= count) throw new IndexOutOfBoundsException(i);
         try {
             int[] at = {blocks.get(i / BLOCK)};
+            if (lazy != null) {
+                // the front-coded block's bytes: up to the next block's start (or the blob's end)
+                int next = i / BLOCK + 1 < blocks.limit() ? blocks.get(i / BLOCK + 1) : blob.limit();
+                int from = Math.max(0, Math.min(at[0], blob.limit())), to = Math.max(from, Math.min(next, blob.limit()));
+                if (!lazy.need(blobFileAt + from, to - from)) return UNREADABLE; // the damage fails the scan
+            }
             byte[] cur = new byte[64];
             int len = 0, code = 0;
             for (int j = 0; j <= i % BLOCK; j++) {
@@ -84,6 +93,7 @@ public final class Names {
     }
 
     public void write(FlatIO.Writer out) {
+        if (lazy != null && !lazy.need(blobFileAt, blob.limit())) throw new IllegalArgumentException("invalid snapshot: a block of a name table failed its checksum");
         out.i32(count);
         out.ints(blocks);
         out.bytes(blob);
@@ -95,7 +105,14 @@ public final class Names {
         IntBuffer blocks = in.intsView();
         ByteBuffer blob = in.bytesView();
         if (count < 0 || blocks.limit() != (count + BLOCK - 1) / BLOCK) throw new IllegalArgumentException("inconsistent name table");
-        return new Names(blob, blocks, count);
+        Names names = new Names(blob, blocks, count);
+        if (in instanceof dev.bulwark.engine.match.FlatBuffers.In f && f.blocks() != null) {
+            // (large12) a one-shot scan of a mapped snapshot checks the blob's blocks when it first decodes a name there
+            names.lazy = f.blocks();
+            names.blobFileAt = f.fileOffset() - blob.limit();
+            names.lazy.lazy(names.blobFileAt, blob.limit());
+        }
+        return names;
     }
 
     public static Builder builder() { return new Builder(SPILL_ABOVE); }

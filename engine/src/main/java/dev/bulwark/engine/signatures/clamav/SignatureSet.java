@@ -176,6 +176,8 @@ public final class SignatureSet {
     public static SignatureSet read(dev.bulwark.engine.match.FlatIO.Reader in, String origin) {
         int count = in.i32();
         Damage damage = new Damage(origin);
+        // (large12) a hash index block that fails its checksum when first read fails scans as damage does
+        if (in instanceof dev.bulwark.engine.match.FlatBuffers.In f && f.blocks() != null) f.blocks().reportTo(damage);
         PatternSet patterns = PatternSet.read(in, damage);
         Names ndbNames = Names.read(in);
         int[] ndbOrder = in.ints();

@@ -17,7 +17,7 @@ import java.nio.ByteOrder;
 class SnapshotReaderFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void fuzz(byte[] payload) {
-        byte[] image = new byte[Snapshot.HEADER + payload.length + Snapshot.TRAILER];
+        byte[] image = new byte[Snapshot.HEADER + payload.length + (int) Snapshot.trailer(payload.length)];
         ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
         b.put(Snapshot.MAGIC).putInt(Snapshot.FORMAT).putInt(0).putLong(payload.length).put(payload);
         b.position(image.length - 8);

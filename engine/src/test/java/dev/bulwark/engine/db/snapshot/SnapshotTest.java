@@ -262,7 +262,7 @@ class SnapshotTest {
         Random r = new Random(1);
         for (int k = 0; k < 50; k++) {
             byte[] bad = good.clone();
-            int at = Snapshot.HEADER + r.nextInt(good.length - Snapshot.HEADER - Snapshot.TRAILER);
+            int at = Snapshot.HEADER + r.nextInt((int) payloadOf(good));
             bad[at] ^= (byte) (1 + r.nextInt(255));
             String msg = loadFails(bad).getMessage();
             assertTrue(msg.contains("checksum mismatch"), msg);
@@ -318,7 +318,7 @@ class SnapshotTest {
                 int pos = at;
                 assertThrows(IllegalArgumentException.class, () -> SnapshotReader.parse(ByteBuffer.wrap(bad)), () -> "read, byte " + pos);
                 // the mapped form (a direct buffer per check) at every 7th byte and the whole header and trailer
-                if (at % 7 == 0 || at < Snapshot.HEADER || at >= good.length - Snapshot.TRAILER) {
+                if (at % 7 == 0 || at < Snapshot.HEADER || at >= Snapshot.HEADER + payloadOf(good)) {
                     ch.write(ByteBuffer.wrap(bad, at, 1), at);
                     assertEquals(bad[at], mapped.get(at));
                     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SnapshotReader.parse(mapped, flipped),
@@ -347,7 +347,7 @@ class SnapshotTest {
         Random r = new Random(3);
         for (int k = 0; k < 300; k++) {
             byte[] bad = good.clone();
-            int at = Snapshot.HEADER + r.nextInt(good.length - Snapshot.HEADER - Snapshot.TRAILER);
+            int at = Snapshot.HEADER + r.nextInt((int) payloadOf(good));
             bad[at] = (byte) r.nextInt(256);
             reseal(bad);
             try {
@@ -366,11 +366,13 @@ class SnapshotTest {
         return at;
     }
 
-    /** Recomputes the CRC32 of an image whose payload was modified. */
+    /** Recomputes the block checksums of an image whose payload was modified. */
     static void reseal(byte[] image) {
-        int end = image.length - Snapshot.TRAILER;
-        CRC32 crc = new CRC32();
-        crc.update(image, 0, end);
-        ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(end, (int) crc.getValue());
+        Snapshot.reseal(image);
+    }
+
+    /** The payload length in an image's header. */
+    static long payloadOf(byte[] image) {
+        return ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).getLong(16);
     }
 }
