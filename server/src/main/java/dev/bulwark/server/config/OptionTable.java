@@ -41,12 +41,12 @@ final class OptionTable {
                 "ScanArchive", "ScanImage", "PhishingScanURLs", "AlertExceedsMax",
                 "AlertBrokenExecutables", "AlertBrokenMedia", "AlertEncrypted", "AlertEncryptedArchive",
                 "AlertEncryptedDoc", "AlertOLE2Macros", "AlertPhishingSSLMismatch", "AlertPhishingCloak",
-                "AlertPartitionIntersection", "LogVerbose", "LogClean", "ConcurrentDatabaseReload",
+                "LogVerbose", "LogClean", "ConcurrentDatabaseReload",
                 "OfficialDatabaseOnly", "DisableCache", "StructuredDataDetection",
                 "StructuredSSNFormatNormal", "StructuredSSNFormatStripped", "StructuredCCOnly",
                 // deprecated aliases clamd still maps onto the Alert* options
                 "AlgorithmicDetection", "DetectBrokenExecutables", "ArchiveBlockEncrypted", "OLE2BlockMacros",
-                "PhishingAlwaysBlockSSLMismatch", "PhishingAlwaysBlockCloak", "PartitionIntersection", "BlockMax");
+                "PhishingAlwaysBlockSSLMismatch", "PhishingAlwaysBlockCloak", "BlockMax");
         // Bulwark's own keys (clamd itself would reject them: keep them in a Bulwark-only file)
         add(I, Type.NUMBER, "BulwarkIcapPort", "BulwarkRestPort", "BulwarkCacheSize");
         add(I, Type.STRING, "BulwarkIcapAddr", "BulwarkRestAddr", "BulwarkRestToken", "BulwarkScanRoot",
@@ -76,6 +76,9 @@ final class OptionTable {
         // (daemon13) were marked implemented but nothing read them: the engine ignores LoadOptions.phishing,
         // the clamd directory walk (PathScan) does not check mount points, the socket writes have no send timeout
         add(U, Type.BOOL, "PhishingSignatures", "CrossFilesystems");
+        // (daemon13) read into ScanOptions, but the engine has no image or partition-table parser that would
+        // raise Heuristics.Broken.Media / Heuristics.PartitionIntersection (nothing consults these alerts)
+        add(U, Type.BOOL, "AlertBrokenMedia", "AlertPartitionIntersection", "PartitionIntersection");
         add(U, Type.NUMBER, "SendBufTimeout");
         // deprecated: clamd 1.4 itself ignores them (with a warning), so they have no effect here either
         add(A, Type.BOOL, "ArchiveBlockMax", "ArchiveLimitMemoryUsage", "MailFollowURLs");

@@ -165,6 +165,8 @@ class DaemonConfigTest {
         }
         assertTrue(n.stream().anyMatch(x -> x.endsWith("without effect in Bulwark: LogTime, Foreground")), n.toString());
         // default-no options keep the old polarity
-        assertTrue(parse("OnAccessPrevention no\n").notices().isEmpty());
+        assertTrue(parse("OnAccessPrevention no\nAlertBrokenMedia no\nAlertPartitionIntersection no\n").notices().isEmpty());
+        List<String> alerts = parse("AlertBrokenMedia yes\nAlertPartitionIntersection yes\nPartitionIntersection yes\n").notices();
+        assertEquals(3, alerts.size(), alerts.toString());
     }
 }
