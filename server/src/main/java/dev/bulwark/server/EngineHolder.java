@@ -155,6 +155,12 @@ public final class EngineHolder {
         return s.loaded;
     }
 
+    /** The current engine or null (none: a blocking reload runs or failed), without waiting; for reports. */
+    public Loaded currentOrNull() {
+        Slot s = current.get();
+        return s == null ? null : s.loaded;
+    }
+
     /** Whether the holder has an engine to serve (false while a blocking reload runs or after it failed). */
     public boolean hasEngine() { return current.get() != null; }
 

@@ -125,7 +125,8 @@ class BlockingReloadTest {
         Fixtures fx = new Fixtures(tmp);
         Path eicar = fx.file("eicar.com");
         Path clean = fx.file("clean.txt");
-        try (TestDaemon d = new TestDaemon(Files.createDirectories(tmp.resolve("d")), fx.db, "ConcurrentDatabaseReload no\n")) {
+        try (TestDaemon d = new TestDaemon(Files.createDirectories(tmp.resolve("d")), fx.db,
+                "ConcurrentDatabaseReload no\nBulwarkIcapPort 0\nBulwarkRestPort 0\n")) {
             assertEquals(clean + ": OK\0", ask(d, "zSCAN " + clean + "\0"));
             assertTrue(d.daemon.service().cache().size() >= 1);
             Path broken = Files.writeString(fx.db.resolve("broken.ndb"), "Broken:0:*:zz-not-hex\n");
@@ -140,11 +141,29 @@ class BlockingReloadTest {
             assertEquals(eicar + ": " + EngineHolder.NO_ENGINE + " ERROR\0", ask(d, "zSCAN " + eicar + "\0"));
             assertEquals("PONG\0", ask(d, "zPING\0"));
             assertEquals("ClamAV 1.4.6\0", ask(d, "zVERSION\0"));
+            // the other front doors still answer their status requests
+            assertTrue(icapOptions(d.daemon.icapPort()).startsWith("ICAP/1.0 200"), "ICAP OPTIONS without an engine");
+            var http = java.net.http.HttpClient.newHttpClient();
+            var metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + d.daemon.restPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode(), metrics.body());
             Files.delete(broken);
             d.daemon.reload();
             assertEquals(EngineHolder.Outcome.SWAPPED, d.daemon.engines().lastReload().outcome());
             assertEquals(eicar + ": Eicar-Test-Signature.UNOFFICIAL FOUND\0", ask(d, "zSCAN " + eicar + "\0"));
             assertEquals(clean + ": OK\0", ask(d, "zSCAN " + clean + "\0"));
+        }
+    }
+
+    /** The status line of an ICAP OPTIONS reply. */
+    private static String icapOptions(int port) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("OPTIONS icap://127.0.0.1:" + port + "/avscan ICAP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
         }
     }
 
