@@ -35,7 +35,8 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
     private volatile boolean closed;
 
     public Daemon(DaemonConfig config, Log log) {
-        this(config, log, new EngineHolder(List.of(config.databaseDirectory()), config.loadOptions()));
+        this(config, log, new EngineHolder(List.of(config.databaseDirectory()), config.loadOptions(),
+                config.concurrentDatabaseReload()));
     }
 
     Daemon(DaemonConfig config, Log log, EngineHolder engines) {
@@ -122,7 +123,8 @@ public final class Daemon implements AutoCloseable, ClamdServer.Control {
     @Override
     public void reload() {
         EngineHolder.ReloadResult r = engines.reload();
-        if (r.outcome() != EngineHolder.Outcome.FAILED) service.cache().clear();
+        // a failed blocking reload (ConcurrentDatabaseReload no) leaves no engine: no cached verdict may answer either
+        if (r.outcome() != EngineHolder.Outcome.FAILED || !engines.hasEngine()) service.cache().clear();
         dbStamp = stamp(config.databaseDirectory());
         if (r.outcome() == EngineHolder.Outcome.FAILED) log.error(r.message());
         else log.info(r.message());

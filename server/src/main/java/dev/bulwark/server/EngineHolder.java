@@ -23,6 +23,13 @@ import java.util.function.Function;
  * collection on a background thread ({@link HeapTrim}), which lets the collector give the unused heap back
  * to the system (with the daemon's JVM options in bin/bulwark). The same happens once after the first load,
  * for the loader's garbage.
+ *
+ * <p>{@code ConcurrentDatabaseReload no} (clamd's blocking reload, for hosts that cannot hold two engines):
+ * a reload closes the gate (new scans wait in {@link #acquire()}), waits for the scans in flight to end,
+ * drops the old engine and collects it, then loads the new one and opens the gate; the peak is one engine.
+ * If that load fails there is no engine left, as in clamd 1.4.6 (server-th.c frees the old engine before
+ * the load and keeps running with none). Bulwark keeps running too, but fails closed: every scan answers
+ * an ERROR saying so, until a later RELOAD or SelfCheck loads a good database.
  */
 public final class EngineHolder {
     /** The loaded engine and where it came from. */
@@ -40,6 +47,13 @@ public final class EngineHolder {
     private final ReentrantLock reloadLock = new ReentrantLock();
     private final HeapTrim trim;
     private volatile ReloadResult lastReload;
+    /** ConcurrentDatabaseReload: true builds the new engine aside; false releases the old one first. */
+    private final boolean concurrent;
+    /** Blocking reloads only: closed (true) while the old engine drains and the new one loads. Guarded by gate. */
+    private boolean gateClosed;
+    private final Object gate = new Object();
+    /** Blocking reloads only: the holder has no engine (gate closed, or the blocking load failed). */
+    private volatile boolean empty;
 
     /** An engine with the number of scans using it; retired once replaced. */
     private final class Slot {
@@ -49,8 +63,17 @@ public final class EngineHolder {
 
         Slot(Loaded loaded) { this.loaded = loaded; }
 
+        /** Set when a blocking reload waits for this engine's last scan (it collects the heap itself). */
+        volatile boolean draining;
+
         void release() {
-            if (users.decrementAndGet() == 0 && retired) trim.request();
+            if (users.decrementAndGet() == 0) {
+                if (draining) {
+                    synchronized (gate) { gate.notifyAll(); }
+                } else if (retired) {
+                    trim.request();
+                }
+            }
         }
 
         /**
@@ -86,11 +109,21 @@ public final class EngineHolder {
     }
 
     public EngineHolder(List<Path> sources, LoadOptions options) {
-        this(sources, options, null);
+        this(sources, options, true);
+    }
+
+    /** {@code concurrent}: clamd's ConcurrentDatabaseReload (default yes). */
+    public EngineHolder(List<Path> sources, LoadOptions options, boolean concurrent) {
+        this(sources, options, concurrent, null);
     }
 
     /** With a custom loader (tests that need a failing load use a real broken database instead). */
     EngineHolder(List<Path> sources, LoadOptions options, Function<List<Path>, Engine> loader) {
+        this(sources, options, true, loader);
+    }
+
+    EngineHolder(List<Path> sources, LoadOptions options, boolean concurrent, Function<List<Path>, Engine> loader) {
+        this.concurrent = concurrent;
         this.sources = List.copyOf(sources);
         this.options = Objects.requireNonNull(options);
         this.loader = loader != null ? loader : s -> Engine.load(s, this.options);
@@ -111,19 +144,62 @@ public final class EngineHolder {
         return l;
     }
 
-    /** The current engine, for reports (scans use {@link #acquire()}). */
+    /** The message of scans and reports when there is no engine (a blocking reload failed). */
+    static final String NO_ENGINE = "no database loaded: the blocking reload (ConcurrentDatabaseReload no) failed";
+
+    /** The current engine, for reports (scans use {@link #acquire()}); waits while a blocking reload runs. */
     public Loaded current() {
+        if (!concurrent) awaitGate();
         Slot s = current.get();
-        if (s == null) throw new IllegalStateException("engine not loaded");
+        if (s == null) throw new IllegalStateException(empty ? NO_ENGINE : "engine not loaded");
         return s.loaded;
     }
 
-    /** The current engine for one scan; close the lease when the scan is done. */
+    /** The current engine or null (none: a blocking reload runs or failed), without waiting; for reports. */
+    public Loaded currentOrNull() {
+        Slot s = current.get();
+        return s == null ? null : s.loaded;
+    }
+
+    /** Whether the holder has an engine to serve (false while a blocking reload runs or after it failed). */
+    public boolean hasEngine() { return current.get() != null; }
+
+    /** The current engine for one scan; close the lease when the scan is done. Waits while a blocking reload runs. */
     public Lease acquire() {
+        if (!concurrent) {
+            synchronized (gate) {
+                waitGateLocked();
+                Slot s = current.get();
+                if (s == null) throw new IllegalStateException(empty ? NO_ENGINE : "engine not loaded");
+                s.users.incrementAndGet(); // under the gate: a blocking reload sees this scan and waits for it
+                return new Lease(s);
+            }
+        }
         Slot s = current.get();
         if (s == null) throw new IllegalStateException("engine not loaded");
         s.users.incrementAndGet(); // a reload may retire s meanwhile: its last release then trims
         return new Lease(s);
+    }
+
+    /** Tests: a blocking reload has closed the gate (it drains the old engine or loads the new one). */
+    boolean blockingReloadInProgress() {
+        synchronized (gate) { return gateClosed; }
+    }
+
+    private void awaitGate() {
+        synchronized (gate) { waitGateLocked(); }
+    }
+
+    private void waitGateLocked() {
+        boolean interrupted = false;
+        while (gateClosed) {
+            try {
+                gate.wait();
+            } catch (InterruptedException e) {
+                interrupted = true; // a scan thread is not cancelled by the reload: keep waiting, restore the flag
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     public ReloadResult lastReload() { return lastReload; }
@@ -143,7 +219,7 @@ public final class EngineHolder {
         }
         boolean unused;
         try {
-            unused = loadAndSwap();
+            unused = concurrent ? loadAndSwap() : blockingReload();
         } finally {
             reloadLock.unlock();
         }
@@ -170,6 +246,60 @@ public final class EngineHolder {
         lastReload = new ReloadResult(Outcome.SWAPPED, "database reloaded: " + fresh.engine().database().signatureCount()
                 + " signatures, fingerprint " + shortFp(fresh) + ", " + fresh.loadMillis() + " ms");
         return old != null && old.retire();
+    }
+
+    /**
+     * ConcurrentDatabaseReload no: close the gate, wait for the scans in flight, drop and collect the old
+     * engine, load the new one, open the gate. The database is not compared with the old one (that would
+     * need the old engine held during the load); the result is SWAPPED or FAILED. True when the failed load
+     * left garbage to give back.
+     */
+    private boolean blockingReload() {
+        synchronized (gate) { gateClosed = true; }
+        try {
+            drainAndDrop();
+            System.gc(); // the old engine is unreachable now: free it before the new one is built (not in the background)
+            Loaded fresh;
+            try {
+                fresh = load();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                lastReload = new ReloadResult(Outcome.FAILED, "database reload failed and the previous engine was already released"
+                        + " (ConcurrentDatabaseReload no): every scan fails until a reload succeeds: " + e.getMessage());
+                return true;
+            }
+            current.set(new Slot(fresh));
+            empty = false;
+            lastReload = new ReloadResult(Outcome.SWAPPED, "database reloaded (blocking): " + fresh.engine().database().signatureCount()
+                    + " signatures, fingerprint " + shortFp(fresh) + ", " + fresh.loadMillis() + " ms");
+            return false;
+        } finally {
+            synchronized (gate) {
+                gateClosed = false;
+                gate.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until no scan uses the current engine, then forgets it (nothing in this frame keeps it after return). */
+    private void drainAndDrop() {
+        synchronized (gate) {
+            Slot old = current.get();
+            if (old != null) {
+                old.draining = true;
+                old.retired = true;
+                boolean interrupted = false;
+                while (old.users.get() > 0) {
+                    try {
+                        gate.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) Thread.currentThread().interrupt();
+            }
+            empty = true;
+            current.set(null);
+        }
     }
 
     private static String shortFp(Loaded l) {

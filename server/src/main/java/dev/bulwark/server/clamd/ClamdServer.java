@@ -173,8 +173,16 @@ public final class ClamdServer implements AutoCloseable {
 
     /** clamd's VERSION text: {@code ClamAV 1.4.6} or {@code ClamAV 1.4.6/<daily>/<ctime of its build>}. */
     String version() {
-        var db = service.engines().current().engine().database();
         String v = service.config().versionString();
+        // no engine (a blocking reload runs or failed): the bare version, as clamd's print_ver without an engine
+        if (!service.engines().hasEngine()) return v;
+        dev.bulwark.engine.Engine engine;
+        try {
+            engine = service.engines().current().engine();
+        } catch (IllegalStateException e) {
+            return v; // a blocking reload failed meanwhile
+        }
+        var db = engine.database();
         if (db.version() > 0 && db.buildTime() != null) {
             return v + "/" + db.version() + "/" + CTIME.format(db.buildTime().atZone(ZoneId.systemDefault()));
         }

@@ -28,7 +28,7 @@ public record DaemonConfig(
         boolean detectPua, boolean officialOnly, int selfCheckSec, ScanOptions scanOptions,
         int icapPort, String icapAddr, String icapService, int restPort, String restAddr, String restToken,
         Path restKeystore, String restKeystorePassword, List<Path> scanRoots, String versionString, int cacheSize, String virusEvent, LoadOptions loadOptions,
-        String user, String localSocketGroup, List<String> notices) {
+        String user, String localSocketGroup, boolean concurrentDatabaseReload, List<String> notices) {
 
     private static final long MiB = 1024L * 1024;
     /** Clean-file cache bound: about 150 bytes of heap per entry, so at most ~600 MB. */
@@ -58,6 +58,11 @@ public record DaemonConfig(
 
     /** Interprets a parsed file. Unknown names and bad values throw {@link ConfFile.ConfigError}. */
     public static DaemonConfig from(ConfFile f) {
+        return from(f, new java.util.HashSet<>());
+    }
+
+    /** As {@link #from(ConfFile)}; every option name this mapping looks up is added to {@code read} (tests). */
+    static DaemonConfig from(ConfFile f, java.util.Set<String> read) {
         List<String> notices = new ArrayList<>();
         List<String> accepted = new ArrayList<>();
         for (var e : f.entries().entrySet()) {
@@ -66,7 +71,8 @@ public record DaemonConfig(
             if (o == null) throw new ConfFile.ConfigError(f.source(), first.line(), "unknown option " + e.getKey());
             for (ConfFile.Entry en : e.getValue()) checkType(f, o, en);
             // the first occurrence is the one that counts
-            boolean off = o.type() == OptionTable.Type.BOOL && Boolean.FALSE.equals(parseBool(first.value()));
+            boolean off = o.type() == OptionTable.Type.BOOL
+                    && Boolean.valueOf(OptionTable.defaultsToYes(o.name())).equals(parseBool(first.value()));
             if (o.support() == OptionTable.Support.ACCEPTED) {
                 accepted.add(o.name());
             } else if (o.support() == OptionTable.Support.UNSUPPORTED && !off) {
@@ -76,7 +82,7 @@ public record DaemonConfig(
         if (!accepted.isEmpty()) {
             notices.add(f.source() + ": options accepted without effect in Bulwark: " + String.join(", ", accepted));
         }
-        Reader r = new Reader(f);
+        Reader r = new Reader(f, read);
         Limits limits = Limits.DEFAULTS
                 .withMaxScanSize(r.size("MaxScanSize", 400 * MiB))
                 .withMaxFileSize(r.size("MaxFileSize", 100 * MiB))
@@ -110,7 +116,7 @@ public record DaemonConfig(
         if (r.bool("StructuredDataDetection", false)) so = so.withStructured(structured(r));
 
         List<Pattern> excludes = new ArrayList<>();
-        for (ConfFile.Entry e : f.entries().getOrDefault("ExcludePath", List.of())) {
+        for (ConfFile.Entry e : r.all("ExcludePath")) {
             try {
                 excludes.add(Pattern.compile(e.value()));
             } catch (PatternSyntaxException ex) {
@@ -118,13 +124,13 @@ public record DaemonConfig(
             }
         }
         List<Path> roots = new ArrayList<>();
-        for (ConfFile.Entry e : f.entries().getOrDefault("BulwarkScanRoot", List.of())) {
+        for (ConfFile.Entry e : r.all("BulwarkScanRoot")) {
             Path p = Path.of(e.value());
             if (!p.isAbsolute()) throw new ConfFile.ConfigError(f.source(), e.line(), "BulwarkScanRoot must be an absolute path");
             roots.add(p.normalize());
         }
         List<String> addrs = new ArrayList<>();
-        for (ConfFile.Entry e : f.entries().getOrDefault("TCPAddr", List.of())) addrs.add(e.value());
+        for (ConfFile.Entry e : r.all("TCPAddr")) addrs.add(e.value());
         if (addrs.isEmpty()) addrs.add("127.0.0.1"); // safe by default: clamd binds all interfaces, we bind loopback
         String mode = r.str("LocalSocketMode", null);
         int sockMode = -1;
@@ -152,7 +158,8 @@ public record DaemonConfig(
                 path(r.str("BulwarkRestKeystore", null)), r.str("BulwarkRestKeystorePassword", ""),
                 roots.isEmpty() ? List.of(Path.of("/")) : roots, r.str("BulwarkVersionString", DEFAULT_VERSION),
                 r.bool("DisableCache", false) ? 0 : intIn(r, "BulwarkCacheSize", dev.bulwark.server.CleanCache.DEFAULT_SIZE, 0, MAX_CACHE),
-                r.str("VirusEvent", null), load, r.str("User", null), r.str("LocalSocketGroup", null), notices);
+                r.str("VirusEvent", null), load, r.str("User", null), r.str("LocalSocketGroup", null),
+                r.bool("ConcurrentDatabaseReload", true), notices);
     }
 
     /**
@@ -179,16 +186,16 @@ public record DaemonConfig(
         LoadOptions load = LoadOptions.defaults().withDetectPua(r.bool("DetectPUA", false))
                 .withOfficialOnly(r.bool("OfficialDatabaseOnly", false));
         if (!load.detectPua()) return load;
-        List<String> ex = values(f, "ExcludePUA"), in = values(f, "IncludePUA");
+        List<String> ex = values(r, "ExcludePUA"), in = values(r, "IncludePUA");
         if (!ex.isEmpty() && !in.isEmpty()) {
             throw r.error("IncludePUA", "ExcludePUA and IncludePUA cannot be used at the same time");
         }
         return load.withExcludePua(ex).withIncludePua(in);
     }
 
-    private static List<String> values(ConfFile f, String name) {
+    private static List<String> values(Reader r, String name) {
         List<String> out = new ArrayList<>();
-        for (ConfFile.Entry e : f.entries().getOrDefault(name, List.of())) out.add(e.value());
+        for (ConfFile.Entry e : r.all(name)) out.add(e.value());
         return out;
     }
 
@@ -248,8 +255,13 @@ public record DaemonConfig(
      * Reads typed values; the first occurrence of a non-repeatable option wins, as in clamd (its option
      * parser ignores an option already set; command-line values come first, see {@link ConfFile#with}).
      */
-    private record Reader(ConfFile f) {
+    private record Reader(ConfFile f, java.util.Set<String> read) {
+        List<ConfFile.Entry> all(String name) {
+            read.add(name);
+            return f.entries().getOrDefault(name, List.of());
+        }
         private ConfFile.Entry counted(String name) {
+            read.add(name);
             List<ConfFile.Entry> l = f.entries().get(name);
             return l == null ? null : l.get(0);
         }

@@ -31,22 +31,22 @@ final class OptionTable {
         add(I, Type.STRING, "LocalSocket", "LocalSocketMode", "TCPAddr", "DatabaseDirectory", "ExcludePath",
                 "LogFile", "PidFile", "TemporaryDirectory", "VirusEvent", "ExcludePUA", "IncludePUA", "User", "LocalSocketGroup");
         add(I, Type.NUMBER, "TCPSocket", "MaxConnectionQueueLength", "MaxThreads", "MaxQueue", "ReadTimeout",
-                "CommandReadTimeout", "SendBufTimeout", "IdleTimeout", "MaxDirectoryRecursion", "MaxScanTime",
+                "CommandReadTimeout", "IdleTimeout", "MaxDirectoryRecursion", "MaxScanTime",
                 "MaxRecursion", "MaxFiles", "PCREMatchLimit", "SelfCheck", "StructuredMinCreditCardCount", "StructuredMinSSNCount");
         add(I, Type.SIZE, "StreamMaxLength", "MaxScanSize", "MaxFileSize", "MaxEmbeddedPE", "MaxHTMLNormalize",
                 "MaxScriptNormalize", "MaxZipTypeRcg", "PCREMaxFileSize");
-        add(I, Type.BOOL, "FixStaleSocket", "Foreground", "FollowDirectorySymlinks", "FollowFileSymlinks",
+        add(I, Type.BOOL, "FixStaleSocket", "FollowDirectorySymlinks", "FollowFileSymlinks",
                 "AllowAllMatchScan", "DetectPUA", "HeuristicAlerts", "HeuristicScanPrecedence", "ScanPE", "ScanELF",
                 "ScanMail", "ScanHTML", "ScanOLE2", "ScanPDF", "ScanSWF", "ScanXMLDOCS", "ScanHWP3", "ScanOneNote",
-                "ScanArchive", "ScanImage", "PhishingSignatures", "PhishingScanURLs", "AlertExceedsMax",
+                "ScanArchive", "ScanImage", "PhishingScanURLs", "AlertExceedsMax",
                 "AlertBrokenExecutables", "AlertBrokenMedia", "AlertEncrypted", "AlertEncryptedArchive",
                 "AlertEncryptedDoc", "AlertOLE2Macros", "AlertPhishingSSLMismatch", "AlertPhishingCloak",
-                "AlertPartitionIntersection", "LogVerbose", "LogClean", "LogTime", "ConcurrentDatabaseReload",
-                "OfficialDatabaseOnly", "CrossFilesystems", "DisableCache", "StructuredDataDetection",
+                "LogVerbose", "LogClean", "ConcurrentDatabaseReload",
+                "OfficialDatabaseOnly", "DisableCache", "StructuredDataDetection",
                 "StructuredSSNFormatNormal", "StructuredSSNFormatStripped", "StructuredCCOnly",
                 // deprecated aliases clamd still maps onto the Alert* options
                 "AlgorithmicDetection", "DetectBrokenExecutables", "ArchiveBlockEncrypted", "OLE2BlockMacros",
-                "PhishingAlwaysBlockSSLMismatch", "PhishingAlwaysBlockCloak", "PartitionIntersection", "BlockMax");
+                "PhishingAlwaysBlockSSLMismatch", "PhishingAlwaysBlockCloak", "BlockMax");
         // Bulwark's own keys (clamd itself would reject them: keep them in a Bulwark-only file)
         add(I, Type.NUMBER, "BulwarkIcapPort", "BulwarkRestPort", "BulwarkCacheSize");
         add(I, Type.STRING, "BulwarkIcapAddr", "BulwarkRestAddr", "BulwarkRestToken", "BulwarkScanRoot",
@@ -56,7 +56,9 @@ final class OptionTable {
         add(A, Type.BOOL, "LogFileUnlock", "LogSyslog", "LogRotate", "ExtendedDetectionInfo", "ExitOnOOM", "Debug",
                 "LeaveTemporaryFiles", "ForceToDisk", "AllowSupplementaryGroups", "DevLiblog",
                 "DevPerformance", "DevCollectHashes", "DevACOnly", "DisableCertCheck", "ScanImageFuzzyHash",
-                "ScanPartialMessages", "Bytecode", "BytecodeUnsigned");
+                "ScanPartialMessages", "Bytecode", "BytecodeUnsigned",
+                // (daemon13) Bulwark always logs a timestamp (ts=) and never detaches (run it under systemd)
+                "LogTime", "Foreground");
         add(A, Type.STRING, "LogFacility", "BytecodeSecurity", "BytecodeMode",
                 "PreludeAnalyzerName");
         add(A, Type.SIZE, "LogFileMaxSize", "MaxHTMLNoTags");
@@ -71,10 +73,31 @@ final class OptionTable {
         add(U, Type.NUMBER, "OnAccessExcludeUID",
                 "OnAccessCurlTimeout", "OnAccessMaxThreads", "OnAccessRetryAttempts");
         add(U, Type.SIZE, "OnAccessMaxFileSize");
+        // (daemon13) were marked implemented but nothing read them: the engine ignores LoadOptions.phishing,
+        // the clamd directory walk (PathScan) does not check mount points, the socket writes have no send timeout
+        add(U, Type.BOOL, "PhishingSignatures", "CrossFilesystems");
+        // (daemon13) read into ScanOptions, but the engine has no image or partition-table parser that would
+        // raise Heuristics.Broken.Media / Heuristics.PartitionIntersection (nothing consults these alerts)
+        add(U, Type.BOOL, "AlertBrokenMedia", "AlertPartitionIntersection", "PartitionIntersection");
+        add(U, Type.NUMBER, "SendBufTimeout");
         // deprecated: clamd 1.4 itself ignores them (with a warning), so they have no effect here either
         add(A, Type.BOOL, "ArchiveBlockMax", "ArchiveLimitMemoryUsage", "MailFollowURLs");
         add(A, Type.NUMBER, "MailMaxRecursion", "ArchiveMaxRecursion", "ArchiveMaxFiles", "ArchiveMaxCompressionRatio");
         add(A, Type.SIZE, "ArchiveMaxScanSize");
+    }
+
+    /** Boolean options whose clamd default is yes: setting them to yes changes nothing, so needs no notice. */
+    private static final java.util.Set<String> DEFAULT_YES = java.util.Set.of("PhishingSignatures", "CrossFilesystems");
+
+    static boolean defaultsToYes(String name) {
+        return DEFAULT_YES.contains(name);
+    }
+
+    /** Every option name with support {@code s}. */
+    static java.util.Set<String> names(Support s) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (Option o : OPTIONS.values()) if (o.support() == s) out.add(o.name());
+        return out;
     }
 
     private OptionTable() {}

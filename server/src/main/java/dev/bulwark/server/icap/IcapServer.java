@@ -37,7 +37,8 @@ public final class IcapServer implements AutoCloseable {
 
     /** ISTag: changes whenever the database changes (derived from its fingerprint), at most 32 characters. */
     String isTag() {
-        String fp = service.engines().current().engine().database().fingerprint();
+        var l = service.engines().currentOrNull(); // none after a failed blocking reload: the ISTag says so
+        String fp = l == null ? null : l.engine().database().fingerprint();
         String t = "BW-" + (fp == null ? "0" : fp.replaceAll("[^A-Za-z0-9]", ""));
         return '"' + (t.length() > 32 ? t.substring(0, 32) : t) + '"';
     }

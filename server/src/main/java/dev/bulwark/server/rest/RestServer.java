@@ -146,7 +146,7 @@ public final class RestServer implements AutoCloseable {
                         Json.obj("outcome", r.outcome().name(), "message", r.message()));
             }
             case "/metrics" -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                    service.metrics().prometheus(service.engines().current()).getBytes(StandardCharsets.UTF_8));
+                    service.metrics().prometheus(service.engines().currentOrNull()).getBytes(StandardCharsets.UTF_8));
             case "/api/v1/openapi.json" -> {
                 try (InputStream in = RestServer.class.getResourceAsStream("openapi.json")) {
                     send(ex, 200, "application/json", in.readAllBytes());

@@ -123,4 +123,50 @@ class DaemonConfigTest {
         assertEquals(4000, c.tcpPort());
         assertEquals(List.of(Path.of("/data"), Path.of("/srv")), c.scanRoots());
     }
+
+    /**
+     * (daemon13) Every option marked IMPLEMENTED is looked up by the mapping from the file to the settings
+     * (DaemonConfig.from records each name its reader asks for), over configurations that reach the
+     * conditional lookups (the PUA categories and the structured-data options are read only when enabled).
+     * Catches an option marked implemented that nothing reads, as ConcurrentDatabaseReload, LogTime,
+     * CrossFilesystems and PhishingSignatures were. It cannot see whether a value read is used further on.
+     */
+    @Test
+    void everyImplementedOptionIsRead() {
+        java.util.Set<String> read = new java.util.HashSet<>();
+        for (String text : new String[] {"", "DetectPUA yes\nExcludePUA Tool\nStructuredDataDetection yes\n",
+                "DetectPUA yes\nIncludePUA Tool\n"}) {
+            DaemonConfig.from(ConfFile.parse("test.conf", text), read);
+        }
+        java.util.Set<String> notRead = new java.util.TreeSet<>(OptionTable.names(OptionTable.Support.IMPLEMENTED));
+        assertTrue(notRead.size() > 80, "the table lists the implemented options");
+        notRead.removeAll(read);
+        assertEquals(java.util.Set.of(), notRead, "options marked IMPLEMENTED that DaemonConfig never reads");
+    }
+
+    @Test
+    void concurrentDatabaseReloadDefaultsToYes() {
+        assertTrue(DaemonConfig.defaults().concurrentDatabaseReload());
+        assertTrue(parse("ConcurrentDatabaseReload yes\n").concurrentDatabaseReload());
+        DaemonConfig c = parse("ConcurrentDatabaseReload no\n");
+        assertFalse(c.concurrentDatabaseReload());
+        assertTrue(c.notices().isEmpty(), c.notices().toString());
+    }
+
+    /** (daemon13) Options that were marked implemented without effect: now reported, each in its right polarity. */
+    @Test
+    void optionsWithoutEffectAreReported() {
+        // clamd's default yes: saying yes needs no notice, no does
+        assertTrue(parse("PhishingSignatures yes\nCrossFilesystems yes\n").notices().isEmpty());
+        List<String> n = parse("PhishingSignatures no\nCrossFilesystems no\nSendBufTimeout 200\nLogTime yes\nForeground yes\n").notices();
+        assertEquals(4, n.size(), n.toString());
+        for (String name : new String[] {"PhishingSignatures", "CrossFilesystems", "SendBufTimeout"}) {
+            assertTrue(n.stream().anyMatch(x -> x.contains("option " + name + " is not supported")), n.toString());
+        }
+        assertTrue(n.stream().anyMatch(x -> x.endsWith("without effect in Bulwark: LogTime, Foreground")), n.toString());
+        // default-no options keep the old polarity
+        assertTrue(parse("OnAccessPrevention no\nAlertBrokenMedia no\nAlertPartitionIntersection no\n").notices().isEmpty());
+        List<String> alerts = parse("AlertBrokenMedia yes\nAlertPartitionIntersection yes\nPartitionIntersection yes\n").notices();
+        assertEquals(3, alerts.size(), alerts.toString());
+    }
 }
