@@ -218,7 +218,10 @@ public final class ScanCommand {
         // (startup10) one regular file named is scanned on this thread (see file): no pool then, unless the name
         // turns out not to be a regular file when it is looked at again below. Creating and shutting down the pool
         // cost a one-file scan ~0.3 ms of its start.
-        boolean single = targets.size() == 1 && !targets.get(0).equals("-") && regularFile(Path.of(targets.get(0)));
+        // (--follow-file-symlinks=0: a named link to a file is not scanned, so the one-stat shortcut, which follows
+        // links, is not taken)
+        boolean single = targets.size() == 1 && !targets.get(0).equals("-") && o.followFileSymlinks != 0
+                && regularFile(Path.of(targets.get(0)));
         ExecutorService pool = single ? null : newPool();
         ArrayDeque<Job> queue = new ArrayDeque<>();
         Progress progress = new Progress(o.progress && o.recursive && !o.json, err);
@@ -229,8 +232,10 @@ public final class ScanCommand {
                     continue;
                 }
                 Path p = Path.of(t);
-                if (regularFile(p)) { // the common case of a list: one stat instead of three
-                    file(t, p, queue, targets.size() == 1 ? null : pool, progress);
+                // clamscan strips a named path's trailing slashes before it scans, prints or matches it ("t//" is "t")
+                String shown = stripSlashes(t);
+                if (o.followFileSymlinks != 0 && regularFile(p)) { // the common case of a list: one stat instead of three
+                    file(shown, p, queue, targets.size() == 1 ? null : pool, progress);
                     continue;
                 }
                 if (pool == null) pool = newPool();
@@ -241,13 +246,32 @@ public final class ScanCommand {
                     errors++;
                     continue;
                 }
-                if (Files.isDirectory(p)) {
-                    if (Files.isSymbolicLink(p) && o.followDirSymlinks == 0) {
-                        continue;
+                // a named symbolic link as clamscan's scanmanager takes it: followed to a file with
+                // --follow-file-symlinks >= 1, to a directory with --follow-dir-symlinks >= 1, else "Symbolic link";
+                // a dangling one is passed over in silence unless both levels are 0. (lstat of "link/" follows the
+                // link: a name ending in '/' is never a link.)
+                if (!t.endsWith("/") && Files.isSymbolicLink(p)) {
+                    BasicFileAttributes a = null;
+                    if (o.followDirSymlinks != 0 || o.followFileSymlinks != 0) {
+                        try {
+                            a = Files.readAttributes(p, BasicFileAttributes.class);
+                        } catch (IOException dangling) {
+                            continue;
+                        }
                     }
-                    walk(t, p, 0, queue, pool, progress);
+                    if (a != null && a.isRegularFile() && o.followFileSymlinks != 0) {
+                        file(shown, p, queue, pool, progress);
+                    } else if (a != null && a.isDirectory() && o.followDirSymlinks != 0) {
+                        walk(shown, p, 1, queue, pool, progress);
+                    } else {
+                        enqueue(queue, new Job(shown, null, null, "Symbolic link"), pool, progress);
+                    }
+                    continue;
+                }
+                if (Files.isDirectory(p)) {
+                    walk(shown, p, 1, queue, pool, progress);
                 } else if (Files.isRegularFile(p)) {
-                    file(t, p, queue, targets.size() == 1 ? null : pool, progress);
+                    file(shown, p, queue, targets.size() == 1 ? null : pool, progress);
                 } else {
                     if (!o.quiet) err.println("WARNING: " + t + ": Not supported file type");
                     errors++;
@@ -270,11 +294,15 @@ public final class ScanCommand {
     }
 
     private void walk(String shown, Path dir, int depth, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
-        String real = dir.toAbsolutePath().normalize().toString();
-        if (matchesAny(o.excludeDir, real) || (!o.includeDir.isEmpty() && !matchesAny(o.includeDir, real))) {
+        // --exclude-dir/--include-dir: clamscan matches a directory's name as it prints it (as named, then
+        // "name/entry"), not its absolute or real path
+        if (matchesAny(o.excludeDir, shown) || (!o.includeDir.isEmpty() && !matchesAny(o.includeDir, shown))) {
             enqueue(q, new Job(shown, null, null, "Excluded"), pool, pr);
             return;
         }
+        // --max-dir-recursion as clamscan counts it: a named directory is at depth 1 (0 scans nothing in it), and
+        // the check follows the exclusion test (a directory too deep is still reported excluded)
+        if (depth > o.maxDirRecursion) return;
         Path realDir;
         try {
             realDir = dir.toRealPath();
@@ -299,23 +327,55 @@ public final class ScanCommand {
             } catch (IOException gone) {
                 continue; // removed while walking
             }
-            boolean link = a.isSymbolicLink();
-            if (a.isDirectory() || (link && Files.isDirectory(e))) {
-                if (!o.recursive || depth + 1 > o.maxDirRecursion) continue;
-                if (link && o.followDirSymlinks < 2) continue;
-                walk(child, e, depth + 1, q, pool, pr);
-            } else if (link && !Files.exists(e)) {
-                continue; // dangling link
-            } else if (link) {
-                if (o.followFileSymlinks < 2) {
+            if (a.isSymbolicLink()) {
+                // clamscan's scandirs: a link is "Symbolic link" unless one of the levels is 2; then it is followed
+                // to a file (--follow-file-symlinks=2) or a directory (--follow-dir-symlinks=2, with -r), a dangling
+                // one is passed over, anything else is "Symbolic link"
+                if (o.followDirSymlinks < 2 && o.followFileSymlinks < 2) {
                     enqueue(q, new Job(child, null, null, "Symbolic link"), pool, pr);
-                } else if (Files.isRegularFile(e)) {
-                    file(child, e, q, pool, pr);
+                    continue;
                 }
+                BasicFileAttributes t;
+                try {
+                    t = Files.readAttributes(e, BasicFileAttributes.class);
+                } catch (IOException dangling) {
+                    continue;
+                }
+                if (t.isRegularFile() && o.followFileSymlinks == 2) {
+                    file(child, e, q, pool, pr);
+                } else if (t.isDirectory() && o.followDirSymlinks == 2) {
+                    if (o.recursive) walk(child, e, depth + 1, q, pool, pr);
+                } else {
+                    enqueue(q, new Job(child, null, null, "Symbolic link"), pool, pr);
+                }
+            } else if (a.isDirectory()) {
+                if (!o.recursive) continue;
+                walk(child, e, depth + 1, q, pool, pr);
             } else if (a.isRegularFile()) {
                 file(child, e, q, pool, pr);
             }
         }
+    }
+
+    /**
+     * --exclude/--include: clamscan matches a file's real path (absolute, links resolved: a followed link is
+     * matched by its target's name, not its own).
+     */
+    private boolean excludedFile(Path p) {
+        String real;
+        try {
+            real = p.toRealPath().toString();
+        } catch (IOException | SecurityException e) {
+            real = p.toAbsolutePath().normalize().toString();
+        }
+        return matchesAny(o.exclude, real) || (!o.include.isEmpty() && !matchesAny(o.include, real));
+    }
+
+    /** {@code t} without its trailing slashes (but "/" stays "/"), as clamscan's scanmanager strips them. */
+    static String stripSlashes(String t) {
+        int end = t.length();
+        while (end > 1 && t.charAt(end - 1) == '/') end--;
+        return t.substring(0, end);
     }
 
     private static boolean matchesAny(List<Pattern> ps, String s) {
@@ -325,8 +385,7 @@ public final class ScanCommand {
 
     /** Queues the scan of a file; {@code pool} null (a single file named) or one thread scans it here and now. */
     private void file(String shown, Path p, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
-        String real = p.toAbsolutePath().normalize().toString();
-        if (matchesAny(o.exclude, real) || (!o.include.isEmpty() && !matchesAny(o.include, real))) {
+        if ((!o.exclude.isEmpty() || !o.include.isEmpty()) && excludedFile(p)) {
             enqueue(q, new Job(shown, p, null, "Excluded"), pool, pr);
             return;
         }
