@@ -128,8 +128,15 @@ public final class ScanCommand {
         }
         List<String> targets = new ArrayList<>(o.targets);
         if (o.fileList != null) {
+            if (!targets.isEmpty() && !o.quiet) err.println("WARNING: Only scanning files from --file-list (files passed at cmdline are ignored)");
             targets.clear();
-            for (String l : Files.readAllLines(Path.of(o.fileList))) if (!l.isBlank()) targets.add(l.strip());
+            try {
+                targets.addAll(fileListNames(Files.readAllBytes(Path.of(o.fileList))));
+            } catch (IOException e) {
+                err.println("ERROR: --file-list: Can't open file " + o.fileList);
+                report.close();
+                return 2;
+            }
         }
         if (targets.isEmpty()) targets.add(".");
         try {
@@ -369,6 +376,35 @@ public final class ScanCommand {
             real = p.toAbsolutePath().normalize().toString();
         }
         return matchesAny(o.exclude, real) || (!o.include.isEmpty() && !matchesAny(o.include, real));
+    }
+
+    /**
+     * The names of a --file-list, as clamscan reads them: one a line, only the line's trailing CR/LF taken off
+     * (spaces and tabs are part of a name: " a.exe" and "a.exe " are other files than "a.exe"); empty lines are
+     * passed over. A name that is not UTF-8 does not end the scan: its bytes decode to U+FFFD and the file is
+     * reported missing (a Java path cannot name it), and the names after it are scanned.
+     */
+    static List<String> fileListNames(byte[] list) {
+        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        while (start < list.length) {
+            int nl = start;
+            while (nl < list.length && list[nl] != '\n') nl++;
+            int end = nl;
+            while (end > start && (list[end - 1] == '\r' || list[end - 1] == '\n')) end--;
+            if (end > start) {
+                try {
+                    names.add(utf8.decode(java.nio.ByteBuffer.wrap(list, start, end - start)).toString());
+                } catch (java.nio.charset.CharacterCodingException cannot) {
+                    throw new AssertionError(cannot); // REPLACE never throws
+                }
+            }
+            start = nl + 1;
+        }
+        return names;
     }
 
     /** {@code t} without its trailing slashes (but "/" stays "/"), as clamscan's scanmanager strips them. */
