@@ -96,8 +96,18 @@ public final class ScanCommand {
         long start = System.currentTimeMillis();
         long t0 = System.nanoTime();
         for (String dir : new String[] {o.move, o.copy}) {
-            if (dir != null && !Files.isDirectory(Path.of(dir))) {
-                err.println("ERROR: action_setup: Failed to get realpath of " + dir);
+            if (dir == null) continue;
+            // clamscan's action_setup: a missing directory is "Failed to get realpath" (no "ERROR:"), an existing
+            // name that is no directory is named by its real path
+            Path real;
+            try {
+                real = Path.of(dir).toRealPath();
+            } catch (IOException e) {
+                out.println("action_setup: Failed to get realpath of " + dir); // (clamscan: standard output)
+                return 2;
+            }
+            if (!Files.isDirectory(real)) {
+                err.println("ERROR: '" + real + "' doesn't exist or is not a directory");
                 return 2;
             }
         }
