@@ -41,6 +41,8 @@ public final class ScanCommand {
     private final Report report;
     private Engine engine;
     private int dirs, files, infected, errors;
+    /** Named paths that cannot be scanned (missing, not a file or directory): exit code 2, but not in clamscan's "Total errors". */
+    private int argErrors;
     /** Real paths of directories being walked: a symlink loop is entered only once. */
     private final java.util.Set<Path> walking = new java.util.HashSet<>();
     private long bytesRead, bytesScanned;
@@ -138,7 +140,7 @@ public final class ScanCommand {
         }
         List<String> targets = new ArrayList<>(o.targets);
         if (o.fileList != null) {
-            if (!targets.isEmpty() && !o.quiet) err.println("WARNING: Only scanning files from --file-list (files passed at cmdline are ignored)");
+            if (!targets.isEmpty()) report.warning(err, "WARNING: Only scanning files from --file-list (files passed at cmdline are ignored)");
             targets.clear();
             try {
                 targets.addAll(fileListNames(Files.readAllBytes(Path.of(o.fileList))));
@@ -159,7 +161,7 @@ public final class ScanCommand {
         }
         if (!o.noSummary) summary(start, System.nanoTime() - t0);
         report.close(); // after the summary: clamscan writes it to the --log file too
-        return infected > 0 ? 1 : errors > 0 ? 2 : 0;
+        return infected > 0 ? 1 : errors + argErrors > 0 ? 2 : 0;
     }
 
     /**
@@ -259,8 +261,8 @@ public final class ScanCommand {
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     drain(queue, 0, progress);
                     stderr.println(t + ": No such file or directory"); // clamscan's perror: standard error even with --stdout
-                    if (!o.quiet) err.println("WARNING: " + t + ": Can't access file"); // (--quiet: clamscan's warnings go)
-                    errors++;
+                    report.warning(err, "WARNING: " + t + ": Can't access file"); // (--quiet: clamscan's warnings go, but to the log)
+                    argErrors++;
                     continue;
                 }
                 // a named symbolic link as clamscan's scanmanager takes it: followed to a file with
@@ -290,8 +292,8 @@ public final class ScanCommand {
                 } else if (Files.isRegularFile(p)) {
                     file(shown, p, queue, targets.size() == 1 ? null : pool, progress);
                 } else {
-                    if (!o.quiet) err.println("WARNING: " + t + ": Not supported file type");
-                    errors++;
+                    report.warning(err, "WARNING: " + t + ": Not supported file type");
+                    argErrors++;
                 }
             }
             drain(queue, 0, progress);
@@ -469,7 +471,7 @@ public final class ScanCommand {
         while (q.size() > keep) {
             Job j = q.poll();
             if (j.result == null) {
-                if (!o.infectedOnly && !o.quiet) report.line(j.shown + ": " + j.line, true);
+                if (!o.infectedOnly) report.line(j.shown + ": " + j.line, true);
                 continue;
             }
             ScanResult r;
@@ -508,13 +510,13 @@ public final class ScanCommand {
                 // clamscan copies standard input to a temporary file and scans that: empty input is "stdin: OK" and
                 // counts as a scanned file; an empty named file is "Empty file" and does not
                 if (j.path != null) {
-                    if (!o.json && !o.infectedOnly && !o.quiet) report.line(j.shown + ": Empty file", true);
+                    if (!o.json && !o.infectedOnly) report.line(j.shown + ": Empty file", true);
                     return;
                 }
             }
             case ERROR -> {
                 errors++;
-                if (!o.json && !o.infectedOnly && !o.quiet) report.line(j.shown + ": " + r.error() + " ERROR", true);
+                if (!o.json && !o.infectedOnly) report.line(j.shown + ": " + r.error() + " ERROR", true);
                 return;
             }
             default -> { }
@@ -524,13 +526,13 @@ public final class ScanCommand {
         bytesScanned += r.bytesScanned();
         if (r.status() == ScanResult.Status.INFECTED) {
             infected++;
-            if (!o.json && !o.quiet) {
+            if (!o.json) {
                 for (Detection d : r.detections()) {
                     report.line(j.shown + ": " + d.name() + " FOUND", true);
-                    if (o.bell) err.print('\u0007');
+                    if (o.bell && !o.quiet) err.print('\u0007');
                 }
             }
-            if (j.path != null) errors += Quarantine.act(o, j.shown, j.path, out) ? 0 : 1;
+            if (j.path != null) errors += Quarantine.act(o, j.shown, j.path, report) ? 0 : 1;
         } else if (!o.json && !o.infectedOnly && (!o.suppressOk || j.path == null) && !o.quiet) {
             report.line(j.shown + ": OK", false); // standard input's even with -o, as clamscan prints it
         }
