@@ -100,8 +100,13 @@ final class PathScan {
         }
         Path top;
         BasicFileAttributes attrs;
+        String given = argument;
+        // clamd's cli_ftw trims the argument before anything else looks at it (ExcludePath, stat, the replies):
+        // "//a/b//" is "/a/b" ("//x" escaped an ExcludePath '^/x' and was printed as given), "//" is ""
+        argument = trimSlashes(argument);
         try {
-            top = Path.of(argument.isEmpty() ? "." : argument);
+            if (argument.isEmpty()) throw new NoSuchFileException(given); // clamd's stat("") (was: the daemon's directory)
+            top = Path.of(argument);
             if (!policy.allows(top) && !policy.missingInside(top)) {
                 // outside the roots whether it exists or not: the reply must not tell which
                 sink.reply(argument, "Access denied. ERROR");
@@ -159,7 +164,7 @@ final class PathScan {
             total.incrementAndGet(); // clamd counts it as visited but not as an error, so "OK" follows
             sink.reply(argument, "Not supported file type ERROR");
         }
-        if (infected.get() == 0 && errors.get() != total.get()) sink.reply(argument, "OK");
+        if (infected.get() == 0 && errors.get() != total.get()) sink.reply(stripTrailingSlashes(given), "OK"); // (clamd: the name as given, less its trailing slashes)
     }
 
     /** What the walk needs of one directory entry, from one lstat. */
@@ -216,11 +221,17 @@ final class PathScan {
             for (Path p : ds) {
                 if (entries.size() + unreadable.size() >= MAX_DIR_ENTRIES) break;
                 String name = shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName();
+                Entry e = entry(p);
+                if (e != null && e.link() && !followsLinks()) {
+                    // clamd's cli_ftw drops a link it will not follow as it reads the directory, before the
+                    // ExcludePath check: never "Excluded" (counted as the walk below counts a link not followed)
+                    total.incrementAndGet();
+                    continue;
+                }
                 if (excluded(name)) { // clamd checks exclusions while reading the directory, before sorting
                     if (command != ClamdCommand.MULTISCAN) sink.reply(name, "Excluded");
                     continue;
                 }
-                Entry e = entry(p);
                 if (e == null) unreadable.add(p);
                 else entries.add(e);
             }
@@ -260,6 +271,15 @@ final class PathScan {
                     isFile = t.isRegularFile();
                     stamp = FileDigest.stamp(t);
                     target = p.toRealPath();
+                } catch (NoSuchFileException dangling) {
+                    // a dangling link, with a Follow*Symlinks option set: clamd's stat fails and it says so (only for
+                    // a target that would be inside the roots: nothing is told of the file system outside them)
+                    total.incrementAndGet();
+                    if (policy.missingInside(p)) {
+                        errors.incrementAndGet();
+                        sink.reply(name, "File path check failure: No such file or directory. ERROR");
+                    }
+                    continue;
                 } catch (IOException e) {
                     total.incrementAndGet();
                     continue;
@@ -396,9 +416,25 @@ final class PathScan {
         return r == null || r.isEmpty() ? "Input/output error" : r;
     }
 
+    private boolean followsLinks() {
+        return service.config().followDirectorySymlinks() || service.config().followFileSymlinks();
+    }
+
     private boolean excluded(String path) {
         for (Pattern p : service.config().excludePaths()) if (p.matcher(path).find()) return true;
         return false;
+    }
+
+    /**
+     * cli_ftw's trimming of a path argument of two characters or more: repeated leading slashes down to one, then
+     * every trailing slash ("/" stays "/", "//" becomes "").
+     */
+    static String trimSlashes(String path) {
+        if (path.length() < 2) return path;
+        int start = 0, end = path.length();
+        while (start + 1 < end && path.charAt(start) == '/' && path.charAt(start + 1) == '/') start++;
+        while (end > start && path.charAt(end - 1) == '/') end--;
+        return path.substring(start, end);
     }
 
     private static String stripTrailingSlashes(String s) {
