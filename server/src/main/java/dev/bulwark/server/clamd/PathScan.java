@@ -1,6 +1,7 @@
 package dev.bulwark.server.clamd;
 
 import dev.bulwark.engine.Detection;
+import dev.bulwark.engine.RawNames;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.server.FileDigest;
 import dev.bulwark.server.PathPolicy;
@@ -106,7 +107,7 @@ final class PathScan {
         argument = trimSlashes(argument);
         try {
             if (argument.isEmpty()) throw new NoSuchFileException(given); // clamd's stat("") (was: the daemon's directory)
-            top = Path.of(argument);
+            top = RawNames.path(argument); // (a name that is not UTF-8 arrives escaped: the file of exactly those bytes)
             if (!policy.allows(top) && !policy.missingInside(top)) {
                 // outside the roots whether it exists or not: the reply must not tell which
                 sink.reply(argument, "Access denied. ERROR");
@@ -220,7 +221,7 @@ final class PathScan {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 if (entries.size() + unreadable.size() >= MAX_DIR_ENTRIES) break;
-                String name = shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName();
+                String name = shown.equals("/") ? "/" + RawNames.fileName(p) : shown + "/" + RawNames.fileName(p);
                 Entry e = entry(p);
                 if (e != null && e.link() && !followsLinks()) {
                     // clamd's cli_ftw drops a link it will not follow as it reads the directory, before the
@@ -247,13 +248,13 @@ final class PathScan {
             if (stop) return;
             total.incrementAndGet();
             errors.incrementAndGet();
-            sink.reply(shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName(),
+            sink.reply(shown.equals("/") ? "/" + RawNames.fileName(p) : shown + "/" + RawNames.fileName(p),
                     "File path check failure: No such file or directory. ERROR");
         }
         for (Entry en : entries) {
             Path p = en.path();
             if (stop) return;
-            String name = shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName();
+            String name = shown.equals("/") ? "/" + RawNames.fileName(p) : shown + "/" + RawNames.fileName(p);
             Path target = p;
             boolean isDir = en.dir(), isFile = en.file();
             FileDigest.Stamp stamp = en.stamp();
