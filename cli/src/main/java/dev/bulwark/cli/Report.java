@@ -1,5 +1,6 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.engine.RawNames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -20,14 +21,17 @@ final class Report implements AutoCloseable {
     private final PrintStream out;
     private final boolean quiet;
     private final Writer log;
+    private final java.nio.channels.FileChannel logChannel;
 
     Report(ClamscanOptions o, PrintStream out) throws IOException {
         this.out = out;
         this.quiet = o.quiet;
         if (o.log != null) {
-            log = Channels.newWriter(open(Path.of(o.log)), StandardCharsets.UTF_8);
+            logChannel = open(Path.of(o.log));
+            log = Channels.newWriter(logChannel, StandardCharsets.UTF_8);
             log.write("\n" + "-".repeat(79) + "\n\n");
         } else {
+            logChannel = null;
             log = null;
         }
     }
@@ -43,6 +47,15 @@ final class Report implements AutoCloseable {
 
     /** A result line: to standard output unless --quiet, to the log when {@code toLog}. */
     void line(String s, boolean toLog) throws IOException {
+        if (RawNames.escaped(s)) { // a name that is not UTF-8: its bytes, as clamscan prints them
+            byte[] b = RawNames.bytes(s + "\n");
+            if (!quiet) out.write(b);
+            if (toLog && log != null) {
+                log.flush();
+                logChannel.write(java.nio.ByteBuffer.wrap(b));
+            }
+            return;
+        }
         if (!quiet) out.println(s);
         if (toLog && log != null) log.write(s + "\n");
     }

@@ -4,6 +4,7 @@ import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.Detection;
 import dev.bulwark.engine.Engine;
 import dev.bulwark.engine.LoadOptions;
+import dev.bulwark.engine.RawNames;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.engine.diag.Diagnostic;
 import dev.bulwark.engine.signatures.clamav.DatabaseLoader;
@@ -250,7 +251,7 @@ public final class ScanCommand {
                     enqueue(queue, new Job("stdin", null, pool.submit(() -> engine.scan(System.in, o.scan)), null), pool, progress);
                     continue;
                 }
-                Path p = Path.of(t);
+                Path p = RawNames.path(t); // (a --file-list name that is not UTF-8: the file of exactly its bytes)
                 // clamscan strips a named path's trailing slashes before it scans, prints or matches it ("t//" is "t")
                 String shown = stripSlashes(t);
                 if (o.followFileSymlinks != 0 && regularFile(p)) { // the common case of a list: one stat instead of three
@@ -339,7 +340,7 @@ public final class ScanCommand {
             return;
         }
         for (Path e : entries) {
-            String child = shown.endsWith("/") ? shown + e.getFileName() : shown + "/" + e.getFileName();
+            String child = shown.endsWith("/") ? shown + RawNames.fileName(e) : shown + "/" + RawNames.fileName(e);
             BasicFileAttributes a; // one stat per entry (each costs microseconds on a VM)
             try {
                 a = Files.readAttributes(e, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -393,13 +394,10 @@ public final class ScanCommand {
     /**
      * The names of a --file-list, as clamscan reads them: one a line, only the line's trailing CR/LF taken off
      * (spaces and tabs are part of a name: " a.exe" and "a.exe " are other files than "a.exe"); empty lines are
-     * passed over. A name that is not UTF-8 does not end the scan: its bytes decode to U+FFFD and the file is
-     * reported missing (a Java path cannot name it), and the names after it are scanned.
+     * passed over. A name that is not UTF-8 keeps its bytes (see {@link RawNames}): the file it names is scanned
+     * and printed byte for byte, as clamscan does.
      */
     static List<String> fileListNames(byte[] list) {
-        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
         List<String> names = new ArrayList<>();
         int start = 0;
         while (start < list.length) {
@@ -407,13 +405,7 @@ public final class ScanCommand {
             while (nl < list.length && list[nl] != '\n') nl++;
             int end = nl;
             while (end > start && (list[end - 1] == '\r' || list[end - 1] == '\n')) end--;
-            if (end > start) {
-                try {
-                    names.add(utf8.decode(java.nio.ByteBuffer.wrap(list, start, end - start)).toString());
-                } catch (java.nio.charset.CharacterCodingException cannot) {
-                    throw new AssertionError(cannot); // REPLACE never throws
-                }
-            }
+            if (end > start) names.add(RawNames.decode(list, start, end - start));
             start = nl + 1;
         }
         return names;
