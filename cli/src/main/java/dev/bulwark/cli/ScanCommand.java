@@ -282,14 +282,14 @@ public final class ScanCommand {
                     if (a != null && a.isRegularFile() && o.followFileSymlinks != 0) {
                         file(shown, p, queue, pool, progress);
                     } else if (a != null && a.isDirectory() && o.followDirSymlinks != 0) {
-                        walk(shown, p, 1, queue, pool, progress);
+                        walkTop(shown, p, queue, pool, progress);
                     } else {
                         enqueue(queue, new Job(shown, null, null, "Symbolic link"), pool, progress);
                     }
                     continue;
                 }
                 if (Files.isDirectory(p)) {
-                    walk(shown, p, 1, queue, pool, progress);
+                    walkTop(shown, p, queue, pool, progress);
                 } else if (Files.isRegularFile(p)) {
                     file(shown, p, queue, targets.size() == 1 ? null : pool, progress);
                 } else {
@@ -311,6 +311,23 @@ public final class ScanCommand {
         } catch (IOException | SecurityException e) {
             return false; // missing, a dangling link, unreadable: the checks below tell which
         }
+    }
+
+    /** The device of the named directory being walked (--cross-fs=no), as clamscan's stat of it gives. */
+    private Object topDevice;
+
+    private static Object device(Path p, LinkOption... how) {
+        try {
+            return Files.getAttribute(p, "unix:dev", how);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /** A named directory's walk: its device noted first when --cross-fs=no. */
+    private void walkTop(String shown, Path dir, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
+        topDevice = o.crossFs ? null : device(dir);
+        walk(shown, dir, 1, q, pool, pr);
     }
 
     private void walk(String shown, Path dir, int depth, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
@@ -346,6 +363,12 @@ public final class ScanCommand {
                 a = Files.readAttributes(e, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException gone) {
                 continue; // removed while walking
+            }
+            if (topDevice != null && !topDevice.equals(device(e, LinkOption.NOFOLLOW_LINKS))) {
+                // --cross-fs=no: an entry on another file system than the named directory (a mount point: /proc,
+                // /sys, a network file system) is "Excluded", as clamscan's scandirs reports it
+                enqueue(q, new Job(child, null, null, "Excluded"), pool, pr);
+                continue;
             }
             if (a.isSymbolicLink()) {
                 // clamscan's scandirs: a link is "Symbolic link" unless one of the levels is 2; then it is followed
