@@ -145,6 +145,8 @@ final class PathScan {
         }
         if (attrs.isDirectory()) {
             total.incrementAndGet();
+            // CrossFilesystems no: the device of the named directory (clamd's stat of it) bounds the walk
+            topDevice = service.config().crossFilesystems() ? null : device(attrs.fileKey());
             String base = stripTrailingSlashes(argument);
             if (command == ClamdCommand.MULTISCAN) {
                 Workers workers = new Workers(service.config().maxThreads());
@@ -200,6 +202,17 @@ final class PathScan {
                 return null;
             }
         }
+    }
+
+    /** The device of the named directory being walked, with CrossFilesystems no (else null). */
+    private volatile String topDevice;
+
+    /** The device in a Unix file key's text ({@code (dev=803,ino=1234)}), or null when it has none. */
+    static String device(Object fileKey) {
+        if (fileKey == null) return null;
+        String k = fileKey.toString();
+        int i = k.indexOf("(dev="), j = k.indexOf(",ino=");
+        return i < 0 || j < i ? null : k.substring(i + 5, j);
     }
 
     /** The inode number in a Unix file key's text ({@code (dev=803,ino=1234)}), or -1 when it has none. */
@@ -285,6 +298,11 @@ final class PathScan {
                     total.incrementAndGet();
                     continue;
                 }
+            }
+            if (topDevice != null && !topDevice.equals(device(stamp.fileKey()))) {
+                // clamd's scan_callback: an entry (a link: its target) on another file system is not visited
+                if (command != ClamdCommand.MULTISCAN) sink.reply(name, "Excluded (another filesystem)"); // (as "Excluded")
+                continue;
             }
             if (isDir) {
                 walk(target, name, depth + 1, workers);

@@ -52,4 +52,30 @@ class ClamdPathTrimTest {
         compare(fx, exclude + "FollowFileSymlinks yes\n", List.of("CONTSCAN " + f));
         compare(fx, "FollowFileSymlinks yes\nFollowDirectorySymlinks yes\n", List.of("CONTSCAN " + f, "CONTSCAN " + f + "/cleandir/"));
     }
+
+    /**
+     * CrossFilesystems no as clamd: an entry whose file system differs from the named directory's (here a followed
+     * link into /dev/shm, a tmpfs) is "Excluded (another filesystem)" (the option was accepted and ignored).
+     */
+    @Test
+    void crossFilesystemsNoAsClamd() throws Exception {
+        assumeTrue(RealClamd.available());
+        Fixtures fx = new Fixtures(tmp);
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm)
+                && !Files.getAttribute(shm, "unix:dev").equals(Files.getAttribute(fx.files, "unix:dev")));
+        Path other = Files.createTempDirectory(shm, "bulwark-crossfs");
+        try {
+            Files.writeString(other.resolve("e.com"), Fixtures.EICAR, StandardCharsets.ISO_8859_1);
+            Path d = Files.createDirectories(fx.files.resolve("cf"));
+            Files.writeString(d.resolve("clean.txt"), "clean\n");
+            Files.createSymbolicLink(d.resolve("dlink"), other);
+            Files.createSymbolicLink(d.resolve("flink"), other.resolve("e.com"));
+            compare(fx, "CrossFilesystems no\nFollowDirectorySymlinks yes\nFollowFileSymlinks yes\n", List.of("CONTSCAN " + d, "SCAN " + d));
+            compare(fx, "CrossFilesystems yes\nFollowDirectorySymlinks yes\nFollowFileSymlinks yes\n", List.of("CONTSCAN " + d));
+        } finally {
+            Files.deleteIfExists(other.resolve("e.com"));
+            Files.deleteIfExists(other);
+        }
+    }
 }
