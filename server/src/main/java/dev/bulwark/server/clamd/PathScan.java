@@ -161,6 +161,8 @@ final class PathScan {
             } else {
                 walk(top, base, 0, null);
             }
+        } else if (attrs.isRegularFile() && onProc(attrs.fileKey())) {
+            total.incrementAndGet(); // clamd passes over a file of /proc (its procdev check): "OK", nothing read
         } else if (attrs.isRegularFile()) {
             scanOne(top, argument, null);
         } else {
@@ -202,6 +204,23 @@ final class PathScan {
                 return null;
             }
         }
+    }
+
+    /** The device of /proc when it is procfs (clamd: stat("/proc") with st_size 0), else null. */
+    private static final String PROC_DEVICE = procDevice();
+
+    private static String procDevice() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(Path.of("/proc"), BasicFileAttributes.class);
+            return a.size() == 0 ? device(a.fileKey()) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether a file with this key lies on /proc, which clamd never scans (its procdev check). */
+    private static boolean onProc(Object fileKey) {
+        return PROC_DEVICE != null && PROC_DEVICE.equals(device(fileKey));
     }
 
     /** The device of the named directory being walked, with CrossFilesystems no (else null). */
@@ -250,9 +269,12 @@ final class PathScan {
                 else entries.add(e);
             }
         } catch (IOException e) {
+            // a directory that cannot be opened: clamd's cli_ftw reports the failed call with its strerror
+            // (was "Access denied. ERROR", the reply of a path outside the scan roots)
             total.incrementAndGet();
             errors.incrementAndGet();
-            sink.reply(shown, "Access denied. ERROR");
+            sink.reply(shown, "File path check failure: " + (e instanceof AccessDeniedException ? "Permission denied"
+                    : e instanceof FileSystemException f ? strerror(f) : "Input/output error") + ". ERROR");
             return;
         }
         // clamd's order: files before directories, then by inode number (entries that vanished first: no inode)
@@ -306,6 +328,8 @@ final class PathScan {
             }
             if (isDir) {
                 walk(target, name, depth + 1, workers);
+            } else if (isFile && onProc(stamp.fileKey())) {
+                total.incrementAndGet(); // a file of /proc: passed over in silence, as clamd does (environ, kcore, ...)
             } else if (isFile) {
                 if (workers != null) workers.submit(target, name, stamp);
                 else scanOne(target, name, stamp);

@@ -54,6 +54,19 @@ class ClamdPathTrimTest {
     }
 
     /**
+     * Files of /proc are passed over as clamd's procdev check does (they were read: "/proc/1/environ: Access denied
+     * ERROR"), and a directory that cannot be opened is "File path check failure: Permission denied. ERROR" (was
+     * "Access denied. ERROR"); /proc/1/task/1/fdinfo cannot be opened without ptrace rights, and where it can, both
+     * list the same.
+     */
+    @Test
+    void procFilesAndUnreadableDirectoriesAsClamd() throws Exception {
+        assumeTrue(RealClamd.available() && Files.isDirectory(Path.of("/proc/1/task/1")));
+        Fixtures fx = new Fixtures(tmp);
+        compare(fx, "", List.of("SCAN /proc/1/environ", "SCAN /proc/version", "CONTSCAN /proc/sys/kernel/random", "CONTSCAN /proc/1/task/1"));
+    }
+
+    /**
      * CrossFilesystems no as clamd: an entry whose file system differs from the named directory's (here a followed
      * link into /dev/shm, a tmpfs) is "Excluded (another filesystem)" (the option was accepted and ignored).
      */
