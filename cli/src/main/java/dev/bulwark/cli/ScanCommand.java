@@ -313,6 +313,28 @@ public final class ScanCommand {
         }
     }
 
+    private static final Path PROC = Path.of("/proc");
+    /** /proc's device when procfs is mounted there (clamscan: stat("/proc") with st_size 0); computed on first use. */
+    private static Object procDevice;
+    private static boolean procLooked;
+
+    /**
+     * Whether {@code p} is a file of /proc, which clamscan never scans ("Excluded (/proc)"): a path below /proc
+     * on /proc's device (Bulwark read them: "/proc/1/environ: Access denied ERROR", exit 2 for 'scan -r /').
+     */
+    private static boolean onProc(Path p) {
+        if (!(p.isAbsolute() ? p : p.toAbsolutePath()).normalize().startsWith(PROC)) return false; // (the usual case: no stat)
+        if (!procLooked) {
+            try {
+                if (Files.readAttributes(PROC, BasicFileAttributes.class).size() == 0) procDevice = device(PROC);
+            } catch (IOException | SecurityException e) {
+                procDevice = null;
+            }
+            procLooked = true;
+        }
+        return procDevice != null && procDevice.equals(device(p));
+    }
+
     /** The device of the named directory being walked (--cross-fs=no), as clamscan's stat of it gives. */
     private Object topDevice;
 
@@ -344,18 +366,22 @@ public final class ScanCommand {
         try {
             realDir = dir.toRealPath();
         } catch (IOException e) {
+            errors++;
             enqueue(q, new Job(shown, null, null, "Can't open directory."), pool, pr);
             return;
         }
         if (!walking.add(realDir)) return; // symlink loop
-        dirs++;
         List<Path> entries;
         try (var s = Files.list(dir)) {
             entries = new ArrayList<>(s.sorted().toList());
         } catch (IOException e) {
+            // as clamscan: an error of the scan (exit code 2, "Total errors"), and no scanned directory (it was
+            // neither: an unreadable directory left a scan "clean" with exit code 0)
+            errors++;
             enqueue(q, new Job(shown, null, null, "Can't open directory."), pool, pr);
             return;
         }
+        dirs++;
         for (Path e : entries) {
             String child = shown.endsWith("/") ? shown + RawNames.fileName(e) : shown + "/" + RawNames.fileName(e);
             BasicFileAttributes a; // one stat per entry (each costs microseconds on a VM)
@@ -448,6 +474,10 @@ public final class ScanCommand {
 
     /** Queues the scan of a file; {@code pool} null (a single file named) or one thread scans it here and now. */
     private void file(String shown, Path p, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
+        if (onProc(p)) { // clamscan's procdev check, before the --exclude ones
+            enqueue(q, new Job(shown, null, null, "Excluded (/proc)"), pool, pr);
+            return;
+        }
         if ((!o.exclude.isEmpty() || !o.include.isEmpty()) && excludedFile(p)) {
             enqueue(q, new Job(shown, p, null, "Excluded"), pool, pr);
             return;
