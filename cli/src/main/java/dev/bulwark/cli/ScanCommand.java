@@ -314,6 +314,12 @@ public final class ScanCommand {
     }
 
     private static final Path PROC = Path.of("/proc");
+    private static Boolean cwdInProc;
+
+    private static boolean cwdInProc() {
+        if (cwdInProc == null) cwdInProc = Path.of("").toAbsolutePath().startsWith(PROC);
+        return cwdInProc;
+    }
     /** /proc's device when procfs is mounted there (clamscan: stat("/proc") with st_size 0); computed on first use. */
     private static Object procDevice;
     private static boolean procLooked;
@@ -323,7 +329,9 @@ public final class ScanCommand {
      * on /proc's device (Bulwark read them: "/proc/1/environ: Access denied ERROR", exit 2 for 'scan -r /').
      */
     private static boolean onProc(Path p) {
-        if (!(p.isAbsolute() ? p : p.toAbsolutePath()).normalize().startsWith(PROC)) return false; // (the usual case: no stat)
+        // the usual case in a string test: no "proc" in the name and not relative to a directory of /proc
+        if (!p.toString().contains("proc") && (p.isAbsolute() || !cwdInProc())) return false;
+        if (!(p.isAbsolute() ? p : p.toAbsolutePath()).normalize().startsWith(PROC)) return false; // (no stat either)
         if (!procLooked) {
             try {
                 if (Files.readAttributes(PROC, BasicFileAttributes.class).size() == 0) procDevice = device(PROC);
