@@ -47,6 +47,8 @@ final class ClamscanOptions {
     final List<String> targets = new ArrayList<>();
     final List<Pattern> exclude = new ArrayList<>(), excludeDir = new ArrayList<>(), include = new ArrayList<>(), includeDir = new ArrayList<>();
     boolean recursive, infectedOnly, suppressOk, noSummary, quiet, toStdout, verbose, debug, bell, json, progress = true;
+    /** --cross-fs (clamscan's default yes): no keeps a walk on the named directory's file system. */
+    boolean crossFs = true;
     String log, move, copy, fileList, tempdir;
     boolean remove;
     int threads = Runtime.getRuntime().availableProcessors();
@@ -76,7 +78,7 @@ final class ClamscanOptions {
             "max-ratio", "max-space", "timelimit", "cache-size");
     /** Boolean options accepted for compatibility that do not change what Bulwark does. */
     private static final Set<String> IGNORED_FLAGS = Set.of("archive-verbose", "leave-temps", "force-to-disk", "gen-json",
-            "disable-cache", "nocerts", "dumpcerts", "bytecode", "bytecode-unsigned", "cross-fs", "alert-broken-media",
+            "disable-cache", "nocerts", "dumpcerts", "bytecode", "bytecode-unsigned", "alert-broken-media",
             "alert-partition-intersection", "scan-swf", "scan-xmldocs", "scan-hwp3", "scan-onenote", "scan-image",
             "scan-image-fuzzy-hash", "phishing-sigs", "fips-limits", "official-db-only-x",
             // clamscan's hidden or old ones with nothing to do here (a scan cache, developer statistics, .mdb output)
@@ -400,6 +402,7 @@ final class ClamscanOptions {
             case "version" -> version = yes(name, v);
             case "database" -> databases.add(Path.of(v));
             case "recursive" -> recursive = yes(name, v);
+            case "cross-fs" -> crossFs = yes(name, v);
             case "infected" -> infectedOnly = yes(name, v);
             case "suppress-ok-results" -> suppressOk = yes(name, v);
             case "no-summary" -> noSummary = yes(name, v);

@@ -3,7 +3,6 @@ package dev.bulwark.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -32,14 +31,14 @@ final class Quarantine {
     private Quarantine() {}
 
     /** Returns false when the requested action failed. */
-    static boolean act(ClamscanOptions o, String shown, Path file, PrintStream out) {
+    static boolean act(ClamscanOptions o, String shown, Path file, Report out) throws IOException {
         if (o.move == null && o.copy == null && !o.remove) return true;
         String failure = o.remove ? "Can't remove file" : o.move != null ? "Can't move file" : "Can't copy file";
         Path real;
         try {
             real = file.toRealPath();
         } catch (IOException e) {
-            out.println(shown + ": " + failure + " (" + e.getMessage() + ")");
+            out.line(shown + ": " + failure + " (" + e.getMessage() + ")", true);
             return false;
         }
         // clamscan names the real path only when it differs from the name it was given
@@ -48,7 +47,7 @@ final class Quarantine {
         try {
             if (o.remove) {
                 Files.delete(real);
-                out.println(named + ": Removed.");
+                out.line(named + ": Removed.", true);
                 return true;
             }
             dest = reserve(destinationDir(o.move != null ? o.move : o.copy), real.getFileName().toString());
@@ -62,10 +61,10 @@ final class Quarantine {
                     Files.delete(real);
                     dest = copied;
                 }
-                out.println(named + ": moved to '" + dest + "'");
+                out.line(named + ": moved to '" + dest + "'", true);
             } else {
                 copyInto(real, dest);
-                out.println(named + ": copied to '" + dest + "'");
+                out.line(named + ": copied to '" + dest + "'", true);
             }
             return true;
         } catch (IOException e) {
@@ -76,7 +75,7 @@ final class Quarantine {
                     // the reserved name stays; nothing was quarantined under it
                 }
             }
-            out.println(shown + ": " + failure + " (" + e.getMessage() + ")");
+            out.line(shown + ": " + failure + " (" + e.getMessage() + ")", true);
             return false;
         }
     }

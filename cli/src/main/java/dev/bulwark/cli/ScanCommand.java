@@ -4,6 +4,7 @@ import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.Detection;
 import dev.bulwark.engine.Engine;
 import dev.bulwark.engine.LoadOptions;
+import dev.bulwark.engine.RawNames;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.engine.diag.Diagnostic;
 import dev.bulwark.engine.signatures.clamav.DatabaseLoader;
@@ -41,6 +42,8 @@ public final class ScanCommand {
     private final Report report;
     private Engine engine;
     private int dirs, files, infected, errors;
+    /** Named paths that cannot be scanned (missing, not a file or directory): exit code 2, but not in clamscan's "Total errors". */
+    private int argErrors;
     /** Real paths of directories being walked: a symlink loop is entered only once. */
     private final java.util.Set<Path> walking = new java.util.HashSet<>();
     private long bytesRead, bytesScanned;
@@ -96,8 +99,18 @@ public final class ScanCommand {
         long start = System.currentTimeMillis();
         long t0 = System.nanoTime();
         for (String dir : new String[] {o.move, o.copy}) {
-            if (dir != null && !Files.isDirectory(Path.of(dir))) {
-                err.println("ERROR: action_setup: Failed to get realpath of " + dir);
+            if (dir == null) continue;
+            // clamscan's action_setup: a missing directory is "Failed to get realpath" (no "ERROR:"), an existing
+            // name that is no directory is named by its real path
+            Path real;
+            try {
+                real = Path.of(dir).toRealPath();
+            } catch (IOException e) {
+                out.println("action_setup: Failed to get realpath of " + dir); // (clamscan: standard output)
+                return 2;
+            }
+            if (!Files.isDirectory(real)) {
+                err.println("ERROR: '" + real + "' doesn't exist or is not a directory");
                 return 2;
             }
         }
@@ -128,8 +141,15 @@ public final class ScanCommand {
         }
         List<String> targets = new ArrayList<>(o.targets);
         if (o.fileList != null) {
+            if (!targets.isEmpty()) report.warning(err, "WARNING: Only scanning files from --file-list (files passed at cmdline are ignored)");
             targets.clear();
-            for (String l : Files.readAllLines(Path.of(o.fileList))) if (!l.isBlank()) targets.add(l.strip());
+            try {
+                targets.addAll(fileListNames(Files.readAllBytes(Path.of(o.fileList))));
+            } catch (IOException e) {
+                err.println("ERROR: --file-list: Can't open file " + o.fileList);
+                report.close();
+                return 2;
+            }
         }
         if (targets.isEmpty()) targets.add(".");
         try {
@@ -142,7 +162,7 @@ public final class ScanCommand {
         }
         if (!o.noSummary) summary(start, System.nanoTime() - t0);
         report.close(); // after the summary: clamscan writes it to the --log file too
-        return infected > 0 ? 1 : errors > 0 ? 2 : 0;
+        return infected > 0 ? 1 : errors + argErrors > 0 ? 2 : 0;
     }
 
     /**
@@ -218,7 +238,10 @@ public final class ScanCommand {
         // (startup10) one regular file named is scanned on this thread (see file): no pool then, unless the name
         // turns out not to be a regular file when it is looked at again below. Creating and shutting down the pool
         // cost a one-file scan ~0.3 ms of its start.
-        boolean single = targets.size() == 1 && !targets.get(0).equals("-") && regularFile(Path.of(targets.get(0)));
+        // (--follow-file-symlinks=0: a named link to a file is not scanned, so the one-stat shortcut, which follows
+        // links, is not taken)
+        boolean single = targets.size() == 1 && !targets.get(0).equals("-") && o.followFileSymlinks != 0
+                && regularFile(Path.of(targets.get(0)));
         ExecutorService pool = single ? null : newPool();
         ArrayDeque<Job> queue = new ArrayDeque<>();
         Progress progress = new Progress(o.progress && o.recursive && !o.json, err);
@@ -228,29 +251,50 @@ public final class ScanCommand {
                     enqueue(queue, new Job("stdin", null, pool.submit(() -> engine.scan(System.in, o.scan)), null), pool, progress);
                     continue;
                 }
-                Path p = Path.of(t);
-                if (regularFile(p)) { // the common case of a list: one stat instead of three
-                    file(t, p, queue, targets.size() == 1 ? null : pool, progress);
+                Path p = RawNames.path(t); // (a --file-list name that is not UTF-8: the file of exactly its bytes)
+                // clamscan strips a named path's trailing slashes before it scans, prints or matches it ("t//" is "t")
+                String shown = stripSlashes(t);
+                if (o.followFileSymlinks != 0 && regularFile(p)) { // the common case of a list: one stat instead of three
+                    file(shown, p, queue, targets.size() == 1 ? null : pool, progress);
                     continue;
                 }
                 if (pool == null) pool = newPool();
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     drain(queue, 0, progress);
                     stderr.println(t + ": No such file or directory"); // clamscan's perror: standard error even with --stdout
-                    if (!o.quiet) err.println("WARNING: " + t + ": Can't access file"); // (--quiet: clamscan's warnings go)
-                    errors++;
+                    report.warning(err, "WARNING: " + t + ": Can't access file"); // (--quiet: clamscan's warnings go, but to the log)
+                    argErrors++;
+                    continue;
+                }
+                // a named symbolic link as clamscan's scanmanager takes it: followed to a file with
+                // --follow-file-symlinks >= 1, to a directory with --follow-dir-symlinks >= 1, else "Symbolic link";
+                // a dangling one is passed over in silence unless both levels are 0. (lstat of "link/" follows the
+                // link: a name ending in '/' is never a link.)
+                if (!t.endsWith("/") && Files.isSymbolicLink(p)) {
+                    BasicFileAttributes a = null;
+                    if (o.followDirSymlinks != 0 || o.followFileSymlinks != 0) {
+                        try {
+                            a = Files.readAttributes(p, BasicFileAttributes.class);
+                        } catch (IOException dangling) {
+                            continue;
+                        }
+                    }
+                    if (a != null && a.isRegularFile() && o.followFileSymlinks != 0) {
+                        file(shown, p, queue, pool, progress);
+                    } else if (a != null && a.isDirectory() && o.followDirSymlinks != 0) {
+                        walkTop(shown, p, queue, pool, progress);
+                    } else {
+                        enqueue(queue, new Job(shown, null, null, "Symbolic link"), pool, progress);
+                    }
                     continue;
                 }
                 if (Files.isDirectory(p)) {
-                    if (Files.isSymbolicLink(p) && o.followDirSymlinks == 0) {
-                        continue;
-                    }
-                    walk(t, p, 0, queue, pool, progress);
+                    walkTop(shown, p, queue, pool, progress);
                 } else if (Files.isRegularFile(p)) {
-                    file(t, p, queue, targets.size() == 1 ? null : pool, progress);
+                    file(shown, p, queue, targets.size() == 1 ? null : pool, progress);
                 } else {
-                    if (!o.quiet) err.println("WARNING: " + t + ": Not supported file type");
-                    errors++;
+                    report.warning(err, "WARNING: " + t + ": Not supported file type");
+                    argErrors++;
                 }
             }
             drain(queue, 0, progress);
@@ -269,53 +313,166 @@ public final class ScanCommand {
         }
     }
 
+    private static final Path PROC = Path.of("/proc");
+    private static Boolean cwdInProc;
+
+    private static boolean cwdInProc() {
+        if (cwdInProc == null) cwdInProc = Path.of("").toAbsolutePath().startsWith(PROC);
+        return cwdInProc;
+    }
+    /** /proc's device when procfs is mounted there (clamscan: stat("/proc") with st_size 0); computed on first use. */
+    private static Object procDevice;
+    private static boolean procLooked;
+
+    /**
+     * Whether {@code p} is a file of /proc, which clamscan never scans ("Excluded (/proc)"): a path below /proc
+     * on /proc's device (Bulwark read them: "/proc/1/environ: Access denied ERROR", exit 2 for 'scan -r /').
+     */
+    private static boolean onProc(Path p) {
+        // the usual case in a string test: no "proc" in the name and not relative to a directory of /proc
+        if (!p.toString().contains("proc") && (p.isAbsolute() || !cwdInProc())) return false;
+        if (!(p.isAbsolute() ? p : p.toAbsolutePath()).normalize().startsWith(PROC)) return false; // (no stat either)
+        if (!procLooked) {
+            try {
+                if (Files.readAttributes(PROC, BasicFileAttributes.class).size() == 0) procDevice = device(PROC);
+            } catch (IOException | SecurityException e) {
+                procDevice = null;
+            }
+            procLooked = true;
+        }
+        return procDevice != null && procDevice.equals(device(p));
+    }
+
+    /** The device of the named directory being walked (--cross-fs=no), as clamscan's stat of it gives. */
+    private Object topDevice;
+
+    private static Object device(Path p, LinkOption... how) {
+        try {
+            return Files.getAttribute(p, "unix:dev", how);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /** A named directory's walk: its device noted first when --cross-fs=no. */
+    private void walkTop(String shown, Path dir, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
+        topDevice = o.crossFs ? null : device(dir);
+        walk(shown, dir, 1, q, pool, pr);
+    }
+
     private void walk(String shown, Path dir, int depth, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
-        String real = dir.toAbsolutePath().normalize().toString();
-        if (matchesAny(o.excludeDir, real) || (!o.includeDir.isEmpty() && !matchesAny(o.includeDir, real))) {
+        // --exclude-dir/--include-dir: clamscan matches a directory's name as it prints it (as named, then
+        // "name/entry"), not its absolute or real path
+        if (matchesAny(o.excludeDir, shown) || (!o.includeDir.isEmpty() && !matchesAny(o.includeDir, shown))) {
             enqueue(q, new Job(shown, null, null, "Excluded"), pool, pr);
             return;
         }
+        // --max-dir-recursion as clamscan counts it: a named directory is at depth 1 (0 scans nothing in it), and
+        // the check follows the exclusion test (a directory too deep is still reported excluded)
+        if (depth > o.maxDirRecursion) return;
         Path realDir;
         try {
             realDir = dir.toRealPath();
         } catch (IOException e) {
+            errors++;
             enqueue(q, new Job(shown, null, null, "Can't open directory."), pool, pr);
             return;
         }
         if (!walking.add(realDir)) return; // symlink loop
-        dirs++;
         List<Path> entries;
         try (var s = Files.list(dir)) {
             entries = new ArrayList<>(s.sorted().toList());
         } catch (IOException e) {
+            // as clamscan: an error of the scan (exit code 2, "Total errors"), and no scanned directory (it was
+            // neither: an unreadable directory left a scan "clean" with exit code 0)
+            errors++;
             enqueue(q, new Job(shown, null, null, "Can't open directory."), pool, pr);
             return;
         }
+        dirs++;
         for (Path e : entries) {
-            String child = shown.endsWith("/") ? shown + e.getFileName() : shown + "/" + e.getFileName();
+            String child = shown.endsWith("/") ? shown + RawNames.fileName(e) : shown + "/" + RawNames.fileName(e);
             BasicFileAttributes a; // one stat per entry (each costs microseconds on a VM)
             try {
                 a = Files.readAttributes(e, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException gone) {
                 continue; // removed while walking
             }
-            boolean link = a.isSymbolicLink();
-            if (a.isDirectory() || (link && Files.isDirectory(e))) {
-                if (!o.recursive || depth + 1 > o.maxDirRecursion) continue;
-                if (link && o.followDirSymlinks < 2) continue;
-                walk(child, e, depth + 1, q, pool, pr);
-            } else if (link && !Files.exists(e)) {
-                continue; // dangling link
-            } else if (link) {
-                if (o.followFileSymlinks < 2) {
+            if (topDevice != null && !topDevice.equals(device(e, LinkOption.NOFOLLOW_LINKS))) {
+                // --cross-fs=no: an entry on another file system than the named directory (a mount point: /proc,
+                // /sys, a network file system) is "Excluded", as clamscan's scandirs reports it
+                enqueue(q, new Job(child, null, null, "Excluded"), pool, pr);
+                continue;
+            }
+            if (a.isSymbolicLink()) {
+                // clamscan's scandirs: a link is "Symbolic link" unless one of the levels is 2; then it is followed
+                // to a file (--follow-file-symlinks=2) or a directory (--follow-dir-symlinks=2, with -r), a dangling
+                // one is passed over, anything else is "Symbolic link"
+                if (o.followDirSymlinks < 2 && o.followFileSymlinks < 2) {
                     enqueue(q, new Job(child, null, null, "Symbolic link"), pool, pr);
-                } else if (Files.isRegularFile(e)) {
-                    file(child, e, q, pool, pr);
+                    continue;
                 }
+                BasicFileAttributes t;
+                try {
+                    t = Files.readAttributes(e, BasicFileAttributes.class);
+                } catch (IOException dangling) {
+                    continue;
+                }
+                if (t.isRegularFile() && o.followFileSymlinks == 2) {
+                    file(child, e, q, pool, pr);
+                } else if (t.isDirectory() && o.followDirSymlinks == 2) {
+                    if (o.recursive) walk(child, e, depth + 1, q, pool, pr);
+                } else {
+                    enqueue(q, new Job(child, null, null, "Symbolic link"), pool, pr);
+                }
+            } else if (a.isDirectory()) {
+                if (!o.recursive) continue;
+                walk(child, e, depth + 1, q, pool, pr);
             } else if (a.isRegularFile()) {
                 file(child, e, q, pool, pr);
             }
         }
+    }
+
+    /**
+     * --exclude/--include: clamscan matches a file's real path (absolute, links resolved: a followed link is
+     * matched by its target's name, not its own).
+     */
+    private boolean excludedFile(Path p) {
+        String real;
+        try {
+            real = p.toRealPath().toString();
+        } catch (IOException | SecurityException e) {
+            real = p.toAbsolutePath().normalize().toString();
+        }
+        return matchesAny(o.exclude, real) || (!o.include.isEmpty() && !matchesAny(o.include, real));
+    }
+
+    /**
+     * The names of a --file-list, as clamscan reads them: one a line, only the line's trailing CR/LF taken off
+     * (spaces and tabs are part of a name: " a.exe" and "a.exe " are other files than "a.exe"); empty lines are
+     * passed over. A name that is not UTF-8 keeps its bytes (see {@link RawNames}): the file it names is scanned
+     * and printed byte for byte, as clamscan does.
+     */
+    static List<String> fileListNames(byte[] list) {
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        while (start < list.length) {
+            int nl = start;
+            while (nl < list.length && list[nl] != '\n') nl++;
+            int end = nl;
+            while (end > start && (list[end - 1] == '\r' || list[end - 1] == '\n')) end--;
+            if (end > start) names.add(RawNames.decode(list, start, end - start));
+            start = nl + 1;
+        }
+        return names;
+    }
+
+    /** {@code t} without its trailing slashes (but "/" stays "/"), as clamscan's scanmanager strips them. */
+    static String stripSlashes(String t) {
+        int end = t.length();
+        while (end > 1 && t.charAt(end - 1) == '/') end--;
+        return t.substring(0, end);
     }
 
     private static boolean matchesAny(List<Pattern> ps, String s) {
@@ -325,8 +482,11 @@ public final class ScanCommand {
 
     /** Queues the scan of a file; {@code pool} null (a single file named) or one thread scans it here and now. */
     private void file(String shown, Path p, ArrayDeque<Job> q, ExecutorService pool, Progress pr) throws IOException {
-        String real = p.toAbsolutePath().normalize().toString();
-        if (matchesAny(o.exclude, real) || (!o.include.isEmpty() && !matchesAny(o.include, real))) {
+        if (onProc(p)) { // clamscan's procdev check, before the --exclude ones
+            enqueue(q, new Job(shown, null, null, "Excluded (/proc)"), pool, pr);
+            return;
+        }
+        if ((!o.exclude.isEmpty() || !o.include.isEmpty()) && excludedFile(p)) {
             enqueue(q, new Job(shown, p, null, "Excluded"), pool, pr);
             return;
         }
@@ -364,7 +524,7 @@ public final class ScanCommand {
         while (q.size() > keep) {
             Job j = q.poll();
             if (j.result == null) {
-                if (!o.infectedOnly && !o.quiet) report.line(j.shown + ": " + j.line, true);
+                if (!o.infectedOnly) report.line(j.shown + ": " + j.line, true);
                 continue;
             }
             ScanResult r;
@@ -403,13 +563,13 @@ public final class ScanCommand {
                 // clamscan copies standard input to a temporary file and scans that: empty input is "stdin: OK" and
                 // counts as a scanned file; an empty named file is "Empty file" and does not
                 if (j.path != null) {
-                    if (!o.json && !o.infectedOnly && !o.quiet) report.line(j.shown + ": Empty file", true);
+                    if (!o.json && !o.infectedOnly) report.line(j.shown + ": Empty file", true);
                     return;
                 }
             }
             case ERROR -> {
                 errors++;
-                if (!o.json && !o.infectedOnly && !o.quiet) report.line(j.shown + ": " + r.error() + " ERROR", true);
+                if (!o.json && !o.infectedOnly) report.line(j.shown + ": " + r.error() + " ERROR", true);
                 return;
             }
             default -> { }
@@ -419,13 +579,13 @@ public final class ScanCommand {
         bytesScanned += r.bytesScanned();
         if (r.status() == ScanResult.Status.INFECTED) {
             infected++;
-            if (!o.json && !o.quiet) {
+            if (!o.json) {
                 for (Detection d : r.detections()) {
                     report.line(j.shown + ": " + d.name() + " FOUND", true);
-                    if (o.bell) err.print('\u0007');
+                    if (o.bell && !o.quiet) err.print('\u0007');
                 }
             }
-            if (j.path != null) errors += Quarantine.act(o, j.shown, j.path, out) ? 0 : 1;
+            if (j.path != null) errors += Quarantine.act(o, j.shown, j.path, report) ? 0 : 1;
         } else if (!o.json && !o.infectedOnly && (!o.suppressOk || j.path == null) && !o.quiet) {
             report.line(j.shown + ": OK", false); // standard input's even with -o, as clamscan prints it
         }

@@ -182,7 +182,8 @@ public final class ClamdDecoder {
                 len--;
             }
         }
-        command = new String(line, 0, len, StandardCharsets.UTF_8);
+        // a path that is not UTF-8 keeps its bytes (escaped, see RawNames): clamd scans the file those bytes name
+        command = dev.bulwark.engine.RawNames.decode(line, 0, len);
         state = State.START;
         lineLen = 0;
         return Event.COMMAND;

@@ -380,7 +380,8 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     }
 
     private synchronized void replyRaw(String s) throws IOException {
-        byte[] body = s.getBytes(StandardCharsets.UTF_8);
+        byte[] body = dev.bulwark.engine.RawNames.bytes(s); // a name that is not UTF-8 echoed byte for byte, as clamd
+
         byte[] msg = new byte[body.length + 1];
         System.arraycopy(body, 0, msg, 0, body.length);
         msg[body.length] = term;

@@ -1,6 +1,7 @@
 package dev.bulwark.server.clamd;
 
 import dev.bulwark.engine.Detection;
+import dev.bulwark.engine.RawNames;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.server.FileDigest;
 import dev.bulwark.server.PathPolicy;
@@ -100,8 +101,13 @@ final class PathScan {
         }
         Path top;
         BasicFileAttributes attrs;
+        String given = argument;
+        // clamd's cli_ftw trims the argument before anything else looks at it (ExcludePath, stat, the replies):
+        // "//a/b//" is "/a/b" ("//x" escaped an ExcludePath '^/x' and was printed as given), "//" is ""
+        argument = trimSlashes(argument);
         try {
-            top = Path.of(argument.isEmpty() ? "." : argument);
+            if (argument.isEmpty()) throw new NoSuchFileException(given); // clamd's stat("") (was: the daemon's directory)
+            top = RawNames.path(argument); // (a name that is not UTF-8 arrives escaped: the file of exactly those bytes)
             if (!policy.allows(top) && !policy.missingInside(top)) {
                 // outside the roots whether it exists or not: the reply must not tell which
                 sink.reply(argument, "Access denied. ERROR");
@@ -139,6 +145,8 @@ final class PathScan {
         }
         if (attrs.isDirectory()) {
             total.incrementAndGet();
+            // CrossFilesystems no: the device of the named directory (clamd's stat of it) bounds the walk
+            topDevice = service.config().crossFilesystems() ? null : device(attrs.fileKey());
             String base = stripTrailingSlashes(argument);
             if (command == ClamdCommand.MULTISCAN) {
                 Workers workers = new Workers(service.config().maxThreads());
@@ -153,13 +161,15 @@ final class PathScan {
             } else {
                 walk(top, base, 0, null);
             }
+        } else if (attrs.isRegularFile() && onProc(attrs.fileKey())) {
+            total.incrementAndGet(); // clamd passes over a file of /proc (its procdev check): "OK", nothing read
         } else if (attrs.isRegularFile()) {
             scanOne(top, argument, null);
         } else {
             total.incrementAndGet(); // clamd counts it as visited but not as an error, so "OK" follows
             sink.reply(argument, "Not supported file type ERROR");
         }
-        if (infected.get() == 0 && errors.get() != total.get()) sink.reply(argument, "OK");
+        if (infected.get() == 0 && errors.get() != total.get()) sink.reply(stripTrailingSlashes(given), "OK"); // (clamd: the name as given, less its trailing slashes)
     }
 
     /** What the walk needs of one directory entry, from one lstat. */
@@ -196,6 +206,34 @@ final class PathScan {
         }
     }
 
+    /** The device of /proc when it is procfs (clamd: stat("/proc") with st_size 0), else null. */
+    private static final String PROC_DEVICE = procDevice();
+
+    private static String procDevice() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(Path.of("/proc"), BasicFileAttributes.class);
+            return a.size() == 0 ? device(a.fileKey()) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether a file with this key lies on /proc, which clamd never scans (its procdev check). */
+    private static boolean onProc(Object fileKey) {
+        return PROC_DEVICE != null && PROC_DEVICE.equals(device(fileKey));
+    }
+
+    /** The device of the named directory being walked, with CrossFilesystems no (else null). */
+    private volatile String topDevice;
+
+    /** The device in a Unix file key's text ({@code (dev=803,ino=1234)}), or null when it has none. */
+    static String device(Object fileKey) {
+        if (fileKey == null) return null;
+        String k = fileKey.toString();
+        int i = k.indexOf("(dev="), j = k.indexOf(",ino=");
+        return i < 0 || j < i ? null : k.substring(i + 5, j);
+    }
+
     /** The inode number in a Unix file key's text ({@code (dev=803,ino=1234)}), or -1 when it has none. */
     static long inode(Object fileKey) {
         if (fileKey == null) return -1;
@@ -215,19 +253,28 @@ final class PathScan {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 if (entries.size() + unreadable.size() >= MAX_DIR_ENTRIES) break;
-                String name = shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName();
+                String name = shown.equals("/") ? "/" + RawNames.fileName(p) : shown + "/" + RawNames.fileName(p);
+                Entry e = entry(p);
+                if (e != null && e.link() && !followsLinks()) {
+                    // clamd's cli_ftw drops a link it will not follow as it reads the directory, before the
+                    // ExcludePath check: never "Excluded" (counted as the walk below counts a link not followed)
+                    total.incrementAndGet();
+                    continue;
+                }
                 if (excluded(name)) { // clamd checks exclusions while reading the directory, before sorting
                     if (command != ClamdCommand.MULTISCAN) sink.reply(name, "Excluded");
                     continue;
                 }
-                Entry e = entry(p);
                 if (e == null) unreadable.add(p);
                 else entries.add(e);
             }
         } catch (IOException e) {
+            // a directory that cannot be opened: clamd's cli_ftw reports the failed call with its strerror
+            // (was "Access denied. ERROR", the reply of a path outside the scan roots)
             total.incrementAndGet();
             errors.incrementAndGet();
-            sink.reply(shown, "Access denied. ERROR");
+            sink.reply(shown, "File path check failure: " + (e instanceof AccessDeniedException ? "Permission denied"
+                    : e instanceof FileSystemException f ? strerror(f) : "Input/output error") + ". ERROR");
             return;
         }
         // clamd's order: files before directories, then by inode number (entries that vanished first: no inode)
@@ -236,13 +283,13 @@ final class PathScan {
             if (stop) return;
             total.incrementAndGet();
             errors.incrementAndGet();
-            sink.reply(shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName(),
+            sink.reply(shown.equals("/") ? "/" + RawNames.fileName(p) : shown + "/" + RawNames.fileName(p),
                     "File path check failure: No such file or directory. ERROR");
         }
         for (Entry en : entries) {
             Path p = en.path();
             if (stop) return;
-            String name = shown.equals("/") ? "/" + p.getFileName() : shown + "/" + p.getFileName();
+            String name = shown.equals("/") ? "/" + RawNames.fileName(p) : shown + "/" + RawNames.fileName(p);
             Path target = p;
             boolean isDir = en.dir(), isFile = en.file();
             FileDigest.Stamp stamp = en.stamp();
@@ -260,13 +307,29 @@ final class PathScan {
                     isFile = t.isRegularFile();
                     stamp = FileDigest.stamp(t);
                     target = p.toRealPath();
+                } catch (NoSuchFileException dangling) {
+                    // a dangling link, with a Follow*Symlinks option set: clamd's stat fails and it says so (only for
+                    // a target that would be inside the roots: nothing is told of the file system outside them)
+                    total.incrementAndGet();
+                    if (policy.missingInside(p)) {
+                        errors.incrementAndGet();
+                        sink.reply(name, "File path check failure: No such file or directory. ERROR");
+                    }
+                    continue;
                 } catch (IOException e) {
                     total.incrementAndGet();
                     continue;
                 }
             }
+            if (topDevice != null && !topDevice.equals(device(stamp.fileKey()))) {
+                // clamd's scan_callback: an entry (a link: its target) on another file system is not visited
+                if (command != ClamdCommand.MULTISCAN) sink.reply(name, "Excluded (another filesystem)"); // (as "Excluded")
+                continue;
+            }
             if (isDir) {
                 walk(target, name, depth + 1, workers);
+            } else if (isFile && onProc(stamp.fileKey())) {
+                total.incrementAndGet(); // a file of /proc: passed over in silence, as clamd does (environ, kcore, ...)
             } else if (isFile) {
                 if (workers != null) workers.submit(target, name, stamp);
                 else scanOne(target, name, stamp);
@@ -396,9 +459,25 @@ final class PathScan {
         return r == null || r.isEmpty() ? "Input/output error" : r;
     }
 
+    private boolean followsLinks() {
+        return service.config().followDirectorySymlinks() || service.config().followFileSymlinks();
+    }
+
     private boolean excluded(String path) {
         for (Pattern p : service.config().excludePaths()) if (p.matcher(path).find()) return true;
         return false;
+    }
+
+    /**
+     * cli_ftw's trimming of a path argument of two characters or more: repeated leading slashes down to one, then
+     * every trailing slash ("/" stays "/", "//" becomes "").
+     */
+    static String trimSlashes(String path) {
+        if (path.length() < 2) return path;
+        int start = 0, end = path.length();
+        while (start + 1 < end && path.charAt(start) == '/' && path.charAt(start + 1) == '/') start++;
+        while (end > start && path.charAt(end - 1) == '/') end--;
+        return path.substring(start, end);
     }
 
     private static String stripTrailingSlashes(String s) {

@@ -552,7 +552,7 @@ public final class DatabaseLoader {
             return false;
         }
         String line = new String(data, start, end - start, StandardCharsets.ISO_8859_1);
-        boolean blankOk = kind == LineKind.PHISHING || kind == LineKind.IGNORE;
+        boolean blankOk = kind == LineKind.PHISHING; // (an empty .ign/.ign2 line is ClamAV's "No signature name provided")
         if (line.startsWith("#")) return false;
         if (line.isEmpty() && blankOk) return false;
         try {

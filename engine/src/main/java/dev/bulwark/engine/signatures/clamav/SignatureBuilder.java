@@ -123,7 +123,13 @@ public final class SignatureBuilder {
         String name;
         String md5 = "";
         if (f.size() == 3) name = f.get(2);                      // old .ign: DB:LINE:NAME
-        else if (f.size() == 2) { name = f.get(0); md5 = f.get(1).toLowerCase(); }
+        else if (f.size() == 2) {
+            name = f.get(0);
+            md5 = f.get(1).toLowerCase(java.util.Locale.ROOT);
+            // cli_loadign refuses the database when the hash is not 32 hex digits (it would ignore nothing)
+            if (md5.length() != 32 || !md5.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+                throw new IllegalArgumentException("malformed MD5 string");
+        }
         else if (f.size() == 1) name = f.get(0);
         else throw new IllegalArgumentException("malformed ignore entry");
         if (name.isEmpty()) throw new IllegalArgumentException("empty signature name");

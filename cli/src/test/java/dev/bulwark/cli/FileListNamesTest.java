@@ -1,0 +1,60 @@
+package dev.bulwark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * -f/--file-list names as clamscan reads them: only a line's trailing CR/LF is taken off (a name ending or starting
+ * with spaces or holding a tab is scanned as written), files named on the command line besides a list are ignored
+ * with clamscan's warning, and a name that is not UTF-8 is scanned (it ended the whole scan with "Input length = 1").
+ */
+class FileListNamesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void namesAreTakenAsWrittenAsClamscanDoes() throws Exception {
+        Path d = ClamscanCases.casesDir(tmp);
+        for (String n : new String[] {"trail.com ", "tab\tx.com", "plain.com", " lead.com"}) Files.writeString(d.resolve(n), ClamscanCases.EICAR);
+        Files.writeString(d.resolve("clean.txt"), "nothing\n");
+        Path list = Files.writeString(tmp.resolve("list"), d + "/trail.com \n" + d + "/tab\tx.com\r\n" + d + "/clean.txt\r\r\n"
+                + " " + d + "/plain.com\n" + d + "/ lead.com\n");
+        String db = Files.writeString(tmp.resolve("t.hdb"), ClamscanCases.EICAR_HDB).toString();
+        for (String[] a : new String[][] {{"--no-summary", "-d", db, "-f", list.toString()},
+                {"--no-summary", "-d", db, "-f", list.toString(), d.resolve("plain.com").toString()}}) {
+            ScanCommandTest.Run c = ScanCommandTest.clamscan(a), b = ScanCommandTest.bulwark(a);
+            assertEquals(ClamscanCases.lines(c.out()), ClamscanCases.lines(b.out()));
+            assertEquals(ClamscanCases.lines(c.err()), ClamscanCases.lines(b.err()));
+            assertEquals(c.rc(), b.rc());
+        }
+    }
+
+    @Test
+    void aNameNotInUtf8IsScannedAsClamscanScansIt() throws Exception {
+        Path d = ClamscanCases.casesDir(tmp);
+        Files.writeString(d.resolve("plain.com"), ClamscanCases.EICAR);
+        ByteArrayOutputStream name = new ByteArrayOutputStream();
+        name.writeBytes((d + "/lat").getBytes(StandardCharsets.UTF_8));
+        name.write(0xe9); // ISO-8859-1 é
+        name.writeBytes(".com".getBytes(StandardCharsets.UTF_8));
+        byte[] n = name.toByteArray();
+        Files.writeString(dev.bulwark.engine.RawNames.path(dev.bulwark.engine.RawNames.decode(n, 0, n.length)), ClamscanCases.EICAR);
+        ByteArrayOutputStream list = new ByteArrayOutputStream();
+        list.writeBytes(n);
+        list.writeBytes(("\n" + d + "/plain.com\n").getBytes(StandardCharsets.UTF_8));
+        Path l = Files.write(tmp.resolve("list"), list.toByteArray());
+        String db = Files.writeString(tmp.resolve("t.hdb"), ClamscanCases.EICAR_HDB).toString();
+        String[] a = {"--no-summary", "-d", db, "-f", l.toString()};
+        ScanCommandTest.Run c = ScanCommandTest.clamscan(a), b = ScanCommandTest.bulwark(a);
+        assertEquals(c.out(), b.out());
+        assertEquals(c.rc(), b.rc());
+        assertEquals(2, b.out().split("Eicar-Test-Signature.UNOFFICIAL FOUND").length - 1, b.out() + b.err());
+    }
+}

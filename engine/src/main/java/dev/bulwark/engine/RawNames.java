@@ -1,0 +1,111 @@
+package dev.bulwark.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * File names that are not UTF-8, carried losslessly in Strings. Linux names are bytes; a name such as
+ * {@code lat\xE9.com} (ISO-8859-1) decodes to no UTF-8 text, and a String made of it with the usual replacement
+ * names another file (U+FFFD is EF BF BD), so a path received as bytes could not be opened at all: clamd's
+ * SCAN of such a file found nothing to scan. Here each byte of an invalid sequence becomes one lone low surrogate
+ * U+DC80..U+DCFF (Python's "surrogateescape"; valid UTF-8 never decodes to a lone surrogate), {@link #bytes}
+ * gives the exact bytes back, and {@link #path} makes a Path of exactly those bytes through a {@code file:} URI
+ * (percent escapes are decoded to raw bytes by the JDK), a public API only.
+ */
+public final class RawNames {
+    private RawNames() {}
+
+    /** {@code b[off, off+len)} as a String: UTF-8, with each byte of an invalid sequence escaped. */
+    public static String decode(byte[] b, int off, int len) {
+        boolean ascii = true;
+        for (int i = off; i < off + len && ascii; i++) ascii = b[i] >= 0;
+        if (ascii) return new String(b, off, len, StandardCharsets.ISO_8859_1);
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b, off, len);
+        CharBuffer out = CharBuffer.allocate(len);
+        while (true) {
+            CoderResult r = d.decode(in, out, true);
+            if (r.isUnderflow()) break;
+            if (r.isError()) {
+                for (int i = 0; i < r.length(); i++) out.put((char) (0xDC00 | (in.get() & 0xFF)));
+                continue;
+            }
+            throw new IllegalStateException(r.toString()); // overflow: one char per byte at most
+        }
+        d.flush(out);
+        out.flip();
+        return out.toString();
+    }
+
+    /** Whether {@code s} holds an escaped byte. */
+    public static boolean escaped(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0xDC80 && c <= 0xDCFF && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) return true;
+        }
+        return false;
+    }
+
+    /** The bytes {@code s} stands for: UTF-8, escaped bytes as themselves. */
+    public static byte[] bytes(String s) {
+        if (!escaped(s)) return s.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream o = new ByteArrayOutputStream(s.length() + 8);
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0xDC80 && c <= 0xDCFF && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
+                o.writeBytes(s.substring(start, i).getBytes(StandardCharsets.UTF_8));
+                o.write(c & 0xFF);
+                start = i + 1;
+            }
+        }
+        o.writeBytes(s.substring(start).getBytes(StandardCharsets.UTF_8));
+        return o.toByteArray();
+    }
+
+    /** The path {@code s} names, byte for byte (a relative one against the working directory). */
+    public static Path path(String s) {
+        if (!escaped(s)) return Path.of(s);
+        byte[] b = bytes(s);
+        StringBuilder u = new StringBuilder("file://");
+        if (b.length == 0 || b[0] != '/') {
+            u.append(Path.of("").toAbsolutePath().toUri().getRawPath()); // (already escaped)
+            if (u.charAt(u.length() - 1) != '/') u.append('/');
+        }
+        for (byte x : b) {
+            int c = x & 0xFF;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '.' || c == '-' || c == '_') u.append((char) c);
+            else u.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+        }
+        return Path.of(URI.create(u.toString()));
+    }
+
+    /** {@code p}'s last name as {@link #decode} gives it (a name that is not UTF-8 keeps its bytes). */
+    public static String fileName(Path p) {
+        String n = p.getFileName().toString();
+        if (n.indexOf('\uFFFD') < 0) return n;
+        String raw = p.toUri().getRawPath();
+        if (raw.endsWith("/")) raw = raw.substring(0, raw.length() - 1);
+        raw = raw.substring(raw.lastIndexOf('/') + 1);
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                o.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                o.write(c);
+            }
+        }
+        byte[] b = o.toByteArray();
+        return decode(b, 0, b.length);
+    }
+}
