@@ -39,10 +39,10 @@ final class OptionTable {
                 "AllowAllMatchScan", "DetectPUA", "HeuristicAlerts", "HeuristicScanPrecedence", "ScanPE", "ScanELF",
                 "ScanMail", "ScanHTML", "ScanOLE2", "ScanPDF", "ScanSWF", "ScanXMLDOCS", "ScanHWP3", "ScanOneNote",
                 "ScanArchive", "ScanImage", "PhishingScanURLs", "AlertExceedsMax",
-                "AlertBrokenExecutables", "AlertBrokenMedia", "AlertEncrypted", "AlertEncryptedArchive",
+                "AlertBrokenExecutables", "AlertEncrypted", "AlertEncryptedArchive",
                 "AlertEncryptedDoc", "AlertOLE2Macros", "AlertPhishingSSLMismatch", "AlertPhishingCloak",
                 "LogVerbose", "LogClean", "ConcurrentDatabaseReload",
-                "OfficialDatabaseOnly", "DisableCache", "StructuredDataDetection",
+                "OfficialDatabaseOnly", "CrossFilesystems", "DisableCache", "StructuredDataDetection",
                 "StructuredSSNFormatNormal", "StructuredSSNFormatStripped", "StructuredCCOnly",
                 // deprecated aliases clamd still maps onto the Alert* options
                 "AlgorithmicDetection", "DetectBrokenExecutables", "ArchiveBlockEncrypted", "OLE2BlockMacros",
@@ -74,8 +74,8 @@ final class OptionTable {
                 "OnAccessCurlTimeout", "OnAccessMaxThreads", "OnAccessRetryAttempts");
         add(U, Type.SIZE, "OnAccessMaxFileSize");
         // (daemon13) were marked implemented but nothing read them: the engine ignores LoadOptions.phishing,
-        // the clamd directory walk (PathScan) does not check mount points, the socket writes have no send timeout
-        add(U, Type.BOOL, "PhishingSignatures", "CrossFilesystems");
+        // the socket writes have no send timeout (CrossFilesystems was too, until review14's PathScan check)
+        add(U, Type.BOOL, "PhishingSignatures");
         // (daemon13) read into ScanOptions, but the engine has no image or partition-table parser that would
         // raise Heuristics.Broken.Media / Heuristics.PartitionIntersection (nothing consults these alerts)
         add(U, Type.BOOL, "AlertBrokenMedia", "AlertPartitionIntersection", "PartitionIntersection");
@@ -87,7 +87,7 @@ final class OptionTable {
     }
 
     /** Boolean options whose clamd default is yes: setting them to yes changes nothing, so needs no notice. */
-    private static final java.util.Set<String> DEFAULT_YES = java.util.Set.of("PhishingSignatures", "CrossFilesystems");
+    private static final java.util.Set<String> DEFAULT_YES = java.util.Set.of("PhishingSignatures");
 
     static boolean defaultsToYes(String name) {
         return DEFAULT_YES.contains(name);
