@@ -66,32 +66,49 @@ public final class AtomIndex {
         int hit(int entry, int pos);
     }
 
+    /*
+     * (startup13) The derived filters (words, words34, filter4/3 and the windows copies windows2/3) are built on
+     * the first scan that is not tiny (see UNFILTERED_MAX), not when the index is made or read: a one-file scan
+     * of a small file against a snapshot then never builds them (0.7-0.9 ms of a ~37 ms process: the word table
+     * alone is 512 KiB to 8 MiB, zeroed and filled in the interpreter). They are written by buildFilters under
+     * the index's lock before the volatile filtered flag; a scan reads the flag once and then the plain fields.
+     */
+    /**
+     * A scan of at most this many positions, while the filters are not built and fewer than
+     * {@link #UNFILTERED_TOTAL} positions went without them, probes the exact tables at every position instead
+     * (same hits in the same order: the filters only skip positions where the exact tables hold nothing).
+     */
+    static final int UNFILTERED_MAX = 256, UNFILTERED_TOTAL = 1024;
+    /** Whether the derived filters below are built (written last, read first). */
+    private volatile boolean filtered;
+    /** Positions scanned without the filters (from several threads: an estimate is enough). */
+    private int unfilteredScanned;
     /** Per 2-byte prefix + low bits of the third byte: Bloom bits of the third and fourth bytes of its atoms. */
-    private final long[] words;
+    private long[] words;
     private final int wordLog, wordMask;
     /**
      * For the words a 2-byte atom's prefix spans (they usually have every bit set), the word without the
      * 2-byte atoms, indexed by CSR rank and the third byte's low bits: a position that only passed because
      * of a 2-byte atom skips the 3- and 4-byte tables.
      */
-    private final long[] words34;
+    private long[] words34;
     private final AtomTable t4, t3;
-    private final long[] filter4, filter3;
-    private final int shift4, shift3;        // 64 - log2(words)
+    private long[] filter4, filter3;
+    private int shift4, shift3;        // 64 - log2(words)
     /** 2^16-bit presence map of 2-byte atoms, with per-word rank prefix sums for a compact CSR. */
     private final long[] bits2;
     private final int[] rank2, start2, entries2;
     /** Per entry four longs (pre mask, pre value, post mask, post value; little-endian), or null. */
     private final long[] windows;
     /** Windows of entries2 in CSR order, so the frequent 2-byte candidates stay in cache; or null. */
-    private final long[] windows2;
+    private long[] windows2;
     /**
      * Windows of the 3-byte table's owner runs in run order, or null. A random position starts one of
      * the 3-byte atoms about once per 700 bytes at a million patterns (24k of them); their windows
      * fetched through {@link #windows} (32 bytes per entry, 44 MB there) cost a cache and TLB miss each,
      * which took half of the scan time; this copy is under 1 MB.
      */
-    private final long[] windows3;
+    private long[] windows3;
     private final int entryCount;
     /**
      * The every-second-position first stage: null until scans of this index have covered
@@ -114,19 +131,30 @@ public final class AtomIndex {
         this.entries2 = entries2;
         this.windows = windows;
         this.entryCount = entryCount;
+    }
+
+    /** Builds the derived filters once (see {@link #filtered}); two threads wait for one build. */
+    private synchronized void buildFilters() {
+        if (filtered) return;
         if (windows != null) {
-            windows2 = new long[entries2.length * 4];
-            for (int i = 0; i < entries2.length; i++) System.arraycopy(windows, entries2[i] << 2, windows2, i << 2, 4);
-        } else {
-            windows2 = null;
+            long[] w2 = new long[entries2.length * 4];
+            for (int i = 0; i < entries2.length; i++) System.arraycopy(windows, entries2[i] << 2, w2, i << 2, 4);
+            windows2 = w2;
         }
         windows3 = windows == null ? null : t3.runWindows(windows);
-        this.words34 = new long[(start2.length - 1) << (wordLog - 16)];
-        this.words = AtomFilters.words(wordLog, t4, t3, bits2, rank2, start2, entries2, windows, words34);
-        this.filter4 = AtomFilters.filter(t4);
-        this.filter3 = AtomFilters.filter(t3);
-        this.shift4 = AtomFilters.shiftOf(filter4);
-        this.shift3 = AtomFilters.shiftOf(filter3);
+        long[] w34 = new long[(start2.length - 1) << (wordLog - 16)];
+        words = AtomFilters.words(wordLog, t4, t3, bits2, rank2, start2, entries2, windows, w34);
+        words34 = w34;
+        filter4 = AtomFilters.filter(t4);
+        filter3 = AtomFilters.filter(t3);
+        shift4 = AtomFilters.shiftOf(filter4);
+        shift3 = AtomFilters.shiftOf(filter3);
+        filtered = true;
+    }
+
+    /** Whether a scan has built the derived filters (for tests). */
+    boolean filtersBuilt() {
+        return filtered;
     }
 
     public int entryCount() { return entryCount; }
@@ -275,6 +303,15 @@ public final class AtomIndex {
     }
 
     private void scanArray(byte[] a, int off, int limit, int from, int to, Hits hits) {
+        if (!filtered) {
+            int n = to - from;
+            if (n <= UNFILTERED_MAX && unfilteredScanned <= UNFILTERED_TOTAL - n) {
+                unfilteredScanned += Math.max(n, 0);
+                scanUnfiltered(a, off, limit, from, to, hits);
+                return;
+            }
+            buildFilters();
+        }
         // main loop: a whole 4-byte word is readable at every position
         int fast = Math.max(from, Math.min(to, limit - 3)); // not below from: buffers of 0..2 bytes
         int pos = from;
@@ -307,6 +344,32 @@ public final class AtomIndex {
             int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8;
             int r = (bits2[k >>> 6] & (1L << k)) != 0 ? report2(a, off, limit, rank(bits2, rank2, k), pos, hits) : -1;
             if (r < 0 && pos + 3 <= limit) r = t3.report(this, a, off, limit, k | (a[off + pos + 2] & 0xFF) << 16, pos, hits, windows3);
+            if (r >= 0) {
+                if (r == Integer.MAX_VALUE) return;
+                pos = Math.max(pos, r - 1);
+            }
+        }
+    }
+
+    /**
+     * What {@link #scanArray} reports, without the derived filters: every position in [from, to) goes to the
+     * exact tables in the same order as there (2-byte atoms, then 3-byte, then 4-byte; the tail's rule that an atom
+     * must fit before the limit), and a resume position skips as there. The filters pass every position at which
+     * an exact table holds an atom (whose windows are checked in both paths), so the hits are the same.
+     */
+    private void scanUnfiltered(byte[] a, int off, int limit, int from, int to, Hits hits) {
+        for (int pos = from; pos < to && pos + 2 <= limit; pos++) {
+            int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8, r = -1;
+            if ((bits2[k >>> 6] & (1L << k)) != 0) {
+                for (int e = start2[rank(bits2, rank2, k)], end = start2[rank(bits2, rank2, k) + 1]; e < end && r < 0; e++) {
+                    r = report(a, off, limit, entries2[e], pos, hits);
+                }
+            }
+            if (r < 0 && pos + 3 <= limit) {
+                k |= (a[off + pos + 2] & 0xFF) << 16;
+                r = t3.report(this, a, off, limit, k, pos, hits, null);
+                if (r < 0 && pos + 4 <= limit) r = t4.report(this, a, off, limit, k | (a[off + pos + 3] & 0xFF) << 24, pos, hits, null);
+            }
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
                 pos = Math.max(pos, r - 1);
