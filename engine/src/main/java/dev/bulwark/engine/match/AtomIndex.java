@@ -32,8 +32,11 @@ import java.util.List;
  * {@link StrideFilter} in front of the word filter probes only every second position.
  */
 public final class AtomIndex {
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** (startup13) In a holder, created on first use: a tiny scan that takes the scalar paths creates no VarHandle (~0.5 ms of class initialisation and access-mode linking in the interpreter). */
+    private static final class LE {
+        static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+        static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    }
     /** Bytes of a position the filter looks at (2-byte prefix + two filtered bytes). */
     static final int KEY_BYTES = 4;
     /** Chunk copied out of a non-heap buffer at a time. */
@@ -331,7 +334,7 @@ public final class AtomIndex {
         }
         // the rest (all of it without a stride filter), in line as before the stride filter existed
         while ((pos = next(a, off, pos, fast)) < fast) {
-            int k = (int) INT_LE.get(a, off + pos);
+            int k = (int) LE.INT.get(a, off + pos);
             int r = exact(a, off, limit, k, pos, hits);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
@@ -361,20 +364,46 @@ public final class AtomIndex {
         for (int pos = from; pos < to && pos + 2 <= limit; pos++) {
             int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8, r = -1;
             if ((bits2[k >>> 6] & (1L << k)) != 0) {
-                for (int e = start2[rank(bits2, rank2, k)], end = start2[rank(bits2, rank2, k) + 1]; e < end && r < 0; e++) {
-                    r = report(a, off, limit, entries2[e], pos, hits);
-                }
+                int ri = rank(bits2, rank2, k);
+                for (int e = start2[ri], end = start2[ri + 1]; e < end && r < 0; e++) r = reportScalar(a, off, limit, entries2[e], pos, hits);
             }
             if (r < 0 && pos + 3 <= limit) {
                 k |= (a[off + pos + 2] & 0xFF) << 16;
-                r = t3.report(this, a, off, limit, k, pos, hits, null);
-                if (r < 0 && pos + 4 <= limit) r = t4.report(this, a, off, limit, k | (a[off + pos + 3] & 0xFF) << 24, pos, hits, null);
+                r = reportScalar(t3, a, off, limit, k, pos, hits);
+                if (r < 0 && pos + 4 <= limit) r = reportScalar(t4, a, off, limit, k | (a[off + pos + 3] & 0xFF) << 24, pos, hits);
             }
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
                 pos = Math.max(pos, r - 1);
             }
         }
+    }
+
+    /** {@link AtomTable#report} without its word-load pre-check (a subset of the window test below). */
+    private int reportScalar(AtomTable t, byte[] a, int off, int limit, int key, int pos, Hits hits) {
+        int s = t.find(key);
+        if (s < 0) return -1;
+        for (int e = t.slots[s + 1], end = e + AtomTable.count(t.slots[s + 2]); e < end; e++) {
+            int r = reportScalar(a, off, limit, t.owners[e], pos, hits);
+            if (r >= 0) return r;
+        }
+        return -1;
+    }
+
+    /** {@link #report} with the window test's words assembled from bytes (no VarHandle on the unfiltered path). */
+    private int reportScalar(byte[] a, int off, int limit, int e, int pos, Hits hits) {
+        if (windows != null) {
+            int i = e << 2;
+            if (pos + 8 <= limit && ((le64(a, off + pos) ^ windows[i + 3]) & windows[i + 2]) != 0) return -1;
+            if (pos >= 8 && windows[i] != 0 && ((le64(a, off + pos - 8) ^ windows[i + 1]) & windows[i]) != 0) return -1;
+        }
+        return hits.hit(e, pos);
+    }
+
+    private static long le64(byte[] a, int i) {
+        long x = 0;
+        for (int b = 7; b >= 0; b--) x = x << 8 | (a[i + b] & 0xFF);
+        return x;
     }
 
     /** Whether a scan has built the stride filter and uses it (for tests). */
@@ -404,7 +433,7 @@ public final class AtomIndex {
      */
     private int positions(byte[] a, int off, int limit, int pos, int end, Hits hits) {
         while ((pos = next(a, off, pos, end)) < end) {
-            int k = (int) INT_LE.get(a, off + pos);
+            int k = (int) LE.INT.get(a, off + pos);
             int r = exact(a, off, limit, k, pos, hits);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return r;
@@ -443,7 +472,7 @@ public final class AtomIndex {
         final long[] w = words, third = AtomFilters.THIRD, fourth = AtomFilters.FOURTH;
         final int mask = wordMask;
         for (; pos < end; pos++) {
-            int k = (int) INT_LE.get(a, off + pos);
+            int k = (int) LE.INT.get(a, off + pos);
             long m = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
             if ((w[k & mask] & m) == m) return pos;
         }
@@ -481,8 +510,8 @@ public final class AtomIndex {
     }
 
     static boolean windowOk(byte[] a, int off, int limit, int pos, long[] w, int i) {
-        if (pos + 8 <= limit && ((((long) LONG_LE.get(a, off + pos)) ^ w[i + 3]) & w[i + 2]) != 0) return false;
-        return pos < 8 || w[i] == 0 || ((((long) LONG_LE.get(a, off + pos - 8)) ^ w[i + 1]) & w[i]) == 0;
+        if (pos + 8 <= limit && ((((long) LE.LONG.get(a, off + pos)) ^ w[i + 3]) & w[i + 2]) != 0) return false;
+        return pos < 8 || w[i] == 0 || ((((long) LE.LONG.get(a, off + pos - 8)) ^ w[i + 1]) & w[i]) == 0;
     }
 
     // ---- serialization (database snapshots) -----------------------------------------------------
