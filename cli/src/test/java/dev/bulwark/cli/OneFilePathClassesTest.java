@@ -47,4 +47,30 @@ class OneFilePathClassesTest {
             assertEquals(List.of(), spun, "Comparator combinators on the one-file path of " + file.getFileName());
         }
     }
+
+    /**
+     * (startup13) A one-file scan of a small plain file initialises no byte-array VarHandle: the atom index's tiny scans
+     * (no derived filters), the head checks, the marker scans and the text normaliser take byte loops below
+     * {@code ByteScan.SWAR_MIN}, and the VarHandles of their word-at-a-time loops sit in holder classes. Creating the
+     * first VarHandle and linking its access modes in the interpreter cost such a scan ~0.5-1 ms. Checked through
+     * {@code -Xlog:class+init}, not by timing.
+     */
+    @Test
+    void aSmallPlainFileIsScannedWithoutVarHandles(@TempDir Path tmp) throws Exception {
+        Path db = Files.writeString(tmp.resolve("t.ndb"), ClamscanCases.EICAR_NDB);
+        Path plain = Files.writeString(tmp.resolve("e.txt"), ClamscanCases.EICAR + "\n", StandardCharsets.ISO_8859_1);
+        Path clean = Files.writeString(tmp.resolve("c.txt"), "just some text, nothing to find here\n", StandardCharsets.ISO_8859_1);
+        for (Path file : List.of(plain, clean)) {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process p = new ProcessBuilder(java.toString(), "-Xlog:class+init=info", "-Xshare:auto",
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), "scan", "--no-summary", "-d", db.toString(), file.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(out.contains(file + (file == plain ? ": Eicar-Body.UNOFFICIAL FOUND" : ": OK")), out);
+            List<String> vh = out.lines().filter(l -> l.contains("Initializing 'java/lang/invoke/VarHandleByteArrayAs")).toList();
+            assertEquals(List.of(), vh, "byte-array VarHandles on the one-file path of " + file.getFileName());
+        }
+    }
 }

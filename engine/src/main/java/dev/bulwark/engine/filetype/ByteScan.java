@@ -7,8 +7,13 @@ import java.nio.ByteOrder;
 
 /** Finds the next occurrence of one byte value eight bytes at a time (SWAR), for the marker scans. */
 public final class ByteScan {
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** (startup13) In a holder, created on first use: a tiny scan that takes the scalar paths creates no VarHandle (~0.5 ms of class initialisation and access-mode linking in the interpreter). */
+    private static final class LE {
+        static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    }
     private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L;
+    /** (startup13) Ranges shorter than this are scanned a byte at a time (no VarHandle: see LE). */
+    public static final int SWAR_MIN = 256;
 
     private ByteScan() {}
 
@@ -24,8 +29,8 @@ public final class ByteScan {
     public static int next(byte[] a, int from, int to, byte c) {
         long pattern = (c & 0xFFL) * ONES;
         int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long x = (long) LONG_LE.get(a, i) ^ pattern;
+        if (to - from >= SWAR_MIN) for (; i + 8 <= to; i += 8) { // short ranges: the byte loop alone
+            long x = (long) LE.LONG.get(a, i) ^ pattern;
             long found = (x - ONES) & ~x & HIGHS; // a high bit per byte equal to c (exact for the lowest one)
             if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
         }
@@ -37,8 +42,8 @@ public final class ByteScan {
     public static int nextFolded(byte[] a, int from, int to, byte lower) {
         long pattern = (lower & 0xFFL) * ONES, fold = 0x20 * ONES;
         int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long x = ((long) LONG_LE.get(a, i) | fold) ^ pattern;
+        if (to - from >= SWAR_MIN) for (; i + 8 <= to; i += 8) { // short ranges: the byte loop alone
+            long x = ((long) LE.LONG.get(a, i) | fold) ^ pattern;
             long found = (x - ONES) & ~x & HIGHS;
             if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
         }

@@ -26,8 +26,9 @@ final class HeadText {
     /** No byte of {@code a[0, n)} is a control character (bytes from 0x80 up are allowed). */
     static boolean isAscii(byte[] a, int n) {
         int i = 0;
-        for (; i + 8 <= n; i += 8) { // eight bytes at a time where they are high, 0x20-0x7E or HT LF FF CR
-            long x = (long) LONG_LE.get(a, i), y = x & ~HIGHS; // y: each byte's low seven bits, no carries below
+        // eight bytes at a time where they are high, 0x20-0x7E or HT LF FF CR; a short head a byte at a time (no VarHandle)
+        if (n >= ByteScan.SWAR_MIN) for (; i + 8 <= n; i += 8) {
+            long x = (long) LE.LONG.get(a, i), y = x & ~HIGHS; // y: each byte's low seven bits, no carries below
             long printable = (y + 0x60 * ONES) & ~(y + ONES); // >= 0x20 and not 0x7F
             long blank = (y + 0x77 * ONES) & ~(y + 0x72 * ONES) & ((y ^ 0x0B * ONES) + 0x7F * ONES); // 0x09-0x0D but VT
             if (((x | printable | blank) & HIGHS) == HIGHS) continue;
@@ -37,8 +38,10 @@ final class HeadText {
         return true;
     }
 
-    private static final java.lang.invoke.VarHandle LONG_LE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** (startup13) In a holder, created on first use: a tiny scan that takes the scalar paths creates no VarHandle (~0.5 ms of class initialisation and access-mode linking in the interpreter). */
+    private static final class LE {
+        static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
     private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L;
     private static final long LANES = 0x00FF00FF00FF00FFL, LANE_ONES = 0x0001000100010001L, LANE_HIGHS = 0x8000800080008000L;
 
@@ -48,8 +51,8 @@ final class HeadText {
      */
     static boolean foldHasLt(byte[] a, int n) {
         int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            long x = (long) LONG_LE.get(a, i);
+        if (n >= ByteScan.SWAR_MIN) for (; i + 8 <= n; i += 8) { // a short head: two bytes at a time (no VarHandle)
+            long x = (long) LE.LONG.get(a, i);
             long f = (((x >>> 8 & LANES) << 4) + (x & LANES)) & LANES ^ '<' * LANE_ONES;
             if (((f - LANE_ONES) & ~f & LANE_HIGHS) != 0) return true; // a lane of zero: a '<' (exact for "any")
         }

@@ -32,8 +32,11 @@ import java.util.List;
  * {@link StrideFilter} in front of the word filter probes only every second position.
  */
 public final class AtomIndex {
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** (startup13) In a holder, created on first use: a tiny scan that takes the scalar paths creates no VarHandle (~0.5 ms of class initialisation and access-mode linking in the interpreter). */
+    private static final class LE {
+        static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+        static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    }
     /** Bytes of a position the filter looks at (2-byte prefix + two filtered bytes). */
     static final int KEY_BYTES = 4;
     /** Chunk copied out of a non-heap buffer at a time. */
@@ -66,32 +69,49 @@ public final class AtomIndex {
         int hit(int entry, int pos);
     }
 
+    /*
+     * (startup13) The derived filters (words, words34, filter4/3 and the windows copies windows2/3) are built on
+     * the first scan that is not tiny (see UNFILTERED_MAX), not when the index is made or read: a one-file scan
+     * of a small file against a snapshot then never builds them (0.7-0.9 ms of a ~37 ms process: the word table
+     * alone is 512 KiB to 8 MiB, zeroed and filled in the interpreter). They are written by buildFilters under
+     * the index's lock before the volatile filtered flag; a scan reads the flag once and then the plain fields.
+     */
+    /**
+     * A scan of at most this many positions, while the filters are not built and fewer than
+     * {@link #UNFILTERED_TOTAL} positions went without them, probes the exact tables at every position instead
+     * (same hits in the same order: the filters only skip positions where the exact tables hold nothing).
+     */
+    static final int UNFILTERED_MAX = 256, UNFILTERED_TOTAL = 1024;
+    /** Whether the derived filters below are built (written last, read first). */
+    private volatile boolean filtered;
+    /** Positions scanned without the filters (from several threads: an estimate is enough). */
+    private int unfilteredScanned;
     /** Per 2-byte prefix + low bits of the third byte: Bloom bits of the third and fourth bytes of its atoms. */
-    private final long[] words;
+    private long[] words;
     private final int wordLog, wordMask;
     /**
      * For the words a 2-byte atom's prefix spans (they usually have every bit set), the word without the
      * 2-byte atoms, indexed by CSR rank and the third byte's low bits: a position that only passed because
      * of a 2-byte atom skips the 3- and 4-byte tables.
      */
-    private final long[] words34;
+    private long[] words34;
     private final AtomTable t4, t3;
-    private final long[] filter4, filter3;
-    private final int shift4, shift3;        // 64 - log2(words)
+    private long[] filter4, filter3;
+    private int shift4, shift3;        // 64 - log2(words)
     /** 2^16-bit presence map of 2-byte atoms, with per-word rank prefix sums for a compact CSR. */
     private final long[] bits2;
     private final int[] rank2, start2, entries2;
     /** Per entry four longs (pre mask, pre value, post mask, post value; little-endian), or null. */
     private final long[] windows;
     /** Windows of entries2 in CSR order, so the frequent 2-byte candidates stay in cache; or null. */
-    private final long[] windows2;
+    private long[] windows2;
     /**
      * Windows of the 3-byte table's owner runs in run order, or null. A random position starts one of
      * the 3-byte atoms about once per 700 bytes at a million patterns (24k of them); their windows
      * fetched through {@link #windows} (32 bytes per entry, 44 MB there) cost a cache and TLB miss each,
      * which took half of the scan time; this copy is under 1 MB.
      */
-    private final long[] windows3;
+    private long[] windows3;
     private final int entryCount;
     /**
      * The every-second-position first stage: null until scans of this index have covered
@@ -114,19 +134,30 @@ public final class AtomIndex {
         this.entries2 = entries2;
         this.windows = windows;
         this.entryCount = entryCount;
+    }
+
+    /** Builds the derived filters once (see {@link #filtered}); two threads wait for one build. */
+    private synchronized void buildFilters() {
+        if (filtered) return;
         if (windows != null) {
-            windows2 = new long[entries2.length * 4];
-            for (int i = 0; i < entries2.length; i++) System.arraycopy(windows, entries2[i] << 2, windows2, i << 2, 4);
-        } else {
-            windows2 = null;
+            long[] w2 = new long[entries2.length * 4];
+            for (int i = 0; i < entries2.length; i++) System.arraycopy(windows, entries2[i] << 2, w2, i << 2, 4);
+            windows2 = w2;
         }
         windows3 = windows == null ? null : t3.runWindows(windows);
-        this.words34 = new long[(start2.length - 1) << (wordLog - 16)];
-        this.words = AtomFilters.words(wordLog, t4, t3, bits2, rank2, start2, entries2, windows, words34);
-        this.filter4 = AtomFilters.filter(t4);
-        this.filter3 = AtomFilters.filter(t3);
-        this.shift4 = AtomFilters.shiftOf(filter4);
-        this.shift3 = AtomFilters.shiftOf(filter3);
+        long[] w34 = new long[(start2.length - 1) << (wordLog - 16)];
+        words = AtomFilters.words(wordLog, t4, t3, bits2, rank2, start2, entries2, windows, w34);
+        words34 = w34;
+        filter4 = AtomFilters.filter(t4);
+        filter3 = AtomFilters.filter(t3);
+        shift4 = AtomFilters.shiftOf(filter4);
+        shift3 = AtomFilters.shiftOf(filter3);
+        filtered = true;
+    }
+
+    /** Whether a scan has built the derived filters (for tests). */
+    boolean filtersBuilt() {
+        return filtered;
     }
 
     public int entryCount() { return entryCount; }
@@ -275,6 +306,15 @@ public final class AtomIndex {
     }
 
     private void scanArray(byte[] a, int off, int limit, int from, int to, Hits hits) {
+        if (!filtered) {
+            int n = to - from;
+            if (n <= UNFILTERED_MAX && unfilteredScanned <= UNFILTERED_TOTAL - n) {
+                unfilteredScanned += Math.max(n, 0);
+                scanUnfiltered(a, off, limit, from, to, hits);
+                return;
+            }
+            buildFilters();
+        }
         // main loop: a whole 4-byte word is readable at every position
         int fast = Math.max(from, Math.min(to, limit - 3)); // not below from: buffers of 0..2 bytes
         int pos = from;
@@ -294,7 +334,7 @@ public final class AtomIndex {
         }
         // the rest (all of it without a stride filter), in line as before the stride filter existed
         while ((pos = next(a, off, pos, fast)) < fast) {
-            int k = (int) INT_LE.get(a, off + pos);
+            int k = (int) LE.INT.get(a, off + pos);
             int r = exact(a, off, limit, k, pos, hits);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return;
@@ -312,6 +352,58 @@ public final class AtomIndex {
                 pos = Math.max(pos, r - 1);
             }
         }
+    }
+
+    /**
+     * What {@link #scanArray} reports, without the derived filters: every position in [from, to) goes to the
+     * exact tables in the same order as there (2-byte atoms, then 3-byte, then 4-byte; the tail's rule that an atom
+     * must fit before the limit), and a resume position skips as there. The filters pass every position at which
+     * an exact table holds an atom (whose windows are checked in both paths), so the hits are the same.
+     */
+    private void scanUnfiltered(byte[] a, int off, int limit, int from, int to, Hits hits) {
+        for (int pos = from; pos < to && pos + 2 <= limit; pos++) {
+            int k = (a[off + pos] & 0xFF) | (a[off + pos + 1] & 0xFF) << 8, r = -1;
+            if ((bits2[k >>> 6] & (1L << k)) != 0) {
+                int ri = rank(bits2, rank2, k);
+                for (int e = start2[ri], end = start2[ri + 1]; e < end && r < 0; e++) r = reportScalar(a, off, limit, entries2[e], pos, hits);
+            }
+            if (r < 0 && pos + 3 <= limit) {
+                k |= (a[off + pos + 2] & 0xFF) << 16;
+                r = reportScalar(t3, a, off, limit, k, pos, hits);
+                if (r < 0 && pos + 4 <= limit) r = reportScalar(t4, a, off, limit, k | (a[off + pos + 3] & 0xFF) << 24, pos, hits);
+            }
+            if (r >= 0) {
+                if (r == Integer.MAX_VALUE) return;
+                pos = Math.max(pos, r - 1);
+            }
+        }
+    }
+
+    /** {@link AtomTable#report} without its word-load pre-check (a subset of the window test below). */
+    private int reportScalar(AtomTable t, byte[] a, int off, int limit, int key, int pos, Hits hits) {
+        int s = t.find(key);
+        if (s < 0) return -1;
+        for (int e = t.slots[s + 1], end = e + AtomTable.count(t.slots[s + 2]); e < end; e++) {
+            int r = reportScalar(a, off, limit, t.owners[e], pos, hits);
+            if (r >= 0) return r;
+        }
+        return -1;
+    }
+
+    /** {@link #report} with the window test's words assembled from bytes (no VarHandle on the unfiltered path). */
+    private int reportScalar(byte[] a, int off, int limit, int e, int pos, Hits hits) {
+        if (windows != null) {
+            int i = e << 2;
+            if (pos + 8 <= limit && ((le64(a, off + pos) ^ windows[i + 3]) & windows[i + 2]) != 0) return -1;
+            if (pos >= 8 && windows[i] != 0 && ((le64(a, off + pos - 8) ^ windows[i + 1]) & windows[i]) != 0) return -1;
+        }
+        return hits.hit(e, pos);
+    }
+
+    private static long le64(byte[] a, int i) {
+        long x = 0;
+        for (int b = 7; b >= 0; b--) x = x << 8 | (a[i + b] & 0xFF);
+        return x;
     }
 
     /** Whether a scan has built the stride filter and uses it (for tests). */
@@ -341,7 +433,7 @@ public final class AtomIndex {
      */
     private int positions(byte[] a, int off, int limit, int pos, int end, Hits hits) {
         while ((pos = next(a, off, pos, end)) < end) {
-            int k = (int) INT_LE.get(a, off + pos);
+            int k = (int) LE.INT.get(a, off + pos);
             int r = exact(a, off, limit, k, pos, hits);
             if (r >= 0) {
                 if (r == Integer.MAX_VALUE) return r;
@@ -380,7 +472,7 @@ public final class AtomIndex {
         final long[] w = words, third = AtomFilters.THIRD, fourth = AtomFilters.FOURTH;
         final int mask = wordMask;
         for (; pos < end; pos++) {
-            int k = (int) INT_LE.get(a, off + pos);
+            int k = (int) LE.INT.get(a, off + pos);
             long m = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
             if ((w[k & mask] & m) == m) return pos;
         }
@@ -418,8 +510,8 @@ public final class AtomIndex {
     }
 
     static boolean windowOk(byte[] a, int off, int limit, int pos, long[] w, int i) {
-        if (pos + 8 <= limit && ((((long) LONG_LE.get(a, off + pos)) ^ w[i + 3]) & w[i + 2]) != 0) return false;
-        return pos < 8 || w[i] == 0 || ((((long) LONG_LE.get(a, off + pos - 8)) ^ w[i + 1]) & w[i]) == 0;
+        if (pos + 8 <= limit && ((((long) LE.LONG.get(a, off + pos)) ^ w[i + 3]) & w[i + 2]) != 0) return false;
+        return pos < 8 || w[i] == 0 || ((((long) LE.LONG.get(a, off + pos - 8)) ^ w[i + 1]) & w[i]) == 0;
     }
 
     // ---- serialization (database snapshots) -----------------------------------------------------

@@ -14,7 +14,10 @@ import java.util.Arrays;
  * 32-byte windows (44 MB at a million patterns) are touched.
  */
 final class AtomTable {
-    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** (startup13) In a holder, created on first use: a tiny scan that takes the scalar paths creates no VarHandle (~0.5 ms of class initialisation and access-mode linking in the interpreter). */
+    private static final class LE {
+        static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    }
     static final int SLOT = 4, COUNT = 0x0FFFFFFF;
     /** Byte masks of the four check bytes, per 4-bit pinned set. */
     private static final int[] CHECK_MASK = new int[16];
@@ -106,7 +109,7 @@ final class AtomTable {
             if (s[slot * SLOT] == key) {
                 // a subset of windowOk's test, under the same condition (the whole post window readable)
                 if (c >>> 28 != 0 && pos + 8 <= limit
-                        && ((((int) INT_LE.get(a, off + pos + len)) ^ s[slot * SLOT + 3]) & CHECK_MASK[c >>> 28]) != 0) return -1;
+                        && ((((int) LE.INT.get(a, off + pos + len)) ^ s[slot * SLOT + 3]) & CHECK_MASK[c >>> 28]) != 0) return -1;
                 for (int e = s[slot * SLOT + 1], end = e + (c & COUNT); e < end; e++) {
                     int r = runWindows == null ? idx.report(a, off, limit, owners[e], pos, hits)
                             : AtomIndex.windowOk(a, off, limit, pos, runWindows, e << 2) ? hits.hit(owners[e], pos) : -1;
@@ -114,6 +117,17 @@ final class AtomTable {
                 }
                 return -1;
             }
+            slot = (slot + 1) & mask;
+        }
+        return -1;
+    }
+
+    /** (startup13) The slot index ({@code slot * SLOT}) holding key, or -1: the unfiltered scan's lookup, without word loads. */
+    int find(int key) {
+        int slot = mix(key) & mask;
+        int[] s = slots;
+        while (s[slot * SLOT + 2] != 0) {
+            if (s[slot * SLOT] == key) return slot * SLOT;
             slot = (slot + 1) & mask;
         }
         return -1;

@@ -24,7 +24,10 @@ import java.util.Arrays;
  * their 2-byte keys at both positions of each sample ran slower than the per-position scan on the corpus).
  */
 final class StrideFilter {
-    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** (startup13) In a holder, created on first use: loading a text database initialises this class without scanning. */
+    private static final class LE {
+        static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    }
     /** No stride filter: the index scans every position. */
     static final StrideFilter NONE = new StrideFilter(null, 0, 1, 0);
     /**
@@ -218,7 +221,7 @@ final class StrideFilter {
         final long[] w = words, third = AtomFilters.THIRD, fourth = AtomFilters.FOURTH;
         final int m = mask;
         for (; p < end; p += 2) {
-            int k = (int) INT_LE.get(a, off + p);
+            int k = (int) LE.INT.get(a, off + p);
             long bits = third[(k >>> 16) & 0xFF] | fourth[k >>> 24];
             if ((w[k & m] & bits) == bits) return p;
         }

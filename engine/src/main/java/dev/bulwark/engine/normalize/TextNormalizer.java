@@ -28,7 +28,10 @@ public final class TextNormalizer {
         }
     }
 
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** (startup13) In a holder, created on first use: a tiny scan that takes the scalar paths creates no VarHandle (~0.5 ms of class initialisation and access-mode linking in the interpreter). */
+    private static final class LE {
+        static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    }
     private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L;
 
     private TextNormalizer() {}
@@ -57,8 +60,8 @@ public final class TextNormalizer {
      */
     private static int run(byte[] a, int off, int n, byte[] out) {
         int o = 0, space = 0, i = 0;
-        for (; i + 8 <= n; i += 8) {
-            long x = (long) LONG_LE.get(a, off + i);
+        if (n >= ByteScan.SWAR_MIN) for (; i + 8 <= n; i += 8) { // short input: the byte loop alone
+            long x = (long) LE.LONG.get(a, off + i);
             if (ByteScan.textWord(x)) { // printable or whitespace
                 long ge20 = x + 0x60 * ONES; // seven-bit bytes: the high bit is set exactly for those >= 0x20
                 long ws = (~ge20 | ~((x ^ 0x2020202020202020L) + 0x7F * ONES)) & HIGHS; // a high bit per blank
@@ -68,7 +71,7 @@ public final class TextNormalizer {
                 long w = (x & ~blankBytes | blankBytes & 0x2020202020202020L) | upper >>> 2;
                 int first = Long.numberOfTrailingZeros(cut) & ~7, count = Long.bitCount(cut);
                 if (cut == 0) {
-                    LONG_LE.set(out, o, w); // o <= i, so the eight bytes fit
+                    LE.LONG.set(out, o, w); // o <= i, so the eight bytes fit
                     o += 8;
                     space = (int) (ws >>> 63);
                     continue;
@@ -79,7 +82,7 @@ public final class TextNormalizer {
                 if (cut >>> first == HIGHS >>> (64 - 8 * count)) { // one run of bytes to cut
                     int rest = first + 8 * count; // where the bytes after the run start
                     long low = first == 0 ? 0 : w & (-1L >>> (64 - first)), high = rest == 64 ? 0 : w >>> rest << first;
-                    LONG_LE.set(out, o, low | high); // bytes past the 8 - count written are overwritten or past the end
+                    LE.LONG.set(out, o, low | high); // bytes past the 8 - count written are overwritten or past the end
                     o += 8 - count;
                     space = (int) (ws >>> 63);
                     continue;
