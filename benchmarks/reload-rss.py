@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Peak RSS of a daemon during one RELOAD, ConcurrentDatabaseReload yes vs no (daemon13, round 12).
 
-usage: reload-rss.py RUNS DBDIR WORKDIR [bulwark|clamd ...]
+usage: [RELOADS=N] reload-rss.py RUNS DBDIR WORKDIR [bulwark|clamd ...]
 Per run and mode (alternated): start the daemon on a copy of DBDIR, wait for PONG and 1 s without CPU
 (bulwark's heap trim after the first load), read VmRSS, reset the peak (/proc/PID/clear_refs 5), change
 one signature file (so the reload swaps), send zRELOAD, wait for the reload in the log and 1 s idle, read
@@ -10,6 +10,7 @@ VmHWM (the peak during the reload) and VmRSS. Prints one line per run and the me
 import os, shutil, socket, statistics, subprocess, sys, time
 
 runs, src, work = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+reloads = int(os.environ.get("RELOADS", "1"))  # trim13: RELOADS=N reloads in a row (peak over all, RSS after the last)
 daemons = sys.argv[4:] or ["bulwark"]
 here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DONE = ("Database correctly reloaded", "reload_th:", "database reloaded", "database unchanged", "database reload failed")
@@ -67,17 +68,22 @@ for run in range(1, runs + 1):
             idle(p.pid, 1.0)
             loaded, start_peak = mem(p.pid, "VmRSS"), mem(p.pid, "VmHWM")
             open("/proc/%d/clear_refs" % p.pid, "w").write("5")
-            open(os.path.join(db, "gen.ndb"), "w").write("Gen.Reload:0:*:%s\n" % os.urandom(8).hex())
-            mark = os.path.getsize(logf) if os.path.exists(logf) else 0
-            t1 = time.time()
-            ask(port, b"zRELOAD\0")
-            while not any(w in open(logf, errors="replace").read()[mark:] for w in DONE):
-                if time.time() - t1 > 600:
-                    raise SystemExit("no reload")
-                time.sleep(0.05)
-            reload_s = time.time() - t1
-            idle(p.pid, 1.0)
-            peak, after = mem(p.pid, "VmHWM"), mem(p.pid, "VmRSS")
+            afters = []
+            for r in range(reloads):
+                open(os.path.join(db, "gen.ndb"), "w").write("Gen.Reload:0:*:%s\n" % os.urandom(8).hex())
+                mark = os.path.getsize(logf) if os.path.exists(logf) else 0
+                t1 = time.time()
+                ask(port, b"zRELOAD\0")
+                while not any(w in open(logf, errors="replace").read()[mark:] for w in DONE):
+                    if time.time() - t1 > 600:
+                        raise SystemExit("no reload")
+                    time.sleep(0.05)
+                reload_s = time.time() - t1
+                idle(p.pid, 1.0)
+                afters.append(mem(p.pid, "VmRSS"))
+            peak, after = mem(p.pid, "VmHWM"), afters[-1]
+            if reloads > 1:
+                print("run %d %-7s CDR %-3s: RSS after each of %d reloads: %s MB" % (run, daemon, mode, reloads, " ".join("%.0f" % a for a in afters)), flush=True)
             try:
                 ask(port, b"zSHUTDOWN\0")
             except OSError:

@@ -109,10 +109,13 @@ class BlockingReloadTest {
             assertFalse(oldReachableWhileLoading.get(), "the old engine was reachable while the new one loaded");
             assertNull(answer.get(), "a scan was answered while the new engine loaded");
             assertTrue(client.isAlive());
+            long requests = d.daemon.engines().heapTrimRequests();
             release.countDown();
             client.join(60_000);
             assertEquals(target + ": Bulwark.Gen1.UNOFFICIAL FOUND\0", answer.get(), "the waiting scan must get the new engine");
             assertEquals(EngineHolder.Outcome.SWAPPED, d.daemon.engines().lastReload().outcome());
+            // trim13: the load's garbage is given back as after the first load (asked once the reload returns)
+            await(() -> d.daemon.engines().heapTrimRequests() == requests + 1, "no heap trim asked after the blocking reload");
             assertFalse(d.daemon.engines().blockingReloadInProgress());
             assertEquals(clean + ": OK\0", ask(d, "zSCAN " + clean + "\0"));
         } finally {
