@@ -400,7 +400,7 @@ final class ClamscanOptions {
         switch (name) {
             case "help" -> help = true;
             case "version" -> version = yes(name, v);
-            case "database" -> databases.add(Path.of(v));
+            case "database" -> databases.add(dev.bulwark.engine.RawNames.path(v)); // (a name not valid in the locale: its bytes)
             case "recursive" -> recursive = yes(name, v);
             case "cross-fs" -> crossFs = yes(name, v);
             case "infected" -> infectedOnly = yes(name, v);

@@ -1,5 +1,6 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.engine.RawNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,7 +43,9 @@ final class Quarantine {
             return false;
         }
         // clamscan names the real path only when it differs from the name it was given
-        String named = shown.equals(real.toString()) ? shown : shown + " (real path: '" + real + "')";
+        // (a name not valid in the locale: its bytes, see RawNames)
+        String realName = RawNames.string(real);
+        String named = shown.equals(realName) ? shown : shown + " (real path: '" + realName + "')";
         Path dest = null;
         try {
             if (o.remove) {
@@ -50,7 +53,7 @@ final class Quarantine {
                 out.line(named + ": Removed.", true);
                 return true;
             }
-            dest = reserve(destinationDir(o.move != null ? o.move : o.copy), real.getFileName().toString());
+            dest = reserve(destinationDir(o.move != null ? o.move : o.copy), RawNames.fileName(real));
             if (o.move != null) {
                 try {
                     Files.move(real, dest, StandardCopyOption.ATOMIC_MOVE); // rename(2) over the reserved name
@@ -61,10 +64,10 @@ final class Quarantine {
                     Files.delete(real);
                     dest = copied;
                 }
-                out.line(named + ": moved to '" + dest + "'", true);
+                out.line(named + ": moved to '" + RawNames.string(dest) + "'", true);
             } else {
                 copyInto(real, dest);
-                out.line(named + ": copied to '" + dest + "'", true);
+                out.line(named + ": copied to '" + RawNames.string(dest) + "'", true);
             }
             return true;
         } catch (IOException e) {
@@ -81,7 +84,7 @@ final class Quarantine {
     }
 
     private static Path destinationDir(String dir) {
-        Path d = Path.of(dir);
+        Path d = RawNames.path(dir);
         try {
             return d.toRealPath();
         } catch (IOException e) {
@@ -92,7 +95,9 @@ final class Quarantine {
     /** Creates the first free name of name, name.001 ... name.999 in {@code dir}, owner-only, and returns it. */
     private static Path reserve(Path dir, String name) throws IOException {
         for (int i = 0; i <= MAX_SUFFIX; i++) {
-            Path candidate = dir.resolve(i == 0 ? name : name + String.format(".%03d", i));
+            String n = i == 0 ? name : name + String.format(".%03d", i);
+            // (a name not valid in the locale: the file of exactly its bytes, see RawNames)
+            Path candidate = RawNames.escaped(n) || RawNames.nonAscii(n) ? RawNames.path(RawNames.string(dir) + "/" + n) : dir.resolve(n);
             try {
                 return Files.createFile(candidate, OWNER_ONLY);
             } catch (FileAlreadyExistsException taken) {

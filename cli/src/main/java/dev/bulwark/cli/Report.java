@@ -27,7 +27,7 @@ final class Report implements AutoCloseable {
         this.out = out;
         this.quiet = o.quiet;
         if (o.log != null) {
-            logChannel = open(Path.of(o.log));
+            logChannel = open(RawNames.path(o.log));
             log = Channels.newWriter(logChannel, StandardCharsets.UTF_8);
             log.write("\n" + "-".repeat(79) + "\n\n");
         } else {
@@ -47,7 +47,7 @@ final class Report implements AutoCloseable {
 
     /** A result line: to standard output unless --quiet, to the log when {@code toLog}. */
     void line(String s, boolean toLog) throws IOException {
-        if (RawNames.escaped(s)) { // a name that is not UTF-8: its bytes, as clamscan prints them
+        if (RawNames.nonAscii(s)) { // a name that is not UTF-8 (or any non-ASCII name under LANG=C): its bytes, as clamscan prints them
             byte[] b = RawNames.bytes(s + "\n");
             if (!quiet) out.write(b);
             if (toLog && log != null) {
@@ -62,6 +62,15 @@ final class Report implements AutoCloseable {
 
     /** A warning or error line: to {@code stream} (standard error, or output with --stdout) unless --quiet, and to the log. */
     void warning(PrintStream stream, String s) throws IOException {
+        if (RawNames.nonAscii(s)) { // a name's bytes, as clamscan prints them
+            byte[] b = RawNames.bytes(s + "\n");
+            if (!quiet) stream.write(b);
+            if (log != null) {
+                log.flush();
+                logChannel.write(java.nio.ByteBuffer.wrap(b));
+            }
+            return;
+        }
         if (!quiet) stream.println(s);
         if (log != null) log.write(s + "\n");
     }

@@ -59,7 +59,7 @@ public final class ScanCommand {
     }
 
     public static int run(String[] args) {
-        return run(args, System.out, System.err);
+        return run(RawNames.argv(args), System.out, System.err); // (names that are not valid in the locale: their bytes)
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -104,9 +104,9 @@ public final class ScanCommand {
             // name that is no directory is named by its real path
             Path real;
             try {
-                real = Path.of(dir).toRealPath();
+                real = RawNames.path(dir).toRealPath();
             } catch (IOException e) {
-                out.println("action_setup: Failed to get realpath of " + dir); // (clamscan: standard output)
+                printName(out, "action_setup: Failed to get realpath of " + dir); // (clamscan: standard output)
                 return 2;
             }
             if (!Files.isDirectory(real)) {
@@ -144,7 +144,7 @@ public final class ScanCommand {
             if (!targets.isEmpty()) report.warning(err, "WARNING: Only scanning files from --file-list (files passed at cmdline are ignored)");
             targets.clear();
             try {
-                targets.addAll(fileListNames(Files.readAllBytes(Path.of(o.fileList))));
+                targets.addAll(fileListNames(Files.readAllBytes(RawNames.path(o.fileList))));
             } catch (IOException e) {
                 err.println("ERROR: --file-list: Can't open file " + o.fileList);
                 report.close();
@@ -241,7 +241,7 @@ public final class ScanCommand {
         // (--follow-file-symlinks=0: a named link to a file is not scanned, so the one-stat shortcut, which follows
         // links, is not taken)
         boolean single = targets.size() == 1 && !targets.get(0).equals("-") && o.followFileSymlinks != 0
-                && regularFile(Path.of(targets.get(0)));
+                && regularFile(RawNames.path(targets.get(0)));
         ExecutorService pool = single ? null : newPool();
         ArrayDeque<Job> queue = new ArrayDeque<>();
         Progress progress = new Progress(o.progress && o.recursive && !o.json, err);
@@ -261,7 +261,7 @@ public final class ScanCommand {
                 if (pool == null) pool = newPool();
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     drain(queue, 0, progress);
-                    stderr.println(t + ": No such file or directory"); // clamscan's perror: standard error even with --stdout
+                    printName(stderr, t + ": No such file or directory"); // clamscan's perror: standard error even with --stdout
                     report.warning(err, "WARNING: " + t + ": Can't access file"); // (--quiet: clamscan's warnings go, but to the log)
                     argErrors++;
                     continue;
@@ -305,6 +305,12 @@ public final class ScanCommand {
     }
 
     /** True when {@code p} is a regular file or a link to one (what {@code Files.isRegularFile} tells), by one stat. */
+    /** A line holding a name, its bytes as clamscan prints them (a name not valid in the locale stays as it was given). */
+    private static void printName(PrintStream stream, String s) {
+        if (RawNames.nonAscii(s)) stream.writeBytes(RawNames.bytes(s + "\n"));
+        else stream.println(s);
+    }
+
     private static boolean regularFile(Path p) {
         try {
             return Files.readAttributes(p, BasicFileAttributes.class).isRegularFile();

@@ -71,9 +71,21 @@ public final class RawNames {
         return o.toByteArray();
     }
 
+    /**
+     * Whether the JDK encodes file names as UTF-8 ({@code sun.jnu.encoding}, from the locale): under LANG=C it is
+     * ASCII, and Path.of of any non-ASCII name fails or names another file.
+     */
+    private static final boolean JNU_UTF8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
+
+    /** Whether {@code s} holds a character outside ASCII. */
+    public static boolean nonAscii(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return true;
+        return false;
+    }
+
     /** The path {@code s} names, byte for byte (a relative one against the working directory). */
     public static Path path(String s) {
-        if (!escaped(s)) return Path.of(s);
+        if (!escaped(s) && (JNU_UTF8 || !nonAscii(s))) return Path.of(s);
         byte[] b = bytes(s);
         StringBuilder u = new StringBuilder("file://");
         if (b.length == 0 || b[0] != '/') {
@@ -91,10 +103,27 @@ public final class RawNames {
     /** {@code p}'s last name as {@link #decode} gives it (a name that is not UTF-8 keeps its bytes). */
     public static String fileName(Path p) {
         String n = p.getFileName().toString();
-        if (n.indexOf('\uFFFD') < 0) return n;
-        String raw = p.toUri().getRawPath();
-        if (raw.endsWith("/")) raw = raw.substring(0, raw.length() - 1);
-        raw = raw.substring(raw.lastIndexOf('/') + 1);
+        if (n.indexOf('\uFFFD') < 0 && (JNU_UTF8 || !nonAscii(n))) return n;
+        String raw = rawPath(p);
+        return raw.substring(raw.lastIndexOf('/') + 1);
+    }
+
+    /** {@code p} as {@link #decode} gives its bytes: its toString unless that lost bytes (an absolute path stays absolute). */
+    public static String string(Path p) {
+        String n = p.toString();
+        if (n.indexOf('\uFFFD') < 0 && (JNU_UTF8 || !nonAscii(n))) return n;
+        String raw = rawPath(p);
+        if (!p.isAbsolute()) {
+            String cwd = rawPath(Path.of("").toAbsolutePath());
+            if (raw.startsWith(cwd + "/")) raw = raw.substring(cwd.length() + 1);
+        }
+        return raw;
+    }
+
+    /** The absolute path of {@code p}, decoded from its {@code file:} URI (no trailing slash but for the root). */
+    private static String rawPath(Path p) {
+        String raw = p.toAbsolutePath().toUri().getRawPath();
+        if (raw.length() > 1 && raw.endsWith("/")) raw = raw.substring(0, raw.length() - 1);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
@@ -107,5 +136,41 @@ public final class RawNames {
         }
         byte[] b = o.toByteArray();
         return decode(b, 0, b.length);
+    }
+
+    /**
+     * The program's arguments as bytes, each decoded as {@link #decode} does, in place of the JVM's: the java launcher
+     * decodes argv in the locale's encoding before main, so a name that is not valid there (a Latin-1 name under a
+     * UTF-8 locale, any non-ASCII name under LANG=C) reaches main as U+FFFD or '?' and names no file. Only when some
+     * argument holds such a character (an ASCII command line reads nothing) this reads /proc/self/cmdline, whose last
+     * {@code args.length} entries are main's arguments (the launcher's options and the main class come first), and
+     * takes them when their ASCII arguments agree with the JVM's; otherwise (no /proc, another layout) {@code args}.
+     */
+    public static String[] argv(String[] args) {
+        boolean suspect = false;
+        for (String a : args) {
+            for (int i = 0; i < a.length() && !suspect; i++) suspect = a.charAt(i) >= 0x80 || a.charAt(i) == '?';
+            if (suspect) break;
+        }
+        if (!suspect) return args;
+        byte[] b;
+        try {
+            b = java.nio.file.Files.readAllBytes(Path.of("/proc/self/cmdline"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return args;
+        }
+        int end = b.length;
+        if (end > 0 && b[end - 1] == 0) end--;
+        String[] raw = new String[args.length];
+        for (int k = args.length - 1; k >= 0; k--) {
+            int start = end;
+            while (start > 0 && b[start - 1] != 0) start--;
+            if (start == 0 && k > 0) return args; // fewer entries than arguments
+            raw[k] = decode(b, start, end - start);
+            if (!nonAscii(args[k]) && args[k].indexOf('?') < 0 && !args[k].equals(raw[k])) return args; // another layout
+            if (args[k].length() > 0 && raw[k].isEmpty()) return args;
+            end = start - 1;
+        }
+        return raw;
     }
 }
