@@ -241,7 +241,7 @@ public final class ScanCommand {
         // (--follow-file-symlinks=0: a named link to a file is not scanned, so the one-stat shortcut, which follows
         // links, is not taken)
         boolean single = targets.size() == 1 && !targets.get(0).equals("-") && o.followFileSymlinks != 0
-                && regularFile(Path.of(targets.get(0)));
+                && regularFile(RawNames.path(targets.get(0)));
         ExecutorService pool = single ? null : newPool();
         ArrayDeque<Job> queue = new ArrayDeque<>();
         Progress progress = new Progress(o.progress && o.recursive && !o.json, err);
