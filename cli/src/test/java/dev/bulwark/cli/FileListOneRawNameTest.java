@@ -38,4 +38,22 @@ class FileListOneRawNameTest {
         assertEquals(c.err(), b.err());
         assertEquals(c.rc(), b.rc());
     }
+
+    /**
+     * A NUL in a --file-list line: clamscan reads the list into C strings, so the name ends at the NUL (the rest of
+     * the line is lost); Bulwark kept the NUL and Path.of refused the name (InvalidPathException ended the scan).
+     */
+    @Test
+    void aNulEndsTheNameAsInClamscan() throws Exception {
+        Path d = ClamscanCases.casesDir(tmp);
+        Files.writeString(d.resolve("e.com"), ClamscanCases.EICAR);
+        Files.writeString(d.resolve("clean.txt"), "nothing\n");
+        Path l = Files.write(tmp.resolve("list"), (d + "/e.com\0junk\n" + d + "/clean.txt\n\0\n").getBytes(StandardCharsets.UTF_8));
+        String db = Files.writeString(tmp.resolve("t.hdb"), ClamscanCases.EICAR_HDB).toString();
+        String[] a = {"--no-summary", "-d", db, "-f", l.toString()};
+        ScanCommandTest.Run c = ScanCommandTest.clamscan(a), b = ScanCommandTest.bulwark(a);
+        assertEquals(c.out(), b.out(), b.err());
+        assertEquals(c.err(), b.err());
+        assertEquals(c.rc(), b.rc());
+    }
 }
