@@ -457,7 +457,7 @@ public final class ScanCommand {
     /**
      * The names of a --file-list, as clamscan reads them: one a line, only the line's trailing CR/LF taken off
      * (spaces and tabs are part of a name: " a.exe" and "a.exe " are other files than "a.exe"); empty lines are
-     * passed over. A name that is not UTF-8 keeps its bytes (see {@link RawNames}): the file it names is scanned
+     * passed over; a NUL ends a name (the rest of its line is lost). A name that is not UTF-8 keeps its bytes (see {@link RawNames}): the file it names is scanned
      * and printed byte for byte, as clamscan does.
      */
     static List<String> fileListNames(byte[] list) {
@@ -466,7 +466,8 @@ public final class ScanCommand {
         while (start < list.length) {
             int nl = start;
             while (nl < list.length && list[nl] != '\n') nl++;
-            int end = nl;
+            int end = start;
+            while (end < nl && list[end] != 0) end++; // (review15) a NUL ends the name, as in clamscan's C string
             while (end > start && (list[end - 1] == '\r' || list[end - 1] == '\n')) end--;
             if (end > start) names.add(RawNames.decode(list, start, end - start));
             start = nl + 1;

@@ -40,12 +40,7 @@ class FileListNamesTest {
     void aNameNotInUtf8IsScannedAsClamscanScansIt() throws Exception {
         Path d = ClamscanCases.casesDir(tmp);
         Files.writeString(d.resolve("plain.com"), ClamscanCases.EICAR);
-        ByteArrayOutputStream name = new ByteArrayOutputStream();
-        name.writeBytes((d + "/lat").getBytes(StandardCharsets.UTF_8));
-        name.write(0xe9); // ISO-8859-1 é
-        name.writeBytes(".com".getBytes(StandardCharsets.UTF_8));
-        byte[] n = name.toByteArray();
-        Files.writeString(dev.bulwark.engine.RawNames.path(dev.bulwark.engine.RawNames.decode(n, 0, n.length)), ClamscanCases.EICAR);
+        byte[] n = latinEicar(d);
         ByteArrayOutputStream list = new ByteArrayOutputStream();
         list.writeBytes(n);
         list.writeBytes(("\n" + d + "/plain.com\n").getBytes(StandardCharsets.UTF_8));
@@ -56,5 +51,24 @@ class FileListNamesTest {
         assertEquals(c.out(), b.out());
         assertEquals(c.rc(), b.rc());
         assertEquals(2, b.out().split("Eicar-Test-Signature.UNOFFICIAL FOUND").length - 1, b.out() + b.err());
+    }
+
+    /** The bytes of {@code d/lat\xE9.com} (ISO-8859-1: not UTF-8), a file holding EICAR written under that name. */
+    static byte[] latinEicar(Path d) throws Exception {
+        ByteArrayOutputStream name = new ByteArrayOutputStream();
+        name.writeBytes((d + "/lat").getBytes(StandardCharsets.UTF_8));
+        name.write(0xe9); // ISO-8859-1 é
+        name.writeBytes(".com".getBytes(StandardCharsets.UTF_8));
+        byte[] n = name.toByteArray();
+        Files.writeString(dev.bulwark.engine.RawNames.path(dev.bulwark.engine.RawNames.decode(n, 0, n.length)), ClamscanCases.EICAR);
+        return n;
+    }
+
+    /** Runs clamscan and Bulwark with {@code a}: the same standard output, standard error and exit code. */
+    static void sameAsClamscan(String... a) throws Exception {
+        ScanCommandTest.Run c = ScanCommandTest.clamscan(a), b = ScanCommandTest.bulwark(a);
+        assertEquals(c.out(), b.out(), b.err());
+        assertEquals(c.err(), b.err());
+        assertEquals(c.rc(), b.rc());
     }
 }

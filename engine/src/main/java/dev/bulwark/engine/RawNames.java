@@ -83,9 +83,16 @@ public final class RawNames {
         return false;
     }
 
-    /** The path {@code s} names, byte for byte (a relative one against the working directory). */
+    /**
+     * The path {@code s} names, byte for byte (a relative one against the working directory).
+     *
+     * @throws java.nio.file.InvalidPathException for a NUL, as {@link Path#of(String, String...)} (Path.of of a
+     *     {@code file:} URI throws a plain IllegalArgumentException for it, which callers do not expect)
+     */
     public static Path path(String s) {
         if (!escaped(s) && (JNU_UTF8 || !nonAscii(s))) return Path.of(s);
+        int nul = s.indexOf('\0');
+        if (nul >= 0) throw new java.nio.file.InvalidPathException(s, "Nul character not allowed", nul);
         byte[] b = bytes(s);
         StringBuilder u = new StringBuilder("file://");
         if (b.length == 0 || b[0] != '/') {

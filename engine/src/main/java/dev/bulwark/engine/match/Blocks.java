@@ -87,9 +87,11 @@ public final class Blocks {
     void fail(int k) {
         long at = (long) k << SHIFT;
         String m = message(k, at, Math.min(at + SIZE, covered));
-        if (failed == null) failed = m;
+        // (review15) the damage first, then failed: a thread that sees failed (check returns false, its lookup finds
+        // nothing) must also see the damage when its scan ends (requireIntact), or it could report a missed hash clean
         Damage d = damage;
         if (d != null) d.record("invalid snapshot: " + m);
+        if (failed == null) failed = m;
     }
 
     /** The refusal for a block that fails its checksum. */

@@ -38,7 +38,7 @@ class AtomIndexPlusTest {
     }
 
     /** The documented window test: bytes outside the data are unconstrained. */
-    private static boolean windowOk(byte[] d, int p, long[] w, int e) {
+    static boolean windowOk(byte[] d, int p, long[] w, int e) { // (also AtomIndexUnfilteredTest's reference)
         for (int b = 0; b < 8; b++) {
             int post = (int) (w[4 * e + 2] >>> (8 * b)) & 0xFF, pv = (int) (w[4 * e + 3] >>> (8 * b)) & 0xFF;
             if (p + 8 <= d.length && ((d[p + b] ^ pv) & post) != 0) return false;

@@ -33,21 +33,11 @@ class AtomIndexUnfilteredTest {
                 if (p + a.length > data.length) continue;
                 boolean ok = true;
                 for (int j = 0; j < a.length && ok; j++) ok = data[p + j] == a[j];
-                if (ok && windows != null) ok = windowOk(data, p, windows, owners[i]);
+                if (ok && windows != null) ok = AtomIndexPlusTest.windowOk(data, p, windows, owners[i]);
                 if (ok) out.add((long) owners[i] << 32 | p);
             }
         }
         return out;
-    }
-
-    private static boolean windowOk(byte[] d, int p, long[] w, int e) {
-        for (int b = 0; b < 8; b++) {
-            int post = (int) (w[4 * e + 2] >>> (8 * b)) & 0xFF, pv = (int) (w[4 * e + 3] >>> (8 * b)) & 0xFF;
-            if (p + 8 <= d.length && ((d[p + b] ^ pv) & post) != 0) return false;
-            int pre = (int) (w[4 * e] >>> (8 * b)) & 0xFF, prv = (int) (w[4 * e + 1] >>> (8 * b)) & 0xFF;
-            if (p >= 8 && ((d[p - 8 + b] ^ prv) & pre) != 0) return false;
-        }
-        return true;
     }
 
     /** The hits in report order; checks that positions never go down. */
