@@ -55,7 +55,7 @@ final class MailParser {
             mbox(b.limit());
         } else {
             int start = usefulHeader(0, end, false);
-            if (start >= 0) message(start, end, 0);
+            if (start >= 0) message(start, end, 0, FILE);
         }
     }
 
@@ -101,14 +101,14 @@ final class MailParser {
             int next = Text.nextLine(b, i, end);
             int e = Text.lineEnd(b, i, next);
             if (prevBlank && Text.startsWith(b, i, e, "From ")) {
-                if (usefulHeader(envelope, i, true) >= 0) message(firstHeader(msgStart, i), i, 0);
+                if (usefulHeader(envelope, i, true) >= 0) message(firstHeader(msgStart, i), i, 0, MBOX);
                 envelope = i;
                 msgStart = next;
             }
             prevBlank = e == i;
             i = next;
         }
-        if (!stop && msgStart < end && usefulHeader(envelope, end, true) >= 0) message(firstHeader(msgStart, end), end, 0);
+        if (!stop && msgStart < end && usefulHeader(envelope, end, true) >= 0) message(firstHeader(msgStart, end), end, 0, MBOX);
     }
 
     /** The headers of one entity: only the ones that steer parsing are kept. */
@@ -117,10 +117,12 @@ final class MailParser {
         final List<String> extraEncodings = new ArrayList<>(2);
         int bodyStart;
         boolean any;
+        /** (mail14) an mbox message's (parseEmailHeaders): its body's first line is never taken for an encoding line */
+        boolean mbox;
     }
 
-    private void message(int from, int to, int depth) {
-        Headers h = headers(from, to, false);
+    private void message(int from, int to, int depth, int mode) {
+        Headers h = headers(from, to, mode);
         if (h == null || stop) return;
         entity(h, to, depth, true);
     }
@@ -194,18 +196,48 @@ final class MailParser {
      * Parses the header block at {@code from}; null when a limit stops parsing. {@code part}: a multipart part's,
      * whose lines ClamAV reads as headers up to the first blank line even when the first is no header.
      */
-    private Headers headers(int from, int to, boolean part) {
+    private Headers headers(int from, int to, int mode) {
+        boolean part = mode == PART;
+        boolean joining = mode == FILE || mode == MBOX || mode == PART_MESSAGE;
         Headers h = new Headers();
         StringBuilder cur = null;
         String curName = null;
         int count = 0, folds = 0;
         long bytes = 0;
         int i = from;
+        // (mail14) the kept header being read, as ClamAV sees it whole: its double quotes, whether it ends in ';'
+        // (parseEmailFile), whether its last line does, trailing blanks aside (parseEmailHeaders)
+        long quotes = 0;
+        boolean endsSemi = false, lineEndsSemi = false, resumed = false;
         h.bodyStart = to;
+        h.mbox = mode == MBOX;
         while (i < to) {
             int next = Text.nextLine(b, i, to);
             int e = Text.lineEnd(b, i, next);
             if (e == i) {
+                if (joining && cur != null && mode == FILE && endsSemi) {
+                    // parseEmailFile: a kept header ending in ';' takes the next line whatever it is; a blank one is
+                    // passed over (it does not end the headers) and the header goes on with the line after it
+                    resumed = true;
+                    i = next;
+                    continue;
+                }
+                if (joining && cur != null && (quotes & 1) != 0) {
+                    if (mode != FILE) {
+                        // parseEmailHeaders: a header still in an open quote at the blank line is never parsed
+                        cur = null;
+                        curName = null;
+                    } else {
+                        // parseEmailFile: at a blank line an open quote no longer continues: the header is parsed
+                        // and the blank line is passed over: header lines go on, lines without a colon skipped
+                        store(h, curName, cur);
+                        cur = null;
+                        curName = null;
+                        resumed = true;
+                        i = next;
+                        continue;
+                    }
+                }
                 h.bodyStart = next;
                 break;
             }
@@ -214,13 +246,47 @@ final class MailParser {
             int c = b.get(i);
             if (c == ' ' || c == '\t') {
                 if (++folds >= MAX_LINE_FOLDS) return limit("Heuristics.Limits.Exceeded.EmailLineFoldCnt");
+                if (mode == FILE && cur != null && blankOnly(i, e)) {
+                    // parseEmailFile: a line of white space only ends the header being read
+                    store(h, curName, cur);
+                    cur = null;
+                    curName = null;
+                    i = next;
+                    continue;
+                }
                 if (cur != null && cur.length() < MAX_KEPT_HEADER) cur.append(' ').append(Text.latin1(b, i, e, MAX_KEPT_HEADER).trim());
+                if (joining && cur != null) {
+                    quotes += countQuotes(i, e);
+                    endsSemi = b.get(e - 1) == ';';
+                    lineEndsSemi = endsInSemicolon(i, e);
+                }
                 i = next;
                 continue;
             }
             folds = 0;
+            if (joining && cur != null && ((quotes & 1) != 0 || (mode == FILE ? endsSemi
+                    : lineEndsSemi && Text.indexOf(b, i, e, EQUALS) >= 0))) {
+                // (mail14) ClamAV joins the next line to a kept header (Content-Type, -Transfer-Encoding,
+                // -Disposition) that is still in an open double quote, or (a single message) ends in ';', or (an
+                // mbox message) whose line ends in ';' when the next line holds '=': without a separator, so a
+                // Content-Transfer-Encoding line there is part of the header before it, not a header
+                if (cur.length() < MAX_KEPT_HEADER) cur.append(Text.latin1(b, i, e, MAX_KEPT_HEADER));
+                quotes += countQuotes(i, e);
+                endsSemi = b.get(e - 1) == ';';
+                lineEndsSemi = endsInSemicolon(i, e);
+                i = next;
+                continue;
+            }
             if (part) e = cString(i, e);
             int colon = part ? partSeparator(i, e) : headerColon(i, e);
+            if (colon < 0 && resumed) {
+                // parseEmailFile after a blank line it passed over: still the headers, a line without one skipped
+                store(h, curName, cur);
+                curName = null;
+                cur = null;
+                i = next;
+                continue;
+            }
             if (colon < 0) {
                 if (!part) {
                     // a message: not a header block at all (the whole region is body text), or one without the
@@ -243,10 +309,42 @@ final class MailParser {
             // ClamAV counts only the headers it keeps (clamscan: 1,100 X- headers are no "EmailHeaders")
             if (isKept(curName) && ++count > MAX_HEADERS) return limit("Heuristics.Limits.Exceeded.EmailHeaders");
             cur = isKept(curName) ? new StringBuilder(Text.latin1(b, colon + 1, e, MAX_KEPT_HEADER).trim()) : null;
+            if (joining && cur != null) {
+                quotes = countQuotes(i, e);
+                endsSemi = b.get(e - 1) == ';';
+                lineEndsSemi = endsInSemicolon(i, e);
+            }
             i = next;
         }
         store(h, curName, cur);
         return h;
+    }
+
+    /** How a message's header lines are read: a part's; ClamAV's parseEmailFile (a single message);
+     *  parseEmailHeaders (an mbox message); a nested message (as before mail14, without the joins). */
+    static final int PART = 0, FILE = 1, MBOX = 2, PART_MESSAGE = 3;
+    private static final byte[] EQUALS = {'='};
+
+    /** ClamAV's count_quotes over one line: its '"' bytes. */
+    private long countQuotes(int i, int e) {
+        long n = 0;
+        for (int k = i; k < e; k++) if (b.get(k) == '"') n++;
+        return n;
+    }
+
+    /** next_is_folded_header's test of a line: its last byte that is not a blank or line break is ';' (not the first). */
+    private boolean endsInSemicolon(int i, int e) {
+        for (int k = e - 1; k > i; k--) {
+            int c = b.get(k);
+            if (c == ';') return true;
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
+        }
+        return false;
+    }
+
+    private boolean blankOnly(int i, int e) {
+        for (int k = i; k < e; k++) if (!Character.isWhitespace((char) (b.get(k) & 0xff))) return false;
+        return true;
     }
 
     /** The end of the line as a C string sees it: at its first NUL. */
@@ -355,17 +453,17 @@ final class MailParser {
         if (name == null) name = "";
         int from = h.bodyStart;
         if (type.startsWith("multipart/") && ct.param("boundary") != null && depth < MAX_NESTING) {
-            if (multipart(from, to, ct.param("boundary"), depth, isIdentity(enc))) return;
+            if (multipart(from, to, ct.param("boundary"), depth, isIdentity(enc), encodingSearch(h, from, to))) return;
         } else if ((type.equals("message/rfc822") || type.equals("message/global"))
                 && depth < MAX_NESTING && isIdentity(enc)) {
-            message(from, to, depth + 1);
+            message(from, to, depth + 1, asMessage ? MBOX : PART_MESSAGE);
             return;
         }
         // ClamAV's parseEmailBody ends with the bounce check for a message (and for a multipart part, which it
         // parses as one) whose type left the body unparsed: no Content-Type, one without '/' (taken for
         // text/plain), text/*, image/audio/video, or multipart without a boundary parameter or boundary lines
         // (NOMIME). Not for application/* (saved as an attachment), message/* or an unknown type (application).
-        if ((asMessage || type.startsWith("multipart/")) && bounceType(h.contentType, type) && bounce(from, to)) return;
+        if ((asMessage || type.startsWith("multipart/")) && bounceType(h.contentType, type) && bounce(encodingSearch(h, from, to), to)) return;
         leaf(type, enc, h.extraEncodings, name, from, to, asMessage);
         // ClamAV's messageExport assumes base64 too for a body without an encoding (or 7bit) whose Content-Type
         // names a file (name=) while no Content-Disposition filename= does ("some virus attachments don't say
@@ -408,6 +506,25 @@ final class MailParser {
         return false;
     }
 
+    /**
+     * (mail14) Where ClamAV looks for a body's "Content-Transfer-Encoding" line (the bounce, the attachment before
+     * the first MIME section): from the body's start, but in an mbox message from its second line. parseEmailHeaders
+     * drops the blank lines (and "Message-Id: ", "Date: " lines) opening the body and hands the rest over with
+     * messageMoveText, which checks each line after the first only (clamscan 1.4.6: a mail whose body opens with
+     * "Content-Transfer-Encoding: base64" is a bounce in a single message, not in an mbox).
+     */
+    private int encodingSearch(Headers h, int from, int to) {
+        if (!h.mbox) return from;
+        int i = from;
+        while (i < to) {
+            int next = Text.nextLine(b, i, to);
+            int e = Text.lineEnd(b, i, next);
+            if (e > i && !Text.startsWith(b, i, e, "Message-Id: ") && !Text.startsWith(b, i, e, "Date: ")) return next;
+            i = next;
+        }
+        return to;
+    }
+
     private static boolean bounceType(String contentType, String type) {
         return contentType == null || type.indexOf('/') < 0 || type.startsWith("multipart/") || type.startsWith("text/")
                 || type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/");
@@ -429,11 +546,11 @@ final class MailParser {
     }
 
     /** Splits a multipart body; false when no delimiter was found (the body is then a leaf). */
-    private boolean multipart(int from, int to, String boundary, int depth, boolean unencoded) {
+    private boolean multipart(int from, int to, String boundary, int depth, boolean unencoded, int searchFrom) {
         byte[] delim = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         int i = from, partStart = -1, parts = 0;
         boolean found = false;
-        int encodingLine = unencoded ? firstEncodingLine(from, to) : -1;
+        int encodingLine = unencoded ? firstEncodingLine(searchFrom, to) : -1;
         while (i < to && !stop) {
             int next = Text.nextLine(b, i, to);
             int e = Text.lineEnd(b, i, next);
@@ -486,7 +603,7 @@ final class MailParser {
     }
 
     private void part(int from, int to, int depth) {
-        Headers h = headers(from, to, true);
+        Headers h = headers(from, to, PART);
         if (h == null || stop) return;
         entity(h, to, depth + 1, false);
     }
