@@ -68,10 +68,16 @@ class MailHeaderJoinTest {
             write(dir.resolve("cteq" + k + ".eml"), mb + h + "Content-Transfer-Encoding: base64 \"x\n\n" + att);
             write(dir.resolve("ctesemi" + k + ".eml"), mb + h + "Content-Transfer-Encoding: base64;\n\n" + att);
         }
+        // after an open quote's blank line the header block goes on: 540 KB of lines without a colon are skipped
+        // (and not counted as header bytes) until the encoding header
+        String big = ClamscanCases.base64Lines("\0".repeat(400_000));
+        write(dir.resolve("resumed-big.eml"), "From: a@b\nContent-Type: application/octet-stream; name=\"a\n\n" + big
+                + "Content-Transfer-Encoding: base64\n\n" + att);
         ScanCommandTest.Run c = ClamscanCases.compare(tmp, "t.ndb", ClamscanCases.EICAR_NDB, dir);
         assertTrue(c.out().contains("semi-cte.eml: OK"), c.out());
         assertTrue(c.out().contains("q1-cte-mbox.eml: OK"), c.out());
         assertTrue(c.out().contains("subjq1-cte.eml: Eicar-Body.UNOFFICIAL FOUND"), c.out());
+        assertTrue(c.out().contains("resumed-big.eml: Eicar-Body.UNOFFICIAL FOUND"), c.out());
     }
 
     private static void write(Path p, String s) throws Exception {

@@ -241,9 +241,11 @@ final class MailParser {
                 h.bodyStart = next;
                 break;
             }
-            bytes += next - i;
-            if (bytes > MAX_HEADER_BYTES) return limit("Heuristics.Limits.Exceeded.EmailHeaderBytes");
             int c = b.get(i);
+            // ClamAV counts the bytes of the header lines it reads, not of the lines it skips after a blank line
+            // it passed over (a body's lines until the next blank line)
+            if (!resumed || cur != null || c == ' ' || c == '\t' || headerColon(i, e) >= 0) bytes += next - i;
+            if (bytes > MAX_HEADER_BYTES) return limit("Heuristics.Limits.Exceeded.EmailHeaderBytes");
             if (c == ' ' || c == '\t') {
                 if (++folds >= MAX_LINE_FOLDS) return limit("Heuristics.Limits.Exceeded.EmailLineFoldCnt");
                 if (mode == FILE && cur != null && blankOnly(i, e)) {
