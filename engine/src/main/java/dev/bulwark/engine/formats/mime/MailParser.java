@@ -198,7 +198,7 @@ final class MailParser {
      */
     private Headers headers(int from, int to, int mode) {
         boolean part = mode == PART;
-        boolean joining = mode == FILE || mode == MBOX || mode == PART_MESSAGE;
+        boolean joining = mode == FILE || mode == MBOX;
         Headers h = new Headers();
         StringBuilder cur = null;
         String curName = null;
@@ -322,9 +322,12 @@ final class MailParser {
         return h;
     }
 
-    /** How a message's header lines are read: a part's; ClamAV's parseEmailFile (a single message);
-     *  parseEmailHeaders (an mbox message); a nested message (as before mail14, without the joins). */
-    static final int PART = 0, FILE = 1, MBOX = 2, PART_MESSAGE = 3;
+    /**
+     * How header lines are read: a multipart part's; ClamAV's parseEmailFile (a single message, and a message/rfc822
+     * part, which ClamAV saves and scans as a file of its own: saveTextPart); parseEmailHeaders (an mbox message,
+     * and a message's message/rfc822 body).
+     */
+    static final int PART = 0, FILE = 1, MBOX = 2;
     private static final byte[] EQUALS = {'='};
 
     /** ClamAV's count_quotes over one line: its '"' bytes. */
@@ -458,7 +461,9 @@ final class MailParser {
             if (multipart(from, to, ct.param("boundary"), depth, isIdentity(enc), encodingSearch(h, from, to))) return;
         } else if ((type.equals("message/rfc822") || type.equals("message/global"))
                 && depth < MAX_NESTING && isIdentity(enc)) {
-            message(from, to, depth + 1, asMessage ? MBOX : PART_MESSAGE);
+            // (mail14) a message's message/rfc822 body goes through parseEmailHeaders; a part's is saved as a file
+            // and scanned as a single message (parseEmailFile)
+            message(from, to, depth + 1, asMessage ? MBOX : FILE);
             return;
         }
         // ClamAV's parseEmailBody ends with the bounce check for a message (and for a multipart part, which it
