@@ -21,7 +21,7 @@ class AtomIndexPlusTest {
     }
 
     /** Every (entry, position) where an atom of the entry occurs and its window matches. */
-    private static TreeSet<Long> brute(byte[] data, List<byte[]> atoms, List<Integer> owners, long[] windows) {
+    static TreeSet<Long> brute(byte[] data, List<byte[]> atoms, List<Integer> owners, long[] windows) {
         TreeSet<Long> out = new TreeSet<>();
         for (int p = 0; p < data.length; p++) {
             for (int i = 0; i < atoms.size(); i++) {

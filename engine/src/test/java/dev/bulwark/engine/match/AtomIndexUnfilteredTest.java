@@ -26,18 +26,7 @@ class AtomIndexUnfilteredTest {
     }
 
     private static TreeSet<Long> brute(byte[] data, List<byte[]> atoms, int[] owners, long[] windows) {
-        TreeSet<Long> out = new TreeSet<>();
-        for (int p = 0; p < data.length; p++) {
-            for (int i = 0; i < atoms.size(); i++) {
-                byte[] a = atoms.get(i);
-                if (p + a.length > data.length) continue;
-                boolean ok = true;
-                for (int j = 0; j < a.length && ok; j++) ok = data[p + j] == a[j];
-                if (ok && windows != null) ok = AtomIndexPlusTest.windowOk(data, p, windows, owners[i]);
-                if (ok) out.add((long) owners[i] << 32 | p);
-            }
-        }
-        return out;
+        return AtomIndexPlusTest.brute(data, atoms, java.util.Arrays.stream(owners).boxed().toList(), windows);
     }
 
     /** The hits in report order; checks that positions never go down. */
