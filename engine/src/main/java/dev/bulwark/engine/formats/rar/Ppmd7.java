@@ -3,12 +3,37 @@ package dev.bulwark.engine.formats.rar;
 import dev.bulwark.engine.formats.archivecommon.MalformedException;
 
 /**
- * PPMd variant H as RAR 3 uses it: the context model (contexts of up to {@code maxOrder} symbols,
- * SEE escape estimation, binary contexts) over {@link PpmdHeap}, decoded with RAR's range coder.
+ * PPMd variant H: the context model (contexts of up to {@code maxOrder} symbols, SEE escape
+ * estimation, binary contexts) over {@link PpmdHeap}. RAR 3 decodes it with its own range coder
+ * ({@link #initDecoder(BitInput)}); 7z's PPMd coder (method 03 04 01) drives the same model with
+ * 7-Zip's range coder through {@link #initDecoder(RangeDecoder)}.
  * Contexts: numStats u16 @0, summFreq u16 @2, stats u32 @4, suffix u32 @8; a context with one
  * state keeps it at @2. States: symbol @0, freq @1, successor u32 @2 (6 bytes).
  */
-final class Ppmd7 extends PpmdHeap {
+public final class Ppmd7 extends PpmdHeap {
+    /** The range coder under the model: RAR's (carry-less with low) or 7-Zip's (Code/Range only). */
+    public interface RangeDecoder {
+        /** Divides the range by {@code total} and returns the count the coded value falls on. */
+        int threshold(int total);
+
+        /** Narrows to [start, start+size) of the last {@link #threshold} total and normalizes. */
+        void decode(int start, int size);
+
+        /** A binary decision with probability {@code size0 / 2^totalBits} for 0; returns 0 or 1. */
+        int decodeBit(int size0, int totalBits);
+
+        /** Input position for error messages. */
+        long position();
+    }
+
+    /** Orders 7-Zip accepts for a PPMd model. */
+    public static final int MIN_ORDER = 2, MAX_ORDER = 64;
+
+    /** Largest model we allocate (bytes): min(256 MiB, max(16 MiB, the scan size limit)), as for RAR 3 blocks. */
+    public static long memoryCap(long maxScanSize) {
+        return Math.min(256L << 20, Math.max(16L << 20, maxScanSize));
+    }
+
     private static final int MAX_O = 64, INT_BITS = 7, PERIOD_BITS = 7, TOT_BITS = INT_BITS + PERIOD_BITS;
     private static final int BIN_SCALE = 1 << TOT_BITS, MAX_FREQ = 124;
     private static final long TOP = 1 << 24, BOT = 1 << 15;
@@ -36,16 +61,21 @@ final class Ppmd7 extends PpmdHeap {
     private final int[] ps = new int[256];
     private final byte[] charMask = new byte[256];
     private final byte[] tmp = new byte[6];
+    private final String label;
     private int minContext, maxContext, foundState, orderFall, initEsc, prevSuccess, maxOrder, hiBitsFlag, runLength, initRL;
     private boolean ready;
-    // range decoder
-    private long low, code, range;
-    private BitInput in;
+    private RangeDecoder in;
+    private final RarRange rar = new RarRange();
+
+    /** A model whose errors name {@code label} (the format). */
+    public Ppmd7(String label) { this.label = label; }
+
+    Ppmd7() { this("rar"); }
 
     boolean ready() { return ready; }
 
     /** Starts (or restarts) the model: {@code memory} bytes of heap, contexts up to {@code order}. */
-    void init(int memory, int order) {
+    public void init(int memory, int order) {
         alloc(memory);
         maxOrder = order;
         restartModel();
@@ -57,13 +87,14 @@ final class Ppmd7 extends PpmdHeap {
 
     void invalidate() { ready = false; }
 
+    /** RAR 3: the coder's 4 bytes follow the block header in the bit stream. */
     void initDecoder(BitInput in) {
-        this.in = in;
-        low = 0;
-        range = 0xffffffffL;
-        code = 0;
-        for (int i = 0; i < 4; i++) code = (code << 8 | in.bits(8)) & 0xffffffffL;
+        rar.init(in);
+        this.in = rar;
     }
+
+    /** Decodes with {@code rc} (already initialised) from now on. */
+    public void initDecoder(RangeDecoder rc) { this.in = rc; }
 
     private void restartModel() {
         java.util.Arrays.fill(freeList, 0);
@@ -104,25 +135,55 @@ final class Ppmd7 extends PpmdHeap {
 
     // ---- range decoder (RAR's variant) ----
 
-    private int threshold(int total) {
-        range = range / total;
-        if (range == 0) throw new MalformedException("rar: PPMd range underflow", in.bytePos());
-        return (int) Math.min(Integer.MAX_VALUE, ((code - low) & 0xffffffffL) / range);
-    }
+    private final class RarRange implements RangeDecoder {
+        private long low, code, range;
+        private BitInput bits;
 
-    private void decode(int start, int size) {
-        low = (low + start * range) & 0xffffffffL;
-        range = (range * size) & 0xffffffffL;
-        while (true) {
-            if ((low ^ ((low + range) & 0xffffffffL)) >= TOP) {
-                if (range >= BOT) break;
-                range = (-low) & (BOT - 1);
-            }
-            code = (code << 8 | in.bits(8)) & 0xffffffffL;
-            range = (range << 8) & 0xffffffffL;
-            low = (low << 8) & 0xffffffffL;
+        void init(BitInput in) {
+            bits = in;
+            low = 0;
+            range = 0xffffffffL;
+            code = 0;
+            for (int i = 0; i < 4; i++) code = (code << 8 | in.bits(8)) & 0xffffffffL;
         }
-        if (range == 0) throw new MalformedException("rar: PPMd range underflow", in.bytePos());
+
+        @Override
+        public long position() { return bits.bytePos(); }
+
+        @Override
+        public int threshold(int total) {
+            range = range / total;
+            if (range == 0) throw new MalformedException("rar: PPMd range underflow", bits.bytePos());
+            return (int) Math.min(Integer.MAX_VALUE, ((code - low) & 0xffffffffL) / range);
+        }
+
+        @Override
+        public void decode(int start, int size) {
+            low = (low + start * range) & 0xffffffffL;
+            range = (range * size) & 0xffffffffL;
+            while (true) {
+                if ((low ^ ((low + range) & 0xffffffffL)) >= TOP) {
+                    if (range >= BOT) break;
+                    range = (-low) & (BOT - 1);
+                }
+                code = (code << 8 | bits.bits(8)) & 0xffffffffL;
+                range = (range << 8) & 0xffffffffL;
+                low = (low << 8) & 0xffffffffL;
+            }
+            if (range == 0) throw new MalformedException("rar: PPMd range underflow", bits.bytePos());
+        }
+
+        @Override
+        public int decodeBit(int size0, int totalBits) {
+            range >>>= totalBits;
+            long count = ((code - low) & 0xffffffffL) / range;
+            if (count < size0) {
+                decode(0, size0);
+                return 0;
+            }
+            decode(size0, (1 << totalBits) - size0);
+            return 1;
+        }
     }
 
     // ---- model ----
@@ -144,7 +205,7 @@ final class Ppmd7 extends PpmdHeap {
         if (n == 1) return c + 2;
         int s = stats(c);
         for (int i = 0; i < n; i++, s += 6) if (u8(s) == symbol) return s;
-        throw new MalformedException("rar: PPMd model inconsistent", 0);
+        throw new MalformedException(label + ": PPMd model inconsistent", 0);
     }
 
     private int createSuccessors(boolean skip) {
@@ -162,7 +223,7 @@ final class Ppmd7 extends PpmdHeap {
                 if (numPs == 0) return c;
                 break;
             }
-            if (numPs >= MAX_O) throw new MalformedException("rar: PPMd context too deep", 0);
+            if (numPs >= MAX_O) throw new MalformedException(label + ": PPMd context too deep", 0);
             ps[numPs++] = s;
         }
         int upSymbol = u8(upBranch);
@@ -360,16 +421,16 @@ final class Ppmd7 extends PpmdHeap {
     }
 
     /** Decodes one byte; a corrupt stream is an error. */
-    int decodeChar() {
-        if (minContext <= text || minContext >= alignOffset + size) throw new MalformedException("rar: PPMd context out of range", in.bytePos());
+    public int decodeChar() {
+        if (minContext <= text || minContext >= alignOffset + size) throw new MalformedException(label + ": PPMd context out of range", in.position());
         int numStats = u16(minContext);
         if (numStats != 1) {
             int s = stats(minContext);
             int summ = u16(minContext + 2);
-            int count = threshold(summ);
+            int count = in.threshold(summ);
             int hiCnt = u8(s + 1);
             if (count < hiCnt) {
-                decode(0, hiCnt);
+                in.decode(0, hiCnt);
                 foundState = s;
                 int symbol = u8(s);
                 prevSuccess = 2 * hiCnt > summ ? 1 : 0;
@@ -384,16 +445,16 @@ final class Ppmd7 extends PpmdHeap {
             for (int i = numStats - 1; i > 0; i--) {
                 s += 6;
                 if ((hiCnt += u8(s + 1)) > count) {
-                    decode(hiCnt - u8(s + 1), u8(s + 1));
+                    in.decode(hiCnt - u8(s + 1), u8(s + 1));
                     foundState = s;
                     int symbol = u8(s);
                     update1(s);
                     return symbol;
                 }
             }
-            if (count >= summ) throw new MalformedException("rar: PPMd data error", in.bytePos());
+            if (count >= summ) throw new MalformedException(label + ": PPMd data error", in.position());
             hiBitsFlag = HB2FLAG[u8(foundState)];
-            decode(hiCnt, summ - hiCnt);
+            in.decode(hiCnt, summ - hiCnt);
             java.util.Arrays.fill(charMask, (byte) -1);
             int st = stats(minContext);
             for (int i = 0; i < numStats; i++) charMask[u8(st + i * 6)] = 0;
@@ -402,10 +463,7 @@ final class Ppmd7 extends PpmdHeap {
             int bi = (u8(one + 1) - 1) * 64 + prevSuccess + NS2BSINDX[u16(suffix(minContext)) - 1]
                     + (hiBitsFlag = HB2FLAG[u8(foundState)]) + 2 * HB2FLAG[u8(one)] + ((runLength >> 26) & 0x20);
             int prob = binSumm[bi];
-            range >>>= TOT_BITS;
-            long count = ((code - low) & 0xffffffffL) / range;
-            if (count < prob) {
-                decode(0, prob);
+            if (in.decodeBit(prob, TOT_BITS) == 0) {
                 binSumm[bi] = prob + (1 << INT_BITS) - ((prob + (1 << (PERIOD_BITS - 2))) >> PERIOD_BITS);
                 foundState = one;
                 int symbol = u8(one);
@@ -416,7 +474,6 @@ final class Ppmd7 extends PpmdHeap {
                 nextContext();
                 return symbol;
             }
-            decode(prob, BIN_SCALE - prob);
             prob -= (prob + (1 << (PERIOD_BITS - 2))) >> PERIOD_BITS;
             binSumm[bi] = prob;
             initEsc = EXP_ESCAPE[prob >> 10];
@@ -443,7 +500,7 @@ final class Ppmd7 extends PpmdHeap {
             int numMasked = u16(minContext);
             do {
                 orderFall++;
-                if (suffix(minContext) == 0) throw new MalformedException("rar: PPMd escape past the root context", in.bytePos());
+                if (suffix(minContext) == 0) throw new MalformedException(label + ": PPMd escape past the root context", in.position());
                 minContext = suffix(minContext);
             } while (u16(minContext) == numMasked);
             int ns = u16(minContext);
@@ -451,7 +508,7 @@ final class Ppmd7 extends PpmdHeap {
             int s = stats(minContext);
             int num = ns - numMasked;
             for (int i = 0, j = 0; i != num; j++, s += 6) {
-                if (j >= ns) throw new MalformedException("rar: PPMd model inconsistent", in.bytePos());
+                if (j >= ns) throw new MalformedException(label + ": PPMd model inconsistent", in.position());
                 if (charMask[u8(s)] != 0) {
                     hiCnt += u8(s + 1);
                     ps[i++] = s;
@@ -471,13 +528,13 @@ final class Ppmd7 extends PpmdHeap {
                 escFreq = 1;
             }
             int freqSum = escFreq + hiCnt;
-            int count = threshold(freqSum);
+            int count = in.threshold(freqSum);
             if (count < hiCnt) {
                 int k = 0;
                 int acc = u8(ps[0] + 1);
                 while (acc <= count) acc += u8(ps[++k] + 1);
                 s = ps[k];
-                decode(acc - u8(s + 1), u8(s + 1));
+                in.decode(acc - u8(s + 1), u8(s + 1));
                 if (seeShift[see] < PERIOD_BITS && --seeCount[see] == 0) {
                     seeSumm[see] = (seeSumm[see] << 1) & 0xffff;
                     seeCount[see] = 3 << seeShift[see]++;
@@ -491,8 +548,8 @@ final class Ppmd7 extends PpmdHeap {
                 updateModel();
                 return symbol;
             }
-            if (count >= freqSum) throw new MalformedException("rar: PPMd data error", in.bytePos());
-            decode(hiCnt, freqSum - hiCnt);
+            if (count >= freqSum) throw new MalformedException(label + ": PPMd data error", in.position());
+            in.decode(hiCnt, freqSum - hiCnt);
             seeSumm[see] = (seeSumm[see] + freqSum) & 0xffff;
             for (int i = 0; i < num; i++) charMask[u8(ps[i])] = 0;
         }

@@ -7,6 +7,7 @@ import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.archivecommon.BufferChannel;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
 import dev.bulwark.engine.formats.archivecommon.Emit;
+import dev.bulwark.engine.formats.rar.Ppmd7;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -38,8 +39,9 @@ public final class SevenZipExtractor implements Extractor {
             return;
         }
         SevenZFile sz;
+        ByteBuffer archive = Bytes.slice(data, start, data.limit() - start);
         try {
-            sz = SevenZFile.builder().setSeekableByteChannel(new BufferChannel(Bytes.slice(data, start, data.limit() - start)))
+            sz = SevenZFile.builder().setSeekableByteChannel(new BufferChannel(archive.duplicate()))
                     .setMaxMemoryLimitKiB(MEMORY_LIMIT_KIB).setTryToRecoverBrokenArchives(false).get();
         } catch (PasswordRequiredException e) {
             ctx.note("7z: encrypted headers");
@@ -50,7 +52,9 @@ public final class SevenZipExtractor implements Extractor {
             return;
         }
         try (sz) {
-            members(sz, ctx);
+            PpmdFolders ppmd = PpmdFolders.of(sz);
+            if (ppmd == null) members(sz, ctx);
+            else membersWithPpmd(sz, ppmd, archive, ctx);
         } catch (IOException | RuntimeException e) {
             ctx.note("7z: " + e);
         }
@@ -79,6 +83,102 @@ public final class SevenZipExtractor implements Extractor {
                 @Override public int read(byte[] b, int off, int len) throws IOException { return sz.read(b, off, len); }
             };
             if (!Emit.stream(ctx, "7z", info, in, -1)) return;
+        }
+    }
+
+    /**
+     * As {@link #members}, for an archive with PPMd folders (which Commons Compress cannot decode):
+     * members of a PPMd folder come from one {@link PpmdStream} per folder, read in order; the others
+     * from Commons Compress by entry.
+     */
+    private static void membersWithPpmd(SevenZFile sz, PpmdFolders pf, ByteBuffer archive, ExtractContext ctx) throws IOException {
+        if (pf.unsupported > 0) ctx.note("7z: " + pf.unsupported + " folder(s) combine PPMd with other coders: not decoded");
+        long maxScan = ctx.limits().maxScanSize();
+        int position = -1; // entry index, directories included (as members)
+        int openFolder = -1;
+        InputStream folderIn = null;
+        Member previous = null;
+        for (SevenZArchiveEntry e : sz.getEntries()) {
+            if (ctx.stopped()) return;
+            position++;
+            boolean encrypted = isEncrypted(e);
+            ChildInfo info = new ChildInfo(e.getName() == null ? "" : e.getName(), null, 0, e.getSize(), encrypted, position,
+                    e.getHasCrc() ? e.getCrcValue() : -1);
+            if (encrypted) {
+                if (!Emit.encrypted(ctx, info, ENCRYPTED)) return;
+                continue;
+            }
+            if (e.isDirectory()) continue;
+            if (!e.hasStream() || e.getSize() == 0) {
+                if (!ctx.announce(info) || ctx.stopped()) return;
+                continue;
+            }
+            int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;
+            InputStream in;
+            if (f >= 0 && f < pf.folders.length && pf.folders[f] != null) {
+                if (f != openFolder) {
+                    openFolder = f;
+                    previous = null;
+                    folderIn = openPpmd(pf.folders[f], archive, maxScan);
+                } else if (previous != null) {
+                    previous.drain(); // the rest of the previous member, so this one starts where it should
+                }
+                in = previous = new Member(folderIn, e.getSize());
+            } else {
+                in = sz.getInputStream(e);
+            }
+            if (!Emit.stream(ctx, "7z", info, in, -1)) return;
+        }
+    }
+
+    private static InputStream openPpmd(PpmdFolders.Folder f, ByteBuffer archive, long maxScan) {
+        try {
+            if (f.packOffset() < 0 || f.packOffset() > archive.limit() || f.packSize() < 0)
+                throw new IOException("7z: PPMd packed stream outside the archive");
+            long len = Math.min(f.packSize(), archive.limit() - f.packOffset());
+            return new PpmdStream(Bytes.slice(archive, f.packOffset(), len), f.props(), f.unpackSize(), Ppmd7.memoryCap(maxScan), maxScan);
+        } catch (IOException | RuntimeException ex) {
+            IOException failure = ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
+            return new InputStream() {
+                @Override public int read() throws IOException { throw failure; }
+            };
+        }
+    }
+
+    /** A member's bytes within a folder stream. */
+    private static final class Member extends InputStream {
+        private final InputStream folder;
+        private long left;
+
+        Member(InputStream folder, long size) {
+            this.folder = folder;
+            this.left = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) return -1;
+            int c = folder.read();
+            if (c < 0) throw new IOException("7z: folder ends inside a member");
+            left--;
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            if (left <= 0) return -1;
+            int n = folder.read(b, off, (int) Math.min(len, left));
+            if (n < 0) throw new IOException("7z: folder ends inside a member");
+            left -= n;
+            return n;
+        }
+
+        void drain() throws IOException {
+            byte[] buf = new byte[8192];
+            while (left > 0 && read(buf, 0, buf.length) > 0) {
+                // discard
+            }
         }
     }
 
