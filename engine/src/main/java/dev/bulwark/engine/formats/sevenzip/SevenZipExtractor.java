@@ -66,24 +66,31 @@ public final class SevenZipExtractor implements Extractor {
             SevenZArchiveEntry e = sz.getNextEntry();
             if (e == null) return;
             position++;
-            boolean encrypted = isEncrypted(e);
-            ChildInfo info = new ChildInfo(e.getName() == null ? "" : e.getName(), null, 0, e.getSize(), encrypted, position,
-                    e.getHasCrc() ? e.getCrcValue() : -1);
-            if (encrypted) {
-                if (!Emit.encrypted(ctx, info, ENCRYPTED)) return;
-                continue;
-            }
-            if (e.isDirectory()) continue; // ClamAV reports no metadata for directories
-            if (!e.hasStream() || e.getSize() == 0) {
-                if (!ctx.announce(info) || ctx.stopped()) return;
-                continue;
-            }
+            ChildInfo info = info(e, position);
+            Step step = prelude(e, info, ctx);
+            if (step == Step.STOP) return;
+            if (step == Step.SKIP) continue;
             InputStream in = new InputStream() {
                 @Override public int read() throws IOException { return sz.read(); }
                 @Override public int read(byte[] b, int off, int len) throws IOException { return sz.read(b, off, len); }
             };
             if (!Emit.stream(ctx, "7z", info, in, -1)) return;
         }
+    }
+
+    private static ChildInfo info(SevenZArchiveEntry e, int position) {
+        return new ChildInfo(e.getName() == null ? "" : e.getName(), null, 0, e.getSize(), isEncrypted(e), position,
+                e.getHasCrc() ? e.getCrcValue() : -1);
+    }
+
+    /** What an entry needs before its data is read: nothing more (SKIP), its data (SCAN), or the walk ends (STOP). */
+    private enum Step { SCAN, SKIP, STOP }
+
+    private static Step prelude(SevenZArchiveEntry e, ChildInfo info, ExtractContext ctx) {
+        if (info.encrypted()) return Emit.encrypted(ctx, info, ENCRYPTED) ? Step.SKIP : Step.STOP;
+        if (e.isDirectory()) return Step.SKIP; // ClamAV reports no metadata for directories
+        if (!e.hasStream() || e.getSize() == 0) return ctx.announce(info) && !ctx.stopped() ? Step.SKIP : Step.STOP;
+        return Step.SCAN;
     }
 
     /**
@@ -101,18 +108,10 @@ public final class SevenZipExtractor implements Extractor {
         for (SevenZArchiveEntry e : sz.getEntries()) {
             if (ctx.stopped()) return;
             position++;
-            boolean encrypted = isEncrypted(e);
-            ChildInfo info = new ChildInfo(e.getName() == null ? "" : e.getName(), null, 0, e.getSize(), encrypted, position,
-                    e.getHasCrc() ? e.getCrcValue() : -1);
-            if (encrypted) {
-                if (!Emit.encrypted(ctx, info, ENCRYPTED)) return;
-                continue;
-            }
-            if (e.isDirectory()) continue;
-            if (!e.hasStream() || e.getSize() == 0) {
-                if (!ctx.announce(info) || ctx.stopped()) return;
-                continue;
-            }
+            ChildInfo info = info(e, position);
+            Step step = prelude(e, info, ctx);
+            if (step == Step.STOP) return;
+            if (step == Step.SKIP) continue;
             int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;
             InputStream in;
             if (f >= 0 && f < pf.folders.length && pf.folders[f] != null) {
