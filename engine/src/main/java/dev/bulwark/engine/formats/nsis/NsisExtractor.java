@@ -8,8 +8,8 @@ import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
 import dev.bulwark.engine.formats.archivecommon.Emit;
 import dev.bulwark.engine.formats.archivecommon.SafeStream;
+import dev.bulwark.engine.formats.archivecommon.SolidMember;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -111,7 +111,7 @@ public final class NsisExtractor implements Extractor {
                     return;
                 }
                 allowance -= size;
-                Bounded member = new Bounded(in, size);
+                SolidMember member = new SolidMember(in, size, null);
                 if (!Emit.stream(ctx, "nsis", info(fno, -1, size), member, body.limit())) return;
                 if (member.skipRest() < 0 || in.failure() != null) break;
             }
@@ -125,47 +125,5 @@ public final class NsisExtractor implements Extractor {
     private static ChildInfo info(int fno, long compressed, long declared) {
         String name = fno == 0 ? "headers" : String.format("content.%03d", fno);
         return new ChildInfo(name, fno == 0 ? FileType.BINARY_DATA : null, compressed, declared, false, fno, -1);
-    }
-
-    /** At most {@code size} bytes of the solid stream; the rest of the member can be skipped after a partial read. */
-    private static final class Bounded extends InputStream {
-        private final InputStream in;
-        private long left;
-
-        Bounded(InputStream in, long size) {
-            this.in = in;
-            this.left = size;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) return -1;
-            int c = in.read();
-            if (c >= 0) left--;
-            return c;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) return -1;
-            int r = in.read(b, off, (int) Math.min(len, left));
-            if (r > 0) left -= r;
-            return r;
-        }
-
-        @Override
-        public void close() {
-            // the solid stream stays open for the next member
-        }
-
-        /** Skips what the scanner did not read; -1 when the stream ended first. */
-        long skipRest() throws IOException {
-            byte[] sink = new byte[8192];
-            while (left > 0) {
-                int r = read(sink, 0, (int) Math.min(sink.length, left));
-                if (r < 0) return -1;
-            }
-            return 0;
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.archivecommon.BufferChannel;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
 import dev.bulwark.engine.formats.archivecommon.Emit;
+import dev.bulwark.engine.formats.archivecommon.SolidMember;
 import dev.bulwark.engine.formats.rar.Ppmd7;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,7 +105,7 @@ public final class SevenZipExtractor implements Extractor {
         int position = -1; // entry index, directories included (as members)
         int openFolder = -1;
         InputStream folderIn = null;
-        Member previous = null;
+        SolidMember previous = null;
         for (SevenZArchiveEntry e : sz.getEntries()) {
             if (ctx.stopped()) return;
             position++;
@@ -120,9 +121,9 @@ public final class SevenZipExtractor implements Extractor {
                     previous = null;
                     folderIn = openPpmd(pf.folders[f], archive, maxScan);
                 } else if (previous != null) {
-                    previous.drain(); // the rest of the previous member, so this one starts where it should
+                    previous.skipRest(); // the rest of the previous member, so this one starts where it should
                 }
-                in = previous = new Member(folderIn, e.getSize());
+                in = previous = new SolidMember(folderIn, e.getSize(), "7z: folder ends inside a member");
             } else {
                 in = sz.getInputStream(e);
             }
@@ -141,43 +142,6 @@ public final class SevenZipExtractor implements Extractor {
             return new InputStream() {
                 @Override public int read() throws IOException { throw failure; }
             };
-        }
-    }
-
-    /** A member's bytes within a folder stream. */
-    private static final class Member extends InputStream {
-        private final InputStream folder;
-        private long left;
-
-        Member(InputStream folder, long size) {
-            this.folder = folder;
-            this.left = size;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) return -1;
-            int c = folder.read();
-            if (c < 0) throw new IOException("7z: folder ends inside a member");
-            left--;
-            return c;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) return 0;
-            if (left <= 0) return -1;
-            int n = folder.read(b, off, (int) Math.min(len, left));
-            if (n < 0) throw new IOException("7z: folder ends inside a member");
-            left -= n;
-            return n;
-        }
-
-        void drain() throws IOException {
-            byte[] buf = new byte[8192];
-            while (left > 0 && read(buf, 0, buf.length) > 0) {
-                // discard
-            }
         }
     }
 
