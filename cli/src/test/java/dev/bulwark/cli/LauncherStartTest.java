@@ -66,6 +66,38 @@ class LauncherStartTest {
     }
 
     /**
+     * (startup14) The launcher is run by its interpreter line, {@code #!/bin/bash}, not through {@code env} (an exec
+     * that cost every run ~0.9 ms of CPU): run directly, as users run it, it gives the same java command line as
+     * {@code bash bin/bulwark} on the fast path and on the general path, and exits like it on a bad option.
+     */
+    @Test
+    void theLauncherRunsByItsInterpreterLineWithoutEnv() throws Exception {
+        assertTrue(Files.readString(LAUNCHER).startsWith("#!/bin/bash\n"), "no env hop");
+        assumeTrue(Files.isExecutable(Path.of("/bin/bash")) && Files.isExecutable(LAUNCHER));
+        for (String[] args : List.of(new String[] {"scan", "--no-summary", "-d", snapshot.toString(), small.toString()},
+                                     new String[] {"scan", "-d", snapshot.toString(), dir.toString()},
+                                     new String[] {"scan", "-d", snapshot.toString(), "two words", small.toString()})) {
+            for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("BULWARK_FAST_PATH", "off"))) {
+                ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(LAUNCHER.toString())));
+                pb.command().addAll(List.of(args));
+                pb.redirectErrorStream(true);
+                pb.environment().put("BULWARK_DRY_RUN", "1");
+                pb.environment().put("BULWARK_AOT", "off");
+                pb.environment().remove("BULWARK_JAVA_OPTS");
+                pb.environment().remove("BULWARK_JAVA");
+                pb.environment().remove("BULWARK_FAST_PATH");
+                pb.environment().putAll(env);
+                Process p = pb.start();
+                p.getOutputStream().close();
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+                List<String> direct = new String(p.getInputStream().readAllBytes()).lines().toList();
+                assertEquals(0, p.exitValue(), direct.toString());
+                assertEquals(dryRun(LAUNCHER, env, args), direct, List.of(args) + " " + env);
+            }
+        }
+    }
+
+    /**
      * A copy of the launcher next to fake jars: a cache counts only when its stamp (written by a training
      * run, here one that fails and leaves the stamp in bulwark.aot.failed) matches the jars exactly, also
      * after a jar is rewritten with its old modification time put back.
