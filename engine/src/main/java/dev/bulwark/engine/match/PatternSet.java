@@ -201,25 +201,24 @@ public final class PatternSet {
         return true;
     }
 
+    /** instanceof tests rather than a pattern switch or lambdas: nothing to bootstrap on the first scan. */
     private static boolean canMatch(Elem[] seq, boolean[] alphabet) {
         for (Elem e : seq) {
-            boolean ok = switch (e) {
-                case Elem.Lit l -> anyByte(alphabet, l::matches);
-                case Elem.Cls c -> anyByte(alphabet, c::matches);
-                case Elem.Alt a -> {
-                    boolean any = false;
-                    for (Elem[] o : a.options()) if (canMatch(o, alphabet)) { any = true; break; }
-                    yield any;
-                }
-                default -> true; // a gap or a negated alternation: some byte of the alphabet may do
-            };
-            if (!ok) return false;
+            if (e instanceof Elem.Lit l) {
+                if (l.exact() ? !alphabet[l.value() & 0xFF] : !anyByte(alphabet, l, null)) return false;
+            } else if (e instanceof Elem.Cls c) {
+                if (!anyByte(alphabet, null, c)) return false;
+            } else if (e instanceof Elem.Alt a) {
+                boolean any = false;
+                for (Elem[] o : a.options()) if (canMatch(o, alphabet)) { any = true; break; }
+                if (!any) return false;
+            } // a gap or a negated alternation: some byte of the alphabet may do
         }
         return true;
     }
 
-    private static boolean anyByte(boolean[] alphabet, java.util.function.IntPredicate fits) {
-        for (int b = 0; b < 256; b++) if (alphabet[b] && fits.test(b)) return true;
+    private static boolean anyByte(boolean[] alphabet, Elem.Lit l, Elem.Cls c) {
+        for (int b = 0; b < 256; b++) if (alphabet[b] && (l != null ? l.matches(b) : c.matches(b))) return true;
         return false;
     }
 
