@@ -1,5 +1,11 @@
+#!/usr/bin/env python3
+# (steady14) Profiles a daemon's passes with async-profiler: starts LAUNCHER daemon with the profiler running from
+# start-up (per-thread stacks, frame types), makes the cold MULTISCAN pass of WORK/corpus and N passes after a RELOAD
+# each, and writes OUT.collapsed. Every MULTISCAN has its own worker threads, so the passes are told apart by
+# thread id (the first two clamd-multiscan threads are the cold pass).
+#   WORK=/tmp/x-dc benchmarks/daemon-profile-passes.py bin/bulwark /tmp/prof 3
 import os, sys, socket, subprocess, time, shutil
-exe, out = sys.argv[1], sys.argv[2]; W="/tmp/steady14-dc"; n=int(sys.argv[3]) if len(sys.argv)>3 else 2
+exe, out = sys.argv[1], sys.argv[2]; W=os.environ.get("WORK", "/tmp/bulwark-daemon-compare"); n=int(sys.argv[3]) if len(sys.argv)>3 else 2
 LIB="/opt/async-profiler/linux-x64/libasyncProfiler.so"
 d=W+"/prof-run-"+os.path.basename(out); shutil.rmtree(d, ignore_errors=True); os.makedirs(d)
 s=socket.socket(); s.bind(("127.0.0.1",0)); port=s.getsockname()[1]; s.close()
