@@ -171,6 +171,57 @@ public final class PatternSet {
     /** True when the index also holds another engine's atoms. */
     public boolean hasForeign() { return index.entryCount() > foreignBase; }
 
+    /**
+     * (steady14) False only when no pattern of a target in {@code targetMask} can match in data made of the bytes
+     * {@code alphabet} allows (some part of each holds a byte, a class or an alternation none of those bytes
+     * fits), checked over at most {@code budget} such patterns (more: true). A pass over such data with that
+     * mask then finds no pattern. A snapshot's patterns are decoded without being kept, and one that cannot be
+     * decoded counts as matchable (its damage is reported when a scan meets it, as before).
+     */
+    public boolean anyCanMatch(int targetMask, boolean[] alphabet, int budget) {
+        for (int i = 0; i < patterns.length; i++) {
+            if ((targetMask & 1 << targets[i]) == 0) continue;
+            if (budget-- <= 0) return true;
+            BodyPattern p = patterns[i];
+            if (p == null) {
+                try {
+                    p = decodeOrThrow(i);
+                } catch (IllegalArgumentException e) {
+                    return true;
+                }
+            }
+            if (p == UNDECODABLE || canMatch(p, alphabet)) return true;
+        }
+        return false;
+    }
+
+    /** Whether every part of {@code p} can match bytes from {@code alphabet} (conservative: true when unsure). */
+    static boolean canMatch(BodyPattern p, boolean[] alphabet) {
+        for (Elem[] part : p.parts) if (!canMatch(part, alphabet)) return false;
+        return true;
+    }
+
+    /** instanceof tests rather than a pattern switch or lambdas: nothing to bootstrap on the first scan. */
+    private static boolean canMatch(Elem[] seq, boolean[] alphabet) {
+        for (Elem e : seq) {
+            if (e instanceof Elem.Lit l) {
+                if (l.exact() ? !alphabet[l.value() & 0xFF] : !anyByte(alphabet, l, null)) return false;
+            } else if (e instanceof Elem.Cls c) {
+                if (!anyByte(alphabet, null, c)) return false;
+            } else if (e instanceof Elem.Alt a) {
+                boolean any = false;
+                for (Elem[] o : a.options()) if (canMatch(o, alphabet)) { any = true; break; }
+                if (!any) return false;
+            } // a gap or a negated alternation: some byte of the alphabet may do
+        }
+        return true;
+    }
+
+    private static boolean anyByte(boolean[] alphabet, Elem.Lit l, Elem.Cls c) {
+        for (int b = 0; b < 256; b++) if (alphabet[b] && (l != null ? l.matches(b) : c.matches(b))) return true;
+        return false;
+    }
+
     /** Never matches: stands for a pattern a (crafted, checksum-valid) snapshot cannot decode. */
     private static final BodyPattern UNDECODABLE = new BodyPattern(new Elem[0][], new int[0], new int[0], 0, 0,
             new int[0], new int[0], new byte[0][][]);

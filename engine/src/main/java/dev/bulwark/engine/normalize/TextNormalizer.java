@@ -36,6 +36,11 @@ public final class TextNormalizer {
 
     private TextNormalizer() {}
 
+    /** (steady14) Whether byte {@code b} can occur in a normalised text: printable ASCII other than upper case. */
+    public static boolean emits(int b) {
+        return KIND[b & 0xFF] != 0 && OUT[b & 0xFF] == b;
+    }
+
     /** Normalises at most {@code max} input bytes; the output is never longer than the input. */
     public static byte[] normalize(ByteBuffer in, long max) {
         int n = (int) Math.min(in.limit(), max);

@@ -70,6 +70,10 @@ public final class SignatureSet {
     /** Logical signatures that can be true without any body match: evaluated on every pass. */
     public final int[] zeroTrue;
     private final int count;
+    /** (steady14) {@link #textViewMatchable}: 0 not known yet, 1 no, 2 yes (a benign race: both compute the same). */
+    private volatile int textView;
+    /** Patterns of the text view's targets {@link #textViewMatchable} looks at before it gives up (and says yes). */
+    static final int TEXT_VIEW_BUDGET = 50_000;
     /** Damage scans found in this set's lazily decoded parts (a snapshot's): one holder for all of them. */
     private final Damage damage;
 
@@ -113,6 +117,30 @@ public final class SignatureSet {
         this.deferred = deferred;
         this.count = count;
         this.zeroTrue = zeroTrue;
+    }
+
+    /**
+     * (steady14) Whether a pass over a normalised text view ({@code TextNormalizer}: printable ASCII without upper
+     * case; targets 0 and 7) can report anything with this set: false when no body or logical-subsignature pattern
+     * of those targets can match such bytes, no logical signature of those targets is true without a match, no
+     * target-7 pattern makes ClamAV check hash signatures over the view, and no YARA rules ride on the pass. Then
+     * the view need not be built. Worked out on first use (a large database answers at its first possible pattern).
+     */
+    public boolean textViewMatchable() {
+        int v = textView;
+        if (v == 0) textView = v = computeTextView() ? 2 : 1;
+        return v == 2;
+    }
+
+    private boolean computeTextView() {
+        if (yaraGroup != null || patterns.hasRelativeOffsets(7)) return true;
+        for (int id : zeroTrue) {
+            int t = lsigs.get(id).target();
+            if (t == 0 || t == 7) return true;
+        }
+        boolean[] alphabet = new boolean[256];
+        for (int b = 0; b < 256; b++) alphabet[b] = dev.bulwark.engine.normalize.TextNormalizer.emits(b);
+        return patterns.anyCanMatch(1 | 1 << 7, alphabet, TEXT_VIEW_BUDGET);
     }
 
     /**
