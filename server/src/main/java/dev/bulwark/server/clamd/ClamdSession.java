@@ -33,7 +33,14 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private final ClamdServer server;
     private final ScanService service;
     private final ClamdDecoder decoder = new ClamdDecoder();
-    private final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER).flip();
+    /** Room for a read and for the bytes an {@code n} command hands back ({@link ClamdDecoder#replayLength()}). */
+    private final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER + ClamdDecoder.MAX_LINE + 1).flip();
+    /**
+     * A command was taken from the input since the last read. clamd starts an old-style (unprefixed)
+     * command only at the start of its buffer: one that follows another command in the same packet
+     * waits for the next packet, and then runs up to its newline or the end of that packet.
+     */
+    private boolean commandSinceRead;
     private volatile long deadline;
     private volatile Phase phase = Phase.READ_COMMAND;
     private volatile boolean timedOut;
@@ -91,6 +98,11 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
 
     private void loop() throws IOException, InterruptedException {
         while (open) {
+            if (commandSinceRead && decoder.idle() && in.hasRemaining() && in.get(in.position()) != 'z'
+                    && in.get(in.position()) != 'n') {
+                if (!read()) return; // clamd leaves it in its buffer until more data arrives
+                continue;
+            }
             ClamdDecoder.Event ev = decoder.next(in);
             if (ev == ClamdDecoder.Event.NEED_MORE && decoder.inOldStyleLine()) {
                 ev = decoder.endOfPacket(); // old style: the packet is the command ("PING" without newline)
@@ -100,12 +112,19 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
                 continue;
             }
             switch (ev) {
-                case COMMAND -> command(decoder.command(), decoder.prefix());
+                case COMMAND -> {
+                    replayCommandTail();
+                    commandSinceRead = true;
+                    command(decoder.command(), decoder.prefix());
+                }
                 case CHUNK -> {
                     spool.write(decoder.chunk());
                     arm(Phase.READ_STREAM, service.config().readTimeoutSec()); // data keeps a stream alive
                 }
-                case STREAM_END -> streamEnd();
+                case STREAM_END -> {
+                    commandSinceRead = false; // clamd parses what follows a stream from the start of its buffer
+                    streamEnd();
+                }
                 case STREAM_TOO_LARGE -> {
                     server.metrics().protocolErrors.increment();
                     replyRaw(prefixId() + "INSTREAM size limit exceeded. ERROR");
@@ -125,6 +144,8 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private boolean read() throws IOException {
         if (unclaimedDescriptor()) return false;
         in.compact();
+        in.limit(READ_BUFFER); // what is left unread (at most a read) plus a read fits, with room for a replay
+        commandSinceRead = false;
         int n;
         try {
             n = channel.read(in);
@@ -141,14 +162,33 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
         return n >= 0;
     }
 
+    /**
+     * Puts back in front of the unread input the bytes an {@code n} command ended early by a NUL or CR
+     * hands back (see {@link ClamdDecoder#replayLength()}): clamd reads them as what came next.
+     */
+    private void replayCommandTail() {
+        int n = decoder.replayLength();
+        if (n == 0) return;
+        byte[] a = in.array(); // heap buffer, offset 0; the unread rest is at most a read, so it all fits
+        int rest = in.remaining();
+        if (in.position() < n) {
+            System.arraycopy(a, in.position(), a, n, rest);
+            in.limit(n + rest).position(n);
+        }
+        in.position(in.position() - n);
+        System.arraycopy(decoder.replayBytes(), 0, a, in.position(), n);
+    }
+
     private void command(String text, byte prefix) throws IOException, InterruptedException {
-        term = decoder.terminator();
-        anyCommand = true;
         if (session && prefix == 0) {
+            // answered with the terminator of the session's last command, then clamd's generic error line
             replyRaw(prefixId() + "Only nCMDS\\n and zCMDS\\0 are accepted inside IDSESSION. ERROR");
+            replyRaw(prefixId() + "Error processing command. ERROR");
             open = false;
             return;
         }
+        term = decoder.terminator();
+        anyCommand = true;
         ClamdCommand.Parsed p = ClamdCommand.parse(text, prefix == 0);
         if (session && !IN_SESSION.contains(p.command())) {
             replyRaw(prefixId() + "Command invalid inside IDSESSION. ERROR");
@@ -191,11 +231,11 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
                 }
             }
             case STATS -> {
-                garbageCheck(true);
+                garbageCheck();
                 replyRaw(prefixId() + ClamdStats.render(service, term));
             }
             case SCAN, CONTSCAN, MULTISCAN, ALLMATCHSCAN -> {
-                garbageCheck(true);
+                garbageCheck();
                 arm(Phase.WORK, 0);
                 String shown = prefixId();
                 new PathScan(service, server.policy(), p.command(),
@@ -243,7 +283,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
             return false;
         }
         try (f) {
-            garbageCheck(false);
+            garbageCheck();
             arm(Phase.WORK, 0);
             String name = "fd[" + f.number() + "]";
             String shown = prefixId() + name + ": ";
@@ -329,7 +369,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     }
 
     private void streamEnd() throws IOException, InterruptedException {
-        garbageCheck(false);
+        // no garbage check: outside IDSESSION clamd stops reading the socket once the stream ends
         arm(Phase.WORK, 0);
         int myId = session ? id : 0;
         ScanResult r;
@@ -368,8 +408,8 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     }
 
     /** Outside IDSESSION, bytes already sent after the command are a protocol error (clamd's reply). */
-    private void garbageCheck(boolean afterCommandLine) throws IOException {
-        if (!session && (in.hasRemaining() || (afterCommandLine && decoder.strippedCr() > 0))) {
+    private void garbageCheck() throws IOException {
+        if (!session && in.hasRemaining()) {
             server.metrics().protocolErrors.increment();
             replyRaw("Error processing command. ERROR");
         }
