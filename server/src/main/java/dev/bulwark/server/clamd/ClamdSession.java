@@ -114,6 +114,11 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
             switch (ev) {
                 case COMMAND -> {
                     replayCommandTail();
+                    if (decoder.prefix() == 0 && !decoder.endedByNewline() && decoder.rawLength() >= ClamdDecoder.MAX_LINE) {
+                        // an old-style command that filled clamd's buffer took all it had read: the rest is still
+                        // in the socket, never read, so it is no garbage after the command (no error line)
+                        in.position(in.limit());
+                    }
                     commandSinceRead = true;
                     command(decoder.command(), decoder.prefix());
                 }

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * followed by clamd's "Error processing command" line. Bulwark answered at once, with a newline, no second line.</li>
  * <li>bytes sent after an INSTREAM's end are ignored (clamd stops reading the socket); Bulwark answered
  * "Error processing command" first.</li>
+ * <li>an old-style command longer than clamd's buffer is the buffer's bytes; the rest stays unread in the socket,
+ * so no "Error processing command" (Bulwark saw it as garbage after a SCAN).</li>
  * </ul>
  */
 class ClamdCommandTailTest {
@@ -90,7 +92,20 @@ class ClamdCommandTailTest {
                 out.writeBytes(b("<RESET>"));
             }
             writer.join();
-            return new String(out.toByteArray(), StandardCharsets.ISO_8859_1).replace("\0", "\\0").replace("\n", "\\n");
+            // reply units (each with its terminator) sorted: clamd answers a path command from a worker thread and
+            // its "Error processing command" from the receiving one, in either order
+            String s = new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
+            List<String> units = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) == 0 || s.charAt(i) == '\n') {
+                    units.add(s.substring(start, i + 1));
+                    start = i + 1;
+                }
+            }
+            units.add(s.substring(start));
+            units.sort(null);
+            return String.join(" | ", units).replace("\0", "\\0").replace("\n", "\\n");
         }
     }
 
@@ -113,8 +128,10 @@ class ClamdCommandTailTest {
         m.put("session: old style in the next packet", List.of(b("zIDSESSION\0zPING\0"), b("PING\n")));
         m.put("session: old style after n, next packet", List.of(b("zIDSESSION\0nPING\n"), b("PING\n")));
         m.put("session: old style first", List.of(b("zIDSESSION\0"), b("PING\n")));
-        m.put("session: old style after a stream", List.of(b("zIDSESSION\0zINSTREAM\0\0\0\0\0PING\n")));
+        // (not compared: old style right after a stream in the same packet. clamd refuses it at once, and the
+        // stream's "1: stream: OK" comes before it or is lost as clamd closes first, seen both ways)
         m.put("INSTREAM, junk after the end", List.of(b("zINSTREAM\0\0\0\0\3abc\0\0\0\0junk")));
+        m.put("old-style SCAN longer than clamd's buffer", List.of(b("SCAN /" + "A".repeat(4200) + "\n")));
         m.put("INSTREAM, junk after the end, next packet", List.of(b("zINSTREAM\0\0\0\0\0"), b("junk")));
         return m;
     }
