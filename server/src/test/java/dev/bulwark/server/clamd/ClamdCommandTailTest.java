@@ -94,16 +94,16 @@ class ClamdCommandTailTest {
             writer.join();
             // reply units (each with its terminator) sorted: clamd answers a path command from a worker thread and
             // its "Error processing command" from the receiving one, in either order
-            String s = new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
+            String text = new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
             List<String> units = new ArrayList<>();
             int start = 0;
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) == 0 || s.charAt(i) == '\n') {
-                    units.add(s.substring(start, i + 1));
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) == 0 || text.charAt(i) == '\n') {
+                    units.add(text.substring(start, i + 1));
                     start = i + 1;
                 }
             }
-            units.add(s.substring(start));
+            units.add(text.substring(start));
             units.sort(null);
             return String.join(" | ", units).replace("\0", "\\0").replace("\n", "\\n");
         }
