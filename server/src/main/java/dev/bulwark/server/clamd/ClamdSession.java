@@ -33,8 +33,8 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private final ClamdServer server;
     private final ScanService service;
     private final ClamdDecoder decoder = new ClamdDecoder();
-    /** Room for a read and for the bytes an {@code n} command hands back ({@link ClamdDecoder#replayLength()}). */
-    private final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER + ClamdDecoder.MAX_LINE + 1).flip();
+    /** Unread input; replaced by a larger one only when an {@code n} command's tail does not fit in front of it. */
+    private ByteBuffer in = ByteBuffer.allocate(READ_BUFFER).flip();
     /**
      * A command was taken from the input since the last read. clamd starts an old-style (unprefixed)
      * command only at the start of its buffer: one that follows another command in the same packet
@@ -149,7 +149,6 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private boolean read() throws IOException {
         if (unclaimedDescriptor()) return false;
         in.compact();
-        in.limit(READ_BUFFER); // what is left unread (at most a read) plus a read fits, with room for a replay
         commandSinceRead = false;
         int n;
         try {
@@ -174,14 +173,16 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private void replayCommandTail() {
         int n = decoder.replayLength();
         if (n == 0) return;
-        byte[] a = in.array(); // heap buffer, offset 0; the unread rest is at most a read, so it all fits
         int rest = in.remaining();
         if (in.position() < n) {
-            System.arraycopy(a, in.position(), a, n, rest);
+            // the command began in an earlier read: make room in front (rarely: a larger buffer)
+            ByteBuffer to = n + rest <= in.capacity() ? in : ByteBuffer.allocate(n + rest);
+            System.arraycopy(in.array(), in.position(), to.array(), n, rest);
+            in = to;
             in.limit(n + rest).position(n);
         }
         in.position(in.position() - n);
-        System.arraycopy(decoder.replayBytes(), 0, a, in.position(), n);
+        System.arraycopy(decoder.replayBytes(), 0, in.array(), in.position(), n);
     }
 
     private void command(String text, byte prefix) throws IOException, InterruptedException {
@@ -189,7 +190,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
             // answered with the terminator of the session's last command, then clamd's generic error line
             replyRaw(prefixId() + "Only nCMDS\\n and zCMDS\\0 are accepted inside IDSESSION. ERROR");
             replyRaw(prefixId() + "Error processing command. ERROR");
-            open = false;
+            linger(); // what the client sent after it is drained, not answered with a reset that could eat the reply
             return;
         }
         term = decoder.terminator();
@@ -197,7 +198,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
         ClamdCommand.Parsed p = ClamdCommand.parse(text, prefix == 0);
         if (session && !IN_SESSION.contains(p.command())) {
             replyRaw(prefixId() + "Command invalid inside IDSESSION. ERROR");
-            open = false;
+            linger();
             return;
         }
         if (p.command() == ClamdCommand.UNKNOWN) server.metrics().protocolErrors.increment();

@@ -59,6 +59,12 @@ class ClamdCommandTailTest {
         if (clamd != null) clamd.close();
     }
 
+    private static byte[] cat(byte[]... parts) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (byte[] p : parts) o.writeBytes(p);
+        return o.toByteArray();
+    }
+
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
@@ -124,6 +130,13 @@ class ClamdCommandTailTest {
         m.put("nINSTREAM CRLF, stream end in the tail", List.of(b("nINSTREAM\r\n\0\0\0\0\0\0\0\0")));
         m.put("session: nPING NUL zVERSION", List.of(b("zIDSESSION\0nPING\0zVERSION\0\nzPING\0zEND\0")));
         m.put("session: nPING CRLF", List.of(b("zIDSESSION\0nPING\r\nzPING\0zEND\0")));
+        byte[] big = new byte[4 + 16400];
+        java.nio.ByteBuffer.wrap(big).putInt(16400);
+        java.util.Arrays.fill(big, 4, big.length, (byte) 'a');
+        // the tail of an n command begun in an earlier packet, in front of a full read (a larger buffer)
+        m.put("session: n command across packets, tail replayed before 16 KiB", List.of(b("zIDSESSION\0nPING\0zVERSION\0"),
+                cat(b("\nzINSTREAM\0"), big, b("\0\0\0\0zEND\0"))));
+        m.put("session: n command across packets, tail replayed", List.of(b("zIDSESSION\0nPING\0zVER"), b("SION\0\nzPING\0")));
         m.put("session: old style in the same packet", List.of(b("zIDSESSION\0zPING\0PING\n")));
         m.put("session: old style in the next packet", List.of(b("zIDSESSION\0zPING\0"), b("PING\n")));
         m.put("session: old style after n, next packet", List.of(b("zIDSESSION\0nPING\n"), b("PING\n")));
