@@ -149,12 +149,21 @@ class ClamdCommandTailTest {
         return m;
     }
 
+    private static final String GARBAGE = "Error processing command. ERROR\\n";
+
     @Test
     void sameRepliesAsClamd() throws Exception {
         List<String> diffs = new ArrayList<>();
         for (var e : cases().entrySet()) {
             String want = exchange(clamd.port, e.getValue());
             String got = exchange(bulwark.port(), e.getValue());
+            if (e.getKey().startsWith("nSCAN")) {
+                // clamd's receive thread writes this line while its worker scans: when the worker finishes first and
+                // closes, the line is lost (seen both ways). Bulwark always sends it; compared without it
+                if (!got.contains(GARBAGE)) diffs.add(e.getKey() + ": no \"" + GARBAGE + "\" from Bulwark: " + got);
+                want = want.replace(" | " + GARBAGE, "").replace(GARBAGE + " | ", "");
+                got = got.replace(" | " + GARBAGE, "").replace(GARBAGE + " | ", "");
+            }
             if (!want.equals(got)) diffs.add(e.getKey() + ":\n  clamd:   " + want + "\n  bulwark: " + got);
         }
         assertEquals("", String.join("\n", diffs));
