@@ -28,7 +28,8 @@ public final class ClamdDecoder {
     private long quota;
 
     private String command;
-    private int strippedCr;
+    private final byte[] replay = new byte[MAX_LINE + 1];
+    private int replayLength;
     private int rawLength;
     private boolean endedByNewline;
     private ByteBuffer chunk;
@@ -144,10 +145,16 @@ public final class ClamdDecoder {
     }
 
     /**
-     * After an {@code n} command: how many CR bytes were stripped before its newline. clamd miscounts the
-     * command length by these, so it treats them as data sent after the command.
+     * After an {@code n} command: the bytes clamd treats as sent after it, which the caller must read
+     * before the rest of its input. clamd ends an {@code n} command at its first NUL or CR/LF run
+     * ({@code cli_chomp}, a C string), then skips exactly one byte past that end: whatever stood between
+     * it and the newline, plus the newline (which it overwrote with a NUL), is input again — a command
+     * inside IDSESSION, the start of an INSTREAM stream, or garbage after a path command.
      */
-    public int strippedCr() { return strippedCr; }
+    public int replayLength() { return replayLength; }
+
+    /** The bytes {@link #replayLength()} counts. */
+    public byte[] replayBytes() { return replay; }
 
     /**
      * After an old-style {@link Event#COMMAND}: the bytes it took from the input (its newline included),
@@ -165,9 +172,9 @@ public final class ClamdDecoder {
         rawLength = lineLen + terminatorBytes;
         endedByNewline = newline;
         int len = lineLen;
-        strippedCr = 0;
-        if (prefix == 0) {
-            // clamd reads an old-style command as a C string: it ends at the first NUL byte
+        replayLength = 0;
+        if (prefix != 'z') {
+            // clamd reads an old-style or n command as a C string: it ends at the first NUL byte
             for (int i = 0; i < len; i++) {
                 if (line[i] == 0) {
                     len = i;
@@ -177,10 +184,14 @@ public final class ClamdDecoder {
         }
         if (prefix != 'z') {
             // clamd's cli_chomp: strip trailing CR/LF
-            while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
-                if (prefix == 'n' && line[len - 1] == '\r') strippedCr++;
-                len--;
-            }
+            while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+        }
+        if (prefix == 'n' && len < lineLen) {
+            // clamd resumes one byte after the shortened command: the rest of the line and its newline (as NUL)
+            int from = len + 1;
+            replayLength = lineLen - from + 1;
+            System.arraycopy(line, from, replay, 0, lineLen - from);
+            replay[replayLength - 1] = 0;
         }
         // a path that is not UTF-8 keeps its bytes (escaped, see RawNames): clamd scans the file those bytes name
         command = dev.bulwark.engine.RawNames.decode(line, 0, len);

@@ -33,7 +33,14 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private final ClamdServer server;
     private final ScanService service;
     private final ClamdDecoder decoder = new ClamdDecoder();
-    private final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER).flip();
+    /** Unread input; replaced by a larger one only when an {@code n} command's tail does not fit in front of it. */
+    private ByteBuffer in = ByteBuffer.allocate(READ_BUFFER).flip();
+    /**
+     * A command was taken from the input since the last read. clamd starts an old-style (unprefixed)
+     * command only at the start of its buffer: one that follows another command in the same packet
+     * waits for the next packet, and then runs up to its newline or the end of that packet.
+     */
+    private boolean commandSinceRead;
     private volatile long deadline;
     private volatile Phase phase = Phase.READ_COMMAND;
     private volatile boolean timedOut;
@@ -91,6 +98,11 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
 
     private void loop() throws IOException, InterruptedException {
         while (open) {
+            if (commandSinceRead && decoder.idle() && in.hasRemaining() && in.get(in.position()) != 'z'
+                    && in.get(in.position()) != 'n') {
+                if (!read()) return; // clamd leaves it in its buffer until more data arrives
+                continue;
+            }
             ClamdDecoder.Event ev = decoder.next(in);
             if (ev == ClamdDecoder.Event.NEED_MORE && decoder.inOldStyleLine()) {
                 ev = decoder.endOfPacket(); // old style: the packet is the command ("PING" without newline)
@@ -100,12 +112,24 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
                 continue;
             }
             switch (ev) {
-                case COMMAND -> command(decoder.command(), decoder.prefix());
+                case COMMAND -> {
+                    replayCommandTail();
+                    if (decoder.prefix() == 0 && !decoder.endedByNewline() && decoder.rawLength() >= ClamdDecoder.MAX_LINE) {
+                        // an old-style command that filled clamd's buffer took all it had read: the rest is still
+                        // in the socket, never read, so it is no garbage after the command (no error line)
+                        in.position(in.limit());
+                    }
+                    commandSinceRead = true;
+                    command(decoder.command(), decoder.prefix());
+                }
                 case CHUNK -> {
                     spool.write(decoder.chunk());
                     arm(Phase.READ_STREAM, service.config().readTimeoutSec()); // data keeps a stream alive
                 }
-                case STREAM_END -> streamEnd();
+                case STREAM_END -> {
+                    commandSinceRead = false; // clamd parses what follows a stream from the start of its buffer
+                    streamEnd();
+                }
                 case STREAM_TOO_LARGE -> {
                     server.metrics().protocolErrors.increment();
                     replyRaw(prefixId() + "INSTREAM size limit exceeded. ERROR");
@@ -125,6 +149,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     private boolean read() throws IOException {
         if (unclaimedDescriptor()) return false;
         in.compact();
+        commandSinceRead = false;
         int n;
         try {
             n = channel.read(in);
@@ -141,18 +166,39 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
         return n >= 0;
     }
 
+    /**
+     * Puts back in front of the unread input the bytes an {@code n} command ended early by a NUL or CR
+     * hands back (see {@link ClamdDecoder#replayLength()}): clamd reads them as what came next.
+     */
+    private void replayCommandTail() {
+        int n = decoder.replayLength();
+        if (n == 0) return;
+        int rest = in.remaining();
+        if (in.position() < n) {
+            // the command began in an earlier read: make room in front (rarely: a larger buffer)
+            ByteBuffer to = n + rest <= in.capacity() ? in : ByteBuffer.allocate(n + rest);
+            System.arraycopy(in.array(), in.position(), to.array(), n, rest);
+            in = to;
+            in.limit(n + rest).position(n);
+        }
+        in.position(in.position() - n);
+        System.arraycopy(decoder.replayBytes(), 0, in.array(), in.position(), n);
+    }
+
     private void command(String text, byte prefix) throws IOException, InterruptedException {
-        term = decoder.terminator();
-        anyCommand = true;
         if (session && prefix == 0) {
+            // answered with the terminator of the session's last command, then clamd's generic error line
             replyRaw(prefixId() + "Only nCMDS\\n and zCMDS\\0 are accepted inside IDSESSION. ERROR");
-            open = false;
+            replyRaw(prefixId() + "Error processing command. ERROR");
+            linger(); // what the client sent after it is drained, not answered with a reset that could eat the reply
             return;
         }
+        term = decoder.terminator();
+        anyCommand = true;
         ClamdCommand.Parsed p = ClamdCommand.parse(text, prefix == 0);
         if (session && !IN_SESSION.contains(p.command())) {
             replyRaw(prefixId() + "Command invalid inside IDSESSION. ERROR");
-            open = false;
+            linger();
             return;
         }
         if (p.command() == ClamdCommand.UNKNOWN) server.metrics().protocolErrors.increment();
@@ -191,11 +237,11 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
                 }
             }
             case STATS -> {
-                garbageCheck(true);
+                garbageCheck();
                 replyRaw(prefixId() + ClamdStats.render(service, term));
             }
             case SCAN, CONTSCAN, MULTISCAN, ALLMATCHSCAN -> {
-                garbageCheck(true);
+                garbageCheck();
                 arm(Phase.WORK, 0);
                 String shown = prefixId();
                 new PathScan(service, server.policy(), p.command(),
@@ -243,7 +289,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
             return false;
         }
         try (f) {
-            garbageCheck(false);
+            garbageCheck();
             arm(Phase.WORK, 0);
             String name = "fd[" + f.number() + "]";
             String shown = prefixId() + name + ": ";
@@ -329,7 +375,7 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     }
 
     private void streamEnd() throws IOException, InterruptedException {
-        garbageCheck(false);
+        // no garbage check: outside IDSESSION clamd stops reading the socket once the stream ends
         arm(Phase.WORK, 0);
         int myId = session ? id : 0;
         ScanResult r;
@@ -368,8 +414,8 @@ final class ClamdSession implements Runnable, Watchdog.Guarded {
     }
 
     /** Outside IDSESSION, bytes already sent after the command are a protocol error (clamd's reply). */
-    private void garbageCheck(boolean afterCommandLine) throws IOException {
-        if (!session && (in.hasRemaining() || (afterCommandLine && decoder.strippedCr() > 0))) {
+    private void garbageCheck() throws IOException {
+        if (!session && in.hasRemaining()) {
             server.metrics().protocolErrors.increment();
             replyRaw("Error processing command. ERROR");
         }

@@ -41,6 +41,10 @@ final class PathScan {
     private final AtomicInteger total = new AtomicInteger();
     private final AtomicInteger errors = new AtomicInteger();
     private final AtomicInteger infected = new AtomicInteger();
+    /** MULTISCAN: the files handed to the workers, and how many of them ended in an error or a detection. */
+    private final AtomicInteger jobs = new AtomicInteger();
+    private final AtomicInteger jobErrors = new AtomicInteger();
+    private final AtomicInteger jobInfected = new AtomicInteger();
     private volatile boolean stop;
     /**
      * Files of one MULTISCAN waiting for a worker: the walk stays this far ahead of the scans, so a huge
@@ -101,10 +105,12 @@ final class PathScan {
         }
         Path top;
         BasicFileAttributes attrs;
+        boolean link;
         String given = argument;
         // clamd's cli_ftw trims the argument before anything else looks at it (ExcludePath, stat, the replies):
         // "//a/b//" is "/a/b" ("//x" escaped an ExcludePath '^/x' and was printed as given), "//" is ""
         argument = trimSlashes(argument);
+        boolean followDirs = service.config().followDirectorySymlinks(), followFiles = service.config().followFileSymlinks();
         try {
             if (argument.isEmpty()) throw new NoSuchFileException(given); // clamd's stat("") (was: the daemon's directory)
             top = RawNames.path(argument); // (a name that is not UTF-8 arrives escaped: the file of exactly those bytes)
@@ -112,6 +118,34 @@ final class PathScan {
                 // outside the roots whether it exists or not: the reply must not tell which
                 sink.reply(argument, "Access denied. ERROR");
                 return;
+            }
+            // clamd's get_filetype: unless it follows both kinds of link it lstat()s the argument first, and a link
+            // it follows neither kind of is passed over unread (even a dangling one); else stat() follows it
+            if (!(followDirs && followFiles)) {
+                link = Files.readAttributes(top, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isSymbolicLink();
+                if (link && !followDirs && !followFiles) {
+                    // the link itself must lie inside the roots (its target is not read, except that MULTISCAN
+                    // looks whether it is a directory: then the target too, or nothing is told of outside files)
+                    Path parent = top.toAbsolutePath().getParent();
+                    if (parent == null || !policy.allows(parent) || command == ClamdCommand.MULTISCAN
+                            && !policy.allows(top) && !policy.missingInside(top)) {
+                        sink.reply(argument, "Access denied. ERROR");
+                        return;
+                    }
+                    if (excluded(argument)) {
+                        sink.reply(argument, "Excluded");
+                        return;
+                    }
+                    total.incrementAndGet(); // clamd's warning_skipped_link: counted, no reply
+                    // MULTISCAN of what stat() finds to be a directory (or nothing) stays MULTISCAN: no file was
+                    // scanned, so no "OK"; of anything else clamd runs CONTSCAN, which ends with "OK"
+                    if (command != ClamdCommand.MULTISCAN || !Files.isDirectory(top) && Files.exists(top)) {
+                        sink.reply(stripTrailingSlashes(given), "OK");
+                    }
+                    return;
+                }
+            } else {
+                link = false; // classified by stat() alone
             }
             attrs = Files.readAttributes(top, BasicFileAttributes.class); // follows a top-level link, as clamd's stat
         } catch (NoSuchFileException e) {
@@ -143,12 +177,15 @@ final class PathScan {
             sink.reply(argument, "Excluded");
             return;
         }
-        if (attrs.isDirectory()) {
+        // clamd's MULTISCAN walks only what stat() calls a directory; of anything else it runs CONTSCAN. Its final
+        // "OK" counts only the files it handed to its workers (none: no "OK", as for an empty directory)
+        boolean multiscan = command == ClamdCommand.MULTISCAN && attrs.isDirectory();
+        if (attrs.isDirectory() && (!link || followDirs)) {
             total.incrementAndGet();
             // CrossFilesystems no: the device of the named directory (clamd's stat of it) bounds the walk
             topDevice = service.config().crossFilesystems() ? null : device(attrs.fileKey());
             String base = stripTrailingSlashes(argument);
-            if (command == ClamdCommand.MULTISCAN) {
+            if (multiscan) {
                 Workers workers = new Workers(service.config().maxThreads());
                 try {
                     walk(top, base, 0, workers);
@@ -161,15 +198,19 @@ final class PathScan {
             } else {
                 walk(top, base, 0, null);
             }
-        } else if (attrs.isRegularFile() && onProc(attrs.fileKey())) {
+        } else if (attrs.isRegularFile() && (!link || followFiles) && onProc(attrs.fileKey())) {
             total.incrementAndGet(); // clamd passes over a file of /proc (its procdev check): "OK", nothing read
-        } else if (attrs.isRegularFile()) {
+        } else if (attrs.isRegularFile() && (!link || followFiles)) {
             scanOne(top, argument, null);
         } else {
-            total.incrementAndGet(); // clamd counts it as visited but not as an error, so "OK" follows
+            // a special file, or a link to a kind clamd does not follow: its warning_skipped_special, counted
+            // as visited but not as an error, so "OK" follows (not for MULTISCAN: nothing was handed to a worker)
+            total.incrementAndGet();
             sink.reply(argument, "Not supported file type ERROR");
         }
-        if (infected.get() == 0 && errors.get() != total.get()) sink.reply(stripTrailingSlashes(given), "OK"); // (clamd: the name as given, less its trailing slashes)
+        boolean ok = multiscan ? jobs.get() > 0 && jobInfected.get() == 0 && jobErrors.get() != jobs.get()
+                : infected.get() == 0 && errors.get() != total.get();
+        if (ok) sink.reply(stripTrailingSlashes(given), "OK"); // (clamd: the name as given, less its trailing slashes)
     }
 
     /** What the walk needs of one directory entry, from one lstat. */
@@ -377,7 +418,12 @@ final class PathScan {
                     for (Job j : b) {
                         if (stop) break; // drain: the walk ends soon, or already has
                         try {
-                            scanOne(j.file(), j.shown(), j.stamp());
+                            jobs.incrementAndGet();
+                            switch (scanOne(j.file(), j.shown(), j.stamp())) {
+                                case ERROR -> jobErrors.incrementAndGet();
+                                case INFECTED -> jobInfected.incrementAndGet();
+                                default -> { }
+                            }
                         } catch (IOException | RuntimeException e) {
                             stop = true; // the client is gone: no reply can be sent
                         }
@@ -425,13 +471,13 @@ final class PathScan {
         }
     }
 
-    /** {@code stamp}: the file's attributes read before this scan (null: read them now). */
-    private void scanOne(Path file, String shown, FileDigest.Stamp stamp) throws IOException, InterruptedException {
+    /** {@code stamp}: the file's attributes read before this scan (null: read them now). Returns its outcome. */
+    private ScanResult.Status scanOne(Path file, String shown, FileDigest.Stamp stamp) throws IOException, InterruptedException {
         total.incrementAndGet();
         if (!Files.isReadable(file)) {
             errors.incrementAndGet();
             sink.reply(shown, "Access denied. ERROR");
-            return;
+            return ScanResult.Status.ERROR;
         }
         boolean all = command == ClamdCommand.ALLMATCHSCAN;
         ScanResult r = service.scanFile(file, stamp, all, "clamd", command.word);
@@ -451,6 +497,7 @@ final class PathScan {
             }
             case CLEAN, EMPTY -> { }
         }
+        return r.status();
     }
 
     /** The C library's wording of an I/O error, as clamd prints it. */

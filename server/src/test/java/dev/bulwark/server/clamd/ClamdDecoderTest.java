@@ -134,13 +134,34 @@ class ClamdDecoderTest {
     }
 
     @Test
-    void crBeforeNewlineIsCounted() {
+    void crBeforeNewlineIsReplayedAsANul() {
         ClamdDecoder d = new ClamdDecoder();
         assertEquals(ClamdDecoder.Event.COMMAND, d.next(ByteBuffer.wrap(bytes("nSCAN /x\r\n"))));
         assertEquals("SCAN /x", d.command());
-        assertEquals(1, d.strippedCr());
+        assertEquals("\0", replay(d));
         assertEquals(ClamdDecoder.Event.COMMAND, d.next(ByteBuffer.wrap(bytes("nPING\n"))));
-        assertEquals(0, d.strippedCr());
+        assertEquals("", replay(d));
+        assertEquals(ClamdDecoder.Event.COMMAND, d.next(ByteBuffer.wrap(bytes("nPING\r\r\n"))));
+        assertEquals("\r\0", replay(d));
+    }
+
+    @Test
+    void nulEndsAnNCommandAndTheRestIsReplayed() {
+        ClamdDecoder d = new ClamdDecoder();
+        assertEquals(ClamdDecoder.Event.COMMAND, d.next(ByteBuffer.wrap(bytes("nSCAN /x\0junk\n"))));
+        assertEquals("SCAN /x", d.command());
+        assertEquals("junk\0", replay(d));
+        assertEquals(ClamdDecoder.Event.COMMAND, d.next(ByteBuffer.wrap(bytes("nPING\0zPING\0\n"))));
+        assertEquals("PING", d.command());
+        assertEquals("zPING\0\0", replay(d));
+        // a z command is not a C string: its NUL is its end, nothing is replayed
+        assertEquals(ClamdDecoder.Event.COMMAND, d.next(ByteBuffer.wrap(bytes("zPING\r\0"))));
+        assertEquals("PING\r", d.command());
+        assertEquals("", replay(d));
+    }
+
+    private static String replay(ClamdDecoder d) {
+        return new String(d.replayBytes(), 0, d.replayLength(), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     @Test
