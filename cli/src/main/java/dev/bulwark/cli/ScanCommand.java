@@ -106,7 +106,7 @@ public final class ScanCommand {
             try {
                 real = RawNames.path(dir).toRealPath();
             } catch (IOException e) {
-                printName(out, "action_setup: Failed to get realpath of " + dir); // (clamscan: standard output)
+                RawNames.println(out, "action_setup: Failed to get realpath of " + dir); // (clamscan: standard output)
                 return 2;
             }
             if (!Files.isDirectory(real)) {
@@ -261,7 +261,7 @@ public final class ScanCommand {
                 if (pool == null) pool = newPool();
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     drain(queue, 0, progress);
-                    printName(stderr, t + ": No such file or directory"); // clamscan's perror: standard error even with --stdout
+                    RawNames.println(stderr, t + ": No such file or directory"); // clamscan's perror: standard error even with --stdout
                     report.warning(err, "WARNING: " + t + ": Can't access file"); // (--quiet: clamscan's warnings go, but to the log)
                     argErrors++;
                     continue;
@@ -305,11 +305,6 @@ public final class ScanCommand {
     }
 
     /** True when {@code p} is a regular file or a link to one (what {@code Files.isRegularFile} tells), by one stat. */
-    /** A line holding a name, its bytes as clamscan prints them (a name not valid in the locale stays as it was given). */
-    private static void printName(PrintStream stream, String s) {
-        if (RawNames.nonAscii(s)) stream.writeBytes(RawNames.bytes(s + "\n"));
-        else stream.println(s);
-    }
 
     private static boolean regularFile(Path p) {
         try {
