@@ -151,7 +151,7 @@ public final class ScanCommand {
                 return 2;
             }
         }
-        if (targets.isEmpty()) targets.add(".");
+        if (targets.isEmpty() && o.fileList == null) targets.add("."); // (an empty --file-list scans nothing, as clamscan)
         try {
             scanAll(targets);
         } catch (DatabaseLoadException e) {
@@ -259,9 +259,10 @@ public final class ScanCommand {
                     continue;
                 }
                 if (pool == null) pool = newPool();
-                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                String missing = lstatError(p);
+                if (missing != null) {
                     drain(queue, 0, progress);
-                    RawNames.println(stderr, t + ": No such file or directory"); // clamscan's perror: standard error even with --stdout
+                    RawNames.println(stderr, t + ": " + missing); // clamscan's perror: standard error even with --stdout
                     report.warning(err, "WARNING: " + t + ": Can't access file"); // (--quiet: clamscan's warnings go, but to the log)
                     argErrors++;
                     continue;
@@ -449,25 +450,59 @@ public final class ScanCommand {
         return matchesAny(o.exclude, real) || (!o.include.isEmpty() && !matchesAny(o.include, real));
     }
 
+    /** The bytes of a --file-list line clamscan reads at once: fgets(buff, 1024) in its filelist() (common/misc.c). */
+    static final int FILE_LIST_PIECE = 1023;
+
     /**
-     * The names of a --file-list, as clamscan reads them: one a line, only the line's trailing CR/LF taken off
-     * (spaces and tabs are part of a name: " a.exe" and "a.exe " are other files than "a.exe"); empty lines are
-     * passed over; a NUL ends a name (the rest of its line is lost). A name that is not UTF-8 keeps its bytes (see {@link RawNames}): the file it names is scanned
-     * and printed byte for byte, as clamscan does.
+     * The names of a --file-list, as clamscan 1.4.6's filelist() reads them: fgets into a 1,024-byte buffer, so a line
+     * is read in pieces of at most 1,023 bytes and each piece is a name of its own (a 2,000-byte line is two names);
+     * the piece's trailing CRs and LFs are taken off but never its first byte (spaces and tabs are part of a name; an
+     * empty line is the name "\n", a line "\r\n" the name "\r": neither is a file); a NUL ends the piece's name (the
+     * rest of the piece is lost), and a piece that begins with a NUL ends the whole list. A name that is not UTF-8
+     * keeps its bytes (see {@link RawNames}): the file it names is scanned and printed byte for byte, as clamscan does.
      */
     static List<String> fileListNames(byte[] list) {
         List<String> names = new ArrayList<>();
-        int start = 0;
-        while (start < list.length) {
-            int nl = start;
-            while (nl < list.length && list[nl] != '\n') nl++;
-            int end = start;
-            while (end < nl && list[end] != 0) end++; // (review15) a NUL ends the name, as in clamscan's C string
-            while (end > start && (list[end - 1] == '\r' || list[end - 1] == '\n')) end--;
-            if (end > start) names.add(RawNames.decode(list, start, end - start));
-            start = nl + 1;
+        int pos = 0;
+        while (pos < list.length) {
+            int start = pos;
+            while (pos < list.length && pos - start < FILE_LIST_PIECE) {
+                if (list[pos++] == '\n') break;
+            }
+            int n = start;
+            while (n < pos && list[n] != 0) n++; // strlen
+            if (n == start) break; // clamscan's "!len": the list ends here
+            int last = n - 1;
+            while (last > start && (list[last] == '\n' || list[last] == '\r')) last--;
+            names.add(RawNames.decode(list, start, last + 1 - start));
         }
         return names;
+    }
+
+    /**
+     * Why lstat of {@code p} fails, as perror words it ("No such file or directory", "File name too long", "Not a
+     * directory", "Permission denied"), or null when it does not.
+     */
+    private static String lstatError(Path p) {
+        try {
+            Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return null;
+        } catch (java.nio.file.NoSuchFileException e) {
+            // (the JDK reports ENOTDIR as a missing file too: the first ancestor that is there but no directory)
+            List<Path> up = new ArrayList<>();
+            for (Path a = p.getParent(); a != null; a = a.getParent()) up.add(0, a);
+            for (Path a : up) {
+                if (!Files.exists(a)) break;
+                if (!Files.isDirectory(a)) return "Not a directory";
+            }
+            return "No such file or directory";
+        } catch (java.nio.file.AccessDeniedException e) {
+            return "Permission denied";
+        } catch (java.nio.file.FileSystemException e) {
+            return e.getReason() != null ? e.getReason() : "No such file or directory";
+        } catch (IOException | RuntimeException e) {
+            return "No such file or directory";
+        }
     }
 
     /** {@code t} without its trailing slashes (but "/" stays "/"), as clamscan's scanmanager strips them. */
