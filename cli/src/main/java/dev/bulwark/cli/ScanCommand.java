@@ -40,6 +40,8 @@ public final class ScanCommand {
     /** Standard error even with --stdout (where clamscan writes what its C library prints, such as perror's lines). */
     private final PrintStream stderr;
     private final Report report;
+    /** -a: clamscan's archive member lines (null without -a). */
+    private final ArchiveVerbose archiveVerbose;
     private Engine engine;
     private int dirs, files, infected, errors;
     /** Named paths that cannot be scanned (missing, not a file or directory): exit code 2, but not in clamscan's "Total errors". */
@@ -56,6 +58,7 @@ public final class ScanCommand {
         this.err = o.toStdout ? out : err;
         this.stderr = err;
         this.report = new Report(o, out);
+        this.archiveVerbose = o.archiveVerbose && !o.json ? new ArchiveVerbose(!o.disableCache) : null;
     }
 
     public static int run(String[] args) {
@@ -549,7 +552,8 @@ public final class ScanCommand {
 
     /** With --json the file's SHA-256 comes from the scan's single read (the result tree carries it). */
     private ScanResult scanFile(Path p) {
-        return o.json ? engine.scan(p, o.scan, (sha256, size) -> null) : engine.scan(p, o.scan);
+        // (-a: every layer's digest too, for the clean cache clamscan's line depends on)
+        return o.json || archiveVerbose != null ? engine.scan(p, o.scan, (sha256, size) -> null) : engine.scan(p, o.scan);
     }
 
     private void enqueue(ArrayDeque<Job> q, Job j, ExecutorService pool, Progress pr) throws IOException {
@@ -614,6 +618,7 @@ public final class ScanCommand {
         files++;
         bytesRead += r.size();
         bytesScanned += r.bytesScanned();
+        if (r.status() != ScanResult.Status.INFECTED && archiveVerbose != null && j.path != null) archiveVerbose.replay(j.shown, r); // (the cache)
         if (r.status() == ScanResult.Status.INFECTED) {
             infected++;
             if (!o.json) {
@@ -621,6 +626,8 @@ public final class ScanCommand {
                     report.line(j.shown + ": " + d.name() + " FOUND", true);
                     if (o.bell && !o.quiet) err.print('\u0007');
                 }
+                String where = archiveVerbose != null && j.path != null ? archiveVerbose.replay(j.shown, r) : null;
+                if (where != null) report.line(where, true); // (clamscan's scanstdin prints no such line)
             }
             if (j.path != null) errors += Quarantine.act(o, j.shown, j.path, report) ? 0 : 1;
         } else if (!o.json && !o.infectedOnly && (!o.suppressOk || j.path == null) && !o.quiet) {

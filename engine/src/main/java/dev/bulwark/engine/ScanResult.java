@@ -21,6 +21,16 @@ public record ScanResult(Status status, List<Detection> detections, long size, l
 
     public boolean infected() { return status == Status.INFECTED; }
 
-    /** One node of the extraction tree: what a layer was and why it was or was not scanned. */
-    public record LayerInfo(String path, String type, long size, String sha256, String note, List<LayerInfo> children) {}
+    /**
+     * One node of the extraction tree: what a layer was and why it was or was not scanned.
+     *
+     * @param listedLast for a container whose member names are all read before any member is extracted (a ZIP's
+     *     central directory), the last of them, as ClamAV's metadata callback last sees them (clamscan -a); else null
+     */
+    public record LayerInfo(String path, String type, long size, String sha256, String note, List<LayerInfo> children,
+                            String listedLast) {
+        public LayerInfo(String path, String type, long size, String sha256, String note, List<LayerInfo> children) {
+            this(path, type, size, sha256, note, children, null);
+        }
+    }
 }

@@ -39,6 +39,13 @@ public interface ExtractContext {
         return child(info, in, compressedSize);
     }
 
+    /**
+     * Tells that the container's member names were all read before any member is extracted (a ZIP's central
+     * directory, as ClamAV's unzip indexes it), {@code last} the last of them: clamscan -a names a detection's
+     * container by the last name its metadata callback saw (see ScanResult.LayerInfo#listedLast).
+     */
+    default void listed(String last) {}
+
     /** Reports metadata of a member that will not be extracted (encrypted, unsupported): {@code .cdb} still sees it. */
     boolean announce(ChildInfo info);
 

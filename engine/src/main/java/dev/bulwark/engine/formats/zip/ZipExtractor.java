@@ -61,6 +61,7 @@ public final class ZipExtractor implements Extractor {
     }
 
     private void fromCentral(ByteBuffer b, List<ZipRecord> central, ExtractContext ctx) {
+        ctx.listed(info(b, central.get(central.size() - 1)).name()); // (clamscan -a: ClamAV's unzip reads every name first)
         List<Placed> placed = new ArrayList<>(central.size());
         for (ZipRecord r : central) {
             long lh = localHeaderSize(b, r.localOffset());
