@@ -117,13 +117,17 @@ public final class ScanCommand {
                 return 2;
             }
         }
-        if (o.structuredError != null) {
-            err.println("ERROR: " + o.structuredError);
-            return 2;
+        // clamscan's scanmanager refuses these before it loads anything: its ERROR line (even with --quiet, and to the
+        // log), libclamav's complaint about freeing the engine it has not made yet (standard error), then the summary
+        String badLinks = o.followDirSymlinks > 2 ? "follow-dir-symlinks" : o.followFileSymlinks > 2 ? "follow-file-symlinks" : null;
+        if (badLinks != null) {
+            report.error(err, "ERROR: --" + badLinks + ": Invalid argument");
+            stderr.println("LibClamAV Error: cl_free: engine == NULL");
+            return refused(start, t0);
         }
-        if (o.puaConflict()) {
-            err.println("ERROR: --exclude-pua and --include-pua cannot be used at the same time");
-            return 2;
+        if (o.puaConflict()) { // (while it sets up the database options: nothing loaded)
+            report.error(err, "ERROR: --exclude-pua and --include-pua cannot be used at the same time");
+            return refused(start, t0);
         }
         List<Path> dbs = o.databases.isEmpty() ? defaultDatabases() : o.databases;
         try {
@@ -137,6 +141,10 @@ public final class ScanCommand {
             if (!o.noSummary) summary(start, System.nanoTime() - t0); // as clamscan, which counts nothing loaded
             report.close();
             return rc;
+        }
+        if (o.structuredError != null) { // (clamscan sets the scan options after the load: its summary counts the signatures)
+            report.error(err, "ERROR: " + o.structuredError);
+            return refused(start, t0);
         }
         for (Diagnostic d : engine.database().warnings()) {
             // a stale snapshot matters to everyone; the rest (skipped YARA rules, …) only when asked
@@ -166,6 +174,13 @@ public final class ScanCommand {
         if (!o.noSummary) summary(start, System.nanoTime() - t0);
         report.close(); // after the summary: clamscan writes it to the --log file too
         return infected > 0 ? 1 : errors + argErrors > 0 ? 2 : 0;
+    }
+
+    /** After an option clamscan's scanmanager refuses: its summary (unless --no-summary), exit code 2. */
+    private int refused(long start, long t0) throws IOException {
+        if (!o.noSummary) summary(start, System.nanoTime() - t0);
+        report.close();
+        return 2;
     }
 
     /**

@@ -261,6 +261,35 @@ class ClamscanParityTest {
         assertEquals("ERROR: " + empty + ": No supported database files found\nERROR: Can't open file or directory\n", b.err());
     }
 
+    /**
+     * Options clamscan's scanmanager refuses after parsing: --follow-dir/file-symlinks above 2 (Bulwark scanned on),
+     * --exclude-pua with --include-pua and a bad --structured-ssn-format (Bulwark printed no summary): the ERROR line
+     * (even with --quiet; on standard output with --stdout), libclamav's "cl_free: engine == NULL" where it had no
+     * engine yet, the summary (the signatures counted when it refused after the load), exit code 2.
+     */
+    @Test
+    void optionsRefusedByTheScanManager() throws Exception {
+        for (String opts : List.of("--follow-file-symlinks=3", "--follow-dir-symlinks=5 --follow-file-symlinks=4", "--quiet --follow-dir-symlinks=3",
+                "--stdout --follow-dir-symlinks=3", "--no-summary --follow-file-symlinks=9", "--detect-structured --structured-ssn-format=5",
+                "--detect-pua --exclude-pua=x --include-pua=y", "--quiet --no-summary --detect-pua --exclude-pua=x --include-pua=y")) {
+            List<String> a = new ArrayList<>(List.of("-d", hdb.toString()));
+            a.addAll(List.of(opts.split(" ")));
+            a.add(eicar.toString());
+            String[] args = a.toArray(String[]::new);
+            Run c = clamscan(args), b = bulwark(args);
+            assertEquals(2, c.rc(), opts);
+            assertEquals(c.rc(), b.rc(), opts);
+            assertEquals(c.err(), b.err(), opts);
+            assertEquals(withoutRunFacts(c.out()), withoutRunFacts(b.out()), opts);
+            assertEquals(opts.contains("--no-summary") || opts.contains("--quiet"), !b.out().contains("SCAN SUMMARY"), opts);
+        }
+    }
+
+    /** A summary without what differs between runs and programs (times, dates, engine version, databases). */
+    private static String withoutRunFacts(String out) {
+        return out.replaceAll("(?m)^(Time|Start Date|End Date|Engine version|Databases):.*\n", "");
+    }
+
     private static String hex(String s) {
         return java.util.HexFormat.of().formatHex(s.getBytes(StandardCharsets.US_ASCII));
     }
