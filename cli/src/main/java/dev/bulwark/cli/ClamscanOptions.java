@@ -51,6 +51,8 @@ final class ClamscanOptions {
     boolean archiveVerbose;
     /** --disable-cache: no clean cache (what -a prints depends on it). */
     boolean disableCache;
+    /** --max-recursion=0: libclamav's warning, and its default kept. */
+    boolean maxRecursionZero;
     /** --cross-fs (clamscan's default yes): no keeps a walk on the named directory's file system. */
     boolean crossFs = true;
     String log, move, copy, fileList, tempdir;
@@ -477,7 +479,12 @@ final class ClamscanOptions {
             case "max-filesize" -> limits = limits.withMaxFileSize(size(name, v));
             case "max-scansize" -> limits = limits.withMaxScanSize(size(name, v));
             case "max-files" -> limits = limits.withMaxFiles(count(name, v));
-            case "max-recursion" -> limits = limits.withMaxRecursion(count(name, v));
+            case "max-recursion" -> {
+                // libclamav refuses 0 here ("not allowed", a warning) and keeps its default, 17: not "unlimited"
+                int n = count(name, v);
+                maxRecursionZero = n == 0;
+                limits = limits.withMaxRecursion(n == 0 ? dev.bulwark.engine.Limits.DEFAULTS.maxRecursion() : n);
+            }
             case "max-scantime" -> limits = limits.withMaxScanTimeMillis(size(name, v));
             case "max-embeddedpe" -> limits = limits.withMaxEmbeddedPe(size(name, v));
             case "max-htmlnormalize" -> limits = limits.withMaxHtmlNormalize(size(name, v));

@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.Detection;
 import dev.bulwark.engine.Engine;
+import dev.bulwark.engine.Limits;
 import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.RawNames;
 import dev.bulwark.engine.ScanResult;
@@ -142,6 +143,9 @@ public final class ScanCommand {
             report.close();
             return rc;
         }
+        if (o.maxRecursionZero) { // (libclamav's warning as clamscan sets its limits: standard error even with --quiet, not logged)
+            stderr.println("LibClamAV Warning: MaxRecursion: the value of 0 is not allowed, using default: " + Limits.DEFAULTS.maxRecursion());
+        }
         if (o.structuredError != null) { // (clamscan sets the scan options after the load: its summary counts the signatures)
             report.error(err, "ERROR: " + o.structuredError);
             return refused(start, t0);
@@ -162,7 +166,9 @@ public final class ScanCommand {
                 return 2;
             }
         }
-        if (targets.isEmpty() && o.fileList == null) targets.add("."); // (an empty --file-list scans nothing, as clamscan)
+        // no target: clamscan scans the working directory by its absolute name (getcwd), as "/w/d/file" (an empty
+        // --file-list scans nothing)
+        if (targets.isEmpty() && o.fileList == null) targets.add(RawNames.string(Path.of("").toAbsolutePath()));
         try {
             scanAll(targets);
         } catch (DatabaseLoadException e) {

@@ -285,6 +285,50 @@ class ClamscanParityTest {
         }
     }
 
+    /**
+     * --max-recursion=0 is not "unlimited" to libclamav: it warns and keeps its default, 17 (Bulwark took 0 as its hard
+     * cap, 128, and found EICAR 20 archives deep where clamscan does not look).
+     */
+    @Test
+    void maxRecursionZeroKeepsTheDefault() throws Exception {
+        byte[] inner = ClamscanCases.EICAR.getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 20; i++) {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(b)) {
+                z.putNextEntry(new java.util.zip.ZipEntry(i == 0 ? "eicar.com" : "n" + i + ".zip"));
+                z.write(inner);
+            }
+            inner = b.toByteArray();
+        }
+        Path deep = Files.write(tmp.resolve("deep.zip"), inner);
+        for (String opts : List.of("--max-recursion=0", "--quiet --max-recursion=0", "--max-recursion=0 --alert-exceeds-max", "--max-recursion=25")) {
+            List<String> a = new ArrayList<>(List.of("--no-summary", "-d", hdb.toString()));
+            a.addAll(List.of(opts.split(" ")));
+            a.add(deep.toString());
+            String[] args = a.toArray(String[]::new);
+            Run c = clamscan(args), b = bulwark(args);
+            assertEquals(c.out(), b.out(), opts);
+            assertEquals(c.err(), b.err(), opts);
+            assertEquals(c.rc(), b.rc(), opts);
+        }
+    }
+
+    /** Without a target clamscan scans the working directory by its absolute name ("/w/d/eicar.com", not "./eicar.com"). */
+    @Test
+    void noTargetScansTheWorkingDirectoryByItsAbsoluteName() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        for (List<String> cmd : List.of(List.of("clamscan"), List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "dev.bulwark.cli.Main", "scan"))) {
+            List<String> c = new ArrayList<>(cmd);
+            c.addAll(List.of("--no-summary", "-d", hdb.toString()));
+            Process p = new ProcessBuilder(c).directory(tmp.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, p.waitFor(), out);
+            assertTrue(out.contains(tmp.toRealPath() + "/eicar.com: Eicar-Test-Signature.UNOFFICIAL FOUND\n"), cmd + ": " + out);
+            assertTrue(out.contains(tmp.toRealPath() + "/clean.txt: OK\n"), cmd + ": " + out);
+        }
+    }
+
     /** A summary without what differs between runs and programs (times, dates, engine version, databases). */
     private static String withoutRunFacts(String out) {
         return out.replaceAll("(?m)^(Time|Start Date|End Date|Engine version|Databases):.*\n", "");
