@@ -643,12 +643,15 @@ public final class ScanCommand {
         if (r.status() == ScanResult.Status.INFECTED) {
             infected++;
             if (!o.json) {
-                for (Detection d : r.detections()) {
-                    report.line(j.shown + ": " + d.name() + " FOUND", true);
-                    if (o.bell && !o.quiet) err.print('\u0007');
-                }
+                for (Detection d : r.detections()) report.line(j.shown + ": " + d.name() + " FOUND", true);
                 String where = archiveVerbose != null && j.path != null ? archiveVerbose.replay(j.shown, r) : null;
                 if (where != null) report.line(where, true); // (clamscan's scanstdin prints no such line)
+                // clamscan's bell: once per infected file (not per detection), to standard error even with --stdout
+                // or --quiet (a fprintf of its own)
+                if (o.bell) {
+                    stderr.print('\u0007');
+                    stderr.flush();
+                }
             }
             if (j.path != null) errors += Quarantine.act(o, j.shown, j.path, report) ? 0 : 1;
         } else if (!o.json && !o.infectedOnly && (!o.suppressOk || j.path == null) && !o.quiet) {

@@ -329,6 +329,31 @@ class ClamscanParityTest {
         }
     }
 
+    /**
+     * --bell: clamscan rings once per infected file, however many names --allmatch found in it, on standard error even
+     * with --stdout and --quiet (Bulwark rang once per name, on standard output with --stdout, not with --quiet).
+     */
+    @Test
+    void bellRingsOncePerInfectedFile() throws Exception {
+        Path two = tmp.resolve("two.zip");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(two))) {
+            for (String n : List.of("a.com", "b.com")) {
+                z.putNextEntry(new java.util.zip.ZipEntry(n));
+                z.write(ClamscanCases.EICAR.getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        for (String opts : List.of("--bell -z", "--bell -z -i", "--bell --stdout", "--bell --quiet", "--bell")) {
+            List<String> a = new ArrayList<>(List.of("--no-summary", "-d", hdb.toString()));
+            a.addAll(List.of(opts.split(" ")));
+            a.addAll(List.of(two.toString(), eicar.toString(), clean.toString()));
+            String[] args = a.toArray(String[]::new);
+            Run c = clamscan(args), b = bulwark(args);
+            assertEquals(c.out(), b.out(), opts);
+            assertEquals(c.err(), b.err(), opts);
+            assertEquals(c.rc(), b.rc(), opts);
+        }
+    }
+
     /** A summary without what differs between runs and programs (times, dates, engine version, databases). */
     private static String withoutRunFacts(String out) {
         return out.replaceAll("(?m)^(Time|Start Date|End Date|Engine version|Databases):.*\n", "");
