@@ -36,7 +36,10 @@ final class ArchiveVerbose {
     private final Set<String> clean;
 
     // one file's callbacks
-    private List<String> chain;
+    private List<String> chain, scanning;
+    private String file;
+    private List<Detection> detections;
+    private final Set<Detection> placed = new java.util.LinkedHashSet<>();
     private Set<String> detected;
     private int level, lastAdd, lastVir;
     private boolean alerted;
@@ -46,26 +49,38 @@ final class ArchiveVerbose {
     }
 
     /**
-     * Replays one file's scan (every file, clean ones too: they fill the cache) and returns the line for an infected
-     * one, or null when clamscan prints none.
+     * What clamscan -a prints for one file: the "Scanning CHAIN!TYPE:member" lines its metadata callback prints with
+     * -v (one per name reported) with the "FILE: NAME FOUND" lines where the detections happen among them (clamscan
+     * prints each as it is found), and the line after the FOUND lines (null for a clean file).
      */
-    String replay(String file, ScanResult r) {
-        if (r.tree() == null) return null;
+    record Lines(List<String> scanning, String found) {}
+
+    /** Replays one file's scan (every file, clean ones too: they fill the cache). */
+    Lines replay(String file, ScanResult r) {
+        scanning = new ArrayList<>();
+        if (r.tree() == null) return new Lines(scanning, null);
         chain = new ArrayList<>(List.of(file));
         detected = new HashSet<>();
         for (Detection d : r.detections()) detected.add(d.path());
+        this.file = file;
+        this.detections = r.detections();
         level = lastAdd = lastVir = 0;
         alerted = false;
         visit(r.tree());
-        if (r.detections().isEmpty()) return null;
+        for (Detection d : detections) { // (placed nowhere in the tree: at the end)
+            if (!placed.contains(d)) scanning.add(file + ": " + d.name() + " FOUND");
+        }
+        placed.clear();
+        if (r.detections().isEmpty()) return new Lines(scanning, null);
         if (lastVir == 0) lastVir = 1; // (a detection the tree does not place: the file itself)
         String virus = r.detections().get(r.detections().size() - 1).name();
         if (chain.size() > 1) {
             boolean[] tooLong = new boolean[1];
             String head = printChain(tooLong);
-            return head + (tooLong[0] ? "..." : "") + "!(" + (lastVir - 1) + ")" + chain.get(chain.size() - 1) + ": " + virus + " FOUND";
+            return new Lines(scanning, head + (tooLong[0] ? "..." : "") + "!(" + (lastVir - 1) + ")" + chain.get(chain.size() - 1) + ": "
+                    + virus + " FOUND");
         }
-        return file + "!(" + (lastVir - 1) + "): " + virus + " FOUND";
+        return new Lines(scanning, file + "!(" + (lastVir - 1) + "): " + virus + " FOUND");
     }
 
     /** One scanned layer: the pre-scan callback, its members' names and scans, the post-scan callback. */
@@ -74,9 +89,9 @@ final class ArchiveVerbose {
         String key = node.sha256() == null ? null : node.sha256() + ":" + node.size();
         if (clean != null && key != null && clean.contains(key)) return; // cached clean: no members, no post-scan callback
         String type = node.type() == null ? "ANY" : node.type().startsWith("CL_TYPE_") ? node.type().substring(8) : node.type();
-        if (node.listedLast() != null) meta(type, node.listedLast());
+        if (node.listed() != null) for (String n : node.listed()) meta(type, n);
         for (ScanResult.LayerInfo c : node.children()) {
-            if (node.listedLast() == null && NAMING.contains(type)) {
+            if (node.listed() == null && NAMING.contains(type)) {
                 String name = memberName(node, c);
                 // a member without a name ("(depth)" in the tree): a mail part is "attachment" to ClamAV's mbox (the
                 // name of its file blob), another member has the empty name
@@ -85,7 +100,12 @@ final class ArchiveVerbose {
             }
             if (c.type() != null) visit(c); // (a member not scanned: no layer)
         }
-        if (detected.contains(node.path())) alerted = true;
+        if (detected.contains(node.path())) {
+            alerted = true;
+            for (Detection d : detections) {
+                if (d.path().equals(node.path()) && placed.add(d)) scanning.add(file + ": " + d.name() + " FOUND");
+            }
+        }
         if (level == lastAdd && !alerted) chain.remove(chain.size() - 1);
         if (alerted && lastVir == 0) lastVir = level;
         // libclamav caches a layer when nothing alerted so far in the file (its evidence is the whole scan's)
@@ -102,6 +122,9 @@ final class ArchiveVerbose {
         } else {
             chain.set(chain.size() - 1, entry);
         }
+        boolean[] tooLong = new boolean[1];
+        String head = printChain(tooLong);
+        scanning.add("Scanning " + head + (tooLong[0] ? "..." : "") + "!" + entry); // (clamscan's logg "*" line: -v)
     }
 
     /** The member's name as its container gave it (the tree's path is the container's path, "//", the name). */

@@ -605,10 +605,15 @@ public final class ScanCommand {
     }
 
     private void print(Job j, ScanResult r) throws IOException {
+        // -a: clamscan's callbacks replayed over every file scanned (clean ones fill the cache its lines depend on)
+        ArchiveVerbose.Lines av = archiveVerbose != null && j.path != null
+                && (r.status() == ScanResult.Status.CLEAN || r.status() == ScanResult.Status.INFECTED) ? archiveVerbose.replay(j.shown, r) : null;
         // -v: clamscan's "Scanning FILE" before each file it opens (not an empty one, not standard input: clamscan
-        // names its temporary copy there), to standard output and the log, even with -i/-o, not with --quiet
+        // names its temporary copy there), to standard output and the log, even with -i/-o, not with --quiet; with
+        // -a, a "Scanning FILE!TYPE:member" line for each member name its archive parsers report
         if (o.verbose && !o.quiet && !o.json && j.path != null && r.status() != ScanResult.Status.EMPTY) {
             report.line("Scanning " + j.shown, true);
+            if (av != null) for (String l : av.scanning()) report.line(l, true); // (and the FOUND lines among them)
         } else if (o.verbose && !o.quiet && !o.json && j.path == null) {
             // standard input: clamscan -v names the temporary copy it scans ("Checking /tmp/clamav-<32 hex>.tmp", in
             // --tempdir, else $TMPDIR, else /tmp); Bulwark scans the stream itself, so the name is of no file
@@ -639,13 +644,12 @@ public final class ScanCommand {
         files++;
         bytesRead += r.size();
         bytesScanned += r.bytesScanned();
-        if (r.status() != ScanResult.Status.INFECTED && archiveVerbose != null && j.path != null) archiveVerbose.replay(j.shown, r); // (the cache)
         if (r.status() == ScanResult.Status.INFECTED) {
             infected++;
             if (!o.json) {
-                for (Detection d : r.detections()) report.line(j.shown + ": " + d.name() + " FOUND", true);
-                String where = archiveVerbose != null && j.path != null ? archiveVerbose.replay(j.shown, r) : null;
-                if (where != null) report.line(where, true); // (clamscan's scanstdin prints no such line)
+                boolean interleaved = av != null && o.verbose && !o.quiet && !o.json; // (printed among the Scanning lines)
+                if (!interleaved) for (Detection d : r.detections()) report.line(j.shown + ": " + d.name() + " FOUND", true);
+                if (av != null && av.found() != null) report.line(av.found(), true); // (clamscan's scanstdin prints no such line)
                 // clamscan's bell: once per infected file (not per detection), to standard error even with --stdout
                 // or --quiet (a fprintf of its own)
                 if (o.bell) {

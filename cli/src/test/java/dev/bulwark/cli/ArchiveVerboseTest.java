@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * infected file's FOUND lines, "file!(0): NAME FOUND" for the file itself, "file!(level-1)TYPE:member: NAME FOUND"
  * for a member, nested containers joined by '!', a ZIP named by its last member whatever member was infected, and
  * levels shifted by layers found in libclamav's clean cache (content scanned clean before in the same run:
- * --disable-cache changes the line). Each case compared with the clamscan installed here.
+ * --disable-cache changes the line); with -v, a "Scanning FILE!TYPE:member" line for each member name the archive
+ * parsers report (a ZIP's every name twice: central and local header), the FOUND lines printed among them as found.
+ * Each case compared with the clamscan installed here.
  */
 class ArchiveVerboseTest {
     @TempDir
@@ -51,7 +53,7 @@ class ArchiveVerboseTest {
         cases.add(all.toArray(String[]::new)); // clean members cached by earlier files shift the levels
         for (String[] c : cases) {
             for (List<String> opts : List.of(List.of("-a"), List.of("-a", "-z"), List.of("-a", "-i"), List.of("--archive-verbose", "--disable-cache"),
-                    List.of("-a", "--disable-cache", "-z"))) {
+                    List.of("-a", "--disable-cache", "-z"), List.of("-a", "-v"), List.of("-a", "-v", "-z"), List.of("-a", "-v", "-i", "-z"))) {
                 List<String> args = new ArrayList<>(List.of("--no-summary", "-d", db));
                 args.addAll(opts);
                 for (String f : c) args.add(tmp.resolve(f).toString());

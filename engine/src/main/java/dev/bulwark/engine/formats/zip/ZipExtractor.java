@@ -61,7 +61,17 @@ public final class ZipExtractor implements Extractor {
     }
 
     private void fromCentral(ByteBuffer b, List<ZipRecord> central, ExtractContext ctx) {
-        ctx.listed(info(b, central.get(central.size() - 1)).name()); // (clamscan -a: ClamAV's unzip reads every name first)
+        // (clamscan -a: ClamAV's unzip reads every member's central header, then its local header, before it extracts any)
+        List<String> names = new ArrayList<>(2 * central.size());
+        for (ZipRecord r : central) {
+            names.add(info(b, r).name());
+            if (localHeaderSize(b, r.localOffset()) >= 0) {
+                long off = r.localOffset();
+                names.add(Bytes.text(b, off + LOCAL_HEADER_SIZE, Math.min(Bytes.u16le(b, off + 26), CentralDirectory.MAX_NAME),
+                        (Bytes.u16le(b, off + 6) & ZipRecord.FLAG_UTF8) != 0));
+            }
+        }
+        ctx.listed(names);
         List<Placed> placed = new ArrayList<>(central.size());
         for (ZipRecord r : central) {
             long lh = localHeaderSize(b, r.localOffset());
