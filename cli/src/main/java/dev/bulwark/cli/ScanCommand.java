@@ -91,8 +91,16 @@ public final class ScanCommand {
             out.println(VersionLine.of(o.databases, defaultDir()));
             return 0;
         }
+        ScanCommand scan;
         try {
-            return new ScanCommand(o, out, err).execute();
+            scan = new ScanCommand(o, out, err);
+        } catch (IOException e) { // the --log file: clamscan's logg prints why on standard output, clamscan on standard error
+            RawNames.println(out, "ERROR: Failed to open log file " + o.log + ": " + perror(e));
+            (o.toStdout ? out : err).println("ERROR: Problem with internal logger."); // (clamscan's mprintf: --stdout moves it)
+            return 2;
+        }
+        try {
+            return scan.execute();
         } catch (IOException e) {
             err.println("ERROR: " + e.getMessage());
             return 2;
@@ -158,12 +166,19 @@ public final class ScanCommand {
         if (o.fileList != null) {
             if (!targets.isEmpty()) report.warning(err, "WARNING: Only scanning files from --file-list (files passed at cmdline are ignored)");
             targets.clear();
-            try {
-                targets.addAll(fileListNames(Files.readAllBytes(RawNames.path(o.fileList))));
-            } catch (IOException e) {
-                err.println("ERROR: --file-list: Can't open file " + o.fileList);
-                report.close();
-                return 2;
+            Path list = RawNames.path(o.fileList);
+            // a directory opens (fopen) but reads nothing (fgets: EISDIR): an empty list, as clamscan reads it
+            if (!Files.isDirectory(list)) {
+                try {
+                    targets.addAll(fileListNames(Files.readAllBytes(list)));
+                } catch (IOException e) {
+                    // clamscan's filelist(): a fprintf to standard error (even with --stdout, not logged), nothing scanned,
+                    // the summary, and its error number as the exit code
+                    RawNames.println(stderr, "ERROR: --file-list: Can't open file " + o.fileList);
+                    if (!o.noSummary) summary(start, System.nanoTime() - t0);
+                    report.close();
+                    return 54;
+                }
             }
         }
         // no target: clamscan scans the working directory by its absolute name (getcwd), as "/w/d/file" (an empty
@@ -512,21 +527,29 @@ public final class ScanCommand {
             Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return null;
         } catch (java.nio.file.NoSuchFileException e) {
-            // (the JDK reports ENOTDIR as a missing file too: the first ancestor that is there but no directory)
-            List<Path> up = new ArrayList<>();
-            for (Path a = p.getParent(); a != null; a = a.getParent()) up.add(0, a);
-            for (Path a : up) {
-                if (!Files.exists(a)) break;
-                if (!Files.isDirectory(a)) return "Not a directory";
-            }
-            return "No such file or directory";
-        } catch (java.nio.file.AccessDeniedException e) {
-            return "Permission denied";
-        } catch (java.nio.file.FileSystemException e) {
-            return e.getReason() != null ? e.getReason() : "No such file or directory";
+            return notADirectory(p) ? "Not a directory" : "No such file or directory";
         } catch (IOException | RuntimeException e) {
-            return "No such file or directory";
+            return perror(e);
         }
+    }
+
+    /** Whether an ancestor of {@code p} is there but no directory (the JDK reports ENOTDIR as a missing file). */
+    private static boolean notADirectory(Path p) {
+        List<Path> up = new ArrayList<>();
+        for (Path a = p.getParent(); a != null; a = a.getParent()) up.add(0, a);
+        for (Path a : up) {
+            if (!Files.exists(a)) return false;
+            if (!Files.isDirectory(a)) return true;
+        }
+        return false;
+    }
+
+    /** An I/O failure in strerror's words. */
+    private static String perror(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "Permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException) return "No such file or directory";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return "No such file or directory";
     }
 
     /** {@code t} without its trailing slashes (but "/" stays "/"), as clamscan's scanmanager strips them. */

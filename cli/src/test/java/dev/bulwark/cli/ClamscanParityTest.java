@@ -354,6 +354,28 @@ class ClamscanParityTest {
         }
     }
 
+    /**
+     * A --file-list that cannot be opened: clamscan's line on standard error (even with --stdout), the summary, and
+     * exit code 54 (Bulwark: 2, no summary); a directory as the list opens and reads nothing: no file scanned, exit 0
+     * (Bulwark: an error). A --log that cannot be opened: "Failed to open log file X: REASON" on standard output, then
+     * "Problem with internal logger." on standard error (Bulwark: one line "ERROR: X: REASON").
+     */
+    @Test
+    void listAndLogThatCannotBeOpened() throws Exception {
+        String missing = tmp.resolve("missing").toString(), dir = tmp.toString();
+        for (String opts : List.of("-f " + missing, "--stdout -f " + missing, "--no-summary -f " + missing, "-f " + dir,
+                "--no-summary -l " + dir, "--no-summary -l " + missing + "/x", "--stdout --no-summary -l " + dir)) {
+            List<String> a = new ArrayList<>(List.of("-d", hdb.toString()));
+            a.addAll(List.of(opts.split(" ")));
+            a.add(eicar.toString());
+            String[] args = a.toArray(String[]::new);
+            Run c = clamscan(args), b = bulwark(args);
+            assertEquals(c.rc(), b.rc(), opts);
+            assertEquals(c.err(), b.err(), opts);
+            assertEquals(withoutRunFacts(c.out()), withoutRunFacts(b.out()), opts);
+        }
+    }
+
     /** A summary without what differs between runs and programs (times, dates, engine version, databases). */
     private static String withoutRunFacts(String out) {
         return out.replaceAll("(?m)^(Time|Start Date|End Date|Engine version|Databases):.*\n", "");
