@@ -376,6 +376,32 @@ class ClamscanParityTest {
         }
     }
 
+    /**
+     * --allmatch reports a "potentially unwanted" name (a heuristic such as Heuristics.Encrypted.Zip) once, however
+     * many members raised it (libclamav keeps them by name and reports them after the scan); a strong name each time
+     * (Bulwark printed one Heuristics.Encrypted.Zip line per encrypted member). With --heuristic-scan-precedence the
+     * heuristics are strong: every time.
+     */
+    @Test
+    void allmatchReportsAPotentiallyUnwantedNameOnce() throws Exception {
+        assumeTrue(new ProcessBuilder("bash", "-c", "command -v zip").start().waitFor() == 0);
+        Files.writeString(tmp.resolve("other.txt"), "other\n");
+        Process p = new ProcessBuilder("bash", "-c", "zip -q -e -P pw enc.zip clean.txt other.txt && zip -q -e -P pw mix.zip clean.txt"
+                + " other.txt && zip -q mix.zip eicar.com").directory(tmp.toFile()).redirectErrorStream(true).start();
+        String made = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), made);
+        for (String opts : List.of("-z --alert-encrypted", "-z --alert-encrypted --heuristic-scan-precedence", "--alert-encrypted")) {
+            List<String> a = new ArrayList<>(List.of("--no-summary", "-d", hdb.toString()));
+            a.addAll(List.of(opts.split(" ")));
+            a.addAll(List.of(tmp.resolve("enc.zip").toString(), tmp.resolve("mix.zip").toString()));
+            String[] args = a.toArray(String[]::new);
+            Run c = clamscan(args), b = bulwark(args);
+            assertEquals(c.out(), b.out(), opts);
+            assertEquals(c.err(), b.err(), opts);
+            assertEquals(c.rc(), b.rc(), opts);
+        }
+    }
+
     /** A summary without what differs between runs and programs (times, dates, engine version, databases). */
     private static String withoutRunFacts(String out) {
         return out.replaceAll("(?m)^(Time|Start Date|End Date|Engine version|Databases):.*\n", "");

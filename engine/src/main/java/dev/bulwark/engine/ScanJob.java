@@ -71,7 +71,10 @@ final class ScanJob {
         List<Detection> out = new ArrayList<>();
         if (opt.allMatch()) {
             out.addAll(strong);
-            out.addAll(weak);
+            // libclamav keeps "potentially unwanted" indicators by name and reports each name once, after the scan
+            // (strong ones as they are found: every time): two encrypted members are one Heuristics.Encrypted.Zip
+            java.util.Set<String> named = new java.util.HashSet<>();
+            for (Detection d : weak) if (named.add(d.name())) out.add(d);
         } else if (!strong.isEmpty()) {
             out.add(strong.get(0));
         } else if (!weak.isEmpty()) {
