@@ -47,6 +47,12 @@ final class ClamscanOptions {
     final List<String> targets = new ArrayList<>();
     final List<Pattern> exclude = new ArrayList<>(), excludeDir = new ArrayList<>(), include = new ArrayList<>(), includeDir = new ArrayList<>();
     boolean recursive, infectedOnly, suppressOk, noSummary, quiet, toStdout, verbose, debug, bell, json, progress = true;
+    /** -a: clamscan's line naming where in an archive the detection is (see ArchiveVerbose). */
+    boolean archiveVerbose;
+    /** --disable-cache: no clean cache (what -a prints depends on it). */
+    boolean disableCache;
+    /** --max-recursion=0: libclamav's warning, and its default kept. */
+    boolean maxRecursionZero;
     /** --cross-fs (clamscan's default yes): no keeps a walk on the named directory's file system. */
     boolean crossFs = true;
     String log, move, copy, fileList, tempdir;
@@ -77,8 +83,8 @@ final class ClamscanOptions {
             // deprecated ones that take a value (number or size; --unzip and the like take one only as --unzip=X)
             "max-ratio", "max-space", "timelimit", "cache-size");
     /** Boolean options accepted for compatibility that do not change what Bulwark does. */
-    private static final Set<String> IGNORED_FLAGS = Set.of("archive-verbose", "leave-temps", "force-to-disk", "gen-json",
-            "disable-cache", "nocerts", "dumpcerts", "bytecode", "bytecode-unsigned", "alert-broken-media",
+    private static final Set<String> IGNORED_FLAGS = Set.of("leave-temps", "force-to-disk", "gen-json",
+            "nocerts", "dumpcerts", "bytecode", "bytecode-unsigned", "alert-broken-media",
             "alert-partition-intersection", "scan-swf", "scan-xmldocs", "scan-hwp3", "scan-onenote", "scan-image",
             "scan-image-fuzzy-hash", "phishing-sigs", "fips-limits", "official-db-only-x",
             // clamscan's hidden or old ones with nothing to do here (a scan cache, developer statistics, .mdb output)
@@ -259,7 +265,7 @@ final class ClamscanOptions {
         if (o.help) throw new UsageException("help"); // after every option, as clamscan: `-h --bogus` is an error
         if (o.oldAlerts != null) for (ScanOptions.Alert a : o.oldAlerts) o.scan = o.scan.withAlert(a, true);
         if (o.algorithmicOff) o.scan = o.scan.withHeuristicAlerts(false);
-        o.scan = o.scan.withLimits(o.limits).withChildDigests(o.json);
+        o.scan = o.scan.withLimits(o.limits).withChildDigests(o.json || o.archiveVerbose);
         if (o.detectStructured) o.structured();
         if (o.load.detectPua() && !o.puaConflict()) o.load = o.load.withExcludePua(o.excludePua).withIncludePua(o.includePua);
         return o;
@@ -411,6 +417,8 @@ final class ClamscanOptions {
             case "verbose" -> verbose = yes(name, v);
             case "debug" -> debug = yes(name, v);
             case "bell" -> bell = yes(name, v);
+            case "archive-verbose" -> archiveVerbose = yes(name, v);
+            case "disable-cache" -> disableCache = yes(name, v);
             case "json" -> json = yes(name, v);
             case "progress" -> progress = yes(name, v);
             case "log" -> log = v;
@@ -471,7 +479,12 @@ final class ClamscanOptions {
             case "max-filesize" -> limits = limits.withMaxFileSize(size(name, v));
             case "max-scansize" -> limits = limits.withMaxScanSize(size(name, v));
             case "max-files" -> limits = limits.withMaxFiles(count(name, v));
-            case "max-recursion" -> limits = limits.withMaxRecursion(count(name, v));
+            case "max-recursion" -> {
+                // libclamav refuses 0 here ("not allowed", a warning) and keeps its default, 17: not "unlimited"
+                int n = count(name, v);
+                maxRecursionZero = n == 0;
+                limits = limits.withMaxRecursion(n == 0 ? dev.bulwark.engine.Limits.DEFAULTS.maxRecursion() : n);
+            }
             case "max-scantime" -> limits = limits.withMaxScanTimeMillis(size(name, v));
             case "max-embeddedpe" -> limits = limits.withMaxEmbeddedPe(size(name, v));
             case "max-htmlnormalize" -> limits = limits.withMaxHtmlNormalize(size(name, v));

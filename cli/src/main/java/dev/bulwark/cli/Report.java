@@ -75,6 +75,12 @@ final class Report implements AutoCloseable {
         if (log != null) log.write(s + "\n");
     }
 
+    /** An error line: to {@code stream} even with --quiet (clamscan's logg prints errors then too), and to the log. */
+    void error(PrintStream stream, String s) throws IOException {
+        stream.println(s);
+        if (log != null) log.write(s + "\n");
+    }
+
     void summaryLine(String s) throws IOException {
         line(s, true);
     }

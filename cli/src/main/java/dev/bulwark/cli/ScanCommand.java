@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.Detection;
 import dev.bulwark.engine.Engine;
+import dev.bulwark.engine.Limits;
 import dev.bulwark.engine.LoadOptions;
 import dev.bulwark.engine.RawNames;
 import dev.bulwark.engine.ScanResult;
@@ -40,6 +41,8 @@ public final class ScanCommand {
     /** Standard error even with --stdout (where clamscan writes what its C library prints, such as perror's lines). */
     private final PrintStream stderr;
     private final Report report;
+    /** -a: clamscan's archive member lines (null without -a). */
+    private final ArchiveVerbose archiveVerbose;
     private Engine engine;
     private int dirs, files, infected, errors;
     /** Named paths that cannot be scanned (missing, not a file or directory): exit code 2, but not in clamscan's "Total errors". */
@@ -56,6 +59,7 @@ public final class ScanCommand {
         this.err = o.toStdout ? out : err;
         this.stderr = err;
         this.report = new Report(o, out);
+        this.archiveVerbose = o.archiveVerbose && !o.json ? new ArchiveVerbose(!o.disableCache) : null;
     }
 
     public static int run(String[] args) {
@@ -87,8 +91,16 @@ public final class ScanCommand {
             out.println(VersionLine.of(o.databases, defaultDir()));
             return 0;
         }
+        ScanCommand scan;
         try {
-            return new ScanCommand(o, out, err).execute();
+            scan = new ScanCommand(o, out, err);
+        } catch (IOException e) { // the --log file: clamscan's logg prints why on standard output, clamscan on standard error
+            RawNames.println(out, "ERROR: Failed to open log file " + o.log + ": " + perror(e));
+            (o.toStdout ? out : err).println("ERROR: Problem with internal logger."); // (clamscan's mprintf: --stdout moves it)
+            return 2;
+        }
+        try {
+            return scan.execute();
         } catch (IOException e) {
             err.println("ERROR: " + e.getMessage());
             return 2;
@@ -106,7 +118,7 @@ public final class ScanCommand {
             try {
                 real = RawNames.path(dir).toRealPath();
             } catch (IOException e) {
-                printName(out, "action_setup: Failed to get realpath of " + dir); // (clamscan: standard output)
+                RawNames.println(out, "action_setup: Failed to get realpath of " + dir); // (clamscan: standard output)
                 return 2;
             }
             if (!Files.isDirectory(real)) {
@@ -114,13 +126,17 @@ public final class ScanCommand {
                 return 2;
             }
         }
-        if (o.structuredError != null) {
-            err.println("ERROR: " + o.structuredError);
-            return 2;
+        // clamscan's scanmanager refuses these before it loads anything: its ERROR line (even with --quiet, and to the
+        // log), libclamav's complaint about freeing the engine it has not made yet (standard error), then the summary
+        String badLinks = o.followDirSymlinks > 2 ? "follow-dir-symlinks" : o.followFileSymlinks > 2 ? "follow-file-symlinks" : null;
+        if (badLinks != null) {
+            report.error(err, "ERROR: --" + badLinks + ": Invalid argument");
+            stderr.println("LibClamAV Error: cl_free: engine == NULL");
+            return refused(start, t0);
         }
-        if (o.puaConflict()) {
-            err.println("ERROR: --exclude-pua and --include-pua cannot be used at the same time");
-            return 2;
+        if (o.puaConflict()) { // (while it sets up the database options: nothing loaded)
+            report.error(err, "ERROR: --exclude-pua and --include-pua cannot be used at the same time");
+            return refused(start, t0);
         }
         List<Path> dbs = o.databases.isEmpty() ? defaultDatabases() : o.databases;
         try {
@@ -135,6 +151,13 @@ public final class ScanCommand {
             report.close();
             return rc;
         }
+        if (o.maxRecursionZero) { // (libclamav's warning as clamscan sets its limits: standard error even with --quiet, not logged)
+            stderr.println("LibClamAV Warning: MaxRecursion: the value of 0 is not allowed, using default: " + Limits.DEFAULTS.maxRecursion());
+        }
+        if (o.structuredError != null) { // (clamscan sets the scan options after the load: its summary counts the signatures)
+            report.error(err, "ERROR: " + o.structuredError);
+            return refused(start, t0);
+        }
         for (Diagnostic d : engine.database().warnings()) {
             // a stale snapshot matters to everyone; the rest (skipped YARA rules, …) only when asked
             if (o.debug || o.verbose || d.message().contains("stale")) err.println("WARNING: " + d);
@@ -143,15 +166,24 @@ public final class ScanCommand {
         if (o.fileList != null) {
             if (!targets.isEmpty()) report.warning(err, "WARNING: Only scanning files from --file-list (files passed at cmdline are ignored)");
             targets.clear();
-            try {
-                targets.addAll(fileListNames(Files.readAllBytes(RawNames.path(o.fileList))));
-            } catch (IOException e) {
-                err.println("ERROR: --file-list: Can't open file " + o.fileList);
-                report.close();
-                return 2;
+            Path list = RawNames.path(o.fileList);
+            // a directory opens (fopen) but reads nothing (fgets: EISDIR): an empty list, as clamscan reads it
+            if (!Files.isDirectory(list)) {
+                try {
+                    targets.addAll(fileListNames(Files.readAllBytes(list)));
+                } catch (IOException e) {
+                    // clamscan's filelist(): a fprintf to standard error (even with --stdout, not logged), nothing scanned,
+                    // the summary, and its error number as the exit code
+                    RawNames.println(stderr, "ERROR: --file-list: Can't open file " + o.fileList);
+                    if (!o.noSummary) summary(start, System.nanoTime() - t0);
+                    report.close();
+                    return 54;
+                }
             }
         }
-        if (targets.isEmpty()) targets.add(".");
+        // no target: clamscan scans the working directory by its absolute name (getcwd), as "/w/d/file" (an empty
+        // --file-list scans nothing)
+        if (targets.isEmpty() && o.fileList == null) targets.add(RawNames.string(Path.of("").toAbsolutePath()));
         try {
             scanAll(targets);
         } catch (DatabaseLoadException e) {
@@ -163,6 +195,13 @@ public final class ScanCommand {
         if (!o.noSummary) summary(start, System.nanoTime() - t0);
         report.close(); // after the summary: clamscan writes it to the --log file too
         return infected > 0 ? 1 : errors + argErrors > 0 ? 2 : 0;
+    }
+
+    /** After an option clamscan's scanmanager refuses: its summary (unless --no-summary), exit code 2. */
+    private int refused(long start, long t0) throws IOException {
+        if (!o.noSummary) summary(start, System.nanoTime() - t0);
+        report.close();
+        return 2;
     }
 
     /**
@@ -259,9 +298,10 @@ public final class ScanCommand {
                     continue;
                 }
                 if (pool == null) pool = newPool();
-                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                String missing = lstatError(p);
+                if (missing != null) {
                     drain(queue, 0, progress);
-                    printName(stderr, t + ": No such file or directory"); // clamscan's perror: standard error even with --stdout
+                    RawNames.println(stderr, t + ": " + missing); // clamscan's perror: standard error even with --stdout
                     report.warning(err, "WARNING: " + t + ": Can't access file"); // (--quiet: clamscan's warnings go, but to the log)
                     argErrors++;
                     continue;
@@ -305,11 +345,6 @@ public final class ScanCommand {
     }
 
     /** True when {@code p} is a regular file or a link to one (what {@code Files.isRegularFile} tells), by one stat. */
-    /** A line holding a name, its bytes as clamscan prints them (a name not valid in the locale stays as it was given). */
-    private static void printName(PrintStream stream, String s) {
-        if (RawNames.nonAscii(s)) stream.writeBytes(RawNames.bytes(s + "\n"));
-        else stream.println(s);
-    }
 
     private static boolean regularFile(Path p) {
         try {
@@ -454,25 +489,67 @@ public final class ScanCommand {
         return matchesAny(o.exclude, real) || (!o.include.isEmpty() && !matchesAny(o.include, real));
     }
 
+    /** The bytes of a --file-list line clamscan reads at once: fgets(buff, 1024) in its filelist() (common/misc.c). */
+    static final int FILE_LIST_PIECE = 1023;
+
     /**
-     * The names of a --file-list, as clamscan reads them: one a line, only the line's trailing CR/LF taken off
-     * (spaces and tabs are part of a name: " a.exe" and "a.exe " are other files than "a.exe"); empty lines are
-     * passed over; a NUL ends a name (the rest of its line is lost). A name that is not UTF-8 keeps its bytes (see {@link RawNames}): the file it names is scanned
-     * and printed byte for byte, as clamscan does.
+     * The names of a --file-list, as clamscan 1.4.6's filelist() reads them: fgets into a 1,024-byte buffer, so a line
+     * is read in pieces of at most 1,023 bytes and each piece is a name of its own (a 2,000-byte line is two names);
+     * the piece's trailing CRs and LFs are taken off but never its first byte (spaces and tabs are part of a name; an
+     * empty line is the name "\n", a line "\r\n" the name "\r": neither is a file); a NUL ends the piece's name (the
+     * rest of the piece is lost), and a piece that begins with a NUL ends the whole list. A name that is not UTF-8
+     * keeps its bytes (see {@link RawNames}): the file it names is scanned and printed byte for byte, as clamscan does.
      */
     static List<String> fileListNames(byte[] list) {
         List<String> names = new ArrayList<>();
-        int start = 0;
-        while (start < list.length) {
-            int nl = start;
-            while (nl < list.length && list[nl] != '\n') nl++;
-            int end = start;
-            while (end < nl && list[end] != 0) end++; // (review15) a NUL ends the name, as in clamscan's C string
-            while (end > start && (list[end - 1] == '\r' || list[end - 1] == '\n')) end--;
-            if (end > start) names.add(RawNames.decode(list, start, end - start));
-            start = nl + 1;
+        int pos = 0;
+        while (pos < list.length) {
+            int start = pos;
+            while (pos < list.length && pos - start < FILE_LIST_PIECE) {
+                if (list[pos++] == '\n') break;
+            }
+            int n = start;
+            while (n < pos && list[n] != 0) n++; // strlen
+            if (n == start) break; // clamscan's "!len": the list ends here
+            int last = n - 1;
+            while (last > start && (list[last] == '\n' || list[last] == '\r')) last--;
+            names.add(RawNames.decode(list, start, last + 1 - start));
         }
         return names;
+    }
+
+    /**
+     * Why lstat of {@code p} fails, as perror words it ("No such file or directory", "File name too long", "Not a
+     * directory", "Permission denied"), or null when it does not.
+     */
+    private static String lstatError(Path p) {
+        try {
+            Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return null;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return notADirectory(p) ? "Not a directory" : "No such file or directory";
+        } catch (IOException | RuntimeException e) {
+            return perror(e);
+        }
+    }
+
+    /** Whether an ancestor of {@code p} is there but no directory (the JDK reports ENOTDIR as a missing file). */
+    private static boolean notADirectory(Path p) {
+        List<Path> up = new ArrayList<>();
+        for (Path a = p.getParent(); a != null; a = a.getParent()) up.add(0, a);
+        for (Path a : up) {
+            if (!Files.exists(a)) return false;
+            if (!Files.isDirectory(a)) return true;
+        }
+        return false;
+    }
+
+    /** An I/O failure in strerror's words. */
+    private static String perror(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "Permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException) return "No such file or directory";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return "No such file or directory";
     }
 
     /** {@code t} without its trailing slashes (but "/" stays "/"), as clamscan's scanmanager strips them. */
@@ -519,7 +596,8 @@ public final class ScanCommand {
 
     /** With --json the file's SHA-256 comes from the scan's single read (the result tree carries it). */
     private ScanResult scanFile(Path p) {
-        return o.json ? engine.scan(p, o.scan, (sha256, size) -> null) : engine.scan(p, o.scan);
+        // (-a: every layer's digest too, for the clean cache clamscan's line depends on)
+        return o.json || archiveVerbose != null ? engine.scan(p, o.scan, (sha256, size) -> null) : engine.scan(p, o.scan);
     }
 
     private void enqueue(ArrayDeque<Job> q, Job j, ExecutorService pool, Progress pr) throws IOException {
@@ -550,10 +628,15 @@ public final class ScanCommand {
     }
 
     private void print(Job j, ScanResult r) throws IOException {
+        // -a: clamscan's callbacks replayed over every file scanned (clean ones fill the cache its lines depend on)
+        ArchiveVerbose.Lines av = archiveVerbose != null && j.path != null
+                && (r.status() == ScanResult.Status.CLEAN || r.status() == ScanResult.Status.INFECTED) ? archiveVerbose.replay(j.shown, r) : null;
         // -v: clamscan's "Scanning FILE" before each file it opens (not an empty one, not standard input: clamscan
-        // names its temporary copy there), to standard output and the log, even with -i/-o, not with --quiet
+        // names its temporary copy there), to standard output and the log, even with -i/-o, not with --quiet; with
+        // -a, a "Scanning FILE!TYPE:member" line for each member name its archive parsers report
         if (o.verbose && !o.quiet && !o.json && j.path != null && r.status() != ScanResult.Status.EMPTY) {
             report.line("Scanning " + j.shown, true);
+            if (av != null) for (String l : av.scanning()) report.line(l, true); // (and the FOUND lines among them)
         } else if (o.verbose && !o.quiet && !o.json && j.path == null) {
             // standard input: clamscan -v names the temporary copy it scans ("Checking /tmp/clamav-<32 hex>.tmp", in
             // --tempdir, else $TMPDIR, else /tmp); Bulwark scans the stream itself, so the name is of no file
@@ -587,9 +670,14 @@ public final class ScanCommand {
         if (r.status() == ScanResult.Status.INFECTED) {
             infected++;
             if (!o.json) {
-                for (Detection d : r.detections()) {
-                    report.line(j.shown + ": " + d.name() + " FOUND", true);
-                    if (o.bell && !o.quiet) err.print('\u0007');
+                boolean interleaved = av != null && o.verbose && !o.quiet && !o.json; // (printed among the Scanning lines)
+                if (!interleaved) for (Detection d : r.detections()) report.line(j.shown + ": " + d.name() + " FOUND", true);
+                if (av != null && av.found() != null) report.line(av.found(), true); // (clamscan's scanstdin prints no such line)
+                // clamscan's bell: once per infected file (not per detection), to standard error even with --stdout
+                // or --quiet (a fprintf of its own)
+                if (o.bell) {
+                    stderr.print('\u0007');
+                    stderr.flush();
                 }
             }
             if (j.path != null) errors += Quarantine.act(o, j.shown, j.path, report) ? 0 : 1;

@@ -77,9 +77,73 @@ class ArgvRawNamesTest {
         assertEquals(3 * 2 * bulwarks.size(), found);
     }
 
+    /** bulwark's CLI in a separate JVM: {@code java -cp ... Main COMMAND}. */
+    private static List<String> javaMain(String command) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return List.of(java.toString(), "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+                "dev.bulwark.cli.Main", command);
+    }
+
+    /**
+     * {@code bulwark yara} as yara 4.2.3: a rule file, a target file, a directory's entries and a --scan-list's lines named
+     * by bytes that are not valid in the locale are read, and their names printed byte for byte (the JVM's argv named
+     * no file: "error: could not open file: r\uFFFD.yar", or "r?.yar" under LANG=C).
+     */
+    @Test
+    void yaraNamesNotValidInTheLocaleAreReadAndPrintedAsYaraDoes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/yara")));
+        Files.writeString(tmp.resolve("eicar.src"), ClamscanCases.EICAR);
+        Files.writeString(tmp.resolve("t.hdb"), ClamscanCases.EICAR_HDB);
+        Files.writeString(tmp.resolve("r.src"), "rule eicar { strings: $a = \"EICAR-STANDARD\" condition: $a }\n");
+        String setup = "cp r.src $'r\\xe9.yar'; printf \"lat\\xe9.com\\ndir\\xe9/in\\xe9.com\\n\" > $'list\\xe9';";
+        String[] cases = {"$'r\\xe9.yar' $'lat\\xe9.com'", "-c $'r\\xe9.yar' $'dir\\xe9'", "$'r\\xe9.yar' $'dir\\xe9/'", "-s $'r\\xe9.yar' $'caf\\xc3\\xa9.com'",
+            "--scan-list $'r\\xe9.yar' $'list\\xe9'", "$'r\\xe9.yar' $'missing\\xe9'", "$'nor\\xe9.yar' plain.txt"};
+        for (String locale : new String[] {"C.UTF-8", "C"}) {
+            for (String c : cases) {
+                byte[][] want = run(locale, List.of("yara"), setup, c);
+                byte[][] got = run(locale, javaMain("yara"), setup, c);
+                String what = locale + " " + c;
+                assertEquals(sortedLines(want[0]), sortedLines(got[0]), what); // (yara lists a directory as readdir does)
+                assertEquals(new String(want[1], StandardCharsets.ISO_8859_1), new String(got[1], StandardCharsets.ISO_8859_1), what);
+                assertEquals(new String(want[2], StandardCharsets.ISO_8859_1), new String(got[2], StandardCharsets.ISO_8859_1), what);
+            }
+        }
+    }
+
+    /**
+     * {@code bulwark db compile -d/-o} and {@code info} with names that are not valid in the locale: the sources and the
+     * snapshot of exactly those bytes, the names printed as given, the recorded sources found again (not "missing").
+     */
+    @Test
+    void dbNamesNotValidInTheLocale() throws Exception {
+        Files.writeString(tmp.resolve("eicar.src"), ClamscanCases.EICAR);
+        Files.writeString(tmp.resolve("t.hdb"), ClamscanCases.EICAR_HDB);
+        for (String locale : new String[] {"C.UTF-8", "C"}) {
+            byte[][] c = run(locale, javaMain("db"), "rm -rf *.bsnap $'sn\\xe9'; mkdir $'sn\\xe9'; cp t.hdb $'sn\\xe9';",
+                    "compile -d $'sn\\xe9' -o $'o\\xe9.bsnap'"); // (SETUP rewrites db\xe9: the snapshot would be stale)
+            String out = new String(c[0], StandardCharsets.ISO_8859_1);
+            assertTrue(out.startsWith("o\u00e9.bsnap: 1 signatures, "), locale + ": " + out + new String(c[1], StandardCharsets.ISO_8859_1));
+            try (var l = Files.list(tmp)) { // the file of exactly those bytes
+                assertTrue(l.anyMatch(p -> java.util.Arrays.equals(dev.bulwark.engine.RawNames.bytes(dev.bulwark.engine.RawNames.fileName(p)),
+                        "o\u00e9.bsnap".getBytes(StandardCharsets.ISO_8859_1))), locale);
+            }
+            byte[][] i = run(locale, javaMain("db"), "info $'o\\xe9.bsnap'");
+            String info = new String(i[0], StandardCharsets.ISO_8859_1);
+            assertEquals("0\n", new String(i[2], StandardCharsets.ISO_8859_1), info + new String(i[1], StandardCharsets.ISO_8859_1));
+            assertTrue(info.startsWith("File:               o\u00e9.bsnap\n"), info);
+            assertTrue(info.contains("/sn\u00e9/t.hdb  "), info);
+            assertTrue(info.contains("Status:             up to date\n"), info);
+        }
+    }
+
     /** Runs {@code cmd ARGS} in tmp (after the set-up, each time afresh) under LC_ALL=locale: stdout, stderr, exit code. */
     private byte[][] run(String locale, List<String> cmd, String args) throws Exception {
-        String script = "cd \"$1\" && rm -rf $'q\\xe9' && " + SETUP + " shift; export LC_ALL=" + locale + " LANG=" + locale
+        return run(locale, cmd, "", args);
+    }
+
+    /** As {@link #run(String, List, String)}, after {@code setup} too. */
+    private byte[][] run(String locale, List<String> cmd, String setup, String args) throws Exception {
+        String script = "cd \"$1\" && rm -rf $'q\\xe9' && " + SETUP + setup + " shift; export LC_ALL=" + locale + " LANG=" + locale
                 + "; \"$@\" " + args + " > out 2> err; echo $? > rc";
         List<String> pb = new ArrayList<>(List.of("bash", "-c", script, "bash", tmp.toString()));
         pb.addAll(cmd);

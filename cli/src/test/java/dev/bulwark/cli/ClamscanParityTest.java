@@ -261,6 +261,152 @@ class ClamscanParityTest {
         assertEquals("ERROR: " + empty + ": No supported database files found\nERROR: Can't open file or directory\n", b.err());
     }
 
+    /**
+     * Options clamscan's scanmanager refuses after parsing: --follow-dir/file-symlinks above 2 (Bulwark scanned on),
+     * --exclude-pua with --include-pua and a bad --structured-ssn-format (Bulwark printed no summary): the ERROR line
+     * (even with --quiet; on standard output with --stdout), libclamav's "cl_free: engine == NULL" where it had no
+     * engine yet, the summary (the signatures counted when it refused after the load), exit code 2.
+     */
+    @Test
+    void optionsRefusedByTheScanManager() throws Exception {
+        for (String opts : List.of("--follow-file-symlinks=3", "--follow-dir-symlinks=5 --follow-file-symlinks=4", "--quiet --follow-dir-symlinks=3",
+                "--stdout --follow-dir-symlinks=3", "--no-summary --follow-file-symlinks=9", "--detect-structured --structured-ssn-format=5",
+                "--detect-pua --exclude-pua=x --include-pua=y", "--quiet --no-summary --detect-pua --exclude-pua=x --include-pua=y")) {
+            List<String> a = new ArrayList<>(List.of("-d", hdb.toString()));
+            a.addAll(List.of(opts.split(" ")));
+            a.add(eicar.toString());
+            String[] args = a.toArray(String[]::new);
+            Run c = clamscan(args), b = bulwark(args);
+            assertEquals(2, c.rc(), opts);
+            assertEquals(c.rc(), b.rc(), opts);
+            assertEquals(c.err(), b.err(), opts);
+            assertEquals(withoutRunFacts(c.out()), withoutRunFacts(b.out()), opts);
+            assertEquals(opts.contains("--no-summary") || opts.contains("--quiet"), !b.out().contains("SCAN SUMMARY"), opts);
+        }
+    }
+
+    /**
+     * --max-recursion=0 is not "unlimited" to libclamav: it warns and keeps its default, 17 (Bulwark took 0 as its hard
+     * cap, 128, and found EICAR 20 archives deep where clamscan does not look).
+     */
+    @Test
+    void maxRecursionZeroKeepsTheDefault() throws Exception {
+        byte[] inner = ClamscanCases.EICAR.getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 20; i++) {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(b)) {
+                z.putNextEntry(new java.util.zip.ZipEntry(i == 0 ? "eicar.com" : "n" + i + ".zip"));
+                z.write(inner);
+            }
+            inner = b.toByteArray();
+        }
+        Path deep = Files.write(tmp.resolve("deep.zip"), inner);
+        for (String opts : List.of("--max-recursion=0", "--quiet --max-recursion=0", "--max-recursion=0 --alert-exceeds-max", "--max-recursion=25")) {
+            List<String> a = new ArrayList<>(List.of("--no-summary", "-d", hdb.toString()));
+            a.addAll(List.of(opts.split(" ")));
+            a.add(deep.toString());
+            String[] args = a.toArray(String[]::new);
+            Run c = clamscan(args), b = bulwark(args);
+            assertEquals(c.out(), b.out(), opts);
+            assertEquals(c.err(), b.err(), opts);
+            assertEquals(c.rc(), b.rc(), opts);
+        }
+    }
+
+    /** Without a target clamscan scans the working directory by its absolute name ("/w/d/eicar.com", not "./eicar.com"). */
+    @Test
+    void noTargetScansTheWorkingDirectoryByItsAbsoluteName() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        for (List<String> cmd : List.of(List.of("clamscan"), List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "dev.bulwark.cli.Main", "scan"))) {
+            List<String> c = new ArrayList<>(cmd);
+            c.addAll(List.of("--no-summary", "-d", hdb.toString()));
+            Process p = new ProcessBuilder(c).directory(tmp.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, p.waitFor(), out);
+            assertTrue(out.contains(tmp.toRealPath() + "/eicar.com: Eicar-Test-Signature.UNOFFICIAL FOUND\n"), cmd + ": " + out);
+            assertTrue(out.contains(tmp.toRealPath() + "/clean.txt: OK\n"), cmd + ": " + out);
+        }
+    }
+
+    /**
+     * --bell: clamscan rings once per infected file, however many names --allmatch found in it, on standard error even
+     * with --stdout and --quiet (Bulwark rang once per name, on standard output with --stdout, not with --quiet).
+     */
+    @Test
+    void bellRingsOncePerInfectedFile() throws Exception {
+        Path two = tmp.resolve("two.zip");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(two))) {
+            for (String n : List.of("a.com", "b.com")) {
+                z.putNextEntry(new java.util.zip.ZipEntry(n));
+                z.write(ClamscanCases.EICAR.getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        for (String opts : List.of("--bell -z", "--bell -z -i", "--bell --stdout", "--bell --quiet", "--bell")) {
+            List<String> a = new ArrayList<>(List.of("--no-summary", "-d", hdb.toString()));
+            a.addAll(List.of(opts.split(" ")));
+            a.addAll(List.of(two.toString(), eicar.toString(), clean.toString()));
+            String[] args = a.toArray(String[]::new);
+            Run c = clamscan(args), b = bulwark(args);
+            assertEquals(c.out(), b.out(), opts);
+            assertEquals(c.err(), b.err(), opts);
+            assertEquals(c.rc(), b.rc(), opts);
+        }
+    }
+
+    /**
+     * A --file-list that cannot be opened: clamscan's line on standard error (even with --stdout), the summary, and
+     * exit code 54 (Bulwark: 2, no summary); a directory as the list opens and reads nothing: no file scanned, exit 0
+     * (Bulwark: an error). A --log that cannot be opened: "Failed to open log file X: REASON" on standard output, then
+     * "Problem with internal logger." on standard error (Bulwark: one line "ERROR: X: REASON").
+     */
+    @Test
+    void listAndLogThatCannotBeOpened() throws Exception {
+        String missing = tmp.resolve("missing").toString(), dir = tmp.toString();
+        for (String opts : List.of("-f " + missing, "--stdout -f " + missing, "--no-summary -f " + missing, "-f " + dir,
+                "--no-summary -l " + dir, "--no-summary -l " + missing + "/x", "--stdout --no-summary -l " + dir)) {
+            List<String> a = new ArrayList<>(List.of("-d", hdb.toString()));
+            a.addAll(List.of(opts.split(" ")));
+            a.add(eicar.toString());
+            String[] args = a.toArray(String[]::new);
+            Run c = clamscan(args), b = bulwark(args);
+            assertEquals(c.rc(), b.rc(), opts);
+            assertEquals(c.err(), b.err(), opts);
+            assertEquals(withoutRunFacts(c.out()), withoutRunFacts(b.out()), opts);
+        }
+    }
+
+    /**
+     * --allmatch reports a "potentially unwanted" name (a heuristic such as Heuristics.Encrypted.Zip) once, however
+     * many members raised it (libclamav keeps them by name and reports them after the scan); a strong name each time
+     * (Bulwark printed one Heuristics.Encrypted.Zip line per encrypted member). With --heuristic-scan-precedence the
+     * heuristics are strong: every time.
+     */
+    @Test
+    void allmatchReportsAPotentiallyUnwantedNameOnce() throws Exception {
+        assumeTrue(new ProcessBuilder("bash", "-c", "command -v zip").start().waitFor() == 0);
+        Files.writeString(tmp.resolve("other.txt"), "other\n");
+        Process p = new ProcessBuilder("bash", "-c", "zip -q -e -P pw enc.zip clean.txt other.txt && zip -q -e -P pw mix.zip clean.txt"
+                + " other.txt && zip -q mix.zip eicar.com").directory(tmp.toFile()).redirectErrorStream(true).start();
+        String made = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), made);
+        for (String opts : List.of("-z --alert-encrypted", "-z --alert-encrypted --heuristic-scan-precedence", "--alert-encrypted")) {
+            List<String> a = new ArrayList<>(List.of("--no-summary", "-d", hdb.toString()));
+            a.addAll(List.of(opts.split(" ")));
+            a.addAll(List.of(tmp.resolve("enc.zip").toString(), tmp.resolve("mix.zip").toString()));
+            String[] args = a.toArray(String[]::new);
+            Run c = clamscan(args), b = bulwark(args);
+            assertEquals(c.out(), b.out(), opts);
+            assertEquals(c.err(), b.err(), opts);
+            assertEquals(c.rc(), b.rc(), opts);
+        }
+    }
+
+    /** A summary without what differs between runs and programs (times, dates, engine version, databases). */
+    private static String withoutRunFacts(String out) {
+        return out.replaceAll("(?m)^(Time|Start Date|End Date|Engine version|Databases):.*\n", "");
+    }
+
     private static String hex(String s) {
         return java.util.HexFormat.of().formatHex(s.getBytes(StandardCharsets.US_ASCII));
     }

@@ -53,6 +53,37 @@ class FileListNamesTest {
         assertEquals(2, b.out().split("Eicar-Test-Signature.UNOFFICIAL FOUND").length - 1, b.out() + b.err());
     }
 
+    /**
+     * clamscan reads a list with fgets into a 1,024-byte buffer: a line longer than 1,023 bytes is two names or more
+     * (each piece alone, a piece of only "\n" the name "\n"), an empty line is the name "\n" and a line "\r\n" the name
+     * "\r" (neither a file: perror's line and "Can't access file"), a line beginning with a NUL ends the list, and an
+     * empty list scans nothing (Bulwark took a line whole, passed empty ones over, read past a leading NUL, and scanned
+     * the working directory for an empty list). perror's wording follows errno ("File name too long", "Not a directory").
+     */
+    @Test
+    void linesAreReadInClamscansPiecesOf1023Bytes() throws Exception {
+        Path d = ClamscanCases.casesDir(tmp);
+        Files.writeString(d.resolve("e.com"), ClamscanCases.EICAR);
+        Files.writeString(d.resolve("clean.txt"), "nothing\n");
+        String db = Files.writeString(tmp.resolve("t.hdb"), ClamscanCases.EICAR_HDB).toString();
+        String clean = d + "/clean.txt\n", eicar = d + "/e.com\n";
+        String[] lists = {
+            clean + "\n" + eicar,
+            clean + "\r\n" + eicar,
+            clean + "x".repeat(2000) + "\n" + eicar,
+            clean + "y".repeat(1023) + "\n" + eicar,
+            clean + "/".repeat(1020 - d.toString().length()) + d + "/e.com\n" + eicar, // a name cut in two: ".../e." and "com"
+            clean + "\0abc\n" + eicar,
+            clean + "ab\0c\n" + eicar,
+            clean + d + "/clean.txt/x\n" + eicar,
+            "",
+        };
+        for (String l : lists) {
+            Path list = Files.writeString(tmp.resolve("list"), l, StandardCharsets.ISO_8859_1);
+            sameAsClamscan("--no-summary", "-d", db, "-f", list.toString());
+        }
+    }
+
     /** The bytes of {@code d/lat\xE9.com} (ISO-8859-1: not UTF-8), a file holding EICAR written under that name. */
     static byte[] latinEicar(Path d) throws Exception {
         ByteArrayOutputStream name = new ByteArrayOutputStream();

@@ -192,6 +192,11 @@ final class LayerContext implements ExtractContext {
     }
 
     @Override
+    public void listed(List<String> names) {
+        layer.listed = List.copyOf(names);
+    }
+
+    @Override
     public void note(String message) {
         if (layer.note == null) layer.note = message;
     }
@@ -217,6 +222,6 @@ final class LayerContext implements ExtractContext {
         String sha256 = c != null && job.opt.childDigests() ? java.util.HexFormat.of().formatHex(c.digest(SHA256)) : null;
         layer.children.add(new ScanResult.LayerInfo(c != null ? c.path : layer.path + "//" + info.name(),
                 c != null && c.type != null ? c.type.clamName() : null, size, sha256, note,
-                c != null ? List.copyOf(c.children) : List.of()));
+                c != null ? List.copyOf(c.children) : List.of(), c != null ? c.listed : null));
     }
 }

@@ -29,6 +29,8 @@ final class LayerImpl implements Layer {
     boolean exeParsed;
     final List<ScanResult.LayerInfo> children = new ArrayList<>();
     String note;
+    /** See {@link ScanResult.LayerInfo#listed}. */
+    List<String> listed;
     /** The embedded-type candidates its raw pass found, until {@link EmbeddedObjects} uses them; or null. */
     dev.bulwark.engine.filetype.EmbeddedCandidates embedded;
 

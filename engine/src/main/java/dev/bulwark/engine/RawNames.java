@@ -107,6 +107,22 @@ public final class RawNames {
         return Path.of(URI.create(u.toString()));
     }
 
+    /**
+     * Prints {@code s} and a newline: its bytes (see {@link #bytes}) when it holds a character outside ASCII, as a C
+     * program prints a name it was given (a PrintStream would print a name that is not valid in the locale as '?'),
+     * else as {@code println}.
+     */
+    public static void println(java.io.PrintStream stream, String s) {
+        if (nonAscii(s)) stream.writeBytes(bytes(s + "\n"));
+        else stream.println(s);
+    }
+
+    /** Prints {@code s} as {@link #println} does, without the newline. */
+    public static void print(java.io.PrintStream stream, String s) {
+        if (nonAscii(s)) stream.writeBytes(bytes(s));
+        else stream.print(s);
+    }
+
     /** {@code p}'s last name as {@link #decode} gives it (a name that is not UTF-8 keeps its bytes). */
     public static String fileName(Path p) {
         String n = p.getFileName().toString();

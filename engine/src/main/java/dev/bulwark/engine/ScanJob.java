@@ -71,14 +71,17 @@ final class ScanJob {
         List<Detection> out = new ArrayList<>();
         if (opt.allMatch()) {
             out.addAll(strong);
-            out.addAll(weak);
+            // libclamav keeps "potentially unwanted" indicators by name and reports each name once, after the scan
+            // (strong ones as they are found: every time): two encrypted members are one Heuristics.Encrypted.Zip
+            java.util.Set<String> named = new java.util.HashSet<>();
+            for (Detection d : weak) if (named.add(d.name())) out.add(d);
         } else if (!strong.isEmpty()) {
             out.add(strong.get(0));
         } else if (!weak.isEmpty()) {
             out.add(weak.get(weak.size() - 1));
         }
         ScanResult.LayerInfo tree = new ScanResult.LayerInfo("", top.type == null ? null : top.type.clamName(), data.limit(),
-                sha256 == null ? null : java.util.HexFormat.of().formatHex(sha256), top.note, List.copyOf(top.children));
+                sha256 == null ? null : java.util.HexFormat.of().formatHex(sha256), top.note, List.copyOf(top.children), top.listed);
         return new ScanResult(out.isEmpty() ? ScanResult.Status.CLEAN : ScanResult.Status.INFECTED, List.copyOf(out),
                 data.limit(), scanned, files, null, System.nanoTime() - t0, tree);
     }

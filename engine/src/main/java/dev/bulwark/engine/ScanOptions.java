@@ -14,8 +14,9 @@ import java.util.Set;
  * @param alerts          optional heuristic alerts (exceeded limits, encrypted archives, macros, …)
  * @param disabled        parsers switched off (clamscan --scan-archive=no …)
  * @param phishingUrls    check links in mail against the phishing databases
- * @param childDigests    record the SHA-256 of every extracted layer in the result tree (JSON output);
- *                        off by default because it hashes every byte of every child
+ * @param childDigests    record the SHA-256 of every extracted layer in the result tree (JSON output, clamscan -a),
+ *                        and a ZIP's member names as ClamAV lists them (LayerInfo.listed); off by default
+ *                        because it hashes every byte of every child
  * @param structured      structured data detection (credit card numbers, SSNs) in plain-text layers, or
  *                        null when off (the default, as in ClamAV)
  */

@@ -21,6 +21,17 @@ public record ScanResult(Status status, List<Detection> detections, long size, l
 
     public boolean infected() { return status == Status.INFECTED; }
 
-    /** One node of the extraction tree: what a layer was and why it was or was not scanned. */
-    public record LayerInfo(String path, String type, long size, String sha256, String note, List<LayerInfo> children) {}
+    /**
+     * One node of the extraction tree: what a layer was and why it was or was not scanned.
+     *
+     * @param listed for a container whose member names are all read before any member is extracted (a ZIP's
+     *     central directory), those names in the order ClamAV's metadata callback sees them (a ZIP member's central
+     *     name, then its local header's: clamscan -a and -v print them); else null
+     */
+    public record LayerInfo(String path, String type, long size, String sha256, String note, List<LayerInfo> children,
+                            List<String> listed) {
+        public LayerInfo(String path, String type, long size, String sha256, String note, List<LayerInfo> children) {
+            this(path, type, size, sha256, note, children, null);
+        }
+    }
 }

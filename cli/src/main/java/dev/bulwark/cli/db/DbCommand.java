@@ -2,6 +2,7 @@ package dev.bulwark.cli.db;
 
 import dev.bulwark.engine.DatabaseLoadException;
 import dev.bulwark.engine.LoadOptions;
+import dev.bulwark.engine.RawNames;
 import dev.bulwark.engine.db.Database;
 import dev.bulwark.engine.db.snapshot.Snapshot;
 import dev.bulwark.engine.db.snapshot.SnapshotReader;
@@ -10,6 +11,7 @@ import dev.bulwark.engine.diag.Diagnostic;
 import dev.bulwark.engine.signatures.clamav.DatabaseLoader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +32,8 @@ public final class DbCommand {
     private DbCommand() {}
 
     public static int run(String[] args) {
-        return run(args, System.out, System.err);
+        // (names that are not valid in the locale: their bytes, as ScanCommand.run)
+        return run(RawNames.argv(args), System.out, System.err);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -45,10 +48,10 @@ public final class DbCommand {
                 default -> { err.print("bulwark db: unknown subcommand '" + args[0] + "'\n" + USAGE); yield 2; }
             };
         } catch (DatabaseLoadException e) {
-            for (Diagnostic d : e.diagnostics()) err.println("bulwark db: " + d);
+            for (Diagnostic d : e.diagnostics()) RawNames.println(err, "bulwark db: " + d);
             return 2;
         } catch (IOException | IllegalArgumentException e) {
-            err.println("bulwark db: " + e.getMessage());
+            RawNames.println(err, "bulwark db: " + e.getMessage());
             return 2;
         }
     }
@@ -56,18 +59,19 @@ public final class DbCommand {
     private static int compile(String[] args, PrintStream out, PrintStream err) throws IOException {
         List<Path> sources = new ArrayList<>();
         Path target = null;
+        String targetName = null; // as given (printed so)
         LoadOptions opts = LoadOptions.defaults();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
-            if ((a.equals("-d") || a.equals("--database")) && i + 1 < args.length) sources.add(Path.of(args[++i]));
-            else if (a.startsWith("--database=")) sources.add(Path.of(a.substring(11)));
-            else if (a.equals("-o") && i + 1 < args.length) target = Path.of(args[++i]);
-            else if (a.startsWith("--output=")) target = Path.of(a.substring(9));
+            if ((a.equals("-d") || a.equals("--database")) && i + 1 < args.length) sources.add(RawNames.path(args[++i]));
+            else if (a.startsWith("--database=")) sources.add(RawNames.path(a.substring(11)));
+            else if (a.equals("-o") && i + 1 < args.length) target = RawNames.path(targetName = args[++i]);
+            else if (a.startsWith("--output=")) target = RawNames.path(targetName = a.substring(9));
             else if (a.equals("--detect-pua")) opts = opts.withDetectPua(true);
             else { err.print("bulwark db compile: unexpected argument '" + a + "'\n" + USAGE); return 2; }
         }
         if (sources.isEmpty() || target == null) { err.print(USAGE); return 2; }
-        if (!Snapshot.isSnapshot(target.getFileName().toString())) {
+        if (!Snapshot.isSnapshot(RawNames.fileName(target))) {
             err.println("bulwark db compile: the output file name must end with " + Snapshot.EXTENSION);
             return 2;
         }
@@ -76,15 +80,15 @@ public final class DbCommand {
         long t1 = System.nanoTime();
         SnapshotWriter.write(db, sources, target);
         long t2 = System.nanoTime();
-        out.printf("%s: %d signatures, loaded in %.2f s, written in %.2f s (%d bytes)%n", target, db.signatureCount(),
-                (t1 - t0) / 1e9, (t2 - t1) / 1e9, target.toFile().length());
+        RawNames.println(out, String.format("%s: %d signatures, loaded in %.2f s, written in %.2f s (%d bytes)", targetName,
+                db.signatureCount(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, Files.size(target)));
         return 0;
     }
 
     private static int info(String[] args, PrintStream out, PrintStream err) throws IOException {
         if (args.length != 2) { err.print(USAGE); return 2; }
-        Snapshot.Info i = SnapshotReader.info(Path.of(args[1]));
-        out.println("File:               " + args[1]);
+        Snapshot.Info i = SnapshotReader.info(RawNames.path(args[1]));
+        RawNames.println(out, "File:               " + args[1]);
         out.println("Format version:     " + i.format());
         out.println("Size:               " + i.fileSize() + " bytes (checksum OK)");
         out.println("Created:            " + Instant.ofEpochMilli(i.createdMillis()));
@@ -97,15 +101,15 @@ public final class DbCommand {
         out.println("Fingerprint:        " + i.fingerprint());
         out.println("Sources:");
         for (Snapshot.Source s : i.sources()) {
-            out.printf("  %s%s  %s  %s  sha256:%s%n", s.path(), s.directory() ? "/" : "",
-                    s.directory() ? s.size() + " files" : s.size() + " bytes", Instant.ofEpochMilli(s.mtimeMillis()), s.sha256());
+            RawNames.println(out, String.format("  %s%s  %s  %s  sha256:%s", s.path(), s.directory() ? "/" : "",
+                    s.directory() ? s.size() + " files" : s.size() + " bytes", Instant.ofEpochMilli(s.mtimeMillis()), s.sha256()));
         }
         if (i.stale().isEmpty()) {
             out.println("Status:             up to date");
             return 0;
         }
         out.println("Status:             STALE, changed since compiled:");
-        for (String s : i.stale()) out.println("  " + s);
+        for (String s : i.stale()) RawNames.println(out, "  " + s);
         return 1;
     }
 }

@@ -1,6 +1,7 @@
 package dev.bulwark.cli.yara;
 
 import dev.bulwark.engine.DatabaseLoadException;
+import dev.bulwark.engine.RawNames;
 import dev.bulwark.engine.diag.Diagnostic;
 import dev.bulwark.engine.signatures.yara.YaraRuleSet;
 import dev.bulwark.engine.signatures.yara.YaraSource;
@@ -38,7 +39,8 @@ public final class YaraCommand {
     private YaraCommand() {}
 
     public static int run(String[] args) {
-        return run(args, System.out, System.err);
+        // (names that are not valid in the locale: their bytes, as ScanCommand.run)
+        return run(dev.bulwark.engine.RawNames.argv(args), System.out, System.err);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -72,13 +74,13 @@ public final class YaraCommand {
             }
         });
         String target = o.positional.get(o.positional.size() - 1);
-        Path t = Path.of(target);
+        Path t = RawNames.path(target); // (a name not valid in the locale: the file of exactly its bytes)
         if (o.scanList) {
             return scanList(o, rules, t, out, err);
         }
         if (Files.isDirectory(t)) {
             List<Target> files = new ArrayList<>();
-            if (!walk(o, t, files, err)) return 1;
+            if (!walk(o, t, target, files, err)) return 1;
             scanFiles(o, rules, files, out, err);
             return 0;
         }
@@ -88,7 +90,7 @@ public final class YaraCommand {
         }
         String r = scanOne(o, rules, t, target, false, true, new Reader(), err);
         if (r == null) return 1;
-        out.print(r);
+        RawNames.print(out, r); // (a name not valid in the locale: its bytes, as yara prints it)
         out.flush();
         return 0;
     }
@@ -102,16 +104,16 @@ public final class YaraCommand {
         for (String spec : o.positional.subList(0, o.positional.size() - 1)) {
             String ns = null, file = spec;
             int colon = spec.indexOf(':');
-            if (colon > 0 && !Files.exists(Path.of(spec))) {
+            if (colon > 0 && !Files.exists(RawNames.path(spec))) {
                 ns = spec.substring(0, colon);
                 file = spec.substring(colon + 1);
             }
             try {
-                texts.add(Files.readAllBytes(Path.of(file)));
+                texts.add(Files.readAllBytes(RawNames.path(file)));
             } catch (IOException | RuntimeException e) {
                 // an earlier file that does not decode was the first failure (as when each was read as text)
                 String bad = undecodable(names, texts);
-                err.println("error: could not open file: " + (bad != null ? bad : file));
+                RawNames.println(err, "error: could not open file: " + (bad != null ? bad : file));
                 return null;
             }
             names.add(file);
@@ -122,7 +124,7 @@ public final class YaraCommand {
         YaraRuleSet cached = cache == null ? null : cache.get(key, () -> compileAgain(names, texts, namespaces, o, cache, key));
         if (cached != null) { // compiled before: the same rule set with the same warnings
             if (!o.noWarnings) {
-                for (Diagnostic d : cached.warnings()) err.println(render(d));
+                for (Diagnostic d : cached.warnings()) RawNames.println(err, render(d));
             }
             if (o.failOnWarnings && !cached.warnings().isEmpty()) return null;
             return cached;
@@ -131,7 +133,7 @@ public final class YaraCommand {
         for (int i = 0; i < names.size(); i++) {
             String text = utf8(texts.get(i));
             if (text == null) {
-                err.println("error: could not open file: " + names.get(i));
+                RawNames.println(err, "error: could not open file: " + names.get(i));
                 return null;
             }
             sources.add(new YaraSource(names.get(i), text));
@@ -141,14 +143,14 @@ public final class YaraCommand {
             YaraRuleSet rs = YaraRuleSet.compile(sources, o.externals, namespaces, warnings);
             if (cache != null) cache.put(key, rs);
             if (!o.noWarnings) {
-                for (Diagnostic d : warnings) err.println(render(d));
+                for (Diagnostic d : warnings) RawNames.println(err, render(d));
             }
             if (o.failOnWarnings && !warnings.isEmpty()) return null;
             return rs;
         } catch (DatabaseLoadException e) {
             for (Diagnostic d : e.diagnostics()) {
                 if (!d.isError() && o.noWarnings) continue;
-                err.println(render(d));
+                RawNames.println(err, render(d));
             }
             return null;
         }
@@ -210,10 +212,10 @@ public final class YaraCommand {
             if (Files.size(list) > MAX_LIST) throw new IOException("too large");
             text = Files.readAllBytes(list);
         } catch (IOException | RuntimeException e) {
-            err.println("error: could not open file \"" + list + "\".");
+            RawNames.println(err, "error: could not open file \"" + RawNames.string(list) + "\".");
             return 1;
         }
-        String all = new String(text, pathCharset());
+        String all = RawNames.decode(text, 0, text.length); // (a name not valid in the locale keeps its bytes)
         List<Target> files = new ArrayList<>();
         int from = 0;
         while (from < all.length()) {
@@ -222,7 +224,7 @@ public final class YaraCommand {
             from = nl < 0 ? all.length() : nl + 1;
             Path p = path(line);
             if (p != null && Files.isDirectory(p)) {
-                if (!walk(o, p, files, err)) return 1;
+                if (!walk(o, p, line, files, err)) return 1;
             } else {
                 files.add(new Target(line, p, false));
             }
@@ -235,18 +237,9 @@ public final class YaraCommand {
     private static Path path(String line) {
         if (line.isEmpty()) return null;
         try {
-            return Path.of(line);
+            return RawNames.path(line);
         } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    /** How the JDK decodes file names (a list is read with it so its paths round-trip). */
-    private static java.nio.charset.Charset pathCharset() {
-        try {
-            return java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-        } catch (RuntimeException e) {
-            return StandardCharsets.UTF_8;
         }
     }
 
@@ -257,7 +250,7 @@ public final class YaraCommand {
     private record Target(String name, Path path, boolean walked) {}
 
     /** Adds the regular files under dir (sorted; recursively with -r) to files; false after reporting an error. */
-    private static boolean walk(YaraOptions o, Path dir, List<Target> files, PrintStream err) {
+    private static boolean walk(YaraOptions o, Path dir, String dirName, List<Target> files, PrintStream err) {
         List<Path> found = new ArrayList<>();
         try {
             EnumSet<FileVisitOption> opts = o.noFollow ? EnumSet.noneOf(FileVisitOption.class) : EnumSet.of(FileVisitOption.FOLLOW_LINKS);
@@ -275,10 +268,13 @@ public final class YaraCommand {
             });
             found.sort(null);
         } catch (IOException | RuntimeException e) {
-            err.println("error scanning " + dir + ": " + e.getMessage());
+            RawNames.println(err, "error scanning " + dirName + ": " + e.getMessage());
             return false;
         }
-        for (Path p : found) files.add(new Target(p.toString(), p, true));
+        // each named as yara names it: the directory as given (trailing slashes and all: "d/" gives "d//f"), then its
+        // path below it (a name not UTF-8 keeps its bytes: RawNames)
+        String under = RawNames.string(dir);
+        for (Path p : found) files.add(new Target(dirName + RawNames.string(p).substring(under.length()), p, true));
         return true;
     }
 
@@ -318,7 +314,7 @@ public final class YaraCommand {
 
     private static void print(String r, PrintStream out) {
         if (r != null && !r.isEmpty()) {
-            out.print(r);
+            RawNames.print(out, r); // (a name not valid in the locale: its bytes, as yara prints it)
             out.flush();
         }
     }
@@ -339,16 +335,16 @@ public final class YaraCommand {
             if (file == null) throw new IOException("no such file");
             long size = Files.size(file);
             if (walked && o.skipLarger > 0 && size > o.skipLarger) {
-                err.println("skipping " + name + " (" + size + " bytes) because it's larger than " + o.skipLarger + " bytes.");
+                RawNames.println(err, "skipping " + name + " (" + size + " bytes) because it's larger than " + o.skipLarger + " bytes.");
                 return "";
             }
             if (size > MAX_FILE) {
-                err.println("error scanning " + name + ": file too large");
+                RawNames.println(err, "error scanning " + name + ": file too large");
                 return null;
             }
             n = reader.read(file);
         } catch (IOException | RuntimeException e) {
-            err.println("error scanning " + name + ": could not open file");
+            RawNames.println(err, "error scanning " + name + ": could not open file");
             return null;
         }
         ByteBuffer data = ByteBuffer.wrap(reader.buf, 0, n);
@@ -358,7 +354,7 @@ public final class YaraCommand {
                     : rules.scan(data, o.negate, o.printStrings);
         } catch (TimeoutException e) {
             reader.buf = new byte[0]; // the abandoned scan may still read its array: the next file gets another
-            err.println("error scanning " + name + ": timeout");
+            RawNames.println(err, "error scanning " + name + ": timeout");
             return null;
         }
         return format(o, results, name, single);
@@ -377,13 +373,14 @@ public final class YaraCommand {
 
         /** Reads the file into buf and returns its length. */
         int read(Path file) throws IOException {
-            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
-                long size = f.length();
+            // (a channel of the Path, not a RandomAccessFile of file.toFile(): the File's String loses a name that is not valid in the locale)
+            try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(file)) {
+                long size = f.size();
                 if (size > MAX_FILE) throw new IOException("file too large");
                 if (buf.length < size || buf.length > KEEP_BUFFER && size < buf.length / 4) buf = new byte[(int) size];
                 int n = 0;
                 while (n < size) {
-                    int r = f.read(buf, n, (int) Math.min(READ_CHUNK, size - n));
+                    int r = f.read(ByteBuffer.wrap(buf, n, (int) Math.min(READ_CHUNK, size - n)));
                     if (r < 0) break; // the file shrank while being read
                     n += r;
                 }

@@ -39,6 +39,13 @@ public interface ExtractContext {
         return child(info, in, compressedSize);
     }
 
+    /**
+     * Tells that the container's member names were all read before any member is extracted (a ZIP's central
+     * directory, as ClamAV's unzip indexes it), in the order ClamAV's metadata callback sees them: clamscan -a names a
+     * detection's container by the last of them, and -a -v prints each (see ScanResult.LayerInfo#listed).
+     */
+    default void listed(List<String> names) {}
+
     /** Reports metadata of a member that will not be extracted (encrypted, unsupported): {@code .cdb} still sees it. */
     boolean announce(ChildInfo info);
 

@@ -194,7 +194,10 @@ public final class SnapshotReader {
         int ns = in.i32();
         if (ns < 0 || ns > 1 << 20) throw new IllegalArgumentException("bad source count");
         List<Snapshot.Source> sources = new ArrayList<>();
-        for (int i = 0; i < ns; i++) sources.add(new Snapshot.Source(in.string(), in.bool(), in.i64(), in.i64(), in.string()));
+        for (int i = 0; i < ns; i++) {
+            byte[] path = in.bytes(); // (written as a string's bytes; a name that is not UTF-8 keeps its bytes, see RawNames)
+            sources.add(new Snapshot.Source(dev.bulwark.engine.RawNames.decode(path, 0, path.length), in.bool(), in.i64(), in.i64(), in.string()));
+        }
         int nd = in.i32();
         if (nd < 0 || nd > 1 << 20) throw new IllegalArgumentException("bad source count");
         List<String> dbSources = new ArrayList<>();
@@ -274,7 +277,7 @@ public final class SnapshotReader {
     static List<String> stale(List<Snapshot.Source> sources) {
         List<String> out = new ArrayList<>();
         for (Snapshot.Source s : sources) {
-            Path p = Path.of(s.path());
+            Path p = dev.bulwark.engine.RawNames.path(s.path()); // (a name not valid in the locale: its bytes)
             try {
                 if (s.directory()) {
                     if (listedAsRecorded(s, sources)) continue;
@@ -338,19 +341,20 @@ public final class SnapshotReader {
         if (files.size() != dir.size()) return false;
         List<String> recorded = new ArrayList<>();
         for (Snapshot.Source f : sources) {
-            if (!f.directory() && dir.path().equals(String.valueOf(Path.of(f.path()).getParent()))) {
-                recorded.add(String.valueOf(Path.of(f.path()).getFileName()));
+            int slash = f.path().lastIndexOf('/'); // (the recorded absolute path's parent and name, as strings: no lossy Path)
+            if (!f.directory() && slash >= 0 && dir.path().equals(slash == 0 ? "/" : f.path().substring(0, slash))) {
+                recorded.add(f.path().substring(slash + 1));
             }
         }
         if (recorded.size() == dir.size()) {
             recorded.sort(null);
             List<String> now = new ArrayList<>();
-            for (Path f : files) now.add(f.getFileName().toString());
+            for (Path f : files) now.add(dev.bulwark.engine.RawNames.fileName(f));
             now.sort(null);
             return recorded.equals(now);
         }
         var md = SnapshotWriter.sha256();
-        for (Path f : files) md.update((f.getFileName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (Path f : files) md.update(dev.bulwark.engine.RawNames.bytes(dev.bulwark.engine.RawNames.fileName(f) + "\n"));
         return java.util.HexFormat.of().formatHex(md.digest()).equals(dir.sha256());
     }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.engine.db.snapshot;
 
+import dev.bulwark.engine.RawNames;
 import dev.bulwark.engine.match.Blocks;
 
 import dev.bulwark.engine.match.FlatIO;
@@ -41,7 +42,8 @@ public final class SnapshotWriter {
         }
         List<Snapshot.Source> src = describe(sources);
         Path abs = out.toAbsolutePath();
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+        // (a name not valid in the locale: the sibling of exactly its bytes)
+        Path tmp = RawNames.path(RawNames.string(abs) + ".tmp");
         boolean done = false;
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE, StandardOpenOption.READ)) {
@@ -82,7 +84,7 @@ public final class SnapshotWriter {
         o.i64(System.currentTimeMillis());
         o.i32(src.size());
         for (Snapshot.Source s : src) {
-            o.string(s.path());
+            o.bytes(RawNames.bytes(s.path())); // (as string() does: UTF-8, and a name that is not UTF-8 its bytes)
             o.bool(s.directory());
             o.i64(s.size());
             o.i64(s.mtimeMillis());
@@ -129,8 +131,8 @@ public final class SnapshotWriter {
                     files = s.filter(Files::isRegularFile).sorted().toList();
                 }
                 MessageDigest md = sha256();
-                for (Path f : files) md.update((f.getFileName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                out.add(new Snapshot.Source(a.toString(), true, files.size(), Files.getLastModifiedTime(a).toMillis(),
+                for (Path f : files) md.update(RawNames.bytes(RawNames.fileName(f) + "\n"));
+                out.add(new Snapshot.Source(RawNames.string(a), true, files.size(), Files.getLastModifiedTime(a).toMillis(),
                         HexFormat.of().formatHex(md.digest())));
                 for (Path f : files) out.add(file(f));
             } else {
@@ -146,7 +148,7 @@ public final class SnapshotWriter {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
         }
-        return new Snapshot.Source(f.toString(), false, Files.size(f), Files.getLastModifiedTime(f).toMillis(),
+        return new Snapshot.Source(RawNames.string(f), false, Files.size(f), Files.getLastModifiedTime(f).toMillis(),
                 HexFormat.of().formatHex(md.digest()));
     }
 

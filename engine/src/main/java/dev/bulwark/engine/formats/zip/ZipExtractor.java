@@ -61,6 +61,9 @@ public final class ZipExtractor implements Extractor {
     }
 
     private void fromCentral(ByteBuffer b, List<ZipRecord> central, ExtractContext ctx) {
+        // (clamscan -a: ClamAV's unzip reads every member's central header, then its local header, before it extracts any;
+        // recorded only when the tree is wanted in detail: a scan without -a or --json decodes no name twice)
+        if (ctx.options().childDigests()) listNames(b, central, ctx);
         List<Placed> placed = new ArrayList<>(central.size());
         for (ZipRecord r : central) {
             long lh = localHeaderSize(b, r.localOffset());
@@ -82,6 +85,20 @@ public final class ZipExtractor implements Extractor {
             long[] s = sizes(b, p.r());
             if (!member(b, p.r(), info(b, p.r()), p.r().localOffset() + p.headerSize(), s[0], s[1], ctx)) return;
         }
+    }
+
+    /** Every name as ClamAV's metadata callback sees them, for {@link ExtractContext#listed}. */
+    private static void listNames(ByteBuffer b, List<ZipRecord> central, ExtractContext ctx) {
+        List<String> names = new ArrayList<>(2 * central.size());
+        for (ZipRecord r : central) {
+            names.add(info(b, r).name());
+            if (localHeaderSize(b, r.localOffset()) >= 0) {
+                long off = r.localOffset();
+                names.add(Bytes.text(b, off + LOCAL_HEADER_SIZE, Math.min(Bytes.u16le(b, off + 26), CentralDirectory.MAX_NAME),
+                        (Bytes.u16le(b, off + 6) & ZipRecord.FLAG_UTF8) != 0));
+            }
+        }
+        ctx.listed(names);
     }
 
     /** ClamAV's non-recursive zip bomb check over records sorted by local offset. */
