@@ -26,7 +26,7 @@ import org.tukaani.xz.X86Options;
  * ARM, ARM Thumb, SPARC; Delta), with XZ for Java's implementations of them, as Commons Compress does.
  * 7-Zip puts BCJ before PPMd by itself for executables ({@code 7z a -m0=PPMd prog.exe}).
  * BCJ2 (four input streams), ARM64, RISC-V and PPMd combined with another compressor are not decoded.
- * {@link #of} returns null when the archive has no PPMd folder; when the layout cannot be read
+ * {@link #of} returns null when the archive has no PPMd nor encrypted folder; when the layout cannot be read
  * (another Commons Compress), the result has no folder and {@link #failure} says why.
  */
 final class PpmdFolders {
@@ -44,13 +44,23 @@ final class PpmdFolders {
     final List<String> unsupported;
     /** Why the layout could not be read (PPMd folders then go undecoded), else null. */
     final String failure;
+    /**
+     * Per folder index: it has an AES coder. Commons Compress tells an entry's methods only once its
+     * folder's decoders are built, which fails for AES under BCJ+LZMA or PPMd without a password, so
+     * such members were not reported encrypted (clamscan 1.4.6 reports Heuristics.Encrypted.7Zip).
+     */
+    final boolean[] encrypted;
 
-    private PpmdFolders(Folder[] folders, int[] fileFolder, List<String> unsupported, String failure) {
+    private PpmdFolders(Folder[] folders, int[] fileFolder, List<String> unsupported, String failure, boolean[] encrypted) {
+        this.encrypted = encrypted;
         this.folders = folders;
         this.fileFolder = fileFolder;
         this.unsupported = unsupported;
         this.failure = failure;
     }
+
+    /** 7zAES (AES-256 + SHA-256). */
+    private static final byte[] AES = {6, (byte) 0xf1, 7, 1};
 
     /** The Commons Compress version on the class path (for messages). */
     static String commonsCompressVersion() {
@@ -99,7 +109,7 @@ final class PpmdFolders {
 
     /** As {@link #of(SevenZFile)} with {@code layout} (a {@link Layout}, or a failure reason). */
     static PpmdFolders of(SevenZFile sz, Object layout) {
-        if (!(layout instanceof Layout l)) return new PpmdFolders(new Folder[0], new int[0], List.of(), String.valueOf(layout));
+        if (!(layout instanceof Layout l)) return new PpmdFolders(new Folder[0], new int[0], List.of(), String.valueOf(layout), new boolean[0]);
         try {
             Object archive = l.archive.get(sz);
             Object[] folders = (Object[]) l.folders.get(archive);
@@ -113,11 +123,17 @@ final class PpmdFolders {
             Folder[] out = new Folder[folders.length];
             boolean any = false;
             List<String> unsupported = new ArrayList<>();
+            boolean[] encrypted = new boolean[folders.length];
+            boolean anyEncrypted = false;
             for (int i = 0; i < folders.length; i++) {
                 Object[] coders = (Object[]) l.coders.get(folders[i]);
                 boolean ppmd = false;
-                for (Object c : coders) ppmd |= Arrays.equals((byte[]) l.methodId.get(c), PpmdStream.METHOD_ID);
-                if (!ppmd) continue;
+                for (Object c : coders) {
+                    ppmd |= Arrays.equals((byte[]) l.methodId.get(c), PpmdStream.METHOD_ID);
+                    encrypted[i] |= Arrays.equals((byte[]) l.methodId.get(c), AES);
+                }
+                anyEncrypted |= encrypted[i];
+                if (!ppmd || encrypted[i]) continue; // an encrypted member is announced, not decoded
                 Object folder = chain(l, folders[i], coders, firstPack[i], packSizes.length);
                 if (folder instanceof String why) {
                     unsupported.add("folder " + i + ": " + why);
@@ -129,10 +145,11 @@ final class PpmdFolders {
                         (Long) c[1], castFilters(c[2]));
                 any = true;
             }
-            return any || !unsupported.isEmpty() ? new PpmdFolders(out, fileFolder, List.copyOf(unsupported), null) : null;
+            return any || !unsupported.isEmpty() || anyEncrypted
+                    ? new PpmdFolders(out, fileFolder, List.copyOf(unsupported), null, encrypted) : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return new PpmdFolders(new Folder[0], new int[0], List.of(),
-                    "Commons Compress " + commonsCompressVersion() + " header layout unreadable (" + e + ")");
+                    "Commons Compress " + commonsCompressVersion() + " header layout unreadable (" + e + ")", new boolean[0]);
         }
     }
 

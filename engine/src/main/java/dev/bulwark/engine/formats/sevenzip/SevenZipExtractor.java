@@ -93,8 +93,10 @@ public final class SevenZipExtractor implements Extractor {
         }
     }
 
-    private static ChildInfo info(SevenZArchiveEntry e, int position) {
-        return new ChildInfo(e.getName() == null ? "" : e.getName(), null, 0, e.getSize(), isEncrypted(e), position,
+    private static ChildInfo info(SevenZArchiveEntry e, int position) { return info(e, position, false); }
+
+    private static ChildInfo info(SevenZArchiveEntry e, int position, boolean encryptedFolder) {
+        return new ChildInfo(e.getName() == null ? "" : e.getName(), null, 0, e.getSize(), encryptedFolder || isEncrypted(e), position,
                 e.getHasCrc() ? e.getCrcValue() : -1);
     }
 
@@ -109,7 +111,8 @@ public final class SevenZipExtractor implements Extractor {
     }
 
     /**
-     * As {@link #members}, for an archive with PPMd folders (which Commons Compress cannot decode):
+     * As {@link #members}, for an archive with PPMd folders (which Commons Compress cannot decode) or
+     * encrypted folders (whose members are announced as encrypted from the folder's coders):
      * members of a PPMd folder come from one {@link PpmdStream} per folder, read in order; the others
      * from Commons Compress by entry.
      */
@@ -123,11 +126,11 @@ public final class SevenZipExtractor implements Extractor {
         for (SevenZArchiveEntry e : sz.getEntries()) {
             if (ctx.stopped()) return;
             position++;
-            ChildInfo info = info(e, position);
+            int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;
+            ChildInfo info = info(e, position, f >= 0 && f < pf.encrypted.length && pf.encrypted[f]);
             Step step = prelude(e, info, ctx);
             if (step == Step.STOP) return;
             if (step == Step.SKIP) continue;
-            int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;
             InputStream in;
             if (f >= 0 && f < pf.folders.length && pf.folders[f] != null) {
                 if (f != openFolder) {

@@ -113,6 +113,33 @@ class SevenZipPpmdChainTest {
         }
     }
 
+    /**
+     * Encrypted folders whose decoders Commons Compress cannot build without the password (AES under
+     * PPMd, BCJ+PPMd, BCJ+LZMA; fixtures {@code ppmd/encrypted/}, 7-Zip 26.02 {@code -pX}, eicar.com):
+     * Heuristics.Encrypted.7Zip when asked, nothing otherwise, as clamscan 1.4.6. Before ppmd14 all three
+     * were OK with the alert on.
+     */
+    @Test
+    void encryptedFoldersRaiseTheHeuristicAsClamscan(@TempDir Path tmp) throws Exception {
+        Path ndb = tmp.resolve("e.ndb");
+        Files.writeString(ndb, SevenZipPpmdTest.EICAR_NDB);
+        Engine engine = Engine.load(List.of(ndb), LoadOptions.defaults());
+        ScanOptions alert = ScanOptions.defaults().withAlert(ScanOptions.Alert.ENCRYPTED_ARCHIVE, true);
+        boolean clamscan = Files.isExecutable(Path.of("/usr/bin/clamscan"));
+        for (String f : List.of("ppmd-aes", "bcj-ppmd-aes", "bcj-lzma-aes")) {
+            Path p = tmp.resolve(f + ".7z");
+            Files.write(p, SevenZipPpmdTest.fixture("encrypted/" + f + ".7z"));
+            assertEquals(List.of("Heuristics.Encrypted.7Zip"), engine.scan(p, alert).detections().stream().map(d -> d.name()).distinct().toList(), f);
+            assertEquals(List.of(), engine.scan(p, ScanOptions.defaults()).detections(), f);
+            if (!clamscan) continue;
+            Process proc = new ProcessBuilder("clamscan", "--no-summary", "--alert-encrypted-archive=yes", "-d", ndb.toString(), p.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            proc.waitFor();
+            assertTrue(out.contains(p + ": Heuristics.Encrypted.7Zip FOUND"), out);
+        }
+    }
+
     /** Rewrites header bytes at {@code at} and fixes the next-header and start-header CRCs. */
     static byte[] patchHeader(byte[] a, int at, byte... v) {
         byte[] b = a.clone();
