@@ -17,6 +17,8 @@ import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZFile;
 import org.apache.commons.compress.archivers.sevenz.SevenZMethod;
 import org.apache.commons.compress.archivers.sevenz.SevenZMethodConfiguration;
+import org.tukaani.xz.ArrayCache;
+import org.tukaani.xz.FilterOptions;
 
 /**
  * 7z with Commons Compress over the layer buffer (no copy). Encrypted headers and encrypted members
@@ -30,6 +32,14 @@ public final class SevenZipExtractor implements Extractor {
     static final String ENCRYPTED = "Heuristics.Encrypted.7Zip";
 
     private static final byte[] MAGIC = {'7', 'z', (byte) 0xbc, (byte) 0xaf, 0x27, 0x1c};
+
+    /** Commons Compress's header layout ({@link PpmdFolders.Layout}) or why it cannot be read. */
+    private final Object layout;
+
+    public SevenZipExtractor() { this(PpmdFolders.LAYOUT); }
+
+    /** With another layout (tests: a Commons Compress whose private fields moved). */
+    SevenZipExtractor(Object layout) { this.layout = layout; }
 
     @Override
     public void extract(Layer layer, ExtractContext ctx) {
@@ -53,8 +63,12 @@ public final class SevenZipExtractor implements Extractor {
             return;
         }
         try (sz) {
-            PpmdFolders ppmd = PpmdFolders.of(sz);
-            if (ppmd == null) members(sz, ctx);
+            PpmdFolders ppmd = PpmdFolders.of(sz, layout);
+            if (ppmd != null && ppmd.failure != null) {
+                // every PPMd member then fails in Commons Compress ("unsupported compression method")
+                ctx.note("7z: PPMd unsupported: " + ppmd.failure);
+                members(sz, ctx);
+            } else if (ppmd == null) members(sz, ctx);
             else membersWithPpmd(sz, ppmd, archive, ctx);
         } catch (IOException | RuntimeException e) {
             ctx.note("7z: " + e);
@@ -79,8 +93,10 @@ public final class SevenZipExtractor implements Extractor {
         }
     }
 
-    private static ChildInfo info(SevenZArchiveEntry e, int position) {
-        return new ChildInfo(e.getName() == null ? "" : e.getName(), null, 0, e.getSize(), isEncrypted(e), position,
+    private static ChildInfo info(SevenZArchiveEntry e, int position) { return info(e, position, false); }
+
+    private static ChildInfo info(SevenZArchiveEntry e, int position, boolean encryptedFolder) {
+        return new ChildInfo(e.getName() == null ? "" : e.getName(), null, 0, e.getSize(), encryptedFolder || isEncrypted(e), position,
                 e.getHasCrc() ? e.getCrcValue() : -1);
     }
 
@@ -95,12 +111,13 @@ public final class SevenZipExtractor implements Extractor {
     }
 
     /**
-     * As {@link #members}, for an archive with PPMd folders (which Commons Compress cannot decode):
+     * As {@link #members}, for an archive with PPMd folders (which Commons Compress cannot decode) or
+     * encrypted folders (whose members are announced as encrypted from the folder's coders):
      * members of a PPMd folder come from one {@link PpmdStream} per folder, read in order; the others
      * from Commons Compress by entry.
      */
     private static void membersWithPpmd(SevenZFile sz, PpmdFolders pf, ByteBuffer archive, ExtractContext ctx) throws IOException {
-        if (pf.unsupported > 0) ctx.note("7z: " + pf.unsupported + " folder(s) combine PPMd with other coders: not decoded");
+        for (String why : pf.unsupported) ctx.note("7z: " + why + ": not decoded");
         long maxScan = ctx.limits().maxScanSize();
         int position = -1; // entry index, directories included (as members)
         int openFolder = -1;
@@ -109,11 +126,11 @@ public final class SevenZipExtractor implements Extractor {
         for (SevenZArchiveEntry e : sz.getEntries()) {
             if (ctx.stopped()) return;
             position++;
-            ChildInfo info = info(e, position);
+            int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;
+            ChildInfo info = info(e, position, f >= 0 && f < pf.encrypted.length && pf.encrypted[f]);
             Step step = prelude(e, info, ctx);
             if (step == Step.STOP) return;
             if (step == Step.SKIP) continue;
-            int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;
             InputStream in;
             if (f >= 0 && f < pf.folders.length && pf.folders[f] != null) {
                 if (f != openFolder) {
@@ -136,7 +153,9 @@ public final class SevenZipExtractor implements Extractor {
             if (f.packOffset() < 0 || f.packOffset() > archive.limit() || f.packSize() < 0)
                 throw new IOException("7z: PPMd packed stream outside the archive");
             long len = Math.min(f.packSize(), archive.limit() - f.packOffset());
-            return new PpmdStream(Bytes.slice(archive, f.packOffset(), len), f.props(), f.unpackSize(), Ppmd7.memoryCap(maxScan), maxScan);
+            InputStream in = new PpmdStream(Bytes.slice(archive, f.packOffset(), len), f.props(), f.unpackSize(), Ppmd7.memoryCap(maxScan), maxScan);
+            for (FilterOptions filter : f.filters()) in = filter.getInputStream(in, ArrayCache.getDummyCache());
+            return in;
         } catch (IOException | RuntimeException ex) {
             IOException failure = ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
             return new InputStream() {
