@@ -76,6 +76,47 @@ class MailWhitespaceLinesTest {
         assertTrue(c.out().contains("p1-sbs-a-mbox.eml: OK"), c.out());
     }
 
+    /**
+     * The same sequences among a message's own headers (single message: parseEmailFile; mbox: parseEmailHeaders):
+     * before its Content-Type, between it and its Content-Transfer-Encoding, before the blank line; and in a
+     * multipart message's headers before, between and after an X- header, the last without the blank line before
+     * the first boundary. ClamAV skips a line that is no header (the headers go on to the blank line); drops a line
+     * of only blanks and ';' after another one (in an mbox message the line before still took it for folded, so the
+     * next line is joined to that header; the body's first line is looked for past such lines too); ends a single
+     * message's headers at a boundary line after a line of white space once a boundary is known; and a further
+     * Content-Type with a known major type replaces the type, its arguments adding to the first ones. Expectations:
+     * clamscan 1.4.6 (before the change 72 of 504 differed).
+     */
+    @Test
+    void messageHeaderLinesOfWhiteSpaceAndSemicolons(@TempDir Path tmp) throws Exception {
+        Path dir = ClamscanCases.casesDir(tmp);
+        String att = ClamscanCases.base64Lines(ClamscanCases.payload());
+        for (var s : SEQUENCES.entrySet()) {
+            for (var ct : CONTENT_TYPES.entrySet()) {
+                for (int pos = 0; pos < 3; pos++) {
+                    String[] x = {"", "", ""};
+                    x[pos] = s.getValue();
+                    String t = "From: a@b\n" + x[0] + ct.getValue() + "\n" + x[1] + "Content-Transfer-Encoding: base64\n" + x[2]
+                            + "\n" + att;
+                    String m = "From: a@b\nContent-Type: multipart/mixed; boundary=QQ\n" + x[0] + "X-A: 1\n" + x[1]
+                            + (pos != 2 ? "\n" : x[2]) + "--QQ\n" + ct.getValue() + "\nContent-Transfer-Encoding: base64\n\n"
+                            + att + "--QQ--\n";
+                    String n = pos + "-" + s.getKey() + "-" + ct.getKey();
+                    write(dir.resolve("t" + n + ".eml"), t);
+                    write(dir.resolve("t" + n + "-mbox.eml"), MBOX + t);
+                    write(dir.resolve("m" + n + ".eml"), m);
+                    write(dir.resolve("m" + n + "-mbox.eml"), MBOX + m);
+                }
+            }
+        }
+        ScanCommandTest.Run c = ClamscanCases.compare(tmp, "t.ndb", ClamscanCases.EICAR_NDB, dir);
+        assertTrue(c.out().contains("t0-s-b.eml: OK"), c.out());
+        assertTrue(c.out().contains("t1-sw-b.eml: OK"), c.out());
+        assertTrue(c.out().contains("t1-ww-a-mbox.eml: OK"), c.out());
+        assertTrue(c.out().contains("m2-n-a.eml: Eicar-Body.UNOFFICIAL FOUND"), c.out());
+        assertTrue(c.out().contains("m2-w-b.eml: Eicar-Body.UNOFFICIAL FOUND"), c.out());
+    }
+
     static void write(Path p, String s) throws Exception {
         Files.writeString(p, s, StandardCharsets.ISO_8859_1);
     }

@@ -125,6 +125,10 @@ final class MailParser {
          * that is not text, a blank line after a blank line; an mbox message's body is moved over as it stands
          */
         boolean fileLines;
+        /** (engine14) whether the last line of only blanks and ';' seen by the header loop was the last line it saw */
+        boolean lastOnlySemi;
+        /** (engine14) the most arguments one Content-Type header had (they accumulate over several: contentType) */
+        int contentTypeArguments;
     }
 
     private void message(int from, int to, int depth, int mode) {
@@ -220,11 +224,53 @@ final class MailParser {
         // (parseEmailFile), whether its last line does, trailing blanks aside (parseEmailHeaders)
         long quotes = 0;
         boolean endsSemi = false, lineEndsSemi = false, resumed = false;
+        // (engine14) doContinueMultipleEmptyOptions: a line of only blanks and ';' after another one (blank lines
+        // between do not count) is dropped; parseEmailHeaders still saw it as the next line of the one before
+        // (forcedJoin). parseEmailFile: a line of white space once a boundary is known (afterWhite)
+        boolean lastOnlySemi = false, forcedJoin = false, afterWhite = false;
+        int firstJunk = -1;
         h.bodyStart = to;
         h.mbox = mode == MBOX;
         while (i < to) {
             int next = Text.nextLine(b, i, to);
             int e = Text.lineEnd(b, i, next);
+            if (e > i) {
+                boolean only = onlySemi(i, e);
+                if (only && lastOnlySemi) {
+                    // parseEmailHeaders: the line before took this one for folded (it starts with a blank), so the
+                    // next line is joined to the header whatever it is
+                    if (mode == MBOX && cur != null && isBlank(b.get(i) & 0xff)) forcedJoin = true;
+                    i = next;
+                    continue;
+                }
+                lastOnlySemi = only;
+                if (afterWhite) {
+                    afterWhite = false;
+                    String boundary = HeaderValue.parse(h.contentType, MAX_ARGUMENTS).param("boundary");
+                    if (boundary != null && delimiter(i, e, ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1)) >= 0) {
+                        // "Found a header line with space that should be blank": the headers end, the boundary
+                        // line starts the body
+                        store(h, curName, cur);
+                        h.bodyStart = i;
+                        return h;
+                    }
+                }
+                if (forcedJoin) {
+                    forcedJoin = false;
+                    if (cur.length() < MAX_KEPT_HEADER) cur.append(Text.latin1(b, i, e, MAX_KEPT_HEADER));
+                    bytes += next - i;
+                    quotes += countQuotes(i, e);
+                    endsSemi = b.get(e - 1) == ';';
+                    lineEndsSemi = endsInSemicolon(i, e);
+                    i = next;
+                    continue;
+                }
+            } else if (forcedJoin) {
+                // parseEmailHeaders: a header still being joined at the blank line is never parsed
+                cur = null;
+                curName = null;
+                forcedJoin = false;
+            }
             if (e == i) {
                 if (joining && cur != null && mode == FILE && endsSemi) {
                     // parseEmailFile: a kept header ending in ';' takes the next line whatever it is; a blank one is
@@ -253,17 +299,19 @@ final class MailParser {
                 break;
             }
             int c = b.get(i);
-            // ClamAV counts the bytes of the header lines it reads, not of the lines it skips after a blank line
-            // it passed over (a body's lines until the next blank line)
-            if (!resumed || cur != null || c == ' ' || c == '\t' || headerColon(i, e) >= 0) bytes += next - i;
+            // ClamAV counts the bytes of the header lines it reads, not of the lines without a header it skips
+            // (engine14: anywhere in the headers, not only after a blank line it passed over)
+            if (cur != null || c == ' ' || c == '\t' || headerColon(i, e) >= 0) bytes += next - i;
             if (bytes > MAX_HEADER_BYTES) return limit("Heuristics.Limits.Exceeded.EmailHeaderBytes");
             if (c == ' ' || c == '\t') {
                 if (++folds >= MAX_LINE_FOLDS) return limit("Heuristics.Limits.Exceeded.EmailLineFoldCnt");
-                if (mode == FILE && cur != null && blankOnly(i, e)) {
-                    // parseEmailFile: a line of white space only ends the header being read
+                if (mode == FILE && blankOnly(i, e)) {
+                    // parseEmailFile: a line of white space only ends the header being read; once a boundary is
+                    // known, a boundary line after it ends the headers
                     store(h, curName, cur);
                     cur = null;
                     curName = null;
+                    afterWhite = HeaderValue.parse(h.contentType, MAX_ARGUMENTS).param("boundary") != null;
                     i = next;
                     continue;
                 }
@@ -300,10 +348,14 @@ final class MailParser {
                 continue;
             }
             if (colon < 0) {
-                // a message: not a header block at all (the whole region is body text), or one without the blank
-                // line (a part's headers skip such a line: partHeaders)
-                h.bodyStart = h.any ? i : from;
-                break;
+                // (engine14) parseEmailFile and parseEmailHeaders skip a line that is no header ("From " lines,
+                // junk, a ';' alone): the headers go on to the blank line
+                if (firstJunk < 0) firstJunk = i;
+                store(h, curName, cur);
+                curName = null;
+                cur = null;
+                i = next;
+                continue;
             }
             store(h, curName, cur);
             h.any = true;
@@ -319,6 +371,10 @@ final class MailParser {
             i = next;
         }
         store(h, curName, cur);
+        h.lastOnlySemi = lastOnlySemi;
+        // no blank line ends these headers: ClamAV's message has no body; the text from the first line that is no
+        // header on is scanned as the body all the same (a deliberate superset, MailDifferentialTest)
+        if (i >= to && firstJunk >= 0) h.bodyStart = h.any ? firstJunk : from;
         return h;
     }
 
@@ -345,6 +401,15 @@ final class MailParser {
             if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
         }
         return false;
+    }
+
+    /** doContinueMultipleEmptyOptions' test: the line is only blanks and ';'. */
+    private boolean onlySemi(int i, int e) {
+        for (int k = i; k < e; k++) {
+            byte c = b.get(k);
+            if (c != ' ' && c != '\t' && c != ';') return false;
+        }
+        return true;
     }
 
     private boolean blankOnly(int i, int e) {
@@ -412,7 +477,11 @@ final class MailParser {
     private static void store(Headers h, String name, StringBuilder v) {
         if (v == null || name == null) return;
         switch (name) {
-            case "content-type" -> { if (h.contentType == null) h.contentType = v.toString(); }
+            case "content-type" -> {
+                // ClamAV counts a header's arguments per header (parseMimeHeader)
+                h.contentTypeArguments = Math.max(h.contentTypeArguments, HeaderValue.parse(v.toString(), MAX_ARGUMENTS).argumentCount);
+                h.contentType = contentType(h.contentType, v.toString());
+            }
             case "content-transfer-encoding" -> {
                 // ClamAV keeps every distinct encoding and decodes the body once with each, into one output
                 String e = rfc822comments(v.toString()).trim().toLowerCase(Locale.ROOT);
@@ -422,6 +491,27 @@ final class MailParser {
             case "content-disposition" -> { if (h.disposition == null) h.disposition = v.toString(); }
             default -> { }
         }
+    }
+
+    /**
+     * (engine14) A further Content-Type header as ClamAV's parseMimeHeader takes it: a known major type (text,
+     * multipart, application, audio, image, message, video: messageSetMimeType) replaces the type and subtype, an
+     * unknown one leaves them; the arguments accumulate, the first of a name counting (messageFindArgument).
+     * clamscan 1.4.6: a multipart message whose boundary line sits among its headers (no blank line before it) is
+     * the application/octet-stream of the part's Content-Type read there, its base64 body decoded.
+     */
+    private static String contentType(String old, String add) {
+        if (old == null) return add;
+        int k = 0;
+        while (k < add.length() && !Character.isLetter(add.charAt(k))) k++;
+        int end = k;
+        while (end < add.length() && Character.isLetterOrDigit(add.charAt(end)) || end < add.length() && add.charAt(end) == '-') end++;
+        String major = add.substring(k, end).toLowerCase(Locale.ROOT);
+        int addSemi = HeaderValue.indexOutsideQuotes(add, 0), oldSemi = HeaderValue.indexOutsideQuotes(old, 0);
+        String oldArgs = oldSemi < 0 ? "" : old.substring(oldSemi), addArgs = addSemi < 0 ? "" : add.substring(addSemi);
+        if (old.length() + addArgs.length() > MAX_KEPT_HEADER) addArgs = ""; // bounded: the first arguments count
+        if (!MimeGuess.isKnownMajor(major)) return old + addArgs;
+        return (addSemi < 0 ? add : add.substring(0, addSemi)) + oldArgs + addArgs;
     }
 
     private Headers limit(String heuristic) {
@@ -434,7 +524,7 @@ final class MailParser {
     private void entity(Headers h, int to, int depth, boolean asMessage) {
         HeaderValue ct = HeaderValue.parse(h.contentType, MAX_ARGUMENTS);
         HeaderValue cd = HeaderValue.parse(h.disposition, MAX_ARGUMENTS);
-        if (ct.argumentCount >= MAX_ARGUMENTS || cd.argumentCount >= MAX_ARGUMENTS) {
+        if (h.contentTypeArguments >= MAX_ARGUMENTS || cd.argumentCount >= MAX_ARGUMENTS) {
             limit("Heuristics.Limits.Exceeded.EmailMIMEArguments");
             if (stop) return;
         }
@@ -518,10 +608,16 @@ final class MailParser {
     private int encodingSearch(Headers h, int from, int to) {
         if (!h.mbox) return from;
         int i = from;
+        boolean semi = h.lastOnlySemi;
         while (i < to) {
             int next = Text.nextLine(b, i, to);
             int e = Text.lineEnd(b, i, next);
-            if (e > i && !Text.startsWith(b, i, e, "Message-Id: ") && !Text.startsWith(b, i, e, "Date: ")) return next;
+            if (e > i) {
+                // (engine14) a line of only blanks and ';' after another one is dropped there too
+                boolean only = onlySemi(i, e);
+                if (!(only && semi) && !Text.startsWith(b, i, e, "Message-Id: ") && !Text.startsWith(b, i, e, "Date: ")) return next;
+                if (!only) semi = false; // a dropped line leaves it set
+            }
             i = next;
         }
         return to;
@@ -636,14 +732,13 @@ final class MailParser {
         int i = pl.first(from);
         while (i < to && pl.empty(i)) i = pl.consume(i); // "Ignore blank lines"
         while (i < to) {
-            int next = Text.nextLine(b, i, to);
-            int e = cString(i, Text.lineEnd(b, i, next));
+            int next = pl.nextOf(i), e = pl.endOf(i);
             bytes += next - i;
             if (bytes > MAX_HEADER_BYTES) return limit("Heuristics.Limits.Exceeded.EmailHeaderBytes");
             if (e == i) {
                 int j = pl.consume(i);
                 if (j < to && !pl.empty(j)) {
-                    int je = cString(j, Text.lineEnd(b, j, Text.nextLine(b, j, to)));
+                    int je = pl.endOf(j);
                     String enc = h.encoding;
                     if ((enc == null || enc.equals("7bit")) && (application || h.contentType != null
                             && MimeGuess.canonical(HeaderValue.parse(h.contentType, MAX_ARGUMENTS).value).startsWith("application"))
@@ -682,8 +777,7 @@ final class MailParser {
             boolean end = false;
             int j = pl.consume(cur);
             while (j < to && !pl.empty(j)) {
-                int jn = Text.nextLine(b, j, to);
-                int je = cString(j, Text.lineEnd(b, j, jn));
+                int jn = pl.nextOf(j), je = pl.endOf(j);
                 if (!(isBlank(b.get(j) & 0xff) || Text.indexOf(b, j, je, EQUALS) >= 0 && endsInSemicolon(cur, ce))) break;
                 bytes += jn - j;
                 if (bytes > MAX_HEADER_BYTES) return limit("Heuristics.Limits.Exceeded.EmailHeaderBytes");
@@ -755,11 +849,30 @@ final class MailParser {
             this.fileLines = fileLines;
         }
 
+        /** The last line measured: its start, the next line's start, its end as a C string. */
+        private int at = -1, atNext, atEnd;
+
+        private void measure(int i) {
+            if (i == at) return;
+            at = i;
+            atNext = Text.nextLine(b, i, to);
+            atEnd = cString(i, Text.lineEnd(b, i, atNext));
+        }
+
+        int nextOf(int i) {
+            measure(i);
+            return atNext;
+        }
+
+        int endOf(int i) {
+            measure(i);
+            return atEnd;
+        }
+
         /** The first line kept at or after {@code i}. */
         int first(int i) {
             while (fileLines && i < to) {
-                int next = Text.nextLine(b, i, to);
-                int e = cString(i, Text.lineEnd(b, i, next));
+                int next = nextOf(i), e = endOf(i);
                 if (e == i ? !lastBlank : !(lastOnlySemi && onlySemi(i, e))) return i;
                 i = next;
             }
@@ -768,8 +881,7 @@ final class MailParser {
 
         /** Takes the kept line at {@code i}; returns the next kept line. */
         int consume(int i) {
-            int next = Text.nextLine(b, i, to);
-            int e = cString(i, Text.lineEnd(b, i, next));
+            int next = nextOf(i), e = endOf(i);
             if (e == i) {
                 lastBlank = true;
             } else {
@@ -780,16 +892,9 @@ final class MailParser {
         }
 
         boolean empty(int i) {
-            return cString(i, Text.lineEnd(b, i, Text.nextLine(b, i, to))) == i;
-        }
-
-        /** doContinueMultipleEmptyOptions' test: the line is only blanks and ';'. */
-        private boolean onlySemi(int i, int e) {
-            for (int k = i; k < e; k++) {
-                byte c = b.get(k);
-                if (c != ' ' && c != '\t' && c != ';') return false;
-            }
-            return true;
+            byte c = b.get(i);
+            if (c == '\n' || c == 0) return true;
+            return c == '\r' && endOf(i) == i;
         }
 
         /** messageAddStr keeps a line of white space only (C isspace, no byte from 0x80 up) as one space. */
