@@ -65,7 +65,7 @@ final class HeaderValue {
         return params.get(name);
     }
 
-    private static int indexOutsideQuotes(String s, int from) {
+    static int indexOutsideQuotes(String s, int from) {
         boolean q = false;
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);

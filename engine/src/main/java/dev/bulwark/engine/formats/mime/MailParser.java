@@ -119,11 +119,27 @@ final class MailParser {
         boolean any;
         /** (mail14) an mbox message's (parseEmailHeaders): its body's first line is never taken for an encoding line */
         boolean mbox;
+        /**
+         * (engine14) the entity's lines came through parseEmailFile (a single message, a message/rfc822 part saved as
+         * a file), which drops a line of only blanks and ';' after another such line and, in the body of a message
+         * that is not text, a blank line after a blank line; an mbox message's body is moved over as it stands
+         */
+        boolean fileLines;
+        /** (engine14) whether the last line of only blanks and ';' seen by the header loop was the last line it saw */
+        boolean lastOnlySemi;
+        /** (engine14) the most arguments one Content-Type header had (they accumulate over several: contentType) */
+        int contentTypeArguments;
     }
 
     private void message(int from, int to, int depth, int mode) {
+        message(from, to, depth, mode, mode == FILE);
+    }
+
+    /** {@code fileLines}: see {@link Headers#fileLines} (a message's message/rfc822 body keeps its message's). */
+    private void message(int from, int to, int depth, int mode, boolean fileLines) {
         Headers h = headers(from, to, mode);
         if (h == null || stop) return;
+        h.fileLines = fileLines;
         entity(h, to, depth, true);
     }
 
@@ -193,11 +209,10 @@ final class MailParser {
     }
 
     /**
-     * Parses the header block at {@code from}; null when a limit stops parsing. {@code part}: a multipart part's,
-     * whose lines ClamAV reads as headers up to the first blank line even when the first is no header.
+     * Parses the header block of a message at {@code from} ({@link #FILE} or {@link #MBOX}); null when a limit stops
+     * parsing. A multipart part's headers: {@link #partHeaders}.
      */
     private Headers headers(int from, int to, int mode) {
-        boolean part = mode == PART;
         boolean joining = mode == FILE || mode == MBOX;
         Headers h = new Headers();
         StringBuilder cur = null;
@@ -209,11 +224,53 @@ final class MailParser {
         // (parseEmailFile), whether its last line does, trailing blanks aside (parseEmailHeaders)
         long quotes = 0;
         boolean endsSemi = false, lineEndsSemi = false, resumed = false;
+        // (engine14) doContinueMultipleEmptyOptions: a line of only blanks and ';' after another one (blank lines
+        // between do not count) is dropped; parseEmailHeaders still saw it as the next line of the one before
+        // (forcedJoin). parseEmailFile: a line of white space once a boundary is known (afterWhite)
+        boolean lastOnlySemi = false, forcedJoin = false, afterWhite = false;
+        int firstJunk = -1;
         h.bodyStart = to;
         h.mbox = mode == MBOX;
         while (i < to) {
-            int next = Text.nextLine(b, i, to);
+            int next = nextLine(i, to);
             int e = Text.lineEnd(b, i, next);
+            if (e > i) {
+                boolean only = onlySemi(i, e);
+                if (only && lastOnlySemi) {
+                    // parseEmailHeaders: the line before took this one for folded (it starts with a blank), so the
+                    // next line is joined to the header whatever it is
+                    if (mode == MBOX && cur != null && isBlank(b.get(i) & 0xff)) forcedJoin = true;
+                    i = next;
+                    continue;
+                }
+                lastOnlySemi = only;
+                if (afterWhite) {
+                    afterWhite = false;
+                    String boundary = HeaderValue.parse(h.contentType, MAX_ARGUMENTS).param("boundary");
+                    if (boundary != null && delimiter(i, e, ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1)) >= 0) {
+                        // "Found a header line with space that should be blank": the headers end, the boundary
+                        // line starts the body
+                        store(h, curName, cur);
+                        h.bodyStart = i;
+                        return h;
+                    }
+                }
+                if (forcedJoin) {
+                    forcedJoin = false;
+                    if (cur.length() < MAX_KEPT_HEADER) cur.append(Text.latin1(b, i, e, MAX_KEPT_HEADER));
+                    bytes += next - i;
+                    quotes += countQuotes(i, e);
+                    endsSemi = b.get(e - 1) == ';';
+                    lineEndsSemi = endsInSemicolon(i, e);
+                    i = next;
+                    continue;
+                }
+            } else if (forcedJoin) {
+                // parseEmailHeaders: a header still being joined at the blank line is never parsed
+                cur = null;
+                curName = null;
+                forcedJoin = false;
+            }
             if (e == i) {
                 if (joining && cur != null && mode == FILE && endsSemi) {
                     // parseEmailFile: a kept header ending in ';' takes the next line whatever it is; a blank one is
@@ -242,17 +299,20 @@ final class MailParser {
                 break;
             }
             int c = b.get(i);
-            // ClamAV counts the bytes of the header lines it reads, not of the lines it skips after a blank line
-            // it passed over (a body's lines until the next blank line)
-            if (!resumed || cur != null || c == ' ' || c == '\t' || headerColon(i, e) >= 0) bytes += next - i;
+            // ClamAV counts the bytes of the header lines it reads, not of the lines without a header it skips
+            // (engine14: anywhere in the headers, not only after a blank line it passed over)
+            int colon = c == ' ' || c == '\t' ? -1 : headerColon(i, e);
+            if (cur != null || c == ' ' || c == '\t' || colon >= 0) bytes += next - i;
             if (bytes > MAX_HEADER_BYTES) return limit("Heuristics.Limits.Exceeded.EmailHeaderBytes");
             if (c == ' ' || c == '\t') {
                 if (++folds >= MAX_LINE_FOLDS) return limit("Heuristics.Limits.Exceeded.EmailLineFoldCnt");
-                if (mode == FILE && cur != null && blankOnly(i, e)) {
-                    // parseEmailFile: a line of white space only ends the header being read
+                if (mode == FILE && blankOnly(i, e)) {
+                    // parseEmailFile: a line of white space only ends the header being read; once a boundary is
+                    // known, a boundary line after it ends the headers
                     store(h, curName, cur);
                     cur = null;
                     curName = null;
+                    afterWhite = HeaderValue.parse(h.contentType, MAX_ARGUMENTS).param("boundary") != null;
                     i = next;
                     continue;
                 }
@@ -279,8 +339,6 @@ final class MailParser {
                 i = next;
                 continue;
             }
-            if (part) e = cString(i, e);
-            int colon = part ? partSeparator(i, e) : headerColon(i, e);
             if (colon < 0 && resumed) {
                 // parseEmailFile after a blank line it passed over: still the headers, a line without one skipped
                 store(h, curName, cur);
@@ -290,15 +348,9 @@ final class MailParser {
                 continue;
             }
             if (colon < 0) {
-                if (!part) {
-                    // a message: not a header block at all (the whole region is body text), or one without the
-                    // blank line
-                    h.bodyStart = h.any ? i : from;
-                    break;
-                }
-                // a part: ClamAV's multipart loop reads header lines up to the blank line, and a line that is no
-                // header (no colon, a control byte or NUL in the name: its lines are C strings) is skipped, not
-                // taken for the body's start
+                // (engine14) parseEmailFile and parseEmailHeaders skip a line that is no header ("From " lines,
+                // junk, a ';' alone): the headers go on to the blank line
+                if (firstJunk < 0) firstJunk = i;
                 store(h, curName, cur);
                 curName = null;
                 cur = null;
@@ -319,16 +371,35 @@ final class MailParser {
             i = next;
         }
         store(h, curName, cur);
+        h.lastOnlySemi = lastOnlySemi;
+        // no blank line ends these headers: ClamAV's message has no body; the text from the first line that is no
+        // header on is scanned as the body all the same (a deliberate superset, MailDifferentialTest)
+        if (i >= to && firstJunk >= 0) h.bodyStart = h.any ? firstJunk : from;
         return h;
     }
 
     /**
-     * How header lines are read: a multipart part's; ClamAV's parseEmailFile (a single message, and a message/rfc822
+     * How header lines are read: a multipart part's (partHeaders); ClamAV's parseEmailFile (a single message, and a message/rfc822
      * part, which ClamAV saves and scans as a file of its own: saveTextPart); parseEmailHeaders (an mbox message,
      * and a message's message/rfc822 body).
      */
-    static final int PART = 0, FILE = 1, MBOX = 2;
+    static final int FILE = 1, MBOX = 2;
     private static final byte[] EQUALS = {'='};
+
+    private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L, NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+
+    /**
+     * {@link Text#nextLine} eight bytes at a time: a message's header walk now reads every line up to the blank one,
+     * which in text typed as mail (headers that never end) is the whole layer.
+     */
+    private int nextLine(int i, int end) {
+        while (i + 8 <= end) {
+            long w = b.getLong(i) ^ NEWLINES;
+            if (((w - ONES) & ~w & HIGHS) != 0) break; // a '\n' among these eight bytes
+            i += 8;
+        }
+        return Text.nextLine(b, i, end);
+    }
 
     /** ClamAV's count_quotes over one line: its '"' bytes. */
     private long countQuotes(int i, int e) {
@@ -347,6 +418,15 @@ final class MailParser {
         return false;
     }
 
+    /** doContinueMultipleEmptyOptions' test: the line is only blanks and ';'. */
+    private boolean onlySemi(int i, int e) {
+        for (int k = i; k < e; k++) {
+            byte c = b.get(k);
+            if (c != ' ' && c != '\t' && c != ';') return false;
+        }
+        return true;
+    }
+
     private boolean blankOnly(int i, int e) {
         for (int k = i; k < e; k++) if (!Character.isWhitespace((char) (b.get(k) & 0xff))) return false;
         return true;
@@ -361,19 +441,6 @@ final class MailParser {
     /** The separators {@link #partSeparator} tries, in its order. */
     private static final byte[] PART_SEPARATORS = {':', '=', ' '};
 
-    /**
-     * A part's header line split as ClamAV's parseEmailHeader splits it: at the first ':' when the line holds
-     * one, else at the first '=', else at the first space ("Content-Transfer-Encoding=base64" and
-     * "Content-Transfer-Encoding base64" are headers of a part). -1 when there is none or the name is empty.
-     */
-    private int partSeparator(int i, int e) {
-        for (byte sep : PART_SEPARATORS) {
-            for (int k = i; k < e; k++) {
-                if (b.get(k) == sep) return k > i ? k : -1;
-            }
-        }
-        return -1;
-    }
 
     /** Index of the ':' ending a header name at the start of the line, or -1 if the line is no header. */
     private int headerColon(int i, int e) {
@@ -425,7 +492,11 @@ final class MailParser {
     private static void store(Headers h, String name, StringBuilder v) {
         if (v == null || name == null) return;
         switch (name) {
-            case "content-type" -> { if (h.contentType == null) h.contentType = v.toString(); }
+            case "content-type" -> {
+                // ClamAV counts a header's arguments per header (parseMimeHeader)
+                h.contentTypeArguments = Math.max(h.contentTypeArguments, HeaderValue.parse(v.toString(), MAX_ARGUMENTS).argumentCount);
+                h.contentType = contentType(h.contentType, v.toString());
+            }
             case "content-transfer-encoding" -> {
                 // ClamAV keeps every distinct encoding and decodes the body once with each, into one output
                 String e = rfc822comments(v.toString()).trim().toLowerCase(Locale.ROOT);
@@ -435,6 +506,27 @@ final class MailParser {
             case "content-disposition" -> { if (h.disposition == null) h.disposition = v.toString(); }
             default -> { }
         }
+    }
+
+    /**
+     * (engine14) A further Content-Type header as ClamAV's parseMimeHeader takes it: a known major type (text,
+     * multipart, application, audio, image, message, video: messageSetMimeType) replaces the type and subtype, an
+     * unknown one leaves them; the arguments accumulate, the first of a name counting (messageFindArgument).
+     * clamscan 1.4.6: a multipart message whose boundary line sits among its headers (no blank line before it) is
+     * the application/octet-stream of the part's Content-Type read there, its base64 body decoded.
+     */
+    private static String contentType(String old, String add) {
+        if (old == null) return add;
+        int k = 0;
+        while (k < add.length() && !Character.isLetter(add.charAt(k))) k++;
+        int end = k;
+        while (end < add.length() && Character.isLetterOrDigit(add.charAt(end)) || end < add.length() && add.charAt(end) == '-') end++;
+        String major = add.substring(k, end).toLowerCase(Locale.ROOT);
+        int addSemi = HeaderValue.indexOutsideQuotes(add, 0), oldSemi = HeaderValue.indexOutsideQuotes(old, 0);
+        String oldArgs = oldSemi < 0 ? "" : old.substring(oldSemi), addArgs = addSemi < 0 ? "" : add.substring(addSemi);
+        if (old.length() + addArgs.length() > MAX_KEPT_HEADER) addArgs = ""; // bounded: the first arguments count
+        if (!MimeGuess.isKnownMajor(major)) return old + addArgs;
+        return (addSemi < 0 ? add : add.substring(0, addSemi)) + oldArgs + addArgs;
     }
 
     private Headers limit(String heuristic) {
@@ -447,7 +539,7 @@ final class MailParser {
     private void entity(Headers h, int to, int depth, boolean asMessage) {
         HeaderValue ct = HeaderValue.parse(h.contentType, MAX_ARGUMENTS);
         HeaderValue cd = HeaderValue.parse(h.disposition, MAX_ARGUMENTS);
-        if (ct.argumentCount >= MAX_ARGUMENTS || cd.argumentCount >= MAX_ARGUMENTS) {
+        if (h.contentTypeArguments >= MAX_ARGUMENTS || cd.argumentCount >= MAX_ARGUMENTS) {
             limit("Heuristics.Limits.Exceeded.EmailMIMEArguments");
             if (stop) return;
         }
@@ -458,7 +550,7 @@ final class MailParser {
         if (name == null) name = "";
         int from = h.bodyStart;
         if (type.startsWith("multipart/") && ct.param("boundary") != null && depth < MAX_NESTING) {
-            if (multipart(from, to, ct.param("boundary"), depth, isIdentity(enc), encodingSearch(h, from, to))) return;
+            if (multipart(from, to, ct.param("boundary"), depth, isIdentity(enc), encodingSearch(h, from, to), h.fileLines)) return;
         } else if ((type.equals("message/rfc822") || type.equals("message/global"))
                 && depth < MAX_NESTING && (isIdentity(enc) || asMessage)) {
             // (mail14) a message's message/rfc822 body is parsed as a message whatever its transfer encoding: ClamAV
@@ -466,7 +558,7 @@ final class MailParser {
             // parseEmailHeaders (clamscan 1.4.6: a base64 EICAR under message/rfc822 + base64 is OK)
             // (mail14) a message's message/rfc822 body goes through parseEmailHeaders; a part's is saved as a file
             // and scanned as a single message (parseEmailFile)
-            message(from, to, depth + 1, asMessage ? MBOX : FILE);
+            message(from, to, depth + 1, asMessage ? MBOX : FILE, !asMessage || h.fileLines);
             return;
         }
         // ClamAV's parseEmailBody ends with the bounce check for a message (and for a multipart part, which it
@@ -531,10 +623,16 @@ final class MailParser {
     private int encodingSearch(Headers h, int from, int to) {
         if (!h.mbox) return from;
         int i = from;
+        boolean semi = h.lastOnlySemi;
         while (i < to) {
             int next = Text.nextLine(b, i, to);
             int e = Text.lineEnd(b, i, next);
-            if (e > i && !Text.startsWith(b, i, e, "Message-Id: ") && !Text.startsWith(b, i, e, "Date: ")) return next;
+            if (e > i) {
+                // (engine14) a line of only blanks and ';' after another one is dropped there too
+                boolean only = onlySemi(i, e);
+                if (!(only && semi) && !Text.startsWith(b, i, e, "Message-Id: ") && !Text.startsWith(b, i, e, "Date: ")) return next;
+                if (!only) semi = false; // a dropped line leaves it set
+            }
             i = next;
         }
         return to;
@@ -561,7 +659,7 @@ final class MailParser {
     }
 
     /** Splits a multipart body; false when no delimiter was found (the body is then a leaf). */
-    private boolean multipart(int from, int to, String boundary, int depth, boolean unencoded, int searchFrom) {
+    private boolean multipart(int from, int to, String boundary, int depth, boolean unencoded, int searchFrom, boolean fileLines) {
         byte[] delim = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         int i = from, partStart = -1, parts = 0;
         boolean found = false;
@@ -582,7 +680,7 @@ final class MailParser {
             int close = delimiter(i, e, delim);
             if (close >= 0) {
                 found = true;
-                if (partStart >= 0) part(partStart, beforeLineBreak(partStart, i), depth);
+                if (partStart >= 0) part(partStart, beforeLineBreak(partStart, i), depth, fileLines);
                 if (++parts >= MAX_PARTS) {
                     limit("Heuristics.Limits.Exceeded.EmailMIMEPartsPerMessage");
                     return true;
@@ -592,7 +690,7 @@ final class MailParser {
             }
             i = next;
         }
-        if (partStart >= 0 && partStart < to && !stop) part(partStart, to, depth);
+        if (partStart >= 0 && partStart < to && !stop) part(partStart, to, depth, fileLines);
         return found;
     }
 
@@ -617,10 +715,208 @@ final class MailParser {
         return e;
     }
 
-    private void part(int from, int to, int depth) {
-        Headers h = headers(from, to, PART);
+    private void part(int from, int to, int depth, boolean fileLines) {
+        Headers h = partHeaders(from, to, fileLines);
         if (h == null || stop) return;
+        h.fileLines = fileLines;
         entity(h, to, depth + 1, false);
+    }
+
+    /** RFC2821LENGTH: ClamAV's multipart loop skips a part header line longer than this, without folding. */
+    private static final int MAX_PART_HEADER_LINE = 1000;
+
+    /**
+     * (engine14) A multipart part's header lines read as ClamAV's multipart loop (parseEmailBody) reads them, over
+     * the lines its message holds: a line of white space only is kept as one space (messageAddStr), and when the
+     * lines came through parseEmailFile ({@code fileLines}) a line of only blanks and ';' after another one (blank
+     * lines between do not count) is gone, and so is a blank line after a blank line. Leading blank lines are
+     * skipped. A first line starting with white space is a continuation and the headers go on. Each header line
+     * takes the lines folded to it (next_is_folded_header: the next line starts with a blank, or holds '=' while
+     * this one ends in ';'); a folded line one byte long (a line of white space) ends the headers after it. A blank
+     * line ends them unless the next line starts with "Content" or "filename=", or holds "base64" while the part
+     * is application/* without an encoding (the encoding is then base64): "Ignoring fake end of headers". A line
+     * longer than 1000 bytes is skipped. Lines are C strings (a NUL ends one).
+     */
+    private Headers partHeaders(int from, int to, boolean fileLines) {
+        Headers h = new Headers();
+        h.bodyStart = to;
+        PartLines pl = new PartLines(to, fileLines);
+        int count = 0, folds = 0;
+        long bytes = 0;
+        boolean application = false;
+        int i = pl.first(from);
+        while (i < to && pl.empty(i)) i = pl.consume(i); // "Ignore blank lines"
+        while (i < to) {
+            int next = pl.nextOf(i), e = pl.endOf(i);
+            bytes += next - i;
+            if (bytes > MAX_HEADER_BYTES) return limit("Heuristics.Limits.Exceeded.EmailHeaderBytes");
+            if (e == i) {
+                int j = pl.consume(i);
+                if (j < to && !pl.empty(j)) {
+                    int je = pl.endOf(j);
+                    String enc = h.encoding;
+                    if ((enc == null || enc.equals("7bit")) && (application || h.contentType != null
+                            && MimeGuess.canonical(HeaderValue.parse(h.contentType, MAX_ARGUMENTS).value).startsWith("application"))
+                            && Text.indexOf(b, j, je, BASE64) >= 0) {
+                        store(h, "content-transfer-encoding", new StringBuilder("base64"));
+                        i = j;
+                        continue;
+                    }
+                    if (Text.startsWith(b, j, je, "Content") || Text.startsWith(b, j, je, "filename=")) {
+                        i = j;
+                        continue;
+                    }
+                }
+                h.bodyStart = next;
+                break;
+            }
+            int c = b.get(i) & 0xff;
+            if (c == ' ' || c == '\t') {
+                if (++folds >= MAX_LINE_FOLDS) return limit("Heuristics.Limits.Exceeded.EmailLineFoldCnt");
+            } else {
+                folds = 0;
+            }
+            if (isSpace(c)) {
+                // "Part starts with a continuation line": an argument of no header; the part is application/*
+                // unless a Content-Type says otherwise
+                application = true;
+                i = pl.consume(i);
+                continue;
+            }
+            if (e - i > MAX_PART_HEADER_LINE) {
+                i = pl.consume(i);
+                continue;
+            }
+            StringBuilder full = new StringBuilder(Text.latin1(b, i, e, MAX_KEPT_HEADER));
+            int cur = i, ce = e;
+            boolean end = false;
+            int j = pl.consume(cur);
+            while (j < to && !pl.empty(j)) {
+                int jn = pl.nextOf(j), je = pl.endOf(j);
+                if (!(isBlank(b.get(j) & 0xff) || Text.indexOf(b, j, je, EQUALS) >= 0 && endsInSemicolon(cur, ce))) break;
+                bytes += jn - j;
+                if (bytes > MAX_HEADER_BYTES) return limit("Heuristics.Limits.Exceeded.EmailHeaderBytes");
+                if (isBlank(b.get(j) & 0xff) && ++folds >= MAX_LINE_FOLDS) return limit("Heuristics.Limits.Exceeded.EmailLineFoldCnt");
+                cur = j;
+                ce = je;
+                j = pl.consume(cur);
+                if (je - cur == 1 || pl.whiteOnly(cur, je)) {
+                    // "headers not terminated by blank line": a folded line of one byte (white space is kept as one)
+                    end = true;
+                    break;
+                }
+                if (full.length() < MAX_KEPT_HEADER) full.append(Text.latin1(b, cur, je, MAX_KEPT_HEADER));
+            }
+            String line = full.toString();
+            int sep = partSeparator(line);
+            if (sep > 0) {
+                String name = line.substring(0, sep).trim().toLowerCase(Locale.ROOT);
+                if (isKept(name)) {
+                    if (++count > MAX_HEADERS) return limit("Heuristics.Limits.Exceeded.EmailHeaders");
+                    store(h, name, new StringBuilder(line.substring(sep + 1).trim()));
+                }
+                h.any = true;
+            }
+            i = j;
+            if (end) {
+                h.bodyStart = j;
+                break;
+            }
+        }
+        return h;
+    }
+
+    private static final byte[] BASE64 = "base64".getBytes(StandardCharsets.US_ASCII);
+
+    /** C isspace (the "C" locale): space, \t, \n, \v, \f, \r. */
+    private static boolean isSpace(int c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
+    private static boolean isBlank(int c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /**
+     * A part's header line (with the lines folded to it) split as ClamAV's parseEmailHeader splits it: at the first
+     * ':' when the line holds one, else at the first '=', else at the first space ("Content-Transfer-Encoding=base64"
+     * and "Content-Transfer-Encoding base64" are headers of a part). -1 when there is none or the name is empty.
+     */
+    private static int partSeparator(String line) {
+        for (byte sep : PART_SEPARATORS) {
+            int k = line.indexOf((char) sep);
+            if (k >= 0) return k > 0 ? k : -1;
+        }
+        return -1;
+    }
+
+    /**
+     * The lines of a part as ClamAV's message holds them (see {@link #partHeaders}): which lines are gone when
+     * they came through parseEmailFile, walked in order with its two states.
+     */
+    private final class PartLines {
+        private final int to;
+        private final boolean fileLines;
+        private boolean lastOnlySemi, lastBlank;
+
+        PartLines(int to, boolean fileLines) {
+            this.to = to;
+            this.fileLines = fileLines;
+        }
+
+        /** The last line measured: its start, the next line's start, its end as a C string. */
+        private int at = -1, atNext, atEnd;
+
+        private void measure(int i) {
+            if (i == at) return;
+            at = i;
+            atNext = Text.nextLine(b, i, to);
+            atEnd = cString(i, Text.lineEnd(b, i, atNext));
+        }
+
+        int nextOf(int i) {
+            measure(i);
+            return atNext;
+        }
+
+        int endOf(int i) {
+            measure(i);
+            return atEnd;
+        }
+
+        /** The first line kept at or after {@code i}. */
+        int first(int i) {
+            while (fileLines && i < to) {
+                int next = nextOf(i), e = endOf(i);
+                if (e == i ? !lastBlank : !(lastOnlySemi && onlySemi(i, e))) return i;
+                i = next;
+            }
+            return i;
+        }
+
+        /** Takes the kept line at {@code i}; returns the next kept line. */
+        int consume(int i) {
+            int next = nextOf(i), e = endOf(i);
+            if (e == i) {
+                lastBlank = true;
+            } else {
+                lastBlank = false;
+                lastOnlySemi = onlySemi(i, e);
+            }
+            return first(next);
+        }
+
+        boolean empty(int i) {
+            byte c = b.get(i);
+            if (c == '\n' || c == 0) return true;
+            return c == '\r' && endOf(i) == i;
+        }
+
+        /** messageAddStr keeps a line of white space only (C isspace, no byte from 0x80 up) as one space. */
+        boolean whiteOnly(int i, int e) {
+            for (int k = i; k < e; k++) if (!isSpace(b.get(k) & 0xff)) return false;
+            return true;
+        }
     }
 
     private void leaf(String type, String enc, List<String> more, String name, int from, int to, boolean asMessage) {

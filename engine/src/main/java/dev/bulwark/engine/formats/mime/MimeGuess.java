@@ -17,6 +17,12 @@ final class MimeGuess {
     private MimeGuess() {}
 
     /** The lower-cased Content-Type value with its major type replaced as ClamAV classifies it. */
+    /** One of ClamAV's mime_map major types (lower case). */
+    static boolean isKnownMajor(String major) {
+        for (String m : MAJOR) if (m.equals(major)) return true;
+        return false;
+    }
+
     static String canonical(String type) {
         int slash = type.indexOf('/');
         if (slash < 0) return type;
