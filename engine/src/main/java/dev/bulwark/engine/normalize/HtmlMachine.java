@@ -199,20 +199,39 @@ final class HtmlMachine extends HtmlSteps {
      * value could start a data: URI (5 or 6 bytes stored), as the step checks that first.
      */
     private int valueRun(int i, int to) {
+        int vl = out.valLen;
+        if (vl == 5 || vl == 6) return i;
         byte[] cls = HtmlBytes.VALUE_CLASS, low = HtmlBytes.LOWER, val = out.val;
         byte[] ob = o2.room(to - i);
-        int ol = o2.length(), vl = out.valLen, last = -1;
-        while (i < to && (vl < 5 || vl > 6)) {
+        int ol = o2.length(), last = -1;
+        // stored up to 5 bytes (then the step checks for data:) or STR_MAX: a bound known before the loop, no
+        // per-byte check that C2 would hoist as a predicate for long values to fail (profile_predicate)
+        int cap = vl < 5 ? 5 : STR_MAX;
+        while (i < to && vl < cap) {
             int c = s[i] & 0xFF;
             int k = cls[c];
             if (k == HtmlBytes.PLAIN) {
                 ob[ol++] = low[c];
-                if (vl < STR_MAX) val[vl++] = (byte) c;
+                val[vl++] = (byte) c;
                 last = i++;
             } else if (k == HtmlBytes.CR) {
                 i++;
             } else {
                 break;
+            }
+        }
+        if (vl >= STR_MAX) { // a long value: the rest of it is not stored
+            while (i < to) {
+                int c = s[i] & 0xFF;
+                int k = cls[c];
+                if (k == HtmlBytes.PLAIN) {
+                    ob[ol++] = low[c];
+                    last = i++;
+                } else if (k == HtmlBytes.CR) {
+                    i++;
+                } else {
+                    break;
+                }
             }
         }
         o2.setLength(ol);
