@@ -81,6 +81,9 @@ final class HtmlMachine extends HtmlSteps {
                 } else if (state == TAG_ARG_VAL && mbchar2 == 0) {
                     i = valueRun(i, to);
                     if (i >= to) break;
+                } else if (state == TAG || state == TAG_ARG) {
+                    i = nameRun(i, to);
+                    if (i >= to) break;
                 }
             }
             int c = s[i] & 0xFF;
@@ -204,21 +207,28 @@ final class HtmlMachine extends HtmlSteps {
         byte[] cls = HtmlBytes.VALUE_CLASS, low = HtmlBytes.LOWER, val = out.val;
         byte[] ob = o2.room(to - i);
         int ol = o2.length(), last = -1;
-        // stored up to 5 bytes (then the step checks for data:) or STR_MAX: a bound known before the loop, no
-        // per-byte check that C2 would hoist as a predicate for long values to fail (profile_predicate)
+        // stored up to 5 bytes (then the step checks for data:) or STR_MAX. The loop's one exit is a bound fixed
+        // before it (no byte of it may take the value past its cap): C2 compiles a loop that also tests the
+        // stored length with a predicate hoisted from the profile, which fails as soon as the rest of the chunk
+        // is longer than the room left, and recompiles (profile_predicate). CRs stop a pass early: then again.
         int cap = vl < 5 ? 5 : STR_MAX;
-        while (i < to && vl < cap) {
-            int c = s[i] & 0xFF;
-            int k = cls[c];
-            if (k == HtmlBytes.PLAIN) {
-                ob[ol++] = low[c];
-                val[vl++] = (byte) c;
-                last = i++;
-            } else if (k == HtmlBytes.CR) {
-                i++;
-            } else {
-                break;
+        boolean more = vl < cap;
+        while (more) {
+            int end = Math.min(to, i + (cap - vl));
+            while (i < end) {
+                int c = s[i] & 0xFF;
+                int k = cls[c];
+                if (k == HtmlBytes.PLAIN) {
+                    ob[ol++] = low[c];
+                    val[vl++] = (byte) c;
+                    last = i++;
+                } else if (k == HtmlBytes.CR) {
+                    i++;
+                } else {
+                    break;
+                }
             }
+            more = i == end && i < to && vl < cap;
         }
         if (vl >= STR_MAX) { // a long value: the rest of it is not stored
             while (i < to) {

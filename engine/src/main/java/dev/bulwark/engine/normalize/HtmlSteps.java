@@ -86,9 +86,6 @@ class HtmlSteps {
                 state = next;
                 return i;
             }
-            case EIGHT_BIT -> {
-                return eightBit(c, i);
-            }
             case NORM -> {
                 return norm(c, i);
             }
@@ -149,6 +146,40 @@ class HtmlSteps {
                 state = TAG_ARG;
                 return i;
             }
+            case TAG_ARG_VAL -> {
+                if (startsData()) { // data: URI: its bytes go to the MIME decoder, not to the views
+                    o2.unput();
+                    if (quoted != NOT_QUOTED) o2.put('"');
+                    out.valLen = 0;
+                    state = RFC2397_TYPE;
+                    next = TAG_ARG;
+                    escape = i < lineLen && s[i] == '\\';
+                    return i;
+                }
+                int r = argValue(c, i);
+                escape = r < lineLen && s[r] == '\\'; // ClamAV looks at the byte after the one just handled
+                return r;
+            }
+            case PROCESS_TAG -> {
+                processTag(i);
+                return i;
+            }
+            default -> {
+                return rareStep(c, i);
+            }
+        }
+    }
+
+    /**
+     * The states most bytes never reach (comments, references, multi-byte characters, data: URIs): out of
+     * {@link #step} so that C2, which compiles a switch with the cases its profile has seen and traps on the
+     * others, recompiles this method and not the step when a document first reaches one of them.
+     */
+    private int rareStep(int c, int i) {
+        switch (state) {
+            case EIGHT_BIT -> {
+                return eightBit(c, i);
+            }
             case RFC2397_TYPE, RFC2397_DATA -> {
                 int r = state == RFC2397_TYPE ? dataType(c, i) : dataBytes(c, i);
                 escape = r < lineLen && s[r] == '\\';
@@ -178,20 +209,6 @@ class HtmlSteps {
                 state = RFC2397_DATA;
                 return i;
             }
-            case TAG_ARG_VAL -> {
-                if (startsData()) { // data: URI: its bytes go to the MIME decoder, not to the views
-                    o2.unput();
-                    if (quoted != NOT_QUOTED) o2.put('"');
-                    out.valLen = 0;
-                    state = RFC2397_TYPE;
-                    next = TAG_ARG;
-                    escape = i < lineLen && s[i] == '\\';
-                    return i;
-                }
-                int r = argValue(c, i);
-                escape = r < lineLen && s[r] == '\\'; // ClamAV looks at the byte after the one just handled
-                return r;
-            }
             case COMMENT -> {
                 if (inTag != OUTSIDE && !isSpace(c)) {
                     int l = lower(c);
@@ -202,10 +219,6 @@ class HtmlSteps {
                     next = NORM;
                 }
                 return i + 1;
-            }
-            case PROCESS_TAG -> {
-                processTag(i);
-                return i;
             }
             case CHAR_REF -> {
                 if (c == '#') {
@@ -224,6 +237,44 @@ class HtmlSteps {
             }
             default -> throw new IllegalStateException("HTML state " + state);
         }
+    }
+
+    /**
+     * A tag name after its first byte (state TAG) or an argument name after its first (TAG_ARG), as the steps
+     * read it: bytes lower-cased to nocomment and the name, CRs dropped, up to a blank, '&gt;' ('=' too for an
+     * argument) or a full name buffer (the steps go on from there). Returns where a byte needs the step.
+     */
+    final int nameRun(int i, int to) {
+        boolean isTag = state == TAG;
+        int len = isTag ? tagLen : argLen;
+        if (len == 0) return i; // the first byte: the step (a comment's '!', an argument's blank)
+        byte[] cls = isTag ? HtmlBytes.TAG_NAME_CLASS : HtmlBytes.ARG_NAME_CLASS, low = HtmlBytes.LOWER;
+        byte[] name = isTag ? tag : arg;
+        byte[] ob = o2.room(to - i);
+        int ol = o2.length();
+        boolean more = len < STR_MAX;
+        while (more) { // one exit per pass, a bound fixed before it (see HtmlMachine.valueRun)
+            int end = Math.min(to, i + (STR_MAX - len));
+            while (i < end) {
+                int c = s[i] & 0xFF;
+                int k = cls[c];
+                if (k == HtmlBytes.PLAIN) {
+                    byte l = low[c];
+                    ob[ol++] = l;
+                    name[len++] = l;
+                    i++;
+                } else if (k == HtmlBytes.CR) {
+                    i++;
+                } else {
+                    break;
+                }
+            }
+            more = i == end && i < to && len < STR_MAX;
+        }
+        o2.setLength(ol);
+        if (isTag) tagLen = len;
+        else argLen = len;
+        return i;
     }
 
     /** After a reference's step: back to the state it was read in when it ended. */

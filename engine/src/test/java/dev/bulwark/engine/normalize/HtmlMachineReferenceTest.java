@@ -124,6 +124,28 @@ class HtmlMachineReferenceTest {
         }
     }
 
+    /**
+     * Tag and argument names of every length around ClamAV's 1,024-byte name buffer (html15: names after their
+     * first byte are read in runs), with CRs, upper case, '=' and '!' inside and chunk ends among them.
+     */
+    @Test
+    void longTagAndArgumentNames() {
+        Random r = new Random(17);
+        byte[] pieces = "aZ/\r\r=!-:'\"".getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < 300; i++) {
+            StringBuilder b = new StringBuilder();
+            int tags = 1 + r.nextInt(8);
+            for (int t = 0; t < tags; t++) {
+                b.append(r.nextInt(5) == 0 ? "</" : "<");
+                int len = r.nextInt(3) == 0 ? 1000 + r.nextInt(3000) : r.nextInt(12);
+                for (int k = 0; k < len; k++) b.append((char) (pieces[r.nextInt(pieces.length)] & 0xFF));
+                if (r.nextBoolean()) b.append(r.nextBoolean() ? "script" : "style");
+                b.append(r.nextBoolean() ? ">" : " ").append("text ").append(t).append(r.nextBoolean() ? "\r\n" : " ");
+            }
+            assertSameViews(b.toString().getBytes(StandardCharsets.ISO_8859_1), "long names " + i);
+        }
+    }
+
     /** The marker #@~^ found from its '^' (html15) as from its '#' (before), NULs between its bytes skipped. */
     @Test
     void scriptMarkerFromEitherEnd() {
