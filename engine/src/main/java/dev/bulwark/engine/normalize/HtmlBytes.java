@@ -16,6 +16,10 @@ final class HtmlBytes {
     static final byte[] NORM_CLASS = new byte[256];
     /** Argument values: '&amp;', quotes, '&gt;', blanks and bytes from 0x80 need the steps. */
     static final byte[] VALUE_CLASS = new byte[256];
+    /** Tag names (after their first byte): blanks and '&gt;' end them, CR is dropped. */
+    static final byte[] TAG_NAME_CLASS = new byte[256];
+    /** Argument names (after their first byte): blanks, '=' and '&gt;' end them, CR is dropped. */
+    static final byte[] ARG_NAME_CLASS = new byte[256];
     /** ASCII letters lower-cased. */
     static final byte[] LOWER = new byte[256];
     /** The same with '\'' written as '"' (inside tags, scripts and styles). */
@@ -39,6 +43,9 @@ final class HtmlBytes {
             else if (HtmlSteps.isSpace(c)) v = OTHER;
             else v = PLAIN;
             VALUE_CLASS[c] = v;
+            byte t = c == '\r' ? CR : HtmlSteps.isSpace(c) || c == '>' ? OTHER : PLAIN;
+            TAG_NAME_CLASS[c] = t;
+            ARG_NAME_CLASS[c] = c == '=' ? OTHER : t;
         }
     }
 

@@ -81,6 +81,9 @@ final class HtmlMachine extends HtmlSteps {
                 } else if (state == TAG_ARG_VAL && mbchar2 == 0) {
                     i = valueRun(i, to);
                     if (i >= to) break;
+                } else if (state == TAG || state == TAG_ARG) {
+                    i = nameRun(i, to);
+                    if (i >= to) break;
                 }
             }
             int c = s[i] & 0xFF;
@@ -199,20 +202,46 @@ final class HtmlMachine extends HtmlSteps {
      * value could start a data: URI (5 or 6 bytes stored), as the step checks that first.
      */
     private int valueRun(int i, int to) {
+        int vl = out.valLen;
+        if (vl == 5 || vl == 6) return i;
         byte[] cls = HtmlBytes.VALUE_CLASS, low = HtmlBytes.LOWER, val = out.val;
         byte[] ob = o2.room(to - i);
-        int ol = o2.length(), vl = out.valLen, last = -1;
-        while (i < to && (vl < 5 || vl > 6)) {
-            int c = s[i] & 0xFF;
-            int k = cls[c];
-            if (k == HtmlBytes.PLAIN) {
-                ob[ol++] = low[c];
-                if (vl < STR_MAX) val[vl++] = (byte) c;
-                last = i++;
-            } else if (k == HtmlBytes.CR) {
-                i++;
-            } else {
-                break;
+        int ol = o2.length(), last = -1;
+        // stored up to 5 bytes (then the step checks for data:) or STR_MAX. The loop's one exit is a bound fixed
+        // before it (no byte of it may take the value past its cap): C2 compiles a loop that also tests the
+        // stored length with a predicate hoisted from the profile, which fails as soon as the rest of the chunk
+        // is longer than the room left, and recompiles (profile_predicate). CRs stop a pass early: then again.
+        int cap = vl < 5 ? 5 : STR_MAX;
+        boolean more = vl < cap;
+        while (more) {
+            int end = Math.min(to, i + (cap - vl));
+            while (i < end) {
+                int c = s[i] & 0xFF;
+                int k = cls[c];
+                if (k == HtmlBytes.PLAIN) {
+                    ob[ol++] = low[c];
+                    val[vl++] = (byte) c;
+                    last = i++;
+                } else if (k == HtmlBytes.CR) {
+                    i++;
+                } else {
+                    break;
+                }
+            }
+            more = i == end && i < to && vl < cap;
+        }
+        if (vl >= STR_MAX) { // a long value: the rest of it is not stored
+            while (i < to) {
+                int c = s[i] & 0xFF;
+                int k = cls[c];
+                if (k == HtmlBytes.PLAIN) {
+                    ob[ol++] = low[c];
+                    last = i++;
+                } else if (k == HtmlBytes.CR) {
+                    i++;
+                } else {
+                    break;
+                }
             }
         }
         o2.setLength(ol);

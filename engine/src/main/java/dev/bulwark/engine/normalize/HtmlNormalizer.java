@@ -22,17 +22,18 @@ public final class HtmlNormalizer {
 
     /**
      * Whether {@code a[from, from + n)} holds the script-encoding marker #@~^, NULs left out as ClamAV reads
-     * them: a '#' whose next three bytes other than NUL are "@~^" (the marker has no prefix that is also its
-     * suffix, so a failed match can only restart at a '#').
+     * them: a '^' whose previous three bytes other than NUL are "#@~". Searched from its last byte, the rarest
+     * of the four in documents ('#' is in every colour and anchor; the marker has no prefix that is also its
+     * suffix, so a match is exactly such a '^').
      */
-    private static boolean hasMarker(byte[] a, int from, int n) {
+    static boolean hasMarker(byte[] a, int from, int n) {
         int end = from + n;
-        for (int k = ByteScan.next(a, from, end, (byte) '#'); k >= 0; k = ByteScan.next(a, k + 1, end, (byte) '#')) {
-            int j = k + 1, matched = 1;
-            while (j < end && matched < MARKER.length) {
-                byte b = a[j++];
+        for (int k = ByteScan.next(a, from, end, (byte) '^'); k >= 0; k = ByteScan.next(a, k + 1, end, (byte) '^')) {
+            int j = k - 1, matched = 1;
+            while (j >= from && matched < MARKER.length) {
+                byte b = a[j--];
                 if (b == 0) continue;
-                if (b != MARKER[matched]) break;
+                if (b != MARKER[MARKER.length - 1 - matched]) break;
                 matched++;
             }
             if (matched == MARKER.length) return true;

@@ -18,12 +18,22 @@ class HtmlSteps {
     static final int OUTSIDE = 0, IN_SCRIPT = 1, IN_STYLE = 2;
     private static final int NOT_QUOTED = 0, SINGLE = 1, DOUBLE = 2;
 
-    static boolean isSpace(int c) {
-        return c == ' ' || (c >= 0x09 && c <= 0x0D);
+    /** Blanks as C's isspace: space and 0x09-0x0D (a table: one load, no chain of compares for C2 to trap in). */
+    private static final boolean[] SPACE = new boolean[256];
+
+    static {
+        SPACE[' '] = true;
+        for (int c = 0x09; c <= 0x0D; c++) SPACE[c] = true;
     }
 
+    /** Whether byte {@code c} (0-255) is a blank. */
+    static boolean isSpace(int c) {
+        return SPACE[c];
+    }
+
+    /** Byte {@code c} (0-255) with ASCII letters lower-cased. */
     private static int lower(int c) {
-        return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+        return HtmlBytes.LOWER[c] & 0xFF;
     }
 
     private static boolean isHex(int c) {
@@ -75,9 +85,6 @@ class HtmlSteps {
                 if (state == TRIM_WS && inTag == OUTSIDE) o2.put(' ');
                 state = next;
                 return i;
-            }
-            case EIGHT_BIT -> {
-                return eightBit(c, i);
             }
             case NORM -> {
                 return norm(c, i);
@@ -139,6 +146,40 @@ class HtmlSteps {
                 state = TAG_ARG;
                 return i;
             }
+            case TAG_ARG_VAL -> {
+                if (startsData()) { // data: URI: its bytes go to the MIME decoder, not to the views
+                    o2.unput();
+                    if (quoted != NOT_QUOTED) o2.put('"');
+                    out.valLen = 0;
+                    state = RFC2397_TYPE;
+                    next = TAG_ARG;
+                    escape = i < lineLen && s[i] == '\\';
+                    return i;
+                }
+                int r = argValue(c, i);
+                escape = r < lineLen && s[r] == '\\'; // ClamAV looks at the byte after the one just handled
+                return r;
+            }
+            case PROCESS_TAG -> {
+                processTag(i);
+                return i;
+            }
+            default -> {
+                return rareStep(c, i);
+            }
+        }
+    }
+
+    /**
+     * The states most bytes never reach (comments, references, multi-byte characters, data: URIs): out of
+     * {@link #step} so that C2, which compiles a switch with the cases its profile has seen and traps on the
+     * others, recompiles this method and not the step when a document first reaches one of them.
+     */
+    private int rareStep(int c, int i) {
+        switch (state) {
+            case EIGHT_BIT -> {
+                return eightBit(c, i);
+            }
             case RFC2397_TYPE, RFC2397_DATA -> {
                 int r = state == RFC2397_TYPE ? dataType(c, i) : dataBytes(c, i);
                 escape = r < lineLen && s[r] == '\\';
@@ -168,20 +209,6 @@ class HtmlSteps {
                 state = RFC2397_DATA;
                 return i;
             }
-            case TAG_ARG_VAL -> {
-                if (startsData()) { // data: URI: its bytes go to the MIME decoder, not to the views
-                    o2.unput();
-                    if (quoted != NOT_QUOTED) o2.put('"');
-                    out.valLen = 0;
-                    state = RFC2397_TYPE;
-                    next = TAG_ARG;
-                    escape = i < lineLen && s[i] == '\\';
-                    return i;
-                }
-                int r = argValue(c, i);
-                escape = r < lineLen && s[r] == '\\'; // ClamAV looks at the byte after the one just handled
-                return r;
-            }
             case COMMENT -> {
                 if (inTag != OUTSIDE && !isSpace(c)) {
                     int l = lower(c);
@@ -192,10 +219,6 @@ class HtmlSteps {
                     next = NORM;
                 }
                 return i + 1;
-            }
-            case PROCESS_TAG -> {
-                processTag(i);
-                return i;
             }
             case CHAR_REF -> {
                 if (c == '#') {
@@ -214,6 +237,44 @@ class HtmlSteps {
             }
             default -> throw new IllegalStateException("HTML state " + state);
         }
+    }
+
+    /**
+     * A tag name after its first byte (state TAG) or an argument name after its first (TAG_ARG), as the steps
+     * read it: bytes lower-cased to nocomment and the name, CRs dropped, up to a blank, '&gt;' ('=' too for an
+     * argument) or a full name buffer (the steps go on from there). Returns where a byte needs the step.
+     */
+    final int nameRun(int i, int to) {
+        boolean isTag = state == TAG;
+        int len = isTag ? tagLen : argLen;
+        if (len == 0) return i; // the first byte: the step (a comment's '!', an argument's blank)
+        byte[] cls = isTag ? HtmlBytes.TAG_NAME_CLASS : HtmlBytes.ARG_NAME_CLASS, low = HtmlBytes.LOWER;
+        byte[] name = isTag ? tag : arg;
+        byte[] ob = o2.room(to - i);
+        int ol = o2.length();
+        boolean more = len < STR_MAX;
+        while (more) { // one exit per pass, a bound fixed before it (see HtmlMachine.valueRun)
+            int end = Math.min(to, i + (STR_MAX - len));
+            while (i < end) {
+                int c = s[i] & 0xFF;
+                int k = cls[c];
+                if (k == HtmlBytes.PLAIN) {
+                    byte l = low[c];
+                    ob[ol++] = l;
+                    name[len++] = l;
+                    i++;
+                } else if (k == HtmlBytes.CR) {
+                    i++;
+                } else {
+                    break;
+                }
+            }
+            more = i == end && i < to && len < STR_MAX;
+        }
+        o2.setLength(ol);
+        if (isTag) tagLen = len;
+        else argLen = len;
+        return i;
     }
 
     /** After a reference's step: back to the state it was read in when it ended. */

@@ -92,4 +92,91 @@ class HtmlMachineReferenceTest {
             if (d.length <= 4 << 20) assertSameViews(d, p.toString());
         }
     }
+
+    /**
+     * Argument values around ClamAV's 5-byte data: check and its 1,024-byte value buffer (html15: the value run
+     * stores to a bound fixed before its loop, then runs on without storing), with CRs, quotes, references and
+     * chunk ends inside them.
+     */
+    @Test
+    void longArgumentValues() {
+        Random r = new Random(15);
+        byte[] pieces = "aZ09._/\r\r\\%:".getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < 400; i++) {
+            StringBuilder b = new StringBuilder();
+            int tags = 1 + r.nextInt(6);
+            for (int t = 0; t < tags; t++) {
+                b.append(r.nextBoolean() ? "<a href=" : "<img x=1 src=");
+                int q = r.nextInt(3);
+                if (q > 0) b.append(q == 1 ? '"' : '\'');
+                int len = r.nextInt(4) == 0 ? r.nextInt(8) : 1000 + r.nextInt(9000);
+                if (r.nextInt(4) == 0) b.append("data:");
+                for (int k = 0; k < len; k++) {
+                    int x = r.nextInt(200);
+                    if (x == 0) b.append("&amp;");
+                    else if (x == 1) b.append(' ');
+                    else b.append((char) (pieces[r.nextInt(pieces.length)] & 0xFF));
+                }
+                if (q > 0) b.append(q == 1 ? '"' : '\'');
+                b.append(">link ").append(t).append("</a> ");
+            }
+            assertSameViews(b.toString().getBytes(StandardCharsets.ISO_8859_1), "long values " + i);
+        }
+    }
+
+    /**
+     * Tag and argument names of every length around ClamAV's 1,024-byte name buffer (html15: names after their
+     * first byte are read in runs), with CRs, upper case, '=' and '!' inside and chunk ends among them.
+     */
+    @Test
+    void longTagAndArgumentNames() {
+        Random r = new Random(17);
+        byte[] pieces = "aZ/\r\r=!-:'\"".getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < 300; i++) {
+            StringBuilder b = new StringBuilder();
+            int tags = 1 + r.nextInt(8);
+            for (int t = 0; t < tags; t++) {
+                b.append(r.nextInt(5) == 0 ? "</" : "<");
+                int len = r.nextInt(3) == 0 ? 1000 + r.nextInt(3000) : r.nextInt(12);
+                for (int k = 0; k < len; k++) b.append((char) (pieces[r.nextInt(pieces.length)] & 0xFF));
+                if (r.nextBoolean()) b.append(r.nextBoolean() ? "script" : "style");
+                b.append(r.nextBoolean() ? ">" : " ").append("text ").append(t).append(r.nextBoolean() ? "\r\n" : " ");
+            }
+            assertSameViews(b.toString().getBytes(StandardCharsets.ISO_8859_1), "long names " + i);
+        }
+    }
+
+    /** The marker #@~^ found from its '^' (html15) as from its '#' (before), NULs between its bytes skipped. */
+    @Test
+    void scriptMarkerFromEitherEnd() {
+        Random r = new Random(16);
+        byte[] soup = {'#', '@', '~', '^', 0, 0, 'a', '#', '^'};
+        int found = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] d = new byte[r.nextInt(40)];
+            for (int k = 0; k < d.length; k++) d[k] = soup[r.nextInt(soup.length)];
+            int from = d.length == 0 ? 0 : r.nextInt(d.length), n = d.length - from;
+            boolean expected = markerFromHash(d, from, n);
+            if (expected) found++;
+            org.junit.jupiter.api.Assertions.assertEquals(expected, HtmlNormalizer.hasMarker(d, from, n), () -> java.util.Arrays.toString(d));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(found > 100, "markers generated: " + found);
+    }
+
+    /** The search before html15: from each '#', the next three bytes other than NUL. */
+    private static boolean markerFromHash(byte[] a, int from, int n) {
+        byte[] m = {'#', '@', '~', '^'};
+        for (int k = from; k < from + n; k++) {
+            if (a[k] != '#') continue;
+            int j = k + 1, matched = 1;
+            while (j < from + n && matched < 4) {
+                byte b = a[j++];
+                if (b == 0) continue;
+                if (b != m[matched]) break;
+                matched++;
+            }
+            if (matched == 4) return true;
+        }
+        return false;
+    }
 }
