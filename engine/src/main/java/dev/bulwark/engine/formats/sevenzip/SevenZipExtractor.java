@@ -106,6 +106,7 @@ public final class SevenZipExtractor implements Extractor {
         int openFolder = -1;
         InputStream folderIn = null;
         SolidMember previous = null;
+        Ppmd7 model = new Ppmd7("7z"); // one for all folders: its heap is allocated once, at the largest size met
         for (SevenZArchiveEntry e : sz.getEntries()) {
             if (ctx.stopped()) return;
             position++;
@@ -119,7 +120,7 @@ public final class SevenZipExtractor implements Extractor {
                 if (f != openFolder) {
                     openFolder = f;
                     previous = null;
-                    folderIn = openPpmd(pf.folders[f], archive, maxScan);
+                    folderIn = openPpmd(model, pf.folders[f], archive, maxScan);
                 } else if (previous != null) {
                     previous.skipRest(); // the rest of the previous member, so this one starts where it should
                 }
@@ -131,12 +132,12 @@ public final class SevenZipExtractor implements Extractor {
         }
     }
 
-    private static InputStream openPpmd(PpmdFolders.Folder f, ByteBuffer archive, long maxScan) {
+    private static InputStream openPpmd(Ppmd7 model, PpmdFolders.Folder f, ByteBuffer archive, long maxScan) {
         try {
             if (f.packOffset() < 0 || f.packOffset() > archive.limit() || f.packSize() < 0)
                 throw new IOException("7z: PPMd packed stream outside the archive");
             long len = Math.min(f.packSize(), archive.limit() - f.packOffset());
-            return new PpmdStream(Bytes.slice(archive, f.packOffset(), len), f.props(), f.unpackSize(), Ppmd7.memoryCap(maxScan), maxScan);
+            return new PpmdStream(model, Bytes.slice(archive, f.packOffset(), len), f.props(), f.unpackSize(), Ppmd7.memoryCap(maxScan), maxScan);
         } catch (IOException | RuntimeException ex) {
             IOException failure = ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
             return new InputStream() {
