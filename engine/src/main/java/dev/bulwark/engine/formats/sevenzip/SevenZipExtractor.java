@@ -6,6 +6,7 @@ import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.archivecommon.BufferChannel;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
+import dev.bulwark.engine.formats.archivecommon.DictionaryCache;
 import dev.bulwark.engine.formats.archivecommon.Emit;
 import dev.bulwark.engine.formats.archivecommon.SolidMember;
 import dev.bulwark.engine.formats.rar.Ppmd7;
@@ -54,8 +55,12 @@ public final class SevenZipExtractor implements Extractor {
         }
         try (sz) {
             PpmdFolders ppmd = PpmdFolders.of(sz);
-            if (ppmd == null) members(sz, ctx);
-            else membersWithPpmd(sz, ppmd, archive, ctx);
+            // (fuzz16) Commons Compress makes an xz decoder per LZMA/LZMA2 folder with xz's default cache: the
+            // folders share one dictionary (300 one-file folders declaring 64 MiB, 13 KB: 1.9 s of CPU before)
+            new DictionaryCache().asDefault(() -> {
+                if (ppmd == null) members(sz, ctx);
+                else membersWithPpmd(sz, ppmd, archive, ctx);
+            });
         } catch (IOException | RuntimeException e) {
             ctx.note("7z: " + e);
         }
