@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import org.tukaani.xz.ArrayCache;
 import org.tukaani.xz.LZMAInputStream;
 
 /** The compression of an NSIS block or solid stream, recognised from its first bytes as ClamAV does. */
@@ -38,6 +39,11 @@ enum Method {
 
     /** A decoding stream over {@code data}; errors surface as IOExceptions from read. */
     InputStream open(ByteBuffer data, ExtractContext ctx) {
+        return open(data, ctx, ArrayCache.getDefaultCache());
+    }
+
+    /** As {@link #open(ByteBuffer, ExtractContext)}; an LZMA dictionary comes from (and goes back to, on close) {@code cache}. */
+    InputStream open(ByteBuffer data, ExtractContext ctx, ArrayCache cache) {
         return switch (this) {
             case ZLIB -> new InflaterInputStream(new BufferInputStream(data), new Inflater(true)) {
                 @Override
@@ -46,12 +52,12 @@ enum Method {
                     inf.end();
                 }
             };
-            case LZMA -> lzma(data, ctx);
+            case LZMA -> lzma(data, ctx, cache);
             case BZIP2 -> new NsisBzip2(data);
         };
     }
 
-    private static InputStream lzma(ByteBuffer data, ExtractContext ctx) {
+    private static InputStream lzma(ByteBuffer data, ExtractContext ctx, ArrayCache cache) {
         return new InputStream() {
             private InputStream in;
 
@@ -63,7 +69,7 @@ enum Method {
                     if (dict > MAX_DICT) throw new IOException("nsis: LZMA dictionary of " + dict + " bytes");
                     // output beyond the scan size is never looked at, so neither is a dictionary larger than it
                     int d = (int) Math.max(MIN_DICT, Math.min(dict, Math.min(MAX_DICT, ctx.limits().maxScanSize())));
-                    in = new LZMAInputStream(new BufferInputStream(data.slice(5, data.limit() - 5)), -1, props, d);
+                    in = new LZMAInputStream(new BufferInputStream(data.slice(5, data.limit() - 5)), -1, props, d, null, cache);
                 }
                 return in;
             }

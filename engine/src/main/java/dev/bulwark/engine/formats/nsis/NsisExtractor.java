@@ -6,6 +6,7 @@ import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
+import dev.bulwark.engine.formats.archivecommon.DictionaryCache;
 import dev.bulwark.engine.formats.archivecommon.Emit;
 import dev.bulwark.engine.formats.archivecommon.SafeStream;
 import dev.bulwark.engine.formats.archivecommon.SolidMember;
@@ -71,6 +72,7 @@ public final class NsisExtractor implements Extractor {
     }
 
     private static void blocks(ByteBuffer body, ExtractContext ctx) {
+        DictionaryCache dictionaries = new DictionaryCache(); // one LZMA dictionary for all blocks
         long pos = 0;
         int n = body.limit();
         for (int fno = 0; pos + 4 <= n && !ctx.stopped(); fno++) {
@@ -91,7 +93,7 @@ public final class NsisExtractor implements Extractor {
                 go = ctx.child(info, data);
             } else {
                 Method m = Method.of(data, 0);
-                go = Emit.stream(ctx, "nsis", info, m.open(data, ctx), size);
+                go = Emit.stream(ctx, "nsis", info, m.open(data, ctx, dictionaries), size);
             }
             if (!go) return;
         }

@@ -10,8 +10,11 @@ interface Codec extends Window.Source {
     /** Applies this codec's filters. */
     Window.FilterRunner runner();
 
-    /** Decoder state for this codec over the given window. */
+    /**
+     * Decoder state for this codec over the given window; {@code previous} is the codec it replaces (the
+     * dictionary size changed between non-solid members), or null: what it allocated may be reused.
+     */
     interface Factory {
-        Codec create(Window w);
+        Codec create(Window w, Codec previous);
     }
 }

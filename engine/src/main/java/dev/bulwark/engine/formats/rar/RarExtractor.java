@@ -35,7 +35,7 @@ public final class RarExtractor implements Extractor {
                 unpacker = new Unpacker(ctx, Rar3Decoder::new, Rar3Filters.VM_MEMORY, true);
                 Rar4.walk(b, start + 7, ctx, unpacker);
             } else if (b.get(start + 6) == 1 && b.get(start + 7) == 0) {
-                unpacker = new Unpacker(ctx, Rar5Decoder::new, Rar5Decoder.MAX_FILTER, false);
+                unpacker = new Unpacker(ctx, (w, previous) -> new Rar5Decoder(w), Rar5Decoder.MAX_FILTER, false);
                 Rar5.walk(b, start + 8, ctx, unpacker);
             } else {
                 ctx.note("rar: unknown version");

@@ -77,7 +77,7 @@ final class Unpacker {
             if (window == null || (!solid && window.maxSize() != size)) {
                 long maxTotal = ctx.limits().maxScanSize();
                 window = new Window(size, maxTotal, maxFilter, chainFilters);
-                codec = factory.create(window);
+                codec = factory.create(window, codec);
             } else if (size > window.maxSize()) {
                 window.raiseMax(size);
             }

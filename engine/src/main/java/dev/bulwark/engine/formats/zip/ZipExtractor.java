@@ -5,6 +5,7 @@ import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
+import dev.bulwark.engine.formats.archivecommon.DictionaryCache;
 import dev.bulwark.engine.formats.archivecommon.Emit;
 import dev.bulwark.engine.formats.archivecommon.MalformedException;
 import java.io.IOException;
@@ -64,6 +65,7 @@ public final class ZipExtractor implements Extractor {
         // (clamscan -a: ClamAV's unzip reads every member's central header, then its local header, before it extracts any;
         // recorded only when the tree is wanted in detail: a scan without -a or --json decodes no name twice)
         if (ctx.options().childDigests()) listNames(b, central, ctx);
+        DictionaryCache dictionaries = new DictionaryCache(); // (fuzz16) one LZMA/XZ dictionary for all members
         List<Placed> placed = new ArrayList<>(central.size());
         for (ZipRecord r : central) {
             long lh = localHeaderSize(b, r.localOffset());
@@ -83,7 +85,7 @@ public final class ZipExtractor implements Extractor {
             prev = p;
             if (duplicate) continue;
             long[] s = sizes(b, p.r());
-            if (!member(b, p.r(), info(b, p.r()), p.r().localOffset() + p.headerSize(), s[0], s[1], ctx)) return;
+            if (!member(b, p.r(), info(b, p.r()), p.r().localOffset() + p.headerSize(), s[0], s[1], ctx, dictionaries)) return;
         }
     }
 
@@ -152,7 +154,8 @@ public final class ZipExtractor implements Extractor {
     }
 
     /** Extracts one member; returns false when the extractor must stop. */
-    private static boolean member(ByteBuffer b, ZipRecord r, ChildInfo info, long dataStart, long csize, long size, ExtractContext ctx) {
+    private static boolean member(ByteBuffer b, ZipRecord r, ChildInfo info, long dataStart, long csize, long size, ExtractContext ctx,
+                                  DictionaryCache dictionaries) {
         if (ctx.stopped()) return false;
         if (r.encrypted()) return Emit.encrypted(ctx, info, "Heuristics.Encrypted.Zip");
         if (csize <= 0 || (r.flags() & ZipRecord.FLAG_MASKED_HEADERS) != 0) return ctx.announce(info) && !ctx.stopped();
@@ -166,7 +169,7 @@ public final class ZipExtractor implements Extractor {
         if (r.method() == ZipMethods.STORED) return ctx.child(info, head(data, ctx.limits().maxFileSize())) && !ctx.stopped();
         InputStream in;
         try {
-            in = ZipMethods.open(r.method(), r.flags(), data, size);
+            in = ZipMethods.open(r.method(), r.flags(), data, size, dictionaries);
         } catch (IOException | RuntimeException e) {
             ctx.note("zip: member " + r.position() + ": " + e.getMessage());
             return ctx.announce(info) && !ctx.stopped();
@@ -180,6 +183,7 @@ public final class ZipExtractor implements Extractor {
 
     /** No central directory: follow local headers from the first one (which may follow an SFX stub). */
     private static void fromLocalHeaders(ByteBuffer b, ExtractContext ctx) {
+        DictionaryCache dictionaries = new DictionaryCache();
         int off = Bytes.indexOf(b, LOCAL_MAGIC, 0, b.limit());
         int position = 0;
         while (off >= 0 && Bytes.has(b, off, LOCAL_HEADER_SIZE) && b.getInt(off) == CentralDirectory.SIG_LOCAL) {
@@ -218,7 +222,7 @@ public final class ZipExtractor implements Extractor {
             }
             position++;
             ZipRecord r = new ZipRecord(position, flags, method, cs, us, crc, off, off + LOCAL_HEADER_SIZE, Math.min(nlen, CentralDirectory.MAX_NAME));
-            if (!member(b, r, info(b, r), dataStart, cs, us, ctx)) return;
+            if (!member(b, r, info(b, r), dataStart, cs, us, ctx, dictionaries)) return;
             if (next <= off || next >= b.limit()) return;
             off = (int) next;
             if (!Bytes.has(b, off, 4) || b.getInt(off) != CentralDirectory.SIG_LOCAL) off = Bytes.indexOf(b, LOCAL_MAGIC, off, b.limit());

@@ -34,11 +34,16 @@ final class ZipMethods {
 
     /** A decoding stream for the member's data; the caller closes it. */
     static InputStream open(int method, int flags, ByteBuffer data, long size) throws IOException {
+        return open(method, flags, data, size, org.tukaani.xz.ArrayCache.getDefaultCache());
+    }
+
+    /** As {@link #open(int, int, ByteBuffer, long)}; LZMA and XZ dictionaries come from (and go back to, on close) {@code cache}. */
+    static InputStream open(int method, int flags, ByteBuffer data, long size, org.tukaani.xz.ArrayCache cache) throws IOException {
         InputStream raw = new BufferInputStream(data);
         return switch (method) {
             case STORED -> raw;
             case DEFLATED -> new Inflating(data);
-            case DEFLATE64, BZIP2, LZMA, ZSTD, XZ -> ZipCodecs.open(method, raw, flags, size);
+            case DEFLATE64, BZIP2, LZMA, ZSTD, XZ -> ZipCodecs.open(method, raw, flags, size, cache);
             case IMPLODED, SHRUNK -> ZipLegacy.open(method, flags, data, size);
             default -> throw new IOException("unsupported method " + method);
         };

@@ -65,7 +65,12 @@ final class ClamAvCompat {
                 depth--;
             } else if (depth == 0 && (Character.digit(c, 16) >= 0 || c == '?' || c == '~')) {
                 boolean not = c == '~';
-                if (not) c = src.charAt(++i);
+                if (not) {
+                    // (fuzz16) a '~' ending the string ("{ 01 02 ~}") threw StringIndexOutOfBoundsException out of
+                    // the database load; clamscan 1.4.6 fails the rule with a syntax error
+                    if (i + 1 >= src.length()) return "is not a valid hex string";
+                    c = src.charAt(++i);
+                }
                 char d = i + 1 < src.length() ? src.charAt(i + 1) : '?';
                 i++;
                 part++;

@@ -63,6 +63,22 @@ class NsisExtractorTest {
         assertEquals(0, ctx.extracted().size());
     }
 
+    /**
+     * (fuzz16) Non-solid blocks share one LZMA dictionary: 60 tiny LZMA blocks each declaring 128 MiB (capped to the
+     * 4 MiB scan size here) allocated 60 dictionaries before (240 MB, past Contract's bound; 1,000 such blocks, 18 KB,
+     * took two minutes under the default limits). Also a NsisFuzzTest seed (nonsolid-lzma-128m-dictionaries).
+     */
+    @Test
+    void nonSolidLzmaBlocksShareOneDictionary() {
+        int n = 60;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(28 + n * 18 + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0).put(new byte[] {(byte) 0xef, (byte) 0xbe, (byte) 0xad, (byte) 0xde}).put("NullsoftInst".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.putInt(1000).putInt(b.capacity());
+        for (int i = 0; i < n; i++) b.putInt(0x80000000 | 14).put((byte) 0x5d).putInt(128 << 20).put(new byte[9]);
+        RecordingContext ctx = Contract.run(new NsisExtractor(), FileType.NULSFT, b.array());
+        assertEquals(n, ctx.children().size(), ctx.notes().toString());
+    }
+
     @Test
     void clamNsisExe() {
         byte[] exe = Samples.read("clam-nsis.exe");

@@ -83,4 +83,48 @@ class RarRobustnessTest {
         assertTrue(ctx.notes().stream().anyMatch(n -> n.contains("ends after")), ctx.notes().toString());
         Contract.run(X, FileType.RAR, a);
     }
+
+    /**
+     * (fuzz16) RAR 2.9 members alternating 64 and 128 KiB dictionaries (a new decoder each time), each opening with a
+     * PPMd block that restarts a 16 MiB model: the decoders share one model heap. Before, each decoder allocated and
+     * zeroed its own (20 x 16 MiB here, past Contract's allocation bound; 300 x 256 MiB in a 20 KB archive under the
+     * default limits took 30 s). Also in RarFuzzTest's seeds (ppmd-dictionary-alternation).
+     */
+    @org.junit.jupiter.api.Test
+    void decodersShareOnePpmdModelWhenTheDictionaryChanges() {
+        byte[] a = ppmdMembers(20, 16);
+        RecordingContext ctx = Contract.run(X, FileType.RAR, a);
+        assertEquals(20, ctx.children().size(), ctx.notes().toString());
+    }
+
+    /** {@code n} RAR 2.9 members (method 0x33) of 32 bytes starting a PPMd block of {@code mb} MiB, order 2. */
+    static byte[] ppmdMembers(int n, int mb) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {'R', 'a', 'r', '!', 0x1a, 7, 0});
+        out.writeBytes(rar4Header(0x73, 0, new byte[6]));
+        for (int i = 0; i < n; i++) {
+            byte[] data = new byte[32];
+            java.util.Arrays.fill(data, (byte) 0x55);
+            data[0] = (byte) 0xa1; // PPMd block, model restart, order 2
+            data[1] = (byte) (mb - 1);
+            for (int k = 2; k < 6; k++) data[k] = 0;
+            byte[] name = ("f" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(25 + name.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            body.putInt(data.length).putInt(1000).put((byte) 2).putInt(0).putInt(0).put((byte) 29).put((byte) 0x33)
+                    .putShort((short) name.length).putInt(0x20).put(name);
+            out.writeBytes(rar4Header(0x74, 0x8000 | (i % 2 == 0 ? 0 : 0x20), body.array()));
+            out.writeBytes(data);
+        }
+        out.writeBytes(rar4Header(0x7b, 0x4000, new byte[0]));
+        return out.toByteArray();
+    }
+
+    private static byte[] rar4Header(int type, int flags, byte[] body) {
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(7 + body.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        h.putShort((short) 0).put((byte) type).putShort((short) flags).putShort((short) (7 + body.length)).put(body);
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        c.update(h.array(), 2, 5 + body.length);
+        h.putShort(0, (short) c.getValue());
+        return h.array();
+    }
 }

@@ -161,6 +161,29 @@ class SevenZipPpmdTest {
         assertThrows(IOException.class, () -> new PpmdStream(java.nio.ByteBuffer.wrap(new byte[16]), bad, 10, 256L << 20, 1 << 20));
     }
 
+    /**
+     * (fuzz16) folders16m.7z: 20 one-file folders (7z a -m0=PPMd:o=2 -ms=off -mhc=off), each coder's model size
+     * patched to 16 MiB (header CRC fixed; the data decodes the same with more memory). The folders share one
+     * model: before, each allocated and zeroed its own heap (20 x 16 MiB here; 300 x 256 MiB in a 15 KB archive
+     * took 50 s under the default limits).
+     */
+    @Test
+    void foldersShareOneModelHeap() {
+        byte[] archive = fixture("folders16m.7z");
+        List<String> names = new java.util.ArrayList<>();
+        List<byte[]> contents = new java.util.ArrayList<>();
+        for (int i = 10; i < 30; i++) {
+            names.add("m" + i);
+            contents.add(("member " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        assertMembers(archive, names, contents);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getThreadAllocatedBytes(Thread.currentThread().threadId());
+        assertEquals(20, run(archive).extracted().size());
+        long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().threadId()) - before;
+        assertTrue(allocated < 3 * (16L << 20), "allocated " + allocated + " bytes for 20 folders of a 16 MiB model");
+    }
+
     private static <T extends Throwable> void assertThrows(Class<T> c, org.junit.jupiter.api.function.Executable e) {
         org.junit.jupiter.api.Assertions.assertThrows(c, e);
     }

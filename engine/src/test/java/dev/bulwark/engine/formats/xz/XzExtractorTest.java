@@ -64,4 +64,22 @@ class XzExtractorTest {
         assertTrue(ctx.extracted().get(0).skipped());
         assertTrue(ctx.extracted().get(0).pulled() <= (1 << 20) + (64 << 10));
     }
+
+    /**
+     * (fuzz16) XzFuzzTestInputs/fuzz/blocks-64m-dictionaries: "block NN of twenty." x 20 (380 bytes) packed by
+     * {@code xz -9 --block-size=20}, 19 blocks each declaring a 64 MiB dictionary. The blocks share one: before,
+     * each allocated and zeroed its own (1.2 GB here, past Contract's bound; 1,000 blocks, 46 KB, took 6 s of CPU).
+     */
+    @Test
+    void blocksShareOneDictionary() throws Exception {
+        byte[] packed;
+        try (java.io.InputStream in = XzExtractorTest.class.getResourceAsStream("XzFuzzTestInputs/fuzz/blocks-64m-dictionaries")) {
+            packed = in.readAllBytes();
+        }
+        StringBuilder want = new StringBuilder();
+        for (int i = 0; i < 20; i++) want.append(String.format("block %02d of twenty.", i));
+        RecordingContext ctx = Contract.run(new XzExtractor(), FileType.XZ, packed);
+        assertEquals(1, ctx.extracted().size(), ctx.notes().toString());
+        assertArrayEquals(want.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), ctx.extracted().get(0).data());
+    }
 }

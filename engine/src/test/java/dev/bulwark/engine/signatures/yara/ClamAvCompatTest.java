@@ -51,6 +51,7 @@ class ClamAvCompatTest {
         "global rule g { strings: $a = \"hello\" condition: $a }",
         "private rule p { strings: $a = \"hello\" condition: $a }\nrule q { condition: p }",
         "rule broken { strings: $a = \"hello\" condition: }",
+        "rule tilde_end { strings: $a = { 68 65 6c 6c ~} condition: $a }",
         "rule a1 { strings: $a = \"hello\" condition: $a }\nrule a2 { strings: $a = \"world\" condition: $a }\nrule a3 { strings: $a = \"zzzz\" condition: $a }",
     })
     void sameDetectionsAsClamscan(String rule) throws Exception {
@@ -65,6 +66,20 @@ class ClamAvCompatTest {
         YaraRuleSet rs = YaraRuleSet.compileClamAvCompat(rule + "\n", "t.yar", warnings);
         List<String> got = rs.matchingRules(ByteBuffer.wrap(Files.readAllBytes(sample)));
         assertEquals(expected, got, "rule set: " + rule + "\nwarnings: " + warnings);
+    }
+
+    /**
+     * (fuzz16, YaraFuzzTest seed hex-tilde-at-end) a hex string ending in '~' threw StringIndexOutOfBoundsException
+     * out of the database load (bulwark scan -d died); the rule is now skipped with a warning (clamscan 1.4.6: syntax
+     * error, nothing loaded from the file).
+     */
+    @org.junit.jupiter.api.Test
+    void hexStringEndingInTildeSkipsTheRule() {
+        List<Diagnostic> warnings = new ArrayList<>();
+        String rules = "rule t { strings: $a = { 68 65 6c 6c ~} condition: $a }\nrule ok { strings: $a = \"hell\" condition: $a }\n";
+        YaraRuleSet rs = YaraRuleSet.compileClamAvCompat(rules, "t.yar", warnings);
+        assertEquals(List.of("ok"), rs.matchingRules(ByteBuffer.wrap("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        assertEquals(true, warnings.toString().contains("not a valid hex string"), warnings.toString());
     }
 
     /** Modifiers ClamAV's YARA grammar lacks, and hex strings its matcher cannot place, skip the rule. */
