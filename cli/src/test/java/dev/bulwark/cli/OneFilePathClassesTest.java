@@ -73,4 +73,31 @@ class OneFilePathClassesTest {
             assertEquals(List.of(), vh, "byte-array VarHandles on the one-file path of " + file.getFileName());
         }
     }
+
+    /**
+     * (round 13) A one-file scan of a small text from a snapshot does not work out whether the database can match the
+     * text view (steady14's gate): that decodes the snapshot's patterns and loads the pattern parser, ~11 ms in a fresh
+     * JVM for a view that costs microseconds. Checked through {@code -Xlog:class+load}, not by timing.
+     */
+    @Test
+    void aSmallTextFromASnapshotLoadsNoPatternParser(@TempDir Path tmp) throws Exception {
+        // patterns with a gap and an alternative: none can match the text view (upper case), the check decodes them
+        Path src = Files.writeString(tmp.resolve("t.ndb"), ClamscanCases.EICAR_NDB
+                + "A.GapUp:0:*:68656c6c6f{-5}574f524c44\nA.AltUp:0:*:(48|49)454c4c4f\n");
+        Path snap = tmp.resolve("t.bsnap");
+        dev.bulwark.engine.db.snapshot.SnapshotWriter.write(dev.bulwark.engine.signatures.clamav.DatabaseLoader.load(
+                List.of(src), dev.bulwark.engine.LoadOptions.defaults()), List.of(src), snap);
+        Path clean = Files.writeString(tmp.resolve("c.txt"), "just some text, nothing to find here\n", StandardCharsets.ISO_8859_1);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Xlog:class+load=info", "-Xshare:auto",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "scan", "--no-summary", "-d", snap.toString(), clean.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains(clean + ": OK"), out);
+        List<String> parser = out.lines().filter(l -> l.contains("dev.bulwark.engine.match.HexPatternParser ")).toList();
+        assertEquals(List.of(), parser, "the pattern parser on the one-file path of a snapshot");
+    }
 }

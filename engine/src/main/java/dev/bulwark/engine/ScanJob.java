@@ -195,7 +195,7 @@ final class ScanJob {
     private void textView(LayerImpl l) {
         if (!opt.enabled(ScanOptions.Parser.NORMALIZE) || l.data.limit() > lim.maxScriptNormalize()) return;
         // (steady14) nothing of this database can match the view: ClamAV builds and scans it and finds nothing
-        if (!sigs.textViewMatchable()) return;
+        if (!sigs.needsTextView(l.data.limit())) return;
         byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
         int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
         // hash signatures only when ClamAV maps the view as a file (target-7 patterns at relative offsets);

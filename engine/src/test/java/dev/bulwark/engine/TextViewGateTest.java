@@ -77,6 +77,24 @@ class TextViewGateTest {
         }
     }
 
+    /**
+     * (round 13) The first small text layers are viewed without working the answer out (a one-file scan of a small text
+     * from a snapshot paid ~11 ms for decoding the patterns and loading the parser); a large layer, or the
+     * seventeenth small one, asks.
+     */
+    @Test
+    void smallLayersAreViewedBeforeTheAnswerIsWorkedOut() {
+        SignatureSet s = DatabaseLoader.loadText("t.ndb", IMPOSSIBLE, LoadOptions.defaults()).signatures();
+        for (int i = 0; i < SignatureSet.TEXT_VIEW_EAGER; i++) assertTrue(s.needsTextView(100), "small layer " + i);
+        assertFalse(s.needsTextView(100));
+        assertFalse(s.needsTextView(10));
+        SignatureSet big = DatabaseLoader.loadText("t.ndb", IMPOSSIBLE, LoadOptions.defaults()).signatures();
+        assertFalse(big.needsTextView(SignatureSet.TEXT_VIEW_SMALL));
+        assertFalse(big.needsTextView(100), "the answer, once known, holds for small layers too");
+        SignatureSet low = DatabaseLoader.loadText("t.ndb", IMPOSSIBLE + LOWER, LoadOptions.defaults()).signatures();
+        for (int i = 0; i < 40; i++) assertTrue(low.needsTextView(i % 2 == 0 ? 100 : 1 << 20));
+    }
+
     private static Map<String, String> cases() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("raw upper case", "Some notes\nHELLO WORLD and more\n");

@@ -74,6 +74,16 @@ public final class SignatureSet {
     private volatile int textView;
     /** Patterns of the text view's targets {@link #textViewMatchable} looks at before it gives up (and says yes). */
     static final int TEXT_VIEW_BUDGET = 50_000;
+    /**
+     * Views under {@link #TEXT_VIEW_SMALL} bytes {@link #needsTextView} builds before it works the answer out: the check
+     * decodes a snapshot's patterns and loads the pattern parser (~10 ms in a fresh JVM, round 13), which a one-file
+     * scan of a small text would pay for nothing — its view costs microseconds.
+     */
+    public static final int TEXT_VIEW_EAGER = 16;
+    /** A view at least this long works the answer out at once: building it costs more than the check. */
+    public static final int TEXT_VIEW_SMALL = 64 << 10;
+    /** Small views built so far without the answer (a benign race: at worst a few more views are built). */
+    private int smallTextViews;
     /** Damage scans found in this set's lazily decoded parts (a snapshot's): one holder for all of them. */
     private final Damage damage;
 
@@ -130,6 +140,19 @@ public final class SignatureSet {
         int v = textView;
         if (v == 0) textView = v = computeTextView() ? 2 : 1;
         return v == 2;
+    }
+
+    /**
+     * Whether a scan must build the text view of a layer of {@code length} bytes: {@link #textViewMatchable}, except
+     * that the first {@link #TEXT_VIEW_EAGER} small layers are viewed without asking (always correct: the gate only
+     * skips views that cannot report anything).
+     */
+    public boolean needsTextView(long length) {
+        if (textView == 0 && length < TEXT_VIEW_SMALL && smallTextViews < TEXT_VIEW_EAGER) {
+            smallTextViews++;
+            return true;
+        }
+        return textViewMatchable();
     }
 
     private boolean computeTextView() {
