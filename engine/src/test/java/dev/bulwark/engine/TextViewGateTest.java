@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,29 +122,11 @@ class TextViewGateTest {
             Engine e = Engine.load(List.of(dbFile), LoadOptions.defaults());
             assertEquals(db.contains("A.Low"), e.database().signatures().textViewMatchable());
             for (Path f : files) {
-                List<String> ours = names(e, f);
-                assertEquals(clamscan(dbFile, f), ours, f.getFileName() + " with " + dbFile.getFileName());
+                List<String> ours = TextViewHashTest.names(e, f);
+                assertEquals(TextViewHashTest.clamscan(dbFile, f), ours, f.getFileName() + " with " + dbFile.getFileName());
                 found += ours.size();
             }
         }
         assertTrue(found >= 4, "the cases must detect something");
-    }
-
-    private static List<String> names(Engine e, Path file) {
-        TreeSet<String> out = new TreeSet<>();
-        for (Detection d : e.scan(file, ScanOptions.defaults().withAllMatch(true)).detections()) out.add(d.name());
-        return new ArrayList<>(out);
-    }
-
-    private static List<String> clamscan(Path db, Path file) throws Exception {
-        Process p = new ProcessBuilder("clamscan", "--no-summary", "--allmatch", "-d", db.toString(), file.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        TreeSet<String> names = new TreeSet<>();
-        for (String line : out.split("\n")) {
-            if (line.endsWith(" FOUND")) names.add(line.substring(line.indexOf(": ") + 2, line.length() - " FOUND".length()));
-        }
-        return new ArrayList<>(names);
     }
 }

@@ -68,13 +68,15 @@ class TextViewHashTest {
         return fromText;
     }
 
-    private static List<String> names(Engine e, Path file) {
+    /** Sorted detection names of one --allmatch scan (shared with TextViewGateTest). */
+    static List<String> names(Engine e, Path file) {
         TreeSet<String> out = new TreeSet<>();
         for (Detection d : e.scan(file, ScanOptions.defaults().withAllMatch(true)).detections()) out.add(d.name());
         return new ArrayList<>(out);
     }
 
-    private static List<String> clamscan(Path db, Path file) throws Exception {
+    /** Sorted names clamscan 1.4.6 reports with --allmatch (shared with TextViewGateTest). */
+    static List<String> clamscan(Path db, Path file) throws Exception {
         Process p = new ProcessBuilder("clamscan", "--no-summary", "--allmatch", "-d", db.toString(), file.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
