@@ -332,4 +332,38 @@ class LauncherStartTest {
         assertFalse(main.get(0).contains("-XX:-AOTRecordTraining"), "the main cache keeps its profiles: " + main.get(0));
         assertTrue(Files.size(home.resolve("cli/target/bulwark-tiny.aot")) > 0, "the tiny cache was written");
     }
+
+    /**
+     * (review17) The bash-4 guard's re-exec marker (BULWARK_REEXEC_BASH) is not left in the environment of java: else
+     * everything java starts inherits it, and a launcher run from there under an old /bin/bash takes it for its own
+     * failed re-exec and refuses to start ("needs bash 4") instead of re-running under a newer bash. Here the variable
+     * is set as a re-exec sets it, and a fake JDK (a script) reports what it was given.
+     */
+    @Test
+    void theReexecMarkerIsNotPassedToJava(@TempDir Path home) throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path launcher = copyLauncher(bin);
+        Files.createDirectories(home.resolve("cli/target/lib"));
+        Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
+        Path jdk = Files.createDirectories(home.resolve("jdk/bin"));
+        Files.writeString(home.resolve("jdk/release"), "JAVA_VERSION=\"25\"\n");
+        Path java = Files.writeString(jdk.resolve("java"), """
+                #!/bin/sh
+                echo "marker=${BULWARK_REEXEC_BASH-unset}"
+                exit 0
+                """);
+        assertTrue(java.toFile().setExecutable(true));
+        ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
+        pb.environment().put("BULWARK_AOT", "off");
+        pb.environment().put("BULWARK_JAVA", java.toString());
+        pb.environment().put("BULWARK_REEXEC_BASH", "1");
+        pb.environment().remove("BULWARK_DRY_RUN");
+        pb.environment().remove("BULWARK_JAVA_OPTS");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("marker=unset"), out);
+    }
 }

@@ -63,18 +63,16 @@ final class ClamAvCompat {
                 run = 0;
             } else if (c == ')') {
                 depth--;
-            } else if (depth == 0 && (Character.digit(c, 16) >= 0 || c == '?' || c == '~')) {
-                boolean not = c == '~';
-                if (not) {
-                    // (fuzz16) a '~' ending the string ("{ 01 02 ~}") threw StringIndexOutOfBoundsException out of
-                    // the database load; clamscan 1.4.6 fails the rule with a syntax error
-                    if (i + 1 >= src.length()) return "is not a valid hex string";
-                    c = src.charAt(++i);
-                }
+            } else if (c == '~') {
+                // (review17) ClamAV 1.4.6's YARA grammar has no '~' (YARA 4.3's "not" byte): clamscan fails the rule
+                // with a syntax error wherever it stands ({ 68 65 ~6b 6c 6f }; fuzz16: at the end it also threw
+                // StringIndexOutOfBoundsException here). Bulwark loaded such a rule and reported what clamscan does not
+                return "is not a valid hex string for ClamAV (its YARA grammar has no '~')";
+            } else if (depth == 0 && (Character.digit(c, 16) >= 0 || c == '?')) {
                 char d = i + 1 < src.length() ? src.charAt(i + 1) : '?';
                 i++;
                 part++;
-                boolean fixed = !not && Character.digit(c, 16) >= 0 && Character.digit(d, 16) >= 0;
+                boolean fixed = Character.digit(c, 16) >= 0 && Character.digit(d, 16) >= 0;
                 run = fixed ? run + 1 : 0;
                 twoFixed |= run >= 2;
             }
