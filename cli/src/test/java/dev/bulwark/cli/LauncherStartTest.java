@@ -300,20 +300,14 @@ class LauncherStartTest {
      */
     @Test
     void tinyCacheIsTrainedWithoutProfiles(@TempDir Path home) throws Exception {
-        Path bin = Files.createDirectories(home.resolve("bin"));
-        Path launcher = copyLauncher(bin);
-        Files.createDirectories(home.resolve("cli/target/lib"));
-        Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
-        Path jdk = Files.createDirectories(home.resolve("jdk/bin"));
-        Files.writeString(home.resolve("jdk/release"), "JAVA_VERSION=\"25\"\n");
+        Path launcher = copyLauncher(Files.createDirectories(home.resolve("bin")));
         Path log = home.resolve("java.log");
-        Path java = Files.writeString(jdk.resolve("java"), """
+        Path java = fakeJdk(home, """
                 #!/bin/sh
                 echo "$*" >> '%s'
                 for a in "$@"; do case "$a" in -XX:AOTCacheOutput=*) printf x > "${a#-XX:AOTCacheOutput=}" ;; esac; done
                 exit 0
                 """.formatted(log));
-        assertTrue(java.toFile().setExecutable(true));
         ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
         pb.environment().put("BULWARK_AOT", "sync");
         pb.environment().put("BULWARK_JAVA", java.toString());
@@ -341,18 +335,12 @@ class LauncherStartTest {
      */
     @Test
     void theReexecMarkerIsNotPassedToJava(@TempDir Path home) throws Exception {
-        Path bin = Files.createDirectories(home.resolve("bin"));
-        Path launcher = copyLauncher(bin);
-        Files.createDirectories(home.resolve("cli/target/lib"));
-        Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
-        Path jdk = Files.createDirectories(home.resolve("jdk/bin"));
-        Files.writeString(home.resolve("jdk/release"), "JAVA_VERSION=\"25\"\n");
-        Path java = Files.writeString(jdk.resolve("java"), """
+        Path launcher = copyLauncher(Files.createDirectories(home.resolve("bin")));
+        Path java = fakeJdk(home, """
                 #!/bin/sh
                 echo "marker=${BULWARK_REEXEC_BASH-unset}"
                 exit 0
                 """);
-        assertTrue(java.toFile().setExecutable(true));
         ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
         pb.environment().put("BULWARK_AOT", "off");
         pb.environment().put("BULWARK_JAVA", java.toString());
@@ -365,5 +353,16 @@ class LauncherStartTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("marker=unset"), out);
+    }
+
+    /** A build tree under {@code home} (a placeholder jar) and a fake JDK 25 whose {@code java} is {@code script}. */
+    private static Path fakeJdk(Path home, String script) throws Exception {
+        Files.createDirectories(home.resolve("cli/target/lib"));
+        Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
+        Path jdk = Files.createDirectories(home.resolve("jdk/bin"));
+        Files.writeString(home.resolve("jdk/release"), "JAVA_VERSION=\"25\"\n");
+        Path java = Files.writeString(jdk.resolve("java"), script);
+        assertTrue(java.toFile().setExecutable(true));
+        return java;
     }
 }
