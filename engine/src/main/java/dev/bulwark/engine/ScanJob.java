@@ -205,7 +205,7 @@ final class ScanJob {
     }
 
     /** Targets of the normalised text view: generic and target 7. */
-    private static final int TEXT_VIEW = 1 | 1 << 7;
+    private static final int TEXT_VIEW = SignatureSet.TEXT_VIEW_TARGETS;
 
     private static final boolean[] AFTER_RAW = typeSet(FileType.MSEXE, FileType.ELF, FileType.MACHO, FileType.PDF);
 

@@ -40,7 +40,7 @@ public final class YaraCommand {
 
     public static int run(String[] args) {
         // (names that are not valid in the locale: their bytes, as ScanCommand.run)
-        return run(dev.bulwark.engine.RawNames.argv(args), System.out, System.err);
+        return run(RawNames.argv(args), System.out, System.err);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {

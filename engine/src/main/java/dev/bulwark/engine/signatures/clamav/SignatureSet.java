@@ -72,6 +72,8 @@ public final class SignatureSet {
     private final int count;
     /** (steady14) {@link #textViewMatchable}: 0 not known yet, 1 no, 2 yes (a benign race: both compute the same). */
     private volatile int textView;
+    /** Targets the normalised text view is scanned for (generic and 7): the scan and {@link #textViewMatchable} share it. */
+    public static final int TEXT_VIEW_TARGETS = 1 | 1 << 7;
     /** Patterns of the text view's targets {@link #textViewMatchable} looks at before it gives up (and says yes). */
     static final int TEXT_VIEW_BUDGET = 50_000;
     /**
@@ -158,12 +160,12 @@ public final class SignatureSet {
     private boolean computeTextView() {
         if (yaraGroup != null || patterns.hasRelativeOffsets(7)) return true;
         for (int id : zeroTrue) {
-            int t = lsigs.get(id).target();
+            int t = lsigs.get(id).target(); // (up to 1000: not a shift)
             if (t == 0 || t == 7) return true;
         }
         boolean[] alphabet = new boolean[256];
         for (int b = 0; b < 256; b++) alphabet[b] = dev.bulwark.engine.normalize.TextNormalizer.emits(b);
-        return patterns.anyCanMatch(1 | 1 << 7, alphabet, TEXT_VIEW_BUDGET);
+        return patterns.anyCanMatch(TEXT_VIEW_TARGETS, alphabet, TEXT_VIEW_BUDGET);
     }
 
     /**
