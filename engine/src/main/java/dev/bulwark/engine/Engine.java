@@ -60,6 +60,17 @@ public final class Engine {
     public interface DigestCheck {
         /** Returns a result to use instead of scanning, or null to scan the bytes that were hashed. */
         ScanResult beforeScan(byte[] sha256, long size);
+
+        /**
+         * As {@link #beforeScan(byte[], long)}, which it calls unless overridden; {@code privateCopy}: the bytes
+         * hashed, and then scanned, are the engine's own copy on the heap (read with {@code read(2)}, not mapped), so
+         * nothing can change them between the hash and the scan and the digest names exactly what was scanned,
+         * whatever happens to the file meanwhile. False for a file mapped into memory (above the read limit), whose
+         * bytes a writer can change under the scan.
+         */
+        default ScanResult beforeScan(byte[] sha256, long size, boolean privateCopy) {
+            return beforeScan(sha256, size);
+        }
     }
 
     /**

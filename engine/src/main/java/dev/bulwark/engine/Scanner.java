@@ -50,7 +50,7 @@ final class Scanner {
             // a small file opened plainly is read without a channel; anything else through one (see PLAIN_READ_MAX)
             FileChannel ch = opened != null ? opened : size > PLAIN_READ_MAX ? raf.getChannel() : null;
             if (size == 0) {
-                ScanResult pre = check == null ? null : check.beforeScan(LayerImpl.digest(ByteBuffer.allocate(0), SHA256), 0);
+                ScanResult pre = check == null ? null : check.beforeScan(LayerImpl.digest(ByteBuffer.allocate(0), SHA256), 0, true);
                 return pre != null ? pre : new ScanResult(ScanResult.Status.EMPTY, List.of(), 0, 0, 0, null, System.nanoTime() - t0, null);
             }
             if (size > lim.maxFileSize()) return ScanJob.tooLarge(o, size, t0);
@@ -82,7 +82,7 @@ final class Scanner {
                 byte[] sha = null;
                 if (check != null) {
                     sha = LayerImpl.digest(data, SHA256);
-                    ScanResult pre = check.beforeScan(sha.clone(), data.limit());
+                    ScanResult pre = check.beforeScan(sha.clone(), data.limit(), !data.isDirect());
                     if (pre != null) return pre;
                 }
                 return new ScanJob(db, o, t0).run(data, sha);

@@ -69,6 +69,29 @@ class SingleReadTest {
         assertFalse(ENGINE.scan(f, ScanOptions.defaults()).infected());
     }
 
+    /** (daemon15) The check is told whether the hashed bytes are the engine's own heap copy: not for a mapped file. */
+    @Test
+    void privateCopyOnlyForHeapReads(@TempDir Path tmp) throws Exception {
+        for (int size : new int[] {0, 4096, (64 << 10) + 1, (16 << 20) + 4096}) {
+            Path f = tmp.resolve("f" + size);
+            if (size == 0) Files.write(f, new byte[0]); else write(f, size);
+            Boolean[] copy = {null};
+            ENGINE.scan(f, ScanOptions.defaults(), new Engine.DigestCheck() {
+                @Override
+                public ScanResult beforeScan(byte[] sha256, long n) {
+                    throw new AssertionError("the three-argument form is called");
+                }
+
+                @Override
+                public ScanResult beforeScan(byte[] sha256, long n, boolean privateCopy) {
+                    copy[0] = privateCopy;
+                    return null;
+                }
+            });
+            assertEquals(size <= (16 << 20), copy[0], "size " + size);
+        }
+    }
+
     @Test
     void smallFileIsReadOnce(@TempDir Path tmp) throws Exception {
         digestAndScanSeeTheSameBytes(tmp.resolve("small.bin"), 4096);

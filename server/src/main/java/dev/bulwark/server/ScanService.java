@@ -1,5 +1,6 @@
 package dev.bulwark.server;
 
+import dev.bulwark.engine.Engine;
 import dev.bulwark.engine.ScanOptions;
 import dev.bulwark.engine.ScanResult;
 import dev.bulwark.server.config.DaemonConfig;
@@ -81,8 +82,38 @@ public final class ScanService {
      */
     public ScanResult scanFile(Path file, FileDigest.Stamp stamp, boolean allMatch, String protocol, String command)
             throws InterruptedException {
+        return scanFile(file, stamp, allMatch, protocol, command, false);
+    }
+
+    /**
+     * What {@link #scanWalked} returns for a file the daemon may not read: the engine's open failed with EACCES.
+     * Not recorded in the metrics nor logged, as a path scan's own access check answered before (clamd's
+     * "Access denied. ERROR").
+     */
+    public static final ScanResult DENIED = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, "Access denied", 0, null);
+
+    /**
+     * (daemon15) As {@link #scanFile(Path, FileDigest.Stamp, boolean, String, String)} for a file met by a path scan,
+     * without a separate access(2) per file: a file the engine cannot open for lack of permission answers
+     * {@link #DENIED} (the same condition: the daemon runs with one uid, real and effective, after its setuid).
+     */
+    public ScanResult scanWalked(Path file, FileDigest.Stamp stamp, boolean allMatch, String protocol, String command)
+            throws InterruptedException {
+        return scanFile(file, stamp, allMatch, protocol, command, true);
+    }
+
+    private ScanResult scanFile(Path file, FileDigest.Stamp stamp, boolean allMatch, String protocol, String command,
+                                boolean denied) throws InterruptedException {
         String name = file.toString();
         return run(protocol, command, name, name, l -> {
+            ScanResult r = scanFile(l, file, stamp, allMatch);
+            return denied && r.status() == ScanResult.Status.ERROR && r.bytesScanned() == 0 && "Access denied".equals(r.error())
+                    ? DENIED : r;
+        });
+    }
+
+    private ScanResult scanFile(EngineHolder.Loaded l, Path file, FileDigest.Stamp stamp, boolean allMatch) throws IOException {
+        {
             ScanOptions o = options(allMatch);
             if (!cache.enabled()) return l.engine().scan(file, o);
             long t0 = System.nanoTime();
@@ -97,19 +128,35 @@ public final class ScanService {
             // one read: the engine hashes the bytes it read and asks the cache before scanning them
             CleanCache.Key[] key = {null};
             ScanResult[] hit = {null};
-            ScanResult r = l.engine().scan(file, o, (sha256, size) -> {
-                key[0] = CleanCache.Key.of(sha256, size, o);
-                return hit[0] = cache.get(l, key[0], t0);
+            boolean[] copy = {false};
+            ScanResult r = l.engine().scan(file, o, new Engine.DigestCheck() {
+                @Override
+                public ScanResult beforeScan(byte[] sha256, long size) {
+                    return beforeScan(sha256, size, false);
+                }
+
+                @Override
+                public ScanResult beforeScan(byte[] sha256, long size, boolean privateCopy) {
+                    copy[0] = privateCopy;
+                    key[0] = CleanCache.Key.of(sha256, size, o);
+                    return hit[0] = cache.get(l, key[0], t0);
+                }
             });
             if (key[0] == null || (hit[0] != null && r == hit[0])) return r;
-            // cache only if the file did not change while it was read and scanned
+            // (daemon15) bytes read onto the heap were hashed and scanned as one copy: the entry (their digest ->
+            // clean) holds whatever the file did meanwhile, so no second stat. Mapped bytes (a large file) can change
+            // between the hash and the scan: cache only if the file did not change while it was read and scanned
+            if (copy[0]) {
+                cache.put(l, key[0], r);
+                return r;
+            }
             try {
                 if (before.equals(FileDigest.stamp(file))) cache.put(l, key[0], r);
             } catch (IOException e) {
                 // gone or unreadable now: do not cache
             }
             return r;
-        });
+        }
     }
 
     public ScanResult scanSpool(Spool spool, boolean allMatch, String protocol, String command) throws InterruptedException {
@@ -176,6 +223,7 @@ public final class ScanService {
             ScanResult r;
             try (EngineHolder.Lease lease = engines.acquire()) {
                 r = call.call(lease.loaded());
+                if (r == DENIED) return r; // a path scan's access check: not a scan (see DENIED)
             } catch (IOException e) {
                 r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, e.getMessage(), System.nanoTime() - t0, null);
             } catch (dev.bulwark.engine.DatabaseLoadException e) {

@@ -474,13 +474,14 @@ final class PathScan {
     /** {@code stamp}: the file's attributes read before this scan (null: read them now). Returns its outcome. */
     private ScanResult.Status scanOne(Path file, String shown, FileDigest.Stamp stamp) throws IOException, InterruptedException {
         total.incrementAndGet();
-        if (!Files.isReadable(file)) {
+        boolean all = command == ClamdCommand.ALLMATCHSCAN;
+        // (daemon15) the engine's open answers for access(2): one system call (and path lookup) less per file
+        ScanResult r = service.scanWalked(file, stamp, all, "clamd", command.word);
+        if (r == ScanService.DENIED) {
             errors.incrementAndGet();
             sink.reply(shown, "Access denied. ERROR");
             return ScanResult.Status.ERROR;
         }
-        boolean all = command == ClamdCommand.ALLMATCHSCAN;
-        ScanResult r = service.scanFile(file, stamp, all, "clamd", command.word);
         switch (r.status()) {
             case INFECTED -> {
                 infected.incrementAndGet();
