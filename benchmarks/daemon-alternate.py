@@ -10,6 +10,7 @@
 # NAME=LAUNCHER@OPTS passes OPTS as BULWARK_JAVA_OPTS; clamd=clamd runs clamd 1.4.6. CHRT=1 runs every daemon under
 # `chrt -r 1` (an overloaded machine); DBDIR= another database (a directory or a .bsnap); SLEEP= seconds between
 # the first PONG and the first pass (0: as daemon-compare.sh).
+# CONF_NAME='Line\nLine' appends lines to daemon NAME's clamd.conf (daemon15: CONF_nocache='DisableCache yes').
 import os, sys, socket, subprocess, time, shutil, statistics, collections
 W = os.environ.get("WORK", "/tmp/bulwark-daemon-compare"); corpus = W + "/corpus"; dbdir = os.environ.get("DBDIR", W + "/db-small/db")
 TICK = os.sysconf("SC_CLK_TCK")
@@ -47,7 +48,8 @@ for rep in range(reps):
         d = os.path.join(W, "alt-run-" + label); shutil.rmtree(d, ignore_errors=True); os.makedirs(d)
         port, sock = free_port(), d + "/s.sock"
         conf = d + "/clamd.conf"
-        open(conf, "w").write("TCPSocket %d\nTCPAddr 127.0.0.1\nLocalSocket %s\nDatabaseDirectory %s\nTemporaryDirectory %s\nForeground yes\nLogFile %s\nMaxThreads 2\nStreamMaxLength 100M\nMaxConnectionQueueLength 1000\n" % (port, sock, dbdir, d, d + "/log"))
+        open(conf, "w").write("TCPSocket %d\nTCPAddr 127.0.0.1\nLocalSocket %s\nDatabaseDirectory %s\nTemporaryDirectory %s\nForeground yes\nLogFile %s\nMaxThreads 2\nStreamMaxLength 100M\nMaxConnectionQueueLength 1000\n" % (port, sock, dbdir, d, d + "/log")
+                                 + os.environ.get("CONF_" + label, "").replace("\\n", "\n") + "\n")
         client = d + "/client.conf"; open(client, "w").write("TCPSocket %d\nTCPAddr 127.0.0.1\n" % port)
         cmd = ["clamd", "--config-file=" + conf] if exe == "clamd" else [exe, "daemon", "--config", conf]
         if chrt: cmd = ["chrt", "-r", "1"] + cmd
