@@ -113,50 +113,48 @@ public final class ScanService {
     }
 
     private ScanResult scanFile(EngineHolder.Loaded l, Path file, FileDigest.Stamp stamp, boolean allMatch) throws IOException {
-        {
-            ScanOptions o = options(allMatch);
-            if (!cache.enabled()) return l.engine().scan(file, o);
-            long t0 = System.nanoTime();
-            FileDigest.Stamp before = stamp;
-            if (before == null) {
-                try {
-                    before = FileDigest.stamp(file);
-                } catch (IOException e) {
-                    return l.engine().scan(file, o); // the engine reports unreadable files in its own words
-                }
-            }
-            // one read: the engine hashes the bytes it read and asks the cache before scanning them
-            CleanCache.Key[] key = {null};
-            ScanResult[] hit = {null};
-            boolean[] copy = {false};
-            ScanResult r = l.engine().scan(file, o, new Engine.DigestCheck() {
-                @Override
-                public ScanResult beforeScan(byte[] sha256, long size) {
-                    return beforeScan(sha256, size, false);
-                }
-
-                @Override
-                public ScanResult beforeScan(byte[] sha256, long size, boolean privateCopy) {
-                    copy[0] = privateCopy;
-                    key[0] = CleanCache.Key.of(sha256, size, o);
-                    return hit[0] = cache.get(l, key[0], t0);
-                }
-            });
-            if (key[0] == null || (hit[0] != null && r == hit[0])) return r;
-            // (daemon15) bytes read onto the heap were hashed and scanned as one copy: the entry (their digest ->
-            // clean) holds whatever the file did meanwhile, so no second stat. Mapped bytes (a large file) can change
-            // between the hash and the scan: cache only if the file did not change while it was read and scanned
-            if (copy[0]) {
-                cache.put(l, key[0], r);
-                return r;
-            }
+        ScanOptions o = options(allMatch);
+        if (!cache.enabled()) return l.engine().scan(file, o);
+        long t0 = System.nanoTime();
+        FileDigest.Stamp before = stamp;
+        if (before == null) {
             try {
-                if (before.equals(FileDigest.stamp(file))) cache.put(l, key[0], r);
+                before = FileDigest.stamp(file);
             } catch (IOException e) {
-                // gone or unreadable now: do not cache
+                return l.engine().scan(file, o); // the engine reports unreadable files in its own words
             }
+        }
+        // one read: the engine hashes the bytes it read and asks the cache before scanning them
+        CleanCache.Key[] key = {null};
+        ScanResult[] hit = {null};
+        boolean[] copy = {false};
+        ScanResult r = l.engine().scan(file, o, new Engine.DigestCheck() {
+            @Override
+            public ScanResult beforeScan(byte[] sha256, long size) {
+                return beforeScan(sha256, size, false);
+            }
+
+            @Override
+            public ScanResult beforeScan(byte[] sha256, long size, boolean privateCopy) {
+                copy[0] = privateCopy;
+                key[0] = CleanCache.Key.of(sha256, size, o);
+                return hit[0] = cache.get(l, key[0], t0);
+            }
+        });
+        if (key[0] == null || (hit[0] != null && r == hit[0])) return r;
+        // (daemon15) bytes read onto the heap were hashed and scanned as one copy: the entry (their digest ->
+        // clean) holds whatever the file did meanwhile, so no second stat. Mapped bytes (a large file) can change
+        // between the hash and the scan: cache only if the file did not change while it was read and scanned
+        if (copy[0]) {
+            cache.put(l, key[0], r);
             return r;
         }
+        try {
+            if (before.equals(FileDigest.stamp(file))) cache.put(l, key[0], r);
+        } catch (IOException e) {
+            // gone or unreadable now: do not cache
+        }
+        return r;
     }
 
     public ScanResult scanSpool(Spool spool, boolean allMatch, String protocol, String command) throws InterruptedException {
