@@ -98,8 +98,11 @@ final class AotJars {
      */
     static int rerun(Path recordFile, int argc) {
         Path launcher = recordFile.toAbsolutePath().getParent().getParent().getParent().resolve("bin").resolve("bulwark");
-        ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c",
-                "mapfile -d '' -t a < /proc/$PPID/cmdline || exit 2; [ \"$1\" -gt 0 ] || exec \"$0\"; exec \"$0\" \"${a[@]: -$1}\"",
+        // bash from PATH running the launcher itself ("$BASH" FILE): also where there is no /bin/bash (NixOS, the BSDs,
+        // where users run `bash bin/bulwark`)
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c",
+                "mapfile -d '' -t a < /proc/$PPID/cmdline || exit 2; [ \"$1\" -gt 0 ] || exec \"$BASH\" \"$0\"; "
+                        + "exec \"$BASH\" \"$0\" \"${a[@]: -$1}\"",
                 launcher.toString(), Integer.toString(argc)).inheritIO();
         pb.environment().put("BULWARK_FAST_PATH", "off");
         try {

@@ -378,6 +378,7 @@ class LauncherStartTest {
                 #!/bin/sh
                 echo "$*" >> '%s'
                 for a in "$@"; do case "$a" in -XX:AOTCacheOutput=*) printf x > "${a#-XX:AOTCacheOutput=}" ;; esac; done
+                for a in "$@"; do case "$a" in -Dbulwark.aotJars.out=*) printf 'record' > "${a#-Dbulwark.aotJars.out=}" ;; esac; done
                 exit 0
                 """.formatted(log));
         ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
@@ -397,6 +398,10 @@ class LauncherStartTest {
         assertTrue(tiny.get(0).contains("-XX:-AOTRecordTraining"), tiny.get(0));
         assertFalse(main.get(0).contains("-XX:-AOTRecordTraining"), "the main cache keeps its profiles: " + main.get(0));
         assertTrue(Files.size(home.resolve("cli/target/bulwark-tiny.aot")) > 0, "the tiny cache was written");
+        // (startup15) and the record of its jars, which the fast path's java command checks (AotJars)
+        assertTrue(tiny.get(0).contains("-Dbulwark.aotJars.out="), tiny.get(0));
+        assertFalse(main.get(0).contains("-Dbulwark.aotJars.out="), main.get(0));
+        assertEquals("record", Files.readString(home.resolve("cli/target/bulwark-tiny.aot.jars")), "moved into place");
     }
 
     /**
