@@ -10,16 +10,19 @@ train_one() {
   local aot="$1" tmp="$1.$$.tmp"
   local -a record=()
   shift
-  [ "${1:-}" = --tiny ] && record=(-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining)
+  # (startup15) the tiny training also writes the record of the jars it is made from (dev.bulwark.cli.AotJars), which
+  # the fast path's run checks instead of a stat fork
+  [ "${1:-}" = --tiny ] && record=(-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -Dbulwark.aotJars.out="$tmp.jars")
   if nice -n 10 "$java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED ${record[@]+"${record[@]}"} \
        ${train_jvm[@]+"${train_jvm[@]}"} -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
        -cp "$jar" dev.bulwark.cli.AotTraining "$@" </dev/null >/dev/null 2>&1 && [ -s "$tmp" ]; then
-    rm -f "$aot.stamp"                 # never a new stamp next to the old cache
+    rm -f "$aot.stamp" "$aot.jars"     # never a new stamp next to the old cache
     mv -f "$tmp" "$aot"
+    [ ! -s "$tmp.jars" ] || mv -f "$tmp.jars" "$aot.jars"
     printf '%s' "$stamp" > "$aot.stamp"
     return 0
   fi
-  rm -f "$tmp" "$tmp.config"
+  rm -f "$tmp" "$tmp.config" "$tmp.jars"
   return 1
 }
 
@@ -39,7 +42,7 @@ train_aot() {
   dir="$(mktemp -d "${TMPDIR:-/tmp}/bulwark-aot.XXXXXX")" || return 0
   if train_one "$aot" "$dir/work"; then
     rm -f "$aot.failed" "$aot.jdk"     # (.jdk: the stamp of earlier launchers)
-    train_one "$tiny_aot" --tiny "$dir/work" || rm -f "$tiny_aot" "$tiny_aot.stamp"
+    train_one "$tiny_aot" --tiny "$dir/work" || rm -f "$tiny_aot" "$tiny_aot.stamp" "$tiny_aot.jars"
     [ -z "$short_aot" ] || train_short_aot "$short_aot"
   else
     printf '%s' "$stamp" > "$aot.failed"

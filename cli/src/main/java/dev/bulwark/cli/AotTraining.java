@@ -31,6 +31,14 @@ final class AotTraining {
 
     public static void main(String[] args) throws IOException {
         if (args.length == 2 && args[0].equals("--tiny")) {
+            // (startup15) the record of the jars this cache is made from, before anything else is loaded from them,
+            // and the check a fast-path run makes with it (so that its classes are in the cache too)
+            String out = System.getProperty(AotJars.OUT_PROPERTY);
+            if (out != null) {
+                Path record = Path.of(out);
+                AotJars.write(record, Path.of(System.getProperty("java.class.path")).toAbsolutePath().getParent());
+                if (AotJars.stale(record)) throw new IllegalStateException("the jars changed while training");
+            }
             tiny(Path.of(args[1]));
             return;
         }

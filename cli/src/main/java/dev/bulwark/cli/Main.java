@@ -19,6 +19,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // (startup15) started by bin/bulwark's fast path: first make sure the AOT cache was made from these jars
+        String aotJars = System.getProperty(AotJars.PROPERTY);
+        if (aotJars != null && AotJars.stale(java.nio.file.Path.of(aotJars))) exit(AotJars.rerun(java.nio.file.Path.of(aotJars), args.length), false);
         int rc = run(args);
         exit(rc, args.length > 0 && OPTIONAL.containsKey(args[0]));
     }

@@ -294,6 +294,78 @@ class LauncherStartTest {
     }
 
     /**
+     * (startup15) With the record of the jars the tiny training writes (bulwark-tiny.aot.jars), the fast path runs no
+     * stat: the java command checks the jars itself (-Dbulwark.aotJars, {@link AotJars}) and bash reads the files'
+     * sizes. Shown with a PATH that holds no stat at all: the fast path still decides, as the general path does apart
+     * from that one option. A file of more than TINY_BYTES, also one of NULs (which bash's read skips), is not tiny;
+     * a small binary with many NULs is measured by stat as before (no option); the caches' stamps must still name
+     * this JDK and this spelling of the jar.
+     */
+    @Test
+    void fastPathLeavesTheJarsToTheJvmWithoutAStatFork(@TempDir Path home) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs JDK 25");
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        assumeTrue(!Files.isSymbolicLink(javaHome.resolve("bin/java")) && Files.isRegularFile(javaHome.resolve("release")),
+                "the fast path needs $JAVA_HOME/bin/java as a file and the JDK's release file");
+        Path launcher = copyLauncher(Files.createDirectories(home.resolve("bin")));
+        Files.createDirectories(home.resolve("cli/target/lib"));
+        Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
+        Files.writeString(home.resolve("cli/target/lib/dep.jar"), "not a jar either");
+        Map<String, String> env = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", javaHome.toString());
+        Map<String, String> general = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", javaHome.toString(), "BULWARK_FAST_PATH", "off");
+        Map<String, String> noStat = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", javaHome.toString(), "PATH", home.resolve("empty").toString());
+        Path failed = failedTraining(home, launcher, env);
+        Path target = home.resolve("cli/target");
+        Path tinyAot = target.resolve("bulwark-tiny.aot"), tinyStamp = target.resolve("bulwark-tiny.aot.stamp");
+        Files.write(target.resolve("bulwark.aot"), new byte[] {1});
+        Files.write(tinyAot, new byte[] {1});
+        Files.copy(failed, target.resolve("bulwark.aot.stamp"));
+        Files.copy(failed, tinyStamp);
+        Files.writeString(target.resolve("bulwark-tiny.aot.jars"), "1 " + target.resolve("bulwark-cli.jar") + "\n");
+        String check = "-Dbulwark.aotJars=" + target.resolve("bulwark-tiny.aot.jars");
+
+        String snap = snapshot.toString();
+        Path text60 = Files.writeString(home.resolve("t60.txt"), "a line of text\n".repeat(60 * 1024 / 15));
+        Path text65 = Files.writeString(home.resolve("t65.txt"), "a line of text\n".repeat(65 * 1024 / 15 + 1));
+        Path zeros = Files.write(home.resolve("zeros.bin"), new byte[65 * 1024]);
+        Path sparse = LauncherFixture.sized(home.resolve("sparse.bin"), 64L << 20);
+        byte[] bin = new byte[200];
+        for (int i = 0; i < bin.length; i += 2) bin[i] = 'x';
+        Path binary = Files.write(home.resolve("small.bin"), bin);
+        for (String[] args : List.of(new String[] {"scan", "-d", snap, small.toString()},
+                                     new String[] {"scan", "--no-summary", "-d", snap, small.toString(), text60.toString()})) {
+            List<String> words = dryRun(launcher, noStat, args);
+            assertTrue(words.contains(FAST), "fast path without stat: " + words);
+            assertTrue(words.contains(check), "the jars are checked by the JVM: " + words);
+            assertEquals(tinyAot, cache(words), "the tiny cache");
+            List<String> rest = new ArrayList<>(words.subList(1, words.size()));
+            rest.remove(check);
+            assertEquals(dryRun(launcher, general, args), rest, List.of(args).toString());
+        }
+        for (Path big : List.of(text65, zeros, sparse)) {
+            String[] args = {"scan", "-d", snap, big.toString()};
+            List<String> words = dryRun(launcher, env, args);
+            assertFalse(words.contains(FAST), "over TINY_BYTES: " + big);
+            assertEquals(dryRun(launcher, general, args), words, big.toString());
+        }
+        List<String> words = dryRun(launcher, env, "scan", "-d", snap, binary.toString());
+        assertTrue(words.contains(FAST) && !words.contains(check), "a binary is measured by stat, the jars with it: " + words);
+        assertFalse(dryRun(launcher, noStat, "scan", "-d", snap, binary.toString()).contains(FAST), "which needs stat");
+
+        Files.writeString(tinyStamp, Files.readString(failed).replace("bulwark-cli.jar", "./bulwark-cli.jar"));
+        Files.copy(tinyStamp, target.resolve("bulwark.aot.stamp"), StandardCopyOption.REPLACE_EXISTING);
+        assertFalse(dryRun(launcher, noStat, "scan", "-d", snap, small.toString()).contains(FAST), "another spelling of the jar");
+        Files.writeString(tinyStamp, Files.readString(failed).replace("JAVA_VERSION", "JAVA_VERSION_X"));
+        Files.copy(tinyStamp, target.resolve("bulwark.aot.stamp"), StandardCopyOption.REPLACE_EXISTING);
+        assertFalse(dryRun(launcher, noStat, "scan", "-d", snap, small.toString()).contains(FAST), "another JDK");
+        Files.copy(failed, tinyStamp, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(failed, target.resolve("bulwark.aot.stamp"), StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(dryRun(launcher, noStat, "scan", "-d", snap, small.toString()).contains(FAST), "fresh again");
+        Files.delete(target.resolve("bulwark-tiny.aot.jars"));
+        assertFalse(dryRun(launcher, noStat, "scan", "-d", snap, small.toString()).contains(FAST), "no record: stat decides");
+    }
+
+    /**
      * (startup12) The tiny cache is trained without training data (-XX:-AOTRecordTraining): tiny runs skip the profiles
      * (-XX:-AOTReplayTraining), so recording them only made the cache larger to map and relocate at every start. The
      * main cache keeps them. A fake JDK (a script logging its command lines) stands in for the trainings.
@@ -306,6 +378,7 @@ class LauncherStartTest {
                 #!/bin/sh
                 echo "$*" >> '%s'
                 for a in "$@"; do case "$a" in -XX:AOTCacheOutput=*) printf x > "${a#-XX:AOTCacheOutput=}" ;; esac; done
+                for a in "$@"; do case "$a" in -Dbulwark.aotJars.out=*) printf 'record' > "${a#-Dbulwark.aotJars.out=}" ;; esac; done
                 exit 0
                 """.formatted(log));
         ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "--help").redirectErrorStream(true);
@@ -325,6 +398,10 @@ class LauncherStartTest {
         assertTrue(tiny.get(0).contains("-XX:-AOTRecordTraining"), tiny.get(0));
         assertFalse(main.get(0).contains("-XX:-AOTRecordTraining"), "the main cache keeps its profiles: " + main.get(0));
         assertTrue(Files.size(home.resolve("cli/target/bulwark-tiny.aot")) > 0, "the tiny cache was written");
+        // (startup15) and the record of its jars, which the fast path's java command checks (AotJars)
+        assertTrue(tiny.get(0).contains("-Dbulwark.aotJars.out="), tiny.get(0));
+        assertFalse(main.get(0).contains("-Dbulwark.aotJars.out="), main.get(0));
+        assertEquals("record", Files.readString(home.resolve("cli/target/bulwark-tiny.aot.jars")), "moved into place");
     }
 
     /**
