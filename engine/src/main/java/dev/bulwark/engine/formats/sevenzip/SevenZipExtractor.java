@@ -67,13 +67,14 @@ public final class SevenZipExtractor implements Extractor {
             PpmdFolders ppmd = PpmdFolders.of(sz, layout);
             // (fuzz16) Commons Compress makes an xz decoder per LZMA/LZMA2 folder with xz's default cache: the
             // folders share one dictionary (300 one-file folders declaring 64 MiB, 13 KB: 1.9 s of CPU before)
-            new DictionaryCache().asDefault(() -> {
+            DictionaryCache cache = new DictionaryCache();
+            cache.asDefault(() -> {
                 if (ppmd != null && ppmd.failure != null) {
-                    // every PPMd member then fails in Commons Compress ("unsupported compression method")
+                    // every PPMd and BCJ2 member then fails in Commons Compress ("unsupported compression method")
                     ctx.note("7z: PPMd unsupported: " + ppmd.failure);
                     members(sz, ctx);
                 } else if (ppmd == null) members(sz, ctx);
-                else membersWithPpmd(sz, ppmd, archive, ctx);
+                else membersWithPpmd(sz, ppmd, archive, ctx, cache);
             });
         } catch (IOException | RuntimeException e) {
             ctx.note("7z: " + e);
@@ -121,7 +122,8 @@ public final class SevenZipExtractor implements Extractor {
      * members of a PPMd folder come from one {@link PpmdStream} per folder, read in order; the others
      * from Commons Compress by entry.
      */
-    private static void membersWithPpmd(SevenZFile sz, PpmdFolders pf, ByteBuffer archive, ExtractContext ctx) throws IOException {
+    private static void membersWithPpmd(SevenZFile sz, PpmdFolders pf, ByteBuffer archive, ExtractContext ctx, DictionaryCache cache)
+            throws IOException {
         for (String why : pf.unsupported) ctx.note("7z: " + why + ": not decoded");
         long maxScan = ctx.limits().maxScanSize();
         int position = -1; // entry index, directories included (as members)
@@ -129,28 +131,63 @@ public final class SevenZipExtractor implements Extractor {
         InputStream folderIn = null;
         SolidMember previous = null;
         Ppmd7 model = new Ppmd7("7z"); // one for all folders: its heap is allocated once, at the largest size met
-        for (SevenZArchiveEntry e : sz.getEntries()) {
-            if (ctx.stopped()) return;
-            position++;
-            int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;
-            ChildInfo info = info(e, position, f >= 0 && f < pf.encrypted.length && pf.encrypted[f]);
-            Step step = prelude(e, info, ctx);
-            if (step == Step.STOP) return;
-            if (step == Step.SKIP) continue;
-            InputStream in;
-            if (f >= 0 && f < pf.folders.length && pf.folders[f] != null) {
-                if (f != openFolder) {
-                    openFolder = f;
-                    previous = null;
-                    folderIn = openPpmd(model, pf.folders[f], archive, maxScan);
-                } else if (previous != null) {
-                    previous.skipRest(); // the rest of the previous member, so this one starts where it should
+        try {
+            for (SevenZArchiveEntry e : sz.getEntries()) {
+                if (ctx.stopped()) return;
+                position++;
+                int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;
+                ChildInfo info = info(e, position, f >= 0 && f < pf.encrypted.length && pf.encrypted[f]);
+                Step step = prelude(e, info, ctx);
+                if (step == Step.STOP) return;
+                if (step == Step.SKIP) continue;
+                InputStream in;
+                boolean ours = f >= 0 && f < pf.folders.length && (pf.folders[f] != null || pf.graphs[f] != null);
+                if (ours) {
+                    if (f != openFolder) {
+                        openFolder = f;
+                        previous = null;
+                        close(folderIn); // its dictionaries go back to the cache for the next folder
+                        folderIn = pf.graphs[f] != null ? openGraph(pf.graphs[f], model, archive, cache, maxScan)
+                                : openPpmd(model, pf.folders[f], archive, maxScan);
+                    } else if (previous != null) {
+                        previous.skipRest(); // the rest of the previous member, so this one starts where it should
+                    }
+                    in = previous = new SolidMember(folderIn, e.getSize(), "7z: folder ends inside a member");
+                } else {
+                    try {
+                        in = sz.getInputStream(e);
+                    } catch (IOException | RuntimeException ex) { // (bcj2) a folder nobody decodes: this member only
+                        in = failing(ex instanceof IOException io ? io : new IOException(ex.toString(), ex));
+                    }
                 }
-                in = previous = new SolidMember(folderIn, e.getSize(), "7z: folder ends inside a member");
-            } else {
-                in = sz.getInputStream(e);
+                if (!Emit.stream(ctx, "7z", info, in, -1)) return;
             }
-            if (!Emit.stream(ctx, "7z", info, in, -1)) return;
+        } finally {
+            close(folderIn);
+        }
+    }
+
+    private static void close(InputStream in) {
+        if (in == null) return;
+        try {
+            in.close();
+        } catch (IOException | RuntimeException e) {
+            // decoders over memory: nothing is lost
+        }
+    }
+
+    private static InputStream failing(IOException failure) {
+        return new InputStream() {
+            @Override public int read() throws IOException { throw failure; }
+        };
+    }
+
+    /** A BCJ2 folder's data (bcj2): {@link FolderGraph}; a failure to build it fails the folder's members. */
+    private static InputStream openGraph(FolderGraph g, Ppmd7 model, ByteBuffer archive, DictionaryCache cache, long maxScan) {
+        try {
+            return g.open(archive, model, cache, maxScan);
+        } catch (IOException | RuntimeException ex) {
+            return failing(ex instanceof IOException io ? io : new IOException(ex.toString(), ex));
         }
     }
 
@@ -163,10 +200,7 @@ public final class SevenZipExtractor implements Extractor {
             for (FilterOptions filter : f.filters()) in = filter.getInputStream(in, ArrayCache.getDummyCache());
             return in;
         } catch (IOException | RuntimeException ex) {
-            IOException failure = ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
-            return new InputStream() {
-                @Override public int read() throws IOException { throw failure; }
-            };
+            return failing(ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex));
         }
     }
 
