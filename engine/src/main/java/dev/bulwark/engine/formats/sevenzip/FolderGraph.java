@@ -125,9 +125,13 @@ final class FolderGraph {
      * @param model   the archive's PPMd model (one for all folders, its heap only grows)
      */
     InputStream open(ByteBuffer archive, Ppmd7 model, ArrayCache cache, long maxScan) throws IOException {
-        long budgetKiB = SevenZipExtractor.MEMORY_LIMIT_KIB;
-        Opener o = new Opener(archive, model, cache, maxScan, budgetKiB);
-        return o.out(mainOutput());
+        return open(mainOutput(), archive, model, cache, maxScan);
+    }
+
+    /** As {@link #open(ByteBuffer, Ppmd7, ArrayCache, long)} for output stream {@code output} (tests: one BCJ2 input). */
+    InputStream open(int output, ByteBuffer archive, Ppmd7 model, ArrayCache cache, long maxScan) throws IOException {
+        if (output < 0 || output >= coders.size()) throw new IOException("7z: folder has no output " + output);
+        return new Opener(archive, model, cache, maxScan, SevenZipExtractor.MEMORY_LIMIT_KIB).out(output);
     }
 
     /** Builds the decoders, tracking the streams being built (a loop) and the memory promised. */

@@ -67,7 +67,7 @@ public final class SevenZipExtractor implements Extractor {
             PpmdFolders ppmd = PpmdFolders.of(sz, layout);
             // (fuzz16) Commons Compress makes an xz decoder per LZMA/LZMA2 folder with xz's default cache: the
             // folders share one dictionary (300 one-file folders declaring 64 MiB, 13 KB: 1.9 s of CPU before)
-            DictionaryCache cache = new DictionaryCache();
+            DictionaryCache cache = new DictionaryCache(3); // (bcj2) a BCJ2 folder has three LZMA decoders open at once
             cache.asDefault(() -> {
                 if (ppmd != null && ppmd.failure != null) {
                     // every PPMd and BCJ2 member then fails in Commons Compress ("unsupported compression method")
