@@ -25,7 +25,10 @@ import org.tukaani.xz.X86Options;
  * PPMd and whose others are the filters Commons Compress also applies after LZMA (BCJ x86, PPC, IA64,
  * ARM, ARM Thumb, SPARC; Delta), with XZ for Java's implementations of them, as Commons Compress does.
  * 7-Zip puts BCJ before PPMd by itself for executables ({@code 7z a -m0=PPMd prog.exe}).
- * BCJ2 (four input streams), ARM64, RISC-V and PPMd combined with another compressor are not decoded.
+ * (bcj2) Folders with a BCJ2 coder (four input streams; 7-Zip's choice for executables at {@code -mx=9}) are
+ * read into a {@link FolderGraph} ({@link #graphs}) and decoded by it, whatever compresses their streams
+ * (LZMA, LZMA2, PPMd, Copy). ARM64, RISC-V and PPMd combined with another compressor (without BCJ2) are not
+ * decoded: clamscan 1.4.6 decodes none of them either.
  * {@link #of} returns null when the archive has no PPMd nor encrypted folder; when the layout cannot be read
  * (another Commons Compress), the result has no folder and {@link #failure} says why.
  */
@@ -40,7 +43,7 @@ final class PpmdFolders {
     final Folder[] folders;
     /** Per file index (as {@link SevenZFile#getEntries()}): its folder, or -1. */
     final int[] fileFolder;
-    /** Folders that use PPMd in a way not decoded (with BCJ2, another compressor, an unknown filter), one reason each. */
+    /** Folders that use PPMd or BCJ2 in a way not decoded (another compressor, an unknown filter, a bad layout), one reason each. */
     final List<String> unsupported;
     /** Why the layout could not be read (PPMd folders then go undecoded), else null. */
     final String failure;

@@ -25,7 +25,8 @@ import org.tukaani.xz.FilterOptions;
  * 7z with Commons Compress over the layer buffer (no copy). Encrypted headers and encrypted members
  * are announced and raise {@code Heuristics.Encrypted.7Zip} when asked, as ClamAV does. Directories
  * and empty files are announced only. Like ClamAV, a member's compressed size is unknown (0) and its
- * position is the 0-based entry index.
+ * position is the 0-based entry index. Folders Commons Compress cannot decode are decoded here: PPMd chains
+ * ({@link PpmdStream}) and BCJ2 folders ({@link FolderGraph}, {@link Bcj2Stream}), as clamscan 1.4.6 decodes them.
  */
 public final class SevenZipExtractor implements Extractor {
     /** Memory (KiB) the library may use for headers and decoders: an LZMA dictionary of 64 MiB fits. */
@@ -117,10 +118,11 @@ public final class SevenZipExtractor implements Extractor {
     }
 
     /**
-     * As {@link #members}, for an archive with PPMd folders (which Commons Compress cannot decode) or
+     * As {@link #members}, for an archive with PPMd or BCJ2 folders (which Commons Compress cannot decode) or
      * encrypted folders (whose members are announced as encrypted from the folder's coders):
-     * members of a PPMd folder come from one {@link PpmdStream} per folder, read in order; the others
-     * from Commons Compress by entry.
+     * members of a PPMd folder come from one {@link PpmdStream} per folder, those of a BCJ2 folder from its
+     * {@link FolderGraph} (closed when the next folder starts: its dictionaries go back to {@code cache}), read
+     * in order; the others from Commons Compress by entry (a member Commons Compress cannot open fails alone).
      */
     private static void membersWithPpmd(SevenZFile sz, PpmdFolders pf, ByteBuffer archive, ExtractContext ctx, DictionaryCache cache)
             throws IOException {
