@@ -9,6 +9,9 @@ public final class BufferInputStream extends InputStream {
 
     public BufferInputStream(ByteBuffer b) { this.buf = b.duplicate(); }
 
+    /** The bytes not read yet (a view, not a copy). */
+    public ByteBuffer rest() { return buf.slice(); }
+
     /** Bytes consumed so far (relative to the position the stream started at). */
     public int position() { return buf.position(); }
 

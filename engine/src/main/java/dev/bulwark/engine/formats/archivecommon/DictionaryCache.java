@@ -7,8 +7,9 @@ import org.tukaani.xz.ArrayCache;
  * dictionary from an {@link ArrayCache} and gives it back on close, and may be handed an array larger than it
  * asked for. Without it every member's decoder allocated (and the JVM zeroed) a dictionary of the size its
  * header declares: an NSIS installer of 1,000 tiny LZMA blocks declaring 128 MiB each (18 KB) took two
- * minutes. Keeps the largest dictionary given back and two small buffers (a member decoded while another is open
- * gets new ones). Not thread-safe: one per extraction.
+ * minutes. Keeps the largest dictionary given back (or the {@code kept} largest, bcj2: a 7z BCJ2 folder has three
+ * LZMA decoders open at once, for the main, CALL and JUMP streams), and two small buffers (a member decoded while
+ * another is open gets new ones). Not thread-safe: one per extraction.
  * <p>
  * Libraries that create xz decoders themselves (Commons Compress for 7z's LZMA and LZMA2 folders) use xz's
  * default cache: {@link #asDefault} lends this cache to them for the calls it wraps, on the calling thread only
@@ -17,8 +18,19 @@ import org.tukaani.xz.ArrayCache;
 public final class DictionaryCache extends ArrayCache {
     /** Arrays below this size are buffers, at or above it dictionaries. */
     private static final int SMALL = 1 << 20;
-    /** The largest dictionary given back (only one is kept: no more memory than one member needs). */
-    private byte[] big;
+    /** How many dictionaries are kept (one, or the decoders an extraction has open at once). */
+    private final int kept;
+    /** The largest dictionaries given back, at most {@link #kept}. */
+    private final java.util.List<byte[]> big;
+
+    /** Keeps one dictionary (no more memory than one member needs). */
+    public DictionaryCache() { this(1); }
+
+    /** Keeps the {@code kept} largest dictionaries given back (bcj2: 3 for 7z, whose BCJ2 folders open three decoders). */
+    public DictionaryCache(int kept) {
+        this.kept = Math.max(1, kept);
+        this.big = new java.util.ArrayList<>(this.kept);
+    }
     /** Up to two buffers given back. */
     private final java.util.List<byte[]> small = new java.util.ArrayList<>(2);
 
@@ -77,9 +89,9 @@ public final class DictionaryCache extends ArrayCache {
             // a decoder's input buffer (LZMA2: 64 KiB), never served from the dictionary
             for (byte[] k : small) if (k.length >= size && (a == null || k.length < a.length)) a = k;
             if (a != null) small.remove(a);
-        } else if (big != null && big.length >= size) {
-            a = big;
-            big = null;
+        } else {
+            for (byte[] k : big) if (k.length >= size && (a == null || k.length < a.length)) a = k; // the smallest that fits
+            if (a != null) big.remove(a);
         }
         if (a == null) return new byte[size];
         if (fillWithZeros) java.util.Arrays.fill(a, 0, size, (byte) 0);
@@ -90,8 +102,12 @@ public final class DictionaryCache extends ArrayCache {
     public void putArray(byte[] array) {
         if (array.length < SMALL) {
             if (small.size() < 2) small.add(array);
-        } else if (big == null || array.length > big.length) {
-            big = array;
+        } else if (big.size() < kept) {
+            big.add(array);
+        } else {
+            byte[] smallest = big.get(0);
+            for (byte[] k : big) if (k.length < smallest.length) smallest = k;
+            if (array.length > smallest.length) big.set(big.indexOf(smallest), array);
         }
     }
 }

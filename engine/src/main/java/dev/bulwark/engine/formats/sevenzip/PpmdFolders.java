@@ -25,7 +25,10 @@ import org.tukaani.xz.X86Options;
  * PPMd and whose others are the filters Commons Compress also applies after LZMA (BCJ x86, PPC, IA64,
  * ARM, ARM Thumb, SPARC; Delta), with XZ for Java's implementations of them, as Commons Compress does.
  * 7-Zip puts BCJ before PPMd by itself for executables ({@code 7z a -m0=PPMd prog.exe}).
- * BCJ2 (four input streams), ARM64, RISC-V and PPMd combined with another compressor are not decoded.
+ * (bcj2) Folders with a BCJ2 coder (four input streams; 7-Zip's choice for executables at {@code -mx=9}) are
+ * read into a {@link FolderGraph} ({@link #graphs}) and decoded by it, whatever compresses their streams
+ * (LZMA, LZMA2, PPMd, Copy). ARM64, RISC-V and PPMd combined with another compressor (without BCJ2) are not
+ * decoded: clamscan 1.4.6 decodes none of them either.
  * {@link #of} returns null when the archive has no PPMd nor encrypted folder; when the layout cannot be read
  * (another Commons Compress), the result has no folder and {@link #failure} says why.
  */
@@ -40,7 +43,7 @@ final class PpmdFolders {
     final Folder[] folders;
     /** Per file index (as {@link SevenZFile#getEntries()}): its folder, or -1. */
     final int[] fileFolder;
-    /** Folders that use PPMd in a way not decoded (with BCJ2, another compressor, an unknown filter), one reason each. */
+    /** Folders that use PPMd or BCJ2 in a way not decoded (another compressor, an unknown filter, a bad layout), one reason each. */
     final List<String> unsupported;
     /** Why the layout could not be read (PPMd folders then go undecoded), else null. */
     final String failure;
@@ -51,7 +54,15 @@ final class PpmdFolders {
      */
     final boolean[] encrypted;
 
+    /** Per folder index: the folder decoded as a coder graph ({@link FolderGraph}: those with BCJ2), else null. */
+    final FolderGraph[] graphs;
+
     private PpmdFolders(Folder[] folders, int[] fileFolder, List<String> unsupported, String failure, boolean[] encrypted) {
+        this(folders, new FolderGraph[folders.length], fileFolder, unsupported, failure, encrypted);
+    }
+
+    private PpmdFolders(Folder[] folders, FolderGraph[] graphs, int[] fileFolder, List<String> unsupported, String failure, boolean[] encrypted) {
+        this.graphs = graphs;
         this.encrypted = encrypted;
         this.folders = folders;
         this.fileFolder = fileFolder;
@@ -121,19 +132,30 @@ final class PpmdFolders {
             long[] packOffsets = (long[]) l.packOffsets.get(map);
             int[] fileFolder = (int[]) l.fileFolder.get(map);
             Folder[] out = new Folder[folders.length];
+            FolderGraph[] graphs = new FolderGraph[folders.length];
             boolean any = false;
             List<String> unsupported = new ArrayList<>();
             boolean[] encrypted = new boolean[folders.length];
             boolean anyEncrypted = false;
             for (int i = 0; i < folders.length; i++) {
                 Object[] coders = (Object[]) l.coders.get(folders[i]);
-                boolean ppmd = false;
+                boolean ppmd = false, bcj2 = false;
                 for (Object c : coders) {
                     ppmd |= Arrays.equals((byte[]) l.methodId.get(c), PpmdStream.METHOD_ID);
+                    bcj2 |= Arrays.equals((byte[]) l.methodId.get(c), Bcj2Stream.METHOD_ID);
                     encrypted[i] |= Arrays.equals((byte[]) l.methodId.get(c), AES);
                 }
                 anyEncrypted |= encrypted[i];
-                if (!ppmd || encrypted[i]) continue; // an encrypted member is announced, not decoded
+                if (encrypted[i]) continue; // an encrypted member is announced, not decoded
+                if (bcj2) { // (bcj2) a graph of coders, which Commons Compress does not decode
+                    Object g = graph(l, folders[i], coders, firstPack[i], packPos, packSizes, packOffsets);
+                    String why = g instanceof String w ? w : ((FolderGraph) g).check();
+                    if (why != null) unsupported.add("folder " + i + ": BCJ2 folder: " + why);
+                    else graphs[i] = (FolderGraph) g;
+                    any |= why == null;
+                    continue;
+                }
+                if (!ppmd) continue;
                 Object folder = chain(l, folders[i], coders, firstPack[i], packSizes.length);
                 if (folder instanceof String why) {
                     unsupported.add("folder " + i + ": " + why);
@@ -146,11 +168,38 @@ final class PpmdFolders {
                 any = true;
             }
             return any || !unsupported.isEmpty() || anyEncrypted
-                    ? new PpmdFolders(out, fileFolder, List.copyOf(unsupported), null, encrypted) : null;
+                    ? new PpmdFolders(out, graphs, fileFolder, List.copyOf(unsupported), null, encrypted) : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return new PpmdFolders(new Folder[0], new int[0], List.of(),
                     "Commons Compress " + commonsCompressVersion() + " header layout unreadable (" + e + ")", new boolean[0]);
         }
+    }
+
+    /** The folder as a {@link FolderGraph} (packed streams placed in the archive), or a String saying why not. */
+    private static Object graph(Layout l, Object folder, Object[] coders, int firstPack, long packPos, long[] packSizes,
+                                long[] packOffsets) throws ReflectiveOperationException {
+        if (coders.length > FolderGraph.MAX_CODERS) return coders.length + " coders";
+        List<FolderGraph.Coder> cs = new ArrayList<>(coders.length);
+        for (Object c : coders) {
+            long in = (Long) l.numIn.get(c), out = (Long) l.numOut.get(c);
+            if (in < 0 || in > 64 || out < 0 || out > 64) return "coder with " + in + " inputs and " + out + " outputs";
+            cs.add(new FolderGraph.Coder((byte[]) l.methodId.get(c), (byte[]) l.properties.get(c), (int) in, (int) out));
+        }
+        Object[] binds = (Object[]) l.bindPairs.get(folder);
+        long[] bindIn = new long[binds.length], bindOut = new long[binds.length];
+        for (int i = 0; i < binds.length; i++) {
+            bindIn[i] = (Long) l.bindIn.get(binds[i]);
+            bindOut[i] = (Long) l.bindOut.get(binds[i]);
+        }
+        long[] packed = ((long[]) l.packedStreams.get(folder)).clone();
+        long[] offset = new long[packed.length], size = new long[packed.length];
+        for (int j = 0; j < packed.length; j++) {
+            long p = (long) firstPack + j;
+            if (firstPack < 0 || p >= packSizes.length || p >= packOffsets.length) return "packed stream out of range";
+            offset[j] = 32 + packPos + packOffsets[(int) p];
+            size[j] = packSizes[(int) p];
+        }
+        return new FolderGraph(List.copyOf(cs), bindIn, bindOut, packed, offset, size, ((long[]) l.unpackSizes.get(folder)).clone());
     }
 
     @SuppressWarnings("unchecked")
@@ -227,7 +276,7 @@ final class PpmdFolders {
         }
     }
 
-    private static String name(byte[] id) {
+    static String name(byte[] id) {
         if (id == null) return "?";
         if (Arrays.equals(id, new byte[] {3, 3, 1, 0x1b})) return "BCJ2";
         if (Arrays.equals(id, new byte[] {0x0a})) return "ARM64";

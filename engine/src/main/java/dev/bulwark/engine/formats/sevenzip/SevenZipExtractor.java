@@ -25,7 +25,8 @@ import org.tukaani.xz.FilterOptions;
  * 7z with Commons Compress over the layer buffer (no copy). Encrypted headers and encrypted members
  * are announced and raise {@code Heuristics.Encrypted.7Zip} when asked, as ClamAV does. Directories
  * and empty files are announced only. Like ClamAV, a member's compressed size is unknown (0) and its
- * position is the 0-based entry index.
+ * position is the 0-based entry index. Folders Commons Compress cannot decode are decoded here: PPMd chains
+ * ({@link PpmdStream}) and BCJ2 folders ({@link FolderGraph}, {@link Bcj2Stream}), as clamscan 1.4.6 decodes them.
  */
 public final class SevenZipExtractor implements Extractor {
     /** Memory (KiB) the library may use for headers and decoders: an LZMA dictionary of 64 MiB fits. */
@@ -67,13 +68,14 @@ public final class SevenZipExtractor implements Extractor {
             PpmdFolders ppmd = PpmdFolders.of(sz, layout);
             // (fuzz16) Commons Compress makes an xz decoder per LZMA/LZMA2 folder with xz's default cache: the
             // folders share one dictionary (300 one-file folders declaring 64 MiB, 13 KB: 1.9 s of CPU before)
-            new DictionaryCache().asDefault(() -> {
+            DictionaryCache cache = new DictionaryCache(3); // (bcj2) a BCJ2 folder has three LZMA decoders open at once
+            cache.asDefault(() -> {
                 if (ppmd != null && ppmd.failure != null) {
-                    // every PPMd member then fails in Commons Compress ("unsupported compression method")
+                    // every PPMd and BCJ2 member then fails in Commons Compress ("unsupported compression method")
                     ctx.note("7z: PPMd unsupported: " + ppmd.failure);
                     members(sz, ctx);
                 } else if (ppmd == null) members(sz, ctx);
-                else membersWithPpmd(sz, ppmd, archive, ctx);
+                else membersWithPpmd(sz, ppmd, archive, ctx, cache);
             });
         } catch (IOException | RuntimeException e) {
             ctx.note("7z: " + e);
@@ -116,12 +118,14 @@ public final class SevenZipExtractor implements Extractor {
     }
 
     /**
-     * As {@link #members}, for an archive with PPMd folders (which Commons Compress cannot decode) or
+     * As {@link #members}, for an archive with PPMd or BCJ2 folders (which Commons Compress cannot decode) or
      * encrypted folders (whose members are announced as encrypted from the folder's coders):
-     * members of a PPMd folder come from one {@link PpmdStream} per folder, read in order; the others
-     * from Commons Compress by entry.
+     * members of a PPMd folder come from one {@link PpmdStream} per folder, those of a BCJ2 folder from its
+     * {@link FolderGraph} (closed when the next folder starts: its dictionaries go back to {@code cache}), read
+     * in order; the others from Commons Compress by entry (a member Commons Compress cannot open fails alone).
      */
-    private static void membersWithPpmd(SevenZFile sz, PpmdFolders pf, ByteBuffer archive, ExtractContext ctx) throws IOException {
+    private static void membersWithPpmd(SevenZFile sz, PpmdFolders pf, ByteBuffer archive, ExtractContext ctx, DictionaryCache cache)
+            throws IOException {
         for (String why : pf.unsupported) ctx.note("7z: " + why + ": not decoded");
         long maxScan = ctx.limits().maxScanSize();
         int position = -1; // entry index, directories included (as members)
@@ -129,28 +133,63 @@ public final class SevenZipExtractor implements Extractor {
         InputStream folderIn = null;
         SolidMember previous = null;
         Ppmd7 model = new Ppmd7("7z"); // one for all folders: its heap is allocated once, at the largest size met
-        for (SevenZArchiveEntry e : sz.getEntries()) {
-            if (ctx.stopped()) return;
-            position++;
-            int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;
-            ChildInfo info = info(e, position, f >= 0 && f < pf.encrypted.length && pf.encrypted[f]);
-            Step step = prelude(e, info, ctx);
-            if (step == Step.STOP) return;
-            if (step == Step.SKIP) continue;
-            InputStream in;
-            if (f >= 0 && f < pf.folders.length && pf.folders[f] != null) {
-                if (f != openFolder) {
-                    openFolder = f;
-                    previous = null;
-                    folderIn = openPpmd(model, pf.folders[f], archive, maxScan);
-                } else if (previous != null) {
-                    previous.skipRest(); // the rest of the previous member, so this one starts where it should
+        try {
+            for (SevenZArchiveEntry e : sz.getEntries()) {
+                if (ctx.stopped()) return;
+                position++;
+                int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;
+                ChildInfo info = info(e, position, f >= 0 && f < pf.encrypted.length && pf.encrypted[f]);
+                Step step = prelude(e, info, ctx);
+                if (step == Step.STOP) return;
+                if (step == Step.SKIP) continue;
+                InputStream in;
+                boolean ours = f >= 0 && f < pf.folders.length && (pf.folders[f] != null || pf.graphs[f] != null);
+                if (ours) {
+                    if (f != openFolder) {
+                        openFolder = f;
+                        previous = null;
+                        close(folderIn); // its dictionaries go back to the cache for the next folder
+                        folderIn = pf.graphs[f] != null ? openGraph(pf.graphs[f], model, archive, cache, maxScan)
+                                : openPpmd(model, pf.folders[f], archive, maxScan);
+                    } else if (previous != null) {
+                        previous.skipRest(); // the rest of the previous member, so this one starts where it should
+                    }
+                    in = previous = new SolidMember(folderIn, e.getSize(), "7z: folder ends inside a member");
+                } else {
+                    try {
+                        in = sz.getInputStream(e);
+                    } catch (IOException | RuntimeException ex) { // (bcj2) a folder nobody decodes: this member only
+                        in = failing(ex instanceof IOException io ? io : new IOException(ex.toString(), ex));
+                    }
                 }
-                in = previous = new SolidMember(folderIn, e.getSize(), "7z: folder ends inside a member");
-            } else {
-                in = sz.getInputStream(e);
+                if (!Emit.stream(ctx, "7z", info, in, -1)) return;
             }
-            if (!Emit.stream(ctx, "7z", info, in, -1)) return;
+        } finally {
+            close(folderIn);
+        }
+    }
+
+    private static void close(InputStream in) {
+        if (in == null) return;
+        try {
+            in.close();
+        } catch (IOException | RuntimeException e) {
+            // decoders over memory: nothing is lost
+        }
+    }
+
+    private static InputStream failing(IOException failure) {
+        return new InputStream() {
+            @Override public int read() throws IOException { throw failure; }
+        };
+    }
+
+    /** A BCJ2 folder's data (bcj2): {@link FolderGraph}; a failure to build it fails the folder's members. */
+    private static InputStream openGraph(FolderGraph g, Ppmd7 model, ByteBuffer archive, DictionaryCache cache, long maxScan) {
+        try {
+            return g.open(archive, model, cache, maxScan);
+        } catch (IOException | RuntimeException ex) {
+            return failing(ex instanceof IOException io ? io : new IOException(ex.toString(), ex));
         }
     }
 
@@ -163,10 +202,7 @@ public final class SevenZipExtractor implements Extractor {
             for (FilterOptions filter : f.filters()) in = filter.getInputStream(in, ArrayCache.getDummyCache());
             return in;
         } catch (IOException | RuntimeException ex) {
-            IOException failure = ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
-            return new InputStream() {
-                @Override public int read() throws IOException { throw failure; }
-            };
+            return failing(ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex));
         }
     }
 
