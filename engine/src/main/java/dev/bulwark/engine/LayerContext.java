@@ -55,6 +55,17 @@ final class LayerContext implements ExtractContext {
     }
 
     @Override
+    public boolean admits(long size) {
+        if (stopped()) return false;
+        String over = size > 0 && job.lim.maxScanSize() - job.scanned < size ? "MaxScanSize"
+                : size > 0 && job.lim.maxFileSize() < size ? "MaxFileSize"
+                : job.files >= job.lim.maxFiles() ? "MaxFiles" : null;
+        if (over == null) return true;
+        job.limit(layer, over);
+        return false;
+    }
+
+    @Override
     public boolean announce(ChildInfo info) {
         checkContainerRules(info, info.declaredSize());
         return !stopped();

@@ -204,7 +204,7 @@ final class Pass implements dev.bulwark.engine.match.PatternSet.Matches {
         for (int k = 0; k < 3; k++) {
             var idx = sigs.hashes[k];
             if (idx.isEmpty() || !idx.wants(size)) continue;
-            byte[] dig = raw ? layer.digest(k) : LayerImpl.digest(d, k);
+            byte[] dig = raw || d == layer.data ? layer.digest(k) : LayerImpl.digest(d, k);
             // as libclamav: the size-specific entries, then the wildcard-size ones, each reported (--allmatch)
             if (hashHits(idx, dig, size)) return;
         }

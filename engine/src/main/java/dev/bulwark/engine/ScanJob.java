@@ -173,7 +173,8 @@ final class ScanJob {
                 htmlViews(l);
                 matched = false; // no raw scan, so no text view
             } else {
-                new Pass(this, l, l.data, targetMask(l.type), true).run();
+                // (sz16) binary data: the raw scan is generic only, target 14 comes in the second scan below
+                new Pass(this, l, l.data, in(SCANNED_AS_OTHER, l.type) ? 1 : targetMask(l.type), true).run();
             }
         }
         FileType typed = l.type;
@@ -186,6 +187,23 @@ final class ScanJob {
         // ClamAV's parsers after the raw scan (PE, ELF, Mach-O, PDF) switch on the type the layer had before
         // the raw scan re-typed it (e.g. an executable holding a UDF marker or a DMG trailer is still unpacked)
         else if (!first && !stop && in(AFTER_RAW, typed)) extract(l, typed);
+        if (matched && !stop && in(SCANNED_AS_OTHER, typed)) otherScan(l, typed);
+    }
+
+    /**
+     * (sz16) Layers ClamAV's magic_scan scans once more after the raw scan, as CL_TYPE_OTHER (cli_scan_fmap with
+     * generic and target-14 signatures, hash signatures too): clamscan --allmatch then reports each generic, hash,
+     * logical or YARA signature found on such a layer twice (a 7z's binary member showed one line more than Bulwark).
+     */
+    private static final boolean[] SCANNED_AS_OTHER = typeSet(FileType.BINARY_DATA, FileType.PYTHON_COMPILED);
+
+    /**
+     * The second scan of a binary-data layer. Without --allmatch the raw scan found nothing that stops the scan, so
+     * only target-14 signatures can report here: the pass is made only when the database has some, and over them only.
+     */
+    private void otherScan(LayerImpl l, FileType typed) {
+        if (opt.allMatch()) new Pass(this, l, l.data, targetMask(typed), false).run();
+        else if (sigs.hasOtherTarget()) new Pass(this, l, l.data, 1 << 14, false, false).run();
     }
 
     /**

@@ -52,6 +52,13 @@ public interface ExtractContext {
     /** Bytes a single member may still occupy: min(max file size, remaining scan size). */
     long budget();
 
+    /**
+     * ClamAV's cli_checklimits for a member it will not extract but still reports on (an encrypted 7z member):
+     * false, and the limit recorded (Heuristics.Limits.Exceeded.* when asked), when its declared {@code size} passes
+     * the remaining scan size or the max file size, or the file count is reached.
+     */
+    default boolean admits(long size) { return !stopped() && size <= budget(); }
+
     /** True once the scan should stop (time up, detection in non-all-match mode, file count reached). */
     boolean stopped();
 

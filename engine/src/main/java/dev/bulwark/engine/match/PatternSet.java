@@ -126,6 +126,20 @@ public final class PatternSet {
         return (relativeTargets & 1 << target) != 0;
     }
 
+    /** Targets (bit per target below 31) some pattern has, worked out on first use; -1 until then. */
+    private volatile int presentTargets = -1;
+
+    /** (sz16) True when some pattern (body or logical subsignature) is of {@code target} (below 31). */
+    public boolean hasTarget(int target) {
+        int bits = presentTargets;
+        if (bits == -1) {
+            bits = 0;
+            for (int t : targets) if (t >= 0 && t < 31) bits |= 1 << t;
+            presentTargets = bits;
+        }
+        return (bits & 1 << target) != 0;
+    }
+
     /** True for the offset kinds ClamAV counts in ac_reloff_num: all but anywhere, absolute and macro. */
     private static boolean relative(OffsetSpec.Kind k) {
         return k != OffsetSpec.Kind.ANY && k != OffsetSpec.Kind.ABSOLUTE && k != OffsetSpec.Kind.MACRO;

@@ -48,22 +48,28 @@ final class PpmdFolders {
     /** Why the layout could not be read (PPMd folders then go undecoded), else null. */
     final String failure;
     /**
-     * Per folder index: it has an AES coder. Commons Compress tells an entry's methods only once its
-     * folder's decoders are built, which fails for AES under BCJ+LZMA or PPMd without a password, so
-     * such members were not reported encrypted (clamscan 1.4.6 reports Heuristics.Encrypted.7Zip).
+     * Per folder index: clamscan 1.4.6 calls it encrypted (its 7zDec's CheckSupportedFolder answers SZ_ERROR_ENCRYPTED:
+     * one to four coders, the first 7zAES), so its members raise {@code Heuristics.Encrypted.7Zip} when asked.
+     * Commons Compress tells an entry's methods only once its folder's decoders are built, which fails for AES
+     * under BCJ+LZMA or PPMd without a password, so the folder's coders are read here. (sz16) A folder with 7zAES
+     * elsewhere or with more coders (7-Zip's encrypted BCJ2: five) is not encrypted for clamscan, only unsupported.
      */
     final boolean[] encrypted;
+    /** Per folder index: it has a 7zAES coder anywhere (never decoded; {@link #encrypted} says whether clamscan calls it so). */
+    final boolean[] locked;
 
     /** Per folder index: the folder decoded as a coder graph ({@link FolderGraph}: those with BCJ2), else null. */
     final FolderGraph[] graphs;
 
     private PpmdFolders(Folder[] folders, int[] fileFolder, List<String> unsupported, String failure, boolean[] encrypted) {
-        this(folders, new FolderGraph[folders.length], fileFolder, unsupported, failure, encrypted);
+        this(folders, new FolderGraph[folders.length], fileFolder, unsupported, failure, encrypted, encrypted);
     }
 
-    private PpmdFolders(Folder[] folders, FolderGraph[] graphs, int[] fileFolder, List<String> unsupported, String failure, boolean[] encrypted) {
+    private PpmdFolders(Folder[] folders, FolderGraph[] graphs, int[] fileFolder, List<String> unsupported, String failure,
+                        boolean[] encrypted, boolean[] locked) {
         this.graphs = graphs;
         this.encrypted = encrypted;
+        this.locked = locked;
         this.folders = folders;
         this.fileFolder = fileFolder;
         this.unsupported = unsupported;
@@ -72,6 +78,20 @@ final class PpmdFolders {
 
     /** 7zAES (AES-256 + SHA-256). */
     private static final byte[] AES = {6, (byte) 0xf1, 7, 1};
+
+    /**
+     * Whether clamscan 1.4.6 calls a folder with these method ids encrypted: LZMA SDK 9.20's CheckSupportedFolder
+     * refuses a folder of no or more than four coders as unsupported before it looks at the first coder, which it
+     * calls encrypted when its id, read as a big-endian number of at most 8 bytes, is 0x06F10701.
+     */
+    static boolean clamscanEncrypted(List<byte[]> methodIds) {
+        if (methodIds.isEmpty() || methodIds.size() > 4) return false;
+        byte[] id = methodIds.get(0);
+        if (id == null || id.length > 8) return false;
+        long v = 0;
+        for (byte b : id) v = v << 8 | (b & 0xff);
+        return v == 0x06F10701L;
+    }
 
     /** The Commons Compress version on the class path (for messages). */
     static String commonsCompressVersion() {
@@ -135,18 +155,26 @@ final class PpmdFolders {
             FolderGraph[] graphs = new FolderGraph[folders.length];
             boolean any = false;
             List<String> unsupported = new ArrayList<>();
-            boolean[] encrypted = new boolean[folders.length];
+            boolean[] encrypted = new boolean[folders.length], locked = new boolean[folders.length];
             boolean anyEncrypted = false;
             for (int i = 0; i < folders.length; i++) {
                 Object[] coders = (Object[]) l.coders.get(folders[i]);
                 boolean ppmd = false, bcj2 = false;
+                List<byte[]> ids = new ArrayList<>(coders.length);
                 for (Object c : coders) {
-                    ppmd |= Arrays.equals((byte[]) l.methodId.get(c), PpmdStream.METHOD_ID);
-                    bcj2 |= Arrays.equals((byte[]) l.methodId.get(c), Bcj2Stream.METHOD_ID);
-                    encrypted[i] |= Arrays.equals((byte[]) l.methodId.get(c), AES);
+                    byte[] id = (byte[]) l.methodId.get(c);
+                    ids.add(id);
+                    ppmd |= Arrays.equals(id, PpmdStream.METHOD_ID);
+                    bcj2 |= Arrays.equals(id, Bcj2Stream.METHOD_ID);
+                    locked[i] |= Arrays.equals(id, AES);
                 }
-                anyEncrypted |= encrypted[i];
-                if (encrypted[i]) continue; // an encrypted member is announced, not decoded
+                encrypted[i] = clamscanEncrypted(ids);
+                anyEncrypted |= locked[i];
+                if (locked[i]) { // an encrypted member is announced, not decoded
+                    if (!encrypted[i]) unsupported.add("folder " + i + ": 7zAES in a folder of " + coders.length
+                            + " coders (clamscan does not call it encrypted)");
+                    continue;
+                }
                 if (bcj2) { // (bcj2) a graph of coders, which Commons Compress does not decode
                     Object g = graph(l, folders[i], coders, firstPack[i], packPos, packSizes, packOffsets);
                     String why = g instanceof String w ? w : ((FolderGraph) g).check();
@@ -168,7 +196,7 @@ final class PpmdFolders {
                 any = true;
             }
             return any || !unsupported.isEmpty() || anyEncrypted
-                    ? new PpmdFolders(out, graphs, fileFolder, List.copyOf(unsupported), null, encrypted) : null;
+                    ? new PpmdFolders(out, graphs, fileFolder, List.copyOf(unsupported), null, encrypted, locked) : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return new PpmdFolders(new Folder[0], new int[0], List.of(),
                     "Commons Compress " + commonsCompressVersion() + " header layout unreadable (" + e + ")", new boolean[0]);

@@ -103,15 +103,23 @@ public final class SevenZipExtractor implements Extractor {
     private static ChildInfo info(SevenZArchiveEntry e, int position) { return info(e, position, false); }
 
     private static ChildInfo info(SevenZArchiveEntry e, int position, boolean encryptedFolder) {
-        return new ChildInfo(e.getName() == null ? "" : e.getName(), null, 0, e.getSize(), encryptedFolder || isEncrypted(e), position,
+        return info(e, position, encryptedFolder, true);
+    }
+
+    /** With {@code askMethods} false, {@code encrypted} alone is the member's encryption flag. */
+    private static ChildInfo info(SevenZArchiveEntry e, int position, boolean encrypted, boolean askMethods) {
+        return new ChildInfo(e.getName() == null ? "" : e.getName(), null, 0, e.getSize(), encrypted || askMethods && isEncrypted(e), position,
                 e.getHasCrc() ? e.getCrcValue() : -1);
     }
 
     /** What an entry needs before its data is read: nothing more (SKIP), its data (SCAN), or the walk ends (STOP). */
     private enum Step { SCAN, SKIP, STOP }
 
-    private static Step prelude(SevenZArchiveEntry e, ChildInfo info, ExtractContext ctx) {
-        if (info.encrypted()) return Emit.encrypted(ctx, info, ENCRYPTED) ? Step.SKIP : Step.STOP;
+    private static Step prelude(SevenZArchiveEntry e, ChildInfo info, ExtractContext ctx) { return prelude(e, info, ctx, info.encrypted()); }
+
+    /** As {@link #prelude(SevenZArchiveEntry, ChildInfo, ExtractContext)}; {@code encrypted}: the member's folder is. */
+    private static Step prelude(SevenZArchiveEntry e, ChildInfo info, ExtractContext ctx, boolean encrypted) {
+        if (encrypted) return Emit.encrypted(ctx, info, ENCRYPTED) ? Step.SKIP : Step.STOP;
         if (e.isDirectory()) return Step.SKIP; // ClamAV reports no metadata for directories
         if (!e.hasStream() || e.getSize() == 0) return ctx.announce(info) && !ctx.stopped() ? Step.SKIP : Step.STOP;
         return Step.SCAN;
@@ -133,13 +141,29 @@ public final class SevenZipExtractor implements Extractor {
         InputStream folderIn = null;
         SolidMember previous = null;
         Ppmd7 model = new Ppmd7("7z"); // one for all folders: its heap is allocated once, at the largest size met
+        // (sz16) clamscan's cli_7unz: once a member was refused as encrypted, the metadata (.cdb) of every later member
+        // says encrypted too (its flag is never reset)
+        boolean encryptedSeen = false;
         try {
             for (SevenZArchiveEntry e : sz.getEntries()) {
                 if (ctx.stopped()) return;
                 position++;
+                if (e.isDirectory()) continue; // ClamAV reports no metadata for directories
                 int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;
-                ChildInfo info = info(e, position, f >= 0 && f < pf.encrypted.length && pf.encrypted[f]);
-                Step step = prelude(e, info, ctx);
+                boolean inFolder = f >= 0 && f < pf.locked.length;
+                if (inFolder && pf.locked[f]) {
+                    // (sz16) as cli_7unz: the limits first (a member over them is skipped without a word), then the
+                    // folder, which only clamscan's "encrypted" folders (PpmdFolders.encrypted) answer as encrypted
+                    if (!ctx.admits(e.getSize())) continue;
+                    boolean encrypted = pf.encrypted[f];
+                    encryptedSeen |= encrypted;
+                    ChildInfo info = info(e, position, encryptedSeen, false);
+                    boolean go = encrypted ? Emit.encrypted(ctx, info, ENCRYPTED) : ctx.announce(info) && !ctx.stopped();
+                    if (!go) return;
+                    continue;
+                }
+                ChildInfo info = info(e, position, encryptedSeen, false);
+                Step step = prelude(e, info, ctx, false);
                 if (step == Step.STOP) return;
                 if (step == Step.SKIP) continue;
                 InputStream in;

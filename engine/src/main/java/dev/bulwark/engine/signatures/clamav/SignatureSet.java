@@ -157,6 +157,17 @@ public final class SignatureSet {
         return textViewMatchable();
     }
 
+    /**
+     * (sz16) Whether some signature of target 14 (ClamAV's OTHER) exists: a body or subsignature pattern of it, or a
+     * logical signature of it true without a match. ClamAV scans a binary-data layer a second time as CL_TYPE_OTHER
+     * (generic and target 14) after its raw scan (generic only); without --allmatch only target 14 can add to the first.
+     */
+    public boolean hasOtherTarget() {
+        if (patterns.hasTarget(14)) return true;
+        for (int id : zeroTrue) if (lsigs.get(id).target() == 14) return true;
+        return false;
+    }
+
     private boolean computeTextView() {
         if (yaraGroup != null || patterns.hasRelativeOffsets(7)) return true;
         for (int id : zeroTrue) {
