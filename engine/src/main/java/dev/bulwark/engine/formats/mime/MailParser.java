@@ -39,6 +39,11 @@ final class MailParser {
     static final int MBOX_LINE_READ = 999;
 
     private ByteBuffer b;
+    /**
+     * (compat15) Whether a '\r' ends a line for the base64 decoder: a single message is read with
+     * getline_from_mbox (a line ends at '\n' or '\r'), an mbox with fmap_gets ('\n' only).
+     */
+    private boolean crLines = true;
     private final ExtractContext ctx;
     private int position;
     private boolean stop;
@@ -51,6 +56,7 @@ final class MailParser {
     void run() {
         int end = b.limit();
         if (Text.startsWith(b, 0, end, "From ")) {
+            crLines = false;
             b = mboxLines(b);
             mbox(b.limit());
         } else {
@@ -581,7 +587,7 @@ final class MailParser {
                 && !(asMessage && (type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/")
                         || type.startsWith("message/")))) {
             ByteSink out = new ByteSink(ctx.budget());
-            TransferDecoders.base64(b, from, to, out);
+            TransferDecoders.base64Mail(b, from, to, out, crLines);
             emit(name, out.view());
         }
     }
@@ -983,7 +989,7 @@ final class MailParser {
     private String decode(String enc, String name, int from, int to, ByteSink out) {
         String childName = name;
         if (enc.equals("base64")) {
-            TransferDecoders.base64(b, from, to, out);
+            TransferDecoders.base64Mail(b, from, to, out, crLines);
         } else if (enc.equals("quoted-printable")) {
             TransferDecoders.quotedPrintable(b, from, to, out);
         } else if (enc.equals("x-uuencode") || enc.equals("x-uue")) {
@@ -993,7 +999,7 @@ final class MailParser {
                 if (childName.isEmpty()) childName = UuDecoder.fileName(b, begin, to);
             } else {
                 out.put(b, from, to - from);
-                if (uuFileName) TransferDecoders.base64(b, from, to, out);
+                if (uuFileName) TransferDecoders.base64Mail(b, from, to, out, crLines);
             }
         } else if (!isIdentity(enc) && !enc.equals("quoted-printable")) {
             // an encoding ClamAV does not know: each token guessed as messageSetEncoding guesses it (the most
@@ -1004,10 +1010,10 @@ final class MailParser {
                 if (tok.isEmpty() || ++tokens > MAX_ENCODINGS) continue;
                 String g = MimeGuess.encoding(tok);
                 if (g == null) {
-                    TransferDecoders.base64(b, from, to, out);
+                    TransferDecoders.base64Mail(b, from, to, out, crLines);
                     TransferDecoders.quotedPrintable(b, from, to, out);
                 } else if (g.equals("base64")) {
-                    TransferDecoders.base64(b, from, to, out);
+                    TransferDecoders.base64Mail(b, from, to, out, crLines);
                 } else if (g.equals("quoted-printable")) {
                     TransferDecoders.quotedPrintable(b, from, to, out);
                 } else {

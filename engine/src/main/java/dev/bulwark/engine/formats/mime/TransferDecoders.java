@@ -43,6 +43,64 @@ public final class TransferDecoders {
         flushPartial(acc, n, out);
     }
 
+    /** The bytes one read of ClamAV's mail line readers keeps at most (getline_from_mbox and fmap_gets, 999). */
+    static final int CLAMAV_LINE_READ = 999;
+
+    /**
+     * (compat15) Decodes a mail body's base64 in [from, to) as libclamav 1.4's messageExport does, line by line
+     * (message.c decodeLine/decode): each line is cut at its first '=' (what follows on that line is dropped),
+     * characters outside the alphabet are removed, and the characters left form one stream over all lines: a
+     * quantum left incomplete at a line end (after a '=' too) is completed by the next line's characters, never
+     * padded. At the end an incomplete quantum is flushed as ClamAV's base64Flush does: one character gives one
+     * byte ({@code c1 << 2}), two give {@code c1 << 2 | c2 >> 4} and {@code c2 << 4} when that is not 0, three give
+     * two bytes and {@code c3 << 6} when {@code c3 & 3} is not 0. A line is what ClamAV's reader returns: it ends at
+     * '\n' ({@code crEndsLine}: at '\r' too, as getline_from_mbox reads a single message; the mbox reader,
+     * fmap_gets, does not) or after {@link #CLAMAV_LINE_READ} bytes. Before, '=' flushed and reset the quantum, so
+     * a line such as {@code name=x} before the data shifted everything after it by one character.
+     */
+    public static void base64Mail(ByteBuffer in, int from, int to, ByteSink out, boolean crEndsLine) {
+        int acc = 0, n = 0;
+        int lineStart = from;
+        boolean cut = false; // a '=' was seen on this line
+        for (int i = from; i < to; i++) {
+            if (i - lineStart >= CLAMAV_LINE_READ) {
+                lineStart = i;
+                cut = false;
+            }
+            int c = in.get(i) & 0xff;
+            if (c == '\n' || (c == '\r' && crEndsLine)) {
+                lineStart = i + 1;
+                cut = false;
+                continue;
+            }
+            if (cut) continue;
+            if (c == '=') {
+                cut = true;
+                continue;
+            }
+            int v = B64[c];
+            if (v < 0) continue;
+            acc = (acc << 6) | v;
+            if (++n == 4) {
+                out.put(acc >> 16);
+                out.put(acc >> 8);
+                if (!out.put(acc)) return;
+                acc = 0;
+                n = 0;
+            }
+        }
+        if (n == 1) {
+            out.put(acc << 2);
+        } else if (n == 2) {
+            out.put(acc >> 4);
+            if ((acc & 0xf) != 0) out.put((acc & 0xf) << 4);
+        } else if (n == 3) {
+            out.put(acc >> 10);
+            out.put(acc >> 2);
+            if ((acc & 3) != 0) out.put((acc & 3) << 6);
+        }
+    }
+
     private static void flushPartial(int acc, int n, ByteSink out) {
         if (n == 2) {
             out.put(acc >> 4);
