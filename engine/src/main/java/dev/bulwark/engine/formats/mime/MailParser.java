@@ -44,6 +44,14 @@ final class MailParser {
      * getline_from_mbox (a line ends at '\n' or '\r'), an mbox with fmap_gets ('\n' only).
      */
     private boolean crLines = true;
+    /**
+     * (compat15) Whether ClamAV's reader dropped a blank line after a blank line (messageAddStr, for a message whose
+     * type is not text; an mbox message is read into a message of no type, so always): seen by the line-based
+     * quoted-printable decoder. Set from the top-level message's headers.
+     */
+    private boolean collapseBlank = true;
+    /** (compat15) {@link Headers#fileLines} of the entity whose body is being decoded. */
+    private boolean leafFileLines;
     private final ExtractContext ctx;
     private int position;
     private boolean stop;
@@ -550,6 +558,7 @@ final class MailParser {
             if (stop) return;
         }
         String type = MimeGuess.canonical(ct.value); // an unknown major type as ClamAV guesses it
+        if (asMessage && depth == 0) collapseBlank = h.mbox || !type.startsWith("text/");
         String enc = h.encoding == null ? "" : h.encoding.trim().toLowerCase(Locale.ROOT);
         String name = cd.param("filename");
         if (name == null) name = ct.param("name");
@@ -577,6 +586,7 @@ final class MailParser {
         // is decoded the same way without a name (clamscan 1.4.6, MailUuencodeBase64Test)
         uuFileName = h.disposition != null || !name.isEmpty() || (asMessage ? bounceType(h.contentType, type)
                 : type.startsWith("text/") || type.startsWith("multipart/") || type.startsWith("message/"));
+        leafFileLines = h.fileLines;
         leaf(type, enc, h.extraEncodings, name, from, to, asMessage);
         // ClamAV's messageExport assumes base64 too for a body without an encoding (or 7bit) whose Content-Type
         // names a file (name=) while no Content-Disposition filename= does ("some virus attachments don't say
@@ -991,7 +1001,7 @@ final class MailParser {
         if (enc.equals("base64")) {
             TransferDecoders.base64Mail(b, from, to, out, crLines);
         } else if (enc.equals("quoted-printable")) {
-            TransferDecoders.quotedPrintable(b, from, to, out);
+            TransferDecoders.quotedPrintableMail(b, from, to, out, crLines, collapseBlank, leafFileLines);
         } else if (enc.equals("x-uuencode") || enc.equals("x-uue")) {
             int begin = UuDecoder.findBegin(b, from, to);
             if (begin >= 0) {
@@ -1011,11 +1021,11 @@ final class MailParser {
                 String g = MimeGuess.encoding(tok);
                 if (g == null) {
                     TransferDecoders.base64Mail(b, from, to, out, crLines);
-                    TransferDecoders.quotedPrintable(b, from, to, out);
+                    TransferDecoders.quotedPrintableMail(b, from, to, out, crLines, collapseBlank, leafFileLines);
                 } else if (g.equals("base64")) {
                     TransferDecoders.base64Mail(b, from, to, out, crLines);
                 } else if (g.equals("quoted-printable")) {
-                    TransferDecoders.quotedPrintable(b, from, to, out);
+                    TransferDecoders.quotedPrintableMail(b, from, to, out, crLines, collapseBlank, leafFileLines);
                 } else {
                     raw = true;
                 }

@@ -144,6 +144,99 @@ public final class TransferDecoders {
     }
 
     /**
+     * (compat15) Decodes a mail body's quoted-printable in [from, to) as libclamav 1.4 does (message.c decodeLine):
+     * line by line, over the lines its reader returns (as {@link #base64Mail}: LF, CR too with {@code crEndsLine},
+     * 999 bytes at most; a LF+CR or CR+LF pair is one line end, NUL bytes are not kept, CR and LF at the end are
+     * chomped). A line of C white space only is one space (messageAddStr); an empty line gives '\n', but with
+     * {@code collapseBlank} (a message whose type is not text, and every mbox message) not right after another empty
+     * line. In a line, '=' at the end is a soft break (no '\n'); '=' then one character gives that character's hex
+     * value (an invalid digit counts as '=', 0x3D) and ends the line; '=XY' with X invalid gives '=' and goes on at X,
+     * else {@code hex(X) << 4 | hex(Y)} (Y invalid ORs in 0x3D). Every other line ends with '\n', the last one of the
+     * range too. With {@code dropSemiRepeats} (lines read by parseEmailFile: a single message) a line of only
+     * blanks and ';' after another one (empty lines between do not count) is gone. Before, Bulwark kept the line ends as they stood (none after a multipart part's last line), took '='
+     * followed by blanks for a soft break and passed an invalid sequence through.
+     */
+    public static void quotedPrintableMail(ByteBuffer in, int from, int to, ByteSink out, boolean crEndsLine,
+                                           boolean collapseBlank, boolean dropSemiRepeats) {
+        byte[] line = new byte[CLAMAV_LINE_READ];
+        boolean prevEmpty = false, lastOnlySemi = false;
+        // a range cut just before a line break (a multipart part before its boundary line) ends with a line of
+        // its own, an empty one when the range ends with a line end
+        boolean cut = to < in.limit() && (in.get(to) == '\n' || in.get(to) == '\r');
+        boolean terminated = from == to;
+        int i = from;
+        while (i < to || (cut && terminated && i == to)) {
+            if (i == to) cut = false; // the last, empty line
+            int lim = Math.min(to, i + CLAMAV_LINE_READ), e = i, n = 0;
+            while (e < lim) {
+                byte c = in.get(e);
+                if (c == '\n' || (c == '\r' && crEndsLine)) break;
+                if (c != 0) line[n++] = c;
+                e++;
+            }
+            int next = e;
+            terminated = e < lim;
+            if (e < lim) {
+                byte c = in.get(e);
+                next = e + 1;
+                if (crEndsLine && next < to) {
+                    byte d = in.get(next);
+                    if ((c == '\n' && d == '\r') || (c == '\r' && d == '\n')) next++;
+                }
+            }
+            i = next;
+            while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n')) n--;
+            if (n == 0) {
+                if (!(collapseBlank && prevEmpty) && !out.put('\n')) return;
+                prevEmpty = true;
+                continue;
+            }
+            if (dropSemiRepeats) {
+                boolean semi = true;
+                for (int k = 0; k < n && semi; k++) semi = line[k] == ' ' || line[k] == '\t' || line[k] == ';';
+                if (semi && lastOnlySemi) continue; // parseEmailFile's doContinueMultipleEmptyOptions
+                lastOnlySemi = semi;
+            }
+            prevEmpty = false;
+            boolean white = true;
+            for (int k = 0; k < n && white; k++) {
+                int c = line[k] & 0xff;
+                white = c == ' ' || (c >= 9 && c <= 13);
+            }
+            if (white) {
+                line[0] = ' ';
+                n = 1;
+            }
+            boolean soft = false;
+            for (int k = 0; k < n; k++) {
+                int c = line[k] & 0xff;
+                if (c == '=') {
+                    if (++k >= n) {
+                        soft = true;
+                        break;
+                    }
+                    int v = clamHex(line[k] & 0xff);
+                    if (++k >= n) {
+                        if (!out.put(v)) return;
+                        break;
+                    }
+                    if (v != '=') v = (v << 4) | clamHex(line[k] & 0xff);
+                    else k -= 2;
+                    c = v;
+                }
+                if (!out.put(c)) return;
+            }
+            if (!soft && !out.put('\n')) return;
+        }
+    }
+
+    /** message.c hex(): a hex digit's value, '=' (0x3D) for anything else. */
+    private static int clamHex(int c) {
+        int v = Text.hexValue(c);
+        return v < 0 ? '=' : v;
+    }
+
+    /**
      * Decodes one yEnc block starting at the {@code =ybegin} line at {@code from}; stops at
      * {@code =yend} or {@code to}. Returns the index after the block.
      */

@@ -80,7 +80,9 @@ class MailExtractorTest {
                 epilogue
                 """;
         RecordingContext ctx = run(m);
-        assertEquals(List.of("caf\u00c3\u00a9 softbreak", "hello world"), texts(ctx));
+        // (compat15) ClamAV's quoted-printable decoder ends every line but a soft-broken one with '\n', the part's
+        // last one too (MailQuotedPrintableLinesTest compares with clamscan)
+        assertEquals(List.of("caf\u00c3\u00a9 softbreak\n", "hello world"), texts(ctx));
         assertEquals("r\u00c3\u00a9sum\u00c3\u00a9.bin", ctx.children.get(1).info().name());
     }
 
