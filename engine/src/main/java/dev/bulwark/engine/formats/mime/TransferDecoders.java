@@ -61,33 +61,34 @@ public final class TransferDecoders {
     public static void base64Mail(ByteBuffer in, int from, int to, ByteSink out, boolean crEndsLine) {
         int acc = 0, n = 0;
         int lineStart = from;
-        boolean cut = false; // a '=' was seen on this line
-        for (int i = from; i < to; i++) {
-            if (i - lineStart >= CLAMAV_LINE_READ) {
-                lineStart = i;
-                cut = false;
-            }
+        int i = from;
+        while (i < to) {
             int c = in.get(i) & 0xff;
-            if (c == '\n' || (c == '\r' && crEndsLine)) {
-                lineStart = i + 1;
-                cut = false;
-                continue;
-            }
-            if (cut) continue;
-            if (c == '=') {
-                cut = true;
-                continue;
-            }
             int v = B64[c];
-            if (v < 0) continue;
-            acc = (acc << 6) | v;
-            if (++n == 4) {
-                out.put(acc >> 16);
-                out.put(acc >> 8);
-                if (!out.put(acc)) return;
-                acc = 0;
-                n = 0;
+            if (v >= 0) {
+                acc = (acc << 6) | v;
+                if (++n == 4) {
+                    out.put(acc >> 16);
+                    out.put(acc >> 8);
+                    if (!out.put(acc)) return;
+                    acc = 0;
+                    n = 0;
+                }
+            } else if (c == '\n' || (c == '\r' && crEndsLine)) {
+                lineStart = i + 1;
+            } else if (c == '=') {
+                // the rest of this read is dropped: up to the line end or the next read of a long line
+                long nextRead = lineStart + ((long) (i - lineStart) / CLAMAV_LINE_READ + 1) * CLAMAV_LINE_READ;
+                int j = i + 1;
+                while (j < to && j < nextRead) {
+                    byte d = in.get(j);
+                    if (d == '\n' || (d == '\r' && crEndsLine)) break;
+                    j++;
+                }
+                i = j;
+                continue;
             }
+            i++;
         }
         if (n == 1) {
             out.put(acc << 2);
