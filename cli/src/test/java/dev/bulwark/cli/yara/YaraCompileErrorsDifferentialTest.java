@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exit code: {@code error: rule "R" in FILE(LINE): message} inside a rule, {@code FILE(LINE): error: message} outside
  * one (a duplicated rule identifier, an unknown module, a missing include), yara's wording ("syntax error",
  * "undefined string", "type mismatch", {@code wrong type "string" for % operator}, ...), one error per rule (yara
- * recovers at the next rule) except a token its lexer refuses, which is followed by a "syntax error". Before, every
+ * recovers at the next rule), the warning for a literal string used as a boolean except a token its lexer refuses, which is followed by a "syntax error". Before, every
  * line was {@code FILE(LINE): error: message} plus a caret excerpt, with more errors per rule. Known differences
  * left (docs/YARA.md): an unknown module field ({@code pe.nosuch}) is accepted, and an unterminated string is
  * reported on its own line where yara names the last line of the file.
@@ -66,6 +66,9 @@ class YaraCompileErrorsDifferentialTest {
         "rule a { strings: $a = /a.*b/ condition: $a }\nrule b { strings: $b = \"ab\" condition: $b }",
         "rule a { strings: $a = \"x\" condition: #a == \"x\" }",
         "rule a { strings: $a = \"x\" condition: $a at \"x\" }",
+        "rule a { condition: \"a\" }",
+        "rule a { condition: not \"a\" or true and \"b\" }",
+        "rule a { condition: defined \"\" }",
     };
 
     @TempDir

@@ -24,7 +24,18 @@ final class Resolver {
     }
 
     Expr resolveBool(Expr e) {
+        literalInBoolean(e, null);
         return r(e).e();
+    }
+
+    /** (compat15) yara's warning for a literal string used as a boolean (a condition, an operand of and/or/not/defined). */
+    private void literalInBoolean(Expr e, Token at) {
+        if (e instanceof StrLit s) {
+            Token t = at != null ? at : sc.rule.at();
+            sc.problems.warning(t.line(), t.col(), "using literal string \""
+                    + new String(s.v(), java.nio.charset.StandardCharsets.ISO_8859_1) + "\" in a boolean operation."
+                    + Problems.RULE_MARK + sc.rule.name() + "\")");
+        }
     }
 
     private void err(Token at, String msg) {
@@ -170,6 +181,7 @@ final class Resolver {
     }
 
     private R unary(Unary u) {
+        if (u.op().equals("not") || u.op().equals("defined")) literalInBoolean(u.e(), u.at());
         R x = r(u.e());
         switch (u.op()) {
             case "not", "defined" -> {
@@ -193,6 +205,10 @@ final class Resolver {
     }
 
     private R binary(Binary b) {
+        if (b.op().equals("and") || b.op().equals("or")) {
+            literalInBoolean(b.l(), b.at());
+            literalInBoolean(b.r(), b.at());
+        }
         R l = r(b.l()), rr = r(b.r());
         Ty lt = l.t(), rt = rr.t();
         Expr out = new Binary(b.at(), b.op(), l.e(), rr.e());
