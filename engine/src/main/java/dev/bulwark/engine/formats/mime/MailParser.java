@@ -1032,7 +1032,8 @@ final class MailParser {
             }
             if (raw || tokens == 0) out.put(b, from, to - from);
         } else {
-            out.put(b, from, to - from);
+            // (compat15) as exportText writes it: the kept lines, each ended by '\n'
+            TransferDecoders.identityMail(b, from, to, out, crLines, collapseBlank, leafFileLines);
         }
         return childName;
     }

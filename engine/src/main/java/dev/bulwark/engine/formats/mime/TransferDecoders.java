@@ -159,6 +159,22 @@ public final class TransferDecoders {
      */
     public static void quotedPrintableMail(ByteBuffer in, int from, int to, ByteSink out, boolean crEndsLine,
                                            boolean collapseBlank, boolean dropSemiRepeats) {
+        mailLines(in, from, to, out, crEndsLine, collapseBlank, dropSemiRepeats, true);
+    }
+
+    /**
+     * (compat15) A mail body without a transfer encoding (or 7bit, 8bit, binary) as libclamav 1.4 exports it
+     * (exportText, decodeLine's default case): the lines ClamAV's reader kept, as {@link #quotedPrintableMail} reads
+     * them, each followed by '\n', without the '=' decoding.
+     */
+    public static void identityMail(ByteBuffer in, int from, int to, ByteSink out, boolean crEndsLine,
+                                    boolean collapseBlank, boolean dropSemiRepeats) {
+        out.reserve((long) to - from + 1); // about the input's size: copied once, not doubled line by line
+        mailLines(in, from, to, out, crEndsLine, collapseBlank, dropSemiRepeats, false);
+    }
+
+    private static void mailLines(ByteBuffer in, int from, int to, ByteSink out, boolean crEndsLine,
+                                  boolean collapseBlank, boolean dropSemiRepeats, boolean qp) {
         byte[] line = new byte[CLAMAV_LINE_READ];
         boolean prevEmpty = false, lastOnlySemi = false;
         // a range cut just before a line break (a multipart part before its boundary line) ends with a line of
@@ -167,6 +183,20 @@ public final class TransferDecoders {
         boolean terminated = from == to;
         int i = from;
         while (i < to || (cut && terminated && i == to)) {
+            if (!qp && i < to) {
+                // a line that needs no change (no NUL, CR or line-start blank or ';', shorter than a read, ended by LF)
+                // is copied whole with its LF
+                int e = plainLineEnd(in, i, to, crEndsLine);
+                if (e >= 0) {
+                    if (!out.put(in, i, e + 1 - i)) return;
+                    prevEmpty = false;
+                    lastOnlySemi = false;
+                    terminated = true;
+                    i = e + 1;
+                    if (crEndsLine && i < to && in.get(i) == '\r') i++; // LF CR is one line end
+                    continue;
+                }
+            }
             if (i == to) cut = false; // the last, empty line
             int lim = Math.min(to, i + CLAMAV_LINE_READ), e = i, n = 0;
             while (e < lim) {
@@ -208,6 +238,10 @@ public final class TransferDecoders {
                 line[0] = ' ';
                 n = 1;
             }
+            if (!qp) {
+                if (!out.put(line, 0, n) || !out.put('\n')) return;
+                continue;
+            }
             boolean soft = false;
             for (int k = 0; k < n; k++) {
                 int c = line[k] & 0xff;
@@ -229,6 +263,34 @@ public final class TransferDecoders {
             }
             if (!soft && !out.put('\n')) return;
         }
+    }
+
+    private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L;
+    private static final long LFS = 0x0A0A0A0A0A0A0A0AL, CRS = 0x0D0D0D0D0D0D0D0DL;
+
+    /**
+     * The index of the LF ending the line at {@code i} when that line is kept as it stands by ClamAV's reader and
+     * messageAddStr: it does not start with a blank, ';' or a control white-space byte, holds no NUL (and no CR when
+     * a CR ends a line), does not end in CR, and is shorter than a read; else -1. Eight bytes at a time.
+     */
+    private static int plainLineEnd(ByteBuffer in, int i, int to, boolean crEndsLine) {
+        int c0 = in.get(i) & 0xff;
+        if (c0 == ' ' || c0 == ';' || (c0 >= 9 && c0 <= 13)) return -1;
+        int lim = Math.min(to, i + CLAMAV_LINE_READ - 1);
+        int k = i;
+        while (k + 8 <= lim) {
+            long w = in.getLong(k);
+            long lf = w ^ LFS, cr = w ^ CRS;
+            long any = ((lf - ONES) & ~lf) | ((w - ONES) & ~w) | ((cr - ONES) & ~cr);
+            if ((any & HIGHS) != 0) break;
+            k += 8;
+        }
+        for (; k < lim; k++) {
+            byte c = in.get(k);
+            if (c == '\n') return in.get(k - 1) == '\r' ? -1 : k;
+            if (c == 0 || c == '\r' && crEndsLine) return -1;
+        }
+        return -1;
     }
 
     /** message.c hex(): a hex digit's value, '=' (0x3D) for anything else. */

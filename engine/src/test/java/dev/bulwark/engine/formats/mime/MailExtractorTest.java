@@ -48,7 +48,8 @@ class MailExtractorTest {
     void multipartMail() {
         RecordingContext ctx = Contract.run(X, Samples.read("clam.mail"), FileType.MAIL);
         assertClamExeChild(ctx, "clam.exe");
-        assertEquals("This is a ClamAV test file with embedded clam.exe", texts(ctx).get(0));
+        // (compat15) exportText ends every line of an unencoded body with '\n', the part's last one too
+        assertEquals("This is a ClamAV test file with embedded clam.exe\n", texts(ctx).get(0));
         assertEquals(1, ctx.children.get(0).info().position());
         assertEquals(2, ctx.children.get(1).info().position());
     }
