@@ -148,7 +148,7 @@ public final class YaraCommand {
             if (o.failOnWarnings && !warnings.isEmpty()) return null;
             return rs;
         } catch (DatabaseLoadException e) {
-            for (Diagnostic d : e.diagnostics()) {
+            for (Diagnostic d : firstPerRule(e.diagnostics())) {
                 if (!d.isError() && o.noWarnings) continue;
                 RawNames.println(err, render(d));
             }
@@ -191,9 +191,92 @@ public final class YaraCommand {
         return null;
     }
 
-    /** yara's "file(line): error: message" followed by our caret excerpt. */
+    private static final java.util.regex.Pattern RULE_SUFFIX = java.util.regex.Pattern.compile("(.*) \\(rule \"([^\"]*)\"\\)");
+
+    /**
+     * (compat15) A problem as yara 4.2.3 prints it: {@code error: rule "R" in FILE(LINE): message} for one inside a
+     * rule, {@code FILE(LINE): error: message} for one outside (a duplicated rule identifier, an import, an
+     * include); likewise for warnings. The message in yara's words where ours says more (a syntax error's
+     * unexpected token, the available modules, an escape's character) and without our caret excerpt.
+     */
     static String render(Diagnostic d) {
-        return d.source() + "(" + d.line() + "): " + (d.isError() ? "error" : "warning") + ": " + d.message();
+        String m = d.message();
+        int nl = m.indexOf('\n');
+        if (nl >= 0) m = m.substring(0, nl);
+        String kind = d.isError() ? "error" : "warning";
+        java.util.regex.Matcher r = RULE_SUFFIX.matcher(m);
+        String rule = null;
+        if (r.matches()) {
+            m = r.group(1);
+            rule = r.group(2);
+        }
+        // yara reports a syntax error at the end of the file on line 0
+        int line = m.startsWith("syntax error, unexpected end of file") ? 0 : d.line();
+        m = yaraWords(m);
+        if (rule != null) return kind + ": rule \"" + rule + "\" in " + d.source() + "(" + line + "): " + m;
+        return d.source() + "(" + line + "): " + kind + ": " + m;
+    }
+
+    /** (compat15) The message as yara 4.2.3 words it, where ours is more specific. */
+    static String yaraWords(String m) {
+        if (m.startsWith("syntax error")) return "syntax error";
+        if (m.startsWith("illegal escape sequence")) return "illegal escape sequence";
+        if (m.startsWith("unknown module \"")) {
+            int cut = m.indexOf(" (modules available");
+            return cut < 0 ? m : m.substring(0, cut);
+        }
+        if (m.startsWith("undefined string identifier ")) return "undefined string " + m.substring(28);
+        if (m.startsWith("unexpected character '\\x")) return "non-ascii character";
+        if (m.startsWith("invalid hex string \"") && m.contains("\": unexpected ")) return "syntax error";
+        if (m.startsWith("invalid regular expression \"")) {
+            int c = m.indexOf("\": ");
+            String why = c < 0 ? "" : m.substring(c + 3);
+            if (why.equals("unbalanced parenthesis") || why.equals("missing closing parenthesis") || why.equals("nested quantifier")) {
+                return m.substring(0, c + 3) + "syntax error";
+            }
+        }
+        return m;
+    }
+
+    /**
+     * (compat15) yara recovers from an error at the next rule: of several errors in one rule only the first is
+     * printed (later ones are mostly consequences: a string that failed to compile is then "undefined").
+     */
+    static List<Diagnostic> firstPerRule(List<Diagnostic> ds) {
+        List<Diagnostic> out = new ArrayList<>(ds.size());
+        java.util.Set<String> semantic = new java.util.HashSet<>(), done = new java.util.HashSet<>();
+        for (Diagnostic d : ds) {
+            if (d.isError()) {
+                String m = d.message();
+                int nl = m.indexOf('\n');
+                java.util.regex.Matcher r = RULE_SUFFIX.matcher(nl < 0 ? m : m.substring(0, nl));
+                if (r.matches()) {
+                    String key = d.source() + "\0" + r.group(2), msg = r.group(1);
+                    if (done.contains(key)) continue;
+                    if (lexical(msg)) {
+                        // a token the lexer refused: yara prints it, then its parser's syntax error, and leaves the rule
+                        // (a non-ASCII character alone is not followed by one)
+                        out.add(d);
+                        if (!msg.startsWith("unexpected character '\\x")) {
+                            out.add(new Diagnostic(Diagnostic.Severity.ERROR, d.source(), d.line(), d.column(),
+                                    "syntax error" + " (rule \"" + r.group(2) + "\")"));
+                            done.add(key);
+                        }
+                        continue;
+                    }
+                    if (msg.startsWith("syntax error")) done.add(key);
+                    if (!semantic.add(key)) continue;
+                }
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    /** Messages of our lexer (a token yara's lexer refuses). */
+    private static boolean lexical(String m) {
+        return m.startsWith("illegal escape sequence") || m.startsWith("integer overflow in ")
+                || m.startsWith("unterminated string") || m.startsWith("unexpected character '");
     }
 
     private static final long MAX_LIST = 1L << 30; // a scan list larger than this is refused (it is read whole)

@@ -42,6 +42,8 @@ public final class FileTypeDetector {
             m(0, "4d534346", FileType.MSCAB), m(0, "49545346", FileType.MSCHM), m(0, "d0cf11e0a1b11ae1", FileType.MSOLE2),
             m(0, "52494646", FileType.RIFF), m(0, "7f454c46", FileType.ELF), m(0, "4d5a", FileType.MSEXE), m(0, "5a4d", FileType.MSEXE),
             m(0, "28546869732066696c65206d75737420626520636f6e76657274656420776974682042696e486578", FileType.BINHEX),
+            // (compat15) ClamAV's "UUencoded" rule (filetypes_int.h): a file starting "begin " is CL_TYPE_UUENCODED
+            m(0, "626567696e20", FileType.UUENCODED),
             m(0, "789f3e22", FileType.TNEF), m(0, "535a4444", FileType.MSSZDD), m(0, "28b52ffd", FileType.ZSTD),
             m(0, "23407e5e", FileType.SCRENC), m(0, "0e4e65726f49534f", FileType.ISO9660), m(8, "19040010", FileType.SIS),
             // ClamAV's literal mail rules: a header at offset 0, in this spelling

@@ -68,6 +68,11 @@ public final class ByteSink {
         return n > len;
     }
 
+    /** Makes room for {@code n} more bytes at once (within the capacity), so a writer of many pieces copies once. */
+    public void reserve(long n) {
+        if (len + n > buf.length && buf.length < cap) buf = Arrays.copyOf(buf, (int) Math.min(len + n, cap));
+    }
+
     public int size() { return len; }
 
     public boolean isEmpty() { return len == 0; }

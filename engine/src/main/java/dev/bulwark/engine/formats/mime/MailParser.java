@@ -39,6 +39,19 @@ final class MailParser {
     static final int MBOX_LINE_READ = 999;
 
     private ByteBuffer b;
+    /**
+     * (compat15) Whether a '\r' ends a line for the base64 decoder: a single message is read with
+     * getline_from_mbox (a line ends at '\n' or '\r'), an mbox with fmap_gets ('\n' only).
+     */
+    private boolean crLines = true;
+    /**
+     * (compat15) Whether ClamAV's reader dropped a blank line after a blank line (messageAddStr, for a message whose
+     * type is not text; an mbox message is read into a message of no type, so always): seen by the line-based
+     * quoted-printable decoder. Set from the top-level message's headers.
+     */
+    private boolean collapseBlank = true;
+    /** (compat15) {@link Headers#fileLines} of the entity whose body is being decoded. */
+    private boolean leafFileLines;
     private final ExtractContext ctx;
     private int position;
     private boolean stop;
@@ -51,6 +64,7 @@ final class MailParser {
     void run() {
         int end = b.limit();
         if (Text.startsWith(b, 0, end, "From ")) {
+            crLines = false;
             b = mboxLines(b);
             mbox(b.limit());
         } else {
@@ -544,6 +558,7 @@ final class MailParser {
             if (stop) return;
         }
         String type = MimeGuess.canonical(ct.value); // an unknown major type as ClamAV guesses it
+        if (asMessage && depth == 0) collapseBlank = h.mbox || !type.startsWith("text/");
         String enc = h.encoding == null ? "" : h.encoding.trim().toLowerCase(Locale.ROOT);
         String name = cd.param("filename");
         if (name == null) name = ct.param("name");
@@ -571,6 +586,7 @@ final class MailParser {
         // is decoded the same way without a name (clamscan 1.4.6, MailUuencodeBase64Test)
         uuFileName = h.disposition != null || !name.isEmpty() || (asMessage ? bounceType(h.contentType, type)
                 : type.startsWith("text/") || type.startsWith("multipart/") || type.startsWith("message/"));
+        leafFileLines = h.fileLines;
         leaf(type, enc, h.extraEncodings, name, from, to, asMessage);
         // ClamAV's messageExport assumes base64 too for a body without an encoding (or 7bit) whose Content-Type
         // names a file (name=) while no Content-Disposition filename= does ("some virus attachments don't say
@@ -581,7 +597,7 @@ final class MailParser {
                 && !(asMessage && (type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/")
                         || type.startsWith("message/")))) {
             ByteSink out = new ByteSink(ctx.budget());
-            TransferDecoders.base64(b, from, to, out);
+            TransferDecoders.base64Mail(b, from, to, out, crLines);
             emit(name, out.view());
         }
     }
@@ -983,9 +999,9 @@ final class MailParser {
     private String decode(String enc, String name, int from, int to, ByteSink out) {
         String childName = name;
         if (enc.equals("base64")) {
-            TransferDecoders.base64(b, from, to, out);
+            TransferDecoders.base64Mail(b, from, to, out, crLines);
         } else if (enc.equals("quoted-printable")) {
-            TransferDecoders.quotedPrintable(b, from, to, out);
+            TransferDecoders.quotedPrintableMail(b, from, to, out, crLines, collapseBlank, leafFileLines);
         } else if (enc.equals("x-uuencode") || enc.equals("x-uue")) {
             int begin = UuDecoder.findBegin(b, from, to);
             if (begin >= 0) {
@@ -993,7 +1009,7 @@ final class MailParser {
                 if (childName.isEmpty()) childName = UuDecoder.fileName(b, begin, to);
             } else {
                 out.put(b, from, to - from);
-                if (uuFileName) TransferDecoders.base64(b, from, to, out);
+                if (uuFileName) TransferDecoders.base64Mail(b, from, to, out, crLines);
             }
         } else if (!isIdentity(enc) && !enc.equals("quoted-printable")) {
             // an encoding ClamAV does not know: each token guessed as messageSetEncoding guesses it (the most
@@ -1004,19 +1020,20 @@ final class MailParser {
                 if (tok.isEmpty() || ++tokens > MAX_ENCODINGS) continue;
                 String g = MimeGuess.encoding(tok);
                 if (g == null) {
-                    TransferDecoders.base64(b, from, to, out);
-                    TransferDecoders.quotedPrintable(b, from, to, out);
+                    TransferDecoders.base64Mail(b, from, to, out, crLines);
+                    TransferDecoders.quotedPrintableMail(b, from, to, out, crLines, collapseBlank, leafFileLines);
                 } else if (g.equals("base64")) {
-                    TransferDecoders.base64(b, from, to, out);
+                    TransferDecoders.base64Mail(b, from, to, out, crLines);
                 } else if (g.equals("quoted-printable")) {
-                    TransferDecoders.quotedPrintable(b, from, to, out);
+                    TransferDecoders.quotedPrintableMail(b, from, to, out, crLines, collapseBlank, leafFileLines);
                 } else {
                     raw = true;
                 }
             }
             if (raw || tokens == 0) out.put(b, from, to - from);
         } else {
-            out.put(b, from, to - from);
+            // (compat15) as exportText writes it: the kept lines, each ended by '\n'
+            TransferDecoders.identityMail(b, from, to, out, crLines, collapseBlank, leafFileLines);
         }
         return childName;
     }

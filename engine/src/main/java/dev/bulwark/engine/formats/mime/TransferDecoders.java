@@ -43,6 +43,65 @@ public final class TransferDecoders {
         flushPartial(acc, n, out);
     }
 
+    /** The bytes one read of ClamAV's mail line readers keeps at most (getline_from_mbox and fmap_gets, 999). */
+    static final int CLAMAV_LINE_READ = 999;
+
+    /**
+     * (compat15) Decodes a mail body's base64 in [from, to) as libclamav 1.4's messageExport does, line by line
+     * (message.c decodeLine/decode): each line is cut at its first '=' (what follows on that line is dropped),
+     * characters outside the alphabet are removed, and the characters left form one stream over all lines: a
+     * quantum left incomplete at a line end (after a '=' too) is completed by the next line's characters, never
+     * padded. At the end an incomplete quantum is flushed as ClamAV's base64Flush does: one character gives one
+     * byte ({@code c1 << 2}), two give {@code c1 << 2 | c2 >> 4} and {@code c2 << 4} when that is not 0, three give
+     * two bytes and {@code c3 << 6} when {@code c3 & 3} is not 0. A line is what ClamAV's reader returns: it ends at
+     * '\n' ({@code crEndsLine}: at '\r' too, as getline_from_mbox reads a single message; the mbox reader,
+     * fmap_gets, does not) or after {@link #CLAMAV_LINE_READ} bytes. Before, '=' flushed and reset the quantum, so
+     * a line such as {@code name=x} before the data shifted everything after it by one character.
+     */
+    public static void base64Mail(ByteBuffer in, int from, int to, ByteSink out, boolean crEndsLine) {
+        int acc = 0, n = 0;
+        int lineStart = from;
+        int i = from;
+        while (i < to) {
+            int c = in.get(i) & 0xff;
+            int v = B64[c];
+            if (v >= 0) {
+                acc = (acc << 6) | v;
+                if (++n == 4) {
+                    out.put(acc >> 16);
+                    out.put(acc >> 8);
+                    if (!out.put(acc)) return;
+                    acc = 0;
+                    n = 0;
+                }
+            } else if (c == '\n' || (c == '\r' && crEndsLine)) {
+                lineStart = i + 1;
+            } else if (c == '=') {
+                // the rest of this read is dropped: up to the line end or the next read of a long line
+                long nextRead = lineStart + ((long) (i - lineStart) / CLAMAV_LINE_READ + 1) * CLAMAV_LINE_READ;
+                int j = i + 1;
+                while (j < to && j < nextRead) {
+                    byte d = in.get(j);
+                    if (d == '\n' || (d == '\r' && crEndsLine)) break;
+                    j++;
+                }
+                i = j;
+                continue;
+            }
+            i++;
+        }
+        if (n == 1) {
+            out.put(acc << 2);
+        } else if (n == 2) {
+            out.put(acc >> 4);
+            if ((acc & 0xf) != 0) out.put((acc & 0xf) << 4);
+        } else if (n == 3) {
+            out.put(acc >> 10);
+            out.put(acc >> 2);
+            if ((acc & 3) != 0) out.put((acc & 3) << 6);
+        }
+    }
+
     private static void flushPartial(int acc, int n, ByteSink out) {
         if (n == 2) {
             out.put(acc >> 4);
@@ -83,6 +142,161 @@ public final class TransferDecoders {
                 }
             }
         }
+    }
+
+    /**
+     * (compat15) Decodes a mail body's quoted-printable in [from, to) as libclamav 1.4 does (message.c decodeLine):
+     * line by line, over the lines its reader returns (as {@link #base64Mail}: LF, CR too with {@code crEndsLine},
+     * 999 bytes at most; a LF+CR or CR+LF pair is one line end, NUL bytes are not kept, CR and LF at the end are
+     * chomped). A line of C white space only is one space (messageAddStr); an empty line gives '\n', but with
+     * {@code collapseBlank} (a message whose type is not text, and every mbox message) not right after another empty
+     * line. In a line, '=' at the end is a soft break (no '\n'); '=' then one character gives that character's hex
+     * value (an invalid digit counts as '=', 0x3D) and ends the line; '=XY' with X invalid gives '=' and goes on at X,
+     * else {@code hex(X) << 4 | hex(Y)} (Y invalid ORs in 0x3D). Every other line ends with '\n', the last one of the
+     * range too. With {@code dropSemiRepeats} (lines read by parseEmailFile: a single message) a line of only
+     * blanks and ';' after another one (empty lines between do not count) is gone. Before, Bulwark kept the line ends as they stood (none after a multipart part's last line), took '='
+     * followed by blanks for a soft break and passed an invalid sequence through.
+     */
+    public static void quotedPrintableMail(ByteBuffer in, int from, int to, ByteSink out, boolean crEndsLine,
+                                           boolean collapseBlank, boolean dropSemiRepeats) {
+        mailLines(in, from, to, out, crEndsLine, collapseBlank, dropSemiRepeats, true);
+    }
+
+    /**
+     * (compat15) A mail body without a transfer encoding (or 7bit, 8bit, binary) as libclamav 1.4 exports it
+     * (exportText, decodeLine's default case): the lines ClamAV's reader kept, as {@link #quotedPrintableMail} reads
+     * them, each followed by '\n', without the '=' decoding.
+     */
+    public static void identityMail(ByteBuffer in, int from, int to, ByteSink out, boolean crEndsLine,
+                                    boolean collapseBlank, boolean dropSemiRepeats) {
+        out.reserve((long) to - from + 1); // about the input's size: copied once, not doubled line by line
+        mailLines(in, from, to, out, crEndsLine, collapseBlank, dropSemiRepeats, false);
+    }
+
+    private static void mailLines(ByteBuffer in, int from, int to, ByteSink out, boolean crEndsLine,
+                                  boolean collapseBlank, boolean dropSemiRepeats, boolean qp) {
+        byte[] line = new byte[CLAMAV_LINE_READ];
+        boolean prevEmpty = false, lastOnlySemi = false;
+        // a range cut just before a line break (a multipart part before its boundary line) ends with a line of
+        // its own, an empty one when the range ends with a line end
+        boolean cut = to < in.limit() && (in.get(to) == '\n' || in.get(to) == '\r');
+        boolean terminated = from == to;
+        int i = from;
+        while (i < to || (cut && terminated && i == to)) {
+            if (!qp && i < to) {
+                // a line that needs no change (no NUL, CR or line-start blank or ';', shorter than a read, ended by LF)
+                // is copied whole with its LF
+                int e = plainLineEnd(in, i, to, crEndsLine);
+                if (e >= 0) {
+                    if (!out.put(in, i, e + 1 - i)) return;
+                    prevEmpty = false;
+                    lastOnlySemi = false;
+                    terminated = true;
+                    i = e + 1;
+                    if (crEndsLine && i < to && in.get(i) == '\r') i++; // LF CR is one line end
+                    continue;
+                }
+            }
+            if (i == to) cut = false; // the last, empty line
+            int lim = Math.min(to, i + CLAMAV_LINE_READ), e = i, n = 0;
+            while (e < lim) {
+                byte c = in.get(e);
+                if (c == '\n' || (c == '\r' && crEndsLine)) break;
+                if (c != 0) line[n++] = c;
+                e++;
+            }
+            int next = e;
+            terminated = e < lim;
+            if (e < lim) {
+                byte c = in.get(e);
+                next = e + 1;
+                if (crEndsLine && next < to) {
+                    byte d = in.get(next);
+                    if ((c == '\n' && d == '\r') || (c == '\r' && d == '\n')) next++;
+                }
+            }
+            i = next;
+            while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n')) n--;
+            if (n == 0) {
+                if (!(collapseBlank && prevEmpty) && !out.put('\n')) return;
+                prevEmpty = true;
+                continue;
+            }
+            if (dropSemiRepeats) {
+                boolean semi = true;
+                for (int k = 0; k < n && semi; k++) semi = line[k] == ' ' || line[k] == '\t' || line[k] == ';';
+                if (semi && lastOnlySemi) continue; // parseEmailFile's doContinueMultipleEmptyOptions
+                lastOnlySemi = semi;
+            }
+            prevEmpty = false;
+            boolean white = true;
+            for (int k = 0; k < n && white; k++) {
+                int c = line[k] & 0xff;
+                white = c == ' ' || (c >= 9 && c <= 13);
+            }
+            if (white) {
+                line[0] = ' ';
+                n = 1;
+            }
+            if (!qp) {
+                if (!out.put(line, 0, n) || !out.put('\n')) return;
+                continue;
+            }
+            boolean soft = false;
+            for (int k = 0; k < n; k++) {
+                int c = line[k] & 0xff;
+                if (c == '=') {
+                    if (++k >= n) {
+                        soft = true;
+                        break;
+                    }
+                    int v = clamHex(line[k] & 0xff);
+                    if (++k >= n) {
+                        if (!out.put(v)) return;
+                        break;
+                    }
+                    if (v != '=') v = (v << 4) | clamHex(line[k] & 0xff);
+                    else k -= 2;
+                    c = v;
+                }
+                if (!out.put(c)) return;
+            }
+            if (!soft && !out.put('\n')) return;
+        }
+    }
+
+    private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L;
+    private static final long LFS = 0x0A0A0A0A0A0A0A0AL, CRS = 0x0D0D0D0D0D0D0D0DL;
+
+    /**
+     * The index of the LF ending the line at {@code i} when that line is kept as it stands by ClamAV's reader and
+     * messageAddStr: it does not start with a blank, ';' or a control white-space byte, holds no NUL (and no CR when
+     * a CR ends a line), does not end in CR, and is shorter than a read; else -1. Eight bytes at a time.
+     */
+    private static int plainLineEnd(ByteBuffer in, int i, int to, boolean crEndsLine) {
+        int c0 = in.get(i) & 0xff;
+        if (c0 == ' ' || c0 == ';' || (c0 >= 9 && c0 <= 13)) return -1;
+        int lim = Math.min(to, i + CLAMAV_LINE_READ - 1);
+        int k = i;
+        while (k + 8 <= lim) {
+            long w = in.getLong(k);
+            long lf = w ^ LFS, cr = w ^ CRS;
+            long any = ((lf - ONES) & ~lf) | ((w - ONES) & ~w) | ((cr - ONES) & ~cr);
+            if ((any & HIGHS) != 0) break;
+            k += 8;
+        }
+        for (; k < lim; k++) {
+            byte c = in.get(k);
+            if (c == '\n') return in.get(k - 1) == '\r' ? -1 : k;
+            if (c == 0 || c == '\r' && crEndsLine) return -1;
+        }
+        return -1;
+    }
+
+    /** message.c hex(): a hex digit's value, '=' (0x3D) for anything else. */
+    private static int clamHex(int c) {
+        int v = Text.hexValue(c);
+        return v < 0 ? '=' : v;
     }
 
     /**

@@ -40,42 +40,53 @@ public final class UuDecoder {
         return Text.latin1(b, k, e, MAX_NAME).trim();
     }
 
+    /** The bytes one read of ClamAV's line reader keeps at most (fmap_gets with a 1,001-byte buffer: 999). */
+    private static final int LINE_READ = 999;
+
     /**
-     * Decodes the lines after the begin line at {@code begin} into {@code out} until an {@code end}
-     * line, an empty length line, or a line that is not uuencoded. Returns the index after the block.
+     * Decodes the lines after the begin line at {@code begin} into {@code out} as libclamav 1.4's uudecodeFile
+     * does (uuencode.c, message.c decodeLine): lines of at most 999 bytes up to '\n', CR and LF at the end chomped,
+     * a NUL ends the line's text. It stops at a line "end" (any case), an empty line, a line whose first character
+     * is ' ' or '`' (its low six bits are a space), whose length character says more than 62 bytes or more than the
+     * characters that follow it. Otherwise the line gives exactly that many bytes, decoded four characters to three
+     * ({@code c - ' '} unmasked, as ClamAV's uudecode()); a partial group at the end of the line is dropped (ClamAV
+     * then outputs stale buffer bytes, written as zeros here). (compat15) Before, blank and '`' lines were passed
+     * over, lengths over 45 stopped, and a line shorter than its length ("=" is 29 bytes) was padded with zeros,
+     * where clamscan 1.4.6 stops. Returns the index after the "end" line, else of the line where it stopped.
      */
     public static int decode(ByteBuffer b, int begin, int to, ByteSink out) {
         int i = Text.nextLine(b, begin, to);
+        byte[] line = new byte[LINE_READ];
         while (i < to) {
-            int next = Text.nextLine(b, i, to);
-            int e = Text.lineEnd(b, i, next);
-            if (e == i) { i = next; continue; } // tolerate blank lines
-            if (Text.startsWith(b, i, e, "end")) return next;
-            int n = dec(b.get(i));
-            if (n == 0) { i = next; continue; }
-            if (n > 45 || n < 0) return i; // not a uuencoded line: stop here
-            int k = i + 1;
+            int lim = Math.min(to, i + LINE_READ), e = i, n = 0;
+            boolean nul = false;
+            while (e < lim) {
+                byte c = b.get(e++);
+                if (c == '\n') break;
+                if (c == 0) nul = true;
+                if (!nul) line[n++] = c;
+            }
+            int next = e;
+            while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+            if (n == 3 && (line[0] | 0x20) == 'e' && (line[1] | 0x20) == 'n' && (line[2] | 0x20) == 'd') return next;
+            if (n == 0 || (line[0] & 0x3f) == ' ') return i;
+            int len = (line[0] - ' ') & 0xff, rest = n - 1;
+            if (len > 62 || len > rest) return i;
             int produced = 0;
-            while (produced < n) {
-                int c0 = k < e ? dec(b.get(k)) : 0;
-                int c1 = k + 1 < e ? dec(b.get(k + 1)) : 0;
-                int c2 = k + 2 < e ? dec(b.get(k + 2)) : 0;
-                int c3 = k + 3 < e ? dec(b.get(k + 3)) : 0;
-                k += 4;
-                int v = (c0 << 18) | (c1 << 12) | (c2 << 6) | c3;
-                for (int s = 16; s >= 0 && produced < n; s -= 8, produced++) {
-                    if (!out.put(v >> s)) return to;
+            for (int k = 1; k + 3 < n && produced < len; k += 4) {
+                int b1 = (line[k] - ' ') & 0xff, b2 = (line[k + 1] - ' ') & 0xff;
+                int b3 = (line[k + 2] - ' ') & 0xff, b4 = (line[k + 3] - ' ') & 0xff;
+                int v = ((b1 << 2) | ((b2 >> 4) & 3)) << 16 | (((b2 << 4) | ((b3 >> 2) & 0xf)) & 0xff) << 8
+                        | (((b3 << 6) | (b4 & 0x3f)) & 0xff);
+                for (int s = 16; s >= 0 && produced < len; s -= 8, produced++) {
+                    if (!out.put((v >> s) & 0xff)) return to;
                 }
+            }
+            for (; produced < len; produced++) {
+                if (!out.put(0)) return to;
             }
             i = next;
         }
         return to;
-    }
-
-    private static int dec(byte c) {
-        int v = c & 0xff;
-        if (v == '`') return 0;
-        if (v < 32 || v > 96) return -1;
-        return (v - 32) & 63;
     }
 }

@@ -70,7 +70,7 @@ final class Compiler {
             Expr cond = new Resolver(this, scope).resolveBool(r.condition());
             for (int i = first; i < strings.size(); i++) {
                 if (!scope.used.contains(i) && !strings.get(i).id().startsWith("$_")) {
-                    problems.error(r.at(), "unreferenced string \"" + strings.get(i).id() + "\" in rule \"" + r.name() + "\"");
+                    problems.error(r.at(), "unreferenced string \"" + strings.get(i).id() + "\"" + Problems.RULE_MARK + r.name() + "\")");
                     break;
                 }
             }

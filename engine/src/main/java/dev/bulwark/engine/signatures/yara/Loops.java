@@ -33,6 +33,17 @@ final class Loops {
         return hits >= need && (total > 0 || need == 0);
     }
 
+    /**
+     * (compat15) A {@code for} loop's quantifier as yara 4.2.3 applies it: "none" and 0 ask for at least zero items,
+     * so the loop holds whatever its body gives (yara 4.3 made them "exactly zero", as {@code none of} already was).
+     * Rules that yara 4.2.3 accepts must get its verdicts: {@code for none of them : ($)} matches a file holding
+     * {@code $} under yara 4.2.3.
+     */
+    private static boolean satisfiedFor(long need, long hits, long total) {
+        if (need < 0) return true;
+        return satisfied(need, hits, total);
+    }
+
     static Object of(Of o, ScanContext c) {
         int[] set = o.set().resolved();
         Long need = need(o.q(), set.length, c);
@@ -83,7 +94,7 @@ final class Loops {
             if (Evaluator.truthy(Evaluator.eval(f.body(), c))) hits++;
         }
         c.vars[f.slot()] = save;
-        return satisfied(need, hits, set.length);
+        return satisfiedFor(need, hits, set.length);
     }
 
     static Object forIn(ForIn f, ScanContext c) {
@@ -107,7 +118,7 @@ final class Loops {
                         return false;
                     }
                 }
-                return satisfied(need, hits, total);
+                return satisfiedFor(need, hits, total);
             }
             case ListIter l -> {
                 total = l.items().size();
@@ -117,7 +128,7 @@ final class Loops {
                     c.vars[slot] = Evaluator.eval(e, c);
                     if (Evaluator.truthy(Evaluator.eval(f.body(), c))) hits++;
                 }
-                return satisfied(need, hits, total);
+                return satisfiedFor(need, hits, total);
             }
             case ExprIter ei -> {
                 Object v = Evaluator.eval(ei.e(), c);
@@ -130,7 +141,7 @@ final class Loops {
                         c.vars[slot] = x;
                         if (Evaluator.truthy(Evaluator.eval(f.body(), c))) hits++;
                     }
-                    return satisfied(need, hits, total);
+                    return satisfiedFor(need, hits, total);
                 }
                 if (v instanceof Map<?, ?> map) {
                     if (f.vars().size() != 2) return null;
@@ -142,7 +153,7 @@ final class Loops {
                         c.vars[slot + 1] = e.getValue();
                         if (Evaluator.truthy(Evaluator.eval(f.body(), c))) hits++;
                     }
-                    return satisfied(need, hits, total);
+                    return satisfiedFor(need, hits, total);
                 }
                 return null;
             }

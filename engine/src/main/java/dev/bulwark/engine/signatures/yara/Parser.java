@@ -35,6 +35,7 @@ final class Parser extends ExprParser {
             int start = p;
             try {
                 Token t = peek();
+                problems.itemStart(t);
                 if (t.isKeyword("import")) {
                     p++;
                     Token name = expect(Kind.TEXT, "module name");
@@ -89,6 +90,7 @@ final class Parser extends ExprParser {
         }
         expectKw("rule");
         Token name = expect(Kind.IDENT, "rule identifier");
+        problems.itemRule(name);
         List<String> tags = new ArrayList<>();
         if (acceptOp(":")) {
             while (peek().kind() == Kind.IDENT) {

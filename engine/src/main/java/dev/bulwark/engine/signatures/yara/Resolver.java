@@ -24,7 +24,18 @@ final class Resolver {
     }
 
     Expr resolveBool(Expr e) {
+        literalInBoolean(e, null);
         return r(e).e();
+    }
+
+    /** (compat15) yara's warning for a literal string used as a boolean (a condition, an operand of and/or/not/defined). */
+    private void literalInBoolean(Expr e, Token at) {
+        if (e instanceof StrLit s) {
+            Token t = at != null ? at : sc.rule.at();
+            sc.problems.warning(t.line(), t.col(), "using literal string \""
+                    + new String(s.v(), java.nio.charset.StandardCharsets.ISO_8859_1) + "\" in a boolean operation."
+                    + Problems.RULE_MARK + sc.rule.name() + "\")");
+        }
     }
 
     private void err(Token at, String msg) {
@@ -36,10 +47,29 @@ final class Resolver {
         return t == Ty.INT || t == Ty.FLOAT || t == Ty.ANY;
     }
 
+    /** yara's name of a type in its messages. */
+    private static String yname(Ty t) {
+        return switch (t) {
+            case INT -> "integer";
+            case FLOAT -> "float";
+            case BOOL -> "boolean";
+            case STR -> "string";
+            case REGEX -> "regexp";
+            case ANY -> "undefined";
+        };
+    }
+
+    /** (compat15) yara 4.2.3's message for an operand of the wrong type: wrong type "string" for % operator. */
+    private static String wrongType(Ty t, String op) {
+        return "wrong type \"" + yname(t) + "\" for " + op + " operator";
+    }
+
     private Expr expect(Expr e, Ty want, Token at, String what) {
         R x = r(e);
         if (x.t() != want && x.t() != Ty.ANY && !(want == Ty.FLOAT && x.t() == Ty.INT)) {
-            err(at, "wrong type for " + what + " (expected " + want.name().toLowerCase() + ")");
+            if (what.startsWith("int") || what.startsWith("uint")) err(at, wrongType(x.t(), "intXXXX or uintXXXX"));
+            else if (what.equals("at")) err(at, wrongType(x.t(), "at"));
+            else err(at, "wrong type for " + what + " (expected " + want.name().toLowerCase() + ")");
         }
         return x.e();
     }
@@ -151,13 +181,14 @@ final class Resolver {
     }
 
     private R unary(Unary u) {
+        if (u.op().equals("not") || u.op().equals("defined")) literalInBoolean(u.e(), u.at());
         R x = r(u.e());
         switch (u.op()) {
             case "not", "defined" -> {
                 return new R(new Unary(u.at(), u.op(), x.e()), Ty.BOOL);
             }
             case "-" -> {
-                if (!numeric(x.t())) err(u.at(), "wrong type for operator -");
+                if (!numeric(x.t())) err(u.at(), wrongType(x.t(), "-"));
                 if (x.e() instanceof IntLit i) {
                     if (i.v() == Long.MIN_VALUE) err(u.at(), "integer overflow");
                     return new R(new IntLit(-i.v()), Ty.INT);
@@ -166,7 +197,7 @@ final class Resolver {
                 return new R(new Unary(u.at(), "-", x.e()), x.t());
             }
             default -> {
-                if (x.t() != Ty.INT && x.t() != Ty.ANY) err(u.at(), "wrong type for operator ~");
+                if (x.t() != Ty.INT && x.t() != Ty.ANY) err(u.at(), wrongType(x.t(), "~"));
                 if (x.e() instanceof IntLit i) return new R(new IntLit(~i.v()), Ty.INT);
                 return new R(new Unary(u.at(), "~", x.e()), Ty.INT);
             }
@@ -174,18 +205,22 @@ final class Resolver {
     }
 
     private R binary(Binary b) {
+        if (b.op().equals("and") || b.op().equals("or")) {
+            literalInBoolean(b.l(), b.at());
+            literalInBoolean(b.r(), b.at());
+        }
         R l = r(b.l()), rr = r(b.r());
         Ty lt = l.t(), rt = rr.t();
         Expr out = new Binary(b.at(), b.op(), l.e(), rr.e());
         switch (b.op()) {
             case "and", "or" -> { return new R(out, Ty.BOOL); }
             case "+", "-", "*", "\\" -> {
-                if (!numeric(lt) || !numeric(rt)) err(b.at(), "wrong type for operator " + b.op());
+                if (!numeric(lt) || !numeric(rt)) err(b.at(), "type mismatch");
                 if (l.e() instanceof IntLit x && rr.e() instanceof IntLit y) return new R(new IntLit(fold(b, x.v(), y.v())), Ty.INT);
                 return new R(out, lt == Ty.FLOAT || rt == Ty.FLOAT ? Ty.FLOAT : lt == Ty.ANY || rt == Ty.ANY ? Ty.ANY : Ty.INT);
             }
             case "%", "&", "|", "^", "<<", ">>" -> {
-                if (!intish(lt) || !intish(rt)) err(b.at(), "wrong type for operator " + b.op());
+                if (!intish(lt) || !intish(rt)) err(b.at(), wrongType(!intish(lt) ? lt : rt, b.op()));
                 if ((b.op().equals("<<") || b.op().equals(">>")) && rr.e() instanceof IntLit y && y.v() < 0) {
                     err(b.at(), "invalid operand: negative shift");
                 }
@@ -195,15 +230,17 @@ final class Resolver {
             case "<", "<=", ">", ">=", "==", "!=" -> {
                 boolean ok = numeric(lt) && numeric(rt) || (lt == Ty.STR || lt == Ty.ANY) && (rt == Ty.STR || rt == Ty.ANY)
                         || (b.op().equals("==") || b.op().equals("!=")) && (lt == Ty.BOOL || lt == Ty.ANY) && (rt == Ty.BOOL || rt == Ty.ANY);
-                if (!ok) err(b.at(), "wrong type for comparison " + b.op());
+                if (!ok) err(b.at(), "type mismatch");
                 return new R(out, Ty.BOOL);
             }
             case "matches" -> {
-                if (!(lt == Ty.STR || lt == Ty.ANY) || rt != Ty.REGEX) err(b.at(), "wrong type for operator matches");
+                if (!(lt == Ty.STR || lt == Ty.ANY) || rt != Ty.REGEX) err(b.at(), wrongType(!(lt == Ty.STR || lt == Ty.ANY) ? lt : rt, "matches"));
                 return new R(out, Ty.BOOL);
             }
             default -> {
-                if (!(lt == Ty.STR || lt == Ty.ANY) || !(rt == Ty.STR || rt == Ty.ANY)) err(b.at(), "wrong type for operator " + b.op());
+                if (!(lt == Ty.STR || lt == Ty.ANY) || !(rt == Ty.STR || rt == Ty.ANY)) {
+                    err(b.at(), wrongType(!(lt == Ty.STR || lt == Ty.ANY) ? lt : rt, b.op()));
+                }
                 return new R(out, Ty.BOOL);
             }
         }

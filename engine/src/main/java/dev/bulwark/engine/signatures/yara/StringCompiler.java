@@ -109,8 +109,15 @@ final class StringCompiler {
                         out.add(v);
                     }
                 } catch (RegexException e) {
-                    String what = s.type() == Ast.StrType.HEX ? "" : "invalid regular expression \"" + s.id() + "\": ";
-                    problems.error(s.at(), what + e.getMessage());
+                    String msg = e.getMessage();
+                    if (s.type() == Ast.StrType.HEX) {
+                        // (compat15) yara's wording: invalid hex string "$a": <reason>; an empty one is its syntax error
+                        String why = msg.startsWith("invalid hex string: ") ? msg.substring(20) : msg;
+                        if (why.equals("empty")) why = "syntax error";
+                        problems.error(s.at(), "invalid hex string \"" + s.id() + "\": " + why);
+                    } else {
+                        problems.error(s.at(), "invalid regular expression \"" + s.id() + "\": " + msg);
+                    }
                     return null;
                 }
             }

@@ -133,6 +133,7 @@ public final class YaraRuleSet {
             SourceFile f = new Parser(new Lexer(src.text(), pr).tokenize(), pr, resolver, 0, includedProblems).parseFile();
             boolean broken = pr.errorCount() > 0;
             for (Problems ip : includedProblems) {
+                ip.attributeRules();
                 diags.addAll(includedDiagnostics(ip));
                 broken |= ip.errorCount() > 0;
             }
@@ -142,6 +143,7 @@ public final class YaraRuleSet {
             } catch (RuntimeException e) {
                 if (!broken) throw e; // the file is already rejected; rules around a syntax error may be odd
             }
+            pr.attributeRules();
         }
         List<Diagnostic> errors = diags.stream().filter(Diagnostic::isError).toList();
         if (!errors.isEmpty()) throw new DatabaseLoadException(byPosition(diags));

@@ -48,7 +48,8 @@ class MailExtractorTest {
     void multipartMail() {
         RecordingContext ctx = Contract.run(X, Samples.read("clam.mail"), FileType.MAIL);
         assertClamExeChild(ctx, "clam.exe");
-        assertEquals("This is a ClamAV test file with embedded clam.exe", texts(ctx).get(0));
+        // (compat15) exportText ends every line of an unencoded body with '\n', the part's last one too
+        assertEquals("This is a ClamAV test file with embedded clam.exe\n", texts(ctx).get(0));
         assertEquals(1, ctx.children.get(0).info().position());
         assertEquals(2, ctx.children.get(1).info().position());
     }
@@ -80,7 +81,9 @@ class MailExtractorTest {
                 epilogue
                 """;
         RecordingContext ctx = run(m);
-        assertEquals(List.of("caf\u00c3\u00a9 softbreak", "hello world"), texts(ctx));
+        // (compat15) ClamAV's quoted-printable decoder ends every line but a soft-broken one with '\n', the part's
+        // last one too (MailQuotedPrintableLinesTest compares with clamscan)
+        assertEquals(List.of("caf\u00c3\u00a9 softbreak\n", "hello world"), texts(ctx));
         assertEquals("r\u00c3\u00a9sum\u00c3\u00a9.bin", ctx.children.get(1).info().name());
     }
 
