@@ -46,6 +46,8 @@ public final class QuantumDecoder {
     private final QuantumModel[] literal = new QuantumModel[LITERAL_MODELS];
     private final QuantumModel sel4, sel5, sel6, sel6len, selector;
     private int wpos;
+    /** Window bytes written since construction or the last reset (from position 0): what reset clears. */
+    private long dirty;
 
     private ByteBuffer in = ByteBuffer.allocate(0);
     private int inPos, overrun;
@@ -68,6 +70,23 @@ public final class QuantumDecoder {
         selector = new QuantumModel(0, SELECTORS);
     }
 
+    /**
+     * Starts a new folder as a fresh decoder of the same window would: models, window position, and the
+     * window bytes written since the last reset cleared (only those: a reused decoder costs what it decoded).
+     */
+    public void reset() {
+        java.util.Arrays.fill(window, 0, (int) Math.min(dirty, window.length), (byte) 0);
+        dirty = 0;
+        wpos = 0;
+        for (QuantumModel m : literal) m.reset();
+        sel4.reset();
+        sel5.reset();
+        sel6.reset();
+        sel6len.reset();
+        selector.reset();
+        setInput(ByteBuffer.allocate(0));
+    }
+
     /** The packed bytes of the next frame (one CFDATA block). */
     public void setInput(ByteBuffer packed) {
         in = packed;
@@ -85,6 +104,7 @@ public final class QuantumDecoder {
         if (size > FRAME || size < 0) throw new IOException("Quantum frame of " + size + " bytes");
         low = 0;
         high = 0xffff;
+        dirty += FRAME; // a frame writes at most FRAME window bytes (a match may run past size, not past the frame)
         code = bits(16);
         int n = 0, frameLeft = FRAME;
         while (n < size) {
