@@ -104,44 +104,47 @@ public final class QuantumDecoder {
         if (size > FRAME || size < 0) throw new IOException("Quantum frame of " + size + " bytes");
         low = 0;
         high = 0xffff;
-        dirty += FRAME; // a frame writes at most FRAME window bytes (a match may run past size, not past the frame)
-        code = bits(16);
         int n = 0, frameLeft = FRAME;
-        while (n < size) {
-            int sel = symbol(selector);
-            if (sel < LITERAL_MODELS) {
-                byte v = (byte) symbol(literal[sel]);
-                window[wpos] = v;
-                wpos = (wpos + 1) & mask;
-                out[n++] = v;
-                frameLeft--;
-                continue;
+        try {
+            code = bits(16);
+            while (n < size) {
+                int sel = symbol(selector);
+                if (sel < LITERAL_MODELS) {
+                    byte v = (byte) symbol(literal[sel]);
+                    window[wpos] = v;
+                    wpos = (wpos + 1) & mask;
+                    out[n++] = v;
+                    frameLeft--;
+                    continue;
+                }
+                int length, slot;
+                if (sel == 4) {
+                    slot = symbol(sel4);
+                    length = LENGTH_SEL4;
+                } else if (sel == 5) {
+                    slot = symbol(sel5);
+                    length = LENGTH_SEL5;
+                } else if (sel == 6) {
+                    int l = symbol(sel6len);
+                    length = LENGTH_BASE[l] + bits(LENGTH_EXTRA[l]) + MIN_LENGTH_SEL6;
+                    slot = symbol(sel6);
+                } else {
+                    throw new IOException("Quantum selector " + sel);
+                }
+                int offset = POSITION_BASE[slot] + bits(POSITION_EXTRA[slot]) + 1;
+                if (length > frameLeft) throw new IOException("Quantum match runs past its frame");
+                if (offset > window.length) throw new IOException("Quantum match offset " + offset + " beyond the window");
+                int from = wpos - offset;
+                for (int i = 0; i < length; i++) {
+                    byte v = window[(from + i) & mask];
+                    window[wpos] = v;
+                    wpos = (wpos + 1) & mask;
+                    if (n < size) out[n++] = v;
+                }
+                frameLeft -= length;
             }
-            int length, slot;
-            if (sel == 4) {
-                slot = symbol(sel4);
-                length = LENGTH_SEL4;
-            } else if (sel == 5) {
-                slot = symbol(sel5);
-                length = LENGTH_SEL5;
-            } else if (sel == 6) {
-                int l = symbol(sel6len);
-                length = LENGTH_BASE[l] + bits(LENGTH_EXTRA[l]) + MIN_LENGTH_SEL6;
-                slot = symbol(sel6);
-            } else {
-                throw new IOException("Quantum selector " + sel);
-            }
-            int offset = POSITION_BASE[slot] + bits(POSITION_EXTRA[slot]) + 1;
-            if (length > frameLeft) throw new IOException("Quantum match runs past its frame");
-            if (offset > window.length) throw new IOException("Quantum match offset " + offset + " beyond the window");
-            int from = wpos - offset;
-            for (int i = 0; i < length; i++) {
-                byte v = window[(from + i) & mask];
-                window[wpos] = v;
-                wpos = (wpos + 1) & mask;
-                if (n < size) out[n++] = v;
-            }
-            frameLeft -= length;
+        } finally {
+            dirty += FRAME - frameLeft; // the window bytes this frame wrote (a match may run past size, not past the frame)
         }
         return size;
     }
