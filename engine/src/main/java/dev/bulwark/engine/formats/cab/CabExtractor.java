@@ -94,7 +94,7 @@ public final class CabExtractor implements Extractor {
         FolderStream stream = null;
         int streamFolder = -1;
         long streamPos = 0;
-        try {
+        try (FolderStream.Decoders decoders = new FolderStream.Decoders()) {
             for (CabFile f : files) {
                 if (ctx.stopped()) return;
                 ChildInfo info = new ChildInfo(f.name(), null, 0, f.size(), false, f.position(), -1);
@@ -111,7 +111,7 @@ public final class CabExtractor implements Extractor {
                     }
                     if (stream != null) stream.close();
                     try {
-                        stream = new FolderStream(b, fo.dataOffset(), fo.blocks(), fo.type(), dataReserve);
+                        stream = new FolderStream(b, fo.dataOffset(), fo.blocks(), fo.type(), dataReserve, decoders);
                     } catch (IOException e) {
                         stream = null;
                         ctx.note("cab: folder " + f.folder() + ": " + e.getMessage());

@@ -46,6 +46,8 @@ public final class LzxDecoder {
     private int copyLeft;
     private long copyDist;
     private long framesDone, outputDone;
+    /** Window bytes written since the last reset (0..window.length are dirty from position 0): reset clears only these. */
+    private long dirty;
 
     /** @param windowBits 15 to 21 (CAB stores it in the folder's compression type; CHM in its control data) */
     public LzxDecoder(int windowBits) throws IOException {
@@ -58,9 +60,15 @@ public final class LzxDecoder {
         reset();
     }
 
-    /** Starts a new stream: clears window, trees, repeated offsets and the E8 header (CHM reset points). */
+    /**
+     * Starts a new stream: clears window, trees, repeated offsets and the E8 header (CHM reset points, a
+     * reused CAB decoder). Only the window bytes written since the last reset are cleared (writes start at
+     * position 0), so a reset costs what the stream before it decoded, not the window's size (fuzz17: 65,535
+     * LZX folders of 2 MiB windows each cleared and allocated the whole window).
+     */
     public void reset() {
-        Arrays.fill(window, (byte) 0);
+        Arrays.fill(window, 0, (int) Math.min(dirty, window.length), (byte) 0);
+        dirty = 0;
         Arrays.fill(mainLen, (byte) 0);
         Arrays.fill(lengthLen, (byte) 0);
         wpos = 0;
@@ -89,6 +97,7 @@ public final class LzxDecoder {
             headerRead = true;
             e8Size = bits(1) == 1 ? ((long) bits(16) << 16 | bits(16)) : 0;
         }
+        dirty += size; // each window write is one output byte, at most size of them
         int n = 0;
         while (n < size) {
             if (copyLeft > 0) {

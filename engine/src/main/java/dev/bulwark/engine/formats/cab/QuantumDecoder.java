@@ -46,6 +46,8 @@ public final class QuantumDecoder {
     private final QuantumModel[] literal = new QuantumModel[LITERAL_MODELS];
     private final QuantumModel sel4, sel5, sel6, sel6len, selector;
     private int wpos;
+    /** Window bytes written since construction or the last reset (from position 0): what reset clears. */
+    private long dirty;
 
     private ByteBuffer in = ByteBuffer.allocate(0);
     private int inPos, overrun;
@@ -68,6 +70,23 @@ public final class QuantumDecoder {
         selector = new QuantumModel(0, SELECTORS);
     }
 
+    /**
+     * Starts a new folder as a fresh decoder of the same window would: models, window position, and the
+     * window bytes written since the last reset cleared (only those: a reused decoder costs what it decoded).
+     */
+    public void reset() {
+        java.util.Arrays.fill(window, 0, (int) Math.min(dirty, window.length), (byte) 0);
+        dirty = 0;
+        wpos = 0;
+        for (QuantumModel m : literal) m.reset();
+        sel4.reset();
+        sel5.reset();
+        sel6.reset();
+        sel6len.reset();
+        selector.reset();
+        setInput(ByteBuffer.allocate(0));
+    }
+
     /** The packed bytes of the next frame (one CFDATA block). */
     public void setInput(ByteBuffer packed) {
         in = packed;
@@ -85,43 +104,47 @@ public final class QuantumDecoder {
         if (size > FRAME || size < 0) throw new IOException("Quantum frame of " + size + " bytes");
         low = 0;
         high = 0xffff;
-        code = bits(16);
         int n = 0, frameLeft = FRAME;
-        while (n < size) {
-            int sel = symbol(selector);
-            if (sel < LITERAL_MODELS) {
-                byte v = (byte) symbol(literal[sel]);
-                window[wpos] = v;
-                wpos = (wpos + 1) & mask;
-                out[n++] = v;
-                frameLeft--;
-                continue;
+        try {
+            code = bits(16);
+            while (n < size) {
+                int sel = symbol(selector);
+                if (sel < LITERAL_MODELS) {
+                    byte v = (byte) symbol(literal[sel]);
+                    window[wpos] = v;
+                    wpos = (wpos + 1) & mask;
+                    out[n++] = v;
+                    frameLeft--;
+                    continue;
+                }
+                int length, slot;
+                if (sel == 4) {
+                    slot = symbol(sel4);
+                    length = LENGTH_SEL4;
+                } else if (sel == 5) {
+                    slot = symbol(sel5);
+                    length = LENGTH_SEL5;
+                } else if (sel == 6) {
+                    int l = symbol(sel6len);
+                    length = LENGTH_BASE[l] + bits(LENGTH_EXTRA[l]) + MIN_LENGTH_SEL6;
+                    slot = symbol(sel6);
+                } else {
+                    throw new IOException("Quantum selector " + sel);
+                }
+                int offset = POSITION_BASE[slot] + bits(POSITION_EXTRA[slot]) + 1;
+                if (length > frameLeft) throw new IOException("Quantum match runs past its frame");
+                if (offset > window.length) throw new IOException("Quantum match offset " + offset + " beyond the window");
+                int from = wpos - offset;
+                for (int i = 0; i < length; i++) {
+                    byte v = window[(from + i) & mask];
+                    window[wpos] = v;
+                    wpos = (wpos + 1) & mask;
+                    if (n < size) out[n++] = v;
+                }
+                frameLeft -= length;
             }
-            int length, slot;
-            if (sel == 4) {
-                slot = symbol(sel4);
-                length = LENGTH_SEL4;
-            } else if (sel == 5) {
-                slot = symbol(sel5);
-                length = LENGTH_SEL5;
-            } else if (sel == 6) {
-                int l = symbol(sel6len);
-                length = LENGTH_BASE[l] + bits(LENGTH_EXTRA[l]) + MIN_LENGTH_SEL6;
-                slot = symbol(sel6);
-            } else {
-                throw new IOException("Quantum selector " + sel);
-            }
-            int offset = POSITION_BASE[slot] + bits(POSITION_EXTRA[slot]) + 1;
-            if (length > frameLeft) throw new IOException("Quantum match runs past its frame");
-            if (offset > window.length) throw new IOException("Quantum match offset " + offset + " beyond the window");
-            int from = wpos - offset;
-            for (int i = 0; i < length; i++) {
-                byte v = window[(from + i) & mask];
-                window[wpos] = v;
-                wpos = (wpos + 1) & mask;
-                if (n < size) out[n++] = v;
-            }
-            frameLeft -= length;
+        } finally {
+            dirty += FRAME - frameLeft; // the window bytes this frame wrote (a match may run past size, not past the frame)
         }
         return size;
     }

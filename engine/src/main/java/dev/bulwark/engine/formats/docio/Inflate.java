@@ -7,6 +7,7 @@ import java.util.zip.Inflater;
 /** Bounded zlib / raw-deflate decompression of an in-memory region into a {@link ByteSink}. */
 public final class Inflate {
     private static final int CHUNK = 64 * 1024; // output buffer per inflate call
+    private static final int MIN_CHUNK = 4096;   // the first one (doubled while the output fills it)
 
     private Inflate() {}
 
@@ -21,7 +22,10 @@ public final class Inflate {
         Inflater inf = new Inflater(!zlib);
         try {
             inf.setInput(in.slice(from, to - from));
-            byte[] buf = new byte[CHUNK];
+            // (fuzz17) the chunk starts small and doubles while the output fills it, up to 64 KiB: a PDF of 100,000
+            // damaged FlateDecode streams (6 MB) allocated and cleared two 64 KiB buffers per stream (zlib, then raw
+            // deflate), 13 GB, where each call fails within its first bytes
+            byte[] buf = new byte[(int) Math.min(MIN_CHUNK, 16L * (to - from) + 64)];
             while (!inf.finished()) {
                 long before = inf.getBytesWritten();
                 int n;
@@ -39,6 +43,7 @@ public final class Inflate {
                     continue;
                 }
                 if (!out.put(buf, 0, n)) return false;
+                if (n == buf.length && buf.length < CHUNK) buf = new byte[Math.min(CHUNK, buf.length * 2)];
             }
             return true;
         } finally {

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.deflate64.Deflate64CompressorInputStream;
 import org.tukaani.xz.ArrayCache;
-import org.tukaani.xz.LZMAInputStream;
 import org.tukaani.xz.XZInputStream;
 
 /** The ZIP methods decoded by the archive libraries (Deflate64, BZip2, LZMA, Zstandard, XZ): see {@link ZipMethods}. */
@@ -32,6 +31,6 @@ final class ZipCodecs {
         int dict = (h[5] & 0xff) | (h[6] & 0xff) << 8 | (h[7] & 0xff) << 16 | (h[8] & 0xff) << 24;
         if (dict < 0 || dict > ZipMethods.MAX_LZMA_DICT) throw new IOException("LZMA dictionary too large: " + Integer.toUnsignedString(dict));
         boolean endMarker = (flags & 2) != 0;
-        return new LZMAInputStream(raw, endMarker || size < 0 ? -1 : size, h[4], dict, null, cache);
+        return dev.bulwark.engine.formats.archivecommon.DictionaryCache.lzma(raw, endMarker || size < 0 ? -1 : size, h[4], dict, cache);
     }
 }

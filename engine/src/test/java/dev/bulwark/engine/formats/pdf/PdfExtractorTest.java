@@ -9,6 +9,7 @@ import dev.bulwark.engine.filetype.FileType;
 import dev.bulwark.engine.formats.doctest.Contract;
 import dev.bulwark.engine.formats.doctest.RecordingContext;
 import dev.bulwark.engine.formats.doctest.Samples;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -117,5 +118,23 @@ class PdfExtractorTest {
         ScanOptions alert = ScanOptions.defaults().withAlert(ScanOptions.Alert.ENCRYPTED_DOC, true);
         assertEquals(List.of(PdfExtractor.ENCRYPTED_HEURISTIC), Contract.run(X, doc, FileType.PDF, alert).heuristics);
         assertTrue(Contract.run(X, doc, FileType.PDF).heuristics.isEmpty());
+    }
+
+    /**
+     * fuzz17: each FlateDecode stream took two fixed 64 KiB output buffers (zlib, then raw deflate after the
+     * zlib header failed), whatever its length or how soon it failed. The buffer now starts at 4 KiB and
+     * doubles while the output fills it: 3,000 one-byte streams allocate ~25 MB, not 412.
+     */
+    @Test
+    void tinyFlateStreamsAllocateByTheirSize() {
+        StringBuilder pdf = new StringBuilder("%PDF-1.4\n");
+        for (int i = 1; i <= 3000; i++) pdf.append(i).append(" 0 obj\n<</Length 1 /Filter /FlateDecode>>\nstream\nx\nendstream\nendobj\n");
+        byte[] data = (pdf + "%%EOF\n").getBytes(StandardCharsets.US_ASCII);
+        Contract.run(X, data, FileType.PDF); // warm-up: classes, tables
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = mx.getThreadAllocatedBytes(Thread.currentThread().threadId());
+        Contract.run(X, data, FileType.PDF);
+        long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().threadId()) - before;
+        assertTrue(allocated < 3000L * 32 * 1024, "allocated " + allocated + " bytes for 3,000 one-byte streams");
     }
 }

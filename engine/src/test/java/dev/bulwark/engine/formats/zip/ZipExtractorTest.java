@@ -321,4 +321,28 @@ class ZipExtractorTest {
             assertFalse(ctx.children().stream().anyMatch(c -> !c.announced() && c.data().length > 0));
         }
     }
+
+    /**
+     * fuzz17 (ZipFuzzTest finding): xz's LZMAInputStream takes its dictionary before it reads the range coder's
+     * first byte, and a constructor that throws there (the byte is not 0) never gave it back, so every damaged LZMA
+     * member declaring 64 MiB allocated a new dictionary. The bytes are now checked before anything is allocated.
+     */
+    @Test
+    void damagedLzmaMembersAllocateNoDictionary() {
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        for (int i = 0; i < 6; i++) {
+            byte[] data = {9, 4, 5, 0, 0x5d, 0, 0, 0, 4, 9, 0, 0, 0, 0, 1, 2, 3}; // 64 MiB dictionary; range coder starts with 9
+            java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(31).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            h.putInt(0x04034b50).putShort((short) 63).putShort((short) 2).putShort((short) 14).putInt(0).putInt(0)
+                    .putInt(data.length).putInt(9).putShort((short) 1).putShort((short) 0).put((byte) ('a' + i));
+            z.writeBytes(h.array());
+            z.writeBytes(data);
+        }
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getThreadAllocatedBytes(Thread.currentThread().threadId());
+        RecordingContext ctx = extract(z.toByteArray(), RecordingContext.defaults());
+        long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().threadId()) - before;
+        assertEquals(6, ctx.children().size(), ctx.notes().toString());
+        assertTrue(allocated < 32L << 20, "allocated " + allocated + " bytes for six damaged LZMA members");
+    }
 }
