@@ -49,6 +49,7 @@ public final class ScanCommand {
     private int argErrors;
     /** Real paths of directories being walked: a symlink loop is entered only once. */
     private final java.util.Set<Path> walking = new java.util.HashSet<>();
+    /** clamscan's info.rblocks and info.blocks: 4 KiB blocks read and scanned. */
     private long bytesRead, bytesScanned;
     /** After a failed load: the signatures clamscan would count as loaded (see DatabaseLoader.signaturesBeforeFailure). */
     private int knownBeforeFailure;
@@ -623,7 +624,7 @@ public final class ScanCommand {
             }
             pr.clear();
             print(j, r);
-            pr.update(files, bytesRead);
+            pr.update(files, bytesRead * 4096);
         }
     }
 
@@ -665,8 +666,10 @@ public final class ScanCommand {
             default -> { }
         }
         files++;
-        bytesRead += r.size();
-        bytesScanned += r.bytesScanned();
+        // clamscan's counters, in 4 KiB blocks: "Data read" adds each file's size / 4096 (rounded down per file),
+        // "Data scanned" what libclamav's scanned-bytes counter added (ScanResult.blocks: per matcher run)
+        bytesRead += r.size() / 4096;
+        bytesScanned += r.blocks();
         if (r.status() == ScanResult.Status.INFECTED) {
             infected++;
             if (!o.json) {
@@ -705,9 +708,10 @@ public final class ScanCommand {
         l.add("Scanned files: " + files);
         l.add("Infected files: " + infected);
         if (errors > 0) l.add("Total errors: " + errors);
-        double read = (bytesRead / 4096) * 4096 / (1024.0 * 1024), scanned = (bytesScanned / 4096) * 4096 / (1024.0 * 1024);
+        // clamscan: blocks * (CL_COUNT_PRECISION / 1024) / 1024.0, printed "%2.2lf MB"; the ratio of the two block counts
+        double read = bytesRead * 4 / 1024.0, scanned = bytesScanned * 4 / 1024.0;
         l.add("Data scanned: " + SummaryFormat.twoDecimals(scanned) + " MB");
-        l.add("Data read: " + SummaryFormat.twoDecimals(read) + " MB (ratio " + SummaryFormat.twoDecimals(read == 0 ? 0 : scanned / read) + ":1)");
+        l.add("Data read: " + SummaryFormat.twoDecimals(read) + " MB (ratio " + SummaryFormat.twoDecimals(bytesRead == 0 ? 0 : (double) bytesScanned / bytesRead) + ":1)");
         l.add("Time: " + SummaryFormat.duration(nanos / 1_000_000));
         if (SummaryFormat.utc()) { // the usual server case, without java.time
             l.add("Start Date: " + SummaryFormat.dateUtc(startMillis));

@@ -34,6 +34,8 @@ final class ScanJob {
     boolean stop;
     private String limitHit;
     long scanned;
+    /** (cli15) libclamav's scanned-bytes counter in 4 KiB blocks, with opt.countBlocks() (see ScanResult.blocks). */
+    long blocks;
     /** Bytes decoded from member streams, including those read and then dropped for a limit. */
     long decoded;
     int files;
@@ -83,7 +85,7 @@ final class ScanJob {
         ScanResult.LayerInfo tree = new ScanResult.LayerInfo("", top.type == null ? null : top.type.clamName(), data.limit(),
                 sha256 == null ? null : java.util.HexFormat.of().formatHex(sha256), top.note, List.copyOf(top.children), top.listed);
         return new ScanResult(out.isEmpty() ? ScanResult.Status.CLEAN : ScanResult.Status.INFECTED, List.copyOf(out),
-                data.limit(), scanned, files, null, System.nanoTime() - t0, tree);
+                data.limit(), scanned, files, null, System.nanoTime() - t0, tree, blocks);
     }
 
     // ---- limits ------------------------------------------------------------------------------------
@@ -173,7 +175,15 @@ final class ScanJob {
                 htmlViews(l);
                 matched = false; // no raw scan, so no text view
             } else {
+                FileType before = l.type;
                 new Pass(this, l, l.data, targetMask(l.type), true).run();
+                if (opt.countBlocks()) {
+                    // libclamav's raw scan (cli_scan_fmap counts each 128 KiB chunk / 4096), and for binary data
+                    // (and compiled Python) a second run of the whole map with the type-14 signatures
+                    long b = l.data.limit() / 4096;
+                    blocks += b;
+                    if (!stop && (before == FileType.BINARY_DATA || before == FileType.PYTHON_COMPILED)) blocks += b;
+                }
             }
         }
         FileType typed = l.type;
@@ -181,6 +191,11 @@ final class ScanJob {
         // ClamAV's cli_scanscript comes after the raw scan and what its type recognition started, and not at all
         // when that re-typed the text as HTML (magic_scan: dettype != CL_TYPE_HTML): the HTML views replace it
         if (matched && !stop && typed.isText() && l.type != FileType.HTML) textView(l);
+        // a text that the raw scan re-typed as mail: libclamav runs the map once more with the mail signatures
+        // (magic_scan's text case: dettype, or the type of the current layer, -1, which is the text's); counted only
+        if (matched && !stop && opt.countBlocks() && typed.isText() && l.type == FileType.MAIL) {
+            blocks += l.data.limit() / 4096;
+        }
         // a layer the raw scan re-typed was opened there, once (clamscan --allmatch reports an ISO's files once)
         if (!first && !stop && l.type == typed) extract(l);
         // ClamAV's parsers after the raw scan (PE, ELF, Mach-O, PDF) switch on the type the layer had before
@@ -195,9 +210,13 @@ final class ScanJob {
     private void textView(LayerImpl l) {
         if (!opt.enabled(ScanOptions.Parser.NORMALIZE) || l.data.limit() > lim.maxScriptNormalize()) return;
         // (steady14) nothing of this database can match the view: ClamAV builds and scans it and finds nothing
-        if (!sigs.needsTextView(l.data.limit())) return;
+        if (!sigs.needsTextView(l.data.limit())) {
+            if (opt.countBlocks()) blocks += TextNormalizer.scriptBlocks(l.data, 0, -1);
+            return;
+        }
         byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
         int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
+        if (opt.countBlocks()) blocks += TextNormalizer.scriptBlocks(l.data, 0, len);
         // hash signatures only when ClamAV maps the view as a file (target-7 patterns at relative offsets);
         // otherwise it scans the view as a buffer, which checks none
         if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), TEXT_VIEW, false,
@@ -217,6 +236,8 @@ final class ScanJob {
         HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize(), scratch.html);
         int mask = 1 | 1 << 3;
         for (int v = 0; v < 3; v++) {
+            // (cli15) each view a file libclamav maps and scans; the javascript twice (as HTML and as text)
+            if (!stop && opt.countBlocks()) blocks += (v == 2 ? 2 : 1) * (r.length(v) / 4096);
             if (stop || r.length(v) <= TINY) continue;
             new Pass(this, l, r.view(v), mask, false).run();
         }

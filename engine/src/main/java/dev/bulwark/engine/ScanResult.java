@@ -13,9 +13,17 @@ import java.util.List;
  * @param error       what went wrong when status is ERROR, else null
  * @param nanos       scan time
  * @param tree        the extraction tree (for JSON output), or null when not recorded
+ * @param blocks      what libclamav's scanned-bytes counter (clamscan's "Data scanned") adds for this object, in 4 KiB
+ *                    blocks: each matcher run over a layer or a normalised view adds its length / 4096, rounded
+ *                    down by itself; counted only with {@link ScanOptions#countBlocks()} (else 0)
  */
 public record ScanResult(Status status, List<Detection> detections, long size, long bytesScanned,
-                         int layers, String error, long nanos, LayerInfo tree) {
+                         int layers, String error, long nanos, LayerInfo tree, long blocks) {
+
+    public ScanResult(Status status, List<Detection> detections, long size, long bytesScanned, int layers, String error,
+                      long nanos, LayerInfo tree) {
+        this(status, detections, size, bytesScanned, layers, error, nanos, tree, 0);
+    }
 
     public enum Status { CLEAN, INFECTED, EMPTY, ERROR }
 
