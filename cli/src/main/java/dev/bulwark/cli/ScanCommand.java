@@ -43,6 +43,8 @@ public final class ScanCommand {
     private final Report report;
     /** -a: clamscan's archive member lines (null without -a). */
     private final ArchiveVerbose archiveVerbose;
+    /** (cli15) clamscan's Data scanned, with its clean cache replayed. */
+    private final DataScanned dataScanned;
     private Engine engine;
     private int dirs, files, infected, errors;
     /** Named paths that cannot be scanned (missing, not a file or directory): exit code 2, but not in clamscan's "Total errors". */
@@ -61,6 +63,7 @@ public final class ScanCommand {
         this.stderr = err;
         this.report = new Report(o, out);
         this.archiveVerbose = o.archiveVerbose && !o.json ? new ArchiveVerbose(!o.disableCache) : null;
+        this.dataScanned = new DataScanned(!o.disableCache);
     }
 
     public static int run(String[] args) {
@@ -669,7 +672,7 @@ public final class ScanCommand {
         // clamscan's counters, in 4 KiB blocks: "Data read" adds each file's size / 4096 (rounded down per file),
         // "Data scanned" what libclamav's scanned-bytes counter added (ScanResult.blocks: per matcher run)
         bytesRead += r.size() / 4096;
-        bytesScanned += r.blocks();
+        bytesScanned += dataScanned.blocks(r);
         if (r.status() == ScanResult.Status.INFECTED) {
             infected++;
             if (!o.json) {

@@ -120,6 +120,46 @@ class DataScannedParityTest {
         }
     }
 
+    /** clamscan's clean cache: a file or member whose content was scanned clean earlier in the run is not scanned. */
+    @Test
+    void cleanCacheSkipsContentSeenBefore() throws Exception {
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        byte[] member = random(50_000, 12);
+        try (ZipOutputStream zo = new ZipOutputStream(z)) {
+            zo.putNextEntry(new ZipEntry("m.bin"));
+            zo.write(member);
+            zo.putNextEntry(new ZipEntry("t.txt"));
+            zo.write("some text\n".repeat(3000).getBytes(StandardCharsets.US_ASCII));
+        }
+        String zip = file("a.zip", z.toByteArray()), dup = file("b.zip", z.toByteArray()), plain = file("m.bin", member);
+        for (String[] run : new String[][] {{plain, zip, dup, zip}, {zip, plain}, {"--disable-cache", plain, zip, dup}}) {
+            List<String> a = new ArrayList<>(List.of("-d", db));
+            a.addAll(List.of(run));
+            Run c = clamscan(a.toArray(String[]::new)), b = bulwark(a.toArray(String[]::new));
+            assertEquals(dataLines(c), dataLines(b), String.join(" ", run));
+        }
+    }
+
+    /**
+     * An HTML file's normalised views are maps libclamav pushes through its limit check: a view longer than the scan
+     * size left is skipped (with the views after it), and --alert-exceeds-max reports MaxScanSize for it.
+     */
+    @Test
+    void htmlViewsOverTheScanSizeAreSkipped() throws Exception {
+        StringBuilder h = new StringBuilder("<html><body>");
+        for (int i = 0; i < 2000; i++) h.append("<p>Hello &amp; <b>World</b> <script>var a=\"x\";</script></p>\n");
+        String html = file("h.html", (h + "</body></html>").getBytes(StandardCharsets.US_ASCII));
+        for (String ms : List.of("--max-scansize=200k", "--max-scansize=250k")) {
+            Run c = clamscan("--no-summary", "--alert-exceeds-max", ms, "-d", db, html);
+            Run b = bulwark("--no-summary", "--alert-exceeds-max", ms, "-d", db, html);
+            assertEquals(c.rc(), b.rc(), ms);
+            assertEquals(c.out(), b.out(), ms);
+            List<String> args = new ArrayList<>(List.of("--disable-cache", ms, "-d", db));
+            for (int i = 0; i < 32; i++) args.add(html);
+            assertEquals(dataLines(clamscan(args.toArray(String[]::new))), dataLines(bulwark(args.toArray(String[]::new))), ms);
+        }
+    }
+
     /** libclamav's text normalisation copies DEL (0x7F): a target-7 signature must not match across it. */
     @Test
     void textViewKeepsDel() throws Exception {

@@ -222,6 +222,7 @@ final class LayerContext implements ExtractContext {
         String sha256 = c != null && job.opt.childDigests() ? java.util.HexFormat.of().formatHex(c.digest(SHA256)) : null;
         layer.children.add(new ScanResult.LayerInfo(c != null ? c.path : layer.path + "//" + info.name(),
                 c != null && c.type != null ? c.type.clamName() : null, size, sha256, note,
-                c != null ? List.copyOf(c.children) : List.of(), c != null ? c.listed : null));
+                c != null ? List.copyOf(c.children) : List.of(), c != null ? c.listed : null, c != null ? c.blocks : 0,
+                c != null && c.type != null && job.opt.countBlocks() ? c.key() : 0));
     }
 }

@@ -83,7 +83,8 @@ final class ScanJob {
             out.add(weak.get(weak.size() - 1));
         }
         ScanResult.LayerInfo tree = new ScanResult.LayerInfo("", top.type == null ? null : top.type.clamName(), data.limit(),
-                sha256 == null ? null : java.util.HexFormat.of().formatHex(sha256), top.note, List.copyOf(top.children), top.listed);
+                sha256 == null ? null : java.util.HexFormat.of().formatHex(sha256), top.note, List.copyOf(top.children), top.listed,
+                top.blocks, opt.countBlocks() && top.type != null ? top.key() : 0);
         return new ScanResult(out.isEmpty() ? ScanResult.Status.CLEAN : ScanResult.Status.INFECTED, List.copyOf(out),
                 data.limit(), scanned, files, null, System.nanoTime() - t0, tree, blocks);
     }
@@ -181,8 +182,8 @@ final class ScanJob {
                     // libclamav's raw scan (cli_scan_fmap counts each 128 KiB chunk / 4096), and for binary data
                     // (and compiled Python) a second run of the whole map with the type-14 signatures
                     long b = l.data.limit() / 4096;
-                    blocks += b;
-                    if (!stop && (before == FileType.BINARY_DATA || before == FileType.PYTHON_COMPILED)) blocks += b;
+                    count(l, b);
+                    if (!stop && (before == FileType.BINARY_DATA || before == FileType.PYTHON_COMPILED)) count(l, b);
                 }
             }
         }
@@ -194,7 +195,7 @@ final class ScanJob {
         // a text that the raw scan re-typed as mail: libclamav runs the map once more with the mail signatures
         // (magic_scan's text case: dettype, or the type of the current layer, -1, which is the text's); counted only
         if (matched && !stop && opt.countBlocks() && typed.isText() && l.type == FileType.MAIL) {
-            blocks += l.data.limit() / 4096;
+            count(l, l.data.limit() / 4096);
         }
         // a layer the raw scan re-typed was opened there, once (clamscan --allmatch reports an ISO's files once)
         if (!first && !stop && l.type == typed) extract(l);
@@ -211,16 +212,22 @@ final class ScanJob {
         if (!opt.enabled(ScanOptions.Parser.NORMALIZE) || l.data.limit() > lim.maxScriptNormalize()) return;
         // (steady14) nothing of this database can match the view: ClamAV builds and scans it and finds nothing
         if (!sigs.needsTextView(l.data.limit())) {
-            if (opt.countBlocks()) blocks += TextNormalizer.scriptBlocks(l.data, 0, -1);
+            if (opt.countBlocks()) count(l, TextNormalizer.scriptBlocks(l.data, 0, -1));
             return;
         }
         byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
         int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
-        if (opt.countBlocks()) blocks += TextNormalizer.scriptBlocks(l.data, 0, len);
+        if (opt.countBlocks()) count(l, TextNormalizer.scriptBlocks(l.data, 0, len));
         // hash signatures only when ClamAV maps the view as a file (target-7 patterns at relative offsets);
         // otherwise it scans the view as a buffer, which checks none
         if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), TEXT_VIEW, false,
                 sigs.patterns.hasRelativeOffsets(7)).run();
+    }
+
+    /** (cli15) Adds to libclamav's scanned-bytes counter, for the scan and for the layer (ScanResult.LayerInfo.blocks). */
+    private void count(LayerImpl l, long b) {
+        blocks += b;
+        l.blocks += b;
     }
 
     /** Targets of the normalised text view: generic and target 7. */
@@ -236,10 +243,22 @@ final class ScanJob {
         HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize(), scratch.html);
         int mask = 1 | 1 << 3;
         for (int v = 0; v < 3; v++) {
-            // (cli15) each view a file libclamav maps and scans; the javascript twice (as HTML and as text)
-            if (!stop && opt.countBlocks()) blocks += (v == 2 ? 2 : 1) * (r.length(v) / 4096);
-            if (stop || r.length(v) <= TINY) continue;
-            new Pass(this, l, r.view(v), mask, false).run();
+            // (cli15) each view is a file libclamav maps and scans (cli_scan_desc), the javascript twice (as HTML and
+            // as text); each map's push checks the limits first (cli_recursion_stack_push: the view's length against
+            // the scan size left, the file size limit, the files count), and cli_scanhtml gives up at the first refused
+            // (no later view, no data: URI)
+            for (int run = 0; run < (v == 2 ? 2 : 1) && !stop; run++) {
+                int n = r.length(v);
+                if (n == 0) continue; // (an empty view: not mapped)
+                String over = lim.maxScanSize() - scanned < n ? "MaxScanSize" : n > lim.maxFileSize() ? "MaxFileSize"
+                        : files >= lim.maxFiles() ? "MaxFiles" : null;
+                if (over != null) {
+                    limit(l, over);
+                    return;
+                }
+                if (opt.countBlocks()) count(l, n / 4096);
+                if (run == 0 && n > TINY) new Pass(this, l, r.view(v), mask, false).run();
+            }
         }
         // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
         if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {

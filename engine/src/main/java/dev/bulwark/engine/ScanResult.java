@@ -35,9 +35,18 @@ public record ScanResult(Status status, List<Detection> detections, long size, l
      * @param listed for a container whose member names are all read before any member is extracted (a ZIP's
      *     central directory), those names in the order ClamAV's metadata callback sees them (a ZIP member's central
      *     name, then its local header's: clamscan -a and -v print them); else null
+     * @param blocks (cli15) what this layer's own matcher runs added to {@link ScanResult#blocks()} (its children's
+     *     not included), with {@link ScanOptions#countBlocks()}
+     * @param key    (cli15) with {@link ScanOptions#countBlocks()}, a 64-bit checksum of the layer's bytes (CRC-32C and
+     *     CRC-32) for replaying libclamav's clean cache over the tree ("Data scanned" of a cached layer is 0); 0 when
+     *     not computed (such a layer is never taken as cached)
      */
     public record LayerInfo(String path, String type, long size, String sha256, String note, List<LayerInfo> children,
-                            List<String> listed) {
+                            List<String> listed, long blocks, long key) {
+        public LayerInfo(String path, String type, long size, String sha256, String note, List<LayerInfo> children,
+                         List<String> listed) {
+            this(path, type, size, sha256, note, children, listed, 0, 0);
+        }
         public LayerInfo(String path, String type, long size, String sha256, String note, List<LayerInfo> children) {
             this(path, type, size, sha256, note, children, null);
         }
