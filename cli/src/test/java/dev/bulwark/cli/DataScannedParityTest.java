@@ -160,6 +160,20 @@ class DataScannedParityTest {
         }
     }
 
+    /** "%!PS-Adobe-" makes a PostScript layer (libclamav's magic table), not text: no normalised text view. */
+    @Test
+    void postScriptIsNotText() throws Exception {
+        String ps = file("p.ps", "%!PS-Adobe-3.0\nhello ABCDEF world\n".getBytes(StandardCharsets.US_ASCII));
+        String ndb = Files.writeString(tmp.resolve("ps.ndb"), "Test.PsView:7:*:616263646566\nTest.PsRaw:0:*:414243444546\n").toString();
+        Run c = clamscan("--no-summary", "--allmatch", "-d", ndb, ps), b = bulwark("--no-summary", "--allmatch", "-d", ndb, ps);
+        assertEquals(c.rc(), b.rc());
+        assertEquals(c.out(), b.out());
+        StringBuilder big = new StringBuilder("%!PS-Adobe-3.0\n");
+        while (big.length() < 300_000) big.append("0 0 moveto (Some Text) show\n");
+        String bigPs = file("big.ps", big.toString().getBytes(StandardCharsets.US_ASCII));
+        same("postscript", bigPs);
+    }
+
     /** libclamav's text normalisation copies DEL (0x7F): a target-7 signature must not match across it. */
     @Test
     void textViewKeepsDel() throws Exception {
