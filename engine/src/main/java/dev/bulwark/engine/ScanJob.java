@@ -86,7 +86,14 @@ final class ScanJob {
                 sha256 == null ? null : java.util.HexFormat.of().formatHex(sha256), top.note, List.copyOf(top.children), top.listed,
                 top.blocks, opt.countBlocks() && top.type != null ? top.key() : 0);
         return new ScanResult(out.isEmpty() ? ScanResult.Status.CLEAN : ScanResult.Status.INFECTED, List.copyOf(out),
-                data.limit(), scanned, files, null, System.nanoTime() - t0, tree, blocks);
+                data.limit(), scanned, files, null, System.nanoTime() - t0, tree, blocks, raised());
+    }
+
+    /** (cli15) Every alert raised, strong and weak, with the children its layer had recorded by then. */
+    private final List<ScanResult.Raised> raisedList = new ArrayList<>(0);
+
+    private List<ScanResult.Raised> raised() {
+        return List.copyOf(raisedList);
     }
 
     // ---- limits ------------------------------------------------------------------------------------
@@ -106,11 +113,14 @@ final class ScanJob {
         if (opt.alert(ScanOptions.Alert.EXCEEDS_MAX)) report(layer, "Heuristics.Limits.Exceeded." + which, -1, true);
     }
 
+    /** (cli15) The limit that made {@link #admit} refuse its last layer (for the tree's note). */
+    String refused;
+
     /** Checks a new layer against depth, count and scan-size limits; counts it when admitted. */
     boolean admit(LayerImpl l, long size) {
-        if (l.depth >= lim.maxRecursion()) { limit(l.parent, "MaxRecursion"); return false; }
-        if (files >= lim.maxFiles()) { limit(l.parent, "MaxFiles"); return false; }
-        if (scanned + size > lim.maxScanSize()) { limit(l.parent == null ? l : l.parent, "MaxScanSize"); return false; }
+        if (l.depth >= lim.maxRecursion()) { refused = "MaxRecursion"; limit(l.parent, "MaxRecursion"); return false; }
+        if (files >= lim.maxFiles()) { refused = "MaxFiles"; limit(l.parent, "MaxFiles"); return false; }
+        if (scanned + size > lim.maxScanSize()) { refused = "MaxScanSize"; limit(l.parent == null ? l : l.parent, "MaxScanSize"); return false; }
         files++;
         scanned += size;
         return true;
@@ -125,6 +135,7 @@ final class ScanJob {
     boolean report(LayerImpl layer, String name, long offset, boolean isWeak) {
         if (layer != null && allowListed(layer)) return false;
         Detection d = new Detection(name, layer == null ? "" : layer.path, isWeak, offset);
+        raisedList.add(new ScanResult.Raised(d, layer == null ? Integer.MAX_VALUE : layer.children.size()));
         if (isWeak && !opt.heuristicPrecedence()) {
             weak.add(d);
             return false;

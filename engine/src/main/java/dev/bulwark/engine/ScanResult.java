@@ -18,12 +18,19 @@ import java.util.List;
  *                    down by itself; counted only with {@link ScanOptions#countBlocks()} (else 0)
  */
 public record ScanResult(Status status, List<Detection> detections, long size, long bytesScanned,
-                         int layers, String error, long nanos, LayerInfo tree, long blocks) {
+                         int layers, String error, long nanos, LayerInfo tree, long blocks, List<Raised> raised) {
 
     public ScanResult(Status status, List<Detection> detections, long size, long bytesScanned, int layers, String error,
                       long nanos, LayerInfo tree) {
-        this(status, detections, size, bytesScanned, layers, error, nanos, tree, 0);
+        this(status, detections, size, bytesScanned, layers, error, nanos, tree, 0,
+                detections.stream().map(d -> new Raised(d, Integer.MAX_VALUE)).toList());
     }
+
+    /**
+     * (cli15) An alert as libclamav's evidence holds it: raised on the layer at {@code detection.path()} when that layer
+     * had recorded {@code afterChildren} children (Integer.MAX_VALUE: after all of them).
+     */
+    public record Raised(Detection detection, int afterChildren) {}
 
     public enum Status { CLEAN, INFECTED, EMPTY, ERROR }
 
