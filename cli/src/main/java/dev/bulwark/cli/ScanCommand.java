@@ -426,7 +426,9 @@ public final class ScanCommand {
         if (!walking.add(realDir)) return; // symlink loop
         List<Path> entries;
         try (var s = Files.list(dir)) {
-            entries = new ArrayList<>(s.sorted().toList());
+            // (cli15) readdir order, as clamscan 1.4.6 walks (it reads every entry, then scans them in that order):
+            // the same lines in the same order as clamscan's on the same directory (was sorted)
+            entries = new ArrayList<>(s.toList());
         } catch (IOException e) {
             // as clamscan: an error of the scan (exit code 2, "Total errors"), and no scanned directory (it was
             // neither: an unreadable directory left a scan "clean" with exit code 0)
