@@ -223,7 +223,11 @@ final class ScanJob {
         if (!opt.enabled(ScanOptions.Parser.NORMALIZE) || l.data.limit() > lim.maxScriptNormalize()) return;
         // (steady14) nothing of this database can match the view: ClamAV builds and scans it and finds nothing
         if (!sigs.needsTextView(l.data.limit())) {
-            if (opt.countBlocks()) count(l, TextNormalizer.scriptBlocks(l.data, 0, -1));
+            if (opt.countBlocks()) { // (its length only: the word-at-a-time normaliser into the scratch array when one flush)
+                int n = l.data.limit();
+                count(l, TextNormalizer.scriptBlocks(l.data, 0,
+                        n <= TextNormalizer.SCANBUFF ? TextNormalizer.normalize(l.data, n, scratch.text(n)) : -1));
+            }
             return;
         }
         byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));

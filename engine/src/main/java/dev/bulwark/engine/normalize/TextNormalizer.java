@@ -113,7 +113,8 @@ public final class TextNormalizer {
     }
 
     /** libclamav's SCANBUFF (the normalised text's buffer, less the carried pattern length) and fmap page size. */
-    private static final int SCANBUFF = 0x20000, PAGE = 4096;
+    public static final int SCANBUFF = 0x20000;
+    private static final int PAGE = 4096;
 
     /**
      * (cli15) What libclamav's cli_scanscript adds to the scanned-bytes counter (clamscan's "Data scanned", in 4 KiB
@@ -128,6 +129,7 @@ public final class TextNormalizer {
         if (n <= outLen && normalized >= 0) return normalized / PAGE;
         long blocks = 0;
         int outPos = 0, space = 0, at = 0;
+        byte[] page = new byte[PAGE];
         while (true) {
             int len = Math.min(PAGE, n - at);
             if (len == 0 || outPos + len > outLen) {
@@ -136,8 +138,9 @@ public final class TextNormalizer {
                 space = 0;
             }
             if (len == 0) return blocks;
-            for (int i = at; i < at + len; i++) {
-                int k = KIND[in.get(i) & 0xFF], emit = k & 1, ws = k >>> 1;
+            in.get(at, page, 0, len);
+            for (int i = 0; i < len; i++) {
+                int k = KIND[page[i] & 0xFF], emit = k & 1, ws = k >>> 1;
                 outPos += emit | (ws & ~space);
                 space = ws | (space & ~emit & 1);
             }
