@@ -41,6 +41,8 @@ final class ArchiveVerbose {
     private List<Detection> detections;
     private final Set<Detection> placed = new java.util.LinkedHashSet<>();
     private Set<String> detected;
+    /** (cli15) Per layer path, the fewest children it had recorded when one of its alerts was raised. */
+    private java.util.Map<String, Integer> raised;
     private int level, lastAdd, lastVir;
     private boolean alerted;
 
@@ -59,9 +61,21 @@ final class ArchiveVerbose {
     Lines replay(String file, ScanResult r) {
         scanning = new ArrayList<>();
         if (r.tree() == null) return new Lines(scanning, null);
+        if (r.tree().type() == null) { // (cli15) the file itself refused by a limit: no callback ran, no line
+            for (Detection d : r.detections()) scanning.add(file + ": " + d.name() + " FOUND");
+            return new Lines(scanning, null);
+        }
         chain = new ArrayList<>(List.of(file));
         detected = new HashSet<>();
-        for (Detection d : r.detections()) detected.add(d.path());
+        // libclamav's evidence: every alert raised so far, reported or not (a weak MaxRecursion behind a virus found
+        // later, a repeated weak name): the post-scan callback of each layer after it gets a virus name; an alert
+        // raised on a container before some of its members were scanned (a ZIP's MaxFiles while indexing, a PE's
+        // raw scan) counts from the post-scan callbacks of those members on
+        raised = new java.util.HashMap<>();
+        for (ScanResult.Raised x : r.raised()) {
+            detected.add(x.detection().path());
+            raised.merge(x.detection().path(), x.afterChildren(), Math::min);
+        }
         this.file = file;
         this.detections = r.detections();
         level = lastAdd = lastVir = 0;
@@ -73,7 +87,7 @@ final class ArchiveVerbose {
         placed.clear();
         if (r.detections().isEmpty()) return new Lines(scanning, null);
         if (lastVir == 0) lastVir = 1; // (a detection the tree does not place: the file itself)
-        String virus = r.detections().get(r.detections().size() - 1).name();
+        String virus = lastNewName(r.detections());
         if (chain.size() > 1) {
             boolean[] tooLong = new boolean[1];
             String head = printChain(tooLong);
@@ -90,8 +104,18 @@ final class ArchiveVerbose {
         if (clean != null && key != null && clean.contains(key)) return; // cached clean: no members, no post-scan callback
         String type = node.type() == null ? "ANY" : node.type().startsWith("CL_TYPE_") ? node.type().substring(8) : node.type();
         if (node.listed() != null) for (String n : node.listed()) meta(type, n);
+        Integer raisedAfter = raised.get(node.path());
+        boolean tar = type.equals("POSIX_TAR") || type.equals("OLD_TAR");
+        int i = 0;
         for (ScanResult.LayerInfo c : node.children()) {
-            if (node.listed() == null && NAMING.contains(type)) {
+            if (raisedAfter != null && i++ >= raisedAfter) alerted = true;
+            // libclamav's untar checks the files limit before it reads a header: a member refused for MaxFiles ends
+            // the tar, unnamed; one refused for MaxRecursion is named, and ends it
+            if (tar && c.note() != null && c.note().endsWith("(MaxFiles)")) break;
+            boolean last = tar && c.note() != null && c.note().endsWith("(MaxRecursion)");
+            // an embedded object (a ZIP found inside the 7z's bytes) is a layer, not a member: no name
+            boolean embedded = c.path().endsWith(")") && c.path().contains("(CL_TYPE_");
+            if (node.listed() == null && NAMING.contains(type) && !embedded) {
                 String name = memberName(node, c);
                 // a member without a name ("(depth)" in the tree): a mail part is "attachment" to ClamAV's mbox (the
                 // name of its file blob), another member has the empty name
@@ -99,6 +123,7 @@ final class ArchiveVerbose {
                 meta(type, name);
             }
             if (c.type() != null) visit(c); // (a member not scanned: no layer)
+            if (last) break;
         }
         if (detected.contains(node.path())) {
             alerted = true;
@@ -111,6 +136,22 @@ final class ArchiveVerbose {
         // libclamav caches a layer when nothing alerted so far in the file (its evidence is the whole scan's)
         if (!alerted && clean != null && key != null && clean.size() < CACHE_MAX) clean.add(key);
         level--;
+    }
+
+    /**
+     * (cli15) The name cl_scandesc hands back: libclamav's evidence_get_last_alert, the last alert of one name in its
+     * strong alerts if any, else in its potentially unwanted ones. Those are Rust HashMaps by name, so with two or more
+     * distinct names (--allmatch) clamscan 1.4.6 prints any one of them, differently from run to run; with one name
+     * (a weak limit alert behind one virus) it is that name. Here: the last detection of the strong ones, else of the
+     * weak ones.
+     */
+    private static String lastNewName(List<Detection> ds) {
+        for (boolean weak : new boolean[] {false, true}) {
+            String last = null;
+            for (Detection d : ds) if (d.weak() == weak) last = d.name();
+            if (last != null) return last;
+        }
+        return ds.get(ds.size() - 1).name();
     }
 
     /** clamscan's meta callback. */

@@ -266,6 +266,9 @@ final class ClamscanOptions {
         if (o.oldAlerts != null) for (ScanOptions.Alert a : o.oldAlerts) o.scan = o.scan.withAlert(a, true);
         if (o.algorithmicOff) o.scan = o.scan.withHeuristicAlerts(false);
         o.scan = o.scan.withLimits(o.limits).withChildDigests(o.json || o.archiveVerbose);
+        // (cli15) the summary's "Data scanned" counts as libclamav does (ScanResult.blocks), also the text views the
+        // database cannot match and the scan skips; not with --no-summary
+        if (!o.noSummary) o.scan = o.scan.withCountBlocks(true);
         if (o.detectStructured) o.structured();
         if (o.load.detectPua() && !o.puaConflict()) o.load = o.load.withExcludePua(o.excludePua).withIncludePua(o.includePua);
         return o;

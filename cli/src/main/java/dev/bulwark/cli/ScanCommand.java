@@ -43,12 +43,15 @@ public final class ScanCommand {
     private final Report report;
     /** -a: clamscan's archive member lines (null without -a). */
     private final ArchiveVerbose archiveVerbose;
+    /** (cli15) clamscan's Data scanned, with its clean cache replayed. */
+    private final DataScanned dataScanned;
     private Engine engine;
     private int dirs, files, infected, errors;
     /** Named paths that cannot be scanned (missing, not a file or directory): exit code 2, but not in clamscan's "Total errors". */
     private int argErrors;
     /** Real paths of directories being walked: a symlink loop is entered only once. */
     private final java.util.Set<Path> walking = new java.util.HashSet<>();
+    /** clamscan's info.rblocks and info.blocks: 4 KiB blocks read and scanned. */
     private long bytesRead, bytesScanned;
     /** After a failed load: the signatures clamscan would count as loaded (see DatabaseLoader.signaturesBeforeFailure). */
     private int knownBeforeFailure;
@@ -60,6 +63,7 @@ public final class ScanCommand {
         this.stderr = err;
         this.report = new Report(o, out);
         this.archiveVerbose = o.archiveVerbose && !o.json ? new ArchiveVerbose(!o.disableCache) : null;
+        this.dataScanned = new DataScanned(!o.disableCache);
     }
 
     public static int run(String[] args) {
@@ -422,7 +426,9 @@ public final class ScanCommand {
         if (!walking.add(realDir)) return; // symlink loop
         List<Path> entries;
         try (var s = Files.list(dir)) {
-            entries = new ArrayList<>(s.sorted().toList());
+            // (cli15) readdir order, as clamscan 1.4.6 walks (it reads every entry, then scans them in that order):
+            // the same lines in the same order as clamscan's on the same directory (was sorted)
+            entries = new ArrayList<>(s.toList());
         } catch (IOException e) {
             // as clamscan: an error of the scan (exit code 2, "Total errors"), and no scanned directory (it was
             // neither: an unreadable directory left a scan "clean" with exit code 0)
@@ -623,7 +629,7 @@ public final class ScanCommand {
             }
             pr.clear();
             print(j, r);
-            pr.update(files, bytesRead);
+            pr.update(files, bytesRead * 4096);
         }
     }
 
@@ -665,8 +671,10 @@ public final class ScanCommand {
             default -> { }
         }
         files++;
-        bytesRead += r.size();
-        bytesScanned += r.bytesScanned();
+        // clamscan's counters, in 4 KiB blocks: "Data read" adds each file's size / 4096 (rounded down per file),
+        // "Data scanned" what libclamav's scanned-bytes counter added (ScanResult.blocks: per matcher run)
+        bytesRead += r.size() / 4096;
+        bytesScanned += dataScanned.blocks(r);
         if (r.status() == ScanResult.Status.INFECTED) {
             infected++;
             if (!o.json) {
@@ -705,9 +713,10 @@ public final class ScanCommand {
         l.add("Scanned files: " + files);
         l.add("Infected files: " + infected);
         if (errors > 0) l.add("Total errors: " + errors);
-        double read = (bytesRead / 4096) * 4096 / (1024.0 * 1024), scanned = (bytesScanned / 4096) * 4096 / (1024.0 * 1024);
+        // clamscan: blocks * (CL_COUNT_PRECISION / 1024) / 1024.0, printed "%2.2lf MB"; the ratio of the two block counts
+        double read = bytesRead * 4 / 1024.0, scanned = bytesScanned * 4 / 1024.0;
         l.add("Data scanned: " + SummaryFormat.twoDecimals(scanned) + " MB");
-        l.add("Data read: " + SummaryFormat.twoDecimals(read) + " MB (ratio " + SummaryFormat.twoDecimals(read == 0 ? 0 : scanned / read) + ":1)");
+        l.add("Data read: " + SummaryFormat.twoDecimals(read) + " MB (ratio " + SummaryFormat.twoDecimals(bytesRead == 0 ? 0 : (double) bytesScanned / bytesRead) + ":1)");
         l.add("Time: " + SummaryFormat.duration(nanos / 1_000_000));
         if (SummaryFormat.utc()) { // the usual server case, without java.time
             l.add("Start Date: " + SummaryFormat.dateUtc(startMillis));

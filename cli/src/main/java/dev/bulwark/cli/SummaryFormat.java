@@ -85,20 +85,23 @@ final class SummaryFormat {
     private static final double EXACT_MAX = 0x1p31;
 
     /**
-     * {@code String.format(Locale.ROOT, "%.2f", v)} for a finite {@code v} (half-up on the shortest decimal form).
-     * The summary's sizes are whole 4 KiB blocks in MB, multiples of 1/256 whose exact decimal expansion is
-     * their shortest form: those are rounded in integers. Anything else goes through BigDecimal, whose
-     * first use (with Double.toString's) costs a one-file run ~20 ms of CPU.
+     * C's {@code printf("%.2f", v)} for a finite {@code v} (glibc: the exact binary value, rounded to nearest, ties to
+     * even: 0.125 is "0.12", 1.005 is "1.00"), as clamscan prints the summary's figures. (Java's
+     * {@code String.format} rounds the shortest decimal form half-up: "0.13", "1.01".) The summary's sizes are whole
+     * 4 KiB blocks in MB, multiples of 1/256 whose exact decimal expansion is short: those are rounded in integers.
+     * Anything else goes through BigDecimal, whose first use costs a one-file run ~20 ms of CPU.
      */
     static String twoDecimals(double v) {
         double k = v * 256;
         if (Double.doubleToRawLongBits(v) >= 0 && v < EXACT_MAX && k == Math.rint(k)) {
-            long hundredths = ((long) k * 390_625 + 500_000) / 1_000_000; // k/256 = k * 390625 / 10^8
+            long e = (long) k * 390_625; // k/256 = e / 10^8, exactly
+            long hundredths = e / 1_000_000, rest = e % 1_000_000;
+            if (rest > 500_000 || rest == 500_000 && (hundredths & 1) == 1) hundredths++;
             StringBuilder sb = new StringBuilder().append(hundredths / 100).append('.');
             pad(sb, hundredths % 100, 2);
             return sb.toString();
         }
-        return new BigDecimal(Double.toString(v)).setScale(2, RoundingMode.HALF_UP).toPlainString();
+        return new BigDecimal(v).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     /** {@code String.format(Locale.ROOT, "%d.%03d sec (%d m %d s)", ms / 1000, ms % 1000, ms / 60000, ms / 1000 % 60)}. */

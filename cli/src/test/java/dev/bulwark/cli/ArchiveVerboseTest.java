@@ -27,6 +27,52 @@ class ArchiveVerboseTest {
     @TempDir
     Path tmp;
 
+    /**
+     * (cli15) The line for limit alerts (--alert-exceeds-max with --max-files / --max-recursion / --max-scansize) and
+     * under --allmatch with a name repeated: libclamav's evidence counts every alert raised (a weak MaxRecursion behind
+     * a virus found later), a ZIP's central directory is indexed up to MaxFiles records (raising MaxFiles before any
+     * member), a tar ends at a member refused for MaxFiles (unnamed) or MaxRecursion (named), a file refused at the top
+     * runs no callback, and of one virus and weak limit alerts the virus is named. Each file alone (an empty cache).
+     * (With two distinct virus names under --allmatch clamscan names a random one: libclamav's evidence is a HashMap.)
+     */
+    @Test
+    void limitAlertsAndAllmatchNamesAsClamscan() throws Exception {
+        ClamscanCases.assumeClamscan();
+        for (String tool : new String[] {"zip", "tar", "gzip", "seq"}) {
+            assumeTrue(new ProcessBuilder("bash", "-c", "command -v " + tool).start().waitFor() == 0, tool);
+        }
+        Files.writeString(tmp.resolve("eicar.com"), ClamscanCases.EICAR);
+        String hdb = Files.writeString(tmp.resolve("t.hdb"), ClamscanCases.EICAR_HDB).toString();
+        String ndb = Files.writeString(tmp.resolve("t.ndb"), "Test.Two:0:*:68656c6c6f20776f726c64\n").toString();
+        sh("seq 1 4000 > a.bin && seq 5 3000 > b.txt && seq 7 900 > c.txt && seq 2 5000 > r.bin && seq 3 7000 > x.bin"
+                + " && seq 4 2000 > y.bin && zip -q inner.zip a.bin b.txt c.txt && zip -q -0 nested.zip inner.zip eicar.com r.bin"
+                + " && tar cf t.tar x.bin y.bin inner.zip && gzip -c t.tar > t.tgz"
+                + " && for i in 1 2 3 4 5 6 7 8 9 10; do echo hello world here is text; done > h1.txt"
+                + " && for i in 1 2 3 4 5; do echo hello world again; done > h2.txt && zip -q two.zip h1.txt eicar.com h2.txt r.bin");
+        List<List<String>> opts = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            opts.add(List.of("--alert-exceeds-max", "--max-files=" + n));
+            opts.add(List.of("--alert-exceeds-max", "--max-files=" + n, "--allmatch"));
+            opts.add(List.of("--alert-exceeds-max", "--max-recursion=" + n));
+            opts.add(List.of("--alert-exceeds-max", "--max-recursion=" + n, "--allmatch"));
+        }
+        opts.add(List.of("--alert-exceeds-max", "--max-scansize=1k"));
+        opts.add(List.of("--allmatch"));
+        opts.add(List.of("--allmatch", "-v"));
+        for (String f : new String[] {"nested.zip", "t.tar", "t.tgz", "two.zip"}) {
+            for (List<String> o : opts) {
+                if (f.equals("two.zip") && o.contains("--allmatch")) continue; // (two virus names: clamscan's pick is random)
+                List<String> args = new ArrayList<>(List.of("--no-summary", "-a", "-d", hdb, "-d", ndb));
+                args.addAll(o);
+                args.add(tmp.resolve(f).toString());
+                String[] a = args.toArray(String[]::new);
+                ScanCommandTest.Run want = ScanCommandTest.clamscan(a), got = ScanCommandTest.bulwark(a);
+                assertEquals(want.out(), got.out(), String.join(" ", a));
+                assertEquals(want.rc(), got.rc(), String.join(" ", a));
+            }
+        }
+    }
+
     @Test
     void membersAreNamedAsClamscanNamesThem() throws Exception {
         ClamscanCases.assumeClamscan();

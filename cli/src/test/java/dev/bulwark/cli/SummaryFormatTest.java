@@ -22,11 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@link SummaryFormat} against the JDK formatters it stands in for, over many values. */
 class SummaryFormatTest {
     @Test
-    void twoDecimalsLikeStringFormat() {
+    void twoDecimalsLikeCPrintf() {
         // the summary's sizes: whole 4 KiB blocks in MB, i.e. multiples of 1/256, exact ties (x.xx5) included
         for (long k = 0; k < 300_000; k++) {
             double mb = k / 256.0;
-            assertEquals(String.format(Locale.ROOT, "%.2f", mb), SummaryFormat.twoDecimals(mb), "k=" + k);
+            assertEquals(printf(mb), SummaryFormat.twoDecimals(mb), "k=" + k);
         }
         // ratios and other doubles, small to huge, and decimal ties of the shortest form (0.125, 2.675, ...)
         Random r = new Random(42);
@@ -37,11 +37,20 @@ class SummaryFormatTest {
                 case 2 -> Math.scalb(r.nextDouble(), r.nextInt(80) - 40);
                 default -> r.nextLong(1L << 53) / (double) (1 + r.nextInt(1 << 20));
             };
-            assertEquals(String.format(Locale.ROOT, "%.2f", v), SummaryFormat.twoDecimals(v), "v=" + v);
+            assertEquals(printf(v), SummaryFormat.twoDecimals(v), "v=" + v);
         }
+        // (cli15) as glibc prints them (clamscan "Data read: 0.12 MB" for 32 blocks): ties to even on the exact value
+        String[][] c = {{"0.125", "0.12"}, {"0.375", "0.38"}, {"1.005", "1.00"}, {"2.675", "2.67"}, {"0.015", "0.01"},
+                {"9.995", "9.99"}, {"1.125", "1.12"}, {"0.171875", "0.17"}};
+        for (String[] x : c) assertEquals(x[1], SummaryFormat.twoDecimals(Double.parseDouble(x[0])), x[0]);
         for (double v : new double[] {0.0, 0.005, 0.015, 0.125, 1.005, 2.675, 1e-7, 9.995, 99.995, 1e7, 1.2345e15, 4.5e300}) {
-            assertEquals(String.format(Locale.ROOT, "%.2f", v), SummaryFormat.twoDecimals(v), "v=" + v);
+            assertEquals(printf(v), SummaryFormat.twoDecimals(v), "v=" + v);
         }
+    }
+
+    /** C's printf("%.2f", v) in glibc: the exact binary value, rounded to nearest, ties to even. */
+    private static String printf(double v) {
+        return new java.math.BigDecimal(v).setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString();
     }
 
     @Test

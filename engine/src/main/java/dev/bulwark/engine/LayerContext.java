@@ -82,7 +82,7 @@ final class LayerContext implements ExtractContext {
         if (!d.hasArray() && !d.isDirect()) d = heapCopy(d);
         LayerImpl c = new LayerImpl(d, null, info.name() == null ? "" : info.name(), layer);
         if (!job.admit(c, d.limit())) {
-            record(info, d.limit(), null, "skipped: limit reached");
+            record(info, d.limit(), null, "skipped: limit reached (" + job.refused + ")");
             return !stopped();
         }
         job.scanLayer(c, info.typeHint());
@@ -110,6 +110,8 @@ final class LayerContext implements ExtractContext {
         if (layer.depth + 1 >= job.lim.maxRecursion()) {
             checkContainerRules(info, info.declaredSize());
             job.limit(layer, "MaxRecursion");
+            // (cli15) in the tree, as a member refused by admit() is: its container named it (clamscan -a)
+            record(info, Math.max(0, info.declaredSize()), null, "skipped: limit reached (MaxRecursion)");
             return !stopped();
         }
         long cap = Math.min(job.lim.maxFileSize(), Integer.MAX_VALUE - 16);
@@ -188,6 +190,11 @@ final class LayerContext implements ExtractContext {
     }
 
     @Override
+    public void limit(String which) {
+        job.limit(layer, which);
+    }
+
+    @Override
     public boolean heuristic(String name) {
         job.report(layer, name, -1, dev.bulwark.engine.signatures.clamav.SignatureSet.isWeak(name));
         return !stopped();
@@ -231,8 +238,9 @@ final class LayerContext implements ExtractContext {
     private void record(ChildInfo info, long size, LayerImpl c, String note) {
         if (layer.children.size() >= 10_000) return;
         String sha256 = c != null && job.opt.childDigests() ? java.util.HexFormat.of().formatHex(c.digest(SHA256)) : null;
-        layer.children.add(new ScanResult.LayerInfo(c != null ? c.path : layer.path + "//" + info.name(),
+        layer.children.add(new ScanResult.LayerInfo(c != null ? c.path : (layer.path.isEmpty() ? "" : layer.path + "//") + info.name(),
                 c != null && c.type != null ? c.type.clamName() : null, size, sha256, note,
-                c != null ? List.copyOf(c.children) : List.of(), c != null ? c.listed : null));
+                c != null ? List.copyOf(c.children) : List.of(), c != null ? c.listed : null, c != null ? c.blocks : 0,
+                c != null && c.type != null && job.opt.countBlocks() ? c.key() : 0));
     }
 }

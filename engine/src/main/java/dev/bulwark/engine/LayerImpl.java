@@ -29,6 +29,8 @@ final class LayerImpl implements Layer {
     boolean exeParsed;
     final List<ScanResult.LayerInfo> children = new ArrayList<>();
     String note;
+    /** (cli15) See {@link ScanResult.LayerInfo#blocks}. */
+    long blocks;
     /** See {@link ScanResult.LayerInfo#listed}. */
     List<String> listed;
     /** The embedded-type candidates its raw pass found, until {@link EmbeddedObjects} uses them; or null. */
@@ -98,5 +100,15 @@ final class LayerImpl implements Layer {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** (cli15) See {@link ScanResult.LayerInfo#key}: CRC-32C and CRC-32 of the bytes (both intrinsics), never 0. */
+    long key() {
+        java.util.zip.CRC32C a = new java.util.zip.CRC32C();
+        java.util.zip.CRC32 b = new java.util.zip.CRC32();
+        a.update(data.duplicate().clear());
+        b.update(data.duplicate().clear());
+        long k = a.getValue() << 32 | b.getValue();
+        return k == 0 ? 1 : k;
     }
 }

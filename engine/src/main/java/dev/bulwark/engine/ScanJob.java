@@ -34,6 +34,8 @@ final class ScanJob {
     boolean stop;
     private String limitHit;
     long scanned;
+    /** (cli15) libclamav's scanned-bytes counter in 4 KiB blocks, with opt.countBlocks() (see ScanResult.blocks). */
+    long blocks;
     /** Bytes decoded from member streams, including those read and then dropped for a limit. */
     long decoded;
     int files;
@@ -81,9 +83,17 @@ final class ScanJob {
             out.add(weak.get(weak.size() - 1));
         }
         ScanResult.LayerInfo tree = new ScanResult.LayerInfo("", top.type == null ? null : top.type.clamName(), data.limit(),
-                sha256 == null ? null : java.util.HexFormat.of().formatHex(sha256), top.note, List.copyOf(top.children), top.listed);
+                sha256 == null ? null : java.util.HexFormat.of().formatHex(sha256), top.note, List.copyOf(top.children), top.listed,
+                top.blocks, opt.countBlocks() && top.type != null ? top.key() : 0);
         return new ScanResult(out.isEmpty() ? ScanResult.Status.CLEAN : ScanResult.Status.INFECTED, List.copyOf(out),
-                data.limit(), scanned, files, null, System.nanoTime() - t0, tree);
+                data.limit(), scanned, files, null, System.nanoTime() - t0, tree, blocks, raised());
+    }
+
+    /** (cli15) Every alert raised, strong and weak, with the children its layer had recorded by then. */
+    private final List<ScanResult.Raised> raisedList = new ArrayList<>(0);
+
+    private List<ScanResult.Raised> raised() {
+        return List.copyOf(raisedList);
     }
 
     // ---- limits ------------------------------------------------------------------------------------
@@ -103,11 +113,14 @@ final class ScanJob {
         if (opt.alert(ScanOptions.Alert.EXCEEDS_MAX)) report(layer, "Heuristics.Limits.Exceeded." + which, -1, true);
     }
 
+    /** (cli15) The limit that made {@link #admit} refuse its last layer (for the tree's note). */
+    String refused;
+
     /** Checks a new layer against depth, count and scan-size limits; counts it when admitted. */
     boolean admit(LayerImpl l, long size) {
-        if (l.depth >= lim.maxRecursion()) { limit(l.parent, "MaxRecursion"); return false; }
-        if (files >= lim.maxFiles()) { limit(l.parent, "MaxFiles"); return false; }
-        if (scanned + size > lim.maxScanSize()) { limit(l.parent == null ? l : l.parent, "MaxScanSize"); return false; }
+        if (l.depth >= lim.maxRecursion()) { refused = "MaxRecursion"; limit(l.parent, "MaxRecursion"); return false; }
+        if (files >= lim.maxFiles()) { refused = "MaxFiles"; limit(l.parent, "MaxFiles"); return false; }
+        if (scanned + size > lim.maxScanSize()) { refused = "MaxScanSize"; limit(l.parent == null ? l : l.parent, "MaxScanSize"); return false; }
         files++;
         scanned += size;
         return true;
@@ -122,6 +135,7 @@ final class ScanJob {
     boolean report(LayerImpl layer, String name, long offset, boolean isWeak) {
         if (layer != null && allowListed(layer)) return false;
         Detection d = new Detection(name, layer == null ? "" : layer.path, isWeak, offset);
+        raisedList.add(new ScanResult.Raised(d, layer == null ? Integer.MAX_VALUE : layer.children.size()));
         if (isWeak && !opt.heuristicPrecedence()) {
             weak.add(d);
             return false;
@@ -173,8 +187,16 @@ final class ScanJob {
                 htmlViews(l);
                 matched = false; // no raw scan, so no text view
             } else {
+                FileType before = l.type;
                 // (sz16) binary data: the raw scan is generic only, target 14 comes in the second scan below
-                new Pass(this, l, l.data, in(SCANNED_AS_OTHER, l.type) ? 1 : targetMask(l.type), true).run();
+                new Pass(this, l, l.data, in(SCANNED_AS_OTHER, before) ? 1 : targetMask(before), true).run();
+                if (opt.countBlocks()) {
+                    // libclamav's raw scan (cli_scan_fmap counts each 128 KiB chunk / 4096), and for binary data
+                    // (and compiled Python) a second run of the whole map with the type-14 signatures (otherScan)
+                    long b = l.data.limit() / 4096;
+                    count(l, b);
+                    if (!stop && in(SCANNED_AS_OTHER, before)) count(l, b);
+                }
             }
         }
         FileType typed = l.type;
@@ -182,6 +204,11 @@ final class ScanJob {
         // ClamAV's cli_scanscript comes after the raw scan and what its type recognition started, and not at all
         // when that re-typed the text as HTML (magic_scan: dettype != CL_TYPE_HTML): the HTML views replace it
         if (matched && !stop && typed.isText() && l.type != FileType.HTML) textView(l);
+        // a text that the raw scan re-typed as mail: libclamav runs the map once more with the mail signatures
+        // (magic_scan's text case: dettype, or the type of the current layer, -1, which is the text's); counted only
+        if (matched && !stop && opt.countBlocks() && typed.isText() && l.type == FileType.MAIL) {
+            count(l, l.data.limit() / 4096);
+        }
         // a layer the raw scan re-typed was opened there, once (clamscan --allmatch reports an ISO's files once)
         if (!first && !stop && l.type == typed) extract(l);
         // ClamAV's parsers after the raw scan (PE, ELF, Mach-O, PDF) switch on the type the layer had before
@@ -213,13 +240,27 @@ final class ScanJob {
     private void textView(LayerImpl l) {
         if (!opt.enabled(ScanOptions.Parser.NORMALIZE) || l.data.limit() > lim.maxScriptNormalize()) return;
         // (steady14) nothing of this database can match the view: ClamAV builds and scans it and finds nothing
-        if (!sigs.needsTextView(l.data.limit())) return;
+        if (!sigs.needsTextView(l.data.limit())) {
+            if (opt.countBlocks()) { // (its length only: the word-at-a-time normaliser into the scratch array when one flush)
+                int n = l.data.limit();
+                count(l, TextNormalizer.scriptBlocks(l.data, 0,
+                        n <= TextNormalizer.SCANBUFF ? TextNormalizer.normalize(l.data, n, scratch.text(n)) : -1));
+            }
+            return;
+        }
         byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
         int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
+        if (opt.countBlocks()) count(l, TextNormalizer.scriptBlocks(l.data, 0, len));
         // hash signatures only when ClamAV maps the view as a file (target-7 patterns at relative offsets);
         // otherwise it scans the view as a buffer, which checks none
         if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), TEXT_VIEW, false,
                 sigs.patterns.hasRelativeOffsets(7)).run();
+    }
+
+    /** (cli15) Adds to libclamav's scanned-bytes counter, for the scan and for the layer (ScanResult.LayerInfo.blocks). */
+    private void count(LayerImpl l, long b) {
+        blocks += b;
+        l.blocks += b;
     }
 
     /** Targets of the normalised text view: generic and target 7. */
@@ -235,8 +276,22 @@ final class ScanJob {
         HtmlNormalizer.Result r = HtmlNormalizer.normalize(l.data, lim.maxHtmlNormalize(), scratch.html);
         int mask = 1 | 1 << 3;
         for (int v = 0; v < 3; v++) {
-            if (stop || r.length(v) <= TINY) continue;
-            new Pass(this, l, r.view(v), mask, false).run();
+            // (cli15) each view is a file libclamav maps and scans (cli_scan_desc), the javascript twice (as HTML and
+            // as text); each map's push checks the limits first (cli_recursion_stack_push: the view's length against
+            // the scan size left, the file size limit, the files count), and cli_scanhtml gives up at the first refused
+            // (no later view, no data: URI)
+            for (int run = 0; run < (v == 2 ? 2 : 1) && !stop; run++) {
+                int n = r.length(v);
+                if (n == 0) continue; // (an empty view: not mapped)
+                String over = lim.maxScanSize() - scanned < n ? "MaxScanSize" : n > lim.maxFileSize() ? "MaxFileSize"
+                        : files >= lim.maxFiles() ? "MaxFiles" : null;
+                if (over != null) {
+                    limit(l, over);
+                    return;
+                }
+                if (opt.countBlocks()) count(l, n / 4096);
+                if (run == 0 && n > TINY) new Pass(this, l, r.view(v), mask, false).run();
+            }
         }
         // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)
         if (!stop && opt.enabled(ScanOptions.Parser.MAIL)) {

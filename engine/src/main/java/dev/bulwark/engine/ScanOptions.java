@@ -19,10 +19,20 @@ import java.util.Set;
  *                        because it hashes every byte of every child
  * @param structured      structured data detection (credit card numbers, SSNs) in plain-text layers, or
  *                        null when off (the default, as in ClamAV)
+ * @param countBlocks     count the 4 KiB blocks libclamav's scanned-bytes counter would count (clamscan's "Data
+ *                        scanned", {@link ScanResult#blocks()}), also for the normalised text views that this database
+ *                        cannot match and that the scan therefore does not build; off by default (it costs a pass over
+ *                        such text)
  */
 public record ScanOptions(Limits limits, boolean allMatch, boolean heuristicAlerts, boolean heuristicPrecedence,
                           Set<Alert> alerts, Set<Parser> disabled, boolean phishingUrls, boolean childDigests,
-                          DlpOptions structured) {
+                          DlpOptions structured, boolean countBlocks) {
+
+    public ScanOptions(Limits limits, boolean allMatch, boolean heuristicAlerts, boolean heuristicPrecedence,
+                       Set<Alert> alerts, Set<Parser> disabled, boolean phishingUrls, boolean childDigests,
+                       DlpOptions structured) {
+        this(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, structured, false);
+    }
 
     /** Optional heuristic alerts, off by default as in ClamAV. */
     public enum Alert { EXCEEDS_MAX, ENCRYPTED_ARCHIVE, ENCRYPTED_DOC, MACROS, BROKEN, BROKEN_MEDIA, PHISHING_SSL, PHISHING_CLOAK, PARTITION_INTERSECTION }
@@ -36,28 +46,29 @@ public record ScanOptions(Limits limits, boolean allMatch, boolean heuristicAler
     }
 
     public static ScanOptions defaults() {
-        return new ScanOptions(Limits.DEFAULTS, false, true, false, Set.of(), Set.of(), true, false, null);
+        return new ScanOptions(Limits.DEFAULTS, false, true, false, Set.of(), Set.of(), true, false, null, false);
     }
 
     public boolean alert(Alert a) { return alerts.contains(a); }
     public boolean enabled(Parser p) { return !disabled.contains(p); }
 
-    public ScanOptions withLimits(Limits l) { return new ScanOptions(l, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, structured); }
-    public ScanOptions withAllMatch(boolean v) { return new ScanOptions(limits, v, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, structured); }
-    public ScanOptions withHeuristicAlerts(boolean v) { return new ScanOptions(limits, allMatch, v, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, structured); }
-    public ScanOptions withHeuristicPrecedence(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, v, alerts, disabled, phishingUrls, childDigests, structured); }
-    public ScanOptions withPhishingUrls(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, v, childDigests, structured); }
-    public ScanOptions withChildDigests(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, v, structured); }
+    public ScanOptions withLimits(Limits l) { return new ScanOptions(l, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, structured, countBlocks); }
+    public ScanOptions withAllMatch(boolean v) { return new ScanOptions(limits, v, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, structured, countBlocks); }
+    public ScanOptions withHeuristicAlerts(boolean v) { return new ScanOptions(limits, allMatch, v, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, structured, countBlocks); }
+    public ScanOptions withHeuristicPrecedence(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, v, alerts, disabled, phishingUrls, childDigests, structured, countBlocks); }
+    public ScanOptions withPhishingUrls(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, v, childDigests, structured, countBlocks); }
+    public ScanOptions withChildDigests(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, v, structured, countBlocks); }
+    public ScanOptions withCountBlocks(boolean v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, structured, v); }
     /** Structured data detection with these settings, or off with null (clamscan --detect-structured). */
-    public ScanOptions withStructured(DlpOptions v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, v); }
+    public ScanOptions withStructured(DlpOptions v) { return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, disabled, phishingUrls, childDigests, v, countBlocks); }
     public ScanOptions withAlert(Alert a, boolean on) {
         EnumSet<Alert> s = alerts.isEmpty() ? EnumSet.noneOf(Alert.class) : EnumSet.copyOf(alerts);
         if (on) s.add(a); else s.remove(a);
-        return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, s, disabled, phishingUrls, childDigests, structured);
+        return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, s, disabled, phishingUrls, childDigests, structured, countBlocks);
     }
     public ScanOptions withParser(Parser p, boolean on) {
         EnumSet<Parser> s = disabled.isEmpty() ? EnumSet.noneOf(Parser.class) : EnumSet.copyOf(disabled);
         if (on) s.remove(p); else s.add(p);
-        return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, s, phishingUrls, childDigests, structured);
+        return new ScanOptions(limits, allMatch, heuristicAlerts, heuristicPrecedence, alerts, s, phishingUrls, childDigests, structured, countBlocks);
     }
 }

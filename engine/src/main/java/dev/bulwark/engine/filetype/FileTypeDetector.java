@@ -35,6 +35,8 @@ public final class FileTypeDetector {
             m(0, "cffaedfe", FileType.MACHO), m(0, "303730373031", FileType.CPIO_NEWC),
             m(0, "303730373032", FileType.CPIO_CRC), m(0, "303730373037", FileType.CPIO_ODC), m(0, "c771", FileType.CPIO_OLD),
             m(0, "71c7", FileType.CPIO_OLD), m(0, "4c0000000114020000000000c000000000000046", FileType.LNK),
+            // (cli15) "%!PS-Adobe-": PostScript, not text (no normalised text view; clamscan "Recognized PostScript file")
+            m(0, "252150532d41646f62652d", FileType.PS),
             m(0, "5b616c69617365735d", FileType.POSIX_TAR), // ClamAV's TAR-POSIX-CVE-2012-1419: "[aliases]"
             m(257, "7573746172", FileType.POSIX_TAR),
             m(0, "504b0304", FileType.ZIP), m(0, "504b3030504b0304", FileType.ZIP), m(0, "504b0506", FileType.ZIP),

@@ -66,6 +66,13 @@ public interface ExtractContext {
     boolean heuristic(String name);
 
     /**
+     * (cli15) A limit met by the container itself (e.g. a ZIP's central directory indexed up to MaxFiles records):
+     * recorded as the scan's limit, and with --alert-exceeds-max reported on this layer as
+     * Heuristics.Limits.Exceeded.WHICH, as libclamav's cli_append_potentially_unwanted_if_heur_exceedsmax does.
+     */
+    default void limit(String which) {}
+
+    /**
      * Reports a link found in mail-borne HTML (href target and the text the reader sees). The scanner
      * checks it against the phishing databases ({@code .pdb/.wdb}) and raises
      * {@code Heuristics.Phishing.*} when it is spoofed. Returns false when the scan should stop.

@@ -8,7 +8,8 @@ import java.nio.ByteOrder;
 
 /**
  * ClamAV's text normalisation for target-7 signatures: runs of whitespace become one space, letters
- * are lower-cased, other control bytes and bytes above 0x7F are dropped.
+ * are lower-cased, other control bytes and bytes above 0x7F are dropped (DEL, 0x7F, is kept, as libclamav's
+ * textnorm.c keeps it).
  */
 public final class TextNormalizer {
     /** Per input byte: bit 0 = printable (emitted as {@link #OUT}), bit 1 = whitespace; 0 = dropped. */
@@ -21,7 +22,7 @@ public final class TextNormalizer {
             if (b == ' ' || (b >= 0x09 && b <= 0x0D)) {
                 KIND[b] = 2;
                 OUT[b] = ' ';
-            } else if (b >= 0x20 && b <= 0x7E) {
+            } else if (b >= 0x20 && b <= 0x7F) { // (cli15) DEL too: libclamav's char_action copies 0x7F
                 KIND[b] = 1;
                 OUT[b] = (byte) (b >= 'A' && b <= 'Z' ? b | 0x20 : b);
             }
@@ -109,6 +110,42 @@ public final class TextNormalizer {
             space = blank | (space & ~emit & 1);
         }
         return o;
+    }
+
+    /** libclamav's SCANBUFF (the normalised text's buffer, less the carried pattern length) and fmap page size. */
+    public static final int SCANBUFF = 0x20000;
+    private static final int PAGE = 4096;
+
+    /**
+     * (cli15) What libclamav's cli_scanscript adds to the scanned-bytes counter (clamscan's "Data scanned", in 4 KiB
+     * blocks) for this text: it normalises the layer a 4 KiB page at a time into a buffer of SCANBUFF + maxpatlen
+     * bytes and, whenever the next page might not fit (and at the end), scans the buffer and counts its length / 4096
+     * rounded down, keeps the last maxpatlen bytes and starts over with the whitespace state reset. A text of at
+     * most SCANBUFF + maxpatlen bytes is one flush: its normalised length / 4096 ({@code normalized}, or -1 when not
+     * known; then counted here).
+     */
+    public static long scriptBlocks(ByteBuffer in, int maxpatlen, int normalized) {
+        int n = in.limit(), outLen = SCANBUFF + maxpatlen;
+        if (n <= outLen && normalized >= 0) return normalized / PAGE;
+        long blocks = 0;
+        int outPos = 0, space = 0, at = 0;
+        byte[] page = new byte[PAGE];
+        while (true) {
+            int len = Math.min(PAGE, n - at);
+            if (len == 0 || outPos + len > outLen) {
+                blocks += outPos / PAGE;
+                outPos = maxpatlen;
+                space = 0;
+            }
+            if (len == 0) return blocks;
+            in.get(at, page, 0, len);
+            for (int i = 0; i < len; i++) {
+                int k = KIND[page[i] & 0xFF], emit = k & 1, ws = k >>> 1;
+                outPos += emit | (ws & ~space);
+                space = ws | (space & ~emit & 1);
+            }
+            at += len;
+        }
     }
 
     /** Branch-free, one byte at a time: always writes the candidate byte, advances only when it is kept. */

@@ -28,7 +28,9 @@ class TextNormalizerTest {
         assertEquals("hello world ", norm("Hello  \t\r\nWORLD\n"));
         assertEquals(" abc def", norm("\n\nABC\u0001 \u0000\u00e9 DEF"));
         assertEquals("a b c d e f g h i j k l m n o p", norm("A B C D E F G H I J K L M N O P"));
-        assertEquals("[@az`{~] ", norm("[@AZ`{~\u007f]      "));
+        // DEL is kept: libclamav's textnorm.c copies 0x7F (clamscan matches a target-7 signature "abc\x7fdef"; see
+        // cli DataScannedParityTest.textViewKeepsDel)
+        assertEquals("[@az`{~\u007f] ", norm("[@AZ`{~\u007f]      "));
     }
 
     @Test

@@ -62,6 +62,13 @@ public final class ZipExtractor implements Extractor {
     }
 
     private void fromCentral(ByteBuffer b, List<ZipRecord> central, ExtractContext ctx) {
+        // (cli15) libclamav's index_the_central_directory stops once it holds MaxFiles records (raising MaxFiles then,
+        // at the ZIP, before any member is scanned) and extracts only those: clamscan -a names the last of them
+        int maxFiles = ctx.limits().normalize().maxFiles();
+        if (central.size() >= maxFiles) {
+            central = central.subList(0, maxFiles);
+            ctx.limit("MaxFiles");
+        }
         // (clamscan -a: ClamAV's unzip reads every member's central header, then its local header, before it extracts any;
         // recorded only when the tree is wanted in detail: a scan without -a or --json decodes no name twice)
         if (ctx.options().childDigests()) listNames(b, central, ctx);
