@@ -46,6 +46,10 @@ train_aot() {
     [ -z "$short_aot" ] || train_short_aot "$short_aot"
   else
     printf '%s' "$stamp" > "$aot.failed"
+    # (review18) the old caches and stamps stay, but not the tiny cache's record of the old jars: with it the fast
+    # path would start java on every run only to find the record stale and run again through the general path;
+    # without it the fast path's stat sees the stale stamps (bin/bulwark, startup15)
+    rm -f "$tiny_aot.jars"
   fi
   rm -rf "$dir"
 }

@@ -106,7 +106,11 @@ final class AotJars {
                 launcher.toString(), Integer.toString(argc)).inheritIO();
         pb.environment().put("BULWARK_FAST_PATH", "off");
         try {
-            return pb.start().waitFor();
+            Process child = pb.start();
+            // (review18) a signal that ends this JVM (SIGTERM from timeout(1) or a service manager, SIGHUP) ends the
+            // run it started too, rather than leaving it to go on writing after this process's exit status was taken
+            Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
+            return child.waitFor();
         } catch (IOException | InterruptedException e) {
             System.err.println("bulwark: cannot run " + launcher + ": " + e.getMessage());
             return 2;

@@ -95,6 +95,42 @@ class AotJarsTest {
         assertEquals(List.of("fast=off", "--help", "two words", "caf\u00e9", ""), Files.readAllLines(report, StandardCharsets.UTF_8));
     }
 
+    /**
+     * (review18) SIGTERM to the java command the fast path started (what timeout(1) sends: to that process alone) while
+     * the re-run it started goes on ends the re-run too: it must not keep scanning and writing after the exit status
+     * the caller saw.
+     */
+    @Test
+    void aSignalToTheFirstRunEndsTheReRun(@TempDir Path home) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/bash")) && Files.isDirectory(Path.of("/proc/self")));
+        Path target = tree(home);
+        Path record = Files.writeString(target.resolve("bulwark-tiny.aot.jars"), "1 " + target.resolve("bulwark-cli.jar") + "\n");
+        Path pidFile = home.resolve("pid.txt");
+        Path launcher = Files.writeString(Files.createDirectories(home.resolve("bin")).resolve("bulwark"), """
+                #!/bin/bash
+                echo $$ > '%s.tmp' && mv '%s.tmp' '%s'
+                exec sleep 600
+                """.formatted(pidFile, pidFile, pidFile));
+        assertTrue(launcher.toFile().setExecutable(true));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dbulwark.aotJars=" + record, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--help"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(home.resolve("out.txt").toFile());
+        pb.environment().remove("BULWARK_FAST_PATH");
+        Process p = pb.start();
+        ProcessHandle child = null;
+        try {
+            for (int i = 0; i < 600 && !Files.exists(pidFile); i++) Thread.sleep(100);
+            child = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
+            assertTrue(child.isAlive(), "the re-run is running");
+            p.destroy(); // SIGTERM to the first run only
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(child.onExit().get(20, TimeUnit.SECONDS) != null && !child.isAlive(), "the re-run ended with it");
+        } finally {
+            p.destroyForcibly();
+            if (child != null) child.destroyForcibly();
+        }
+    }
+
     private static Process main(Path record, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dbulwark.aotJars=" + record, "-cp", System.getProperty("java.class.path"), Main.class.getName()));

@@ -366,6 +366,47 @@ class LauncherStartTest {
     }
 
     /**
+     * (review18) A training that fails after the jars changed must not leave the tiny cache's record of the old jars
+     * behind: the caches' stamps stay (a failed training keeps the old cache and stamp), so with the record the fast
+     * path would start the java command on every run, which finds the record stale and runs the command a second time
+     * through the general path (two JVM starts per scan, for as long as the failure is remembered). Without the record
+     * the fast path's stat sees the stale stamp and goes to the general path at once, as before startup15.
+     */
+    @Test
+    void failedTrainingDropsTheTinyRecord(@TempDir Path home) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs JDK 25");
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        assumeTrue(!Files.isSymbolicLink(javaHome.resolve("bin/java")) && Files.isRegularFile(javaHome.resolve("release")),
+                "the fast path needs $JAVA_HOME/bin/java as a file and the JDK's release file");
+        Path launcher = copyLauncher(Files.createDirectories(home.resolve("bin")));
+        Path target = Files.createDirectories(home.resolve("cli/target/lib"));
+        Path cli = Files.writeString(home.resolve("cli/target/bulwark-cli.jar"), "not a jar");
+        Files.writeString(target.resolve("dep.jar"), "not a jar either");
+        target = home.resolve("cli/target");
+        Map<String, String> env = Map.of("BULWARK_AOT", "auto", "JAVA_HOME", javaHome.toString());
+        Path failed = failedTraining(home, launcher, env);
+        String old = Files.readString(failed);
+        // caches, stamps and record as a successful training with these jars leaves them
+        Files.write(target.resolve("bulwark.aot"), new byte[] {1});
+        Files.write(target.resolve("bulwark-tiny.aot"), new byte[] {1});
+        Files.writeString(target.resolve("bulwark.aot.stamp"), old);
+        Files.writeString(target.resolve("bulwark-tiny.aot.stamp"), old);
+        Path record = target.resolve("bulwark-tiny.aot.jars");
+        Files.writeString(record, AotJars.record(target));
+        Files.delete(failed);
+        String[] args = {"scan", "-d", snapshot.toString(), small.toString()};
+        assertTrue(dryRun(launcher, env, args).contains(FAST), "fresh: the fast path");
+
+        Thread.sleep(20);
+        Files.writeString(cli, "another build, not a jar");  // the jars change; their training fails too
+        failedTraining(home, launcher, env);
+        assertEquals(old, Files.readString(target.resolve("bulwark-tiny.aot.stamp")), "the failed training kept the old stamp");
+        assertTrue(AotJars.stale(record) || !Files.exists(record), "the record is stale if kept");
+        assertFalse(Files.exists(record), "the failed training dropped the stale record");
+        assertFalse(dryRun(launcher, env, args).contains(FAST), "the stale stamp sends the scan to the general path");
+    }
+
+    /**
      * (startup12) The tiny cache is trained without training data (-XX:-AOTRecordTraining): tiny runs skip the profiles
      * (-XX:-AOTReplayTraining), so recording them only made the cache larger to map and relocate at every start. The
      * main cache keeps them. A fake JDK (a script logging its command lines) stands in for the trainings.

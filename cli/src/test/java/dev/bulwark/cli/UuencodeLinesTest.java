@@ -91,6 +91,39 @@ class UuencodeLinesTest {
         assertTrue(c.out().contains("len60-1.uu: Eicar-Body.UNOFFICIAL FOUND"), c.out());
     }
 
+    /**
+     * (review18) A file starting "begin " (ClamAV's UUencoded type) decodes only when its first line is a begin line as
+     * isuuencodebegin has it (three digits 0-9, a space) and only the block after that line (cli_uuencode): a text
+     * starting "begin of ..." with a uuencoded EICAR further down is OK for clamscan, as is a second block.
+     */
+    @Test
+    void aUuencodedFileDecodesItsFirstBlockOnlyAsClamscan(@TempDir Path tmp) throws Exception {
+        Path dir = ClamscanCases.casesDir(tmp);
+        String block = String.join("\n", cat(List.of(uu(ClamscanCases.EICAR.getBytes(StandardCharsets.ISO_8859_1), 45).split("\n")),
+                List.of("`", "end"))) + "\n";
+        String other = String.join("\n", cat(List.of(uu("some other text".getBytes(StandardCharsets.ISO_8859_1), 45).split("\n")),
+                List.of("`", "end"))) + "\n";
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("A", "begin 644 a.com\n" + block + "text between\nbegin 644 b.com\n" + other);
+        files.put("B", "begin of my notes\nbegin 644 a.com\n" + block);
+        files.put("C", "begin 0644 a.com\n" + block);
+        files.put("D", "begin 64 a.com\n" + block);
+        files.put("E", "begin 999 a.com\n" + block);
+        files.put("G", "begin 644 " + "n".repeat(1200) + "\n" + block);
+        files.put("G2", "begin 644 " + "n".repeat(980) + "\n" + block);
+        files.put("H", "begin 644 a.com\ntext between\nbegin 644 b.com\n" + block);
+        files.put("I", "begin 644 a.com\n\nbegin 644 b.com\n" + block);
+        files.put("M", "begin 644 a.com\n" + other + "begin 644 b.com\n" + block);
+        for (var f : files.entrySet()) write(dir.resolve(f.getKey() + ".uu"), f.getValue());
+        String db = Files.writeString(tmp.resolve("m.ndb"), ClamscanCases.EICAR_NDB
+                + "Other:0:*:" + HexFormat.of().formatHex("some other text".getBytes(StandardCharsets.US_ASCII)) + "\n").toString();
+        String[] args = {"--no-summary", "--allmatch", "-d", db, dir.toString()};
+        ScanCommandTest.Run c = ScanCommandTest.clamscan(args), w = ScanCommandTest.bulwark(args);
+        assertEquals(ClamscanCases.lines(c.out()), ClamscanCases.lines(w.out()));
+        assertEquals(c.rc(), w.rc());
+        assertTrue(c.out().contains("B.uu: OK") && c.out().contains("E.uu: Eicar-Body.UNOFFICIAL FOUND"), c.out());
+    }
+
     static void write(Path p, String s) throws Exception {
         Files.writeString(p, s, StandardCharsets.ISO_8859_1);
     }

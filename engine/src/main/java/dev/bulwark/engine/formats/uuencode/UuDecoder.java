@@ -55,7 +55,11 @@ public final class UuDecoder {
      * where clamscan 1.4.6 stops. Returns the index after the "end" line, else of the line where it stopped.
      */
     public static int decode(ByteBuffer b, int begin, int to, ByteSink out) {
-        int i = Text.nextLine(b, begin, to);
+        return decodeLines(b, Text.nextLine(b, begin, to), to, out);
+    }
+
+    /** As {@link #decode}, from the first data line at {@code i} (the begin line already read). */
+    static int decodeLines(ByteBuffer b, int i, int to, ByteSink out) {
         byte[] line = new byte[LINE_READ];
         while (i < to) {
             int lim = Math.min(to, i + LINE_READ), e = i, n = 0;

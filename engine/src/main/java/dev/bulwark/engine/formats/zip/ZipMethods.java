@@ -62,6 +62,8 @@ final class ZipMethods {
         /** The last call filled the output: zlib may hold more output before it needs input. */
         private boolean pending;
         private boolean closed;
+        /** The input slice copied from a direct (mapped) buffer (review18). */
+        private byte[] copy;
 
         Inflating(ByteBuffer data) {
             this.in = data.slice();
@@ -85,7 +87,16 @@ final class ZipMethods {
                     if (inf.needsInput() && !pending) {
                         if (at >= in.limit()) throw new java.io.EOFException("Unexpected end of ZLIB input stream");
                         int k = Math.min(INFLATE_SLICE, in.limit() - at);
-                        inf.setInput(in.slice(at, k));
+                        if (in.isDirect()) {
+                            // (review18) a mapped archive: zlib would read the mapping in native code, where a file
+                            // truncated under the scan is a SIGBUS that ends the JVM (the daemon too); copied here,
+                            // the fault is Java's InternalError, which the scanner answers as a file that shrank
+                            if (copy == null) copy = new byte[INFLATE_SLICE];
+                            in.get(at, copy, 0, k);
+                            inf.setInput(copy, 0, k);
+                        } else {
+                            inf.setInput(in.slice(at, k));
+                        }
                         at += k;
                     }
                     n = inf.inflate(b, off, len);
