@@ -106,8 +106,8 @@ final class LayerImpl implements Layer {
     long key() {
         java.util.zip.CRC32C a = new java.util.zip.CRC32C();
         java.util.zip.CRC32 b = new java.util.zip.CRC32();
-        a.update(data.duplicate().clear());
-        b.update(data.duplicate().clear());
+        // (sigbus) both read a direct buffer in native code (a SIGBUS when the mapped file was truncated): see there
+        dev.bulwark.engine.formats.archivecommon.NativeInput.update(data.duplicate().clear(), a, b);
         long k = a.getValue() << 32 | b.getValue();
         return k == 0 ? 1 : k;
     }

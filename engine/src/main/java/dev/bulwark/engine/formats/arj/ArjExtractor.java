@@ -5,6 +5,7 @@ import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Layer;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
+import dev.bulwark.engine.formats.archivecommon.NativeInput;
 import dev.bulwark.engine.formats.archivecommon.Emit;
 import dev.bulwark.engine.formats.archivecommon.MalformedException;
 import dev.bulwark.engine.filetype.ByteScan;
@@ -133,7 +134,7 @@ public final class ArjExtractor implements Extractor {
         int size = Bytes.u16le(b, pos + 2);
         if (size > MAX_HEADER || !Bytes.has(b, pos + 4, size + 4L)) return false;
         CRC32 crc = new CRC32();
-        crc.update(Bytes.slice(b, pos + 4, size));
+        NativeInput.update(Bytes.slice(b, pos + 4, size), crc); // (sigbus) not native on a mapped buffer
         return crc.getValue() == Bytes.u32le(b, pos + 4 + size);
     }
 

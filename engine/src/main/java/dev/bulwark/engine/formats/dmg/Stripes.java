@@ -1,6 +1,7 @@
 package dev.bulwark.engine.formats.dmg;
 
 import dev.bulwark.engine.formats.archivecommon.BufferInputStream;
+import dev.bulwark.engine.formats.archivecommon.NativeInput;
 import dev.bulwark.engine.formats.docio.ByteSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,13 +33,15 @@ final class Stripes {
     static boolean inflate(ByteBuffer in, long expected, ByteSink out) {
         Inflater inf = new Inflater();
         try {
-            inf.setInput(in);
+            // (sigbus) a direct (mapped) image goes to zlib as heap copies: see NativeInput
+            NativeInput.Feed feed = new NativeInput.Feed(inf, in, in.position(), in.limit());
             byte[] buf = new byte[SLACK];
             long produced = 0;
-            while (!inf.finished() && !inf.needsInput()) {
+            while (!inf.finished() && (!inf.needsInput() || feed.next())) {
                 if (produced > expected) return false;
                 int n = inf.inflate(buf);
-                if (n == 0 && (inf.needsDictionary() || inf.needsInput())) break;
+                if (n == 0 && inf.needsInput()) continue; // the next slice, or the end of the input
+                if (n == 0 && inf.needsDictionary()) break;
                 produced += n;
                 if (!out.put(buf, 0, n)) return true; // the sink's cap is the limit, reported by the caller
             }

@@ -21,7 +21,9 @@ public final class Inflate {
         if (from >= to) return false;
         Inflater inf = new Inflater(!zlib);
         try {
-            inf.setInput(in.slice(from, to - from));
+            // (sigbus) a direct (mapped) buffer goes to zlib as heap copies: see NativeInput
+            dev.bulwark.engine.formats.archivecommon.NativeInput.Feed feed =
+                    new dev.bulwark.engine.formats.archivecommon.NativeInput.Feed(inf, in, from, to);
             // (fuzz17) the chunk starts small and doubles while the output fills it, up to 64 KiB: a PDF of 100,000
             // damaged FlateDecode streams (6 MB) allocated and cleared two 64 KiB buffers per stream (zlib, then raw
             // deflate), 13 GB, where each call fails within its first bytes
@@ -39,6 +41,7 @@ public final class Inflate {
                     return false;
                 }
                 if (n == 0) {
+                    if (inf.needsInput() && feed.next()) continue;
                     if (inf.needsInput() || inf.needsDictionary()) return false;
                     continue;
                 }

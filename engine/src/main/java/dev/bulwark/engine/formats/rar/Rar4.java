@@ -3,6 +3,7 @@ package dev.bulwark.engine.formats.rar;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
+import dev.bulwark.engine.formats.archivecommon.NativeInput;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
@@ -84,7 +85,7 @@ final class Rar4 {
 
     private static boolean crcOk(ByteBuffer b, long pos, int size) {
         CRC32 crc = new CRC32();
-        crc.update(Bytes.slice(b, pos + 2, size - 2));
+        NativeInput.update(Bytes.slice(b, pos + 2, size - 2), crc); // (sigbus) not native on a mapped buffer
         return (crc.getValue() & 0xffff) == Bytes.u16le(b, pos);
     }
 

@@ -3,6 +3,7 @@ package dev.bulwark.engine.formats.rar;
 import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.archivecommon.Bytes;
+import dev.bulwark.engine.formats.archivecommon.NativeInput;
 import dev.bulwark.engine.formats.archivecommon.MalformedException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
@@ -65,7 +66,7 @@ final class Rar5 {
                 return;
             }
             CRC32 crc = new CRC32();
-            crc.update(Bytes.slice(b, pos + 4, body - (pos + 4) + size));
+            NativeInput.update(Bytes.slice(b, pos + 4, body - (pos + 4) + size), crc); // (sigbus) not native on a mapped buffer
             if (crc.getValue() != Bytes.u32le(b, pos)) {
                 ctx.note("rar: header CRC mismatch at " + pos);
                 return;

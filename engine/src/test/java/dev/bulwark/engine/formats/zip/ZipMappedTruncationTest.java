@@ -1,18 +1,13 @@
 package dev.bulwark.engine.formats.zip;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.engine.MappedTruncation;
 import java.io.InputStream;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,31 +30,18 @@ class ZipMappedTruncationTest {
         int n = 0;
         while (!d.finished()) n += d.deflate(packed, n, packed.length - n);
         Path f = Files.write(tmp.resolve("member.deflate"), java.util.Arrays.copyOf(packed, n));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + tmp.resolve("hs_err.log"),
-                "-cp", System.getProperty("java.class.path"), ZipMappedTruncationTest.class.getName(), f.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), "the JVM survives: " + out);
+        String out = MappedTruncation.runChild(tmp, ZipMappedTruncationTest.class, f.toString());
         assertTrue(out.contains("java.lang.InternalError"), out);
     }
 
     /** Child: maps FILE, truncates it, reads the member through ZipMethods; prints what the read threw. */
     public static void main(String[] args) throws Exception {
-        Path f = Path.of(args[0]);
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = ch.size();
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            ch.truncate(0);
+        MappedByteBuffer m = MappedTruncation.mapTruncated(Path.of(args[0]));
+        MappedTruncation.report(() -> {
             try (InputStream in = ZipMethods.open(ZipMethods.DEFLATED, 0, m, 4 << 20)) {
                 byte[] b = new byte[1 << 16];
                 while (in.read(b) >= 0) { }
-                System.out.println("read to the end");
-            } catch (Throwable t) {
-                System.out.println("threw " + t);
             }
-        }
-        System.out.println(List.of("done"));
+        });
     }
 }
