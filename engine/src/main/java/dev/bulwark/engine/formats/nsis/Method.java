@@ -2,7 +2,6 @@ package dev.bulwark.engine.formats.nsis;
 
 import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.archivecommon.BufferInputStream;
-import dev.bulwark.engine.formats.archivecommon.DictionaryCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -69,7 +68,7 @@ enum Method {
                     if (dict > MAX_DICT) throw new IOException("nsis: LZMA dictionary of " + dict + " bytes");
                     // output beyond the scan size is never looked at, so neither is a dictionary larger than it
                     int d = (int) Math.max(MIN_DICT, Math.min(dict, Math.min(MAX_DICT, ctx.limits().maxScanSize())));
-                    in = DictionaryCache.lzma(new BufferInputStream(data.slice(5, data.limit() - 5)), -1, props, d, cache);
+                    in = dev.bulwark.engine.formats.archivecommon.LzmaStreams.open(new BufferInputStream(data.slice(5, data.limit() - 5)), -1, props, d, cache);
                 }
                 return in;
             }

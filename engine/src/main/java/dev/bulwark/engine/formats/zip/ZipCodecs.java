@@ -31,6 +31,6 @@ final class ZipCodecs {
         int dict = (h[5] & 0xff) | (h[6] & 0xff) << 8 | (h[7] & 0xff) << 16 | (h[8] & 0xff) << 24;
         if (dict < 0 || dict > ZipMethods.MAX_LZMA_DICT) throw new IOException("LZMA dictionary too large: " + Integer.toUnsignedString(dict));
         boolean endMarker = (flags & 2) != 0;
-        return dev.bulwark.engine.formats.archivecommon.DictionaryCache.lzma(raw, endMarker || size < 0 ? -1 : size, h[4], dict, cache);
+        return dev.bulwark.engine.formats.archivecommon.LzmaStreams.open(raw, endMarker || size < 0 ? -1 : size, h[4], dict, cache);
     }
 }
