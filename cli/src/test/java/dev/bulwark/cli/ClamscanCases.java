@@ -24,6 +24,16 @@ final class ClamscanCases {
     /** A .ndb line matching EICAR's bytes anywhere in any file type. */
     static final String EICAR_NDB = "Eicar-Body:0:*:" + HexFormat.of().formatHex(EICAR.getBytes(StandardCharsets.ISO_8859_1)) + "\n";
 
+    /**
+     * EICAR plus markers at a decoded body's start ("HEADMARK" at 0) and end ("TAILMARK" as the last 8, 9 or 10
+     * bytes): where a decoder puts or drops a final byte or line end shows in which Tail signature matches.
+     */
+    static final String MARKERS_NDB = EICAR_NDB
+            + "Head:0:0:" + HexFormat.of().formatHex("HEADMARK".getBytes(StandardCharsets.US_ASCII)) + "\n"
+            + "Tail0:0:EOF-8:" + HexFormat.of().formatHex("TAILMARK".getBytes(StandardCharsets.US_ASCII)) + "\n"
+            + "Tail1:0:EOF-9:" + HexFormat.of().formatHex("TAILMARKx".getBytes(StandardCharsets.US_ASCII)) + "\n"
+            + "Tail2:0:EOF-10:" + HexFormat.of().formatHex("TAILMARKxy".getBytes(StandardCharsets.US_ASCII)) + "\n";
+
     private ClamscanCases() {}
 
     /** Skips the test unless clamscan is installed. */

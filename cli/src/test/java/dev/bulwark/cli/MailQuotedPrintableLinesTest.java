@@ -87,14 +87,7 @@ class MailQuotedPrintableLinesTest {
                 }
             }
         }
-        HexFormat hex = HexFormat.of();
-        StringBuilder db = new StringBuilder(ClamscanCases.EICAR_NDB);
-        db.append("Head:0:0:").append(hex.formatHex("HEADMARK".getBytes(StandardCharsets.US_ASCII))).append('\n');
-        db.append("Tail:0:EOF-8:").append(hex.formatHex("TAILMARK".getBytes(StandardCharsets.US_ASCII))).append('\n');
-        for (int i = 0; i < JOINS.length; i++) {
-            db.append("J").append(i).append(":0:*:").append(hex.formatHex(JOINS[i].getBytes(StandardCharsets.ISO_8859_1))).append('\n');
-        }
-        String dbPath = Files.writeString(tmp.resolve("q.ndb"), db).toString();
+        String dbPath = database(tmp);
         String[] args = {"--no-summary", "--allmatch", "-d", dbPath, dir.toString()};
         ScanCommandTest.Run c = ScanCommandTest.clamscan(args), w = ScanCommandTest.bulwark(args);
         assertEquals(ClamscanCases.lines(c.out()), ClamscanCases.lines(w.out()));
@@ -140,14 +133,7 @@ class MailQuotedPrintableLinesTest {
                 }
             }
         }
-        HexFormat hex = HexFormat.of();
-        StringBuilder db = new StringBuilder(ClamscanCases.EICAR_NDB);
-        db.append("Head:0:0:").append(hex.formatHex("HEADMARK".getBytes(StandardCharsets.US_ASCII))).append('\n');
-        db.append("Tail:0:EOF-8:").append(hex.formatHex("TAILMARK".getBytes(StandardCharsets.US_ASCII))).append('\n');
-        for (int i = 0; i < JOINS.length; i++) {
-            db.append("J").append(i).append(":0:*:").append(hex.formatHex(JOINS[i].getBytes(StandardCharsets.ISO_8859_1))).append('\n');
-        }
-        String dbPath = Files.writeString(tmp.resolve("q.ndb"), db).toString();
+        String dbPath = database(tmp);
         String[] args = {"--no-summary", "--allmatch", "-d", dbPath, dir.toString()};
         ScanCommandTest.Run c = ScanCommandTest.clamscan(args), w = ScanCommandTest.bulwark(args);
         assertEquals(ClamscanCases.lines(c.out()), ClamscanCases.lines(w.out()));
@@ -156,5 +142,17 @@ class MailQuotedPrintableLinesTest {
 
     static void write(Path p, String s) throws Exception {
         Files.writeString(p, s, StandardCharsets.ISO_8859_1);
+    }
+
+    /** EICAR, "HEADMARK" at the body's start, "TAILMARK" as its last 8 bytes, and each of {@link #JOINS} anywhere. */
+    private static String database(Path tmp) throws java.io.IOException {
+        HexFormat hex = HexFormat.of();
+        StringBuilder db = new StringBuilder(ClamscanCases.EICAR_NDB);
+        db.append("Head:0:0:").append(hex.formatHex("HEADMARK".getBytes(StandardCharsets.US_ASCII))).append('\n');
+        db.append("Tail:0:EOF-8:").append(hex.formatHex("TAILMARK".getBytes(StandardCharsets.US_ASCII))).append('\n');
+        for (int i = 0; i < JOINS.length; i++) {
+            db.append("J").append(i).append(":0:*:").append(hex.formatHex(JOINS[i].getBytes(StandardCharsets.ISO_8859_1))).append('\n');
+        }
+        return Files.writeString(tmp.resolve("q.ndb"), db).toString();
     }
 }

@@ -34,13 +34,8 @@ class OneFilePathClassesTest {
             }
         }
         for (Path file : List.of(plain, zip)) {
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process p = new ProcessBuilder(java.toString(), "-Xlog:class+load=info", "-Xshare:auto",
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "scan", "--no-summary", "-d", db.toString(), file.toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            Process p = scan("-Xlog:class+load=info", db, file);
+            String out = output(p);
             assertEquals(1, p.exitValue(), out);
             assertTrue(out.contains(file + ": Eicar-Body.UNOFFICIAL FOUND"), out);
             List<String> spun = out.lines().filter(l -> l.contains("java.util.Comparator$$Lambda")).toList();
@@ -66,13 +61,8 @@ class OneFilePathClassesTest {
         Path plain = Files.writeString(tmp.resolve("e.txt"), ClamscanCases.EICAR + "\n", StandardCharsets.ISO_8859_1);
         Path clean = Files.writeString(tmp.resolve("c.txt"), "just some text, nothing to find here\n", StandardCharsets.ISO_8859_1);
         for (Path file : List.of(plain, clean)) {
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process p = new ProcessBuilder(java.toString(), "-Xlog:class+init=info", "-Xshare:auto",
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "scan", "--no-summary", "-d", db.toString(), file.toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            Process p = scan("-Xlog:class+init=info", db, file);
+            String out = output(p);
             assertTrue(out.contains(file + (file == plain ? ": Eicar-Body.UNOFFICIAL FOUND" : ": OK")), out);
             List<String> vh = out.lines().filter(l -> l.contains("Initializing 'java/lang/invoke/VarHandleByteArrayAs")).toList();
             assertEquals(List.of(), vh, "byte-array VarHandles on the one-file path of " + file.getFileName());
@@ -93,13 +83,8 @@ class OneFilePathClassesTest {
         dev.bulwark.engine.db.snapshot.SnapshotWriter.write(dev.bulwark.engine.signatures.clamav.DatabaseLoader.load(
                 List.of(src), dev.bulwark.engine.LoadOptions.defaults()), List.of(src), snap);
         Path clean = Files.writeString(tmp.resolve("c.txt"), "just some text, nothing to find here\n", StandardCharsets.ISO_8859_1);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-Xlog:class+load=info", "-Xshare:auto",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "scan", "--no-summary", "-d", snap.toString(), clean.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        Process p = scan("-Xlog:class+load=info", snap, clean);
+        String out = output(p);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains(clean + ": OK"), out);
         List<String> parser = out.lines().filter(l -> l.contains("dev.bulwark.engine.match.HexPatternParser ")).toList();
@@ -118,17 +103,28 @@ class OneFilePathClassesTest {
         Path plain = Files.writeString(tmp.resolve("e.txt"), ClamscanCases.EICAR + "\n", StandardCharsets.ISO_8859_1);
         Path clean = Files.writeString(tmp.resolve("c.txt"), "just some text, nothing to find here\n", StandardCharsets.ISO_8859_1);
         for (Path file : List.of(plain, clean)) {
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process p = new ProcessBuilder(java.toString(), "-Xlog:class+load=info", "-Xshare:auto",
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "scan", "--no-summary", "-d", db.toString(), file.toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            Process p = scan("-Xlog:class+load=info", db, file);
+            String out = output(p);
             assertEquals(file == plain ? 1 : 0, p.exitValue(), out);
             assertTrue(out.contains(file + (file == plain ? ": Eicar-Body.UNOFFICIAL FOUND" : ": OK")), out);
             List<String> counted = out.lines().filter(l -> l.contains("dev.bulwark.cli.DataScanned ")).toList();
             assertEquals(List.of(), counted, "the Data scanned replay on the --no-summary path of " + file.getFileName());
         }
+    }
+
+    /** A one-file {@code scan --no-summary -d DB FILE} in a fresh JVM with the given {@code -Xlog} option (output merged). */
+    private static Process scan(String xlog, Path db, Path file) throws java.io.IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(java.toString(), xlog, "-Xshare:auto",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "scan", "--no-summary", "-d", db.toString(), file.toString())
+                .redirectErrorStream(true).start();
+    }
+
+    /** The process's output, after it ended (within a minute). */
+    private static String output(Process p) throws Exception {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return out;
     }
 }

@@ -77,12 +77,7 @@ class UuencodeLinesTest {
             write(dir.resolve(body.getKey() + "-t.eml"), text);
             write(dir.resolve(body.getKey() + ".uu"), b);
         }
-        HexFormat hex = HexFormat.of();
-        String db = Files.writeString(tmp.resolve("m.ndb"), ClamscanCases.EICAR_NDB
-                + "Head:0:0:" + hex.formatHex("HEADMARK".getBytes(StandardCharsets.US_ASCII)) + "\n"
-                + "Tail0:0:EOF-8:" + hex.formatHex("TAILMARK".getBytes(StandardCharsets.US_ASCII)) + "\n"
-                + "Tail1:0:EOF-9:" + hex.formatHex("TAILMARKx".getBytes(StandardCharsets.US_ASCII)) + "\n"
-                + "Tail2:0:EOF-10:" + hex.formatHex("TAILMARKxy".getBytes(StandardCharsets.US_ASCII)) + "\n").toString();
+        String db = Files.writeString(tmp.resolve("m.ndb"), ClamscanCases.MARKERS_NDB).toString();
         String[] args = {"--no-summary", "--allmatch", "-d", db, dir.toString()};
         ScanCommandTest.Run c = ScanCommandTest.clamscan(args), w = ScanCommandTest.bulwark(args);
         assertEquals(ClamscanCases.lines(c.out()), ClamscanCases.lines(w.out()));
