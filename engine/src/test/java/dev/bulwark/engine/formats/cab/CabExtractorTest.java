@@ -93,7 +93,7 @@ class CabExtractorTest {
     /** Reused decoders start each folder afresh: every copy of libmspack's three folders decodes alike. */
     @Test
     void reusedDecodersDecodeEachFolderAsNew() {
-        byte[] sample = Samples.read("libmspack/mszip_lzx_qtm.cab");
+        byte[] sample = QuantumDecoderTest.resource("mszip_lzx_qtm.cab"); // the repository's copy of libmspack's test cabinet
         RecordingContext one = run(sample);
         assertEquals(3, one.extracted().size(), one.notes().toString());
         RecordingContext three = run(repeatFolders(sample, 3));
