@@ -105,11 +105,18 @@ final class AotJars {
                         + "exec \"$BASH\" \"$0\" \"${a[@]: -$1}\"",
                 launcher.toString(), Integer.toString(argc)).inheritIO();
         pb.environment().put("BULWARK_FAST_PATH", "off");
+        // (review18) a signal that ends this JVM (SIGTERM from timeout(1) or a service manager, SIGHUP) ends the run
+        // it started too, rather than leaving it to go on writing after this process's exit status was taken. The hook
+        // is in place before the run starts: registered after it, a signal in between (a loaded machine, CI) left the
+        // run going
+        java.util.concurrent.atomic.AtomicReference<Process> started = new java.util.concurrent.atomic.AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process c = started.get();
+            if (c != null) c.destroy();
+        }));
         try {
             Process child = pb.start();
-            // (review18) a signal that ends this JVM (SIGTERM from timeout(1) or a service manager, SIGHUP) ends the
-            // run it started too, rather than leaving it to go on writing after this process's exit status was taken
-            Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
+            started.set(child);
             return child.waitFor();
         } catch (IOException | InterruptedException e) {
             System.err.println("bulwark: cannot run " + launcher + ": " + e.getMessage());
