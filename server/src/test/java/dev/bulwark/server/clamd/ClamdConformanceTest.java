@@ -159,6 +159,15 @@ class ClamdConformanceTest {
                 want = withoutProcessingError(want);
                 got = withoutProcessingError(got);
             }
+            // clamd's reply to pipelined bytes depends on how they reach it (one read or two: in a CI run under load
+            // clamd once answered "pipelined after SCAN" without its "Error processing command" line): a difference
+            // counts only if clamd, asked twice more, never gives Bulwark's reply
+            for (int again = 0; again < 2 && !want.equals(got); again++) {
+                byte[] w2 = RealClamd.exchange(clamd.port, e.getValue(), 4000);
+                String want2 = ORDER_FREE.contains(e.getKey()) ? replies(w2) : show(w2);
+                if (ERROR_LINE_OPTIONAL.contains(e.getKey())) want2 = withoutProcessingError(want2);
+                if (want2.equals(got)) want = want2;
+            }
             if (!want.equals(got)) diffs.add(e.getKey() + ":\n  clamd:   " + want + "\n  bulwark: " + got);
         }
         assertEquals("", String.join("\n", diffs));
@@ -176,6 +185,11 @@ class ClamdConformanceTest {
             byte[] w = RealClamd.exchangeUnix(clamd.socket, req, 4000), g = RealClamd.exchangeUnix(bulwark.socket, req, 4000);
             String want = (ORDER_FREE.contains(key) ? replies(w) : show(w)).replace("<RESET>", "");
             String got = (ORDER_FREE.contains(key) ? replies(g) : show(g)).replace("<RESET>", "");
+            for (int again = 0; again < 2 && !want.equals(got); again++) { // as over TCP: clamd's timing-dependent replies
+                byte[] w2 = RealClamd.exchangeUnix(clamd.socket, req, 4000);
+                String want2 = (ORDER_FREE.contains(key) ? replies(w2) : show(w2)).replace("<RESET>", "");
+                if (want2.equals(got)) want = want2;
+            }
             if (!want.equals(got)) diffs.add(key + ":\n  clamd:   " + want + "\n  bulwark: " + got);
         }
         assertEquals("", String.join("\n", diffs));
