@@ -337,28 +337,33 @@ public final class TransferDecoders {
     private static long readLine(byte[] a, int off, int i, int lim, boolean crEndsLine, byte[] line) {
         long crs = crEndsLine ? CRS : LFS; // without crEndsLine the CR test looks for LF again
         int e = i, n = 0, seg = i;
-        while (e < lim) {
-            if (e + 8 <= lim) {
-                long w = (long) LE_LONGS.get(a, off + e);
-                long any = zeroBytes(w ^ LFS) | zeroBytes(w) | zeroBytes(w ^ crs);
-                if (any == 0) {
-                    e += 8;
-                    continue;
-                }
-                e += Long.numberOfTrailingZeros(any) >>> 3;
-            }
+        while ((e = nextStop(a, off, e, lim, crs)) < lim) {
             byte c = a[off + e];
             if (c == '\n' || (c == '\r' && crEndsLine)) break;
-            if (c == 0) {
-                System.arraycopy(a, off + seg, line, n, e - seg);
-                n += e - seg;
-                seg = e + 1;
-            }
-            e++;
+            System.arraycopy(a, off + seg, line, n, e - seg); // a NUL: left out
+            n += e - seg;
+            seg = ++e;
         }
         System.arraycopy(a, off + seg, line, n, e - seg);
         n += e - seg;
         return (long) e << 32 | n;
+    }
+
+    /**
+     * The first index in [k, lim) whose byte is LF, NUL or the byte {@code stops} repeats ({@link #CRS} or {@link #LFS}),
+     * else {@code lim}: eight bytes at a time, the hit found exactly in its word.
+     */
+    private static int nextStop(byte[] a, int off, int k, int lim, long stops) {
+        for (; k + 8 <= lim; k += 8) {
+            long w = (long) LE_LONGS.get(a, off + k);
+            long any = zeroBytes(w ^ LFS) | zeroBytes(w) | zeroBytes(w ^ stops);
+            if (any != 0) return k + (Long.numberOfTrailingZeros(any) >>> 3);
+        }
+        for (byte s = (byte) stops; k < lim; k++) {
+            byte c = a[off + k];
+            if (c == '\n' || c == 0 || c == s) return k;
+        }
+        return lim;
     }
 
     /** High bit set in exactly the bytes of {@code x} that are zero. */
@@ -376,16 +381,7 @@ public final class TransferDecoders {
         if (c0 == ' ' || c0 == ';' || (c0 >= 9 && c0 <= 13)) return -1;
         int lim = Math.min(to, i + CLAMAV_LINE_READ - 1);
         int k = i; // a NUL at i too
-        while (k < lim) {
-            if (k + 8 <= lim) {
-                long w = (long) LE_LONGS.get(a, off + k);
-                long any = zeroBytes(w ^ LFS) | zeroBytes(w) | zeroBytes(w ^ CRS);
-                if (any == 0) {
-                    k += 8;
-                    continue;
-                }
-                k += Long.numberOfTrailingZeros(any) >>> 3;
-            }
+        while ((k = nextStop(a, off, k, lim, CRS)) < lim) {
             byte c = a[off + k];
             if (c == '\n') return a[off + k - 1] == '\r' ? -1 : k;
             if (c == 0 || c == '\r' && crEndsLine) return -1;
