@@ -103,12 +103,13 @@ final class HeadText {
         return le ? 1 : 2;
     }
 
-    /** ustar/old tar: a 512-byte header (of {@code a[0, n)}) whose checksum field matches. */
+    /**
+     * ustar/old tar: a 512-byte header (of {@code a[0, n)}) whose checksum field matches. (daemon16) The field is
+     * read first: a head without an octal digit there, or with a NUL first byte, is not a tar header whatever its
+     * sum, so the 504-byte sum is only taken for the few that have one; the result is the same.
+     */
     static boolean isTar(byte[] a, int n) {
-        if (n < 512) return false;
-        long sum = 8 * ' ';
-        for (int i = 0; i < 148; i++) sum += a[i] & 0xFF;
-        for (int i = 156; i < 512; i++) sum += a[i] & 0xFF;
+        if (n < 512 || a[0] == 0) return false;
         long stored = 0;
         int i = 148;
         while (i < 156 && a[i] == ' ') i++;
@@ -119,7 +120,11 @@ final class HeadText {
             stored = stored * 8 + (c - '0');
             digits++;
         }
-        return digits > 0 && stored == sum && a[0] != 0;
+        if (digits == 0) return false;
+        long sum = 8 * ' ';
+        for (int k = 0; k < 148; k++) sum += a[k] & 0xFF;
+        for (int k = 156; k < 512; k++) sum += a[k] & 0xFF;
+        return stored == sum;
     }
 
     /** ClamAV's UTF-16 fold of {@code a[0, n)} into {@code out} (see {@link FileTypeDetector#foldUtf16}); true when a '<' came out. */

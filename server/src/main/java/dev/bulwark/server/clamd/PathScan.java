@@ -216,6 +216,19 @@ final class PathScan {
     /** What the walk needs of one directory entry, from one lstat. */
     private record Entry(Path path, boolean dir, boolean file, boolean link, long ino, FileDigest.Stamp stamp) {}
 
+    /**
+     * Files before directories, then by inode. (daemon16) Written out: the composed
+     * {@code Comparator.comparing(Entry::dir).thenComparingLong(Entry::ino)} boxed a Boolean per comparison
+     * through two lambdas (~5% of the walk thread's samples).
+     */
+    private static final class ClamdOrder implements java.util.Comparator<Entry> {
+        @Override
+        public int compare(Entry a, Entry b) {
+            return a.dir != b.dir ? (a.dir ? 1 : -1) : Long.compare(a.ino, b.ino);
+        }
+    }
+    private static final ClamdOrder CLAMD_ORDER = new ClamdOrder();
+
     /** The attributes {@link #entry} reads: one lstat, no owner or group look-up. */
     private static final String ENTRY_ATTRIBUTES = "unix:ino,isDirectory,isRegularFile,isSymbolicLink,size,lastModifiedTime,fileKey";
 
@@ -319,7 +332,7 @@ final class PathScan {
             return;
         }
         // clamd's order: files before directories, then by inode number (entries that vanished first: no inode)
-        entries.sort(java.util.Comparator.comparing(Entry::dir).thenComparingLong(Entry::ino));
+        entries.sort(CLAMD_ORDER);
         for (Path p : unreadable) {
             if (stop) return;
             total.incrementAndGet();
