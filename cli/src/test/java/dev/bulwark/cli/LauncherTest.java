@@ -299,10 +299,61 @@ class LauncherTest {
                 .anyMatch(w -> w.startsWith(prefix)), "a scan hashes only what its database needs");
         for (String w : scaled) {
             String[] cm = w.substring(prefix.length()).split(",")[0].split("::");
-            boolean found = false;
+            if (cm[0].endsWith("*")) { // daemon16: a class prefix, any method: some class must match it
+                assertEquals("*", cm[1], w);
+                assertFalse(engineClasses(cm[0].substring(0, cm[0].length() - 1)).isEmpty(), w);
+                continue;
+            }
+            boolean found = cm[1].equals("*"); // a class's every method: the class must exist (forName)
             for (var m : Class.forName(cm[0]).getDeclaredMethods()) found |= m.getName().equals(cm[1]);
             assertTrue(found, w);
         }
+    }
+
+    /** Names of the engine's classes that start with {@code prefix} (a package and the start of a class name). */
+    private static List<String> engineClasses(String prefix) throws Exception {
+        Path where = Path.of(dev.bulwark.engine.Engine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String path = prefix.replace('.', '/');
+        List<String> names = new java.util.ArrayList<>();
+        if (Files.isDirectory(where)) {
+            try (var s = Files.walk(where)) {
+                s.map(f -> where.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
+                        .filter(n -> n.startsWith(path) && n.endsWith(".class")).forEach(names::add);
+            }
+        } else {
+            try (var jar = new java.util.jar.JarFile(where.toFile())) {
+                jar.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.startsWith(path) && n.endsWith(".class")).forEach(names::add);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * daemon16 (round 15): the C1-only per-byte code of the daemon (HTML/JavaScript normalisers, the mail parser) gets
+     * its thresholds scaled by 0.1, so that it leaves C1's profiled tier 3 for tier 1 ten times sooner; the classes the
+     * directives give C2 are not among them (scaling would bring their C2 compilations forward), and a scan has none.
+     */
+    @Test
+    void daemonLeavesProfiledC1CodeSoonerForItsC1OnlyLoops() throws Exception {
+        String prefix = "-XX:CompileCommand=CompileThresholdScaling,";
+        List<String> scaled = dryRun(LAUNCHER, Map.of(), "daemon", "--config", "clamd.conf").stream()
+                .filter(w -> w.startsWith(prefix) && w.contains("dev.bulwark.")).toList();
+        assertEquals(List.of("dev.bulwark.engine.normalize.Html*::*", "dev.bulwark.engine.normalize.Js*::*",
+                "dev.bulwark.engine.normalize.ByteSink::*", "dev.bulwark.engine.formats.mime.*::*"),
+                scaled.stream().map(w -> w.substring(prefix.length(), w.lastIndexOf(','))).toList());
+        for (String w : scaled) assertTrue(w.endsWith(",0.1"), w);
+        assertTrue(engineClasses("dev.bulwark.engine.normalize.Html").contains("dev/bulwark/engine/normalize/HtmlMachine.class"));
+        assertTrue(engineClasses("dev.bulwark.engine.formats.mime.").contains("dev/bulwark/engine/formats/mime/MailParser.class"));
+        // none of them is a class daemon-jit.json compiles with C2 (TextNormalizer, the kernel, the type probes)
+        for (String c2 : List.of("dev/bulwark/engine/normalize/TextNormalizer.class", "dev/bulwark/engine/formats/docio/Text.class",
+                "dev/bulwark/engine/filetype/MailMarkers.class")) {
+            for (String w : scaled) {
+                String pat = w.substring(prefix.length(), w.indexOf("::")).replace('.', '/');
+                assertFalse(c2.startsWith(pat.substring(0, pat.length() - 1)), w + " matches " + c2);
+            }
+        }
+        assertFalse(dryRun(LAUNCHER, Map.of(), "scan", "-d", snapshot.toString(), big.toString()).stream()
+                .anyMatch(w -> w.startsWith(prefix) && w.contains("dev.bulwark.")), "a scan keeps its own thresholds");
     }
 
     /**
