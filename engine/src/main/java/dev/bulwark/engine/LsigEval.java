@@ -15,11 +15,10 @@ final class LsigEval {
     static boolean evaluateExtras(LogicalSig s, int[] counts, IntList[] starts, IntList[] macroStarts, ByteBuffer d, Limits lim) {
         LogicalSig.Sub[] subs = s.subs();
         for (int i = 0; i < subs.length; i++) {
-            switch (subs[i]) {
-                case LogicalSig.ByteCompare b -> counts[i] = byteCompare(b, starts, d) ? 1 : 0;
-                case LogicalSig.Macro m -> counts[i] = macro(m, i, counts, starts, macroStarts) ? 1 : 0;
-                default -> { }
-            }
+            // (daemon16) instanceof, not a pattern switch: its typeSwitch call site was bootstrapped at run time on
+            // a daemon's first logical signature with a byte compare or macro (a method-handle chain per process)
+            if (subs[i] instanceof LogicalSig.ByteCompare b) counts[i] = byteCompare(b, starts, d) ? 1 : 0;
+            else if (subs[i] instanceof LogicalSig.Macro m) counts[i] = macro(m, i, counts, starts, macroStarts) ? 1 : 0;
         }
         for (int i = 0; i < subs.length; i++) {
             if (subs[i] instanceof LogicalSig.Pcre p) {
