@@ -168,10 +168,72 @@ public final class RestServer implements AutoCloseable {
                 ("Bearer " + token).getBytes(StandardCharsets.UTF_8))) {
             return true;
         }
-        if (a.isLoopbackAddress() && auth == null) return true;
+        if (a.isLoopbackAddress() && auth == null) {
+            // loopback is trusted, but a browser on this host is loopback too: a page from another origin must not
+            // drive the API (CSRF: a form or no-cors fetch POSTs /api/v1/reload or a scan without a preflight; DNS
+            // rebinding: attacker.example resolving to 127.0.0.1 reads the replies as same-origin)
+            String why = browserRefusal(ex.getRequestHeaders());
+            if (why == null) return true;
+            log.warn("REST request refused", "reason", why, "path", ex.getRequestURI().getRawPath());
+            json(ex, 403, Json.obj("error", why));
+            return false;
+        }
         ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"bulwark\"");
         json(ex, 401, Json.obj("error", token == null ? "remote clients need a configured BulwarkRestToken" : "bearer token required"));
         return false;
+    }
+
+    /**
+     * Why a token-less loopback request is refused as coming from a browser page of another origin, or null:
+     * a {@code Host} that is not a loopback name or address (DNS rebinding), an {@code Origin} other than the
+     * API's own ({@code null} included), a {@code Sec-Fetch-Site} other than {@code same-origin}/{@code none}.
+     * Non-browser clients (curl, scripts, exporters) send none of these and are not affected.
+     */
+    static String browserRefusal(com.sun.net.httpserver.Headers h) {
+        String host = h.getFirst("Host");
+        if (host != null && !loopbackHost(host)) return "Host header names no loopback address: " + host;
+        String origin = h.getFirst("Origin");
+        if (origin != null) {
+            String o = origin.toLowerCase(java.util.Locale.ROOT);
+            String own = host == null ? null : host.toLowerCase(java.util.Locale.ROOT);
+            if (own == null || !(o.equals("http://" + own) || o.equals("https://" + own))) {
+                return "cross-origin request refused (Origin " + origin + ")";
+            }
+        }
+        String site = h.getFirst("Sec-Fetch-Site");
+        if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
+            return "cross-site request refused (Sec-Fetch-Site " + site + ")";
+        }
+        return null;
+    }
+
+    /** {@code host[:port]} names this machine through loopback: localhost, a loopback literal, or the host name. */
+    static boolean loopbackHost(String hostPort) {
+        String h = hostPort.trim().toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[")) {
+            int e = h.indexOf(']');
+            if (e < 0) return false;
+            h = h.substring(1, e);
+        } else {
+            int c = h.lastIndexOf(':');
+            if (c >= 0) h = h.substring(0, c);
+        }
+        if (h.endsWith(".")) h = h.substring(0, h.length() - 1);
+        if (h.equals("localhost") || h.endsWith(".localhost")) return true;
+        if (h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) return true;
+        if (h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) return true;
+        return h.equals(LOCAL_HOSTNAME);
+    }
+
+    /** This machine's own name (Debian maps it to 127.0.1.1): a rebinding page cannot make a browser send it. */
+    private static final String LOCAL_HOSTNAME = localHostname();
+
+    private static String localHostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
+        } catch (IOException e) {
+            return "localhost";
+        }
     }
 
     Map<String, Object> versionInfo() {

@@ -276,4 +276,49 @@ class RestApiTest {
             }
         }
     }
+
+    /** A raw HTTP/1.1 request on a real socket, so Host, Origin and Sec-Fetch-Site are exactly what a browser sends. */
+    static int rawStatus(String method, String path, String... headers) throws Exception {
+        int port = bulwark.daemon.restPort();
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            StringBuilder sb = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+            boolean host = false;
+            for (String h : headers) {
+                sb.append(h).append("\r\n");
+                host |= h.regionMatches(true, 0, "Host:", 0, 5);
+            }
+            if (!host) sb.append("Host: 127.0.0.1:").append(port).append("\r\n");
+            sb.append("Content-Type: text/plain\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx");
+            s.getOutputStream().write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+            String status = new String(s.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            return Integer.parseInt(status.substring(9, 12));
+        }
+    }
+
+    /**
+     * harden19: a browser page on another origin is a loopback client too. A form or no-cors fetch (a "simple"
+     * request: no preflight) must not trigger a reload, a scan or clearstatistics, and a DNS-rebinding page
+     * (its own host name resolving to 127.0.0.1) must not read replies. Before the fix every case below answered 200.
+     */
+    @Test
+    void browserPagesOfOtherOriginsAreRefused() throws Exception {
+        String own = "Host: 127.0.0.1:" + bulwark.daemon.restPort();
+        // CSRF: cross-origin POSTs a browser sends without a preflight
+        assertEquals(403, rawStatus("POST", "/api/v1/reload", "Origin: http://evil.example", "Sec-Fetch-Site: cross-site"));
+        assertEquals(403, rawStatus("POST", "/api/v1/reload", "Origin: http://evil.example"));
+        assertEquals(403, rawStatus("POST", "/api/v1/scan", "Origin: null"));
+        assertEquals(403, rawStatus("POST", "/api/v3.0/clearstatistics", "Origin: http://localhost:3000"));
+        // an <img src> or no-cors GET carries no Origin, but Sec-Fetch-Site
+        assertEquals(403, rawStatus("GET", "/api/v1/scan-path?path=" + fx.files.resolve("eicar.com"), "Sec-Fetch-Site: cross-site"));
+        // DNS rebinding: the browser names the attacker's host
+        assertEquals(403, rawStatus("GET", "/api/v1/version", "Host: rebind.evil.example:" + bulwark.daemon.restPort()));
+        // the API's own origin, a direct navigation, and clients that are no browser are served
+        assertEquals(200, rawStatus("POST", "/api/v1/reload", own, "Origin: http://127.0.0.1:" + bulwark.daemon.restPort(),
+                "Sec-Fetch-Site: same-origin"));
+        assertEquals(200, rawStatus("GET", "/api/v1/health", "Host: localhost:" + bulwark.daemon.restPort(), "Sec-Fetch-Site: none"));
+        assertEquals(200, rawStatus("GET", "/api/v1/health", "Host: [::1]:" + bulwark.daemon.restPort()));
+        assertEquals(200, rawStatus("POST", "/api/v1/reload"));
+        assertEquals(200, get("/api/v1/health").statusCode());
+    }
 }
