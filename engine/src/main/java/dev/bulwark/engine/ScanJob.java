@@ -338,6 +338,7 @@ final class ScanJob {
             case PDF -> m |= 1 << 10;
             case SWF -> m |= 1 << 11;
             case JAVA -> m |= 1 << 12;
+            case INTERNAL -> m |= 1 << 13; // (types17) ClamAV's JSON properties magic
             case BINARY_DATA, PYTHON_COMPILED -> m |= 1 << 14;
             default -> { }
         }
