@@ -171,7 +171,7 @@ final class ScanJob {
             FileType.SEVENZIP, FileType.MSOLE2, FileType.MSCAB, FileType.MAIL, FileType.POSIX_TAR, FileType.OLD_TAR,
             FileType.RAR, FileType.ARJ, FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC,
             FileType.MSCHM, FileType.ZSTD, FileType.BINHEX, FileType.TNEF, FileType.MSSZDD, FileType.ISO9660, FileType.RTF, FileType.HTML_UTF16,
-            FileType.OOXML_WORD, FileType.OOXML_PPT, FileType.OOXML_XL, FileType.MACHO_UNIBIN, FileType.HWPOLE2, FileType.CRYPTFF);
+            FileType.OOXML_WORD, FileType.OOXML_PPT, FileType.OOXML_XL, FileType.MACHO_UNIBIN, FileType.HWPOLE2, FileType.CRYPTFF, FileType.XAR);
 
     void scanLayer(LayerImpl l, FileType hint) {
         if (stop || timeUp()) return;
