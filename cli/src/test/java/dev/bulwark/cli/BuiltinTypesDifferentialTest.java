@@ -184,8 +184,20 @@ class BuiltinTypesDifferentialTest {
         mzGpt[0] = 'M';
         mzGpt[1] = 'Z';
         s.put("mz-gpt", mzGpt);
+        // bzip2 as cli_scanbzip reads it: the first stream only (EICAR after junk is found, in a second stream is not)
+        byte[] bz = bzip2(ascii("pre " + EICAR + " post"));
+        s.put("bz2-junk", cat(bz, ascii("\u0001junkjunkjunk".repeat(4))));
+        s.put("bz2-concat", cat(bzip2(ascii("first stream\n")), bz));
         s.put("hwpole2-real", cat(HEX.parseHex("d1010000d0cf11e0a1b11ae1"), new byte[100], MARK, EICAR_B));
         return s;
+    }
+
+    private static byte[] bzip2(byte[] data) throws Exception {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        try (var z = new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(o)) {
+            z.write(data);
+        }
+        return o.toByteArray();
     }
 
     private static byte[] zip(String name, byte[] data) throws Exception {
