@@ -171,11 +171,14 @@ final class ScanJob {
             FileType.SEVENZIP, FileType.MSOLE2, FileType.MSCAB, FileType.MAIL, FileType.POSIX_TAR, FileType.OLD_TAR,
             FileType.RAR, FileType.ARJ, FileType.CPIO_OLD, FileType.CPIO_ODC, FileType.CPIO_NEWC, FileType.CPIO_CRC,
             FileType.MSCHM, FileType.ZSTD, FileType.BINHEX, FileType.TNEF, FileType.MSSZDD, FileType.ISO9660, FileType.RTF, FileType.HTML_UTF16,
-            FileType.OOXML_WORD, FileType.OOXML_PPT, FileType.OOXML_XL, FileType.MACHO_UNIBIN);
+            FileType.OOXML_WORD, FileType.OOXML_PPT, FileType.OOXML_XL, FileType.MACHO_UNIBIN, FileType.HWPOLE2, FileType.CRYPTFF, FileType.XAR);
 
     void scanLayer(LayerImpl l, FileType hint) {
         if (stop || timeUp()) return;
         if (l.type == null) l.type = hint != null ? hint : detect(l.data);
+        // (types17) ClamAV's magic_scan neither parses nor scans an ignored type (MP3, Ogg, SQLite, ...): no raw
+        // scan, so no hash signature, no bytes counted
+        if (l.type == FileType.IGNORED) return;
         boolean first = in(CONTAINER_FIRST, l.type);
         if (first) extract(l);
         if (stop) return;
@@ -335,6 +338,7 @@ final class ScanJob {
             case PDF -> m |= 1 << 10;
             case SWF -> m |= 1 << 11;
             case JAVA -> m |= 1 << 12;
+            case INTERNAL -> m |= 1 << 13; // (types17) ClamAV's JSON properties magic
             case BINARY_DATA, PYTHON_COMPILED -> m |= 1 << 14;
             default -> { }
         }
@@ -361,7 +365,8 @@ final class ScanJob {
     boolean parserEnabled(FileType t) {
         ScanOptions.Parser p = switch (t) {
             case MAIL, TNEF, BINHEX -> ScanOptions.Parser.MAIL;
-            case MSOLE2 -> ScanOptions.Parser.OLE2;
+            case MSOLE2, HWPOLE2 -> ScanOptions.Parser.OLE2;
+            case CRYPTFF -> null; // (types17) ClamAV decodes it whatever the options say
             case PDF, XDP -> ScanOptions.Parser.PDF;
             case XML_WORD, XML_XL -> ScanOptions.Parser.XMLDOCS;
             case HTML -> ScanOptions.Parser.HTML;
@@ -370,6 +375,6 @@ final class ScanJob {
             case SWF -> ScanOptions.Parser.SWF;
             default -> ScanOptions.Parser.ARCHIVE;
         };
-        return opt.enabled(p) && !sigs.dconfDisabled.contains(p);
+        return p == null || opt.enabled(p) && !sigs.dconfDisabled.contains(p);
     }
 }

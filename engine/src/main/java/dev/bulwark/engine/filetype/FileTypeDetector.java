@@ -27,22 +27,37 @@ public final class FileTypeDetector {
      * each magic in front of a tar: TarMagicPrecedenceTest); ClamAV's CAB rule is MSCF and four NULs.
      */
     static final List<MagicRule> BUILTIN = List.of(
-            m(0, "fd377a585a00", FileType.XZ), m(0, "377abcaf271c", FileType.SEVENZIP), m(0, "4d53434600000000", FileType.MSCAB),
-            m(0, "255044462d", FileType.PDF), m(0, "7b5c7274", FileType.RTF), m(0, "47494638", FileType.GIF),
-            m(0, "89504e470d0a1a0a", FileType.PNG), m(0, "ffd8ff", FileType.JPEG), m(0, "49492a00", FileType.TIFF),
-            m(0, "4d4d002a", FileType.TIFF), m(0, "465753", FileType.SWF), m(0, "435753", FileType.SWF), m(0, "5a5753", FileType.SWF),
+            // (types17) ClamAV's table from its last entries back to "EFI PART" at 512: these win over a GPT header
+            m(0, "414c5a01", FileType.ALZ), m(0, "e4525c7b8cd8a74daeb15378d02996d3", FileType.ONENOTE),
+            m(0, "5a5753", FileType.SWF), m(0, "7b0a2020224d61676963223a22434c414d4a534f4e763022", FileType.INTERNAL),
+            m(0, "4d4d", FileType.TIFF), m(0, "49492a00", FileType.TIFF), m(0, "ffd8ff", FileType.JPEG),
+            m(0, "474946", FileType.GIF), m(0, "89504e47", FileType.PNG), m(0, "45474741", FileType.EGG),
+            m(0, "435753", FileType.SWF), m(0, "4c0000000114020000000000c000000000000046", FileType.LNK),
+            // (cli15) "%!PS-Adobe-": PostScript, not text (no normalised text view; clamscan "Recognized PostScript file")
+            m(0, "252150532d41646f62652d", FileType.PS), m(0, "7b5c7274", FileType.RTF),
+            m(0, "48575020446f63756d656e742046696c652056332e3030201a0102030405", FileType.HWP3),
+            m(4, "d0cf11e0a1b11ae1", FileType.HWPOLE2), m(512, "4546492050415254", FileType.GPT),
+            m(0, "fd377a585a00", FileType.XZ), m(0, "78617221", FileType.XAR),
+            m(0, "0000000c6a5020200d0a870a", FileType.GRAPHICS), m(0, "377f0682002de218", FileType.IGNORED),
+            m(0, "377f0683002de218", FileType.IGNORED), m(0, "53514c69746520666f726d6174203300", FileType.IGNORED),
+            m(0, "d9d505f920a163d7", FileType.IGNORED), m(0, "377abcaf271c", FileType.SEVENZIP),
+            m(0, "4d53434600000000", FileType.MSCAB), m(0, "465753", FileType.SWF), m(0, "53594d430100", FileType.IGNORED),
+            m(0, "255044462d", FileType.PDF),
             m(0, "feedface", FileType.MACHO), m(0, "cefaedfe", FileType.MACHO), m(0, "feedfacf", FileType.MACHO),
             m(0, "cffaedfe", FileType.MACHO), m(0, "303730373031", FileType.CPIO_NEWC),
             m(0, "303730373032", FileType.CPIO_CRC), m(0, "303730373037", FileType.CPIO_ODC), m(0, "c771", FileType.CPIO_OLD),
-            m(0, "71c7", FileType.CPIO_OLD), m(0, "4c0000000114020000000000c000000000000046", FileType.LNK),
-            // (cli15) "%!PS-Adobe-": PostScript, not text (no normalised text view; clamscan "Recognized PostScript file")
-            m(0, "252150532d41646f62652d", FileType.PS),
+            m(0, "71c7", FileType.CPIO_OLD),
             m(0, "5b616c69617365735d", FileType.POSIX_TAR), // ClamAV's TAR-POSIX-CVE-2012-1419: "[aliases]"
             m(257, "7573746172", FileType.POSIX_TAR),
+            m(0, "5349502d48495420285349502f48", FileType.IGNORED), // "SIP-HIT (SIP/H", a log
             m(0, "504b0304", FileType.ZIP), m(0, "504b3030504b0304", FileType.ZIP), m(0, "504b0506", FileType.ZIP),
-            m(0, "1f8b", FileType.GZ), m(0, "425a68", FileType.BZ), m(0, "526172211a07", FileType.RAR), m(0, "60ea", FileType.ARJ),
+            // (types17) "Rar!" alone is ClamAV's RAR magic; RIFX is RIFF too; CryptFF; MP3, Ogg, RealMedia: ignored
+            m(0, "1f8b", FileType.GZ), m(0, "425a68", FileType.BZ), m(0, "52617221", FileType.RAR), m(0, "60ea", FileType.ARJ),
             m(0, "4d534346", FileType.MSCAB), m(0, "49545346", FileType.MSCHM), m(0, "d0cf11e0a1b11ae1", FileType.MSOLE2),
-            m(0, "52494646", FileType.RIFF), m(0, "7f454c46", FileType.ELF), m(0, "4d5a", FileType.MSEXE), m(0, "5a4d", FileType.MSEXE),
+            m(0, "52494646", FileType.RIFF), m(0, "52494658", FileType.RIFF), m(0, "7f454c46", FileType.ELF),
+            m(0, "4d5a", FileType.MSEXE), m(0, "5a4d", FileType.MSEXE), m(0, "b6b9acaefeffffff", FileType.CRYPTFF),
+            m(0, "494433", FileType.IGNORED), m(0, "fffb90", FileType.IGNORED), m(0, "4f676753", FileType.IGNORED),
+            m(0, "2e524d46", FileType.IGNORED), m(0, "424d", FileType.GRAPHICS),
             m(0, "28546869732066696c65206d75737420626520636f6e76657274656420776974682042696e486578", FileType.BINHEX),
             // (compat15) ClamAV's "UUencoded" rule (filetypes_int.h): a file starting "begin " is CL_TYPE_UUENCODED
             m(0, "626567696e20", FileType.UUENCODED),
@@ -100,6 +115,7 @@ public final class FileTypeDetector {
         byte[] first = new byte[n];
         layer.get(0, first, 0, n);
         boolean builtin = custom == null;
+        if (builtin && n >= 4 && pyc(first)) return FileType.PYTHON_COMPILED;
         MagicRule literal = builtin ? (n == 0 ? null : literal(BY_FIRST[first[0] & 0xFF], first, n)) : literal(custom, first, n);
         if (literal != null) return literal.result() == FileType.ZIP ? OoxmlRefine.refine(layer) : literal.result();
         if (builtin && n >= 4 && u32be(first, 0) == 0xCAFEBABE) {
@@ -133,6 +149,33 @@ public final class FileTypeDetector {
             if (HeadRules.isHtml(ByteBuffer.wrap(decoded.getBytes(StandardCharsets.ISO_8859_1)), builtin, extra)) return FileType.HTML;
         }
         return text;
+    }
+
+    /**
+     * (types17) ClamAV's byte-compiled Python magics (a version's 16-bit number, then CR LF; two of Python 1.x end
+     * 99 00), which come last in its table and so are tried first. Little-endian version numbers, sorted.
+     */
+    private static final char[] PYC = {
+        0x0100, 0x0150, 0x0bb8, 0x0bc2, 0x0bcc, 0x0bd6, 0x0be0, 0x0bea, 0x0bf4, 0x0bf5, 0x0bff, 0x0c09,
+        0x0c13, 0x0c1d, 0x0c1f, 0x0c27, 0x0c3b, 0x0c45, 0x0c4f, 0x0c58, 0x0c62, 0x0c6c, 0x0c76, 0x0c80,
+        0x0c8a, 0x0c94, 0x0c9e, 0x0cb2, 0x0cbc, 0x0cc6, 0x0cd0, 0x0cda, 0x0ce4, 0x0cee, 0x0cf8, 0x0d02,
+        0x0d0c, 0x0d16, 0x0d17, 0x0d20, 0x0d21, 0x0d2a, 0x0d2b, 0x0d2c, 0x0d2d, 0x0d2f, 0x0d30, 0x0d31,
+        0x0d32, 0x0d33, 0x0d3e, 0x0d3f, 0x0df0, 0x1704, 0x2e89, 0x4e99, 0xc4fc, 0xc4fd, 0xc687, 0xc688,
+        0xeb2a, 0xeb2b, 0xed2d, 0xed2e, 0xf23b, 0xf23c, 0xf245, 0xf259, 0xf263, 0xf26d, 0xf26e, 0xf277,
+        0xf281, 0xf28b, 0xf28c, 0xf295, 0xf29f, 0xf2a9, 0xf2b3, 0xf2b4, 0xf2c7, 0xf2d1, 0xf2d2, 0xf2db,
+        0xf2e5, 0xf2ef, 0xf2f9, 0xf303, 0xf304, 0xf30a};
+
+    private static boolean pyc(byte[] a) {
+        int v = (a[0] & 0xFF) | (a[1] & 0xFF) << 8;
+        if ((a[2] & 0xFF) == 0x99 && a[3] == 0) return v == 0x0902 || v == 0x0903; // "02099900", "03099900"
+        if (a[2] != 0x0d || a[3] != 0x0a) return false;
+        int lo = 0, hi = PYC.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1, x = PYC[mid];
+            if (x == v) return true;
+            if (x < v) lo = mid + 1; else hi = mid - 1;
+        }
+        return false;
     }
 
     /** The first of {@code rules} whose literal magic is in {@code a[0, n)}, or null. */

@@ -32,6 +32,7 @@ public final class HeadRules {
             hits.addAll(EmbeddedTypeFinder.headHits(head));
             HtmlMarkers.headHits(head, hits);
             MailMarkers.headHits(head, hits);
+            FixedHeadRules.hits(head, hits);
         }
         if (extra != null) extra.hits(head, text, hits);
         if (hits.isEmpty()) return null;
@@ -72,6 +73,9 @@ public final class HeadRules {
             case BINARY_DATA -> 4;
             case MSEXE -> 10;
             case PDF -> 20;
+            case PYTHON_COMPILED -> 21; // (types17) the rest of ClamAV's order for the types FixedHeadRules gives
+            case LHA_LZH -> 22;
+            case MBR -> 25;
             case HTML -> 30;
             case MAIL -> 31;
             case SFX -> 40;
@@ -85,7 +89,10 @@ public final class HeadRules {
             case AUTOIT -> 48;
             case ISHIELD_MSI -> 49;
             case ISO9660 -> 50;
+            case APM -> 55;
+            case XML_HWP -> 57;
             case MHTML -> 60;
+            case IGNORED -> 100;
             default -> 5;
         };
     }

@@ -37,6 +37,7 @@ final class ArchiveFormats {
             case MSCHM -> new ChmExtractor();
             case ISO9660 -> new Iso9660Extractor();
             case DMG -> new dev.bulwark.engine.formats.dmg.DmgExtractor();
+            case XAR -> new dev.bulwark.engine.formats.xar.XarExtractor();
             case SIS -> new SisExtractor();
             case UDF -> new dev.bulwark.engine.formats.udf.UdfExtractor();
             case RAR, RARSFX -> new RarExtractor();

@@ -21,6 +21,8 @@ final class DocumentFormats {
             case XML_WORD, XML_XL -> new dev.bulwark.engine.formats.xmldoc.MsXmlExtractor();
             case XDP -> new dev.bulwark.engine.formats.xmldoc.XdpExtractor();
             case HTML_UTF16 -> new dev.bulwark.engine.formats.htmlutf16.HtmlUtf16Extractor();
+            case HWPOLE2 -> new dev.bulwark.engine.formats.hwpole2.HwpOle2Extractor();
+            case CRYPTFF -> new dev.bulwark.engine.formats.cryptff.CryptffExtractor();
             default -> null;
         };
     }

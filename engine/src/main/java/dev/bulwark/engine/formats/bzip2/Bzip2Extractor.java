@@ -10,13 +10,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
-/** bzip2 (Commons Compress decoder, concatenated streams as bunzip2 reads them): one child. */
+/**
+ * bzip2 (Commons Compress decoder): one child, the first stream. (types17) As ClamAV's cli_scanbzip, decoding ends at
+ * the first end-of-stream mark: a second concatenated stream is not read (bunzip2 would read it) and bytes after the
+ * stream do not matter (reading them as a next stream's header failed, and the decoder's exception then lost what the
+ * same read had decoded: clamscan found EICAR in a stream followed by junk, Bulwark did not).
+ */
 public final class Bzip2Extractor implements Extractor {
     @Override
     public void extract(Layer layer, ExtractContext ctx) {
         InputStream in;
         try {
-            in = new BZip2CompressorInputStream(new BufferInputStream(layer.data()), true);
+            in = new BZip2CompressorInputStream(new BufferInputStream(layer.data()), false);
         } catch (IOException | RuntimeException e) {
             ctx.note("bzip2: bad header: " + e.getMessage());
             return;

@@ -32,15 +32,18 @@ class Bzip2ExtractorTest {
     }
 
     @Test
-    void concatenatedStreamsLikeBunzip2(@TempDir Path dir) throws Exception {
+    void firstStreamOnlyLikeClamav(@TempDir Path dir) throws Exception {
+        // (types17) ClamAV's cli_scanbzip stops at the first end-of-stream mark (clamscan 1.4.6: EICAR in a second
+        // concatenated stream is not found; EICAR in a stream followed by junk is)
         byte[] exe = Samples.read("clam.exe");
         byte[] a = Tools.run(dir, Arrays.copyOf(exe, 200), "bzip2", "-c");
         byte[] b = Tools.run(dir, Arrays.copyOfRange(exe, 200, exe.length), "bzip2", "-c");
         byte[] both = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, both, a.length, b.length);
-        byte[] out = run(both).extracted().get(0).data();
-        Samples.assertClamExe(out);
-        assertArrayEquals(Tools.run(dir, both, "bzip2", "-dc"), out);
+        assertArrayEquals(Arrays.copyOf(exe, 200), run(both).extracted().get(0).data());
+        byte[] junk = Arrays.copyOf(a, a.length + 40);
+        for (int i = a.length; i < junk.length; i++) junk[i] = (byte) (i * 7 + 1);
+        assertArrayEquals(Arrays.copyOf(exe, 200), run(junk).extracted().get(0).data());
     }
 
     @Test
