@@ -100,7 +100,6 @@ final class ElfModule implements YaraModule {
             s.put("size", e.is64 ? e.u64(p + 16) : e.u32(p + 8));
             s.put("type", (long) (info & 0xF));
             s.put("bind", (long) (info >> 4));
-            s.put("other", (long) Bytes.u8(e.in, p + (e.is64 ? 5 : 13)));
             s.put("shndx", (long) e.u16(p + (e.is64 ? 6 : 14)));
             if (strtab >= 0) {
                 byte[] n = Bytes.cstr(e.in, strtab + nameIdx, MAX_NAME);
