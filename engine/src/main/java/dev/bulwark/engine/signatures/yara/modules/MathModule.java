@@ -119,6 +119,7 @@ final class MathModule implements YaraModule {
         });
         m.put("count", (YaraFunction) (x, a) -> {
             if (a.length < 1 || !(a[0] instanceof Long b) || b < 0 || b > 255) return null;
+            if (a.length == 1 && x.len() == 0) return null; // (yara17) yara 4.2.3: an empty file has no data block to count
             byte[] d = countData(x, a, 1);
             if (d == null) return null;
             return histogram(d)[(int) (long) b];

@@ -17,6 +17,8 @@ final class PeResources {
     final Map<String, Object> versionInfo = new LinkedHashMap<>();
     final List<Object> versionInfoList = new ArrayList<>();
     long resourceTimestamp = -1;
+    /** (yara17) The root directory's MajorVersion/MinorVersion, as yara 4.2.3 sets resource_version; null if absent. */
+    Map<String, Object> resourceVersion;
 
     PeResources(PeFile pe) {
         long[] dir = pe.directory(2);
@@ -24,6 +26,7 @@ final class PeResources {
         long root = pe.rvaToOffset(dir[0]);
         if (root < 0) return;
         resourceTimestamp = Bytes.u32(pe.in, root + 4);
+        if (pe.in.has(root, 16)) resourceVersion = Map.of("major", (long) Bytes.u16(pe.in, root + 8), "minor", (long) Bytes.u16(pe.in, root + 10));
         walk(pe, root, root, 0, new long[3], new byte[3][]);
     }
 
