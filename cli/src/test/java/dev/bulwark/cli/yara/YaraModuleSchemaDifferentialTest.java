@@ -163,6 +163,43 @@ class YaraModuleSchemaDifferentialTest {
         }
     }
 
+    /**
+     * The real rule sets (elastic/protections-artifacts, Neo23x0/signature-base, when present in /tmp/rulesets) compile
+     * as with yara 4.2.3: the same exit code and the same output, on a small file.
+     */
+    @Test
+    void realRuleSetsCompileAsInYara() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(YARA), "yara not installed");
+        Path target = Files.writeString(tmp.resolve("small.txt"), "x\n");
+        String[] ext = {"-d", "filename=x", "-d", "filepath=x", "-d", "extension=x", "-d", "filetype=x", "-d", "owner=x"};
+        int done = 0;
+        String before = System.getProperty(YaraCommand.CACHE_PROPERTY);
+        System.setProperty(YaraCommand.CACHE_PROPERTY, "off");
+        try {
+            for (String set : new String[] {"elastic", "signature-base"}) {
+                Path rules = Path.of("/tmp/rulesets/" + set + ".yar");
+                if (!Files.isRegularFile(rules)) continue;
+                List<String> cmd = new ArrayList<>(List.of(YARA.toString()));
+                cmd.addAll(List.of(ext));
+                cmd.addAll(List.of(rules.toString(), target.toString()));
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                String theirs = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor(300, TimeUnit.SECONDS);
+                List<String> args = new ArrayList<>(List.of(ext));
+                args.addAll(List.of(rules.toString(), target.toString()));
+                ByteArrayOutputStream o = new ByteArrayOutputStream();
+                PrintStream ps = new PrintStream(o, true, StandardCharsets.UTF_8);
+                int rc = YaraCommand.run(args.toArray(String[]::new), ps, ps);
+                assertEquals("rc=" + p.exitValue() + "\n" + theirs, "rc=" + rc + "\n" + o.toString(StandardCharsets.UTF_8), set);
+                done++;
+            }
+        } finally {
+            if (before == null) System.clearProperty(YaraCommand.CACHE_PROPERTY);
+            else System.setProperty(YaraCommand.CACHE_PROPERTY, before);
+        }
+        Assumptions.assumeTrue(done > 0, "no rule sets in /tmp/rulesets");
+    }
+
     private static void accesses(String path, Node n, List<String> out) {
         if (n.ext) return; // a Bulwark addition: yara 4.2.3 refuses it
         switch (n.kind) {
