@@ -162,18 +162,23 @@ final class PeResources {
     /** The CodeView PDB path from the debug directory, or null. */
     static byte[] pdbPath(PeFile pe) {
         long[] dir = pe.directory(6);
-        if (dir == null) return null;
+        // (yara17) as yara 4.2.3: a debug directory of whole entries at a non-zero address; a path of 1..259 bytes
+        // (an empty or longer one is skipped and the next CodeView entry tried)
+        if (dir == null || dir[0] == 0 || dir[1] == 0 || dir[1] % 28 != 0) return null;
         long off = pe.rvaToOffset(dir[0]);
         if (off < 0) return null;
         for (long i = 0; i < Math.min(dir[1] / 28, 64); i++) {
             long e = off + 28 * i;
+            if (!pe.in.has(e, 28)) break;
             if (Bytes.u32(pe.in, e + 12) != 2) continue; // IMAGE_DEBUG_TYPE_CODEVIEW
             long addr = Bytes.u32(pe.in, e + 20);
-            long raw = addr > 0 && pe.rvaToOffset(addr) >= 0 ? pe.rvaToOffset(addr) : Bytes.u32(pe.in, e + 24);
+            long raw = addr > 0 && pe.rvaToOffset(addr) > 0 ? pe.rvaToOffset(addr) : Bytes.u32(pe.in, e + 24);
+            if (raw <= 0) continue;
             long sig = Bytes.u32(pe.in, raw);
-            if (sig == 0x53445352L) return Bytes.cstr(pe.in, raw + 24, 1024); // "RSDS"
-            if (sig == 0x3031424EL) return Bytes.cstr(pe.in, raw + 16, 1024); // "NB10"
-            if (sig == 0x434F544DL) return Bytes.cstr(pe.in, raw + 20, 1024); // "MTOC" (EFI images built by mtoc)
+            long name = sig == 0x53445352L ? raw + 24 : sig == 0x3031424EL ? raw + 16 : sig == 0x434F544DL ? raw + 20 : -1; // RSDS, NB10, MTOC
+            if (name < 0 || !pe.in.has(raw, name - raw + 1)) continue;
+            byte[] p = Bytes.cstr(pe.in, name, 260);
+            if (p != null && p.length > 0 && p.length < 260) return p;
         }
         return null;
     }
