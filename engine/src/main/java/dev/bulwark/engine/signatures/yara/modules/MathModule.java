@@ -28,22 +28,29 @@ final class MathModule implements YaraModule {
         return e;
     }
 
-    private static Double mean(byte[] d) {
+    /** (yara17) signedBytes: yara 4.2.3 reads a string argument's bytes as C's signed char. */
+    private static Double mean(byte[] d, boolean signedBytes) {
         if (d.length == 0) return null;
         double s = 0;
-        for (byte b : d) s += b & 0xFF;
+        for (byte b : d) s += signedBytes ? b : b & 0xFF;
         return s / d.length;
     }
 
-    private static double serialCorrelation(byte[] d) {
-        double t1 = 0, t2 = 0, t3 = 0;
+    /**
+     * (yara17) As yara 4.2.3 computes it: the products of consecutive bytes plus the last byte squared (not last times
+     * first), and for a string argument the bytes as C's signed char.
+     */
+    static double serialCorrelation(byte[] d, boolean signedBytes) {
+        double t1 = 0, t2 = 0, t3 = 0, last = 0;
         int n = d.length;
         for (int i = 0; i < n; i++) {
-            double x = d[i] & 0xFF, next = d[(i + 1) % n] & 0xFF;
-            t1 += x * next;
+            double x = signedBytes ? d[i] : d[i] & 0xFF;
+            t1 += last * x;
             t2 += x;
             t3 += x * x;
+            last = x;
         }
+        t1 += last * last;
         double den = n * t3 - t2 * t2;
         if (den == 0) return -100000.0;
         return (n * t1 - t2 * t2) / den;
@@ -83,19 +90,20 @@ final class MathModule implements YaraModule {
         });
         m.put("mean", (YaraFunction) (x, a) -> {
             byte[] d = Args.dataArg(x, a);
-            return d == null ? null : mean(d);
+            return d == null ? null : mean(d, a.length == 1);
         });
         m.put("deviation", (YaraFunction) (x, a) -> {
             if (a.length < 2) return null;
             byte[] d = Args.dataArg(x, java.util.Arrays.copyOf(a, a.length - 1));
             if (d == null || d.length == 0) return null;
             double mean = Args.num(a[a.length - 1]), s = 0;
-            for (byte b : d) s += Math.abs((b & 0xFF) - mean);
+            boolean signedBytes = a.length == 2; // (yara17) the string form: C's signed char, as in yara 4.2.3
+            for (byte b : d) s += Math.abs((signedBytes ? b : b & 0xFF) - mean);
             return s / d.length;
         });
         m.put("serial_correlation", (YaraFunction) (x, a) -> {
             byte[] d = Args.dataArg(x, a);
-            return d == null ? null : serialCorrelation(d);
+            return d == null ? null : serialCorrelation(d, a.length == 1);
         });
         m.put("monte_carlo_pi", (YaraFunction) (x, a) -> {
             byte[] d = Args.dataArg(x, a);

@@ -178,7 +178,7 @@ final class PeConstants {
             "IMAGE_DEBUG_TYPE_REPRO", 16L,
             "IMPORT_STANDARD", 1L,
             "IMPORT_DELAYED", 2L,
-            "IMPORT_ANY", 3L
+            "IMPORT_ANY", -1L // (yara17) yara 4.2.3: ~0 (every flag); later versions 3
     };
 
     static void add(Map<String, Object> m) {

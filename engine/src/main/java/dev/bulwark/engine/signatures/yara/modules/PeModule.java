@@ -30,7 +30,7 @@ final class PeModule implements YaraModule {
         m.put("size_of_optional_header", (long) pe.sizeOfOptionalHeader);
         m.put("characteristics", (long) pe.characteristics);
         long ep = pe.rvaToOffset(pe.entryPointRva);
-        if (ep >= 0) m.put("entry_point", ep);
+        m.put("entry_point", ep); // (yara17) yara 4.2.3 sets -1 when the entry point maps to no file offset
         m.put("entry_point_raw", pe.entryPointRva);
         m.put("opthdr_magic", (long) pe.magic);
         m.put("image_base", pe.imageBase);
@@ -91,7 +91,8 @@ final class PeModule implements YaraModule {
         long signed = 0; // YARA 4.5: 0 by default, 1 when some signature is verified
         for (Object s : signatures == null ? List.of() : signatures) if (Long.valueOf(1).equals(((Map<?, ?>) s).get("verified"))) signed = 1;
         m.put("is_signed", signed);
-        m.put("is_dll", (YaraFunction) (x, a) -> (pe.characteristics & 0x2000) != 0 ? 1L : 0L);
+        // (yara17) yara 4.2.3 returns characteristics & IMAGE_FILE_DLL (0x2000), not 0/1
+        m.put("is_dll", (YaraFunction) (x, a) -> (long) (pe.characteristics & 0x2000));
         m.put("is_32bit", (YaraFunction) (x, a) -> pe.magic == 0x10b ? 1L : 0L);
         m.put("is_64bit", (YaraFunction) (x, a) -> pe.magic == 0x20b ? 1L : 0L);
         m.put("rva_to_offset", (YaraFunction) (x, a) -> {

@@ -41,7 +41,8 @@ final class PeResources {
             if ((name & 0x80000000L) != 0) {
                 long so = root + (name & 0x7FFFFFFFL);
                 int len = Bytes.u16(pe.in, so);
-                names[level] = len < 0 ? null : Bytes.utf16(pe.in, so + 2, len);
+                // (yara17) the name's UTF-16LE bytes as stored, as yara 4.2.3 sets type/name/language_string
+                names[level] = len < 0 ? null : Bytes.slice(pe.in, so + 2, 2L * len);
                 ids[level] = -1;
             } else {
                 names[level] = null;
@@ -107,9 +108,10 @@ final class PeResources {
     /** The decoded Rich header, or null. */
     static Map<String, Object> rich(PeFile pe) {
         ScanInput in = pe.in;
-        long limit = Math.min(pe.peOffset, MAX_RICH_SCAN);
+        // (yara17) as yara 4.2.3: the last "Rich" before the PE header (searched down from e_lfanew - 4 in steps of 4),
+        // a non-zero key, and a "DanS" header whose three padding words all equal the key
         long richAt = -1;
-        for (long o = 0x80; o + 8 <= limit; o += 4) {
+        for (long o = pe.peOffset - 4, n = 0; o >= 0x40 && n < MAX_RICH_SCAN / 4; o -= 4, n++) {
             if (Bytes.u32(in, o) == 0x68636952L) { // "Rich"
                 richAt = o;
                 break;
@@ -117,6 +119,7 @@ final class PeResources {
         }
         if (richAt < 0) return null;
         long key = Bytes.u32(in, richAt + 4);
+        if (key <= 0) return null;
         long start = -1;
         for (long o = richAt - 4; o >= 0x40; o -= 4) {
             if ((Bytes.u32(in, o) ^ key) == 0x536E6144L) { // "DanS"
@@ -125,6 +128,7 @@ final class PeResources {
             }
         }
         if (start < 0) return null;
+        if (Bytes.u32(in, start + 4) != key || Bytes.u32(in, start + 8) != key || Bytes.u32(in, start + 12) != key) return null;
         int len = (int) (richAt - start);
         byte[] raw = Bytes.slice(in, start, len), clear = raw.clone();
         for (int i = 0; i < len; i++) clear[i] ^= (byte) (key >>> (8 * (i % 4)));
