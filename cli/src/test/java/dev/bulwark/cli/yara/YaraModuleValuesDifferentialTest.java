@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Left out, documented in docs/YARA.md: magic (libmagic's details), dotnet #Blob values (4.2.3 drops their last
  * byte), pe.imphash() (no ordinal-to-name tables), macho.magic (read big-endian as yara 4.3 does), the imports of
  * YARA's sample tiny-idata-5200. Also fixed: math.serial_correlation (4.2.3 adds the last byte squared, not last
- * times first), the string forms of mean/deviation/serial_correlation (signed char), the Rich header checks.
+ * times first), the string forms of mean/deviation/serial_correlation/monte_carlo_pi (signed char), the Rich header checks.
  */
 class YaraModuleValuesDifferentialTest {
     private static final Path YARA = Path.of("/usr/bin/yara");

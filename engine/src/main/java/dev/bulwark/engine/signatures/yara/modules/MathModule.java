@@ -56,14 +56,18 @@ final class MathModule implements YaraModule {
         return (n * t1 - t2 * t2) / den;
     }
 
-    private static Double monteCarloPi(byte[] d) {
+    /**
+     * signedBytes (yara17): the string form, whose bytes yara 4.2.3 reads as signed char widened to unsigned int
+     * (0x80 counts as 4294967168).
+     */
+    private static Double monteCarloPi(byte[] d, boolean signedBytes) {
         final double r = 256.0 * 256 * 256 - 1;
         long tries = 0, inside = 0;
         for (int i = 0; i + 6 <= d.length; i += 6) {
             double x = 0, y = 0;
             for (int j = 0; j < 3; j++) {
-                x = x * 256 + (d[i + j] & 0xFF);
-                y = y * 256 + (d[i + 3 + j] & 0xFF);
+                x = x * 256 + (signedBytes ? Integer.toUnsignedLong(d[i + j]) : d[i + j] & 0xFF);
+                y = y * 256 + (signedBytes ? Integer.toUnsignedLong(d[i + 3 + j]) : d[i + 3 + j] & 0xFF);
             }
             tries++;
             if (x * x + y * y <= r * r) inside++;
@@ -107,7 +111,7 @@ final class MathModule implements YaraModule {
         });
         m.put("monte_carlo_pi", (YaraFunction) (x, a) -> {
             byte[] d = Args.dataArg(x, a);
-            return d == null ? null : monteCarloPi(d);
+            return d == null ? null : monteCarloPi(d, a.length == 1);
         });
         m.put("in_range", (YaraFunction) (x, a) -> {
             if (a.length != 3) return null;
