@@ -20,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * one (a duplicated rule identifier, an unknown module, a missing include), yara's wording ("syntax error",
  * "undefined string", "type mismatch", {@code wrong type "string" for % operator}, ...), one error per rule (yara
  * recovers at the next rule), the warning for a literal string used as a boolean except a token its lexer refuses, which is followed by a "syntax error". Before, every
- * line was {@code FILE(LINE): error: message} plus a caret excerpt, with more errors per rule. Known differences
- * left (docs/YARA.md): an unknown module field ({@code pe.nosuch}) is accepted, and an unterminated string is
- * reported on its own line where yara names the last line of the file.
+ * line was {@code FILE(LINE): error: message} plus a caret excerpt, with more errors per rule. Known difference
+ * left (docs/YARA.md): an unterminated string is reported on its own line where yara names the last line of the
+ * file. Module accesses (an unknown field such as {@code pe.nosuch}) are compared by
+ * YaraModuleSchemaDifferentialTest (round 15).
  */
 class YaraCompileErrorsDifferentialTest {
     private static final Path YARA = Path.of("/usr/bin/yara");

@@ -102,6 +102,8 @@ final class Compiler {
         final List<String> loopNames = new ArrayList<>();
         final List<Integer> loopSlots = new ArrayList<>();
         final List<Resolver.Ty> loopTypes = new ArrayList<>();
+        /** (yara17) A loop variable's module declaration (an item of a module array or dictionary), or null. */
+        final List<dev.bulwark.engine.signatures.yara.modules.ModuleSchema.Node> loopNodes = new ArrayList<>();
         int forOfSlot = -1;
         int nextSlot;
         int maxSlot;

@@ -1,6 +1,9 @@
 package dev.bulwark.engine.signatures.yara;
 
 import dev.bulwark.engine.signatures.yara.Ast.*;
+import dev.bulwark.engine.signatures.yara.modules.ModuleSchema;
+import dev.bulwark.engine.signatures.yara.modules.ModuleSchema.Kind;
+import dev.bulwark.engine.signatures.yara.modules.ModuleSchema.Node;
 import dev.bulwark.engine.signatures.yara.re.Regex;
 import dev.bulwark.engine.signatures.yara.re.RegexException;
 import java.util.ArrayList;
@@ -13,7 +16,12 @@ import java.util.List;
 final class Resolver {
     enum Ty { INT, FLOAT, BOOL, STR, REGEX, ANY }
 
-    private record R(Expr e, Ty t) {}
+    /** A resolved expression, its type and, for a module value of a checked module, its declaration (yara17). */
+    private record R(Expr e, Ty t, Node n) {
+        R(Expr e, Ty t) {
+            this(e, t, null);
+        }
+    }
 
     private final Compiler compiler;
     private final Compiler.Scope sc;
@@ -92,7 +100,69 @@ final class Resolver {
         return 0;
     }
 
+    /**
+     * (yara17) An expression used as a value: a module structure, array, dictionary or function is refused with
+     * yara 4.2.3's "wrong usage of identifier".
+     */
     private R r(Expr e) {
+        R x = obj(e);
+        if (x.n() != null && !x.n().leaf()) {
+            err(at(e), "wrong usage of identifier \"" + x.n().name + "\"");
+            return new R(x.e(), Ty.ANY);
+        }
+        return x;
+    }
+
+    private Token at(Expr e) {
+        return switch (e) {
+            case Field f -> f.at();
+            case Index ix -> ix.at();
+            case Call c -> c.at();
+            case Ident id -> id.at();
+            default -> null;
+        };
+    }
+
+    /** The type a declared field has as a value (ANY for structures, arrays, dictionaries and functions). */
+    private static Ty ty(Node n) {
+        return switch (n.kind) {
+            case INT -> Ty.INT;
+            case FLOAT -> Ty.FLOAT;
+            case STR -> Ty.STR;
+            default -> Ty.ANY;
+        };
+    }
+
+    private static Ty ty(char letter) {
+        return letter == 'i' ? Ty.INT : letter == 'f' ? Ty.FLOAT : Ty.STR;
+    }
+
+    /** yara's letter for an argument's type in a function's overloads ('?' for a value of unknown type). */
+    private static char letter(Ty t) {
+        return switch (t) {
+            case INT -> 'i';
+            case FLOAT -> 'f';
+            case STR -> 's';
+            case REGEX -> 'r';
+            case BOOL -> 'b';
+            case ANY -> '?';
+        };
+    }
+
+    /** The result letter of the overload matching these argument letters ('?' matches any), or 0. */
+    private static char overload(Node f, String sig) {
+        if (sig.indexOf('?') < 0) return f.overload(sig);
+        for (String[] o : f.overloads) {
+            if (o[0].length() != sig.length()) continue;
+            boolean ok = true;
+            for (int i = 0; i < sig.length() && ok; i++) ok = sig.charAt(i) == '?' || sig.charAt(i) == o[0].charAt(i);
+            if (ok) return o[1].charAt(0);
+        }
+        return 0;
+    }
+
+    /** An expression that may be a module structure, array, dictionary or function (an operand of . [] () or an iterator). */
+    private R obj(Expr e) {
         switch (e) {
             case BoolLit b -> { return new R(b, Ty.BOOL); }
             case IntLit i -> { return new R(i, Ty.INT); }
@@ -133,17 +203,62 @@ final class Resolver {
             case IntRead ir -> { return new R(new IntRead(ir.at(), ir.fn(), expect(ir.offset(), Ty.INT, ir.at(), ir.fn())), Ty.INT); }
             case Ident id -> { return ident(id); }
             case Field f -> {
-                R o = r(f.obj());
+                R o = obj(f.obj());
+                if (o.n() != null) {
+                    if (o.n().kind != Kind.STRUCT) {
+                        err(f.at(), "\"" + o.n().name + "\" is not a structure");
+                        return new R(new Field(f.at(), o.e(), f.name()), Ty.ANY);
+                    }
+                    Node c = o.n().fields.get(f.name());
+                    if (c == null) {
+                        err(f.at(), "invalid field name \"" + f.name() + "\"");
+                        return new R(new Field(f.at(), o.e(), f.name()), Ty.ANY);
+                    }
+                    return new R(new Field(f.at(), o.e(), f.name()), ty(c), c);
+                }
                 if (o.t() != Ty.ANY) err(f.at(), "\"" + f.name() + "\" is not a structure field");
                 return new R(new Field(f.at(), o.e(), f.name()), Ty.ANY);
             }
             case Index ix -> {
-                R o = r(ix.obj());
+                R o = obj(ix.obj());
+                if (o.n() != null) {
+                    R k = r(ix.index());
+                    Node n = o.n();
+                    if (n.kind == Kind.ARRAY) {
+                        if (k.t() != Ty.INT && k.t() != Ty.ANY) err(ix.at(), "array indexes must be of integer type");
+                    } else if (n.kind == Kind.DICT) {
+                        if (k.t() != Ty.STR && k.t() != Ty.ANY) err(ix.at(), "dictionary keys must be of string type");
+                    } else {
+                        err(ix.at(), "\"" + n.name + "\" is not an array or dictionary");
+                        return new R(new Index(ix.at(), o.e(), k.e()), Ty.ANY);
+                    }
+                    return new R(new Index(ix.at(), o.e(), k.e()), ty(n.elem), n.elem);
+                }
                 if (o.t() != Ty.ANY) err(ix.at(), "wrong type: not an array or dictionary");
                 return new R(new Index(ix.at(), o.e(), r(ix.index()).e()), Ty.ANY);
             }
             case Call c -> {
-                R f = r(c.fn());
+                R f = obj(c.fn());
+                if (f.n() != null) {
+                    List<Expr> args = new ArrayList<>();
+                    StringBuilder sig = new StringBuilder();
+                    for (Expr a : c.args()) {
+                        R ra = r(a);
+                        args.add(ra.e());
+                        sig.append(letter(ra.t()));
+                    }
+                    Call out = new Call(c.at(), f.e(), args);
+                    if (f.n().kind != Kind.FUNC) {
+                        err(c.at(), "\"" + f.n().name + "\" is not a function");
+                        return new R(out, Ty.ANY);
+                    }
+                    char ret = overload(f.n(), sig.toString());
+                    if (ret == 0) {
+                        err(c.at(), "wrong arguments for function \"" + f.n().name + "\"");
+                        return new R(out, Ty.ANY);
+                    }
+                    return new R(out, ty(ret), ModuleSchema.leaf(f.n().name, ret));
+                }
                 if (f.t() != Ty.ANY) err(c.at(), "not a function");
                 List<Expr> args = new ArrayList<>();
                 for (Expr a : c.args()) args.add(r(a).e());
@@ -158,9 +273,9 @@ final class Resolver {
 
     private R ident(Ident id) {
         for (int i = sc.loopNames.size() - 1; i >= 0; i--) {
-            if (sc.loopNames.get(i).equals(id.name())) return new R(new LoopVar(sc.loopSlots.get(i)), sc.loopTypes.get(i));
+            if (sc.loopNames.get(i).equals(id.name())) return new R(new LoopVar(sc.loopSlots.get(i)), sc.loopTypes.get(i), sc.loopNodes.get(i));
         }
-        if (sc.imports.contains(id.name())) return new R(new ModuleRoot(id.name()), Ty.ANY);
+        if (sc.imports.contains(id.name())) return new R(new ModuleRoot(id.name()), Ty.ANY, ModuleSchema.of(id.name()));
         Integer rule = sc.ruleNames.get(id.name());
         if (rule != null) return new R(new RuleRef(rule), Ty.BOOL);
         if (compiler.externals.containsKey(id.name())) {
@@ -361,6 +476,7 @@ final class Resolver {
         if (f.vars().size() > YaraLimits.MAX_LOOP_VARS) err(f.at(), "syntax error: too many loop variables");
         Iter it;
         List<Ty> varTypes = new ArrayList<>();
+        List<Node> varNodes = new ArrayList<>();
         switch (f.iter()) {
             case Range rg -> {
                 it = new Range(expect(rg.lo(), Ty.INT, f.at(), "range"), expect(rg.hi(), Ty.INT, f.at(), "range"));
@@ -382,10 +498,28 @@ final class Resolver {
                 if (f.vars().size() != 1) err(f.at(), "syntax error: an enumeration binds one variable");
             }
             case ExprIter ei -> {
-                R rx = r(ei.e());
-                if (rx.t() != Ty.ANY) err(f.at(), "wrong type: not iterable");
+                R rx = obj(ei.e());
                 it = new ExprIter(rx.e());
-                for (int i = 0; i < f.vars().size(); i++) varTypes.add(Ty.ANY);
+                Node n = rx.n();
+                if (n != null && n.kind == Kind.ARRAY) {
+                    if (f.vars().size() != 1) {
+                        err(f.at(), "iterator for \"" + n.name + "\" yields a single item on each iteration, but the loop expects "
+                                + f.vars().size());
+                    }
+                    varTypes.add(ty(n.elem));
+                    varNodes.add(n.elem);
+                } else if (n != null && n.kind == Kind.DICT) {
+                    if (f.vars().size() != 2) err(f.at(), "iterator for \"" + n.name + "\" yields a key,value pair item on each iteration");
+                    varTypes.add(Ty.STR);
+                    varNodes.add(null);
+                    varTypes.add(ty(n.elem));
+                    varNodes.add(n.elem);
+                } else if (n != null) {
+                    err(f.at(), "identifier \"" + n.name + "\" is not iterable");
+                } else {
+                    if (rx.t() != Ty.ANY) err(f.at(), "wrong type: not iterable");
+                    for (int i = 0; i < f.vars().size(); i++) varTypes.add(Ty.ANY);
+                }
             }
         }
         int saveNext = sc.nextSlot;
@@ -399,13 +533,15 @@ final class Resolver {
             }
             sc.loopNames.add(v);
             sc.loopSlots.add(base + i);
-            sc.loopTypes.add(varTypes.get(Math.min(i, varTypes.size() - 1)));
+            sc.loopTypes.add(varTypes.isEmpty() ? Ty.ANY : varTypes.get(Math.min(i, varTypes.size() - 1)));
+            sc.loopNodes.add(i < varNodes.size() ? varNodes.get(i) : null);
         }
         Expr body = r(f.body()).e();
         while (sc.loopNames.size() > names) {
             sc.loopNames.remove(sc.loopNames.size() - 1);
             sc.loopSlots.remove(sc.loopSlots.size() - 1);
             sc.loopTypes.remove(sc.loopTypes.size() - 1);
+            sc.loopNodes.remove(sc.loopNodes.size() - 1);
         }
         sc.nextSlot = saveNext;
         sc.loopDepth--;

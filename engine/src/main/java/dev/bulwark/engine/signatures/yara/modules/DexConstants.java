@@ -24,7 +24,8 @@ final class DexConstants {
 
     static {
         Map<String, Object> m = new HashMap<>(MachoConstants.parse(TABLE));
-        for (int v = 35; v <= 39; v++) m.put("DEX_FILE_MAGIC_0" + v, magic(v));
+        // (yara17) yara 4.2.3 sets them as C strings: without the magic's final NUL
+        for (int v = 35; v <= 39; v++) m.put("DEX_FILE_MAGIC_0" + v, java.util.Arrays.copyOf(magic(v), 7));
         VALUES = Map.copyOf(m);
     }
 

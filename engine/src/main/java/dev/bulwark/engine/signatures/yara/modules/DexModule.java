@@ -70,7 +70,7 @@ final class DexModule implements YaraModule {
 
         void parse() {
             Map<String, Object> header = new HashMap<>();
-            header.put("magic", Bytes.slice(in, 0, 8));
+            header.put("magic", Bytes.cstr(in, 0, 8)); // (yara17) as yara 4.2.3: up to the first NUL of the 8 bytes
             header.put("checksum", h(8));
             header.put("signature", Bytes.slice(in, 12, 20));
             String[] names = {"file_size", "header_size", "endian_tag", "link_size", "link_offset", "map_offset",

@@ -120,6 +120,37 @@ final class ElfFile {
         return is64 ? u64(ph(i) + 32) : u32(ph(i) + 16);
     }
 
+    /**
+     * (yara17) elf.entry_point as yara 4.2.3's module computes it, or -1 (undefined): none for a zero entry; an
+     * ET_EXEC maps it through every program header's [vaddr, vaddr + memsz), strided by the header's size, the
+     * other types through the sections that are neither SHT_NULL nor SHT_NOBITS; the whole table must lie in the
+     * file. (The {@code entrypoint} keyword keeps {@link #entryOffset}.)
+     */
+    long moduleEntryOffset() {
+        if (entry == 0) return -1;
+        long size = in.len();
+        boolean exec = type == 2;
+        long tab = exec ? phoff : shoff, n = exec ? phnum : shnum, ent = exec ? (is64 ? 56 : 32) : (is64 ? 64 : 40);
+        if (tab <= 0 || tab > size || n == 0 || tab + n * ent > size) return -1;
+        for (int i = 0; i < n; i++) {
+            long h = tab + ent * i;
+            long va, len, off;
+            if (exec) {
+                va = is64 ? u64(h + 16) : u32(h + 8);
+                len = is64 ? u64(h + 40) : u32(h + 20);
+                off = is64 ? u64(h + 8) : u32(h + 4);
+            } else {
+                long t = u32(h + 4);
+                if (t == 0 || t == 8) continue;
+                va = is64 ? u64(h + 16) : u32(h + 12);
+                len = is64 ? u64(h + 32) : u32(h + 20);
+                off = is64 ? u64(h + 24) : u32(h + 16);
+            }
+            if (Long.compareUnsigned(entry, va) >= 0 && Long.compareUnsigned(entry - va, len) < 0) return off + (entry - va);
+        }
+        return -1;
+    }
+
     /** File offset of the entry point, or -1. */
     long entryOffset() {
         return vaToOffset(entry);

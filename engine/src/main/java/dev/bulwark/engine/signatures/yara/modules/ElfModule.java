@@ -23,7 +23,7 @@ final class ElfModule implements YaraModule {
         if (e == null) return m;
         m.put("type", (long) e.type);
         m.put("machine", (long) e.machine);
-        long ep = e.entryOffset();
+        long ep = e.moduleEntryOffset();
         if (ep >= 0) m.put("entry_point", ep);
         m.put("sh_offset", e.shoff);
         m.put("sh_entry_size", (long) e.shentsize);
@@ -48,6 +48,7 @@ final class ElfModule implements YaraModule {
         }
         m.put("sections", sections);
         List<Object> segments = new ArrayList<>(), dynamic = new ArrayList<>();
+        boolean sawDynamic = false;
         for (int i = 0; e.hasSegment(i); i++) {
             long p = e.ph(i);
             Map<String, Object> s = new HashMap<>();
@@ -60,11 +61,13 @@ final class ElfModule implements YaraModule {
             s.put("memory_size", e.is64 ? e.u64(p + 40) : e.u32(p + 20));
             s.put("alignment", e.is64 ? e.u64(p + 48) : e.u32(p + 28));
             segments.add(s);
+            if (e.phType(i) == 2) sawDynamic = true;
             if (e.phType(i) == 2 && dynamic.isEmpty()) dynamic(e, e.phOffset(i), e.phFilesz(i), dynamic);
         }
         m.put("segments", segments);
         m.put("dynamic", dynamic);
-        m.put("dynamic_section_entries", (long) dynamic.size());
+        // (yara17) as in yara 4.2.3, only a file with a PT_DYNAMIC segment has a count (a static executable: undefined)
+        if (sawDynamic) m.put("dynamic_section_entries", (long) dynamic.size());
         for (int i = 0; e.hasSection(i); i++) {
             long t = e.shType(i);
             if (t != 2 && t != 11) continue; // SHT_SYMTAB, SHT_DYNSYM
@@ -100,7 +103,6 @@ final class ElfModule implements YaraModule {
             s.put("size", e.is64 ? e.u64(p + 16) : e.u32(p + 8));
             s.put("type", (long) (info & 0xF));
             s.put("bind", (long) (info >> 4));
-            s.put("other", (long) Bytes.u8(e.in, p + (e.is64 ? 5 : 13)));
             s.put("shndx", (long) e.u16(p + (e.is64 ? 6 : 14)));
             if (strtab >= 0) {
                 byte[] n = Bytes.cstr(e.in, strtab + nameIdx, MAX_NAME);

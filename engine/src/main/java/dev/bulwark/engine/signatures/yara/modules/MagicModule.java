@@ -20,6 +20,8 @@ final class MagicModule implements YaraModule {
 
     @Override
     public Map<String, Object> load(ScanInput in) {
+        // (yara17) yara 4.2.3 leaves both undefined for an empty file (it has no data block to give libmagic)
+        if (in.len() == 0) return Map.of("type", (YaraFunction) (x, a) -> null, "mime_type", (YaraFunction) (x, a) -> null);
         String[] d = describe(in);
         byte[] type = Args.str(d[0]), mime = Args.str(d[1]);
         return Map.of("type", (YaraFunction) (x, a) -> type, "mime_type", (YaraFunction) (x, a) -> mime);

@@ -28,35 +28,46 @@ final class MathModule implements YaraModule {
         return e;
     }
 
-    private static Double mean(byte[] d) {
+    /** (yara17) signedBytes: yara 4.2.3 reads a string argument's bytes as C's signed char. */
+    private static Double mean(byte[] d, boolean signedBytes) {
         if (d.length == 0) return null;
         double s = 0;
-        for (byte b : d) s += b & 0xFF;
+        for (byte b : d) s += signedBytes ? b : b & 0xFF;
         return s / d.length;
     }
 
-    private static double serialCorrelation(byte[] d) {
-        double t1 = 0, t2 = 0, t3 = 0;
+    /**
+     * (yara17) As yara 4.2.3 computes it: the products of consecutive bytes plus the last byte squared (not last times
+     * first), and for a string argument the bytes as C's signed char.
+     */
+    static double serialCorrelation(byte[] d, boolean signedBytes) {
+        double t1 = 0, t2 = 0, t3 = 0, last = 0;
         int n = d.length;
         for (int i = 0; i < n; i++) {
-            double x = d[i] & 0xFF, next = d[(i + 1) % n] & 0xFF;
-            t1 += x * next;
+            double x = signedBytes ? d[i] : d[i] & 0xFF;
+            t1 += last * x;
             t2 += x;
             t3 += x * x;
+            last = x;
         }
+        t1 += last * last;
         double den = n * t3 - t2 * t2;
         if (den == 0) return -100000.0;
         return (n * t1 - t2 * t2) / den;
     }
 
-    private static Double monteCarloPi(byte[] d) {
+    /**
+     * signedBytes (yara17): the string form, whose bytes yara 4.2.3 reads as signed char widened to unsigned int
+     * (0x80 counts as 4294967168).
+     */
+    private static Double monteCarloPi(byte[] d, boolean signedBytes) {
         final double r = 256.0 * 256 * 256 - 1;
         long tries = 0, inside = 0;
         for (int i = 0; i + 6 <= d.length; i += 6) {
             double x = 0, y = 0;
             for (int j = 0; j < 3; j++) {
-                x = x * 256 + (d[i + j] & 0xFF);
-                y = y * 256 + (d[i + 3 + j] & 0xFF);
+                x = x * 256 + (signedBytes ? Integer.toUnsignedLong(d[i + j]) : d[i + j] & 0xFF);
+                y = y * 256 + (signedBytes ? Integer.toUnsignedLong(d[i + 3 + j]) : d[i + 3 + j] & 0xFF);
             }
             tries++;
             if (x * x + y * y <= r * r) inside++;
@@ -83,23 +94,24 @@ final class MathModule implements YaraModule {
         });
         m.put("mean", (YaraFunction) (x, a) -> {
             byte[] d = Args.dataArg(x, a);
-            return d == null ? null : mean(d);
+            return d == null ? null : mean(d, a.length == 1);
         });
         m.put("deviation", (YaraFunction) (x, a) -> {
             if (a.length < 2) return null;
             byte[] d = Args.dataArg(x, java.util.Arrays.copyOf(a, a.length - 1));
             if (d == null || d.length == 0) return null;
             double mean = Args.num(a[a.length - 1]), s = 0;
-            for (byte b : d) s += Math.abs((b & 0xFF) - mean);
+            boolean signedBytes = a.length == 2; // (yara17) the string form: C's signed char, as in yara 4.2.3
+            for (byte b : d) s += Math.abs((signedBytes ? b : b & 0xFF) - mean);
             return s / d.length;
         });
         m.put("serial_correlation", (YaraFunction) (x, a) -> {
             byte[] d = Args.dataArg(x, a);
-            return d == null ? null : serialCorrelation(d);
+            return d == null ? null : serialCorrelation(d, a.length == 1);
         });
         m.put("monte_carlo_pi", (YaraFunction) (x, a) -> {
             byte[] d = Args.dataArg(x, a);
-            return d == null ? null : monteCarloPi(d);
+            return d == null ? null : monteCarloPi(d, a.length == 1);
         });
         m.put("in_range", (YaraFunction) (x, a) -> {
             if (a.length != 3) return null;
@@ -119,6 +131,7 @@ final class MathModule implements YaraModule {
         });
         m.put("count", (YaraFunction) (x, a) -> {
             if (a.length < 1 || !(a[0] instanceof Long b) || b < 0 || b > 255) return null;
+            if (a.length == 1 && x.len() == 0) return null; // (yara17) yara 4.2.3: an empty file has no data block to count
             byte[] d = countData(x, a, 1);
             if (d == null) return null;
             return histogram(d)[(int) (long) b];

@@ -108,6 +108,7 @@ final class PeConstants {
             "SECTION_LNK_COMDAT", 0x1000L,
             "SECTION_NO_DEFER_SPEC_EXC", 0x4000L,
             "SECTION_GPREL", 0x8000L,
+            "SECTION_MEM_FARDATA", 0x8000L, // (yara17) declared and set by yara 4.2.3, was missing
             "SECTION_MEM_PURGEABLE", 0x20000L,
             "SECTION_MEM_16BIT", 0x20000L,
             "SECTION_MEM_LOCKED", 0x40000L,
@@ -157,9 +158,27 @@ final class PeConstants {
             "RESOURCE_TYPE_ANIICON", 22L,
             "RESOURCE_TYPE_HTML", 23L,
             "RESOURCE_TYPE_MANIFEST", 24L,
+            // (yara17) the debug directory entry types, declared and set by yara 4.2.3, were missing
+            "IMAGE_DEBUG_TYPE_UNKNOWN", 0L,
+            "IMAGE_DEBUG_TYPE_COFF", 1L,
+            "IMAGE_DEBUG_TYPE_CODEVIEW", 2L,
+            "IMAGE_DEBUG_TYPE_FPO", 3L,
+            "IMAGE_DEBUG_TYPE_MISC", 4L,
+            "IMAGE_DEBUG_TYPE_EXCEPTION", 5L,
+            "IMAGE_DEBUG_TYPE_FIXUP", 6L,
+            "IMAGE_DEBUG_TYPE_OMAP_TO_SRC", 7L,
+            "IMAGE_DEBUG_TYPE_OMAP_FROM_SRC", 8L,
+            "IMAGE_DEBUG_TYPE_BORLAND", 9L,
+            "IMAGE_DEBUG_TYPE_RESERVED10", 10L,
+            "IMAGE_DEBUG_TYPE_CLSID", 11L,
+            "IMAGE_DEBUG_TYPE_VC_FEATURE", 12L,
+            "IMAGE_DEBUG_TYPE_POGO", 13L,
+            "IMAGE_DEBUG_TYPE_ILTCG", 14L,
+            "IMAGE_DEBUG_TYPE_MPX", 15L,
+            "IMAGE_DEBUG_TYPE_REPRO", 16L,
             "IMPORT_STANDARD", 1L,
             "IMPORT_DELAYED", 2L,
-            "IMPORT_ANY", 3L
+            "IMPORT_ANY", -1L // (yara17) yara 4.2.3: ~0 (every flag); later versions 3
     };
 
     static void add(Map<String, Object> m) {

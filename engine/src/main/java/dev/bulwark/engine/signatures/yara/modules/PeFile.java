@@ -48,7 +48,11 @@ final class PeFile {
         int fit = 0;
         while (fit < n && in.has(sectionTable + 40L * fit, 40)) fit++;
         sections = fit;
+        sectionTableCut = fit < n;
     }
+
+    /** (yara17) Some declared section header (of the first MAX_SECTIONS) lies past the end of the file. */
+    final boolean sectionTableCut;
 
     static PeFile parse(ScanInput in) {
         if (Bytes.u16(in, 0) != 0x5A4D) return null;
@@ -107,7 +111,7 @@ final class PeFile {
      * Windows loader and YARA do; RVAs below every section map to the same file offset.
      */
     long rvaToOffset(long rva) {
-        if (rva < 0) return -1;
+        if (rva < 0 || sectionTableCut) return -1; // (yara17) yara 4.2.3 maps nothing when a section header is cut
         long lowest = Long.MAX_VALUE, secVa = 0, secOff = 0, secRaw = 0;
         long fa = optU32(36);
         long align = fa < 0 ? 0 : Math.min(fa, 0x200);

@@ -30,7 +30,7 @@ final class PeModule implements YaraModule {
         m.put("size_of_optional_header", (long) pe.sizeOfOptionalHeader);
         m.put("characteristics", (long) pe.characteristics);
         long ep = pe.rvaToOffset(pe.entryPointRva);
-        if (ep >= 0) m.put("entry_point", ep);
+        m.put("entry_point", ep); // (yara17) yara 4.2.3 sets -1 when the entry point maps to no file offset
         m.put("entry_point_raw", pe.entryPointRva);
         m.put("opthdr_magic", (long) pe.magic);
         m.put("image_base", pe.imageBase);
@@ -51,6 +51,15 @@ final class PeModule implements YaraModule {
         m.put("checksum", pe.optU32(64));
         m.put("subsystem", (long) pe.optU16(68));
         m.put("dll_characteristics", (long) pe.optU16(70));
+        // (yara17) declared and set by yara 4.2.3, were missing: 64-bit in PE32+
+        int word = pe.is64 ? 8 : 4;
+        String[] sizes = {"size_of_stack_reserve", "size_of_stack_commit", "size_of_heap_reserve", "size_of_heap_commit"};
+        for (int i = 0; i < 4; i++) {
+            long v = pe.is64 ? Bytes.u64(in, pe.opt + 72 + 8L * i) : pe.optU32(72 + 4 * i);
+            if (pe.is64 ? in.has(pe.opt + 72 + 8L * i, 8) : v >= 0) m.put(sizes[i], v);
+        }
+        long lf = pe.optU32(72 + 4 * word);
+        if (lf >= 0) m.put("loader_flags", lf);
         m.put("number_of_rva_and_sizes", pe.numberOfRvaAndSizes);
         List<Object> dirs = new ArrayList<>();
         for (int i = 0; i < Math.min(16, Math.max(0, pe.numberOfRvaAndSizes)); i++) {
@@ -64,6 +73,7 @@ final class PeModule implements YaraModule {
         m.put("resources", res.resources);
         m.put("number_of_resources", (long) res.resources.size());
         if (res.resourceTimestamp >= 0) m.put("resource_timestamp", res.resourceTimestamp);
+        if (res.resourceVersion != null) m.put("resource_version", res.resourceVersion);
         m.put("version_info", res.versionInfo);
         m.put("version_info_list", res.versionInfoList);
         m.put("number_of_version_infos", (long) res.versionInfoList.size());
@@ -81,7 +91,8 @@ final class PeModule implements YaraModule {
         long signed = 0; // YARA 4.5: 0 by default, 1 when some signature is verified
         for (Object s : signatures == null ? List.of() : signatures) if (Long.valueOf(1).equals(((Map<?, ?>) s).get("verified"))) signed = 1;
         m.put("is_signed", signed);
-        m.put("is_dll", (YaraFunction) (x, a) -> (pe.characteristics & 0x2000) != 0 ? 1L : 0L);
+        // (yara17) yara 4.2.3 returns characteristics & IMAGE_FILE_DLL (0x2000), not 0/1
+        m.put("is_dll", (YaraFunction) (x, a) -> (long) (pe.characteristics & 0x2000));
         m.put("is_32bit", (YaraFunction) (x, a) -> pe.magic == 0x10b ? 1L : 0L);
         m.put("is_64bit", (YaraFunction) (x, a) -> pe.magic == 0x20b ? 1L : 0L);
         m.put("rva_to_offset", (YaraFunction) (x, a) -> {

@@ -17,6 +17,8 @@ final class PeResources {
     final Map<String, Object> versionInfo = new LinkedHashMap<>();
     final List<Object> versionInfoList = new ArrayList<>();
     long resourceTimestamp = -1;
+    /** (yara17) The root directory's MajorVersion/MinorVersion, as yara 4.2.3 sets resource_version; null if absent. */
+    Map<String, Object> resourceVersion;
 
     PeResources(PeFile pe) {
         long[] dir = pe.directory(2);
@@ -24,6 +26,7 @@ final class PeResources {
         long root = pe.rvaToOffset(dir[0]);
         if (root < 0) return;
         resourceTimestamp = Bytes.u32(pe.in, root + 4);
+        if (pe.in.has(root, 16)) resourceVersion = Map.of("major", (long) Bytes.u16(pe.in, root + 8), "minor", (long) Bytes.u16(pe.in, root + 10));
         walk(pe, root, root, 0, new long[3], new byte[3][]);
     }
 
@@ -38,7 +41,8 @@ final class PeResources {
             if ((name & 0x80000000L) != 0) {
                 long so = root + (name & 0x7FFFFFFFL);
                 int len = Bytes.u16(pe.in, so);
-                names[level] = len < 0 ? null : Bytes.utf16(pe.in, so + 2, len);
+                // (yara17) the name's UTF-16LE bytes as stored, as yara 4.2.3 sets type/name/language_string
+                names[level] = len < 0 ? null : Bytes.slice(pe.in, so + 2, 2L * len);
                 ids[level] = -1;
             } else {
                 names[level] = null;
@@ -104,9 +108,10 @@ final class PeResources {
     /** The decoded Rich header, or null. */
     static Map<String, Object> rich(PeFile pe) {
         ScanInput in = pe.in;
-        long limit = Math.min(pe.peOffset, MAX_RICH_SCAN);
+        // (yara17) as yara 4.2.3: the last "Rich" before the PE header (searched down from e_lfanew - 4 in steps of 4),
+        // a non-zero key, and a "DanS" header whose three padding words all equal the key
         long richAt = -1;
-        for (long o = 0x80; o + 8 <= limit; o += 4) {
+        for (long o = pe.peOffset - 4, n = 0; o >= 0x40 && n < MAX_RICH_SCAN / 4; o -= 4, n++) {
             if (Bytes.u32(in, o) == 0x68636952L) { // "Rich"
                 richAt = o;
                 break;
@@ -114,6 +119,7 @@ final class PeResources {
         }
         if (richAt < 0) return null;
         long key = Bytes.u32(in, richAt + 4);
+        if (key <= 0) return null;
         long start = -1;
         for (long o = richAt - 4; o >= 0x40; o -= 4) {
             if ((Bytes.u32(in, o) ^ key) == 0x536E6144L) { // "DanS"
@@ -122,6 +128,7 @@ final class PeResources {
             }
         }
         if (start < 0) return null;
+        if (Bytes.u32(in, start + 4) != key || Bytes.u32(in, start + 8) != key || Bytes.u32(in, start + 12) != key) return null;
         int len = (int) (richAt - start);
         byte[] raw = Bytes.slice(in, start, len), clear = raw.clone();
         for (int i = 0; i < len; i++) clear[i] ^= (byte) (key >>> (8 * (i % 4)));
@@ -159,18 +166,23 @@ final class PeResources {
     /** The CodeView PDB path from the debug directory, or null. */
     static byte[] pdbPath(PeFile pe) {
         long[] dir = pe.directory(6);
-        if (dir == null) return null;
+        // (yara17) as yara 4.2.3: a debug directory of whole entries at a non-zero address; a path of 1..259 bytes
+        // (an empty or longer one is skipped and the next CodeView entry tried)
+        if (dir == null || dir[0] == 0 || dir[1] == 0 || dir[1] % 28 != 0) return null;
         long off = pe.rvaToOffset(dir[0]);
         if (off < 0) return null;
         for (long i = 0; i < Math.min(dir[1] / 28, 64); i++) {
             long e = off + 28 * i;
+            if (!pe.in.has(e, 28)) break;
             if (Bytes.u32(pe.in, e + 12) != 2) continue; // IMAGE_DEBUG_TYPE_CODEVIEW
             long addr = Bytes.u32(pe.in, e + 20);
-            long raw = addr > 0 && pe.rvaToOffset(addr) >= 0 ? pe.rvaToOffset(addr) : Bytes.u32(pe.in, e + 24);
+            long raw = addr > 0 && pe.rvaToOffset(addr) > 0 ? pe.rvaToOffset(addr) : Bytes.u32(pe.in, e + 24);
+            if (raw <= 0) continue;
             long sig = Bytes.u32(pe.in, raw);
-            if (sig == 0x53445352L) return Bytes.cstr(pe.in, raw + 24, 1024); // "RSDS"
-            if (sig == 0x3031424EL) return Bytes.cstr(pe.in, raw + 16, 1024); // "NB10"
-            if (sig == 0x434F544DL) return Bytes.cstr(pe.in, raw + 20, 1024); // "MTOC" (EFI images built by mtoc)
+            long name = sig == 0x53445352L ? raw + 24 : sig == 0x3031424EL ? raw + 16 : sig == 0x434F544DL ? raw + 20 : -1; // RSDS, NB10, MTOC
+            if (name < 0 || !pe.in.has(raw, name - raw + 1)) continue;
+            byte[] p = Bytes.cstr(pe.in, name, 260);
+            if (p != null && p.length > 0 && p.length < 260) return p;
         }
         return null;
     }
