@@ -32,15 +32,15 @@ class Bzip2ExtractorTest {
     }
 
     @Test
-    void concatenatedStreamsLikeBunzip2(@TempDir Path dir) throws Exception {
+    void onlyTheFirstOfConcatenatedStreamsAsLibclamav(@TempDir Path dir) throws Exception {
+        // (compat17) cli_scanbzip stops at the first stream's end (bunzip2 would go on): the first 200 bytes only
         byte[] exe = Samples.read("clam.exe");
         byte[] a = Tools.run(dir, Arrays.copyOf(exe, 200), "bzip2", "-c");
         byte[] b = Tools.run(dir, Arrays.copyOfRange(exe, 200, exe.length), "bzip2", "-c");
         byte[] both = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, both, a.length, b.length);
         byte[] out = run(both).extracted().get(0).data();
-        Samples.assertClamExe(out);
-        assertArrayEquals(Tools.run(dir, both, "bzip2", "-dc"), out);
+        assertArrayEquals(Arrays.copyOf(exe, 200), out);
     }
 
     @Test
