@@ -73,6 +73,37 @@ class ArchiveVerboseTest {
         }
     }
 
+    /**
+     * (compat17) cli_7unz checks the file count at the top of each entry and ends the archive there, before the
+     * entry's metadata: -a names no member, or the last one extracted (Bulwark went on and named the last refused).
+     */
+    @Test
+    void sevenZipEndsAtTheFileCountAsClamscan() throws Exception {
+        ClamscanCases.assumeClamscan();
+        for (String tool : new String[] {"zip", "7z", "seq"}) {
+            assumeTrue(new ProcessBuilder("bash", "-c", "command -v " + tool).start().waitFor() == 0, tool);
+        }
+        Files.writeString(tmp.resolve("eicar.com"), ClamscanCases.EICAR);
+        String hdb = Files.writeString(tmp.resolve("t.hdb"), ClamscanCases.EICAR_HDB).toString();
+        String ndb = Files.writeString(tmp.resolve("t.ndb"), "Test.Two:0:*:68656c6c6f20776f726c64\n").toString();
+        sh("seq 1 4000 > a.bin && seq 5 3000 > b.txt && seq 7 900 > c.txt && seq 2 5000 > r.bin && seq 3 7000 > x.bin"
+                + " && seq 4 2000 > y.bin && zip -q inner.zip a.bin b.txt c.txt && 7z a -bd n.7z inner.zip eicar.com r.bin >/dev/null"
+                + " && 7z a -bd s.7z x.bin y.bin inner.zip >/dev/null && 7z a -bd -ms=off ns.7z inner.zip eicar.com r.bin >/dev/null");
+        for (String f : new String[] {"n.7z", "s.7z", "ns.7z"}) {
+            for (int n = 1; n <= 4; n++) {
+                for (boolean all : new boolean[] {false, true}) {
+                    List<String> args = new ArrayList<>(List.of("--no-summary", "-a", "-d", hdb, "-d", ndb, "--alert-exceeds-max", "--max-files=" + n));
+                    if (all) args.add("--allmatch");
+                    args.add(tmp.resolve(f).toString());
+                    String[] a = args.toArray(String[]::new);
+                    ScanCommandTest.Run want = ScanCommandTest.clamscan(a), got = ScanCommandTest.bulwark(a);
+                    assertEquals(want.out(), got.out(), String.join(" ", a));
+                    assertEquals(want.rc(), got.rc(), String.join(" ", a));
+                }
+            }
+        }
+    }
+
     @Test
     void membersAreNamedAsClamscanNamesThem() throws Exception {
         ClamscanCases.assumeClamscan();

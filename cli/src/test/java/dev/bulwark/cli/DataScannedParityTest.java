@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
@@ -184,5 +185,85 @@ class DataScannedParityTest {
             assertEquals(c.rc(), b.rc(), sig);
             assertEquals(c.out(), b.out(), sig);
         }
+    }
+
+    private void sameWith(String dbFile, String what, String... files) throws Exception {
+        String keep = db;
+        db = dbFile;
+        try {
+            same(what, files);
+        } finally {
+            db = keep;
+        }
+    }
+
+    /**
+     * (compat17) libclamav's cli_scan_fmap reads a map over 128 KiB in 128 KiB windows, each starting maxpatlen bytes
+     * before the previous one ended (the longest pattern of the generic and the target trie: 32 from the built-in
+     * file type patterns, more with longer signatures; {n} and ?? join, * and {n-m} split, alternatives at their
+     * longest), and counts each window's length / 4096: a file of 128 KiB + 4096 - t bytes counts one block more per
+     * run when t <= maxpatlen. cli_scanscript carries the target-7 trie's maxpatlen alone from flush to flush.
+     */
+    @Test
+    void windowsOverlapByTheLongestPattern() throws Exception {
+        byte[] base = random(131_072 + 4096, 11);
+        java.util.Arrays.fill(base, 0, 64, (byte) 0); // binary data: a raw run and the second (target 14) run
+        List<String> files = new ArrayList<>();
+        for (int t : new int[] {1, 32, 33, 50, 51, 55, 56, 62, 63, 70}) {
+            files.add(file("w" + t, java.util.Arrays.copyOf(base, base.length - t)));
+        }
+        StringBuilder t = new StringBuilder();
+        for (int i = 0; t.length() < 400_000; i++) t.append("Some words of TEXT in line ").append(i).append('\n');
+        String text = file("long.txt", t.toString().getBytes(StandardCharsets.US_ASCII));
+        StringBuilder h = new StringBuilder("<html><body>");
+        for (int i = 0; h.length() < 300_000; i++) h.append("<p>Hello <b>World</b> ").append(i).append(" <script>var a=").append(i).append(";</script></p>\n");
+        String html = file("long.html", (h + "</body></html>").getBytes(StandardCharsets.US_ASCII));
+        String b = "42".repeat(20), c = "43".repeat(30), l = "44".repeat(60);
+        Map<String, String> dbs = new java.util.LinkedHashMap<>();
+        dbs.put("hashes only (32)", db);
+        dbs.put("50 bytes", Files.writeString(tmp.resolve("a.ndb"), "A:0:*:" + "41".repeat(50) + "\n").toString());
+        dbs.put("20??30", Files.writeString(tmp.resolve("b.ndb"), "A:0:*:" + b + "??" + c + "\n").toString());
+        dbs.put("20{5}30", Files.writeString(tmp.resolve("c.ndb"), "A:0:*:" + b + "{5}" + c + "\n").toString());
+        dbs.put("20*30 and 20{5-9}30", Files.writeString(tmp.resolve("d.ndb"), "A:0:*:" + b + "*" + c + "\nB:0:*:" + b + "{5-9}" + c + "\n").toString());
+        dbs.put("(41|4243)60", Files.writeString(tmp.resolve("e.ndb"), "A:0:*:(41|4243)" + l + "\n").toString());
+        dbs.put("target 1 of 60 (not used)", Files.writeString(tmp.resolve("f.ndb"), "A:1:*:" + l + "\n").toString());
+        dbs.put("target 14 of 60", Files.writeString(tmp.resolve("g.ndb"), "A:14:*:" + l + "\n").toString());
+        dbs.put("target 7 of 60", Files.writeString(tmp.resolve("h.ndb"), "A:7:*:" + l + "\n").toString());
+        dbs.put("target 3 of 60", Files.writeString(tmp.resolve("i.ndb"), "A:3:*:" + l + "\n").toString());
+        for (var e : dbs.entrySet()) {
+            for (String f : files) sameWith(e.getValue(), e.getKey() + " " + Path.of(f).getFileName(), f);
+            sameWith(e.getValue(), e.getKey() + " text", text);
+            sameWith(e.getValue(), e.getKey() + " html", html);
+        }
+    }
+
+    /**
+     * (compat17) cli_scanhtml scans the javascript view a second time as CL_TYPE_TEXT_ASCII, which cli_scan_desc hands
+     * on as it is: the generic and the target-7 tries run over it (--allmatch prints the generic name once more and
+     * the target-7 one); and an HTML file over MaxHTMLNoTags (8 MiB) has no notags scan.
+     */
+    @Test
+    void javascriptTextRunAndNoTagsLimit() throws Exception {
+        String html = file("js.html", ("<html><head><title>t</title></head><body><p>Hello world text here</p>\n<script type=\"text/javascript\">"
+                + "var secretvalue = \"markerjs\"; function go(){ document.write(\"abc\"); }</script>\n<p>more text goes here</p></body></html>\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        String m = "6d61726b65726a73"; // markerjs
+        String ndb = Files.writeString(tmp.resolve("js.ndb"), "T7.Js:7:*:" + m + "\nT3.Js:3:*:" + m + "\nT0.Js:0:*:" + m + "\n").toString();
+        for (String mode : List.of("--allmatch", "--no-summary")) {
+            Run c = clamscan("--no-summary", mode, "-d", ndb, html), b = bulwark("--no-summary", mode, "-d", ndb, html);
+            assertEquals(c.rc(), b.rc(), mode);
+            assertEquals(c.out(), b.out(), mode);
+        }
+        String only7 = Files.writeString(tmp.resolve("js7.ndb"), "T7.Js:7:*:" + m + "\n").toString();
+        Run c = clamscan("--no-summary", "-d", only7, html), b = bulwark("--no-summary", "-d", only7, html);
+        assertEquals(c.out(), b.out(), "target 7 alone");
+        StringBuilder h = new StringBuilder("<html><body>");
+        while (h.length() < (8 << 20) + 10_000) h.append("<p>Some <i>visible</i> words here</p>\n");
+        h.append("<p>notagsmark</p></body></html>\n");
+        String big = file("big.html", h.toString().getBytes(StandardCharsets.US_ASCII));
+        String tags = Files.writeString(tmp.resolve("nt.ndb"), "NoTags:3:*:" + "6e6f746167736d61726b0a" + "\n").toString();
+        Run c2 = clamscan("-d", tags, big), b2 = bulwark("-d", tags, big);
+        assertEquals(c2.rc(), b2.rc(), "over MaxHTMLNoTags");
+        assertEquals(dataLines(c2), dataLines(b2), "over MaxHTMLNoTags");
     }
 }

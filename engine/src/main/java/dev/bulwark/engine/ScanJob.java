@@ -196,9 +196,10 @@ final class ScanJob {
                 if (opt.countBlocks()) {
                     // libclamav's raw scan (cli_scan_fmap counts each 128 KiB chunk / 4096), and for binary data
                     // (and compiled Python) a second run of the whole map with the type-14 signatures (otherScan)
-                    long b = l.data.limit() / 4096;
-                    count(l, b);
-                    if (!stop && in(SCANNED_AS_OTHER, before)) count(l, b);
+                    // (compat17) in 128 KiB windows that overlap by the tries' longest pattern (fmapBlocks)
+                    boolean other = in(SCANNED_AS_OTHER, before);
+                    count(l, fmapBlocks(l.data.limit(), other ? 1 : targetMask(before)));
+                    if (!stop && other) count(l, fmapBlocks(l.data.limit(), targetMask(before)));
                 }
             }
         }
@@ -210,7 +211,7 @@ final class ScanJob {
         // a text that the raw scan re-typed as mail: libclamav runs the map once more with the mail signatures
         // (magic_scan's text case: dettype, or the type of the current layer, -1, which is the text's); counted only
         if (matched && !stop && opt.countBlocks() && typed.isText() && l.type == FileType.MAIL) {
-            count(l, l.data.limit() / 4096);
+            count(l, fmapBlocks(l.data.limit(), targetMask(FileType.MAIL)));
         }
         // a layer the raw scan re-typed was opened there, once (clamscan --allmatch reports an ISO's files once)
         if (!first && !stop && l.type == typed) extract(l);
@@ -246,18 +247,67 @@ final class ScanJob {
         if (!sigs.needsTextView(l.data.limit())) {
             if (opt.countBlocks()) { // (its length only: the word-at-a-time normaliser into the scratch array when one flush)
                 int n = l.data.limit();
-                count(l, TextNormalizer.scriptBlocks(l.data, 0,
-                        n <= TextNormalizer.SCANBUFF ? TextNormalizer.normalize(l.data, n, scratch.text(n)) : -1));
+                count(l, textViewBlocks(l, n <= TextNormalizer.SCANBUFF ? TextNormalizer.normalize(l.data, n, scratch.text(n)) : -1));
             }
             return;
         }
         byte[] norm = scratch.text((int) Math.min(l.data.limit(), lim.maxScriptNormalize()));
         int len = TextNormalizer.normalize(l.data, lim.maxScriptNormalize(), norm);
-        if (opt.countBlocks()) count(l, TextNormalizer.scriptBlocks(l.data, 0, len));
+        if (opt.countBlocks()) count(l, textViewBlocks(l, len));
         // hash signatures only when ClamAV maps the view as a file (target-7 patterns at relative offsets);
         // otherwise it scans the view as a buffer, which checks none
         if (len > 0) new Pass(this, l, ByteBuffer.wrap(norm, 0, len).slice(), TEXT_VIEW, false,
                 sigs.patterns.hasRelativeOffsets(7)).run();
+    }
+
+    /** libclamav's CLI_DEFAULT_MAXHTMLNOTAGS: over it an HTML file's notags view is not scanned. */
+    static final long MAX_HTML_NOTAGS = 8 << 20;
+
+    /** libclamav's SCANBUFF: cli_scan_fmap's window. */
+    private static final int SCANBUFF = 0x20000;
+    /** maxpatlen of libclamav's generic trie without a signature: its built-in file type patterns (clamscan 1.4.6). */
+    static final int BUILTIN_MAXPATLEN = 32;
+
+    /**
+     * (compat17) What cli_scan_fmap adds to the scanned-bytes counter for a map of {@code len} bytes scanned with the
+     * tries of {@code mask}: it reads SCANBUFF-byte windows, each starting maxpatlen bytes before the previous one ended
+     * (maxpatlen: the longest pattern of the generic and the target trie, {@link #maxpatlen}), and counts each window's
+     * length / 4096, until a window is shorter than SCANBUFF. A map over 128 KiB can so count a block or more beyond
+     * len / 4096 (clamscan: /usr/share/doc/gdb/check.log.gz 2,289 blocks, len / 4096 2,288).
+     */
+    long fmapBlocks(long len, int mask) {
+        if (len <= SCANBUFF) return len / 4096;
+        return fmapBlocks(len, SCANBUFF, maxpatlen(mask));
+    }
+
+    static long fmapBlocks(long len, int window, int maxpatlen) {
+        long blocks = 0;
+        for (long off = 0; off < len; off += window - maxpatlen) {
+            long bytes = Math.min(len - off, window);
+            blocks += bytes / 4096;
+            if (bytes < window) break;
+        }
+        return blocks;
+    }
+
+    /** libclamav's maxpatlen of a cli_scan_fmap with the tries of {@code mask} (the generic one always there). */
+    private int maxpatlen(int mask) {
+        int m = BUILTIN_MAXPATLEN;
+        for (int t = 0; t < 16; t++) if ((mask & 1 << t) != 0) m = Math.max(m, sigs.patterns.acMaxLength(t));
+        return m;
+    }
+
+    /**
+     * (compat17) What cli_scanscript counts for a text layer's normalised view of {@code normalized} bytes (-1: not
+     * known): its flushes, carrying the target-7 trie's maxpatlen (only that trie's: 0 without target-7 signatures)
+     * from one to the next; or, when target 7 has signatures at relative offsets, the normalised file it maps and
+     * scans with cli_scan_fmap (generic and target 7).
+     */
+    private long textViewBlocks(LayerImpl l, int normalized) {
+        if (sigs.patterns.hasRelativeOffsets(7) && normalized >= 0) return fmapBlocks(normalized, 1 | 1 << 7);
+        int n = l.data.limit();
+        int maxpat = n <= TextNormalizer.SCANBUFF ? 0 : sigs.patterns.acMaxLength(7);
+        return TextNormalizer.scriptBlocks(l.data, maxpat, normalized);
     }
 
     /** (cli15) Adds to libclamav's scanned-bytes counter, for the scan and for the layer (ScanResult.LayerInfo.blocks). */
@@ -286,14 +336,20 @@ final class ScanJob {
             for (int run = 0; run < (v == 2 ? 2 : 1) && !stop; run++) {
                 int n = r.length(v);
                 if (n == 0) continue; // (an empty view: not mapped)
+                // (compat17) notags is not scanned for an HTML file over MaxHTMLNoTags (libclamav's default 8 MiB; the
+                // file's length, not the view's): clamscan 1.4.6 counted 7.82 MB for an 8.4 MB all.html, Bulwark 11.76
+                if (v == 1 && l.data.limit() > MAX_HTML_NOTAGS) continue;
                 String over = lim.maxScanSize() - scanned < n ? "MaxScanSize" : n > lim.maxFileSize() ? "MaxFileSize"
                         : files >= lim.maxFiles() ? "MaxFiles" : null;
                 if (over != null) {
                     limit(l, over);
                     return;
                 }
-                if (opt.countBlocks()) count(l, n / 4096);
-                if (run == 0 && n > TINY) new Pass(this, l, r.view(v), mask, false).run();
+                if (opt.countBlocks()) count(l, fmapBlocks(n, mask));
+                // (compat17) the javascript's second map is scanned as CL_TYPE_TEXT_ASCII: cli_scan_desc hands that type
+                // to cli_scan_fmap as it is (only the raw scan turns text into CL_TYPE_ANY), so the generic and the
+                // target-7 tries run over it (before, not matched at all: a target-7 signature on a script was missed)
+                if (n > TINY) new Pass(this, l, r.view(v), run == 0 ? mask : 1 | 1 << 7, false).run();
             }
         }
         // data: URIs become mail layers (as ClamAV's normaliser hands them to the MIME decoder)

@@ -140,6 +140,77 @@ public final class PatternSet {
         return (bits & 1 << target) != 0;
     }
 
+    /** (compat17) Per target (0-15), the longest pattern as libclamav's matcher tries hold it; null until first asked. */
+    private volatile int[] acLengths;
+
+    /**
+     * (compat17) libclamav's {@code maxpatlen} of target {@code target}'s trie (0-15): the longest of its patterns as
+     * cli_ac_addpatt stores them, a body split at every variable gap ({@code *}, {@code {n-m}}) and whole across fixed
+     * ones ({@code {n}}, {@code ??}), alternatives at their longest (clamscan 1.4.6: a 50-byte signature gives 50,
+     * 20+{5}+30 gives 55, 20*30 gives 30, (41|4243)+60 bytes gives 62). Worked out over every pattern on first use
+     * (only the summary's "Data scanned" asks, and only for data over 128 KiB); patterns of a snapshot are decoded
+     * for it and not kept.
+     */
+    public int acMaxLength(int target) {
+        int[] l = acLengths;
+        if (l == null) {
+            l = new int[16];
+            for (int i = 0; i < targets.length; i++) {
+                int t = targets[i];
+                if (t < 0 || t > 15) continue;
+                BodyPattern p = patterns[i];
+                if (p == null) {
+                    try {
+                        p = decodeOrThrow(i);
+                    } catch (IllegalArgumentException e) {
+                        continue;
+                    }
+                }
+                l[t] = Math.max(l[t], acLength(p));
+            }
+            acLengths = l;
+        }
+        return target < 0 || target > 15 ? 0 : l[target];
+    }
+
+    /** The longest piece of {@code p} between variable gaps (see {@link #acMaxLength}). */
+    static int acLength(BodyPattern p) {
+        int best = 0, cur = 0;
+        for (int j = 0; j < p.parts.length; j++) {
+            if (j > 0) {
+                if (p.gapMin[j] == p.gapMax[j] && p.gapMin[j] >= 0) cur += p.gapMin[j];
+                else cur = 0;
+            }
+            for (Elem e : p.parts[j]) {
+                if (e instanceof Elem.Gap g) {
+                    if (g.min() == g.max()) cur += g.min();
+                    else {
+                        best = Math.max(best, cur);
+                        cur = 0;
+                    }
+                } else {
+                    cur += elemLength(e);
+                }
+            }
+            best = Math.max(best, cur);
+        }
+        return best;
+    }
+
+    private static int elemLength(Elem e) {
+        if (e instanceof Elem.Alt a) {
+            int m = 0;
+            for (Elem[] o : a.options()) {
+                int n = 0;
+                for (Elem x : o) n += x instanceof Elem.Gap g ? g.max() : elemLength(x);
+                m = Math.max(m, n);
+            }
+            return m;
+        }
+        if (e instanceof Elem.NegAlt n) return n.len();
+        return 1;
+    }
+
     /** True for the offset kinds ClamAV counts in ac_reloff_num: all but anywhere, absolute and macro. */
     private static boolean relative(OffsetSpec.Kind k) {
         return k != OffsetSpec.Kind.ANY && k != OffsetSpec.Kind.ABSOLUTE && k != OffsetSpec.Kind.MACRO;

@@ -87,6 +87,10 @@ public final class SevenZipExtractor implements Extractor {
         while (!ctx.stopped()) {
             SevenZArchiveEntry e = sz.getNextEntry();
             if (e == null) return;
+            // (compat17) cli_7unz checks the file count at the top of each entry (cli_checklimits with no size) and
+            // ends the archive there, before the entry's metadata: clamscan -a then names no member (or the last one
+            // it did extract), Bulwark went on recording the later members as refused and named the last of them
+            if (!ctx.admits(0)) return;
             position++;
             ChildInfo info = info(e, position);
             Step step = prelude(e, info, ctx);
@@ -146,7 +150,7 @@ public final class SevenZipExtractor implements Extractor {
         boolean encryptedSeen = false;
         try {
             for (SevenZArchiveEntry e : sz.getEntries()) {
-                if (ctx.stopped()) return;
+                if (ctx.stopped() || !ctx.admits(0)) return; // (compat17) cli_7unz's file count check, as in members()
                 position++;
                 if (e.isDirectory()) continue; // ClamAV reports no metadata for directories
                 int f = position < pf.fileFolder.length ? pf.fileFolder[position] : -1;

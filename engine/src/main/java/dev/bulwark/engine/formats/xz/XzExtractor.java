@@ -46,9 +46,64 @@ public final class XzExtractor implements Extractor {
             ctx.note((xz ? "xz" : "lzma") + ": bad header: " + e.getMessage());
             return;
         }
-        Tracking t = new Tracking(in);
-        Emit.stream(ctx, xz ? "xz" : "lzma", new ChildInfo("", null, b.limit(), -1, false, 1, -1), t, b.limit());
-        if (t.failure() instanceof MemoryLimitException m) dictionaryLimit(ctx, m);
+        ChildInfo info = new ChildInfo("", null, b.limit(), -1, false, 1, -1);
+        if (!xz) {
+            Tracking t = new Tracking(in);
+            Emit.stream(ctx, "lzma", info, t, b.limit());
+            if (t.failure() instanceof MemoryLimitException m) dictionaryLimit(ctx, m);
+            return;
+        }
+        // (compat17) libclamav's cli_scanxz scans nothing when decoding fails inside a block's data or the input ends
+        // before the stream does: it goes to xz_exit past cli_magic_scan_desc (clamscan 1.4.6: a truncated .xz holding
+        // EICAR in its first half is OK). cli_XzDecode looks at the LZMA2 status before the result, though: damage met
+        // after a block's data ended (block padding, the next block header, index, footer, what follows the stream)
+        // leaves the status "finished with mark", which it takes for the stream's end, and everything is scanned
+        AllOrNothing s = new AllOrNothing(in);
+        try {
+            ctx.child(info, s, b.limit());
+        } catch (IOException | RuntimeException e) {
+            ctx.note("xz: damaged, nothing scanned (as clamscan): " + e);
+        } finally {
+            try { in.close(); } catch (IOException | RuntimeException ignored) { }
+        }
+        if (s.failure instanceof MemoryLimitException m) dictionaryLimit(ctx, m);
+    }
+
+    /**
+     * Whether xz-java's failure is one libclamav's unpacker meets with a block's data decoded to its end mark: not input
+     * that ended early, not an error inside a block's data (the LZMA/LZMA2 decoder or a filter).
+     */
+    static boolean pastTheBlocks(Throwable e) {
+        if (e instanceof java.io.EOFException || !(e instanceof IOException)) return false;
+        for (StackTraceElement f : e.getStackTrace()) {
+            String c = f.getClassName();
+            if (c.startsWith("org.tukaani.xz.lz") || c.startsWith("org.tukaani.xz.rangecoder")
+                    || c.startsWith("org.tukaani.xz.simple") || c.startsWith("org.tukaani.xz.delta")
+                    || c.equals("org.tukaani.xz.LZMA2InputStream") || c.equals("org.tukaani.xz.SimpleInputStream")
+                    || c.equals("org.tukaani.xz.DeltaInputStream")) return false;
+        }
+        return true;
+    }
+
+    /** Ends cleanly at damage past the blocks and rethrows any other failure, so that nothing is scanned. */
+    private static final class AllOrNothing extends java.io.FilterInputStream {
+        Throwable failure;
+        AllOrNothing(InputStream in) { super(in); }
+        @Override public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+        @Override public int read(byte[] b, int off, int len) throws IOException {
+            if (failure != null) return -1;
+            try {
+                return in.read(b, off, len);
+            } catch (IOException | RuntimeException | StackOverflowError e) {
+                failure = e;
+                if (pastTheBlocks(e)) return -1;
+                throw new IOException(e.toString(), e);
+            }
+        }
+        @Override public void close() { }
     }
 
     private static void dictionaryLimit(ExtractContext ctx, MemoryLimitException e) {

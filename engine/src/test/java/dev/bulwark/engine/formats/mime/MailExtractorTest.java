@@ -153,9 +153,13 @@ class MailExtractorTest {
         String big = folded + "\nbody\n";
         assertEquals(List.of("Heuristics.Limits.Exceeded.EmailHeaderBytes"),
                 run(big.getBytes(StandardCharsets.US_ASCII), alert).heuristics);
-        String arg = "Content-Type: text/plain" + "; a=b".repeat(300) + "\n\nbody text\n";
+        // (compat17) 300 arguments folded over lines alert; on one 1,524-byte line they do not: parseEmailFile reads it
+        // 999 bytes at a time, and the second piece is no header (clamscan 1.4.6: OK)
+        String arg = "Content-Type: text/plain" + ("\n " + "; a=b".repeat(100)).repeat(3) + "\n\nbody text\n";
         assertEquals(List.of("Heuristics.Limits.Exceeded.EmailMIMEArguments"),
                 run(arg.getBytes(StandardCharsets.US_ASCII), alert).heuristics);
+        String oneLine = "Content-Type: text/plain" + "; a=b".repeat(300) + "\n\nbody text\n";
+        assertTrue(run(oneLine.getBytes(StandardCharsets.US_ASCII), alert).heuristics.isEmpty());
     }
 
     /**
