@@ -27,6 +27,11 @@ import java.util.List;
  * blocks of 1.2 MB, 200 MB allocated). Under an 8 MiB window the buffer stays at most ~8 MiB plus a block and the
  * output is the same: the data a match may reach is the genuine output before it, and a match reaching past what the
  * buffer holds is corrupt input to the decoder as before. The header is rewritten, the blocks are passed unchanged.
+ * Rewritten: every frame with a window descriptor above 8 MiB (aircompressor refuses their compressed blocks anyway),
+ * and single-segment frames whose content size is above 8 MiB and either holds no compressed block (raw and RLE
+ * blocks never look back) or is more than the blocks can produce (a lie). Not rewritten, and still quadratic: a
+ * single-segment frame whose content size its blocks could reach and that holds a compressed block (zstd --long on a
+ * file: aircompressor decodes those correctly, a rewritten one failed after 2 MiB for a reason not found).
  */
 public final class ZstdExtractor implements Extractor {
     private static final int MAGIC = 0xFD2FB528;
@@ -77,7 +82,21 @@ public final class ZstdExtractor implements Extractor {
                 };
                 if (window < 0) window = Long.MAX_VALUE;
             }
-            if (window > MAX_WINDOW) {
+            int q = headerEnd;
+            boolean last = false, compressed = false;
+            long bound = 0; // the most this frame's blocks can produce: raw and RLE sizes, 128 KiB per compressed block
+            while (!last && q + 3 <= n) {
+                int bh = Bytes.u8(b, q) | Bytes.u8(b, q + 1) << 8 | Bytes.u8(b, q + 2) << 16;
+                int type = bh >>> 1 & 3;
+                if (type == 3) break; // reserved: the decoder reports it
+                last = (bh & 1) != 0;
+                compressed |= type == 2;
+                bound += type == 2 ? 128 << 10 : bh >>> 3;
+                q += 3 + (type == 1 ? 1 : bh >>> 3);
+            }
+            // a single-segment frame is left alone when its content size may be true and it has compressed blocks:
+            // aircompressor decodes those (slowly past 8 MiB) where a rewritten 8 MiB frame failed after 2 MiB
+            if (window > MAX_WINDOW && (!single || !compressed || window > bound)) {
                 // the frame header becomes: checksum and dictionary-id flags kept, no content size, an 8 MiB window
                 byte[] header = new byte[2 + didSize];
                 header[0] = (byte) (fhd & 0x07);
@@ -87,15 +106,6 @@ public final class ZstdExtractor implements Extractor {
                 parts.add(new ByteArrayInputStream(header));
                 done = headerEnd;
                 ctx.note("zstd: frame at " + p + " declares a window of " + window + " bytes, decoded in " + MAX_WINDOW);
-            }
-            int q = headerEnd;
-            boolean last = false;
-            while (!last && q + 3 <= n) {
-                int bh = Bytes.u8(b, q) | Bytes.u8(b, q + 1) << 8 | Bytes.u8(b, q + 2) << 16;
-                int type = bh >>> 1 & 3;
-                if (type == 3) break; // reserved: the decoder reports it
-                last = (bh & 1) != 0;
-                q += 3 + (type == 1 ? 1 : bh >>> 3);
             }
             if (!last) break;
             p = q + ((fhd & 0x04) != 0 ? 4 : 0);

@@ -61,6 +61,10 @@ class ZstdExtractorTest {
             assertArrayEquals(java.util.Arrays.copyOf(data, out.length), out);
             assertTrue(ctx.notes().stream().anyMatch(n -> n.contains("decoded in 8388608")), ctx.notes().toString());
         }
+        // with its content size (single segment, compressed blocks): left to aircompressor, decoded whole as before
+        byte[] sized = Tools.run(dir, data, "zstd", "--long=27", "--stream-size=" + data.length, "-c");
+        RecordingContext ctx = run(sized);
+        assertArrayEquals(data, ctx.extracted().get(0).data(), ctx.notes().toString());
     }
 
     /** A frame of {@code blocks} raw blocks of 128 KiB of 'A' after the given frame header bytes (magic included). */
