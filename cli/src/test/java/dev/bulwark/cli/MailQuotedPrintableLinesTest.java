@@ -74,15 +74,9 @@ class MailQuotedPrintableLinesTest {
                         body.addAll(mid.getValue());
                         body.addAll(List.of("LINEB", ClamscanCases.EICAR, "TAILMARK"));
                         if (endBlank == 1) body.add("");
-                        String b = String.join(eol, body) + eol, e = eol;
-                        String single = "From: a@b" + e + ct.getValue() + e + "Content-Transfer-Encoding: quoted-printable" + e + e + b;
-                        String multi = "From: a@b" + e + "Content-Type: multipart/mixed; boundary=QQ" + e + e + "--QQ" + e
-                                + ct.getValue() + e + "Content-Transfer-Encoding: quoted-printable" + e + e + b + "--QQ--" + e;
                         String n = mid.getKey() + "-" + ct.getKey() + "-" + (eol.length() == 1 ? "lf" : "crlf") + "-" + endBlank;
-                        write(dir.resolve(n + "-s.eml"), single);
-                        write(dir.resolve(n + "-s-mbox.eml"), MBOX + e + single);
-                        write(dir.resolve(n + "-m.eml"), multi);
-                        write(dir.resolve(n + "-m-mbox.eml"), MBOX + e + multi);
+                        writeMails(dir, n, eol, ct.getValue() + eol + "Content-Transfer-Encoding: quoted-printable" + eol,
+                                String.join(eol, body) + eol);
                     }
                 }
             }
@@ -119,16 +113,9 @@ class MailQuotedPrintableLinesTest {
                         List<String> body = new ArrayList<>(List.of("HEADMARK", "LINEA"));
                         body.addAll(mid.getValue());
                         body.addAll(List.of("LINEB", ClamscanCases.EICAR, "TAILMARK"));
-                        String b = String.join(e, body) + e;
                         String h = ct.getValue() + e + (enc == null ? "" : "Content-Transfer-Encoding: " + enc + e);
-                        String single = "From: a@b" + e + h + e + b;
-                        String multi = "From: a@b" + e + "Content-Type: multipart/mixed; boundary=QQ" + e + e + "--QQ" + e + h + e + b
-                                + "--QQ--" + e;
                         String n = mid.getKey() + "-" + ct.getKey() + "-" + enc + "-" + (e.length() == 1 ? "lf" : "crlf");
-                        write(dir.resolve(n + "-s.eml"), single);
-                        write(dir.resolve(n + "-s-mbox.eml"), MBOX + e + single);
-                        write(dir.resolve(n + "-m.eml"), multi);
-                        write(dir.resolve(n + "-m-mbox.eml"), MBOX + e + multi);
+                        writeMails(dir, n, e, h, String.join(e, body) + e);
                     }
                 }
             }
@@ -138,6 +125,20 @@ class MailQuotedPrintableLinesTest {
         ScanCommandTest.Run c = ScanCommandTest.clamscan(args), w = ScanCommandTest.bulwark(args);
         assertEquals(ClamscanCases.lines(c.out()), ClamscanCases.lines(w.out()));
         assertEquals(c.rc(), w.rc());
+    }
+
+    /**
+     * Four mails carrying one body: a single-part mail and the body as a multipart's only part, each plain and with an
+     * mbox "From " line first. {@code partHeaders} are the part's header lines, each ending with {@code e}.
+     */
+    static void writeMails(Path dir, String name, String e, String partHeaders, String body) throws Exception {
+        String single = "From: a@b" + e + partHeaders + e + body;
+        String multi = "From: a@b" + e + "Content-Type: multipart/mixed; boundary=QQ" + e + e + "--QQ" + e + partHeaders + e + body
+                + "--QQ--" + e;
+        write(dir.resolve(name + "-s.eml"), single);
+        write(dir.resolve(name + "-s-mbox.eml"), MBOX + e + single);
+        write(dir.resolve(name + "-m.eml"), multi);
+        write(dir.resolve(name + "-m-mbox.eml"), MBOX + e + multi);
     }
 
     static void write(Path p, String s) throws Exception {
