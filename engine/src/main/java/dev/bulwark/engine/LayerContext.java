@@ -48,6 +48,7 @@ final class LayerContext implements ExtractContext {
     @Override public ScanOptions options() { return job.opt; }
     @Override public Limits limits() { return job.lim; }
     @Override public boolean stopped() { return job.stop || job.timeUp(); }
+    @Override public dev.bulwark.engine.formats.archivecommon.DictionaryCache dictionaries() { return job.dictionaries(); }
 
     @Override
     public long budget() {

@@ -41,6 +41,13 @@ final class ScanJob {
     int files;
     /** Arrays for the normalised views, reused by every layer of this scan (and the thread's next scan). */
     final ViewScratch scratch = ViewScratch.take();
+    /** (fuzz19) The LZMA dictionary cache every layer of this scan shares (see ExtractContext#dictionaries). */
+    private dev.bulwark.engine.formats.archivecommon.DictionaryCache dictionaries;
+
+    dev.bulwark.engine.formats.archivecommon.DictionaryCache dictionaries() {
+        if (dictionaries == null) dictionaries = new dev.bulwark.engine.formats.archivecommon.DictionaryCache();
+        return dictionaries;
+    }
 
     ScanJob(Database db, ScanOptions opt, long t0) {
         this.db = db;

@@ -72,7 +72,7 @@ public final class NsisExtractor implements Extractor {
     }
 
     private static void blocks(ByteBuffer body, ExtractContext ctx) {
-        DictionaryCache dictionaries = new DictionaryCache(); // one LZMA dictionary for all blocks
+        DictionaryCache dictionaries = ctx.dictionaries(); // one LZMA dictionary for all blocks (fuzz19: and layers)
         long pos = 0;
         int n = body.limit();
         for (int fno = 0; pos + 4 <= n && !ctx.stopped(); fno++) {

@@ -72,7 +72,7 @@ public final class ZipExtractor implements Extractor {
         // (clamscan -a: ClamAV's unzip reads every member's central header, then its local header, before it extracts any;
         // recorded only when the tree is wanted in detail: a scan without -a or --json decodes no name twice)
         if (ctx.options().childDigests()) listNames(b, central, ctx);
-        DictionaryCache dictionaries = new DictionaryCache(); // (fuzz16) one LZMA/XZ dictionary for all members
+        DictionaryCache dictionaries = ctx.dictionaries(); // (fuzz16) one LZMA/XZ dictionary for all members (fuzz19: and layers)
         List<Placed> placed = new ArrayList<>(central.size());
         for (ZipRecord r : central) {
             long lh = localHeaderSize(b, r.localOffset());
@@ -190,7 +190,7 @@ public final class ZipExtractor implements Extractor {
 
     /** No central directory: follow local headers from the first one (which may follow an SFX stub). */
     private static void fromLocalHeaders(ByteBuffer b, ExtractContext ctx) {
-        DictionaryCache dictionaries = new DictionaryCache();
+        DictionaryCache dictionaries = ctx.dictionaries();
         int off = Bytes.indexOf(b, LOCAL_MAGIC, 0, b.limit());
         int position = 0;
         while (off >= 0 && Bytes.has(b, off, LOCAL_HEADER_SIZE) && b.getInt(off) == CentralDirectory.SIG_LOCAL) {

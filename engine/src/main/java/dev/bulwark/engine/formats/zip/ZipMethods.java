@@ -43,7 +43,9 @@ final class ZipMethods {
         return switch (method) {
             case STORED -> raw;
             case DEFLATED -> new Inflating(data);
-            case DEFLATE64, BZIP2, LZMA, ZSTD, XZ -> ZipCodecs.open(method, raw, flags, size, cache);
+            // (fuzz19) zstd frames declaring windows above 8 MiB are rewritten first, as for .zst layers
+            case ZSTD -> ZipCodecs.open(method, dev.bulwark.engine.formats.zstd.ZstdFrames.clamped(data, null), flags, size, cache);
+            case DEFLATE64, BZIP2, LZMA, XZ -> ZipCodecs.open(method, raw, flags, size, cache);
             case IMPLODED, SHRUNK -> ZipLegacy.open(method, flags, data, size);
             default -> throw new IOException("unsupported method " + method);
         };
