@@ -50,7 +50,7 @@ class KavScanMemoryStreamingTest {
         try (Socket s = new Socket("127.0.0.1", bulwark.daemon.restPort())) {
             long len = head.length + (long) chunks * chunk.length + tail.length;
             OutputStream o = s.getOutputStream();
-            o.write(("POST /api/v3.0/scanmemory HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+            o.write(("POST /api/v3.0/scanmemory HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
                     + len + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             o.write(head);
             for (int i = 0; i < chunks; i++) o.write(chunk);
@@ -65,7 +65,7 @@ class KavScanMemoryStreamingTest {
         try (Socket s = new Socket("127.0.0.1", bulwark.daemon.restPort())) {
             long len = (long) chunks * chunk.length + tail.length;
             OutputStream o = s.getOutputStream();
-            o.write(("POST /api/v1/scan HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+            o.write(("POST /api/v1/scan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: "
                     + len + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < chunks; i++) o.write(chunk);
             o.write(tail);
