@@ -19,30 +19,48 @@ final class FfmOpener implements OpenedFiles.Opener {
         Libc.load();
     }
 
+    /**
+     * Per thread: the errno slot, the statx buffer and a path buffer, in one arena (every buffer a call is given must
+     * share its errno slot's arena, see Libc), so a path scan allocates no native memory per file.
+     */
+    private static final class Scratch {
+        final Arena arena = Arena.ofAuto();
+        final MemorySegment errno = Libc.errnoSlot(arena);
+        final MemorySegment statx = arena.allocate(Libc.STATX_BUF);
+        final MemorySegment empty = arena.allocate(1);
+        MemorySegment path = arena.allocate(4096);
+
+        /** {@code name} NUL-terminated in {@link #path} (grown when longer). */
+        MemorySegment path(byte[] name) {
+            if (name.length + 1L > path.byteSize()) path = arena.allocate(name.length + 1L);
+            MemorySegment.copy(name, 0, path, JAVA_BYTE, 0, name.length);
+            path.set(JAVA_BYTE, name.length, (byte) 0);
+            return path;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     @Override
     public OpenedFiles.Opened open(byte[] name, Path shown, boolean noFollow) throws IOException {
         // O_PATH: the file itself is not opened for reading, so nothing happens to what a race may have swapped in (a
         // FIFO does not block, a device or terminal is not opened at all); O_NONBLOCK and O_NOCTTY (ignored with
         // O_PATH) say so again. The engine opens /proc/self/fd/N for reading once the caller checked what this is
         int flags = Libc.O_PATH | Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC | (noFollow ? Libc.O_NOFOLLOW : 0);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment errno = Libc.errnoSlot(a);
-            MemorySegment path = a.allocate(name.length + 1L); // zeroed: NUL-terminated
-            MemorySegment.copy(name, 0, path, JAVA_BYTE, 0, name.length);
-            int fd;
-            do {
-                fd = Libc.open(errno, path, flags);
-            } while (fd < 0 && Libc.errno(errno) == Libc.EINTR);
-            if (fd < 0) throw OpenedFiles.failure(shown, Libc.errno(errno));
-            MemorySegment buf = a.allocate(Libc.STATX_BUF);
-            if (Libc.fstatx(errno, fd, a.allocate(1), buf) != 0) {
-                int e = Libc.errno(errno);
-                Libc.closeQuietly(fd, errno);
-                throw OpenedFiles.failure(shown, e);
-            }
-            int mode = Short.toUnsignedInt(buf.get(JAVA_SHORT_UNALIGNED, Libc.STX_MODE));
-            return new Opened(fd, (mode & S_IFMT) == S_IFREG, buf.get(JAVA_LONG_UNALIGNED, Libc.STX_SIZE));
+        Scratch s = SCRATCH.get();
+        MemorySegment errno = s.errno, path = s.path(name);
+        int fd;
+        do {
+            fd = Libc.open(errno, path, flags);
+        } while (fd < 0 && Libc.errno(errno) == Libc.EINTR);
+        if (fd < 0) throw OpenedFiles.failure(shown, Libc.errno(errno));
+        if (Libc.fstatx(errno, fd, s.empty, s.statx) != 0) {
+            int e = Libc.errno(errno);
+            Libc.closeQuietly(fd, errno);
+            throw OpenedFiles.failure(shown, e);
         }
+        int mode = Short.toUnsignedInt(s.statx.get(JAVA_SHORT_UNALIGNED, Libc.STX_MODE));
+        return new Opened(fd, (mode & S_IFMT) == S_IFREG, s.statx.get(JAVA_LONG_UNALIGNED, Libc.STX_SIZE));
     }
 
     private static final class Opened implements OpenedFiles.Opened {
@@ -83,9 +101,7 @@ final class FfmOpener implements OpenedFiles.Opener {
         public synchronized void close() {
             if (closed) return;
             closed = true;
-            try (Arena a = Arena.ofConfined()) {
-                Libc.closeQuietly(fd, Libc.errnoSlot(a));
-            }
+            Libc.closeQuietly(fd, SCRATCH.get().errno);
         }
     }
 }

@@ -201,28 +201,17 @@ public final class Libc {
         return call(PREAD, errno, fd, addressFor("pread", buf, len, errno), len, offset, 0, 0);
     }
 
-    /**
-     * open(2) is variadic (its mode follows the flags), so it has a downcall of its own with the variadic part
-     * declared (the mode, 0: never O_CREAT here); linked on first use, by path scans only.
-     */
-    private static final class Open {
-        @SuppressWarnings("restricted")
-        static final MethodHandle OPEN = LINKER.downcallHandle(symbol("open"),
-                FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS,
-                        java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT),
-                Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-    }
+    private static final MemorySegment OPEN = symbol("open");
 
-    /** open(2) of the NUL-terminated path in {@code path} (in the arena of {@code errno}); the descriptor or -1. */
+    /**
+     * open(2) of the NUL-terminated path in {@code path} (in the arena of {@code errno}); the descriptor or -1. open is
+     * declared variadic (a mode follows the flags, read only with O_CREAT or O_TMPFILE, never here), and goes through
+     * {@link #CALL} all the same: on 64-bit Linux a variadic int travels in the register a fixed one does (the third
+     * integer register, 0 here), and x86-64's vector-register count in AL only bounds what the callee's prologue saves.
+     * One shape, no stub of its own to link (see {@link #CALL}).
+     */
     static int open(MemorySegment errno, MemorySegment path, int flags) {
-        addressIn(path, errno);
-        try {
-            return (int) Open.OPEN.invokeExact(errno, path, flags, 0);
-        } catch (RuntimeException | Error x) {
-            throw x;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        return (int) call(OPEN, errno, addressIn(path, errno), flags, 0, 0, 0, 0);
     }
 
     /** statx(2) of the descriptor itself ({@code empty}: a one-byte segment holding NUL) into {@code buf}. */
