@@ -78,6 +78,9 @@ class ScanRootRaceTest {
 
     @Test
     void aSwappedComponentNeverLeadsAScanOutOfTheRoots() throws Exception {
+        // on a Java 21 runtime (no FFM) path scans open by name and the race stays open (docs/DAEMON.md)
+        org.junit.jupiter.api.Assumptions.assumeTrue(OpenedFiles.available() || Boolean.getBoolean("bulwark.noOpenOnce"),
+                "path scans open files once only with the FFM part (Java 22+, 64-bit Linux)");
         Fixtures fx = new Fixtures(tmp);
         Path root = Files.createDirectories(tmp.resolve("root"));
         Path outside = Files.createDirectories(tmp.resolve("outside"));
