@@ -505,7 +505,7 @@ final class PathScan {
             }
             if (f != null) {
                 try (OpenedFiles.Opened o = f) {
-                    if (!policy.allowsReal(o.real())) {
+                    if (!policy.confinesNothing() && !policy.allowsReal(o.real())) {
                         r = ScanService.DENIED; // a component was swapped for a link out of the roots meanwhile
                     } else if (!o.regular()) {
                         // swapped for a directory, FIFO, device or socket meanwhile: what it is answers, as it would
