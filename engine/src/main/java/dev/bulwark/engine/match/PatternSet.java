@@ -172,7 +172,9 @@ public final class PatternSet {
                 else cur = 0;
             }
             for (Elem e : p.parts[j]) {
-                if (e instanceof Elem.Gap g) {
+                if (e instanceof Elem.Lit) { // the usual element first: one type test (maxlen20: once per added pattern)
+                    cur++;
+                } else if (e instanceof Elem.Gap g) {
                     if (g.min() == g.max()) cur += g.min();
                     else {
                         best = Math.max(best, cur);
