@@ -88,24 +88,27 @@ public final class ZstdFrames {
             // never grows, and what goes on is a frame of raw blocks holding that output. If that decode fails, the
             // frame gets fuzz19's rewrite below (an 8 MiB window: a prefix of the data, then a note).
             if (window > MAX_WINDOW && compressed) {
-                InputStream whole = oneShot(b, p, fhd, at + (single ? 0 : 1), didSize, fcsSize, headerEnd, cap, ctx);
-                if (whole != null) {
-                    parts.add(new BufferInputStream(b.slice(done, p - done)));
-                    parts.add(whole);
-                    done = (int) Math.min(n, (long) q + ((fhd & 0x04) != 0 ? 4 : 0));
-                    if (!last) break;
-                    p = done;
-                    continue;
-                }
+                // decoded when the reader gets there (one frame's output held at a time, none past the member limit)
+                ByteBuffer d = b;
+                int at0 = p, didAt = at + (single ? 0 : 1), fcsLen = fcsSize, blocksAt = headerEnd, fhd0 = fhd, did = didSize;
+                int end = (int) Math.min(n, (long) q + ((fhd & 0x04) != 0 ? 4 : 0));
+                long declared = window;
+                parts.add(new BufferInputStream(b.slice(done, p - done)));
+                parts.add(new Lazy(() -> {
+                    InputStream whole = oneShot(d, at0, fhd0, didAt, did, fcsLen, blocksAt, cap, ctx);
+                    if (whole != null) return whole;
+                    if (ctx != null) ctx.note("zstd: frame at " + at0 + " declares a window of " + declared + " bytes, decoded in " + MAX_WINDOW);
+                    return new SequenceInputStream(Collections.enumeration(List.of(new BufferInputStream(d.slice(at0, 4)),
+                            new ByteArrayInputStream(header8MiB(d, fhd0, didAt, did)), new BufferInputStream(d.slice(blocksAt, end - blocksAt)))));
+                }));
+                done = end;
+                if (!last) break;
+                p = done;
+                continue;
             }
             if (window > MAX_WINDOW) {
-                // the frame header becomes: checksum and dictionary-id flags kept, no content size, an 8 MiB window
-                byte[] header = new byte[2 + didSize];
-                header[0] = (byte) (fhd & 0x07);
-                header[1] = WINDOW_8MIB;
-                for (int i = 0; i < didSize; i++) header[2 + i] = b.get(at + (single ? 0 : 1) + i);
                 parts.add(new BufferInputStream(b.slice(done, p + 4 - done)));
-                parts.add(new ByteArrayInputStream(header));
+                parts.add(new ByteArrayInputStream(header8MiB(b, fhd, at + (single ? 0 : 1), didSize)));
                 done = headerEnd;
                 if (ctx != null) ctx.note("zstd: frame at " + p + " declares a window of " + window + " bytes, decoded in " + MAX_WINDOW);
             }
@@ -186,5 +189,46 @@ public final class ZstdFrames {
             off += len;
         } while (off < length[0]);
         return new SequenceInputStream(Collections.enumeration(parts));
+    }
+
+    /** A frame header (after the magic) declaring an 8 MiB window: checksum and dictionary-id flags kept, no content size. */
+    private static byte[] header8MiB(ByteBuffer b, int fhd, int didAt, int didSize) {
+        byte[] header = new byte[2 + didSize];
+        header[0] = (byte) (fhd & 0x07);
+        header[1] = WINDOW_8MIB;
+        for (int i = 0; i < didSize; i++) header[2 + i] = b.get(didAt + i);
+        return header;
+    }
+
+    /** A stream opened on its first read and dropped on close (SequenceInputStream closes each part it finishes). */
+    private static final class Lazy extends InputStream {
+        private java.util.function.Supplier<InputStream> open;
+        private InputStream in;
+
+        Lazy(java.util.function.Supplier<InputStream> open) { this.open = open; }
+
+        private InputStream in() {
+            if (open != null) {
+                in = open.get();
+                open = null;
+            }
+            return in;
+        }
+
+        @Override public int read() throws java.io.IOException {
+            InputStream s = in();
+            return s == null ? -1 : s.read();
+        }
+
+        @Override public int read(byte[] buf, int off, int len) throws java.io.IOException {
+            InputStream s = in();
+            return s == null ? -1 : s.read(buf, off, len);
+        }
+
+        @Override public void close() throws java.io.IOException {
+            open = null;
+            if (in != null) in.close();
+            in = null;
+        }
     }
 }

@@ -147,6 +147,12 @@ class ZstdExtractorTest {
         long allocatedBig = allocated(() -> ctx[0] = run(big));
         assertTrue(ctx[0].extracted().get(0).skipped(), ctx[0].notes().toString());
         assertTrue(allocatedBig < 256L << 20, "allocated " + allocatedBig + " bytes for the 3.2 KB frame"); // 39.7 GB before
+        // 30 of them in one layer: each is decoded only when the reader reaches it (none past the member limit)
+        byte[] many = new byte[30 * big.length];
+        for (int i = 0; i < 30; i++) System.arraycopy(big, 0, many, i * big.length, big.length);
+        long allocatedMany = allocated(() -> ctx[0] = run(many));
+        assertTrue(ctx[0].extracted().get(0).skipped(), ctx[0].notes().toString());
+        assertTrue(allocatedMany < 512L << 20, "allocated " + allocatedMany + " bytes for 30 frames");
     }
 
     /** (zstd21) Real zstd outputs, byte-exact against zstd -d (also above 8 MiB windows, whole now). */
