@@ -18,11 +18,12 @@ import io.airlift.compress.zstd.ZstdInputStream;
  * blocks of 1.2 MB, 200 MB allocated). Under an 8 MiB window the buffer stays at most ~8 MiB plus a block and the
  * output is the same: the data a match may reach is the genuine output before it, and a match reaching past what the
  * buffer holds is corrupt input to the decoder as before. The header is rewritten, the blocks are passed unchanged.
- * Rewritten: every frame with a window descriptor above 8 MiB (aircompressor refuses their compressed blocks anyway),
- * and single-segment frames whose content size is above 8 MiB and either holds no compressed block (raw and RLE
- * blocks never look back) or is more than the blocks can produce (a lie). Not rewritten, and still quadratic: a
- * single-segment frame whose content size its blocks could reach and that holds a compressed block (zstd --long on a
- * file: aircompressor decodes those correctly, a rewritten one failed after 2 MiB for a reason not found).
+ * (zstd21) A frame above 8 MiB that holds compressed blocks is instead decoded at once by aircompressor's one-shot
+ * decoder into an output of its content size (or the blocks' bound), at most MaxFileSize + 1 bytes plus a block, when
+ * the reader reaches it, and handed on as raw blocks: whole and linear (zstd --long, --ultra and sized single-segment
+ * frames, which fuzz19 left quadratic or cut after 2 MiB: the 8 MiB window held back its last 8 MiB when the first
+ * match 10 MiB back failed). If that decode fails the frame gets the 8 MiB rewrite above. Skippable frames are left out
+ * (aircompressor refuses them). See {@link ZstdFrames}.
  */
 public final class ZstdExtractor implements Extractor {
 
