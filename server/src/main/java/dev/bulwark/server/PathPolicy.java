@@ -25,8 +25,9 @@ public final class PathPolicy {
     }
 
     /**
-     * True when a root is the file system's root: every real path lies inside, so a scan need not read back what it
-     * opened to check it (the default configuration; a path scan still opens each file once, see OpenedFiles).
+     * True when a root is the file system's root (the default configuration): every real path lies inside, so no
+     * swap of a path component can lead a scan out of the roots, and clamd path scans open by name as clamd does
+     * (the open-once check of OpenedFiles, ~0.1 CPU-s per cold 5,600-file MULTISCAN, is paid only where it guards).
      */
     public boolean confinesNothing() {
         for (Path r : roots) if (r.getParent() == null) return true;

@@ -495,7 +495,7 @@ final class PathScan {
         total.incrementAndGet();
         boolean all = command == ClamdCommand.ALLMATCHSCAN;
         ScanResult r = null;
-        if (OpenedFiles.available()) {
+        if (OpenedFiles.available() && !policy.confinesNothing()) {
             // (toctou20) open once, check what was opened, scan that (see OpenedFiles). The walk hands over names whose
             // final component is no link (its lstat, or a link's real path): O_NOFOLLOW. The argument may be a link
             // clamd follows: followed, and what it leads to is checked as any other file
@@ -518,7 +518,7 @@ final class PathScan {
             }
             if (f != null) {
                 try (OpenedFiles.Opened o = f) {
-                    if (!policy.confinesNothing() && !policy.allowsReal(o.real())) {
+                    if (!policy.allowsReal(o.real())) {
                         r = ScanService.DENIED; // a component was swapped for a link out of the roots meanwhile
                     } else if (!o.regular()) {
                         // swapped for a directory, FIFO, device or socket meanwhile: what it is answers, as it would
