@@ -24,6 +24,15 @@ public final class PathPolicy {
         return false;
     }
 
+    /**
+     * True when a root is the file system's root: every real path lies inside, so a scan need not read back what it
+     * opened to check it (the default configuration; a path scan still opens each file once, see OpenedFiles).
+     */
+    public boolean confinesNothing() {
+        for (Path r : roots) if (r.getParent() == null) return true;
+        return false;
+    }
+
     /** Resolves {@code p} and checks it; false when it does not exist or escapes the roots. */
     public boolean allows(Path p) {
         try {

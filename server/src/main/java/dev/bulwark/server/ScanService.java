@@ -102,9 +102,29 @@ public final class ScanService {
         return scanFile(file, stamp, allMatch, protocol, command, true);
     }
 
+    /**
+     * (toctou20) As {@link #scanWalked} for a file a path scan opened once ({@code dev.bulwark.server.clamd.OpenedFiles}):
+     * {@code opened} is its {@code /proc/self/fd/N}, which the engine opens (the open file, not a name), {@code name}
+     * the path shown in STATS, the log and VirusEvent.
+     */
+    public ScanResult scanOpened(Path opened, String name, FileDigest.Stamp stamp, boolean allMatch, String protocol,
+                                 String command) throws InterruptedException {
+        return scanFile(opened, name, stamp, allMatch, protocol, command, true);
+    }
+
+    /** As {@link #scanFile(Path, boolean, String, String)} for a file opened once: no {@link #DENIED} (REST). */
+    public ScanResult scanOpened(Path opened, String name, boolean allMatch, String protocol, String command)
+            throws InterruptedException {
+        return scanFile(opened, name, null, allMatch, protocol, command, false);
+    }
+
     private ScanResult scanFile(Path file, FileDigest.Stamp stamp, boolean allMatch, String protocol, String command,
                                 boolean denied) throws InterruptedException {
-        String name = file.toString();
+        return scanFile(file, file.toString(), stamp, allMatch, protocol, command, denied);
+    }
+
+    private ScanResult scanFile(Path file, String name, FileDigest.Stamp stamp, boolean allMatch, String protocol, String command,
+                                boolean denied) throws InterruptedException {
         return run(protocol, command, name, name, l -> {
             ScanResult r = scanFile(l, file, stamp, allMatch);
             return denied && r.status() == ScanResult.Status.ERROR && r.bytesScanned() == 0 && "Access denied".equals(r.error())

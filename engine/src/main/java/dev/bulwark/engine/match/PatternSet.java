@@ -73,8 +73,9 @@ public final class PatternSet {
 
     private PatternSet(BodyPattern[] patterns, ByteBuffer encoded, IntBuffer encodedAt, int[] targets,
                        OffsetSpec[] offsets, int[] owners, int[] entryPattern, int[] entryPart, AtomIndex index,
-                       OpenAtoms openNext, int builtinCount, int relativeTargets, Damage damage) {
+                       OpenAtoms openNext, int builtinCount, int relativeTargets, int[] acLengths, Damage damage) {
         this.damage = damage;
+        this.acLengths = acLengths;
         this.builtinCount = builtinCount;
         this.foreignBase = entryPattern.length + builtinCount;
         this.relativeTargets = relativeTargets;
@@ -140,37 +141,26 @@ public final class PatternSet {
         return (bits & 1 << target) != 0;
     }
 
-    /** (compat17) Per target (0-15), the longest pattern as libclamav's matcher tries hold it; null until first asked. */
-    private volatile int[] acLengths;
+    /** Number of targets {@link #acMaxLength} knows (libclamav's trie per target, 0-15). */
+    static final int AC_TARGETS = 16;
+
+    /**
+     * (compat17, maxlen20) Per target (0-15), the longest pattern as libclamav's matcher tries hold it: worked out
+     * when the set is built from sources ({@link Builder#add}) and stored in the snapshot (format 14), so a scan
+     * of a mapped snapshot decodes no pattern for it.
+     */
+    private final int[] acLengths;
 
     /**
      * (compat17) libclamav's {@code maxpatlen} of target {@code target}'s trie (0-15): the longest of its patterns as
      * cli_ac_addpatt stores them, a body split at every variable gap ({@code *}, {@code {n-m}}) and whole across fixed
      * ones ({@code {n}}, {@code ??}), alternatives at their longest (clamscan 1.4.6: a 50-byte signature gives 50,
-     * 20+{5}+30 gives 55, 20*30 gives 30, (41|4243)+60 bytes gives 62). Worked out over every pattern on first use
-     * (only the summary's "Data scanned" asks, and only for data over 128 KiB); patterns of a snapshot are decoded
-     * for it and not kept.
+     * 20+{5}+30 gives 55, 20*30 gives 30, (41|4243)+60 bytes gives 62). Only the summary's "Data scanned" asks, and
+     * only for data over 128 KiB. (maxlen20) Known when the set is built or read: nothing is decoded here (it
+     * decoded every pattern of a snapshot on first use: 200k patterns, +0.3 CPU-s and +150 MB RSS for one file).
      */
     public int acMaxLength(int target) {
-        int[] l = acLengths;
-        if (l == null) {
-            l = new int[16];
-            for (int i = 0; i < targets.length; i++) {
-                int t = targets[i];
-                if (t < 0 || t > 15) continue;
-                BodyPattern p = patterns[i];
-                if (p == null) {
-                    try {
-                        p = decodeOrThrow(i);
-                    } catch (IllegalArgumentException e) {
-                        continue;
-                    }
-                }
-                l[t] = Math.max(l[t], acLength(p));
-            }
-            acLengths = l;
-        }
-        return target < 0 || target > 15 ? 0 : l[target];
+        return target < 0 || target >= AC_TARGETS ? 0 : acLengths[target];
     }
 
     /** The longest piece of {@code p} between variable gaps (see {@link #acMaxLength}). */
@@ -182,7 +172,9 @@ public final class PatternSet {
                 else cur = 0;
             }
             for (Elem e : p.parts[j]) {
-                if (e instanceof Elem.Gap g) {
+                if (e instanceof Elem.Lit) { // the usual element first: one type test (maxlen20: once per added pattern)
+                    cur++;
+                } else if (e instanceof Elem.Gap g) {
                     if (g.min() == g.max()) cur += g.min();
                     else {
                         best = Math.max(best, cur);
@@ -238,7 +230,7 @@ public final class PatternSet {
     public PatternSet withForeign(byte[][] atoms, int[] owners, int count, long[] windows) {
         AtomIndex own = hasForeign() ? index.first(foreignBase) : index;
         return new PatternSet(patterns, encoded, encodedAt, targets, offsets, this.owners, entryPattern, entryPart,
-                own.plus(atoms, owners, count, windows), openNext, builtinCount, relativeTargets, damage).lazyAs(this);
+                own.plus(atoms, owners, count, windows), openNext, builtinCount, relativeTargets, acLengths, damage).lazyAs(this);
     }
 
     /**
@@ -247,7 +239,7 @@ public final class PatternSet {
      */
     public PatternSet withDamage(Damage d) {
         return d == damage ? this : new PatternSet(patterns, encoded, encodedAt, targets, offsets, owners, entryPattern,
-                entryPart, index, openNext, builtinCount, relativeTargets, d).lazyAs(this);
+                entryPart, index, openNext, builtinCount, relativeTargets, acLengths, d).lazyAs(this);
     }
 
     /** Number of built-in atoms in the index (0 when the set was built without them, or has no patterns). */
@@ -401,6 +393,7 @@ public final class PatternSet {
         out.i32(builtinCount);
         (hasForeign() ? index.first(foreignBase) : index).write(out);
         openNext.write(out);
+        out.ints(acLengths); // (format 14) see acMaxLength
     }
 
     /**
@@ -456,8 +449,13 @@ public final class PatternSet {
         AtomIndex idx = AtomIndex.read(in);
         AtomIndex.check(idx.entryCount() == ep.length + builtins, "entry count");
         OpenAtoms open = OpenAtoms.read(in, ep.length);
+        int[] acLengths = in.ints();
+        AtomIndex.check(acLengths.length == AC_TARGETS, "pattern lengths");
+        bad = 0;
+        for (int l : acLengths) bad |= l;
+        AtomIndex.check(bad >= 0, "pattern length");
         PatternSet set = new PatternSet(new BodyPattern[n], encoded, encodedAt, targets, offsets, owners, ep, epart, idx, open,
-                builtins, relativeTargets, damage);
+                builtins, relativeTargets, acLengths, damage);
         set.blocks = lazy;
         set.encodedFileAt = encodedFileAt;
         return set;
@@ -478,6 +476,8 @@ public final class PatternSet {
         private final IntList targets = new IntList(), owners = new IntList();
         /** See {@link PatternSet#hasRelativeOffsets}. */
         private int relativeTargets;
+        /** See {@link PatternSet#acMaxLength}. */
+        private final int[] acLengths = new int[AC_TARGETS];
         private long atoms, parts;
         private boolean built;
         /** Built-in atoms and their windows (4 longs each), see {@link #builtins}; none by default. */
@@ -511,6 +511,7 @@ public final class PatternSet {
             targets.add(target);
             offsets.add(offset);
             if (relative(offset.kind())) relativeTargets |= 1 << target;
+            if (target >= 0 && target < AC_TARGETS) acLengths[target] = Math.max(acLengths[target], acLength(p));
             owners.add(owner);
             return targets.size() - 1;
         }
@@ -644,7 +645,8 @@ public final class PatternSet {
             AtomIndex idx = AtomIndex.build(atomBytes, atomOwner, entry + builtins, windows);
             return new PatternSet(new BodyPattern[n], encoded, IntBuffer.wrap(at), targets.toArray(),
                     offsets.toArray(new OffsetSpec[0]), owners.toArray(), ePat, ePart, idx,
-                    OpenAtoms.build(openKeys.toArray(), openEntries.toArray()), builtins, relativeTargets, new Damage(null));
+                    OpenAtoms.build(openKeys.toArray(), openEntries.toArray()), builtins, relativeTargets, acLengths.clone(),
+                    new Damage(null));
         }
     }
 

@@ -201,7 +201,7 @@ final class PathScan {
         } else if (attrs.isRegularFile() && (!link || followFiles) && onProc(attrs.fileKey())) {
             total.incrementAndGet(); // clamd passes over a file of /proc (its procdev check): "OK", nothing read
         } else if (attrs.isRegularFile() && (!link || followFiles)) {
-            scanOne(top, argument, null);
+            scanOne(top, argument, null, true);
         } else {
             // a special file, or a link to a kind clamd does not follow: its warning_skipped_special, counted
             // as visited but not as an error, so "OK" follows (not for MULTISCAN: nothing was handed to a worker)
@@ -486,10 +486,54 @@ final class PathScan {
 
     /** {@code stamp}: the file's attributes read before this scan (null: read them now). Returns its outcome. */
     private ScanResult.Status scanOne(Path file, String shown, FileDigest.Stamp stamp) throws IOException, InterruptedException {
+        return scanOne(file, shown, stamp, false);
+    }
+
+    /** {@code named}: the file is the command's argument (else one the walk met). */
+    private ScanResult.Status scanOne(Path file, String shown, FileDigest.Stamp stamp, boolean named)
+            throws IOException, InterruptedException {
         total.incrementAndGet();
         boolean all = command == ClamdCommand.ALLMATCHSCAN;
-        // (daemon15) the engine's open answers for access(2): one system call (and path lookup) less per file
-        ScanResult r = service.scanWalked(file, stamp, all, "clamd", command.word);
+        ScanResult r = null;
+        if (OpenedFiles.available()) {
+            // (toctou20) open once, check what was opened, scan that (see OpenedFiles). The walk hands over names whose
+            // final component is no link (its lstat, or a link's real path): O_NOFOLLOW. The argument may be a link
+            // clamd follows: followed, and what it leads to is checked as any other file
+            OpenedFiles.Opened f;
+            try {
+                f = OpenedFiles.open(file, !named);
+            } catch (AccessDeniedException e) {
+                r = ScanService.DENIED;
+                f = null;
+            } catch (NoSuchFileException e) {
+                r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, "No such file or directory", 0, null);
+                f = null;
+            } catch (FileSystemException e) {
+                if (!named && "Too many levels of symbolic links".equals(e.getReason())) {
+                    return ScanResult.Status.CLEAN; // swapped for a link meanwhile: passed over, as the walk passes links over
+                }
+                // a component swapped for a file meanwhile (ENOTDIR), ...: what the engine's open said
+                r = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, file + ": " + strerror(e), 0, null);
+                f = null;
+            }
+            if (f != null) {
+                try (OpenedFiles.Opened o = f) {
+                    if (!policy.confinesNothing() && !policy.allowsReal(o.real())) {
+                        r = ScanService.DENIED; // a component was swapped for a link out of the roots meanwhile
+                    } else if (!o.regular()) {
+                        // swapped for a directory, FIFO, device or socket meanwhile: what it is answers, as it would
+                        // have before the swap (the argument: not supported; in a walk: passed over)
+                        if (named) sink.reply(shown, "Not supported file type ERROR");
+                        return ScanResult.Status.CLEAN;
+                    } else {
+                        r = service.scanOpened(o.procPath(), file.toString(), stamp, all, "clamd", command.word);
+                    }
+                }
+            }
+        } else {
+            // (daemon15) the engine's open answers for access(2): one system call (and path lookup) less per file
+            r = service.scanWalked(file, stamp, all, "clamd", command.word);
+        }
         if (r == ScanService.DENIED) {
             errors.incrementAndGet();
             sink.reply(shown, "Access denied. ERROR");

@@ -143,7 +143,21 @@ final class KasperskyApi {
             RestServer.json(ex, 200, m);
             return;
         }
-        ScanResult r = rest.service().scanFile(path.toRealPath(), true, "kav", "scanfile");
+        ScanResult r;
+        try {
+            r = rest.scanOnce(path, true, "kav", "scanfile"); // (toctou20) opened once, what was opened checked
+        } catch (java.nio.file.NoSuchFileException e) {
+            r = RestServer.NOT_REGULAR;
+        }
+        if (r == RestServer.OUTSIDE || r == RestServer.NOT_REGULAR) {
+            total.increment();
+            errors.increment();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("object", p);
+            m.put("scanResult", r == RestServer.OUTSIDE ? "NON_SCANNED (ACCESS DENIED)" : "NON_SCANNED");
+            RestServer.json(ex, 200, m);
+            return;
+        }
         reply(ex, p, r, omitClean(req));
     }
 

@@ -164,10 +164,7 @@ public final class RestServer implements AutoCloseable {
         InetAddress a = ex.getRemoteAddress().getAddress();
         String token = service.config().restToken();
         String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (token != null && auth != null && MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
-                ("Bearer " + token).getBytes(StandardCharsets.UTF_8))) {
-            return true;
-        }
+        if (bearer(ex)) return true;
         if (a.isLoopbackAddress() && auth == null) {
             // loopback is trusted, but a browser on this host is loopback too: a page from another origin must not
             // drive the API (CSRF: a form or no-cors fetch POSTs /api/v1/reload or a scan without a preflight; DNS
@@ -329,13 +326,66 @@ public final class RestServer implements AutoCloseable {
             else json(ex, 403, Json.obj("error", "path outside the configured scan roots", "path", p));
             return;
         }
-        Path real = path.toRealPath();
-        if (!Files.isRegularFile(real)) {
+        ScanResult r;
+        try {
+            r = scanOnce(path, false, "rest", "REST");
+        } catch (java.nio.file.NoSuchFileException e) {
+            json(ex, 404, Json.obj("error", "no such file", "path", p)); // (gone since the check: inside the roots)
+            return;
+        }
+        if (r == OUTSIDE) {
+            json(ex, 403, Json.obj("error", "path outside the configured scan roots", "path", p));
+            return;
+        }
+        if (r == NOT_REGULAR) {
             json(ex, 400, Json.obj("error", "not a regular file (directories: use the clamd protocol)", "path", p));
             return;
         }
-        ScanResult r = service.scanFile(real, false, "rest", "REST");
-        json(ex, 200, Json.obj("infected", r.infected(), "results", List.of(resultJson(p, r, null))));
+        Map<String, Object> m = resultJson(p, r, null);
+        if (!bearer(ex)) {
+            // (toctou20) clamd answers a path scan with the verdict alone; a token-less loopback client (any local user)
+            // must not learn the size or digest of a file the daemon's user can read and it perhaps cannot: those
+            // (and what tells them: bytes scanned, layers, time) only with the bearer token
+            m.keySet().retainAll(List.of("name", "verdict", "detections", "error"));
+        }
+        json(ex, 200, Json.obj("infected", r.infected(), "results", List.of(m)));
+    }
+
+    /**
+     * Whether the request carries the configured bearer token (compared in constant time). (Not an exchange attribute:
+     * the JDK server keeps those per context, shared by every request.)
+     */
+    private boolean bearer(HttpExchange ex) {
+        String token = service.config().restToken();
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        return token != null && auth != null && MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
+                ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What {@link #scanOnce} returns for a file that proved to lie outside the roots, or not to be a regular file. */
+    static final ScanResult OUTSIDE = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, "outside", 0, null);
+    static final ScanResult NOT_REGULAR = new ScanResult(ScanResult.Status.ERROR, List.of(), 0, 0, 0, "not regular", 0, null);
+
+    /**
+     * (toctou20) Scans the file {@code path} names, opened once: what was opened must lie inside the roots and be a
+     * regular file ({@link #OUTSIDE}, {@link #NOT_REGULAR}), and that open file is scanned, never the name again (see
+     * {@code OpenedFiles}; without it, Java 21, by its real path as before).
+     */
+    ScanResult scanOnce(Path path, boolean allMatch, String protocol, String command) throws IOException, InterruptedException {
+        if (!dev.bulwark.server.clamd.OpenedFiles.available()) {
+            Path real = path.toRealPath();
+            if (!policy.allowsReal(real)) return OUTSIDE;
+            if (!Files.isRegularFile(real)) return NOT_REGULAR;
+            return service.scanFile(real, allMatch, protocol, command);
+        }
+        try (dev.bulwark.server.clamd.OpenedFiles.Opened o = dev.bulwark.server.clamd.OpenedFiles.open(path, false)) {
+            Path real = o.real();
+            if (!policy.allowsReal(real)) return OUTSIDE;
+            if (!o.regular()) return NOT_REGULAR;
+            return service.scanOpened(o.procPath(), real.toString(), allMatch, protocol, command);
+        } catch (java.nio.file.AccessDeniedException e) {
+            return OUTSIDE; // (a component the daemon cannot search: as the check before the open says)
+        }
     }
 
     /** {@code p} as a path, or null when there is none or the file system cannot name it (a NUL in it). */

@@ -91,6 +91,26 @@ public final class Libc {
     private static final MemorySegment PREAD = symbol("pread");
     private static final MemorySegment MMAP = symbol("mmap");
     private static final MemorySegment MUNMAP = symbol("munmap");
+    private static final MemorySegment STATX = symbol("statx");
+
+    /** open(2) flags (x86-64 and AArch64 share all but O_NOFOLLOW). */
+    static final int O_RDONLY = 0;
+    static final int O_NOCTTY = 0x100;
+    static final int O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000;
+    static final int O_PATH = 0x200000;
+    static final int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0x8000 : 0x20000;
+    static final int ELOOP = 40;
+    static final int ENOENT = 2;
+    static final int EACCES = 13;
+    /** statx(2): the path is empty, the descriptor itself is looked at; the type and size are asked for. */
+    static final int AT_EMPTY_PATH = 0x1000;
+    static final int STATX_TYPE = 0x1;
+    static final int STATX_SIZE = 0x200;
+    /** struct statx is the same on every architecture: 256 bytes, stx_mode (u16) at 0x1C, stx_size (u64) at 0x28. */
+    static final int STATX_BUF = 256;
+    static final int STX_MODE = 0x1C;
+    static final int STX_SIZE = 0x28;
 
     private Libc() {}
 
@@ -179,6 +199,25 @@ public final class Libc {
 
     static long pread(MemorySegment errno, int fd, MemorySegment buf, long len, long offset) {
         return call(PREAD, errno, fd, addressFor("pread", buf, len, errno), len, offset, 0, 0);
+    }
+
+    private static final MemorySegment OPEN = symbol("open");
+
+    /**
+     * open(2) of the NUL-terminated path in {@code path} (in the arena of {@code errno}); the descriptor or -1. open is
+     * declared variadic (a mode follows the flags, read only with O_CREAT or O_TMPFILE, never here), and goes through
+     * {@link #CALL} all the same: on 64-bit Linux a variadic int travels in the register a fixed one does (the third
+     * integer register, 0 here), and x86-64's vector-register count in AL only bounds what the callee's prologue saves.
+     * One shape, no stub of its own to link (see {@link #CALL}).
+     */
+    static int open(MemorySegment errno, MemorySegment path, int flags) {
+        return (int) call(OPEN, errno, addressIn(path, errno), flags, 0, 0, 0, 0);
+    }
+
+    /** statx(2) of the descriptor itself ({@code empty}: a one-byte segment holding NUL) into {@code buf}. */
+    static int fstatx(MemorySegment errno, int fd, MemorySegment empty, MemorySegment buf) {
+        return (int) call(STATX, errno, fd, addressIn(empty, errno), AT_EMPTY_PATH, STATX_TYPE | STATX_SIZE,
+                addressFor("statx", buf, STATX_BUF, errno), 0);
     }
 
     /** mmap(2) of {@code len} bytes of {@code fd} from offset 0 anywhere: the address, or {@link #MAP_FAILED}. */

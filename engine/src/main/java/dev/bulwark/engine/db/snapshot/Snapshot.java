@@ -41,8 +41,10 @@ public final class Snapshot {
      * {@code &} and {@code |} one parenthesis deep, such as {@code (0|1&2)}, is now stored as {@code (0|1)&2}; the body signatures' libclamav matcher ranks and Boyer-Moore anchors
      * (SignatureSet.ndbOrder) follow their names.
      * 13: a CRC32 per 4 KiB block instead of one over the file; each hash index stores a fence (every 512th size).
+     * 14: the body patterns store each target's longest pattern as libclamav's tries hold it (PatternSet.acMaxLength,
+     * the summary's "Data scanned" of data over 128 KiB), which was worked out by decoding every pattern.
      */
-    public static final int FORMAT = 13;
+    public static final int FORMAT = 14;
     static final int HEADER = 24;
     /** Trailer bytes besides the block checksums: their count, their own checksum, the end marker. */
     static final int TRAILER_FIXED = 16;
