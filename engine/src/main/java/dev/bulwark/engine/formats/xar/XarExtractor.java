@@ -35,7 +35,7 @@ public final class XarExtractor implements Extractor {
         }
         int hsize = b.getShort(4) & 0xFFFF;
         long tocC = b.getLong(8), tocU = b.getLong(16);
-        if (tocC < 0 || tocU < 0 || hsize + tocC > n) {
+        if (tocC < 0 || tocU < 0 || tocC > n - hsize) { // (not hsize + tocC: that overflows for a tocC near 2^63)
             ctx.note("xar: TOC beyond the file");
             return;
         }

@@ -98,7 +98,7 @@ class XarExtractorTest {
         assertEquals(1, ctx.extracted().size());
         assertEquals(60, ctx.extracted().get(0).data().length);
         // a compressed size past the end of the file, or negative: nothing
-        for (long c : new long[] {x.length, Long.MIN_VALUE, -1, tocC + 1_000_000}) {
+        for (long c : new long[] {x.length, Long.MIN_VALUE, -1, tocC + 1_000_000, Long.MAX_VALUE, Long.MAX_VALUE - 27}) {
             byte[] b = x.clone();
             ByteBuffer.wrap(b).putLong(8, c);
             assertEquals(0, Contract.run(new XarExtractor(), FileType.XAR, b).extracted().size());
