@@ -90,15 +90,18 @@ public final class XarExtractor implements Extractor {
         Inflater inf = new Inflater();
         try {
             inf.setInput(b.slice(off, len));
-            byte[] out = new byte[outLen];
+            // (review21) grown as the stream produces, up to outLen: a few bytes declaring a TOC of MaxFileSize no
+            // longer allocate all of it up front
+            byte[] out = new byte[Math.min(outLen, 64 << 10)];
             int got = 0;
             while (got < outLen && !inf.finished()) {
-                int k = inf.inflate(out, got, outLen - got);
+                if (got == out.length) out = java.util.Arrays.copyOf(out, (int) Math.min(outLen, 2L * out.length));
+                int k = inf.inflate(out, got, out.length - got);
                 if (k == 0 && (inf.needsInput() || inf.needsDictionary())) break;
                 got += k;
             }
             if (got == 0 && !inf.finished()) return null;
-            return got == outLen ? out : java.util.Arrays.copyOf(out, got);
+            return got == out.length ? out : java.util.Arrays.copyOf(out, got);
         } catch (DataFormatException e) {
             return null;
         } finally {

@@ -106,6 +106,21 @@ class XarExtractorTest {
     }
 
     @Test
+    void aDeclaredTocSizeIsNotAllocatedBeyondWhatItsCompressedBytesCanInflateTo() {
+        // (review21) a few hundred bytes declaring a 64 MiB TOC (within the default limits) allocated 64 MiB up front
+        byte[] x = seed("gz.xar");
+        ByteBuffer.wrap(x).putLong(16, 64L << 20);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        RecordingContext ctx = RecordingContext.defaults();
+        long before = mx.getThreadAllocatedBytes(tid);
+        new XarExtractor().extract(dev.bulwark.engine.formats.archivetest.TestLayer.of(x, FileType.XAR), ctx);
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertTrue(allocated < 16L << 20, "allocated " + allocated);
+        assertTrue(text(ctx.extracted().get(0).data()).contains("<toc>")); // the TOC as before (cut where the stream ends)
+    }
+
+    @Test
     void lyingExtentsAreBounded() throws Exception {
         byte[] x = seed("gz.xar");
         ByteBuffer h = ByteBuffer.wrap(x);
