@@ -292,7 +292,9 @@ final class ScanJob {
         for (long off = 0; off < len; off += window - maxpatlen) {
             long bytes = Math.min(len - off, window);
             blocks += bytes / 4096;
-            if (bytes < window) break;
+            // (review21) a maxpatlen of the window or more: libclamav's offset goes below 0 (unsigned arithmetic) and
+            // its walk ends after the first window; here the loop never ended (a {200000} gap hung clamscan -d)
+            if (bytes < window || maxpatlen >= window) break;
         }
         return blocks;
     }

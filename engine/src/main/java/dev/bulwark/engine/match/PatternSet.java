@@ -168,14 +168,14 @@ public final class PatternSet {
         int best = 0, cur = 0;
         for (int j = 0; j < p.parts.length; j++) {
             if (j > 0) {
-                if (p.gapMin[j] == p.gapMax[j] && p.gapMin[j] >= 0) cur += p.gapMin[j];
+                if (p.gapMin[j] == p.gapMax[j] && p.gapMin[j] > 0 && p.gapMin[j] < 128) cur += p.gapMin[j]; // (review21) libclamav: {n} is n ?? for 0 < n < 128
                 else cur = 0;
             }
             for (Elem e : p.parts[j]) {
                 if (e instanceof Elem.Lit) { // the usual element first: one type test (maxlen20: once per added pattern)
                     cur++;
                 } else if (e instanceof Elem.Gap g) {
-                    if (g.min() == g.max()) cur += g.min();
+                    if (g.min() == g.max() && (g.min() < 128)) cur += g.min();
                     else {
                         best = Math.max(best, cur);
                         cur = 0;

@@ -46,4 +46,13 @@ class PatternSetLengthsTest {
         assertEquals(0, read.acMaxLength(-1));
         assertEquals(null, read.damage().first(), "nothing was decoded");
     }
+
+    @Test
+    void aFixedGapOf128OrMoreSplitsThePatternAsLibclamavDoes() throws Exception {
+        // (review21) cli_add_content_match_pattern turns {n} into n "??" only for 0 < n < 128; a longer one is a split
+        String b20 = "42".repeat(20), c30 = "43".repeat(30);
+        assertEquals(20 + 127 + 30, PatternSet.acLength(HexPatternParser.parse(b20 + "{127}" + c30)));
+        assertEquals(30, PatternSet.acLength(HexPatternParser.parse(b20 + "{128}" + c30)));
+        assertEquals(30, PatternSet.acLength(HexPatternParser.parse(b20 + "{200000}" + c30)));
+    }
 }

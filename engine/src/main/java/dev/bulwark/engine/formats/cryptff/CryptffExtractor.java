@@ -18,7 +18,7 @@ public final class CryptffExtractor implements Extractor {
         ByteBuffer b = layer.data();
         int n = Math.max(0, b.limit() - HEADER);
         if (!ctx.admits(n)) { // refused by the limits: the context records which, the bytes need not be decoded
-            ctx.child(new ChildInfo("", null, n, n, false, 0, -1), b.slice(HEADER, n));
+            ctx.child(new ChildInfo("", null, n, n, false, 0, -1), b.slice(Math.min(HEADER, b.limit()), n)); // (a file shorter than the header: n = 0)
             return;
         }
         byte[] out = new byte[n];

@@ -35,7 +35,7 @@ public final class XarExtractor implements Extractor {
         }
         int hsize = b.getShort(4) & 0xFFFF;
         long tocC = b.getLong(8), tocU = b.getLong(16);
-        if (tocC < 0 || tocU < 0 || hsize + tocC > n) {
+        if (tocC < 0 || tocU < 0 || tocC > n - hsize) { // (not hsize + tocC: that overflows for a tocC near 2^63)
             ctx.note("xar: TOC beyond the file");
             return;
         }
@@ -90,15 +90,18 @@ public final class XarExtractor implements Extractor {
         Inflater inf = new Inflater();
         try {
             inf.setInput(b.slice(off, len));
-            byte[] out = new byte[outLen];
+            // (review21) grown as the stream produces, up to outLen: a few bytes declaring a TOC of MaxFileSize no
+            // longer allocate all of it up front
+            byte[] out = new byte[Math.min(outLen, 64 << 10)];
             int got = 0;
             while (got < outLen && !inf.finished()) {
-                int k = inf.inflate(out, got, outLen - got);
+                if (got == out.length) out = java.util.Arrays.copyOf(out, (int) Math.min(outLen, 2L * out.length));
+                int k = inf.inflate(out, got, out.length - got);
                 if (k == 0 && (inf.needsInput() || inf.needsDictionary())) break;
                 got += k;
             }
             if (got == 0 && !inf.finished()) return null;
-            return got == outLen ? out : java.util.Arrays.copyOf(out, got);
+            return got == out.length ? out : java.util.Arrays.copyOf(out, got);
         } catch (DataFormatException e) {
             return null;
         } finally {

@@ -98,11 +98,26 @@ class XarExtractorTest {
         assertEquals(1, ctx.extracted().size());
         assertEquals(60, ctx.extracted().get(0).data().length);
         // a compressed size past the end of the file, or negative: nothing
-        for (long c : new long[] {x.length, Long.MIN_VALUE, -1, tocC + 1_000_000}) {
+        for (long c : new long[] {x.length, Long.MIN_VALUE, -1, tocC + 1_000_000, Long.MAX_VALUE, Long.MAX_VALUE - 27}) {
             byte[] b = x.clone();
             ByteBuffer.wrap(b).putLong(8, c);
             assertEquals(0, Contract.run(new XarExtractor(), FileType.XAR, b).extracted().size());
         }
+    }
+
+    @Test
+    void aDeclaredTocSizeIsNotAllocatedBeyondWhatItsCompressedBytesCanInflateTo() {
+        // (review21) a few hundred bytes declaring a 64 MiB TOC (within the default limits) allocated 64 MiB up front
+        byte[] x = seed("gz.xar");
+        ByteBuffer.wrap(x).putLong(16, 64L << 20);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        RecordingContext ctx = RecordingContext.defaults();
+        long before = mx.getThreadAllocatedBytes(tid);
+        new XarExtractor().extract(dev.bulwark.engine.formats.archivetest.TestLayer.of(x, FileType.XAR), ctx);
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertTrue(allocated < 16L << 20, "allocated " + allocated);
+        assertTrue(text(ctx.extracted().get(0).data()).contains("<toc>")); // the TOC as before (cut where the stream ends)
     }
 
     @Test
