@@ -145,9 +145,18 @@ public final class RawNames {
 
     /** The absolute path of {@code p}, decoded from its {@code file:} URI (no trailing slash but for the root). */
     private static String rawPath(Path p) {
+        byte[] b = uriPathBytes(p);
+        return decode(b, 0, b.length);
+    }
+
+    /**
+     * The bytes of {@code p}'s absolute path as the file system holds them, from its {@code file:} URI (percent escapes
+     * decoded; no trailing slash but for the root): exact for a name that is not valid in the JVM's encoding.
+     */
+    public static byte[] uriPathBytes(Path p) {
         String raw = p.toAbsolutePath().toUri().getRawPath();
-        if (raw.length() > 1 && raw.endsWith("/")) raw = raw.substring(0, raw.length() - 1);
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        if (raw.length() > 1 && raw.endsWith("/")) raw = raw.substring(0, raw.length() - 1); // (toUri marks a directory)
+        ByteArrayOutputStream o = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%' && i + 2 < raw.length()) {
@@ -157,8 +166,7 @@ public final class RawNames {
                 o.write(c);
             }
         }
-        byte[] b = o.toByteArray();
-        return decode(b, 0, b.length);
+        return o.toByteArray();
     }
 
     /**

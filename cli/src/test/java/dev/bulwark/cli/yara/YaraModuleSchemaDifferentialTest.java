@@ -203,6 +203,22 @@ class YaraModuleSchemaDifferentialTest {
         Assumptions.assumeTrue(done > 0, "no rule sets in /tmp/rulesets");
     }
 
+    /** Arguments of the types in {@code types} (yara's i, f, s, r, b), {@code str} and {@code regex} for s and r. */
+    static String arguments(String types, String str, String regex) {
+        StringBuilder a = new StringBuilder();
+        for (char c : types.toCharArray()) {
+            if (!a.isEmpty()) a.append(", ");
+            a.append(switch (c) {
+                case 'i' -> "1";
+                case 'f' -> "1.5";
+                case 's' -> str;
+                case 'r' -> regex;
+                default -> "true";
+            });
+        }
+        return a.toString();
+    }
+
     private static void accesses(String path, Node n, List<String> out) {
         if (n.ext) return; // a Bulwark addition: yara 4.2.3 refuses it
         switch (n.kind) {
@@ -211,18 +227,7 @@ class YaraModuleSchemaDifferentialTest {
             case DICT -> accesses(path + "[\"a\"]", n.elem, out);
             case FUNC -> {
                 for (String[] o : n.overloads) {
-                    StringBuilder a = new StringBuilder();
-                    for (char c : o[0].toCharArray()) {
-                        if (!a.isEmpty()) a.append(", ");
-                        a.append(switch (c) {
-                            case 'i' -> "1";
-                            case 'f' -> "1.5";
-                            case 's' -> "\"a\"";
-                            case 'r' -> "/a/";
-                            default -> "true";
-                        });
-                    }
-                    out.add(path + "(" + a + ")");
+                    out.add(path + "(" + arguments(o[0], "\"a\"", "/a/") + ")");
                 }
             }
             default -> out.add(path);

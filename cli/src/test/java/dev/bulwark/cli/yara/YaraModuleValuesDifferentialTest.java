@@ -111,18 +111,7 @@ class YaraModuleValuesDifferentialTest {
             case DICT -> accesses(path + "[\"CompanyName\"]", n.elem, out);
             case FUNC -> {
                 for (String[] o : n.overloads) {
-                    StringBuilder a = new StringBuilder();
-                    for (char c : o[0].toCharArray()) {
-                        if (!a.isEmpty()) a.append(", ");
-                        a.append(switch (c) {
-                            case 'i' -> "1";
-                            case 'f' -> "1.5";
-                            case 's' -> "\"KERNEL32.dll\"";
-                            case 'r' -> "/e/";
-                            default -> "true";
-                        });
-                    }
-                    out.add(path + "(" + a + ")");
+                    out.add(path + "(" + YaraModuleSchemaDifferentialTest.arguments(o[0], "\"KERNEL32.dll\"", "/e/") + ")");
                 }
             }
             default -> out.add(path);

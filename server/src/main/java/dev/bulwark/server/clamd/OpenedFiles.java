@@ -101,19 +101,7 @@ public final class OpenedFiles {
         if (s.indexOf('\uFFFD') < 0 && "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
             return s.getBytes(StandardCharsets.UTF_8);
         }
-        String raw = p.toAbsolutePath().toUri().getRawPath();
-        if (raw.length() > 1 && raw.endsWith("/")) raw = raw.substring(0, raw.length() - 1); // (toUri marks a directory)
-        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%' && i + 2 < raw.length()) {
-                o.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                o.write(c);
-            }
-        }
-        return o.toByteArray();
+        return dev.bulwark.engine.RawNames.uriPathBytes(p);
     }
 
 }

@@ -36,12 +36,7 @@ class SnapshotFuzzSeedsTest {
         String out = System.getProperty("bulwark.snapshotSeeds");
         if (out != null) regenerate(Path.of(out));
         byte[] payload = resource("fuzz/tiny-payload");
-        byte[] image = new byte[Snapshot.HEADER + payload.length + (int) Snapshot.trailer(payload.length)];
-        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(Snapshot.MAGIC).putInt(Snapshot.FORMAT).putInt(0).putLong(payload.length).put(payload);
-        b.position(image.length - 8);
-        b.put(Snapshot.END);
-        SnapshotTest.reseal(image);
+        byte[] image = SnapshotReaderFuzzTest.image(payload);
         var parsed = SnapshotReader.parse(ByteBuffer.wrap(image));
         assertEquals(4, parsed.set().count(), "the fuzz seed loads whole");
         parsed.set().lsigs.decodeAll();

@@ -15,14 +15,20 @@ import java.nio.ByteOrder;
  * structural decoding, must either load or be refused with IllegalArgumentException.
  */
 class SnapshotReaderFuzzTest {
-    @FuzzTest(maxDuration = "60s")
-    void fuzz(byte[] payload) {
+    /** A sealed snapshot of the current format whose payload is {@code payload} (header, trailer, checksums). */
+    static byte[] image(byte[] payload) {
         byte[] image = new byte[Snapshot.HEADER + payload.length + (int) Snapshot.trailer(payload.length)];
         ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
         b.put(Snapshot.MAGIC).putInt(Snapshot.FORMAT).putInt(0).putLong(payload.length).put(payload);
         b.position(image.length - 8);
         b.put(Snapshot.END);
         SnapshotTest.reseal(image);
+        return image;
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void fuzz(byte[] payload) {
+        byte[] image = image(payload);
         try {
             // (format 10: logical signatures decode on first use; decoding them all reaches that path too)
             SnapshotReader.parse(ByteBuffer.wrap(image)).set().lsigs.decodeAll();
