@@ -4,6 +4,7 @@ import dev.bulwark.engine.formats.ChildInfo;
 import dev.bulwark.engine.formats.ExtractContext;
 import dev.bulwark.engine.formats.Extractor;
 import dev.bulwark.engine.formats.Layer;
+import dev.bulwark.engine.formats.archivecommon.NativeInput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +90,8 @@ public final class XarExtractor implements Extractor {
     static byte[] inflateToc(ByteBuffer b, int off, int len, int outLen) {
         Inflater inf = new Inflater();
         try {
-            inf.setInput(b.slice(off, len));
+            // (sigbus) a mapped (direct) layer reaches zlib as heap copies: see NativeInput
+            NativeInput.Feed feed = new NativeInput.Feed(inf, b, off, off + len);
             // (review21) grown as the stream produces, up to outLen: a few bytes declaring a TOC of MaxFileSize no
             // longer allocate all of it up front
             byte[] out = new byte[Math.min(outLen, 64 << 10)];
@@ -97,6 +99,7 @@ public final class XarExtractor implements Extractor {
             while (got < outLen && !inf.finished()) {
                 if (got == out.length) out = java.util.Arrays.copyOf(out, (int) Math.min(outLen, 2L * out.length));
                 int k = inf.inflate(out, got, out.length - got);
+                if (k == 0 && inf.needsInput() && feed.next()) continue;
                 if (k == 0 && (inf.needsInput() || inf.needsDictionary())) break;
                 got += k;
             }
@@ -116,11 +119,12 @@ public final class XarExtractor implements Extractor {
     static byte[] inflateMember(ByteBuffer in, long cap) {
         Inflater inf = new Inflater();
         try {
-            inf.setInput(in);
+            NativeInput.Feed feed = new NativeInput.Feed(inf, in, in.position(), in.limit());
             ByteArrayOutputStream o = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
             while (!inf.finished()) {
                 int k = inf.inflate(buf);
+                if (k == 0 && inf.needsInput() && feed.next()) continue;
                 if (k == 0 && (inf.needsInput() || inf.needsDictionary())) break;
                 o.write(buf, 0, k);
                 if (o.size() > cap) break;
