@@ -270,8 +270,6 @@ final class ScanJob {
     /** libclamav's CLI_DEFAULT_MAXHTMLNOTAGS: over it an HTML file's notags view is not scanned. */
     static final long MAX_HTML_NOTAGS = 8 << 20;
 
-    /** libclamav's SCANBUFF: cli_scan_fmap's window. */
-    private static final int SCANBUFF = 0x20000;
     /** maxpatlen of libclamav's generic trie without a signature: its built-in file type patterns (clamscan 1.4.6). */
     static final int BUILTIN_MAXPATLEN = 32;
 
@@ -283,8 +281,8 @@ final class ScanJob {
      * len / 4096 (clamscan: /usr/share/doc/gdb/check.log.gz 2,289 blocks, len / 4096 2,288).
      */
     long fmapBlocks(long len, int mask) {
-        if (len <= SCANBUFF) return len / 4096;
-        return fmapBlocks(len, SCANBUFF, maxpatlen(mask));
+        if (len <= TextNormalizer.SCANBUFF) return len / 4096;
+        return fmapBlocks(len, TextNormalizer.SCANBUFF, maxpatlen(mask));
     }
 
     static long fmapBlocks(long len, int window, int maxpatlen) {

@@ -112,7 +112,10 @@ public final class TextNormalizer {
         return o;
     }
 
-    /** libclamav's SCANBUFF (the normalised text's buffer, less the carried pattern length) and fmap page size. */
+    /**
+     * libclamav's SCANBUFF: the normalised text's buffer (less the carried pattern length), and cli_scan_fmap's window
+     * (ScanJob's "Data scanned" count).
+     */
     public static final int SCANBUFF = 0x20000;
     private static final int PAGE = 4096;
 
